@@ -1,0 +1,219 @@
+"""The `grammar-fst` command: argument parsing and messages; the work is done elsewhere.
+
+Exit status: 0 success, 1 the command ran but found problems (`check` errors, `parse`
+sentences outside the grammar), 2 user error (one line, `grammar-fst: error: ...`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__, lint, sources
+from .errors import GrammarFstError, UsageError
+from .formats import WRITERS
+from .model import CompiledGrammar, load
+from .output import write_lines
+from .sampler import DEFAULT_SEED
+
+PROG = "grammar-fst"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the project's one-line error form and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise SystemExit(_fail(f"{message} (see '{self.prog} --help')"))
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"{PROG}: error: {message}\n")
+    return 2
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is negative")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also the source of docs/cli.md)."""
+    parser = _Parser(
+        prog=PROG,
+        description="Finite-state grammars for NLU training data: compile .grm grammars "
+        "to OpenFst archives, sample annotated sentences, parse, count and check.",
+        epilog="Run 'grammar-fst COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    grammar_help = "a grammar: .grm source or compiled .far archive"
+
+    p = commands.add_parser("compile", help="compile a .grm grammar to a .far archive",
+                            description="Compile a .grm grammar (and its imports) to a .far "
+                            "archive that sample, parse and count read without the source.")
+    p.add_argument("grammar", metavar="GRAMMAR.grm", help="the grammar source")
+    p.add_argument("-o", "--output", metavar="OUT.far",
+                   help="where to write the archive (default: GRAMMAR.far beside the source)")
+    p.set_defaults(run=_compile)
+
+    p = commands.add_parser("sample", help="print random annotated sentences",
+                            description="Print weighted random sentences with their intent and "
+                            "slots. Weights on alternatives are relative probabilities; -n is "
+                            "split evenly over the chosen intents.")
+    p.add_argument("grammar", metavar="GRAMMAR", help=grammar_help)
+    how_many = p.add_mutually_exclusive_group()
+    how_many.add_argument("-n", type=_positive, default=10, metavar="N",
+                          help="how many sentences (default: 10)")
+    how_many.add_argument("--all", action="store_true",
+                          help="every sentence of the grammar, in a fixed order, instead of a sample")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                   help=f"random seed; same seed, same output (default: {DEFAULT_SEED})")
+    p.add_argument("--intent", action="append", metavar="I",
+                   help="sample only this intent (repeat for several; default: all)")
+    p.add_argument("--unique", action="store_true",
+                   help="no repeated (text, intent); fewer when the grammar has fewer")
+    p.add_argument("--format", choices=sorted(WRITERS), default="jsonl",
+                   help="output format (default: jsonl)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (atomically) instead of standard output")
+    p.set_defaults(run=_sample)
+
+    p = commands.add_parser("parse", help="find the intent and slots of sentences",
+                            description="Parse sentences with the grammar: one JSON record per "
+                            "input line, or null when the sentence is not in the grammar. "
+                            "Exit status 1 if any sentence was not.")
+    p.add_argument("grammar", metavar="GRAMMAR", help=grammar_help)
+    p.add_argument("sentences", nargs="*", metavar="SENTENCE",
+                   help="sentences to parse (default: one per line from standard input)")
+    p.set_defaults(run=_parse)
+
+    p = commands.add_parser("count", help="count the distinct sentences of a grammar",
+                            description="Print the exact number of distinct sentences per intent "
+                            "and in total (a sentence of two intents counts once in the total).")
+    p.add_argument("grammar", metavar="GRAMMAR", help=grammar_help)
+    p.add_argument("--intent", action="append", metavar="I", help="count only this intent")
+    p.set_defaults(run=_count)
+
+    p = commands.add_parser("check", help="report errors and warnings in a .grm grammar",
+                            description="Lint a grammar: errors (what compile would refuse, empty "
+                            "languages) and warnings (unused or unreachable rules, repeated "
+                            "alternatives, ambiguous sentences). Exit status 1 on errors.")
+    p.add_argument("grammar", metavar="GRAMMAR.grm", help="the grammar source")
+    p.set_defaults(run=_check)
+    return parser
+
+
+def _compile(args: argparse.Namespace) -> int:
+    if args.grammar.endswith(".far"):
+        raise UsageError(f"{args.grammar} is already compiled; compile reads a .grm source")
+    grammar = load(args.grammar)
+    output = args.output or str(Path(args.grammar).with_suffix(".far"))
+    grammar.write_far(output)
+    states = sum(f.num_states() for f in [*grammar.fsts.intents.values(), *grammar.fsts.slots.values()])
+    sys.stderr.write(
+        f"wrote {output}: {len(grammar.intents)} intents, {len(grammar.slots)} slots, "
+        f"{states} states\n"
+    )
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    grammar = load(args.grammar)
+    writer = WRITERS[args.format]
+    if args.all:
+        utterances = grammar.all(args.intent)
+        if args.unique:
+            utterances = _unique(utterances)
+    else:
+        utterances = grammar.sample(args.n, seed=args.seed, intents=args.intent, unique=args.unique)
+    lines = (writer(u, i) for i, u in enumerate(utterances))
+    write_lines(lines, args.output)
+    return 0
+
+
+def _unique(utterances):
+    seen = set()
+    for u in utterances:
+        if (u.text, u.intent) not in seen:
+            seen.add((u.text, u.intent))
+            yield u
+
+
+def _parse(args: argparse.Namespace) -> int:
+    grammar = load(args.grammar)
+    sentences = args.sentences or (line.rstrip("\n") for line in sys.stdin)
+    missed = 0
+    for sentence in sentences:
+        utterance = grammar.parse(sentence)
+        missed += utterance is None
+        record = None if utterance is None else utterance.to_dict()
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return 1 if missed else 0
+
+
+def _count(args: argparse.Namespace) -> int:
+    grammar = load(args.grammar)
+    per_intent, total = grammar.counts(args.intent)
+    for name, size in per_intent.items():
+        sys.stdout.write(f"{name}\t{size}\n")
+    sys.stdout.write(f"total\t{total}\n")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.grammar.endswith(".far"):
+        raise UsageError(f"check reads a .grm source, not the archive {args.grammar}")
+    findings = lint.check(sources.load_grammar(args.grammar))
+    for finding in findings:
+        sys.stdout.write(f"{finding}\n")
+    errors = sum(f.level == "error" for f in findings)
+    warnings = len(findings) - errors
+    sys.stderr.write(f"{args.grammar}: {errors} errors, {warnings} warnings\n")
+    return 1 if errors else 0
+
+
+class _WarningFormat(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_WarningFormat())
+    logger = logging.getLogger("grammar_fst")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except GrammarFstError as err:
+        return _fail(str(err))
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`): not an error
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return 130
+    finally:
+        logger.removeHandler(handler)
+
+
+def _entry() -> None:
+    raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    _entry()

@@ -1,0 +1,168 @@
+"""The grammar as plain Python values: what the parser builds, the compiler reads and
+induction writes. No FSTs here, so the AST can be built, compared and printed anywhere.
+
+Expressions are immutable and compare by structure; source locations ride along but do
+not take part in equality, so a formatted-then-reparsed grammar equals the original.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+from .errors import Location
+
+NOWHERE = Location("<ast>")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of the surface text (no whitespace inside)."""
+
+    text: str
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """A use of the named rule: `$name`."""
+
+    name: str
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SlotRef:
+    """A slot filled from the named slot class: `{name}`."""
+
+    name: str
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """Two or more expressions one after the other."""
+
+    items: tuple[Expr, ...]
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One alternative of an alternation with its relative weight (None means 1)."""
+
+    expr: Expr
+    weight: float | None = None
+
+
+@dataclass(frozen=True)
+class Alternation:
+    """A choice between two or more weighted options: `a <2> | b`."""
+
+    options: tuple[Option, ...]
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Optional:
+    """Zero or one occurrence: `x?` or `[x y]`."""
+
+    expr: Expr
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Between `low` and `high` occurrences: `x{1,3}`."""
+
+    expr: Expr
+    low: int
+    high: int
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+Expr = Union[Word, RuleRef, SlotRef, Sequence, Alternation, Optional, Repeat]
+
+
+@dataclass(frozen=True)
+class Import:
+    """`import "other.grm"`: the rules and slots of another file become visible."""
+
+    path: str
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`$name = body`: a named, reusable expression."""
+
+    name: str
+    body: Expr
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Intent:
+    """`intent Name = body`: an exported entry point; its sentences carry this intent."""
+
+    name: str
+    body: Expr
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """`slot name = values`: a slot class; its values are tagged when used as `{name}`."""
+
+    name: str
+    body: Expr
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+    comment: str | None = None
+
+
+Statement = Union[Import, Rule, Intent, Slot]
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """A grammar file's statements in source order."""
+
+    statements: tuple[Statement, ...]
+    path: str = field(default="<ast>", compare=False)
+
+    def of_kind(self, kind: type) -> list:
+        """The statements of one kind (Rule, Intent, Slot or Import), in order."""
+        return [s for s in self.statements if isinstance(s, kind)]
+
+    @property
+    def rules(self) -> dict[str, Rule]:
+        return {r.name: r for r in self.of_kind(Rule)}
+
+    @property
+    def intents(self) -> dict[str, Intent]:
+        return {i.name: i for i in self.of_kind(Intent)}
+
+    @property
+    def slots(self) -> dict[str, Slot]:
+        return {s.name: s for s in self.of_kind(Slot)}
+
+
+def children(expr: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of `expr`."""
+    if isinstance(expr, Sequence):
+        return expr.items
+    if isinstance(expr, Alternation):
+        return tuple(o.expr for o in expr.options)
+    if isinstance(expr, (Optional, Repeat)):
+        return (expr.expr,)
+    return ()
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Every node of `expr`, parents before children, left to right."""
+    yield expr
+    for child in children(expr):
+        yield from walk(child)

@@ -1,0 +1,37 @@
+"""The symbols of a compiled grammar beyond its words: intent tags, slot boundaries and
+slot-class nonterminals. Each holds a space, which no word can, so the two never clash.
+"""
+
+from __future__ import annotations
+
+EPSILON = "<eps>"
+ROOT = "<root>"  # the label `replace` needs for the top-level FST; never on an arc
+
+
+def intent_tag(name: str) -> str:
+    """The output-only symbol that opens every sentence of intent `name`."""
+    return f"<intent {name}>"
+
+
+def slot_open(name: str) -> str:
+    """The output-only symbol before a value of slot `name`."""
+    return f"<slot {name}>"
+
+
+def slot_close(name: str) -> str:
+    """The output-only symbol after a value of slot `name`."""
+    return f"</slot {name}>"
+
+
+def slot_class(name: str) -> str:
+    """The nonterminal that stands for slot class `name` inside intent FSTs."""
+    return f"<class {name}>"
+
+
+def parse_tag(symbol: str) -> tuple[str, str] | None:
+    """`("intent"|"open"|"close"|"class", name)` for a tag symbol, None for a word."""
+    if " " not in symbol or not symbol.endswith(">"):
+        return None
+    head, name = symbol[1:-1].split(" ", 1)
+    kind = {"intent": "intent", "slot": "open", "/slot": "close", "class": "class"}.get(head)
+    return (kind, name) if kind else None

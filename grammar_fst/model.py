@@ -1,0 +1,147 @@
+"""`CompiledGrammar`: the Python face of grammar-fst, behind `grammar_fst.load`."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from . import counting, far, sources, syntax
+from .compiler import CompiledFsts, compile_grammar
+from .errors import UsageError
+from .recognize import Recognizer
+from .sampler import DEFAULT_SEED, Walker, quotas, schedule, uniforms
+from .utterance import Utterance, from_labels
+
+log = logging.getLogger("grammar_fst")
+
+
+class CompiledGrammar:
+    """A grammar compiled to FSTs: sample, enumerate, parse, count, write a `.far`."""
+
+    def __init__(self, fsts: CompiledFsts, source: str = "<grammar>"):
+        self.fsts = fsts
+        self.source = source
+        self._words = [fsts.symbols.find(i) for i in range(fsts.symbols.num_symbols())]
+
+    @property
+    def intents(self) -> list[str]:
+        """Intent names, sorted."""
+        return sorted(self.fsts.intents)
+
+    @property
+    def slots(self) -> list[str]:
+        """Slot class names, sorted."""
+        return sorted(self.fsts.slots)
+
+    def __repr__(self) -> str:
+        return f"<CompiledGrammar {self.source}: {len(self.intents)} intents, {len(self.slots)} slots>"
+
+    @functools.cached_property
+    def _walker(self) -> Walker:
+        return Walker(self.fsts)
+
+    @functools.cached_property
+    def _recognizer(self) -> Recognizer:
+        return Recognizer(self.fsts)
+
+    def _chosen(self, intents: Iterable[str] | None) -> list[str]:
+        chosen = list(intents) if intents else self.intents
+        for name in chosen:
+            if name not in self.fsts.intents:
+                known = ", ".join(self.intents)
+                raise UsageError(f"unknown intent '{name}' in {self.source}; known: {known}")
+        return list(dict.fromkeys(chosen))
+
+    def sample(
+        self,
+        n: int,
+        seed: int = DEFAULT_SEED,
+        intents: Iterable[str] | None = None,
+        unique: bool = False,
+    ) -> Iterator[Utterance]:
+        """`n` random sentences, split evenly over `intents` (default: all), mixed.
+
+        Weights on alternatives are relative probabilities. With `unique`, no (text,
+        intent) repeats; an intent with fewer distinct sentences than its share gives
+        all it has, with a warning.
+        """
+        chosen = self._chosen(intents)
+        rng = np.random.default_rng(seed)
+        stream = uniforms(int(rng.integers(2**63)))
+        share = quotas(n, chosen)
+        empty = [name for name in chosen if share[name] and not self._walker.has_paths(name)]
+        if empty:
+            raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
+        if unique:
+            share = self._capped(share)
+        seen: set[tuple[str, str]] = set()
+        for name in schedule(share, rng):
+            yield self._draw(name, stream, seen if unique else None)
+
+    def _capped(self, share: dict[str, int]) -> dict[str, int]:
+        """Shares no larger than each intent's number of distinct sentences."""
+        capped = {}
+        for name, wanted in share.items():
+            size = self.count(name) if wanted else 0
+            if size < wanted:
+                log.warning("intent %s has only %d distinct sentences (asked for %d); "
+                            "producing all of them", name, size, wanted)
+            capped[name] = min(wanted, size)
+        return capped
+
+    def _draw(self, intent: str, stream, seen: set | None, patience: int = 100_000) -> Utterance:
+        for _ in range(patience):
+            utterance = from_labels(self._walker.random_path(intent, stream), self._words)
+            if seen is None:
+                return utterance
+            if (utterance.text, intent) not in seen:
+                seen.add((utterance.text, intent))
+                return utterance
+        raise UsageError(
+            f"gave up finding a new sentence for intent {intent} after {patience} draws; "
+            "its remaining sentences are too unlikely under the weights (try --all)"
+        )
+
+    def all(self, intents: Iterable[str] | None = None) -> Iterator[Utterance]:
+        """Every sentence (with its annotation), intent by intent, in a fixed order."""
+        for name in self._chosen(intents):
+            for path in self._walker.all_paths(name):
+                yield from_labels(path, self._words)
+
+    def parse(self, text: str) -> Utterance | None:
+        """The most probable reading of `text`, or None if the grammar does not hold it."""
+        return self._recognizer.parse(text)
+
+    def readings(self, text: str) -> list[Utterance]:
+        """Every distinct reading of `text`."""
+        return self._recognizer.readings(text)
+
+    def count(self, intent: str | None = None) -> int:
+        """The exact number of distinct sentences of one intent or of the whole grammar."""
+        per_intent, total = self.counts(None if intent is None else [intent])
+        return total
+
+    def counts(self, intents: Iterable[str] | None = None) -> tuple[dict[str, int], int]:
+        """Distinct sentences per intent, and in all (shared sentences counted once)."""
+        return counting.counts(self.fsts, self._chosen(intents))
+
+    def write_far(self, path: str | Path) -> None:
+        """Write the grammar to a `.far` archive (atomically)."""
+        far.write_far(self.fsts, path)
+
+
+def load(path: str | Path) -> CompiledGrammar:
+    """A grammar from a `.grm` source (compiled now) or a `.far` archive."""
+    path = Path(path)
+    if path.suffix == ".far":
+        return CompiledGrammar(far.read_far(path), str(path))
+    return CompiledGrammar(compile_grammar(sources.load_grammar(path)), str(path))
+
+
+def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
+    """A grammar compiled from `.grm` source text (no imports)."""
+    return CompiledGrammar(compile_grammar(syntax.parse(text, name)), name)

@@ -1,0 +1,38 @@
+"""Writing result lines to a file atomically, or streaming them to standard output."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+
+def write_lines(lines: Iterable[str], path: str | Path | None) -> int:
+    """Write `lines` (newline-terminated) to `path`, or to stdout when None.
+
+    A file appears only when every line is written (temporary file, then rename), so an
+    interrupted or failed run leaves the previous file, if any, untouched.
+    Returns the number of lines written.
+    """
+    if path is None or str(path) == "-":
+        count = 0
+        for line in lines:
+            sys.stdout.write(line + "\n")
+            count += 1
+        sys.stdout.flush()
+        return count
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        count = 0
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            for line in lines:
+                out.write(line + "\n")
+                count += 1
+        os.replace(tmp, path)
+        return count
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

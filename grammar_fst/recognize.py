@@ -1,0 +1,70 @@
+"""Text to intent and slots, through the same transducers that generate: the sentence as
+a linear acceptor composed with the flat union of all intents; the most probable
+reading wins.
+"""
+
+from __future__ import annotations
+
+import pynini
+
+from . import openfst, tokens
+from .compiler import CompiledFsts, flatten
+from .utterance import Utterance, from_labels
+
+
+class Recognizer:
+    """Parses sentences against one compiled grammar (slots expanded once, up front)."""
+
+    def __init__(self, fsts: CompiledFsts):
+        self.symbols = fsts.symbols
+        self.words = [fsts.symbols.find(i) for i in range(fsts.symbols.num_symbols())]
+        flat = [flatten(fsts, name) for name in fsts.intents]
+        with openfst.captured("preparing the parser"):
+            self.fst = pynini.union(*flat).rmepsilon().arcsort("ilabel")
+
+    def lattice(self, text: str) -> pynini.Fst | None:
+        """All readings of `text` as an FST, or None when a word is unknown."""
+        ids = [self.symbols.find(w) for w in tokens.words(text)]
+        if not ids or min(ids) < 0:
+            return None
+        with openfst.captured("parsing"):
+            lattice = pynini.compose(openfst.chain([(i, i) for i in ids]), self.fst)
+            lattice.connect()
+        return lattice if lattice.start() >= 0 else None
+
+    def parse(self, text: str) -> Utterance | None:
+        """The most probable reading of `text`, or None when it is not in the grammar."""
+        lattice = self.lattice(text)
+        if lattice is None:
+            return None
+        with openfst.captured("parsing"):
+            best = pynini.shortestpath(pynini.arcmap(lattice, map_type="to_std"))
+        return from_labels(_single_path(best), self.words)
+
+    def readings(self, text: str) -> list[Utterance]:
+        """Every distinct reading of `text` (empty when it is not in the grammar)."""
+        lattice = self.lattice(text)
+        if lattice is None:
+            return []
+        found: dict[Utterance, None] = {}
+        for path in _paths(lattice, lattice.start()):
+            found.setdefault(from_labels(path, self.words))
+        return list(found)
+
+
+def _single_path(fst: pynini.Fst) -> list[tuple[int, int]]:
+    pairs, state = [], fst.start()
+    while True:
+        arcs = list(fst.arcs(state))
+        if not arcs:
+            return pairs
+        pairs.append((arcs[0].ilabel, arcs[0].olabel))
+        state = arcs[0].nextstate
+
+
+def _paths(fst: pynini.Fst, state: int):
+    if fst.final(state) != pynini.Weight.zero(fst.weight_type()):
+        yield []
+    for arc in fst.arcs(state):
+        for tail in _paths(fst, arc.nextstate):
+            yield [(arc.ilabel, arc.olabel)] + tail

@@ -1,0 +1,439 @@
+"""The `.grm` text language: text to AST (with file:line:col errors) and AST back to text.
+
+Layout rule: a statement starts at column 1 of a line (`$name =`, `intent`, `slot`,
+`import`); indented lines continue it. `#` starts a comment; comment lines directly above
+a statement are kept as its documentation. The full language is in
+docs/grammar-language.md.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from . import grammar as g
+from .errors import GrammarError, Location
+from .tokens import normalize
+
+SPECIAL = set('#$(){}[]|?<>"=*+;\\')
+KEYWORDS = ("intent", "slot", "import")
+NAME = re.compile(r"[^\W\d]\w*\Z")
+REPEAT = re.compile(r"\s*(\d+)\s*(?:,\s*(\d+)\s*)?\Z")
+MAX_REPEAT = 100
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # word string rule slot repeat weight ( ) [ ] | ? = comment
+    text: str
+    loc: Location
+    starts_line: bool  # first token of its line, at column 1
+
+
+def tokenize(text: str, path: str) -> list[Token]:
+    """Split `.grm` source into tokens; lexical errors carry their location."""
+    tokens: list[Token] = []
+    for lineno, line in enumerate(text.split("\n"), 1):
+        _tokenize_line(line.rstrip("\r"), path, lineno, tokens)
+    return tokens
+
+
+def _tokenize_line(line: str, path: str, lineno: int, out: list[Token]) -> None:
+    i = 0
+    first = True
+    while i < len(line):
+        ch = line[i]
+        if ch.isspace():
+            i += 1
+            continue
+        loc = Location(path, lineno, i + 1)
+        at_start = first and i == 0
+        first = False
+        if ch == "#":
+            out.append(Token("comment", line[i + 1 :].rstrip(), loc, at_start))
+            return
+        if ch == '"':
+            i = _string(line, i, loc, out, at_start)
+            continue
+        if ch in "{<":
+            close = "}" if ch == "{" else ">"
+            end = line.find(close, i + 1)
+            if end < 0:
+                raise GrammarError(f"'{ch}' is never closed on this line; add '{close}'", loc)
+            body = line[i + 1 : end]
+            kind = "weight" if ch == "<" else ("slot" if NAME.match(body.strip()) else "repeat")
+            out.append(Token(kind, body.strip(), loc, at_start))
+            i = end + 1
+            continue
+        if ch == "$":
+            m = re.compile(r"\w*").match(line, i + 1)
+            name = m.group()
+            if not NAME.match(name):
+                raise GrammarError(
+                    "'$' must be followed by a rule name (a letter, then letters, digits or _)",
+                    loc,
+                )
+            out.append(Token("rule", name, loc, at_start))
+            i = m.end()
+            continue
+        if ch in "*+":
+            raise GrammarError(
+                f"unbounded repetition '{ch}' is not supported (grammars stay finite); "
+                "use a bounded one such as {0,3}",
+                loc,
+            )
+        if ch in "}>":
+            raise GrammarError(f"'{ch}' without an opening bracket", loc)
+        if ch in ";\\":
+            raise GrammarError(f"'{ch}' is not part of the language; quote it: \"{ch}\"", loc)
+        if ch in "()[]|?=":
+            out.append(Token(ch, ch, loc, at_start))
+            i += 1
+            continue
+        j = i
+        while j < len(line) and not line[j].isspace() and line[j] not in SPECIAL:
+            j += 1
+        out.append(Token("word", normalize(line[i:j]), loc, at_start))
+        i = j
+
+
+def _string(line: str, i: int, loc: Location, out: list[Token], at_start: bool) -> int:
+    """Lex a double-quoted string starting at `line[i]`; return the index after it."""
+    chars = []
+    j = i + 1
+    while j < len(line):
+        ch = line[j]
+        if ch == "\\" and j + 1 < len(line) and line[j + 1] in '"\\':
+            chars.append(line[j + 1])
+            j += 2
+            continue
+        if ch == '"':
+            out.append(Token("string", "".join(chars), loc, at_start))
+            return j + 1
+        chars.append(ch)
+        j += 1
+    raise GrammarError('string is never closed on this line; add \'"\'', loc)
+
+
+class _Parser:
+    """Recursive descent over the token list of one file."""
+
+    def __init__(self, tokens: list[Token], path: str):
+        self.path = path
+        self.tokens = tokens
+        self.pos = 0
+        self.comment_lines: list[tuple[int, str]] = []
+
+    # -- token access ---------------------------------------------------------------
+    def peek(self) -> Token | None:
+        while self.pos < len(self.tokens) and self.tokens[self.pos].kind == "comment":
+            tok = self.tokens[self.pos]
+            if tok.starts_line:
+                text = tok.text[1:] if tok.text.startswith(" ") else tok.text
+                self.comment_lines.append((tok.loc.line, text))
+            self.pos += 1
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def at_statement_end(self) -> bool:
+        tok = self.peek()
+        return tok is None or tok.starts_line
+
+    def take(self) -> Token:
+        tok = self.peek()
+        assert tok is not None
+        self.pos += 1
+        return tok
+
+    def end_loc(self) -> Location:
+        last = self.tokens[-1].loc if self.tokens else Location(self.path, 1, 1)
+        return Location(self.path, last.line, last.col + 1)
+
+    def where(self) -> Location:
+        tok = self.peek()
+        return tok.loc if tok else self.end_loc()
+
+    def describe(self) -> str:
+        tok = self.peek()
+        if tok is None:
+            return "the end of the file"
+        if tok.starts_line:
+            return f"the start of a new statement ('{tok.text}' at column 1)"
+        return f"'{tok.text}'"
+
+    # -- statements -----------------------------------------------------------------
+    def grammar(self) -> g.Grammar:
+        statements = []
+        while self.peek() is not None:
+            statements.append(self.statement())
+        return g.Grammar(tuple(statements), path=self.path)
+
+    def statement(self) -> g.Statement:
+        tok = self.peek()
+        comment = self.doc_comment(tok.loc.line)
+        if not tok.starts_line:
+            raise GrammarError(
+                f"unexpected {self.describe()}; a statement ends where the next line starts "
+                "at column 1 (indent continuation lines)",
+                tok.loc,
+            )
+        self.take()
+        if tok.kind == "rule":
+            self.expect("=", f"after '${tok.text}'")
+            return g.Rule(tok.text, self.body(), tok.loc, comment)
+        if tok.kind == "word" and tok.text in ("intent", "slot"):
+            name = self.name(f"after '{tok.text}'")
+            self.expect("=", f"after '{tok.text} {name}'")
+            node = g.Intent if tok.text == "intent" else g.Slot
+            return node(name, self.body(), tok.loc, comment)
+        if tok.kind == "word" and tok.text == "import":
+            path_tok = self.peek()
+            if path_tok is None or path_tok.kind != "string" or path_tok.starts_line:
+                raise GrammarError('import needs a quoted file name: import "common.grm"', self.where())
+            self.take()
+            self.finish_statement()
+            return g.Import(path_tok.text, tok.loc, comment)
+        raise GrammarError(
+            f"a statement starts with '$name =', 'intent', 'slot' or 'import', not '{tok.text}'; "
+            "indent the line if it continues the statement above",
+            tok.loc,
+        )
+
+    def doc_comment(self, line: int) -> str | None:
+        """The comment lines directly above `line` (no blank line between), if any."""
+        kept: list[str] = []
+        for comment_line, text in reversed(self.comment_lines):
+            if comment_line != line - 1 - len(kept):
+                break
+            kept.append(text)
+        self.comment_lines = []
+        return "\n".join(reversed(kept)) if kept else None
+
+    def name(self, context: str) -> str:
+        tok = self.peek()
+        if tok is None or tok.starts_line or tok.kind != "word" or not NAME.match(tok.text):
+            raise GrammarError(f"expected a name {context}, found {self.describe()}", self.where())
+        return self.take().text
+
+    def expect(self, kind: str, context: str) -> Token:
+        tok = self.peek()
+        if tok is None or tok.starts_line or tok.kind != kind:
+            raise GrammarError(f"expected '{kind}' {context}, found {self.describe()}", self.where())
+        return self.take()
+
+    def finish_statement(self) -> None:
+        if not self.at_statement_end():
+            raise GrammarError(f"unexpected {self.describe()}", self.where())
+
+    def body(self) -> g.Expr:
+        expr = self.alternation(closer=None)
+        self.finish_statement()
+        return expr
+
+    # -- expressions ----------------------------------------------------------------
+    def alternation(self, closer: str | None) -> g.Expr:
+        loc = self.where()
+        options = [self.option(closer)]
+        while (tok := self.peek()) is not None and not tok.starts_line and tok.kind == "|":
+            self.take()
+            options.append(self.option(closer))
+        if len(options) == 1 and options[0].weight is None:
+            return options[0].expr
+        if len(options) == 1:
+            raise GrammarError("a weight needs alternatives to weigh against: a <2> | b", loc)
+        return g.Alternation(tuple(options), loc)
+
+    def option(self, closer: str | None) -> g.Option:
+        loc = self.where()
+        items = []
+        while (tok := self.peek()) is not None and not tok.starts_line:
+            if tok.kind in ("|", ")", "]", "weight"):
+                break
+            items.append(self.item())
+        if not items:
+            what = self.describe()
+            raise GrammarError(f"empty alternative before {what}; write at least one word", loc)
+        expr = items[0] if len(items) == 1 else g.Sequence(tuple(items), loc)
+        weight = None
+        tok = self.peek()
+        if tok is not None and not tok.starts_line and tok.kind == "weight":
+            weight = _weight(self.take())
+            nxt = self.peek()
+            if nxt is not None and not nxt.starts_line and nxt.kind not in ("|", ")", "]"):
+                raise GrammarError(
+                    "a weight closes its alternative; put it before '|' or ')'", nxt.loc
+                )
+        return g.Option(expr, weight)
+
+    def item(self) -> g.Expr:
+        expr = self.atom()
+        tok = self.peek()
+        if tok is not None and not tok.starts_line and tok.kind in ("?", "repeat"):
+            self.take()
+            if tok.kind == "?":
+                return g.Optional(expr, tok.loc)
+            low, high = _bounds(tok)
+            return g.Repeat(expr, low, high, tok.loc)
+        return expr
+
+    def atom(self) -> g.Expr:
+        tok = self.take()
+        if tok.kind == "word":
+            return g.Word(tok.text, tok.loc)
+        if tok.kind == "string":
+            return _quoted(tok)
+        if tok.kind == "rule":
+            if (nxt := self.peek()) is not None and not nxt.starts_line and nxt.kind == "=":
+                raise GrammarError(
+                    f"'${tok.text} =' defines a rule and must start a line at column 1", tok.loc
+                )
+            return g.RuleRef(tok.text, tok.loc)
+        if tok.kind == "slot":
+            return g.SlotRef(tok.text, tok.loc)
+        if tok.kind in ("(", "["):
+            closer = ")" if tok.kind == "(" else "]"
+            inner = self.alternation(closer)
+            end = self.peek()
+            if end is None or end.starts_line or end.kind != closer:
+                raise GrammarError(
+                    f"'{tok.kind}' is never closed: expected '{closer}' before {self.describe()}",
+                    tok.loc,
+                )
+            self.take()
+            return g.Optional(inner, tok.loc) if closer == "]" else inner
+        if tok.kind == "repeat":
+            raise GrammarError(
+                f"'{{{tok.text}}}' is neither a slot name nor a repetition count like {{1,3}}",
+                tok.loc,
+            )
+        if tok.kind == "?":
+            raise GrammarError("'?' must follow the word or group it makes optional", tok.loc)
+        if tok.kind == "=":
+            raise GrammarError("unexpected '='; quote it if it is a word: \"=\"", tok.loc)
+        raise GrammarError(f"unexpected '{tok.text}'", tok.loc)
+
+
+def _weight(tok: Token) -> float:
+    try:
+        value = float(tok.text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise GrammarError(
+            f"bad weight <{tok.text}>: a weight is a non-negative number such as <2> or <0.5>",
+            tok.loc,
+        )
+    return value
+
+
+def _bounds(tok: Token) -> tuple[int, int]:
+    m = REPEAT.match(tok.text)
+    if not m:
+        raise GrammarError(
+            f"bad repetition {{{tok.text}}}: write {{n}} or {{min,max}} with whole numbers",
+            tok.loc,
+        )
+    low = int(m.group(1))
+    high = int(m.group(2)) if m.group(2) is not None else low
+    if high < low or high == 0 or high > MAX_REPEAT:
+        raise GrammarError(
+            f"bad repetition {{{tok.text}}}: need min <= max, max >= 1 and max <= {MAX_REPEAT}",
+            tok.loc,
+        )
+    return low, high
+
+
+def _quoted(tok: Token) -> g.Expr:
+    words = normalize(tok.text).split()
+    if not words:
+        raise GrammarError('empty string ""; a quoted string holds at least one word', tok.loc)
+    if len(words) == 1:
+        return g.Word(words[0], tok.loc)
+    return g.Sequence(tuple(g.Word(w, tok.loc) for w in words), tok.loc)
+
+
+def parse(text: str, path: str = "<string>") -> g.Grammar:
+    """Parse `.grm` source text into a Grammar; imports are not followed here."""
+    return _Parser(tokenize(text, path), path).grammar()
+
+
+# -- formatting ------------------------------------------------------------------------
+
+LINE_WIDTH = 88
+
+
+def format_grammar(grammar: g.Grammar) -> str:
+    """Render `grammar` as `.grm` text that parses back to an equal Grammar."""
+    blocks = [format_statement(s) for s in grammar.statements]
+    return "\n".join(blocks) + ("\n" if blocks else "")
+
+
+def format_statement(statement: g.Statement) -> str:
+    """One statement with its comment lines, wrapping long alternations one per line."""
+    lines = [f"# {c}" if c else "#" for c in (statement.comment or "").split("\n")]
+    lines = lines if statement.comment is not None else []
+    if isinstance(statement, g.Import):
+        return "\n".join(lines + [f"import {_quote(statement.path)}"])
+    head = {g.Rule: "${}", g.Intent: "intent {}", g.Slot: "slot {}"}[type(statement)]
+    head = head.format(statement.name) + " ="
+    one_line = f"{head} {format_expr(statement.body)}"
+    body = statement.body
+    if len(one_line) <= LINE_WIDTH or not isinstance(body, g.Alternation):
+        return "\n".join(lines + [one_line])
+    options = [_format_option(o) for o in body.options]
+    wrapped = [head, "    " + options[0]] + ["  | " + o for o in options[1:]]
+    return "\n".join(lines + wrapped)
+
+
+def format_expr(expr: g.Expr) -> str:
+    """Render an expression at top level (no enclosing parentheses needed)."""
+    if isinstance(expr, g.Alternation):
+        return " | ".join(_format_option(o) for o in expr.options)
+    if isinstance(expr, g.Sequence):
+        return " ".join(_format_item(i) for i in expr.items)
+    return _format_item(expr)
+
+
+def _format_option(option: g.Option) -> str:
+    text = format_expr(option.expr)
+    if isinstance(option.expr, g.Alternation):
+        text = f"({text})"
+    return text if option.weight is None else f"{text} <{_number(option.weight)}>"
+
+
+def _format_item(expr: g.Expr) -> str:
+    """Render `expr` as one item of a sequence."""
+    if isinstance(expr, g.Word):
+        return _format_word(expr.text)
+    if isinstance(expr, g.RuleRef):
+        return f"${expr.name}"
+    if isinstance(expr, g.SlotRef):
+        return f"{{{expr.name}}}"
+    if isinstance(expr, g.Optional):
+        if isinstance(expr.expr, (g.Sequence, g.Alternation)):
+            return f"[{format_expr(expr.expr)}]"
+        return f"{_format_atom(expr.expr)}?"
+    if isinstance(expr, g.Repeat):
+        count = f"{expr.low}" if expr.low == expr.high else f"{expr.low},{expr.high}"
+        return f"{_format_atom(expr.expr)}{{{count}}}"
+    return f"({format_expr(expr)})"
+
+
+def _format_atom(expr: g.Expr) -> str:
+    """Render `expr` so that a postfix operator applies to all of it."""
+    if isinstance(expr, (g.Word, g.RuleRef, g.SlotRef)):
+        return _format_item(expr)
+    return f"({format_expr(expr)})"
+
+
+def _format_word(word: str) -> str:
+    bare = not any(ch in SPECIAL or ch.isspace() for ch in word)
+    return word if bare and word else _quote(word)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)

@@ -1,0 +1,135 @@
+"""Meaning checks on a parsed grammar: names defined once, every reference known,
+no rule that reaches itself, no slot inside a slot. The compiler refuses a grammar
+with any of these; `grammar-fst check` reports them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from . import grammar as g
+from .errors import GrammarError, Location
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding of `check`: an error stops compilation, a warning does not."""
+
+    level: str  # "error" or "warning"
+    message: str
+    loc: Location
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.level}: {self.message}"
+
+
+def errors(grammar: g.Grammar) -> list[Diagnostic]:
+    """Every meaning error of `grammar`, in source order."""
+    found = _duplicates(grammar) + _unknown_references(grammar)
+    if not found:
+        found = _cycles(grammar) + _slots_in_slots(grammar)
+    return found
+
+
+def require_valid(grammar: g.Grammar) -> None:
+    """Raise the first meaning error of `grammar` as a GrammarError."""
+    found = errors(grammar)
+    if found:
+        raise GrammarError(found[0].message, found[0].loc)
+
+
+def references(expr: g.Expr, kind: type) -> list:
+    """The RuleRef or SlotRef nodes inside `expr`, left to right."""
+    return [node for node in g.walk(expr) if isinstance(node, kind)]
+
+
+def _duplicates(grammar: g.Grammar) -> list[Diagnostic]:
+    found = []
+    seen: dict[tuple[str, str], g.Statement] = {}
+    for stmt in grammar.statements:
+        if isinstance(stmt, g.Import):
+            continue
+        kind = {g.Rule: "rule", g.Intent: "intent", g.Slot: "slot"}[type(stmt)]
+        shown = f"${stmt.name}" if kind == "rule" else stmt.name
+        first = seen.setdefault((kind, stmt.name), stmt)
+        if first is not stmt:
+            found.append(
+                Diagnostic("error", f"{kind} {shown} is already defined at {first.loc}; rename one", stmt.loc)
+            )
+    return found
+
+
+def _unknown_references(grammar: g.Grammar) -> list[Diagnostic]:
+    rules, slots = grammar.rules, grammar.slots
+    found = []
+    for stmt in grammar.of_kind(g.Rule) + grammar.of_kind(g.Intent) + grammar.of_kind(g.Slot):
+        for ref in references(stmt.body, g.RuleRef):
+            if ref.name not in rules:
+                found.append(_unknown("rule", "$", ref, rules))
+        for ref in references(stmt.body, g.SlotRef):
+            if ref.name not in slots:
+                found.append(_unknown("slot", "", ref, slots))
+    return sorted(found, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))
+
+
+def _unknown(kind: str, sigil: str, ref, known: dict) -> Diagnostic:
+    close = difflib.get_close_matches(ref.name, list(known), n=1, cutoff=0.6)
+    shown = f"{sigil}{ref.name}" if sigil else f"{{{ref.name}}}"
+    hint = f"; did you mean {sigil}{close[0]}?" if close else f"; define it with '{kind} ...'"
+    if not close and kind == "rule":
+        hint = f"; define it with '${ref.name} = ...'"
+    return Diagnostic("error", f"unknown {kind} {shown}{hint}", ref.loc)
+
+
+def _cycles(grammar: g.Grammar) -> list[Diagnostic]:
+    """A rule that refers to itself, directly or through other rules (the first found)."""
+    rules = grammar.rules
+    done: set[str] = set()
+    path: list[str] = []  # the rules being expanded, outermost first
+
+    def visit(name: str) -> Diagnostic | None:
+        path.append(name)
+        for ref in references(rules[name].body, g.RuleRef):
+            if ref.name in path:
+                cycle = " -> ".join(f"${n}" for n in path[path.index(ref.name) :] + [ref.name])
+                return Diagnostic(
+                    "error",
+                    f"rule ${ref.name} refers to itself: {cycle}; grammars stay finite, "
+                    "so use a bounded repetition such as {1,3} instead",
+                    ref.loc,
+                )
+            if ref.name not in done and (found := visit(ref.name)):
+                return found
+        path.pop()
+        done.add(name)
+        return None
+
+    for name in rules:
+        if name not in done and (found := visit(name)):
+            return [found]
+    return []
+
+
+def _slots_in_slots(grammar: g.Grammar) -> list[Diagnostic]:
+    """A slot's values may use rules but no other slot (slots do not nest)."""
+    rules = grammar.rules
+    found = []
+    for slot in grammar.of_kind(g.Slot):
+        stack, seen = [slot.body], set()
+        while stack:
+            expr = stack.pop()
+            for ref in references(expr, g.SlotRef):
+                found.append(
+                    Diagnostic(
+                        "error",
+                        f"slot {slot.name} uses slot {{{ref.name}}}; slots do not nest, "
+                        "use a rule for shared values",
+                        ref.loc,
+                    )
+                )
+            for ref in references(expr, g.RuleRef):
+                if ref.name not in seen:
+                    seen.add(ref.name)
+                    stack.append(rules[ref.name].body)
+    return found
