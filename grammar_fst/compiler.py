@@ -55,7 +55,7 @@ def compile_grammar(grammar: g.Grammar) -> CompiledFsts:
     validate.require_valid(grammar)
     if not grammar.intents:
         raise GrammarError(
-            "the grammar defines no intent; add one: intent Name = ...", Location(grammar.path)
+            "the grammar defines no intent; add one: intent Name = ...", Location(grammar.path, 1, 1)
         )
     builder = _Builder(grammar, symbol_table(grammar))
     with openfst.captured("compiling the grammar"):

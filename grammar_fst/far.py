@@ -1,10 +1,15 @@
 """The `.far` archive: everything needed to sample and parse without the source.
 
-Keys, in the sorted order OpenFst requires (it silently drops keys added out of order):
-`.meta` (a JSON document spelled as a byte-string FST: format, version, intent and slot
-names, a SHA-256 of every other entry), `.symbols` (an empty FST carrying the word
-symbol table), `intent/<Name>` and `slot/<name>` (the FSTs). Writing goes to a
-temporary file that is read back and checked before it is renamed into place.
+Entries, in the sorted key order OpenFst requires (it silently drops keys added out of
+order): `.meta {json}` (an empty FST whose key carries the format, version, intent and
+slot names, and a SHA-256 of every other entry's bytes), `.symbols` (an empty FST
+carrying the word symbol table), `intent/<Name>` and `slot/<name>`.
+
+OpenFst trusts the sizes it reads, so a truncated or damaged file can make it allocate
+without bound. The archive's layout (OpenFst's STTable: entries, then an index of their
+offsets) is therefore checked in Python, and every entry's bytes against its checksum,
+before OpenFst reads anything. Writing goes to a temporary file that is read back and
+checked before it is renamed into place.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
 import tempfile
 from pathlib import Path
 
@@ -19,53 +25,42 @@ import pynini
 
 from . import openfst
 from .compiler import CompiledFsts
-from .errors import FarError, Location, OpenFstError
+from .errors import FarError, Location
 
 FORMAT = "grammar-fst"
 VERSION = 1
-META, SYMBOLS = ".meta", ".symbols"
+META, SYMBOLS = ".meta ", ".symbols"
+STTABLE_MAGIC = 2125656924
+HINT = "recompile it with: grammar-fst compile GRAMMAR.grm -o OUT.far"
 
 
-def _entries(fsts: CompiledFsts) -> dict[str, pynini.Fst]:
-    holder = openfst.chain([])
-    holder.set_input_symbols(fsts.symbols)
-    entries = {SYMBOLS: holder}
-    entries.update({f"intent/{name}": fst for name, fst in fsts.intents.items()})
-    entries.update({f"slot/{name}": fst for name, fst in fsts.slots.items()})
-    return entries
+def _entry_bytes(key: str, fst: pynini.Fst) -> bytes:
+    """An entry as OpenFst lays it out in the archive: key length, key, FST."""
+    encoded = key.encode("utf-8")
+    return struct.pack("<i", len(encoded)) + encoded + fst.write_to_string()
 
 
-def _digest(fst: pynini.Fst) -> str:
-    return hashlib.sha256(fst.write_to_string()).hexdigest()
-
-
-def _meta_fst(meta: dict) -> pynini.Fst:
-    data = json.dumps(meta, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return openfst.chain([(b, b) for b in data])
-
-
-def _meta_of(fst: pynini.Fst) -> dict:
-    data, state = bytearray(), fst.start()
-    while state >= 0 and fst.num_arcs(state) == 1:
-        arc = next(iter(fst.arcs(state)))
-        data.append(arc.ilabel)
-        state = arc.nextstate
-    return json.loads(bytes(data).decode("utf-8"))
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_far(fsts: CompiledFsts, path: str | Path) -> None:
     """Write `fsts` to `path` atomically; the file is complete and verified, or absent."""
     path = Path(path)
-    entries = _entries(fsts)
+    holder = openfst.chain([])
+    holder.set_input_symbols(fsts.symbols)
+    entries = {SYMBOLS: holder}
+    entries.update({f"intent/{name}": fst for name, fst in fsts.intents.items()})
+    entries.update({f"slot/{name}": fst for name, fst in fsts.slots.items()})
     meta = {
         "format": FORMAT,
         "version": VERSION,
         "intents": sorted(fsts.intents),
         "slots": sorted(fsts.slots),
-        "digests": {key: _digest(fst) for key, fst in entries.items()},
+        "digests": {key: _digest(_entry_bytes(key, fst)) for key, fst in entries.items()},
     }
-    entries[META] = _meta_fst(meta)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    entries[META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = openfst.chain([])
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         with openfst.captured(f"writing {path}"):
@@ -82,44 +77,77 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
 def read_far(path: str | Path) -> CompiledFsts:
     """Read and verify a grammar-fst archive; anything else is a FarError."""
     where = Location(str(path))
-    if not Path(path).is_file():
-        raise FarError("no such file", where)
     try:
-        with openfst.captured("reading"):
-            far = pynini.Far(str(path), mode="r")
-            entries = {}
-            while not far.done():
-                entries[far.get_key()] = far.get_fst()
-                far.next()
-    except OpenFstError as err:
-        raise FarError(f"not a readable FST archive ({err.message})", where) from None
-    return _verified(entries, where)
-
-
-def _verified(entries: dict[str, pynini.Fst], where: Location) -> CompiledFsts:
-    hint = "recompile it with: grammar-fst compile GRAMMAR.grm -o OUT.far"
-    if META not in entries:
-        raise FarError(f"not a grammar-fst archive (no {META} entry); {hint}", where)
-    try:
-        meta = _meta_of(entries.pop(META))
-    except (ValueError, UnicodeDecodeError):
-        raise FarError(f"damaged archive: unreadable {META} entry; {hint}", where) from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise FarError(f"not a grammar-fst archive; {hint}", where)
-    if meta.get("version") != VERSION:
-        raise FarError(f"archive format version {meta.get('version')} is not {VERSION}; {hint}", where)
-    digests = meta.get("digests", {})
-    if set(digests) != set(entries):
-        missing = sorted(set(digests) ^ set(entries))
-        raise FarError(f"damaged or truncated archive (entries differ: {', '.join(missing)}); {hint}", where)
-    for key, fst in entries.items():
-        if fst.arc_type() != openfst.ARC_TYPE or _digest(fst) != digests[key]:
-            raise FarError(f"damaged archive: entry {key} does not match its checksum; {hint}", where)
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise FarError(f"cannot read the file: {err.strerror or err}", where) from None
+    meta = _checked_layout(data, where)
+    entries = {}
+    with openfst.captured(f"reading {path}"):
+        far = pynini.Far(str(path), mode="r")
+        while not far.done():
+            entries[far.get_key()] = far.get_fst()
+            far.next()
     symbols = entries[SYMBOLS].input_symbols()
     if symbols is None:
-        raise FarError(f"damaged archive: no symbol table; {hint}", where)
+        raise FarError(f"damaged archive: no symbol table; {HINT}", where)
     return CompiledFsts(
         symbols.copy(),
         {name: entries[f"intent/{name}"] for name in meta["intents"]},
         {name: entries[f"slot/{name}"] for name in meta["slots"]},
     )
+
+
+def _checked_layout(data: bytes, where: Location) -> dict:
+    """The archive's metadata, after checking its index and every entry's checksum."""
+    entries = _sttable_entries(data, where)
+    if not entries or not entries[0][0].startswith(META):
+        raise FarError(f"not a grammar-fst archive (an FST archive of another kind); {HINT}", where)
+    try:
+        meta = json.loads(entries[0][0][len(META) :])
+    except ValueError:
+        raise FarError(f"damaged archive: unreadable metadata; {HINT}", where) from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise FarError(f"not a grammar-fst archive; {HINT}", where)
+    if meta.get("version") != VERSION:
+        raise FarError(f"archive format version {meta.get('version')} is not {VERSION}; {HINT}", where)
+    if entries[0][1] != _entry_bytes(entries[0][0], openfst.chain([])):
+        raise FarError(f"damaged archive: the metadata entry is altered; {HINT}", where)
+    digests = meta.get("digests", {})
+    found = {key: raw for key, raw in entries[1:]}
+    if set(found) != set(digests):
+        raise FarError(f"damaged archive: its entries are not the ones it lists; {HINT}", where)
+    for key, raw in found.items():
+        if _digest(raw) != digests[key]:
+            raise FarError(f"damaged archive: entry {key} does not match its checksum; {HINT}", where)
+    return meta
+
+
+def _sttable_entries(data: bytes, where: Location) -> list[tuple[str, bytes]]:
+    """(key, entry bytes) of an OpenFst STTable archive, checked for consistency.
+
+    Layout: int32 magic, int32 version, the entries (int32 key length, key, FST), then
+    the index: int64 count, that many int64 entry offsets, int64 count again.
+    """
+    damaged = FarError(f"not a readable FST archive (truncated or damaged); {HINT}", where)
+    if len(data) < 24 or struct.unpack_from("<i", data, 0)[0] != STTABLE_MAGIC:
+        raise damaged
+    count = struct.unpack_from("<q", data, len(data) - 8)[0]
+    if not 0 < count <= (len(data) - 24) // 8:
+        raise damaged
+    index_start = len(data) - 8 * (count + 2)
+    stored_count, *offsets = struct.unpack_from(f"<{count + 1}q", data, index_start)
+    bounds = offsets + [index_start]
+    if stored_count != count or offsets[0] != 8 or any(a >= b for a, b in zip(bounds, bounds[1:])):
+        raise damaged
+    entries = []
+    for start, end in zip(offsets, bounds[1:]):
+        size = struct.unpack_from("<i", data, start)[0]
+        if not 0 <= size <= end - start - 4:
+            raise damaged
+        try:
+            key = data[start + 4 : start + 4 + size].decode("utf-8")
+        except UnicodeDecodeError:
+            raise damaged from None
+        entries.append((key, data[start:end]))
+    return entries

@@ -11,7 +11,8 @@ import numpy as np
 
 from . import counting, far, sources, syntax
 from .compiler import CompiledFsts, compile_grammar
-from .errors import UsageError
+from .errors import GrammarError, UsageError
+from .grammar import Import
 from .recognize import Recognizer
 from .sampler import DEFAULT_SEED, Walker, quotas, schedule, uniforms
 from .utterance import Utterance, from_labels
@@ -143,5 +144,9 @@ def load(path: str | Path) -> CompiledGrammar:
 
 
 def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
-    """A grammar compiled from `.grm` source text (no imports)."""
-    return CompiledGrammar(compile_grammar(syntax.parse(text, name)), name)
+    """A grammar compiled from `.grm` source text; imports need files, so use `load`."""
+    grammar = syntax.parse(text, name)
+    for stmt in grammar.of_kind(Import):
+        raise GrammarError("imports are resolved relative to a file: write the grammar to a "
+                           "file and use grammar_fst.load(path)", stmt.loc)
+    return CompiledGrammar(compile_grammar(grammar), name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from . import grammar as g
@@ -18,7 +19,17 @@ from .tokens import normalize
 
 SPECIAL = set('#$(){}[]|?<>"=*+;\\')
 KEYWORDS = ("intent", "slot", "import")
-NAME = re.compile(r"[^\W\d]\w*\Z")
+
+
+def _name_char(ch: str) -> bool:
+    """Letters, combining marks (Devanagari vowel signs), digits and '_' make names."""
+    return ch == "_" or unicodedata.category(ch)[0] in "LMN"
+
+
+def is_name(text: str) -> bool:
+    """Whether `text` is a valid rule, slot or intent name: a letter, then name chars."""
+    return bool(text) and unicodedata.category(text[0])[0] == "L" and all(map(_name_char, text))
+
 REPEAT = re.compile(r"\s*(\d+)\s*(?:,\s*(\d+)\s*)?\Z")
 MAX_REPEAT = 100
 
@@ -39,63 +50,72 @@ def tokenize(text: str, path: str) -> list[Token]:
     return tokens
 
 
+GLUABLE = ("word", "string", "rule", "slot")
+
+
 def _tokenize_line(line: str, path: str, lineno: int, out: list[Token]) -> None:
-    i = 0
-    first = True
+    i, previous_end = 0, -1  # previous_end: index just after the line's previous token
     while i < len(line):
-        ch = line[i]
-        if ch.isspace():
+        if line[i].isspace():
             i += 1
             continue
         loc = Location(path, lineno, i + 1)
-        at_start = first and i == 0
-        first = False
-        if ch == "#":
-            out.append(Token("comment", line[i + 1 :].rstrip(), loc, at_start))
+        if line[i] == "#":
+            out.append(Token("comment", line[i + 1 :].rstrip(), loc, i == 0))
             return
-        if ch == '"':
-            i = _string(line, i, loc, out, at_start)
-            continue
-        if ch in "{<":
-            close = "}" if ch == "{" else ">"
-            end = line.find(close, i + 1)
-            if end < 0:
-                raise GrammarError(f"'{ch}' is never closed on this line; add '{close}'", loc)
-            body = line[i + 1 : end]
-            kind = "weight" if ch == "<" else ("slot" if NAME.match(body.strip()) else "repeat")
-            out.append(Token(kind, body.strip(), loc, at_start))
-            i = end + 1
-            continue
-        if ch == "$":
-            m = re.compile(r"\w*").match(line, i + 1)
-            name = m.group()
-            if not NAME.match(name):
-                raise GrammarError(
-                    "'$' must be followed by a rule name (a letter, then letters, digits or _)",
-                    loc,
-                )
-            out.append(Token("rule", name, loc, at_start))
-            i = m.end()
-            continue
-        if ch in "*+":
+        glued = i == previous_end and out[-1].kind in GLUABLE
+        i = previous_end = _token(line, i, loc, out)
+        if glued and out[-1].kind in GLUABLE:
             raise GrammarError(
-                f"unbounded repetition '{ch}' is not supported (grammars stay finite); "
-                "use a bounded one such as {0,3}",
+                f"'{out[-1].text}' is glued to '{out[-2].text}'; grammars work on whole "
+                "words: separate them with a space, or quote the whole word",
                 loc,
             )
-        if ch in "}>":
-            raise GrammarError(f"'{ch}' without an opening bracket", loc)
-        if ch in ";\\":
-            raise GrammarError(f"'{ch}' is not part of the language; quote it: \"{ch}\"", loc)
-        if ch in "()[]|?=":
-            out.append(Token(ch, ch, loc, at_start))
-            i += 1
-            continue
-        j = i
-        while j < len(line) and not line[j].isspace() and line[j] not in SPECIAL:
-            j += 1
-        out.append(Token("word", normalize(line[i:j]), loc, at_start))
-        i = j
+
+
+def _token(line: str, i: int, loc: Location, out: list[Token]) -> int:
+    """Lex the token starting at `line[i]` into `out`; return the index after it."""
+    ch, at_start = line[i], i == 0
+    if ch == '"':
+        return _string(line, i, loc, out, at_start)
+    if ch in "{<":
+        close = "}" if ch == "{" else ">"
+        end = line.find(close, i + 1)
+        if end < 0:
+            raise GrammarError(f"'{ch}' is never closed on this line; add '{close}'", loc)
+        body = normalize(line[i + 1 : end].strip())
+        kind = "weight" if ch == "<" else ("slot" if is_name(body) else "repeat")
+        out.append(Token(kind, body, loc, at_start))
+        return end + 1
+    if ch == "$":
+        end = i + 1
+        while end < len(line) and _name_char(line[end]):
+            end += 1
+        name = normalize(line[i + 1 : end])
+        if not is_name(name):
+            raise GrammarError(
+                "'$' must be followed by a rule name (a letter, then letters, digits or _)", loc
+            )
+        out.append(Token("rule", name, loc, at_start))
+        return end
+    if ch in "*+":
+        raise GrammarError(
+            f"unbounded repetition '{ch}' is not supported (grammars stay finite); "
+            "use a bounded one such as {0,3}",
+            loc,
+        )
+    if ch in "}>":
+        raise GrammarError(f"'{ch}' without an opening bracket", loc)
+    if ch in ";\\":
+        raise GrammarError(f"'{ch}' is not part of the language; quote it: \"{ch}\"", loc)
+    if ch in "()[]|?=":
+        out.append(Token(ch, ch, loc, at_start))
+        return i + 1
+    end = i
+    while end < len(line) and not line[end].isspace() and (line[end] == "#" or line[end] not in SPECIAL):
+        end += 1
+    out.append(Token("word", normalize(line[i:end]), loc, at_start))
+    return end
 
 
 def _string(line: str, i: int, loc: Location, out: list[Token], at_start: bool) -> int:
@@ -211,7 +231,7 @@ class _Parser:
 
     def name(self, context: str) -> str:
         tok = self.peek()
-        if tok is None or tok.starts_line or tok.kind != "word" or not NAME.match(tok.text):
+        if tok is None or tok.starts_line or tok.kind != "word" or not is_name(tok.text):
             raise GrammarError(f"expected a name {context}, found {self.describe()}", self.where())
         return self.take().text
 

@@ -29,6 +29,8 @@ def errors(grammar: g.Grammar) -> list[Diagnostic]:
     found = _duplicates(grammar) + _unknown_references(grammar)
     if not found:
         found = _cycles(grammar) + _slots_in_slots(grammar)
+    if not found:
+        found = _empty_values(grammar)
     return found
 
 
@@ -76,7 +78,10 @@ def _unknown_references(grammar: g.Grammar) -> list[Diagnostic]:
 def _unknown(kind: str, sigil: str, ref, known: dict) -> Diagnostic:
     close = difflib.get_close_matches(ref.name, list(known), n=1, cutoff=0.6)
     shown = f"{sigil}{ref.name}" if sigil else f"{{{ref.name}}}"
-    hint = f"; did you mean {sigil}{close[0]}?" if close else f"; define it with '{kind} ...'"
+    if close:
+        hint = f"; did you mean {sigil}{close[0]}?" if sigil else f"; did you mean {{{close[0]}}}?"
+    else:
+        hint = f"; define it with '{kind} {ref.name} = ...'"
     if not close and kind == "rule":
         hint = f"; define it with '${ref.name} = ...'"
     return Diagnostic("error", f"unknown {kind} {shown}{hint}", ref.loc)
@@ -133,3 +138,38 @@ def _slots_in_slots(grammar: g.Grammar) -> list[Diagnostic]:
                     seen.add(ref.name)
                     stack.append(rules[ref.name].body)
     return found
+
+
+def nullable(expr: g.Expr, rules: dict[str, g.Rule]) -> bool:
+    """Whether `expr` can produce no word at all (rules must be acyclic)."""
+    if isinstance(expr, g.Word):
+        return False
+    if isinstance(expr, g.RuleRef):
+        return nullable(rules[expr.name].body, rules)
+    if isinstance(expr, g.SlotRef):
+        return False
+    if isinstance(expr, g.Sequence):
+        return all(nullable(item, rules) for item in expr.items)
+    if isinstance(expr, g.Alternation):
+        return any(nullable(o.expr, rules) for o in expr.options if o.weight != 0)
+    if isinstance(expr, g.Optional):
+        return True
+    return expr.low == 0 or nullable(expr.expr, rules)
+
+
+def _empty_values(grammar: g.Grammar) -> list[Diagnostic]:
+    """Every sentence and every slot value has at least one word: an empty sentence is no
+    training data, and an empty slot value would tag nothing."""
+    found = []
+    for stmt in grammar.of_kind(g.Intent) + grammar.of_kind(g.Slot):
+        if not nullable(stmt.body, grammar.rules):
+            continue
+        if isinstance(stmt, g.Slot):
+            fix = f"make the slot optional where it is used ({{{stmt.name}}}?) instead"
+            found.append(Diagnostic("error", f"slot {stmt.name} can have an empty value; {fix}", stmt.loc))
+        else:
+            found.append(Diagnostic(
+                "error", f"intent {stmt.name} can produce an empty sentence; "
+                "make at least one word of every path non-optional", stmt.loc,
+            ))
+    return sorted(found, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))

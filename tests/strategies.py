@@ -1,0 +1,130 @@
+"""Hypothesis strategies for grammar ASTs, and a brute-force reference semantics
+(the language of an AST computed by plain set operations) to test the FSTs against."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import strategies as st
+
+from grammar_fst import grammar as g
+
+# Words that exercise quoting and scripts: plain, accented, Devanagari, Thai, punctuation.
+WORDS = ["a", "b", "c", "café", "नमस्ते", "สวัสดี", "?", "$x", "{y}", "a|b", "\"q\"", "back\\slash", "=", "5:30"]
+NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(
+    lambda n: n not in ("intent", "slot", "import")
+)
+
+
+def exprs(words=st.sampled_from(WORDS), rule_names=(), slot_names=(), max_leaves=8):
+    """Expressions in the parser's normal form (no 1-item sequences or alternations)."""
+    leaves = [words.map(g.Word)]
+    if rule_names:
+        leaves.append(st.sampled_from(list(rule_names)).map(g.RuleRef))
+    if slot_names:
+        leaves.append(st.sampled_from(list(slot_names)).map(g.SlotRef))
+    weight = st.one_of(st.none(), st.sampled_from([0.5, 1.0, 2.0, 3.0, 0.25]))
+
+    def extend(inner):
+        options = st.builds(g.Option, inner, weight)
+        return st.one_of(
+            st.lists(inner, min_size=2, max_size=3).map(lambda xs: g.Sequence(tuple(xs))),
+            st.lists(options, min_size=2, max_size=3).map(lambda os: g.Alternation(tuple(os))),
+            inner.map(g.Optional),
+            st.builds(
+                lambda e, lo, extra: g.Repeat(e, lo, lo + extra),
+                inner, st.integers(0, 2), st.integers(0, 1),
+            ).filter(lambda r: r.high >= 1),
+        )
+
+    return st.recursive(st.one_of(*leaves), extend, max_leaves=max_leaves)
+
+
+@st.composite
+def grammars(draw, words=st.sampled_from(WORDS), max_leaves=6, comments=True):
+    """A valid grammar: rules that refer only to earlier rules, slots, 1-3 intents;
+    a slot value or sentence that could be empty gets a word in front."""
+    statements = []
+    slot_names = draw(st.lists(NAMES, min_size=0, max_size=2, unique=True))
+    rule_names = draw(st.lists(NAMES.filter(lambda n: n not in slot_names), max_size=3, unique=True))
+    comment = st.one_of(st.none(), st.from_regex(r"[a-z ]{0,10}[a-z]", fullmatch=True)) if comments else st.none()
+    for i, name in enumerate(rule_names):
+        body = draw(exprs(words, rule_names[:i], slot_names, max_leaves))
+        statements.append(g.Rule(name, body, comment=draw(comment)))
+    slot_free: list[str] = []  # rules a slot may use: no slot inside, even indirectly
+    for rule in statements:
+        refs = [n for n in g.walk(rule.body) if isinstance(n, (g.SlotRef, g.RuleRef))]
+        if all(isinstance(r, g.RuleRef) and r.name in slot_free for r in refs):
+            slot_free.append(rule.name)
+    for name in slot_names:
+        body = _non_empty(draw, exprs(words, slot_free, (), max_leaves), words, statements)
+        statements.append(g.Slot(name, body, comment=draw(comment)))
+    intent_names = draw(st.lists(st.from_regex(r"[A-Z][a-zA-Z]{0,6}", fullmatch=True), min_size=1, max_size=3, unique=True))
+    for name in intent_names:
+        body = _non_empty(draw, exprs(words, rule_names, slot_names, max_leaves), words, statements)
+        statements.append(g.Intent(name, body, comment=draw(comment)))
+    return g.Grammar(tuple(statements))
+
+
+def _non_empty(draw, strategy, words, statements):
+    body = draw(strategy)
+    if nullable(body, statements):
+        body = g.Sequence((g.Word(draw(words)), body))
+    return body
+
+
+def nullable(expr, statements) -> bool:
+    """Whether `expr` can derive no word at all."""
+    from grammar_fst.validate import nullable as can_be_empty
+
+    return can_be_empty(expr, g.Grammar(tuple(statements)).rules)
+
+
+# -- reference semantics ------------------------------------------------------------------
+# A derivation is a tuple of tokens: a word, or ("[", slot) / ("]", slot) around a value.
+
+
+def language(expr, grammar: g.Grammar) -> set[tuple]:
+    """Every derivation of `expr` with non-zero probability."""
+    if isinstance(expr, g.Word):
+        return {(expr.text,)}
+    if isinstance(expr, g.RuleRef):
+        return language(grammar.rules[expr.name].body, grammar)
+    if isinstance(expr, g.SlotRef):
+        inner = language(grammar.slots[expr.name].body, grammar)
+        return {(("[", expr.name),) + d + (("]", expr.name),) for d in inner}
+    if isinstance(expr, g.Sequence):
+        result = {()}
+        for item in expr.items:
+            part = language(item, grammar)
+            result = {a + b for a in result for b in part}
+        return result
+    if isinstance(expr, g.Alternation):
+        kept = [o for o in expr.options if o.weight is None or o.weight > 0]
+        return set().union(*(language(o.expr, grammar) for o in kept)) if kept else set()
+    if isinstance(expr, g.Optional):
+        return language(expr.expr, grammar) | {()}
+    if isinstance(expr, g.Repeat):
+        part = language(expr.expr, grammar)
+        result = set()
+        for k in range(expr.low, expr.high + 1):
+            for combo in itertools.product(part, repeat=k):
+                result.add(tuple(t for d in combo for t in d))
+        return result
+    raise TypeError(expr)
+
+
+def annotated(derivation: tuple) -> tuple[str, tuple[tuple[str, str, int, int], ...]]:
+    """(text, ((slot, value, start, end), ...)) of a derivation."""
+    words, slots, opened = [], [], []
+    for token in derivation:
+        if isinstance(token, tuple) and token[0] == "[":
+            opened.append((token[1], len(words)))
+        elif isinstance(token, tuple):
+            name, first = opened.pop()
+            start = len(" ".join(words[:first])) + (1 if first else 0)
+            value = " ".join(words[first:])
+            slots.append((name, value, start, start + len(value)))
+        else:
+            words.append(token)
+    return " ".join(words), tuple(slots)

@@ -1,0 +1,130 @@
+"""The command line end to end on the toy grammar and small grammars of its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grammar_fst.cli import main
+
+TOY = Path(__file__).parent.parent / "grammars" / "toy.grm"
+TOY_SENTENCES = {
+    f"play {some}{genre} music"
+    for some in ("", "some ", "more ")
+    for genre in ("pop", "rock")
+}
+
+
+def run(capsys, *argv):
+    status = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_count_toy_is_6(capsys):
+    assert run(capsys, "count", TOY) == (0, "PlayMusic\t6\ntotal\t6\n", "")
+
+
+def test_sample_all_toy_text(capsys):
+    status, out, _ = run(capsys, "sample", TOY, "--all", "--format", "text")
+    assert status == 0
+    lines = out.splitlines()
+    assert len(lines) == 6 and set(lines) == TOY_SENTENCES
+
+
+def test_sample_is_byte_identical_for_grm_and_far(capsys, tmp_path):
+    far = tmp_path / "toy.far"
+    assert run(capsys, "compile", TOY, "-o", far)[0] == 0
+    a = run(capsys, "sample", TOY, "-n", "40", "--seed", "9")[1]
+    b = run(capsys, "sample", far, "-n", "40", "--seed", "9")[1]
+    c = run(capsys, "sample", TOY, "-n", "40", "--seed", "10")[1]
+    assert a == b and a != c
+    assert a == run(capsys, "sample", TOY, "-n", "40", "--seed", "9")[1]
+
+
+def test_default_seed_is_fixed(capsys):
+    assert run(capsys, "sample", TOY, "-n", "20")[1] == run(capsys, "sample", TOY, "-n", "20", "--seed", "0")[1]
+
+
+def test_sample_records_have_correct_offsets(capsys):
+    status, out, _ = run(capsys, "sample", TOY, "-n", "30", "--seed", "1")
+    assert status == 0
+    for line in out.splitlines():
+        record = json.loads(line)
+        assert record["intent"] == "PlayMusic" and record["text"] in TOY_SENTENCES
+        (slot,) = record["slots"]
+        assert record["text"][slot["start"] : slot["end"]] == slot["value"]
+        assert record["annot_utt"] == record["text"].replace(slot["value"], f"[genre : {slot['value']}]")
+
+
+def test_massive_format(capsys):
+    _, out, _ = run(capsys, "sample", TOY, "-n", "2", "--format", "massive")
+    record = json.loads(out.splitlines()[1])
+    assert set(record) == {"id", "intent", "utt", "annot_utt"} and record["id"] == "1"
+
+
+def test_output_file_is_written(capsys, tmp_path):
+    target = tmp_path / "out.jsonl"
+    assert run(capsys, "sample", TOY, "-n", "5", "-o", target)[0] == 0
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 5
+
+
+def test_unique_stops_at_the_language_size(capsys):
+    status, out, err = run(capsys, "sample", TOY, "-n", "50", "--unique", "--format", "text")
+    assert status == 0 and set(out.splitlines()) == TOY_SENTENCES and len(out.splitlines()) == 6
+    assert "only 6 distinct sentences" in err
+
+
+def test_parse_arguments_and_stdin(capsys, monkeypatch):
+    status, out, _ = run(capsys, "parse", TOY, "play some rock music", "play jazz")
+    first, second = out.splitlines()
+    assert status == 1
+    assert json.loads(first)["slots"] == [{"slot": "genre", "value": "rock", "start": 10, "end": 14}]
+    assert second == "null"
+    import io
+    monkeypatch.setattr("sys.stdin", io.StringIO("play pop music\n"))
+    status, out, _ = run(capsys, "parse", TOY)
+    assert status == 0 and json.loads(out)["annot_utt"] == "play [genre : pop] music"
+
+
+def test_intent_selection(capsys, tmp_path):
+    grammar = tmp_path / "two.grm"
+    grammar.write_text("intent A = a | b\nintent B = c\n", encoding="utf-8")
+    _, out, _ = run(capsys, "sample", grammar, "-n", "10", "--intent", "B", "--format", "text")
+    assert out.splitlines() == ["c"] * 10
+    assert run(capsys, "count", grammar, "--intent", "A")[1] == "A\t2\ntotal\t2\n"
+    status, _, err = run(capsys, "sample", grammar, "--intent", "Z")
+    assert status == 2 and "unknown intent 'Z'" in err
+
+
+def test_even_split_over_intents(capsys, tmp_path):
+    grammar = tmp_path / "two.grm"
+    grammar.write_text("intent A = a | b | c | d | e\nintent B = z\n", encoding="utf-8")
+    _, out, _ = run(capsys, "sample", grammar, "-n", "11", "--format", "massive")
+    intents = [json.loads(line)["intent"] for line in out.splitlines()]
+    assert intents.count("A") == 6 and intents.count("B") == 5
+
+
+def test_compile_default_output_path(capsys, tmp_path):
+    grammar = tmp_path / "g.grm"
+    grammar.write_text("intent A = a\n", encoding="utf-8")
+    status, _, err = run(capsys, "compile", grammar)
+    assert status == 0 and (tmp_path / "g.far").is_file() and "wrote" in err
+
+
+@pytest.mark.parametrize("command", ["sample", "count", "parse"])
+def test_corrupt_far_exits_2(capsys, tmp_path, command):
+    bad = tmp_path / "bad.far"
+    bad.write_bytes(b"\x00" * 64)
+    status, _, err = run(capsys, command, bad)
+    assert status == 2 and err.startswith(f"grammar-fst: error: {bad}: ")
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("compile", "sample", "parse", "count", "check"):
+        assert command in out

@@ -1,0 +1,107 @@
+"""The `.grm` parser and formatter: round trips, layout, quoting and scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from strategies import grammars
+
+from grammar_fst import grammar as g
+from grammar_fst import sources, syntax
+
+GRAMMARS = Path(__file__).parent.parent / "grammars"
+
+
+@settings(max_examples=300, deadline=None)
+@given(grammars(max_leaves=10))
+def test_format_then_parse_gives_the_same_ast(grammar):
+    text = syntax.format_grammar(grammar)
+    assert syntax.parse(text) == grammar
+
+
+@pytest.mark.parametrize("path", sorted(GRAMMARS.glob("*.grm")), ids=lambda p: p.name)
+def test_bundled_grammars_round_trip(path):
+    grammar = sources.parse_file(path)
+    assert syntax.parse(syntax.format_grammar(grammar)) == grammar
+
+
+def test_toy_grammar_ast():
+    grammar = sources.parse_file(GRAMMARS / "toy.grm")
+    assert grammar.rules["some_more"].body == g.Alternation(
+        (g.Option(g.Word("some")), g.Option(g.Word("more")))
+    )
+    assert grammar.intents["PlayMusic"].body == g.Sequence(
+        (g.Word("play"), g.Optional(g.RuleRef("some_more")), g.SlotRef("genre"), g.Word("music"))
+    )
+    assert grammar.rules["some_more"].comment.startswith("toy.grm")
+
+
+def test_continuation_lines_and_doc_comments():
+    text = (
+        "# header, separated by a blank line\n\n"
+        "# the greeting\n"
+        "intent Greet =\n"
+        "    hello <3>\n"
+        "  | good (morning | evening)   # trailing comment\n"
+        "# not a doc comment: a statement follows only after a blank line\n\n"
+        "$x = y\n"
+    )
+    grammar = syntax.parse(text)
+    intent = grammar.intents["Greet"]
+    assert intent.comment == "the greeting"
+    assert [o.weight for o in intent.body.options] == [3.0, None]
+    assert grammar.rules["x"].comment is None
+    assert intent.loc.line == 4 and intent.loc.col == 1
+
+
+def test_quoted_words_and_escapes():
+    grammar = syntax.parse('intent Q = "what time" is it "?" "say \\"hi\\"" "a\\\\b"\n')
+    words = [w.text for w in g.walk(grammar.intents["Q"].body) if isinstance(w, g.Word)]
+    assert words == ["what", "time", "is", "it", "?", 'say', '"hi"', "a\\b"]
+
+
+def test_words_in_any_script_are_nfc():
+    decomposed = "cafe\u0301"
+    grammar = syntax.parse(f"intent Hi = नमस्ते {decomposed} สวัสดี\n")
+    words = [w.text for w in g.walk(grammar.intents["Hi"].body) if isinstance(w, g.Word)]
+    assert words == ["नमस्ते", "café", "สวัสดี"]
+    assert words[1] == "caf\u00e9"
+
+
+def test_square_brackets_are_optional_groups():
+    a = syntax.parse("intent A = x [y z]\n").intents["A"].body
+    b = syntax.parse("intent A = x (y z)?\n").intents["A"].body
+    assert a == b == g.Sequence((g.Word("x"), g.Optional(g.Sequence((g.Word("y"), g.Word("z"))))))
+
+
+def test_repetition_forms():
+    body = syntax.parse("intent A = x{2} y{0,3}\n").intents["A"].body
+    assert body.items == (g.Repeat(g.Word("x"), 2, 2), g.Repeat(g.Word("y"), 0, 3))
+
+
+def test_long_alternations_wrap_one_option_per_line():
+    options = tuple(g.Option(g.Sequence((g.Word("option"), g.Word(f"number{i}")))) for i in range(12))
+    grammar = g.Grammar((g.Intent("Long", g.Alternation(options)),))
+    text = syntax.format_grammar(grammar)
+    assert text.count("\n  | ") == 11
+    assert syntax.parse(text) == grammar
+
+
+def test_hash_inside_a_word_is_part_of_it():
+    body = syntax.parse("intent A = play c# minor # a comment\n").intents["A"].body
+    assert [w.text for w in body.items] == ["play", "c#", "minor"]
+
+
+def test_names_in_any_script():
+    grammar = syntax.parse("$गाना = गीत\nintent गानाबजाओ = {शहर} $गाना\nslot शहर = दिल्ली\n")
+    assert set(grammar.rules) == {"गाना"} and set(grammar.intents) == {"गानाबजाओ"}
+    assert set(grammar.slots) == {"शहर"}
+
+
+def test_from_text_refuses_imports():
+    import grammar_fst as gf
+
+    with pytest.raises(gf.GrammarError, match="use grammar_fst.load"):
+        gf.from_text('import "x.grm"\nintent A = a\n')
