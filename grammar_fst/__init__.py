@@ -1,9 +1,9 @@
 """grammar-fst: finite-state grammars for bootstrapping NLU training data.
 
-    import grammar_fst as gf
-    g = gf.load("grammars/toy.grm")       # .grm or .far
-    for u in g.sample(5, seed=1):
-        print(u.text, u.intent, u.slots)
+import grammar_fst as gf
+g = gf.load("grammars/toy.grm")       # .grm or .far
+for u in g.sample(5, seed=1):
+    print(u.text, u.intent, u.slots)
 """
 
 from .errors import FarError, GrammarError, GrammarFstError, Location, OpenFstError, UsageError

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__, lint, sources
 from .errors import GrammarFstError, UsageError
 from .formats import WRITERS
-from .model import CompiledGrammar, load
+from .model import load
 from .output import write_lines
 from .sampler import DEFAULT_SEED
 
@@ -59,56 +59,99 @@ def build_parser() -> argparse.ArgumentParser:
 
     grammar_help = "a grammar: .grm source or compiled .far archive"
 
-    p = commands.add_parser("compile", help="compile a .grm grammar to a .far archive",
-                            description="Compile a .grm grammar (and its imports) to a .far "
-                            "archive that sample, parse and count read without the source.")
+    p = commands.add_parser(
+        "compile",
+        help="compile a .grm grammar to a .far archive",
+        description="Compile a .grm grammar (and its imports) to a .far "
+        "archive that sample, parse and count read without the source.",
+    )
     p.add_argument("grammar", metavar="GRAMMAR.grm", help="the grammar source")
-    p.add_argument("-o", "--output", metavar="OUT.far",
-                   help="where to write the archive (default: GRAMMAR.far beside the source)")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.far",
+        help="where to write the archive (default: GRAMMAR.far beside the source)",
+    )
     p.set_defaults(run=_compile)
 
-    p = commands.add_parser("sample", help="print random annotated sentences",
-                            description="Print weighted random sentences with their intent and "
-                            "slots. Weights on alternatives are relative probabilities; -n is "
-                            "split evenly over the chosen intents.")
+    p = commands.add_parser(
+        "sample",
+        help="print random annotated sentences",
+        description="Print weighted random sentences with their intent and "
+        "slots. Weights on alternatives are relative probabilities; -n is "
+        "split evenly over the chosen intents.",
+    )
     p.add_argument("grammar", metavar="GRAMMAR", help=grammar_help)
     how_many = p.add_mutually_exclusive_group()
-    how_many.add_argument("-n", type=_positive, default=10, metavar="N",
-                          help="how many sentences (default: 10)")
-    how_many.add_argument("--all", action="store_true",
-                          help="every sentence of the grammar, in a fixed order, instead of a sample")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                   help=f"random seed; same seed, same output (default: {DEFAULT_SEED})")
-    p.add_argument("--intent", action="append", metavar="I",
-                   help="sample only this intent (repeat for several; default: all)")
-    p.add_argument("--unique", action="store_true",
-                   help="no repeated (text, intent); fewer when the grammar has fewer")
-    p.add_argument("--format", choices=sorted(WRITERS), default="jsonl",
-                   help="output format (default: jsonl)")
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="write to FILE (atomically) instead of standard output")
+    how_many.add_argument(
+        "-n", type=_positive, default=10, metavar="N", help="how many sentences (default: 10)"
+    )
+    how_many.add_argument(
+        "--all",
+        action="store_true",
+        help="every sentence of the grammar, in a fixed order, instead of a sample",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"random seed; same seed, same output (default: {DEFAULT_SEED})",
+    )
+    p.add_argument(
+        "--intent",
+        action="append",
+        metavar="I",
+        help="sample only this intent (repeat for several; default: all)",
+    )
+    p.add_argument(
+        "--unique",
+        action="store_true",
+        help="no repeated (text, intent); fewer when the grammar has fewer",
+    )
+    p.add_argument(
+        "--format", choices=sorted(WRITERS), default="jsonl", help="output format (default: jsonl)"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output",
+    )
     p.set_defaults(run=_sample)
 
-    p = commands.add_parser("parse", help="find the intent and slots of sentences",
-                            description="Parse sentences with the grammar: one JSON record per "
-                            "input line, or null when the sentence is not in the grammar. "
-                            "Exit status 1 if any sentence was not.")
+    p = commands.add_parser(
+        "parse",
+        help="find the intent and slots of sentences",
+        description="Parse sentences with the grammar: one JSON record per "
+        "input line, or null when the sentence is not in the grammar. "
+        "Exit status 1 if any sentence was not.",
+    )
     p.add_argument("grammar", metavar="GRAMMAR", help=grammar_help)
-    p.add_argument("sentences", nargs="*", metavar="SENTENCE",
-                   help="sentences to parse (default: one per line from standard input)")
+    p.add_argument(
+        "sentences",
+        nargs="*",
+        metavar="SENTENCE",
+        help="sentences to parse (default: one per line from standard input)",
+    )
     p.set_defaults(run=_parse)
 
-    p = commands.add_parser("count", help="count the distinct sentences of a grammar",
-                            description="Print the exact number of distinct sentences per intent "
-                            "and in total (a sentence of two intents counts once in the total).")
+    p = commands.add_parser(
+        "count",
+        help="count the distinct sentences of a grammar",
+        description="Print the exact number of distinct sentences per intent "
+        "and in total (a sentence of two intents counts once in the total).",
+    )
     p.add_argument("grammar", metavar="GRAMMAR", help=grammar_help)
     p.add_argument("--intent", action="append", metavar="I", help="count only this intent")
     p.set_defaults(run=_count)
 
-    p = commands.add_parser("check", help="report errors and warnings in a .grm grammar",
-                            description="Lint a grammar: errors (what compile would refuse, empty "
-                            "languages) and warnings (unused or unreachable rules, repeated "
-                            "alternatives, ambiguous sentences). Exit status 1 on errors.")
+    p = commands.add_parser(
+        "check",
+        help="report errors and warnings in a .grm grammar",
+        description="Lint a grammar: errors (what compile would refuse, empty "
+        "languages) and warnings (unused or unreachable rules, repeated "
+        "alternatives, ambiguous sentences). Exit status 1 on errors.",
+    )
     p.add_argument("grammar", metavar="GRAMMAR.grm", help="the grammar source")
     p.set_defaults(run=_check)
     return parser
@@ -120,7 +163,9 @@ def _compile(args: argparse.Namespace) -> int:
     grammar = load(args.grammar)
     output = args.output or str(Path(args.grammar).with_suffix(".far"))
     grammar.write_far(output)
-    states = sum(f.num_states() for f in [*grammar.fsts.intents.values(), *grammar.fsts.slots.values()])
+    states = sum(
+        f.num_states() for f in [*grammar.fsts.intents.values(), *grammar.fsts.slots.values()]
+    )
     sys.stderr.write(
         f"wrote {output}: {len(grammar.intents)} intents, {len(grammar.slots)} slots, "
         f"{states} states\n"

@@ -55,11 +55,15 @@ def compile_grammar(grammar: g.Grammar) -> CompiledFsts:
     validate.require_valid(grammar)
     if not grammar.intents:
         raise GrammarError(
-            "the grammar defines no intent; add one: intent Name = ...", Location(grammar.path, 1, 1)
+            "the grammar defines no intent; add one: intent Name = ...",
+            Location(grammar.path, 1, 1),
         )
     builder = _Builder(grammar, symbol_table(grammar))
     with openfst.captured("compiling the grammar"):
-        slots = {name: openfst.optimize(builder.expr(s.body)) for name, s in sorted(grammar.slots.items())}
+        slots = {
+            name: openfst.optimize(builder.expr(s.body))
+            for name, s in sorted(grammar.slots.items())
+        }
         intents = {name: builder.intent(i) for name, i in sorted(grammar.intents.items())}
     return CompiledFsts(builder.symbols, intents, slots)
 
@@ -125,7 +129,9 @@ class _Builder:
         tail = openfst.chain([])
         for k in range(expr.high - 1, expr.low - 1, -1):
             stop = 1 / (expr.high - k + 1)
-            tail = openfst.choice([(openfst.chain([]), stop), (pynini.concat(body, tail), 1 - stop)])
+            tail = openfst.choice(
+                [(openfst.chain([]), stop), (pynini.concat(body, tail), 1 - stop)]
+            )
         head = openfst.chain([])
         for _ in range(expr.low):
             head.concat(body)
@@ -138,6 +144,6 @@ def flatten(fsts: CompiledFsts, intent: str) -> pynini.Fst:
     pairs = [(root, fsts.intents[intent])]
     pairs += [(fsts.symbols.find(labels.slot_class(n)), f) for n, f in fsts.slots.items()]
     with openfst.captured(f"expanding the slots of intent {intent}"):
-        return pynini.replace(pairs, call_arc_labeling="neither", return_arc_labeling="neither").rmepsilon()
-
-
+        return pynini.replace(
+            pairs, call_arc_labeling="neither", return_arc_labeling="neither"
+        ).rmepsilon()

@@ -26,7 +26,9 @@ def count_strings(acceptor: pynini.Fst) -> int:
         return 0
     zero = pynini.Weight.zero(acceptor.weight_type())
     paths: dict[int, int] = {}
-    for state in openfst.post_order(acceptor.start(), lambda s: [a.nextstate for a in acceptor.arcs(s)]):
+    for state in openfst.post_order(
+        acceptor.start(), lambda s: [a.nextstate for a in acceptor.arcs(s)]
+    ):
         total = 1 if acceptor.final(state) != zero else 0
         for arc in acceptor.arcs(state):
             total += paths[arc.nextstate]

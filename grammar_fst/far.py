@@ -110,7 +110,9 @@ def _checked_layout(data: bytes, where: Location) -> dict:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise FarError(f"not a grammar-fst archive; {HINT}", where)
     if meta.get("version") != VERSION:
-        raise FarError(f"archive format version {meta.get('version')} is not {VERSION}; {HINT}", where)
+        raise FarError(
+            f"archive format version {meta.get('version')} is not {VERSION}; {HINT}", where
+        )
     if entries[0][1] != _entry_bytes(entries[0][0], openfst.chain([])):
         raise FarError(f"damaged archive: the metadata entry is altered; {HINT}", where)
     digests = meta.get("digests", {})
@@ -119,7 +121,9 @@ def _checked_layout(data: bytes, where: Location) -> dict:
         raise FarError(f"damaged archive: its entries are not the ones it lists; {HINT}", where)
     for key, raw in found.items():
         if _digest(raw) != digests[key]:
-            raise FarError(f"damaged archive: entry {key} does not match its checksum; {HINT}", where)
+            raise FarError(
+                f"damaged archive: entry {key} does not match its checksum; {HINT}", where
+            )
     return meta
 
 

@@ -7,8 +7,8 @@ not take part in equality, so a formatted-then-reparsed grammar equals the origi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Union
 
 from .errors import Location
 
@@ -81,7 +81,7 @@ class Repeat:
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
-Expr = Union[Word, RuleRef, SlotRef, Sequence, Alternation, Optional, Repeat]
+Expr = Word | RuleRef | SlotRef | Sequence | Alternation | Optional | Repeat
 
 
 @dataclass(frozen=True)
@@ -94,36 +94,28 @@ class Import:
 
 
 @dataclass(frozen=True)
-class Rule:
+class Definition:
+    """A named definition: `name = body`, with the comment lines written above it."""
+
+    name: str
+    body: Expr
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+    comment: str | None = None
+
+
+class Rule(Definition):
     """`$name = body`: a named, reusable expression."""
 
-    name: str
-    body: Expr
-    loc: Location = field(default=NOWHERE, compare=False, repr=False)
-    comment: str | None = None
 
-
-@dataclass(frozen=True)
-class Intent:
+class Intent(Definition):
     """`intent Name = body`: an exported entry point; its sentences carry this intent."""
 
-    name: str
-    body: Expr
-    loc: Location = field(default=NOWHERE, compare=False, repr=False)
-    comment: str | None = None
 
-
-@dataclass(frozen=True)
-class Slot:
+class Slot(Definition):
     """`slot name = values`: a slot class; its values are tagged when used as `{name}`."""
 
-    name: str
-    body: Expr
-    loc: Location = field(default=NOWHERE, compare=False, repr=False)
-    comment: str | None = None
 
-
-Statement = Union[Import, Rule, Intent, Slot]
+Statement = Import | Rule | Intent | Slot
 
 
 @dataclass(frozen=True)

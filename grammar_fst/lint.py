@@ -22,10 +22,13 @@ def check(grammar: g.Grammar) -> list[Diagnostic]:
     found = errors(grammar)
     found += _unused(grammar) + _duplicate_alternatives(grammar)
     if not grammar.intents:
-        found.append(Diagnostic(
-            "warning", "no intent: nothing to sample (fine for a file that is only imported)",
-            Location(grammar.path),
-        ))
+        found.append(
+            Diagnostic(
+                "warning",
+                "no intent: nothing to sample (fine for a file that is only imported)",
+                Location(grammar.path),
+            )
+        )
     elif not any(d.level == "error" for d in found):
         found += _language_findings(grammar)
     return sorted(found, key=lambda d: (d.level != "error", d.loc.file, d.loc.line, d.loc.col))
@@ -56,9 +59,13 @@ def _unused(grammar: g.Grammar) -> list[Diagnostic]:
         if rule.name not in used_rules:
             found.append(Diagnostic("warning", f"rule ${rule.name} is never used", rule.loc))
         elif rule.name not in reachable:
-            found.append(Diagnostic(
-                "warning", f"rule ${rule.name} is unreachable: only unused rules refer to it", rule.loc
-            ))
+            found.append(
+                Diagnostic(
+                    "warning",
+                    f"rule ${rule.name} is unreachable: only unused rules refer to it",
+                    rule.loc,
+                )
+            )
     for slot in grammar.of_kind(g.Slot):
         if _own(grammar, slot) and slot.name not in used_slots:
             found.append(Diagnostic("warning", f"slot {slot.name} is never used", slot.loc))
@@ -76,10 +83,14 @@ def _duplicate_alternatives(grammar: g.Grammar) -> list[Diagnostic]:
             seen = set()
             for option in node.options:
                 if option.expr in seen:
-                    found.append(Diagnostic(
-                        "warning", "this alternative repeats an earlier one in the same choice; "
-                        "use a weight instead", getattr(option.expr, "loc", node.loc),
-                    ))
+                    found.append(
+                        Diagnostic(
+                            "warning",
+                            "this alternative repeats an earlier one in the same choice; "
+                            "use a weight instead",
+                            getattr(option.expr, "loc", node.loc),
+                        )
+                    )
                 seen.add(option.expr)
     return found
 
@@ -90,7 +101,9 @@ def _language_findings(grammar: g.Grammar) -> list[Diagnostic]:
     fsts, found = compiled.fsts, []
     for name, slot in grammar.slots.items():
         if fsts.slots[name].start() < 0 or fsts.slots[name].num_states() == 0:
-            found.append(Diagnostic("error", f"slot {name} has no values (all weights are zero)", slot.loc))
+            found.append(
+                Diagnostic("error", f"slot {name} has no values (all weights are zero)", slot.loc)
+            )
     sentences = {}
     for name, intent in grammar.intents.items():
         sentences[name] = counting.sentences(fsts, name)
@@ -100,16 +113,21 @@ def _language_findings(grammar: g.Grammar) -> list[Diagnostic]:
         text, readings = counting.most_readings(fsts, name)
         if readings > 1:
             shown = " | ".join(u.annot_utt for u in compiled.readings(text)[:3])
-            found.append(Diagnostic(
-                "warning", f"ambiguous: '{text}' has {readings} readings: {shown}", intent.loc
-            ))
+            found.append(
+                Diagnostic(
+                    "warning", f"ambiguous: '{text}' has {readings} readings: {shown}", intent.loc
+                )
+            )
     for (a, fa), (b, fb) in itertools.combinations(sentences.items(), 2):
         with openfst.captured("intersecting intents"):
             shared = pynini.shortestpath(pynini.arcmap(pynini.intersect(fa, fb), map_type="to_std"))
         if shared.start() >= 0 and shared.num_states():
             text = counting.path_text(shared, fsts.symbols)
-            found.append(Diagnostic(
-                "warning", f"'{text}' is a sentence of both intent {a} and intent {b}",
-                grammar.intents[b].loc,
-            ))
+            found.append(
+                Diagnostic(
+                    "warning",
+                    f"'{text}' is a sentence of both intent {a} and intent {b}",
+                    grammar.intents[b].loc,
+                )
+            )
     return found

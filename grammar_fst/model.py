@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -39,7 +39,9 @@ class CompiledGrammar:
         return sorted(self.fsts.slots)
 
     def __repr__(self) -> str:
-        return f"<CompiledGrammar {self.source}: {len(self.intents)} intents, {len(self.slots)} slots>"
+        return (
+            f"<CompiledGrammar {self.source}: {len(self.intents)} intents, {len(self.slots)} slots>"
+        )
 
     @functools.cached_property
     def _walker(self) -> Walker:
@@ -89,8 +91,13 @@ class CompiledGrammar:
         for name, wanted in share.items():
             size = self.count(name) if wanted else 0
             if size < wanted:
-                log.warning("intent %s has only %d distinct sentences (asked for %d); "
-                            "producing all of them", name, size, wanted)
+                log.warning(
+                    "intent %s has only %d distinct sentences (asked for %d); "
+                    "producing all of them",
+                    name,
+                    size,
+                    wanted,
+                )
             capped[name] = min(wanted, size)
         return capped
 
@@ -147,6 +154,9 @@ def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
     """A grammar compiled from `.grm` source text; imports need files, so use `load`."""
     grammar = syntax.parse(text, name)
     for stmt in grammar.of_kind(Import):
-        raise GrammarError("imports are resolved relative to a file: write the grammar to a "
-                           "file and use grammar_fst.load(path)", stmt.loc)
+        raise GrammarError(
+            "imports are resolved relative to a file: write the grammar to a "
+            "file and use grammar_fst.load(path)",
+            stmt.loc,
+        )
     return CompiledGrammar(compile_grammar(grammar), name)

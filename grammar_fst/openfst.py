@@ -10,7 +10,7 @@ import math
 import os
 import sys
 import tempfile
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pynini
 from _pywrapfst import FstError
@@ -71,9 +71,7 @@ def chain(pairs: list[tuple[int, int]], weight: float = 0.0) -> pynini.Fst:
 
 def choice(branches: list[tuple[pynini.Fst, float]]) -> pynini.Fst:
     """The union of `branches`, each taken with its probability (zero ones dropped)."""
-    weighted = [
-        pynini.concat(chain([], -math.log(p)), fst) for fst, p in branches if p > 0
-    ]
+    weighted = [pynini.concat(chain([], -math.log(p)), fst) for fst, p in branches if p > 0]
     if not weighted:
         return empty()
     return pynini.union(*weighted) if len(weighted) > 1 else weighted[0]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 import pynini
@@ -54,7 +54,9 @@ def _table(fst: pynini.Fst, class_mass: dict[int, float]) -> _Table:
         beta[state] = _logsumexp(terms)
     cumulative = []
     for state in range(n):
-        probs = [math.exp(-w + beta[a[2]] - beta[state]) for w, a in zip(weights[state], arcs[state])]
+        probs = [
+            math.exp(-w + beta[a[2]] - beta[state]) for w, a in zip(weights[state], arcs[state])
+        ]
         probs.append(math.exp(-final_w[state] - beta[state]) if beta[state] > -math.inf else 0.0)
         cumulative.append(list(np.cumsum(probs)))
     start = fst.start()
@@ -110,7 +112,10 @@ class Walker:
         state = table.start
         while True:
             cumulative = table.cumulative[state]
-            choice = min(bisect.bisect_right(cumulative, uniforms.next() * cumulative[-1]), len(cumulative) - 1)
+            choice = min(
+                bisect.bisect_right(cumulative, uniforms.next() * cumulative[-1]),
+                len(cumulative) - 1,
+            )
             if choice == len(cumulative) - 1:
                 return
             ilabel, olabel, state = table.arcs[state][choice]

@@ -19,7 +19,9 @@ def read_text(path: str | Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise GrammarError(f"cannot read the file: {err.strerror or err}", Location(str(path))) from None
+        raise GrammarError(
+            f"cannot read the file: {err.strerror or err}", Location(str(path))
+        ) from None
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:
@@ -69,7 +71,5 @@ def _import(path: Path, stmt: g.Import, stack: list[Path], done: set[Path], out:
     if target in done:
         return
     if not target.is_file():
-        raise GrammarError(
-            f"imported file '{stmt.path}' not found (looked for {target})", stmt.loc
-        )
+        raise GrammarError(f"imported file '{stmt.path}' not found (looked for {target})", stmt.loc)
     _include(path.parent / stmt.path, stack, done, out, root=False)

@@ -30,6 +30,7 @@ def is_name(text: str) -> bool:
     """Whether `text` is a valid rule, slot or intent name: a letter, then name chars."""
     return bool(text) and unicodedata.category(text[0])[0] == "L" and all(map(_name_char, text))
 
+
 REPEAT = re.compile(r"\s*(\d+)\s*(?:,\s*(\d+)\s*)?\Z")
 MAX_REPEAT = 100
 
@@ -112,7 +113,11 @@ def _token(line: str, i: int, loc: Location, out: list[Token]) -> int:
         out.append(Token(ch, ch, loc, at_start))
         return i + 1
     end = i
-    while end < len(line) and not line[end].isspace() and (line[end] == "#" or line[end] not in SPECIAL):
+    while (
+        end < len(line)
+        and not line[end].isspace()
+        and (line[end] == "#" or line[end] not in SPECIAL)
+    ):
         end += 1
     out.append(Token("word", normalize(line[i:end]), loc, at_start))
     return end
@@ -133,7 +138,7 @@ def _string(line: str, i: int, loc: Location, out: list[Token], at_start: bool) 
             return j + 1
         chars.append(ch)
         j += 1
-    raise GrammarError('string is never closed on this line; add \'"\'', loc)
+    raise GrammarError("string is never closed on this line; add '\"'", loc)
 
 
 class _Parser:
@@ -209,7 +214,9 @@ class _Parser:
         if tok.kind == "word" and tok.text == "import":
             path_tok = self.peek()
             if path_tok is None or path_tok.kind != "string" or path_tok.starts_line:
-                raise GrammarError('import needs a quoted file name: import "common.grm"', self.where())
+                raise GrammarError(
+                    'import needs a quoted file name: import "common.grm"', self.where()
+                )
             self.take()
             self.finish_statement()
             return g.Import(path_tok.text, tok.loc, comment)
@@ -238,7 +245,9 @@ class _Parser:
     def expect(self, kind: str, context: str) -> Token:
         tok = self.peek()
         if tok is None or tok.starts_line or tok.kind != kind:
-            raise GrammarError(f"expected '{kind}' {context}, found {self.describe()}", self.where())
+            raise GrammarError(
+                f"expected '{kind}' {context}, found {self.describe()}", self.where()
+            )
         return self.take()
 
     def finish_statement(self) -> None:

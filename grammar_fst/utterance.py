@@ -4,8 +4,8 @@ through a compiled grammar becomes one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from . import labels
 
@@ -92,6 +92,8 @@ def from_labels(pairs: Iterable[tuple[int, int]], symbols: list[str]) -> Utteran
             value = " ".join(words[first:]) if first >= 0 else ""
             start = start if first >= 0 else length
             canon = " ".join(canonical)
-            slots.append(SlotValue(name, value, start, start + len(value), None if canon == value else canon))
+            slots.append(
+                SlotValue(name, value, start, start + len(value), None if canon == value else canon)
+            )
             open_slot = None
     return Utterance(" ".join(words), intent, tuple(slots))

@@ -57,7 +57,11 @@ def _duplicates(grammar: g.Grammar) -> list[Diagnostic]:
         first = seen.setdefault((kind, stmt.name), stmt)
         if first is not stmt:
             found.append(
-                Diagnostic("error", f"{kind} {shown} is already defined at {first.loc}; rename one", stmt.loc)
+                Diagnostic(
+                    "error",
+                    f"{kind} {shown} is already defined at {first.loc}; rename one",
+                    stmt.loc,
+                )
             )
     return found
 
@@ -166,10 +170,16 @@ def _empty_values(grammar: g.Grammar) -> list[Diagnostic]:
             continue
         if isinstance(stmt, g.Slot):
             fix = f"make the slot optional where it is used ({{{stmt.name}}}?) instead"
-            found.append(Diagnostic("error", f"slot {stmt.name} can have an empty value; {fix}", stmt.loc))
+            found.append(
+                Diagnostic("error", f"slot {stmt.name} can have an empty value; {fix}", stmt.loc)
+            )
         else:
-            found.append(Diagnostic(
-                "error", f"intent {stmt.name} can produce an empty sentence; "
-                "make at least one word of every path non-optional", stmt.loc,
-            ))
+            found.append(
+                Diagnostic(
+                    "error",
+                    f"intent {stmt.name} can produce an empty sentence; "
+                    "make at least one word of every path non-optional",
+                    stmt.loc,
+                )
+            )
     return sorted(found, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))

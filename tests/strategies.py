@@ -10,7 +10,22 @@ from hypothesis import strategies as st
 from grammar_fst import grammar as g
 
 # Words that exercise quoting and scripts: plain, accented, Devanagari, Thai, punctuation.
-WORDS = ["a", "b", "c", "café", "नमस्ते", "สวัสดี", "?", "$x", "{y}", "a|b", "\"q\"", "back\\slash", "=", "5:30"]
+WORDS = [
+    "a",
+    "b",
+    "c",
+    "café",
+    "नमस्ते",
+    "สวัสดี",
+    "?",
+    "$x",
+    "{y}",
+    "a|b",
+    '"q"',
+    "back\\slash",
+    "=",
+    "5:30",
+]
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(
     lambda n: n not in ("intent", "slot", "import")
 )
@@ -33,7 +48,9 @@ def exprs(words=st.sampled_from(WORDS), rule_names=(), slot_names=(), max_leaves
             inner.map(g.Optional),
             st.builds(
                 lambda e, lo, extra: g.Repeat(e, lo, lo + extra),
-                inner, st.integers(0, 2), st.integers(0, 1),
+                inner,
+                st.integers(0, 2),
+                st.integers(0, 1),
             ).filter(lambda r: r.high >= 1),
         )
 
@@ -46,8 +63,14 @@ def grammars(draw, words=st.sampled_from(WORDS), max_leaves=6, comments=True):
     a slot value or sentence that could be empty gets a word in front."""
     statements = []
     slot_names = draw(st.lists(NAMES, min_size=0, max_size=2, unique=True))
-    rule_names = draw(st.lists(NAMES.filter(lambda n: n not in slot_names), max_size=3, unique=True))
-    comment = st.one_of(st.none(), st.from_regex(r"[a-z ]{0,10}[a-z]", fullmatch=True)) if comments else st.none()
+    rule_names = draw(
+        st.lists(NAMES.filter(lambda n: n not in slot_names), max_size=3, unique=True)
+    )
+    comment = (
+        st.one_of(st.none(), st.from_regex(r"[a-z ]{0,10}[a-z]", fullmatch=True))
+        if comments
+        else st.none()
+    )
     for i, name in enumerate(rule_names):
         body = draw(exprs(words, rule_names[:i], slot_names, max_leaves))
         statements.append(g.Rule(name, body, comment=draw(comment)))
@@ -59,7 +82,14 @@ def grammars(draw, words=st.sampled_from(WORDS), max_leaves=6, comments=True):
     for name in slot_names:
         body = _non_empty(draw, exprs(words, slot_free, (), max_leaves), words, statements)
         statements.append(g.Slot(name, body, comment=draw(comment)))
-    intent_names = draw(st.lists(st.from_regex(r"[A-Z][a-zA-Z]{0,6}", fullmatch=True), min_size=1, max_size=3, unique=True))
+    intent_names = draw(
+        st.lists(
+            st.from_regex(r"[A-Z][a-zA-Z]{0,6}", fullmatch=True),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
     for name in intent_names:
         body = _non_empty(draw, exprs(words, rule_names, slot_names, max_leaves), words, statements)
         statements.append(g.Intent(name, body, comment=draw(comment)))

@@ -11,9 +11,7 @@ from grammar_fst.cli import main
 
 TOY = Path(__file__).parent.parent / "grammars" / "toy.grm"
 TOY_SENTENCES = {
-    f"play {some}{genre} music"
-    for some in ("", "some ", "more ")
-    for genre in ("pop", "rock")
+    f"play {some}{genre} music" for some in ("", "some ", "more ") for genre in ("pop", "rock")
 }
 
 
@@ -45,7 +43,10 @@ def test_sample_is_byte_identical_for_grm_and_far(capsys, tmp_path):
 
 
 def test_default_seed_is_fixed(capsys):
-    assert run(capsys, "sample", TOY, "-n", "20")[1] == run(capsys, "sample", TOY, "-n", "20", "--seed", "0")[1]
+    assert (
+        run(capsys, "sample", TOY, "-n", "20")[1]
+        == run(capsys, "sample", TOY, "-n", "20", "--seed", "0")[1]
+    )
 
 
 def test_sample_records_have_correct_offsets(capsys):
@@ -56,7 +57,9 @@ def test_sample_records_have_correct_offsets(capsys):
         assert record["intent"] == "PlayMusic" and record["text"] in TOY_SENTENCES
         (slot,) = record["slots"]
         assert record["text"][slot["start"] : slot["end"]] == slot["value"]
-        assert record["annot_utt"] == record["text"].replace(slot["value"], f"[genre : {slot['value']}]")
+        assert record["annot_utt"] == record["text"].replace(
+            slot["value"], f"[genre : {slot['value']}]"
+        )
 
 
 def test_massive_format(capsys):
@@ -81,9 +84,12 @@ def test_parse_arguments_and_stdin(capsys, monkeypatch):
     status, out, _ = run(capsys, "parse", TOY, "play some rock music", "play jazz")
     first, second = out.splitlines()
     assert status == 1
-    assert json.loads(first)["slots"] == [{"slot": "genre", "value": "rock", "start": 10, "end": 14}]
+    assert json.loads(first)["slots"] == [
+        {"slot": "genre", "value": "rock", "start": 10, "end": 14}
+    ]
     assert second == "null"
     import io
+
     monkeypatch.setattr("sys.stdin", io.StringIO("play pop music\n"))
     status, out, _ = run(capsys, "parse", TOY)
     assert status == 0 and json.loads(out)["annot_utt"] == "play [genre : pop] music"

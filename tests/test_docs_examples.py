@@ -194,7 +194,8 @@ def test_grm_import_example_parses(block):
 
 
 CHECKED_IMPORTS = [
-    b for b in of_kind("grm-import")
+    b
+    for b in of_kind("grm-import")
     if b.next is not None and b.next.kind in ("text", "text-sample", "error")
 ]
 

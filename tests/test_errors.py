@@ -13,48 +13,153 @@ from grammar_fst.cli import main
 
 # (id, files (g.grm is the one loaded), expected location, expected message part)
 CASES = [
-    ("unclosed-paren", {"g.grm": "intent A = play (pop | rock\n"}, "g.grm:1:17", "'(' is never closed"),
+    (
+        "unclosed-paren",
+        {"g.grm": "intent A = play (pop | rock\n"},
+        "g.grm:1:17",
+        "'(' is never closed",
+    ),
     ("stray-paren", {"g.grm": "intent A = play pop)\n"}, "g.grm:1:20", "unexpected ')'"),
     ("unclosed-bracket", {"g.grm": "intent A = a [b c\n"}, "g.grm:1:14", "'[' is never closed"),
     ("unclosed-brace", {"g.grm": "intent A = {genre\n"}, "g.grm:1:12", "'{' is never closed"),
-    ("unknown-rule", {"g.grm": "$colour = red | blue\nintent A = paint it $color\n"},
-     "g.grm:2:21", "unknown rule $color; did you mean $colour?"),
-    ("unknown-slot", {"g.grm": "slot genre = pop\nintent A = play {gnre}\n"},
-     "g.grm:2:17", "unknown slot {gnre}; did you mean {genre}?"),
-    ("unknown-rule-no-match", {"g.grm": "intent A = $zzz\n"}, "g.grm:1:12", "define it with '$zzz = ...'"),
-    ("cycle", {"g.grm": "$a = x $b\n$b = y $a\nintent A = $a\n"},
-     "g.grm:2:8", "rule $a refers to itself: $a -> $b -> $a"),
+    (
+        "unknown-rule",
+        {"g.grm": "$colour = red | blue\nintent A = paint it $color\n"},
+        "g.grm:2:21",
+        "unknown rule $color; did you mean $colour?",
+    ),
+    (
+        "unknown-slot",
+        {"g.grm": "slot genre = pop\nintent A = play {gnre}\n"},
+        "g.grm:2:17",
+        "unknown slot {gnre}; did you mean {genre}?",
+    ),
+    (
+        "unknown-rule-no-match",
+        {"g.grm": "intent A = $zzz\n"},
+        "g.grm:1:12",
+        "define it with '$zzz = ...'",
+    ),
+    (
+        "cycle",
+        {"g.grm": "$a = x $b\n$b = y $a\nintent A = $a\n"},
+        "g.grm:2:8",
+        "rule $a refers to itself: $a -> $b -> $a",
+    ),
     ("self-reference", {"g.grm": "$a = x $a?\nintent A = $a\n"}, "g.grm:1:8", "$a -> $a"),
     ("empty-alternative", {"g.grm": "intent A = a | | b\n"}, "g.grm:1:16", "empty alternative"),
-    ("trailing-bar", {"g.grm": "intent A = a |\n"}, "g.grm:1:15", "empty alternative before the end"),
+    (
+        "trailing-bar",
+        {"g.grm": "intent A = a |\n"},
+        "g.grm:1:15",
+        "empty alternative before the end",
+    ),
     ("bad-weight", {"g.grm": "intent A = a <x> | b\n"}, "g.grm:1:14", "bad weight <x>"),
     ("negative-weight", {"g.grm": "intent A = a <-1> | b\n"}, "g.grm:1:14", "non-negative number"),
-    ("weight-mid-alternative", {"g.grm": "intent A = a <2> b | c\n"}, "g.grm:1:18", "a weight closes its alternative"),
+    (
+        "weight-mid-alternative",
+        {"g.grm": "intent A = a <2> b | c\n"},
+        "g.grm:1:18",
+        "a weight closes its alternative",
+    ),
     ("weight-alone", {"g.grm": "intent A = a <2>\n"}, "g.grm:1:12", "a weight needs alternatives"),
-    ("bad-utf8", {"g.grm": b"intent A = caf\xe9\n"}, "g.grm:1:15", "not valid UTF-8 (byte 0xE9 at offset 14)"),
-    ("missing-import", {"g.grm": 'import "nothere.grm"\nintent A = a\n'}, "g.grm:1:1", "imported file 'nothere.grm' not found"),
-    ("import-cycle", {"g.grm": 'import "b.grm"\nintent A = a\n', "b.grm": 'import "g.grm"\n$x = y\n'},
-     "b.grm:1:1", "import cycle: g.grm -> b.grm -> g.grm"),
-    ("unquoted-import", {"g.grm": "import common.grm\n"}, "g.grm:1:8", "import needs a quoted file name"),
-    ("duplicate-rule", {"g.grm": "$a = x\n$a = y\nintent A = $a\n"}, "g.grm:2:1", "rule $a is already defined at g.grm:1:1"),
-    ("duplicate-intent", {"g.grm": "intent A = x\nintent A = y\n"}, "g.grm:2:1", "intent A is already defined"),
-    ("duplicate-across-import", {"g.grm": 'import "b.grm"\n$x = z\nintent A = $x\n', "b.grm": "$x = y\n"},
-     "g.grm:2:1", "rule $x is already defined at b.grm:1:1"),
+    (
+        "bad-utf8",
+        {"g.grm": b"intent A = caf\xe9\n"},
+        "g.grm:1:15",
+        "not valid UTF-8 (byte 0xE9 at offset 14)",
+    ),
+    (
+        "missing-import",
+        {"g.grm": 'import "nothere.grm"\nintent A = a\n'},
+        "g.grm:1:1",
+        "imported file 'nothere.grm' not found",
+    ),
+    (
+        "import-cycle",
+        {"g.grm": 'import "b.grm"\nintent A = a\n', "b.grm": 'import "g.grm"\n$x = y\n'},
+        "b.grm:1:1",
+        "import cycle: g.grm -> b.grm -> g.grm",
+    ),
+    (
+        "unquoted-import",
+        {"g.grm": "import common.grm\n"},
+        "g.grm:1:8",
+        "import needs a quoted file name",
+    ),
+    (
+        "duplicate-rule",
+        {"g.grm": "$a = x\n$a = y\nintent A = $a\n"},
+        "g.grm:2:1",
+        "rule $a is already defined at g.grm:1:1",
+    ),
+    (
+        "duplicate-intent",
+        {"g.grm": "intent A = x\nintent A = y\n"},
+        "g.grm:2:1",
+        "intent A is already defined",
+    ),
+    (
+        "duplicate-across-import",
+        {"g.grm": 'import "b.grm"\n$x = z\nintent A = $x\n', "b.grm": "$x = y\n"},
+        "g.grm:2:1",
+        "rule $x is already defined at b.grm:1:1",
+    ),
     ("repeat-bounds", {"g.grm": "intent A = x{3,1}\n"}, "g.grm:1:13", "bad repetition {3,1}"),
     ("repeat-too-many", {"g.grm": "intent A = x{1,1000}\n"}, "g.grm:1:13", "max <= 100"),
-    ("unbounded-star", {"g.grm": "intent A = very* good\n"}, "g.grm:1:16", "unbounded repetition '*'"),
-    ("unterminated-string", {"g.grm": 'intent A = say "hi\n'}, "g.grm:1:16", "string is never closed"),
+    (
+        "unbounded-star",
+        {"g.grm": "intent A = very* good\n"},
+        "g.grm:1:16",
+        "unbounded repetition '*'",
+    ),
+    (
+        "unterminated-string",
+        {"g.grm": 'intent A = say "hi\n'},
+        "g.grm:1:16",
+        "string is never closed",
+    ),
     ("empty-string", {"g.grm": 'intent A = say ""\n'}, "g.grm:1:16", 'empty string ""'),
-    ("slot-in-slot", {"g.grm": "slot a = x\nslot b = y {a}\nintent A = {b}\n"}, "g.grm:2:12", "slots do not nest"),
+    (
+        "slot-in-slot",
+        {"g.grm": "slot a = x\nslot b = y {a}\nintent A = {b}\n"},
+        "g.grm:2:12",
+        "slots do not nest",
+    ),
     ("missing-equals", {"g.grm": "intent A play\n"}, "g.grm:1:10", "expected '=' after 'intent A'"),
-    ("not-a-statement", {"g.grm": "intent A = play\nmusic\n"}, "g.grm:2:1", "a statement starts with"),
-    ("indented-definition", {"g.grm": "$a = x\n  $b = y\nintent A = $a\n"}, "g.grm:2:3", "must start a line at column 1"),
+    (
+        "not-a-statement",
+        {"g.grm": "intent A = play\nmusic\n"},
+        "g.grm:2:1",
+        "a statement starts with",
+    ),
+    (
+        "indented-definition",
+        {"g.grm": "$a = x\n  $b = y\nintent A = $a\n"},
+        "g.grm:2:3",
+        "must start a line at column 1",
+    ),
     ("bad-rule-name", {"g.grm": "$1abc = x\n"}, "g.grm:1:1", "'$' must be followed by a rule name"),
     ("question-first", {"g.grm": "intent A = ? a\n"}, "g.grm:1:12", "'?' must follow"),
-    ("empty-sentence", {"g.grm": "intent A = a? [b c]\n"}, "g.grm:1:1", "can produce an empty sentence"),
-    ("empty-slot-value", {"g.grm": "slot s = x?\nintent A = a {s}\n"}, "g.grm:1:1", "slot s can have an empty value"),
+    (
+        "empty-sentence",
+        {"g.grm": "intent A = a? [b c]\n"},
+        "g.grm:1:1",
+        "can produce an empty sentence",
+    ),
+    (
+        "empty-slot-value",
+        {"g.grm": "slot s = x?\nintent A = a {s}\n"},
+        "g.grm:1:1",
+        "slot s can have an empty value",
+    ),
     ("no-intent", {"g.grm": "$a = b\n"}, "g.grm:1:1", "defines no intent"),
-    ("glued-rule", {"g.grm": "$artist = adele\nintent A = $artist's songs\n"}, "g.grm:2:19", "'\'s' is glued to 'artist'"),
+    (
+        "glued-rule",
+        {"g.grm": "$artist = adele\nintent A = $artist's songs\n"},
+        "g.grm:2:19",
+        "''s' is glued to 'artist'",
+    ),
     ("glued-quote", {"g.grm": 'intent A = what"?"\n'}, "g.grm:1:16", "'?' is glued to 'what'"),
     ("glued-slot", {"g.grm": "slot s = a\nintent A = {s}s\n"}, "g.grm:2:15", "glued to 's'"),
     ("semicolon", {"g.grm": "intent A = a;\n"}, "g.grm:1:13", "';' is not part of the language"),
@@ -92,10 +197,13 @@ def test_cli_subprocess_has_no_traceback(tmp_path):
     (tmp_path / "bad.grm").write_text("intent A = (a\n", encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "grammar_fst.cli", "sample", str(tmp_path / "bad.grm")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 2
-    assert run.stderr == f"grammar-fst: error: {tmp_path / 'bad.grm'}:1:12: '(' is never closed: expected ')' before the end of the file\n"
+    where = tmp_path / "bad.grm"
+    message = "'(' is never closed: expected ')' before the end of the file"
+    assert run.stderr == f"grammar-fst: error: {where}:1:12: {message}\n"
     assert run.stdout == ""
 
 
@@ -104,12 +212,15 @@ def test_missing_grammar_file(tmp_path, capsys):
     assert "absent.grm: cannot read the file" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["sample", "G", "-n", "x"], "argument -n: 'x' is not a whole number"),
-    (["sample", "G", "--format", "csv"], "argument --format: invalid choice"),
-    (["frobnicate"], "invalid choice: 'frobnicate'"),
-    (["sample", "G", "-n", "3", "--all"], "not allowed with argument"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["sample", "G", "-n", "x"], "argument -n: 'x' is not a whole number"),
+        (["sample", "G", "--format", "csv"], "argument --format: invalid choice"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["sample", "G", "-n", "3", "--all"], "not allowed with argument"),
+    ],
+)
 def test_wrong_flags_exit_2(argv, message, capsys):
     with pytest.raises(SystemExit) as caught:
         main(argv)

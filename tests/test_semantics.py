@@ -69,7 +69,10 @@ def unambiguous_grammars(draw):
     for name in slots:
         words = st.sampled_from([f"{name}1", f"{name}2", f"{name}3"])
         values = draw(st.lists(st.lists(words, min_size=1, max_size=2), min_size=1, max_size=3))
-        options = [g.Option(g.Sequence(tuple(map(g.Word, v))) if len(v) > 1 else g.Word(v[0])) for v in values]
+        options = [
+            g.Option(g.Sequence(tuple(map(g.Word, v))) if len(v) > 1 else g.Word(v[0]))
+            for v in values
+        ]
         body = options[0].expr if len(options) == 1 else g.Alternation(tuple(options))
         statements.append(g.Slot(name, body))
     from strategies import exprs

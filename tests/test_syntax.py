@@ -59,7 +59,7 @@ def test_continuation_lines_and_doc_comments():
 def test_quoted_words_and_escapes():
     grammar = syntax.parse('intent Q = "what time" is it "?" "say \\"hi\\"" "a\\\\b"\n')
     words = [w.text for w in g.walk(grammar.intents["Q"].body) if isinstance(w, g.Word)]
-    assert words == ["what", "time", "is", "it", "?", 'say', '"hi"', "a\\b"]
+    assert words == ["what", "time", "is", "it", "?", "say", '"hi"', "a\\b"]
 
 
 def test_words_in_any_script_are_nfc():
@@ -82,7 +82,9 @@ def test_repetition_forms():
 
 
 def test_long_alternations_wrap_one_option_per_line():
-    options = tuple(g.Option(g.Sequence((g.Word("option"), g.Word(f"number{i}")))) for i in range(12))
+    options = tuple(
+        g.Option(g.Sequence((g.Word("option"), g.Word(f"number{i}")))) for i in range(12)
+    )
     grammar = g.Grammar((g.Intent("Long", g.Alternation(options)),))
     text = syntax.format_grammar(grammar)
     assert text.count("\n  | ") == 11

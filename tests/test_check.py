@@ -1,0 +1,65 @@
+"""`grammar-fst check`: errors and warnings, with locations."""
+
+from __future__ import annotations
+
+from grammar_fst import lint, syntax
+from grammar_fst.cli import main
+
+
+def findings(text):
+    return [str(d) for d in lint.check(syntax.parse(text, "g.grm"))]
+
+
+def test_clean_grammar_has_no_findings():
+    assert findings("$p = please\nintent A = go $p?\n") == []
+
+
+def test_unused_and_unreachable_rules_and_slots():
+    found = findings("$a = x\n$b = y\n$c = $b\nintent A = go\nslot s = z\n")
+    assert "g.grm:1:1: warning: rule $a is never used" in found
+    assert "g.grm:2:1: warning: rule $b is unreachable: only unused rules refer to it" in found
+    assert "g.grm:3:1: warning: rule $c is never used" in found
+    assert "g.grm:5:1: warning: slot s is never used" in found
+
+
+def test_duplicate_alternatives():
+    assert findings("intent A = x | y | x\n") == [
+        "g.grm:1:20: warning: this alternative repeats an earlier one in the same choice; "
+        "use a weight instead"
+    ]
+
+
+def test_empty_language_is_an_error():
+    assert "g.grm:1:1: error: intent A has an empty language" in findings(
+        "intent A = a <0> | b <0>\n"
+    )
+
+
+def test_ambiguity_is_found_with_its_readings():
+    found = findings("intent A = play {s} | play rock\nslot s = rock | pop\n")
+    assert found == [
+        "g.grm:1:1: warning: ambiguous: 'play rock' has 2 readings: play [s : rock] | play rock"
+    ]
+
+
+def test_sentence_in_two_intents():
+    found = findings("intent A = stop | halt\nintent B = stop now | stop\n")
+    assert found == ["g.grm:2:1: warning: 'stop' is a sentence of both intent A and intent B"]
+
+
+def test_meaning_errors_are_all_reported():
+    found = findings("intent A = $x {y}\n")
+    assert [f.split(": ", 2)[1] for f in found] == ["error", "error"]
+
+
+def test_check_exit_status(tmp_path, capsys):
+    good = tmp_path / "good.grm"
+    good.write_text("intent A = go | go\n", encoding="utf-8")
+    assert main(["check", str(good)]) == 0
+    bad = tmp_path / "bad.grm"
+    bad.write_text("intent A = a <0> | b <0>\n", encoding="utf-8")
+    assert main(["check", str(bad)]) == 1
+    out = capsys.readouterr()
+    assert "warning: this alternative repeats" in out.out
+    assert "error: intent A has an empty language" in out.out
+    assert "1 errors, 0 warnings" in out.err
