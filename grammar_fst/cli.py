@@ -197,7 +197,7 @@ def _unique(utterances):
 
 def _parse(args: argparse.Namespace) -> int:
     grammar = load(args.grammar)
-    sentences = args.sentences or (line.rstrip("\n") for line in sys.stdin)
+    sentences = args.sentences or _stdin_lines()
     missed = 0
     for sentence in sentences:
         utterance = grammar.parse(sentence)
@@ -206,6 +206,17 @@ def _parse(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     return 1 if missed else 0
+
+
+def _stdin_lines():
+    """Lines of standard input as text; a line that is not UTF-8 is a user error."""
+    for number, raw in enumerate(sys.stdin.buffer, 1):
+        try:
+            yield raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as err:
+            raise UsageError(
+                f"<stdin>:{number}:{err.start + 1}: not valid UTF-8 (byte 0x{raw[err.start]:02X})"
+            ) from None
 
 
 def _count(args: argparse.Namespace) -> int:
@@ -246,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except GrammarFstError as err:
         return _fail(str(err))
+    except OSError as err:  # an output folder that does not exist, a full disk, ...
+        where = f"{err.filename}: " if err.filename else ""
+        return _fail(f"{where}{err.strerror or err}")
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`): not an error
         return 0

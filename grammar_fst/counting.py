@@ -64,11 +64,5 @@ def most_readings(fsts: CompiledFsts, intent: str) -> tuple[str | None, int]:
 
 
 def path_text(path: pynini.Fst, symbols: pynini.SymbolTable) -> str:
-    """The input words of a single-path FST (as shortestpath returns), as text."""
-    words, state = [], path.start()
-    while path.num_arcs(state):
-        arc = next(iter(path.arcs(state)))
-        if arc.ilabel:
-            words.append(symbols.find(arc.ilabel))
-        state = arc.nextstate
-    return " ".join(words)
+    """The input words of a one-path FST (as shortestpath returns), as text."""
+    return " ".join(symbols.find(i) for i, _ in openfst.single_path(path) if i)

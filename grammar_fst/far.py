@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import struct
-import tempfile
 from pathlib import Path
 
 import pynini
@@ -26,6 +25,7 @@ import pynini
 from . import openfst
 from .compiler import CompiledFsts
 from .errors import FarError, Location
+from .output import temporary_beside
 
 FORMAT = "grammar-fst"
 VERSION = 1
@@ -60,7 +60,7 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
         "digests": {key: _digest(_entry_bytes(key, fst)) for key, fst in entries.items()},
     }
     entries[META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = openfst.chain([])
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = temporary_beside(path)
     os.close(fd)
     try:
         with openfst.captured(f"writing {path}"):

@@ -109,3 +109,13 @@ def post_order(start: int, successors: Callable[[int], Iterable[int]]) -> list[i
             stack.pop()
             order.append(state)
     return order
+
+
+def single_path(fst: pynini.Fst) -> list[tuple[int, int]]:
+    """The (input, output) label pairs of a one-path FST, such as `shortestpath` returns."""
+    pairs, state = [], fst.start()
+    while state >= 0 and fst.num_arcs(state):
+        arc = next(iter(fst.arcs(state)))
+        pairs.append((arc.ilabel, arc.olabel))
+        state = arc.nextstate
+    return pairs

@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from .errors import UsageError
+
 
 def write_lines(lines: Iterable[str], path: str | Path | None) -> int:
     """Write `lines` (newline-terminated) to `path`, or to stdout when None.
@@ -24,7 +26,7 @@ def write_lines(lines: Iterable[str], path: str | Path | None) -> int:
         sys.stdout.flush()
         return count
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    fd, tmp = temporary_beside(path)
     try:
         count = 0
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
@@ -36,3 +38,11 @@ def write_lines(lines: Iterable[str], path: str | Path | None) -> int:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def temporary_beside(path: Path) -> tuple[int, str]:
+    """An open temporary file in `path`'s folder, to be renamed onto `path` when done."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"{path}: the folder {folder} does not exist; create it first")
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

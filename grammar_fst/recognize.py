@@ -39,7 +39,7 @@ class Recognizer:
             return None
         with openfst.captured("parsing"):
             best = pynini.shortestpath(pynini.arcmap(lattice, map_type="to_std"))
-        return from_labels(_single_path(best), self.words)
+        return from_labels(openfst.single_path(best), self.words)
 
     def readings(self, text: str) -> list[Utterance]:
         """Every distinct reading of `text` (empty when it is not in the grammar)."""
@@ -50,16 +50,6 @@ class Recognizer:
         for path in _paths(lattice, lattice.start()):
             found.setdefault(from_labels(path, self.words))
         return list(found)
-
-
-def _single_path(fst: pynini.Fst) -> list[tuple[int, int]]:
-    pairs, state = [], fst.start()
-    while True:
-        arcs = list(fst.arcs(state))
-        if not arcs:
-            return pairs
-        pairs.append((arcs[0].ilabel, arcs[0].olabel))
-        state = arcs[0].nextstate
 
 
 def _paths(fst: pynini.Fst, state: int):

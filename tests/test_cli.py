@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -13,6 +14,13 @@ TOY = Path(__file__).parent.parent / "grammars" / "toy.grm"
 TOY_SENTENCES = {
     f"play {some}{genre} music" for some in ("", "some ", "more ") for genre in ("pop", "rock")
 }
+
+
+class FakeStdin:
+    """Standard input as the CLI reads it: bytes, through `.buffer`."""
+
+    def __init__(self, data: bytes):
+        self.buffer = io.BytesIO(data)
 
 
 def run(capsys, *argv):
@@ -88,9 +96,7 @@ def test_parse_arguments_and_stdin(capsys, monkeypatch):
         {"slot": "genre", "value": "rock", "start": 10, "end": 14}
     ]
     assert second == "null"
-    import io
-
-    monkeypatch.setattr("sys.stdin", io.StringIO("play pop music\n"))
+    monkeypatch.setattr("sys.stdin", FakeStdin(b"play pop music\n"))
     status, out, _ = run(capsys, "parse", TOY)
     assert status == 0 and json.loads(out)["annot_utt"] == "play [genre : pop] music"
 
@@ -134,3 +140,26 @@ def test_help_lists_every_command(capsys):
     out = capsys.readouterr().out
     for command in ("compile", "sample", "parse", "count", "check"):
         assert command in out
+
+
+def test_missing_output_folder_exits_2(capsys, tmp_path):
+    target = tmp_path / "absent" / "out.jsonl"
+    status, _, err = run(capsys, "sample", TOY, "-o", target)
+    assert status == 2 and "the folder" in err and "does not exist" in err
+    status, _, err = run(capsys, "compile", TOY, "-o", tmp_path / "absent" / "toy.far")
+    assert status == 2 and err.count("\n") == 1
+
+
+def test_parse_stdin_that_is_not_utf8(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", FakeStdin(b"play pop music\nplay caf\xe9\n"))
+    status, out, err = run(capsys, "parse", TOY)
+    assert status == 2 and len(out.splitlines()) == 1
+    assert err == "grammar-fst: error: <stdin>:2:9: not valid UTF-8 (byte 0xE9)\n"
+
+
+def test_failed_sample_keeps_the_previous_output(capsys, tmp_path):
+    target = tmp_path / "out.jsonl"
+    target.write_text("previous\n", encoding="utf-8")
+    status, _, _ = run(capsys, "sample", TOY, "--intent", "Nope", "-o", target)
+    assert status == 2 and target.read_text(encoding="utf-8") == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
