@@ -130,8 +130,7 @@ class CompiledGrammar:
 
     def count(self, intent: str | None = None) -> int:
         """The exact number of distinct sentences of one intent or of the whole grammar."""
-        per_intent, total = self.counts(None if intent is None else [intent])
-        return total
+        return self.counts(None if intent is None else [intent])[1]
 
     def counts(self, intents: Iterable[str] | None = None) -> tuple[dict[str, int], int]:
         """Distinct sentences per intent, and in all (shared sentences counted once)."""
