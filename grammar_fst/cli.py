@@ -45,6 +45,19 @@ def _positive(text: str) -> int:
     return value
 
 
+def _command(commands, run, help: str, description: str, source_only: bool = False):
+    """A sub-command named after its `run` function, taking a grammar as first argument."""
+    parser = commands.add_parser(run.__name__.lstrip("_"), help=help, description=description)
+    if source_only:
+        parser.add_argument("grammar", metavar="GRAMMAR.grm", help="the grammar source")
+    else:
+        parser.add_argument(
+            "grammar", metavar="GRAMMAR", help="a grammar: .grm source or compiled .far archive"
+        )
+    parser.set_defaults(run=run)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (also the source of docs/cli.md)."""
     parser = _Parser(
@@ -57,31 +70,29 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
-    grammar_help = "a grammar: .grm source or compiled .far archive"
-
-    p = commands.add_parser(
-        "compile",
+    p = _command(
+        commands,
+        _compile,
         help="compile a .grm grammar to a .far archive",
         description="Compile a .grm grammar (and its imports) to a .far "
         "archive that sample, parse and count read without the source.",
+        source_only=True,
     )
-    p.add_argument("grammar", metavar="GRAMMAR.grm", help="the grammar source")
     p.add_argument(
         "-o",
         "--output",
         metavar="OUT.far",
         help="where to write the archive (default: GRAMMAR.far beside the source)",
     )
-    p.set_defaults(run=_compile)
 
-    p = commands.add_parser(
-        "sample",
+    p = _command(
+        commands,
+        _sample,
         help="print random annotated sentences",
         description="Print weighted random sentences with their intent and "
         "slots. Weights on alternatives are relative probabilities; -n is "
         "split evenly over the chosen intents.",
     )
-    p.add_argument("grammar", metavar="GRAMMAR", help=grammar_help)
     how_many = p.add_mutually_exclusive_group()
     how_many.add_argument(
         "-n", type=_positive, default=10, metavar="N", help="how many sentences (default: 10)"
@@ -117,43 +128,40 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
     )
-    p.set_defaults(run=_sample)
 
-    p = commands.add_parser(
-        "parse",
+    p = _command(
+        commands,
+        _parse,
         help="find the intent and slots of sentences",
         description="Parse sentences with the grammar: one JSON record per "
         "input line, or null when the sentence is not in the grammar. "
         "Exit status 1 if any sentence was not.",
     )
-    p.add_argument("grammar", metavar="GRAMMAR", help=grammar_help)
     p.add_argument(
         "sentences",
         nargs="*",
         metavar="SENTENCE",
         help="sentences to parse (default: one per line from standard input)",
     )
-    p.set_defaults(run=_parse)
 
-    p = commands.add_parser(
-        "count",
+    p = _command(
+        commands,
+        _count,
         help="count the distinct sentences of a grammar",
         description="Print the exact number of distinct sentences per intent "
         "and in total (a sentence of two intents counts once in the total).",
     )
-    p.add_argument("grammar", metavar="GRAMMAR", help=grammar_help)
     p.add_argument("--intent", action="append", metavar="I", help="count only this intent")
-    p.set_defaults(run=_count)
 
-    p = commands.add_parser(
-        "check",
+    p = _command(
+        commands,
+        _check,
         help="report errors and warnings in a .grm grammar",
         description="Lint a grammar: errors (what compile would refuse, empty "
         "languages) and warnings (unused or unreachable rules, repeated "
         "alternatives, ambiguous sentences). Exit status 1 on errors.",
+        source_only=True,
     )
-    p.add_argument("grammar", metavar="GRAMMAR.grm", help="the grammar source")
-    p.set_defaults(run=_check)
     return parser
 
 

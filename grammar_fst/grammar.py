@@ -24,19 +24,19 @@ class Word:
 
 
 @dataclass(frozen=True)
-class RuleRef:
+class Reference:
+    """A use of a named definition."""
+
+    name: str
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+class RuleRef(Reference):
     """A use of the named rule: `$name`."""
 
-    name: str
-    loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
-
-@dataclass(frozen=True)
-class SlotRef:
+class SlotRef(Reference):
     """A slot filled from the named slot class: `{name}`."""
-
-    name: str
-    loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ class Recognizer:
         lattice = self.lattice(text)
         if lattice is None:
             return []
+        with openfst.captured("parsing"):
+            lattice = openfst.optimize(lattice)  # one path per distinct reading
         found: dict[Utterance, None] = {}
         for path in _paths(lattice, lattice.start()):
             found.setdefault(from_labels(path, self.words))

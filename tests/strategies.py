@@ -114,8 +114,21 @@ def nullable(expr, statements) -> bool:
 # A derivation is a tuple of tokens: a word, or ("[", slot) / ("]", slot) around a value.
 
 
+LIMIT = 3000  # derivations; larger languages are skipped, not enumerated
+
+
+class TooLarge(Exception):
+    """The reference language grew past LIMIT derivations."""
+
+
+def _bounded(result: set) -> set:
+    if len(result) > LIMIT:
+        raise TooLarge
+    return result
+
+
 def language(expr, grammar: g.Grammar) -> set[tuple]:
-    """Every derivation of `expr` with non-zero probability."""
+    """Every derivation of `expr` with non-zero probability (TooLarge past LIMIT)."""
     if isinstance(expr, g.Word):
         return {(expr.text,)}
     if isinstance(expr, g.RuleRef):
@@ -127,7 +140,7 @@ def language(expr, grammar: g.Grammar) -> set[tuple]:
         result = {()}
         for item in expr.items:
             part = language(item, grammar)
-            result = {a + b for a in result for b in part}
+            result = _bounded({a + b for a in result for b in part})
         return result
     if isinstance(expr, g.Alternation):
         kept = [o for o in expr.options if o.weight is None or o.weight > 0]
@@ -138,9 +151,11 @@ def language(expr, grammar: g.Grammar) -> set[tuple]:
         part = language(expr.expr, grammar)
         result = set()
         for k in range(expr.low, expr.high + 1):
+            if len(part) ** k > LIMIT:
+                raise TooLarge
             for combo in itertools.product(part, repeat=k):
                 result.add(tuple(t for d in combo for t in d))
-        return result
+        return _bounded(result)
     raise TypeError(expr)
 
 

@@ -3,15 +3,19 @@ enumeration, counting, sampling and parsing agree on generated grammars."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from strategies import annotated, grammars, language
+from strategies import TooLarge, annotated, grammars, language
 
 from grammar_fst.compiler import compile_grammar
 from grammar_fst.model import CompiledGrammar
 
 SMALL_WORDS = st.sampled_from(["a", "b", "c"])
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 def _record(u):
@@ -19,7 +23,11 @@ def _record(u):
 
 
 def _reference(grammar, intent):
-    return {annotated(d) for d in language(grammar.intents[intent].body, grammar)}
+    """The intent's annotated sentences by brute force; too large a language is skipped."""
+    try:
+        return {annotated(d) for d in language(grammar.intents[intent].body, grammar)}
+    except TooLarge:
+        assume(False)
 
 
 @SETTINGS
@@ -29,6 +37,7 @@ def test_enumeration_and_count_match_brute_force(grammar):
     all_texts = set()
     per_intent, total = compiled.counts()
     for intent in compiled.intents:
+        assume(per_intent[intent] <= 1000)
         expected = _reference(grammar, intent)
         produced = [_record(u) for u in compiled.all([intent])]
         assert len(produced) == len(set(produced)), "all() repeated a reading"
@@ -46,8 +55,9 @@ def test_sampled_sentences_parse_back(grammar, seed):
     live = [i for i in compiled.intents if compiled._walker.has_paths(i)]
     if not live:
         return
+    references = {intent: _reference(grammar, intent) for intent in live}
     for u in compiled.sample(20, seed=seed, intents=live):
-        assert _record(u) in _reference(grammar, u.intent)
+        assert _record(u) in references[u.intent]
         for slot in u.slots:
             assert u.text[slot.start : slot.end] == slot.value
         readings = compiled.readings(u.text)
