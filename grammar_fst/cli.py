@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__, lint, sources
 from .errors import GrammarFstError, UsageError
 from .formats import WRITERS
-from .model import load
+from .model import CompiledGrammar, load
 from .output import write_lines
 from .sampler import DEFAULT_SEED
 
@@ -54,8 +54,28 @@ def _command(commands, run, help: str, description: str, source_only: bool = Fal
         parser.add_argument(
             "grammar", metavar="GRAMMAR", help="a grammar: .grm source or compiled .far archive"
         )
+        parser.add_argument(
+            "--catalogue",
+            action="append",
+            type=_binding,
+            metavar="SLOT=FILE",
+            help="fill SLOT from a catalogue file (.txt, .tsv, or Alexa .json[#Type]), "
+            "overriding its values in the grammar; repeat for several slots",
+        )
     parser.set_defaults(run=run)
     return parser
+
+
+def _binding(text: str) -> tuple[str, str]:
+    slot, sep, file = text.partition("=")
+    if not sep or not slot or not file:
+        raise argparse.ArgumentTypeError(f"'{text}' is not SLOT=FILE")
+    return slot, file
+
+
+def _load(args: argparse.Namespace) -> CompiledGrammar:
+    """The grammar named on the command line, with its --catalogue bindings."""
+    return load(args.grammar, dict(args.catalogue or []))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,15 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         _compile,
         help="compile a .grm grammar to a .far archive",
-        description="Compile a .grm grammar (and its imports) to a .far "
-        "archive that sample, parse and count read without the source.",
-        source_only=True,
+        description="Compile a .grm grammar (and its imports) to a .far archive that sample, "
+        "parse and count read without the source. Given a .far and --catalogue, rewrite the "
+        "archive with those slots' catalogues replaced; its intent FSTs are kept as they are.",
     )
     p.add_argument(
         "-o",
         "--output",
         metavar="OUT.far",
-        help="where to write the archive (default: GRAMMAR.far beside the source)",
+        help="where to write the archive (default: GRAMMAR.far beside the source, or the "
+        "input archive itself)",
     )
 
     p = _command(
@@ -166,9 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _compile(args: argparse.Namespace) -> int:
-    if args.grammar.endswith(".far"):
-        raise UsageError(f"{args.grammar} is already compiled; compile reads a .grm source")
-    grammar = load(args.grammar)
+    if args.grammar.endswith(".far") and not args.catalogue:
+        raise UsageError(
+            f"{args.grammar} is already compiled; give a .grm source, or --catalogue SLOT=FILE "
+            "to replace a catalogue in the archive"
+        )
+    grammar = _load(args)
     output = args.output or str(Path(args.grammar).with_suffix(".far"))
     grammar.write_far(output)
     states = sum(
@@ -182,7 +206,7 @@ def _compile(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    grammar = load(args.grammar)
+    grammar = _load(args)
     writer = WRITERS[args.format]
     if args.all:
         utterances = grammar.all(args.intent)
@@ -204,7 +228,7 @@ def _unique(utterances):
 
 
 def _parse(args: argparse.Namespace) -> int:
-    grammar = load(args.grammar)
+    grammar = _load(args)
     sentences = args.sentences or _stdin_lines()
     missed = 0
     for sentence in sentences:
@@ -228,7 +252,7 @@ def _stdin_lines():
 
 
 def _count(args: argparse.Namespace) -> int:
-    grammar = load(args.grammar)
+    grammar = _load(args)
     per_intent, total = grammar.counts(args.intent)
     for name, size in per_intent.items():
         sys.stdout.write(f"{name}\t{size}\n")

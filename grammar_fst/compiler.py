@@ -10,13 +10,17 @@ alternation, optional and repetition splits probability 1 among its choices.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pynini
 
 from . import grammar as g
 from . import labels, openfst, validate
-from .errors import GrammarError, Location
+from .catalogue import Catalogue, read_catalogue
+from .errors import GrammarError, Location, UsageError
 
 
 @dataclass
@@ -28,7 +32,7 @@ class CompiledFsts:
     slots: dict[str, pynini.Fst]
 
 
-def symbol_table(grammar: g.Grammar) -> pynini.SymbolTable:
+def symbol_table(grammar: g.Grammar, catalogues: Iterable[Catalogue] = ()) -> pynini.SymbolTable:
     """Epsilon, the root label, tags (intents, then slots), then every word, sorted."""
     table = pynini.SymbolTable()
     table.add_symbol(labels.EPSILON)
@@ -45,27 +49,100 @@ def symbol_table(grammar: g.Grammar) -> pynini.SymbolTable:
         for node in g.walk(stmt.body)
         if isinstance(node, g.Word)
     }
+    for catalogue in catalogues:
+        words |= catalogue_words(catalogue)
     for word in sorted(words):
         table.add_symbol(word)
     return table
 
 
-def compile_grammar(grammar: g.Grammar) -> CompiledFsts:
-    """Check `grammar` and build its FSTs; errors are located GrammarErrors."""
+def catalogue_words(catalogue: Catalogue) -> set[str]:
+    """Every word of a catalogue, surface and canonical."""
+    return {w for e in catalogue.entries for w in (*e.words, *(e.canonical or ()))}
+
+
+def catalogue_fst(catalogue: Catalogue, symbols: pynini.SymbolTable) -> pynini.Fst:
+    """A slot class from a catalogue: surface words in, canonical words out.
+
+    Entries are equally likely unless weighted, and the class's probabilities sum to 1.
+    They live on whole entries and the sampler pushes them, so a value whose first word
+    is rare is not favoured. An unweighted catalogue is compiled without weights (faster)
+    and normalized afterwards on its final states.
+    """
+    weighted = any(e.weight is not None for e in catalogue.entries)
+    weights = [1.0 if e.weight is None else e.weight for e in catalogue.entries]
+    total = sum(weights)
+    lines = [
+        (" ".join(e.words), " ".join(e.canonical or e.words))
+        + ((repr(-math.log(w / total)),) if weighted else ())
+        for e, w in zip(catalogue.entries, weights)
+        if w > 0
+    ]
+    if not lines:
+        return openfst.empty()
+    with openfst.captured(f"compiling catalogue {catalogue.path}"):
+        fst = pynini.string_map(
+            lines, input_token_type=symbols, output_token_type=symbols, arc_type=openfst.ARC_TYPE
+        )
+        fst.set_input_symbols(None)
+        fst.set_output_symbols(None)
+        fst = openfst.optimize(fst)
+    if not weighted:  # every path has weight 0: give each probability 1/len(lines)
+        share = pynini.Weight(openfst.ARC_TYPE, math.log(len(lines)))
+        zero = pynini.Weight.zero(openfst.ARC_TYPE)
+        for state in fst.states():
+            if fst.final(state) != zero:
+                fst.set_final(state, pynini.times(fst.final(state), share))
+    return fst
+
+
+def compile_grammar(
+    grammar: g.Grammar, catalogues: Mapping[str, Catalogue] | None = None
+) -> CompiledFsts:
+    """Check `grammar` and build its FSTs; errors are located GrammarErrors.
+
+    `catalogues` binds slots to catalogues, overriding their values in the grammar.
+    """
     validate.require_valid(grammar)
     if not grammar.intents:
         raise GrammarError(
             "the grammar defines no intent; add one: intent Name = ...",
             Location(grammar.path, 1, 1),
         )
-    builder = _Builder(grammar, symbol_table(grammar))
-    with openfst.captured("compiling the grammar"):
-        slots = {
-            name: openfst.optimize(builder.expr(s.body))
-            for name, s in sorted(grammar.slots.items())
-        }
+    bound = slot_catalogues(grammar, catalogues or {})
+    builder = _Builder(grammar, symbol_table(grammar, bound.values()))
+    slots = {}
+    for name, slot in sorted(grammar.slots.items()):
+        if name in bound:
+            slots[name] = catalogue_fst(bound[name], builder.symbols)
+        else:
+            with openfst.captured(f"compiling slot {name}"):
+                slots[name] = openfst.optimize(builder.expr(slot.body))
+    with openfst.captured("compiling the intents"):
         intents = {name: builder.intent(i) for name, i in sorted(grammar.intents.items())}
     return CompiledFsts(builder.symbols, intents, slots)
+
+
+def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> dict[str, Catalogue]:
+    """The catalogue of every catalogue-backed or overridden slot."""
+    unknown = sorted(set(overrides) - set(grammar.slots))
+    if unknown:
+        known = ", ".join(sorted(grammar.slots)) or "none"
+        raise UsageError(
+            f"no slot '{unknown[0]}' in {grammar.path} to bind a catalogue to; slots: {known}"
+        )
+    bound = dict(overrides)
+    for name, slot in grammar.slots.items():
+        if name not in bound and isinstance(slot.body, g.CatalogueRef):
+            file = Path(slot.body.loc.file).parent / slot.body.path
+            if not file.is_file():
+                raise GrammarError(
+                    f"catalogue file '{slot.body.path}' not found (looked for {file}); "
+                    f"or bind one with --catalogue {name}=FILE",
+                    slot.body.loc,
+                )
+            bound[name] = read_catalogue(file)
+    return bound
 
 
 class _Builder:
@@ -117,7 +194,7 @@ class _Builder:
             return openfst.choice([(self.expr(expr.expr), 0.5), (openfst.chain([]), 0.5)])
         if isinstance(expr, g.Repeat):
             return self.repeat(expr)
-        raise TypeError(f"not an expression: {expr!r}")
+        raise GrammarError("a catalogue can only be the whole value of a slot", expr.loc)
 
     def repeat(self, expr: g.Repeat) -> pynini.Fst:
         """x{low,high} with every count equally likely.

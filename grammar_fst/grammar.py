@@ -40,6 +40,16 @@ class SlotRef(Reference):
 
 
 @dataclass(frozen=True)
+class CatalogueRef:
+    """A slot's values read from a catalogue file: `slot city from "cities.txt"`.
+
+    Only valid as the whole body of a slot; the path is relative to the grammar file."""
+
+    path: str
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Sequence:
     """Two or more expressions one after the other."""
 
@@ -81,7 +91,7 @@ class Repeat:
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
-Expr = Word | RuleRef | SlotRef | Sequence | Alternation | Optional | Repeat
+Expr = Word | RuleRef | SlotRef | CatalogueRef | Sequence | Alternation | Optional | Repeat
 
 
 @dataclass(frozen=True)

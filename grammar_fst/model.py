@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 
 from . import counting, far, sources, syntax
-from .compiler import CompiledFsts, compile_grammar
+from .catalogue import Catalogue, read_catalogue
+from .compiler import CompiledFsts, catalogue_fst, catalogue_words, compile_grammar
 from .errors import GrammarError, UsageError
 from .grammar import Import
 from .recognize import Recognizer
@@ -136,17 +137,52 @@ class CompiledGrammar:
         """Distinct sentences per intent, and in all (shared sentences counted once)."""
         return counting.counts(self.fsts, self._chosen(intents))
 
+    def with_catalogue(self, slot: str, catalogue: CatalogueLike) -> CompiledGrammar:
+        """This grammar with `slot` filled from `catalogue`; the intent FSTs are shared.
+
+        New words are appended to the symbol table, so existing labels keep their ids and
+        the intents need no recompiling.
+        """
+        if slot not in self.fsts.slots:
+            known = ", ".join(self.slots) or "none"
+            raise UsageError(f"no slot '{slot}' in {self.source}; slots: {known}")
+        catalogue = _catalogue(catalogue)
+        symbols = self.fsts.symbols.copy()
+        for word in sorted(catalogue_words(catalogue)):
+            if symbols.find(word) < 0:
+                symbols.add_symbol(word)
+        slots = dict(self.fsts.slots)
+        slots[slot] = catalogue_fst(catalogue, symbols)
+        return CompiledGrammar(CompiledFsts(symbols, self.fsts.intents, slots), self.source)
+
     def write_far(self, path: str | Path) -> None:
         """Write the grammar to a `.far` archive (atomically)."""
         far.write_far(self.fsts, path)
 
 
-def load(path: str | Path) -> CompiledGrammar:
-    """A grammar from a `.grm` source (compiled now) or a `.far` archive."""
+CatalogueLike = Catalogue | str | Path
+
+
+def _catalogue(value: CatalogueLike) -> Catalogue:
+    return value if isinstance(value, Catalogue) else read_catalogue(value)
+
+
+def load(
+    path: str | Path, catalogues: Mapping[str, CatalogueLike] | None = None
+) -> CompiledGrammar:
+    """A grammar from a `.grm` source (compiled now) or a `.far` archive.
+
+    `catalogues` binds slots to catalogue files (or Catalogue values), overriding the
+    values the grammar gives them; a `.far` keeps its intent FSTs as they are.
+    """
     path = Path(path)
+    bound = {slot: _catalogue(c) for slot, c in (catalogues or {}).items()}
     if path.suffix == ".far":
-        return CompiledGrammar(far.read_far(path), str(path))
-    return CompiledGrammar(compile_grammar(sources.load_grammar(path)), str(path))
+        grammar = CompiledGrammar(far.read_far(path), str(path))
+        for slot, catalogue in bound.items():
+            grammar = grammar.with_catalogue(slot, catalogue)
+        return grammar
+    return CompiledGrammar(compile_grammar(sources.load_grammar(path), bound), str(path))
 
 
 def from_text(text: str, name: str = "<string>") -> CompiledGrammar:

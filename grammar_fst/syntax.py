@@ -208,6 +208,8 @@ class _Parser:
             return g.Rule(tok.text, self.body(), tok.loc, comment)
         if tok.kind == "word" and tok.text in ("intent", "slot"):
             name = self.name(f"after '{tok.text}'")
+            if tok.text == "slot" and self.next_is("word", "from"):
+                return g.Slot(name, self.catalogue(), tok.loc, comment)
             self.expect("=", f"after '{tok.text} {name}'")
             node = g.Intent if tok.text == "intent" else g.Slot
             return node(name, self.body(), tok.loc, comment)
@@ -235,6 +237,23 @@ class _Parser:
             kept.append(text)
         self.comment_lines = []
         return "\n".join(reversed(kept)) if kept else None
+
+    def next_is(self, kind: str, text: str) -> bool:
+        tok = self.peek()
+        return tok is not None and not tok.starts_line and tok.kind == kind and tok.text == text
+
+    def catalogue(self) -> g.CatalogueRef:
+        """`from "file"` after a slot name: the slot's values come from a catalogue."""
+        keyword = self.take()
+        path = self.peek()
+        if path is None or path.starts_line or path.kind != "string":
+            raise GrammarError(
+                'a catalogue slot needs a quoted file name: slot city from "cities.txt"',
+                self.where(),
+            )
+        self.take()
+        self.finish_statement()
+        return g.CatalogueRef(path.text, keyword.loc)
 
     def name(self, context: str) -> str:
         tok = self.peek()
@@ -403,6 +422,8 @@ def format_statement(statement: g.Statement) -> str:
     lines = lines if statement.comment is not None else []
     if isinstance(statement, g.Import):
         return "\n".join(lines + [f"import {_quote(statement.path)}"])
+    if isinstance(statement.body, g.CatalogueRef):
+        return "\n".join(lines + [f"slot {statement.name} from {_quote(statement.body.path)}"])
     head = {g.Rule: "${}", g.Intent: "intent {}", g.Slot: "slot {}"}[type(statement)]
     head = head.format(statement.name) + " ="
     one_line = f"{head} {format_expr(statement.body)}"

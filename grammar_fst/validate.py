@@ -150,7 +150,7 @@ def nullable(expr: g.Expr, rules: dict[str, g.Rule]) -> bool:
         return False
     if isinstance(expr, g.RuleRef):
         return nullable(rules[expr.name].body, rules)
-    if isinstance(expr, g.SlotRef):
+    if isinstance(expr, (g.SlotRef, g.CatalogueRef)):
         return False
     if isinstance(expr, g.Sequence):
         return all(nullable(item, rules) for item in expr.items)

@@ -1,0 +1,413 @@
+"""Catalogue files (.txt, .tsv, Alexa .json) read into entries, with located errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from grammar_fst.catalogue import (
+    Catalogue,
+    CatalogueError,
+    Entry,
+    catalogues_containing,
+    read_catalogue,
+)
+from grammar_fst.errors import GrammarFstError
+
+# Input that NFC changes: Devanagari ऩ typed as न + nukta (NFC composes it), ज़िंदगी typed
+# with the precomposed ज़ (a composition exclusion: NFC decomposes it), and "café" with a
+# combining acute accent.
+NNNA_RAW, NNNA_NFC = "\u0928\u093c\u093e", "\u0929\u093e"
+HINDI_RAW = "\u095b\u093f\u0902\u0926\u0917\u0940"
+HINDI_NFC = unicodedata.normalize("NFC", HINDI_RAW)
+CAFE_RAW = "cafe\u0301"
+assert unicodedata.normalize("NFC", NNNA_RAW) == NNNA_NFC
+assert HINDI_RAW != HINDI_NFC and unicodedata.is_normalized("NFC", HINDI_NFC)
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def alexa(*types: tuple[str, list]) -> str:
+    """An Alexa interaction model with the given (name, values) slot types."""
+    return json.dumps(
+        {
+            "interactionModel": {
+                "languageModel": {
+                    "invocationName": "demo",
+                    "types": [{"name": name, "values": values} for name, values in types],
+                }
+            }
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def error(spec: str | Path) -> str:
+    with pytest.raises(CatalogueError) as info:
+        read_catalogue(spec)
+    assert isinstance(info.value, GrammarFstError)
+    return str(info.value)
+
+
+# --- .txt ---
+
+
+def test_txt_values_comments_blank_lines_and_multi_word(tmp_path):
+    path = write(
+        tmp_path, "cities.txt", "# cities\n\nnew   york\n  london \r\n# end\nsan francisco\n"
+    )
+    cat = read_catalogue(path)
+    assert cat.path == str(path)
+    assert cat.entries == (
+        Entry(("new", "york"), line=3),
+        Entry(("london",), line=4),
+        Entry(("san", "francisco"), line=6),
+    )
+    assert cat.surface_values() == {"new york", "london", "san francisco"}
+    assert cat.canonical_values() == cat.surface_values()
+
+
+def test_txt_normalizes_decomposed_unicode_to_nfc(tmp_path):
+    path = write(tmp_path, "words.txt", f"{HINDI_RAW}\n{CAFE_RAW} noir\n{NNNA_RAW}\n")
+    cat = read_catalogue(str(path))
+    assert [e.words for e in cat.entries] == [(HINDI_NFC,), ("café", "noir"), (NNNA_NFC,)]
+    assert cat.surface_values() == {HINDI_NFC, "café noir", NNNA_NFC}
+
+
+def test_suffix_is_case_insensitive(tmp_path):
+    path = write(tmp_path, "CITIES.TXT", "paris\n")
+    assert read_catalogue(path).surface_values() == {"paris"}
+
+
+# --- .tsv ---
+
+
+def test_tsv_weights_and_canonical_in_any_column_order(tmp_path):
+    content = (
+        "canonical\tvalue\tweight\n"
+        "\tnew york\t3\n"
+        "new york\tnyc\t0.5\n"
+        "\n"
+        "london\tlondon\t\n"  # canonical equal to the value: no synonym
+        f"{CAFE_RAW}\t{CAFE_RAW} de flore\t0\n"
+        f"café\t{CAFE_RAW}\t\n"  # equal once both are NFC: no synonym
+    )
+    cat = read_catalogue(write(tmp_path, "cities.tsv", content))
+    assert cat.entries == (
+        Entry(("new", "york"), 3.0, None, 2),
+        Entry(("nyc",), 0.5, ("new", "york"), 3),
+        Entry(("london",), None, None, 5),
+        Entry(("café", "de", "flore"), 0.0, ("café",), 6),
+        Entry(("café",), None, None, 7),
+    )
+    assert cat.surface_values() == {"new york", "nyc", "london", "café de flore", "café"}
+    assert cat.canonical_values() == {"new york", "london", "café"}
+
+
+def test_tsv_value_column_alone(tmp_path):
+    cat = read_catalogue(write(tmp_path, "v.tsv", f"value\n{HINDI_RAW}\nmumbai\n"))
+    assert cat.entries == (Entry((HINDI_NFC,), line=2), Entry(("mumbai",), line=3))
+
+
+# --- Alexa .json ---
+
+CITY_VALUES = [
+    {"id": "NYC", "name": {"value": "new york", "synonyms": ["nyc", "the big apple"]}},
+    {"name": {"value": CAFE_RAW}},
+    {"name": {"value": HINDI_RAW, "synonyms": [f"{NNNA_RAW} {CAFE_RAW}"]}},
+    {"name": {"value": "rome", "synonyms": []}},
+]
+
+
+def test_alexa_single_type_with_synonyms(tmp_path):
+    path = write(tmp_path, "model.json", alexa(("City", CITY_VALUES)))
+    cat = read_catalogue(path)
+    new_york = ("new", "york")
+    assert cat.entries == (
+        Entry(new_york),
+        Entry(("nyc",), canonical=new_york),
+        Entry(("the", "big", "apple"), canonical=new_york),
+        Entry(("café",)),
+        Entry((HINDI_NFC,)),
+        Entry((NNNA_NFC, "café"), canonical=(HINDI_NFC,)),
+        Entry(("rome",)),
+    )
+    assert cat.surface_values() == {
+        "new york",
+        "nyc",
+        "the big apple",
+        "café",
+        HINDI_NFC,
+        f"{NNNA_NFC} café",
+        "rome",
+    }
+    assert cat.canonical_values() == {"new york", "café", HINDI_NFC, "rome"}
+
+
+def test_alexa_type_selected_with_hash(tmp_path):
+    colors = [{"name": {"value": "dark red", "synonyms": ["maroon"]}}]
+    path = write(tmp_path, "model.json", alexa(("City", CITY_VALUES), ("Color", colors)))
+    cat = read_catalogue(f"{path}#Color")
+    assert cat.path == f"{path}#Color"
+    assert cat.entries == (Entry(("dark", "red")), Entry(("maroon",), canonical=("dark", "red")))
+
+
+def test_hash_outside_a_json_suffix_is_part_of_the_file_name(tmp_path):
+    folder = tmp_path / "take#2"
+    folder.mkdir()
+    path = write(folder, "cities.txt", "rome\n")
+    assert read_catalogue(path).surface_values() == {"rome"}
+
+
+# --- duplicates ---
+
+
+def test_duplicates_are_merged_with_a_warning(tmp_path, caplog):
+    path = write(tmp_path, "d.tsv", "value\tcanonical\nnyc\tnew york\nrome\t\nnyc\tnew york\n")
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        cat = read_catalogue(path)
+    assert [e.line for e in cat.entries] == [2, 3]
+    [record] = caplog.records
+    assert record.name == "grammar_fst"
+    message = record.getMessage()
+    assert message.startswith(f"{path}: duplicate value 'nyc' (meaning 'new york')")
+    assert "at line 4 (first at line 2)" in message
+
+
+def test_duplicates_after_normalization_are_merged(tmp_path, caplog):
+    path = write(tmp_path, "d.txt", f"café\n{CAFE_RAW}\n  café \n")
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        cat = read_catalogue(path)
+    assert cat.entries == (Entry(("café",), line=1),)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{path}: duplicate value 'café' at line {n} (first at line 1); keeping the first"
+        for n in (2, 3)
+    ]
+
+
+def test_same_surface_with_another_canonical_is_kept(tmp_path, caplog):
+    path = write(
+        tmp_path,
+        "a.tsv",
+        "value\tcanonical\nspringfield\tspringfield il\nspringfield\tspringfield ma\n",
+    )
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        cat = read_catalogue(path)
+    assert len(cat.entries) == 2
+    assert cat.surface_values() == {"springfield"}
+    assert cat.canonical_values() == {"springfield il", "springfield ma"}
+    assert not caplog.records
+
+
+def test_alexa_duplicates_name_their_json_paths(tmp_path, caplog):
+    values = [
+        {"name": {"value": "rome"}},
+        {"name": {"value": "paris", "synonyms": ["paris"]}},
+        {"name": {"value": "rome"}},
+    ]
+    path = write(tmp_path, "m.json", alexa(("City", values)))
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        cat = read_catalogue(path)
+    assert cat.surface_values() == {"rome", "paris"}
+    assert len(cat.entries) == 2
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{path}: duplicate value 'paris' at types[0].values[1].name.synonyms[0] "
+        "(first at types[0].values[1].name.value); keeping the first",
+        f"{path}: duplicate value 'rome' at types[0].values[2].name.value "
+        "(first at types[0].values[0].name.value); keeping the first",
+    ]
+
+
+# --- errors: each with its exact location ---
+
+TSV_ERRORS = [
+    ("bad-weight", "value\tweight\nrome\t2\nparis\tx\n", "3:7", "bad weight 'x': "),
+    ("negative-weight", "value\tweight\nrome\t-1\n", "2:6", "bad weight '-1': "),
+    ("infinite-weight", "weight\tvalue\ninf\trome\n", "2:1", "bad weight 'inf': "),
+    ("nan-weight", "value\tweight\nrome\tnan\n", "2:6", "bad weight 'nan': "),
+    ("too-many-cells", "value\tweight\nrome\t1\textra\n", "2:8", "3 tab-separated cells"),
+    ("too-few-cells", "value\tweight\tcanonical\n\nrome\t1\n", "3:7", "2 tab-separated cells"),
+    ("unknown-column", "value\tweigth\n", "1:7", "unknown column 'weigth'"),
+    ("missing-value-column", "\n\nweight\tcanonical\n", "3:1", "no 'value' column"),
+    ("repeated-column", "value\tvalue\n", "1:7", "column 'value' appears twice"),
+    ("empty-value", "weight\tvalue\n1\t \n", "2:3", "empty value"),
+]
+
+
+@pytest.mark.parametrize(
+    "content, where, message", [c[1:] for c in TSV_ERRORS], ids=[c[0] for c in TSV_ERRORS]
+)
+def test_tsv_errors_are_located(tmp_path, content, where, message):
+    path = write(tmp_path, "c.tsv", content)
+    assert error(path).startswith(f"{path}:{where}: {message}")
+
+
+def test_bad_weight_message_says_how_to_fix(tmp_path):
+    path = write(tmp_path, "c.tsv", "value\tweight\nrome\tlots\n")
+    assert error(path) == (
+        f"{path}:2:6: bad weight 'lots': a weight is a non-negative number such as 2 or 0.5; "
+        "leave the cell empty for no weight"
+    )
+
+
+def test_unknown_column_names_the_allowed_ones(tmp_path):
+    path = write(tmp_path, "c.tsv", "value\tsynonym\n")
+    assert "value, weight, canonical" in error(path)
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("e.txt", ""),
+        ("e.txt", "# only a comment\n\n   \n"),
+        ("e.tsv", ""),
+        ("e.tsv", "value\tweight\n\n"),
+    ],
+)
+def test_empty_catalogue(tmp_path, name, content):
+    path = write(tmp_path, name, content)
+    assert error(path) == f"{path}: the catalogue is empty; add at least one value"
+
+
+def test_empty_alexa_type(tmp_path):
+    path = write(tmp_path, "m.json", alexa(("City", [])))
+    assert error(path) == f"{path}: slot type 'City' is empty"
+
+
+def test_non_utf8_byte_is_located(tmp_path):
+    path = write(tmp_path, "latin1.txt", "rome\nm\xfcnchen\n".encode("latin-1"))
+    assert error(path) == (
+        f"{path}:2:2: not valid UTF-8 (byte 0xFC at offset 6); save the file as UTF-8"
+    )
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nowhere.txt"
+    assert error(path).startswith(f"{path}: cannot read the file: ")
+
+
+def test_unsupported_suffix(tmp_path):
+    path = write(tmp_path, "cities.csv", "rome\n")
+    assert error(path) == (
+        f"{path}: unsupported catalogue format '.csv'; use .txt, .tsv or .json "
+        "(an Alexa model, optionally model.json#TypeName)"
+    )
+
+
+def test_invalid_json_is_located(tmp_path):
+    path = write(tmp_path, "m.json", '{\n  "interactionModel": {,\n}\n')
+    assert error(path) == (
+        f"{path}:2:24: invalid JSON: Expecting property name enclosed in double quotes"
+    )
+
+
+def test_unknown_alexa_type_lists_the_types(tmp_path):
+    path = write(tmp_path, "m.json", alexa(("City", CITY_VALUES), ("Color", [])))
+    assert error(f"{path}#Colour") == f"{path}: no slot type 'Colour'; the types are: City, Color"
+
+
+def test_several_alexa_types_need_a_hash(tmp_path):
+    path = write(tmp_path, "m.json", alexa(("City", CITY_VALUES), ("Color", [])))
+    assert error(path) == f"{path}: 2 slot types (City, Color); pick one with {path}#TypeName"
+
+
+def test_alexa_model_without_types(tmp_path):
+    path = write(tmp_path, "m.json", alexa())
+    assert error(path) == (
+        f"{path}: the model has no slot types; add them under interactionModel.languageModel.types"
+    )
+
+
+@pytest.mark.parametrize(
+    "model, message",
+    [
+        ({}, "missing 'interactionModel' in the top level"),
+        ({"interactionModel": {}}, "missing 'languageModel' in interactionModel;"),
+        (
+            {"interactionModel": {"languageModel": {}}},
+            "missing 'types' in interactionModel.languageModel;",
+        ),
+        (
+            {"interactionModel": {"languageModel": {"types": {}}}},
+            "'types' in interactionModel.languageModel should be a JSON list",
+        ),
+        (
+            {"interactionModel": {"languageModel": {"types": [{"values": []}]}}},
+            "missing 'name' in types[0];",
+        ),
+        (
+            {"interactionModel": {"languageModel": {"types": [{"name": "City"}]}}},
+            "missing 'values' in types[0];",
+        ),
+    ],
+)
+def test_alexa_missing_keys_are_named(tmp_path, model, message):
+    path = write(tmp_path, "m.json", json.dumps(model))
+    assert error(path).startswith(f"{path}: {message}")
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ({"id": "X"}, "missing 'name' in types[0].values[0];"),
+        ({"name": {"synonyms": ["x"]}}, "missing 'value' in types[0].values[0].name;"),
+        ({"name": {"value": 3}}, "'value' in types[0].values[0].name should be a string"),
+        ({"name": {"value": "  "}}, "types[0].values[0].name.value is empty; give it a value"),
+        ({"name": {"value": "a", "synonyms": "b"}}, "'synonyms' in types[0].values[0].name"),
+        ({"name": {"value": "a", "synonyms": [1]}}, "types[0].values[0].name.synonyms[0] is not"),
+        ({"name": {"value": "a", "synonyms": [""]}}, "types[0].values[0].name.synonyms[0] is"),
+    ],
+)
+def test_alexa_bad_values_are_named(tmp_path, value, message):
+    path = write(tmp_path, "m.json", alexa(("City", [value])))
+    assert error(path).startswith(f"{path}: {message}")
+
+
+# --- catalogues_containing ---
+
+
+def test_catalogues_containing_checks_surface_and_canonical(tmp_path):
+    cities = read_catalogue(write(tmp_path, "c.tsv", "value\tcanonical\nnyc\tnew york\nrome\t\n"))
+    colors = read_catalogue(write(tmp_path, "k.txt", "rome\nred\n"))
+    catalogues = {"city": cities, "color": colors}
+    assert catalogues_containing(["rome"], catalogues) == ["city", "color"]
+    assert catalogues_containing(["nyc"], catalogues) == ["city"]
+    assert catalogues_containing(["  new\tyork "], catalogues) == ["city"]
+    assert catalogues_containing(iter(["rome", "new york"]), catalogues) == ["city"]
+    assert catalogues_containing(["rome", "red"], catalogues) == ["color"]
+    assert catalogues_containing(["red", "nyc"], catalogues) == []
+    assert catalogues_containing(["york"], catalogues) == []
+
+
+def test_catalogues_containing_normalizes_values(tmp_path):
+    cat = read_catalogue(write(tmp_path, "c.txt", f"{HINDI_NFC}\ncafé crème\n"))
+    assert catalogues_containing([HINDI_RAW, f"{CAFE_RAW}  crème"], {"x": cat}) == ["x"]
+
+
+def test_catalogues_containing_on_100k_entries(tmp_path):
+    n = 100_000
+    lines = [f"city {i} {HINDI_RAW}" for i in range(n)]
+    big = read_catalogue(write(tmp_path, "big.txt", "\n".join(lines) + "\n"))
+    assert len(big.entries) == n
+    assert big.surface_values() is big.surface_values()  # computed once per catalogue
+    synonyms = Catalogue(
+        "synonyms",
+        tuple(Entry((f"alias{i}",), canonical=("city", str(i), HINDI_NFC)) for i in range(n)),
+    )
+    catalogues = {"big": big, "synonyms": synonyms}
+    queries = [f"city {i} {HINDI_RAW}" for i in range(0, n, 7)]
+    assert catalogues_containing(queries, catalogues) == ["big", "synonyms"]
+    assert catalogues_containing(["alias99999"], catalogues) == ["synonyms"]
+    assert catalogues_containing([*queries, f"city {n} {HINDI_NFC}"], catalogues) == []
