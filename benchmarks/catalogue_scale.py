@@ -93,7 +93,7 @@ def main() -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(
-        f"catalogue: {args.entries:,} two-word values; grammar: {args.rules} rules, "
+        f"catalogue: {args.entries:,} values of 2-3 words; grammar: {args.rules} rules, "
         f"{len(grammar.intents)} intents"
     )
     print()

@@ -6,6 +6,7 @@ for u in g.sample(5, seed=1):
     print(u.text, u.intent, u.slots)
 """
 
+from .catalogue import Catalogue, CatalogueError, Entry, catalogues_containing, read_catalogue
 from .errors import FarError, GrammarError, GrammarFstError, Location, OpenFstError, UsageError
 from .grammar import Grammar
 from .model import CompiledGrammar, from_text, load
@@ -17,6 +18,11 @@ from .utterance import SlotValue, Utterance
 __version__ = "0.1.0"
 
 __all__ = [
+    "Catalogue",
+    "CatalogueError",
+    "Entry",
+    "catalogues_containing",
+    "read_catalogue",
     "CompiledGrammar",
     "DEFAULT_SEED",
     "FarError",

@@ -26,6 +26,7 @@ WORDS = [
     "=",
     "5:30",
 ]
+CATALOGUE_PATHS = ["cities.txt", "dir/a b.tsv", 'é\\"q".json#T']
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(
     lambda n: n not in ("intent", "slot", "import")
 )
@@ -58,7 +59,7 @@ def exprs(words=st.sampled_from(WORDS), rule_names=(), slot_names=(), max_leaves
 
 
 @st.composite
-def grammars(draw, words=st.sampled_from(WORDS), max_leaves=6, comments=True):
+def grammars(draw, words=st.sampled_from(WORDS), max_leaves=6, comments=True, catalogues=False):
     """A valid grammar: rules that refer only to earlier rules, slots, 1-3 intents;
     a slot value or sentence that could be empty gets a word in front."""
     statements = []
@@ -81,6 +82,10 @@ def grammars(draw, words=st.sampled_from(WORDS), max_leaves=6, comments=True):
             slot_free.append(rule.name)
     for name in slot_names:
         body = _non_empty(draw, exprs(words, slot_free, (), max_leaves), words, statements)
+        if catalogues and draw(st.booleans()):
+            body = g.CatalogueRef(
+                draw(st.sampled_from(["cities.txt", "dir/a b.tsv", 'é\\"q".json#T']))
+            )
         statements.append(g.Slot(name, body, comment=draw(comment)))
     intent_names = draw(
         st.lists(
