@@ -199,3 +199,20 @@ def test_bad_catalogue_file_exits_2_with_its_location(capsys, tmp_path):
     bad.write_text("value\tweight\nparis\tmany\n", encoding="utf-8")
     status, _, err = run(capsys, "count", TRAVEL, "--catalogue", f"city={bad}")
     assert status == 2 and err.startswith(f"grammar-fst: error: {bad}:2:")
+
+
+def test_catalogue_grammar_samples_the_same_from_grm_and_far(tmp_path):
+    grammar = gf.load(TRAVEL)
+    grammar.write_far(tmp_path / "travel.far")
+    assert list(gf.load(tmp_path / "travel.far").sample(300, seed=6)) == list(
+        grammar.sample(300, seed=6)
+    )
+
+
+def test_with_catalogue_shares_the_intent_fsts():
+    grammar = gf.load(TRAVEL)
+    spanish = grammar.with_catalogue("city", SPANISH)
+    assert all(spanish.fsts.intents[n] is grammar.fsts.intents[n] for n in grammar.intents)
+    old_words = [grammar.fsts.symbols.find(i) for i in range(grammar.fsts.symbols.num_symbols())]
+    new_words = [spanish.fsts.symbols.find(i) for i in range(len(old_words))]
+    assert new_words == old_words  # existing labels keep their ids
