@@ -66,6 +66,13 @@ def _command(commands, run, help: str, description: str, source_only: bool = Fal
     return parser
 
 
+def _intent_quota(text: str) -> tuple[str, int | None]:
+    name, sep, count = text.partition("=")
+    if not sep:
+        return name, None
+    return name, _positive(count)
+
+
 def _binding(text: str) -> tuple[str, str]:
     slot, sep, file = text.partition("=")
     if not sep or not slot or not file:
@@ -132,8 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--intent",
         action="append",
-        metavar="I",
-        help="sample only this intent (repeat for several; default: all)",
+        type=_intent_quota,
+        metavar="I[=N]",
+        help="sample only this intent, N sentences of it if given (repeat for several; "
+        "default: all intents, sharing -n)",
+    )
+    p.add_argument(
+        "--split",
+        choices=("even", "proportional"),
+        default="even",
+        help="how -n is shared by intents without a quota: evenly (default), or in "
+        "proportion to their number of distinct sentences",
     )
     p.add_argument(
         "--unique",
@@ -209,11 +225,15 @@ def _sample(args: argparse.Namespace) -> int:
     grammar = _load(args)
     writer = WRITERS[args.format]
     if args.all:
-        utterances = grammar.all(args.intent)
+        utterances = grammar.all([name for name, _ in args.intent or []] or None)
         if args.unique:
             utterances = _unique(utterances)
     else:
-        utterances = grammar.sample(args.n, seed=args.seed, intents=args.intent, unique=args.unique)
+        chosen = [name for name, _ in args.intent or []]
+        quota = {name: count for name, count in args.intent or [] if count is not None}
+        utterances = grammar.sample(
+            args.n, args.seed, chosen, unique=args.unique, quota=quota, split=args.split
+        )
     lines = (writer(u, i) for i, u in enumerate(utterances))
     write_lines(lines, args.output)
     return 0

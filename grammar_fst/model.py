@@ -66,17 +66,24 @@ class CompiledGrammar:
         seed: int = DEFAULT_SEED,
         intents: Iterable[str] | None = None,
         unique: bool = False,
+        quota: Mapping[str, int] | None = None,
+        split: str = "even",
     ) -> Iterator[Utterance]:
-        """`n` random sentences, split evenly over `intents` (default: all), mixed.
+        """`n` random sentences over `intents` (default: all, or those of `quota`), mixed.
 
-        Weights on alternatives are relative probabilities. With `unique`, no (text,
-        intent) repeats; an intent with fewer distinct sentences than its share gives
-        all it has, with a warning.
+        `quota` fixes some intents' numbers; `n` is split over the others evenly (`split=
+        "even"`, so small intents are not crowded out) or in proportion to their number of
+        distinct sentences (`"proportional"`). Weights on alternatives are relative
+        probabilities. With `unique`, no (text, intent) repeats; an intent with fewer
+        distinct sentences than its share gives all it has, with a warning.
         """
-        chosen = self._chosen(intents)
+        quota = dict(quota or {})
+        chosen = self._chosen(list(intents or []) + list(quota) or None)
         rng = np.random.default_rng(seed)
         stream = uniforms(int(rng.integers(2**63)))
-        share = quotas(n, chosen)
+        share = self._shares(n, [name for name in chosen if name not in quota], split)
+        share.update(quota)
+        share = {name: share[name] for name in chosen}
         empty = [name for name in chosen if share[name] and not self._walker.has_paths(name)]
         if empty:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
@@ -85,6 +92,15 @@ class CompiledGrammar:
         seen: set[tuple[str, str]] = set()
         for name in schedule(share, rng):
             yield self._draw(name, stream, seen if unique else None)
+
+    def _shares(self, n: int, intents: list[str], split: str) -> dict[str, int]:
+        if not intents:
+            return {}
+        if split == "even":
+            return quotas(n, intents)
+        if split == "proportional":
+            return quotas(n, intents, self.counts(intents)[0])
+        raise UsageError(f"unknown split '{split}'; use even or proportional")
 
     def _capped(self, share: dict[str, int]) -> dict[str, int]:
         """Shares no larger than each intent's number of distinct sentences."""

@@ -155,10 +155,22 @@ def uniforms(seed: int) -> _Uniforms:
     return _Uniforms(np.random.default_rng(seed))
 
 
-def quotas(n: int, intents: list[str]) -> dict[str, int]:
-    """`n` split evenly over `intents` (the first ones take the remainder)."""
-    base, extra = divmod(n, len(intents))
-    return {name: base + (1 if i < extra else 0) for i, name in enumerate(intents)}
+def quotas(n: int, intents: list[str], sizes: dict[str, int] | None = None) -> dict[str, int]:
+    """`n` split over `intents`: evenly, or in proportion to `sizes` when given.
+
+    Largest remainders: every share is the floor of its exact part, and the leftover
+    units go to the largest fractional parts (the first intents on ties), so shares sum
+    to `n` and the split is deterministic.
+    """
+    weights = [1 if sizes is None else sizes[name] for name in intents]
+    total = sum(weights) or 1
+    exact = [n * w / total for w in weights]
+    shares = [int(x) for x in exact]
+    leftover = n - sum(shares)
+    order = sorted(range(len(intents)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in order[:leftover]:
+        shares[i] += 1
+    return dict(zip(intents, shares))
 
 
 def schedule(counts: dict[str, int], rng: np.random.Generator) -> list[str]:

@@ -86,3 +86,31 @@ def test_empty_intent_is_a_clear_error():
     with pytest.raises(gf.UsageError, match="intent A has no sentences"):
         list(grammar.sample(4))
     assert [u.text for u in grammar.sample(3, intents=["B"])] == ["c"] * 3
+
+
+def test_quota_per_intent_and_the_rest_share_n():
+    grammar = gf.load("grammars/alarms.grm")
+    sample = list(grammar.sample(10, seed=3, quota={"SetAlarm": 7, "SetTimer": 2}))
+    assert Counter(u.intent for u in sample) == {"SetAlarm": 7, "SetTimer": 2}
+    mixed = list(
+        grammar.sample(9, seed=3, intents=["CancelAlarm", "SetReminder"], quota={"SetAlarm": 4})
+    )
+    assert Counter(u.intent for u in mixed) == {"SetAlarm": 4, "CancelAlarm": 5, "SetReminder": 4}
+
+
+def test_proportional_split_follows_language_sizes():
+    grammar = gf.from_text("intent Big = a | b | c | d | e | f | g | h | i\nintent Small = z\n")
+    sample = list(grammar.sample(100, seed=1, split="proportional"))
+    assert Counter(u.intent for u in sample) == {"Big": 90, "Small": 10}
+    even = list(grammar.sample(100, seed=1))
+    assert Counter(u.intent for u in even) == {"Big": 50, "Small": 50}
+
+
+def test_cli_quota_syntax(capsys):
+    from grammar_fst.cli import main
+
+    assert main(["sample", "grammars/toy.grm", "--intent", "PlayMusic=4", "--format", "text"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4
+    with pytest.raises(SystemExit):
+        main(["sample", "grammars/toy.grm", "--intent", "PlayMusic=x"])
+    assert "'x' is not a whole number" in capsys.readouterr().err
