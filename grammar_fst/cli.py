@@ -305,7 +305,12 @@ def main(argv: list[str] | None = None) -> int:
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args, extra = parser.parse_known_args(argv)
+        if extra and args.command == "parse" and not any(a.startswith("-") for a in extra):
+            args.sentences += extra  # sentences written after an option
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         return args.run(args)
     except GrammarFstError as err:
         return _fail(str(err))

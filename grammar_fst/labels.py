@@ -4,8 +4,9 @@ slot-class nonterminals. Each holds a space, which no word can, so the two never
 
 from __future__ import annotations
 
-EPSILON = "<eps>"
-ROOT = "<root>"  # the label `replace` needs for the top-level FST; never on an arc
+# Reserved names hold a space too, so a word spelled "<eps>" is just a word.
+EPSILON = "<eps >"
+ROOT = "<root >"  # the label `replace` needs for the top-level FST; never on an arc
 
 
 def intent_tag(name: str) -> str:

@@ -112,7 +112,7 @@ def _language_findings(grammar: g.Grammar) -> list[Diagnostic]:
             continue
         text, readings = counting.most_readings(fsts, name)
         if readings > 1:
-            shown = " | ".join(sorted(u.annot_utt for u in compiled.readings(text))[:3])
+            shown = " | ".join(sorted(map(_reading, compiled.readings(text)))[:3])
             found.append(
                 Diagnostic(
                     "warning", f"ambiguous: '{text}' has {readings} readings: {shown}", intent.loc
@@ -131,3 +131,12 @@ def _language_findings(grammar: g.Grammar) -> list[Diagnostic]:
                 )
             )
     return found
+
+
+def _reading(utterance) -> str:
+    """The annotation of one reading, with the canonical value of any synonym."""
+    shown = utterance.annot_utt
+    for slot in utterance.slots:
+        if slot.canonical is not None:
+            shown += f" ({slot.value} = {slot.canonical})"
+    return shown

@@ -216,3 +216,44 @@ def test_with_catalogue_shares_the_intent_fsts():
     old_words = [grammar.fsts.symbols.find(i) for i in range(grammar.fsts.symbols.num_symbols())]
     new_words = [spanish.fsts.symbols.find(i) for i in range(len(old_words))]
     assert new_words == old_words  # existing labels keep their ids
+
+
+def test_reserved_looking_values_are_plain_words(tmp_path):
+    path = _grammar(
+        tmp_path,
+        'intent A = play {g} "<eps>"\nslot g from "g.txt"\n',
+        **{"g.txt": "rock\n<eps>\n<root> music\n"},
+    )
+    grammar = gf.load(path)
+    assert sorted(u.text for u in grammar.all()) == [
+        "play <eps> <eps>",
+        "play <root> music <eps>",
+        "play rock <eps>",
+    ]
+    assert grammar.count() == 3
+    assert grammar.parse("play <root> music <eps>").slots[0].value == "<root> music"
+
+
+def test_parse_sentences_after_options(capsys):
+    status, out, _ = run(
+        capsys, "parse", TRAVEL, "--catalogue", f"city={SPANISH}", "fly me to londres"
+    )
+    assert status == 0 and json.loads(out)["slots"][0]["canonical"] == "london"
+    with pytest.raises(SystemExit) as caught:
+        main(["count", str(TRAVEL), "stray"])
+    assert caught.value.code == 2
+    assert "unrecognized arguments: stray" in capsys.readouterr().err
+
+
+def test_ambiguous_synonyms_show_their_canonical_values(tmp_path):
+    from grammar_fst import lint, sources
+
+    path = _grammar(
+        tmp_path,
+        'intent A = fly to {c}\nslot c from "c.tsv"\n',
+        **{"c.tsv": "value\tcanonical\nspringfield\tspringfield il\nspringfield\tspringfield ma\n"},
+    )
+    (finding,) = lint.check(sources.load_grammar(path))
+    assert "(springfield = springfield il)" in str(
+        finding
+    ) and "(springfield = springfield ma)" in str(finding)
