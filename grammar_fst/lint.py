@@ -12,7 +12,7 @@ import pynini
 from . import counting, openfst
 from . import grammar as g
 from .compiler import compile_grammar
-from .errors import Location
+from .errors import GrammarFstError, Location
 from .model import CompiledGrammar
 from .validate import Diagnostic, errors, references
 
@@ -30,7 +30,10 @@ def check(grammar: g.Grammar) -> list[Diagnostic]:
             )
         )
     elif not any(d.level == "error" for d in found):
-        found += _language_findings(grammar)
+        try:
+            found += _language_findings(grammar)
+        except GrammarFstError as err:  # a missing or malformed catalogue file
+            found.append(Diagnostic("error", err.message, err.location or Location(grammar.path)))
     return sorted(found, key=lambda d: (d.level != "error", d.loc.file, d.loc.line, d.loc.col))
 
 

@@ -63,3 +63,14 @@ def test_check_exit_status(tmp_path, capsys):
     assert "warning: this alternative repeats" in out.out
     assert "error: intent A has an empty language" in out.out
     assert "1 errors, 0 warnings" in out.err
+
+
+def test_catalogue_problems_are_findings(tmp_path, capsys):
+    grammar = tmp_path / "g.grm"
+    grammar.write_text('intent A = play {g}\nslot g from "g.tsv"\n', encoding="utf-8")
+    (tmp_path / "g.tsv").write_text("value\tweight\nrock\tlots\n", encoding="utf-8")
+    assert main(["check", str(grammar)]) == 1
+    assert f"{tmp_path / 'g.tsv'}:2:6: error: bad weight 'lots'" in capsys.readouterr().out
+    (tmp_path / "g.tsv").unlink()
+    assert main(["check", str(grammar)]) == 1
+    assert f"{grammar}:2:8: error: catalogue file 'g.tsv' not found" in capsys.readouterr().out
