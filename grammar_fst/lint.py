@@ -115,7 +115,7 @@ def _language_findings(grammar: g.Grammar) -> list[Diagnostic]:
             continue
         text, readings = counting.most_readings(fsts, name)
         if readings > 1:
-            shown = " | ".join(sorted(map(_reading, compiled.readings(text)))[:3])
+            shown = " | ".join(sorted(map(_reading, compiled.readings(text, limit=3)))[:3])
             found.append(
                 Diagnostic(
                     "warning", f"ambiguous: '{text}' has {readings} readings: {shown}", intent.loc

@@ -87,11 +87,25 @@ class CompiledGrammar:
         empty = [name for name in chosen if share[name] and not self._walker.has_paths(name)]
         if empty:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
+        exhausted: dict[str, Iterator[Utterance]] = {}
         if unique:
-            share = self._capped(share)
+            share, whole = self._capped(share)
+            exhausted = {name: self._shuffled_all(name, rng) for name in whole}
         seen: set[tuple[str, str]] = set()
         for name in schedule(share, rng):
-            yield self._draw(name, stream, seen if unique else None)
+            if name in exhausted:
+                yield next(exhausted[name])
+            else:
+                yield self._draw(name, stream, seen if unique else None)
+
+    def _shuffled_all(self, intent: str, rng: np.random.Generator) -> Iterator[Utterance]:
+        """Every distinct sentence of `intent` in a seeded random order: what `unique`
+        gives when asked for the whole language (rejection sampling would stall)."""
+        first: dict[str, Utterance] = {}
+        for utterance in self.all([intent]):
+            first.setdefault(utterance.text, utterance)
+        pool = list(first.values())
+        return iter([pool[i] for i in rng.permutation(len(pool))])
 
     def _shares(self, n: int, intents: list[str], split: str) -> dict[str, int]:
         if not intents:
@@ -102,11 +116,14 @@ class CompiledGrammar:
             return quotas(n, intents, self.counts(intents)[0])
         raise UsageError(f"unknown split '{split}'; use even or proportional")
 
-    def _capped(self, share: dict[str, int]) -> dict[str, int]:
-        """Shares no larger than each intent's number of distinct sentences."""
-        capped = {}
+    def _capped(self, share: dict[str, int]) -> tuple[dict[str, int], list[str]]:
+        """Shares no larger than each intent's number of distinct sentences, and the
+        intents whose share is all of their sentences."""
+        capped, whole = {}, []
         for name, wanted in share.items():
             size = self.count(name) if wanted else 0
+            if wanted and size <= wanted:
+                whole.append(name)
             if size < wanted:
                 log.warning(
                     "intent %s has only %d distinct sentences (asked for %d); "
@@ -116,7 +133,7 @@ class CompiledGrammar:
                     wanted,
                 )
             capped[name] = min(wanted, size)
-        return capped
+        return capped, whole
 
     def _draw(self, intent: str, stream, seen: set | None, patience: int = 100_000) -> Utterance:
         for _ in range(patience):
@@ -141,9 +158,9 @@ class CompiledGrammar:
         """The most probable reading of `text`, or None if the grammar does not hold it."""
         return self._recognizer.parse(text)
 
-    def readings(self, text: str) -> list[Utterance]:
-        """Every distinct reading of `text`."""
-        return self._recognizer.readings(text)
+    def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
+        """The distinct readings of `text`, at most `limit` of them when given."""
+        return self._recognizer.readings(text, limit)
 
     def count(self, intent: str | None = None) -> int:
         """The exact number of distinct sentences of one intent or of the whole grammar."""

@@ -45,4 +45,8 @@ def temporary_beside(path: Path) -> tuple[int, str]:
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"{path}: the folder {folder} does not exist; create it first")
-    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
+    return fd, tmp

@@ -41,8 +41,8 @@ class Recognizer:
             best = pynini.shortestpath(pynini.arcmap(lattice, map_type="to_std"))
         return from_labels(openfst.single_path(best), self.words)
 
-    def readings(self, text: str) -> list[Utterance]:
-        """Every distinct reading of `text` (empty when it is not in the grammar)."""
+    def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
+        """The distinct readings of `text` (at most `limit`; empty when not in the grammar)."""
         lattice = self.lattice(text)
         if lattice is None:
             return []
@@ -51,6 +51,8 @@ class Recognizer:
         found: dict[Utterance, None] = {}
         for path in _paths(lattice, lattice.start()):
             found.setdefault(from_labels(path, self.words))
+            if limit is not None and len(found) >= limit:
+                break
         return list(found)
 
 

@@ -30,7 +30,7 @@ def errors(grammar: g.Grammar) -> list[Diagnostic]:
     if not found:
         found = _cycles(grammar) + _slots_in_slots(grammar)
     if not found:
-        found = _empty_values(grammar)
+        found = _empty_values(grammar) + _nested_repeats(grammar)
     return found
 
 
@@ -183,3 +183,33 @@ def _empty_values(grammar: g.Grammar) -> list[Diagnostic]:
                 )
             )
     return sorted(found, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))
+
+
+MAX_COPIES = 1000
+
+
+def _nested_repeats(grammar: g.Grammar) -> list[Diagnostic]:
+    """Repetitions inside repetitions multiply: `(x{1,100}){1,100}` is 10,000 copies of x,
+    which takes minutes and gigabytes to compile. Keep the product of nested bounds small."""
+    found = []
+
+    def visit(expr: g.Expr, copies: int) -> None:
+        if isinstance(expr, g.Repeat):
+            copies *= expr.high
+            if copies > MAX_COPIES:
+                found.append(
+                    Diagnostic(
+                        "error",
+                        f"nested repetitions allow {copies} copies here; at most "
+                        f"{MAX_COPIES} can be compiled: lower a bound",
+                        expr.loc,
+                    )
+                )
+                return
+        for child in g.children(expr):
+            visit(child, copies)
+
+    for stmt in grammar.statements:
+        if not isinstance(stmt, g.Import):
+            visit(stmt.body, 1)
+    return found

@@ -74,3 +74,8 @@ def test_catalogue_problems_are_findings(tmp_path, capsys):
     (tmp_path / "g.tsv").unlink()
     assert main(["check", str(grammar)]) == 1
     assert f"{grammar}:2:8: error: catalogue file 'g.tsv' not found" in capsys.readouterr().out
+
+
+def test_check_stops_listing_readings_early():
+    found = findings("intent A = go ({s} | {t}){1,14}\nslot s = x\nslot t = x\n")
+    assert len(found) == 1 and found[0].count("|") == 2  # three readings shown, not 2**14

@@ -73,7 +73,8 @@ def test_sample_records_have_correct_offsets(capsys):
 def test_massive_format(capsys):
     _, out, _ = run(capsys, "sample", TOY, "-n", "2", "--format", "massive")
     record = json.loads(out.splitlines()[1])
-    assert set(record) == {"id", "intent", "utt", "annot_utt"} and record["id"] == "1"
+    fields = {"id", "locale", "partition", "scenario", "intent", "utt", "annot_utt"}
+    assert set(record) == fields and record["id"] == "1"
 
 
 def test_output_file_is_written(capsys, tmp_path):
@@ -163,3 +164,25 @@ def test_failed_sample_keeps_the_previous_output(capsys, tmp_path):
     status, _, _ = run(capsys, "sample", TOY, "--intent", "Nope", "-o", target)
     assert status == 2 and target.read_text(encoding="utf-8") == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_output_files_follow_the_umask(capsys, tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        assert run(capsys, "sample", TOY, "-o", tmp_path / "out.jsonl")[0] == 0
+        assert run(capsys, "compile", TOY, "-o", tmp_path / "toy.far")[0] == 0
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "out.jsonl").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "toy.far").stat().st_mode & 0o777 == 0o644
+
+
+def test_broken_pipe_is_not_an_error(tmp_path):
+    import subprocess
+    import sys
+
+    command = f"{sys.executable} -m grammar_fst.cli sample {TOY} -n 200000 | head -1"
+    run_ = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True)
+    assert run_.returncode == 0 and run_.stderr == "" and len(run_.stdout.splitlines()) == 1

@@ -162,6 +162,12 @@ CASES = [
     ),
     ("glued-quote", {"g.grm": 'intent A = what"?"\n'}, "g.grm:1:16", "'?' is glued to 'what'"),
     ("glued-slot", {"g.grm": "slot s = a\nintent A = {s}s\n"}, "g.grm:2:15", "glued to 's'"),
+    (
+        "nested-repeats",
+        {"g.grm": "intent A = (x{1,100}){1,100}\n"},
+        "g.grm:1:14",
+        "nested repetitions allow 10000 copies",
+    ),
     ("semicolon", {"g.grm": "intent A = a;\n"}, "g.grm:1:13", "';' is not part of the language"),
 ]
 

@@ -114,3 +114,9 @@ def test_cli_quota_syntax(capsys):
     with pytest.raises(SystemExit):
         main(["sample", "grammars/toy.grm", "--intent", "PlayMusic=x"])
     assert "'x' is not a whole number" in capsys.readouterr().err
+
+
+def test_unique_whole_language_is_enumerated_not_rejection_sampled():
+    grammar = gf.from_text("intent A = (a | b){1,11} y\n")  # 4094 sentences
+    sample = list(grammar.sample(4094, seed=2, unique=True))
+    assert len({u.text for u in sample}) == 4094 == grammar.count()

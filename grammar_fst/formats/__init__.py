@@ -1,21 +1,67 @@
-"""Output formats for utterance records: one writer per format, each a line per record.
+"""Formats of utterance records: a reader and a writer for each.
 
-jsonl    the grammar-fst record (text, intent, slots with offsets, annot_utt)
-massive  MASSIVE/SLURP style: id, utt, annot_utt, intent
-text     the sentence alone
+jsonl    the grammar-fst record (text, intent, slots with offsets and canonical values)
+massive  MASSIVE records (id, locale, partition, scenario, intent, utt, annot_utt);
+         reads SLURP's spelling (sentence, sentence_annotation) as well
+snips    the SNIPS benchmark JSON, one document per file
+rasa     Rasa 3 YAML NLU training data, one document per file
+bio      CoNLL-style blocks: '# intent = X', then 'token<TAB>B-slot|I-slot|O' lines
+text     the sentence alone (read back with an empty intent and no slots)
+
+Every format module has:
+- `read(path, on_error="stop"|"skip") -> Records`: an iterator of Utterances; a bad
+  record raises a FormatError `FILE:LINE:COL: message` ("stop"), or is logged as a warning
+  on the "grammar_fst" logger and listed in `Records.skipped` ("skip");
+- `write(utterances, out) -> int` to a text stream, and `write_document(utterances) -> str`.
+The formats written one record at a time also have `line(utterance, index) -> str`: those
+are WRITERS, whose lines a caller writes each followed by a newline. snips and rasa group
+utterances by intent, so their document exists only once every utterance is known: they
+are in DOCUMENT_WRITERS only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from ..utterance import Utterance
-from . import jsonl, massive, text
+from . import bio, jsonl, massive, rasa, snips, text
+from ._common import FormatError, OnError, Records, Source
 
 Writer = Callable[[Utterance, int], str]
+Reader = Callable[[str | Path, OnError], Records]
+DocumentWriter = Callable[[Iterable[Utterance]], str]
 
 WRITERS: dict[str, Writer] = {
+    "bio": bio.line,
     "jsonl": jsonl.line,
     "massive": massive.line,
     "text": text.line,
 }
+
+DOCUMENT_WRITERS: dict[str, DocumentWriter] = {
+    "bio": bio.write_document,
+    "jsonl": jsonl.write_document,
+    "massive": massive.write_document,
+    "rasa": rasa.write_document,
+    "snips": snips.write_document,
+    "text": text.write_document,
+}
+
+READERS: dict[str, Reader] = {
+    "bio": bio.read,
+    "jsonl": jsonl.read,
+    "massive": massive.read,
+    "rasa": rasa.read,
+    "snips": snips.read,
+    "text": text.read,
+}
+
+__all__ = [
+    "DOCUMENT_WRITERS",
+    "READERS",
+    "WRITERS",
+    "FormatError",
+    "Records",
+    "Source",
+]

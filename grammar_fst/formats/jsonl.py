@@ -1,12 +1,94 @@
-"""The grammar-fst record as one JSON object per line (DESIGN.md's contract)."""
+"""The grammar-fst record, one JSON object per line (DESIGN.md's contract).
+
+`{"text", "intent", "slots": [{"slot", "value", "start", "end", "canonical"?}], "annot_utt"}`.
+Carries everything an Utterance holds, `canonical` included, in any script.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 
-from ..utterance import Utterance
+from ..utterance import SlotValue, Utterance
+from ._common import FormatError, Parsed, Source, problem, reader, write_lines
 
 
 def line(utterance: Utterance, index: int) -> str:
     """One record; non-ASCII text is written as is (UTF-8), not escaped."""
     return json.dumps(utterance.to_dict(), ensure_ascii=False)
+
+
+def write(utterances: Iterable[Utterance], out: TextIO) -> int:
+    """Write one line per utterance to `out`; returns how many."""
+    return write_lines(line, utterances, out)
+
+
+def write_document(utterances: Iterable[Utterance]) -> str:
+    """The whole file as one string."""
+    return "".join(line(u, i) + "\n" for i, u in enumerate(utterances))
+
+
+def parse(source: Source) -> Iterator[Parsed]:
+    """Each non-blank line is a record; `annot_utt`, when present, must agree with it."""
+    for _, pos, text in source.lines():
+        if not text.strip():
+            continue
+        bad = source.bad_bytes(pos, pos + len(text))
+        if bad is not None:
+            yield bad
+            continue
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as err:
+            yield source.error(f"not a JSON record: {err.msg}", pos + err.pos)
+            continue
+        try:
+            yield from_record(record)
+        except FormatError as err:
+            yield source.error(err.message, pos)
+
+
+read = reader(parse)
+
+
+def from_record(record: object) -> Utterance:
+    """The utterance of one decoded record; a FormatError (without location) if bad."""
+    if not isinstance(record, dict):
+        raise FormatError(f"expected a JSON object, found {type(record).__name__}")
+    text, intent = record.get("text"), record.get("intent")
+    if not isinstance(text, str):
+        raise FormatError("the record has no string field 'text'")
+    if not isinstance(intent, str):
+        raise FormatError("the record has no string field 'intent'")
+    items = record.get("slots", [])
+    if not isinstance(items, list):
+        raise FormatError("'slots' must be a list")
+    slots = []
+    for n, item in enumerate(items, 1):
+        slots.append(_slot(item, n))
+    slots.sort(key=lambda s: (s.start, s.end))
+    utterance = Utterance(text, intent, tuple(slots))
+    message = problem(utterance)
+    if message:
+        raise FormatError(message)
+    annot = record.get("annot_utt")
+    if annot is not None and annot != utterance.annot_utt:
+        raise FormatError(
+            f"'annot_utt' {annot!r} does not match the text and slots "
+            f"(they give {utterance.annot_utt!r})"
+        )
+    return utterance
+
+
+def _slot(item: object, n: int) -> SlotValue:
+    if not isinstance(item, dict):
+        raise FormatError(f"slot {n} is not a JSON object")
+    for key, kind in (("slot", str), ("value", str), ("start", int), ("end", int)):
+        value = item.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise FormatError(f"slot {n} has no {kind.__name__} field '{key}'")
+    canonical = item.get("canonical")
+    if canonical is not None and not isinstance(canonical, str):
+        raise FormatError(f"slot {n}: 'canonical' must be a string")
+    return SlotValue(item["slot"], item["value"], item["start"], item["end"], canonical)

@@ -1,18 +1,174 @@
-"""MASSIVE-style records (the format of the MASSIVE and SLURP data sets)."""
+"""MASSIVE records (the format of the MASSIVE data set; SLURP's spelling read as well).
+
+Written: `{"id", "locale", "partition", "scenario", "intent", "utt", "annot_utt"}`, where
+`annot_utt` marks each slot as `[slot : value]`: `play some [genre : rock] music`.
+Read: `utt` (or SLURP's `sentence`), `annot_utt` (or `sentence_annotation`) and `intent`;
+the slots and their offsets into the text come from the annotation. Other fields (`id`,
+`locale`, `scenario`, SLURP's `tokens`, ...) are not part of an Utterance and are ignored.
+
+Cannot carry: `canonical` values (dropped on writing), and text or values that would make
+the annotation ambiguous (`[`, `]`, a slot name with ` : `): those are refused on writing.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 
-from ..utterance import Utterance
+from ..utterance import SlotValue, Utterance
+from ._common import (
+    FormatError,
+    Parsed,
+    Source,
+    problem,
+    reader,
+    same_length_case_variant,
+    write_lines,
+)
+
+DEFAULT_LOCALE = "en-US"
+DEFAULT_PARTITION = "train"
+
+# `[slot : value]`: the slot name ends at the first " : ", the value at the next "]".
+_SLOT = re.compile(r"\[([^\[\]]*?) : ([^\[\]]*)\]")
+
+TEXT_FIELDS = ("utt", "sentence")
+ANNOTATION_FIELDS = ("annot_utt", "sentence_annotation")
+
+
+def scenario(intent: str) -> str:
+    """MASSIVE's scenario of an intent: the part before the first `_` (`alarm_set` ->
+    `alarm`), or the whole intent when it has no `_`."""
+    return intent.split("_", 1)[0]
+
+
+def record(
+    utterance: Utterance,
+    index: int,
+    locale: str = DEFAULT_LOCALE,
+    partition: str = DEFAULT_PARTITION,
+) -> dict:
+    """The MASSIVE record of an utterance; a FormatError if its annotation would not read
+    back as the same text and slots."""
+    annot = utterance.annot_utt
+    try:
+        text, slots = parse_annotation(annot)
+    except FormatError:
+        text, slots = None, ()
+    plain = [(s.slot, s.value, s.start, s.end) for s in utterance.slots]
+    if text != utterance.text or [(s.slot, s.value, s.start, s.end) for s in slots] != plain:
+        raise FormatError(
+            f"cannot write {utterance.text!r} as MASSIVE: its annotation {annot!r} would "
+            "not read back the same (brackets in the text, or ' : ' in a slot name?)"
+        )
+    return {
+        "id": str(index),
+        "locale": locale,
+        "partition": partition,
+        "scenario": scenario(utterance.intent),
+        "intent": utterance.intent,
+        "utt": utterance.text,
+        "annot_utt": annot,
+    }
 
 
 def line(utterance: Utterance, index: int) -> str:
-    """One record with MASSIVE's field names: `utt` is the text, `annot_utt` the tags."""
-    record = {
-        "id": str(index),
-        "intent": utterance.intent,
-        "utt": utterance.text,
-        "annot_utt": utterance.annot_utt,
-    }
-    return json.dumps(record, ensure_ascii=False)
+    """One record (locale en-US, partition train); non-ASCII text written as is."""
+    return json.dumps(record(utterance, index), ensure_ascii=False)
+
+
+def write(utterances: Iterable[Utterance], out: TextIO) -> int:
+    """Write one line per utterance to `out`; returns how many."""
+    return write_lines(line, utterances, out)
+
+
+def write_document(utterances: Iterable[Utterance]) -> str:
+    """The whole file as one string."""
+    return "".join(line(u, i) + "\n" for i, u in enumerate(utterances))
+
+
+def parse_annotation(annot: str) -> tuple[str, tuple[SlotValue, ...]]:
+    """The text and slots of a MASSIVE annotation. A `[` or `]` outside a well-formed
+    `[slot : value]` is an error: MASSIVE text has none, and it is usually a typo."""
+    parts: list[str] = []
+    slots: list[SlotValue] = []
+    length = 0
+    pos = 0
+    for match in _SLOT.finditer(annot):
+        parts.append(annot[pos : match.start()])
+        length += match.start() - pos
+        name, value = match.group(1), match.group(2)
+        if not name.strip():
+            raise FormatError(f"empty slot name in {match.group(0)!r}")
+        slots.append(SlotValue(name, value, length, length + len(value)))
+        parts.append(value)
+        length += len(value)
+        pos = match.end()
+    parts.append(annot[pos:])
+    text = "".join(parts)
+    stray = re.search(r"[\[\]]", "".join(p for i, p in enumerate(parts) if i % 2 == 0))
+    if stray:
+        raise FormatError(f"'{stray.group(0)}' outside a '[slot : value]' annotation in {annot!r}")
+    return text, tuple(slots)
+
+
+def from_record(rec: object) -> Utterance:
+    """The utterance of one decoded MASSIVE or SLURP record; a FormatError if bad."""
+    if not isinstance(rec, dict):
+        raise FormatError(f"expected a JSON object, found {type(rec).__name__}")
+    annot = _field(rec, ANNOTATION_FIELDS, required=True)
+    text = _field(rec, TEXT_FIELDS, required=False)
+    intent = rec.get("intent")
+    if not isinstance(intent, str):
+        raise FormatError("the record has no string field 'intent'")
+    plain, slots = parse_annotation(annot)
+    if text is None:
+        text = plain
+    elif text != plain:
+        if not same_length_case_variant(text, plain):
+            raise FormatError(f"the annotation {annot!r} does not spell the text {text!r}")
+        # SLURP: the annotation differs from the sentence in letter case only; the
+        # sentence is the text, and the slot values are its spans.
+        slots = tuple(SlotValue(s.slot, text[s.start : s.end], s.start, s.end) for s in slots)
+    utterance = Utterance(text, intent, slots)
+    message = problem(utterance)
+    if message:
+        raise FormatError(message)
+    return utterance
+
+
+def _field(rec: dict, names: tuple[str, ...], required: bool) -> str | None:
+    for name in names:
+        if name in rec:
+            value = rec[name]
+            if not isinstance(value, str):
+                raise FormatError(f"field '{name}' must be a string")
+            return value
+    if required:
+        raise FormatError(f"the record has no field {' or '.join(repr(n) for n in names)}")
+    return None
+
+
+def parse(source: Source) -> Iterator[Parsed]:
+    """Each non-blank line is one record."""
+    for _, pos, text in source.lines():
+        if not text.strip():
+            continue
+        bad = source.bad_bytes(pos, pos + len(text))
+        if bad is not None:
+            yield bad
+            continue
+        try:
+            rec = json.loads(text)
+        except json.JSONDecodeError as err:
+            yield source.error(f"not a JSON record: {err.msg}", pos + err.pos)
+            continue
+        try:
+            yield from_record(rec)
+        except FormatError as err:
+            yield source.error(err.message, pos)
+
+
+read = reader(parse)
