@@ -9,6 +9,7 @@ SNIPS document that is not JSON) is raised by the parser itself, whatever `on_er
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -152,6 +153,44 @@ def write_lines(
     for count, utterance in enumerate(utterances, 1):
         out.write(line(utterance, count - 1) + "\n")
     return count
+
+
+def line_writers(line: Callable[[Utterance, int], str]):
+    """`write(utterances, out) -> count` and `write_document(utterances) -> str` for a
+    format written one line (or block) per record."""
+
+    def write(utterances: Iterable[Utterance], out: TextIO) -> int:
+        return write_lines(line, utterances, out)
+
+    def write_document(utterances: Iterable[Utterance]) -> str:
+        return "".join(line(u, i) + "\n" for i, u in enumerate(utterances))
+
+    return write, write_document
+
+
+def json_lines(from_record: Callable[[object], Utterance]) -> Parser:
+    """A parser for JSON-lines files: each non-blank line is one record, decoded and
+    turned into an utterance by `from_record` (which raises FormatError when bad)."""
+
+    def parse(source: Source) -> Iterator[Parsed]:
+        for _, pos, text in source.lines():
+            if not text.strip():
+                continue
+            bad = source.bad_bytes(pos, pos + len(text))
+            if bad is not None:
+                yield bad
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as err:
+                yield source.error(f"not a JSON record: {err.msg}", pos + err.pos)
+                continue
+            try:
+                yield from_record(record)
+            except FormatError as err:
+                yield source.error(err.message, pos)
+
+    return parse
 
 
 def problem(utterance: Utterance) -> str | None:

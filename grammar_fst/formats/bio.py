@@ -21,11 +21,10 @@ refuses what it cannot write. Lines starting with `#` and holding no tab are com
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TextIO
+from collections.abc import Iterator
 
 from ..utterance import SlotValue, Utterance
-from ._common import FormatError, Parsed, Source, problem, reader, write_lines
+from ._common import FormatError, Parsed, Source, line_writers, problem, reader
 
 INTENT_PREFIX = "# intent = "
 
@@ -66,16 +65,6 @@ def line(utterance: Utterance, index: int) -> str:
             raise FormatError(f"cannot write the slot name {slot.slot!r} as a BIO tag")
     rows = [INTENT_PREFIX + intent] + [f"{token}\t{tag}" for token, tag in tags(utterance)]
     return "\n".join(rows) + "\n"
-
-
-def write(utterances: Iterable[Utterance], out: TextIO) -> int:
-    """Write one block per utterance to `out`; returns how many."""
-    return write_lines(line, utterances, out)
-
-
-def write_document(utterances: Iterable[Utterance]) -> str:
-    """The whole file as one string."""
-    return "".join(line(u, i) + "\n" for i, u in enumerate(utterances))
 
 
 def parse(source: Source) -> Iterator[Parsed]:
@@ -148,4 +137,5 @@ def _slot(open_slot: tuple[str, int], words: list[str], length: int) -> SlotValu
     return SlotValue(name, text[start:length], start, length)
 
 
+write, write_document = line_writers(line)
 read = reader(parse)

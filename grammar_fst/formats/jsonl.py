@@ -7,49 +7,20 @@ Carries everything an Utterance holds, `canonical` included, in any script.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from typing import TextIO
 
 from ..utterance import SlotValue, Utterance
-from ._common import FormatError, Parsed, Source, problem, reader, write_lines
+from ._common import (
+    FormatError,
+    json_lines,
+    line_writers,
+    problem,
+    reader,
+)
 
 
 def line(utterance: Utterance, index: int) -> str:
     """One record; non-ASCII text is written as is (UTF-8), not escaped."""
     return json.dumps(utterance.to_dict(), ensure_ascii=False)
-
-
-def write(utterances: Iterable[Utterance], out: TextIO) -> int:
-    """Write one line per utterance to `out`; returns how many."""
-    return write_lines(line, utterances, out)
-
-
-def write_document(utterances: Iterable[Utterance]) -> str:
-    """The whole file as one string."""
-    return "".join(line(u, i) + "\n" for i, u in enumerate(utterances))
-
-
-def parse(source: Source) -> Iterator[Parsed]:
-    """Each non-blank line is a record; `annot_utt`, when present, must agree with it."""
-    for _, pos, text in source.lines():
-        if not text.strip():
-            continue
-        bad = source.bad_bytes(pos, pos + len(text))
-        if bad is not None:
-            yield bad
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as err:
-            yield source.error(f"not a JSON record: {err.msg}", pos + err.pos)
-            continue
-        try:
-            yield from_record(record)
-        except FormatError as err:
-            yield source.error(err.message, pos)
-
-
-read = reader(parse)
 
 
 def from_record(record: object) -> Utterance:
@@ -92,3 +63,8 @@ def _slot(item: object, n: int) -> SlotValue:
     if canonical is not None and not isinstance(canonical, str):
         raise FormatError(f"slot {n}: 'canonical' must be a string")
     return SlotValue(item["slot"], item["value"], item["start"], item["end"], canonical)
+
+
+write, write_document = line_writers(line)
+parse = json_lines(from_record)
+read = reader(parse)

@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
-from typing import TextIO
 
 from ..utterance import SlotValue, Utterance
 from ._common import (
     FormatError,
-    Parsed,
-    Source,
+    json_lines,
+    line_writers,
     problem,
     reader,
     same_length_case_variant,
-    write_lines,
 )
 
 DEFAULT_LOCALE = "en-US"
@@ -77,16 +74,6 @@ def record(
 def line(utterance: Utterance, index: int) -> str:
     """One record (locale en-US, partition train); non-ASCII text written as is."""
     return json.dumps(record(utterance, index), ensure_ascii=False)
-
-
-def write(utterances: Iterable[Utterance], out: TextIO) -> int:
-    """Write one line per utterance to `out`; returns how many."""
-    return write_lines(line, utterances, out)
-
-
-def write_document(utterances: Iterable[Utterance]) -> str:
-    """The whole file as one string."""
-    return "".join(line(u, i) + "\n" for i, u in enumerate(utterances))
 
 
 def parse_annotation(annot: str) -> tuple[str, tuple[SlotValue, ...]]:
@@ -151,24 +138,6 @@ def _field(rec: dict, names: tuple[str, ...], required: bool) -> str | None:
     return None
 
 
-def parse(source: Source) -> Iterator[Parsed]:
-    """Each non-blank line is one record."""
-    for _, pos, text in source.lines():
-        if not text.strip():
-            continue
-        bad = source.bad_bytes(pos, pos + len(text))
-        if bad is not None:
-            yield bad
-            continue
-        try:
-            rec = json.loads(text)
-        except json.JSONDecodeError as err:
-            yield source.error(f"not a JSON record: {err.msg}", pos + err.pos)
-            continue
-        try:
-            yield from_record(rec)
-        except FormatError as err:
-            yield source.error(err.message, pos)
-
-
+write, write_document = line_writers(line)
+parse = json_lines(from_record)
 read = reader(parse)

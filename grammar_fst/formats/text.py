@@ -8,11 +8,10 @@ which is skipped).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TextIO
+from collections.abc import Iterator
 
 from ..utterance import Utterance
-from ._common import FormatError, Parsed, Source, reader, write_lines
+from ._common import FormatError, Parsed, Source, line_writers, reader
 
 
 def line(utterance: Utterance, index: int) -> str:
@@ -23,16 +22,6 @@ def line(utterance: Utterance, index: int) -> str:
     return text
 
 
-def write(utterances: Iterable[Utterance], out: TextIO) -> int:
-    """Write one line per utterance to `out`; returns how many."""
-    return write_lines(line, utterances, out)
-
-
-def write_document(utterances: Iterable[Utterance]) -> str:
-    """The whole file as one string."""
-    return "".join(line(u, i) + "\n" for i, u in enumerate(utterances))
-
-
 def parse(source: Source) -> Iterator[Parsed]:
     for _, pos, text in source.lines():
         if not text.strip():
@@ -41,4 +30,5 @@ def parse(source: Source) -> Iterator[Parsed]:
         yield bad if bad is not None else Utterance(text, "")
 
 
+write, write_document = line_writers(line)
 read = reader(parse)
