@@ -226,9 +226,8 @@ def _sample(args: argparse.Namespace) -> int:
     grammar = _load(args)
     writer = WRITERS[args.format]
     if args.all:
-        utterances = grammar.all([name for name, _ in args.intent or []] or None)
-        if args.unique:
-            utterances = _unique(utterances)
+        chosen = [name for name, _ in args.intent or []] or None
+        utterances = grammar.all(chosen, unique=args.unique)
     else:
         chosen = [name for name, _ in args.intent or []]
         quota = {name: count for name, count in args.intent or [] if count is not None}
@@ -238,14 +237,6 @@ def _sample(args: argparse.Namespace) -> int:
     lines = (writer(u, i) for i, u in enumerate(utterances))
     write_lines(lines, args.output)
     return 0
-
-
-def _unique(utterances):
-    seen = set()
-    for u in utterances:
-        if (u.text, u.intent) not in seen:
-            seen.add((u.text, u.intent))
-            yield u
 
 
 def _parse(args: argparse.Namespace) -> int:

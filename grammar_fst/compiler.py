@@ -11,8 +11,8 @@ alternation, optional and repetition splits probability 1 among its choices.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pynini
@@ -30,6 +30,16 @@ class CompiledFsts:
     symbols: pynini.SymbolTable
     intents: dict[str, pynini.Fst]
     slots: dict[str, pynini.Fst]
+    derived: dict[tuple[str, str], pynini.Fst] = field(default_factory=dict, repr=False)
+
+    def memo(self, kind: str, intent: str, build: Callable[[], pynini.Fst]) -> pynini.Fst:
+        """A derived FST (flat form, sentence acceptor) built once per intent: parse,
+        count and check all need them, and with a large catalogue they are costly.
+        Callers must not modify the FST they get."""
+        key = (kind, intent)
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]
 
 
 def symbol_table(grammar: g.Grammar, catalogues: Iterable[Catalogue] = ()) -> pynini.SymbolTable:
@@ -216,11 +226,15 @@ class _Builder:
 
 
 def flatten(fsts: CompiledFsts, intent: str) -> pynini.Fst:
-    """The intent's FST with every slot nonterminal replaced by its class FST."""
-    root = fsts.symbols.find(labels.ROOT)
-    pairs = [(root, fsts.intents[intent])]
-    pairs += [(fsts.symbols.find(labels.slot_class(n)), f) for n, f in fsts.slots.items()]
-    with openfst.captured(f"expanding the slots of intent {intent}"):
-        return pynini.replace(
-            pairs, call_arc_labeling="neither", return_arc_labeling="neither"
-        ).rmepsilon()
+    """The intent's FST with every slot nonterminal replaced by its class FST (cached)."""
+
+    def build() -> pynini.Fst:
+        root = fsts.symbols.find(labels.ROOT)
+        pairs = [(root, fsts.intents[intent])]
+        pairs += [(fsts.symbols.find(labels.slot_class(n)), f) for n, f in fsts.slots.items()]
+        with openfst.captured(f"expanding the slots of intent {intent}"):
+            return pynini.replace(
+                pairs, call_arc_labeling="neither", return_arc_labeling="neither"
+            ).rmepsilon()
+
+    return fsts.memo("flat", intent, build)

@@ -14,10 +14,16 @@ from .compiler import CompiledFsts, flatten
 
 
 def sentences(fsts: CompiledFsts, intent: str) -> pynini.Fst:
-    """A minimal deterministic unweighted acceptor of the intent's surface sentences."""
-    with openfst.captured(f"counting intent {intent}"):
-        fst = pynini.arcmap(flatten(fsts, intent), map_type="rmweight")
-        return openfst.optimize(fst.project("input"))
+    """A minimal deterministic unweighted acceptor of the intent's surface sentences
+    (cached with the grammar's FSTs)."""
+
+    def build() -> pynini.Fst:
+        flat = flatten(fsts, intent)
+        with openfst.captured(f"counting intent {intent}"):
+            fst = pynini.arcmap(flat, map_type="rmweight")
+            return openfst.optimize(fst.project("input"))
+
+    return fsts.memo("sentences", intent, build)
 
 
 def count_strings(acceptor: pynini.Fst) -> int:

@@ -101,10 +101,7 @@ class CompiledGrammar:
     def _shuffled_all(self, intent: str, rng: np.random.Generator) -> Iterator[Utterance]:
         """Every distinct sentence of `intent` in a seeded random order: what `unique`
         gives when asked for the whole language (rejection sampling would stall)."""
-        first: dict[str, Utterance] = {}
-        for utterance in self.all([intent]):
-            first.setdefault(utterance.text, utterance)
-        pool = list(first.values())
+        pool = list(self.all([intent], unique=True))
         return iter([pool[i] for i in rng.permutation(len(pool))])
 
     def _shares(self, n: int, intents: list[str], split: str) -> dict[str, int]:
@@ -148,11 +145,18 @@ class CompiledGrammar:
             "its remaining sentences are too unlikely under the weights (try --all)"
         )
 
-    def all(self, intents: Iterable[str] | None = None) -> Iterator[Utterance]:
-        """Every sentence (with its annotation), intent by intent, in a fixed order."""
+    def all(
+        self, intents: Iterable[str] | None = None, unique: bool = False
+    ) -> Iterator[Utterance]:
+        """Every sentence with its annotation, intent by intent, in a fixed order; with
+        `unique`, only the first reading of a sentence that has several."""
         for name in self._chosen(intents):
+            seen: set[str] = set()
             for path in self._walker.all_paths(name):
-                yield from_labels(path, self._words)
+                utterance = from_labels(path, self._words)
+                if not unique or utterance.text not in seen:
+                    seen.add(utterance.text)
+                    yield utterance
 
     def parse(self, text: str) -> Utterance | None:
         """The most probable reading of `text`, or None if the grammar does not hold it."""

@@ -120,3 +120,9 @@ def test_unique_whole_language_is_enumerated_not_rejection_sampled():
     grammar = gf.from_text("intent A = (a | b){1,11} y\n")  # 4094 sentences
     sample = list(grammar.sample(4094, seed=2, unique=True))
     assert len({u.text for u in sample}) == 4094 == grammar.count()
+
+
+def test_all_unique_keeps_one_reading_per_sentence():
+    grammar = gf.from_text("intent A = x {s} | x a\nslot s = a | b\n")
+    assert sorted(u.text for u in grammar.all()) == ["x a", "x a", "x b"]
+    assert sorted(u.text for u in grammar.all(unique=True)) == ["x a", "x b"]
