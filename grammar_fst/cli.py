@@ -7,17 +7,18 @@ sentences outside the grammar), 2 user error (one line, `grammar-fst: error: ...
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import os
 import sys
 from pathlib import Path
 
-from . import __version__, lint, sources
+from . import __version__, formats, lint, progress, sources
 from .errors import GrammarFstError, UsageError
-from .formats import WRITERS
+from .formats import DOCUMENT_WRITERS, READERS, WRITERS, Records
 from .model import CompiledGrammar, load
-from .output import write_lines
+from .output import write_text
 from .sampler import DEFAULT_SEED
 
 PROG = "grammar-fst"
@@ -43,6 +44,13 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"'{text}' is negative")
+    return value
+
+
+def _at_least_one(text: str) -> int:
+    value = _positive(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is less than 1")
     return value
 
 
@@ -158,13 +166,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="no repeated (text, intent); fewer when the grammar has fewer",
     )
     p.add_argument(
-        "--format", choices=sorted(WRITERS), default="jsonl", help="output format (default: jsonl)"
+        "--cover",
+        action="store_true",
+        help="start each intent with sentences that use every alternative of every rule it "
+        "reaches (they count toward its share); needs the .grm source",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_at_least_one,
+        default=1,
+        metavar="J",
+        help="processes that walk the grammar; the output is the same for any J (default: 1)",
+    )
+    p.add_argument(
+        "--format",
+        choices=sorted(DOCUMENT_WRITERS),
+        default="jsonl",
+        help="output format (default: jsonl); snips and rasa are whole documents, "
+        "written once every sentence is drawn",
     )
     p.add_argument(
         "-o",
         "--output",
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
+    )
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on standard error even when it is not a terminal",
     )
 
     p = _command(
@@ -200,6 +230,27 @@ def build_parser() -> argparse.ArgumentParser:
         "alternatives, ambiguous sentences). Exit status 1 on errors.",
         source_only=True,
     )
+
+    p = commands.add_parser(
+        "convert",
+        help="convert annotated data between formats",
+        description="Read annotated utterances in one format and write them in another "
+        "(offsets, slots and canonical values kept where the target format has room for "
+        "them). Bad records stop the run with their FILE:LINE:COL, or with --on-error skip "
+        "are reported one by one and counted; exit status 1 if any was skipped.",
+    )
+    p.add_argument("data", metavar="DATA", help="the file to read")
+    p.add_argument(
+        "--from",
+        dest="source_format",
+        choices=sorted(READERS),
+        help="DATA's format (default: from its name: .jsonl, .json = snips, .yml/.yaml = "
+        "rasa, .conll/.bio, .txt)",
+    )
+    p.add_argument("--to", choices=sorted(DOCUMENT_WRITERS), default="jsonl", help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _on_error_option(p)
+    p.set_defaults(run=_convert)
     return parser
 
 
@@ -224,19 +275,63 @@ def _compile(args: argparse.Namespace) -> int:
 
 def _sample(args: argparse.Namespace) -> int:
     grammar = _load(args)
-    writer = WRITERS[args.format]
+    names = [name for name, _ in args.intent or []]
     if args.all:
-        chosen = [name for name, _ in args.intent or []] or None
-        utterances = grammar.all(chosen, unique=args.unique)
+        total = None
+        items = grammar.all(names or None, unique=args.unique)
+        if args.format in WRITERS:
+            items = (WRITERS[args.format](u, i) for i, u in enumerate(items))
+        blocks = iter(lambda: list(itertools.islice(items, 4096)), [])
     else:
-        chosen = [name for name, _ in args.intent or []]
         quota = {name: count for name, count in args.intent or [] if count is not None}
-        utterances = grammar.sample(
-            args.n, args.seed, chosen, unique=args.unique, quota=quota, split=args.split
+        shared = not names or len(quota) < len(set(names))  # some intents share -n
+        total = sum(quota.values()) + (args.n if shared else 0)
+        blocks = grammar.sample_blocks(
+            args.n,
+            args.seed,
+            intents=names,
+            unique=args.unique,
+            quota=quota,
+            split=args.split,
+            cover=args.cover,
+            jobs=args.jobs,
+            render=WRITERS.get(args.format),
         )
-    lines = (writer(u, i) for i, u in enumerate(utterances))
-    write_lines(lines, args.output)
+    blocks = progress.counted(blocks, total, "sentences", args.progress or None)
+    if args.format in WRITERS:
+        write_text(("".join(line + "\n" for line in block) for block in blocks), args.output)
+    else:
+        document = DOCUMENT_WRITERS[args.format](u for block in blocks for u in block)
+        write_text([document], args.output)
     return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    records = formats.read(args.data, args.source_format, args.on_error)
+    if args.to in WRITERS:
+        write = WRITERS[args.to]
+        write_text((write(u, i) + "\n" for i, u in enumerate(records)), args.output)
+    else:
+        write_text([DOCUMENT_WRITERS[args.to](records)], args.output)
+    return _report_skipped(records)
+
+
+def _on_error_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--on-error",
+        choices=("stop", "skip"),
+        default="stop",
+        help="on a bad record: stop with its location (default), or report it, skip it and go on",
+    )
+
+
+def _report_skipped(records: Records) -> int:
+    """Say how many records were skipped (each was reported as it was met); 1 if any."""
+    if records.skipped:
+        sys.stderr.write(
+            f"{PROG}: warning: {records.path}: skipped {len(records.skipped)} bad records\n"
+        )
+    return 1 if records.skipped else 0
 
 
 def _parse(args: argparse.Namespace) -> int:

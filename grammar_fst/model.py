@@ -3,31 +3,49 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-import numpy as np
-
-from . import counting, far, sources, syntax
+from . import counting, far, sampling, sources, syntax
 from .catalogue import Catalogue, read_catalogue
 from .compiler import CompiledFsts, catalogue_fst, catalogue_words, compile_grammar
+from .cover import Coverer
 from .errors import GrammarError, UsageError
-from .grammar import Import
+from .grammar import CatalogueRef, Grammar, Import
 from .recognize import Recognizer
-from .sampler import DEFAULT_SEED, Walker, quotas, schedule, uniforms
-from .utterance import Utterance, from_labels
+from .sampler import DEFAULT_SEED, Walker, Walks
+from .sampler import Path as LabelPath
+from .sampling import Key, Render, quotas
+from .spelling import Speller
+from .utterance import Utterance
 
 log = logging.getLogger("grammar_fst")
+
+# With `unique`, an intent asked for more than this share of its distinct sentences has
+# them drawn from its enumeration (at most five times what was asked for); below it,
+# repeats are drawn and dropped, which costs more the closer the share gets to all.
+ENUMERATE_ABOVE = 0.2
+SPELL_BATCH = 4096
 
 
 class CompiledGrammar:
     """A grammar compiled to FSTs: sample, enumerate, parse, count, write a `.far`."""
 
-    def __init__(self, fsts: CompiledFsts, source: str = "<grammar>"):
+    def __init__(
+        self,
+        fsts: CompiledFsts,
+        source: str = "<grammar>",
+        grammar: Grammar | None = None,
+        bound: Iterable[str] = (),
+    ):
+        """`grammar` is the AST the FSTs came from (None for a `.far`); `bound` names the
+        slots whose catalogue replaced the values the grammar gives them."""
         self.fsts = fsts
         self.source = source
-        self._words = [fsts.symbols.find(i) for i in range(fsts.symbols.num_symbols())]
+        self.grammar = grammar
+        self.bound = frozenset(bound)
 
     @property
     def intents(self) -> list[str]:
@@ -49,6 +67,11 @@ class CompiledGrammar:
         return Walker(self.fsts)
 
     @functools.cached_property
+    def _speller(self) -> Speller:
+        symbols = self.fsts.symbols
+        return Speller([symbols.find(i) for i in range(symbols.num_symbols())])
+
+    @functools.cached_property
     def _recognizer(self) -> Recognizer:
         return Recognizer(self.fsts)
 
@@ -60,7 +83,12 @@ class CompiledGrammar:
                 raise UsageError(f"unknown intent '{name}' in {self.source}; known: {known}")
         return list(dict.fromkeys(chosen))
 
-    def sample(
+    def sample(self, n: int, seed: int = DEFAULT_SEED, **options) -> Iterator:
+        """`n` random sentences; see `sample_blocks` for the options."""
+        for block in self.sample_blocks(n, seed, **options):
+            yield from block
+
+    def sample_blocks(
         self,
         n: int,
         seed: int = DEFAULT_SEED,
@@ -68,41 +96,68 @@ class CompiledGrammar:
         unique: bool = False,
         quota: Mapping[str, int] | None = None,
         split: str = "even",
-    ) -> Iterator[Utterance]:
-        """`n` random sentences over `intents` (default: all, or those of `quota`), mixed.
+        cover: bool = False,
+        jobs: int = 1,
+        render: Render | None = None,
+    ) -> Iterator[list]:
+        """`n` random sentences over `intents` (default: all, or those of `quota`), mixed,
+        a list at a time (what writing them out at speed wants).
 
         `quota` fixes some intents' numbers; `n` is split over the others evenly (`split=
         "even"`, so small intents are not crowded out) or in proportion to their number of
         distinct sentences (`"proportional"`). Weights on alternatives are relative
         probabilities. With `unique`, no (text, intent) repeats; an intent with fewer
-        distinct sentences than its share gives all it has, with a warning.
+        distinct sentences than its share gives all it has, with a warning. With `cover`,
+        each intent starts with sentences that use every alternative of every rule it
+        reaches (they count toward its share). `jobs` processes walk the sentences; the
+        output is the same for any number. `render(utterance, position)`, when given, is
+        applied in those processes and its results are yielded instead of Utterances.
         """
         quota = dict(quota or {})
         chosen = self._chosen(list(intents or []) + list(quota) or None)
-        rng = np.random.default_rng(seed)
-        stream = uniforms(int(rng.integers(2**63)))
         share = self._shares(n, [name for name in chosen if name not in quota], split)
         share.update(quota)
         share = {name: share[name] for name in chosen}
         empty = [name for name in chosen if share[name] and not self._walker.has_paths(name)]
         if empty:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
-        exhausted: dict[str, Iterator[Utterance]] = {}
+        job = sampling.Job(self._walker, self._speller, chosen, seed, render, unique)
+        seen: set[Key] = set()
+        if cover:
+            covering = []
+            for index, path in self._covering(chosen, seed):
+                key = (Walks.of([path]).keys()[0], index)
+                if key not in seen:
+                    seen.add(key)
+                    share[chosen[index]] = max(0, share[chosen[index]] - 1)
+                    utterance = self._speller(path)
+                    covering.append(render(utterance, -len(seen)) if render else utterance)
+            yield covering
         if unique:
-            share, whole = self._capped(share)
-            exhausted = {name: self._shuffled_all(name, rng) for name in whole}
-        seen: set[tuple[str, str]] = set()
-        for name in schedule(share, rng):
-            if name in exhausted:
-                yield next(exhausted[name])
-            else:
-                yield self._draw(name, stream, seen if unique else None)
+            job.excluded = frozenset(seen)
+            for index, name in enumerate(chosen):
+                given = sum(i == index for _, i in seen)
+                share[name] = self._capped(name, share[name], given)
+                if share[name] > ENUMERATE_ABOVE * (self.count(name) - given):
+                    job.fixed[index] = share[name]
+        counts = [share[name] for name in chosen]
+        yield from sampling.run(job, counts, jobs, seen)
 
-    def _shuffled_all(self, intent: str, rng: np.random.Generator) -> Iterator[Utterance]:
-        """Every distinct sentence of `intent` in a seeded random order: what `unique`
-        gives when asked for the whole language (rejection sampling would stall)."""
-        pool = list(self.all([intent], unique=True))
-        return iter([pool[i] for i in rng.permutation(len(pool))])
+    def _covering(self, chosen: list[str], seed: int) -> Iterator[tuple[int, LabelPath]]:
+        """Covering paths of each chosen intent (see `cover`), with its index."""
+        if self.grammar is None:
+            raise UsageError(
+                f"covering needs the grammar's rules: give the .grm source, not {self.source}"
+            )
+        walked = set(self.bound) | {
+            name for name, slot in self.grammar.slots.items() if isinstance(slot.body, CatalogueRef)
+        }
+        coverer = Coverer(
+            self.grammar, self.fsts.symbols, self._walker, walked, sampling.stream(seed, 3)
+        )
+        for index, name in enumerate(chosen):
+            for path in coverer.paths(name):
+                yield index, path
 
     def _shares(self, n: int, intents: list[str], split: str) -> dict[str, int]:
         if not intents:
@@ -113,37 +168,17 @@ class CompiledGrammar:
             return quotas(n, intents, self.counts(intents)[0])
         raise UsageError(f"unknown split '{split}'; use even or proportional")
 
-    def _capped(self, share: dict[str, int]) -> tuple[dict[str, int], list[str]]:
-        """Shares no larger than each intent's number of distinct sentences, and the
-        intents whose share is all of their sentences."""
-        capped, whole = {}, []
-        for name, wanted in share.items():
-            size = self.count(name) if wanted else 0
-            if wanted and size <= wanted:
-                whole.append(name)
-            if size < wanted:
-                log.warning(
-                    "intent %s has only %d distinct sentences (asked for %d); "
-                    "producing all of them",
-                    name,
-                    size,
-                    wanted,
-                )
-            capped[name] = min(wanted, size)
-        return capped, whole
-
-    def _draw(self, intent: str, stream, seen: set | None, patience: int = 100_000) -> Utterance:
-        for _ in range(patience):
-            utterance = from_labels(self._walker.random_path(intent, stream), self._words)
-            if seen is None:
-                return utterance
-            if (utterance.text, intent) not in seen:
-                seen.add((utterance.text, intent))
-                return utterance
-        raise UsageError(
-            f"gave up finding a new sentence for intent {intent} after {patience} draws; "
-            "its remaining sentences are too unlikely under the weights (try --all)"
-        )
+    def _capped(self, intent: str, wanted: int, given: int) -> int:
+        """`wanted`, or fewer when the intent has fewer distinct sentences not yet given."""
+        size = self.count(intent) - given if wanted else 0
+        if size < wanted:
+            log.warning(
+                "intent %s has only %d distinct sentences (asked for %d); producing all of them",
+                intent,
+                size + given,
+                wanted + given,
+            )
+        return min(wanted, size)
 
     def all(
         self, intents: Iterable[str] | None = None, unique: bool = False
@@ -152,11 +187,12 @@ class CompiledGrammar:
         `unique`, only the first reading of a sentence that has several."""
         for name in self._chosen(intents):
             seen: set[str] = set()
-            for path in self._walker.all_paths(name):
-                utterance = from_labels(path, self._words)
-                if not unique or utterance.text not in seen:
-                    seen.add(utterance.text)
-                    yield utterance
+            paths = (path for path, _ in self._walker.all_paths(name))
+            while batch := list(itertools.islice(paths, SPELL_BATCH)):
+                for utterance in self._speller.walks(Walks.of(batch)):
+                    if not unique or utterance.text not in seen:
+                        seen.add(utterance.text)
+                        yield utterance
 
     def parse(self, text: str) -> Utterance | None:
         """The most probable reading of `text`, or None if the grammar does not hold it."""
@@ -190,7 +226,8 @@ class CompiledGrammar:
                 symbols.add_symbol(word)
         slots = dict(self.fsts.slots)
         slots[slot] = catalogue_fst(catalogue, symbols)
-        return CompiledGrammar(CompiledFsts(symbols, self.fsts.intents, slots), self.source)
+        fsts = CompiledFsts(symbols, self.fsts.intents, slots)
+        return CompiledGrammar(fsts, self.source, self.grammar, self.bound | {slot})
 
     def write_far(self, path: str | Path) -> None:
         """Write the grammar to a `.far` archive (atomically)."""
@@ -219,7 +256,8 @@ def load(
         for slot, catalogue in bound.items():
             grammar = grammar.with_catalogue(slot, catalogue)
         return grammar
-    return CompiledGrammar(compile_grammar(sources.load_grammar(path), bound), str(path))
+    grammar = sources.load_grammar(path)
+    return CompiledGrammar(compile_grammar(grammar, bound), str(path), grammar, bound)
 
 
 def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
@@ -231,4 +269,4 @@ def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
             "file and use grammar_fst.load(path)",
             stmt.loc,
         )
-    return CompiledGrammar(compile_grammar(grammar), name)
+    return CompiledGrammar(compile_grammar(grammar), name, grammar)

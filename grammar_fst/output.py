@@ -1,4 +1,4 @@
-"""Writing result lines to a file atomically, or streaming them to standard output."""
+"""Writing results to a file atomically, or streaming them to standard output."""
 
 from __future__ import annotations
 
@@ -11,30 +11,24 @@ from pathlib import Path
 from .errors import UsageError
 
 
-def write_lines(lines: Iterable[str], path: str | Path | None) -> int:
-    """Write `lines` (newline-terminated) to `path`, or to stdout when None.
+def write_text(pieces: Iterable[str], path: str | Path | None) -> None:
+    """Write `pieces` of text, one after the other, to `path`, or to stdout when None.
 
-    A file appears only when every line is written (temporary file, then rename), so an
+    A file appears only when every piece is written (temporary file, then rename), so an
     interrupted or failed run leaves the previous file, if any, untouched.
-    Returns the number of lines written.
     """
     if path is None or str(path) == "-":
-        count = 0
-        for line in lines:
-            sys.stdout.write(line + "\n")
-            count += 1
+        for piece in pieces:
+            sys.stdout.write(piece)
         sys.stdout.flush()
-        return count
+        return
     path = Path(path)
     fd, tmp = temporary_beside(path)
     try:
-        count = 0
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            for line in lines:
-                out.write(line + "\n")
-                count += 1
+            for piece in pieces:
+                out.write(piece)
         os.replace(tmp, path)
-        return count
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -9,7 +9,8 @@ import pynini
 
 from . import openfst, tokens
 from .compiler import CompiledFsts, flatten
-from .utterance import Utterance, from_labels
+from .spelling import Speller
+from .utterance import Utterance
 
 
 class Recognizer:
@@ -17,7 +18,7 @@ class Recognizer:
 
     def __init__(self, fsts: CompiledFsts):
         self.symbols = fsts.symbols
-        self.words = [fsts.symbols.find(i) for i in range(fsts.symbols.num_symbols())]
+        self.spell = Speller([fsts.symbols.find(i) for i in range(fsts.symbols.num_symbols())])
         flat = [flatten(fsts, name) for name in fsts.intents]
         with openfst.captured("preparing the parser"):
             self.fst = pynini.union(*flat).rmepsilon().arcsort("ilabel")
@@ -39,7 +40,7 @@ class Recognizer:
             return None
         with openfst.captured("parsing"):
             best = pynini.shortestpath(pynini.arcmap(lattice, map_type="to_std"))
-        return from_labels(openfst.single_path(best), self.words)
+        return self.spell(openfst.single_path(best))
 
     def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
         """The distinct readings of `text` (at most `limit`; empty when not in the grammar)."""
@@ -50,7 +51,7 @@ class Recognizer:
             lattice = openfst.optimize(lattice)  # one path per distinct reading
         found: dict[Utterance, None] = {}
         for path in _paths(lattice, lattice.start()):
-            found.setdefault(from_labels(path, self.words))
+            found.setdefault(self.spell(path))
             if limit is not None and len(found) >= limit:
                 break
         return list(found)

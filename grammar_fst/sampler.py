@@ -1,67 +1,321 @@
-"""Weighted random paths through a compiled grammar, and exhaustive enumeration.
+"""Weighted random paths through a compiled grammar, many at a time, and exhaustive
+enumeration.
 
-Each FST becomes a table of per-state choice probabilities: arc weights are pushed
-toward the start in the log semiring (a backward pass over the acyclic FST), so a walk
-that picks locally picks each distinct sentence with its grammar probability, however
-the FST was optimized. A slot nonterminal is filled by a walk through its class FST.
-Randomness comes from numpy's PCG64 seeded by the caller: the same seed and FSTs give
-the same sentences, whether the FSTs were just compiled or read from a `.far`.
+All FSTs of a grammar (intents and slot classes) become one table of choices: per state,
+its arcs and then "stop" (the final weight), each with the probability of taking it.
+Arc weights are pushed toward the start in the log semiring (a backward pass over the
+acyclic FST), so a walk that picks locally picks each distinct sentence with its grammar
+probability, however the FST was optimized; a slot nonterminal's arc carries its class's
+total mass, and the walk enters the class FST there and comes back when it stops.
+
+A batch of walks advances in lock step with numpy: each step draws one uniform number per
+live walk and finds its choice by one `searchsorted` over the keys `state + cumulative
+probability`, which increase across the whole table. Randomness comes from the caller's
+numpy Generator, so the same seed and FSTs give the same paths, whether the FSTs were just
+compiled or read from a `.far`.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import pynini
 
 from . import labels, openfst
 from .compiler import CompiledFsts
 
 DEFAULT_SEED = 0
 Path = list[tuple[int, int]]
+_STOP = -1
 
 
 @dataclass
-class _Table:
-    """One FST as choice lists: per state, its arcs and the cumulative probabilities of
-    taking each arc, with stopping (the final weight) as the last choice."""
+class Walks:
+    """Paths as concatenated label arrays: path i is `ilabel[ends[i-1]:ends[i]]` (from 0
+    for the first) on the input side, and the same range of `olabel` on the output."""
 
-    start: int
-    arcs: list[list[tuple[int, int, int]]]  # (ilabel, olabel, next state)
-    cumulative: list[list[float]]
-    final: list[bool]
-    log_mass: float  # log of the total probability of all paths
+    ilabel: np.ndarray
+    olabel: np.ndarray
+    ends: np.ndarray
+
+    def begins(self) -> np.ndarray:
+        return np.concatenate(([0], self.ends[:-1])).astype(np.int64)
+
+    def keys(self) -> list[bytes]:
+        """Per path, its input words as bytes: equal keys, equal texts (words hold no
+        spaces), so repeats can be found before anything is spelled."""
+        words = self.ilabel != 0
+        buffer = self.ilabel[words].astype(np.int32).tobytes()
+        counts = np.concatenate(([0], np.cumsum(words)))
+        ends = (4 * counts[self.ends]).tolist()
+        return [buffer[a:b] for a, b in zip((4 * counts[self.begins()]).tolist(), ends)]
+
+    def sentences(self) -> tuple[np.ndarray, np.ndarray]:
+        """Which paths spell the same sentence (same input words): a sentence number for
+        each path, and each sentence's first path."""
+        words = self.ilabel != 0
+        counts = np.add.reduceat(words, self.begins()) if len(self.ends) else np.zeros(0, int)
+        counts[self.ends == self.begins()] = 0
+        width = int(counts.max()) if len(counts) else 0
+        table = np.zeros((len(self.ends), max(width, 1)), dtype=np.int32)
+        rows = np.repeat(np.arange(len(self.ends)), counts)
+        columns = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+        table[rows, columns] = self.ilabel[words]
+        packed = table.view(np.dtype((np.void, table.shape[1] * 4))).ravel()
+        _, first, sentence = np.unique(packed, return_index=True, return_inverse=True)
+        return sentence.ravel(), first
+
+    @classmethod
+    def of(cls, paths: list[Path]) -> Walks:
+        """Walks from lists of (input, output) label pairs."""
+        ends = np.cumsum([len(p) for p in paths], dtype=np.int64)
+        pairs = np.array([pair for p in paths for pair in p], dtype=np.int64).reshape(-1, 2)
+        return cls(pairs[:, 0], pairs[:, 1], ends)
+
+    @classmethod
+    def concat(cls, parts: list[Walks]) -> Walks:
+        """The walks of `parts`, one after the other."""
+        offsets = np.cumsum([0] + [len(p.ilabel) for p in parts[:-1]])
+        return cls(
+            np.concatenate([p.ilabel for p in parts]),
+            np.concatenate([p.olabel for p in parts]),
+            np.concatenate([p.ends + o for p, o in zip(parts, offsets)]).astype(np.int64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def take(self, chosen: np.ndarray) -> Walks:
+        """The walks at the positions `chosen`, in that order."""
+        begins, lengths = self.begins()[chosen], (self.ends - self.begins())[chosen]
+        ends = np.cumsum(lengths)
+        index = np.arange(ends[-1] if len(ends) else 0) + np.repeat(
+            begins - ends + lengths, lengths
+        )
+        return Walks(self.ilabel[index], self.olabel[index], ends)
 
 
-def _table(fst: pynini.Fst, class_mass: dict[int, float]) -> _Table:
-    """Choice probabilities of `fst`; `class_mass` gives the log mass of nonterminals."""
-    n = fst.num_states()
-    arcs: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
-    weights: list[list[float]] = [[] for _ in range(n)]
-    final_w = [math.inf] * n
-    for state in fst.states():
-        final_w[state] = float(fst.final(state))
-        for arc in fst.arcs(state):
-            arcs[state].append((arc.ilabel, arc.olabel, arc.nextstate))
-            weights[state].append(float(arc.weight) - class_mass.get(arc.olabel, 0.0))
-    beta = [-math.inf] * n  # log of the probability mass from each state to the end
-    for state in openfst.post_order(fst.start(), lambda s: [a[2] for a in arcs[s]]):
-        terms = [-final_w[state]] + [-w + beta[a[2]] for w, a in zip(weights[state], arcs[state])]
-        beta[state] = _logsumexp(terms)
-    cumulative = []
-    for state in range(n):
-        probs = [
-            math.exp(-w + beta[a[2]] - beta[state]) for w, a in zip(weights[state], arcs[state])
-        ]
-        probs.append(math.exp(-final_w[state] - beta[state]) if beta[state] > -math.inf else 0.0)
-        cumulative.append(list(np.cumsum(probs)))
-    start = fst.start()
-    mass = beta[start] if start >= 0 else -math.inf
-    return _Table(start, arcs, cumulative, [w < math.inf for w in final_w], mass)
+class Walker:
+    """Random and exhaustive paths through the intents of compiled FSTs.
+
+    Arrays (global state and arc numbering, intents first, then slot classes):
+    `choice_start[s]` is state s's first choice; its choices are its arcs in order, then
+    stop. `keys[c] = s + P(choices of s up to and including c)`; `choice_arc[c]` is the arc
+    of choice c, or -1 for stop; `log_prob[c]` its log probability.
+    Per arc: `ilabel`, `olabel`, `nextstate`, and `call`: the start state of the slot
+    class the arc enters, or -1.
+    """
+
+    def __init__(self, fsts: CompiledFsts):
+        symbols = fsts.symbols
+        class_label = {symbols.find(labels.slot_class(n)): n for n in fsts.slots}
+        order = [*fsts.intents.values(), *fsts.slots.values()]
+        offsets, total = [], 0
+        for fst in order:
+            offsets.append(total)
+            total += fst.num_states()
+        ilabel, olabel, nextstate, call_label, weight = [], [], [], [], []
+        arc_start = [0]
+        final_w = []
+        for base, fst in zip(offsets, order):
+            for state in range(fst.num_states()):
+                final_w.append(float(fst.final(state)))
+                for arc in fst.arcs(state):
+                    ilabel.append(arc.ilabel)
+                    olabel.append(arc.olabel)
+                    nextstate.append(base + arc.nextstate)
+                    is_call = arc.olabel in class_label and arc.ilabel == arc.olabel
+                    call_label.append(class_label[arc.olabel] if is_call else None)
+                    weight.append(float(arc.weight))
+                arc_start.append(len(ilabel))
+        self.ilabel = np.array(ilabel, dtype=np.int64)
+        self.olabel = np.array(olabel, dtype=np.int64)
+        self.nextstate = np.array(nextstate, dtype=np.int64)
+        self.arc_start = np.array(arc_start, dtype=np.int64)
+        starts = [b + f.start() if f.start() >= 0 else -1 for b, f in zip(offsets, order)]
+        self.start = dict(zip(fsts.intents, starts))
+        self.class_start = dict(zip(fsts.slots, starts[len(fsts.intents) :]))
+        self.call = np.array(
+            [-1 if c is None else self.class_start[c] for c in call_label], dtype=np.int64
+        )
+        # a slot class's mass (log) is added to the arcs that enter it
+        beta = np.full(total, -math.inf)
+        for start in [*self.class_start.values(), *self.start.values()]:
+            self._backward(start, weight, final_w, beta)
+        self.log_mass = {name: _mass(beta, s) for name, s in self.start.items()}
+        self.class_log_mass = {name: _mass(beta, s) for name, s in self.class_start.items()}
+        self._choices(weight, final_w, beta)
+
+    def _arc_weight(self, arc: int, weight: list[float], beta: np.ndarray) -> float:
+        """-log of an arc's own probability, its slot class's mass included."""
+        call = self.call[arc]
+        return weight[arc] - (beta[call] if call >= 0 else 0.0)
+
+    def _arcs(self, state: int) -> range:
+        return range(self.arc_start[state], self.arc_start[state + 1])
+
+    def _backward(self, start: int, weight, final_w, beta: np.ndarray) -> None:
+        """beta[s]: log of the probability mass of all paths from s to the end."""
+        successors = lambda s: [self.nextstate[a] for a in self._arcs(s)]  # noqa: E731
+        for state in openfst.post_order(start, successors):
+            terms = [-final_w[state]] + [
+                -self._arc_weight(a, weight, beta) + beta[self.nextstate[a]]
+                for a in self._arcs(state)
+            ]
+            beta[state] = _logsumexp(terms)
+
+    def _choices(self, weight, final_w, beta: np.ndarray) -> None:
+        states = len(final_w)
+        self.choice_start = self.arc_start + np.arange(states + 1)
+        choices = int(self.choice_start[-1])
+        self.choice_arc = np.full(choices, _STOP, dtype=np.int64)
+        self.log_prob = np.full(choices, -math.inf)
+        keys = np.zeros(choices)
+        for state in range(states):
+            first = int(self.choice_start[state])
+            arcs = self._arcs(state)
+            here = first + np.arange(len(arcs))
+            self.choice_arc[here] = np.arange(arcs.start, arcs.stop)
+            if beta[state] > -math.inf:
+                for c, a in zip(here, arcs):
+                    self.log_prob[c] = (
+                        -self._arc_weight(a, weight, beta) + beta[self.nextstate[a]] - beta[state]
+                    )
+                self.log_prob[first + len(arcs)] = -final_w[state] - beta[state]
+            cumulative = np.cumsum(np.exp(self.log_prob[first : first + len(arcs) + 1]))
+            if len(cumulative) and cumulative[-1] > 0:
+                cumulative /= cumulative[-1]
+                cumulative[-1] = 1.0  # exactly: the next state's keys start at state + 1
+            keys[first : first + len(arcs) + 1] = state + cumulative
+        self.keys = keys
+
+    def has_paths(self, intent: str) -> bool:
+        return self.log_mass[intent] > -math.inf
+
+    def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
+        """One random path from each start state, slots filled; label-free arcs are left
+        out."""
+        n = len(starts)
+        state = np.asarray(starts, dtype=np.int64).copy()
+        back = np.full(n, -1, dtype=np.int64)  # where a walk inside a slot class returns
+        live = np.arange(n)
+        walkers, arcs = [], []
+        while live.size:
+            here = state[live]
+            choice = np.searchsorted(self.keys, here + rng.random(live.size), side="right")
+            arc = self.choice_arc[choice]
+            stops = arc < 0
+            stopping = live[stops]
+            returning = back[stopping] >= 0
+            state[stopping[returning]] = back[stopping[returning]]
+            back[stopping[returning]] = -1
+            moving, arc = live[~stops], arc[~stops]
+            call = self.call[arc]
+            calls = call >= 0
+            back[moving[calls]] = self.nextstate[arc[calls]]
+            state[moving] = np.where(calls, call, self.nextstate[arc])
+            emits = ~calls & ((self.ilabel[arc] != 0) | (self.olabel[arc] != 0))
+            walkers.append(moving[emits])
+            arcs.append(arc[emits])
+            finished = np.zeros(n, dtype=bool)
+            finished[stopping[~returning]] = True
+            live = live[~finished[live]]
+        walker = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
+        taken = np.concatenate(arcs) if arcs else np.zeros(0, dtype=np.int64)
+        taken = taken[np.argsort(walker, kind="stable")]
+        ends = np.cumsum(np.bincount(walker, minlength=n))
+        return Walks(self.ilabel[taken], self.olabel[taken], ends)
+
+    def every_path(self, intent: str) -> tuple[Walks, np.ndarray]:
+        """Every path of `intent`, slots filled, and its probability, all at once:
+        breadth first, a layer of choices per step for all partial paths together. For
+        languages that fit in memory; `all_paths` streams."""
+        parent, taken = [np.array([-1])], [np.array([-1])]
+        nodes = 1  # node 0 is the empty prefix; each emitting arc taken adds one
+        state = np.array([self.start[intent]], dtype=np.int64)
+        back = np.full(1, -1, dtype=np.int64)
+        log_p = np.zeros(1)
+        node = np.zeros(1, dtype=np.int64)
+        length = np.zeros(1, dtype=np.int64)  # arcs emitted so far
+        done, done_log_p, done_length = [], [], []
+        while len(state) and self.has_paths(intent):
+            first = self.choice_start[state]
+            count = self.choice_start[state + 1] - first
+            which = np.repeat(np.arange(len(state)), count)
+            choice = (
+                first[which] + np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count)
+            )
+            live = self.log_prob[choice] > -math.inf
+            which, choice = which[live], choice[live]
+            arc = self.choice_arc[choice]
+            state, back, node, length = state[which], back[which], node[which], length[which]
+            log_p = log_p[which] + self.log_prob[choice]
+            stops, calls = arc < 0, (arc >= 0) & (self.call[arc] >= 0)
+            ends = stops & (back < 0)
+            done.append(node[ends])
+            done_log_p.append(log_p[ends])
+            done_length.append(length[ends])
+            returns = stops & (back >= 0)
+            state[returns], back[returns] = back[returns], -1
+            moves = ~stops & ~calls
+            back[calls], state[calls] = self.nextstate[arc[calls]], self.call[arc[calls]]
+            state[moves] = self.nextstate[arc[moves]]
+            emits = np.flatnonzero(moves & ((self.ilabel[arc] != 0) | (self.olabel[arc] != 0)))
+            parent.append(node[emits])
+            taken.append(arc[emits])
+            node[emits] = nodes + np.arange(len(emits))
+            length[emits] += 1
+            nodes += len(emits)
+            keep = ~ends
+            state, back, log_p = state[keep], back[keep], log_p[keep]
+            node, length = node[keep], length[keep]
+        parent_of, arc_of = np.concatenate(parent), np.concatenate(taken)
+        last = np.concatenate(done) if done else np.zeros(0, dtype=np.int64)
+        lengths = np.concatenate(done_length) if done else np.zeros(0, dtype=np.int64)
+        ends = np.cumsum(lengths)
+        arcs = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        at, cursor = ends - 1, last
+        for _ in range(int(lengths.max()) if len(lengths) else 0):
+            live = cursor > 0
+            arcs[at[live]] = arc_of[cursor[live]]
+            at, cursor = at - 1, np.where(live, parent_of[cursor], 0)
+        probability = np.exp(np.concatenate(done_log_p)) if done else np.zeros(0)
+        return Walks(self.ilabel[arcs], self.olabel[arcs], ends), probability
+
+    def all_paths(self, intent: str) -> Iterator[tuple[Path, float]]:
+        """Every path of `intent` with slots expanded and its probability, in arc order
+        (deterministic)."""
+        start = self.start[intent]
+        if start >= 0 and self.has_paths(intent):
+            for path, log_p in self._paths(start, {}):
+                yield path, math.exp(log_p)
+
+    def _paths(self, state: int, class_paths: dict) -> Iterator[tuple[Path, float]]:
+        first = int(self.choice_start[state])
+        arcs = self._arcs(state)
+        stop = self.log_prob[first + len(arcs)]
+        if stop > -math.inf:
+            yield [], stop
+        for c, arc in zip(range(first, first + len(arcs)), arcs):
+            if self.log_prob[c] == -math.inf:
+                continue
+            call = int(self.call[arc])
+            if call >= 0:
+                if call not in class_paths:
+                    class_paths[call] = list(self._paths(call, class_paths))
+                heads = class_paths[call]
+            else:
+                heads = [([(int(self.ilabel[arc]), int(self.olabel[arc]))], 0.0)]
+            for head, head_p in heads:
+                for tail, tail_p in self._paths(int(self.nextstate[arc]), class_paths):
+                    yield head + tail, self.log_prob[c] + head_p + tail_p
+
+
+def _mass(beta: np.ndarray, start: int) -> float:
+    """The log probability mass of the FST starting at `start` (-inf: no path)."""
+    return float(beta[start]) if start >= 0 else -math.inf
 
 
 def _logsumexp(terms: list[float]) -> float:
@@ -69,111 +323,3 @@ def _logsumexp(terms: list[float]) -> float:
     if top == -math.inf:
         return top
     return top + math.log(sum(math.exp(t - top) for t in terms))
-
-
-class _Uniforms:
-    """Uniform draws in [0, 1) from a seeded PCG64, fetched in blocks for speed."""
-
-    def __init__(self, rng: np.random.Generator):
-        self.rng = rng
-        self.block: list[float] = []
-        self.pos = 0
-
-    def next(self) -> float:
-        if self.pos == len(self.block):
-            self.block = self.rng.random(4096).tolist()
-            self.pos = 0
-        self.pos += 1
-        return self.block[self.pos - 1]
-
-
-class Walker:
-    """Random and exhaustive paths through the intents of compiled FSTs."""
-
-    def __init__(self, fsts: CompiledFsts):
-        symbols = fsts.symbols
-        self.classes: dict[int, _Table] = {}
-        for name, fst in fsts.slots.items():
-            self.classes[symbols.find(labels.slot_class(name))] = _table(fst, {})
-        mass = {label: t.log_mass for label, t in self.classes.items()}
-        self.intents = {name: _table(fst, mass) for name, fst in fsts.intents.items()}
-        self._class_paths: dict[int, list[Path]] = {}
-
-    def has_paths(self, intent: str) -> bool:
-        return self.intents[intent].log_mass > -math.inf
-
-    def random_path(self, intent: str, uniforms: _Uniforms) -> Path:
-        """One path of `intent`, slots filled, as (input, output) label pairs."""
-        path: Path = []
-        self._walk(self.intents[intent], uniforms, path)
-        return path
-
-    def _walk(self, table: _Table, uniforms: _Uniforms, path: Path) -> None:
-        state = table.start
-        while True:
-            cumulative = table.cumulative[state]
-            choice = min(
-                bisect.bisect_right(cumulative, uniforms.next() * cumulative[-1]),
-                len(cumulative) - 1,
-            )
-            if choice == len(cumulative) - 1:
-                return
-            ilabel, olabel, state = table.arcs[state][choice]
-            if olabel in self.classes and ilabel == olabel:
-                self._walk(self.classes[olabel], uniforms, path)
-            else:
-                path.append((ilabel, olabel))
-
-    def all_paths(self, intent: str) -> Iterator[Path]:
-        """Every path of `intent` with slots expanded, in arc order (deterministic)."""
-        table = self.intents[intent]
-        if table.start >= 0:
-            yield from self._paths(table, table.start)
-
-    def _paths(self, table: _Table, state: int) -> Iterator[Path]:
-        if table.final[state]:
-            yield []
-        for ilabel, olabel, nxt in table.arcs[state]:
-            if olabel in self.classes and ilabel == olabel:
-                heads = self._class_paths_of(olabel)
-            else:
-                heads = [[(ilabel, olabel)]]
-            for head in heads:
-                for tail in self._paths(table, nxt):
-                    yield head + tail
-
-    def _class_paths_of(self, label: int) -> list[Path]:
-        if label not in self._class_paths:
-            table = self.classes[label]
-            paths = list(self._paths(table, table.start)) if table.start >= 0 else []
-            self._class_paths[label] = paths
-        return self._class_paths[label]
-
-
-def uniforms(seed: int) -> _Uniforms:
-    """The random stream for `seed`."""
-    return _Uniforms(np.random.default_rng(seed))
-
-
-def quotas(n: int, intents: list[str], sizes: dict[str, int] | None = None) -> dict[str, int]:
-    """`n` split over `intents`: evenly, or in proportion to `sizes` when given.
-
-    Largest remainders: every share is the floor of its exact part, and the leftover
-    units go to the largest fractional parts (the first intents on ties), so shares sum
-    to `n` and the split is deterministic.
-    """
-    weights = [1 if sizes is None else sizes[name] for name in intents]
-    total = sum(weights) or 1
-    exact = [n * w / total for w in weights]
-    shares = [int(x) for x in exact]
-    leftover = n - sum(shares)
-    order = sorted(range(len(intents)), key=lambda i: (-(exact[i] - shares[i]), i))
-    for i in order[:leftover]:
-        shares[i] += 1
-    return dict(zip(intents, shares))
-
-
-def schedule(counts: dict[str, int], rng: np.random.Generator) -> list[str]:
-    """The order in which intents take their turns: each as often as its quota, mixed."""
-    order = [name for name, k in counts.items() for _ in range(k)]
-    return [order[i] for i in rng.permutation(len(order))]

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..errors import Location
 from ..utterance import Utterance
 from . import bio, jsonl, massive, rasa, snips, text
 from ._common import FormatError, OnError, Records, Source
@@ -57,11 +58,61 @@ READERS: dict[str, Reader] = {
     "text": text.read,
 }
 
+# What a file's name says about its format; `.jsonl` is MASSIVE when its first record
+# has MASSIVE's fields, the grammar-fst record otherwise.
+SUFFIXES = {
+    ".json": "snips",
+    ".yml": "rasa",
+    ".yaml": "rasa",
+    ".conll": "bio",
+    ".bio": "bio",
+    ".txt": "text",
+}
+
+
+def guess(path: str | Path) -> str:
+    """The format of a data file, from its name (and for `.jsonl`, its first record)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    if suffix == ".jsonl":
+        first = next((line for line in _head(path) if line.strip()), "")
+        return "massive" if '"utt"' in first or '"sentence"' in first else "jsonl"
+    known = ", ".join(sorted({*SUFFIXES, ".jsonl"}))
+    raise FormatError(
+        f"cannot tell the format from the name (known endings: {known}); "
+        f"give it with --format {{{','.join(sorted(READERS))}}}",
+        Location(str(path)),
+    )
+
+
+def _head(path: Path, size: int = 65536) -> list[str]:
+    try:
+        with path.open("rb") as file:
+            return file.read(size).decode("utf-8", errors="replace").splitlines()
+    except OSError as err:
+        raise FormatError(
+            f"cannot read the file: {err.strerror or err}", Location(str(path))
+        ) from None
+
+
+def read(path: str | Path, format: str | None = None, on_error: OnError = "stop") -> Records:
+    """The utterances of a data file in `format` (guessed from the name when None)."""
+    name = format or guess(path)
+    if name not in READERS:
+        raise FormatError(f"unknown format '{name}'; known: {', '.join(sorted(READERS))}")
+    return READERS[name](path, on_error)
+
+
 __all__ = [
     "DOCUMENT_WRITERS",
+    "SUFFIXES",
     "READERS",
     "WRITERS",
     "FormatError",
     "Records",
     "Source",
+    "guess",
+    "read",
 ]

@@ -17,10 +17,24 @@ from ._common import (
     reader,
 )
 
+# json's own string encoder (its C version when there is one), as json.dumps uses it
+# with ensure_ascii=False: formatting the record by hand gives the same bytes as
+# json.dumps(utterance.to_dict(), ensure_ascii=False), at a third of the cost.
+_quote = json.encoder.encode_basestring
+
 
 def line(utterance: Utterance, index: int) -> str:
     """One record; non-ASCII text is written as is (UTF-8), not escaped."""
-    return json.dumps(utterance.to_dict(), ensure_ascii=False)
+    slots = ", ".join(
+        f'{{"slot": {_quote(s.slot)}, "value": {_quote(s.value)}, '
+        f'"start": {s.start}, "end": {s.end}'
+        + ("}" if s.canonical is None else f', "canonical": {_quote(s.canonical)}}}')
+        for s in utterance.slots
+    )
+    return (
+        f'{{"text": {_quote(utterance.text)}, "intent": {_quote(utterance.intent)}, '
+        f'"slots": [{slots}], "annot_utt": {_quote(utterance.annot_utt)}}}'
+    )
 
 
 def from_record(record: object) -> Utterance:

@@ -1,0 +1,26 @@
+"""Progress bars for long runs: on standard error, shown on a terminal or when asked."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Sized
+from typing import TypeVar
+
+T = TypeVar("T", bound=Sized)
+
+
+def counted(
+    blocks: Iterable[T], total: int | None, unit: str, shown: bool | None = None
+) -> Iterator[T]:
+    """`blocks` as they are, advancing a bar by each block's length (rate and time left
+    when `total` is known). `shown`: True forces the bar, None shows it on a terminal."""
+    visible = sys.stderr.isatty() if shown is None else shown
+    if not visible:
+        yield from blocks
+        return
+    from tqdm import tqdm  # imported only when a bar is shown: it costs start-up time
+
+    with tqdm(total=total, unit=f" {unit}", unit_scale=True) as bar:
+        for block in blocks:
+            bar.update(len(block))
+            yield block
