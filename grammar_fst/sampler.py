@@ -52,21 +52,6 @@ class Walks:
         ends = (4 * counts[self.ends]).tolist()
         return [buffer[a:b] for a, b in zip((4 * counts[self.begins()]).tolist(), ends)]
 
-    def sentences(self) -> tuple[np.ndarray, np.ndarray]:
-        """Which paths spell the same sentence (same input words): a sentence number for
-        each path, and each sentence's first path."""
-        words = self.ilabel != 0
-        counts = np.add.reduceat(words, self.begins()) if len(self.ends) else np.zeros(0, int)
-        counts[self.ends == self.begins()] = 0
-        width = int(counts.max()) if len(counts) else 0
-        table = np.zeros((len(self.ends), max(width, 1)), dtype=np.int32)
-        rows = np.repeat(np.arange(len(self.ends)), counts)
-        columns = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-        table[rows, columns] = self.ilabel[words]
-        packed = table.view(np.dtype((np.void, table.shape[1] * 4))).ravel()
-        _, first, sentence = np.unique(packed, return_index=True, return_inverse=True)
-        return sentence.ravel(), first
-
     @classmethod
     def of(cls, paths: list[Path]) -> Walks:
         """Walks from lists of (input, output) label pairs."""
@@ -228,8 +213,8 @@ class Walker:
         ends = np.cumsum(np.bincount(walker, minlength=n))
         return Walks(self.ilabel[taken], self.olabel[taken], ends)
 
-    def every_path(self, intent: str) -> tuple[Walks, np.ndarray]:
-        """Every path of `intent`, slots filled, and its probability, all at once:
+    def every_path(self, intent: str) -> Enumeration:
+        """Every path of `intent`, slots filled, with its probability, all at once:
         breadth first, a layer of choices per step for all partial paths together. For
         languages that fit in memory; `all_paths` streams."""
         parent, taken = [np.array([-1])], [np.array([-1])]
@@ -239,7 +224,8 @@ class Walker:
         log_p = np.zeros(1)
         node = np.zeros(1, dtype=np.int64)
         length = np.zeros(1, dtype=np.int64)  # arcs emitted so far
-        done, done_log_p, done_length = [], [], []
+        words = np.zeros((1, 2), dtype=np.uint64)  # a hash of the input labels so far
+        done: list[tuple[np.ndarray, ...]] = []
         while len(state) and self.has_paths(intent):
             first = self.choice_start[state]
             count = self.choice_start[state + 1] - first
@@ -251,12 +237,11 @@ class Walker:
             which, choice = which[live], choice[live]
             arc = self.choice_arc[choice]
             state, back, node, length = state[which], back[which], node[which], length[which]
+            words = words[which]
             log_p = log_p[which] + self.log_prob[choice]
             stops, calls = arc < 0, (arc >= 0) & (self.call[arc] >= 0)
             ends = stops & (back < 0)
-            done.append(node[ends])
-            done_log_p.append(log_p[ends])
-            done_length.append(length[ends])
+            done.append((node[ends], log_p[ends], length[ends], words[ends]))
             returns = stops & (back >= 0)
             state[returns], back[returns] = back[returns], -1
             moves = ~stops & ~calls
@@ -268,21 +253,15 @@ class Walker:
             node[emits] = nodes + np.arange(len(emits))
             length[emits] += 1
             nodes += len(emits)
+            said = emits[self.ilabel[arc[emits]] != 0]
+            words[said] = words[said] * _HASH + self.ilabel[arc[said]].astype(np.uint64)[:, None]
             keep = ~ends
             state, back, log_p = state[keep], back[keep], log_p[keep]
-            node, length = node[keep], length[keep]
-        parent_of, arc_of = np.concatenate(parent), np.concatenate(taken)
-        last = np.concatenate(done) if done else np.zeros(0, dtype=np.int64)
-        lengths = np.concatenate(done_length) if done else np.zeros(0, dtype=np.int64)
-        ends = np.cumsum(lengths)
-        arcs = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-        at, cursor = ends - 1, last
-        for _ in range(int(lengths.max()) if len(lengths) else 0):
-            live = cursor > 0
-            arcs[at[live]] = arc_of[cursor[live]]
-            at, cursor = at - 1, np.where(live, parent_of[cursor], 0)
-        probability = np.exp(np.concatenate(done_log_p)) if done else np.zeros(0)
-        return Walks(self.ilabel[arcs], self.olabel[arcs], ends), probability
+            node, length, words = node[keep], length[keep], words[keep]
+        last, log_p, length, words = (np.concatenate(column) for column in zip(*done))
+        return Enumeration(
+            self, np.concatenate(parent), np.concatenate(taken), last, length, np.exp(log_p), words
+        )
 
     def all_paths(self, intent: str) -> Iterator[tuple[Path, float]]:
         """Every path of `intent` with slots expanded and its probability, in arc order
@@ -311,6 +290,46 @@ class Walker:
             for head, head_p in heads:
                 for tail, tail_p in self._paths(int(self.nextstate[arc]), class_paths):
                     yield head + tail, self.log_prob[c] + head_p + tail_p
+
+
+_HASH = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F], dtype=np.uint64)  # odd multipliers
+
+
+@dataclass
+class Enumeration:
+    """Every path of an intent as a tree of prefixes: per node its parent and the arc
+    that ends it; per path its last node, its number of arcs, its probability, and two
+    64-bit polynomial hashes of its input labels, which tell which paths spell the same
+    sentence (a 128-bit collision among a language's sentences is not to be expected)."""
+
+    walker: Walker
+    parent: np.ndarray
+    arc: np.ndarray
+    last: np.ndarray
+    length: np.ndarray
+    probability: np.ndarray
+    words: np.ndarray  # (paths, 2) uint64
+
+    def __len__(self) -> int:
+        return len(self.last)
+
+    def sentences(self) -> tuple[np.ndarray, np.ndarray]:
+        """A sentence number for each path, and each sentence's first path."""
+        packed = np.ascontiguousarray(self.words).view(np.dtype((np.void, 16))).ravel()
+        _, first, sentence = np.unique(packed, return_index=True, return_inverse=True)
+        return sentence.ravel(), first
+
+    def walks(self, chosen: np.ndarray) -> Walks:
+        """The paths numbered `chosen`, in that order, spelled out from the tree."""
+        lengths = self.length[chosen]
+        ends = np.cumsum(lengths)
+        arcs = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        at, cursor = ends - 1, self.last[chosen]
+        for _ in range(int(lengths.max()) if len(lengths) else 0):
+            live = cursor > 0
+            arcs[at[live]] = self.arc[cursor[live]]
+            at, cursor = at - 1, np.where(live, self.parent[cursor], 0)
+        return Walks(self.walker.ilabel[arcs], self.walker.olabel[arcs], ends)
 
 
 def _mass(beta: np.ndarray, start: int) -> float:

@@ -165,14 +165,14 @@ def without_replacement(job: Job, intent: int) -> Walks:
     when asked for much of a language, where drawing and dropping repeats would stall.
     Efraimidis and Spirakis's method: each sentence gets the key log(u) / p, and the
     largest keys come first. A sentence's p adds up the probabilities of its readings."""
-    walks, weights = job.walker.every_path(job.intents[intent])
-    sentence, first = walks.sentences()
-    probability = np.bincount(sentence, weights, minlength=len(first))
+    paths = job.walker.every_path(job.intents[intent])
+    sentence, first = paths.sentences()
+    probability = np.bincount(sentence, paths.probability, minlength=len(first))
     draws = np.log(stream(job.seed, 2, intent).random(len(first))) / probability
     if job.excluded:
-        keys = walks.take(first).keys()
+        keys = paths.walks(first).keys()
         draws[[i for i, words in enumerate(keys) if (words, intent) in job.excluded]] = -np.inf
-    return walks.take(first[np.argsort(-draws, kind="stable")[: job.fixed[intent]]])
+    return paths.walks(first[np.argsort(-draws, kind="stable")[: job.fixed[intent]]])
 
 
 _job: Job | None = None
