@@ -123,15 +123,15 @@ class CompiledGrammar:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
         job = sampling.Job(self._walker, self._speller, chosen, seed, render, unique)
         seen: set[Key] = set()
+        covering: list = []
         if cover:
-            covering = []
             for index, path in self._covering(chosen, seed):
                 key = (Walks.of([path]).keys()[0], index)
                 if key not in seen:
                     seen.add(key)
                     share[chosen[index]] = max(0, share[chosen[index]] - 1)
                     utterance = self._speller(path)
-                    covering.append(render(utterance, -len(seen)) if render else utterance)
+                    covering.append(render(utterance, len(covering)) if render else utterance)
             yield covering
         if unique:
             job.excluded = frozenset(seen)
@@ -141,7 +141,7 @@ class CompiledGrammar:
                 if share[name] > ENUMERATE_ABOVE * (self.count(name) - given):
                     job.fixed[index] = share[name]
         counts = [share[name] for name in chosen]
-        yield from sampling.run(job, counts, jobs, seen)
+        yield from sampling.run(job, counts, jobs, seen, first=len(covering))
 
     def _covering(self, chosen: list[str], seed: int) -> Iterator[tuple[int, LabelPath]]:
         """Covering paths of each chosen intent (see `cover`), with its index."""

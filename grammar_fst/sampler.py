@@ -315,9 +315,13 @@ class Enumeration:
 
     def sentences(self) -> tuple[np.ndarray, np.ndarray]:
         """A sentence number for each path, and each sentence's first path."""
-        packed = np.ascontiguousarray(self.words).view(np.dtype((np.void, 16))).ravel()
-        _, first, sentence = np.unique(packed, return_index=True, return_inverse=True)
-        return sentence.ravel(), first
+        order = np.lexsort((self.words[:, 1], self.words[:, 0]))  # stable: first path first
+        ordered = self.words[order]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+        sentence = np.empty(len(order), dtype=np.int64)
+        sentence[order] = np.cumsum(new) - 1
+        return sentence, order[new]
 
     def walks(self, chosen: np.ndarray) -> Walks:
         """The paths numbered `chosen`, in that order, spelled out from the tree."""

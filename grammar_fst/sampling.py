@@ -8,8 +8,10 @@ block then has its own random stream, derived from the seed and the block's inde
 So the sentences depend on the seed, never on how many processes walk the blocks, and a
 run holds one block at a time per process, however large N is.
 
-With `unique`, the main process drops repeats as the blocks come back, in block order,
-and draws as many again in further blocks at the end, until every quota is met.
+With `unique`, repeats are dropped in block order (by the block itself when it runs in
+this process, else by the main process as the blocks come back) and drawn again in
+further blocks at the end, until every quota is met; an intent asked for much of its
+language is not walked but chosen from its enumeration (`without_replacement`).
 """
 
 from __future__ import annotations
@@ -172,7 +174,16 @@ def without_replacement(job: Job, intent: int) -> Walks:
     if job.excluded:
         keys = paths.walks(first).keys()
         draws[[i for i, words in enumerate(keys) if (words, intent) in job.excluded]] = -np.inf
-    return paths.walks(first[np.argsort(-draws, kind="stable")[: job.fixed[intent]]])
+    return paths.walks(first[_largest(draws, job.fixed[intent])])
+
+
+def _largest(values: np.ndarray, k: int) -> np.ndarray:
+    """The indices of the `k` largest values, largest first (a partial sort)."""
+    if k < len(values):
+        chosen = np.argpartition(-values, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+    else:
+        chosen = np.arange(len(values))
+    return chosen[np.argsort(-values[chosen], kind="stable")]
 
 
 _job: Job | None = None
@@ -222,14 +233,17 @@ class Workers:
             self.pool.shutdown(cancel_futures=True)
 
 
-def run(job: Job, counts: list[int], jobs: int = 1, seen: set[Key] | None = None) -> Iterator[list]:
+def run(
+    job: Job, counts: list[int], jobs: int = 1, seen: set[Key] | None = None, first: int = 0
+) -> Iterator[list]:
     """`counts[i]` sentences of intent i, mixed, rendered, a list per block; with
-    `job.unique`, no repeated key (`seen` holds those already given)."""
+    `job.unique`, no repeated key (`seen` holds those already given). The first
+    sentence is at position `first` of the output (what came before was given)."""
     seen = set() if seen is None else seen
     workers = Workers(job, jobs)
     try:
-        blocks = plan(counts, job.seed)
-        drawn = sum(counts)
+        blocks = plan(counts, job.seed, first=first)
+        drawn = first + sum(counts)
         since_new = [0] * len(counts)
         while blocks:
             missing = [0] * len(counts)
