@@ -1,11 +1,12 @@
 # make demo: set up .venv if needed, compile a bundled grammar and print sampled sentences.
 # make test: set up .venv if needed, run the whole test suite.
+# make bench: the benchmarks of docs/benchmarks.md (several minutes).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install bench clean
 
 install: $(STAMP)
 
@@ -25,6 +26,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# the benchmarks of docs/benchmarks.md (Chatette, an optional dependency, comes with them)
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/sampling_speed.py
+	$(BIN)/python benchmarks/catalogue_scale.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check grammar_fst tests benchmarks

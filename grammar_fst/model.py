@@ -187,7 +187,7 @@ class CompiledGrammar:
         `unique`, only the first reading of a sentence that has several."""
         for name in self._chosen(intents):
             seen: set[str] = set()
-            paths = (path for path, _ in self._walker.all_paths(name))
+            paths = self._walker.all_paths(name)
             while batch := list(itertools.islice(paths, SPELL_BATCH)):
                 for utterance in self._speller.walks(Walks.of(batch)):
                     if not unique or utterance.text not in seen:

@@ -263,20 +263,18 @@ class Walker:
             self, np.concatenate(parent), np.concatenate(taken), last, length, np.exp(log_p), words
         )
 
-    def all_paths(self, intent: str) -> Iterator[tuple[Path, float]]:
-        """Every path of `intent` with slots expanded and its probability, in arc order
-        (deterministic)."""
+    def all_paths(self, intent: str) -> Iterator[Path]:
+        """Every path of `intent` with slots expanded, depth first in arc order: a fixed
+        order, streamed."""
         start = self.start[intent]
         if start >= 0 and self.has_paths(intent):
-            for path, log_p in self._paths(start, {}):
-                yield path, math.exp(log_p)
+            yield from self._paths(start, {})
 
-    def _paths(self, state: int, class_paths: dict) -> Iterator[tuple[Path, float]]:
+    def _paths(self, state: int, class_paths: dict[int, list[Path]]) -> Iterator[Path]:
         first = int(self.choice_start[state])
         arcs = self._arcs(state)
-        stop = self.log_prob[first + len(arcs)]
-        if stop > -math.inf:
-            yield [], stop
+        if self.log_prob[first + len(arcs)] > -math.inf:
+            yield []
         for c, arc in zip(range(first, first + len(arcs)), arcs):
             if self.log_prob[c] == -math.inf:
                 continue
@@ -286,10 +284,10 @@ class Walker:
                     class_paths[call] = list(self._paths(call, class_paths))
                 heads = class_paths[call]
             else:
-                heads = [([(int(self.ilabel[arc]), int(self.olabel[arc]))], 0.0)]
-            for head, head_p in heads:
-                for tail, tail_p in self._paths(int(self.nextstate[arc]), class_paths):
-                    yield head + tail, self.log_prob[c] + head_p + tail_p
+                heads = [[(int(self.ilabel[arc]), int(self.olabel[arc]))]]
+            for head in heads:
+                for tail in self._paths(int(self.nextstate[arc]), class_paths):
+                    yield head + tail
 
 
 _HASH = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F], dtype=np.uint64)  # odd multipliers

@@ -16,10 +16,9 @@ language is not walked but chosen from its enumeration (`without_replacement`).
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +26,9 @@ from .errors import UsageError
 from .sampler import Walker, Walks
 from .spelling import Speller
 from .utterance import Utterance
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 BLOCK = 8192
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
@@ -207,7 +209,10 @@ class Workers:
     def __init__(self, job: Job, jobs: int):
         self.job = job
         self.pool = None
-        if jobs > 1:
+        if jobs > 1:  # imported here: one process, the usual case, should not pay for it
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self.pool = ProcessPoolExecutor(jobs, context, initializer=_install, initargs=(job,))

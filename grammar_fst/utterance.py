@@ -34,12 +34,11 @@ class Utterance(NamedTuple):
     @property
     def annot_utt(self) -> str:
         """The MASSIVE annotation: `play some [genre : rock] music`."""
-        text, parts, pos = self.text, [], 0
+        text, annotation, pos = self.text, "", 0
         for slot in self.slots:
-            parts.append(f"{text[pos : slot.start]}[{slot.slot} : {slot.value}]")
+            annotation += f"{text[pos : slot.start]}[{slot.slot} : {slot.value}]"
             pos = slot.end
-        parts.append(text[pos:])
-        return "".join(parts)
+        return annotation + text[pos:]
 
     def to_dict(self) -> dict:
         """The JSON record of DESIGN.md's contract."""

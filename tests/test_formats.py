@@ -530,3 +530,11 @@ def test_real_slurp_devel(warnings):
     out = io.StringIO()
     massive.write(utterances, out)  # and it can be written back
     assert out.getvalue().count("\n") == len(utterances)
+
+
+@given(st.lists(utterances(), max_size=4))
+def test_jsonl_line_is_json_dumps_of_the_record(corpus):
+    """The hand-formatted line (written for speed) is exactly json.dumps's."""
+    for u in corpus:
+        assert jsonl.line(u, 0) == json.dumps(u.to_dict(), ensure_ascii=False)
+        assert json.loads(jsonl.line(u, 0))["annot_utt"] == u.annot_utt

@@ -19,21 +19,25 @@ from ._common import (
 
 # json's own string encoder (its C version when there is one), as json.dumps uses it
 # with ensure_ascii=False: formatting the record by hand gives the same bytes as
-# json.dumps(utterance.to_dict(), ensure_ascii=False), at a third of the cost.
+# json.dumps(utterance.to_dict(), ensure_ascii=False) in a third of the time, which
+# matters when millions of records are written.
 _quote = json.encoder.encode_basestring
 
 
 def line(utterance: Utterance, index: int) -> str:
-    """One record; non-ASCII text is written as is (UTF-8), not escaped."""
-    slots = ", ".join(
-        f'{{"slot": {_quote(s.slot)}, "value": {_quote(s.value)}, '
-        f'"start": {s.start}, "end": {s.end}'
-        + ("}" if s.canonical is None else f', "canonical": {_quote(s.canonical)}}}')
-        for s in utterance.slots
-    )
+    """One record; non-ASCII text is written as is (UTF-8), not escaped. The slots and
+    `annot_utt` are built in one pass over the slots."""
+    text = utterance.text
+    slots, annotation, pos = "", "", 0
+    for s in utterance.slots:
+        slots += f'{", " if slots else ""}{{"slot": {_quote(s.slot)}, "value": {_quote(s.value)}, '
+        slots += f'"start": {s.start}, "end": {s.end}'
+        slots += "}" if s.canonical is None else f', "canonical": {_quote(s.canonical)}}}'
+        annotation += f"{text[pos : s.start]}[{s.slot} : {s.value}]"
+        pos = s.end
     return (
-        f'{{"text": {_quote(utterance.text)}, "intent": {_quote(utterance.intent)}, '
-        f'"slots": [{slots}], "annot_utt": {_quote(utterance.annot_utt)}}}'
+        f'{{"text": {_quote(text)}, "intent": {_quote(utterance.intent)}, '
+        f'"slots": [{slots}], "annot_utt": {_quote(annotation + text[pos:])}}}'
     )
 
 
