@@ -125,56 +125,62 @@ class Walker:
         self.call = np.array(
             [-1 if c is None else self.class_start[c] for c in call_label], dtype=np.int64
         )
-        # a slot class's mass (log) is added to the arcs that enter it
-        beta = np.full(total, -math.inf)
+        # a slot class's mass (log) is added to the arcs that enter it: classes first
+        beta = [-math.inf] * total
+        calls = self.call.tolist()
         for start in [*self.class_start.values(), *self.start.values()]:
-            self._backward(start, weight, final_w, beta)
+            self._backward(start, nextstate, weight, calls, final_w, beta)
         self.log_mass = {name: _mass(beta, s) for name, s in self.start.items()}
         self.class_log_mass = {name: _mass(beta, s) for name, s in self.class_start.items()}
-        self._choices(weight, final_w, beta)
-
-    def _arc_weight(self, arc: int, weight: list[float], beta: np.ndarray) -> float:
-        """-log of an arc's own probability, its slot class's mass included."""
-        call = self.call[arc]
-        return weight[arc] - (beta[call] if call >= 0 else 0.0)
+        self._choices(np.array(weight), np.array(final_w), np.array(beta))
 
     def _arcs(self, state: int) -> range:
         return range(self.arc_start[state], self.arc_start[state + 1])
 
-    def _backward(self, start: int, weight, final_w, beta: np.ndarray) -> None:
-        """beta[s]: log of the probability mass of all paths from s to the end."""
-        successors = lambda s: [self.nextstate[a] for a in self._arcs(s)]  # noqa: E731
+    def _backward(self, start, nextstate, weight, calls, final_w, beta: list[float]) -> None:
+        """beta[s]: log of the probability mass of all paths from s to the end (plain
+        lists: this visits every arc once, in Python)."""
+        arc_start = self.arc_start.tolist()
+
+        def successors(state: int) -> list[int]:
+            return nextstate[arc_start[state] : arc_start[state + 1]]
+
         for state in openfst.post_order(start, successors):
-            terms = [-final_w[state]] + [
-                -self._arc_weight(a, weight, beta) + beta[self.nextstate[a]]
-                for a in self._arcs(state)
-            ]
+            terms = [-final_w[state]]
+            for a in range(arc_start[state], arc_start[state + 1]):
+                entered = beta[calls[a]] if calls[a] >= 0 else 0.0
+                terms.append(-weight[a] + entered + beta[nextstate[a]])
             beta[state] = _logsumexp(terms)
 
-    def _choices(self, weight, final_w, beta: np.ndarray) -> None:
+    def _choices(self, weight: np.ndarray, final_w: np.ndarray, beta: np.ndarray) -> None:
+        """The table of choices (see the class docstring), built for all states at once."""
         states = len(final_w)
+        arcs = len(weight)
         self.choice_start = self.arc_start + np.arange(states + 1)
-        choices = int(self.choice_start[-1])
-        self.choice_arc = np.full(choices, _STOP, dtype=np.int64)
-        self.log_prob = np.full(choices, -math.inf)
-        keys = np.zeros(choices)
-        for state in range(states):
-            first = int(self.choice_start[state])
-            arcs = self._arcs(state)
-            here = first + np.arange(len(arcs))
-            self.choice_arc[here] = np.arange(arcs.start, arcs.stop)
-            if beta[state] > -math.inf:
-                for c, a in zip(here, arcs):
-                    self.log_prob[c] = (
-                        -self._arc_weight(a, weight, beta) + beta[self.nextstate[a]] - beta[state]
-                    )
-                self.log_prob[first + len(arcs)] = -final_w[state] - beta[state]
-            cumulative = np.cumsum(np.exp(self.log_prob[first : first + len(arcs) + 1]))
-            if len(cumulative) and cumulative[-1] > 0:
-                cumulative /= cumulative[-1]
-                cumulative[-1] = 1.0  # exactly: the next state's keys start at state + 1
-            keys[first : first + len(arcs) + 1] = state + cumulative
-        self.keys = keys
+        state_of_arc = np.repeat(np.arange(states), np.diff(self.arc_start))
+        arc_choice = np.arange(arcs) + state_of_arc
+        stop_choice = self.arc_start[1:] + np.arange(states)
+        self.choice_arc = np.full(arcs + states, _STOP, dtype=np.int64)
+        self.choice_arc[arc_choice] = np.arange(arcs)
+        entered = np.where(self.call >= 0, beta[np.maximum(self.call, 0)], 0.0)
+        live = beta > -math.inf
+        with np.errstate(invalid="ignore"):  # -inf - -inf in dead states, masked below
+            arc_log_p = -weight + entered + beta[self.nextstate] - beta[state_of_arc]
+            stop_log_p = -final_w - beta
+        self.log_prob = np.full(arcs + states, -math.inf)
+        self.log_prob[arc_choice] = np.where(live[state_of_arc], arc_log_p, -math.inf)
+        self.log_prob[stop_choice] = np.where(live, stop_log_p, -math.inf)
+        self.log_prob[np.isnan(self.log_prob)] = -math.inf
+        # cumulative probabilities within each state, normalized to end at exactly 1
+        cumulative = np.cumsum(np.exp(self.log_prob))
+        before = np.concatenate(([0.0], cumulative))[self.choice_start[:-1]]
+        state_of_choice = np.repeat(np.arange(states), np.diff(self.choice_start))
+        within = cumulative - before[state_of_choice]
+        total = within[stop_choice]
+        scale = np.where(total > 0, total, 1.0)[state_of_choice]
+        within = np.where(total[state_of_choice] > 0, within / scale, 0.0)
+        within[stop_choice[total > 0]] = 1.0  # the next state's keys start at state + 1
+        self.keys = state_of_choice + within
 
     def has_paths(self, intent: str) -> bool:
         return self.log_mass[intent] > -math.inf
@@ -334,7 +340,7 @@ class Enumeration:
         return Walks(self.walker.ilabel[arcs], self.walker.olabel[arcs], ends)
 
 
-def _mass(beta: np.ndarray, start: int) -> float:
+def _mass(beta: list[float], start: int) -> float:
     """The log probability mass of the FST starting at `start` (-inf: no path)."""
     return float(beta[start]) if start >= 0 else -math.inf
 
