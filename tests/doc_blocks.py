@@ -32,18 +32,26 @@ class Block:
     text: str
     line: int  # line of the opening fence, from 1
     doc: str
+    next: Block | None = None  # the block right after it, if only blank lines separate them
+
+    @property
+    def lines(self) -> list[str]:
+        return [line.strip() for line in self.text.splitlines() if line.strip()]
 
     def __repr__(self) -> str:
         return f"{self.doc}:{self.line} ({self.kind})"
 
 
 def read_blocks(path: Path) -> list[Block]:
-    """The fenced blocks of `path`, in order."""
+    """The fenced blocks of `path`, in order, each linked to the block directly after it."""
     lines = path.read_text(encoding="utf-8").split("\n")
-    blocks, i = [], 0
+    blocks: list[Block] = []
+    gap_is_blank = False  # only blank lines since the end of the previous block
+    i = 0
     while i < len(lines):
         m = FENCE.match(lines[i])
         if not m:
+            gap_is_blank = gap_is_blank and not lines[i].strip()
             i += 1
             continue
         start, body = i, []
@@ -52,7 +60,11 @@ def read_blocks(path: Path) -> list[Block]:
             body.append(lines[i])
             i += 1
         assert i < len(lines), f"{path.name}:{start + 1}: fence never closed"
-        blocks.append(Block(m.group(1), "\n".join(body) + "\n", start + 1, path.name))
+        block = Block(m.group(1), "\n".join(body) + "\n", start + 1, path.name)
+        if blocks and gap_is_blank:
+            blocks[-1].next = block
+        blocks.append(block)
+        gap_is_blank = True
         i += 1
     return blocks
 

@@ -20,63 +20,19 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from doc_blocks import Block, read_blocks
 
 import grammar_fst as gf
 
 DOC = Path(__file__).parent.parent / "docs" / "grammar-language.md"
 NAME = "example.grm"
-FENCE = re.compile(r"^```(\S*)\s*$")
 FILE_NAME = re.compile(r"#\s*([\w./-]+\.grm)\b")
 
 
-@dataclass
-class Block:
-    kind: str  # the fence's info string
-    text: str
-    line: int  # line of the opening fence, from 1
-    next: Block | None = None  # the block right after it, if only blank lines separate them
-
-    @property
-    def lines(self) -> list[str]:
-        return [line.strip() for line in self.text.splitlines() if line.strip()]
-
-    def __repr__(self) -> str:
-        return f"{DOC.name}:{self.line} ({self.kind})"
-
-
-def read_blocks(path: Path = DOC) -> list[Block]:
-    """The fenced blocks of `path`, in order, each linked to the block directly after it."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    blocks: list[Block] = []
-    gap_is_blank = False  # only blank lines since the end of the previous block
-    i = 0
-    while i < len(lines):
-        m = FENCE.match(lines[i])
-        if not m:
-            gap_is_blank = gap_is_blank and not lines[i].strip()
-            i += 1
-            continue
-        start = i
-        i += 1
-        body = []
-        while i < len(lines) and lines[i].strip() != "```":
-            body.append(lines[i])
-            i += 1
-        assert i < len(lines), f"{path.name}:{start + 1}: fence never closed"
-        block = Block(m.group(1), "\n".join(body) + "\n", start + 1)
-        if blocks and gap_is_blank:
-            blocks[-1].next = block
-        blocks.append(block)
-        gap_is_blank = True
-        i += 1
-    return blocks
-
-
-BLOCKS = read_blocks()
+BLOCKS = read_blocks(DOC)
 
 
 def of_kind(kind: str) -> list[Block]:
