@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import __version__, formats, lint, progress, sources
@@ -276,12 +277,10 @@ def _compile(args: argparse.Namespace) -> int:
 def _sample(args: argparse.Namespace) -> int:
     grammar = _load(args)
     names = [name for name, _ in args.intent or []]
+    render = WRITERS.get(args.format)  # line formats are rendered by the sampling workers
     if args.all:
-        total = None
-        items = grammar.all(names or None, unique=args.unique)
-        if args.format in WRITERS:
-            items = (WRITERS[args.format](u, i) for i, u in enumerate(items))
-        blocks = iter(lambda: list(itertools.islice(items, 4096)), [])
+        total, render = None, None
+        blocks = _batches(grammar.all(names or None, unique=args.unique))
     else:
         quota = {name: count for name, count in args.intent or [] if count is not None}
         shared = not names or len(quota) < len(set(names))  # some intents share -n
@@ -295,25 +294,34 @@ def _sample(args: argparse.Namespace) -> int:
             split=args.split,
             cover=args.cover,
             jobs=args.jobs,
-            render=WRITERS.get(args.format),
+            render=render,
         )
     blocks = progress.counted(blocks, total, "sentences", args.progress or None)
-    if args.format in WRITERS:
-        write_text(("".join(line + "\n" for line in block) for block in blocks), args.output)
-    else:
-        document = DOCUMENT_WRITERS[args.format](u for block in blocks for u in block)
-        write_text([document], args.output)
+    _write(blocks, args.format, args.output, rendered=render is not None)
     return 0
 
 
 def _convert(args: argparse.Namespace) -> int:
     records = formats.read(args.data, args.source_format, args.on_error)
-    if args.to in WRITERS:
-        write = WRITERS[args.to]
-        write_text((write(u, i) + "\n" for i, u in enumerate(records)), args.output)
-    else:
-        write_text([DOCUMENT_WRITERS[args.to](records)], args.output)
+    _write(_batches(records), args.to, args.output)
     return _report_skipped(records)
+
+
+def _batches(items: Iterable, size: int = 4096) -> Iterator[list]:
+    iterator = iter(items)
+    return iter(lambda: list(itertools.islice(iterator, size)), [])
+
+
+def _write(blocks: Iterable[list], fmt: str, output: str | None, rendered: bool = False) -> None:
+    """Write blocks of utterances (or of lines already `rendered` in a line format) to
+    `output` in format `fmt`: line formats stream, document formats are written whole."""
+    if fmt not in WRITERS:
+        write_text([DOCUMENT_WRITERS[fmt](u for block in blocks for u in block)], output)
+        return
+    if not rendered:
+        line, numbered = WRITERS[fmt], itertools.count()
+        blocks = ([line(u, next(numbered)) for u in block] for block in blocks)
+    write_text(("".join(line + "\n" for line in block) for block in blocks), output)
 
 
 def _on_error_option(parser: argparse.ArgumentParser) -> None:
