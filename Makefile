@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install bench clean
+.PHONY: demo test lint install bench graphviz clean
 
 install: $(STAMP)
 
@@ -16,7 +16,19 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@command -v dot >/dev/null 2>&1 || $(MAKE) --no-print-directory graphviz
 	touch $(STAMP)
+
+# Graphviz's dot draws grammars as SVG/PNG (`grammar-fst draw`, notebooks) and its tests
+# need it: installed with apt-get where that is possible (root on Debian/Ubuntu).
+graphviz:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Graphviz with apt-get"; \
+	  apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	else \
+	  echo "Graphviz's dot is missing: install graphviz to draw SVG/PNG and pass its tests"; \
+	fi
 
 demo: $(STAMP)
 	@mkdir -p out

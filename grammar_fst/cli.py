@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import __version__, formats, lint, progress, sources
+from . import __version__, draw, formats, lint, progress, sources
 from .errors import GrammarFstError, UsageError
 from .formats import DOCUMENT_WRITERS, READERS, WRITERS, Records
 from .model import CompiledGrammar, load
@@ -252,6 +252,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _on_error_option(p)
     p.set_defaults(run=_convert)
+
+    p = _command(
+        commands,
+        _draw,
+        help="draw an intent, rule or slot as a graph",
+        description="Draw the transducer of an intent (default: every intent), a rule "
+        "(needs the .grm source) or a slot class: words on the arcs, slots by their class "
+        "names, each arc's probability of being taken. The output's ending chooses the "
+        "format: .dot (Graphviz text, always), .svg or .png (need Graphviz's dot program).",
+    )
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--intent", metavar="I", help="draw this intent")
+    which.add_argument("--rule", metavar="R", help="draw this rule (without its $)")
+    which.add_argument("--slot", metavar="S", help="draw this slot class")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.dot, .svg or .png")
     return parser
 
 
@@ -340,6 +355,15 @@ def _report_skipped(records: Records) -> int:
             f"{PROG}: warning: {records.path}: skipped {len(records.skipped)} bad records\n"
         )
     return 1 if records.skipped else 0
+
+
+def _draw(args: argparse.Namespace) -> int:
+    grammar = _load(args)
+    draw.write(
+        grammar.draw(args.intent, args.rule and args.rule.lstrip("$"), args.slot), args.output
+    )
+    sys.stderr.write(f"wrote {args.output}\n")
+    return 0
 
 
 def _parse(args: argparse.Namespace) -> int:

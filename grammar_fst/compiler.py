@@ -133,6 +133,12 @@ def compile_grammar(
     return CompiledFsts(builder.symbols, intents, slots)
 
 
+def compile_rule(grammar: g.Grammar, symbols: pynini.SymbolTable, name: str) -> pynini.Fst:
+    """One rule of `grammar` on its own, over the grammar's symbols (to draw it)."""
+    with openfst.captured(f"compiling rule {name}"):
+        return openfst.optimize(_Builder(grammar, symbols).expr(grammar.rules[name].body))
+
+
 def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> dict[str, Catalogue]:
     """The catalogue of every catalogue-backed or overridden slot."""
     unknown = sorted(set(overrides) - set(grammar.slots))

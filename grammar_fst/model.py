@@ -8,9 +8,15 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from . import counting, far, sampling, sources, syntax
+from . import counting, draw, far, sampling, sources, syntax
 from .catalogue import Catalogue, read_catalogue
-from .compiler import CompiledFsts, catalogue_fst, catalogue_words, compile_grammar
+from .compiler import (
+    CompiledFsts,
+    catalogue_fst,
+    catalogue_words,
+    compile_grammar,
+    compile_rule,
+)
 from .cover import Coverer
 from .errors import GrammarError, UsageError
 from .grammar import CatalogueRef, Grammar, Import
@@ -228,6 +234,35 @@ class CompiledGrammar:
         slots[slot] = catalogue_fst(catalogue, symbols)
         fsts = CompiledFsts(symbols, self.fsts.intents, slots)
         return CompiledGrammar(fsts, self.source, self.grammar, self.bound | {slot})
+
+    def draw(
+        self, intent: str | None = None, rule: str | None = None, slot: str | None = None
+    ) -> str:
+        """Graphviz DOT text of one intent, rule (needs the .grm source) or slot class,
+        or, given none, of every intent: words on the arcs, slots by their class names,
+        each arc's probability of being taken."""
+        if rule is not None:
+            if self.grammar is None or rule not in self.grammar.rules:
+                known = ", ".join(sorted(self.grammar.rules)) if self.grammar else ""
+                where = f"rules: {known}" if self.grammar else "give the .grm source"
+                raise UsageError(f"no rule '{rule}' to draw in {self.source}; {where}")
+            fst = compile_rule(self.grammar, self.fsts.symbols, rule)
+            return draw.dot_source(self.fsts, [(f"${rule}", fst)])
+        if slot is not None:
+            if slot not in self.fsts.slots:
+                raise UsageError(
+                    f"no slot '{slot}' in {self.source}; slots: {', '.join(self.slots)}"
+                )
+            return draw.dot_source(self.fsts, [(f"slot {slot}", self.fsts.slots[slot])])
+        chosen = self._chosen(None if intent is None else [intent])
+        return draw.dot_source(self.fsts, [(f"intent {n}", self.fsts.intents[n]) for n in chosen])
+
+    def _repr_svg_(self) -> str | None:
+        """The grammar's intents as a picture in a notebook (text without Graphviz)."""
+        try:
+            return draw.render(self.draw(), "svg").decode("utf-8")
+        except UsageError:
+            return None
 
     def write_far(self, path: str | Path) -> None:
         """Write the grammar to a `.far` archive (atomically)."""

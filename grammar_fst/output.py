@@ -2,32 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from .errors import UsageError
 
 
 def write_text(pieces: Iterable[str], path: str | Path | None) -> None:
-    """Write `pieces` of text, one after the other, to `path`, or to stdout when None.
-
-    A file appears only when every piece is written (temporary file, then rename), so an
-    interrupted or failed run leaves the previous file, if any, untouched.
-    """
+    """Write `pieces` of text, one after the other, to `path`, or to stdout when None."""
     if path is None or str(path) == "-":
         for piece in pieces:
             sys.stdout.write(piece)
         sys.stdout.flush()
         return
-    path = Path(path)
+    with atomic_file(Path(path), "w") as out:
+        for piece in pieces:
+            out.write(piece)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, mode: str) -> Iterator[IO]:
+    """A file to write `path` through: it appears only when the block ends without an
+    error (temporary file, then rename), so an interrupted or failed run leaves the
+    previous file, if any, untouched. `mode` is "w" (UTF-8 text, "\n" lines) or "wb"."""
     fd, tmp = temporary_beside(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            for piece in pieces:
-                out.write(piece)
+        encoding = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **encoding) as out:
+            yield out
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,109 @@
+"""Pictures of compiled grammars: Graphviz DOT text with words (not symbol ids) on the
+arcs, slots by their class names, and each arc's probability of being taken, as the
+sampler takes it (weights pushed toward the start, so the probabilities leaving a state
+add up to 1, stopping included). SVG and PNG come from Graphviz's `dot` program, which
+is needed only for them.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import pynini
+
+from . import labels
+from .compiler import CompiledFsts
+from .errors import UsageError
+from .output import atomic_file
+from .sampler import Walker
+
+FORMATS = ("dot", "svg", "png")
+
+
+def dot_source(fsts: CompiledFsts, drawn: list[tuple[str, pynini.Fst]]) -> str:
+    """DOT text of the FSTs in `drawn` (title, FST), each in a box of its own; slot
+    nonterminals in them are weighted by the slot classes of `fsts`."""
+    symbols = [fsts.symbols.find(i) for i in range(fsts.symbols.num_symbols())]
+    lines = [
+        "digraph grammar {",
+        '  rankdir=LR; node [shape=circle, fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=10];',
+    ]
+    for number, (title, fst) in enumerate(drawn):
+        walker = Walker(CompiledFsts(fsts.symbols, {title: fst}, fsts.slots))
+        lines += [f"  subgraph cluster_{number} {{", f'    label="{_escape(title)}";']
+        for state in range(fst.num_states()):
+            stop = walker.log_prob[walker.choice_start[state + 1] - 1]
+            node = f"n{number}_{state}"
+            if fst.final(state) != pynini.Weight.zero(fst.weight_type()):
+                label = f"{state}\\nstop {_probability(stop)}"
+                lines.append(f'    {node} [shape=doublecircle, label="{label}"];')
+            else:
+                lines.append(f'    {node} [label="{state}"];')
+            first = walker.choice_start[state]
+            for k, arc in enumerate(fst.arcs(state)):
+                text = _escape(arc_label(arc.ilabel, arc.olabel, symbols))
+                p = _probability(walker.log_prob[first + k])
+                lines.append(f'    {node} -> n{number}_{arc.nextstate} [label="{text}\\n{p}"];')
+        if fst.start() >= 0:
+            lines.append(
+                f"    start{number} [shape=point]; start{number} -> n{number}_{fst.start()};"
+            )
+        lines.append("  }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def arc_label(ilabel: int, olabel: int, symbols: list[str]) -> str:
+    """What an arc says: a word; `{slot}` for a slot class; `[slot` and `slot]` around a
+    slot's value; `PlayMusic:` for the intent tag; `in:out` where the sides differ."""
+    tag = labels.parse_tag(symbols[olabel]) if olabel else None
+    if tag and tag[0] == "class":
+        return "{" + tag[1] + "}"
+    if tag and ilabel == 0:
+        return {"intent": f"{tag[1]}:", "open": f"[{tag[1]}", "close": f"{tag[1]}]"}[tag[0]]
+    if ilabel == olabel:
+        return symbols[ilabel] if ilabel else "ε"
+    side = [symbols[label] if label else "ε" for label in (ilabel, olabel)]
+    return f"{side[0]}:{side[1]}"
+
+
+def _probability(log_p: float) -> str:
+    return f"p={math.exp(log_p):.3g}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def render(source: str, fmt: str) -> bytes:
+    """`source` drawn by Graphviz as `fmt` (svg or png); a clear error without `dot`."""
+    program = shutil.which("dot")
+    if program is None:
+        raise UsageError(
+            f"drawing {fmt.upper()} needs Graphviz's dot program, which is not on the PATH: "
+            "install Graphviz (e.g. apt-get install graphviz), or write a .dot file"
+        )
+    done = subprocess.run(
+        [program, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", errors="replace").strip()
+        raise UsageError(f"Graphviz's dot failed: {said}")
+    return done.stdout
+
+
+def write(source: str, path: str | Path) -> None:
+    """Write the picture to `path`, in the format its ending names (atomically)."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(
+            f"{path}: cannot draw as '{path.suffix}'; end the name with .dot, .svg or .png"
+        )
+    data = source.encode("utf-8") if fmt == "dot" else render(source, fmt)
+    with atomic_file(path, "wb") as out:
+        out.write(data)
