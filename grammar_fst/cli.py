@@ -100,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Finite-state grammars for NLU training data: compile .grm grammars "
-        "to OpenFst archives, sample annotated sentences, parse, count and check.",
+        "to OpenFst archives, sample annotated sentences, parse, count, check and draw "
+        "them, and convert annotated data between formats.",
         epilog="Run 'grammar-fst COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")

@@ -1,5 +1,5 @@
-"""The README's tour and docs/sampling.md show what the tool does: their console sessions
-print what is shown, and their Python sessions run as shown.
+"""The README's tour, docs/index.md and docs/sampling.md show what the tool does: their
+console sessions print what is shown, and their Python sessions run as shown.
 
 Unlike docs/catalogues.md, whose blocks stand alone, each of these documents is one
 session: its blocks run in order in one folder (the README compiles `music.far` in one
@@ -13,7 +13,7 @@ import doctest
 import pytest
 from doc_blocks import ROOT, commands, expected_status, in_folder_beside_grammars, read_blocks, run
 
-DOCS = [ROOT / "README.md", ROOT / "docs" / "sampling.md"]
+DOCS = [ROOT / "README.md", ROOT / "docs" / "index.md", ROOT / "docs" / "sampling.md"]
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
