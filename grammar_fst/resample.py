@@ -1,0 +1,295 @@
+"""Guided resampling: new utterances from annotated ones, by swapping slot values between
+compatible slot types, with each semantic pattern's share sized by `distribution`.
+
+Values of a slot type are swappable within one intent. Across two intents, the value sets
+of a slot type are compared with the Jaccard index |A ∩ B| / |A ∪ B| (values compared
+case-folded); values flow between the two only when it reaches the threshold: "jazz" in
+"play jazz music" and "detective" in "read detective books" are both GenreName, but the
+two intents share none of their genres, so neither moves. A catalogue extends a slot
+type's values in every intent.
+
+A new utterance takes a source utterance of the pattern and draws each of its slot values
+from that slot's pool (the value it had included); the text between the slots stays as
+it was, and offsets are computed from the pieces, never by searching for a value. Every
+new utterance records where it came from: its source and each swap.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import distribution as dist
+from .catalogue import Catalogue
+from .formats import jsonl
+from .utterance import SlotValue, Utterance
+
+log = logging.getLogger("grammar_fst")
+
+DEFAULT_THRESHOLD = 0.1  # chosen on SNIPS: see docs/resampling.md
+PATIENCE = 50  # draws per wanted utterance before a pattern is taken as exhausted
+
+
+@dataclass(frozen=True)
+class Value:
+    """A slot value a swap can put in, and where it was first seen: an input record's
+    number, or a catalogue file."""
+
+    text: str
+    source: int | str
+    canonical: str | None = None
+
+
+@dataclass
+class Generated:
+    """A resampled utterance, with its provenance (None for an input utterance)."""
+
+    utterance: Utterance
+    source: int
+    swaps: list[dict] | None = None
+
+    def provenance(self) -> dict:
+        return {"source": self.source, "swaps": self.swaps or []}
+
+
+def jsonl_line(generated: Generated) -> str:
+    """The jsonl record of `generated`, with its `provenance`: the input record it came
+    from (by number, from 0) and its swaps (slot, from, to, and where `to` was seen)."""
+    record = jsonl.line(generated.utterance, 0)
+    return (
+        record[:-1]
+        + ', "provenance": '
+        + json.dumps(generated.provenance(), ensure_ascii=False)
+        + "}"
+    )
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """|a ∩ b| / |a ∪ b| (0 for two empty sets)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _norm(value: str) -> str:
+    return value.casefold()
+
+
+@dataclass
+class Pools:
+    """The values each (intent, slot type) can take, and the Jaccard gate behind them."""
+
+    values: dict[tuple[str, str], list[Value]]
+    jaccard: dict[str, dict[tuple[str, str], float]]  # slot -> (intent a, intent b) -> J
+    allowed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+
+
+def build_pools(
+    utterances: Sequence[Utterance],
+    threshold: float = DEFAULT_THRESHOLD,
+    catalogues: Mapping[str, Catalogue] | None = None,
+) -> Pools:
+    """Each (intent, slot)'s own values, those of the same slot in intents whose value
+    sets reach `threshold` in Jaccard index, and its catalogue's."""
+    own: dict[tuple[str, str], dict[str, Value]] = {}
+    for number, u in enumerate(utterances):
+        for slot in u.slots:
+            pool = own.setdefault((u.intent, slot.slot), {})
+            pool.setdefault(slot.value, Value(slot.value, number, slot.canonical))
+    by_slot: dict[str, list[str]] = {}
+    for intent, slot in own:
+        by_slot.setdefault(slot, []).append(intent)
+    normalized = {key: {_norm(v) for v in values} for key, values in own.items()}
+    matrix: dict[str, dict[tuple[str, str], float]] = {}
+    allowed: dict[str, set[tuple[str, str]]] = {}
+    pools = {key: dict(values) for key, values in own.items()}
+    for slot, intents in sorted(by_slot.items()):
+        matrix[slot], allowed[slot] = {}, set()
+        for a, b in itertools.combinations(sorted(intents), 2):
+            j = jaccard(normalized[a, slot], normalized[b, slot])
+            matrix[slot][a, b] = j
+            if j >= threshold:
+                allowed[slot].add((a, b))
+                for x, y in ((a, b), (b, a)):
+                    for text, value in own[y, slot].items():
+                        pools[x, slot].setdefault(text, value)
+    for slot, catalogue in (catalogues or {}).items():
+        for key in [k for k in pools if k[1] == slot]:
+            for entry in catalogue.entries:
+                text = " ".join(entry.words)
+                canonical = " ".join(entry.canonical) if entry.canonical else None
+                pools[key].setdefault(text, Value(text, catalogue.path, canonical))
+    values = {key: list(pool.values()) for key, pool in pools.items()}
+    return Pools(values, matrix, allowed)
+
+
+def swapped(source: Utterance, values: Sequence[Value]) -> Utterance:
+    """`source` with its slots' values replaced, in order; offsets from the pieces."""
+    text, slots, pos = "", [], 0
+    for slot, value in zip(source.slots, values):
+        text += source.text[pos : slot.start]
+        start = len(text)
+        text += value.text
+        slots.append(SlotValue(slot.slot, value.text, start, len(text), value.canonical))
+        pos = slot.end
+    text += source.text[pos:]
+    return Utterance(text, source.intent, tuple(slots))
+
+
+@dataclass
+class Plan:
+    """The allocation table: one row per pattern."""
+
+    stats: list[dist.PatternStats]
+    allocated: list[int]
+    capacity: list[float]
+
+
+def capacity(sources: Iterable[Utterance], pools: Pools) -> float:
+    """How many distinct utterances the sources can give at most: per distinct carrier
+    phrase, the product of its slots' pool sizes (sources that differ only in their
+    values give the same utterances)."""
+    carriers = {dist.carrier(u): u for u in sources}
+    total = 0.0
+    for u in carriers.values():
+        product = 1.0
+        for slot in u.slots:
+            product *= len(pools.values[u.intent, slot.slot])
+        total += product
+    return total
+
+
+def plan(
+    utterances: Sequence[Utterance],
+    n: int,
+    pools: Pools,
+    allocation: str = "entropy",
+    floor: int = 1,
+    originals: bool = True,
+    catalogues: Mapping[str, Catalogue] | None = None,
+) -> Plan:
+    """How many utterances of each pattern the output holds (originals included, unless
+    not `originals`, when none of them may be made again either)."""
+    extra = {s: [" ".join(e.words) for e in c.entries] for s, c in (catalogues or {}).items()}
+    stats = dist.pattern_stats(utterances, dist.slot_entropies(utterances, extra))
+    by_pattern: dict[dist.Pattern, list[Utterance]] = {}
+    for u in utterances:
+        by_pattern.setdefault(dist.semantic_pattern(u), []).append(u)
+    inputs = [len(_distinct(by_pattern[s.pattern])) for s in stats]
+    caps = [capacity(by_pattern[s.pattern], pools) for s in stats]
+    if not originals:  # the output holds no input utterance, even made again
+        caps = [cap - given for cap, given in zip(caps, inputs)]
+    floors = [max(floor, given if originals else 0) for given in inputs]
+    allocated = dist.allocate(n, dist.weights(stats, allocation), floors, caps)
+    return Plan(stats, allocated, caps)
+
+
+def _distinct(utterances: Iterable[Utterance]) -> list[Utterance]:
+    return list({(u.text, u.intent): u for u in utterances}.values())
+
+
+def resample(
+    utterances: Sequence[Utterance],
+    n: int,
+    seed: int = 0,
+    threshold: float = DEFAULT_THRESHOLD,
+    allocation: str = "entropy",
+    floor: int = 1,
+    originals: bool = True,
+    catalogues: Mapping[str, Catalogue] | None = None,
+) -> tuple[list[Generated], Plan, Pools]:
+    """About `n` distinct utterances (fewer when the patterns cannot give more): the
+    input's (unless not `originals`), then new ones, pattern by pattern as planned,
+    mixed; deterministic for a seed."""
+    pools = build_pools(utterances, threshold, catalogues)
+    table = plan(utterances, n, pools, allocation, floor, originals, catalogues)
+    if sum(table.allocated) < n:
+        log.warning(
+            "the patterns of the input can give at most %d distinct utterances (asked for %d)",
+            sum(table.allocated),
+            n,
+        )
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    by_pattern: dict[dist.Pattern, list[tuple[int, Utterance]]] = {}
+    for number, u in enumerate(utterances):
+        by_pattern.setdefault(dist.semantic_pattern(u), []).append((number, u))
+    seen: set[tuple[str, str]] = set()  # the input's, kept or not, and what was made
+    kept: list[Generated] = []
+    for number, u in enumerate(utterances):
+        if (u.text, u.intent) not in seen:
+            seen.add((u.text, u.intent))
+            kept += [Generated(u, number)] if originals else []
+    given = Counter(dist.semantic_pattern(g.utterance) for g in kept)
+    new: list[Generated] = []
+    for stats, wanted in zip(table.stats, table.allocated):
+        wanted -= given[stats.pattern]
+        made = _generate(by_pattern[stats.pattern], wanted, pools, rng, seen)
+        if len(made) < wanted:
+            log.warning(
+                "pattern %s gives only %d new utterances (asked for %d)",
+                stats.pattern,
+                len(made),
+                wanted,
+            )
+        new += made
+    return kept + [new[i] for i in rng.permutation(len(new))], table, pools
+
+
+def report(table: Plan, pools: Pools) -> str:
+    """The Jaccard index of each slot type shared by intents (allowed pairs marked),
+    then the allocation table."""
+    lines = []
+    for slot, pairs in pools.jaccard.items():
+        if not pairs:
+            continue
+        lines.append(f"slot type {slot}: Jaccard index between intents")
+        for (a, b), j in sorted(pairs.items()):
+            mark = "swaps allowed" if (a, b) in pools.allowed[slot] else "blocked"
+            lines.append(f"  {a} ~ {b}: {j:.3f} ({mark})")
+    lines.append("")
+    lines.append(
+        f"{'pattern':48} {'input':>6} {'carrier H':>9} {'complexity':>10} {'allocated':>9}"
+    )
+    for stats, allocated in zip(table.stats, table.allocated):
+        lines.append(
+            f"{str(stats.pattern):48} {stats.count:>6} {stats.carrier_entropy:>9.2f} "
+            f"{stats.complexity:>10.2f} {allocated:>9}"
+        )
+    inputs, allocated = sum(s.count for s in table.stats), sum(table.allocated)
+    lines.append(f"{'total':48} {inputs:>6} {'':>9} {'':>10} {allocated:>9}")
+    return "\n".join(lines) + "\n"
+
+
+def _generate(
+    sources: list[tuple[int, Utterance]],
+    wanted: int,
+    pools: Pools,
+    rng: np.random.Generator,
+    seen: set[tuple[str, str]],
+) -> list[Generated]:
+    made: list[Generated] = []
+    attempts = 0
+    while len(made) < wanted and attempts < PATIENCE * max(wanted, 1):
+        attempts += 1
+        number, source = sources[int(rng.integers(len(sources)))]
+        values = []
+        for slot in source.slots:
+            pool = pools.values[source.intent, slot.slot]
+            values.append(pool[int(rng.integers(len(pool)))])
+        utterance = swapped(source, values)
+        key = (utterance.text, utterance.intent)
+        if key in seen:
+            continue
+        seen.add(key)
+        swaps = [
+            {"slot": s.slot, "from": s.value, "to": v.text, "source": v.source}
+            for s, v in zip(source.slots, values)
+            if v.text != s.value
+        ]
+        made.append(Generated(utterance, number, swaps))
+    return made

@@ -1,0 +1,242 @@
+"""Guided resampling: the Jaccard gate, entropies and complexities against hand-computed
+values, allocations, offsets after swaps in any script, provenance and determinism."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grammar_fst import distribution as dist
+from grammar_fst import resample as rs
+from grammar_fst.catalogue import read_catalogue
+from grammar_fst.cli import main
+from grammar_fst.formats import jsonl
+from grammar_fst.utterance import Utterance
+
+
+def utt(intent: str, annotated: str) -> Utterance:
+    """An utterance from MASSIVE's annotation: `play [genre : jazz] music`."""
+    from grammar_fst.formats.massive import parse_annotation
+
+    text, slots = parse_annotation(annotated)
+    return Utterance(text, intent, slots)
+
+
+MUSIC_AND_BOOKS = [
+    utt("PlayMusic", "play [genre : jazz] music"),
+    utt("PlayMusic", "put on some [genre : rock]"),
+    utt("PlayMusic", "play [genre : pop] by [artist : camila cabello]"),
+    utt("PlayMusic", "play [artist : justin bieber]"),
+    utt("ReadBook", "read [genre : detective] books"),
+    utt("ReadBook", "find me a [genre : fantasy] novel"),
+]
+
+
+# -- the Jaccard gate -------------------------------------------------------------------
+
+
+def test_jaccard_is_intersection_over_union():
+    assert rs.jaccard({"a", "b", "c"}, {"b", "c", "d", "e"}) == 2 / 5
+    assert rs.jaccard({"a"}, {"b"}) == 0 and rs.jaccard(set(), set()) == 0
+
+
+def test_jazz_and_detective_stay_in_their_intents_at_the_default_threshold():
+    pools = rs.build_pools(MUSIC_AND_BOOKS)
+    assert pools.jaccard["genre"] == {("PlayMusic", "ReadBook"): 0.0}
+    assert pools.allowed["genre"] == set()
+    music = {v.text for v in pools.values["PlayMusic", "genre"]}
+    books = {v.text for v in pools.values["ReadBook", "genre"]}
+    assert music == {"jazz", "rock", "pop"} and books == {"detective", "fantasy"}
+    out, _, _ = rs.resample(MUSIC_AND_BOOKS, 40, seed=1)
+    for g in out:
+        values = {s.value for s in g.utterance.slots if s.slot == "genre"}
+        assert values <= (music if g.utterance.intent == "PlayMusic" else books)
+    # within its own intent, jazz does move
+    assert any("play rock music" == g.utterance.text for g in out)
+
+
+def test_values_flow_between_intents_that_share_enough_of_them():
+    data = [
+        utt("Weather", "weather in [city : paris]"),
+        utt("Weather", "is it cold in [city : oslo]"),
+        utt("Flight", "fly to [city : paris]"),
+        utt("Flight", "a ticket to [city : rome]"),
+    ]
+    pools = rs.build_pools(data, threshold=0.3)
+    assert pools.jaccard["city"][("Flight", "Weather")] == 1 / 3
+    assert {v.text for v in pools.values["Weather", "city"]} == {"paris", "oslo", "rome"}
+    assert rs.build_pools(data, threshold=0.5).allowed["city"] == set()
+
+
+def test_a_catalogue_extends_a_slot_type_everywhere(tmp_path):
+    (tmp_path / "genres.txt").write_text("blues\nsoul\n", encoding="utf-8")
+    catalogue = read_catalogue(tmp_path / "genres.txt")
+    pools = rs.build_pools(MUSIC_AND_BOOKS, catalogues={"genre": catalogue})
+    assert {"blues", "soul"} <= {v.text for v in pools.values["ReadBook", "genre"]}
+    value = next(v for v in pools.values["PlayMusic", "genre"] if v.text == "soul")
+    assert value.source == str(tmp_path / "genres.txt")
+
+
+# -- entropy, patterns, complexity ------------------------------------------------------
+
+
+def test_entropy_of_slot_types_by_hand():
+    assert dist.entropy([1, 1, 1, 1]) == 2.0
+    assert dist.entropy([2, 1, 1]) == pytest.approx(1.5)
+    assert dist.entropy([5]) == 0.0
+    h = dist.slot_entropies(MUSIC_AND_BOOKS)
+    assert h["genre"] == pytest.approx(math.log2(5))  # five values, once each
+    assert h["artist"] == 1.0
+    with_catalogue = dist.slot_entropies(MUSIC_AND_BOOKS, {"artist": ["adele", "queen"]})
+    assert with_catalogue["artist"] == 2.0  # two seen once, two from the catalogue
+
+
+def test_patterns_and_complexity_by_hand():
+    u = MUSIC_AND_BOOKS[2]
+    assert dist.word_pattern(u) == "other + genre + other + artist"
+    assert dist.semantic_pattern(u) == dist.Pattern("PlayMusic", ("artist", "genre"))
+    assert dist.carrier(u) == "play {genre} by {artist}"
+    stats = {
+        s.pattern: s
+        for s in dist.pattern_stats(MUSIC_AND_BOOKS, dist.slot_entropies(MUSIC_AND_BOOKS))
+    }
+    genre_only = stats[dist.Pattern("PlayMusic", ("genre",))]
+    assert genre_only.count == 2 and genre_only.carrier_entropy == 1.0  # two carriers
+    assert genre_only.complexity == pytest.approx(1.0 + math.log2(5))
+    both = stats[dist.Pattern("PlayMusic", ("artist", "genre"))]
+    assert both.complexity == pytest.approx(0 + math.log2(5) + 1.0)
+
+
+# -- allocation ---------------------------------------------------------------------------
+
+
+def test_allocation_follows_weights_with_floor_and_caps():
+    assert dist.allocate(100, [1, 1, 2], [0, 0, 0], [math.inf] * 3) == [25, 25, 50]
+    assert dist.allocate(100, [0, 1, 3], [5, 5, 5], [math.inf] * 3) == [5, 26, 69]
+    assert dist.allocate(100, [1, 1, 2], [0, 0, 0], [10, math.inf, math.inf]) == [10, 30, 60]
+    assert dist.allocate(10, [1, 1], [0, 0], [3, 4]) == [3, 4]  # all they can say
+    assert dist.allocate(3, [1, 1, 1, 1], [1, 1, 1, 1], [9] * 4) == [1, 1, 1, 1]  # floors win
+
+
+@given(
+    st.integers(0, 5000),
+    st.lists(
+        st.tuples(st.floats(0, 50), st.integers(0, 30), st.integers(0, 4000)),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_allocations_add_up_and_respect_floors_and_caps(n, rows):
+    weights, floors, caps = zip(*rows)
+    shares = dist.allocate(n, weights, floors, caps)
+    bounded = [min(f, c) for f, c in zip(floors, caps)]
+    assert all(b <= s <= c for s, b, c in zip(shares, bounded, caps))
+    assert sum(shares) == min(max(n, sum(bounded)), sum(caps))
+    # above the floors, a larger weight never gets less (unless held by its cap)
+    for i in range(len(rows)):
+        for j in range(len(rows)):
+            if weights[i] > weights[j] and shares[i] < caps[i] and floors[i] == floors[j]:
+                assert shares[i] >= shares[j] - 1
+
+
+def test_resample_sizes_patterns_by_complexity():
+    artists = [f"name{i}" for i in range(20)]
+    data = [
+        utt("Play", f"{('play', 'put on')[i % 2]} [artist : {a}]") for i, a in enumerate(artists)
+    ]
+    rooms = ["kitchen", "hall", "attic", "garden"]
+    data += [
+        utt("Play", f"play [artist : {artists[i]}] in the [room : {r}]")
+        for i, r in enumerate(rooms)
+    ]
+    data += [utt("Stop", "stop"), utt("Stop", "stop the music")]
+    out, table, _ = rs.resample(data, 60, seed=3)
+    rows = {str(s.pattern): (s, k) for s, k in zip(table.stats, table.allocated)}
+    assert sum(table.allocated) == len(out) == 60
+    assert rows["Stop: (no slot)"][1] == 2  # at its cap: it can only say what it said
+    artist, with_room = rows["Play: artist"], rows["Play: artist + room"]
+    assert with_room[0].complexity > artist[0].complexity
+    assert with_room[1] - 4 > artist[1] - 20  # more new ones for the more complex pattern
+
+
+# -- swaps: offsets, provenance, determinism ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("[artist : taylor swift] का गाना बजाओ", "[artist : ए आर रहमान] के गाने सुनाओ"),
+        ("เปิดเพลง [artist : บอดี้ สแลม] หน่อย", "ขอฟังเพลงของ [artist : ลาบานูน]"),
+        (
+            "joue [artist : édith piaf] et [genre : chanson française]",
+            "joue [artist : zaz] et [genre : jazz manouche]",
+        ),
+    ],
+)
+def test_offsets_stay_right_after_swaps_in_any_script(first, second):
+    data = [utt("Play", first), utt("Play", second)]
+    out, _, _ = rs.resample(data, 10, seed=0)
+    assert len(out) > 2
+    for g in out:
+        u = g.utterance
+        for slot in u.slots:
+            assert u.text[slot.start : slot.end] == slot.value
+        assert jsonl.from_record(json.loads(rs.jsonl_line(g))) == u
+
+
+def test_provenance_originals_and_no_repeats():
+    data = MUSIC_AND_BOOKS + MUSIC_AND_BOOKS[:2]
+    out, _, _ = rs.resample(data, 30, seed=5)
+    assert [g.utterance for g in out[:6]] == MUSIC_AND_BOOKS  # originals first, once
+    assert len({(g.utterance.text, g.utterance.intent) for g in out}) == len(out)
+    for g in out[6:]:
+        source = data[g.source]
+        assert dist.semantic_pattern(source) == dist.semantic_pattern(g.utterance)
+        for swap in g.swaps:
+            assert swap["from"] in {s.value for s in source.slots}
+            assert swap["to"] in {s.value for s in g.utterance.slots}
+            assert data[swap["source"]].intent == g.utterance.intent
+    record = json.loads(rs.jsonl_line(out[-1]))
+    assert record["provenance"]["source"] == out[-1].source
+    without, _, _ = rs.resample(MUSIC_AND_BOOKS, 20, seed=5, originals=False)
+    assert not {g.utterance for g in without} & set(MUSIC_AND_BOOKS)
+
+
+def test_same_seed_same_output_other_seed_other_output():
+    lines = lambda seed: [rs.jsonl_line(g) for g in rs.resample(MUSIC_AND_BOOKS, 25, seed)[0]]  # noqa: E731
+    assert lines(4) == lines(4) and lines(4) != lines(5)
+
+
+# -- the command --------------------------------------------------------------------------
+
+
+def test_cli_resample_with_report(tmp_path, capsys):
+    data = tmp_path / "in.jsonl"
+    data.write_text("".join(jsonl.line(u, 0) + "\n" for u in MUSIC_AND_BOOKS), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["resample", str(data), "-n", "20", "-o", str(out), "--report", "--seed", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "slot type genre: Jaccard index between intents" in err
+    assert "PlayMusic ~ ReadBook: 0.000 (blocked)" in err
+    # 2 x 3 + 3 x 2 + 2 + 2 x 2 distinct utterances at most: fewer than asked, and said
+    assert "can give at most 18 distinct utterances (asked for 20)" in err
+    assert err.splitlines()[-1].startswith("total") and err.splitlines()[-1].endswith(" 18")
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 18 and all("provenance" in r for r in records)
+    assert main(["resample", str(data), "-n", "20", "--to", "massive", "--seed", "2"]) == 0
+    massive = capsys.readouterr().out.splitlines()
+    assert [json.loads(m)["utt"] for m in massive] == [r["text"] for r in records]
+
+
+def test_cli_resample_bad_input(tmp_path, capsys):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert main(["resample", str(empty), "-n", "5"]) == 2
+    assert capsys.readouterr().err == f"grammar-fst: error: {empty}: no utterance to resample\n"
+    with pytest.raises(SystemExit):
+        main(["resample", str(empty), "-n", "5", "--threshold", "1.5"])
+    assert "'1.5' is not between 0 and 1" in capsys.readouterr().err
