@@ -89,9 +89,10 @@ def commands(block: Block) -> list[Command]:
 
 
 def in_folder_beside_grammars(folder: Path, monkeypatch) -> Path:
-    """Make `folder` the current folder, seeing the repository's grammars/ at the same
-    relative path, so commands write nothing into the repository."""
-    (folder / "grammars").symlink_to(ROOT / "grammars", target_is_directory=True)
+    """Make `folder` the current folder, seeing the repository's grammars/ and examples/
+    at the same relative paths, so commands write nothing into the repository."""
+    for name in ("grammars", "examples"):
+        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
     monkeypatch.chdir(folder)
     return folder
 

@@ -1,4 +1,4 @@
-"""The README's tour, docs/index.md and docs/sampling.md show what the tool does: their
+"""The README's tour, docs/index.md, sampling.md and resampling.md show what the tool does: their
 console sessions print what is shown, and their Python sessions run as shown.
 
 Unlike docs/catalogues.md, whose blocks stand alone, each of these documents is one
@@ -13,7 +13,10 @@ import doctest
 import pytest
 from doc_blocks import ROOT, commands, expected_status, in_folder_beside_grammars, read_blocks, run
 
-DOCS = [ROOT / "README.md", ROOT / "docs" / "index.md", ROOT / "docs" / "sampling.md"]
+DOCS = [
+    ROOT / "README.md",
+    *(ROOT / "docs" / n for n in ("index.md", "sampling.md", "resampling.md")),
+]
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
