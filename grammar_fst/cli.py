@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__, draw, formats, lint, progress, resample, sources
 from .catalogue import read_catalogue
-from .distribution import ALLOCATIONS
+from .distribution import ALLOCATIONS, table
 from .errors import GrammarFstError, UsageError
 from .formats import DOCUMENT_WRITERS, READERS, WRITERS, Records
 from .model import CompiledGrammar, load
@@ -200,6 +200,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--progress",
         action="store_true",
         help="show a progress bar on standard error even when it is not a terminal",
+    )
+    p.add_argument(
+        "--allocate",
+        choices=("entropy", "uniform"),
+        help="share -n among the semantic patterns (intent and set of slot types) of the "
+        "chosen intents: in proportion to their entropy, or evenly",
+    )
+    p.add_argument(
+        "--report",
+        action="store_true",
+        help="with --allocate, print the allocation table on standard error",
     )
 
     p = _command(
@@ -389,7 +400,12 @@ def _sample(args: argparse.Namespace) -> int:
             cover=args.cover,
             jobs=args.jobs,
             render=render,
+            allocate=args.allocate,
         )
+        if args.report and args.allocate:
+            shares = grammar.allocation(args.n, names or None, args.allocate)
+            rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
+            sys.stderr.write(table(rows))
     blocks = progress.counted(blocks, total, "sentences", args.progress or None)
     _write(blocks, args.format, args.output, rendered=render is not None)
     return 0

@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from . import counting, draw, far, sampling, sources, syntax
+from . import counting, draw, far, restrict, sampling, sources, syntax
+from . import distribution as dist
 from .catalogue import Catalogue, read_catalogue
 from .compiler import (
     CompiledFsts,
@@ -105,6 +107,7 @@ class CompiledGrammar:
         cover: bool = False,
         jobs: int = 1,
         render: Render | None = None,
+        allocate: str | None = None,
     ) -> Iterator[list]:
         """`n` random sentences over `intents` (default: all, or those of `quota`), mixed,
         a list at a time (what writing them out at speed wants).
@@ -118,7 +121,26 @@ class CompiledGrammar:
         reaches (they count toward its share). `jobs` processes walk the sentences; the
         output is the same for any number. `render(utterance, position)`, when given, is
         applied in those processes and its results are yielded instead of Utterances.
+        `allocate` ("entropy" or "uniform") shares `n` among the semantic patterns of the
+        chosen intents instead (see `allocation`).
         """
+        if allocate is not None:
+            if quota or split != "even" or cover:
+                raise UsageError(
+                    "--allocate shares -n among patterns: no quota, --split or --cover with it"
+                )
+            shares = self.allocation(n, intents, allocate)
+            patterns = {str(p.pattern): p.fst for p, _ in shares}
+            by_pattern = CompiledFsts(self.fsts.symbols, patterns, self.fsts.slots)
+            yield from CompiledGrammar(by_pattern, self.source).sample_blocks(
+                0,
+                seed,
+                quota={str(p.pattern): k for p, k in shares},
+                unique=unique,
+                jobs=jobs,
+                render=render,
+            )
+            return
         quota = dict(quota or {})
         chosen = self._chosen(list(intents or []) + list(quota) or None)
         share = self._shares(n, [name for name in chosen if name not in quota], split)
@@ -148,6 +170,20 @@ class CompiledGrammar:
                     job.fixed[index] = share[name]
         counts = [share[name] for name in chosen]
         yield from sampling.run(job, counts, jobs, seen, first=len(covering))
+
+    def allocation(
+        self, n: int, intents: Iterable[str] | None = None, how: str = "entropy"
+    ) -> list[tuple[restrict.GrammarPattern, int]]:
+        """`n` shared among the semantic patterns (intent and set of slot types) of the
+        chosen intents: in proportion to their complexity ("entropy": the entropy of the
+        intent restricted to the pattern plus its slot classes'), or evenly ("uniform");
+        at least one sentence each."""
+        if how not in ("entropy", "uniform"):
+            raise UsageError(f"unknown allocation '{how}' for a grammar; use entropy or uniform")
+        patterns = restrict.grammar_patterns(self.fsts, self._chosen(intents))
+        weights = [p.complexity if how == "entropy" else 1.0 for p in patterns]
+        shares = dist.allocate(n, weights, [1] * len(patterns), [math.inf] * len(patterns))
+        return list(zip(patterns, shares))
 
     def _covering(self, chosen: list[str], seed: int) -> Iterator[tuple[int, LabelPath]]:
         """Covering paths of each chosen intent (see `cover`), with its index."""

@@ -251,18 +251,11 @@ def report(table: Plan, pools: Pools) -> str:
         for (a, b), j in sorted(pairs.items()):
             mark = "swaps allowed" if (a, b) in pools.allowed[slot] else "blocked"
             lines.append(f"  {a} ~ {b}: {j:.3f} ({mark})")
-    lines.append("")
-    lines.append(
-        f"{'pattern':48} {'input':>6} {'carrier H':>9} {'complexity':>10} {'allocated':>9}"
-    )
-    for stats, allocated in zip(table.stats, table.allocated):
-        lines.append(
-            f"{str(stats.pattern):48} {stats.count:>6} {stats.carrier_entropy:>9.2f} "
-            f"{stats.complexity:>10.2f} {allocated:>9}"
-        )
-    inputs, allocated = sum(s.count for s in table.stats), sum(table.allocated)
-    lines.append(f"{'total':48} {inputs:>6} {'':>9} {'':>10} {allocated:>9}")
-    return "\n".join(lines) + "\n"
+    rows = [
+        (str(s.pattern), s.count, s.carrier_entropy, s.complexity, k)
+        for s, k in zip(table.stats, table.allocated)
+    ]
+    return "\n".join([*lines, ""]) + "\n" + dist.table(rows)
 
 
 def _generate(

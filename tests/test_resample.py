@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import grammar_fst as gf
 from grammar_fst import distribution as dist
 from grammar_fst import resample as rs
+from grammar_fst import restrict
 from grammar_fst.catalogue import read_catalogue
 from grammar_fst.cli import main
 from grammar_fst.formats import jsonl
@@ -240,3 +244,48 @@ def test_cli_resample_bad_input(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["resample", str(empty), "-n", "5", "--threshold", "1.5"])
     assert "'1.5' is not between 0 and 1" in capsys.readouterr().err
+
+
+# -- the same allocation for a grammar: sample --allocate ------------------------------------
+
+
+def test_grammar_patterns_and_their_entropies_by_hand():
+    toy = gf.load(Path(__file__).parent.parent / "grammars" / "toy.grm")
+    (only,) = restrict.grammar_patterns(toy.fsts, toy.intents)
+    assert str(only.pattern) == "PlayMusic: genre"
+    assert only.carrier_entropy == pytest.approx(1.5)  # none 1/2, some 1/4, more 1/4
+    assert only.complexity == pytest.approx(2.5)  # and pop | rock: 1 bit
+    grammar = gf.from_text(
+        "intent A = a {s} | b | c {s} {t}\nslot s = x | y | z | w\nslot t = u | v\n"
+    )
+    found = {str(p.pattern): p.complexity for p in restrict.grammar_patterns(grammar.fsts, ["A"])}
+    assert found == pytest.approx({"A: (no slot)": 0.0, "A: s": 2.0, "A: s + t": 3.0})
+
+
+def test_sample_allocate_restricts_each_share_to_its_pattern():
+    grammar = gf.from_text(
+        "intent A = a {s} | b | c {s} {t}\nslot s = x | y | z | w\nslot t = u | v\n"
+    )
+    shares = {str(p.pattern): k for p, k in grammar.allocation(61, how="entropy")}
+    assert shares == {"A: (no slot)": 1, "A: s": 24, "A: s + t": 36}  # 1 + 60 in 2 : 3
+    sample = list(grammar.sample(61, seed=4, allocate="entropy"))
+    got = Counter(dist.semantic_pattern(u) for u in sample)
+    assert {str(p): k for p, k in got.items()} == shares
+    assert all(u.intent == "A" for u in sample)
+    uniform = Counter(str(dist.semantic_pattern(u)) for u in grammar.sample(9, allocate="uniform"))
+    assert uniform == {"A: (no slot)": 3, "A: s": 3, "A: s + t": 3}
+    with pytest.raises(gf.UsageError, match="no quota, --split or --cover"):
+        list(grammar.sample(9, allocate="entropy", quota={"A": 3}))
+
+
+def test_cli_sample_allocate_report(capsys):
+    toy = Path(__file__).parent.parent / "grammars" / "toy.grm"
+    assert (
+        main(
+            ["sample", str(toy), "-n", "5", "--allocate", "entropy", "--report", "--format", "text"]
+        )
+        == 0
+    )
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 5
+    assert "PlayMusic: genre" in captured.err and captured.err.splitlines()[-1].endswith(" 5")
