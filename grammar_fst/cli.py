@@ -183,18 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="J",
         help="processes that walk the grammar; the output is the same for any J (default: 1)",
     )
-    p.add_argument(
-        "--format",
-        choices=sorted(DOCUMENT_WRITERS),
-        default="jsonl",
-        help="output format (default: jsonl); snips and rasa are whole documents, "
-        "written once every sentence is drawn",
-    )
-    p.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="write to FILE (atomically) instead of standard output",
+    _output_options(
+        p, "--format", "; snips and rasa are whole documents, written once every sentence is drawn"
     )
     p.add_argument(
         "--progress",
@@ -247,26 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
         source_only=True,
     )
 
-    p = commands.add_parser(
-        "convert",
+    p = _data_command(
+        commands,
+        _convert,
+        "--from",
         help="convert annotated data between formats",
         description="Read annotated utterances in one format and write them in another "
         "(offsets, slots and canonical values kept where the target format has room for "
         "them). Bad records stop the run with their FILE:LINE:COL, or with --on-error skip "
         "are reported one by one and counted; exit status 1 if any was skipped.",
     )
-    p.add_argument("data", metavar="DATA", help="the file to read")
-    p.add_argument(
-        "--from",
-        dest="source_format",
-        choices=sorted(READERS),
-        help="DATA's format (default: from its name: .jsonl, .json = snips, .yml/.yaml = "
-        "rasa, .conll/.bio, .txt)",
-    )
-    p.add_argument("--to", choices=sorted(DOCUMENT_WRITERS), default="jsonl", help="output format")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
-    _on_error_option(p)
-    p.set_defaults(run=_convert)
+    _output_options(p, "--to")
 
     p = _command(
         commands,
@@ -283,8 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--slot", metavar="S", help="draw this slot class")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.dot, .svg or .png")
 
-    p = commands.add_parser(
-        "resample",
+    p = _data_command(
+        commands,
+        _resample,
+        "--format",
         help="make new annotated utterances by swapping slot values",
         description="Recombine annotated utterances: each new one takes an input utterance "
         "and draws its slot values from the values of the same slot type in the same intent, "
@@ -292,13 +275,6 @@ def build_parser() -> argparse.ArgumentParser:
         "and in --catalogue files. Each semantic pattern (intent and set of slot types) gets "
         "a share of -n by --allocate. The input utterances are kept unless --no-originals; "
         "no (text, intent) repeats; jsonl records carry their provenance.",
-    )
-    p.add_argument("data", metavar="DATA", help="annotated utterances")
-    p.add_argument(
-        "--format",
-        dest="source_format",
-        choices=sorted(READERS),
-        help="DATA's format (default: from its name, as for convert)",
     )
     p.add_argument(
         "-n",
@@ -348,15 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the Jaccard indices and the allocation table on standard error",
     )
-    p.add_argument(
-        "--to",
-        choices=sorted(DOCUMENT_WRITERS),
-        default="jsonl",
-        help="output format (default: jsonl, with provenance)",
-    )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
-    _on_error_option(p)
-    p.set_defaults(run=_resample)
+    _output_options(p, "--to", ", with each record's provenance")
     return parser
 
 
@@ -432,6 +400,39 @@ def _write(blocks: Iterable[list], fmt: str, output: str | None, rendered: bool 
         line, numbered = WRITERS[fmt], itertools.count()
         blocks = ([line(u, next(numbered)) for u in block] for block in blocks)
     write_text(("".join(line + "\n" for line in block) for block in blocks), output)
+
+
+def _data_command(commands, run, format_flag: str, help: str, description: str):
+    """A sub-command named after its `run` function that reads annotated data: DATA, its
+    format (`format_flag`), and --on-error."""
+    parser = commands.add_parser(run.__name__.lstrip("_"), help=help, description=description)
+    parser.add_argument("data", metavar="DATA", help="annotated utterances")
+    parser.add_argument(
+        format_flag,
+        dest="source_format",
+        choices=sorted(READERS),
+        help="DATA's format (default: from its name: .jsonl (MASSIVE or grammar-fst "
+        "records), .json = snips, .yml/.yaml = rasa, .conll/.bio = bio, .txt = text)",
+    )
+    _on_error_option(parser)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _output_options(parser: argparse.ArgumentParser, format_flag: str, note: str = "") -> None:
+    """The output format (`format_flag`) and -o FILE."""
+    parser.add_argument(
+        format_flag,
+        choices=sorted(DOCUMENT_WRITERS),
+        default="jsonl",
+        help=f"output format (default: jsonl{note})",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output",
+    )
 
 
 def _on_error_option(parser: argparse.ArgumentParser) -> None:
