@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import __version__, draw, formats, lint, progress, resample, sources
+from . import __version__, draw, evaluate, formats, lint, progress, resample, sources
 from .catalogue import read_catalogue
 from .distribution import ALLOCATIONS, table
 from .errors import GrammarFstError, UsageError
@@ -325,6 +325,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the Jaccard indices and the allocation table on standard error",
     )
     _output_options(p, "--to", ", with each record's provenance")
+    p = _command(
+        commands,
+        _evaluate,
+        help="measure a grammar against held-out annotated utterances",
+        description="Recall of the grammar on held-out utterances (right intent; right "
+        "intent and slots; carrier phrase with slot values delexicalized), precision "
+        "proxies of its sampled sentences against them (exact, template, trigram), and its "
+        "size. Text on standard output, or one JSON object with --json.",
+    )
+    p.add_argument("--heldout", required=True, metavar="DATA", help="annotated utterances")
+    p.add_argument(
+        "--format",
+        dest="source_format",
+        choices=sorted(READERS),
+        help="DATA's format (default: from its name)",
+    )
+    p.add_argument(
+        "--samples",
+        type=_positive,
+        default=1000,
+        metavar="N",
+        help="sentences sampled for the precision proxies (default: 1000)",
+    )
+    p.add_argument(
+        "--seed",
+        type=_positive,
+        default=DEFAULT_SEED,
+        help=f"random seed (default: {DEFAULT_SEED})",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    _on_error_option(p)
     return parser
 
 
@@ -416,6 +447,7 @@ def _data_command(commands, run, format_flag: str, help: str, description: str):
     )
     _on_error_option(parser)
     parser.set_defaults(run=run)
+
     return parser
 
 
@@ -460,6 +492,20 @@ def _draw(args: argparse.Namespace) -> int:
     )
     sys.stderr.write(f"wrote {args.output}\n")
     return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    grammar, seconds = evaluate.timed_load(_load, args)
+    records = formats.read(args.heldout, args.source_format, args.on_error)
+    heldout = list(records)
+    if not heldout:
+        raise UsageError(f"{args.heldout}: no utterance to evaluate against")
+    report = evaluate.evaluate(grammar, heldout, args.samples, args.seed, seconds)
+    if args.json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(str(report))
+    return _report_skipped(records)
 
 
 def _resample(args: argparse.Namespace) -> int:
