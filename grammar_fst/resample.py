@@ -55,12 +55,19 @@ class Generated:
     swaps: list[dict] | None = None
 
     def provenance(self) -> dict:
-        return {"source": self.source, "swaps": self.swaps or []}
+        """Where it came from, and the patterns it has (see `distribution`)."""
+        return {
+            "source": self.source,
+            "swaps": self.swaps or [],
+            "pattern": str(dist.semantic_pattern(self.utterance)),
+            "word_pattern": dist.word_pattern(self.utterance),
+        }
 
 
 def jsonl_line(generated: Generated) -> str:
     """The jsonl record of `generated`, with its `provenance`: the input record it came
-    from (by number, from 0) and its swaps (slot, from, to, and where `to` was seen)."""
+    from (by number, from 0), its swaps (slot, from, to, and where `to` was seen), and
+    its semantic and word patterns."""
     record = jsonl.line(generated.utterance, 0)
     return (
         record[:-1]

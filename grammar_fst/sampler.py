@@ -69,9 +69,6 @@ class Walks:
             np.concatenate([p.ends + o for p, o in zip(parts, offsets)]).astype(np.int64),
         )
 
-    def __len__(self) -> int:
-        return len(self.ends)
-
     def take(self, chosen: np.ndarray) -> Walks:
         """The walks at the positions `chosen`, in that order."""
         begins, lengths = self.begins()[chosen], (self.ends - self.begins())[chosen]
@@ -313,9 +310,6 @@ class Enumeration:
     length: np.ndarray
     probability: np.ndarray
     words: np.ndarray  # (paths, 2) uint64
-
-    def __len__(self) -> int:
-        return len(self.last)
 
     def sentences(self) -> tuple[np.ndarray, np.ndarray]:
         """A sentence number for each path, and each sentence's first path."""

@@ -206,6 +206,8 @@ def test_provenance_originals_and_no_repeats():
             assert data[swap["source"]].intent == g.utterance.intent
     record = json.loads(rs.jsonl_line(out[-1]))
     assert record["provenance"]["source"] == out[-1].source
+    assert record["provenance"]["pattern"] == str(dist.semantic_pattern(out[-1].utterance))
+    assert record["provenance"]["word_pattern"].startswith(("other", "genre", "artist"))
     without, _, _ = rs.resample(MUSIC_AND_BOOKS, 20, seed=5, originals=False)
     assert not {g.utterance for g in without} & set(MUSIC_AND_BOOKS)
 
