@@ -32,7 +32,6 @@ class _Parser(argparse.ArgumentParser):
     """argparse with the project's one-line error form and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
         raise SystemExit(_fail(f"{message} (see '{self.prog} --help')"))
 
 
@@ -95,7 +94,20 @@ def _binding(text: str) -> tuple[str, str]:
 
 def _load(args: argparse.Namespace) -> CompiledGrammar:
     """The grammar named on the command line, with its --catalogue bindings."""
-    return load(args.grammar, dict(args.catalogue or []))
+    return load(args.grammar, _bindings(args))
+
+
+def _bindings(args: argparse.Namespace) -> dict[str, str]:
+    """--catalogue SLOT=FILE options as a mapping; one slot bound twice is an error."""
+    bound: dict[str, str] = {}
+    for slot, file in args.catalogue or []:
+        if slot in bound:
+            raise UsageError(
+                f"--catalogue {slot}=... is given twice ({bound[slot]}, {file}); "
+                "put the values in one file"
+            )
+        bound[slot] = file
+    return bound
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -379,8 +391,15 @@ def _compile(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    grammar = _load(args)
     names = [name for name, _ in args.intent or []]
+    if len(set(names)) < len(names):
+        raise UsageError("an intent is named twice with --intent; name each once")
+    quotas_given = any(count is not None for _, count in args.intent or [])
+    if args.all and (quotas_given or args.allocate or args.cover):
+        raise UsageError("--all gives every sentence: no quota, --allocate or --cover with it")
+    if args.report and not args.allocate:
+        raise UsageError("--report prints the table of --allocate; give --allocate too")
+    grammar = _load(args)
     render = WRITERS.get(args.format)  # line formats are rendered by the sampling workers
     if args.all:
         total, render = None, None
@@ -412,8 +431,10 @@ def _sample(args: argparse.Namespace) -> int:
 
 def _convert(args: argparse.Namespace) -> int:
     records = formats.read(args.data, args.source_format, args.on_error)
-    _write(_batches(records), args.to, args.output)
-    return _report_skipped(records)
+    unwritable: list = []
+    written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
+    _write(_batches(written), args.to, args.output)
+    return _report_skipped(records, unwritable)
 
 
 def _batches(items: Iterable, size: int = 4096) -> Iterator[list]:
@@ -476,13 +497,18 @@ def _on_error_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _report_skipped(records: Records) -> int:
-    """Say how many records were skipped (each was reported as it was met); 1 if any."""
+def _report_skipped(records: Records, unwritable: list = ()) -> int:
+    """Say how many records were skipped, as unreadable or as not writable in the output
+    format (each was reported as it was met); 1 if any."""
     if records.skipped:
         sys.stderr.write(
             f"{PROG}: warning: {records.path}: skipped {len(records.skipped)} bad records\n"
         )
-    return 1 if records.skipped else 0
+    if unwritable:
+        sys.stderr.write(
+            f"{PROG}: warning: left out {len(unwritable)} records the output format cannot hold\n"
+        )
+    return 1 if records.skipped or unwritable else 0
 
 
 def _draw(args: argparse.Namespace) -> int:
@@ -513,7 +539,14 @@ def _resample(args: argparse.Namespace) -> int:
     utterances = list(records)
     if not utterances:
         raise UsageError(f"{args.data}: no utterance to resample")
-    catalogues = {slot: read_catalogue(file) for slot, file in args.catalogue or []}
+    catalogues = {slot: read_catalogue(file) for slot, file in _bindings(args).items()}
+    known = sorted({s.slot for u in utterances for s in u.slots})
+    for slot in catalogues:
+        if slot not in known:
+            raise UsageError(
+                f"no slot type '{slot}' in {args.data} to add a catalogue to; "
+                f"slot types: {', '.join(known) or 'none'}"
+            )
     generated, table, pools = resample.resample(
         utterances,
         args.n,
@@ -526,12 +559,15 @@ def _resample(args: argparse.Namespace) -> int:
     )
     if args.report:
         sys.stderr.write(resample.report(table, pools))
+    unwritable: list = []
     if args.to == "jsonl":
         lines = (resample.jsonl_line(g) + "\n" for g in generated)
         write_text(lines, args.output)
     else:
-        _write([[g.utterance for g in generated]], args.to, args.output)
-    return _report_skipped(records)
+        utterances = [g.utterance for g in generated]
+        kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)
+        _write([list(kept)], args.to, args.output)
+    return _report_skipped(records, unwritable)
 
 
 def _fraction(text: str) -> float:
@@ -596,6 +632,9 @@ class _WarningFormat(logging.Formatter):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    for name in ("stdout", "stderr"):  # closed by the caller (`>&-`): write nowhere
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_WarningFormat())
     logger = logging.getLogger("grammar_fst")
@@ -607,7 +646,8 @@ def main(argv: list[str] | None = None) -> int:
         if extra and args.command == "parse" and not any(a.startswith("-") for a in extra):
             args.sentences += extra  # sentences written after an option
         elif extra:
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            command = next(a for a in parser._actions if a.dest == "command").choices
+            command[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
         return args.run(args)
     except GrammarFstError as err:
         return _fail(str(err))

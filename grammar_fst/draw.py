@@ -91,8 +91,9 @@ def render(source: str, fmt: str) -> bytes:
         [program, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, check=False
     )
     if done.returncode != 0:
-        said = done.stderr.decode("utf-8", errors="replace").strip()
-        raise UsageError(f"Graphviz's dot failed: {said}")
+        said = "; ".join(done.stderr.decode("utf-8", errors="replace").split("\n")).strip("; ")
+        reason = said or f"it stopped with status {done.returncode}"
+        raise UsageError(f"Graphviz's dot failed: {reason}")
     return done.stdout
 
 

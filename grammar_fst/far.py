@@ -117,7 +117,13 @@ def _checked_layout(data: bytes, where: Location) -> dict:
         raise FarError(f"damaged archive: the metadata entry is altered; {HINT}", where)
     digests = meta.get("digests", {})
     found = {key: raw for key, raw in entries[1:]}
-    if set(found) != set(digests):
+    names = [meta.get(kind) for kind in ("intents", "slots")]
+    listed = {SYMBOLS}
+    if isinstance(digests, dict) and all(
+        isinstance(n, list) and all(isinstance(x, str) for x in n) for n in names
+    ):
+        listed |= {f"intent/{n}" for n in names[0]} | {f"slot/{n}" for n in names[1]}
+    if set(found) != set(digests) or set(found) != listed:
         raise FarError(f"damaged archive: its entries are not the ones it lists; {HINT}", where)
     for key, raw in found.items():
         if _digest(raw) != digests[key]:

@@ -31,11 +31,14 @@ from .utterance import Utterance
 
 log = logging.getLogger("grammar_fst")
 
-# With `unique`, an intent asked for more than this share of its distinct sentences has
-# them drawn from its enumeration (at most five times what was asked for); below it,
-# repeats are drawn and dropped, which costs more the closer the share gets to all.
+# With `unique`, an intent asked for more than this share of its distinct sentences, or
+# with few sentences, has them drawn from its enumeration (at most five times what was
+# asked for, or 50,000); otherwise repeats are drawn and dropped, which costs more the
+# closer the share gets to all, and more still under skewed weights.
 ENUMERATE_ABOVE = 0.2
+ENUMERATE_ALWAYS = 50_000  # a language this small is enumerated whatever is asked of it
 SPELL_BATCH = 4096
+MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
 
 
 class CompiledGrammar:
@@ -146,6 +149,10 @@ class CompiledGrammar:
         share = self._shares(n, [name for name in chosen if name not in quota], split)
         share.update(quota)
         share = {name: share[name] for name in chosen}
+        if sum(share.values()) > MAX_SENTENCES:
+            raise UsageError(
+                f"at most {MAX_SENTENCES:,} sentences a run; for more, run again with other seeds"
+            )
         empty = [name for name in chosen if share[name] and not self._walker.has_paths(name)]
         if empty:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
@@ -166,7 +173,8 @@ class CompiledGrammar:
             for index, name in enumerate(chosen):
                 given = sum(i == index for _, i in seen)
                 share[name] = self._capped(name, share[name], given)
-                if share[name] > ENUMERATE_ABOVE * (self.count(name) - given):
+                left = self.count(name) - given
+                if share[name] > ENUMERATE_ABOVE * left or left <= ENUMERATE_ALWAYS:
                     job.fixed[index] = share[name]
         counts = [share[name] for name in chosen]
         yield from sampling.run(job, counts, jobs, seen, first=len(covering))
@@ -180,9 +188,20 @@ class CompiledGrammar:
         at least one sentence each."""
         if how not in ("entropy", "uniform"):
             raise UsageError(f"unknown allocation '{how}' for a grammar; use entropy or uniform")
-        patterns = restrict.grammar_patterns(self.fsts, self._chosen(intents))
+        chosen = self._chosen(intents)
+        empty = [name for name in chosen if not self._walker.has_paths(name)]
+        if empty:
+            raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
+        patterns = restrict.grammar_patterns(self.fsts, chosen)
         weights = [p.complexity if how == "entropy" else 1.0 for p in patterns]
         shares = dist.allocate(n, weights, [1] * len(patterns), [math.inf] * len(patterns))
+        if sum(shares) > n:
+            log.warning(
+                "%d patterns, at least one sentence each: %d sentences, more than the %d asked for",
+                len(patterns),
+                sum(shares),
+                n,
+            )
         return list(zip(patterns, shares))
 
     def _covering(self, chosen: list[str], seed: int) -> Iterator[tuple[int, LabelPath]]:

@@ -20,19 +20,32 @@ def write_text(pieces: Iterable[str], path: str | Path | None) -> None:
             sys.stdout.write(piece)
         sys.stdout.flush()
         return
-    with atomic_file(Path(path), "w") as out:
+    with atomic_file(path, "w") as out:
         for piece in pieces:
             out.write(piece)
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, mode: str) -> Iterator[IO]:
+def atomic_file(path: str | Path, mode: str) -> Iterator[IO]:
     """A file to write `path` through: it appears only when the block ends without an
     error (temporary file, then rename), so an interrupted or failed run leaves the
-    previous file, if any, untouched. `mode` is "w" (UTF-8 text, "\n" lines) or "wb"."""
+    previous file, if any, untouched. `mode` is "w" (UTF-8 text, "\n" lines) or "wb".
+
+    A link is followed (its target is replaced, the link kept), an existing file keeps
+    its permissions, and what is not a regular file (a pipe, /dev/null, a terminal) is
+    written to directly, since it cannot be replaced."""
+    if not str(path):
+        raise UsageError("the output file name is empty")
+    path = Path(os.path.realpath(path))
+    encoding = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
+    if path.exists() and not path.is_file():
+        if path.is_dir():
+            raise UsageError(f"{path}: is a folder; name a file to write")
+        with open(path, mode, **encoding) as out:
+            yield out
+        return
     fd, tmp = temporary_beside(path)
     try:
-        encoding = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
         with os.fdopen(fd, mode, **encoding) as out:
             yield out
         os.replace(tmp, path)
@@ -42,12 +55,24 @@ def atomic_file(path: Path, mode: str) -> Iterator[IO]:
 
 
 def temporary_beside(path: Path) -> tuple[int, str]:
-    """An open temporary file in `path`'s folder, to be renamed onto `path` when done."""
+    """An open temporary file in `path`'s folder, to be renamed onto `path` when done,
+    with the permissions `path` has, or those of a new file."""
+    if not path.name:
+        raise UsageError("the output file name is empty")
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"{path}: the folder {folder} does not exist; create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; name a file to write")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise UsageError(f"{path}: cannot write in {folder}: {err.strerror or err}") from None
+    if path.is_file():
+        mode = path.stat().st_mode & 0o7777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask  # as an ordinary new file would be, not mkstemp's 0600
+    os.chmod(tmp, mode)
     return fd, tmp

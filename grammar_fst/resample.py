@@ -215,6 +215,13 @@ def resample(
     mixed; deterministic for a seed."""
     pools = build_pools(utterances, threshold, catalogues)
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues)
+    if sum(table.allocated) > n:
+        log.warning(
+            "the output holds %d utterances, more than the %d asked for: every pattern gets "
+            "its input utterances (unless --no-originals) and at least --floor",
+            sum(table.allocated),
+            n,
+        )
     if sum(table.allocated) < n:
         log.warning(
             "the patterns of the input can give at most %d distinct utterances (asked for %d)",

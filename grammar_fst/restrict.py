@@ -114,6 +114,8 @@ def grammar_patterns(fsts: CompiledFsts, intents: list[str]) -> list[GrammarPatt
         for wanted in slot_sets(fsts.intents[intent], opens):
             fst = restricted(fsts.intents[intent], opens, wanted)
             alone = Walker(CompiledFsts(fsts.symbols, {intent: fst}, fsts.slots))
+            if not alone.has_paths(intent):  # only through options weighted <0>
+                continue
             h = path_entropy(alone, alone.start[intent])
             complexity = h + sum(slot_entropy[s] for s in wanted)
             found.append(GrammarPattern(Pattern(intent, wanted), fst, h, complexity))

@@ -29,6 +29,12 @@ from .compiler import CompiledFsts
 DEFAULT_SEED = 0
 Path = list[tuple[int, int]]
 _STOP = -1
+_EMPTY = -2  # `Walker.call` of an arc into a slot class that has no value
+
+
+def _entered(call: int) -> float:
+    """The log mass an arc that is not into a live class adds: none, or all of it."""
+    return -math.inf if call == _EMPTY else 0.0
 
 
 @dataclass
@@ -119,8 +125,13 @@ class Walker:
         starts = [b + f.start() if f.start() >= 0 else -1 for b, f in zip(offsets, order)]
         self.start = dict(zip(fsts.intents, starts))
         self.class_start = dict(zip(fsts.slots, starts[len(fsts.intents) :]))
+        # -1: not a slot; -2: a slot whose class has no value (its arcs are never taken)
         self.call = np.array(
-            [-1 if c is None else self.class_start[c] for c in call_label], dtype=np.int64
+            [
+                -1 if c is None else self.class_start[c] if self.class_start[c] >= 0 else _EMPTY
+                for c in call_label
+            ],
+            dtype=np.int64,
         )
         # a slot class's mass (log) is added to the arcs that enter it: classes first
         beta = [-math.inf] * total
@@ -145,7 +156,7 @@ class Walker:
         for state in openfst.post_order(start, successors):
             terms = [-final_w[state]]
             for a in range(arc_start[state], arc_start[state + 1]):
-                entered = beta[calls[a]] if calls[a] >= 0 else 0.0
+                entered = beta[calls[a]] if calls[a] >= 0 else _entered(calls[a])
                 terms.append(-weight[a] + entered + beta[nextstate[a]])
             beta[state] = _logsumexp(terms)
 
@@ -159,7 +170,11 @@ class Walker:
         stop_choice = self.arc_start[1:] + np.arange(states)
         self.choice_arc = np.full(arcs + states, _STOP, dtype=np.int64)
         self.choice_arc[arc_choice] = np.arange(arcs)
-        entered = np.where(self.call >= 0, beta[np.maximum(self.call, 0)], 0.0)
+        entered = np.where(
+            self.call >= 0,
+            beta[np.maximum(self.call, 0)],
+            np.where(self.call == _EMPTY, -math.inf, 0.0),
+        )
         live = beta > -math.inf
         with np.errstate(invalid="ignore"):  # -inf - -inf in dead states, masked below
             arc_log_p = -weight + entered + beta[self.nextstate] - beta[state_of_arc]

@@ -21,13 +21,17 @@ are in DOCUMENT_WRITERS only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..errors import Location
 from ..utterance import Utterance
 from . import bio, jsonl, massive, rasa, snips, text
 from ._common import FormatError, OnError, Records, Source
+
+log = logging.getLogger("grammar_fst")
 
 Writer = Callable[[Utterance, int], str]
 Reader = Callable[[str | Path, OnError], Records]
@@ -78,11 +82,15 @@ def guess(path: str | Path) -> str:
         return SUFFIXES[suffix]
     if suffix == ".jsonl":
         first = next((line for line in _head(path) if line.strip()), "")
-        return "massive" if '"utt"' in first or '"sentence"' in first else "jsonl"
+        try:
+            keys = set(json.loads(first)) if first.lstrip().startswith("{") else set()
+        except (json.JSONDecodeError, RecursionError):
+            keys = set()
+        return "massive" if keys & {"utt", "sentence"} and "text" not in keys else "jsonl"
     known = ", ".join(sorted({*SUFFIXES, ".jsonl"}))
     raise FormatError(
-        f"cannot tell the format from the name (known endings: {known}); "
-        f"give it with --format {{{','.join(sorted(READERS))}}}",
+        f"cannot tell the format from the name (known endings: {known}); name it with "
+        f"the command's format option ({', '.join(sorted(READERS))})",
         Location(str(path)),
     )
 
@@ -95,6 +103,26 @@ def _head(path: Path, size: int = 65536) -> list[str]:
         raise FormatError(
             f"cannot read the file: {err.strerror or err}", Location(str(path))
         ) from None
+
+
+def writable(
+    utterances: Iterable[Utterance], fmt: str, on_error: OnError, where: str, skipped: list
+) -> Iterator[Utterance]:
+    """The utterances format `fmt` can write. One it cannot (BIO needs slots on whole
+    words, Rasa no spaces around an example, ...) raises a FormatError naming `where` and
+    its number (on_error="stop"), or is logged as a warning and listed in `skipped`."""
+    write = WRITERS.get(fmt) or (lambda u, i: DOCUMENT_WRITERS[fmt]([u]))
+    for number, utterance in enumerate(utterances, 1):
+        try:
+            write(utterance, number - 1)
+        except FormatError as err:
+            error = FormatError(f"record {number}: {err.message}", Location(where))
+            if on_error == "stop":
+                raise error from None
+            log.warning("%s (record skipped)", error)
+            skipped.append(error)
+            continue
+        yield utterance
 
 
 def read(path: str | Path, format: str | None = None, on_error: OnError = "stop") -> Records:
@@ -115,4 +143,5 @@ __all__ = [
     "Source",
     "guess",
     "read",
+    "writable",
 ]

@@ -185,6 +185,9 @@ def json_lines(from_record: Callable[[object], Utterance]) -> Parser:
             except json.JSONDecodeError as err:
                 yield source.error(f"not a JSON record: {err.msg}", pos + err.pos)
                 continue
+            except RecursionError:
+                yield source.error("not a record: JSON nested too deeply", pos)
+                continue
             try:
                 yield from_record(record)
             except FormatError as err:

@@ -114,6 +114,8 @@ def parse(source: Source) -> Iterator[Parsed]:
             return decoder.raw_decode(text, pos)
         except json.JSONDecodeError as err:
             raise _fatal(source, f"not valid JSON: {err.msg}", err.pos) from None
+        except RecursionError:
+            raise _fatal(source, "JSON nested too deeply", pos) from None
 
     pos = expect(0, "{", "a JSON object of intents ('{')")
     pos = skip(pos + 1)

@@ -1,0 +1,197 @@
+"""Bad input and odd outputs for sample, convert, resample and draw: one clear error line
+and exit status 2, or a warning where the run can go on; outputs written safely."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import grammar_fst as gf
+from grammar_fst import formats
+from grammar_fst.cli import main
+from grammar_fst.formats import jsonl
+
+ROOT = Path(__file__).parent.parent
+TOY = ROOT / "grammars" / "toy.grm"
+EXAMPLE = ROOT / "examples" / "music_and_books.jsonl"
+
+
+def run(capsys, *argv):
+    status = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+# -- where outputs go ---------------------------------------------------------------------
+
+
+def test_output_through_a_link_replaces_its_target_and_keeps_the_link(capsys, tmp_path):
+    target = tmp_path / "target.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    assert run(capsys, "sample", TOY, "-n", "1", "-o", link)[0] == 0
+    assert link.is_symlink() and json.loads(target.read_text(encoding="utf-8"))["intent"]
+
+
+def test_output_keeps_the_permissions_of_the_file_it_replaces(capsys, tmp_path):
+    private = tmp_path / "private.jsonl"
+    private.write_text("", encoding="utf-8")
+    private.chmod(0o600)
+    assert run(capsys, "sample", TOY, "-n", "1", "-o", private)[0] == 0
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+
+
+def test_output_to_a_pipe_is_written_to_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert main(["sample", str(TOY), "-n", "2", "-o", str(fifo)]) == 0
+    assert len(reader.communicate(timeout=30)[0].splitlines()) == 2
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+@pytest.mark.parametrize(
+    "name, message", [("", "the output file name is empty"), ("adir", "is a folder")]
+)
+def test_output_names_that_are_not_files(capsys, tmp_path, monkeypatch, name, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "adir").mkdir()
+    status, _, err = run(capsys, "sample", TOY, "-n", "1", "-o", name)
+    assert status == 2 and message in err and ".tmp" not in err
+
+
+def test_a_closed_standard_output_is_no_traceback():
+    done = subprocess.run(
+        [sys.executable, "-m", "grammar_fst.cli", "sample", str(TOY), "-n", "3"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        pass_fds=(),
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+
+
+# -- sample ---------------------------------------------------------------------------------
+
+
+def test_a_slot_whose_values_are_all_switched_off_is_never_entered():
+    grammar = gf.from_text("intent A = play {x} | hello\nslot x = a <0> | b <0>\n")
+    assert {u.text for u in grammar.sample(20)} == {"hello"}
+    assert [u.text for u in grammar.all()] == ["hello"]
+    assert {str(p.pattern) for p, _ in grammar.allocation(3)} == {"A: (no slot)"}
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["-n", "1000000000"], "at most 999,999,999 sentences a run"),
+        (["-n", "10000000000000000000"], "at most 999,999,999 sentences a run"),
+        (["--all", "--intent", "PlayMusic=2"], "--all gives every sentence"),
+        (["--report", "-n", "2"], "--report prints the table of --allocate"),
+        (["--intent", "PlayMusic=3", "--intent", "PlayMusic=5"], "an intent is named twice"),
+    ],
+)
+def test_sample_refuses_what_it_cannot_honour(capsys, argv, message):
+    status, out, err = run(capsys, "sample", TOY, *argv)
+    assert status == 2 and out == "" and message in err and len(err.splitlines()) == 1
+
+
+def test_unique_on_a_small_skewed_language_gives_what_is_asked():
+    words = " | ".join(f"w{i}" for i in range(100))
+    grammar = gf.from_text(f"intent A = hello <100000> | ({words})\n")
+    sample = list(grammar.sample(15, seed=1, unique=True))
+    assert len({u.text for u in sample}) == 15
+
+
+def test_a_usage_error_is_one_line(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["sample", str(TOY), "--bogus"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert (
+        err
+        == "grammar-fst: error: unrecognized arguments: --bogus (see 'grammar-fst sample --help')\n"
+    )
+
+
+# -- archives -------------------------------------------------------------------------------
+
+
+def test_an_archive_with_altered_metadata_is_refused(capsys, tmp_path):
+    far = tmp_path / "toy.far"
+    gf.load(TOY).write_far(far)
+    altered = far.read_bytes().replace(b'"intents": ["PlayMusic"]', b'"intents": ["PlayMusiX"]')
+    bad = tmp_path / "bad.far"
+    bad.write_bytes(altered)
+    status, _, err = run(capsys, "sample", bad, "-n", "1")
+    assert status == 2 and "damaged archive" in err
+
+
+# -- data -----------------------------------------------------------------------------------
+
+
+def test_records_a_format_cannot_hold_are_skipped_with_their_number(capsys, tmp_path):
+    data = tmp_path / "in.jsonl"
+    records = [
+        {
+            "text": "play jazz.",
+            "intent": "Play",
+            "slots": [{"slot": "g", "value": "jazz", "start": 5, "end": 9}],
+        },
+        {
+            "text": "play rock",
+            "intent": "Play",
+            "slots": [{"slot": "g", "value": "rock", "start": 5, "end": 9}],
+        },
+    ]
+    data.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    status, _, err = run(capsys, "convert", data, "--to", "bio")
+    assert status == 2 and f"{data}: record 1: cannot write 'play jazz.' as BIO" in err
+    status, out, err = run(capsys, "convert", data, "--to", "bio", "--on-error", "skip")
+    assert status == 1 and "rock\tB-g" in out and "jazz" not in out
+    assert "left out 1 records the output format cannot hold" in err
+
+
+def test_deeply_nested_json_is_a_located_error(capsys, tmp_path):
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    status, _, err = run(capsys, "convert", deep, "--on-error", "skip")
+    assert status == 1 and f"{deep}:1:1: not a record: JSON nested too deeply" in err
+    snips = tmp_path / "deep.json"
+    snips.write_text('{"A": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    status, _, err = run(capsys, "convert", snips)
+    assert status == 2 and "JSON nested too deeply" in err
+
+
+def test_jsonl_is_told_from_massive_by_its_keys(tmp_path):
+    mine = tmp_path / "mine.jsonl"
+    u = gf.Utterance("read the sentence", "A", (gf.SlotValue("thing", "sentence", 9, 17),))
+    mine.write_text(jsonl.line(u, 0) + "\n", encoding="utf-8")
+    assert formats.guess(mine) == "jsonl"
+    assert formats.guess(EXAMPLE) == "massive"
+
+
+def test_resample_catalogue_must_name_a_slot_type_once(capsys, tmp_path):
+    artists = ROOT / "examples" / "artists.txt"
+    status, _, err = run(
+        capsys, "resample", EXAMPLE, "-n", "20", "--catalogue", f"Artist={artists}"
+    )
+    assert status == 2 and "no slot type 'Artist'" in err and "artist, author" in err
+    twice = ["--catalogue", f"artist={artists}", "--catalogue", f"artist={artists}"]
+    status, _, err = run(capsys, "resample", EXAMPLE, "-n", "20", *twice)
+    assert status == 2 and "is given twice" in err
+
+
+def test_resample_says_when_the_output_exceeds_n(capsys):
+    status, out, err = run(capsys, "resample", EXAMPLE, "-n", "5", "--to", "text")
+    assert status == 0 and len(out.splitlines()) == 13
+    assert "the output holds 13 utterances, more than the 5 asked for" in err
