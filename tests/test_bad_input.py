@@ -195,3 +195,10 @@ def test_resample_says_when_the_output_exceeds_n(capsys):
     status, out, err = run(capsys, "resample", EXAMPLE, "-n", "5", "--to", "text")
     assert status == 0 and len(out.splitlines()) == 13
     assert "the output holds 13 utterances, more than the 5 asked for" in err
+
+
+def test_a_yaml_file_without_nlu_data_is_not_rasa(capsys, tmp_path):
+    other = tmp_path / "other.yml"
+    other.write_text("version: '3.1'\nstories: []\n", encoding="utf-8")
+    status, _, err = run(capsys, "convert", other)
+    assert status == 2 and f"{other}:1:1: not Rasa NLU data: no top-level 'nlu:' list" in err

@@ -220,7 +220,7 @@ def _scalar(raw: str, source: Source, pos: int) -> str:
 def parse(source: Source) -> Iterator[Parsed]:
     lines = list(source.lines())
     i = 0
-    in_nlu = False
+    in_nlu = seen_nlu = False
     dash = -1  # indentation of the nlu list's dashes, once seen
     while i < len(lines):
         number, pos, line = lines[i]
@@ -240,6 +240,7 @@ def parse(source: Source) -> Iterator[Parsed]:
             if not sep or value[:1] not in ("", " "):
                 raise source.error("expected a top-level 'key:' line", pos)
             in_nlu, dash = key.strip() == "nlu", -1
+            seen_nlu = seen_nlu or in_nlu
             i += 1
             if in_nlu and _scalar(value, source, pos) not in ("", "[]"):
                 raise source.error("expected the 'nlu:' list on the lines below it", pos)
@@ -252,6 +253,8 @@ def parse(source: Source) -> Iterator[Parsed]:
             raise source.error("expected an item '- intent: NAME' of the nlu list", pos + indent)
         else:
             raise source.error("unexpected indentation", pos + indent)
+    if not seen_nlu:
+        raise source.error("not Rasa NLU data: no top-level 'nlu:' list", 0)
 
 
 def _item(lines: list, i: int, source: Source) -> tuple[_Item, int]:
