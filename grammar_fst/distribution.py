@@ -172,12 +172,16 @@ def allocate(
 def table(rows: Sequence[tuple[str, int | None, float, float, int]]) -> str:
     """The allocation table: pattern, input count (None: no input), carrier entropy,
     complexity, allocated count; and the totals."""
-    head = f"{'pattern':48} {'input':>6} {'carrier H':>9} {'complexity':>10} {'allocated':>9}"
-    lines = [head]
+    width = max([48, *(len(r[0]) for r in rows)])
+    lines = [
+        f"{'pattern':{width}} {'input':>6} {'carrier H':>9} {'complexity':>10} {'allocated':>9}"
+    ]
     for name, count, carrier_h, complexity, allocated in rows:
         shown = "" if count is None else count
-        lines.append(f"{name:48} {shown:>6} {carrier_h:>9.2f} {complexity:>10.2f} {allocated:>9}")
+        lines.append(
+            f"{name:{width}} {shown:>6} {carrier_h:>9.2f} {complexity:>10.2f} {allocated:>9}"
+        )
     counts = [r[1] for r in rows if r[1] is not None]
     total = sum(counts) if counts else ""
-    lines.append(f"{'total':48} {total:>6} {'':>9} {'':>10} {sum(r[4] for r in rows):>9}")
+    lines.append(f"{'total':{width}} {total:>6} {'':>9} {'':>10} {sum(r[4] for r in rows):>9}")
     return "\n".join(lines) + "\n"

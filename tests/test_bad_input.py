@@ -202,3 +202,17 @@ def test_a_yaml_file_without_nlu_data_is_not_rasa(capsys, tmp_path):
     other.write_text("version: '3.1'\nstories: []\n", encoding="utf-8")
     status, _, err = run(capsys, "convert", other)
     assert status == 2 and f"{other}:1:1: not Rasa NLU data: no top-level 'nlu:' list" in err
+
+
+@pytest.mark.parametrize(
+    "chunk, message",
+    [
+        ('{"text": "", "entity": "artist"}', "slot 'artist' has an empty value"),
+        ('{"text": "adele", "entity": " "}', "a slot has an empty name"),
+    ],
+)
+def test_slots_without_a_value_or_a_name_are_bad_records(capsys, tmp_path, chunk, message):
+    data = tmp_path / "in.json"
+    data.write_text('{"Play": [{"data": [{"text": "play "}, ' + chunk + "]}]}", encoding="utf-8")
+    status, _, err = run(capsys, "convert", data)
+    assert status == 2 and message in err

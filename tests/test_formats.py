@@ -202,7 +202,7 @@ def test_snips_groups_by_intent():
         ("massive", Utterance("a b", "A", (SlotValue("x : y", "b", 2, 3),)), "would not"),
         ("bio", Utterance("playrock", "A", (SlotValue("g", "rock", 4, 8),)), "whole words"),
         ("bio", Utterance("a", "A\tB"), "intent"),
-        ("bio", Utterance("a b", "A", (SlotValue("g", "", 1, 1),)), "whole words"),
+        ("bio", Utterance("a b", "A", (SlotValue("g", "", 1, 1),)), "has an empty value"),
         ("rasa", Utterance(" a", "A"), "strips spaces"),
         ("rasa", Utterance("a\u2028b", "A"), "U+2028"),
         ("rasa", Utterance("[a](b)", "A"), "other entities"),

@@ -197,11 +197,16 @@ def json_lines(from_record: Callable[[object], Utterance]) -> Parser:
 
 
 def problem(utterance: Utterance) -> str | None:
-    """What makes a record inconsistent, if anything: a slot whose offsets do not hold its
-    value, overlapping or unordered slots, or text that cannot be written as UTF-8."""
+    """What makes a record inconsistent, if anything: a slot without a name or a value, a
+    slot whose offsets do not hold its value, overlapping or unordered slots, or text
+    that cannot be written as UTF-8."""
     text = utterance.text
     end = 0
     for slot in utterance.slots:
+        if not slot.slot.strip():
+            return "a slot has an empty name"
+        if not slot.value.strip():
+            return f"slot '{slot.slot}' has an empty value"
         if not (0 <= slot.start <= slot.end <= len(text)):
             return (
                 f"slot '{slot.slot}' has offsets {slot.start}..{slot.end} outside the text "
