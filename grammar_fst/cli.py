@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -420,7 +421,7 @@ def _sample(args: argparse.Namespace) -> int:
             render=render,
             allocate=args.allocate,
         )
-        if args.report and args.allocate:
+        if args.report:
             shares = grammar.allocation(args.n, names or None, args.allocate)
             rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
             sys.stderr.write(table(rows))
@@ -521,11 +522,12 @@ def _draw(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    grammar, seconds = evaluate.timed_load(_load, args)
-    records = formats.read(args.heldout, args.source_format, args.on_error)
-    heldout = list(records)
-    if not heldout:
-        raise UsageError(f"{args.heldout}: no utterance to evaluate against")
+    start = time.perf_counter()
+    grammar = _load(args)
+    seconds = time.perf_counter() - start
+    records, heldout = _read_all(
+        args.heldout, args.source_format, args.on_error, "evaluate against"
+    )
     report = evaluate.evaluate(grammar, heldout, args.samples, args.seed, seconds)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
@@ -535,18 +537,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _resample(args: argparse.Namespace) -> int:
-    records = formats.read(args.data, args.source_format, args.on_error)
-    utterances = list(records)
-    if not utterances:
-        raise UsageError(f"{args.data}: no utterance to resample")
+    records, utterances = _read_all(args.data, args.source_format, args.on_error, "resample")
     catalogues = {slot: read_catalogue(file) for slot, file in _bindings(args).items()}
-    known = sorted({s.slot for u in utterances for s in u.slots})
-    for slot in catalogues:
-        if slot not in known:
-            raise UsageError(
-                f"no slot type '{slot}' in {args.data} to add a catalogue to; "
-                f"slot types: {', '.join(known) or 'none'}"
-            )
     generated, table, pools = resample.resample(
         utterances,
         args.n,
@@ -568,6 +560,15 @@ def _resample(args: argparse.Namespace) -> int:
         kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)
         _write([list(kept)], args.to, args.output)
     return _report_skipped(records, unwritable)
+
+
+def _read_all(path: str, fmt: str | None, on_error: str, purpose: str):
+    """The records of a data file and the utterances read from it; none is an error."""
+    records = formats.read(path, fmt, on_error)
+    utterances = list(records)
+    if not utterances:
+        raise UsageError(f"{path}: no utterance to {purpose}")
+    return records, utterances
 
 
 def _fraction(text: str) -> float:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pynini
 
@@ -21,6 +22,8 @@ from . import grammar as g
 from . import labels, openfst, validate
 from .catalogue import Catalogue, read_catalogue
 from .errors import GrammarError, Location, UsageError
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -30,13 +33,13 @@ class CompiledFsts:
     symbols: pynini.SymbolTable
     intents: dict[str, pynini.Fst]
     slots: dict[str, pynini.Fst]
-    derived: dict[tuple[str, str], pynini.Fst] = field(default_factory=dict, repr=False)
+    derived: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
-    def memo(self, kind: str, intent: str, build: Callable[[], pynini.Fst]) -> pynini.Fst:
-        """A derived FST (flat form, sentence acceptor) built once per intent: parse,
-        count and check all need them, and with a large catalogue they are costly.
-        Callers must not modify the FST they get."""
-        key = (kind, intent)
+    def memo(self, kind: str, name: str, build: Callable[[], T]) -> T:
+        """Something derived from an intent or slot (flat form, sentence acceptor,
+        patterns, entropy), built once: parse, count, check and sampling share them, and
+        with a large catalogue they are costly. Callers must not modify what they get."""
+        key = (kind, name)
         if key not in self.derived:
             self.derived[key] = build()
         return self.derived[key]

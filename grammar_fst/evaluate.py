@@ -23,7 +23,6 @@ against recall and slot recall, and are left as their value in delexicalized for
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -129,13 +128,6 @@ def evaluate(
         sentences=grammar.count(),
         load_seconds=load_seconds,
     )
-
-
-def timed_load(load, *args, **kwargs) -> tuple[CompiledGrammar, float]:
-    """`load(...)` and how long it took."""
-    start = time.perf_counter()
-    grammar = load(*args, **kwargs)
-    return grammar, time.perf_counter() - start
 
 
 def _ratio(part: int, whole: int) -> float:

@@ -25,7 +25,7 @@ import pynini
 from . import openfst
 from .compiler import CompiledFsts
 from .errors import FarError, Location
-from .output import temporary_beside
+from .output import target, temporary_beside
 
 FORMAT = "grammar-fst"
 VERSION = 1
@@ -45,8 +45,9 @@ def _digest(data: bytes) -> str:
 
 
 def write_far(fsts: CompiledFsts, path: str | Path) -> None:
-    """Write `fsts` to `path` atomically; the file is complete and verified, or absent."""
-    path = Path(path)
+    """Write `fsts` to `path` atomically; the file is complete and verified, or absent
+    (a link is followed, and keeps pointing to the new archive)."""
+    path = target(path)
     holder = openfst.chain([])
     holder.set_input_symbols(fsts.symbols)
     entries = {SYMBOLS: holder}

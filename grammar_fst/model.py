@@ -192,7 +192,7 @@ class CompiledGrammar:
         empty = [name for name in chosen if not self._walker.has_paths(name)]
         if empty:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
-        patterns = restrict.grammar_patterns(self.fsts, chosen)
+        patterns = restrict.grammar_patterns(self.fsts, self._walker, chosen)
         weights = [p.complexity if how == "entropy" else 1.0 for p in patterns]
         shares = dist.allocate(n, weights, [1] * len(patterns), [math.inf] * len(patterns))
         if sum(shares) > n:

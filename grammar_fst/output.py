@@ -34,9 +34,7 @@ def atomic_file(path: str | Path, mode: str) -> Iterator[IO]:
     A link is followed (its target is replaced, the link kept), an existing file keeps
     its permissions, and what is not a regular file (a pipe, /dev/null, a terminal) is
     written to directly, since it cannot be replaced."""
-    if not str(path):
-        raise UsageError("the output file name is empty")
-    path = Path(os.path.realpath(path))
+    path = target(path)
     encoding = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
     if path.exists() and not path.is_file():
         if path.is_dir():
@@ -52,6 +50,14 @@ def atomic_file(path: str | Path, mode: str) -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def target(path: str | Path) -> Path:
+    """The file that writing to `path` replaces: the file a link points to (so the link
+    stays a link)."""
+    if not str(path):
+        raise UsageError("the output file name is empty")
+    return Path(os.path.realpath(path))
 
 
 def temporary_beside(path: Path) -> tuple[int, str]:

@@ -27,6 +27,7 @@ import numpy as np
 
 from . import distribution as dist
 from .catalogue import Catalogue
+from .errors import UsageError
 from .formats import jsonl
 from .utterance import SlotValue, Utterance
 
@@ -213,6 +214,13 @@ def resample(
     """About `n` distinct utterances (fewer when the patterns cannot give more): the
     input's (unless not `originals`), then new ones, pattern by pattern as planned,
     mixed; deterministic for a seed."""
+    known = sorted({s.slot for u in utterances for s in u.slots})
+    for slot in catalogues or {}:
+        if slot not in known:
+            raise UsageError(
+                f"no slot type '{slot}' in the data to add a catalogue to; "
+                f"slot types: {', '.join(known) or 'none'}"
+            )
     pools = build_pools(utterances, threshold, catalogues)
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues)
     if sum(table.allocated) > n:

@@ -82,7 +82,7 @@ def path_entropy(walker: Walker, start: int) -> float:
         return 0.0
     reach = {start: 1.0}
     total = 0.0
-    for state in reversed(openfst.post_order(start, lambda s: _next(walker, s))):
+    for state in reversed(openfst.post_order(start, walker.successors)):
         p = reach.get(state, 0.0)
         if p == 0:
             continue
@@ -99,24 +99,37 @@ def path_entropy(walker: Walker, start: int) -> float:
     return total
 
 
-def _next(walker: Walker, state: int) -> list[int]:
-    first, last = walker.arc_start[state], walker.arc_start[state + 1]
-    return walker.nextstate[first:last].tolist()
-
-
-def grammar_patterns(fsts: CompiledFsts, intents: list[str]) -> list[GrammarPattern]:
-    """Every (intent, set of slot types) the chosen intents can produce, with complexity."""
-    opens = {fsts.symbols.find(labels.slot_open(n)): n for n in fsts.slots}
-    walker = Walker(fsts)
-    slot_entropy = {n: path_entropy(walker, walker.class_start[n]) for n in fsts.slots}
+def grammar_patterns(
+    fsts: CompiledFsts, walker: Walker, intents: list[str]
+) -> list[GrammarPattern]:
+    """Every (intent, set of slot types) the chosen intents can produce, with complexity
+    (`walker` is the grammar's own; each intent's patterns are made once per grammar)."""
+    slot_entropy = {
+        n: fsts.memo("entropy", n, lambda n=n: path_entropy(walker, walker.class_start[n]))
+        for n in fsts.slots
+    }
+    # a restricted intent needs only the slot classes' masses, not their paths
+    masses = {
+        name: openfst.chain([], -mass) if mass > -math.inf else openfst.empty()
+        for name, mass in walker.class_log_mass.items()
+    }
     found = []
     for intent in intents:
-        for wanted in slot_sets(fsts.intents[intent], opens):
-            fst = restricted(fsts.intents[intent], opens, wanted)
-            alone = Walker(CompiledFsts(fsts.symbols, {intent: fst}, fsts.slots))
-            if not alone.has_paths(intent):  # only through options weighted <0>
-                continue
-            h = path_entropy(alone, alone.start[intent])
-            complexity = h + sum(slot_entropy[s] for s in wanted)
-            found.append(GrammarPattern(Pattern(intent, wanted), fst, h, complexity))
+        for pattern, fst, h in fsts.memo(
+            "patterns", intent, lambda i=intent: _patterns(fsts, i, masses)
+        ):
+            complexity = h + sum(slot_entropy[s] for s in pattern.slots)
+            found.append(GrammarPattern(pattern, fst, h, complexity))
+    return found
+
+
+def _patterns(fsts: CompiledFsts, intent: str, masses: dict[str, pynini.Fst]) -> list:
+    """(pattern, restricted intent, its carrier entropy) for each pattern of `intent`."""
+    opens = {fsts.symbols.find(labels.slot_open(n)): n for n in fsts.slots}
+    found = []
+    for wanted in slot_sets(fsts.intents[intent], opens):
+        fst = restricted(fsts.intents[intent], opens, wanted)
+        alone = Walker(CompiledFsts(fsts.symbols, {intent: fst}, masses))
+        if alone.has_paths(intent):  # not only through options weighted <0>
+            found.append((Pattern(intent, wanted), fst, path_entropy(alone, alone.start[intent])))
     return found

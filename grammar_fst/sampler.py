@@ -145,6 +145,10 @@ class Walker:
     def _arcs(self, state: int) -> range:
         return range(self.arc_start[state], self.arc_start[state + 1])
 
+    def successors(self, state: int) -> list[int]:
+        """The states the arcs of `state` lead to."""
+        return self.nextstate[self.arc_start[state] : self.arc_start[state + 1]].tolist()
+
     def _backward(self, start, nextstate, weight, calls, final_w, beta: list[float]) -> None:
         """beta[s]: log of the probability mass of all paths from s to the end (plain
         lists: this visits every arc once, in Python)."""
@@ -201,35 +205,41 @@ class Walker:
         """One random path from each start state, slots filled; label-free arcs are left
         out."""
         n = len(starts)
+        walker = np.arange(n)  # the walks still going, in order
         state = np.asarray(starts, dtype=np.int64).copy()
         back = np.full(n, -1, dtype=np.int64)  # where a walk inside a slot class returns
-        live = np.arange(n)
         walkers, arcs = [], []
-        while live.size:
-            here = state[live]
-            choice = np.searchsorted(self.keys, here + rng.random(live.size), side="right")
+        while len(walker):
+            choice = np.searchsorted(self.keys, state + rng.random(len(walker)), side="right")
             arc = self.choice_arc[choice]
-            stops = arc < 0
-            stopping = live[stops]
-            returning = back[stopping] >= 0
-            state[stopping[returning]] = back[stopping[returning]]
-            back[stopping[returning]] = -1
-            moving, arc = live[~stops], arc[~stops]
-            call = self.call[arc]
-            calls = call >= 0
-            back[moving[calls]] = self.nextstate[arc[calls]]
-            state[moving] = np.where(calls, call, self.nextstate[arc])
-            emits = ~calls & ((self.ilabel[arc] != 0) | (self.olabel[arc] != 0))
-            walkers.append(moving[emits])
+            ends, emits = self._advance(state, back, arc)
+            walkers.append(walker[emits])
             arcs.append(arc[emits])
-            finished = np.zeros(n, dtype=bool)
-            finished[stopping[~returning]] = True
-            live = live[~finished[live]]
-        walker = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
+            walker, state, back = walker[~ends], state[~ends], back[~ends]
+        who = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
         taken = np.concatenate(arcs) if arcs else np.zeros(0, dtype=np.int64)
-        taken = taken[np.argsort(walker, kind="stable")]
-        ends = np.cumsum(np.bincount(walker, minlength=n))
+        taken = taken[np.argsort(who, kind="stable")]
+        ends = np.cumsum(np.bincount(who, minlength=n))
         return Walks(self.ilabel[taken], self.olabel[taken], ends)
+
+    def _advance(
+        self, state: np.ndarray, back: np.ndarray, arc: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Move walks (in place) along their chosen `arc`s (-1: stop): into a slot class,
+        out of one, or on. Returns which walks ended, and the positions of those that
+        took an arc with labels."""
+        stops = arc < 0
+        known = np.where(stops, 0, arc)
+        call = np.where(stops, -1, self.call[known])
+        calls = call >= 0
+        ends = stops & (back < 0)
+        returns = stops & (back >= 0)
+        state[returns], back[returns] = back[returns], -1
+        back[calls], state[calls] = self.nextstate[known[calls]], call[calls]
+        moves = ~stops & ~calls
+        state[moves] = self.nextstate[known[moves]]
+        labelled = (self.ilabel[known] != 0) | (self.olabel[known] != 0)
+        return ends, np.flatnonzero(moves & labelled)
 
     def every_path(self, intent: str) -> Enumeration:
         """Every path of `intent`, slots filled, with its probability, all at once:
@@ -243,7 +253,7 @@ class Walker:
         node = np.zeros(1, dtype=np.int64)
         length = np.zeros(1, dtype=np.int64)  # arcs emitted so far
         words = np.zeros((1, 2), dtype=np.uint64)  # a hash of the input labels so far
-        done: list[tuple[np.ndarray, ...]] = []
+        done = [(node[:0], log_p[:0], length[:0], words[:0])]  # no path, when there is none
         while len(state) and self.has_paths(intent):
             first = self.choice_start[state]
             count = self.choice_start[state + 1] - first
@@ -257,15 +267,8 @@ class Walker:
             state, back, node, length = state[which], back[which], node[which], length[which]
             words = words[which]
             log_p = log_p[which] + self.log_prob[choice]
-            stops, calls = arc < 0, (arc >= 0) & (self.call[arc] >= 0)
-            ends = stops & (back < 0)
+            ends, emits = self._advance(state, back, arc)
             done.append((node[ends], log_p[ends], length[ends], words[ends]))
-            returns = stops & (back >= 0)
-            state[returns], back[returns] = back[returns], -1
-            moves = ~stops & ~calls
-            back[calls], state[calls] = self.nextstate[arc[calls]], self.call[arc[calls]]
-            state[moves] = self.nextstate[arc[moves]]
-            emits = np.flatnonzero(moves & ((self.ilabel[arc] != 0) | (self.olabel[arc] != 0)))
             parent.append(node[emits])
             taken.append(arc[emits])
             node[emits] = nodes + np.arange(len(emits))

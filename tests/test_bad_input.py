@@ -216,3 +216,11 @@ def test_slots_without_a_value_or_a_name_are_bad_records(capsys, tmp_path, chunk
     data.write_text('{"Play": [{"data": [{"text": "play "}, ' + chunk + "]}]}", encoding="utf-8")
     status, _, err = run(capsys, "convert", data)
     assert status == 2 and message in err
+
+
+def test_compiling_through_a_link_replaces_its_target(capsys, tmp_path):
+    (tmp_path / "real.far").write_bytes(b"")
+    link = tmp_path / "link.far"
+    link.symlink_to(tmp_path / "real.far")
+    assert run(capsys, "compile", TOY, "-o", link)[0] == 0
+    assert link.is_symlink() and gf.load(tmp_path / "real.far").count() == 6

@@ -253,14 +253,17 @@ def test_cli_resample_bad_input(tmp_path, capsys):
 
 def test_grammar_patterns_and_their_entropies_by_hand():
     toy = gf.load(Path(__file__).parent.parent / "grammars" / "toy.grm")
-    (only,) = restrict.grammar_patterns(toy.fsts, toy.intents)
+    (only,) = restrict.grammar_patterns(toy.fsts, toy._walker, toy.intents)
     assert str(only.pattern) == "PlayMusic: genre"
     assert only.carrier_entropy == pytest.approx(1.5)  # none 1/2, some 1/4, more 1/4
     assert only.complexity == pytest.approx(2.5)  # and pop | rock: 1 bit
     grammar = gf.from_text(
         "intent A = a {s} | b | c {s} {t}\nslot s = x | y | z | w\nslot t = u | v\n"
     )
-    found = {str(p.pattern): p.complexity for p in restrict.grammar_patterns(grammar.fsts, ["A"])}
+    found = {
+        str(p.pattern): p.complexity
+        for p in restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"])
+    }
     assert found == pytest.approx({"A: (no slot)": 0.0, "A: s": 2.0, "A: s + t": 3.0})
 
 
