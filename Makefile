@@ -39,11 +39,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# the benchmarks of docs/benchmarks.md (Chatette, an optional dependency, comes with them)
+# the benchmarks of docs/benchmarks.md (Chatette and aalpy, optional dependencies, come with them)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/sampling_speed.py
 	$(BIN)/python benchmarks/catalogue_scale.py
+	$(BIN)/python benchmarks/induction_snips.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check grammar_fst tests benchmarks

@@ -9,6 +9,7 @@ for u in g.sample(5, seed=1):
 from .catalogue import Catalogue, CatalogueError, Entry, catalogues_containing, read_catalogue
 from .errors import FarError, GrammarError, GrammarFstError, Location, OpenFstError, UsageError
 from .grammar import Grammar
+from .induction import Induction, induce
 from .model import CompiledGrammar, from_text, load
 from .sampler import DEFAULT_SEED
 from .sources import load_grammar
@@ -27,6 +28,7 @@ __all__ = [
     "DEFAULT_SEED",
     "FarError",
     "Grammar",
+    "Induction",
     "GrammarError",
     "GrammarFstError",
     "Location",
@@ -36,6 +38,7 @@ __all__ = [
     "Utterance",
     "format_grammar",
     "from_text",
+    "induce",
     "load",
     "load_grammar",
     "parse",

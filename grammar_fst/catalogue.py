@@ -73,7 +73,7 @@ class Catalogue:
 
 def read_catalogue(spec: str | Path) -> Catalogue:
     """Read the catalogue that `spec` names: a file, or `model.json#TypeName`."""
-    file, type_name = _split_spec(str(spec))
+    file, type_name = split_spec(str(spec))
     suffix = Path(file).suffix.lower()
     if suffix not in SUFFIXES:
         raise CatalogueError(
@@ -107,7 +107,7 @@ def catalogues_containing(values: Iterable[str], catalogues: Mapping[str, Catalo
     )
 
 
-def _split_spec(spec: str) -> tuple[str, str | None]:
+def split_spec(spec: str) -> tuple[str, str | None]:
     """`model.json#Type` picks a type; a `#` anywhere else is part of the file name."""
     file, sep, type_name = spec.rpartition("#")
     if sep and Path(file).suffix.lower() == ".json":

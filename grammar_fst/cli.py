@@ -21,6 +21,7 @@ from .catalogue import read_catalogue
 from .distribution import ALLOCATIONS, table
 from .errors import GrammarFstError, UsageError
 from .formats import DOCUMENT_WRITERS, READERS, WRITERS, Records
+from .induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
 from .model import CompiledGrammar, load
 from .output import write_text
 from .resample import DEFAULT_THRESHOLD
@@ -369,6 +370,59 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     _on_error_option(p)
+
+    p = _data_command(
+        commands,
+        _induce,
+        "--format",
+        help="learn a grammar from golden utterances",
+        description="Learn a .grm grammar from golden utterances by Bayesian model merging: "
+        "states of a model that says exactly the utterances are merged while that raises "
+        "lambda * log P(grammar) + log P(utterances | grammar), never into a cycle. Slot "
+        "values become slots named by their type; recurring parts become named rules. The "
+        "grammar compiles and samples like a hand-written one. See docs/induction.md.",
+    )
+    p.add_argument(
+        "--catalogue",
+        action="append",
+        type=_binding,
+        metavar="SLOT=FILE",
+        help="define SLOT from a catalogue file, and turn a learned word class that the "
+        "catalogue holds entirely into SLOT (catalogue widening); repeatable",
+    )
+    p.add_argument(
+        "--lambda",
+        dest="weight",
+        type=_non_negative,
+        default=DEFAULT_LAMBDA,
+        metavar="L",
+        help=f"weight of the structure prior: higher merges more and generalizes further, "
+        f"0 merges only what the data supports (default: {DEFAULT_LAMBDA:g})",
+    )
+    p.add_argument(
+        "--intent",
+        default=DEFAULT_INTENT,
+        metavar="NAME",
+        help=f"intent of utterances that have none, as plain text lines "
+        f"(default: {DEFAULT_INTENT})",
+    )
+    p.add_argument(
+        "--keep-case",
+        action="store_true",
+        help="keep upper case (default: fold words to lower case)",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print every operation (merge, widen, chunk) and its score gain on standard error",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.grm",
+        help="write the grammar to OUT.grm (atomically) instead of standard output",
+    )
+    p.add_argument("--progress", action="store_true", help="show a progress bar over intents")
     return parser
 
 
@@ -536,6 +590,31 @@ def _evaluate(args: argparse.Namespace) -> int:
     return _report_skipped(records)
 
 
+def _induce(args: argparse.Namespace) -> int:
+    records, utterances = _read_all(args.data, args.source_format, args.on_error, "learn from")
+    base = Path(args.output).parent if args.output else Path()
+    shown = args.progress or None
+    result = induce(
+        utterances,
+        args.weight,
+        _bindings(args),
+        base,
+        args.intent,
+        not args.keep_case,
+        lambda intents: progress.counted(intents, len(intents), "intents", shown, lambda _: 1),
+    )
+    if args.explain:
+        sys.stderr.write("".join(f"{step}\n" for step in result.trace))
+    write_text([result.text(args.data)], args.output)
+    summary = result.summary()
+    if result.skipped:
+        summary += f" ({result.skipped} without a word left out)"
+    if args.output:
+        summary = f"wrote {args.output}: {summary}"
+    sys.stderr.write(f"{summary}\n")
+    return _report_skipped(records)
+
+
 def _resample(args: argparse.Namespace) -> int:
     records, utterances = _read_all(args.data, args.source_format, args.on_error, "resample")
     catalogues = {slot: read_catalogue(file) for slot, file in _bindings(args).items()}
@@ -569,6 +648,16 @@ def _read_all(path: str, fmt: str | None, on_error: str, purpose: str):
     if not utterances:
         raise UsageError(f"{path}: no utterance to {purpose}")
     return records, utterances
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of 0 or more")
+    return value
 
 
 def _fraction(text: str) -> float:

@@ -88,7 +88,7 @@ def evaluate(
     """Recall of `grammar` on `heldout`, precision proxies of `samples` of its sentences."""
     words = [grammar.fsts.symbols.find(i) for i in range(grammar.fsts.symbols.num_symbols())]
     fold = all(w == w.casefold() for w in words if labels.parse_tag(w) is None)
-    reference = [_normalized(u, fold) for u in heldout]
+    reference = [normalized(u, fold) for u in heldout]
     templates = Templates(grammar)
     said = right_slots = carried = 0
     for u in reference:
@@ -98,19 +98,19 @@ def evaluate(
             said += 1
             readings = grammar.readings(u.text, limit=50)
             right_slots += any(r.intent == u.intent and r.slots == u.slots for r in readings)
-        carried += templates.says(u.intent, _delexicalized(u, grammar.slots), surface=False)
+        carried += templates.says(u.intent, delexicalized(u, grammar.slots), surface=False)
     drawn = list(grammar.sample(samples, seed=seed)) if samples else []
     exact = {(u.text, u.intent) for u in reference}
-    shapes = {(" ".join(_delexicalized(u, grammar.slots)), u.intent) for u in reference}
-    trigrams: dict[str, set[tuple[str, ...]]] = {}
+    shapes = {(" ".join(delexicalized(u, grammar.slots)), u.intent) for u in reference}
+    seen: dict[str, set[tuple[str, ...]]] = {}
     for u in reference:
-        trigrams.setdefault(u.intent, set()).update(_trigrams(_delexicalized(u, grammar.slots)))
+        seen.setdefault(u.intent, set()).update(trigrams(delexicalized(u, grammar.slots)))
     exact_hits = template_hits = trigram_hits = 0
     for u in drawn:
-        shape = _delexicalized(u, grammar.slots)
+        shape = delexicalized(u, grammar.slots)
         exact_hits += (u.text, u.intent) in exact
         template_hits += (" ".join(shape), u.intent) in shapes
-        trigram_hits += set(_trigrams(shape)) <= trigrams.get(u.intent, set())
+        trigram_hits += set(trigrams(shape)) <= seen.get(u.intent, set())
     all_fsts = [*grammar.fsts.intents.values(), *grammar.fsts.slots.values()]
     return Report(
         heldout=len(reference),
@@ -134,7 +134,7 @@ def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else math.nan
 
 
-def _normalized(u: Utterance, fold: bool) -> Utterance:
+def normalized(u: Utterance, fold: bool) -> Utterance:
     """The utterance as the grammar's sentences are written: NFC words joined by single
     spaces (offsets recomputed), case-folded when asked."""
     change = (lambda t: t.casefold()) if fold else (lambda t: t)
@@ -154,7 +154,7 @@ def _joined(text: str, more: str) -> str:
     return f"{text} {words}" if text and words else text + words
 
 
-def _delexicalized(u: Utterance, slots: Sequence[str]) -> list[str]:
+def delexicalized(u: Utterance, slots: Sequence[str]) -> list[str]:
     """The words of `u`, each slot value the grammar knows replaced by its class."""
     out, pos = [], 0
     for s in u.slots:
@@ -164,7 +164,8 @@ def _delexicalized(u: Utterance, slots: Sequence[str]) -> list[str]:
     return out + tokens.words(u.text[pos:])
 
 
-def _trigrams(words: list[str]) -> list[tuple[str, ...]]:
+def trigrams(words: list[str]) -> list[tuple[str, ...]]:
+    """The trigrams of a sentence's words, with two start marks and an end mark."""
     padded = ["<s>", "<s>", *words, "</s>"]
     return [tuple(padded[i : i + 3]) for i in range(len(padded) - 2)]
 

@@ -21,14 +21,14 @@ SPECIAL = set('#$(){}[]|?<>"=*+;\\')
 KEYWORDS = ("intent", "slot", "import")
 
 
-def _name_char(ch: str) -> bool:
+def name_char(ch: str) -> bool:
     """Letters, combining marks (Devanagari vowel signs), digits and '_' make names."""
     return ch == "_" or unicodedata.category(ch)[0] in "LMN"
 
 
 def is_name(text: str) -> bool:
     """Whether `text` is a valid rule, slot or intent name: a letter, then name chars."""
-    return bool(text) and unicodedata.category(text[0])[0] == "L" and all(map(_name_char, text))
+    return bool(text) and unicodedata.category(text[0])[0] == "L" and all(map(name_char, text))
 
 
 REPEAT = re.compile(r"\s*(\d+)\s*(?:,\s*(\d+)\s*)?\Z")
@@ -90,7 +90,7 @@ def _token(line: str, i: int, loc: Location, out: list[Token]) -> int:
         return end + 1
     if ch == "$":
         end = i + 1
-        while end < len(line) and _name_char(line[end]):
+        while end < len(line) and name_char(line[end]):
             end += 1
         name = normalize(line[i + 1 : end])
         if not is_name(name):

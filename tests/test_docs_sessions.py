@@ -15,7 +15,7 @@ from doc_blocks import ROOT, commands, expected_status, in_folder_beside_grammar
 
 DOCS = [
     ROOT / "README.md",
-    *(ROOT / "docs" / n for n in ("index.md", "sampling.md", "resampling.md")),
+    *(ROOT / "docs" / n for n in ("index.md", "sampling.md", "resampling.md", "induction.md")),
 ]
 
 

@@ -1,0 +1,492 @@
+"""Grammar induction on SNIPS: Bayesian model merging (`induce`) against the golden
+utterances as a literal grammar and against Alergia (aalpy), by held-out recall and by the
+precision proxies of `grammar_fst.evaluate`.
+
+For each intent and selection seed, `--golden` utterances are drawn from
+`train_<Intent>.json`; the rest of `train_<Intent>_full.json` (by text) is held out, and
+the slot values of the full file make the catalogues (one `.txt` per slot type, case-folded).
+
+1. golden-only: one intent saying exactly the golden carrier phrases, slots from the
+   catalogues;
+2. Alergia: a Markov chain (aalpy, 'mc') learned on the delexicalized golden token
+   sequences between explicit start and end tokens. It may be cyclic, so the metrics are
+   computed on the chain itself, with evaluate's definitions: a held-out carrier phrase is
+   recalled when it is a path from the start to the end token; samples are random walks.
+   On 50 sequences the Hoeffding bound is loose, so eps matters little until near its
+   maximum: 0.001 and 0.05 (aalpy's default) give the same chains, 1 keeps a few more
+   states, and 2 keeps the prefix tree (the golden-only language); hence `--eps 0.05,1`;
+3. BMM: `induce` at each lambda of `--lambdas`.
+
+Then the time `induce` takes for 60 golden utterances of one intent and for 2,000 across
+all seven intents, against the targets.
+
+    .venv/bin/python benchmarks/induction_snips.py [--data ../shared/data] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import grammar_fst as gf
+from grammar_fst import formats, labels, tokens
+from grammar_fst import grammar as g
+from grammar_fst.evaluate import delexicalized, evaluate, normalized, trigrams
+from grammar_fst.induction import induce
+
+logging.getLogger("grammar_fst").setLevel(logging.ERROR)  # skipped records (PlayMusic_full)
+
+INTENTS = (
+    "AddToPlaylist",
+    "BookRestaurant",
+    "GetWeather",
+    "PlayMusic",
+    "RateBook",
+    "SearchCreativeWork",
+    "SearchScreeningEvent",
+)
+START, END = "<s>", "</s>"  # Alergia's sequence boundaries; evaluate's trigram padding
+MAX_WALK = 200  # tokens; a longer random walk of a cyclic chain is cut (and scored as is)
+SMALL, LARGE = 60, 2000  # golden utterances timed
+TARGETS = {SMALL: 2.0, LARGE: 60.0}  # induce seconds
+
+
+def row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every run shares."""
+
+    data: Path
+    golden: int
+    samples: int
+    lambdas: tuple[float, ...]
+    eps: tuple[float, ...]  # empty without aalpy
+
+
+@dataclass
+class Score:
+    """One method on one (intent, seed) run; None where the method has no such measure."""
+
+    method: str
+    intent: str
+    seed: int
+    delexicalized_recall: float
+    trigram: float
+    template: float
+    recall: float | None = None
+    slot_recall: float | None = None
+    rules: int | None = None
+    sentences: int | None = None
+    seconds: float | None = None  # learning time
+    states: int | None = None  # Alergia's
+    cyclic: bool | None = None  # Alergia's
+
+
+# -- data ------------------------------------------------------------------------------
+
+
+@cache
+def read(path: Path) -> tuple[gf.Utterance, ...]:
+    """The utterances of a SNIPS file, bad records skipped; read once per process."""
+    return tuple(formats.read(path, "snips", on_error="skip"))
+
+
+def pool_of(data: Path, intent: str) -> tuple[gf.Utterance, ...]:
+    return read(data / "snips" / f"train_{intent}.json")
+
+
+def full_of(data: Path, intent: str) -> tuple[gf.Utterance, ...]:
+    return read(data / "snips" / f"train_{intent}_full.json")
+
+
+def text_key(u: gf.Utterance) -> str:
+    return " ".join(tokens.words(u.text.casefold()))
+
+
+def draw(
+    data: Path, intent: str, seed: int, n: int
+) -> tuple[list[gf.Utterance], list[gf.Utterance]]:
+    """`n` golden utterances drawn from the intent's pool, and the full file without them."""
+    golden = random.Random(seed).sample(pool_of(data, intent), n)
+    seen = {text_key(u) for u in golden}
+    return golden, [u for u in full_of(data, intent) if text_key(u) not in seen]
+
+
+def write_catalogues(utterances: Sequence[gf.Utterance], folder: Path) -> dict[str, Path]:
+    """One `.txt` catalogue per slot type of `utterances`, its values case-folded and sorted.
+    A value starting with '#' would read as a comment line, so it is left out."""
+    values: dict[str, set[str]] = {}
+    for u in utterances:
+        for s in u.slots:
+            value = " ".join(tokens.words(s.value.casefold()))
+            if value and not value.startswith("#"):
+                values.setdefault(s.slot, set()).add(value)
+    paths = {}
+    for slot, known in sorted(values.items()):
+        paths[slot] = folder / f"{slot}.txt"
+        paths[slot].write_text("".join(f"{v}\n" for v in sorted(known)), encoding="utf-8")
+    return paths
+
+
+def shape(u: gf.Utterance, slots: Sequence[str]) -> list[str]:
+    """The case-folded words of `u`, each value of `slots` replaced by its class symbol,
+    exactly as evaluate delexicalizes held-out utterances."""
+    return delexicalized(normalized(u, fold=True), slots)
+
+
+def golden_slots(golden: Sequence[gf.Utterance]) -> list[str]:
+    return sorted({s.slot for u in golden for s in u.slots})
+
+
+# -- the methods -----------------------------------------------------------------------
+
+
+def golden_grammar(golden: Sequence[gf.Utterance], intent: str, catalogues: dict) -> g.Grammar:
+    """One intent: the alternation of the golden carrier phrases (weighted by their count),
+    and a slot from its catalogue for every slot they use."""
+    slots = golden_slots(golden)
+    counts = Counter(tuple(shape(u, slots)) for u in golden)
+    options = tuple(g.Option(_sequence(words), float(n)) for words, n in counts.items())
+    body = options[0].expr if len(options) == 1 else g.Alternation(options)
+    defined = [g.Slot(s, g.CatalogueRef(catalogues[s].name)) for s in slots if s in catalogues]
+    return g.Grammar((g.Intent(intent, body), *defined))
+
+
+def _sequence(words: Sequence[str]) -> g.Expr:
+    """Words and slot class symbols as an expression."""
+    items = []
+    for word in words:
+        tag = labels.parse_tag(word)
+        items.append(g.SlotRef(tag[1]) if tag else g.Word(word))
+    return items[0] if len(items) == 1 else g.Sequence(tuple(items))
+
+
+def grammar_score(method: str, text: str, heldout, folder: Path, seed: int, samples: int) -> Score:
+    """Evaluate the grammar `text`, saved in `folder` beside its catalogues, on `heldout`."""
+    path = folder / "grammar.grm"
+    path.write_text(text, encoding="utf-8")
+    report = evaluate(gf.load(path), heldout, samples=samples, seed=seed)
+    return Score(
+        method,
+        heldout[0].intent,
+        seed,
+        report.delexicalized_recall,
+        report.trigram,
+        report.template,
+        recall=report.recall,
+        slot_recall=report.slot_recall,
+        rules=report.rules,
+        sentences=report.sentences,
+    )
+
+
+class Chain:
+    """A Markov chain learned by Alergia as plain tables: per state, the next state for each
+    token and the tokens with their probabilities; a path ends on the END token's state."""
+
+    def __init__(self, sequences: list[list[str]], eps: float):
+        from aalpy.learning_algs import run_Alergia
+
+        model = run_Alergia([[START, *s, END] for s in sequences], "mc", eps=eps)
+        index = {state: i for i, state in enumerate(model.states)}
+        self.start = index[model.initial_state]
+        self.next = [{t.output: index[t] for t, _ in s.transitions} for s in model.states]
+        self.probabilities = [[p for _, p in s.transitions] for s in model.states]
+        self.tokens = [[t.output for t, _ in s.transitions] for s in model.states]
+
+    def says(self, words: list[str]) -> bool:
+        """Whether `words` then the end token is a path from the start."""
+        state = self.start
+        for word in [*words, END]:
+            state = self.next[state].get(word)
+            if state is None:
+                return False
+        return True
+
+    def walk(self, rng: random.Random) -> list[str]:
+        """A random sentence: tokens drawn by the learned probabilities until the end."""
+        words, state = [], self.start
+        while len(words) < MAX_WALK:
+            word = rng.choices(self.tokens[state], self.probabilities[state])[0]
+            if word == END:
+                break
+            words.append(word)
+            state = self.next[state][word]
+        return words
+
+    def cyclic(self) -> bool:
+        """Whether some state can be reached from itself (depth-first, iteratively)."""
+        on_path, done = {self.start}, set()
+        stack = [(self.start, iter(self.next[self.start].values()))]
+        while stack:
+            state, successors = stack[-1]
+            child = next(successors, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(state)
+                done.add(state)
+            elif child in on_path:
+                return True
+            elif child not in done:
+                on_path.add(child)
+                stack.append((child, iter(self.next[child].values())))
+        return False
+
+
+def alergia_score(golden, heldout, intent: str, seed: int, eps: float, samples: int) -> Score:
+    """Alergia on the golden carrier phrases, scored like evaluate scores a grammar."""
+    slots = golden_slots(golden)
+    start = time.perf_counter()
+    chain = Chain([shape(u, slots) for u in golden], eps)
+    seconds = time.perf_counter() - start
+    shapes = [shape(u, slots) for u in heldout]
+    templates = {tuple(s) for s in shapes}
+    seen = {t for s in shapes for t in trigrams(s)}
+    rng = random.Random(seed)
+    drawn = [chain.walk(rng) for _ in range(samples)]
+    return Score(
+        f"Alergia eps={eps:g}",
+        intent,
+        seed,
+        sum(map(chain.says, shapes)) / len(shapes),
+        sum(set(trigrams(w)) <= seen for w in drawn) / len(drawn),
+        sum(tuple(w) in templates for w in drawn) / len(drawn),
+        seconds=seconds,
+        states=len(chain.next),
+        cyclic=chain.cyclic(),
+    )
+
+
+def run(task: tuple[str, int, Settings]) -> list[Score]:
+    """Every method on one intent and selection seed."""
+    intent, seed, settings = task
+    golden, heldout = draw(settings.data, intent, seed, settings.golden)
+    scores = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        catalogues = write_catalogues(full_of(settings.data, intent), folder)
+        text = gf.format_grammar(golden_grammar(golden, intent, catalogues))
+        scores.append(grammar_score("golden-only", text, heldout, folder, seed, settings.samples))
+        for eps in settings.eps:
+            scores.append(alergia_score(golden, heldout, intent, seed, eps, settings.samples))
+        for weight in settings.lambdas:
+            start = time.perf_counter()
+            induced = induce(golden, weight=weight, catalogues=catalogues, base=folder)
+            seconds = time.perf_counter() - start
+            method = f"BMM λ={weight:g}"
+            score = grammar_score(method, induced.text(), heldout, folder, seed, settings.samples)
+            score.seconds = seconds
+            scores.append(score)
+    return scores
+
+
+# -- tables ----------------------------------------------------------------------------
+
+
+def mean(values: list) -> float:
+    return statistics.fmean(values)
+
+
+def share(values: list) -> str:
+    return "n/a" if None in values else f"{mean(values):.3f}"
+
+
+def summary(scores: list[Score], runs: int) -> None:
+    """Means over the runs, one row per method, in the order the methods ran."""
+    methods = list(dict.fromkeys(s.method for s in scores))
+    base = mean([s.delexicalized_recall for s in scores if s.method == "golden-only"])
+    print(f"## Means over {runs} runs (intent x seed)\n")
+    print(
+        row(
+            "method",
+            "delex recall",
+            "x golden-only",
+            "trigram prec.",
+            "template prec.",
+            "recall",
+            "slot recall",
+            "rules",
+            "sentences mean / median",
+            "learn s mean / max",
+        )
+    )
+    print(row(*["---"] * 10))
+    for method in methods:
+        mine = [s for s in scores if s.method == method]
+        delex = mean([s.delexicalized_recall for s in mine])
+        rules = [s.rules for s in mine]
+        sentences = [s.sentences for s in mine]
+        seconds = [s.seconds for s in mine]
+        print(
+            row(
+                method,
+                f"{delex:.3f}",
+                f"{delex / base:.2f}" if base else "n/a",
+                share([s.trigram for s in mine]),
+                share([s.template for s in mine]),
+                share([s.recall for s in mine]),
+                share([s.slot_recall for s in mine]),
+                "n/a" if None in rules else f"{mean(rules):.1f}",
+                "n/a"
+                if None in sentences
+                else f"{mean(sentences):.2g} / {statistics.median(sentences):.2g}",
+                "n/a" if None in seconds else f"{mean(seconds):.3f} / {max(seconds):.3f}",
+            )
+        )
+    chains = [s for s in scores if s.states is not None]
+    if chains:
+        print(
+            "\nAlergia's recall with values would equal its delexicalized recall (every "
+            "held-out value is in its catalogue by construction), so it is left n/a."
+        )
+    for method in dict.fromkeys(s.method for s in chains):
+        mine = [s for s in chains if s.method == method]
+        cyclic = sum(bool(s.cyclic) for s in mine)
+        states = mean([s.states for s in mine])
+        print(f"{method}: {states:.1f} states on average, {cyclic} of {len(mine)} cyclic.")
+
+
+def per_intent(scores: list[Score]) -> None:
+    """Delexicalized recall / trigram precision per intent, means over the seeds."""
+    methods = list(dict.fromkeys(s.method for s in scores))
+    intents = list(dict.fromkeys(s.intent for s in scores))
+    print("\n## Per intent: delexicalized recall / trigram precision (means over seeds)\n")
+    print(row("method", *intents))
+    print(row(*["---"] * (len(intents) + 1)))
+    for method in methods:
+        cells = []
+        for intent in intents:
+            mine = [s for s in scores if s.method == method and s.intent == intent]
+            delex = mean([s.delexicalized_recall for s in mine])
+            cells.append(f"{delex:.3f} / {mean([s.trigram for s in mine]):.3f}")
+        print(row(method, *cells))
+
+
+# -- timing ----------------------------------------------------------------------------
+
+
+def timed_induce(golden, catalogues, folder: Path, weight: float, repeats: int) -> float:
+    """The median of `repeats` induce times, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        induce(golden, weight=weight, catalogues=catalogues, base=folder)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def timing_sets(data: Path) -> list[tuple[list[gf.Utterance], list[gf.Utterance]]]:
+    """Golden utterances and the utterances whose values make the catalogues: the first
+    SMALL of PlayMusic's pool with its full file, and LARGE drawn across the pools of all
+    intents (seed 0, as evenly as can be) with all the full files."""
+    small = list(pool_of(data, "PlayMusic")[:SMALL])
+    rng = random.Random(0)
+    size, extra = divmod(LARGE, len(INTENTS))
+    large = [
+        u
+        for i, intent in enumerate(INTENTS)
+        for u in rng.sample(pool_of(data, intent), size + (i < extra))
+    ]
+    everything = [u for intent in INTENTS for u in full_of(data, intent)]
+    return [(small, list(full_of(data, "PlayMusic"))), (large, everything)]
+
+
+def timing(data: Path, lambdas: Sequence[float], repeats: int = 3) -> None:
+    """Induce time against the targets, at each lambda (median of `repeats` runs)."""
+    print(f"\n## Induce time (median of {repeats} runs, seconds; ✗ misses the target)\n")
+    print(row("golden utterances", "target", *(f"λ={w:g}" for w in lambdas)))
+    print(row(*["---"] * (len(lambdas) + 2)))
+    for golden, values in timing_sets(data):
+        target = TARGETS[len(golden)]
+        with tempfile.TemporaryDirectory() as tmp:
+            catalogues = write_catalogues(values, Path(tmp))
+            cells = []
+            for weight in lambdas:
+                print(f"timing {len(golden)} at λ={weight:g}", file=sys.stderr, flush=True)
+                seconds = timed_induce(golden, catalogues, Path(tmp), weight, repeats)
+                cells.append(f"{seconds:.2f}" + (" ✗" if seconds > target else ""))
+        print(row(f"{len(golden):,}", f"≤ {target:g}", *cells))
+
+
+# -- main ------------------------------------------------------------------------------
+
+
+def aalpy_available() -> bool:
+    try:
+        import aalpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def compare(settings: Settings, intents: Sequence[str], seeds: int, jobs: int) -> None:
+    """Every method on every (intent, seed) run, `jobs` runs at a time; the tables. (A
+    process pool that fails loudly should a worker die, where multiprocessing.Pool hangs.)"""
+    tasks = [(intent, seed, settings) for intent in intents for seed in range(seeds)]
+    scores: list[Score] = []
+    with ProcessPoolExecutor(jobs) as workers:
+        for done, result in enumerate(workers.map(run, tasks), 1):
+            where = f"{result[0].intent} seed {result[0].seed}"
+            print(f"run {done}/{len(tasks)}: {where}", file=sys.stderr, flush=True)
+            scores += result
+    print(
+        f"# Induction on SNIPS: {settings.golden} golden utterances, "
+        f"{settings.samples} samples per precision\n"
+    )
+    summary(scores, len(tasks))
+    per_intent(scores)
+
+
+def floats(text: str) -> tuple[float, ...]:
+    return tuple(float(x) for x in text.split(","))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--seeds", type=int, default=5, help="selection seeds 0 .. N-1")
+    parser.add_argument("--golden", type=int, default=50, help="golden utterances per run")
+    parser.add_argument("--samples", type=int, default=1000, help="sentences per precision")
+    parser.add_argument("--lambdas", type=floats, default=floats("0.5,1,1.5,2,3"))
+    parser.add_argument("--eps", type=floats, default=floats("0.05,1"), help="Alergia's eps")
+    parser.add_argument("--intents", type=lambda t: tuple(t.split(",")), default=INTENTS)
+    parser.add_argument("--jobs", type=int, default=2, help="runs in parallel")
+    parser.add_argument("--quick", action="store_true", help="1 seed, 2 intents")
+    parser.add_argument("--timing-only", action="store_true")
+    args = parser.parse_args()
+    if not all((args.data / "snips" / f"train_{i}_full.json").is_file() for i in INTENTS):
+        sys.exit(f"no SNIPS data in {args.data / 'snips'} (give --data): nothing to measure")
+    unknown = set(args.intents) - set(INTENTS)
+    if unknown:
+        sys.exit(f"unknown intents {', '.join(sorted(unknown))}; SNIPS has {', '.join(INTENTS)}")
+    started = time.perf_counter()
+    if not args.timing_only:
+        eps = args.eps
+        if not aalpy_available():
+            print(
+                "aalpy is not installed (pip install '.[bench]'): no Alergia row", file=sys.stderr
+            )
+            eps = ()
+        settings = Settings(args.data, args.golden, args.samples, args.lambdas, eps)
+        seeds, intents = (1, args.intents[:2]) if args.quick else (args.seeds, args.intents)
+        compare(settings, intents, seeds, args.jobs)
+    timing(args.data, args.lambdas)
+    print(f"\nWall time: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""The model that Bayesian model merging edits: per intent, an acyclic automaton whose
+states emit symbols (words, or slots standing for a whole slot value) with counts.
+
+Each golden utterance is one path from START to END; a state's counts are how many
+utterances pass through it (Viterbi counts), its emission counts how often it said each
+symbol. Merging two states adds their rows, so a merge changes only the two states' rows
+and the rows of the states that led to both: `merge_gain` scores exactly that.
+
+The score of a model is lambda * log P(M) + log P(X | M):
+- log P(X | M): for every state, the Dirichlet-multinomial likelihood of its emission
+  counts and of its transition counts (symmetric Dirichlet prior, concentration ALPHA,
+  the parameters integrated out);
+- log P(M): minus the description length, in nats: each emission costs log(|symbols|+1),
+  each transition log(|states|+1), with the sizes of the initial model (so that the cost
+  of a row does not change as states merge, and scores stay local).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from math import lgamma, log
+from typing import NamedTuple
+
+ALPHA = 1.0
+START, END = 0, 1
+
+
+class Symbol(NamedTuple):
+    """What a state says: a word, or a slot (`slot=True`) standing for one whole value."""
+
+    name: str
+    slot: bool = False
+
+    def __str__(self) -> str:
+        return f"{{{self.name}}}" if self.slot else self.name
+
+
+def dirichlet(counts: Iterable[int]) -> float:
+    """log P(counts) of one row: a multinomial over the outcomes seen, its parameters
+    drawn from a symmetric Dirichlet(ALPHA) and integrated out."""
+    k = total = 0
+    score = 0.0
+    for n in counts:
+        k += 1
+        total += n
+        score += lgamma(ALPHA + n) - lgamma(ALPHA)
+    return score + lgamma(k * ALPHA) - lgamma(k * ALPHA + total) if k else 0.0
+
+
+def _joined_gain(k: int, total: int, a: int, b: int) -> float:
+    """How much the likelihood of a row of `k` outcomes and `total` counts changes when two
+    of its outcomes, counted `a` and `b`, become one."""
+    before = lgamma(ALPHA + a) + lgamma(ALPHA + b) - 2 * lgamma(ALPHA)
+    after = lgamma(ALPHA + a + b) - lgamma(ALPHA)
+    norm_before = lgamma(k * ALPHA) - lgamma(k * ALPHA + total)
+    norm_after = lgamma((k - 1) * ALPHA) - lgamma((k - 1) * ALPHA + total)
+    return after - before + norm_after - norm_before
+
+
+class Automaton:
+    """One intent's states: emissions, transitions, predecessors and longest-path levels."""
+
+    def __init__(self, paths: Iterable[tuple[Symbol, ...]], weight: float):
+        self.emit: dict[int, Counter[Symbol]] = {}
+        self.out: dict[int, Counter[int]] = {START: Counter(), END: Counter()}
+        self.into: dict[int, set[int]] = {START: set(), END: set()}
+        self.level = {START: 0, END: 1}
+        self._prefix_tree(paths)
+        self.saying: dict[frozenset[Symbol], set[int]] = {}
+        for state, row in self.emit.items():
+            self.saying.setdefault(frozenset(row), set()).add(state)
+        symbols = {s for row in self.emit.values() for s in row}
+        self.emit_cost = log(len(symbols) + 1)
+        self.move_cost = log(len(self.emit) + 3)
+        self.weight = weight
+
+    def _prefix_tree(self, paths: Iterable[tuple[Symbol, ...]]) -> None:
+        """Data incorporation: a model that says exactly the golden utterances, with the
+        utterances that start alike sharing their first states (a prefix tree)."""
+        children: dict[tuple[int, Symbol], int] = {}
+        for path in paths:
+            here = START
+            for symbol in path:
+                there = children.get((here, symbol))
+                if there is None:
+                    there = children[here, symbol] = len(self.out)
+                    self.emit[there] = Counter()
+                    self.out[there] = Counter()
+                    self.into[there] = set()
+                    self.level[there] = self.level[here] + 1
+                self.emit[there][symbol] += 1
+                self._link(here, there, 1)
+                here = there
+            self._link(here, END, 1)
+        self.level[END] = max(self.level.values()) + 1
+
+    def _link(self, source: int, target: int, count: int) -> None:
+        self.out[source][target] += count
+        self.into[target].add(source)
+
+    @property
+    def states(self) -> list[int]:
+        """The emitting states, in creation order."""
+        return sorted(self.emit)
+
+    def row_score(self, emit: Counter[Symbol], out: Counter[int]) -> float:
+        """A state's share of the model's score."""
+        likelihood = dirichlet(emit.values()) + dirichlet(out.values())
+        length = len(emit) * self.emit_cost + len(out) * self.move_cost
+        return likelihood - self.weight * length
+
+    def merge_gain(self, a: int, b: int) -> float:
+        """The change of the model's score if states `a` and `b` became one."""
+        gain = self.row_score(self.emit[a] + self.emit[b], self.out[a] + self.out[b])
+        gain -= self.row_score(self.emit[a], self.out[a]) + self.row_score(
+            self.emit[b], self.out[b]
+        )
+        for source in self.into[a] & self.into[b]:
+            row = self.out[source]
+            gain += (
+                _joined_gain(len(row), row.total(), row[a], row[b]) + self.weight * self.move_cost
+            )
+        return gain
+
+    def said(self, state: int) -> frozenset[Symbol]:
+        """What a state says; START and END say nothing, each in its own way."""
+        if state in (START, END):
+            return frozenset({Symbol(str(state), slot=True)})
+        return frozenset(self.emit[state])
+
+    def alike(self, a: int, b: int) -> bool:
+        """Whether the two states say the same symbols."""
+        return self.emit[a].keys() == self.emit[b].keys()
+
+    def interchangeable(self, a: int, b: int) -> bool:
+        """Whether two states that say different words have both a left and a right
+        context in common, as "pop" and "rock" in "play _ music". Never slots: a class of
+        two slot types mixes entities ("play {artist}" and "play {genre}" would give
+        "by {genre}")."""
+        return (
+            not self.alike(a, b)
+            and not (self._says_slot(a) or self._says_slot(b))
+            and not self._contexts(self.into[a]).isdisjoint(self._contexts(self.into[b]))
+            and not self._contexts(self.out[a]).isdisjoint(self._contexts(self.out[b]))
+        )
+
+    def _contexts(self, states: Iterable[int]) -> set[frozenset[Symbol]]:
+        return {self.said(s) for s in states}
+
+    def _says_slot(self, state: int) -> bool:
+        return next(iter(self.emit[state])).slot
+
+    def reaches(self, a: int, b: int) -> bool:
+        """Whether a path leads from `a` to `b` or from `b` to `a`: merging them would make a
+        cycle, and the language infinite. Levels (longest distance from START) prune the
+        search: a path only climbs."""
+        if self.level[a] > self.level[b]:
+            a, b = b, a
+        if self.level[a] == self.level[b]:
+            return False
+        limit, seen, todo = self.level[b], {a}, [a]
+        while todo:
+            for target in self.out[todo.pop()]:
+                if target == b:
+                    return True
+                if target not in seen and self.level[target] < limit:
+                    seen.add(target)
+                    todo.append(target)
+        return False
+
+    def merge(self, keep: int, gone: int) -> None:
+        """Make `gone` part of `keep`: rows add up, arcs to and from `gone` move to `keep`."""
+        self.saying[self.said(gone)].discard(gone)
+        self.say_more(keep, self.emit.pop(gone))
+        for target, count in self.out.pop(gone).items():
+            self.into[target].discard(gone)
+            self._link(keep, target, count)
+        for source in self.into.pop(gone):
+            self._link(source, keep, self.out[source].pop(gone))
+        level = max(self.level[keep], self.level.pop(gone))
+        self._raise_levels(keep, level)
+
+    def say(self, state: int, symbol: Symbol) -> None:
+        """Make `state` say `symbol` alone, as often as it said all its symbols."""
+        self._reindex(state, Counter({symbol: self.emit[state].total()}))
+
+    def say_more(self, state: int, emissions: Counter[Symbol]) -> None:
+        """Add `emissions` to what `state` says."""
+        self._reindex(state, self.emit[state] + emissions)
+
+    def _reindex(self, state: int, emissions: Counter[Symbol]) -> None:
+        self.saying[self.said(state)].discard(state)
+        self.emit[state] = emissions
+        self.saying.setdefault(self.said(state), set()).add(state)
+
+    def _raise_levels(self, state: int, level: int) -> None:
+        """Set `state`'s level to at least `level` and push the states after it up to match."""
+        self.level[state] = max(self.level[state], level)
+        todo = [state]
+        while todo:
+            source = todo.pop()
+            for target in self.out[source]:
+                if self.level[target] <= self.level[source]:
+                    self.level[target] = self.level[source] + 1
+                    todo.append(target)
+
+    def neighbours(self, state: int) -> Iterator[int]:
+        """The states with a left or a right context in common with `state`: states that
+        follow (or precede) a state saying what one before (or after) `state` says."""
+        for source in self.into[state]:
+            for like in self.saying.get(self.said(source), (source,)):
+                yield from (other for other in self.out[like] if other not in (END, state))
+        for target in self.out[state]:
+            for like in self.saying.get(self.said(target), (target,)):
+                yield from (other for other in self.into[like] if other not in (START, state))

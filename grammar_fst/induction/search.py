@@ -1,0 +1,94 @@
+"""Best-first model merging: repeatedly apply the merge that raises the score most, until
+none raises it.
+
+Merging runs in rounds of two phases. First, states that say the same symbols merge
+(shared phrasing: "in {city}" at the end of two utterances becomes one path); then
+states that say different words but share both a left and a right context (a class:
+"pop" and "rock" in "play _ music"). Classes come second because a class merged early
+joins two paths and so forbids the merges of their like states that would make a cycle.
+Rounds go on while the class phase merges something.
+
+Gains live in a heap. A merge changes few rows, so after each one only the pairs it can
+have changed are scored again: the merged state with its neighbours, and the pairs that
+now share a context through it. Other entries may be stale; an entry is scored again when
+it comes to the top and goes back in the heap if its gain moved, so the merge applied is
+always scored on the current model.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .automaton import Automaton, Symbol
+
+EPSILON = 1e-9
+
+Allowed = Callable[[int, int], bool]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One operation of the trace: what was done and how much it raised the score."""
+
+    operation: str  # merge, widen or chunk
+    intent: str
+    detail: str
+    gain: float | None = None  # None: the operation is not scored (widening)
+
+    def __str__(self) -> str:
+        scored = "" if self.gain is None else f"  (+{self.gain:.2f})"
+        return f"{self.operation:6} {self.intent}: {self.detail}{scored}"
+
+
+def merge_states(model: Automaton, intent: str, trace: Callable[[Step], None]) -> None:
+    """Merge `model`'s states in rounds of like states, then classes, while a merge raises
+    its score; never two states on one path (that would make a cycle)."""
+    _best_first(model, model.alike, intent, trace)
+    while _best_first(model, model.interchangeable, intent, trace):
+        _best_first(model, model.alike, intent, trace)
+
+
+def _best_first(
+    model: Automaton, allowed: Allowed, intent: str, trace: Callable[[Step], None]
+) -> int:
+    """Apply the `allowed` merges best first while one raises the score; how many."""
+    heap: list[tuple[float, int, int]] = []
+    merged = 0
+
+    def consider(pairs: Iterable[tuple[int, int]]) -> None:
+        for a, b in pairs:
+            if a != b:
+                a, b = min(a, b), max(a, b)
+                if allowed(a, b) and (gain := model.merge_gain(a, b)) > EPSILON:
+                    heapq.heappush(heap, (-gain, a, b))
+
+    consider((a, b) for a in model.states for b in model.neighbours(a) if a < b)
+    while heap:
+        stored, a, b = heapq.heappop(heap)
+        if a not in model.emit or b not in model.emit or not allowed(a, b) or model.reaches(a, b):
+            continue
+        gain = model.merge_gain(a, b)
+        if gain <= EPSILON:
+            continue
+        if abs(gain + stored) > EPSILON:
+            heapq.heappush(heap, (-gain, a, b))
+            continue
+        detail = f"{describe(model.emit[a])} + {describe(model.emit[b])}"
+        after_a, after_b = set(model.out[a]), set(model.out[b])
+        before_a, before_b = set(model.into[a]), set(model.into[b])
+        model.merge(a, b)
+        merged += 1
+        trace(Step("merge", intent, detail, gain))
+        consider((a, other) for other in set(model.neighbours(a)))
+        consider((x, y) for x in after_a - after_b for y in after_b - after_a if min(x, y) > 1)
+        consider((x, y) for x in before_a - before_b for y in before_b - before_a if min(x, y) > 1)
+    return merged
+
+
+def describe(emissions: dict[Symbol, int], most: int = 4) -> str:
+    """A state's symbols, the most frequent first: `pop|rock`."""
+    ranked = sorted(emissions, key=lambda s: (-emissions[s], str(s)))
+    shown = "|".join(str(s) for s in ranked[:most])
+    return shown + ("|…" if len(ranked) > most else "")

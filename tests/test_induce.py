@@ -1,0 +1,283 @@
+"""Grammar induction by Bayesian model merging, on small hand-made fixtures: the classes
+it finds, slots kept whole, catalogue widening, finiteness, determinism, and that what it
+writes is a grammar like any other (it parses back, compiles and says every golden
+utterance)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import grammar_fst as gf
+from grammar_fst import grammar as g
+from grammar_fst.cli import main
+from grammar_fst.formats.massive import parse_annotation
+from grammar_fst.induction import induce
+from grammar_fst.utterance import Utterance
+
+TOY = [
+    "play pop music",
+    "play rock music",
+    "play some pop music",
+    "play some rock music",
+    "play more pop music",
+    "play more rock music",
+]
+
+
+def utt(intent: str, annotated: str) -> Utterance:
+    text, slots = parse_annotation(annotated)
+    return Utterance(text, intent, slots)
+
+
+def classes(grammar: g.Grammar) -> set[frozenset[str]]:
+    """The word classes of a grammar: rules whose body is a choice of single words."""
+    found = set()
+    for rule in grammar.rules.values():
+        if isinstance(rule.body, g.Alternation):
+            words = [o.expr for o in rule.body.options]
+            if all(isinstance(w, (g.Word, g.SlotRef)) for w in words):
+                found.add(frozenset(getattr(w, "text", None) or f"{{{w.name}}}" for w in words))
+    return found
+
+
+def texts(grammar: gf.CompiledGrammar) -> set[str]:
+    return {u.text for u in grammar.all()}
+
+
+def test_toy_music_recovers_the_genre_and_quantity_classes():
+    result = induce([Utterance(t, "PlayMusic") for t in TOY[:5]])
+    assert {frozenset({"pop", "rock"}), frozenset({"some", "more"})} <= classes(result.grammar)
+    compiled = gf.from_text(result.text())
+    assert texts(compiled) == set(TOY)  # generalized to the unseen "play more pop music"
+    assert any(
+        s.operation == "merge" and "pop" in s.detail and "rock" in s.detail for s in result.trace
+    )
+
+
+def test_without_prior_weight_nothing_is_generalized():
+    result = induce([Utterance(t, "PlayMusic") for t in TOY[:5]], weight=0)
+    assert texts(gf.from_text(result.text())) == set(TOY[:5])
+
+
+def test_multi_word_entities_stay_whole_as_slots():
+    golden = [
+        utt("AddToPlaylist", "add [artist : the rolling stones] to [playlist : road trip]"),
+        utt("AddToPlaylist", "add [artist : lady gaga] to [playlist : my summer mix]"),
+        utt("PlayMusic", "play [artist : the rolling stones]"),
+    ]
+    result = induce(golden)
+    grammar = result.grammar
+    assert set(grammar.slots) == {"artist", "playlist"}
+    assert gf.format_grammar(g.Grammar((grammar.slots["artist"],))) == (
+        "# artist: 2 values seen, 3 uses\nslot artist = the rolling stones <2> | lady gaga <1>\n"
+    )
+    compiled = gf.from_text(result.text())
+    parsed = compiled.parse("add lady gaga to road trip")
+    assert parsed.intent == "AddToPlaylist"
+    assert [(s.slot, s.value) for s in parsed.slots] == [
+        ("artist", "lady gaga"),
+        ("playlist", "road trip"),
+    ]
+    assert "rolling" not in {
+        w.text for s in grammar.intents.values() for w in g.walk(s.body) if isinstance(w, g.Word)
+    }
+
+
+SPORTS = [
+    "who won the celtics game",
+    "who won the lakers game",
+    "did the celtics win",
+    "did the lakers win",
+]
+
+
+@pytest.fixture
+def nba(tmp_path):
+    path = tmp_path / "nba.txt"
+    path.write_text("Celtics\nLakers\nBulls\nKnicks\n", encoding="utf-8")
+    return path
+
+
+def test_catalogue_widening_turns_a_class_into_the_catalogue_slot(nba, tmp_path):
+    result = induce(
+        [Utterance(t, "Score") for t in SPORTS], catalogues={"team": nba}, base=tmp_path
+    )
+    assert "team" in result.grammar.slots
+    assert [s.operation for s in result.trace].count("widen") >= 1
+    (tmp_path / "sports.grm").write_text(result.text(), encoding="utf-8")
+    compiled = gf.load(tmp_path / "sports.grm")
+    # a team no golden utterance names, written as in the catalogue
+    parsed = compiled.parse("did the Knicks win")
+    assert parsed is not None and [(s.slot, s.value) for s in parsed.slots] == [("team", "Knicks")]
+
+
+def test_widening_does_not_fire_when_a_class_leaves_the_catalogue(nba, tmp_path):
+    golden = SPORTS + ["who won the yankees game", "did the yankees win"]
+    result = induce(
+        [Utterance(t, "Score") for t in golden], catalogues={"team": nba}, base=tmp_path
+    )
+    assert not [s for s in result.trace if s.operation == "widen"]
+    assert "team" not in result.grammar.slots
+    assert frozenset({"celtics", "lakers", "yankees"}) in classes(result.grammar)
+
+
+def test_the_induced_grammar_parses_back_to_itself():
+    golden = [
+        utt("Play", f"play [genre : {w}] {tail}")
+        for w in ("pop", "rock", "jazz")
+        for tail in ("music", "songs")
+    ]
+    golden += [Utterance(t, "Other") for t in TOY]
+    grammar = induce(golden).grammar
+    assert gf.parse(gf.format_grammar(grammar)) == grammar
+
+
+words = st.sampled_from(
+    ["play", "some", "more", "pop", "rock", "music", "the", "a", "now", "please"]
+)
+sentences = st.lists(st.lists(words, min_size=1, max_size=7).map(" ".join), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sentences, st.sampled_from([0.0, 0.5, 1.0, 3.0]))
+def test_induced_grammars_are_finite_and_say_every_golden_utterance(golden, weight):
+    result = induce([Utterance(t, "Any") for t in golden], weight=weight)
+    compiled = gf.from_text(result.text())
+    assert compiled.count() >= len(set(golden))  # counting terminates: the language is finite
+    for text in golden:
+        assert compiled.parse(text) is not None, text
+
+
+def test_scripts_other_than_latin():
+    golden = [
+        Utterance("गाना चलाओ", "Play"),
+        Utterance("संगीत चलाओ", "Play"),
+        Utterance("παίξε μουσική", "Play"),
+        Utterance("شغل الموسيقى", "Play"),
+    ]
+    result = induce(golden, weight=2)
+    compiled = gf.from_text(result.text())
+    assert {u.text for u in golden} <= texts(compiled)
+    assert gf.parse(result.text()) == result.grammar
+
+
+def test_same_input_same_grammar_whatever_the_hash_seed(tmp_path):
+    data = tmp_path / "golden.jsonl"
+    lines = [
+        utt("Play", f"{verb} [artist : {a}] {tail}")
+        for verb in ("play", "put on", "i want")
+        for a in ("adele", "the beatles")
+        for tail in ("now", "please", "")
+    ]
+    data.write_text("".join(gf.formats.jsonl.line(u, 0) + "\n" for u in lines), encoding="utf-8")
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        run = subprocess.run(
+            [sys.executable, "-m", "grammar_fst.cli", "induce", str(data), "--lambda", "1.5"],
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1 and b"intent Play" in outputs.pop()
+
+
+def test_cli_writes_the_grammar_and_explains(tmp_path, capsys, nba):
+    data = tmp_path / "golden.txt"
+    data.write_text("\n".join(SPORTS) + "\n", encoding="utf-8")
+    out = tmp_path / "out" / "sports.grm"
+    out.parent.mkdir()
+    status = main(
+        [
+            "induce",
+            str(data),
+            "--catalogue",
+            f"team={nba}",
+            "--intent",
+            "Score",
+            "--explain",
+            "-o",
+            str(out),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == 0
+    assert "widen  Score:" in err and "merge  Score:" in err
+    assert f"wrote {out}: " in err and "1 intent, 4 golden utterances" in err
+    compiled = gf.load(out)
+    assert compiled.intents == ["Score"] and compiled.parse("did the Bulls win") is not None
+
+
+@pytest.mark.parametrize(
+    "content, args, message",
+    [
+        (b"", [], "no utterance to learn from"),
+        (b"\n\n", [], "no utterance to learn from"),
+        (b"play \xff music\n", [], "not valid UTF-8"),
+        (b"play\n", ["--lambda", "-1"], "'-1' is not a number of 0 or more"),
+        (b"play\n", ["--lambda", "nan"], "is not a number of 0 or more"),
+        (b"play\n", ["--catalogue", "team=missing.txt"], "missing.txt"),
+        (b"play\n", ["--catalogue", "team"], "'team' is not SLOT=FILE"),
+    ],
+)
+def test_bad_input_is_one_clear_message(tmp_path, capsys, content, args, message):
+    data = tmp_path / "golden.txt"
+    data.write_bytes(content)
+    out = tmp_path / "kept.grm"
+    out.write_text("intent Kept = kept\n", encoding="utf-8")
+    assert status(["induce", str(data), *args, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
+    assert out.read_text(encoding="utf-8") == "intent Kept = kept\n"  # nothing half-written
+
+
+def status(argv: list[str]) -> int:
+    """The exit status of the command line, usage errors (SystemExit) included."""
+    try:
+        return main(argv)
+    except SystemExit as stop:
+        return stop.code
+
+
+def test_empty_catalogue_is_refused_with_its_file(tmp_path, capsys):
+    data = tmp_path / "golden.txt"
+    data.write_text("play\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n", encoding="utf-8")
+    assert main(["induce", str(data), "--catalogue", f"team={empty}"]) == 2
+    assert f"{empty}" in capsys.readouterr().err
+
+
+def test_slots_of_different_types_never_become_a_class():
+    golden = [
+        utt("Play", "play [artist : adele] now"),
+        utt("Play", "play [genre : jazz] now"),
+        utt("Play", "play [artist : queen] now"),
+    ]
+    grammar = induce(golden, weight=4).grammar
+    assert not [c for c in classes(grammar) if {"{artist}", "{genre}"} <= c]
+    compiled = gf.from_text(gf.format_grammar(grammar))
+    assert compiled.parse("play jazz now").slots[0].slot == "genre"
+
+
+def test_a_run_recurring_across_intents_is_chunked_into_a_rule():
+    golden = [
+        Utterance("turn on the light in the living room please", "LightsOn"),
+        Utterance("turn off the light in the living room now", "LightsOff"),
+    ]
+    result = induce(golden)
+    chunks = [s for s in result.trace if s.operation == "chunk"]
+    assert len(chunks) == 1 and chunks[0].gain > 0
+    (rule,) = [r for r in result.grammar.rules.values() if r.comment == "2 uses"]
+    assert gf.format_grammar(g.Grammar((rule,))).endswith("= the light in the living room\n")
+    for intent in result.grammar.intents.values():
+        assert g.RuleRef(rule.name) in list(g.walk(intent.body))
+    compiled = gf.from_text(result.text())
+    assert texts(compiled) == {u.text for u in golden}
