@@ -18,6 +18,8 @@ from grammar_fst import grammar as g
 from grammar_fst.cli import main
 from grammar_fst.formats.massive import parse_annotation
 from grammar_fst.induction import induce
+from grammar_fst.induction.automaton import END, START, Automaton, Symbol
+from grammar_fst.induction.search import merge_states
 from grammar_fst.utterance import Utterance
 
 TOY = [
@@ -281,3 +283,17 @@ def test_a_run_recurring_across_intents_is_chunked_into_a_rule():
         assert g.RuleRef(rule.name) in list(g.walk(intent.body))
     compiled = gf.from_text(result.text())
     assert texts(compiled) == {u.text for u in golden}
+
+
+@settings(max_examples=60, deadline=None)
+@given(sentences, st.sampled_from([0.5, 1.0, 3.0]))
+def test_merging_keeps_the_automaton_deterministic(golden, weight):
+    """Two successors of a state never say the same symbols, unless merging them would
+    make a cycle (folding)."""
+    model = Automaton([tuple(Symbol(w) for w in t.split()) for t in golden], weight)
+    merge_states(model, "Any", lambda step: None)
+    for state in [START, *model.states]:
+        targets = sorted(t for t in model.out[state] if t != END)
+        for i, a in enumerate(targets):
+            for b in targets[i + 1 :]:
+                assert model.said(a) != model.said(b) or model.reaches(a, b)

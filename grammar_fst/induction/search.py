@@ -6,7 +6,8 @@ Merging runs in rounds of two phases. First, states that say the same symbols me
 states that say different words but share both a left and a right context (a class:
 "pop" and "rock" in "play _ music"). Classes come second because a class merged early
 joins two paths and so forbids the merges of their like states that would make a cycle.
-Rounds go on while the class phase merges something.
+Rounds go on while the class phase merges something. After each merge, `fold` keeps the
+automaton deterministic.
 
 Gains live in a heap. A merge changes few rows, so after each one only the pairs it can
 have changed are scored again: the merged state with its neighbours, and the pairs that
@@ -21,7 +22,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .automaton import Automaton, Symbol
+from .automaton import END, Automaton, Symbol
 
 EPSILON = 1e-9
 
@@ -32,13 +33,13 @@ Allowed = Callable[[int, int], bool]
 class Step:
     """One operation of the trace: what was done and how much it raised the score."""
 
-    operation: str  # merge, widen or chunk
+    operation: str  # merge, fold, widen or chunk
     intent: str
     detail: str
     gain: float | None = None  # None: the operation is not scored (widening)
 
     def __str__(self) -> str:
-        scored = "" if self.gain is None else f"  (+{self.gain:.2f})"
+        scored = "" if self.gain is None else f"  ({self.gain:+.2f})"
         return f"{self.operation:6} {self.intent}: {self.detail}{scored}"
 
 
@@ -59,7 +60,7 @@ def _best_first(
 
     def consider(pairs: Iterable[tuple[int, int]]) -> None:
         for a, b in pairs:
-            if a != b:
+            if a != b and a in model.emit and b in model.emit:  # folding merges states away
                 a, b = min(a, b), max(a, b)
                 if allowed(a, b) and (gain := model.merge_gain(a, b)) > EPSILON:
                     heapq.heappush(heap, (-gain, a, b))
@@ -81,10 +82,49 @@ def _best_first(
         model.merge(a, b)
         merged += 1
         trace(Step("merge", intent, detail, gain))
-        consider((a, other) for other in set(model.neighbours(a)))
+        for state in [a, *fold(model, a, intent, trace)]:
+            if state in model.emit:
+                consider((state, other) for other in set(model.neighbours(state)))
         consider((x, y) for x in after_a - after_b for y in after_b - after_a if min(x, y) > 1)
         consider((x, y) for x in before_a - before_b for y in before_b - before_a if min(x, y) > 1)
     return merged
+
+
+def fold(model: Automaton, state: int, intent: str, trace: Callable[[Step], None]) -> list[int]:
+    """Keep the automaton deterministic after a merge at `state`: two successors of one
+    state that say the same symbols become one, and so on from there (unless that would
+    make a cycle). A nondeterministic automaton says the same sentences along several
+    paths, and compiling it to a deterministic transducer can take exponential time and
+    space. The states merged into, in order."""
+    kept, todo = [], [state]
+    while todo:
+        here = todo.pop()
+        if here not in model.out:
+            continue
+        twins = _twins(model, here)
+        if twins is None:
+            continue
+        a, b = twins
+        gain = model.merge_gain(a, b)
+        trace(Step("fold", intent, f"{describe(model.emit[a])} + {describe(model.emit[b])}", gain))
+        model.merge(a, b)
+        kept.append(a)
+        todo += [here, a, *model.into[a]]
+    return kept
+
+
+def _twins(model: Automaton, state: int) -> tuple[int, int] | None:
+    """Two successors of `state` that say the same symbols and may merge, if any."""
+    alike: dict[frozenset[Symbol], list[int]] = {}
+    for target in sorted(model.out[state]):
+        if target != END:
+            alike.setdefault(model.said(target), []).append(target)
+    for group in alike.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if not model.reaches(a, b):
+                    return a, b
+    return None
 
 
 def describe(emissions: dict[Symbol, int], most: int = 4) -> str:
