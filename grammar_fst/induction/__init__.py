@@ -30,7 +30,7 @@ from .automaton import Automaton, Symbol
 from .chunking import chunk
 from .incorporate import Golden, as_name, incorporate
 from .search import Step, describe, merge_states
-from .writer import RuleBook, alternation, amount, class_counts, intent_statements
+from .writer import RuleBook, alternation, amount, class_counts, intent_statements, sequence
 
 DEFAULT_LAMBDA = 1.0
 DEFAULT_INTENT = "Utterance"
@@ -155,15 +155,10 @@ def _slots(
             continue
         values = golden.values[name]
         ranked = sorted(values, key=lambda v: (-values[v], v))
-        options = [(_value(v), values[v]) for v in ranked]
+        options = [(sequence([g.Word(w) for w in v.split()]), values[v]) for v in ranked]
         comment = f"{name}: {amount(len(values), 'value')} seen, {amount(values.total(), 'use')}"
         slots.append(g.Slot(name, alternation(options), comment=comment))
     return slots
-
-
-def _value(text: str) -> g.Expr:
-    words = tuple(g.Word(w) for w in text.split())
-    return words[0] if len(words) == 1 else g.Sequence(words)
 
 
 def _relative(spec: str, base: Path) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from .. import grammar as g
 from ..syntax import format_expr
 from .search import Step
+from .writer import sequence
 
 LONGEST = 6  # items in a chunk, at most
 
@@ -93,7 +94,7 @@ def _replace(expr: g.Expr, run: Run, by: g.Expr) -> tuple[g.Expr, int]:
                 items.append(item)
                 found += inner
                 i += 1
-        return (items[0] if len(items) == 1 else g.Sequence(tuple(items))), found
+        return sequence(items), found
     if isinstance(expr, g.Alternation):
         options = []
         for option in expr.options:

@@ -104,7 +104,7 @@ class _IntentWriter:
         self._count_uses(START, END)
 
     def body(self) -> g.Expr:
-        return _sequence(self._segment(START, emit=False) + self._path(self.meet[START], END))
+        return sequence(self._segment(START, emit=False) + self._path(self.meet[START], END))
 
     def _count_uses(self, state: int, stop: int) -> None:
         """How many times each segment is written when nothing is named, each shared
@@ -132,10 +132,10 @@ class _IntentWriter:
         items = [self._emission(state)] if emit else []
         items = self._choice(state, items)
         shared = self.uses[state] > 1 and len(items) > 1
-        if emit and (shared or len(format_expr(_sequence(items))) > LONG):
+        if emit and (shared or len(format_expr(sequence(items))) > LONG):
             rule = self.book.name(self._likeliest_words(state))
             self.book.rules.append(
-                g.Rule(rule, _sequence(items), comment=amount(self._through(state), "utterance"))
+                g.Rule(rule, sequence(items), comment=amount(self._through(state), "utterance"))
             )
             self.named[state] = g.RuleRef(rule)
             return [self.named[state]]
@@ -155,14 +155,14 @@ class _IntentWriter:
             if target == stop:
                 skipped = successors[target]
             else:
-                options.append((_sequence(self._path(target, stop)), successors[target]))
+                options.append((sequence(self._path(target, stop)), successors[target]))
         choice = alternation(options)
         taken = successors.total() - skipped
         if not skipped:
             return [*head, choice]
         if abs(taken - skipped) <= EVEN * (taken + skipped) or not head:
             return [*head, g.Optional(choice)]
-        return [alternation([(_sequence([*head, choice]), taken), (_sequence(head), skipped)])]
+        return [alternation([(sequence([*head, choice]), taken), (sequence(head), skipped)])]
 
     def _emission(self, state: int) -> g.Expr:
         row = self.model.emit[state]
@@ -220,5 +220,6 @@ def _symbol(symbol: Symbol) -> g.Expr:
     return g.SlotRef(symbol.name) if symbol.slot else g.Word(symbol.name)
 
 
-def _sequence(items: list[g.Expr]) -> g.Expr:
+def sequence(items: list[g.Expr]) -> g.Expr:
+    """One item as itself, several as a Sequence."""
     return items[0] if len(items) == 1 else g.Sequence(tuple(items))
