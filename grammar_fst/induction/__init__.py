@@ -33,6 +33,7 @@ from .search import Step, describe, merge_states
 from .writer import RuleBook, alternation, amount, class_counts, intent_statements, sequence
 
 DEFAULT_LAMBDA = 1.0
+MAX_LAMBDA = 1e6  # far past where every merge is taken; beyond, scores overflow
 DEFAULT_INTENT = "Utterance"
 
 __all__ = ["DEFAULT_LAMBDA", "Induction", "Step", "induce"]
@@ -86,17 +87,14 @@ def induce(
     folder the grammar will be saved in. Utterances without an intent get `default_intent`.
     `progress`, given the intents' names, yields them as they are learned (a bar).
     """
-    if weight < 0:
-        raise UsageError(f"lambda must be 0 or more, not {weight}")
+    if not 0 <= weight <= MAX_LAMBDA:
+        raise UsageError(f"lambda must be between 0 and {MAX_LAMBDA:g}, not {weight}")
     catalogues = {as_name(slot): str(path) for slot, path in (catalogues or {}).items()}
     golden = incorporate(utterances, fold_case, default_intent)
     if not golden.paths:
         raise UsageError("no utterance with a word to learn from")
-    change = str.casefold if fold_case else str
-    known = {
-        slot: frozenset(change(v) for v in read_catalogue(path).surface_values())
-        for slot, path in catalogues.items()
-    }
+    # as written: the grammar will say the catalogue's values as the file writes them
+    known = {slot: read_catalogue(path).surface_values() for slot, path in catalogues.items()}
     trace: list[Step] = []
     models: dict[str, Automaton] = {}
     for intent in (progress or iter)(list(golden.paths)):
