@@ -315,8 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--catalogue",
         action="append",
         type=_binding,
-        metavar="SLOT=FILE",
-        help="add a catalogue's values to slot type SLOT in every intent (repeatable)",
+        metavar="[INTENT:]SLOT=FILE",
+        help="add a catalogue's values to slot type SLOT in every intent, or with INTENT: "
+        "to that intent's own values, which other intents get only through the Jaccard "
+        "gate (repeatable)",
     )
     p.add_argument(
         "--allocate",

@@ -5,8 +5,10 @@ Values of a slot type are swappable within one intent. Across two intents, the v
 of a slot type are compared with the Jaccard index |A ∩ B| / |A ∪ B| (values compared
 case-folded); values flow between the two only when it reaches the threshold: "jazz" in
 "play jazz music" and "detective" in "read detective books" are both GenreName, but the
-two intents share none of their genres, so neither moves. A catalogue extends a slot
-type's values in every intent.
+two intents share none of their genres, so neither moves. A catalogue bound to a slot
+type (`artist`) extends its values in every intent; one bound to an intent's slot type
+(`PlayMusic:artist`) adds to that intent's own values, which reach other intents only
+through the gate.
 
 A new utterance takes a source utterance of the pattern and draws each of its slot values
 from that slot's pool (the value it had included); the text between the slots stays as
@@ -97,18 +99,32 @@ class Pools:
     allowed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
 
+def scoped(binding: str) -> tuple[str | None, str]:
+    """`INTENT:SLOT` as (intent, slot); a plain `SLOT` as (None, slot)."""
+    intent, sep, slot = binding.rpartition(":")
+    return (intent or None) if sep else None, slot
+
+
 def build_pools(
     utterances: Sequence[Utterance],
     threshold: float = DEFAULT_THRESHOLD,
     catalogues: Mapping[str, Catalogue] | None = None,
 ) -> Pools:
-    """Each (intent, slot)'s own values, those of the same slot in intents whose value
-    sets reach `threshold` in Jaccard index, and its catalogue's."""
+    """Each (intent, slot)'s own values (with those of its intent-bound catalogue), those
+    of the same slot in intents whose value sets reach `threshold` in Jaccard index, and
+    its slot-wide catalogue's."""
     own: dict[tuple[str, str], dict[str, Value]] = {}
     for number, u in enumerate(utterances):
         for slot in u.slots:
             pool = own.setdefault((u.intent, slot.slot), {})
             pool.setdefault(slot.value, Value(slot.value, number, slot.canonical))
+    everywhere: list[tuple[str, Catalogue]] = []
+    for binding, catalogue in (catalogues or {}).items():
+        intent, slot = scoped(binding)
+        if intent is None:
+            everywhere.append((slot, catalogue))
+        else:
+            _add(own[intent, slot], catalogue)
     by_slot: dict[str, list[str]] = {}
     for intent, slot in own:
         by_slot.setdefault(slot, []).append(intent)
@@ -126,14 +142,19 @@ def build_pools(
                 for x, y in ((a, b), (b, a)):
                     for text, value in own[y, slot].items():
                         pools[x, slot].setdefault(text, value)
-    for slot, catalogue in (catalogues or {}).items():
+    for slot, catalogue in everywhere:
         for key in [k for k in pools if k[1] == slot]:
-            for entry in catalogue.entries:
-                text = " ".join(entry.words)
-                canonical = " ".join(entry.canonical) if entry.canonical else None
-                pools[key].setdefault(text, Value(text, catalogue.path, canonical))
+            _add(pools[key], catalogue)
     values = {key: list(pool.values()) for key, pool in pools.items()}
     return Pools(values, matrix, allowed)
+
+
+def _add(pool: dict[str, Value], catalogue: Catalogue) -> None:
+    """The catalogue's values that `pool` lacks, with the catalogue as their source."""
+    for entry in catalogue.entries:
+        text = " ".join(entry.words)
+        canonical = " ".join(entry.canonical) if entry.canonical else None
+        pool.setdefault(text, Value(text, catalogue.path, canonical))
 
 
 def swapped(source: Utterance, values: Sequence[Value]) -> Utterance:
@@ -183,7 +204,11 @@ def plan(
 ) -> Plan:
     """How many utterances of each pattern the output holds (originals included, unless
     not `originals`, when none of them may be made again either)."""
-    extra = {s: [" ".join(e.words) for e in c.entries] for s, c in (catalogues or {}).items()}
+    extra: dict[str, list[str]] = {}
+    for binding, catalogue in (catalogues or {}).items():
+        extra.setdefault(scoped(binding)[1], []).extend(
+            " ".join(e.words) for e in catalogue.entries
+        )
     stats = dist.pattern_stats(utterances, dist.slot_entropies(utterances, extra))
     by_pattern: dict[dist.Pattern, list[Utterance]] = {}
     for u in utterances:
@@ -213,14 +238,9 @@ def resample(
 ) -> tuple[list[Generated], Plan, Pools]:
     """About `n` distinct utterances (fewer when the patterns cannot give more): the
     input's (unless not `originals`), then new ones, pattern by pattern as planned,
-    mixed; deterministic for a seed."""
-    known = sorted({s.slot for u in utterances for s in u.slots})
-    for slot in catalogues or {}:
-        if slot not in known:
-            raise UsageError(
-                f"no slot type '{slot}' in the data to add a catalogue to; "
-                f"slot types: {', '.join(known) or 'none'}"
-            )
+    mixed; deterministic for a seed. `catalogues` are keyed by `SLOT` (every intent) or
+    `INTENT:SLOT` (that intent's own values, shared through the gate)."""
+    _check_bindings(utterances, catalogues or {})
     pools = build_pools(utterances, threshold, catalogues)
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues)
     if sum(table.allocated) > n:
@@ -260,6 +280,25 @@ def resample(
             )
         new += made
     return kept + [new[i] for i in rng.permutation(len(new))], table, pools
+
+
+def _check_bindings(utterances: Sequence[Utterance], catalogues: Mapping[str, Catalogue]) -> None:
+    """Each catalogue's slot type (in its intent, when bound to one) is in the data."""
+    pairs = {(u.intent, s.slot) for u in utterances for s in u.slots}
+    known = sorted({slot for _, slot in pairs})
+    for binding in catalogues:
+        intent, slot = scoped(binding)
+        if slot not in known:
+            raise UsageError(
+                f"no slot type '{slot}' in the data to add a catalogue to; "
+                f"slot types: {', '.join(known) or 'none'}"
+            )
+        if intent is not None and (intent, slot) not in pairs:
+            having = sorted(i for i, s in pairs if s == slot)
+            raise UsageError(
+                f"no slot type '{slot}' in intent '{intent}' to add a catalogue to; "
+                f"intents with it: {', '.join(having)}"
+            )
 
 
 def report(table: Plan, pools: Pools) -> str:

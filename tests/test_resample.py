@@ -85,6 +85,40 @@ def test_a_catalogue_extends_a_slot_type_everywhere(tmp_path):
     assert value.source == str(tmp_path / "genres.txt")
 
 
+def test_an_intent_bound_catalogue_extends_its_intent_and_passes_the_gate(tmp_path):
+    (tmp_path / "music.txt").write_text("blues\nsoul\n", encoding="utf-8")
+    (tmp_path / "books.txt").write_text("blues\nsoul\nhorror\n", encoding="utf-8")
+    music, books = read_catalogue(tmp_path / "music.txt"), read_catalogue(tmp_path / "books.txt")
+    pools = rs.build_pools(MUSIC_AND_BOOKS, catalogues={"PlayMusic:genre": music})
+    assert {v.text for v in pools.values["PlayMusic", "genre"]} == {
+        "jazz", "rock", "pop", "blues", "soul"
+    }  # fmt: skip
+    assert {v.text for v in pools.values["ReadBook", "genre"]} == {"detective", "fantasy"}
+    # the catalogues' values count as the intents' own: {jazz rock pop blues soul} against
+    # {detective fantasy blues soul horror} share 2 of 8, which opens the gate at 0.25
+    both = {"PlayMusic:genre": music, "ReadBook:genre": books}
+    opened, closed = (
+        rs.build_pools(MUSIC_AND_BOOKS, 0.25, both),
+        rs.build_pools(MUSIC_AND_BOOKS, 0.3, both),
+    )
+    assert opened.jaccard["genre"] == {("PlayMusic", "ReadBook"): 0.25}
+    assert "horror" in {v.text for v in opened.values["PlayMusic", "genre"]}
+    assert "horror" not in {v.text for v in closed.values["PlayMusic", "genre"]}
+
+
+@pytest.mark.parametrize(
+    "binding, message",
+    [
+        ("PlayMusic:mood", "no slot type 'mood' in the data"),
+        ("ReadBook:artist", "no slot type 'artist' in intent 'ReadBook'"),
+    ],
+)
+def test_a_catalogue_bound_to_what_the_data_lacks_is_refused(tmp_path, binding, message):
+    (tmp_path / "c.txt").write_text("x\n", encoding="utf-8")
+    with pytest.raises(gf.UsageError, match=message):
+        rs.resample(MUSIC_AND_BOOKS, 10, catalogues={binding: read_catalogue(tmp_path / "c.txt")})
+
+
 # -- entropy, patterns, complexity ------------------------------------------------------
 
 
