@@ -1,12 +1,13 @@
 # make demo: set up .venv if needed, compile a bundled grammar and print sampled sentences.
 # make test: set up .venv if needed, run the whole test suite.
 # make bench: the benchmarks of docs/benchmarks.md (several minutes).
+# make bench-nlu: the downstream NLU benchmark on SNIPS (about 20 minutes).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install bench graphviz clean
+.PHONY: demo test lint install bench bench-nlu graphviz clean
 
 install: $(STAMP)
 
@@ -45,6 +46,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/sampling_speed.py
 	$(BIN)/python benchmarks/catalogue_scale.py
 	$(BIN)/python benchmarks/induction_snips.py
+
+# the downstream benchmark: an NLU model trained on SNIPS with and without synthetic data
+# (about 20 minutes on 2 cores; DATA=folder if the data is not in ../shared/data)
+DATA ?= ../shared/data
+bench-nlu: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/nlu_snips.py --data $(DATA)
 
 lint: $(STAMP)
 	$(BIN)/ruff check grammar_fst tests benchmarks

@@ -26,7 +26,6 @@ all seven intents, against the targets.
 from __future__ import annotations
 
 import argparse
-import logging
 import random
 import statistics
 import sys
@@ -36,26 +35,16 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
+from snips_data import INTENTS, full_of, pool_of, text_key, write_catalogues
+
 import grammar_fst as gf
-from grammar_fst import formats, labels, tokens
 from grammar_fst import grammar as g
+from grammar_fst import labels
 from grammar_fst.evaluate import delexicalized, evaluate, normalized, trigrams
 from grammar_fst.induction import induce
 
-logging.getLogger("grammar_fst").setLevel(logging.ERROR)  # skipped records (PlayMusic_full)
-
-INTENTS = (
-    "AddToPlaylist",
-    "BookRestaurant",
-    "GetWeather",
-    "PlayMusic",
-    "RateBook",
-    "SearchCreativeWork",
-    "SearchScreeningEvent",
-)
 START, END = "<s>", "</s>"  # Alergia's sequence boundaries; evaluate's trigram padding
 MAX_WALK = 200  # tokens; a longer random walk of a cyclic chain is cut (and scored as is)
 SMALL, LARGE = 60, 2000  # golden utterances timed
@@ -99,24 +88,6 @@ class Score:
 # -- data ------------------------------------------------------------------------------
 
 
-@cache
-def read(path: Path) -> tuple[gf.Utterance, ...]:
-    """The utterances of a SNIPS file, bad records skipped; read once per process."""
-    return tuple(formats.read(path, "snips", on_error="skip"))
-
-
-def pool_of(data: Path, intent: str) -> tuple[gf.Utterance, ...]:
-    return read(data / "snips" / f"train_{intent}.json")
-
-
-def full_of(data: Path, intent: str) -> tuple[gf.Utterance, ...]:
-    return read(data / "snips" / f"train_{intent}_full.json")
-
-
-def text_key(u: gf.Utterance) -> str:
-    return " ".join(tokens.words(u.text.casefold()))
-
-
 def draw(
     data: Path, intent: str, seed: int, n: int
 ) -> tuple[list[gf.Utterance], list[gf.Utterance]]:
@@ -124,22 +95,6 @@ def draw(
     golden = random.Random(seed).sample(pool_of(data, intent), n)
     seen = {text_key(u) for u in golden}
     return golden, [u for u in full_of(data, intent) if text_key(u) not in seen]
-
-
-def write_catalogues(utterances: Sequence[gf.Utterance], folder: Path) -> dict[str, Path]:
-    """One `.txt` catalogue per slot type of `utterances`, its values case-folded and sorted.
-    A value starting with '#' would read as a comment line, so it is left out."""
-    values: dict[str, set[str]] = {}
-    for u in utterances:
-        for s in u.slots:
-            value = " ".join(tokens.words(s.value.casefold()))
-            if value and not value.startswith("#"):
-                values.setdefault(s.slot, set()).add(value)
-    paths = {}
-    for slot, known in sorted(values.items()):
-        paths[slot] = folder / f"{slot}.txt"
-        paths[slot].write_text("".join(f"{v}\n" for v in sorted(known)), encoding="utf-8")
-    return paths
 
 
 def shape(u: gf.Utterance, slots: Sequence[str]) -> list[str]:

@@ -328,6 +328,12 @@ def build_parser() -> argparse.ArgumentParser:
         "default), to their number in DATA (source), or evenly (uniform)",
     )
     p.add_argument(
+        "--per-intent",
+        action="store_true",
+        help="share -n evenly among the intents first, then among each intent's patterns "
+        "by --allocate (default: all patterns of all intents share -n)",
+    )
+    p.add_argument(
         "--floor",
         type=_positive,
         default=1,
@@ -611,7 +617,7 @@ def _induce(args: argparse.Namespace) -> int:
     summary = result.summary()
     if result.skipped:
         summary += f" ({result.skipped} without a word left out)"
-    if args.output:
+    if args.output and args.output != "-":
         summary = f"wrote {args.output}: {summary}"
     sys.stderr.write(f"{summary}\n")
     return _report_skipped(records)
@@ -629,6 +635,7 @@ def _resample(args: argparse.Namespace) -> int:
         args.floor,
         not args.no_originals,
         catalogues,
+        args.per_intent,
     )
     if args.report:
         sys.stderr.write(resample.report(table, pools))

@@ -20,7 +20,7 @@ import pynini
 
 from . import grammar as g
 from . import labels, openfst, validate
-from .catalogue import Catalogue, read_catalogue
+from .catalogue import Catalogue, read_catalogue, split_spec
 from .errors import GrammarError, Location, UsageError
 
 T = TypeVar("T")
@@ -153,14 +153,15 @@ def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> d
     bound = dict(overrides)
     for name, slot in grammar.slots.items():
         if name not in bound and isinstance(slot.body, g.CatalogueRef):
-            file = Path(slot.body.loc.file).parent / slot.body.path
+            written, type_name = split_spec(slot.body.path)  # model.json#Type picks a type
+            file = Path(slot.body.loc.file).parent / written
             if not file.is_file():
                 raise GrammarError(
-                    f"catalogue file '{slot.body.path}' not found (looked for {file}); "
+                    f"catalogue file '{written}' not found (looked for {file}); "
                     f"or bind one with --catalogue {name}=FILE",
                     slot.body.loc,
                 )
-            bound[name] = read_catalogue(file)
+            bound[name] = read_catalogue(f"{file}#{type_name}" if type_name else file)
     return bound
 
 

@@ -133,6 +133,7 @@ class CompiledGrammar:
                     "--allocate shares -n among patterns: no quota, --split or --cover with it"
                 )
             shares = self.allocation(n, intents, allocate)
+            shares = [(p, k) for p, k in shares if k]
             patterns = {str(p.pattern): p.fst for p, _ in shares}
             by_pattern = CompiledFsts(self.fsts.symbols, patterns, self.fsts.slots)
             yield from CompiledGrammar(by_pattern, self.source).sample_blocks(
@@ -185,7 +186,8 @@ class CompiledGrammar:
         """`n` shared among the semantic patterns (intent and set of slot types) of the
         chosen intents: in proportion to their complexity ("entropy": the entropy of the
         intent restricted to the pattern plus its slot classes'), or evenly ("uniform");
-        at least one sentence each."""
+        at least one sentence each when there are at most `n` patterns. The shares add up
+        to `n`."""
         if how not in ("entropy", "uniform"):
             raise UsageError(f"unknown allocation '{how}' for a grammar; use entropy or uniform")
         chosen = self._chosen(intents)
@@ -194,14 +196,15 @@ class CompiledGrammar:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
         patterns = restrict.grammar_patterns(self.fsts, self._walker, chosen)
         weights = [p.complexity if how == "entropy" else 1.0 for p in patterns]
-        shares = dist.allocate(n, weights, [1] * len(patterns), [math.inf] * len(patterns))
-        if sum(shares) > n:
+        floor = 1 if n >= len(patterns) else 0
+        if not floor:
             log.warning(
-                "%d patterns, at least one sentence each: %d sentences, more than the %d asked for",
+                "%d patterns for %d sentences: the %d with the largest shares get one each",
                 len(patterns),
-                sum(shares),
+                n,
                 n,
             )
+        shares = dist.allocate(n, weights, [floor] * len(patterns), [math.inf] * len(patterns))
         return list(zip(patterns, shares))
 
     def _covering(self, chosen: list[str], seed: int) -> Iterator[tuple[int, LabelPath]]:

@@ -201,9 +201,12 @@ def plan(
     floor: int = 1,
     originals: bool = True,
     catalogues: Mapping[str, Catalogue] | None = None,
+    per_intent: bool = False,
 ) -> Plan:
     """How many utterances of each pattern the output holds (originals included, unless
-    not `originals`, when none of them may be made again either)."""
+    not `originals`, when none of them may be made again either). With `per_intent`, `n`
+    is first shared evenly among the intents, so that a classifier trained on the output
+    sees them as often as each other, then among each intent's patterns."""
     extra: dict[str, list[str]] = {}
     for binding, catalogue in (catalogues or {}).items():
         extra.setdefault(scoped(binding)[1], []).extend(
@@ -218,7 +221,24 @@ def plan(
     if not originals:  # the output holds no input utterance, even made again
         caps = [cap - given for cap, given in zip(caps, inputs)]
     floors = [max(floor, given if originals else 0) for given in inputs]
-    allocated = dist.allocate(n, dist.weights(stats, allocation), floors, caps)
+    weights = dist.weights(stats, allocation)
+    if not per_intent:
+        return Plan(stats, dist.allocate(n, weights, floors, caps), caps)
+    intents = sorted({s.pattern.intent for s in stats})
+    rows = [[i for i, s in enumerate(stats) if s.pattern.intent == intent] for intent in intents]
+    shares = dist.allocate(
+        n,
+        [1.0] * len(rows),
+        [sum(floors[i] for i in row) for row in rows],
+        [sum(caps[i] for i in row) for row in rows],
+    )
+    allocated = [0] * len(stats)
+    for row, share in zip(rows, shares):
+        within = dist.allocate(
+            share, [weights[i] for i in row], [floors[i] for i in row], [caps[i] for i in row]
+        )
+        for i, k in zip(row, within):
+            allocated[i] = k
     return Plan(stats, allocated, caps)
 
 
@@ -235,14 +255,16 @@ def resample(
     floor: int = 1,
     originals: bool = True,
     catalogues: Mapping[str, Catalogue] | None = None,
+    per_intent: bool = False,
 ) -> tuple[list[Generated], Plan, Pools]:
     """About `n` distinct utterances (fewer when the patterns cannot give more): the
     input's (unless not `originals`), then new ones, pattern by pattern as planned,
     mixed; deterministic for a seed. `catalogues` are keyed by `SLOT` (every intent) or
-    `INTENT:SLOT` (that intent's own values, shared through the gate)."""
+    `INTENT:SLOT` (that intent's own values, shared through the gate). `per_intent`
+    shares `n` evenly among the intents before their patterns (see `plan`)."""
     _check_bindings(utterances, catalogues or {})
     pools = build_pools(utterances, threshold, catalogues)
-    table = plan(utterances, n, pools, allocation, floor, originals, catalogues)
+    table = plan(utterances, n, pools, allocation, floor, originals, catalogues, per_intent)
     if sum(table.allocated) > n:
         log.warning(
             "the output holds %d utterances, more than the %d asked for: every pattern gets "

@@ -56,24 +56,32 @@ def slot_sets(fst: pynini.Fst, opens: dict[int, str]) -> list[tuple[str, ...]]:
 
 
 def restricted(fst: pynini.Fst, opens: dict[int, str], wanted: tuple[str, ...]) -> pynini.Fst:
-    """`fst` with only the paths whose slot types are exactly `wanted`."""
-    bit = {name: 1 << i for i, name in enumerate(wanted)}
+    """`fst` with only the paths whose slot types are exactly `wanted`: composed with an
+    acceptor that lets no other slot type in, then with one per wanted slot type that
+    needs it at least once. One composition at a time keeps only the reachable part of the
+    product, where a single filter over all subsets would have 2^len(wanted) states."""
     symbols = {arc.olabel for state in fst.states() for arc in fst.arcs(state)} - {0}
-    allowed = sorted(s for s in symbols if s not in opens or opens[s] in bit)
-    flt = pynini.Fst(arc_type=fst.arc_type())
-    for _ in range(1 << len(wanted)):
-        flt.add_state()
-    flt.set_start(0)
-    flt.set_final((1 << len(wanted)) - 1)
+    allowed = sorted(s for s in symbols if s not in opens or opens[s] in wanted)
     one = pynini.Weight.one(fst.weight_type())
-    for mask in range(1 << len(wanted)):
-        for symbol in allowed:
-            nxt = mask | bit[opens[symbol]] if symbol in opens else mask
-            flt.add_arc(mask, pynini.Arc(symbol, symbol, one, nxt))
+
+    def needing(slot: str | None) -> pynini.Fst:
+        """Paths over `allowed` (that open `slot` at least once, if given)."""
+        acceptor = pynini.Fst(arc_type=fst.arc_type())
+        acceptor.add_states(1 if slot is None else 2)
+        acceptor.set_start(0)
+        acceptor.set_final(acceptor.num_states() - 1)
+        for state in acceptor.states():
+            for symbol in allowed:
+                opened = slot is not None and opens.get(symbol) == slot
+                acceptor.add_arc(state, pynini.Arc(symbol, symbol, one, 1 if opened else state))
+        return acceptor.arcsort("ilabel")
+
     with openfst.captured(f"restricting to the slots {', '.join(wanted) or 'none'}"):
-        composed = pynini.compose(fst, flt.arcsort("ilabel"))
-        composed.connect()
-        return openfst.optimize(composed)
+        result = pynini.compose(fst, needing(None))
+        for slot in wanted:
+            result = pynini.compose(result, needing(slot))
+            result.connect()
+        return openfst.optimize(result)
 
 
 def path_entropy(walker: Walker, start: int) -> float:

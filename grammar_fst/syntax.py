@@ -33,6 +33,7 @@ def is_name(text: str) -> bool:
 
 REPEAT = re.compile(r"\s*(\d+)\s*(?:,\s*(\d+)\s*)?\Z")
 MAX_REPEAT = 100
+MAX_NESTING = 100  # groups inside groups; deeper would exhaust Python's recursion limit
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class _Parser:
         self.path = path
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0  # groups open around the current token
         self.comment_lines: list[tuple[int, str]] = []
 
     # -- token access ---------------------------------------------------------------
@@ -340,7 +342,15 @@ class _Parser:
             return g.SlotRef(tok.text, tok.loc)
         if tok.kind in ("(", "["):
             closer = ")" if tok.kind == "(" else "]"
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise GrammarError(
+                    f"groups nest more than {MAX_NESTING} deep; define an inner group as a "
+                    "rule ($name = ...) and use the rule there",
+                    tok.loc,
+                )
             inner = self.alternation(closer)
+            self.depth -= 1
             end = self.peek()
             if end is None or end.starts_line or end.kind != closer:
                 raise GrammarError(

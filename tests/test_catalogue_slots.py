@@ -183,6 +183,25 @@ def test_missing_catalogue_file_points_at_the_slot(tmp_path):
     assert str(caught.value).startswith(f"{path}:2:8: catalogue file 'nothere.txt' not found")
 
 
+def test_a_slot_from_one_type_of_an_alexa_model(tmp_path):
+    model = {
+        "interactionModel": {
+            "languageModel": {
+                "types": [
+                    {"name": "CITY", "values": [{"name": {"value": "oslo"}}]},
+                    {"name": "COLOR", "values": [{"name": {"value": "red"}}]},
+                ]
+            }
+        }
+    }
+    (tmp_path / "model.json").write_text(json.dumps(model), encoding="utf-8")
+    path = _grammar(tmp_path, 'intent A = fly to {c}\nslot c from "model.json#CITY"\n')
+    assert [u.text for u in gf.load(path).sample(3)] == ["fly to oslo"] * 3
+    missing = _grammar(tmp_path, 'intent A = fly to {c}\nslot c from "other.json#CITY"\n')
+    with pytest.raises(gf.GrammarError, match="catalogue file 'other.json' not found"):
+        gf.load(missing)
+
+
 def test_unknown_slot_binding_exits_2(capsys):
     status, _, err = run(capsys, "count", TRAVEL, "--catalogue", f"town={SPANISH}")
     assert status == 2 and "no slot 'town'" in err and "slots: city, date" in err

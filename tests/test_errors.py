@@ -108,6 +108,12 @@ CASES = [
     ("repeat-bounds", {"g.grm": "intent A = x{3,1}\n"}, "g.grm:1:13", "bad repetition {3,1}"),
     ("repeat-too-many", {"g.grm": "intent A = x{1,1000}\n"}, "g.grm:1:13", "max <= 100"),
     (
+        "groups-too-deep",
+        {"g.grm": "intent A = " + "(a " * 150 + "b" + ")" * 150 + "\n"},
+        "g.grm:1:312",
+        "groups nest more than 100 deep",
+    ),
+    (
         "unbounded-star",
         {"g.grm": "intent A = very* good\n"},
         "g.grm:1:16",

@@ -128,6 +128,21 @@ def test_widening_compares_words_with_the_catalogue_as_written(tmp_path):
     assert all(compiled.parse(t) is not None for t in SPORTS)
 
 
+def test_a_catalogue_lacking_values_seen_says_so(tmp_path, caplog):
+    from grammar_fst.formats.massive import parse_annotation
+
+    (tmp_path / "artists.txt").write_text("Adele\nabba\n", encoding="utf-8")
+    parsed = [parse_annotation(f"play [artist : {a}]") for a in ("adele", "queen", "muse")]
+    golden = [Utterance(text, "Play", slots) for text, slots in parsed]
+    induce(golden, catalogues={"artist": tmp_path / "artists.txt"})
+    assert "slot artist: 2 values seen in the data are not in" in caplog.text
+    assert "(first: 'muse')" in caplog.text  # adele is there, in capitals
+    caplog.clear()
+    (tmp_path / "artists.txt").write_text("adele\nqueen\nmuse\n", encoding="utf-8")
+    induce(golden, catalogues={"artist": tmp_path / "artists.txt"})
+    assert "not in" not in caplog.text
+
+
 def test_widening_does_not_fire_when_a_class_leaves_the_catalogue(nba, tmp_path):
     golden = SPORTS + ["who won the yankees game", "did the yankees win"]
     result = induce(
@@ -224,6 +239,30 @@ def test_cli_writes_the_grammar_and_explains(tmp_path, capsys, nba):
     assert f"wrote {out}: " in err and "1 intent, 4 golden utterances" in err
     compiled = gf.load(out)
     assert compiled.intents == ["Score"] and compiled.parse("did the bulls win") is not None
+
+
+def test_utterances_nested_too_deeply_give_a_clear_error():
+    words = [f"w{i}" for i in range(400)]  # each utterance a prefix of the next
+    with pytest.raises(gf.UsageError, match="nest optional parts too deeply"):
+        induce([Utterance(" ".join(words[:k]), "A") for k in range(1, 401)])
+    nested = induce([Utterance(" ".join(words[:k]), "A") for k in range(1, 151)])
+    nested = nested.text("150 prefixes")
+    assert gf.from_text(nested).count() == 150  # long segments become rules: it parses
+
+
+def test_a_line_break_in_the_source_name_stays_in_the_comment():
+    text = induce([Utterance("play jazz", "A")]).text("odd\nname.txt")
+    assert text.splitlines()[0].startswith("# Induced by grammar-fst from odd\\nname.txt:")
+    assert gf.from_text(text).count() == 1
+
+
+def test_cli_writes_to_standard_output_with_a_dash(tmp_path, capsys):
+    data = tmp_path / "golden.txt"
+    data.write_text("\n".join(SPORTS) + "\n", encoding="utf-8")
+    assert main(["induce", str(data), "-o", "-"]) == 0
+    out, err = capsys.readouterr()
+    assert out.count("intent Utterance =") == 1
+    assert not err.startswith("wrote") and "4 golden utterances" in err
 
 
 @pytest.mark.parametrize(

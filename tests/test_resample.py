@@ -201,6 +201,26 @@ def test_resample_sizes_patterns_by_complexity():
     assert with_room[1] - 4 > artist[1] - 20  # more new ones for the more complex pattern
 
 
+def test_per_intent_shares_n_evenly_among_intents_first():
+    play = [
+        utt("Play", "play [artist : a0]"),
+        utt("Play", "put on [artist : a1]"),
+        utt("Play", "i want [artist : a2]"),
+        utt("Play", "play [artist : a0] in the [room : kitchen]"),
+        utt("Play", "play [artist : a1] in the [room : hall]"),
+    ]
+    find = [
+        utt("Find", f"{verb} [title : t{i}]") for i, verb in enumerate(["find"] * 2 + ["get"] * 3)
+    ]
+    out, _, _ = rs.resample(play + find, 20, seed=2, per_intent=True)
+    assert Counter(g.utterance.intent for g in out) == {"Play": 10, "Find": 10}
+    pooled, _, _ = rs.resample(play + find, 20, seed=2)  # Play's two patterns take more
+    assert Counter(g.utterance.intent for g in pooled)["Play"] > 10
+    # one Find utterance can give itself only: Play takes the rest
+    out, _, _ = rs.resample(play + find[:1], 12, seed=2, per_intent=True)
+    assert Counter(g.utterance.intent for g in out) == {"Play": 11, "Find": 1}
+
+
 # -- swaps: offsets, provenance, determinism ------------------------------------------------
 
 
@@ -315,6 +335,36 @@ def test_sample_allocate_restricts_each_share_to_its_pattern():
     assert uniform == {"A: (no slot)": 3, "A: s": 3, "A: s + t": 3}
     with pytest.raises(gf.UsageError, match="no quota, --split or --cover"):
         list(grammar.sample(9, allocate="entropy", quota={"A": 3}))
+
+
+def test_fewer_sentences_than_patterns_go_to_the_largest_shares(caplog):
+    grammar = gf.from_text(
+        "intent A = a {s} | b | c {s} {t}\nslot s = x | y | z | w\nslot t = u | v\n"
+    )
+    shares = {str(p.pattern): k for p, k in grammar.allocation(2, how="entropy")}
+    assert shares == {"A: (no slot)": 0, "A: s": 1, "A: s + t": 1}  # complexities 0, 2, 3
+    assert "3 patterns for 2 sentences" in caplog.text
+    sample = list(grammar.sample(2, seed=1, allocate="entropy"))
+    assert sorted(str(dist.semantic_pattern(u)) for u in sample) == ["A: s", "A: s + t"]
+
+
+def test_restriction_keeps_exactly_the_paths_of_its_slot_set():
+    grammar = gf.from_text(
+        "intent A = a {s}? b {t}? ({u} | c) d?\nslot s = x | y\nslot t = v\nslot u = w\n"
+    )
+    for pattern in restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"]):
+        texts = {
+            tuple(sorted(s.slot for s in u.slots))
+            for u in gf.CompiledGrammar(
+                type(grammar.fsts)(grammar.fsts.symbols, {"A": pattern.fst}, grammar.fsts.slots),
+                "restricted",
+            ).sample(40, seed=2)
+        }
+        assert texts == {pattern.pattern.slots}
+    found = {
+        str(p.pattern) for p in restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"])
+    }
+    assert len(found) == 8  # every subset of s, t, u
 
 
 def test_cli_sample_allocate_report(capsys):

@@ -15,6 +15,7 @@ Omohundro 1994), written out as `.grm` text that compiles like a hand-written gr
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from .chunking import chunk
 from .incorporate import Golden, as_name, incorporate
 from .search import Step, describe, merge_states
 from .writer import RuleBook, alternation, amount, class_counts, intent_statements, sequence
+
+logger = logging.getLogger("grammar_fst")
 
 DEFAULT_LAMBDA = 1.0
 MAX_LAMBDA = 1e6  # far past where every merge is taken; beyond, scores overflow
@@ -61,7 +64,9 @@ class Induction:
 
     def text(self, source: str | None = None) -> str:
         """The grammar as `.grm` text, under a comment saying where it came from."""
-        origin = f" from {source}" if source else ""
+        # one line whatever the name holds: line breaks and other controls as escapes
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in source or "")
+        origin = f" from {shown}" if shown else ""
         header = (
             f"# Induced by grammar-fst{origin}: {self.summary()}.\n"
             "# Rules are named after their words; edit freely, it compiles like any grammar.\n\n"
@@ -101,19 +106,31 @@ def induce(
         model = models[intent] = Automaton(golden.paths[intent], weight)
         merge_states(model, intent, trace.append)
         widen(model, intent, known, trace.append)
-    book = RuleBook(class_counts(list(models.values())))
-    statements: list[g.Definition] = []
-    for intent, model in models.items():
-        statements += intent_statements(intent, model, book)
-    words = {s for model in models.values() for row in model.emit.values() for s in row}
-    chunk(statements, book.name, weight * log(len(words) + len(statements) + 1), trace.append)
-    statements += _slots(statements, golden, catalogues, Path(base))
+    try:
+        statements = _written(models, weight, trace)
+    except RecursionError:
+        raise UsageError(
+            "the golden utterances nest optional parts too deeply to write as a grammar "
+            "(hundreds of utterances that are each a prefix of the next); leave most of them out"
+        ) from None
+    statements += _slots(statements, golden, catalogues, known, Path(base))
     return Induction(
         g.Grammar(tuple(statements)),
         trace,
         {intent: len(paths) for intent, paths in golden.paths.items()},
         golden.skipped,
     )
+
+
+def _written(models: dict[str, Automaton], weight: float, trace: list[Step]) -> list[g.Definition]:
+    """The intents' statements and their rules, chunked."""
+    book = RuleBook(class_counts(list(models.values())))
+    statements: list[g.Definition] = []
+    for intent, model in models.items():
+        statements += intent_statements(intent, model, book)
+    words = {s for model in models.values() for row in model.emit.values() for s in row}
+    chunk(statements, book.name, weight * log(len(words) + len(statements) + 1), trace.append)
+    return statements
 
 
 def widen(
@@ -139,15 +156,32 @@ def widen(
 
 
 def _slots(
-    statements: list[g.Definition], golden: Golden, catalogues: Mapping[str, str], base: Path
+    statements: list[g.Definition],
+    golden: Golden,
+    catalogues: Mapping[str, str],
+    known: Mapping[str, frozenset[str]],
+    base: Path,
 ) -> list[g.Slot]:
-    """A slot statement for every slot used: from its catalogue, else the values seen."""
+    """A slot statement for every slot used: from its catalogue (saying which values seen
+    it lacks, since the grammar will not say them), else the values seen."""
     used = dict.fromkeys(
         e.name for s in statements for e in g.walk(s.body) if isinstance(e, g.SlotRef)
     )
     slots = []
     for name in used:
         if name in catalogues:
+            folded = {value.casefold() for value in known[name]}
+            missing = sorted(v for v in golden.values.get(name, ()) if v.casefold() not in folded)
+            if missing:
+                logger.warning(
+                    "slot %s: %s seen in the data %s not in %s, and the grammar will not say "
+                    "them (first: '%s'); add them to the catalogue to keep them",
+                    name,
+                    amount(len(missing), "value"),
+                    "is" if len(missing) == 1 else "are",
+                    catalogues[name],
+                    missing[0],
+                )
             body: g.Expr = g.CatalogueRef(_relative(catalogues[name], base))
             slots.append(g.Slot(name, body, comment=f"{name}: from {catalogues[name]}"))
             continue
