@@ -186,8 +186,8 @@ class CompiledGrammar:
         """`n` shared among the semantic patterns (intent and set of slot types) of the
         chosen intents: in proportion to their complexity ("entropy": the entropy of the
         intent restricted to the pattern plus its slot classes'), or evenly ("uniform");
-        at least one sentence each when there are at most `n` patterns. The shares add up
-        to `n`."""
+        at least one sentence each when there are at most `n` patterns (else some get none).
+        The shares add up to `n`."""
         if how not in ("entropy", "uniform"):
             raise UsageError(f"unknown allocation '{how}' for a grammar; use entropy or uniform")
         chosen = self._chosen(intents)
@@ -199,9 +199,9 @@ class CompiledGrammar:
         floor = 1 if n >= len(patterns) else 0
         if not floor:
             log.warning(
-                "%d patterns for %d sentences: the %d with the largest shares get one each",
+                "%d patterns for %d sentences: shares follow the weights, and some patterns "
+                "get none",
                 len(patterns),
-                n,
                 n,
             )
         shares = dist.allocate(n, weights, [floor] * len(patterns), [math.inf] * len(patterns))

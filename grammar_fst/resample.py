@@ -112,12 +112,13 @@ def build_pools(
 ) -> Pools:
     """Each (intent, slot)'s own values (with those of its intent-bound catalogue), those
     of the same slot in intents whose value sets reach `threshold` in Jaccard index, and
-    its slot-wide catalogue's."""
+    its slot-wide catalogue's. Values are told apart case-folded: the first form of a
+    value seen in several is the one used."""
     own: dict[tuple[str, str], dict[str, Value]] = {}
     for number, u in enumerate(utterances):
         for slot in u.slots:
             pool = own.setdefault((u.intent, slot.slot), {})
-            pool.setdefault(slot.value, Value(slot.value, number, slot.canonical))
+            pool.setdefault(_norm(slot.value), Value(slot.value, number, slot.canonical))
     everywhere: list[tuple[str, Catalogue]] = []
     for binding, catalogue in (catalogues or {}).items():
         intent, slot = scoped(binding)
@@ -128,14 +129,13 @@ def build_pools(
     by_slot: dict[str, list[str]] = {}
     for intent, slot in own:
         by_slot.setdefault(slot, []).append(intent)
-    normalized = {key: {_norm(v) for v in values} for key, values in own.items()}
     matrix: dict[str, dict[tuple[str, str], float]] = {}
     allowed: dict[str, set[tuple[str, str]]] = {}
     pools = {key: dict(values) for key, values in own.items()}
     for slot, intents in sorted(by_slot.items()):
         matrix[slot], allowed[slot] = {}, set()
         for a, b in itertools.combinations(sorted(intents), 2):
-            j = jaccard(normalized[a, slot], normalized[b, slot])
+            j = jaccard(set(own[a, slot]), set(own[b, slot]))
             matrix[slot][a, b] = j
             if j >= threshold:
                 allowed[slot].add((a, b))
@@ -150,11 +150,12 @@ def build_pools(
 
 
 def _add(pool: dict[str, Value], catalogue: Catalogue) -> None:
-    """The catalogue's values that `pool` lacks, with the catalogue as their source."""
+    """The catalogue's values that `pool` lacks (case-folded), with the catalogue as
+    their source."""
     for entry in catalogue.entries:
         text = " ".join(entry.words)
         canonical = " ".join(entry.canonical) if entry.canonical else None
-        pool.setdefault(text, Value(text, catalogue.path, canonical))
+        pool.setdefault(_norm(text), Value(text, catalogue.path, canonical))
 
 
 def swapped(source: Utterance, values: Sequence[Value]) -> Utterance:
@@ -205,8 +206,9 @@ def plan(
 ) -> Plan:
     """How many utterances of each pattern the output holds (originals included, unless
     not `originals`, when none of them may be made again either). With `per_intent`, `n`
-    is first shared evenly among the intents, so that a classifier trained on the output
-    sees them as often as each other, then among each intent's patterns."""
+    is first shared evenly among the intents (above their floors; what one cannot give
+    goes to the others), so that a classifier trained on the output sees them about as
+    often as each other, then among each intent's patterns."""
     extra: dict[str, list[str]] = {}
     for binding, catalogue in (catalogues or {}).items():
         extra.setdefault(scoped(binding)[1], []).extend(

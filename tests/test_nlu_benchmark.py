@@ -190,28 +190,32 @@ def test_the_benchmark_runs_end_to_end_on_a_fixture(tmp_path):
     data = write_fixture(tmp_path / "data")
     done = run_benchmark(data, tmp_path / "work", jobs=2)
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    rows = [line for line in lines if line.startswith("| (")]
-    assert [row.split(" | ")[0] for row in rows] == [
+    scores, changes = done.stdout.split("Change against (a)")
+    rows = [line.split(" | ") for line in scores.splitlines() if line.startswith("| (")]
+    labels = [
         "| (a) golden only",
         "| (b) + induced grammar, 10/intent",
         "| (b) + induced grammar, 30/intent",
         "| (c) + guided resampling, 30/intent",
-        "| (c) + guided resampling, 30/intent on average, pooled",
+        "| (c′) + guided resampling, pooled: 30/intent on average",
         "| (d) + plain slot swapping, 30/intent",
         "| (e) + grammar & guided resampling, entropy, 30/intent",
-        "| (f) full training files (ceiling)",
+        "| (f) training side of the full files (ceiling)",
     ]
-    sizes = [int(row.split(" | ")[1].replace(",", "")) for row in rows]
-    assert sizes[0] == 3 * 4  # golden only
-    assert sizes[1:3] == [12 + 3 * 10, 12 + 3 * 30]
+    assert [row[0] for row in rows] == labels
+    sizes = [int(row[1].replace(",", "")) for row in rows]
+    assert sizes[:3] == [3 * 4, 12 + 3 * 10, 12 + 3 * 30]  # golden, then + grammar samples
+    assert all(int(row[2].replace(",", "")) <= size for row, size in zip(rows, sizes))
     for row in rows:  # every score is a percentage, with a spread over the two seeds
-        for cell in row.strip("| ").split(" | ")[3:]:
+        for cell in row[4:]:
             assert 0 <= float(cell.split()[0]) <= 100
-            assert "±" in cell or row.startswith("| (f)")
-    assert re.search(
-        r"best synthetic row \(\w+\): slot F1 [\d.]+, \d+% of the ceiling", done.stdout
-    )
+            assert ("±" in cell) != row[0].startswith("| (f)")
+    deltas = [line.split(" | ") for line in changes.splitlines() if line.startswith("| (")]
+    assert [row[0] for row in deltas] == labels[1:]
+    assert all("±" in cell for row in deltas for cell in row[1:])
+    assert re.search(r"real utterances\): [\d.]+; golden only: [\d.]+ \(\d+%\)", done.stdout)
+    assert all(cell.startswith(("+", "-")) for row in deltas for cell in row[1:])
+    assert re.search(r"The catalogues hold [\d.]+% of the test set's slot values", done.stdout)
     # the test set is the full files' utterances outside the pools; no real utterance of
     # it is trained on (a synthetic sentence may say one: "test said" counts them)
     work = tmp_path / "work"
@@ -220,7 +224,7 @@ def test_the_benchmark_runs_end_to_end_on_a_fixture(tmp_path):
     for real in (work / "seed0" / "a.jsonl", work / "seed1" / "a.jsonl", work / "f.jsonl"):
         texts = {json.loads(line)["text"] for line in real.open(encoding="utf-8")}
         assert texts and not texts & test, real.name
-    assert all(row.split(" | ")[2] == "0.0" for row in rows if row.startswith(("| (a)", "| (f)")))
+    assert all(row[3] == "0.0" for row in rows if row[0].startswith(("| (a)", "| (f)")))
     # the catalogues hold the training side's values only: cities said in test alone are out
     cities = (work / "catalogues" / "GetWeather" / "city.txt").read_text(encoding="utf-8")
     weather = [utt("GetWeather", line) for line in FIXTURE["GetWeather"]]

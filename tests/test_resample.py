@@ -85,6 +85,15 @@ def test_a_catalogue_extends_a_slot_type_everywhere(tmp_path):
     assert value.source == str(tmp_path / "genres.txt")
 
 
+def test_a_value_in_two_cases_is_one_value(tmp_path):
+    (tmp_path / "artists.txt").write_text("abba\nqueen\n", encoding="utf-8")
+    data = [utt("Play", "play [artist : ABBA] now"), utt("Play", "put on [artist : Muse]")]
+    pools = rs.build_pools(data, catalogues={"artist": read_catalogue(tmp_path / "artists.txt")})
+    assert [v.text for v in pools.values["Play", "artist"]] == ["ABBA", "Muse", "queen"]
+    out, _, _ = rs.resample(data, 6, seed=1)
+    assert len({g.utterance.text.casefold() for g in out}) == len(out)
+
+
 def test_an_intent_bound_catalogue_extends_its_intent_and_passes_the_gate(tmp_path):
     (tmp_path / "music.txt").write_text("blues\nsoul\n", encoding="utf-8")
     (tmp_path / "books.txt").write_text("blues\nsoul\nhorror\n", encoding="utf-8")
@@ -343,7 +352,7 @@ def test_fewer_sentences_than_patterns_go_to_the_largest_shares(caplog):
     )
     shares = {str(p.pattern): k for p, k in grammar.allocation(2, how="entropy")}
     assert shares == {"A: (no slot)": 0, "A: s": 1, "A: s + t": 1}  # complexities 0, 2, 3
-    assert "3 patterns for 2 sentences" in caplog.text
+    assert "3 patterns for 2 sentences: shares follow the weights" in caplog.text
     sample = list(grammar.sample(2, seed=1, allocate="entropy"))
     assert sorted(str(dist.semantic_pattern(u)) for u in sample) == ["A: s", "A: s + t"]
 
