@@ -250,6 +250,22 @@ def test_utterances_nested_too_deeply_give_a_clear_error():
     assert gf.from_text(nested).count() == 150  # long segments become rules: it parses
 
 
+def test_names_that_sanitize_alike_stay_apart():
+    from grammar_fst.formats.massive import parse_annotation
+
+    data = [
+        ("Play-Music", "play [genre-x : jazz]"),
+        ("Play_Music", "play [genre_x : rock] now"),
+        ("Play-Music", "play some [genre-x : pop]"),
+    ]
+    golden = [Utterance(*parse_annotation(a)[:1], i, parse_annotation(a)[1]) for i, a in data]
+    compiled = gf.from_text(induce(golden).text())
+    assert compiled.intents == ["Play_Music", "Play_Music_2"]
+    assert sorted(compiled.slots) == ["genre_x", "genre_x_2"]
+    reading = compiled.parse("play rock now")
+    assert reading.intent == "Play_Music_2" and reading.slots[0].slot == "genre_x_2"
+
+
 def test_a_line_break_in_the_source_name_stays_in_the_comment():
     text = induce([Utterance("play jazz", "A")]).text("odd\nname.txt")
     assert text.splitlines()[0].startswith("# Induced by grammar-fst from odd\\nname.txt:")

@@ -29,7 +29,7 @@ from ..syntax import format_grammar
 from ..utterance import Utterance
 from .automaton import Automaton, Symbol
 from .chunking import chunk
-from .incorporate import Golden, as_name, incorporate
+from .incorporate import Golden, incorporate
 from .search import Step, describe, merge_states
 from .writer import RuleBook, alternation, amount, class_counts, intent_statements, sequence
 
@@ -94,10 +94,10 @@ def induce(
     """
     if not 0 <= weight <= MAX_LAMBDA:
         raise UsageError(f"lambda must be between 0 and {MAX_LAMBDA:g}, not {weight}")
-    catalogues = {as_name(slot): str(path) for slot, path in (catalogues or {}).items()}
     golden = incorporate(utterances, fold_case, default_intent)
     if not golden.paths:
         raise UsageError("no utterance with a word to learn from")
+    catalogues = {golden.slot_name(slot): str(path) for slot, path in (catalogues or {}).items()}
     # as written: the grammar will say the catalogue's values as the file writes them
     known = {slot: read_catalogue(path).surface_values() for slot, path in catalogues.items()}
     trace: list[Step] = []

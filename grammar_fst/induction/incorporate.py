@@ -16,13 +16,35 @@ from ..utterance import Utterance
 from .automaton import Symbol
 
 
+class Names:
+    """Grammar names for the data's intent or slot names, given in order of appearance:
+    two names that sanitize alike (`Play-Music`, `Play_Music`) stay two (`Play_Music`,
+    `Play_Music_2`)."""
+
+    def __init__(self) -> None:
+        self.given: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        if text not in self.given:
+            taken = set(self.given.values())
+            name = base = as_name(text)
+            suffix = 2
+            while name in taken:
+                name, suffix = f"{base}_{suffix}", suffix + 1
+            self.given[text] = name
+        return self.given[text]
+
+
 @dataclass
 class Golden:
-    """The golden utterances as symbol paths per intent, and the values of each slot."""
+    """The golden utterances as symbol paths per intent, the values of each slot, and the
+    grammar names given to the data's intents and slots."""
 
     paths: dict[str, list[tuple[Symbol, ...]]] = field(default_factory=dict)
     values: dict[str, Counter[str]] = field(default_factory=dict)
     skipped: int = 0  # utterances without a word
+    intent_name: Names = field(default_factory=Names)
+    slot_name: Names = field(default_factory=Names)
 
 
 def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str) -> Golden:
@@ -34,7 +56,7 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
         position = 0
         for slot in u.slots:
             path += [Symbol(change(w)) for w in tokens.words(u.text[position : slot.start])]
-            name = as_name(slot.slot)
+            name = golden.slot_name(slot.slot)
             value = " ".join(change(w) for w in tokens.words(slot.value))
             golden.values.setdefault(name, Counter())[value] += 1
             path.append(Symbol(name, slot=True))
@@ -43,7 +65,8 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
         if not path:
             golden.skipped += 1
             continue
-        golden.paths.setdefault(as_name(u.intent or default_intent), []).append(tuple(path))
+        intent = golden.intent_name(u.intent or default_intent)
+        golden.paths.setdefault(intent, []).append(tuple(path))
     return golden
 
 
