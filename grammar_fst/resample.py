@@ -87,7 +87,12 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def _norm(value: str) -> str:
-    return value.casefold()
+    """A value or text as values and utterances are told apart: case-folded, single spaces."""
+    return " ".join(value.casefold().split())
+
+
+def _key(utterance: Utterance) -> tuple[str, str]:
+    return _norm(utterance.text), utterance.intent
 
 
 @dataclass
@@ -99,10 +104,22 @@ class Pools:
     allowed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
 
-def scoped(binding: str) -> tuple[str | None, str]:
-    """`INTENT:SLOT` as (intent, slot); a plain `SLOT` as (None, slot)."""
+def scoped(binding: str, pairs: set[tuple[str, str]]) -> tuple[str | None, str]:
+    """A catalogue binding as (intent, slot type), or (None, slot type) for every intent.
+    `pairs` are the data's (intent, slot type): a binding that is one of its slot types
+    names it whole; else the ':' that splits it into one of its pairs; else the last ':'
+    (names may hold ':')."""
+    if binding in {slot for _, slot in pairs}:
+        return None, binding
+    for i, char in enumerate(binding):
+        if char == ":" and (binding[:i], binding[i + 1 :]) in pairs:
+            return binding[:i], binding[i + 1 :]
     intent, sep, slot = binding.rpartition(":")
     return (intent or None) if sep else None, slot
+
+
+def _pairs(utterances: Sequence[Utterance]) -> set[tuple[str, str]]:
+    return {(u.intent, s.slot) for u in utterances for s in u.slots}
 
 
 def build_pools(
@@ -120,8 +137,9 @@ def build_pools(
             pool = own.setdefault((u.intent, slot.slot), {})
             pool.setdefault(_norm(slot.value), Value(slot.value, number, slot.canonical))
     everywhere: list[tuple[str, Catalogue]] = []
+    pairs = _check_bindings(utterances, catalogues or {})
     for binding, catalogue in (catalogues or {}).items():
-        intent, slot = scoped(binding)
+        intent, slot = scoped(binding, pairs)
         if intent is None:
             everywhere.append((slot, catalogue))
         else:
@@ -211,7 +229,7 @@ def plan(
     often as each other, then among each intent's patterns."""
     extra: dict[str, list[str]] = {}
     for binding, catalogue in (catalogues or {}).items():
-        extra.setdefault(scoped(binding)[1], []).extend(
+        extra.setdefault(scoped(binding, _pairs(utterances))[1], []).extend(
             " ".join(e.words) for e in catalogue.entries
         )
     stats = dist.pattern_stats(utterances, dist.slot_entropies(utterances, extra))
@@ -231,7 +249,7 @@ def plan(
     shares = dist.allocate(
         n,
         [1.0] * len(rows),
-        [sum(floors[i] for i in row) for row in rows],
+        [sum(min(floors[i], caps[i]) for i in row) for row in rows],
         [sum(caps[i] for i in row) for row in rows],
     )
     allocated = [0] * len(stats)
@@ -245,7 +263,7 @@ def plan(
 
 
 def _distinct(utterances: Iterable[Utterance]) -> list[Utterance]:
-    return list({(u.text, u.intent): u for u in utterances}.values())
+    return list({_key(u): u for u in utterances}.values())
 
 
 def resample(
@@ -264,7 +282,6 @@ def resample(
     mixed; deterministic for a seed. `catalogues` are keyed by `SLOT` (every intent) or
     `INTENT:SLOT` (that intent's own values, shared through the gate). `per_intent`
     shares `n` evenly among the intents before their patterns (see `plan`)."""
-    _check_bindings(utterances, catalogues or {})
     pools = build_pools(utterances, threshold, catalogues)
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues, per_intent)
     if sum(table.allocated) > n:
@@ -287,8 +304,8 @@ def resample(
     seen: set[tuple[str, str]] = set()  # the input's, kept or not, and what was made
     kept: list[Generated] = []
     for number, u in enumerate(utterances):
-        if (u.text, u.intent) not in seen:
-            seen.add((u.text, u.intent))
+        if _key(u) not in seen:
+            seen.add(_key(u))
             kept += [Generated(u, number)] if originals else []
     given = Counter(dist.semantic_pattern(g.utterance) for g in kept)
     new: list[Generated] = []
@@ -306,12 +323,15 @@ def resample(
     return kept + [new[i] for i in rng.permutation(len(new))], table, pools
 
 
-def _check_bindings(utterances: Sequence[Utterance], catalogues: Mapping[str, Catalogue]) -> None:
-    """Each catalogue's slot type (in its intent, when bound to one) is in the data."""
-    pairs = {(u.intent, s.slot) for u in utterances for s in u.slots}
+def _check_bindings(
+    utterances: Sequence[Utterance], catalogues: Mapping[str, Catalogue]
+) -> set[tuple[str, str]]:
+    """Each catalogue's slot type (in its intent, when bound to one) is in the data; the
+    data's (intent, slot type) pairs."""
+    pairs = _pairs(utterances)
     known = sorted({slot for _, slot in pairs})
     for binding in catalogues:
-        intent, slot = scoped(binding)
+        intent, slot = scoped(binding, pairs)
         if slot not in known:
             raise UsageError(
                 f"no slot type '{slot}' in the data to add a catalogue to; "
@@ -323,6 +343,7 @@ def _check_bindings(utterances: Sequence[Utterance], catalogues: Mapping[str, Ca
                 f"no slot type '{slot}' in intent '{intent}' to add a catalogue to; "
                 f"intents with it: {', '.join(having)}"
             )
+    return pairs
 
 
 def report(table: Plan, pools: Pools) -> str:
@@ -358,9 +379,12 @@ def _generate(
         values = []
         for slot in source.slots:
             pool = pools.values[source.intent, slot.slot]
-            values.append(pool[int(rng.integers(len(pool)))])
+            value = pool[int(rng.integers(len(pool)))]
+            if _norm(value.text) == _norm(slot.value):  # the source's own, as it wrote it
+                value = Value(slot.value, number, slot.canonical)
+            values.append(value)
         utterance = swapped(source, values)
-        key = (utterance.text, utterance.intent)
+        key = _key(utterance)
         if key in seen:
             continue
         seen.add(key)

@@ -24,11 +24,16 @@ class Diagnostic:
         return f"{self.loc}: {self.level}: {self.message}"
 
 
+MAX_DEPTH = 250  # expression nodes; `sample --cover`, the deepest walker, fails near 330
+
+
 def errors(grammar: g.Grammar) -> list[Diagnostic]:
     """Every meaning error of `grammar`, in source order."""
     found = _duplicates(grammar) + _unknown_references(grammar)
     if not found:
         found = _cycles(grammar) + _slots_in_slots(grammar)
+    if not found:
+        found = too_deep(grammar)
     if not found:
         found = _empty_values(grammar) + _nested_repeats(grammar)
     return found
@@ -92,32 +97,86 @@ def _unknown(kind: str, sigil: str, ref, known: dict) -> Diagnostic:
 
 
 def _cycles(grammar: g.Grammar) -> list[Diagnostic]:
-    """A rule that refers to itself, directly or through other rules (the first found)."""
+    """A rule that refers to itself, directly or through other rules (the first found).
+    Depth first with a stack of its own, so that a long chain of rules is no problem."""
     rules = grammar.rules
     done: set[str] = set()
-    path: list[str] = []  # the rules being expanded, outermost first
-
-    def visit(name: str) -> Diagnostic | None:
-        path.append(name)
-        for ref in references(rules[name].body, g.RuleRef):
-            if ref.name in path:
+    for first in rules:
+        if first in done:
+            continue
+        path = [first]  # the rules being expanded, outermost first
+        pending = [iter(references(rules[first].body, g.RuleRef))]
+        while pending:
+            ref = next(pending[-1], None)
+            if ref is None:
+                done.add(path.pop())
+                pending.pop()
+            elif ref.name in path:
                 cycle = " -> ".join(f"${n}" for n in path[path.index(ref.name) :] + [ref.name])
-                return Diagnostic(
-                    "error",
+                message = (
                     f"rule ${ref.name} refers to itself: {cycle}; grammars stay finite, "
-                    "so use a bounded repetition such as {1,3} instead",
-                    ref.loc,
+                    "so use a bounded repetition such as {1,3} instead"
                 )
-            if ref.name not in done and (found := visit(ref.name)):
-                return found
-        path.pop()
-        done.add(name)
-        return None
-
-    for name in rules:
-        if name not in done and (found := visit(name)):
-            return [found]
+                return [Diagnostic("error", message, ref.loc)]
+            elif ref.name not in done:
+                path.append(ref.name)
+                pending.append(iter(references(rules[ref.name].body, g.RuleRef)))
     return []
+
+
+def too_deep(grammar: g.Grammar) -> list[Diagnostic]:
+    """The first statement whose expansion nests rules and groups more than MAX_DEPTH
+    deep: compiling and checking walk the expansion recursively, and deeper would exhaust
+    Python's recursion limit."""
+    depth = _rule_depths(grammar)
+    for stmt in grammar.statements:
+        if isinstance(stmt, g.Import):
+            continue
+        found = depth[stmt.name] if isinstance(stmt, g.Rule) else _depth(stmt.body, depth)
+        if found > MAX_DEPTH:
+            what = {g.Rule: f"rule ${stmt.name}", g.Intent: f"intent {stmt.name}"}
+            return [
+                Diagnostic(
+                    "error",
+                    f"{what.get(type(stmt), f'slot {stmt.name}')} nests rules and groups "
+                    f"{found} deep, more than {MAX_DEPTH}; shorten the chain of rules that "
+                    "use each other",
+                    stmt.loc,
+                )
+            ]
+    return []
+
+
+def _rule_depths(grammar: g.Grammar) -> dict[str, int]:
+    """The nesting depth of every rule's expansion, each after the rules it uses (the
+    rules are acyclic), with a stack of its own."""
+    rules, depth = grammar.rules, {}
+    for first in rules:
+        stack = [first]
+        while stack:
+            name = stack[-1]
+            used = [r.name for r in references(rules[name].body, g.RuleRef) if r.name not in depth]
+            if name in depth:
+                stack.pop()
+            elif used:
+                stack += used
+            else:
+                depth[name] = _depth(rules[name].body, depth)
+                stack.pop()
+    return depth
+
+
+def _depth(expr: g.Expr, rule_depth: dict[str, int]) -> int:
+    """How deep `expr` nests, in expression nodes, a rule reference counting its rule's."""
+    deepest, stack = 0, [(expr, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, g.RuleRef):
+            deepest = max(deepest, level + rule_depth[node.name])
+        else:
+            deepest = max(deepest, level)
+            stack += [(child, level + 1) for child in g.children(node)]
+    return deepest
 
 
 def _slots_in_slots(grammar: g.Grammar) -> list[Diagnostic]:

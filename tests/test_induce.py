@@ -245,25 +245,35 @@ def test_utterances_nested_too_deeply_give_a_clear_error():
     words = [f"w{i}" for i in range(400)]  # each utterance a prefix of the next
     with pytest.raises(gf.UsageError, match="nest optional parts too deeply"):
         induce([Utterance(" ".join(words[:k]), "A") for k in range(1, 401)])
-    nested = induce([Utterance(" ".join(words[:k]), "A") for k in range(1, 151)])
-    nested = nested.text("150 prefixes")
-    assert gf.from_text(nested).count() == 150  # long segments become rules: it parses
+    for n in (150, 250):  # written, but too deep to load: refused as well
+        with pytest.raises(gf.UsageError, match="nest optional parts too deeply"):
+            induce([Utterance(" ".join(words[:k]), "A") for k in range(1, n + 1)])
+    nested = induce([Utterance(" ".join(words[:k]), "A") for k in range(1, 101)])
+    assert gf.from_text(nested.text("100 prefixes")).count() == 100  # long parts become rules
 
 
-def test_names_that_sanitize_alike_stay_apart():
+def test_names_that_sanitize_alike_stay_apart(caplog):
     from grammar_fst.formats.massive import parse_annotation
 
     data = [
         ("Play-Music", "play [genre-x : jazz]"),
         ("Play_Music", "play [genre_x : rock] now"),
+        ("Play_Music_2", "put on [genre_x : soul]"),
         ("Play-Music", "play some [genre-x : pop]"),
     ]
-    golden = [Utterance(*parse_annotation(a)[:1], i, parse_annotation(a)[1]) for i, a in data]
+    golden = [Utterance(parse_annotation(a)[0], i, parse_annotation(a)[1]) for i, a in data]
     compiled = gf.from_text(induce(golden).text())
-    assert compiled.intents == ["Play_Music", "Play_Music_2"]
+    # names that are grammar names keep them; the others are numbered around them
+    assert compiled.intents == ["Play_Music", "Play_Music_2", "Play_Music_3"]
     assert sorted(compiled.slots) == ["genre_x", "genre_x_2"]
-    reading = compiled.parse("play rock now")
-    assert reading.intent == "Play_Music_2" and reading.slots[0].slot == "genre_x_2"
+    for text, intent, slot in [
+        ("play rock now", "Play_Music", "genre_x"),
+        ("put on soul", "Play_Music_2", "genre_x"),
+        ("play some pop", "Play_Music_3", "genre_x_2"),
+    ]:
+        reading = compiled.parse(text)
+        assert (reading.intent, reading.slots[0].slot) == (intent, slot)
+    assert "'Play-Music' of the data is named Play_Music_3: Play_Music is taken" in caplog.text
 
 
 def test_a_line_break_in_the_source_name_stays_in_the_comment():

@@ -94,6 +94,35 @@ def test_a_value_in_two_cases_is_one_value(tmp_path):
     assert len({g.utterance.text.casefold() for g in out}) == len(out)
 
 
+def test_no_utterance_differs_from_another_by_case_alone():
+    data = [
+        utt("Play", "play [artist : abba] now"),
+        utt("Play", "put on [artist : ABBA]"),
+        utt("Play", "put on [artist : queen]"),
+    ]
+    out, _, _ = rs.resample(data, 10, seed=1)
+    texts = [g.utterance.text for g in out]
+    assert len({t.casefold() for t in texts}) == len(texts) == 4  # all the data can give
+    assert "play queen now" in texts
+    swaps = [swap for g in out for swap in g.swaps or []]
+    assert swaps and all(swap["from"].casefold() != swap["to"].casefold() for swap in swaps)
+
+
+def test_bindings_name_slot_types_that_hold_a_colon(tmp_path):
+    (tmp_path / "c.txt").write_text("oslo\n", encoding="utf-8")
+    catalogue = read_catalogue(tmp_path / "c.txt")
+    data = [utt("Fly", "fly to [loc:city : rome]"), utt("Stay", "hotels in [loc:city : lima]")]
+    everywhere = rs.build_pools(data, 1.0, {"loc:city": catalogue})
+    assert all(
+        "oslo" in {v.text for v in everywhere.values[i, "loc:city"]} for i in ("Fly", "Stay")
+    )
+    bound = rs.build_pools(data, 1.0, {"Fly:loc:city": catalogue})
+    assert "oslo" in {v.text for v in bound.values["Fly", "loc:city"]}
+    assert "oslo" not in {v.text for v in bound.values["Stay", "loc:city"]}
+    with pytest.raises(gf.UsageError, match="no slot type 'city' in the data"):
+        rs.build_pools(data, 1.0, {"Nope:city": catalogue})
+
+
 def test_an_intent_bound_catalogue_extends_its_intent_and_passes_the_gate(tmp_path):
     (tmp_path / "music.txt").write_text("blues\nsoul\n", encoding="utf-8")
     (tmp_path / "books.txt").write_text("blues\nsoul\nhorror\n", encoding="utf-8")

@@ -23,6 +23,7 @@ from math import log
 from pathlib import Path
 
 from .. import grammar as g
+from .. import validate
 from ..catalogue import read_catalogue, split_spec
 from ..errors import UsageError
 from ..syntax import format_grammar
@@ -106,16 +107,20 @@ def induce(
         model = models[intent] = Automaton(golden.paths[intent], weight)
         merge_states(model, intent, trace.append)
         widen(model, intent, known, trace.append)
+    too_deep = UsageError(
+        "the golden utterances nest optional parts too deeply to write as a grammar "
+        "(hundreds of utterances that are each a prefix of the next); leave most of them out"
+    )
     try:
         statements = _written(models, weight, trace)
     except RecursionError:
-        raise UsageError(
-            "the golden utterances nest optional parts too deeply to write as a grammar "
-            "(hundreds of utterances that are each a prefix of the next); leave most of them out"
-        ) from None
+        raise too_deep from None
     statements += _slots(statements, golden, catalogues, known, Path(base))
+    grammar = g.Grammar(tuple(statements))
+    if validate.too_deep(grammar):  # it would not load
+        raise too_deep
     return Induction(
-        g.Grammar(tuple(statements)),
+        grammar,
         trace,
         {intent: len(paths) for intent, paths in golden.paths.items()},
         golden.skipped,
@@ -173,14 +178,18 @@ def _slots(
             folded = {value.casefold() for value in known[name]}
             missing = sorted(v for v in golden.values.get(name, ()) if v.casefold() not in folded)
             if missing:
+                verb, them = ("is", "it") if len(missing) == 1 else ("are", "them")
                 logger.warning(
                     "slot %s: %s seen in the data %s not in %s, and the grammar will not say "
-                    "them (first: '%s'); add them to the catalogue to keep them",
+                    "%s (first: '%s'); add %s to the catalogue to keep %s",
                     name,
                     amount(len(missing), "value"),
-                    "is" if len(missing) == 1 else "are",
+                    verb,
                     catalogues[name],
+                    them,
                     missing[0],
+                    them,
+                    them,
                 )
             body: g.Expr = g.CatalogueRef(_relative(catalogues[name], base))
             slots.append(g.Slot(name, body, comment=f"{name}: from {catalogues[name]}"))

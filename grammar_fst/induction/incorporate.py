@@ -6,6 +6,7 @@ catalogue slot of the grammar; the values seen are kept to define the slot.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,24 +16,33 @@ from ..syntax import is_name, name_char
 from ..utterance import Utterance
 from .automaton import Symbol
 
+log = logging.getLogger("grammar_fst")
+
 
 class Names:
-    """Grammar names for the data's intent or slot names, given in order of appearance:
-    two names that sanitize alike (`Play-Music`, `Play_Music`) stay two (`Play_Music`,
-    `Play_Music_2`)."""
+    """Grammar names for the data's intent or slot names. A name that is already a grammar
+    name keeps it; another is sanitized (`Play-Music` becomes `Play_Music`), and numbered
+    when that name is taken (`Play_Music_2`), with a warning."""
 
-    def __init__(self) -> None:
-        self.given: dict[str, str] = {}
-
-    def __call__(self, text: str) -> str:
-        if text not in self.given:
-            taken = set(self.given.values())
-            name = base = as_name(text)
+    def __init__(self, names: Iterable[str]):
+        names = list(dict.fromkeys(names))
+        self.given = {name: name for name in names if is_name(name)}
+        taken = set(self.given.values())
+        for name in names:
+            if name in self.given:
+                continue
+            wanted = chosen = as_name(name)
             suffix = 2
-            while name in taken:
-                name, suffix = f"{base}_{suffix}", suffix + 1
-            self.given[text] = name
-        return self.given[text]
+            while chosen in taken:
+                chosen, suffix = f"{wanted}_{suffix}", suffix + 1
+            if chosen != wanted:
+                log.warning("'%s' of the data is named %s: %s is taken", name, chosen, wanted)
+            self.given[name] = chosen
+            taken.add(chosen)
+
+    def __call__(self, name: str) -> str:
+        """The grammar name of `name` (one not in the data is sanitized alone)."""
+        return self.given.get(name) or as_name(name)
 
 
 @dataclass
@@ -43,14 +53,18 @@ class Golden:
     paths: dict[str, list[tuple[Symbol, ...]]] = field(default_factory=dict)
     values: dict[str, Counter[str]] = field(default_factory=dict)
     skipped: int = 0  # utterances without a word
-    intent_name: Names = field(default_factory=Names)
-    slot_name: Names = field(default_factory=Names)
+    intent_name: Names = field(default_factory=lambda: Names([]))
+    slot_name: Names = field(default_factory=lambda: Names([]))
 
 
 def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str) -> Golden:
     """Turn each utterance into its path; `fold` case-folds words and values."""
     change = str.casefold if fold else str
-    golden = Golden()
+    utterances = list(utterances)
+    golden = Golden(
+        intent_name=Names(u.intent or default_intent for u in utterances),
+        slot_name=Names(s.slot for u in utterances for s in u.slots),
+    )
     for u in utterances:
         path: list[Symbol] = []
         position = 0
