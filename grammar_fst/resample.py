@@ -228,8 +228,9 @@ def plan(
     goes to the others), so that a classifier trained on the output sees them about as
     often as each other, then among each intent's patterns."""
     extra: dict[str, list[str]] = {}
+    pairs = _pairs(utterances)
     for binding, catalogue in (catalogues or {}).items():
-        extra.setdefault(scoped(binding, _pairs(utterances))[1], []).extend(
+        extra.setdefault(scoped(binding, pairs)[1], []).extend(
             " ".join(e.words) for e in catalogue.entries
         )
     stats = dist.pattern_stats(utterances, dist.slot_entropies(utterances, extra))
