@@ -20,7 +20,7 @@ import pynini
 
 from . import grammar as g
 from . import labels, openfst, validate
-from .catalogue import Catalogue, read_catalogue, split_spec
+from .catalogue import Catalogue, CatalogueError, read_catalogue, split_spec
 from .errors import GrammarError, Location, UsageError
 
 T = TypeVar("T")
@@ -161,7 +161,13 @@ def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> d
                     f"or bind one with --catalogue {name}=FILE",
                     slot.body.loc,
                 )
-            bound[name] = read_catalogue(f"{file}#{type_name}" if type_name else file)
+            try:
+                bound[name] = read_catalogue(f"{file}#{type_name}" if type_name else file)
+            except CatalogueError as err:
+                if err.location is not None and err.location.line:
+                    raise  # a line of the catalogue: its own location says most
+                # a whole-file problem (empty, no such type): where the grammar names it
+                raise GrammarError(f"catalogue {file}: {err.message}", slot.body.loc) from None
     return bound
 
 

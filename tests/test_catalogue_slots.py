@@ -200,6 +200,11 @@ def test_a_slot_from_one_type_of_an_alexa_model(tmp_path):
     missing = _grammar(tmp_path, 'intent A = fly to {c}\nslot c from "other.json#CITY"\n')
     with pytest.raises(gf.GrammarError, match="catalogue file 'other.json' not found"):
         gf.load(missing)
+    no_type = _grammar(tmp_path, 'intent A = fly to {c}\nslot c from "model.json#TOWN"\n')
+    with pytest.raises(gf.GrammarError) as caught:
+        gf.load(no_type)
+    assert str(caught.value).startswith(f"{no_type}:2:8: catalogue {tmp_path / 'model.json'}: ")
+    assert "no slot type 'TOWN'" in str(caught.value)
 
 
 def test_unknown_slot_binding_exits_2(capsys):
