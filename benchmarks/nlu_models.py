@@ -136,7 +136,7 @@ class Model:
 
     def predict(self, utterances: Sequence[gf.Utterance]) -> list[Prediction]:
         intents = self.classifier.predict([u.text.casefold() for u in utterances])
-        sentences = [bio(u)[0] for u in utterances]
+        sentences = [[w for w, _, _ in words(u.text)] for u in utterances]
         tags = self.tagger.predict([sentence_features(ws) for ws in sentences])
         return [Prediction(str(i), list(t)) for i, t in zip(intents, tags)]
 

@@ -60,7 +60,7 @@ from functools import cache
 from pathlib import Path
 
 from nlu_models import CRF_ITERATIONS, Model, Scores, score, sentence_key
-from snips_data import INTENTS, full_of, intents_in, pool_of, write_catalogues
+from snips_data import INTENTS, catalogue_value, full_of, intents_in, pool_of, write_catalogues
 from threadpoolctl import threadpool_limits
 
 import grammar_fst as gf
@@ -148,7 +148,7 @@ def split(settings: Settings) -> tuple[Path, float]:
             slot: set(path.read_text("utf-8").splitlines()) for slot, path in catalogues.items()
         }
         held_values += [
-            " ".join(s.value.casefold().split()) in known.get(s.slot, set())
+            catalogue_value(s.value) in known.get(s.slot, set())
             for u in chosen.values()
             for s in u.slots
         ]

@@ -54,6 +54,11 @@ def text_key(u: gf.Utterance) -> str:
     return " ".join(tokens.words(u.text.casefold()))
 
 
+def catalogue_value(value: str) -> str:
+    """A slot value as the catalogues write it: case-folded words, single spaces."""
+    return " ".join(tokens.words(value.casefold()))
+
+
 def write_catalogues(utterances: Iterable[gf.Utterance], into: Path) -> dict[str, Path]:
     """One `.txt` catalogue per slot type of `utterances` in folder `into`, its values
     case-folded and sorted. A value starting with '#' would read as a comment line, so it
@@ -61,7 +66,7 @@ def write_catalogues(utterances: Iterable[gf.Utterance], into: Path) -> dict[str
     values: dict[str, set[str]] = {}
     for u in utterances:
         for s in u.slots:
-            value = " ".join(tokens.words(s.value.casefold()))
+            value = catalogue_value(s.value)
             if value and not value.startswith("#"):
                 values.setdefault(s.slot, set()).add(value)
     into.mkdir(parents=True, exist_ok=True)

@@ -155,10 +155,11 @@ def _rule_depths(grammar: g.Grammar) -> dict[str, int]:
         stack = [first]
         while stack:
             name = stack[-1]
-            used = [r.name for r in references(rules[name].body, g.RuleRef) if r.name not in depth]
             if name in depth:
                 stack.pop()
-            elif used:
+                continue
+            used = [r.name for r in references(rules[name].body, g.RuleRef) if r.name not in depth]
+            if used:
                 stack += used
             else:
                 depth[name] = _depth(rules[name].body, depth)

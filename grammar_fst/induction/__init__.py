@@ -107,18 +107,18 @@ def induce(
         model = models[intent] = Automaton(golden.paths[intent], weight)
         merge_states(model, intent, trace.append)
         widen(model, intent, known, trace.append)
-    too_deep = UsageError(
+    nested_too_deep = UsageError(
         "the golden utterances nest optional parts too deeply to write as a grammar "
         "(hundreds of utterances that are each a prefix of the next); leave most of them out"
     )
     try:
         statements = _written(models, weight, trace)
     except RecursionError:
-        raise too_deep from None
+        raise nested_too_deep from None
     statements += _slots(statements, golden, catalogues, known, Path(base))
     grammar = g.Grammar(tuple(statements))
     if validate.too_deep(grammar):  # it would not load
-        raise too_deep
+        raise nested_too_deep
     return Induction(
         grammar,
         trace,
