@@ -443,12 +443,10 @@ def _compile(args: argparse.Namespace) -> int:
     grammar = _load(args)
     output = args.output or str(Path(args.grammar).with_suffix(".far"))
     grammar.write_far(output)
-    states = sum(
-        f.num_states() for f in [*grammar.fsts.intents.values(), *grammar.fsts.slots.values()]
-    )
+    fsts = grammar.fsts
     sys.stderr.write(
-        f"wrote {output}: {len(grammar.intents)} intents, {len(grammar.slots)} slots, "
-        f"{states} states\n"
+        f"wrote {output}: {len(grammar.intents)} intents, {len(fsts.rules)} rules, "
+        f"{len(grammar.slots)} slots, {fsts.states()} states\n"
     )
     return 0
 

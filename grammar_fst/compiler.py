@@ -1,11 +1,15 @@
-"""AST to FSTs: one transducer per intent and one per slot class, over one word-level
-symbol table.
+"""AST to a network of FSTs: one transducer per intent, per rule and per slot class, over
+one word-level symbol table.
 
 Input side: the surface words. Output side: the intent tag, the same words, and slot
-boundary tags. A slot use is `eps:<slot s>  <class s>:<class s>  eps:</slot s>`; the
-nonterminal `<class s>` is filled from the slot's own FST when sampling, or expanded with
-`pynini.replace` where a flat FST is needed. Weights are -log probabilities: each
-alternation, optional and repetition splits probability 1 among its choices.
+boundary tags. A slot use is `eps:<slot s>  <class s>:<class s>  eps:</slot s>`; a rule
+use is the one arc `<rule r>:<rule r>`. Each rule is compiled and optimized once, however
+many places use it, so a grammar whose rules share rules stays as small as its text: the
+sampler enters a nonterminal's FST and comes back, the parser charts over the rule FSTs,
+and counting is dynamic programming over the rules. `flatten` expands the nonterminals
+with `pynini.replace` for the few operations that need one flat FST, within a budget.
+Weights are -log probabilities: each alternation, optional and repetition splits
+probability 1 among its choices.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pynini
 
 from . import grammar as g
@@ -28,12 +33,32 @@ T = TypeVar("T")
 
 @dataclass
 class CompiledFsts:
-    """What a compiled grammar is made of; also exactly what a `.far` stores."""
+    """What a compiled grammar is made of; also exactly what a `.far` stores: the intents,
+    the slot classes and the rules they use, each its own FST."""
 
     symbols: pynini.SymbolTable
     intents: dict[str, pynini.Fst]
     slots: dict[str, pynini.Fst]
+    rules: dict[str, pynini.Fst] = field(default_factory=dict)
     derived: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+
+    def nonterminals(self) -> dict[int, tuple[str, str]]:
+        """`label: ("slot" | "rule", name)` for every slot class and rule nonterminal."""
+        found = {self.symbols.find(labels.slot_class(n)): ("slot", n) for n in self.slots}
+        found.update({self.symbols.find(labels.rule_call(n)): ("rule", n) for n in self.rules})
+        return found
+
+    def states(self) -> int:
+        """States of every FST of the network."""
+        return sum(f.num_states() for f in self.all_fsts())
+
+    def all_fsts(self) -> list[pynini.Fst]:
+        return [*self.intents.values(), *self.rules.values(), *self.slots.values()]
+
+    def fst(self, key: tuple[str, str]) -> pynini.Fst:
+        """The FST of `("intent" | "slot" | "rule", name)`."""
+        kind, name = key
+        return {"intent": self.intents, "slot": self.slots, "rule": self.rules}[kind][name]
 
     def memo(self, kind: str, name: str, build: Callable[[], T]) -> T:
         """Something derived from an intent or slot (flat form, sentence acceptor,
@@ -46,7 +71,7 @@ class CompiledFsts:
 
 
 def symbol_table(grammar: g.Grammar, catalogues: Iterable[Catalogue] = ()) -> pynini.SymbolTable:
-    """Epsilon, the root label, tags (intents, then slots), then every word, sorted."""
+    """Epsilon, the root label, tags (intents, slots, then rules), then every word, sorted."""
     table = pynini.SymbolTable()
     table.add_symbol(labels.EPSILON)
     table.add_symbol(labels.ROOT)
@@ -55,6 +80,8 @@ def symbol_table(grammar: g.Grammar, catalogues: Iterable[Catalogue] = ()) -> py
     for name in sorted(grammar.slots):
         for tag in (labels.slot_open(name), labels.slot_close(name), labels.slot_class(name)):
             table.add_symbol(tag)
+    for name in sorted(grammar.rules):
+        table.add_symbol(labels.rule_call(name))
     words = {
         node.text
         for stmt in grammar.statements
@@ -123,23 +150,34 @@ def compile_grammar(
             Location(grammar.path, 1, 1),
         )
     bound = slot_catalogues(grammar, catalogues or {})
-    builder = _Builder(grammar, symbol_table(grammar, bound.values()))
+    builder = _Builder(symbol_table(grammar, bound.values()))
     slots = {}
     for name, slot in sorted(grammar.slots.items()):
         if name in bound:
             slots[name] = catalogue_fst(bound[name], builder.symbols)
         else:
-            with openfst.captured(f"compiling slot {name}"):
-                slots[name] = openfst.optimize(builder.expr(slot.body))
-    with openfst.captured("compiling the intents"):
-        intents = {name: builder.intent(i) for name, i in sorted(grammar.intents.items())}
-    return CompiledFsts(builder.symbols, intents, slots)
+            slots[name] = builder.definition(f"slot {name}", slot.body)
+    intents = {name: builder.intent(i) for name, i in sorted(grammar.intents.items())}
+    used = used_rules(grammar, [s for n, s in grammar.slots.items() if n not in bound])
+    rules = {name: builder.definition(f"rule {name}", grammar.rules[name].body) for name in used}
+    return CompiledFsts(builder.symbols, intents, slots, rules)
+
+
+def used_rules(grammar: g.Grammar, slots: Iterable[g.Slot]) -> list[str]:
+    """The rules the intents and the given slots reach, sorted."""
+    rules, reached = grammar.rules, set()
+    stack = [i.body for i in grammar.intents.values()] + [s.body for s in slots]
+    while stack:
+        for node in g.walk(stack.pop()):
+            if isinstance(node, g.RuleRef) and node.name not in reached:
+                reached.add(node.name)
+                stack.append(rules[node.name].body)
+    return sorted(reached)
 
 
 def compile_rule(grammar: g.Grammar, symbols: pynini.SymbolTable, name: str) -> pynini.Fst:
     """One rule of `grammar` on its own, over the grammar's symbols (to draw it)."""
-    with openfst.captured(f"compiling rule {name}"):
-        return openfst.optimize(_Builder(grammar, symbols).expr(grammar.rules[name].body))
+    return _Builder(symbols).definition(f"rule {name}", grammar.rules[name].body)
 
 
 def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> dict[str, Catalogue]:
@@ -172,19 +210,24 @@ def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> d
 
 
 class _Builder:
-    """Compiles expressions, each rule once (copied at every use)."""
+    """Compiles definitions: each to its own optimized FST, a rule use to one arc."""
 
-    def __init__(self, grammar: g.Grammar, symbols: pynini.SymbolTable):
-        self.rules = grammar.rules
+    def __init__(self, symbols: pynini.SymbolTable):
         self.symbols = symbols
-        self.rule_fsts: dict[str, pynini.Fst] = {}
 
     def label(self, symbol: str) -> int:
         return self.symbols.find(symbol)
 
+    def definition(self, what: str, body: g.Expr) -> pynini.Fst:
+        """The optimized FST of a rule's or an inline slot's body."""
+        with openfst.captured(f"compiling {what}"):
+            return openfst.optimize(self.expr(body))
+
     def intent(self, intent: g.Intent) -> pynini.Fst:
         tag = self.label(labels.intent_tag(intent.name))
-        return openfst.optimize(pynini.concat(openfst.chain([(0, tag)]), self.expr(intent.body)))
+        with openfst.captured(f"compiling intent {intent.name}"):
+            head = openfst.chain([(0, tag)])
+            return openfst.optimize(pynini.concat(head, self.expr(intent.body)))
 
     def expr(self, expr: g.Expr) -> pynini.Fst:
         if isinstance(expr, g.Word):
@@ -200,9 +243,8 @@ class _Builder:
                 ]
             )
         if isinstance(expr, g.RuleRef):
-            if expr.name not in self.rule_fsts:
-                self.rule_fsts[expr.name] = openfst.optimize(self.expr(self.rules[expr.name].body))
-            return self.rule_fsts[expr.name].copy()
+            nonterminal = self.label(labels.rule_call(expr.name))
+            return openfst.chain([(nonterminal, nonterminal)])
         if isinstance(expr, g.Sequence):
             fst = self.expr(expr.items[0])
             for item in expr.items[1:]:
@@ -242,15 +284,69 @@ class _Builder:
 
 
 def flatten(fsts: CompiledFsts, intent: str) -> pynini.Fst:
-    """The intent's FST with every slot nonterminal replaced by its class FST (cached)."""
+    """The intent's FST with every rule and slot nonterminal replaced by its FST (cached).
+    Its size is the grammar's expansion: callers check `flat_size` against a budget."""
 
     def build() -> pynini.Fst:
         root = fsts.symbols.find(labels.ROOT)
         pairs = [(root, fsts.intents[intent])]
         pairs += [(fsts.symbols.find(labels.slot_class(n)), f) for n, f in fsts.slots.items()]
-        with openfst.captured(f"expanding the slots of intent {intent}"):
+        pairs += [(fsts.symbols.find(labels.rule_call(n)), f) for n, f in fsts.rules.items()]
+        with openfst.captured(f"expanding the rules and slots of intent {intent}"):
             return pynini.replace(
                 pairs, call_arc_labeling="neither", return_arc_labeling="neither"
             ).rmepsilon()
 
     return fsts.memo("flat", intent, build)
+
+
+def flat_size(fsts: CompiledFsts, intent: str) -> int:
+    """The number of states `flatten` would give the intent before optimization: each
+    nonterminal arc costs a copy of its FST, counted once per FST by dynamic programming
+    over the rules (they are acyclic), so a figure that does not fit is known at once."""
+    size: dict[Key, int] = {}
+    for key in [*call_order(fsts), ("intent", intent)]:
+        own = fsts.fst(key).num_states()
+        size[key] = own + sum(size[c] * arcs for c, arcs in callees(fsts, key).items())
+    return size[("intent", intent)]
+
+
+Key = tuple[str, str]  # ("intent" | "slot" | "rule", name)
+
+
+def callees(fsts: CompiledFsts, key: Key) -> dict[Key, int]:
+    """The rules and slot classes the FST of `key` enters, with its number of arcs into
+    each (found once per network)."""
+
+    def build() -> dict[Key, int]:
+        nonterminals = fsts.nonterminals()
+        arcs = openfst.arrays(fsts.fst(key))
+        called = arcs.ilabel[np.isin(arcs.ilabel, list(nonterminals))]
+        labels_, counts = np.unique(called, return_counts=True)
+        return {nonterminals[int(k)]: int(c) for k, c in zip(labels_, counts)}
+
+    return fsts.memo("callees", " ".join(key), build)
+
+
+def call_order(fsts: CompiledFsts) -> list[Key]:
+    """Every rule and slot class, each after the ones its FST enters (callees first).
+    A rule that enters itself (possible only in a hand-made archive) is a ValueError."""
+    order: list[Key] = []
+    done: set[Key] = set()
+    for first in sorted([("slot", n) for n in fsts.slots] + [("rule", n) for n in fsts.rules]):
+        if first in done:
+            continue
+        path = [first]
+        stack = [iter(sorted(callees(fsts, first)))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                done.add(path[-1])
+                order.append(path.pop())
+            elif nxt in path:
+                raise ValueError(f"{nxt[0]} {nxt[1]} enters itself")
+            elif nxt not in done:
+                path.append(nxt)
+                stack.append(iter(sorted(callees(fsts, nxt))))
+    return order

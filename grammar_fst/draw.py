@@ -33,7 +33,7 @@ def dot_source(fsts: CompiledFsts, drawn: list[tuple[str, pynini.Fst]]) -> str:
         '  edge [fontname="Helvetica", fontsize=10];',
     ]
     for number, (title, fst) in enumerate(drawn):
-        walker = Walker(CompiledFsts(fsts.symbols, {title: fst}, fsts.slots))
+        walker = Walker(CompiledFsts(fsts.symbols, {title: fst}, fsts.slots, fsts.rules))
         lines += [f"  subgraph cluster_{number} {{", f'    label="{_escape(title)}";']
         for state in range(fst.num_states()):
             stop = walker.log_prob[walker.choice_start[state + 1] - 1]

@@ -111,7 +111,7 @@ def evaluate(
         exact_hits += (u.text, u.intent) in exact
         template_hits += (" ".join(shape), u.intent) in shapes
         trigram_hits += set(trigrams(shape)) <= seen.get(u.intent, set())
-    all_fsts = [*grammar.fsts.intents.values(), *grammar.fsts.slots.values()]
+    all_fsts = grammar.fsts.all_fsts()
     return Report(
         heldout=len(reference),
         recall=_ratio(said, len(reference)),

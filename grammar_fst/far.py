@@ -1,15 +1,21 @@
-"""The `.far` archive: everything needed to sample and parse without the source.
+"""The `.far` archive: the compiled network, everything needed to sample and parse
+without the source.
 
 Entries, in the sorted key order OpenFst requires (it silently drops keys added out of
-order): `.meta {json}` (an empty FST whose key carries the format, version, intent and
-slot names, and a SHA-256 of every other entry's bytes), `.symbols` (an empty FST
-carrying the word symbol table), `intent/<Name>` and `slot/<name>`.
+order): `.meta {json}` (an empty FST whose key carries the format, version, intent, slot
+and rule names, and a SHA-256 of every other entry's bytes), `.symbols` (an empty FST
+carrying the word symbol table), `intent/<Name>`, `rule/<name>` and `slot/<name>`: each
+rule once, entered from the FSTs that use it by its nonterminal, as slot classes are.
 
 OpenFst trusts the sizes it reads, so a truncated or damaged file can make it allocate
 without bound. The archive's layout (OpenFst's STTable: entries, then an index of their
 offsets) is therefore checked in Python, and every entry's bytes against its checksum,
-before OpenFst reads anything. Writing goes to a temporary file that is read back and
-checked before it is renamed into place.
+before OpenFst reads anything. Checksums prove only that nothing changed since the file
+was written, not who wrote it, so the network itself is checked next (`network_problem`):
+acyclic FSTs, labels from the symbol table, each intent opened by its tag, nonterminals
+that name FSTs of the archive and no rule that enters itself, weights that are
+probabilities. Writing goes to a temporary file that is read back and checked before it
+is renamed into place.
 """
 
 from __future__ import annotations
@@ -20,16 +26,18 @@ import os
 import struct
 from pathlib import Path
 
+import numpy as np
 import pynini
 
-from . import openfst
-from .compiler import CompiledFsts
+from . import labels, openfst
+from .compiler import CompiledFsts, call_order
 from .errors import FarError, Location
 from .output import target, temporary_beside
 
 FORMAT = "grammar-fst"
-VERSION = 1
+VERSION = 2  # 1: every rule copied into the intents that use it (before the network)
 META, SYMBOLS = ".meta ", ".symbols"
+KINDS = (("intents", "intent/"), ("slots", "slot/"), ("rules", "rule/"))
 STTABLE_MAGIC = 2125656924
 HINT = "recompile it with: grammar-fst compile GRAMMAR.grm -o OUT.far"
 
@@ -48,16 +56,23 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
     """Write `fsts` to `path` atomically; the file is complete and verified, or absent
     (a link is followed, and keeps pointing to the new archive)."""
     path = target(path)
+    # checked before it is written, which also settles the properties OpenFst records in
+    # each FST as it inspects it: entries keep their bytes when read back and rewritten
+    problem = network_problem(fsts)
+    if problem:
+        raise FarError(f"cannot write {path}: {problem}", Location(str(path)))
     holder = openfst.chain([])
     holder.set_input_symbols(fsts.symbols)
     entries = {SYMBOLS: holder}
     entries.update({f"intent/{name}": fst for name, fst in fsts.intents.items()})
     entries.update({f"slot/{name}": fst for name, fst in fsts.slots.items()})
+    entries.update({f"rule/{name}": fst for name, fst in fsts.rules.items()})
     meta = {
         "format": FORMAT,
         "version": VERSION,
         "intents": sorted(fsts.intents),
         "slots": sorted(fsts.slots),
+        "rules": sorted(fsts.rules),
         "digests": {key: _digest(_entry_bytes(key, fst)) for key, fst in entries.items()},
     }
     entries[META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = openfst.chain([])
@@ -92,11 +107,75 @@ def read_far(path: str | Path) -> CompiledFsts:
     symbols = entries[SYMBOLS].input_symbols()
     if symbols is None:
         raise FarError(f"damaged archive: no symbol table; {HINT}", where)
-    return CompiledFsts(
+    fsts = CompiledFsts(
         symbols.copy(),
-        {name: entries[f"intent/{name}"] for name in meta["intents"]},
-        {name: entries[f"slot/{name}"] for name in meta["slots"]},
+        *({name: entries[f"{prefix}{name}"] for name in meta[kind]} for kind, prefix in KINDS),
     )
+    problem = network_problem(fsts)
+    if problem:
+        raise FarError(f"not a valid grammar network: {problem}; {HINT}", where)
+    return fsts
+
+
+def network_problem(fsts: CompiledFsts) -> str | None:
+    """What makes `fsts` unsafe to sample or parse, or None: an archive may come from
+    anyone, and a cycle, a label outside the symbol table or a nonterminal without its
+    FST would hang the sampler or crash the parser later."""
+    size = fsts.symbols.num_symbols()
+    if any(fsts.symbols.find(i) == "" for i in range(size)):
+        return "its symbol table has gaps"
+    nonterminals = fsts.nonterminals()
+    named = {**{("intent", n): f for n, f in fsts.intents.items()}}
+    named.update({("slot", n): f for n, f in fsts.slots.items()})
+    named.update({("rule", n): f for n, f in fsts.rules.items()})
+    for (kind, name), fst in sorted(named.items()):
+        what = f"{kind} {name}"
+        arcs = openfst.arrays(fst)
+        source = np.repeat(np.arange(arcs.num_states()), np.diff(arcs.arc_start))
+        if (arcs.nextstate <= source).any():  # the compiler writes topologically sorted FSTs
+            return f"{what} has a cycle or is not topologically sorted"
+        for side in (arcs.ilabel, arcs.olabel):
+            if len(side) and (side.min() < 0 or side.max() >= size):
+                return f"{what} has a label outside the symbol table"
+        weights = np.concatenate([arcs.weight, arcs.final[np.isfinite(arcs.final)]])
+        if np.isnan(weights).any() or (weights < -1e-3).any() or np.isneginf(arcs.final).any():
+            return f"{what} has weights that are not probabilities"
+        problem = _labels_problem(fsts, kind, name, arcs, nonterminals)
+        if problem:
+            return f"{what} {problem}"
+    try:
+        call_order(fsts)
+    except ValueError as err:
+        return str(err)
+    return None
+
+
+def _labels_problem(fsts, kind: str, name: str, arcs: openfst.Arrays, nonterminals) -> str | None:
+    """What is wrong with the tags and nonterminals on the arcs of one FST, or None."""
+    symbols = fsts.symbols
+    for label in np.unique(np.concatenate([arcs.ilabel, arcs.olabel])).tolist():
+        tag = labels.parse_tag(symbols.find(label))
+        if tag is None:
+            continue
+        used = (arcs.ilabel == label) | (arcs.olabel == label)
+        if tag[0] in ("class", "rule"):
+            if label not in nonterminals:
+                return f"enters {tag[0]} {tag[1]}, which the archive lacks"
+            if (arcs.ilabel[used] != arcs.olabel[used]).any():
+                return f"has a one-sided nonterminal {tag[0]} {tag[1]}"
+        elif (arcs.ilabel[used] != 0).any():
+            return f"reads the tag {symbols.find(label)} as a word"
+        elif tag[0] == "intent" and (kind != "intent" or tag[1] != name):
+            return f"carries the tag of intent {tag[1]}"
+    if kind == "intent" and arcs.num_states():
+        tag = symbols.find(labels.intent_tag(name))
+        first = slice(arcs.arc_start[arcs.start], arcs.arc_start[arcs.start + 1])
+        opening = arcs.olabel[first]
+        if tag < 0 or len(opening) == 0 or (opening != tag).any() or arcs.final[arcs.start] < np.inf:
+            return "does not open with its intent tag"
+        if (arcs.olabel == tag).sum() != len(opening):
+            return "has its intent tag inside a sentence"
+    return None
 
 
 def _checked_layout(data: bytes, where: Location) -> dict:
@@ -112,18 +191,20 @@ def _checked_layout(data: bytes, where: Location) -> dict:
         raise FarError(f"not a grammar-fst archive; {HINT}", where)
     if meta.get("version") != VERSION:
         raise FarError(
-            f"archive format version {meta.get('version')} is not {VERSION}; {HINT}", where
+            f"archive format version {meta.get('version')} is not {VERSION} (written by "
+            f"another version of grammar-fst); {HINT}",
+            where,
         )
     if entries[0][1] != _entry_bytes(entries[0][0], openfst.chain([])):
         raise FarError(f"damaged archive: the metadata entry is altered; {HINT}", where)
     digests = meta.get("digests", {})
     found = {key: raw for key, raw in entries[1:]}
-    names = [meta.get(kind) for kind in ("intents", "slots")]
+    names = [meta.get(kind) for kind, _ in KINDS]
     listed = {SYMBOLS}
     if isinstance(digests, dict) and all(
         isinstance(n, list) and all(isinstance(x, str) for x in n) for n in names
     ):
-        listed |= {f"intent/{n}" for n in names[0]} | {f"slot/{n}" for n in names[1]}
+        listed |= {prefix + n for (_, prefix), group in zip(KINDS, names) for n in group}
     if set(found) != set(digests) or set(found) != listed:
         raise FarError(f"damaged archive: its entries are not the ones it lists; {HINT}", where)
     for key, raw in found.items():

@@ -1,5 +1,5 @@
-"""The symbols of a compiled grammar beyond its words: intent tags, slot boundaries and
-slot-class nonterminals. Each holds a space, which no word can, so the two never clash.
+"""The symbols of a compiled grammar beyond its words: intent tags, slot boundaries, and
+the nonterminals of slot classes and rules. Each holds a space, which no word can, so the two never clash.
 """
 
 from __future__ import annotations
@@ -29,10 +29,22 @@ def slot_class(name: str) -> str:
     return f"<class {name}>"
 
 
+def rule_call(name: str) -> str:
+    """The nonterminal that stands for rule `name` wherever it is used: the rule is
+    compiled once, to its own FST, and entered from every place that names it."""
+    return f"<rule {name}>"
+
+
 def parse_tag(symbol: str) -> tuple[str, str] | None:
-    """`("intent"|"open"|"close"|"class", name)` for a tag symbol, None for a word."""
+    """`("intent"|"open"|"close"|"class"|"rule", name)` for a tag symbol, None for a word."""
     if " " not in symbol or not symbol.endswith(">"):
         return None
     head, name = symbol[1:-1].split(" ", 1)
-    kind = {"intent": "intent", "slot": "open", "/slot": "close", "class": "class"}.get(head)
+    kind = {
+        "intent": "intent",
+        "slot": "open",
+        "/slot": "close",
+        "class": "class",
+        "rule": "rule",
+    }.get(head)
     return (kind, name) if kind else None

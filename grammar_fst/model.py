@@ -135,7 +135,7 @@ class CompiledGrammar:
             shares = self.allocation(n, intents, allocate)
             shares = [(p, k) for p, k in shares if k]
             patterns = {str(p.pattern): p.fst for p, _ in shares}
-            by_pattern = CompiledFsts(self.fsts.symbols, patterns, self.fsts.slots)
+            by_pattern = CompiledFsts(self.fsts.symbols, patterns, self.fsts.slots, self.fsts.rules)
             yield from CompiledGrammar(by_pattern, self.source).sample_blocks(
                 0,
                 seed,
@@ -248,15 +248,21 @@ class CompiledGrammar:
         self, intents: Iterable[str] | None = None, unique: bool = False
     ) -> Iterator[Utterance]:
         """Every sentence with its annotation, intent by intent, in a fixed order; with
-        `unique`, only the first reading of a sentence that has several."""
+        `unique`, only the first reading of a sentence that has several. Two derivations
+        of one reading (a rule that may say nothing, under an optional part) give it once:
+        the readings given are remembered by a 64-bit hash of their labels."""
         for name in self._chosen(intents):
             seen: set[str] = set()
+            given: set[int] = set()
             paths = self._walker.all_paths(name)
             while batch := list(itertools.islice(paths, SPELL_BATCH)):
-                for utterance in self._speller.walks(Walks.of(batch)):
-                    if not unique or utterance.text not in seen:
-                        seen.add(utterance.text)
-                        yield utterance
+                for path, utterance in zip(batch, self._speller.walks(Walks.of(batch))):
+                    reading = hash(tuple(path))
+                    if reading in given or (unique and utterance.text in seen):
+                        continue
+                    given.add(reading)
+                    seen.add(utterance.text)
+                    yield utterance
 
     def parse(self, text: str) -> Utterance | None:
         """The most probable reading of `text`, or None if the grammar does not hold it."""
@@ -290,7 +296,7 @@ class CompiledGrammar:
                 symbols.add_symbol(word)
         slots = dict(self.fsts.slots)
         slots[slot] = catalogue_fst(catalogue, symbols)
-        fsts = CompiledFsts(symbols, self.fsts.intents, slots)
+        fsts = CompiledFsts(symbols, self.fsts.intents, slots, self.fsts.rules)
         return CompiledGrammar(fsts, self.source, self.grammar, self.bound | {slot})
 
     def draw(

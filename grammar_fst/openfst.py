@@ -8,11 +8,15 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import struct
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
+import numpy as np
 import pynini
+import pywrapfst
 from _pywrapfst import FstError
 
 from .errors import OpenFstError
@@ -119,3 +123,56 @@ def single_path(fst: pynini.Fst) -> list[tuple[int, int]]:
         pairs.append((arc.ilabel, arc.olabel))
         state = arc.nextstate
     return pairs
+
+
+@dataclass
+class Arrays:
+    """An FST as flat arrays: state s has the arcs `arc_start[s]:arc_start[s + 1]` and the
+    final weight `final[s]` (-log probability; inf where s is not final)."""
+
+    start: int
+    final: np.ndarray
+    arc_start: np.ndarray
+    ilabel: np.ndarray
+    olabel: np.ndarray
+    weight: np.ndarray
+    nextstate: np.ndarray
+
+    def num_states(self) -> int:
+        return len(self.final)
+
+
+_CONST_STATE = np.dtype(
+    [("final", "<f4"), ("pos", "<u4"), ("narcs", "<u4"), ("ie", "<u4"), ("oe", "<u4")]
+)
+_CONST_ARC = np.dtype([("ilabel", "<i4"), ("olabel", "<i4"), ("weight", "<f4"), ("next", "<i4")])
+
+
+def arrays(fst: pynini.Fst) -> Arrays:
+    """The FST's states and arcs as numpy arrays, read in bulk from OpenFst's ConstFst
+    layout (a header, a table of states, a table of arcs), where walking a million arcs
+    through Python objects would take seconds."""
+    if fst.input_symbols() is not None or fst.output_symbols() is not None:
+        fst = fst.copy()
+        fst.set_input_symbols(None)
+        fst.set_output_symbols(None)
+    data = pywrapfst.convert(fst.copy(), "const").write_to_string()  # a copy: convert sets properties
+    at = 4  # the magic number, then the FST type and arc type as length-prefixed strings
+    for _ in range(2):
+        at += 4 + struct.unpack_from("<i", data, at)[0]
+    _version, flags, _properties, start, states, arcs = struct.unpack_from("<iiQqqq", data, at)
+    at += 40
+    if flags & 0x7:  # symbol tables or alignment: not written for FSTs without symbols
+        raise ValueError(f"unexpected ConstFst header flags {flags:#x}")
+    table = np.frombuffer(data, _CONST_STATE, states, at)
+    arc = np.frombuffer(data, _CONST_ARC, arcs, at + states * _CONST_STATE.itemsize)
+    arc_start = np.concatenate(([0], np.cumsum(table["narcs"], dtype=np.int64)))
+    return Arrays(
+        int(start),
+        table["final"].astype(np.float64),
+        arc_start,
+        arc["ilabel"].astype(np.int64),
+        arc["olabel"].astype(np.int64),
+        arc["weight"].astype(np.float64),
+        arc["next"].astype(np.int64),
+    )

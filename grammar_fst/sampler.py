@@ -1,12 +1,13 @@
 """Weighted random paths through a compiled grammar, many at a time, and exhaustive
 enumeration.
 
-All FSTs of a grammar (intents and slot classes) become one table of choices: per state,
-its arcs and then "stop" (the final weight), each with the probability of taking it.
-Arc weights are pushed toward the start in the log semiring (a backward pass over the
-acyclic FST), so a walk that picks locally picks each distinct sentence with its grammar
-probability, however the FST was optimized; a slot nonterminal's arc carries its class's
-total mass, and the walk enters the class FST there and comes back when it stops.
+All FSTs of a grammar (intents, rules and slot classes) become one table of choices: per
+state, its arcs and then "stop" (the final weight), each with the probability of taking
+it. Arc weights are pushed toward the start in the log semiring (a backward pass over
+each acyclic FST, the FSTs that others enter first), so a walk that picks locally picks
+each distinct derivation with its grammar probability, however the FSTs were optimized;
+a nonterminal's arc carries the total mass of its rule or slot class, and the walk enters
+that FST there, with the state to come back to on its stack, and returns when it stops.
 
 A batch of walks advances in lock step with numpy: each step draws one uniform number per
 live walk and finds its choice by one `searchsorted` over the keys `state + cumulative
@@ -23,18 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import labels, openfst
-from .compiler import CompiledFsts
+from . import openfst
+from .compiler import CompiledFsts, call_order
 
 DEFAULT_SEED = 0
 Path = list[tuple[int, int]]
 _STOP = -1
-_EMPTY = -2  # `Walker.call` of an arc into a slot class that has no value
-
-
-def _entered(call: int) -> float:
-    """The log mass an arc that is not into a live class adds: none, or all of it."""
-    return -math.inf if call == _EMPTY else 0.0
+_EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to say)
 
 
 @dataclass
@@ -86,61 +82,65 @@ class Walks:
 
 
 class Walker:
-    """Random and exhaustive paths through the intents of compiled FSTs.
+    """Random and exhaustive paths through the intents of a compiled network.
 
-    Arrays (global state and arc numbering, intents first, then slot classes):
+    Arrays (global state and arc numbering: intents, then slot classes, then rules):
     `choice_start[s]` is state s's first choice; its choices are its arcs in order, then
     stop. `keys[c] = s + P(choices of s up to and including c)`; `choice_arc[c]` is the arc
     of choice c, or -1 for stop; `log_prob[c]` its log probability.
     Per arc: `ilabel`, `olabel`, `nextstate`, and `call`: the start state of the slot
-    class the arc enters, or -1.
+    class or rule the arc enters, or -1.
     """
 
     def __init__(self, fsts: CompiledFsts):
-        symbols = fsts.symbols
-        class_label = {symbols.find(labels.slot_class(n)): n for n in fsts.slots}
-        order = [*fsts.intents.values(), *fsts.slots.values()]
-        offsets, total = [], 0
-        for fst in order:
-            offsets.append(total)
-            total += fst.num_states()
-        ilabel, olabel, nextstate, call_label, weight = [], [], [], [], []
-        arc_start = [0]
-        final_w = []
-        for base, fst in zip(offsets, order):
-            for state in range(fst.num_states()):
-                final_w.append(float(fst.final(state)))
-                for arc in fst.arcs(state):
-                    ilabel.append(arc.ilabel)
-                    olabel.append(arc.olabel)
-                    nextstate.append(base + arc.nextstate)
-                    is_call = arc.olabel in class_label and arc.ilabel == arc.olabel
-                    call_label.append(class_label[arc.olabel] if is_call else None)
-                    weight.append(float(arc.weight))
-                arc_start.append(len(ilabel))
-        self.ilabel = np.array(ilabel, dtype=np.int64)
-        self.olabel = np.array(olabel, dtype=np.int64)
-        self.nextstate = np.array(nextstate, dtype=np.int64)
-        self.arc_start = np.array(arc_start, dtype=np.int64)
-        starts = [b + f.start() if f.start() >= 0 else -1 for b, f in zip(offsets, order)]
-        self.start = dict(zip(fsts.intents, starts))
-        self.class_start = dict(zip(fsts.slots, starts[len(fsts.intents) :]))
-        # -1: not a slot; -2: a slot whose class has no value (its arcs are never taken)
-        self.call = np.array(
-            [
-                -1 if c is None else self.class_start[c] if self.class_start[c] >= 0 else _EMPTY
-                for c in call_label
-            ],
-            dtype=np.int64,
-        )
-        # a slot class's mass (log) is added to the arcs that enter it: classes first
-        beta = [-math.inf] * total
-        calls = self.call.tolist()
-        for start in [*self.class_start.values(), *self.start.values()]:
-            self._backward(start, nextstate, weight, calls, final_w, beta)
+        keyed = [(("intent", n), f) for n, f in fsts.intents.items()]
+        keyed += [(("slot", n), f) for n, f in fsts.slots.items()]
+        keyed += [(("rule", n), f) for n, f in fsts.rules.items()]
+        parts = [openfst.arrays(f) for _, f in keyed]
+        sizes = [p.num_states() for p in parts]
+        offsets = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+        arcs = np.concatenate(([0], np.cumsum([len(p.ilabel) for p in parts], dtype=np.int64)))
+        self.ilabel = _joined([p.ilabel for p in parts])
+        self.olabel = _joined([p.olabel for p in parts])
+        self.nextstate = _joined([p.nextstate + b for p, b in zip(parts, offsets)])
+        weight = _joined([p.weight for p in parts], np.float64)
+        final = _joined([p.final for p in parts], np.float64)
+        self.arc_start = np.concatenate(
+            [p.arc_start[:-1] + a for p, a in zip(parts, arcs)] + [arcs[-1:]]
+        ).astype(np.int64)
+        starts = {
+            key: int(b + p.start) if p.start >= 0 else -1
+            for (key, _), p, b in zip(keyed, parts, offsets)
+        }
+        self.start = {n: starts[("intent", n)] for n in fsts.intents}
+        self.class_start = {n: starts[("slot", n)] for n in fsts.slots}
+        self.rule_start = {n: starts[("rule", n)] for n in fsts.rules}
+        self.call = self._calls(fsts, starts)
+        # masses, callees before the FSTs that enter them
+        beta = np.full(len(final), -math.inf)
+        index = {key: k for k, (key, _) in enumerate(keyed)}
+        for key in [*call_order(fsts), *(("intent", n) for n in fsts.intents)]:
+            k = index[key]
+            span = slice(arcs[k], arcs[k + 1])
+            entered = np.where(
+                self.call[span] >= 0,
+                beta[np.maximum(self.call[span], 0)],
+                np.where(self.call[span] == _EMPTY, -math.inf, 0.0),
+            )
+            beta[offsets[k] : offsets[k + 1]] = _log_mass(parts[k], entered)
         self.log_mass = {name: _mass(beta, s) for name, s in self.start.items()}
         self.class_log_mass = {name: _mass(beta, s) for name, s in self.class_start.items()}
-        self._choices(np.array(weight), np.array(final_w), np.array(beta))
+        self.rule_log_mass = {name: _mass(beta, s) for name, s in self.rule_start.items()}
+        self._choices(weight, final, beta)
+
+    def _calls(self, fsts: CompiledFsts, starts: dict) -> np.ndarray:
+        """Per arc, the start of the FST it enters (-1: none; -2: one without a state)."""
+        nonterminals = fsts.nonterminals()
+        top = max([*nonterminals, int(self.ilabel.max()) if len(self.ilabel) else 0]) + 1
+        callee = np.full(top, -1, dtype=np.int64)
+        for label, key in nonterminals.items():
+            callee[label] = starts[key] if starts[key] >= 0 else _EMPTY
+        return np.where(self.ilabel == self.olabel, callee[self.ilabel], -1)
 
     def _arcs(self, state: int) -> range:
         return range(self.arc_start[state], self.arc_start[state + 1])
@@ -148,21 +148,6 @@ class Walker:
     def successors(self, state: int) -> list[int]:
         """The states the arcs of `state` lead to."""
         return self.nextstate[self.arc_start[state] : self.arc_start[state + 1]].tolist()
-
-    def _backward(self, start, nextstate, weight, calls, final_w, beta: list[float]) -> None:
-        """beta[s]: log of the probability mass of all paths from s to the end (plain
-        lists: this visits every arc once, in Python)."""
-        arc_start = self.arc_start.tolist()
-
-        def successors(state: int) -> list[int]:
-            return nextstate[arc_start[state] : arc_start[state + 1]]
-
-        for state in openfst.post_order(start, successors):
-            terms = [-final_w[state]]
-            for a in range(arc_start[state], arc_start[state + 1]):
-                entered = beta[calls[a]] if calls[a] >= 0 else _entered(calls[a])
-                terms.append(-weight[a] + entered + beta[nextstate[a]])
-            beta[state] = _logsumexp(terms)
 
     def _choices(self, weight: np.ndarray, final_w: np.ndarray, beta: np.ndarray) -> None:
         """The table of choices (see the class docstring), built for all states at once."""
@@ -202,20 +187,21 @@ class Walker:
         return self.log_mass[intent] > -math.inf
 
     def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
-        """One random path from each start state, slots filled; label-free arcs are left
-        out."""
+        """One random path from each start state, nonterminals entered; label-free arcs
+        are left out."""
         n = len(starts)
         walker = np.arange(n)  # the walks still going, in order
         state = np.asarray(starts, dtype=np.int64).copy()
-        back = np.full(n, -1, dtype=np.int64)  # where a walk inside a slot class returns
+        stacks = Stacks()
+        top = np.full(n, -1, dtype=np.int64)  # each walk's return stack (-1: empty)
         walkers, arcs = [], []
         while len(walker):
             choice = np.searchsorted(self.keys, state + rng.random(len(walker)), side="right")
             arc = self.choice_arc[choice]
-            ends, emits = self._advance(state, back, arc)
+            ends, emits = self._advance(state, top, arc, stacks)
             walkers.append(walker[emits])
             arcs.append(arc[emits])
-            walker, state, back = walker[~ends], state[~ends], back[~ends]
+            walker, state, top = walker[~ends], state[~ends], top[~ends]
         who = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
         taken = np.concatenate(arcs) if arcs else np.zeros(0, dtype=np.int64)
         taken = taken[np.argsort(who, kind="stable")]
@@ -223,32 +209,35 @@ class Walker:
         return Walks(self.ilabel[taken], self.olabel[taken], ends)
 
     def _advance(
-        self, state: np.ndarray, back: np.ndarray, arc: np.ndarray
+        self, state: np.ndarray, top: np.ndarray, arc: np.ndarray, stacks: Stacks
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Move walks (in place) along their chosen `arc`s (-1: stop): into a slot class,
-        out of one, or on. Returns which walks ended, and the positions of those that
-        took an arc with labels."""
+        """Move walks (in place) along their chosen `arc`s (-1: stop): into a rule or slot
+        class (its return state pushed), back out of one (popped), or on. Returns which
+        walks ended, and the positions of those that took an arc with labels."""
         stops = arc < 0
         known = np.where(stops, 0, arc)
         call = np.where(stops, -1, self.call[known])
         calls = call >= 0
-        ends = stops & (back < 0)
-        returns = stops & (back >= 0)
-        state[returns], back[returns] = back[returns], -1
-        back[calls], state[calls] = self.nextstate[known[calls]], call[calls]
+        ends = stops & (top < 0)
+        returns = np.flatnonzero(stops & (top >= 0))
+        state[returns], top[returns] = stacks.state[top[returns]], stacks.parent[top[returns]]
+        entering = np.flatnonzero(calls)
+        top[entering] = stacks.push(self.nextstate[known[entering]], top[entering])
+        state[entering] = call[entering]
         moves = ~stops & ~calls
         state[moves] = self.nextstate[known[moves]]
         labelled = (self.ilabel[known] != 0) | (self.olabel[known] != 0)
         return ends, np.flatnonzero(moves & labelled)
 
     def every_path(self, intent: str) -> Enumeration:
-        """Every path of `intent`, slots filled, with its probability, all at once:
+        """Every path of `intent`, nonterminals entered, with its probability, all at once:
         breadth first, a layer of choices per step for all partial paths together. For
         languages that fit in memory; `all_paths` streams."""
         parent, taken = [np.array([-1])], [np.array([-1])]
         nodes = 1  # node 0 is the empty prefix; each emitting arc taken adds one
         state = np.array([self.start[intent]], dtype=np.int64)
-        back = np.full(1, -1, dtype=np.int64)
+        stacks = Stacks()  # shared by the partial paths: a branch copies only its top
+        top = np.full(1, -1, dtype=np.int64)
         log_p = np.zeros(1)
         node = np.zeros(1, dtype=np.int64)
         length = np.zeros(1, dtype=np.int64)  # arcs emitted so far
@@ -264,10 +253,10 @@ class Walker:
             live = self.log_prob[choice] > -math.inf
             which, choice = which[live], choice[live]
             arc = self.choice_arc[choice]
-            state, back, node, length = state[which], back[which], node[which], length[which]
+            state, top, node, length = state[which], top[which], node[which], length[which]
             words = words[which]
             log_p = log_p[which] + self.log_prob[choice]
-            ends, emits = self._advance(state, back, arc)
+            ends, emits = self._advance(state, top, arc, stacks)
             done.append((node[ends], log_p[ends], length[ends], words[ends]))
             parent.append(node[emits])
             taken.append(arc[emits])
@@ -277,7 +266,7 @@ class Walker:
             said = emits[self.ilabel[arc[emits]] != 0]
             words[said] = words[said] * _HASH + self.ilabel[arc[said]].astype(np.uint64)[:, None]
             keep = ~ends
-            state, back, log_p = state[keep], back[keep], log_p[keep]
+            state, top, log_p = state[keep], top[keep], log_p[keep]
             node, length, words = node[keep], length[keep], words[keep]
         last, log_p, length, words = (np.concatenate(column) for column in zip(*done))
         return Enumeration(
@@ -292,6 +281,7 @@ class Walker:
             yield from self._paths(start, {})
 
     def _paths(self, state: int, class_paths: dict[int, list[Path]]) -> Iterator[Path]:
+        """Paths from `state`; the paths of an FST that arcs enter are listed once."""
         first = int(self.choice_start[state])
         arcs = self._arcs(state)
         if self.log_prob[first + len(arcs)] > -math.inf:
@@ -352,13 +342,64 @@ class Enumeration:
         return Walks(self.walker.ilabel[arcs], self.walker.olabel[arcs], ends)
 
 
-def _mass(beta: list[float], start: int) -> float:
+class Stacks:
+    """Return stacks of many walks in two shared arrays: entry k holds a return state and
+    the entry below it (-1 at the bottom). A walk keeps only its top entry, so pushing is
+    appending and branching a walk (enumeration) copies one number."""
+
+    def __init__(self, capacity: int = 4096):
+        self.state = np.empty(capacity, dtype=np.int64)
+        self.parent = np.empty(capacity, dtype=np.int64)
+        self.size = 0
+
+    def push(self, states: np.ndarray, parents: np.ndarray) -> np.ndarray:
+        """New entries returning to `states` above `parents`; their numbers."""
+        end = self.size + len(states)
+        if end > len(self.state):
+            grown = max(end, 2 * len(self.state))
+            self.state = np.resize(self.state, grown)
+            self.parent = np.resize(self.parent, grown)
+        self.state[self.size : end], self.parent[self.size : end] = states, parents
+        numbers = np.arange(self.size, end)
+        self.size = end
+        return numbers
+
+
+def _joined(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+
+def _log_mass(fst: openfst.Arrays, entered: np.ndarray) -> np.ndarray:
+    """Per state of one acyclic FST, the log probability mass of its paths to the end
+    (`entered`: per arc, the log mass of the FST it enters, 0 for other arcs). States are
+    done a height at a time (the longest path to a state without arcs), all of a height
+    at once with numpy: a catalogue's million arcs take a few vectorized steps."""
+    states = fst.num_states()
+    source = np.repeat(np.arange(states), np.diff(fst.arc_start))
+    height = _heights(source, fst.nextstate, states)
+    beta = -fst.final.copy()
+    arc_height = height[source]
+    order = np.argsort(arc_height, kind="stable")
+    bounds = np.searchsorted(arc_height[order], np.arange(int(height.max(initial=0)) + 2))
+    for level in range(1, len(bounds) - 1):
+        chosen = order[bounds[level] : bounds[level + 1]]
+        terms = -fst.weight[chosen] + entered[chosen] + beta[fst.nextstate[chosen]]
+        np.logaddexp.at(beta, source[chosen], terms)
+    return beta
+
+
+def _heights(source: np.ndarray, nextstate: np.ndarray, states: int) -> np.ndarray:
+    """Per state, the number of arcs on its longest path to a state without arcs."""
+    height = np.zeros(states, dtype=np.int64)
+    for _ in range(states + 1):
+        longer = np.zeros(states, dtype=np.int64)
+        np.maximum.at(longer, source, height[nextstate] + 1)
+        if np.array_equal(longer, height):
+            return height
+        height = longer
+    raise ValueError("the FST has a cycle")
+
+
+def _mass(beta: np.ndarray, start: int) -> float:
     """The log probability mass of the FST starting at `start` (-inf: no path)."""
     return float(beta[start]) if start >= 0 else -math.inf
-
-
-def _logsumexp(terms: list[float]) -> float:
-    top = max(terms)
-    if top == -math.inf:
-        return top
-    return top + math.log(sum(math.exp(t - top) for t in terms))

@@ -20,7 +20,7 @@ from .sampler import Path, Walks
 from .utterance import SlotValue, Utterance
 
 _WORD, _INTENT, _OPEN, _CLOSE, _CLASS = range(5)
-_KINDS = {"intent": _INTENT, "open": _OPEN, "close": _CLOSE, "class": _CLASS}
+_KINDS = {"intent": _INTENT, "open": _OPEN, "close": _CLOSE, "class": _CLASS, "rule": _CLASS}
 
 
 class Speller:

@@ -24,7 +24,7 @@ class Diagnostic:
         return f"{self.loc}: {self.level}: {self.message}"
 
 
-MAX_DEPTH = 250  # expression nodes; `sample --cover`, the deepest walker, fails near 330
+MAX_DEPTH = 250  # expression nodes of one definition, a rule use counting as one
 
 
 def errors(grammar: g.Grammar) -> list[Diagnostic]:
@@ -125,59 +125,56 @@ def _cycles(grammar: g.Grammar) -> list[Diagnostic]:
 
 
 def too_deep(grammar: g.Grammar) -> list[Diagnostic]:
-    """The first statement whose expansion nests rules and groups more than MAX_DEPTH
-    deep: compiling and checking walk the expansion recursively, and deeper would exhaust
-    Python's recursion limit."""
-    depth = _rule_depths(grammar)
+    """The first definition whose own expression nests more than MAX_DEPTH deep. Each rule
+    is compiled on its own and entered where it is used, so a rule use counts as one node
+    however deep that rule's own uses go: only one expression is ever walked at a time."""
     for stmt in grammar.statements:
         if isinstance(stmt, g.Import):
             continue
-        found = depth[stmt.name] if isinstance(stmt, g.Rule) else _depth(stmt.body, depth)
+        found = _depth(stmt.body)
         if found > MAX_DEPTH:
             what = {g.Rule: f"rule ${stmt.name}", g.Intent: f"intent {stmt.name}"}
             return [
                 Diagnostic(
                     "error",
-                    f"{what.get(type(stmt), f'slot {stmt.name}')} nests rules and groups "
-                    f"{found} deep, more than {MAX_DEPTH}; shorten the chain of rules that "
-                    "use each other",
+                    f"{what.get(type(stmt), f'slot {stmt.name}')} nests groups {found} deep, "
+                    f"more than {MAX_DEPTH}; name an inner part as a rule",
                     stmt.loc,
                 )
             ]
     return []
 
 
-def _rule_depths(grammar: g.Grammar) -> dict[str, int]:
-    """The nesting depth of every rule's expansion, each after the rules it uses (the
-    rules are acyclic), with a stack of its own."""
-    rules, depth = grammar.rules, {}
+def _depth(expr: g.Expr) -> int:
+    """How deep `expr` nests, in expression nodes."""
+    deepest, stack = 0, [(expr, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack += [(child, level + 1) for child in g.children(node)]
+    return deepest
+
+
+def rule_order(rules: dict[str, g.Rule]) -> list[str]:
+    """Rule names, each after the rules it uses (the rules must be acyclic), with a stack
+    of its own, so that a long chain of rules is no problem."""
+    order: list[str] = []
+    done: set[str] = set()
     for first in rules:
         stack = [first]
         while stack:
             name = stack[-1]
-            if name in depth:
+            if name in done:
                 stack.pop()
                 continue
-            used = [r.name for r in references(rules[name].body, g.RuleRef) if r.name not in depth]
+            used = [r.name for r in references(rules[name].body, g.RuleRef) if r.name not in done]
             if used:
                 stack += used
             else:
-                depth[name] = _depth(rules[name].body, depth)
+                done.add(name)
+                order.append(name)
                 stack.pop()
-    return depth
-
-
-def _depth(expr: g.Expr, rule_depth: dict[str, int]) -> int:
-    """How deep `expr` nests, in expression nodes, a rule reference counting its rule's."""
-    deepest, stack = 0, [(expr, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, g.RuleRef):
-            deepest = max(deepest, level + rule_depth[node.name])
-        else:
-            deepest = max(deepest, level)
-            stack += [(child, level + 1) for child in g.children(node)]
-    return deepest
+    return order
 
 
 def _slots_in_slots(grammar: g.Grammar) -> list[Diagnostic]:
@@ -206,27 +203,40 @@ def _slots_in_slots(grammar: g.Grammar) -> list[Diagnostic]:
 
 def nullable(expr: g.Expr, rules: dict[str, g.Rule]) -> bool:
     """Whether `expr` can produce no word at all (rules must be acyclic)."""
+    return _nullable(expr, nullable_rules(rules))
+
+
+def nullable_rules(rules: dict[str, g.Rule]) -> dict[str, bool]:
+    """Whether each rule can produce no word, each found once, after the rules it uses."""
+    known: dict[str, bool] = {}
+    for name in rule_order(rules):
+        known[name] = _nullable(rules[name].body, known)
+    return known
+
+
+def _nullable(expr: g.Expr, rule_nullable: dict[str, bool]) -> bool:
     if isinstance(expr, g.Word):
         return False
     if isinstance(expr, g.RuleRef):
-        return nullable(rules[expr.name].body, rules)
+        return rule_nullable[expr.name]
     if isinstance(expr, (g.SlotRef, g.CatalogueRef)):
         return False
     if isinstance(expr, g.Sequence):
-        return all(nullable(item, rules) for item in expr.items)
+        return all(_nullable(item, rule_nullable) for item in expr.items)
     if isinstance(expr, g.Alternation):
-        return any(nullable(o.expr, rules) for o in expr.options if o.weight != 0)
+        return any(_nullable(o.expr, rule_nullable) for o in expr.options if o.weight != 0)
     if isinstance(expr, g.Optional):
         return True
-    return expr.low == 0 or nullable(expr.expr, rules)
+    return expr.low == 0 or _nullable(expr.expr, rule_nullable)
 
 
 def _empty_values(grammar: g.Grammar) -> list[Diagnostic]:
     """Every sentence and every slot value has at least one word: an empty sentence is no
     training data, and an empty slot value would tag nothing."""
     found = []
+    rule_nullable = nullable_rules(grammar.rules)
     for stmt in grammar.of_kind(g.Intent) + grammar.of_kind(g.Slot):
-        if not nullable(stmt.body, grammar.rules):
+        if not _nullable(stmt.body, rule_nullable):
             continue
         if isinstance(stmt, g.Slot):
             fix = f"make the slot optional where it is used ({{{stmt.name}}}?) instead"
