@@ -8,13 +8,16 @@ in decomposed Unicode or with extra spaces matches the same words in a sentence.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import json
 import logging
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import tokens
 from .errors import GrammarError, GrammarFstError, Location
@@ -32,9 +35,9 @@ class CatalogueError(GrammarFstError):
     """A catalogue file that cannot be read as a list of slot values."""
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One way of saying a slot value; a synonym also carries the value it stands for."""
+class Entry(NamedTuple):
+    """One way of saying a slot value; a synonym also carries the value it stands for (a
+    named tuple: catalogues have millions of entries, and a tuple is made fastest)."""
 
     words: tuple[str, ...]
     weight: float | None = None
@@ -42,9 +45,9 @@ class Entry:
     line: int = 0
 
 
-# An entry with where it was read ("line 3", "types[0].values[2].name.value"), kept until
-# duplicates have been reported.
-Placed = tuple[Entry, str]
+# An entry with where it was read (a line number, or "types[0].values[2].name.value"),
+# kept until duplicates have been reported.
+Placed = tuple[Entry, int | str]
 
 
 @dataclass(frozen=True)
@@ -53,17 +56,18 @@ class Catalogue:
 
     path: str
     entries: tuple[Entry, ...]
-    _surface: frozenset[str] = field(init=False, repr=False, compare=False)
-    _canonical: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        surface = frozenset(" ".join(e.words) for e in self.entries)
-        canonical = frozenset(" ".join(e.canonical or e.words) for e in self.entries)
-        object.__setattr__(self, "_surface", surface)
-        object.__setattr__(self, "_canonical", canonical)
+    @functools.cached_property
+    def _surface(self) -> frozenset[str]:
+        return frozenset(" ".join(e.words) for e in self.entries)
+
+    @functools.cached_property
+    def _canonical(self) -> frozenset[str]:
+        return frozenset(" ".join(e.canonical or e.words) for e in self.entries)
 
     def surface_values(self) -> frozenset[str]:
-        """Every way a value is written, words joined by one space."""
+        """Every way a value is written, words joined by one space (built on first use:
+        compiling a catalogue does not need it)."""
         return self._surface
 
     def canonical_values(self) -> frozenset[str]:
@@ -82,15 +86,29 @@ def read_catalogue(spec: str | Path) -> Catalogue:
             Location(file),
         )
     text = _read(file)
-    if suffix == ".txt":
-        placed = _txt_entries(text)
-    elif suffix == ".tsv":
-        placed = _tsv_entries(text, file)
-    else:
-        placed = _alexa_entries(text, file, type_name)
-    if not placed:
-        raise CatalogueError("the catalogue is empty; add at least one value", Location(file))
-    return Catalogue(str(spec), _merge(placed, file))
+    with _collector_paused():
+        if suffix == ".txt":
+            placed = _txt_entries(text)
+        elif suffix == ".tsv":
+            placed = _tsv_entries(text, file)
+        else:
+            placed = _alexa_entries(text, file, type_name)
+        if not placed:
+            raise CatalogueError("the catalogue is empty; add at least one value", Location(file))
+        return Catalogue(str(spec), _merge(placed, file))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: a million entries are millions of new tuples, and
+    each collection would walk all of them again (it took a third of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def catalogues_containing(values: Iterable[str], catalogues: Mapping[str, Catalogue]) -> list[str]:
@@ -138,11 +156,14 @@ def _entry(words: list[str], weight: float | None, canonical: list[str] | None, 
 
 def _txt_entries(text: str) -> list[Placed]:
     """One value per line; blank lines and lines starting with '#' are skipped."""
-    return [
-        (Entry(tuple(tokens.words(line)), line=number), f"line {number}")
-        for number, line in _lines(text)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
+    placed: list[Placed] = []
+    # normalized once for the whole file (the same as line by line: a line break is a
+    # starter), and split without a call per line: a catalogue may have millions of lines
+    for number, line in enumerate(tokens.normalize(text).split("\n"), 1):
+        words = line.split()
+        if words and not words[0].startswith("#"):
+            placed.append((Entry(tuple(words), None, None, number), number))
+    return placed
 
 
 def _tsv_entries(text: str, file: str) -> list[Placed]:
@@ -153,9 +174,7 @@ def _tsv_entries(text: str, file: str) -> list[Placed]:
         return []
     header_line, header = rows[0]
     columns = _tsv_columns(header, header_line, file)
-    return [
-        (_tsv_entry(line, number, columns, file), f"line {number}") for number, line in rows[1:]
-    ]
+    return [(_tsv_entry(line, number, columns, file), number) for number, line in rows[1:]]
 
 
 def _cell_starts(cells: list[str]) -> list[int]:
@@ -320,7 +339,7 @@ def _field(obj: Any, key: str, kind: type, where: str, file: str) -> Any:
 def _merge(placed: list[Placed], file: str) -> tuple[Entry, ...]:
     """Drop repeated entries (same words, same canonical), keeping the first: a repeat is a
     slip, while the same words with another canonical are a real ambiguity and stay."""
-    first: dict[tuple[tuple[str, ...], tuple[str, ...] | None], str] = {}
+    first: dict[tuple[tuple[str, ...], tuple[str, ...] | None], int | str] = {}
     kept: list[Entry] = []
     for entry, where in placed:
         key = (entry.words, entry.canonical)
@@ -329,13 +348,18 @@ def _merge(placed: list[Placed], file: str) -> tuple[Entry, ...]:
                 "%s: duplicate value %s at %s (first at %s); keeping the first",
                 file,
                 _describe(entry),
-                where,
-                first[key],
+                _place(where),
+                _place(first[key]),
             )
             continue
         first[key] = where
         kept.append(entry)
     return tuple(kept)
+
+
+def _place(where: int | str) -> str:
+    """`line 3` for a line number, else the place as written."""
+    return f"line {where}" if isinstance(where, int) else where
 
 
 def _describe(entry: Entry) -> str:

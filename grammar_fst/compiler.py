@@ -14,7 +14,7 @@ probability 1 among its choices.
 
 from __future__ import annotations
 
-import math
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,42 +98,41 @@ def symbol_table(grammar: g.Grammar, catalogues: Iterable[Catalogue] = ()) -> py
 
 def catalogue_words(catalogue: Catalogue) -> set[str]:
     """Every word of a catalogue, surface and canonical."""
-    return {w for e in catalogue.entries for w in (*e.words, *(e.canonical or ()))}
+    words = set(itertools.chain.from_iterable(e.words for e in catalogue.entries))
+    return words.union(*(e.canonical for e in catalogue.entries if e.canonical))
 
 
 def catalogue_fst(catalogue: Catalogue, symbols: pynini.SymbolTable) -> pynini.Fst:
     """A slot class from a catalogue: surface words in, canonical words out.
 
-    Entries are equally likely unless weighted, and the class's probabilities sum to 1.
-    They live on whole entries and the sampler pushes them, so a value whose first word
-    is rare is not favoured. An unweighted catalogue is compiled without weights (faster)
-    and normalized afterwards on its final states.
+    Entries are equally likely unless weighted, and the class's probabilities sum to 1;
+    they live on whole entries and the sampler pushes them, so a value whose first word
+    is rare is not favoured. The class is a tree of the entries' label pairs built with
+    numpy (`openfst.trie`): deterministic, so parsing looks a value up word by word, and
+    a million entries take seconds, where `string_map` and optimization took half a minute.
     """
-    weighted = any(e.weight is not None for e in catalogue.entries)
-    weights = [1.0 if e.weight is None else e.weight for e in catalogue.entries]
-    total = sum(weights)
-    lines = [
-        (" ".join(e.words), " ".join(e.canonical or e.words))
-        + ((repr(-math.log(w / total)),) if weighted else ())
-        for e, w in zip(catalogue.entries, weights)
-        if w > 0
-    ]
-    if not lines:
+    entries = [e for e in catalogue.entries if e.weight is None or e.weight > 0]
+    if not entries:
         return openfst.empty()
+    weights = np.array([1.0 if e.weight is None else e.weight for e in entries])
+    label = {symbol: key for key, symbol in symbols}
+    lengths = np.fromiter((len(e.words) for e in entries), np.int64, len(entries))
+    width = int(lengths.max())
+    said = itertools.chain.from_iterable(e.words for e in entries)
+    ids = np.fromiter(map(label.__getitem__, said), np.int64, int(lengths.sum()))
+    paths = np.zeros((len(entries), width), dtype=np.int64)
+    paths[np.arange(width) < lengths[:, None]] = (ids << 32) | ids
+    for row, entry in enumerate(entries):
+        if entry.canonical is not None:  # a synonym: surface and canonical words in pairs
+            said, meant = [label[w] for w in entry.words], [label[w] for w in entry.canonical]
+            pairs = itertools.zip_longest(said, meant, fillvalue=0)
+            codes = [(i << 32) | o for i, o in pairs]
+            if len(codes) > paths.shape[1]:
+                paths = np.pad(paths, ((0, 0), (0, len(codes) - paths.shape[1])))
+            paths[row, : len(codes)] = codes
+            lengths[row] = len(codes)
     with openfst.captured(f"compiling catalogue {catalogue.path}"):
-        fst = pynini.string_map(
-            lines, input_token_type=symbols, output_token_type=symbols, arc_type=openfst.ARC_TYPE
-        )
-        fst.set_input_symbols(None)
-        fst.set_output_symbols(None)
-        fst = openfst.optimize(fst)
-    if not weighted:  # every path has weight 0: give each probability 1/len(lines)
-        share = pynini.Weight(openfst.ARC_TYPE, math.log(len(lines)))
-        zero = pynini.Weight.zero(openfst.ARC_TYPE)
-        for state in fst.states():
-            if fst.final(state) != zero:
-                fst.set_final(state, pynini.times(fst.final(state), share))
-    return fst
+        return openfst.trie(paths, lengths, -np.log(weights / weights.sum()))
 
 
 def compile_grammar(

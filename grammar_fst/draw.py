@@ -58,11 +58,14 @@ def dot_source(fsts: CompiledFsts, drawn: list[tuple[str, pynini.Fst]]) -> str:
 
 
 def arc_label(ilabel: int, olabel: int, symbols: list[str]) -> str:
-    """What an arc says: a word; `{slot}` for a slot class; `[slot` and `slot]` around a
-    slot's value; `PlayMusic:` for the intent tag; `in:out` where the sides differ."""
+    """What an arc says: a word; `{slot}` for a slot class; `$rule` for a rule; `[slot` and
+    `slot]` around a slot's value; `PlayMusic:` for the intent tag; `in:out` where the
+    sides differ."""
     tag = labels.parse_tag(symbols[olabel]) if olabel else None
     if tag and tag[0] == "class":
         return "{" + tag[1] + "}"
+    if tag and tag[0] == "rule":
+        return "$" + tag[1]
     if tag and ilabel == 0:
         return {"intent": f"{tag[1]}:", "open": f"[{tag[1]}", "close": f"{tag[1]}]"}[tag[0]]
     if ilabel == olabel:

@@ -171,7 +171,8 @@ def _labels_problem(fsts, kind: str, name: str, arcs: openfst.Arrays, nontermina
         tag = symbols.find(labels.intent_tag(name))
         first = slice(arcs.arc_start[arcs.start], arcs.arc_start[arcs.start + 1])
         opening = arcs.olabel[first]
-        if tag < 0 or len(opening) == 0 or (opening != tag).any() or arcs.final[arcs.start] < np.inf:
+        said_at_once = arcs.final[arcs.start] < np.inf
+        if tag < 0 or len(opening) == 0 or (opening != tag).any() or said_at_once:
             return "does not open with its intent tag"
         if (arcs.olabel == tag).sum() != len(opening):
             return "has its intent tag inside a sentence"

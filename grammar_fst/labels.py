@@ -1,5 +1,6 @@
 """The symbols of a compiled grammar beyond its words: intent tags, slot boundaries, and
-the nonterminals of slot classes and rules. Each holds a space, which no word can, so the two never clash.
+the nonterminals of slot classes and rules. Each holds a space, which no word can, so the
+two never clash.
 """
 
 from __future__ import annotations

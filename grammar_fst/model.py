@@ -14,6 +14,7 @@ from . import distribution as dist
 from .catalogue import Catalogue, read_catalogue
 from .compiler import (
     CompiledFsts,
+    callees,
     catalogue_fst,
     catalogue_words,
     compile_grammar,
@@ -304,7 +305,8 @@ class CompiledGrammar:
     ) -> str:
         """Graphviz DOT text of one intent, rule (needs the .grm source) or slot class,
         or, given none, of every intent: words on the arcs, slots by their class names,
-        each arc's probability of being taken."""
+        each arc's probability of being taken. An intent comes with the rules it enters,
+        each drawn once, as the network holds them."""
         if rule is not None:
             if self.grammar is None or rule not in self.grammar.rules:
                 known = ", ".join(sorted(self.grammar.rules)) if self.grammar else ""
@@ -319,7 +321,21 @@ class CompiledGrammar:
                 )
             return draw.dot_source(self.fsts, [(f"slot {slot}", self.fsts.slots[slot])])
         chosen = self._chosen(None if intent is None else [intent])
-        return draw.dot_source(self.fsts, [(f"intent {n}", self.fsts.intents[n]) for n in chosen])
+        drawn = [(f"intent {n}", self.fsts.intents[n]) for n in chosen]
+        reached = {c for n in chosen for c in self._reached(("intent", n)) if c[0] == "rule"}
+        drawn += [(f"${name}", self.fsts.rules[name]) for _, name in sorted(reached)]
+        return draw.dot_source(self.fsts, drawn)
+
+    def _reached(self, key: tuple[str, str]) -> set[tuple[str, str]]:
+        """The rules and slot classes the FST of `key` enters, directly or not."""
+        reached: set[tuple[str, str]] = set()
+        todo = [key]
+        while todo:
+            for callee in callees(self.fsts, todo.pop()):
+                if callee not in reached:
+                    reached.add(callee)
+                    todo.append(callee)
+        return reached
 
     def _repr_svg_(self) -> str | None:
         """The grammar's intents as a picture in a notebook (text without Graphviz)."""
