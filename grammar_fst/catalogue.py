@@ -8,6 +8,7 @@ in decomposed Unicode or with extra spaces matches the same words in a sentence.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import functools
 import gc
@@ -18,6 +19,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from . import tokens
 from .errors import GrammarError, GrammarFstError, Location
@@ -51,11 +54,71 @@ Placed = tuple[Entry, int | str]
 
 
 @dataclass(frozen=True)
-class Catalogue:
-    """The entries of one catalogue; its value sets are built once, for fast membership."""
+class Columns:
+    """A catalogue's entries as arrays: entry k says the words `vocabulary[i]` for i in
+    `tokens[bounds[k]:bounds[k + 1]]`, weighs `weights[k]` (NaN: unweighted), was read at
+    line `lines[k]` (0: not from a line) and, if a synonym, means `canonical[k]`. A million
+    entries are a few arrays rather than a million objects: compiling reads these."""
 
-    path: str
-    entries: tuple[Entry, ...]
+    vocabulary: tuple[str, ...]
+    tokens: np.ndarray
+    bounds: np.ndarray
+    weights: np.ndarray
+    lines: np.ndarray
+    canonical: dict[int, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> Columns:
+        entries = list(entries)
+        vocabulary: dict[str, int] = {}
+        ids = [vocabulary.setdefault(w, len(vocabulary)) for e in entries for w in e.words]
+        lengths = np.fromiter((len(e.words) for e in entries), np.int64, len(entries))
+        return cls(
+            tuple(vocabulary),
+            np.array(ids, dtype=np.int32),
+            np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+            np.array([np.nan if e.weight is None else e.weight for e in entries]),
+            np.array([e.line for e in entries], dtype=np.int64),
+            {k: e.canonical for k, e in enumerate(entries) if e.canonical},
+        )
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def words_of(self, k: int) -> tuple[str, ...]:
+        return tuple(self.vocabulary[i] for i in self.tokens[self.bounds[k] : self.bounds[k + 1]])
+
+    def entries(self) -> tuple[Entry, ...]:
+        weights = [None if w != w else w for w in self.weights.tolist()]
+        return tuple(
+            Entry(self.words_of(k), weights[k], self.canonical.get(k), line)
+            for k, line in enumerate(self.lines.tolist())
+        )
+
+
+class Catalogue:
+    """The entries of one catalogue, held as `Columns`; the `entries` as Entry values and
+    the value sets are built on first use, once (compiling needs neither)."""
+
+    def __init__(self, path: str, entries: Iterable[Entry] = (), columns: Columns | None = None):
+        self.path = path
+        if columns is None:
+            entries = tuple(entries)
+            self.__dict__["entries"] = entries  # kept as given
+            columns = Columns.of(entries)
+        self.columns = columns
+
+    def __repr__(self) -> str:
+        return f"Catalogue({self.path!r}, {len(self.columns)} entries)"
+
+    @functools.cached_property
+    def entries(self) -> tuple[Entry, ...]:
+        return self.columns.entries()
+
+    def words(self) -> set[str]:
+        """Every word of the catalogue, surface and canonical."""
+        meant = self.columns.canonical.values()
+        return set(self.columns.vocabulary).union(*meant)
 
     @functools.cached_property
     def _surface(self) -> frozenset[str]:
@@ -88,14 +151,14 @@ def read_catalogue(spec: str | Path) -> Catalogue:
     text = _read(file)
     with _collector_paused():
         if suffix == ".txt":
-            placed = _txt_entries(text)
+            columns = _txt_columns(text, file)
         elif suffix == ".tsv":
-            placed = _tsv_entries(text, file)
+            columns = Columns.of(_merge(_tsv_entries(text, file), file))
         else:
-            placed = _alexa_entries(text, file, type_name)
-        if not placed:
+            columns = Columns.of(_merge(_alexa_entries(text, file, type_name), file))
+        if not len(columns):
             raise CatalogueError("the catalogue is empty; add at least one value", Location(file))
-        return Catalogue(str(spec), _merge(placed, file))
+        return Catalogue(str(spec), columns=columns)
 
 
 @contextlib.contextmanager
@@ -154,16 +217,37 @@ def _entry(words: list[str], weight: float | None, canonical: list[str] | None, 
     return Entry(tuple(words), weight, meaning, line)
 
 
-def _txt_entries(text: str) -> list[Placed]:
-    """One value per line; blank lines and lines starting with '#' are skipped."""
-    placed: list[Placed] = []
-    # normalized once for the whole file (the same as line by line: a line break is a
-    # starter), and split without a call per line: a catalogue may have millions of lines
+def _txt_columns(text: str, file: str) -> Columns:
+    """One value per line; blank lines and lines starting with '#' are skipped; a repeated
+    value is reported and left out. Read straight into columns: the file is normalized
+    once (the same as line by line: a line break is a starter), each word is numbered as
+    it is met, and nothing per entry is kept but numbers."""
+    vocabulary: dict[str, int] = {}
+    tokens_ = array.array("i")
+    bounds, lines = array.array("q", [0]), array.array("q")
+    first: dict[int, int] = {}  # hash of an entry's word numbers -> its entry number
     for number, line in enumerate(tokens.normalize(text).split("\n"), 1):
         words = line.split()
-        if words and not words[0].startswith("#"):
-            placed.append((Entry(tuple(words), None, None, number), number))
-    return placed
+        if not words or words[0].startswith("#"):
+            continue
+        ids = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
+        key = hash(tuple(ids))
+        seen = first.get(key)
+        if seen is not None and tokens_[bounds[seen] : bounds[seen + 1]].tolist() == ids:
+            _duplicate(file, f"'{' '.join(words)}'", f"line {number}", f"line {lines[seen]}")
+            continue
+        first.setdefault(key, len(lines))  # (two values of one hash: the first is kept)
+        tokens_.extend(ids)
+        bounds.append(len(tokens_))
+        lines.append(number)
+    return Columns(
+        tuple(vocabulary),
+        np.frombuffer(tokens_, dtype=np.int32).copy(),
+        np.frombuffer(bounds, dtype=np.int64).copy(),
+        np.full(len(lines), np.nan),
+        np.frombuffer(lines, dtype=np.int64).copy(),
+        {},
+    )
 
 
 def _tsv_entries(text: str, file: str) -> list[Placed]:
@@ -344,17 +428,17 @@ def _merge(placed: list[Placed], file: str) -> tuple[Entry, ...]:
     for entry, where in placed:
         key = (entry.words, entry.canonical)
         if key in first:
-            log.warning(
-                "%s: duplicate value %s at %s (first at %s); keeping the first",
-                file,
-                _describe(entry),
-                _place(where),
-                _place(first[key]),
-            )
+            _duplicate(file, _describe(entry), _place(where), _place(first[key]))
             continue
         first[key] = where
         kept.append(entry)
     return tuple(kept)
+
+
+def _duplicate(file: str, value: str, where: str, first: str) -> None:
+    log.warning(
+        "%s: duplicate value %s at %s (first at %s); keeping the first", file, value, where, first
+    )
 
 
 def _place(where: int | str) -> str:

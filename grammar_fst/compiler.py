@@ -98,8 +98,7 @@ def symbol_table(grammar: g.Grammar, catalogues: Iterable[Catalogue] = ()) -> py
 
 def catalogue_words(catalogue: Catalogue) -> set[str]:
     """Every word of a catalogue, surface and canonical."""
-    words = set(itertools.chain.from_iterable(e.words for e in catalogue.entries))
-    return words.union(*(e.canonical for e in catalogue.entries if e.canonical))
+    return catalogue.words()
 
 
 def catalogue_fst(catalogue: Catalogue, symbols: pynini.SymbolTable) -> pynini.Fst:
@@ -108,31 +107,30 @@ def catalogue_fst(catalogue: Catalogue, symbols: pynini.SymbolTable) -> pynini.F
     Entries are equally likely unless weighted, and the class's probabilities sum to 1;
     they live on whole entries and the sampler pushes them, so a value whose first word
     is rare is not favoured. The class is a tree of the entries' label pairs built with
-    numpy (`openfst.trie`): deterministic, so parsing looks a value up word by word, and
-    a million entries take seconds, where `string_map` and optimization took half a minute.
+    numpy from the catalogue's columns (`openfst.trie`): deterministic, so parsing looks a
+    value up word by word, and a million entries take seconds, where `string_map` and
+    optimization took half a minute.
     """
-    entries = [e for e in catalogue.entries if e.weight is None or e.weight > 0]
-    if not entries:
+    columns = catalogue.columns
+    weights = np.where(np.isnan(columns.weights), 1.0, columns.weights)
+    kept = np.flatnonzero(weights > 0)
+    if not len(kept):
         return openfst.empty()
-    weights = np.array([1.0 if e.weight is None else e.weight for e in entries])
     label = {symbol: key for key, symbol in symbols}
-    lengths = np.fromiter((len(e.words) for e in entries), np.int64, len(entries))
-    width = int(lengths.max())
-    said = itertools.chain.from_iterable(e.words for e in entries)
-    ids = np.fromiter(map(label.__getitem__, said), np.int64, int(lengths.sum()))
-    paths = np.zeros((len(entries), width), dtype=np.int64)
+    ids = np.array([label[w] for w in columns.vocabulary], dtype=np.int64)[columns.tokens]
+    lengths = np.diff(columns.bounds)
+    width = max([int(lengths.max()), *(len(c) for c in columns.canonical.values())])
+    paths = np.zeros((len(lengths), width), dtype=np.int64)
     paths[np.arange(width) < lengths[:, None]] = (ids << 32) | ids
-    for row, entry in enumerate(entries):
-        if entry.canonical is not None:  # a synonym: surface and canonical words in pairs
-            said, meant = [label[w] for w in entry.words], [label[w] for w in entry.canonical]
-            pairs = itertools.zip_longest(said, meant, fillvalue=0)
-            codes = [(i << 32) | o for i, o in pairs]
-            if len(codes) > paths.shape[1]:
-                paths = np.pad(paths, ((0, 0), (0, len(codes) - paths.shape[1])))
-            paths[row, : len(codes)] = codes
-            lengths[row] = len(codes)
+    for row, meant in columns.canonical.items():  # a synonym: said and meant words in pairs
+        said = ids[columns.bounds[row] : columns.bounds[row + 1]].tolist()
+        pairs = itertools.zip_longest(said, [label[w] for w in meant], fillvalue=0)
+        codes = [(i << 32) | o for i, o in pairs]
+        paths[row, : len(codes)] = codes
+        lengths[row] = len(codes)
     with openfst.captured(f"compiling catalogue {catalogue.path}"):
-        return openfst.trie(paths, lengths, -np.log(weights / weights.sum()))
+        chosen = weights[kept]
+        return openfst.trie(paths[kept], lengths[kept], -np.log(chosen / chosen.sum()))
 
 
 def compile_grammar(

@@ -199,39 +199,54 @@ def from_arrays(fst: Arrays) -> pynini.Fst:
     arc = np.zeros(arcs, _CONST_ARC)
     arc["ilabel"], arc["olabel"] = fst.ilabel, fst.olabel
     arc["weight"], arc["next"] = fst.weight, fst.nextstate
-    return pynini.Fst.read_from_string(head + table.tobytes() + arc.tobytes())
+    return pynini.Fst.read_from_string(head + table.data + arc.data)  # one copy, not three
 
 
 def trie(paths: np.ndarray, lengths: np.ndarray, final: np.ndarray) -> pynini.Fst:
     """A deterministic tree of label-pair paths: row r of `paths` holds path r's codes
     (`ilabel << 32 | olabel`, padded past `lengths[r]`), `final[r]` its weight (-log p).
     Paths are sorted, a state is made for every distinct prefix, and equal paths add
-    their probabilities. States are numbered parents first, so the FST is topologically
-    sorted, and a state's arcs come in label order, which parsing looks up by bisection."""
+    their probabilities; the leaves share one end state per weight. States are numbered
+    parents first, so the FST is topologically sorted, and a state's arcs come in label
+    order, which parsing looks up by bisection."""
     rows, width = paths.shape
     order = np.lexsort(paths.T[::-1])
     paths, lengths, final = paths[order], lengths[order], final[order]
-    column = np.arange(width)
-    inside = column < lengths[:, None]
-    same = np.zeros((rows, width), dtype=bool)  # the prefix up to here is the last row's
+    inside = np.arange(width) < lengths[:, None]
+    new = inside.copy()  # where a row's prefix differs from the row above: a new state
     if rows > 1:
-        same[1:] = np.cumprod((paths[1:] == paths[:-1]) & inside[1:] & inside[:-1], axis=1)
-    new = inside & ~same
-    number = np.where(new, np.cumsum(new).reshape(rows, width), 0)  # states from 1
-    state = np.maximum.accumulate(number, axis=0)  # a shared prefix's state, from above
-    child = number[new]
-    parent = np.where(column > 0, np.roll(state, 1, axis=1), 0)[new]
+        same = (paths[1:] == paths[:-1]) & inside[1:] & inside[:-1]
+        new[1:] &= ~np.logical_and.accumulate(same, axis=1)
+        del same
+    number = np.zeros((rows, width), dtype=np.int32)  # states numbered from 1 (0: start)
+    number[new] = np.arange(1, int(new.sum()) + 1, dtype=np.int32)
     code = paths[new]
+    del paths
+    state = np.maximum.accumulate(number, axis=0)  # a shared prefix's state, from above
+    above = np.zeros_like(state)
+    above[:, 1:] = state[:, :-1]
+    child, parent = number[new], above[new]
+    del number, above
     by_parent = np.lexsort((child, parent))  # children were numbered in label order
     parent, child, code = parent[by_parent], child[by_parent], code[by_parent]
     states = int(child.max(initial=0)) + 1
     log_p = np.full(states, -np.inf)
     np.logaddexp.at(log_p, state[np.arange(rows), lengths - 1], -final)
+    # the leaves, half the states of a catalogue, become one end state per final weight
+    leaf = np.bincount(parent, minlength=states) == 0
+    leaf[0] = False
+    ends, end_of = np.unique(log_p[leaf], return_inverse=True)
+    kept = np.flatnonzero(~leaf)
+    renumber = np.empty(states, dtype=np.int64)
+    renumber[kept] = np.arange(len(kept))
+    renumber[leaf] = len(kept) + end_of
+    weights = np.concatenate((-log_p[kept], -ends))
+    parent, child = renumber[parent], renumber[child]
     return from_arrays(
         Arrays(
             0,
-            -log_p,
-            np.concatenate(([0], np.cumsum(np.bincount(parent, minlength=states)))),
+            weights,
+            np.concatenate(([0], np.cumsum(np.bincount(parent, minlength=len(weights))))),
             code >> 32,
             code & 0xFFFFFFFF,
             np.zeros(len(code)),
