@@ -41,7 +41,13 @@ def test_keys_are_sorted_and_complete(toy, tmp_path):
         keys.append(reader.get_key())
         reader.next()
     assert keys[0].startswith(".meta {")
-    assert keys[1:] == [".symbols", "intent/PlayMusic", "intent/Stop", "rule/some_more", "slot/genre"]
+    assert keys[1:] == [
+        ".symbols",
+        "intent/PlayMusic",
+        "intent/Stop",
+        "rule/some_more",
+        "slot/genre",
+    ]
 
 
 def test_every_truncation_is_a_clear_error(toy, tmp_path):
