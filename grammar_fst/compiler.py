@@ -15,13 +15,14 @@ probability 1 among its choices.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import pynini
+import pywrapfst
 
 from . import grammar as g
 from . import labels, openfst, validate
@@ -37,9 +38,9 @@ class CompiledFsts:
     the slot classes and the rules they use, each its own FST."""
 
     symbols: pynini.SymbolTable
-    intents: dict[str, pynini.Fst]
-    slots: dict[str, pynini.Fst]
-    rules: dict[str, pynini.Fst] = field(default_factory=dict)
+    intents: Mapping[str, pynini.Fst]
+    slots: Mapping[str, pynini.Fst]
+    rules: Mapping[str, pynini.Fst] = field(default_factory=dict)
     derived: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     def nonterminals(self) -> dict[int, tuple[str, str]]:
@@ -57,8 +58,26 @@ class CompiledFsts:
 
     def fst(self, key: tuple[str, str]) -> pynini.Fst:
         """The FST of `("intent" | "slot" | "rule", name)`."""
-        kind, name = key
-        return {"intent": self.intents, "slot": self.slots, "rule": self.rules}[kind][name]
+        return self._group(key[0])[key[1]]
+
+    def _group(self, kind: str) -> Mapping[str, pynini.Fst]:
+        return {"intent": self.intents, "slot": self.slots, "rule": self.rules}[kind]
+
+    def arrays(self, key: tuple[str, str]) -> openfst.Arrays:
+        """The arrays of one FST, from the archive's bytes when it came from one and has
+        not been needed as an FST (sampling never does)."""
+        group = self._group(key[0])
+        if isinstance(group, Archived) and not group.built(key[1]):
+            return openfst.const_arrays(group.serialized(key[1]))
+        return openfst.arrays(group[key[1]])
+
+    def serialized(self, key: tuple[str, str]) -> bytes | memoryview:
+        """One FST in OpenFst's ConstFst layout, as archives store it."""
+        group = self._group(key[0])
+        if isinstance(group, Archived) and not group.built(key[1]):
+            return group.serialized(key[1])
+        return pywrapfst.convert(group[key[1]], "const").write_to_string()
+
 
     def memo(self, kind: str, name: str, build: Callable[[], T]) -> T:
         """Something derived from an intent or slot (flat form, sentence acceptor,
@@ -68,6 +87,32 @@ class CompiledFsts:
         if key not in self.derived:
             self.derived[key] = build()
         return self.derived[key]
+
+
+class Archived(Mapping):
+    """FSTs read from an archive, kept as their bytes (ConstFst: compact, and read into
+    arrays without OpenFst) and made into FSTs only when an operation asks for one."""
+
+    def __init__(self, serialized: Mapping[str, bytes | memoryview]):
+        self._serialized = serialized
+        self._built: dict[str, pynini.Fst] = {}
+
+    def __getitem__(self, name: str) -> pynini.Fst:
+        if name not in self._built:
+            self._built[name] = pynini.Fst.read_from_string(bytes(self._serialized[name]))
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._serialized)
+
+    def __len__(self) -> int:
+        return len(self._serialized)
+
+    def built(self, name: str) -> bool:
+        return name in self._built
+
+    def serialized(self, name: str) -> bytes | memoryview:
+        return self._serialized[name]
 
 
 def symbol_table(grammar: g.Grammar, catalogues: Iterable[Catalogue] = ()) -> pynini.SymbolTable:
@@ -303,7 +348,7 @@ def flat_size(fsts: CompiledFsts, intent: str) -> int:
     over the rules (they are acyclic), so a figure that does not fit is known at once."""
     size: dict[Key, int] = {}
     for key in [*call_order(fsts), ("intent", intent)]:
-        own = fsts.fst(key).num_states()
+        own = fsts.arrays(key).num_states()
         size[key] = own + sum(size[c] * arcs for c, arcs in callees(fsts, key).items())
     return size[("intent", intent)]
 
@@ -317,7 +362,7 @@ def callees(fsts: CompiledFsts, key: Key) -> dict[Key, int]:
 
     def build() -> dict[Key, int]:
         nonterminals = fsts.nonterminals()
-        arcs = openfst.arrays(fsts.fst(key))
+        arcs = fsts.arrays(key)
         called = arcs.ilabel[np.isin(arcs.ilabel, list(nonterminals))]
         labels_, counts = np.unique(called, return_counts=True)
         return {nonterminals[int(k)]: int(c) for k, c in zip(labels_, counts)}

@@ -30,8 +30,8 @@ import numpy as np
 import pynini
 
 from . import labels, openfst
-from .compiler import CompiledFsts, call_order
-from .errors import FarError, Location
+from .compiler import Archived, CompiledFsts, call_order
+from .errors import FarError, Location, OpenFstError
 from .output import target, temporary_beside
 
 FORMAT = "grammar-fst"
@@ -40,12 +40,13 @@ META, SYMBOLS = ".meta ", ".symbols"
 KINDS = (("intents", "intent/"), ("slots", "slot/"), ("rules", "rule/"))
 STTABLE_MAGIC = 2125656924
 HINT = "recompile it with: grammar-fst compile GRAMMAR.grm -o OUT.far"
+EMPTY = openfst.chain([]).write_to_string()  # the FST of the metadata entry
 
 
-def _entry_bytes(key: str, fst: pynini.Fst) -> bytes:
+def _entry(key: str, fst: bytes) -> bytes:
     """An entry as OpenFst lays it out in the archive: key length, key, FST."""
     encoded = key.encode("utf-8")
-    return struct.pack("<i", len(encoded)) + encoded + fst.write_to_string()
+    return struct.pack("<i", len(encoded)) + encoded + fst
 
 
 def _digest(data: bytes) -> str:
@@ -63,31 +64,39 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
         raise FarError(f"cannot write {path}: {problem}", Location(str(path)))
     holder = openfst.chain([])
     holder.set_input_symbols(fsts.symbols)
-    entries = {SYMBOLS: holder}
-    entries.update({f"intent/{name}": fst for name, fst in fsts.intents.items()})
-    entries.update({f"slot/{name}": fst for name, fst in fsts.slots.items()})
-    entries.update({f"rule/{name}": fst for name, fst in fsts.rules.items()})
+    entries = {SYMBOLS: holder.write_to_string()}
+    for (kind, prefix), group in zip(KINDS, (fsts.intents, fsts.slots, fsts.rules)):
+        entries.update({prefix + name: fsts.serialized((kind[:-1], name)) for name in group})
     meta = {
         "format": FORMAT,
         "version": VERSION,
         "intents": sorted(fsts.intents),
         "slots": sorted(fsts.slots),
         "rules": sorted(fsts.rules),
-        "digests": {key: _digest(_entry_bytes(key, fst)) for key, fst in entries.items()},
+        "digests": {key: _digest(_entry(key, data)) for key, data in entries.items()},
     }
-    entries[META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = openfst.chain([])
+    entries[META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = EMPTY
     fd, tmp = temporary_beside(path)
-    os.close(fd)
     try:
-        with openfst.captured(f"writing {path}"):
-            with pynini.Far(tmp, mode="w", arc_type=openfst.ARC_TYPE, far_type="default") as far:
-                for key in sorted(entries):
-                    far[key] = entries[key]
+        with os.fdopen(fd, "wb") as out:
+            _write_sttable(out, [_entry(key, entries[key]) for key in sorted(entries)])
         read_far(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_sttable(out, entries: list[bytes]) -> None:
+    """OpenFst's STTable layout (what `pynini.Far` reads): magic number, version, the
+    entries, then the index of their offsets between two copies of their number."""
+    out.write(struct.pack("<ii", STTABLE_MAGIC, 1))
+    offsets, at = [], 8
+    for entry in entries:
+        offsets.append(at)
+        out.write(entry)
+        at += len(entry)
+    out.write(struct.pack(f"<{len(offsets) + 2}q", len(offsets), *offsets, len(offsets)))
 
 
 def read_far(path: str | Path) -> CompiledFsts:
@@ -97,21 +106,25 @@ def read_far(path: str | Path) -> CompiledFsts:
         data = Path(path).read_bytes()
     except OSError as err:
         raise FarError(f"cannot read the file: {err.strerror or err}", where) from None
-    meta = _checked_layout(data, where)
-    entries = {}
-    with openfst.captured(f"reading {path}"):
-        far = pynini.Far(str(path), mode="r")
-        while not far.done():
-            entries[far.get_key()] = far.get_fst()
-            far.next()
-    symbols = entries[SYMBOLS].input_symbols()
+    meta, entries = _checked_layout(data, where)
+    try:
+        with openfst.captured(f"reading {path}"):
+            symbols = pynini.Fst.read_from_string(bytes(entries[SYMBOLS])).input_symbols()
+    except OpenFstError:
+        symbols = None
     if symbols is None:
         raise FarError(f"damaged archive: no symbol table; {HINT}", where)
     fsts = CompiledFsts(
         symbols.copy(),
-        *({name: entries[f"{prefix}{name}"] for name in meta[kind]} for kind, prefix in KINDS),
+        *(
+            Archived({name: entries[prefix + name] for name in meta[kind]})
+            for kind, prefix in KINDS
+        ),
     )
-    problem = network_problem(fsts)
+    try:
+        problem = network_problem(fsts)
+    except ValueError as err:  # an entry that is no FST of ours (its sizes do not add up)
+        raise FarError(f"damaged archive: {err}; {HINT}", where) from None
     if problem:
         raise FarError(f"not a valid grammar network: {problem}; {HINT}", where)
     return fsts
@@ -125,12 +138,10 @@ def network_problem(fsts: CompiledFsts) -> str | None:
     if any(fsts.symbols.find(i) == "" for i in range(size)):
         return "its symbol table has gaps"
     nonterminals = fsts.nonterminals()
-    named = {**{("intent", n): f for n, f in fsts.intents.items()}}
-    named.update({("slot", n): f for n, f in fsts.slots.items()})
-    named.update({("rule", n): f for n, f in fsts.rules.items()})
-    for (kind, name), fst in sorted(named.items()):
+    named = [("intent", n) for n in fsts.intents] + [("slot", n) for n in fsts.slots]
+    for kind, name in sorted(named + [("rule", n) for n in fsts.rules]):
         what = f"{kind} {name}"
-        arcs = openfst.arrays(fst)
+        arcs = fsts.arrays((kind, name))
         source = np.repeat(np.arange(arcs.num_states()), np.diff(arcs.arc_start))
         if (arcs.nextstate <= source).any():  # the compiler writes topologically sorted FSTs
             return f"{what} has a cycle or is not topologically sorted"
@@ -179,8 +190,9 @@ def _labels_problem(fsts, kind: str, name: str, arcs: openfst.Arrays, nontermina
     return None
 
 
-def _checked_layout(data: bytes, where: Location) -> dict:
-    """The archive's metadata, after checking its index and every entry's checksum."""
+def _checked_layout(data: bytes, where: Location) -> tuple[dict, dict[str, memoryview]]:
+    """The archive's metadata and its entries' FST bytes by key, after checking its index
+    and every entry's checksum."""
     entries = _sttable_entries(data, where)
     if not entries or not entries[0][0].startswith(META):
         raise FarError(f"not a grammar-fst archive (an FST archive of another kind); {HINT}", where)
@@ -196,7 +208,7 @@ def _checked_layout(data: bytes, where: Location) -> dict:
             f"another version of grammar-fst); {HINT}",
             where,
         )
-    if entries[0][1] != _entry_bytes(entries[0][0], openfst.chain([])):
+    if entries[0][1] != _entry(entries[0][0], EMPTY):
         raise FarError(f"damaged archive: the metadata entry is altered; {HINT}", where)
     digests = meta.get("digests", {})
     found = {key: raw for key, raw in entries[1:]}
@@ -213,7 +225,8 @@ def _checked_layout(data: bytes, where: Location) -> dict:
             raise FarError(
                 f"damaged archive: entry {key} does not match its checksum; {HINT}", where
             )
-    return meta
+    prefix = {key: 4 + len(key.encode("utf-8")) for key in found}
+    return meta, {key: memoryview(raw)[prefix[key] :] for key, raw in found.items()}
 
 
 def _sttable_entries(data: bytes, where: Location) -> list[tuple[str, bytes]]:
@@ -242,5 +255,5 @@ def _sttable_entries(data: bytes, where: Location) -> list[tuple[str, bytes]]:
             key = data[start + 4 : start + 4 + size].decode("utf-8")
         except UnicodeDecodeError:
             raise damaged from None
-        entries.append((key, data[start:end]))
+        entries.append((key, memoryview(data)[start:end]))  # views: no copy of a large file
     return entries

@@ -22,6 +22,7 @@ from _pywrapfst import FstError
 from .errors import OpenFstError
 
 ARC_TYPE = "log"
+FST_MAGIC = 2125659606  # OpenFst's, at the head of every serialized FST
 
 
 @contextlib.contextmanager
@@ -151,31 +152,63 @@ _CONST_ARC = np.dtype([("ilabel", "<i4"), ("olabel", "<i4"), ("weight", "<f4"), 
 def arrays(fst: pynini.Fst) -> Arrays:
     """The FST's states and arcs as numpy arrays, read in bulk from OpenFst's ConstFst
     layout (a header, a table of states, a table of arcs), where walking a million arcs
-    through Python objects would take seconds."""
+    through Python objects would take seconds. (Converting records the FST's properties
+    in it: its own serialization may change, never its meaning.)"""
     if fst.input_symbols() is not None or fst.output_symbols() is not None:
         fst = fst.copy()
         fst.set_input_symbols(None)
         fst.set_output_symbols(None)
-    data = pywrapfst.convert(fst, "const").write_to_string()
-    at = 4  # the magic number, then the FST type and arc type as length-prefixed strings
-    for _ in range(2):
-        at += 4 + struct.unpack_from("<i", data, at)[0]
-    _version, flags, _properties, start, states, arcs = struct.unpack_from("<iiQqqq", data, at)
-    at += 40
-    if flags & 0x7:  # symbol tables or alignment: not written for FSTs without symbols
-        raise ValueError(f"unexpected ConstFst header flags {flags:#x}")
+    return const_arrays(pywrapfst.convert(fst, "const").write_to_string())
+
+
+def const_arrays(data: bytes | memoryview) -> Arrays:
+    """The arrays of a ConstFst's bytes, which may come from anyone's archive: every size
+    is checked against the data before it is used (a ValueError otherwise)."""
+    start, (states, arcs), at = _const_header(data)
+    if len(data) != at + states * _CONST_STATE.itemsize + arcs * _CONST_ARC.itemsize:
+        raise ValueError("the FST's size does not match its header")
     table = np.frombuffer(data, _CONST_STATE, states, at)
     arc = np.frombuffer(data, _CONST_ARC, arcs, at + states * _CONST_STATE.itemsize)
     arc_start = np.concatenate(([0], np.cumsum(table["narcs"], dtype=np.int64)))
-    return Arrays(
+    if (table["pos"] != arc_start[:-1]).any() or arc_start[-1] != arcs:
+        raise ValueError("the FST's arcs are not where its states say")
+    if not -1 <= start < max(states, 1) or (states and start < 0):
+        raise ValueError("the FST starts at no state of its own")
+    nextstate = np.ascontiguousarray(arc["next"])
+    if arcs and (nextstate.min() < 0 or nextstate.max() >= states):
+        raise ValueError("an arc of the FST leads to no state of its own")
+    return Arrays(  # labels and states as stored (int32): a catalogue's arrays stay small
         int(start),
         table["final"].astype(np.float64),
         arc_start,
-        arc["ilabel"].astype(np.int64),
-        arc["olabel"].astype(np.int64),
+        np.ascontiguousarray(arc["ilabel"]),
+        np.ascontiguousarray(arc["olabel"]),
         arc["weight"].astype(np.float64),
-        arc["next"].astype(np.int64),
+        nextstate,
     )
+
+
+def _const_header(data: bytes | memoryview) -> tuple[int, tuple[int, int], int]:
+    """Start state, (states, arcs), and where the state table begins, of ConstFst bytes."""
+    try:
+        magic, at = struct.unpack_from("<i", data, 0)[0], 4
+        kinds = []
+        for _ in range(2):  # the FST type and the arc type, as length-prefixed strings
+            size = struct.unpack_from("<i", data, at)[0]
+            if not 0 <= size <= 64:
+                raise ValueError("not an FST")
+            kinds.append(bytes(data[at + 4 : at + 4 + size]))
+            at += 4 + size
+        _version, flags, _properties, start, states, arcs = struct.unpack_from("<iiQqqq", data, at)
+    except struct.error:
+        raise ValueError("not an FST: too short") from None
+    if magic != FST_MAGIC or kinds != [b"const", ARC_TYPE.encode()]:
+        raise ValueError(f"not a ConstFst of {ARC_TYPE} arcs")
+    if flags & 0x7:  # symbol tables or alignment: not written for FSTs without symbols
+        raise ValueError(f"unexpected ConstFst header flags {flags:#x}")
+    if not (0 <= states < 2**31 and 0 <= arcs < 2**31):
+        raise ValueError("impossible FST sizes")
+    return start, (states, arcs), at + 40
 
 
 def from_arrays(fst: Arrays) -> pynini.Fst:
@@ -184,7 +217,7 @@ def from_arrays(fst: Arrays) -> pynini.Fst:
     states, arcs = fst.num_states(), len(fst.ilabel)
     head = b"".join(
         [
-            struct.pack("<i", 2125659606),  # OpenFst's FST magic number
+            struct.pack("<i", FST_MAGIC),
             *(struct.pack("<i", len(s)) + s for s in (b"const", ARC_TYPE.encode())),
             struct.pack("<iiQqqq", 2, 0, 0, fst.start, states, arcs),  # ConstFst version 2
         ]

@@ -93,24 +93,23 @@ class Walker:
     """
 
     def __init__(self, fsts: CompiledFsts):
-        keyed = [(("intent", n), f) for n, f in fsts.intents.items()]
-        keyed += [(("slot", n), f) for n, f in fsts.slots.items()]
-        keyed += [(("rule", n), f) for n, f in fsts.rules.items()]
-        parts = [openfst.arrays(f) for _, f in keyed]
+        keyed = [("intent", n) for n in fsts.intents] + [("slot", n) for n in fsts.slots]
+        keyed += [("rule", n) for n in fsts.rules]
+        parts = [fsts.arrays(key) for key in keyed]
         sizes = [p.num_states() for p in parts]
         offsets = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
         arcs = np.concatenate(([0], np.cumsum([len(p.ilabel) for p in parts], dtype=np.int64)))
         self.ilabel = _joined([p.ilabel for p in parts])
         self.olabel = _joined([p.olabel for p in parts])
-        self.nextstate = _joined([p.nextstate + b for p, b in zip(parts, offsets)])
+        self.nextstate = _joined([p.nextstate + np.int32(b) for p, b in zip(parts, offsets)])
         weight = _joined([p.weight for p in parts], np.float64)
         final = _joined([p.final for p in parts], np.float64)
         self.arc_start = np.concatenate(
             [p.arc_start[:-1] + a for p, a in zip(parts, arcs)] + [arcs[-1:]]
         ).astype(np.int64)
         starts = {
-            key: int(b + p.start) if p.start >= 0 else -1
-            for (key, _), p, b in zip(keyed, parts, offsets)
+            key: int(base + part.start) if part.start >= 0 else -1
+            for key, part, base in zip(keyed, parts, offsets)
         }
         self.start = {n: starts[("intent", n)] for n in fsts.intents}
         self.class_start = {n: starts[("slot", n)] for n in fsts.slots}
@@ -118,7 +117,7 @@ class Walker:
         self.call = self._calls(fsts, starts)
         # masses, callees before the FSTs that enter them
         beta = np.full(len(final), -math.inf)
-        index = {key: k for k, (key, _) in enumerate(keyed)}
+        index = {key: k for k, key in enumerate(keyed)}
         for key in [*call_order(fsts), *(("intent", n) for n in fsts.intents)]:
             k = index[key]
             span = slice(arcs[k], arcs[k + 1])
@@ -137,7 +136,7 @@ class Walker:
         """Per arc, the start of the FST it enters (-1: none; -2: one without a state)."""
         nonterminals = fsts.nonterminals()
         top = max([*nonterminals, int(self.ilabel.max()) if len(self.ilabel) else 0]) + 1
-        callee = np.full(top, -1, dtype=np.int64)
+        callee = np.full(top, -1, dtype=np.int32)
         for label, key in nonterminals.items():
             callee[label] = starts[key] if starts[key] >= 0 else _EMPTY
         return np.where(self.ilabel == self.olabel, callee[self.ilabel], -1)
@@ -150,38 +149,44 @@ class Walker:
         return self.nextstate[self.arc_start[state] : self.arc_start[state + 1]].tolist()
 
     def _choices(self, weight: np.ndarray, final_w: np.ndarray, beta: np.ndarray) -> None:
-        """The table of choices (see the class docstring), built for all states at once."""
-        states = len(final_w)
-        arcs = len(weight)
+        """The table of choices (see the class docstring), built for all states at once,
+        in place where it can be: a catalogue's table is millions of choices."""
+        states, arcs = len(final_w), len(weight)
         self.choice_start = self.arc_start + np.arange(states + 1)
-        state_of_arc = np.repeat(np.arange(states), np.diff(self.arc_start))
+        state_of_arc = np.repeat(np.arange(states, dtype=np.int32), np.diff(self.arc_start))
         arc_choice = np.arange(arcs) + state_of_arc
         stop_choice = self.arc_start[1:] + np.arange(states)
-        self.choice_arc = np.full(arcs + states, _STOP, dtype=np.int64)
-        self.choice_arc[arc_choice] = np.arange(arcs)
-        entered = np.where(
-            self.call >= 0,
-            beta[np.maximum(self.call, 0)],
-            np.where(self.call == _EMPTY, -math.inf, 0.0),
-        )
+        self.choice_arc = np.full(arcs + states, _STOP, dtype=np.int32)
+        self.choice_arc[arc_choice] = np.arange(arcs, dtype=np.int32)
         live = beta > -math.inf
         with np.errstate(invalid="ignore"):  # -inf - -inf in dead states, masked below
-            arc_log_p = -weight + entered + beta[self.nextstate] - beta[state_of_arc]
+            arc_log_p = -weight
+            arc_log_p += np.where(
+                self.call >= 0,
+                beta[np.maximum(self.call, 0)],
+                np.where(self.call == _EMPTY, -math.inf, 0.0),
+            )
+            arc_log_p += beta[self.nextstate]
+            arc_log_p -= beta[state_of_arc]
             stop_log_p = -final_w - beta
+        arc_log_p[~live[state_of_arc]] = -math.inf
+        stop_log_p[~live] = -math.inf
         self.log_prob = np.full(arcs + states, -math.inf)
-        self.log_prob[arc_choice] = np.where(live[state_of_arc], arc_log_p, -math.inf)
-        self.log_prob[stop_choice] = np.where(live, stop_log_p, -math.inf)
+        self.log_prob[arc_choice] = arc_log_p
+        self.log_prob[stop_choice] = stop_log_p
+        del arc_log_p, stop_log_p, arc_choice, state_of_arc
         self.log_prob[np.isnan(self.log_prob)] = -math.inf
         # cumulative probabilities within each state, normalized to end at exactly 1
-        cumulative = np.cumsum(np.exp(self.log_prob))
-        before = np.concatenate(([0.0], cumulative))[self.choice_start[:-1]]
-        state_of_choice = np.repeat(np.arange(states), np.diff(self.choice_start))
-        within = cumulative - before[state_of_choice]
+        within = np.cumsum(np.exp(self.log_prob))
+        before = np.concatenate(([0.0], within[self.choice_start[1:-1] - 1]))
+        state_of_choice = np.repeat(np.arange(states, dtype=np.int32), np.diff(self.choice_start))
+        within -= before[state_of_choice]
         total = within[stop_choice]
-        scale = np.where(total > 0, total, 1.0)[state_of_choice]
-        within = np.where(total[state_of_choice] > 0, within / scale, 0.0)
+        within /= np.where(total > 0, total, 1.0)[state_of_choice]
+        within[(total <= 0)[state_of_choice]] = 0.0
         within[stop_choice[total > 0]] = 1.0  # the next state's keys start at state + 1
-        self.keys = state_of_choice + within
+        within += state_of_choice
+        self.keys = within
 
     def has_paths(self, intent: str) -> bool:
         return self.log_mass[intent] > -math.inf
@@ -365,8 +370,10 @@ class Stacks:
         return numbers
 
 
-def _joined(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
-    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+def _joined(parts: list[np.ndarray], dtype=np.int32) -> np.ndarray:
+    """The parts one after the other (labels and states fit in 32 bits: half the memory of
+    a catalogue's table)."""
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
 
 def _log_mass(fst: openfst.Arrays, entered: np.ndarray) -> np.ndarray:

@@ -138,7 +138,7 @@ def test_catalogue_option_on_every_command(capsys, tmp_path, command):
 def _far_digests(path):
     from grammar_fst import far
 
-    return far._checked_layout(Path(path).read_bytes(), gf.Location(str(path)))["digests"]
+    return far._checked_layout(Path(path).read_bytes(), gf.Location(str(path)))[0]["digests"]
 
 
 def test_swap_a_catalogue_in_a_far_without_touching_the_intents(capsys, tmp_path):
