@@ -142,14 +142,13 @@ def network_problem(fsts: CompiledFsts) -> str | None:
     for kind, name in sorted(named + [("rule", n) for n in fsts.rules]):
         what = f"{kind} {name}"
         arcs = fsts.arrays((kind, name))
-        source = np.repeat(np.arange(arcs.num_states()), np.diff(arcs.arc_start))
+        source = np.repeat(np.arange(arcs.num_states(), dtype=np.int32), np.diff(arcs.arc_start))
         if (arcs.nextstate <= source).any():  # the compiler writes topologically sorted FSTs
             return f"{what} has a cycle or is not topologically sorted"
         for side in (arcs.ilabel, arcs.olabel):
             if len(side) and (side.min() < 0 or side.max() >= size):
                 return f"{what} has a label outside the symbol table"
-        weights = np.concatenate([arcs.weight, arcs.final[np.isfinite(arcs.final)]])
-        if np.isnan(weights).any() or (weights < -1e-3).any() or np.isneginf(arcs.final).any():
+        if not (_probabilities(arcs.weight) and _probabilities(arcs.final)):
             return f"{what} has weights that are not probabilities"
         problem = _labels_problem(fsts, kind, name, arcs, nonterminals)
         if problem:
@@ -159,6 +158,11 @@ def network_problem(fsts: CompiledFsts) -> str | None:
     except ValueError as err:
         return str(err)
     return None
+
+
+def _probabilities(weights: np.ndarray) -> bool:
+    """Whether every weight is -log of a probability (infinity: none), float noise aside."""
+    return not (np.isnan(weights).any() or (weights < -1e-3).any())
 
 
 def _labels_problem(fsts, kind: str, name: str, arcs: openfst.Arrays, nonterminals) -> str | None:

@@ -174,15 +174,15 @@ def const_arrays(data: bytes | memoryview) -> Arrays:
         raise ValueError("the FST's arcs are not where its states say")
     if not -1 <= start < max(states, 1) or (states and start < 0):
         raise ValueError("the FST starts at no state of its own")
-    nextstate = np.ascontiguousarray(arc["next"])
+    nextstate = arc["next"]
     if arcs and (nextstate.min() < 0 or nextstate.max() >= states):
         raise ValueError("an arc of the FST leads to no state of its own")
-    return Arrays(  # labels and states as stored (int32): a catalogue's arrays stay small
+    return Arrays(  # labels and states are views of the bytes (int32): no copy of them
         int(start),
         table["final"].astype(np.float64),
         arc_start,
-        np.ascontiguousarray(arc["ilabel"]),
-        np.ascontiguousarray(arc["olabel"]),
+        arc["ilabel"],
+        arc["olabel"],
         arc["weight"].astype(np.float64),
         nextstate,
     )

@@ -127,6 +127,7 @@ class Walker:
                 np.where(self.call[span] == _EMPTY, -math.inf, 0.0),
             )
             beta[offsets[k] : offsets[k + 1]] = _log_mass(parts[k], entered)
+        del parts  # what the table needs is in the joined arrays
         self.log_mass = {name: _mass(beta, s) for name, s in self.start.items()}
         self.class_log_mass = {name: _mass(beta, s) for name, s in self.class_start.items()}
         self.rule_log_mass = {name: _mass(beta, s) for name, s in self.rule_start.items()}
@@ -382,7 +383,7 @@ def _log_mass(fst: openfst.Arrays, entered: np.ndarray) -> np.ndarray:
     done a height at a time (the longest path to a state without arcs), all of a height
     at once with numpy: a catalogue's million arcs take a few vectorized steps."""
     states = fst.num_states()
-    source = np.repeat(np.arange(states), np.diff(fst.arc_start))
+    source = np.repeat(np.arange(states, dtype=np.int32), np.diff(fst.arc_start))
     height = _heights(source, fst.nextstate, states)
     beta = -fst.final.copy()
     arc_height = height[source]
@@ -397,9 +398,9 @@ def _log_mass(fst: openfst.Arrays, entered: np.ndarray) -> np.ndarray:
 
 def _heights(source: np.ndarray, nextstate: np.ndarray, states: int) -> np.ndarray:
     """Per state, the number of arcs on its longest path to a state without arcs."""
-    height = np.zeros(states, dtype=np.int64)
+    height = np.zeros(states, dtype=np.int32)
     for _ in range(states + 1):
-        longer = np.zeros(states, dtype=np.int64)
+        longer = np.zeros(states, dtype=np.int32)
         np.maximum.at(longer, source, height[nextstate] + 1)
         if np.array_equal(longer, height):
             return height
