@@ -46,8 +46,8 @@ class Report:
     exact: float
     template: float
     trigram: float
-    rules: int | None  # from the grammar's source; None for a .far
-    alternatives: int | None
+    rules: int  # the source's rules; for a .far, the rules its network holds
+    alternatives: int | None  # from the grammar's source; None for a .far
     states: int
     arcs: int
     sentences: int
@@ -66,12 +66,16 @@ class Report:
             ("exact precision (sample in held-out)", _share(self.exact)),
             ("template precision", _share(self.template)),
             ("trigram precision", _share(self.trigram)),
-            ("rules / alternatives", f"{self.rules} / {self.alternatives}"),
+            ("rules / alternatives", f"{self.rules:,} / {_count(self.alternatives)}"),
             ("states / arcs", f"{self.states:,} / {self.arcs:,}"),
             ("distinct sentences", f"{self.sentences:,}"),
             ("load and compile, seconds", f"{self.load_seconds:.2f}"),
         ]
         return "".join(f"{name:40} {value}\n" for name, value in rows)
+
+
+def _count(value: int | None) -> str:
+    return "n/a (not kept in a .far)" if value is None else f"{value:,}"
 
 
 def _share(value: float) -> str:
@@ -121,7 +125,7 @@ def evaluate(
         exact=_ratio(exact_hits, len(drawn)),
         template=_ratio(template_hits, len(drawn)),
         trigram=_ratio(trigram_hits, len(drawn)),
-        rules=None if grammar.grammar is None else len(grammar.grammar.rules),
+        rules=len(grammar.fsts.rules if grammar.grammar is None else grammar.grammar.rules),
         alternatives=None if grammar.grammar is None else _alternatives(grammar.grammar),
         states=sum(f.num_states() for f in all_fsts),
         arcs=sum(f.num_arcs(s) for f in all_fsts for s in f.states()),

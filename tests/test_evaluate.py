@@ -66,6 +66,15 @@ def test_size_of_the_grammar():
     assert report.sentences == 5 and report.states > 0 and report.arcs > 0
 
 
+def test_size_of_an_archive_is_its_network(tmp_path, capsys):
+    source = tmp_path / "g.grm"
+    source.write_text("$please = please | now\n" + GRAMMAR.replace("please", "$please"))
+    gf.load(source).write_far(tmp_path / "g.far")
+    report = evaluate(gf.load(tmp_path / "g.far"), HELDOUT, samples=0)
+    assert report.rules == 1 and report.alternatives is None
+    assert "rules / alternatives                     1 / n/a (not kept in a .far)" in str(report)
+
+
 def test_cli_evaluate_json_and_table(tmp_path, capsys):
     grammar = tmp_path / "g.grm"
     grammar.write_text(GRAMMAR, encoding="utf-8")
