@@ -56,11 +56,11 @@ def symbol_table(grammar: g.Grammar, catalogues: Iterable[Catalogue] = ()) -> py
         for tag in (labels.slot_open(name), labels.slot_close(name), labels.slot_class(name)):
             table.add_symbol(tag)
     words = {
-        node.text
+        word
         for stmt in grammar.statements
         if not isinstance(stmt, g.Import)
         for node in g.walk(stmt.body)
-        if isinstance(node, g.Word)
+        for word in g.written_words(node)
     }
     for catalogue in catalogues:
         words |= catalogue_words(catalogue)
@@ -217,7 +217,13 @@ class _Builder:
                 [(self.expr(o.expr), w / total) for o, w in zip(expr.options, weights)]
             )
         if isinstance(expr, g.Optional):
-            return openfst.choice([(self.expr(expr.expr), 0.5), (openfst.chain([]), 0.5)])
+            present = expr.presence
+            absent = openfst.chain([])
+            return openfst.choice([(self.expr(expr.expr), present), (absent, 1 - present)])
+        if isinstance(expr, g.Synonym):  # surface words in, the canonical value out
+            surface = self.expr(expr.expr).project("input")
+            canonical = openfst.chain([(w, w) for w in map(self.label, expr.canonical)])
+            return pynini.cross(surface, canonical)
         if isinstance(expr, g.Repeat):
             return self.repeat(expr)
         raise GrammarError("a catalogue can only be the whole value of a slot", expr.loc)

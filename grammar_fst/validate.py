@@ -31,7 +31,7 @@ def errors(grammar: g.Grammar) -> list[Diagnostic]:
     """Every meaning error of `grammar`, in source order."""
     found = _duplicates(grammar) + _unknown_references(grammar)
     if not found:
-        found = _cycles(grammar) + _slots_in_slots(grammar)
+        found = _cycles(grammar) + _slots_in_slots(grammar) + _synonyms_outside_slots(grammar)
     if not found:
         found = too_deep(grammar)
     if not found:
@@ -204,6 +204,33 @@ def _slots_in_slots(grammar: g.Grammar) -> list[Diagnostic]:
     return found
 
 
+def _synonyms_outside_slots(grammar: g.Grammar) -> list[Diagnostic]:
+    """A synonym's canonical value is what a slot's record holds: outside a slot's values
+    no record would carry it, so a sentence would silently lose its meaning."""
+    rules, found, seen = grammar.rules, [], set()
+    for intent in grammar.of_kind(g.Intent):
+        stack, visited = [(intent.body, "")], set()
+        while stack:
+            expr, through = stack.pop()
+            for synonym in references(expr, g.Synonym):
+                if synonym.loc not in seen:
+                    seen.add(synonym.loc)
+                    found.append(
+                        Diagnostic(
+                            "error",
+                            f"synonym outside a slot: intent {intent.name} uses it{through}; "
+                            "'=>' gives a slot value its canonical form, so write it in a "
+                            "slot's values (slot room = lounge => \"living room\")",
+                            synonym.loc,
+                        )
+                    )
+            for ref in references(expr, g.RuleRef):
+                if ref.name not in visited:
+                    visited.add(ref.name)
+                    stack.append((rules[ref.name].body, f" through ${ref.name}"))
+    return found
+
+
 def nullable(expr: g.Expr, rules: dict[str, g.Rule]) -> bool:
     """Whether `expr` can produce no word at all (rules must be acyclic)."""
     if isinstance(expr, g.Word):
@@ -218,6 +245,8 @@ def nullable(expr: g.Expr, rules: dict[str, g.Rule]) -> bool:
         return any(nullable(o.expr, rules) for o in expr.options if o.weight != 0)
     if isinstance(expr, g.Optional):
         return True
+    if isinstance(expr, g.Synonym):
+        return nullable(expr.expr, rules)
     return expr.low == 0 or nullable(expr.expr, rules)
 
 
