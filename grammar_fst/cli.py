@@ -26,6 +26,7 @@ from .model import CompiledGrammar, load
 from .output import write_text
 from .resample import DEFAULT_THRESHOLD
 from .sampler import DEFAULT_SEED
+from .selection import select
 
 PROG = "grammar-fst"
 
@@ -374,9 +375,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed",
         type=_positive,
         default=DEFAULT_SEED,
-        help=f"random seed (default: {DEFAULT_SEED})",
+        help=f"random seed of the sampled sentences and of --sample (default: {DEFAULT_SEED})",
     )
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    _selection_options(p, "evaluate on")
+    p.add_argument(
+        "--heldout-rest",
+        action="store_true",
+        help="evaluate on the utterances --limit or --sample leaves out (the rest of a "
+        "golden set given to induce with the same options)",
+    )
     _on_error_option(p)
 
     p = _data_command(
@@ -431,7 +439,47 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the grammar to OUT.grm (atomically) instead of standard output",
     )
     p.add_argument("--progress", action="store_true", help="show a progress bar over intents")
+    _selection_options(p, "learn from")
+    p.add_argument(
+        "--seed",
+        type=_positive,
+        default=DEFAULT_SEED,
+        help=f"random seed of --sample (default: {DEFAULT_SEED})",
+    )
     return parser
+
+
+def _selection_options(parser: argparse.ArgumentParser, purpose: str) -> None:
+    """--limit N | --sample N: which utterances of the data a command takes."""
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--limit",
+        type=_at_least_one,
+        metavar="N",
+        help=f"{purpose} the first N utterances of the data only",
+    )
+    which.add_argument(
+        "--sample",
+        type=_at_least_one,
+        metavar="N",
+        help=f"{purpose} N utterances drawn at random with --seed (in the file's order)",
+    )
+
+
+def _selected(args: argparse.Namespace, utterances: list, path: str, rest: bool = False):
+    """The utterances --limit or --sample picks (or, with `rest`, leaves out)."""
+    if not rest:
+        return select(utterances, args.limit, args.sample, args.seed)[0]
+    if args.limit is None and args.sample is None:
+        raise UsageError("--heldout-rest evaluates on what --limit N or --sample N leaves out")
+    others = select(utterances, args.limit, args.sample, args.seed)[1]
+    if not others:
+        option = f"--limit {args.limit}" if args.limit else f"--sample {args.sample}"
+        raise UsageError(
+            f"{path}: {option} takes all {len(utterances)} utterances; "
+            "none is left for --heldout-rest"
+        )
+    return others
 
 
 def _compile(args: argparse.Namespace) -> int:
@@ -590,6 +638,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     records, heldout = _read_all(
         args.heldout, args.source_format, args.on_error, "evaluate against"
     )
+    heldout = _selected(args, heldout, args.heldout, args.heldout_rest)
     report = evaluate.evaluate(grammar, heldout, args.samples, args.seed, seconds)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
@@ -600,6 +649,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _induce(args: argparse.Namespace) -> int:
     records, utterances = _read_all(args.data, args.source_format, args.on_error, "learn from")
+    utterances = _selected(args, utterances, args.data)
     base = Path(args.output).parent if args.output else Path()
     shown = args.progress or None
     result = induce(
