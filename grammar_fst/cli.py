@@ -20,10 +20,11 @@ from . import __version__, draw, evaluate, formats, lint, progress, resample, so
 from .catalogue import read_catalogue
 from .distribution import ALLOCATIONS, table
 from .errors import GrammarFstError, UsageError
-from .formats import DOCUMENT_WRITERS, READERS, WRITERS, Records
+from .formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, WRITERS, Records
 from .induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
 from .model import CompiledGrammar, load
 from .output import write_text
+from .partition import parse_shares, part_path, partition
 from .resample import DEFAULT_THRESHOLD
 from .sampler import DEFAULT_SEED
 from .selection import select
@@ -182,8 +183,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--unique",
-        action="store_true",
-        help="no repeated (text, intent); fewer when the grammar has fewer",
+        action=argparse.BooleanOptionalAction,
+        help="no repeated (text, intent); fewer when the grammar has fewer (default: on "
+        f"for the training-set formats {' and '.join(TRAINING_SETS)}, off for the others; "
+        "--no-unique lets sentences repeat)",
+    )
+    p.add_argument(
+        "--partition",
+        type=parse_shares,
+        metavar="NAME=SHARE,...",
+        help="cut the sentences into sets that share no sentence, e.g. train=0.8,test=0.2, "
+        "written to OUT.train.EXT and OUT.test.EXT beside -o OUT.EXT (same seed, same sets)",
     )
     p.add_argument(
         "--cover",
@@ -199,7 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes that walk the grammar; the output is the same for any J (default: 1)",
     )
     _output_options(
-        p, "--format", "; snips and rasa are whole documents, written once every sentence is drawn"
+        p,
+        "--format",
+        "; snips-nlu, snips-benchmark and rasa are whole documents, written once every "
+        "sentence is drawn",
     )
     p.add_argument(
         "--progress",
@@ -510,11 +523,19 @@ def _sample(args: argparse.Namespace) -> int:
         raise UsageError("--all gives every sentence: no quota, --allocate or --cover with it")
     if args.report and not args.allocate:
         raise UsageError("--report prints the table of --allocate; give --allocate too")
+    if args.partition and (not args.output or args.output == "-"):
+        raise UsageError("--partition writes one file per set: name the output with -o FILE")
+    if args.partition and args.unique is False:
+        raise UsageError("--partition makes sets that share no sentence: drop --no-unique")
+    unique = args.format in TRAINING_SETS if args.unique is None else args.unique
+    unique = unique or bool(args.partition)
     grammar = _load(args)
     render = WRITERS.get(args.format)  # line formats are rendered by the sampling workers
+    if args.partition:
+        render = None  # the sets are cut from utterances
     if args.all:
         total, render = None, None
-        blocks = _batches(grammar.all(names or None, unique=args.unique))
+        blocks = _batches(grammar.all(names or None, unique=unique))
     else:
         quota = {name: count for name, count in args.intent or [] if count is not None}
         shared = not names or len(quota) < len(set(names))  # some intents share -n
@@ -523,7 +544,7 @@ def _sample(args: argparse.Namespace) -> int:
             args.n,
             args.seed,
             intents=names,
-            unique=args.unique,
+            unique=unique,
             quota=quota,
             split=args.split,
             cover=args.cover,
@@ -536,6 +557,13 @@ def _sample(args: argparse.Namespace) -> int:
             rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
             sys.stderr.write(table(rows))
     blocks = progress.counted(blocks, total, "sentences", args.progress or None)
+    if args.partition:
+        drawn = [u for block in blocks for u in block]
+        for name, part in partition(drawn, args.partition, args.seed).items():
+            path = part_path(args.output, name)
+            _write([part], args.format, path)
+            sys.stderr.write(f"wrote {path}: {len(part)} sentences\n")
+        return 0
     _write(blocks, args.format, args.output, rendered=render is not None)
     return 0
 
@@ -575,7 +603,8 @@ def _data_command(commands, run, format_flag: str, help: str, description: str):
         dest="source_format",
         choices=sorted(READERS),
         help="DATA's format (default: from its name: .jsonl (MASSIVE or grammar-fst "
-        "records), .json = snips, .yml/.yaml = rasa, .conll/.bio = bio, .txt = text)",
+        "records), .json (snips-nlu or snips-benchmark, by its first key), .yml/.yaml = "
+        "rasa, .conll/.bio = bio, .txt = text)",
     )
     _on_error_option(parser)
     parser.set_defaults(run=run)
