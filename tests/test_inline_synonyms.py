@@ -66,9 +66,7 @@ def test_catalogue_and_inline_synonyms_give_the_same_records(tmp_path):
     (tmp_path / "rooms.tsv").write_text(
         "value\tcanonical\nkitchen\t\nlounge\tliving room\nsitting room\tliving room\n"
     )
-    (tmp_path / "cat.grm").write_text(
-        'intent Go = go to the {room}\nslot room from "rooms.tsv"\n'
-    )
+    (tmp_path / "cat.grm").write_text('intent Go = go to the {room}\nslot room from "rooms.tsv"\n')
     inline = gf.from_text(
         'intent Go = go to the {room}\nslot room = kitchen | lounge => "living room" '
         '| sitting room => "living room"\n'

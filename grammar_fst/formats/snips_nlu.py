@@ -52,9 +52,7 @@ def document(utterances: Iterable[Utterance], language: str = LANGUAGE) -> dict:
                 chunk["slot_name"] = chunk["entity"]
         intents.setdefault(u.intent, []).append({"data": data})
         for slot in u.slots:
-            synonyms = values.setdefault(slot.slot, {}).setdefault(
-                slot.canonical or slot.value, {}
-            )
+            synonyms = values.setdefault(slot.slot, {}).setdefault(slot.canonical or slot.value, {})
             if slot.canonical is not None:
                 synonyms.setdefault(slot.value)
     return {
