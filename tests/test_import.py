@@ -252,6 +252,12 @@ def test_alexa_built_in_types_name_a_catalogue_to_write(tmp_path, caplog):
 # -- the command -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("name", ["lights.chatette", "greet.chatito"])
+def test_the_docs_show_the_fixtures_as_they_are(name):
+    page = (EXAMPLES.parent / "docs" / "importing.md").read_text()
+    assert (EXAMPLES / name).read_text() in page
+
+
 def test_import_to_standard_output_and_bad_input(tmp_path, capsys):
     status, out, err = run(capsys, "import", EXAMPLES / "greet.chatito")
     assert status == 0 and out.startswith("# Imported by grammar-fst from greet.chatito.")
