@@ -269,3 +269,11 @@ def test_import_to_standard_output_and_bad_input(tmp_path, capsys):
     status, _, err = run(capsys, "import", tmp_path / "bad.chatito", "-o", tmp_path / "o.grm")
     assert status == 2 and "bad.chatito:2:" in err and "UTF-8" in err
     assert not (tmp_path / "o.grm").exists()
+
+
+def test_chatito_weighted_distribution(tmp_path):
+    path = tmp_path / "t.chatito"
+    path.write_text("%[a]('distribution': 'weighted')\n    *[3] x\n    y\n")
+    assert import_grammar(path).intents["a"].body == g.Alternation(
+        (g.Option(g.Word("x"), 3.0), g.Option(g.Word("y"), 1.0))
+    )

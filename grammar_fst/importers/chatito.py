@@ -13,7 +13,8 @@
         Bobby
 
 What is read: intents, slots and aliases; references with `?` (present half of the
-time); `*[N%]` sentence probabilities (the sentences without one share what is left);
+time); `*[N%]` sentence probabilities (the sentences without one share what is left
+evenly), or with `('distribution': 'weighted')` `*[N]` relative weights (the others 1);
 comments (`//` or `#` at the start of a line); `import file.chatito`. Entity arguments
 (`'training'`, `'testing'` and others) do not change the sentences: they are left out
 with a warning. Slot variations (`@[slot#variation]`) have no `.grm` form: an error at
@@ -33,6 +34,7 @@ from ._common import Namer, Piece, join, optional, text_pieces, warn, weighted
 KINDS = {"%": "intent", "~": "alias", "@": "slot"}
 _DECLARATION = re.compile(r"([%~@])\[([^\]?#]*)(#[^\]]*)?\]\s*(\(.*\))?\s*\Z")
 _REFERENCE = re.compile(r"([~@])\[([^\]?#]*?)(#[^\]?]*)?(\?)?\]")
+_WEIGHTED = re.compile(r"""['"]distribution['"]\s*:\s*['"]weighted['"]""")
 _PROBABILITY = re.compile(r"\*\[\s*(\d+(?:\.\d+)?)\s*%?\s*\]\s*")
 
 
@@ -40,6 +42,7 @@ class _Definition:
     def __init__(self, kind: str, name: str, loc: Location):
         self.kind, self.name, self.loc = kind, name, loc
         self.sentences: list[tuple[list[Piece], float | None, Location]] = []
+        self.weighted = False  # ('distribution': 'weighted'): *[N] are relative weights
 
 
 class _Reader:
@@ -88,7 +91,7 @@ class _Reader:
                 "slot variations (#name) have no .grm form; define another slot",
                 Location(loc.file, loc.line, col),
             )
-        if match.group(4):
+        if match.group(4) and _WEIGHTED.sub("", match.group(4)).strip("() ,"):
             col = line.index("(") + 1
             warn(
                 Location(loc.file, loc.line, col),
@@ -101,6 +104,7 @@ class _Reader:
                 f"{kind} '{name}' is already defined at {self.definitions[key].loc}", loc
             )
         definition = self.definitions[key] = _Definition(kind, name, loc)
+        definition.weighted = bool(_WEIGHTED.search(match.group(4) or ""))
         self.order.append(definition)
         return definition
 
@@ -109,7 +113,7 @@ class _Reader:
         probability = None
         match = _PROBABILITY.match(line, start)
         if match:
-            probability = float(match.group(1)) / 100
+            probability = float(match.group(1))
             start = match.end()
         pieces: list[Piece] = []
         at = start
@@ -161,8 +165,14 @@ class _Reader:
         return g.Grammar(tuple(statements), str(path))
 
     def options(self, d: _Definition) -> list[tuple[g.Expr, float]]:
-        """Each sentence with its probability: given, or a share of what is left."""
-        given = sum(p for _, p, _ in d.sentences if p is not None)
+        """Each sentence with its probability: given (a percentage), or a share of what is
+        left; with the weighted distribution, `*[N]` is a weight and the others weigh 1."""
+        if d.weighted:
+            return [
+                (self.sentence_expr(d, pieces, loc), 1.0 if p is None else p)
+                for pieces, p, loc in d.sentences
+            ]
+        given = sum(p / 100 for _, p, _ in d.sentences if p is not None)
         unweighted = sum(p is None for _, p, _ in d.sentences)
         if given > 1 + 1e-9:
             raise GrammarError(
@@ -171,15 +181,20 @@ class _Reader:
         rest = (1 - given) / unweighted if unweighted else 0.0
         options = []
         for pieces, probability, loc in d.sentences:
-            items = join(pieces, "reference")
-            if not items:
-                raise GrammarError("a sentence with no word", loc)
-            expr = items[0] if len(items) == 1 else g.Sequence(tuple(items), loc)
-            if d.kind == "slot" and len(pieces) == 1 and isinstance(pieces[0].expr, g.RuleRef):
-                alias = next(n for n, r in self.rules.names.items() if r == pieces[0].expr.name)
-                expr = g.Synonym(expr, tuple(alias.split()), loc)  # its values mean its name
-            options.append((expr, rest if probability is None else probability))
+            share = rest if probability is None else probability / 100
+            options.append((self.sentence_expr(d, pieces, loc), share))
         return options
+
+    def sentence_expr(self, d: _Definition, pieces: list[Piece], loc: Location) -> g.Expr:
+        """A sentence's expression; an alias alone in a slot's sentence is a synonym."""
+        items = join(pieces, "reference")
+        if not items:
+            raise GrammarError("a sentence with no word", loc)
+        expr = items[0] if len(items) == 1 else g.Sequence(tuple(items), loc)
+        if d.kind == "slot" and len(pieces) == 1 and isinstance(pieces[0].expr, g.RuleRef):
+            alias = next(n for n, r in self.rules.names.items() if r == pieces[0].expr.name)
+            expr = g.Synonym(expr, tuple(alias.split()), loc)  # its values mean its name
+        return expr
 
 
 def _words(text: str, loc: Location) -> g.Expr:
