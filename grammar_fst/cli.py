@@ -386,14 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="sentences sampled for the precision proxies (default: 1000)",
     )
-    p.add_argument(
-        "--seed",
-        type=_positive,
-        default=DEFAULT_SEED,
-        help=f"random seed of the sampled sentences and of --sample (default: {DEFAULT_SEED})",
-    )
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
-    _selection_options(p, "evaluate on")
+    _selection_options(p, "evaluate on", "the sampled sentences and of --sample")
     p.add_argument(
         "--heldout-rest",
         action="store_true",
@@ -454,13 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the grammar to OUT.grm (atomically) instead of standard output",
     )
     p.add_argument("--progress", action="store_true", help="show a progress bar over intents")
-    _selection_options(p, "learn from")
-    p.add_argument(
-        "--seed",
-        type=_positive,
-        default=DEFAULT_SEED,
-        help=f"random seed of --sample (default: {DEFAULT_SEED})",
-    )
+    _selection_options(p, "learn from", "--sample")
 
     p = commands.add_parser(
         "import",
@@ -500,8 +488,15 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _selection_options(parser: argparse.ArgumentParser, purpose: str) -> None:
-    """--limit N | --sample N: which utterances of the data a command takes."""
+def _selection_options(parser: argparse.ArgumentParser, purpose: str, seeded: str) -> None:
+    """--limit N | --sample N: which utterances of the data a command takes; and --seed,
+    the random seed of what `seeded` says."""
+    parser.add_argument(
+        "--seed",
+        type=_positive,
+        default=DEFAULT_SEED,
+        help=f"random seed of {seeded} (default: {DEFAULT_SEED})",
+    )
     which = parser.add_mutually_exclusive_group()
     which.add_argument(
         "--limit",

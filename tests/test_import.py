@@ -110,31 +110,21 @@ def test_chatette_include(tmp_path):
     }
 
 
-@pytest.mark.parametrize(
-    "source, where, message",
-    [
-        ("%[a]\n    hi ~[&x]\n~[x]\n    y\n", (2, 10), "case generation (&)"),
-        ("%[a]\n    hi ~[x#v]\n~[x]\n    y\n", (2, 11), "variations (#name)"),
-        ("%[a]\n    hi ~[x$p]\n~[x]\n    y\n", (2, 11), "arguments ($name)"),
-        ("%[a]\n    hi ~[x?n]\n~[x]\n    y\n", (2, 11), "named or opposite random generation"),
-        ("%[a]\n    hi ~[x]\n", (2, 8), "alias ~[x] is used but never declared"),
-        ("%[a]\n    hi @[x]s\n@[x]\n    y\n", (2, 8), "written against other text"),
-        ("%[a]\n    hi %[b]\n%[b]\n    y\n", (2, 8), "a reference to an intent"),
-        ("%[a]\n    hi [x|y\n", (2, 8), "this choice is never closed"),
-        ("hello\n", (1, 1), "a line at column 1 declares"),
-        ("    hello\n", (1, 5), "an indented rule outside any declaration"),
-        ("%[a]\n    x\n%[a]\n    y\n", (3, 1), "intent 'a' is already declared at"),
-        ("%[a]\n    x ~[r]\n~[r]\n    y ~[r]\n", (4, 7), "rule $r refers to itself"),
-        ("%[a]\n    hi @[s]\n@[s]\n    x = \n", (4, 7), "'=' needs the slot value"),
-    ],
-)
-def test_chatette_errors_are_located(tmp_path, source, where, message):
-    path = tmp_path / "t.chatette"
-    path.write_text(source)
-    with pytest.raises(GrammarError) as caught:
-        import_grammar(path)
-    assert message in caught.value.message
-    assert (caught.value.location.line, caught.value.location.col) == where
+CHATETTE_ERRORS = [
+    ("%[a]\n    hi ~[&x]\n~[x]\n    y\n", (2, 10), "case generation (&)"),
+    ("%[a]\n    hi ~[x#v]\n~[x]\n    y\n", (2, 11), "variations (#name)"),
+    ("%[a]\n    hi ~[x$p]\n~[x]\n    y\n", (2, 11), "arguments ($name)"),
+    ("%[a]\n    hi ~[x?n]\n~[x]\n    y\n", (2, 11), "named or opposite random generation"),
+    ("%[a]\n    hi ~[x]\n", (2, 8), "alias ~[x] is used but never declared"),
+    ("%[a]\n    hi @[x]s\n@[x]\n    y\n", (2, 8), "written against other text"),
+    ("%[a]\n    hi %[b]\n%[b]\n    y\n", (2, 8), "a reference to an intent"),
+    ("%[a]\n    hi [x|y\n", (2, 8), "this choice is never closed"),
+    ("hello\n", (1, 1), "a line at column 1 declares"),
+    ("    hello\n", (1, 5), "an indented rule outside any declaration"),
+    ("%[a]\n    x\n%[a]\n    y\n", (3, 1), "intent 'a' is already defined at"),
+    ("%[a]\n    x ~[r]\n~[r]\n    y ~[r]\n", (4, 7), "rule $r refers to itself"),
+    ("%[a]\n    hi @[s]\n@[s]\n    x = \n", (4, 7), "'=' needs the slot value"),
+]
 
 
 # -- Chatito -----------------------------------------------------------------------------
@@ -159,18 +149,22 @@ def test_chatito_import():
     assert abs(drawn.count("yo") / 4000 - 0.2) < 0.03  # *[20%]
 
 
+CHATITO_ERRORS = [
+    ("%[a]\n    hi @[x#v]\n@[x]\n    y\n", (2, 8), "slot variations (#name)"),
+    ("%[a]\n    hi @[x]\n", (2, 8), "slot @[x] is used but never defined"),
+    ("%[a]\n    hi ~[r],\n~[r]\n    y\n", (2, 8), "written against other text"),
+    ("%[a]\n    *[80%] x\n    *[30%] y\n", (1, 1), "add up to more than 100%"),
+    ("hello\n", (1, 1), "a line at column 1 defines"),
+]
+
+
 @pytest.mark.parametrize(
-    "source, where, message",
-    [
-        ("%[a]\n    hi @[x#v]\n@[x]\n    y\n", (2, 8), "slot variations (#name)"),
-        ("%[a]\n    hi @[x]\n", (2, 8), "slot @[x] is used but never defined"),
-        ("%[a]\n    hi ~[r],\n~[r]\n    y\n", (2, 8), "written against other text"),
-        ("%[a]\n    *[80%] x\n    *[30%] y\n", (1, 1), "add up to more than 100%"),
-        ("hello\n", (1, 1), "a line at column 1 defines"),
-    ],
+    "suffix, source, where, message",
+    [(".chatette", *case) for case in CHATETTE_ERRORS]
+    + [(".chatito", *case) for case in CHATITO_ERRORS],
 )
-def test_chatito_errors_are_located(tmp_path, source, where, message):
-    path = tmp_path / "t.chatito"
+def test_template_errors_are_located(tmp_path, suffix, source, where, message):
+    path = tmp_path / f"t{suffix}"
     path.write_text(source)
     with pytest.raises(GrammarError) as caught:
         import_grammar(path)

@@ -168,6 +168,21 @@ def line_writers(line: Callable[[Utterance, int], str]):
     return write, write_document
 
 
+def json_document_writers(document: Callable[[Iterable[Utterance]], object]):
+    """`write(utterances, out) -> count` and `write_document(utterances) -> str` for a
+    format that is one JSON document (`document(utterances)`), indented by two spaces."""
+
+    def write_document(utterances: Iterable[Utterance]) -> str:
+        return json.dumps(document(utterances), ensure_ascii=False, indent=2) + "\n"
+
+    def write(utterances: Iterable[Utterance], out: TextIO) -> int:
+        utterances = list(utterances)
+        out.write(write_document(utterances))
+        return len(utterances)
+
+    return write, write_document
+
+
 def json_lines(from_record: Callable[[object], Utterance]) -> Parser:
     """A parser for JSON-lines files: each non-blank line is one record, decoded and
     turned into an utterance by `from_record` (which raises FormatError when bad)."""

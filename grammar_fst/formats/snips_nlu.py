@@ -28,12 +28,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import TextIO
 
 from ..errors import Location
-from ..utterance import SlotValue, Utterance
-from ._common import FormatError, Parsed, Source, problem, reader
-from .snips import chunks
+from ..utterance import Utterance
+from ._common import FormatError, Parsed, Source, json_document_writers, problem, reader
+from .snips import chunks, from_record
 
 LANGUAGE = "en"
 
@@ -71,16 +70,7 @@ def _entity(entries: dict[str, dict[str, None]]) -> dict:
     }
 
 
-def write_document(utterances: Iterable[Utterance]) -> str:
-    """The whole dataset as one string."""
-    return json.dumps(document(utterances), ensure_ascii=False, indent=2) + "\n"
-
-
-def write(utterances: Iterable[Utterance], out: TextIO) -> int:
-    """Write the dataset to `out`; returns how many utterances it holds."""
-    utterances = list(utterances)
-    out.write(write_document(utterances))
-    return len(utterances)
+write, write_document = json_document_writers(document)  # the dataset, as text or to a stream
 
 
 def parse(source: Source) -> Iterator[Parsed]:
@@ -129,29 +119,14 @@ def _canonical_values(entities: object, source: Source) -> dict[tuple[str, str],
 
 
 def _utterance(intent: str, record: object, canonical: dict[tuple[str, str], str]) -> Utterance:
-    if not isinstance(record, dict) or not isinstance(record.get("data"), list):
-        raise FormatError('expected a record {"data": [chunks]}')
-    parts: list[str] = []
-    slots: list[SlotValue] = []
-    length = 0
-    for n, chunk in enumerate(record["data"], 1):
-        if not isinstance(chunk, dict) or not isinstance(chunk.get("text"), str):
-            raise FormatError(f'chunk {n} is not an object with a string "text"')
-        value = chunk["text"]
-        entity = chunk.get("entity")
-        if entity is not None:
-            slot = chunk.get("slot_name", entity)
-            if not isinstance(entity, str) or not isinstance(slot, str) or not slot:
-                raise FormatError(f'chunk {n}: "entity" and "slot_name" must be non-empty strings')
-            meaning = canonical.get((entity, value))
-            slots.append(SlotValue(slot, value, length, length + len(value), meaning))
-        parts.append(value)
-        length += len(value)
-    utterance = Utterance("".join(parts), intent, tuple(slots))
-    message = problem(utterance)
-    if message:
-        raise FormatError(message)
-    return utterance
+    def slot_of(chunk: dict, n: int) -> tuple[str, str | None]:
+        entity = chunk["entity"]
+        slot = chunk.get("slot_name", entity)
+        if not isinstance(entity, str) or not isinstance(slot, str) or not slot:
+            raise FormatError(f'chunk {n}: "entity" and "slot_name" must be non-empty strings')
+        return slot, canonical.get((entity, chunk["text"]))
+
+    return from_record(intent, record, slot_of)
 
 
 def _structure(source: Source, message: str) -> FormatError:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from .. import grammar as g
 from ..errors import GrammarError, Location
@@ -40,6 +41,51 @@ class Namer:
                 name = f"{base}_{number}"
             self.names[source] = name
         return self.names[source]
+
+
+@dataclass
+class Definition:
+    """An intent, alias or slot of a template, with its lines (rules or sentences)."""
+
+    kind: str  # "intent", "alias" or "slot"
+    name: str
+    loc: Location
+    lines: list = field(default_factory=list)
+    weighted: bool = False  # Chatito's weighted distribution: *[N] are weights
+
+
+class TemplateReader:
+    """What the Chatette and Chatito readers share: the definitions in source order, grammar
+    names for them, and the files read (each once, so that including twice is harmless)."""
+
+    NODES = {"intent": g.Intent, "alias": g.Rule, "slot": g.Slot}
+
+    def __init__(self):
+        self.definitions: dict[tuple[str, str], Definition] = {}
+        self.files: set[Path] = set()
+        self.names = {"intent": Namer("intent"), "alias": Namer("rule"), "slot": Namer("slot")}
+        self.rules, self.slots = self.names["alias"], self.names["slot"]
+
+    def first_reading(self, path: Path) -> bool:
+        """Whether `path` is read for the first time (and from now on, it has been)."""
+        seen = path.resolve() in self.files
+        self.files.add(path.resolve())
+        return not seen
+
+    def define(self, kind: str, name: str, loc: Location) -> Definition:
+        """A new definition; one that exists already is an error at the second."""
+        key = (kind, name)
+        if key in self.definitions:
+            raise GrammarError(
+                f"{kind} '{name}' is already defined at {self.definitions[key].loc}", loc
+            )
+        self.definitions[key] = Definition(kind, name, loc)
+        return self.definitions[key]
+
+    def statement(self, d: Definition, body: g.Expr) -> g.Statement:
+        """The `.grm` statement of a definition; an alias or slot says its source name."""
+        comment = None if d.kind == "intent" else f"{d.kind} '{d.name}'"
+        return self.NODES[d.kind](self.names[d.kind](d.name), body, d.loc, comment)
 
 
 @dataclass(frozen=True)

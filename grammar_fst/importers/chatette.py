@@ -23,42 +23,39 @@ intent references have no `.grm` form: each is an error at its place.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import grammar as g
 from ..errors import GrammarError, Location
 from ..sources import read_text
-from ._common import Namer, Piece, choice_spellings, join, optional, warn, weighted, word_piece
+from ._common import (
+    Definition,
+    Piece,
+    TemplateReader,
+    choice_spellings,
+    join,
+    optional,
+    warn,
+    weighted,
+    word_piece,
+)
 
 ESCAPABLE = set("\\/;[]~@%{}|?#$&=")
 KINDS = {"%": "intent", "~": "alias", "@": "slot"}
 _ANNOTATION = re.compile(r"\(\s*(.*?)\s*\)\s*\Z")
 
 
-@dataclass
-class Unit:
-    kind: str
-    name: str
-    loc: Location
-    rules: list[tuple[g.Expr, Location]] = field(default_factory=list)
-
-
-class _File:
-    """The units of one template file and the files it includes."""
+class _File(TemplateReader):
+    """The declarations of one template file and the files it includes."""
 
     def __init__(self):
-        self.units: dict[tuple[str, str], Unit] = {}
-        self.order: list[Unit] = []
-        self.files: set[Path] = set()
-        self.rules, self.slots, self.intents = Namer("rule"), Namer("slot"), Namer("intent")
+        super().__init__()
         self.used: list[tuple[str, str, Location]] = []  # references, checked at the end
 
     def read(self, path: Path) -> None:
-        if path.resolve() in self.files:
+        if not self.first_reading(path):
             return
-        self.files.add(path.resolve())
-        unit: Unit | None = None
+        unit: Definition | None = None
         for number, raw in enumerate(read_text(path).split("\n"), 1):
             line = _Line(raw.rstrip("\r"), str(path), number)
             text = line.text
@@ -78,9 +75,9 @@ class _File:
                     line.loc(len(text) - len(text.lstrip())),
                 )
             start = len(text) - len(text.lstrip())
-            unit.rules.append((self.rule(line, start, unit.kind == "slot"), line.loc(start)))
+            unit.lines.append(self.rule(line, start, unit.kind == "slot"))
 
-    def declaration(self, line: _Line) -> Unit:
+    def declaration(self, line: _Line) -> Definition:
         text = line.text
         if len(text) < 2 or text[0] not in KINDS or text[1] != "[":
             raise GrammarError(
@@ -102,14 +99,7 @@ class _File:
                 f"{kind} '{name}': the annotation ({match.group(1)}) is left out, as it does "
                 "not change the sentences (sample -n and --partition set how many, and sets)",
             )
-        key = (kind, name)
-        if key in self.units:
-            raise GrammarError(
-                f"{kind} '{name}' is already declared at {self.units[key].loc}", line.loc(0)
-            )
-        unit = self.units[key] = Unit(kind, name, line.loc(0))
-        self.order.append(unit)
-        return unit
+        return self.define(kind, name, line.loc(0))
 
     def rule(self, line: _Line, start: int, in_slot: bool) -> g.Expr:
         """One rule line: its contents, and in a slot its `= value`."""
@@ -200,21 +190,15 @@ class _File:
     def grammar(self, path: Path) -> g.Grammar:
         self.read(path)
         for kind, name, loc in self.used:
-            if (kind, name) not in self.units:
+            if (kind, name) not in self.definitions:
                 sigil = "~" if kind == "alias" else "@"
                 raise GrammarError(f"{kind} {sigil}[{name}] is used but never declared", loc)
         statements = []
-        for unit in self.order:
-            if not unit.rules:
+        for unit in self.definitions.values():
+            if not unit.lines:
                 raise GrammarError(f"{unit.kind} '{unit.name}' has no rule", unit.loc)
-            body = weighted([(expr, 1.0) for expr, _ in unit.rules], unit.loc)
-            comment = f"{unit.kind} '{unit.name}'" if unit.kind != "intent" else None
-            if unit.kind == "intent":
-                statements.append(g.Intent(self.intents(unit.name), body, unit.loc, comment))
-            elif unit.kind == "alias":
-                statements.append(g.Rule(self.rules(unit.name), body, unit.loc, comment))
-            else:
-                statements.append(g.Slot(self.slots(unit.name), body, unit.loc, comment))
+            body = weighted([(expr, 1.0) for expr in unit.lines], unit.loc)
+            statements.append(self.statement(unit, body))
         return g.Grammar(tuple(statements), str(path))
 
 

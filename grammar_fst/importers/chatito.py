@@ -29,7 +29,7 @@ from pathlib import Path
 from .. import grammar as g
 from ..errors import GrammarError, Location
 from ..sources import read_text
-from ._common import Namer, Piece, join, optional, text_pieces, warn, weighted
+from ._common import Definition, Piece, TemplateReader, join, optional, text_pieces, warn, weighted
 
 KINDS = {"%": "intent", "~": "alias", "@": "slot"}
 _DECLARATION = re.compile(r"([%~@])\[([^\]?#]*)(#[^\]]*)?\]\s*(\(.*\))?\s*\Z")
@@ -38,25 +38,14 @@ _WEIGHTED = re.compile(r"""['"]distribution['"]\s*:\s*['"]weighted['"]""")
 _PROBABILITY = re.compile(r"\*\[\s*(\d+(?:\.\d+)?)\s*%?\s*\]\s*")
 
 
-class _Definition:
-    def __init__(self, kind: str, name: str, loc: Location):
-        self.kind, self.name, self.loc = kind, name, loc
-        self.sentences: list[tuple[list[Piece], float | None, Location]] = []
-        self.weighted = False  # ('distribution': 'weighted'): *[N] are relative weights
-
-
-class _Reader:
-    def __init__(self):
-        self.definitions: dict[tuple[str, str], _Definition] = {}
-        self.order: list[_Definition] = []
-        self.files: set[Path] = set()
-        self.rules, self.slots, self.intents = Namer("rule"), Namer("slot"), Namer("intent")
+class _Reader(TemplateReader):
+    """The definitions of one template file and the files it imports; a definition's
+    lines are its sentences: (pieces, `*[N]` number or None, location)."""
 
     def read(self, path: Path) -> None:
-        if path.resolve() in self.files:
+        if not self.first_reading(path):
             return
-        self.files.add(path.resolve())
-        current: _Definition | None = None
+        current: Definition | None = None
         for number, raw in enumerate(read_text(path).split("\n"), 1):
             line = raw.rstrip("\r")
             loc = Location(str(path), number, 1)
@@ -72,11 +61,9 @@ class _Reader:
             if current is None:
                 raise GrammarError("a sentence outside any definition; indent it under one", loc)
             start = len(line) - len(line.lstrip())
-            current.sentences.append(
-                self.sentence(line, start, Location(str(path), number, start + 1))
-            )
+            current.lines.append(self.sentence(line, start, Location(str(path), number, start + 1)))
 
-    def declaration(self, line: str, loc: Location) -> _Definition:
+    def declaration(self, line: str, loc: Location) -> Definition:
         match = _DECLARATION.match(line)
         if not match:
             raise GrammarError(
@@ -98,14 +85,8 @@ class _Reader:
                 f"{kind} '{name}': the arguments {match.group(4)} are left out, as they do not "
                 "change the sentences (sample -n and --partition set how many, and sets)",
             )
-        key = (kind, name)
-        if key in self.definitions:
-            raise GrammarError(
-                f"{kind} '{name}' is already defined at {self.definitions[key].loc}", loc
-            )
-        definition = self.definitions[key] = _Definition(kind, name, loc)
+        definition = self.define(kind, name, loc)
         definition.weighted = bool(_WEIGHTED.search(match.group(4) or ""))
-        self.order.append(definition)
         return definition
 
     def sentence(self, line: str, start: int, loc: Location):
@@ -154,38 +135,34 @@ class _Reader:
             if ("slot", name) not in self.definitions:
                 raise GrammarError(f"slot @[{name}] is used but never defined", loc)
         statements = []
-        for d in self.order:
-            if not d.sentences:
+        for d in self.definitions.values():
+            if not d.lines:
                 raise GrammarError(f"{d.kind} '{d.name}' has no sentence", d.loc)
-            body = weighted(self.options(d), d.loc)
-            comment = f"{d.kind} '{d.name}'" if d.kind != "intent" else None
-            node = {"intent": g.Intent, "alias": g.Rule, "slot": g.Slot}[d.kind]
-            namer = {"intent": self.intents, "alias": self.rules, "slot": self.slots}[d.kind]
-            statements.append(node(namer(d.name), body, d.loc, comment))
+            statements.append(self.statement(d, weighted(self.options(d), d.loc)))
         return g.Grammar(tuple(statements), str(path))
 
-    def options(self, d: _Definition) -> list[tuple[g.Expr, float]]:
+    def options(self, d: Definition) -> list[tuple[g.Expr, float]]:
         """Each sentence with its probability: given (a percentage), or a share of what is
         left; with the weighted distribution, `*[N]` is a weight and the others weigh 1."""
         if d.weighted:
             return [
                 (self.sentence_expr(d, pieces, loc), 1.0 if p is None else p)
-                for pieces, p, loc in d.sentences
+                for pieces, p, loc in d.lines
             ]
-        given = sum(p / 100 for _, p, _ in d.sentences if p is not None)
-        unweighted = sum(p is None for _, p, _ in d.sentences)
+        given = sum(p / 100 for _, p, _ in d.lines if p is not None)
+        unweighted = sum(p is None for _, p, _ in d.lines)
         if given > 1 + 1e-9:
             raise GrammarError(
                 f"the sentence probabilities of {d.kind} '{d.name}' add up to more than 100%", d.loc
             )
         rest = (1 - given) / unweighted if unweighted else 0.0
         options = []
-        for pieces, probability, loc in d.sentences:
+        for pieces, probability, loc in d.lines:
             share = rest if probability is None else probability / 100
             options.append((self.sentence_expr(d, pieces, loc), share))
         return options
 
-    def sentence_expr(self, d: _Definition, pieces: list[Piece], loc: Location) -> g.Expr:
+    def sentence_expr(self, d: Definition, pieces: list[Piece], loc: Location) -> g.Expr:
         """A sentence's expression; an alias alone in a slot's sentence is a synonym."""
         items = join(pieces, "reference")
         if not items:
