@@ -271,3 +271,14 @@ def test_chatito_weighted_distribution(tmp_path):
     assert import_grammar(path).intents["a"].body == g.Alternation(
         (g.Option(g.Word("x"), 3.0), g.Option(g.Word("y"), 1.0))
     )
+
+
+def test_names_that_are_not_grammar_names_are_said(tmp_path, caplog):
+    path = tmp_path / "t.chatette"
+    path.write_text("%[turn on]\n    switch @[the room] on\n@[the room]\n    hall\n")
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        grammar = compiled(import_grammar(path))
+    (u,) = grammar.all()
+    assert u.intent == "turn_on" and u.slots[0].slot == "the_room"
+    assert f"{path}:1:1: 'turn on' is not a grammar name: its records say 'turn_on'" in caplog.text
+    assert f"{path}:2:12: 'the room' is not a grammar name" in caplog.text

@@ -131,3 +131,14 @@ def test_optional_probability_must_be_strictly_between_0_and_1(text):
     assert caught.value.location.col == 16  # the "<"
     message = caught.value.message
     assert "strictly between 0 and 1" in message or "non-negative number" in message
+
+
+def test_synonyms_survive_the_archive_and_cover(tmp_path):
+    compiled = gf.from_text(ROOMS)
+    compiled.write_far(tmp_path / "rooms.far")
+    archived = gf.load(tmp_path / "rooms.far")
+    assert archived.parse("turn on the light in the den").slots[0].canonical == "study"
+    assert sorted(map(str, archived.all())) == sorted(map(str, compiled.all()))
+    covered = list(compiled.sample(4, seed=1, cover=True))
+    assert {u.slots[0].value for u in covered} == {"kitchen", "lounge", "sitting room", "den"}
+    assert all(u == compiled.parse(u.text) for u in covered)

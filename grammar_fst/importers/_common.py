@@ -32,7 +32,9 @@ class Namer:
         self.fallback = fallback
         self.names: dict[str, str] = {}
 
-    def __call__(self, source: str) -> str:
+    def __call__(self, source: str, loc: Location | None = None) -> str:
+        """The grammar name of `source`; with `loc`, a changed name is said there (an
+        intent's or a slot's name is in every record)."""
         if source not in self.names:
             base = as_name(source, self.fallback)
             name, number = base, 1
@@ -40,6 +42,8 @@ class Namer:
                 number += 1
                 name = f"{base}_{number}"
             self.names[source] = name
+            if loc is not None and name != source:
+                warn(loc, f"'{source}' is not a grammar name: its records say '{name}'")
         return self.names[source]
 
 
@@ -85,7 +89,8 @@ class TemplateReader:
     def statement(self, d: Definition, body: g.Expr) -> g.Statement:
         """The `.grm` statement of a definition; an alias or slot says its source name."""
         comment = None if d.kind == "intent" else f"{d.kind} '{d.name}'"
-        return self.NODES[d.kind](self.names[d.kind](d.name), body, d.loc, comment)
+        said = d.loc if d.kind != "alias" else None  # an alias's name is in no record
+        return self.NODES[d.kind](self.names[d.kind](d.name, said), body, d.loc, comment)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
             options.append((_sample(sample, declared, slots, where.of(sample), name), 1.0))
             for slot_name in _SLOT.findall(sample):
                 slot_types.setdefault(slots(slot_name), (declared[slot_name], where.of(sample)))
-        statements.append(g.Intent(intents(name), weighted(options, loc), loc))
+        statements.append(g.Intent(intents(name, loc), weighted(options, loc), loc))
     for slot, (type_name, loc) in slot_types.items():
         if type_name in types:
             file = f"{model_file}#{type_name}"
@@ -103,7 +103,7 @@ def _sample(sample: str, declared: dict, slots: Namer, loc: Location, intent: st
             )
         pieces.append(
             Piece(
-                g.SlotRef(slots(name), locate(ref.start())),
+                g.SlotRef(slots(name, locate(ref.start())), locate(ref.start())),
                 ref.start(),
                 ref.end(),
                 locate(ref.start()),

@@ -181,7 +181,7 @@ class _File(TemplateReader):
         ref = (
             g.RuleRef(self.rules(name), loc)
             if kind == "alias"
-            else g.SlotRef(self.slots(name), loc)
+            else g.SlotRef(self.slots(name, loc), loc)
         )
         self.used.append((kind, name, loc))
         expr = ref if presence is None else optional(ref, presence, loc)

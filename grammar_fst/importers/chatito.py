@@ -120,7 +120,7 @@ class _Reader(TemplateReader):
         elif kind == "alias":
             expr = g.RuleRef(self.rules(name), loc)
         else:
-            expr = g.SlotRef(self.slots(name), loc)
+            expr = g.SlotRef(self.slots(name, loc), loc)
             self.used.append((name, loc))
         if ref.group(4):  # `?`: there half of the time
             expr = optional(expr, 0.5, loc)
