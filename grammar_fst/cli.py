@@ -20,7 +20,7 @@ from . import __version__, draw, evaluate, formats, lint, progress, resample, so
 from .catalogue import read_catalogue
 from .distribution import ALLOCATIONS, table
 from .errors import GrammarFstError, UsageError
-from .formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, WRITERS, Records
+from .formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, WRITERS, Records, snips_nlu
 from .importers import IMPORTERS, import_grammar
 from .induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
 from .model import CompiledGrammar, load
@@ -594,10 +594,10 @@ def _sample(args: argparse.Namespace) -> int:
         drawn = [u for block in blocks for u in block]
         for name, part in partition(drawn, args.partition, args.seed).items():
             path = part_path(args.output, name)
-            _write([part], args.format, path)
+            _write([part], args.format, path, language=args.language)
             sys.stderr.write(f"wrote {path}: {len(part)} sentences\n")
         return 0
-    _write(blocks, args.format, args.output, rendered=render is not None)
+    _write(blocks, args.format, args.output, render is not None, args.language)
     return 0
 
 
@@ -605,7 +605,7 @@ def _convert(args: argparse.Namespace) -> int:
     records = formats.read(args.data, args.source_format, args.on_error)
     unwritable: list = []
     written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
-    _write(_batches(written), args.to, args.output)
+    _write(_batches(written), args.to, args.output, language=args.language)
     return _report_skipped(records, unwritable)
 
 
@@ -614,11 +614,20 @@ def _batches(items: Iterable, size: int = 4096) -> Iterator[list]:
     return iter(lambda: list(itertools.islice(iterator, size)), [])
 
 
-def _write(blocks: Iterable[list], fmt: str, output: str | None, rendered: bool = False) -> None:
+def _write(
+    blocks: Iterable[list],
+    fmt: str,
+    output: str | None,
+    rendered: bool = False,
+    language: str = snips_nlu.LANGUAGE,
+) -> None:
     """Write blocks of utterances (or of lines already `rendered` in a line format) to
-    `output` in format `fmt`: line formats stream, document formats are written whole."""
+    `output` in format `fmt`: line formats stream, document formats are written whole
+    (a Snips NLU dataset says its `language`)."""
     if fmt not in WRITERS:
-        write_text([DOCUMENT_WRITERS[fmt](u for block in blocks for u in block)], output)
+        options = {"language": language} if fmt == "snips-nlu" else {}
+        utterances = (u for block in blocks for u in block)
+        write_text([DOCUMENT_WRITERS[fmt](utterances, **options)], output)
         return
     if not rendered:
         line, numbered = WRITERS[fmt], itertools.count()
@@ -658,6 +667,12 @@ def _output_options(parser: argparse.ArgumentParser, format_flag: str, note: str
         "--output",
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
+    )
+    parser.add_argument(
+        "--language",
+        choices=snips_nlu.LANGUAGES,
+        default=snips_nlu.LANGUAGE,
+        help=f"the language a snips-nlu dataset declares (default: {snips_nlu.LANGUAGE})",
     )
 
 
@@ -758,7 +773,7 @@ def _resample(args: argparse.Namespace) -> int:
     else:
         utterances = [g.utterance for g in generated]
         kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)
-        _write([list(kept)], args.to, args.output)
+        _write([list(kept)], args.to, args.output, language=args.language)
     return _report_skipped(records, unwritable)
 
 

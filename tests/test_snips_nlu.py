@@ -117,3 +117,17 @@ def test_sampling_a_training_set_repeats_no_sentence_by_default(tmp_path, capsys
     assert out.splitlines().count("c") > 30  # not a training-set format: repeats allowed
     status, out, _ = run(capsys, "sample", grammar, "-n", 50, "--format", "text", "--unique")
     assert sorted(out.splitlines()) == ["a", "b", "c"]
+
+
+def test_the_dataset_says_its_language(tmp_path, capsys):
+    grammar = tmp_path / "g.grm"
+    grammar.write_text("intent A = bonjour\n")
+    status, out, _ = run(
+        capsys, "sample", grammar, "-n", 1, "--format", "snips-nlu", "--language", "fr"
+    )
+    assert status == 0 and json.loads(out)["language"] == "fr"
+    data = tmp_path / "d.jsonl"
+    data.write_text('{"text": "hola", "intent": "A", "slots": []}\n')
+    status, out, _ = run(capsys, "convert", data, "--to", "snips-nlu", "--language", "es")
+    assert json.loads(out)["language"] == "es"
+    assert json.loads(snips_nlu.write_document([HI]))["language"] == "en"

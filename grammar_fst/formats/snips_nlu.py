@@ -35,6 +35,7 @@ from ._common import FormatError, Parsed, Source, json_document_writers, problem
 from .snips import chunks, from_record
 
 LANGUAGE = "en"
+LANGUAGES = ("de", "en", "es", "fr", "it", "ja", "ko", "pt_br", "pt_pt")  # snips-nlu 0.20
 
 
 def document(utterances: Iterable[Utterance], language: str = LANGUAGE) -> dict:
