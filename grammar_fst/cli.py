@@ -20,12 +20,16 @@ from . import __version__, draw, evaluate, formats, lint, progress, resample, so
 from .catalogue import read_catalogue
 from .distribution import ALLOCATIONS, table
 from .errors import GrammarFstError, UsageError
-from .formats import DOCUMENT_WRITERS, READERS, WRITERS, Records
+from .formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, WRITERS, Records, snips_nlu
+from .importers import IMPORTERS, import_grammar
 from .induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
 from .model import CompiledGrammar, load
 from .output import write_text
+from .partition import parse_shares, part_path, partition
 from .resample import DEFAULT_THRESHOLD
 from .sampler import DEFAULT_SEED
+from .selection import select
+from .syntax import format_grammar
 
 PROG = "grammar-fst"
 
@@ -181,8 +185,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--unique",
-        action="store_true",
-        help="no repeated (text, intent); fewer when the grammar has fewer",
+        action=argparse.BooleanOptionalAction,
+        help="no repeated (text, intent); fewer when the grammar has fewer (default: on "
+        f"for the training-set formats {' and '.join(TRAINING_SETS)}, off for the others; "
+        "--no-unique lets sentences repeat)",
+    )
+    p.add_argument(
+        "--partition",
+        type=parse_shares,
+        metavar="NAME=SHARE,...",
+        help="cut the sentences into sets that share no sentence, e.g. train=0.8,test=0.2, "
+        "written to OUT.train.EXT and OUT.test.EXT beside -o OUT.EXT (same seed, same sets)",
     )
     p.add_argument(
         "--cover",
@@ -198,7 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes that walk the grammar; the output is the same for any J (default: 1)",
     )
     _output_options(
-        p, "--format", "; snips and rasa are whole documents, written once every sentence is drawn"
+        p,
+        "--format",
+        "; snips-nlu, snips-benchmark and rasa are whole documents, written once every "
+        "sentence is drawn",
     )
     p.add_argument(
         "--progress",
@@ -370,13 +386,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="sentences sampled for the precision proxies (default: 1000)",
     )
-    p.add_argument(
-        "--seed",
-        type=_positive,
-        default=DEFAULT_SEED,
-        help=f"random seed (default: {DEFAULT_SEED})",
-    )
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    _selection_options(p, "evaluate on", "the sampled sentences and of --sample")
+    p.add_argument(
+        "--heldout-rest",
+        action="store_true",
+        help="evaluate on the utterances --limit or --sample leaves out (the rest of a "
+        "golden set given to induce with the same options)",
+    )
     _on_error_option(p)
 
     p = _data_command(
@@ -431,7 +448,84 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the grammar to OUT.grm (atomically) instead of standard output",
     )
     p.add_argument("--progress", action="store_true", help="show a progress bar over intents")
+    _selection_options(p, "learn from", "--sample")
+
+    p = commands.add_parser(
+        "import",
+        help="turn Chatette, Chatito or Alexa templates into a .grm grammar",
+        description="Write a .grm grammar with the sentences of a Chatette (.chatette) or "
+        "Chatito (.chatito) template file, or of the intents of an Alexa interaction model "
+        "(.json; its slot types become catalogues). A construct .grm cannot express is an "
+        "error at its FILE:LINE:COL; one that does not change the sentences (generation "
+        "counts) is left out with a warning. See docs/importing.md.",
+    )
+    p.add_argument("source", metavar="FILE", help="the template file or model")
+    p.add_argument(
+        "--from",
+        dest="kind",
+        choices=sorted(IMPORTERS),
+        help="what FILE is (default: from its suffix: .chatette, .chatito, .json = alexa)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.grm",
+        help="write the grammar to OUT.grm (atomically) instead of standard output",
+    )
+    p.set_defaults(run=_import)
     return parser
+
+
+def _import(args: argparse.Namespace) -> int:
+    output = None if args.output in (None, "-") else args.output
+    grammar = import_grammar(args.source, args.kind, output)
+    header = f"# Imported by {PROG} from {Path(args.source).name}.\n\n"
+    write_text([header, format_grammar(grammar)], args.output)
+    summary = (
+        f"{len(grammar.intents)} intents, {len(grammar.slots)} slots, {len(grammar.rules)} rules"
+    )
+    sys.stderr.write(f"wrote {output}: {summary}\n" if output else f"{summary}\n")
+    return 0
+
+
+def _selection_options(parser: argparse.ArgumentParser, purpose: str, seeded: str) -> None:
+    """--limit N | --sample N: which utterances of the data a command takes; and --seed,
+    the random seed of what `seeded` says."""
+    parser.add_argument(
+        "--seed",
+        type=_positive,
+        default=DEFAULT_SEED,
+        help=f"random seed of {seeded} (default: {DEFAULT_SEED})",
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--limit",
+        type=_at_least_one,
+        metavar="N",
+        help=f"{purpose} the first N utterances of the data only",
+    )
+    which.add_argument(
+        "--sample",
+        type=_at_least_one,
+        metavar="N",
+        help=f"{purpose} N utterances drawn at random with --seed (in the file's order)",
+    )
+
+
+def _selected(args: argparse.Namespace, utterances: list, path: str, rest: bool = False):
+    """The utterances --limit or --sample picks (or, with `rest`, leaves out)."""
+    if not rest:
+        return select(utterances, args.limit, args.sample, args.seed)[0]
+    if args.limit is None and args.sample is None:
+        raise UsageError("--heldout-rest evaluates on what --limit N or --sample N leaves out")
+    others = select(utterances, args.limit, args.sample, args.seed)[1]
+    if not others:
+        option = f"--limit {args.limit}" if args.limit else f"--sample {args.sample}"
+        raise UsageError(
+            f"{path}: {option} takes all {len(utterances)} utterances; "
+            "none is left for --heldout-rest"
+        )
+    return others
 
 
 def _compile(args: argparse.Namespace) -> int:
@@ -460,11 +554,19 @@ def _sample(args: argparse.Namespace) -> int:
         raise UsageError("--all gives every sentence: no quota, --allocate or --cover with it")
     if args.report and not args.allocate:
         raise UsageError("--report prints the table of --allocate; give --allocate too")
+    if args.partition and (not args.output or args.output == "-"):
+        raise UsageError("--partition writes one file per set: name the output with -o FILE")
+    if args.partition and args.unique is False:
+        raise UsageError("--partition makes sets that share no sentence: drop --no-unique")
+    unique = args.format in TRAINING_SETS if args.unique is None else args.unique
+    unique = unique or bool(args.partition)
     grammar = _load(args)
     render = WRITERS.get(args.format)  # line formats are rendered by the sampling workers
+    if args.partition:
+        render = None  # the sets are cut from utterances
     if args.all:
         total, render = None, None
-        blocks = _batches(grammar.all(names or None, unique=args.unique))
+        blocks = _batches(grammar.all(names or None, unique=unique))
     else:
         quota = {name: count for name, count in args.intent or [] if count is not None}
         shared = not names or len(quota) < len(set(names))  # some intents share -n
@@ -473,7 +575,7 @@ def _sample(args: argparse.Namespace) -> int:
             args.n,
             args.seed,
             intents=names,
-            unique=args.unique,
+            unique=unique,
             quota=quota,
             split=args.split,
             cover=args.cover,
@@ -486,7 +588,14 @@ def _sample(args: argparse.Namespace) -> int:
             rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
             sys.stderr.write(table(rows))
     blocks = progress.counted(blocks, total, "sentences", args.progress or None)
-    _write(blocks, args.format, args.output, rendered=render is not None)
+    if args.partition:
+        drawn = [u for block in blocks for u in block]
+        for name, part in partition(drawn, args.partition, args.seed).items():
+            path = part_path(args.output, name)
+            _write([part], args.format, path, language=args.language)
+            sys.stderr.write(f"wrote {path}: {len(part)} sentences\n")
+        return 0
+    _write(blocks, args.format, args.output, render is not None, args.language)
     return 0
 
 
@@ -494,7 +603,7 @@ def _convert(args: argparse.Namespace) -> int:
     records = formats.read(args.data, args.source_format, args.on_error)
     unwritable: list = []
     written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
-    _write(_batches(written), args.to, args.output)
+    _write(_batches(written), args.to, args.output, language=args.language)
     return _report_skipped(records, unwritable)
 
 
@@ -503,11 +612,20 @@ def _batches(items: Iterable, size: int = 4096) -> Iterator[list]:
     return iter(lambda: list(itertools.islice(iterator, size)), [])
 
 
-def _write(blocks: Iterable[list], fmt: str, output: str | None, rendered: bool = False) -> None:
+def _write(
+    blocks: Iterable[list],
+    fmt: str,
+    output: str | None,
+    rendered: bool = False,
+    language: str = snips_nlu.LANGUAGE,
+) -> None:
     """Write blocks of utterances (or of lines already `rendered` in a line format) to
-    `output` in format `fmt`: line formats stream, document formats are written whole."""
+    `output` in format `fmt`: line formats stream, document formats are written whole
+    (a Snips NLU dataset says its `language`)."""
     if fmt not in WRITERS:
-        write_text([DOCUMENT_WRITERS[fmt](u for block in blocks for u in block)], output)
+        options = {"language": language} if fmt == "snips-nlu" else {}
+        utterances = (u for block in blocks for u in block)
+        write_text([DOCUMENT_WRITERS[fmt](utterances, **options)], output)
         return
     if not rendered:
         line, numbered = WRITERS[fmt], itertools.count()
@@ -525,7 +643,8 @@ def _data_command(commands, run, format_flag: str, help: str, description: str):
         dest="source_format",
         choices=sorted(READERS),
         help="DATA's format (default: from its name: .jsonl (MASSIVE or grammar-fst "
-        "records), .json = snips, .yml/.yaml = rasa, .conll/.bio = bio, .txt = text)",
+        "records), .json (snips-nlu or snips-benchmark, by its first key), .yml/.yaml = "
+        "rasa, .conll/.bio = bio, .txt = text)",
     )
     _on_error_option(parser)
     parser.set_defaults(run=run)
@@ -546,6 +665,12 @@ def _output_options(parser: argparse.ArgumentParser, format_flag: str, note: str
         "--output",
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
+    )
+    parser.add_argument(
+        "--language",
+        choices=snips_nlu.LANGUAGES,
+        default=snips_nlu.LANGUAGE,
+        help=f"the language a snips-nlu dataset declares (default: {snips_nlu.LANGUAGE})",
     )
 
 
@@ -588,6 +713,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     records, heldout = _read_all(
         args.heldout, args.source_format, args.on_error, "evaluate against"
     )
+    heldout = _selected(args, heldout, args.heldout, args.heldout_rest)
     report = evaluate.evaluate(grammar, heldout, args.samples, args.seed, seconds)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
@@ -598,6 +724,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _induce(args: argparse.Namespace) -> int:
     records, utterances = _read_all(args.data, args.source_format, args.on_error, "learn from")
+    utterances = _selected(args, utterances, args.data)
     base = Path(args.output).parent if args.output else Path()
     shown = args.progress or None
     result = induce(
@@ -644,7 +771,7 @@ def _resample(args: argparse.Namespace) -> int:
     else:
         utterances = [g.utterance for g in generated]
         kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)
-        _write([list(kept)], args.to, args.output)
+        _write([list(kept)], args.to, args.output, language=args.language)
     return _report_skipped(records, unwritable)
 
 

@@ -128,11 +128,11 @@ def symbol_table(grammar: g.Grammar, catalogues: Iterable[Catalogue] = ()) -> py
     for name in sorted(grammar.rules):
         table.add_symbol(labels.rule_call(name))
     words = {
-        node.text
+        word
         for stmt in grammar.statements
         if not isinstance(stmt, g.Import)
         for node in g.walk(stmt.body)
-        if isinstance(node, g.Word)
+        for word in g.written_words(node)
     }
     for catalogue in catalogues:
         words |= catalogue_words(catalogue)
@@ -192,7 +192,7 @@ def compile_grammar(
             Location(grammar.path, 1, 1),
         )
     bound = slot_catalogues(grammar, catalogues or {})
-    builder = _Builder(symbol_table(grammar, bound.values()))
+    builder = _Builder(symbol_table(grammar, bound.values()), grammar.rules)
     slots = {}
     for name, slot in sorted(grammar.slots.items()):
         if name in bound:
@@ -219,7 +219,7 @@ def used_rules(grammar: g.Grammar, slots: Iterable[g.Slot]) -> list[str]:
 
 def compile_rule(grammar: g.Grammar, symbols: pynini.SymbolTable, name: str) -> pynini.Fst:
     """One rule of `grammar` on its own, over the grammar's symbols (to draw it)."""
-    return _Builder(symbols).definition(f"rule {name}", grammar.rules[name].body)
+    return _Builder(symbols, grammar.rules).definition(f"rule {name}", grammar.rules[name].body)
 
 
 def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> dict[str, Catalogue]:
@@ -254,8 +254,10 @@ def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> d
 class _Builder:
     """Compiles definitions: each to its own optimized FST, a rule use to one arc."""
 
-    def __init__(self, symbols: pynini.SymbolTable):
+    def __init__(self, symbols: pynini.SymbolTable, rules: Mapping[str, g.Rule]):
         self.symbols = symbols
+        self.rules = rules
+        self.inlining = False  # inside a synonym's surface, rules are copied in
 
     def label(self, symbol: str) -> int:
         return self.symbols.find(symbol)
@@ -285,6 +287,8 @@ class _Builder:
                 ]
             )
         if isinstance(expr, g.RuleRef):
+            if self.inlining:
+                return self.expr(self.rules[expr.name].body)
             nonterminal = self.label(labels.rule_call(expr.name))
             return openfst.chain([(nonterminal, nonterminal)])
         if isinstance(expr, g.Sequence):
@@ -301,7 +305,19 @@ class _Builder:
                 [(self.expr(o.expr), w / total) for o, w in zip(expr.options, weights)]
             )
         if isinstance(expr, g.Optional):
-            return openfst.choice([(self.expr(expr.expr), 0.5), (openfst.chain([]), 0.5)])
+            present = expr.presence
+            absent = openfst.chain([])
+            return openfst.choice([(self.expr(expr.expr), present), (absent, 1 - present)])
+        if isinstance(expr, g.Synonym):  # surface words in, the canonical value out
+            # a rule it uses is copied in: its words are said, not meant, so no arc of
+            # the surface may enter an FST that would put them on the output side
+            inlining, self.inlining = self.inlining, True
+            try:
+                surface = self.expr(expr.expr).project("input")
+            finally:
+                self.inlining = inlining
+            canonical = openfst.chain([(w, w) for w in map(self.label, expr.canonical)])
+            return pynini.cross(surface, canonical)
         if isinstance(expr, g.Repeat):
             return self.repeat(expr)
         raise GrammarError("a catalogue can only be the whole value of a slot", expr.loc)

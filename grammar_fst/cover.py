@@ -78,6 +78,8 @@ class Coverer:
             return any(self._open(expr, k) for k in range(len(expr.options)))
         if isinstance(expr, g.Repeat):
             return expr.low == 0 or self.live(expr.expr)
+        if isinstance(expr, g.Synonym):
+            return self.live(expr.expr)
         return True  # a word, an optional part
 
     def _open(self, expr: g.Alternation, k: int) -> bool:
@@ -131,10 +133,15 @@ class Coverer:
             self._derive(expr.options[k].expr, owner, (*at, k), path)
         elif isinstance(expr, g.Optional):
             if self._targets(expr, owner, at) and (
-                self._pending(expr, owner, at) or self.rng.random() < 0.5
+                self._pending(expr, owner, at) or self.rng.random() < expr.presence
             ):
                 self.covered.add((owner, at, -1))
                 self._derive(expr.expr, owner, (*at, 0), path)
+        elif isinstance(expr, g.Synonym):  # the surface words, then the canonical value
+            surface: Path = []
+            self._derive(expr.expr, owner, (*at, 0), surface)
+            path.extend((word, 0) for word, _ in surface if word)
+            path.extend((0, self.symbols.find(word)) for word in expr.canonical)
         elif isinstance(expr, g.Repeat):
             if not self.live(expr.expr):
                 count = 0

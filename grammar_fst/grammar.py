@@ -75,9 +75,28 @@ class Alternation:
 
 @dataclass(frozen=True)
 class Optional:
-    """Zero or one occurrence: `x?` or `[x y]`."""
+    """Zero or one occurrence: `x?` or `[x y]`; present with `probability` (None means
+    one half), written `x?<0.3>` or `[x y]<0.3>`."""
 
     expr: Expr
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+    probability: float | None = None
+
+    @property
+    def presence(self) -> float:
+        """The probability that the optional part is present."""
+        return 0.5 if self.probability is None else self.probability
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """Words that stand for a canonical value: `(lounge | sitting room) => "living room"`.
+
+    Like a catalogue synonym, the sentence holds the surface words and the slot's record
+    the canonical ones; so it belongs to a slot's values."""
+
+    expr: Expr
+    canonical: tuple[str, ...]
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -91,7 +110,9 @@ class Repeat:
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
-Expr = Word | RuleRef | SlotRef | CatalogueRef | Sequence | Alternation | Optional | Repeat
+Expr = (
+    Word | RuleRef | SlotRef | CatalogueRef | Sequence | Alternation | Optional | Repeat | Synonym
+)
 
 
 @dataclass(frozen=True)
@@ -158,8 +179,17 @@ def children(expr: Expr) -> tuple[Expr, ...]:
         return expr.items
     if isinstance(expr, Alternation):
         return tuple(o.expr for o in expr.options)
-    if isinstance(expr, (Optional, Repeat)):
+    if isinstance(expr, (Optional, Repeat, Synonym)):
         return (expr.expr,)
+    return ()
+
+
+def written_words(expr: Expr) -> tuple[str, ...]:
+    """The words `expr` itself writes: a word's own text, a synonym's canonical words."""
+    if isinstance(expr, Word):
+        return (expr.text,)
+    if isinstance(expr, Synonym):
+        return expr.canonical
     return ()
 
 

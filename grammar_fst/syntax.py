@@ -38,7 +38,7 @@ MAX_NESTING = 100  # groups inside groups; deeper would exhaust Python's recursi
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # word string rule slot repeat weight ( ) [ ] | ? = comment
+    kind: str  # word string rule slot repeat weight ( ) [ ] | ? = => comment
     text: str
     loc: Location
     starts_line: bool  # first token of its line, at column 1
@@ -106,6 +106,9 @@ def _token(line: str, i: int, loc: Location, out: list[Token]) -> int:
             "use a bounded one such as {0,3}",
             loc,
         )
+    if line.startswith("=>", i):
+        out.append(Token("=>", "=>", loc, at_start))
+        return i + 2
     if ch in "}>":
         raise GrammarError(f"'{ch}' without an opening bracket", loc)
     if ch in ";\\":
@@ -297,13 +300,16 @@ class _Parser:
         loc = self.where()
         items = []
         while (tok := self.peek()) is not None and not tok.starts_line:
-            if tok.kind in ("|", ")", "]", "weight"):
+            if tok.kind in ("|", ")", "]", "weight", "=>"):
                 break
             items.append(self.item())
         if not items:
             what = self.describe()
             raise GrammarError(f"empty alternative before {what}; write at least one word", loc)
         expr = items[0] if len(items) == 1 else g.Sequence(tuple(items), loc)
+        if self.next_is("=>", "=>"):
+            arrow = self.take()
+            expr = g.Synonym(expr, self.canonical(arrow), arrow.loc)
         weight = None
         tok = self.peek()
         if tok is not None and not tok.starts_line and tok.kind == "weight":
@@ -315,16 +321,51 @@ class _Parser:
                 )
         return g.Option(expr, weight)
 
+    def canonical(self, arrow: Token) -> tuple[str, ...]:
+        """The canonical value after `=>`: plain words or quoted strings."""
+        words: list[str] = []
+        while (tok := self.peek()) is not None and not tok.starts_line:
+            if tok.kind in ("|", ")", "]", "weight"):
+                break
+            if tok.kind not in ("word", "string"):
+                raise GrammarError(
+                    f"a synonym's canonical value is plain words, not '{tok.text}'; "
+                    'quote it: => "living room"',
+                    tok.loc,
+                )
+            words += normalize(self.take().text).split()
+        if not words:
+            raise GrammarError(
+                "'=>' needs the canonical value after it: lounge => \"living room\"", arrow.loc
+            )
+        return tuple(words)
+
     def item(self) -> g.Expr:
         expr = self.atom()
         tok = self.peek()
         if tok is not None and not tok.starts_line and tok.kind in ("?", "repeat"):
             self.take()
             if tok.kind == "?":
-                return g.Optional(expr, tok.loc)
+                return g.Optional(expr, tok.loc, self.presence(tok))
             low, high = _bounds(tok)
             return g.Repeat(expr, low, high, tok.loc)
         return expr
+
+    def presence(self, marker: Token) -> float | None:
+        """A probability glued to `?` or `]` (`x?<0.3>`): how often the part is present."""
+        tok = self.peek()
+        glued = Location(marker.loc.file, marker.loc.line, marker.loc.col + 1)
+        if tok is None or tok.kind != "weight" or tok.loc != glued:
+            return None
+        self.take()
+        value = _weight(tok)
+        if not 0 < value < 1:
+            raise GrammarError(
+                f"bad probability <{tok.text}> for an optional part: a number strictly "
+                "between 0 and 1, such as ?<0.3>",
+                tok.loc,
+            )
+        return value
 
     def atom(self) -> g.Expr:
         tok = self.take()
@@ -357,8 +398,8 @@ class _Parser:
                     f"'{tok.kind}' is never closed: expected '{closer}' before {self.describe()}",
                     tok.loc,
                 )
-            self.take()
-            return g.Optional(inner, tok.loc) if closer == "]" else inner
+            end = self.take()
+            return g.Optional(inner, tok.loc, self.presence(end)) if closer == "]" else inner
         if tok.kind == "repeat":
             raise GrammarError(
                 f"'{{{tok.text}}}' is neither a slot name nor a repetition count like {{1,3}}",
@@ -447,6 +488,11 @@ def format_statement(statement: g.Statement) -> str:
 
 def format_expr(expr: g.Expr) -> str:
     """Render an expression at top level (no enclosing parentheses needed)."""
+    if isinstance(expr, g.Synonym):
+        inner = format_expr(expr.expr)
+        if isinstance(expr.expr, (g.Alternation, g.Synonym)):
+            inner = f"({inner})"
+        return f"{inner} => {_quote(' '.join(expr.canonical))}"
     if isinstance(expr, g.Alternation):
         return " | ".join(_format_option(o) for o in expr.options)
     if isinstance(expr, g.Sequence):
@@ -470,9 +516,10 @@ def _format_item(expr: g.Expr) -> str:
     if isinstance(expr, g.SlotRef):
         return f"{{{expr.name}}}"
     if isinstance(expr, g.Optional):
-        if isinstance(expr.expr, (g.Sequence, g.Alternation)):
-            return f"[{format_expr(expr.expr)}]"
-        return f"{_format_atom(expr.expr)}?"
+        presence = "" if expr.probability is None else f"<{_number(expr.probability)}>"
+        if isinstance(expr.expr, (g.Sequence, g.Alternation, g.Synonym)):
+            return f"[{format_expr(expr.expr)}]{presence}"
+        return f"{_format_atom(expr.expr)}?{presence}"
     if isinstance(expr, g.Repeat):
         count = f"{expr.low}" if expr.low == expr.high else f"{expr.low},{expr.high}"
         return f"{_format_atom(expr.expr)}{{{count}}}"

@@ -31,7 +31,7 @@ def errors(grammar: g.Grammar) -> list[Diagnostic]:
     """Every meaning error of `grammar`, in source order."""
     found = _duplicates(grammar) + _unknown_references(grammar)
     if not found:
-        found = _cycles(grammar) + _slots_in_slots(grammar)
+        found = _cycles(grammar) + _slots_in_slots(grammar) + _synonyms_outside_slots(grammar)
     if not found:
         found = too_deep(grammar)
     if not found:
@@ -201,6 +201,33 @@ def _slots_in_slots(grammar: g.Grammar) -> list[Diagnostic]:
     return found
 
 
+def _synonyms_outside_slots(grammar: g.Grammar) -> list[Diagnostic]:
+    """A synonym's canonical value is what a slot's record holds: outside a slot's values
+    no record would carry it, so a sentence would silently lose its meaning."""
+    rules, found, seen = grammar.rules, [], set()
+    for intent in grammar.of_kind(g.Intent):
+        stack, visited = [(intent.body, "")], set()
+        while stack:
+            expr, through = stack.pop()
+            for synonym in references(expr, g.Synonym):
+                if synonym.loc not in seen:
+                    seen.add(synonym.loc)
+                    found.append(
+                        Diagnostic(
+                            "error",
+                            f"synonym outside a slot: intent {intent.name} uses it{through}; "
+                            "'=>' gives a slot value its canonical form, so write it in a "
+                            "slot's values (slot room = lounge => \"living room\")",
+                            synonym.loc,
+                        )
+                    )
+            for ref in references(expr, g.RuleRef):
+                if ref.name not in visited:
+                    visited.add(ref.name)
+                    stack.append((rules[ref.name].body, f" through ${ref.name}"))
+    return found
+
+
 def nullable(expr: g.Expr, rules: dict[str, g.Rule]) -> bool:
     """Whether `expr` can produce no word at all (rules must be acyclic)."""
     return _nullable(expr, nullable_rules(rules))
@@ -227,6 +254,8 @@ def _nullable(expr: g.Expr, rule_nullable: dict[str, bool]) -> bool:
         return any(_nullable(o.expr, rule_nullable) for o in expr.options if o.weight != 0)
     if isinstance(expr, g.Optional):
         return True
+    if isinstance(expr, g.Synonym):
+        return _nullable(expr.expr, rule_nullable)
     return expr.low == 0 or _nullable(expr.expr, rule_nullable)
 
 

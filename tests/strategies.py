@@ -32,21 +32,28 @@ NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(
 )
 
 
-def exprs(words=st.sampled_from(WORDS), rule_names=(), slot_names=(), max_leaves=8):
-    """Expressions in the parser's normal form (no 1-item sequences or alternations)."""
+def exprs(
+    words=st.sampled_from(WORDS), rule_names=(), slot_names=(), max_leaves=8, synonyms=False
+):
+    """Expressions in the parser's normal form (no 1-item sequences or alternations);
+    with `synonyms`, some are synonyms (valid only in a slot's values)."""
     leaves = [words.map(g.Word)]
     if rule_names:
         leaves.append(st.sampled_from(list(rule_names)).map(g.RuleRef))
     if slot_names:
         leaves.append(st.sampled_from(list(slot_names)).map(g.SlotRef))
     weight = st.one_of(st.none(), st.sampled_from([0.5, 1.0, 2.0, 3.0, 0.25]))
+    presence = st.one_of(st.none(), st.sampled_from([0.1, 0.25, 0.7, 0.999]))
+    canonical = st.lists(words, min_size=1, max_size=2).map(tuple)
 
     def extend(inner):
         options = st.builds(g.Option, inner, weight)
+        kinds = [st.builds(g.Synonym, inner, canonical)] if synonyms else []
         return st.one_of(
+            *kinds,
             st.lists(inner, min_size=2, max_size=3).map(lambda xs: g.Sequence(tuple(xs))),
             st.lists(options, min_size=2, max_size=3).map(lambda os: g.Alternation(tuple(os))),
-            inner.map(g.Optional),
+            st.builds(lambda e, p: g.Optional(e, probability=p), inner, presence),
             st.builds(
                 lambda e, lo, extra: g.Repeat(e, lo, lo + extra),
                 inner,
@@ -59,9 +66,17 @@ def exprs(words=st.sampled_from(WORDS), rule_names=(), slot_names=(), max_leaves
 
 
 @st.composite
-def grammars(draw, words=st.sampled_from(WORDS), max_leaves=6, comments=True, catalogues=False):
+def grammars(
+    draw,
+    words=st.sampled_from(WORDS),
+    max_leaves=6,
+    comments=True,
+    catalogues=False,
+    synonyms=False,
+):
     """A valid grammar: rules that refer only to earlier rules, slots, 1-3 intents;
-    a slot value or sentence that could be empty gets a word in front."""
+    a slot value or sentence that could be empty gets a word in front; with `synonyms`,
+    slot values hold synonyms."""
     statements = []
     slot_names = draw(st.lists(NAMES, min_size=0, max_size=2, unique=True))
     rule_names = draw(
@@ -81,7 +96,8 @@ def grammars(draw, words=st.sampled_from(WORDS), max_leaves=6, comments=True, ca
         if all(isinstance(r, g.RuleRef) and r.name in slot_free for r in refs):
             slot_free.append(rule.name)
     for name in slot_names:
-        body = _non_empty(draw, exprs(words, slot_free, (), max_leaves), words, statements)
+        values = exprs(words, slot_free, (), max_leaves, synonyms)
+        body = _non_empty(draw, values, words, statements)
         if catalogues and draw(st.booleans()):
             body = g.CatalogueRef(
                 draw(st.sampled_from(["cities.txt", "dir/a b.tsv", 'é\\"q".json#T']))
@@ -116,7 +132,8 @@ def nullable(expr, statements) -> bool:
 
 
 # -- reference semantics ------------------------------------------------------------------
-# A derivation is a tuple of tokens: a word, or ("[", slot) / ("]", slot) around a value.
+# A derivation is a tuple of tokens: a word, ("[", slot) / ("]", slot) around a value, and
+# inside a synonym ("~", word) for a surface word and ("=", word) for a canonical one.
 
 
 LIMIT = 3000  # derivations; larger languages are skipped, not enumerated
@@ -152,6 +169,12 @@ def language(expr, grammar: g.Grammar) -> set[tuple]:
         return set().union(*(language(o.expr, grammar) for o in kept)) if kept else set()
     if isinstance(expr, g.Optional):
         return language(expr.expr, grammar) | {()}
+    if isinstance(expr, g.Synonym):
+        canonical = tuple(("=", w) for w in expr.canonical)
+        return {
+            tuple(("~", t) if isinstance(t, str) else t for t in d if t[0] != "=") + canonical
+            for d in language(expr.expr, grammar)
+        }
     if isinstance(expr, g.Repeat):
         part = language(expr.expr, grammar)
         result = set()
@@ -164,17 +187,24 @@ def language(expr, grammar: g.Grammar) -> set[tuple]:
     raise TypeError(expr)
 
 
-def annotated(derivation: tuple) -> tuple[str, tuple[tuple[str, str, int, int], ...]]:
-    """(text, ((slot, value, start, end), ...)) of a derivation."""
-    words, slots, opened = [], [], []
+def annotated(derivation: tuple, canonical: bool = False) -> tuple:
+    """(text, ((slot, value, start, end), ...)) of a derivation; with `canonical`, each
+    slot also carries its canonical value (None when it is the value itself)."""
+    words, meant, slots, opened = [], [], [], []
     for token in derivation:
+        if isinstance(token, str) or token[0] == "~":
+            words.append(token if isinstance(token, str) else token[1])
+        if isinstance(token, str) or token[0] == "=":
+            meant.append(token if isinstance(token, str) else token[1])
         if isinstance(token, tuple) and token[0] == "[":
-            opened.append((token[1], len(words)))
-        elif isinstance(token, tuple):
-            name, first = opened.pop()
+            opened.append((token[1], len(words), len(meant)))
+        elif isinstance(token, tuple) and token[0] == "]":
+            name, first, first_meant = opened.pop()
             start = len(" ".join(words[:first])) + (1 if first else 0)
             value = " ".join(words[first:])
-            slots.append((name, value, start, start + len(value)))
-        else:
-            words.append(token)
+            slot = (name, value, start, start + len(value))
+            if canonical:
+                meaning = " ".join(meant[first_meant:])
+                slot += (None if meaning == value else meaning,)
+            slots.append(slot)
     return " ".join(words), tuple(slots)

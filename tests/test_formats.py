@@ -27,12 +27,13 @@ from grammar_fst.formats import (
     massive,
     rasa,
     snips,
+    snips_nlu,
     text,
 )
 from grammar_fst.utterance import SlotValue, Utterance
 
 MODULES = {"bio": bio, "jsonl": jsonl, "massive": massive, "rasa": rasa, "snips": snips,
-           "text": text}  # fmt: skip
+           "snips-benchmark": snips, "snips-nlu": snips_nlu, "text": text}  # fmt: skip
 TOY = Path(__file__).parent.parent / "grammars" / "toy.grm"
 
 # --- generated utterances ------------------------------------------------------------
@@ -93,16 +94,41 @@ def as_carried(fmt: str, utterances: list[Utterance]) -> list[Utterance]:
     """What reading back a file of `fmt` should give for these utterances."""
     if fmt == "text":
         return [Utterance(u.text, "") for u in utterances]
-    if fmt in ("massive", "bio", "snips"):  # no place for canonical values
+    if fmt == "snips-nlu":
+        utterances = _through_entities(utterances)
+    if fmt in ("massive", "bio", "snips", "snips-benchmark"):  # no place for canonical values
         utterances = [
             Utterance(u.text, u.intent, tuple(SlotValue(s.slot, s.value, s.start, s.end)
                                               for s in u.slots))
             for u in utterances
         ]  # fmt: skip
-    if fmt in ("snips", "rasa"):  # one group per intent, in order of first appearance
+    if fmt in ("snips", "snips-benchmark", "snips-nlu", "rasa"):  # grouped by intent, in order
         order = list(dict.fromkeys(u.intent for u in utterances))
         utterances = sorted(utterances, key=lambda u: order.index(u.intent))
     return utterances
+
+
+def _through_entities(utterances: list[Utterance]) -> list[Utterance]:
+    """Snips NLU keeps canonical values as entity synonyms, so a value said as a synonym
+    anywhere reads back with the first canonical value (in the entity's order) it stands for."""
+    entries: dict[str, dict[str, list[str]]] = {}
+    for u in utterances:
+        for s in u.slots:
+            synonyms = entries.setdefault(s.slot, {}).setdefault(s.canonical or s.value, [])
+            if s.canonical is not None:
+                synonyms.append(s.value)
+    meaning: dict[tuple[str, str], str] = {}
+    for slot, values in entries.items():
+        for value, synonyms in values.items():
+            for synonym in synonyms:
+                if synonym != value:
+                    meaning.setdefault((slot, synonym), value)
+    return [
+        u._replace(
+            slots=tuple(s._replace(canonical=meaning.get((s.slot, s.value))) for s in u.slots)
+        )
+        for u in utterances
+    ]
 
 
 @pytest.fixture(scope="module")

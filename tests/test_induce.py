@@ -372,3 +372,28 @@ def test_merging_keeps_the_automaton_deterministic(golden, weight):
         for i, a in enumerate(targets):
             for b in targets[i + 1 :]:
                 assert model.said(a) != model.said(b) or model.reaches(a, b)
+
+
+def test_an_optional_part_keeps_the_golden_proportion():
+    golden = ["play some music"] * 9 + ["play music"]
+    result = induce([Utterance(t, "PlayMusic") for t in golden])
+    body = result.grammar.intents["PlayMusic"].body
+    optionals = [n for n in g.walk(body) if isinstance(n, g.Optional)]
+    assert [o.probability for o in optionals] == [0.9]
+    assert "some?<0.9>" in result.text()
+    compiled = gf.from_text(result.text())
+    drawn = [u.text for u in compiled.sample(2000, seed=4)]
+    assert abs(drawn.count("play some music") / 2000 - 0.9) < 0.03
+    even = induce([Utterance(t, "PlayMusic") for t in ["play some music", "play music"]])
+    assert "some?" in even.text() and "<" not in even.text()
+
+
+def test_chunking_keeps_the_probability_of_an_optional_part():
+    from grammar_fst.induction.chunking import _replace
+
+    run = (g.Word("the"), g.Word("music"))
+    expr = g.Optional(g.Sequence((g.Word("play"), *run)), probability=0.2)
+    replaced, found = _replace(expr, run, g.RuleRef("the_music"))
+    assert found == 1
+    inner = g.Sequence((g.Word("play"), g.RuleRef("the_music")))
+    assert replaced == g.Optional(inner, probability=0.2)

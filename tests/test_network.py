@@ -204,3 +204,17 @@ def test_arrays_round_trip():
     for field in ("final", "arc_start", "ilabel", "olabel", "weight", "nextstate"):
         assert (getattr(again, field) == getattr(arrays, field)).all(), field
     assert again.start == arrays.start == fst.start()
+
+
+def test_a_synonym_said_through_a_rule_means_only_its_canonical_value():
+    grammar = gf.from_text(
+        '$lounge = lounge | sitting room\nslot room = kitchen | $lounge => "living room"\n'
+        "intent Go = go to the {room}\n"
+    )
+    meant = {u.text: u.slots[0].canonical for u in grammar.all()}
+    assert meant == {
+        "go to the kitchen": None,
+        "go to the lounge": "living room",
+        "go to the sitting room": "living room",
+    }
+    assert grammar.parse("go to the sitting room").slots[0].canonical == "living room"

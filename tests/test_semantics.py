@@ -49,6 +49,28 @@ def test_enumeration_and_count_match_brute_force(grammar):
 
 
 @SETTINGS
+@given(grammars(words=SMALL_WORDS, comments=False, synonyms=True))
+def test_inline_synonyms_match_brute_force(grammar):
+    """Surface words in the text, the canonical value in the record, as the reference says;
+    and each sentence parses to one of its own readings."""
+    compiled = CompiledGrammar(compile_grammar(grammar))
+    for intent in compiled.intents:
+        assume(compiled.counts()[0][intent] <= 300)
+        try:
+            derivations = language(grammar.intents[intent].body, grammar)
+        except TooLarge:
+            assume(False)
+        expected = {annotated(d, canonical=True) for d in derivations}
+        produced = [
+            (u.text, tuple((s.slot, s.value, s.start, s.end, s.canonical) for s in u.slots))
+            for u in compiled.all([intent])
+        ]
+        assert set(produced) == expected
+        for u in compiled.all([intent]):
+            assert u in compiled.readings(u.text)
+
+
+@SETTINGS
 @given(grammars(words=SMALL_WORDS, comments=False), st.integers(0, 2**32))
 def test_sampled_sentences_parse_back(grammar, seed):
     compiled = CompiledGrammar(compile_grammar(grammar))

@@ -15,7 +15,7 @@ GRAMMARS = Path(__file__).parent.parent / "grammars"
 
 
 @settings(max_examples=300, deadline=None)
-@given(grammars(max_leaves=10, catalogues=True))
+@given(grammars(max_leaves=10, catalogues=True, synonyms=True))
 def test_format_then_parse_gives_the_same_ast(grammar):
     text = syntax.format_grammar(grammar)
     assert syntax.parse(text) == grammar

@@ -3,7 +3,9 @@
 jsonl    the grammar-fst record (text, intent, slots with offsets and canonical values)
 massive  MASSIVE records (id, locale, partition, scenario, intent, utt, annot_utt);
          reads SLURP's spelling (sentence, sentence_annotation) as well
-snips    the SNIPS benchmark JSON, one document per file
+snips-benchmark  the SNIPS benchmark JSON (sonos/nlu-benchmark), one document per file;
+         `snips` is its older name, still accepted
+snips-nlu  the Snips NLU training dataset (language, intents, entities with synonyms)
 rasa     Rasa 3 YAML NLU training data, one document per file
 bio      CoNLL-style blocks: '# intent = X', then 'token<TAB>B-slot|I-slot|O' lines
 text     the sentence alone (read back with an empty intent and no slots)
@@ -14,9 +16,9 @@ Every format module has:
   on the "grammar_fst" logger and listed in `Records.skipped` ("skip");
 - `write(utterances, out) -> int` to a text stream, and `write_document(utterances) -> str`.
 The formats written one record at a time also have `line(utterance, index) -> str`: those
-are WRITERS, whose lines a caller writes each followed by a newline. snips and rasa group
-utterances by intent, so their document exists only once every utterance is known: they
-are in DOCUMENT_WRITERS only.
+are WRITERS, whose lines a caller writes each followed by a newline. The SNIPS formats and
+rasa group utterances by intent, so their document exists only once every utterance is
+known: they are in DOCUMENT_WRITERS only.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from ..errors import Location
 from ..utterance import Utterance
-from . import bio, jsonl, massive, rasa, snips, text
+from . import bio, jsonl, massive, rasa, snips, snips_nlu, text
 from ._common import FormatError, OnError, Records, Source
 
 log = logging.getLogger("grammar_fst")
@@ -50,6 +52,8 @@ DOCUMENT_WRITERS: dict[str, DocumentWriter] = {
     "massive": massive.write_document,
     "rasa": rasa.write_document,
     "snips": snips.write_document,
+    "snips-benchmark": snips.write_document,
+    "snips-nlu": snips_nlu.write_document,
     "text": text.write_document,
 }
 
@@ -59,13 +63,19 @@ READERS: dict[str, Reader] = {
     "massive": massive.read,
     "rasa": rasa.read,
     "snips": snips.read,
+    "snips-benchmark": snips.read,
+    "snips-nlu": snips_nlu.read,
     "text": text.read,
 }
 
+# Formats that are training sets: sampling them gives no repeated sentence by default.
+TRAINING_SETS = ("rasa", "snips-nlu")
+
 # What a file's name says about its format; `.jsonl` is MASSIVE when its first record
-# has MASSIVE's fields, the grammar-fst record otherwise.
+# has MASSIVE's fields, the grammar-fst record otherwise; `.json` is a Snips NLU dataset
+# when its first key is one of a dataset's, the SNIPS benchmark otherwise.
 SUFFIXES = {
-    ".json": "snips",
+    ".json": "snips-benchmark",
     ".yml": "rasa",
     ".yaml": "rasa",
     ".conll": "bio",
@@ -78,6 +88,8 @@ def guess(path: str | Path) -> str:
     """The format of a data file, from its name (and for `.jsonl`, its first record)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix == ".json" and snips_nlu.is_dataset("\n".join(_head(path))):
+        return "snips-nlu"
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
     if suffix == ".jsonl":
@@ -137,6 +149,7 @@ __all__ = [
     "DOCUMENT_WRITERS",
     "SUFFIXES",
     "READERS",
+    "TRAINING_SETS",
     "WRITERS",
     "FormatError",
     "Records",

@@ -168,6 +168,22 @@ def line_writers(line: Callable[[Utterance, int], str]):
     return write, write_document
 
 
+def json_document_writers(document: Callable[..., object]):
+    """`write(utterances, out) -> count` and `write_document(utterances) -> str` for a
+    format that is one JSON document (`document(utterances, **options)`), indented by two
+    spaces; options (the language of a Snips NLU dataset) pass through."""
+
+    def write_document(utterances: Iterable[Utterance], **options) -> str:
+        return json.dumps(document(utterances, **options), ensure_ascii=False, indent=2) + "\n"
+
+    def write(utterances: Iterable[Utterance], out: TextIO, **options) -> int:
+        utterances = list(utterances)
+        out.write(write_document(utterances, **options))
+        return len(utterances)
+
+    return write, write_document
+
+
 def json_lines(from_record: Callable[[object], Utterance]) -> Parser:
     """A parser for JSON-lines files: each non-blank line is one record, decoded and
     turned into an utterance by `from_record` (which raises FormatError when bad)."""

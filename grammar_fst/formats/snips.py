@@ -1,4 +1,5 @@
-"""The SNIPS NLU benchmark's JSON (sonos/nlu-benchmark, 2017-06-custom-intent-engines).
+"""The SNIPS NLU benchmark's JSON (sonos/nlu-benchmark, 2017-06-custom-intent-engines):
+the format `snips-benchmark`, also read and written under its older name `snips`.
 
 A whole-file format: one JSON object mapping each intent to its list of utterances,
 each a list of chunks whose texts concatenate to the sentence; a chunk with an `entity`
@@ -20,10 +21,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import TextIO
 
 from ..utterance import SlotValue, Utterance
-from ._common import FormatError, Parsed, Source, problem, reader
+from ._common import FormatError, Parsed, Source, json_document_writers, problem, reader
 
 _WHITESPACE = " \t\n\r"
 
@@ -54,20 +54,21 @@ def chunks(utterance: Utterance) -> list[dict]:
     return out
 
 
-def write_document(utterances: Iterable[Utterance]) -> str:
-    """The whole file as one string (indented like the benchmark's own files)."""
-    return json.dumps(document(utterances), ensure_ascii=False, indent=2) + "\n"
+# the whole file as one string (indented like the benchmark's own files), and to a stream
+write, write_document = json_document_writers(document)
 
 
-def write(utterances: Iterable[Utterance], out: TextIO) -> int:
-    """Write the document to `out`; returns how many utterances it holds."""
-    utterances = list(utterances)
-    out.write(write_document(utterances))
-    return len(utterances)
+def entity_slot(chunk: dict, n: int) -> tuple[str, str | None]:
+    """The slot of a benchmark chunk: its entity, with no canonical value."""
+    entity = chunk["entity"]
+    if not isinstance(entity, str) or not entity:
+        raise FormatError(f'chunk {n}: "entity" must be a non-empty string')
+    return entity, None
 
 
-def from_record(intent: str, rec: object) -> Utterance:
-    """The utterance of one `{"data": [...]}` record; a FormatError if bad."""
+def from_record(intent: str, rec: object, slot_of=entity_slot) -> Utterance:
+    """The utterance of one `{"data": [...]}` record; a FormatError if bad. A chunk with
+    an `entity` is a slot, named (with its canonical value) by `slot_of(chunk, n)`."""
     if not isinstance(rec, dict) or not isinstance(rec.get("data"), list):
         raise FormatError('expected a record {"data": [chunks]}')
     parts: list[str] = []
@@ -77,11 +78,9 @@ def from_record(intent: str, rec: object) -> Utterance:
         if not isinstance(chunk, dict) or not isinstance(chunk.get("text"), str):
             raise FormatError(f'chunk {n} is not an object with a string "text"')
         value = chunk["text"]
-        entity = chunk.get("entity")
-        if entity is not None:
-            if not isinstance(entity, str) or not entity:
-                raise FormatError(f'chunk {n}: "entity" must be a non-empty string')
-            slots.append(SlotValue(entity, value, length, length + len(value)))
+        if chunk.get("entity") is not None:
+            name, canonical = slot_of(chunk, n)
+            slots.append(SlotValue(name, value, length, length + len(value), canonical))
         parts.append(value)
         length += len(value)
     utterance = Utterance("".join(parts), intent, tuple(slots))

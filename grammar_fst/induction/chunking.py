@@ -104,7 +104,7 @@ def _replace(expr: g.Expr, run: Run, by: g.Expr) -> tuple[g.Expr, int]:
         return g.Alternation(tuple(options)), found
     if isinstance(expr, g.Optional):
         inner_expr, found = _replace(expr.expr, run, by)
-        return g.Optional(inner_expr), found
+        return g.Optional(inner_expr, probability=expr.probability), found
     return expr, 0
 
 

@@ -144,8 +144,8 @@ class _IntentWriter:
     def _choice(self, state: int, head: list[g.Expr]) -> list[g.Expr]:
         """`head` (what `state` says), then the choice of its successors up to where they
         meet. When a successor is the meeting point itself, the choice may be skipped:
-        `x?` (always an even chance) if the golden utterances took it about as often as
-        not, else weighted alternatives with and without it."""
+        `x?` if the golden utterances took it about as often as not, else `x?<p>` with the
+        proportion that took it."""
         successors = self.model.out[state]
         if len(successors) < 2:
             return head
@@ -160,9 +160,7 @@ class _IntentWriter:
         taken = successors.total() - skipped
         if not skipped:
             return [*head, choice]
-        if abs(taken - skipped) <= EVEN * (taken + skipped) or not head:
-            return [*head, g.Optional(choice)]
-        return [alternation([(sequence([*head, choice]), taken), (sequence(head), skipped)])]
+        return [*head, g.Optional(choice, probability=_presence(taken, skipped))]
 
     def _emission(self, state: int) -> g.Expr:
         row = self.model.emit[state]
@@ -214,6 +212,14 @@ def alternation(options: list[tuple[g.Expr, int]]) -> g.Expr:
         return options[0][0]
     same = len({count for _, count in options}) == 1
     return g.Alternation(tuple(g.Option(e, None if same else float(c)) for e, c in options))
+
+
+def _presence(taken: int, skipped: int) -> float | None:
+    """The probability written on an optional part: none near one half, else the data's
+    proportion to three decimals (kept strictly between 0 and 1)."""
+    if abs(taken - skipped) <= EVEN * (taken + skipped):
+        return None
+    return min(max(round(taken / (taken + skipped), 3), 0.001), 0.999)
 
 
 def _symbol(symbol: Symbol) -> g.Expr:

@@ -1,0 +1,43 @@
+"""Templates written for other tools, turned into `.grm` grammars: Chatette and Chatito
+template files and Alexa interaction models (intents with sample utterances).
+
+Each importer reads its file into the grammar AST, with every node located in the source
+file, so that a construct `.grm` cannot express, and any meaning error of the result
+(recursion, a slot inside a slot, an empty sentence), is reported at FILE:LINE:COL of the
+source. `import_grammar` picks the importer by the file's suffix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import grammar as g
+from ..errors import GrammarError, Location
+from . import alexa, chatette, chatito
+
+IMPORTERS = {"chatette": chatette.read, "chatito": chatito.read, "alexa": alexa.read}
+SUFFIXES = {".chatette": "chatette", ".chatito": "chatito", ".json": "alexa"}
+
+
+def import_grammar(
+    path: str | Path, kind: str | None = None, output: str | None = None
+) -> g.Grammar:
+    """The grammar of a template file; `kind` defaults to the one its suffix names.
+    `output` is where the grammar will be written: catalogue paths are relative to it."""
+    kind = kind or SUFFIXES.get(Path(path).suffix.lower())
+    if kind is None:
+        raise GrammarError(
+            "cannot tell what to import from the file's name: name a .chatette or .chatito "
+            "template or an Alexa model .json, or give --from",
+            Location(str(path)),
+        )
+    grammar = IMPORTERS[kind](Path(path), Path(output).parent if output else Path())
+    from ..validate import errors
+
+    found = errors(grammar)
+    if found:
+        raise GrammarError(found[0].message, found[0].loc)
+    return grammar
+
+
+__all__ = ["IMPORTERS", "SUFFIXES", "import_grammar"]

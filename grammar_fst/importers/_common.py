@@ -1,0 +1,226 @@
+"""What the importers share: unique grammar names for the source's names, located
+warnings, and pieces of text glued into whole words."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import grammar as g
+from ..errors import GrammarError, Location
+from ..induction.incorporate import as_name
+
+log = logging.getLogger("grammar_fst")
+
+MAX_GLUED = 100  # spellings one glued word may expand to
+
+
+def warn(loc: Location, message: str) -> None:
+    """A construct that does not change the sentences, left out: said, with its place."""
+    log.warning("%s: %s", loc, message)
+
+
+class Namer:
+    """Grammar names for the source's names, one kind (rules, slots, intents) at a time:
+    a name that is already a grammar name is kept; others are made into one, and two
+    source names never get the same grammar name."""
+
+    def __init__(self, fallback: str):
+        self.fallback = fallback
+        self.names: dict[str, str] = {}
+
+    def __call__(self, source: str, loc: Location | None = None) -> str:
+        """The grammar name of `source`; with `loc`, a changed name is said there (an
+        intent's or a slot's name is in every record)."""
+        if source not in self.names:
+            base = as_name(source, self.fallback)
+            name, number = base, 1
+            while name in self.names.values():
+                number += 1
+                name = f"{base}_{number}"
+            self.names[source] = name
+            if loc is not None and name != source:
+                warn(loc, f"'{source}' is not a grammar name: its records say '{name}'")
+        return self.names[source]
+
+
+@dataclass
+class Definition:
+    """An intent, alias or slot of a template, with its lines (rules or sentences)."""
+
+    kind: str  # "intent", "alias" or "slot"
+    name: str
+    loc: Location
+    lines: list = field(default_factory=list)
+    weighted: bool = False  # Chatito's weighted distribution: *[N] are weights
+
+
+class TemplateReader:
+    """What the Chatette and Chatito readers share: the definitions in source order, grammar
+    names for them, and the files read (each once, so that including twice is harmless)."""
+
+    NODES = {"intent": g.Intent, "alias": g.Rule, "slot": g.Slot}
+
+    def __init__(self):
+        self.definitions: dict[tuple[str, str], Definition] = {}
+        self.files: set[Path] = set()
+        self.names = {"intent": Namer("intent"), "alias": Namer("rule"), "slot": Namer("slot")}
+        self.rules, self.slots = self.names["alias"], self.names["slot"]
+
+    def first_reading(self, path: Path) -> bool:
+        """Whether `path` is read for the first time (and from now on, it has been)."""
+        seen = path.resolve() in self.files
+        self.files.add(path.resolve())
+        return not seen
+
+    def define(self, kind: str, name: str, loc: Location) -> Definition:
+        """A new definition; one that exists already is an error at the second."""
+        key = (kind, name)
+        if key in self.definitions:
+            raise GrammarError(
+                f"{kind} '{name}' is already defined at {self.definitions[key].loc}", loc
+            )
+        self.definitions[key] = Definition(kind, name, loc)
+        return self.definitions[key]
+
+    def statement(self, d: Definition, body: g.Expr) -> g.Statement:
+        """The `.grm` statement of a definition; an alias or slot says its source name."""
+        comment = None if d.kind == "intent" else f"{d.kind} '{d.name}'"
+        said = d.loc if d.kind != "alias" else None  # an alias's name is in no record
+        return self.NODES[d.kind](self.names[d.kind](d.name, said), body, d.loc, comment)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One item of a template line: its expression, where it starts and ends on the line,
+    and, when it is plain text, its spellings with their probabilities (so that pieces
+    written against each other can become whole words)."""
+
+    expr: g.Expr | None  # None: a part that is never there (present with probability 0)
+    start: int
+    end: int
+    loc: Location
+    spellings: dict[str, float] | None = None
+
+
+def text_pieces(text: str, start: int, loc_at) -> list[Piece]:
+    """The words of plain text, each a Piece; `loc_at(col)` locates a column."""
+    pieces, i = [], 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        end = i
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        word = text[i:end]
+        loc = loc_at(start + i)
+        pieces.append(Piece(g.Word(word, loc), start + i, start + end, loc, {word: 1.0}))
+        i = end
+    return pieces
+
+
+def word_piece(word: str, start: int, end: int, loc: Location) -> Piece:
+    return Piece(g.Word(word, loc), start, end, loc, {word: 1.0})
+
+
+def choice_spellings(options: list[list[Piece]], presence: float | None) -> dict[str, float] | None:
+    """The spellings of a choice whose options are plain words, each equally likely, and
+    the empty one if it is optional; None if an option holds anything else."""
+    spellings: dict[str, float] = {}
+    for option in options:
+        if any(p.spellings is None for p in option):
+            return None
+        for parts in itertools.product(*(p.spellings.items() for p in option)):
+            text = " ".join(s for s, _ in parts if s)
+            share = 1.0 / len(options)
+            for _, p in parts:
+                share *= p
+            spellings[text] = spellings.get(text, 0.0) + share * (
+                1 if presence is None else presence
+            )
+    if presence is not None:
+        spellings[""] = spellings.get("", 0.0) + 1 - presence
+    return spellings
+
+
+def join(pieces: list[Piece], what: str) -> list[g.Expr]:
+    """The items of a line: pieces written against each other (`light[s?]`) become one
+    choice of whole words when they are plain text; else that is a located error."""
+    items: list[g.Expr] = []
+    for _, run in itertools.groupby(_runs(pieces), key=lambda pair: pair[0]):
+        group = [piece for _, piece in run]
+        if len(group) == 1:
+            if group[0].expr is not None:
+                items.append(group[0].expr)
+            continue
+        bad = next((p for p in group if p.spellings is None), None)
+        if bad is not None:
+            raise GrammarError(
+                f"a {what} is written against other text here; grammar-fst grammars work "
+                "on whole words: put a space between them, or write the whole words out",
+                bad.loc,
+            )
+        items.extend(_whole_words(group))
+    return items
+
+
+def _runs(pieces: list[Piece]) -> Iterable[tuple[int, Piece]]:
+    """Each piece with the number of the run of touching pieces it belongs to."""
+    run = 0
+    for before, piece in zip([None, *pieces], pieces):
+        if before is not None and before.end != piece.start:
+            run += 1
+        yield run, piece
+
+
+def _whole_words(group: list[Piece]) -> list[g.Expr]:
+    """The choice of the words that touching plain pieces spell, weighted by probability."""
+    spelled: dict[str, float] = {}
+    for parts in itertools.product(*(p.spellings.items() for p in group)):
+        text = "".join(s for s, _ in parts)
+        share = 1.0
+        for _, p in parts:
+            share *= p
+        spelled[text] = spelled.get(text, 0.0) + share
+        if len(spelled) > MAX_GLUED:
+            raise GrammarError(
+                f"these touching pieces spell more than {MAX_GLUED} words; write them apart",
+                group[0].loc,
+            )
+    loc = group[0].loc
+    empty = spelled.pop("", 0.0)
+    if not spelled:
+        return []
+    options = [
+        (sequence([g.Word(w, loc) for w in text.split()], loc), p) for text, p in spelled.items()
+    ]
+    expr = weighted(options, loc)
+    return [optional(expr, 1 - empty, loc)] if empty else [expr]  # 1 - empty > 0 here
+
+
+def sequence(items: list[g.Expr], loc: Location) -> g.Expr:
+    return items[0] if len(items) == 1 else g.Sequence(tuple(items), loc)
+
+
+def weighted(options: list[tuple[g.Expr, float]], loc: Location) -> g.Expr:
+    """A choice; weights are written only when they differ (rounded to 6 digits)."""
+    if len(options) == 1:
+        return options[0][0]
+    weights = [round(w, 6) for _, w in options]
+    same = len(set(weights)) == 1
+    return g.Alternation(
+        tuple(g.Option(e, None if same else w) for (e, _), w in zip(options, weights)), loc
+    )
+
+
+def optional(expr: g.Expr, presence: float, loc: Location) -> g.Expr | None:
+    """`expr` present with probability `presence` (written only when not one half);
+    always there at 1, never (None) at 0."""
+    presence = round(presence, 6)
+    if presence >= 1 or presence <= 0:
+        return expr if presence >= 1 else None
+    return g.Optional(expr, loc, None if presence == 0.5 else presence)

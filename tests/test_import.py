@@ -1,0 +1,284 @@
+"""grammar-fst import: Chatette and Chatito templates and Alexa interaction models as
+.grm grammars; the same language as Chatette itself gives; located messages for what
+.grm cannot express."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import grammar_fst as gf
+from grammar_fst import grammar as g
+from grammar_fst import syntax
+from grammar_fst.cli import main
+from grammar_fst.errors import GrammarError
+from grammar_fst.importers import import_grammar
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def run(capsys, *argv):
+    status = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def compiled(grammar: g.Grammar) -> gf.CompiledGrammar:
+    """The imported grammar as written and read back, as a user gets it."""
+    return gf.from_text(syntax.format_grammar(grammar))
+
+
+def language(grammar: gf.CompiledGrammar) -> set[tuple]:
+    """(text, intent, ((slot, meaning), ...)) of every sentence: the meaning is the
+    canonical value of a synonym, else the value."""
+    return {
+        (u.text, u.intent, tuple((s.slot, s.canonical or s.value) for s in u.slots))
+        for u in grammar.all()
+    }
+
+
+def chatette_language(template: Path, folder: Path) -> set[tuple]:
+    """What Chatette 1.6.3 itself generates from `template` (all of it: no counts given)."""
+    subprocess.run(
+        [sys.executable, "-m", "chatette", str(template), "-o", str(folder / "out"), "-s", "1"]
+        + ["-f", "-a", "rasa"],
+        check=True,
+        capture_output=True,
+        cwd=folder,
+    )
+    data = json.loads((folder / "out" / "train" / "output.json").read_text())
+    return {
+        (
+            " ".join(e["text"].split()),
+            e["intent"],
+            tuple(
+                (x["entity"], x["value"]) for x in sorted(e["entities"], key=lambda x: x["start"])
+            ),
+        )
+        for e in data["rasa_nlu_data"]["common_examples"]
+    }
+
+
+# -- Chatette ----------------------------------------------------------------------------
+
+
+def test_chatette_import_says_what_chatette_says(tmp_path):
+    expected = chatette_language(EXAMPLES / "lights.chatette", tmp_path)
+    assert len(expected) == 44  # lights_on 15 + 10 + 10, lights_off 6 + 3
+    assert language(compiled(import_grammar(EXAMPLES / "lights.chatette"))) == expected
+
+
+def test_chatette_constructs_in_the_grammar():
+    grammar = import_grammar(EXAMPLES / "lights.chatette")
+    room = grammar.slots["room"].body
+    assert g.Option(g.Synonym(g.Word("lounge"), ("living", "room"))) in room.options
+    off = grammar.intents["lights_off"].body.options
+    assert off[1].expr.items[-1] == g.Optional(g.RuleRef("please"), probability=0.3)  # ?/30
+    glued = g.Alternation((g.Option(g.Word("lights")), g.Option(g.Word("light"))))
+    assert off[0].expr.items[-1] == glued  # light[s?]
+    text = syntax.format_grammar(grammar)
+    assert syntax.parse(text) == grammar
+
+
+def test_chatette_glued_choice_keeps_its_probabilities(tmp_path):
+    source = tmp_path / "t.chatette"
+    source.write_text("%[a]\n    light[s?/20]\n")
+    body = import_grammar(source).intents["a"].body
+    assert body == g.Alternation((g.Option(g.Word("lights"), 0.2), g.Option(g.Word("light"), 0.8)))
+
+
+def test_chatette_counts_are_left_out_with_a_located_warning(tmp_path, caplog):
+    source = tmp_path / "t.chatette"
+    source.write_text("%[greet](training: 10, testing: 2)\n    hello\n")
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        grammar = import_grammar(source)
+    assert [u.text for u in compiled(grammar).all()] == ["hello"]
+    assert f"{source}:1:9: intent 'greet': the annotation (training: 10, testing: 2)" in caplog.text
+
+
+def test_chatette_include(tmp_path):
+    (tmp_path / "common.chatette").write_text("~[hi]\n    hello\n    hi\n")
+    (tmp_path / "main.chatette").write_text("|common.chatette\n%[greet]\n    ~[hi] there\n")
+    assert {u.text for u in compiled(import_grammar(tmp_path / "main.chatette")).all()} == {
+        "hello there",
+        "hi there",
+    }
+
+
+CHATETTE_ERRORS = [
+    ("%[a]\n    hi ~[&x]\n~[x]\n    y\n", (2, 10), "case generation (&)"),
+    ("%[a]\n    hi ~[x#v]\n~[x]\n    y\n", (2, 11), "variations (#name)"),
+    ("%[a]\n    hi ~[x$p]\n~[x]\n    y\n", (2, 11), "arguments ($name)"),
+    ("%[a]\n    hi ~[x?n]\n~[x]\n    y\n", (2, 11), "named or opposite random generation"),
+    ("%[a]\n    hi ~[x]\n", (2, 8), "alias ~[x] is used but never declared"),
+    ("%[a]\n    hi @[x]s\n@[x]\n    y\n", (2, 8), "written against other text"),
+    ("%[a]\n    hi %[b]\n%[b]\n    y\n", (2, 8), "a reference to an intent"),
+    ("%[a]\n    hi [x|y\n", (2, 8), "this choice is never closed"),
+    ("hello\n", (1, 1), "a line at column 1 declares"),
+    ("    hello\n", (1, 5), "an indented rule outside any declaration"),
+    ("%[a]\n    x\n%[a]\n    y\n", (3, 1), "intent 'a' is already defined at"),
+    ("%[a]\n    x ~[r]\n~[r]\n    y ~[r]\n", (4, 7), "rule $r refers to itself"),
+    ("%[a]\n    hi @[s]\n@[s]\n    x = \n", (4, 7), "'=' needs the slot value"),
+]
+
+
+# -- Chatito -----------------------------------------------------------------------------
+
+
+def test_chatito_import():
+    grammar = compiled(import_grammar(EXAMPLES / "greet.chatito"))
+    said = {
+        "": (),
+        " Janis": (("name", "Janis"),),
+        " Bob": (("name", "bob"),),
+        " Bobby": (("name", "bob"),),
+    }
+    expected = {("yo", "greet", ())} | {
+        (f"{hi}{name}{up}", "greet", slots)
+        for hi in ("hi", "hey")
+        for name, slots in said.items()
+        for up in ("", " whats up")
+    }
+    assert language(grammar) == expected
+    drawn = [u.text for u in grammar.sample(4000, seed=2)]
+    assert abs(drawn.count("yo") / 4000 - 0.2) < 0.03  # *[20%]
+
+
+CHATITO_ERRORS = [
+    ("%[a]\n    hi @[x#v]\n@[x]\n    y\n", (2, 8), "slot variations (#name)"),
+    ("%[a]\n    hi @[x]\n", (2, 8), "slot @[x] is used but never defined"),
+    ("%[a]\n    hi ~[r],\n~[r]\n    y\n", (2, 8), "written against other text"),
+    ("%[a]\n    *[80%] x\n    *[30%] y\n", (1, 1), "add up to more than 100%"),
+    ("hello\n", (1, 1), "a line at column 1 defines"),
+]
+
+
+@pytest.mark.parametrize(
+    "suffix, source, where, message",
+    [(".chatette", *case) for case in CHATETTE_ERRORS]
+    + [(".chatito", *case) for case in CHATITO_ERRORS],
+)
+def test_template_errors_are_located(tmp_path, suffix, source, where, message):
+    path = tmp_path / f"t{suffix}"
+    path.write_text(source)
+    with pytest.raises(GrammarError) as caught:
+        import_grammar(path)
+    assert message in caught.value.message
+    assert (caught.value.location.line, caught.value.location.col) == where
+
+
+def test_chatito_undefined_alias_glued_to_text_is_whole_words(tmp_path):
+    path = tmp_path / "t.chatito"
+    path.write_text("%[a]\n    ~[hi?]!\n")
+    assert {u.text for u in compiled(import_grammar(path)).all()} == {"hi!", "!"}
+
+
+# -- Alexa -------------------------------------------------------------------------------
+
+
+def test_alexa_intents_and_slot_types(tmp_path, capsys):
+    out = tmp_path / "music.grm"
+    status, _, err = run(capsys, "import", EXAMPLES / "music_model.json", "-o", out)
+    assert status == 0 and "AMAZON.StopIntent has no sample utterances" in err
+    grammar = gf.load(out)
+    assert language(grammar) == {
+        ("how loud is it", "GetVolume", ()),
+        ("what is the volume", "GetVolume", ()),
+        *(
+            (f"{before}{song}{after}", "PlaySong", (("song", meaning),))
+            for before, after in (("play ", ""), ("play ", " please"), ("put on ", ""))
+            for song, meaning in (
+                ("yesterday", "yesterday"),
+                ("let it be", "let it be"),
+                ("let it be song", "let it be"),
+            )
+        ),
+    }
+    assert 'slot song from "' in out.read_text() and "music_model.json#SONG" in out.read_text()
+
+
+def test_alexa_unknown_slot_is_located(tmp_path):
+    model = json.loads((EXAMPLES / "music_model.json").read_text())
+    intent = model["interactionModel"]["languageModel"]["intents"][1]
+    intent["samples"].append("play {sang}")
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model, indent=2))
+    with pytest.raises(GrammarError) as caught:
+        import_grammar(path)
+    assert "the sample names slot {sang}, which the intent does not declare" in str(caught.value)
+    line = next(n for n, text in enumerate(path.read_text().split("\n"), 1) if "{sang}" in text)
+    assert caught.value.location.line == line
+
+
+def test_alexa_built_in_types_name_a_catalogue_to_write(tmp_path, caplog):
+    path = tmp_path / "model.json"
+    path.write_text(
+        json.dumps(
+            {
+                "interactionModel": {
+                    "languageModel": {
+                        "intents": [
+                            {
+                                "name": "Weather",
+                                "slots": [{"name": "city", "type": "AMAZON.City"}],
+                                "samples": ["weather in {city}"],
+                            }
+                        ]
+                    }
+                }
+            }
+        )
+    )
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        grammar = import_grammar(path)
+    assert grammar.slots["city"].body == g.CatalogueRef("AMAZON.City.txt")
+    assert "built-in type AMAZON.City" in caplog.text
+    (tmp_path / "AMAZON.City.txt").write_text("paris\nlima\n")
+    (tmp_path / "w.grm").write_text(syntax.format_grammar(grammar))
+    assert gf.load(tmp_path / "w.grm").counts()[1] == 2
+
+
+# -- the command -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["lights.chatette", "greet.chatito"])
+def test_the_docs_show_the_fixtures_as_they_are(name):
+    page = (EXAMPLES.parent / "docs" / "importing.md").read_text()
+    assert (EXAMPLES / name).read_text() in page
+
+
+def test_import_to_standard_output_and_bad_input(tmp_path, capsys):
+    status, out, err = run(capsys, "import", EXAMPLES / "greet.chatito")
+    assert status == 0 and out.startswith("# Imported by grammar-fst from greet.chatito.")
+    assert syntax.parse(out).intents["greet"]
+    (tmp_path / "x.txt").write_text("hi\n")
+    status, _, err = run(capsys, "import", tmp_path / "x.txt")
+    assert status == 2 and "cannot tell what to import" in err
+    (tmp_path / "bad.chatito").write_bytes(b"%[a]\n    caf\xe9\n")
+    status, _, err = run(capsys, "import", tmp_path / "bad.chatito", "-o", tmp_path / "o.grm")
+    assert status == 2 and "bad.chatito:2:" in err and "UTF-8" in err
+    assert not (tmp_path / "o.grm").exists()
+
+
+def test_chatito_weighted_distribution(tmp_path):
+    path = tmp_path / "t.chatito"
+    path.write_text("%[a]('distribution': 'weighted')\n    *[3] x\n    y\n")
+    assert import_grammar(path).intents["a"].body == g.Alternation(
+        (g.Option(g.Word("x"), 3.0), g.Option(g.Word("y"), 1.0))
+    )
+
+
+def test_names_that_are_not_grammar_names_are_said(tmp_path, caplog):
+    path = tmp_path / "t.chatette"
+    path.write_text("%[turn on]\n    switch @[the room] on\n@[the room]\n    hall\n")
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        grammar = compiled(import_grammar(path))
+    (u,) = grammar.all()
+    assert u.intent == "turn_on" and u.slots[0].slot == "the_room"
+    assert f"{path}:1:1: 'turn on' is not a grammar name: its records say 'turn_on'" in caplog.text
+    assert f"{path}:2:12: 'the room' is not a grammar name" in caplog.text
