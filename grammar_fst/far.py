@@ -33,6 +33,7 @@ from . import labels, openfst
 from .compiler import CompiledFsts, call_order
 from .errors import FarError, Location
 from .output import target, temporary_beside
+from .syntax import LANGUAGE_TAG
 
 FORMAT = "grammar-fst"
 VERSION = 2  # 1: every rule copied into the intents that use it (before the network)
@@ -73,6 +74,7 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
         "intents": sorted(fsts.intents),
         "slots": sorted(fsts.slots),
         "rules": sorted(fsts.rules),
+        "language": fsts.language,
         "digests": {key: _digest(_entry_bytes(key, fst)) for key, fst in entries.items()},
     }
     entries[META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = openfst.chain([])
@@ -110,6 +112,7 @@ def read_far(path: str | Path) -> CompiledFsts:
     fsts = CompiledFsts(
         symbols.copy(),
         *({name: entries[f"{prefix}{name}"] for name in meta[kind]} for kind, prefix in KINDS),
+        language=meta.get("language"),
     )
     problem = network_problem(fsts)
     if problem:
@@ -124,6 +127,11 @@ def network_problem(fsts: CompiledFsts) -> str | None:
     size = fsts.symbols.num_symbols()
     if any(fsts.symbols.find(i) == "" for i in range(size)):
         return "its symbol table has gaps"
+    language = fsts.language
+    if language is not None and not (
+        isinstance(language, str) and LANGUAGE_TAG.fullmatch(language)
+    ):
+        return f"its language {language!r} is not a language tag"
     nonterminals = fsts.nonterminals()
     named = {**{("intent", n): f for n, f in fsts.intents.items()}}
     named.update({("slot", n): f for n, f in fsts.slots.items()})
