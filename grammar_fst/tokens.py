@@ -10,6 +10,7 @@ segmenter agrees with the words, as it does on the words it made.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -56,3 +57,27 @@ def spelled(groups: Sequence[Sequence[str]]) -> tuple[str, list[tuple[int, int]]
         text += piece
         last = group[-1] if group else last
     return text, spans
+
+
+def spans(text: str, cuts: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """The (start, end) of each word of `text` (NFC text, as every writer gets it), with a
+    word boundary at each offset of `cuts` (slot edges) whatever the segmenter says."""
+    edges = sorted({0, len(text), *cuts})
+    found = []
+    for a, b in zip(edges, edges[1:]):
+        for chunk in re.finditer(r"\S+", text[a:b]):
+            at, written = a + chunk.start(), chunk.group()
+            # a chunk not in NFC is one word: its words' lengths would not be its own
+            for word in words(written) if normalize(written) == written else [written]:
+                found.append((at, at + len(word)))
+                at += len(word)
+    return found
+
+
+def inside_word(text: str, at: int) -> bool:
+    """Whether offset `at` falls inside what its script writes as one word (`playrock`),
+    where a cut would change the text once the words are joined again (`play rock`); a
+    cut between two Thai letters changes nothing."""
+    if not 0 < at < len(text) or text[at - 1].isspace() or text[at].isspace():
+        return False
+    return scripts.gap(text[at - 1], text[at])
