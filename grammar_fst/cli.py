@@ -20,7 +20,7 @@ from . import __version__, draw, evaluate, formats, lint, progress, resample, so
 from .catalogue import read_catalogue
 from .distribution import ALLOCATIONS, table
 from .errors import GrammarFstError, UsageError
-from .formats import DOCUMENT_WRITERS, READERS, WRITERS, Records
+from .formats import DOCUMENT_WRITERS, READERS, Records, massive
 from .induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
 from .model import CompiledGrammar, load
 from .output import write_text
@@ -461,7 +461,8 @@ def _sample(args: argparse.Namespace) -> int:
     if args.report and not args.allocate:
         raise UsageError("--report prints the table of --allocate; give --allocate too")
     grammar = _load(args)
-    render = WRITERS.get(args.format)  # line formats are rendered by the sampling workers
+    locale = args.locale or massive.locale_of(grammar.fsts.language)
+    render = formats.writers(args.format, locale)[0]  # lines are rendered by the workers
     if args.all:
         total, render = None, None
         blocks = _batches(grammar.all(names or None, unique=args.unique))
@@ -486,7 +487,7 @@ def _sample(args: argparse.Namespace) -> int:
             rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
             sys.stderr.write(table(rows))
     blocks = progress.counted(blocks, total, "sentences", args.progress or None)
-    _write(blocks, args.format, args.output, rendered=render is not None)
+    _write(blocks, args.format, args.output, rendered=render is not None, locale=locale)
     return 0
 
 
@@ -494,7 +495,8 @@ def _convert(args: argparse.Namespace) -> int:
     records = formats.read(args.data, args.source_format, args.on_error)
     unwritable: list = []
     written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
-    _write(_batches(written), args.to, args.output)
+    locale = args.locale or formats.locale_read(args.data, args.source_format)
+    _write(_batches(written), args.to, args.output, locale=locale)
     return _report_skipped(records, unwritable)
 
 
@@ -503,14 +505,22 @@ def _batches(items: Iterable, size: int = 4096) -> Iterator[list]:
     return iter(lambda: list(itertools.islice(iterator, size)), [])
 
 
-def _write(blocks: Iterable[list], fmt: str, output: str | None, rendered: bool = False) -> None:
+def _write(
+    blocks: Iterable[list],
+    fmt: str,
+    output: str | None,
+    rendered: bool = False,
+    locale: str | None = None,
+) -> None:
     """Write blocks of utterances (or of lines already `rendered` in a line format) to
-    `output` in format `fmt`: line formats stream, document formats are written whole."""
-    if fmt not in WRITERS:
-        write_text([DOCUMENT_WRITERS[fmt](u for block in blocks for u in block)], output)
+    `output` in format `fmt` (with `locale` where it has one): line formats stream,
+    document formats are written whole."""
+    line, document = formats.writers(fmt, locale)
+    if line is None:
+        write_text([document(u for block in blocks for u in block)], output)
         return
     if not rendered:
-        line, numbered = WRITERS[fmt], itertools.count()
+        numbered = itertools.count()
         blocks = ([line(u, next(numbered)) for u in block] for block in blocks)
     write_text(("".join(line + "\n" for line in block) for block in blocks), output)
 
@@ -546,6 +556,12 @@ def _output_options(parser: argparse.ArgumentParser, format_flag: str, note: str
         "--output",
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
+    )
+    parser.add_argument(
+        "--locale",
+        metavar="TAG",
+        help="the locale field of formats that have one (massive); default: the "
+        "grammar's language (th -> th-TH), the data's own locale, or en-US",
     )
 
 
@@ -644,7 +660,8 @@ def _resample(args: argparse.Namespace) -> int:
     else:
         utterances = [g.utterance for g in generated]
         kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)
-        _write([list(kept)], args.to, args.output)
+        locale = args.locale or formats.locale_read(args.data, args.source_format)
+        _write([list(kept)], args.to, args.output, locale=locale)
     return _report_skipped(records, unwritable)
 
 

@@ -95,7 +95,8 @@ def evaluate(
     for u in reference:
         if u.intent not in grammar.fsts.intents:
             continue
-        if templates.says(u.intent, tokens.words(u.text), surface=True):
+        # its words as annotated: a slot edge is a word boundary, whatever the segmenter
+        if templates.says(u.intent, delexicalized(u, ()), surface=True):
             said += 1
             readings = grammar.readings(u.text, limit=50)
             right_slots += any(r.intent == u.intent and r.slots == u.slots for r in readings)

@@ -75,9 +75,15 @@ def spans(text: str, cuts: Sequence[int] = ()) -> list[tuple[int, int]]:
 
 
 def inside_word(text: str, at: int) -> bool:
-    """Whether offset `at` falls inside what its script writes as one word (`playrock`),
-    where a cut would change the text once the words are joined again (`play rock`); a
-    cut between two Thai letters changes nothing."""
-    if not 0 < at < len(text) or text[at - 1].isspace() or text[at].isspace():
+    """Whether offset `at` cuts a word of a script written with spaces (`play|rock`): a
+    cut between two Thai letters, or at a change of script or before punctuation, does not."""
+    if not 0 < at < len(text):
         return False
-    return scripts.gap(text[at - 1], text[at])
+    left, right = text[at - 1], text[at]
+    spaced = scripts.script(left) == scripts.script(right) == scripts.SPACED
+    return spaced and _letter(left) and _letter(right)
+
+
+def _letter(ch: str) -> bool:
+    """A letter, digit or combining mark: what a word of a spaced script is made of."""
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M"

@@ -7,6 +7,8 @@ snips    the SNIPS benchmark JSON, one document per file
 rasa     Rasa 3 YAML NLU training data, one document per file
 bio      CoNLL-style blocks: '# intent = X', then 'token<TAB>B-slot|I-slot|O' lines
 text     the sentence alone (read back with an empty intent and no slots)
+tod      the TSV of the multilingual task-oriented dialog data (read only): intent,
+         start:end:slot spans, text as written, locale, tokenization
 
 Every format module has:
 - `read(path, on_error="stop"|"skip") -> Records`: an iterator of Utterances; a bad
@@ -21,6 +23,7 @@ are in DOCUMENT_WRITERS only.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -28,8 +31,8 @@ from pathlib import Path
 
 from ..errors import Location
 from ..utterance import Utterance
-from . import bio, jsonl, massive, rasa, snips, text
-from ._common import FormatError, OnError, Records, Source
+from . import bio, jsonl, massive, rasa, snips, text, tod
+from ._common import FormatError, OnError, Records, Source, line_writers
 
 log = logging.getLogger("grammar_fst")
 
@@ -60,6 +63,7 @@ READERS: dict[str, Reader] = {
     "rasa": rasa.read,
     "snips": snips.read,
     "text": text.read,
+    "tod": tod.read,
 }
 
 # What a file's name says about its format; `.jsonl` is MASSIVE when its first record
@@ -71,6 +75,7 @@ SUFFIXES = {
     ".conll": "bio",
     ".bio": "bio",
     ".txt": "text",
+    ".tsv": "tod",
 }
 
 
@@ -103,6 +108,27 @@ def _head(path: Path, size: int = 65536) -> list[str]:
         raise FormatError(
             f"cannot read the file: {err.strerror or err}", Location(str(path))
         ) from None
+
+
+def writers(fmt: str, locale: str | None = None) -> tuple[Writer | None, DocumentWriter]:
+    """The line writer of `fmt` (None for a document format) and its document writer,
+    writing `locale` in the formats that have a locale field (MASSIVE)."""
+    if fmt == "massive" and locale is not None:
+        line = functools.partial(massive.line, locale=locale)
+        return line, line_writers(line)[1]
+    return WRITERS.get(fmt), DOCUMENT_WRITERS[fmt]
+
+
+LOCALE_READERS: dict[str, Callable[[str], str | None]] = {
+    "massive": massive.locale_read,
+    "tod": tod.locale_read,
+}
+
+
+def locale_read(path: str, fmt: str | None) -> str | None:
+    """The locale a data file names (MASSIVE's `locale` field), if its format has one."""
+    reader = LOCALE_READERS.get(fmt or guess(path))
+    return reader(path) if reader else None
 
 
 def writable(
@@ -142,6 +168,8 @@ __all__ = [
     "Records",
     "Source",
     "guess",
+    "locale_read",
+    "writers",
     "read",
     "writable",
 ]
