@@ -26,6 +26,7 @@ from .model import CompiledGrammar, load
 from .output import write_text
 from .resample import DEFAULT_THRESHOLD
 from .sampler import DEFAULT_SEED
+from .syntax import LANGUAGE_TAG
 
 PROG = "grammar-fst"
 
@@ -420,6 +421,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep upper case (default: fold words to lower case)",
     )
     p.add_argument(
+        "--language",
+        type=_language_tag,
+        metavar="TAG",
+        help="the language the grammar declares (language th); default: the data's "
+        "locale, when its format has one (massive, tod)",
+    )
+    p.add_argument(
         "--explain",
         action="store_true",
         help="print every operation (merge, widen, chunk) and its score gain on standard error",
@@ -612,6 +620,18 @@ def _evaluate(args: argparse.Namespace) -> int:
     return _report_skipped(records)
 
 
+def _language_tag(text: str) -> str:
+    if not LANGUAGE_TAG.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a language tag such as th or es-MX")
+    return text
+
+
+def _language_read(path: str, fmt: str | None) -> str | None:
+    """The language tag of a data file's locale (`th_TH` -> `th-TH`), if it names one."""
+    locale = formats.locale_read(path, fmt)
+    return locale.replace("_", "-") if locale and LANGUAGE_TAG.fullmatch(locale) else None
+
+
 def _induce(args: argparse.Namespace) -> int:
     records, utterances = _read_all(args.data, args.source_format, args.on_error, "learn from")
     base = Path(args.output).parent if args.output else Path()
@@ -624,6 +644,7 @@ def _induce(args: argparse.Namespace) -> int:
         args.intent,
         not args.keep_case,
         lambda intents: progress.counted(intents, len(intents), "intents", shown, lambda _: 1),
+        language=args.language or _language_read(args.data, args.source_format),
     )
     if args.explain:
         sys.stderr.write("".join(f"{step}\n" for step in result.trace))

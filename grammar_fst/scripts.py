@@ -67,6 +67,11 @@ def unspaced(text: str) -> bool:
     return UNSPACED.search(text) is not None
 
 
+def used(text: str) -> set[int]:
+    """The scripts written without spaces that `text` holds letters of."""
+    return {script(ch) for ch in UNSPACED.findall(text)}
+
+
 def edges(word: str) -> tuple[int, int]:
     """The scripts of a word's first and last characters."""
     return (script(word[0]), script(word[-1])) if word else (SPACED, SPACED)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
-from grammar_fst import formats, scripts, segmentation, syntax, tokens
+from grammar_fst import draw, formats, scripts, segmentation, syntax, tokens
 from grammar_fst.cli import main
 from grammar_fst.errors import GrammarError
 from grammar_fst.evaluate import evaluate
@@ -330,3 +330,20 @@ def test_thai_induce_compile_sample_parse_round_trip(tmp_path):
     # generalized inside a phrase: a sentence that no golden utterance says
     said = {u.text for u in golden()}
     assert any(u.text not in said for u in drawn)
+
+
+# -- drawings ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("families, warned", [("", True), ("Loma\n", False)])
+def test_drawing_warns_of_a_script_no_font_covers(tmp_path, monkeypatch, families, warned):
+    fake = tmp_path / "fc-list"
+    fake.write_text(f"#!/bin/sh\nprintf '{families}'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    source = gf.load(GRAMMARS / "thai.grm").draw("LightsOn")
+    warnings = draw.missing_fonts(source)
+    assert bool(warnings) == warned
+    if warned:
+        assert "Thai" in warnings[0] and "apt-get install fonts-thai-tlwg" in warnings[0]
+    assert draw.missing_fonts(gf.load(GRAMMARS / "toy.grm").draw()) == []
