@@ -54,9 +54,14 @@ def segment(chunk: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+# Thai's repetition mark (เร็ว ๆ, "quickly") is written with or without a space before it,
+# and ICU joins it to the word before only sometimes: it is always a word of its own
+REPEAT_MARK = "\u0e46"
+
+
 def _by_script(piece: str) -> list[str]:
-    """`piece` cut wherever the spacing script changes."""
-    kinds = [scripts.script(ch) for ch in piece]
-    cuts = [k for k in range(1, len(piece)) if kinds[k - 1] != kinds[k]]
+    """`piece` cut wherever the spacing script changes, and around Thai's ๆ."""
+    kinds = [-1 if ch == REPEAT_MARK else scripts.script(ch) for ch in piece]
+    cuts = [k for k in range(1, len(piece)) if kinds[k - 1] != kinds[k] or kinds[k] < 0]
     return [piece[a:b] for a, b in zip([0, *cuts], [*cuts, len(piece)])]
 

@@ -141,7 +141,7 @@ def test_round_trip(folder, fmt, corpus):
 
 
 def test_every_format_has_a_reader_and_a_document_writer():
-    assert set(READERS) == set(DOCUMENT_WRITERS) == set(MODULES)
+    assert set(READERS) - {"tod"} == set(DOCUMENT_WRITERS) == set(MODULES)  # tod: read only
     assert set(WRITERS) == {"bio", "jsonl", "massive", "text"}  # snips, rasa: documents
 
 

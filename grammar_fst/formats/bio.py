@@ -48,8 +48,8 @@ def tags(utterance: Utterance) -> list[tuple[str, str]]:
             not touched
             or spans[touched[0]][0] != slot.start
             or spans[touched[-1]][1] != slot.end
-            or tokens.inside_word(text, slot.start)
-            or tokens.inside_word(text, slot.end)
+            or _spaced_apart(text, slot.start)
+            or _spaced_apart(text, slot.end)
         ):
             raise FormatError(
                 f"cannot write {text!r} as BIO: slot '{slot.slot}' ({slot.value!r}) does "
@@ -58,6 +58,14 @@ def tags(utterance: Utterance) -> list[tuple[str, str]]:
         for k in touched:
             tags[k] = f"{'B' if k == touched[0] else 'I'}-{slot.slot}"
     return [(text[s:e], tag) for (s, e), tag in zip(spans, tags)]
+
+
+def _spaced_apart(text: str, at: int) -> bool:
+    """Whether a token edge at `at` would read back with a space the text does not have
+    (`jazz|.`, `play|rock`); between two Thai letters it would not."""
+    if not 0 < at < len(text) or text[at - 1].isspace() or text[at].isspace():
+        return False
+    return scripts.gap(text[at - 1], text[at])
 
 
 def line(utterance: Utterance, index: int) -> str:
