@@ -349,3 +349,19 @@ def test_drawing_warns_of_a_script_no_font_covers(tmp_path, monkeypatch, familie
     if warned:
         assert "Thai" in warnings[0] and "apt-get install fonts-thai-tlwg" in warnings[0]
     assert draw.missing_fonts(gf.load(GRAMMARS / "toy.grm").draw()) == []
+
+
+def test_induce_declares_the_language_of_the_data(capsys, tmp_path):
+    data = tmp_path / "golden.tsv"
+    data.write_text(
+        "alarm/set_alarm\t9:18:datetime\tตั้งปลุก 7 โมงเช้าครับ\tth_TH\t{}\n"
+        "alarm/set_alarm\t\tปลุกฉันหน่อย\tth_TH\t{}\n",
+        encoding="utf-8",
+    )
+    status, out, _ = run(capsys, "induce", data)
+    assert status == 0 and "\nlanguage th-TH\n" in out
+    assert gf.from_text(out).fsts.language == "th-TH"
+    assert "\nlanguage th\n" in run(capsys, "induce", data, "--language", "th")[1]
+    with pytest.raises(SystemExit) as stop:  # a usage error, as argparse reports one
+        main(["induce", str(data), "--language", "7"])
+    assert stop.value.code == 2 and "'7' is not a language tag" in capsys.readouterr().err
