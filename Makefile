@@ -17,18 +17,23 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@command -v dot >/dev/null 2>&1 || $(MAKE) --no-print-directory graphviz
+	@command -v dot >/dev/null 2>&1 && [ -n "$$(fc-list :lang=th 2>/dev/null)" ] || \
+	  $(MAKE) --no-print-directory graphviz
 	touch $(STAMP)
 
 # Graphviz's dot draws grammars as SVG/PNG (`grammar-fst draw`, notebooks) and its tests
-# need it: installed with apt-get where that is possible (root on Debian/Ubuntu).
+# need it; fonts for Thai and for Chinese and Japanese draw the bundled grammars' words
+# (without them they are empty boxes, and drawing warns). Installed with apt-get where
+# that is possible (root on Debian/Ubuntu).
+FONTS := fonts-thai-tlwg fonts-noto-cjk
 graphviz:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Graphviz with apt-get"; \
+	  echo "installing Graphviz and fonts ($(FONTS)) with apt-get"; \
 	  apt-get update -qq >/dev/null && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz $(FONTS) >/dev/null; \
 	else \
-	  echo "Graphviz's dot is missing: install graphviz to draw SVG/PNG and pass its tests"; \
+	  echo "install graphviz to draw SVG/PNG and pass its tests, and $(FONTS)"; \
+	  echo "to draw Thai, Chinese and Japanese words"; \
 	fi
 
 demo: $(STAMP)
@@ -46,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/sampling_speed.py
 	$(BIN)/python benchmarks/catalogue_scale.py
 	$(BIN)/python benchmarks/induction_snips.py
+	$(BIN)/python benchmarks/tod_scripts.py --data $(DATA)
 
 # the downstream benchmark: an NLU model trained on SNIPS with and without synthetic data
 # (about 20 minutes on 2 cores; DATA=folder if the data is not in ../shared/data)

@@ -20,7 +20,7 @@ from . import __version__, draw, evaluate, formats, lint, progress, resample, so
 from .catalogue import read_catalogue
 from .distribution import ALLOCATIONS, table
 from .errors import GrammarFstError, UsageError
-from .formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, WRITERS, Records, snips_nlu
+from .formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, Records, massive, snips_nlu
 from .importers import IMPORTERS, import_grammar
 from .induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
 from .model import CompiledGrammar, load
@@ -29,7 +29,7 @@ from .partition import parse_shares, part_path, partition
 from .resample import DEFAULT_THRESHOLD
 from .sampler import DEFAULT_SEED
 from .selection import select
-from .syntax import format_grammar
+from .syntax import LANGUAGE_TAG, format_grammar
 
 PROG = "grammar-fst"
 
@@ -437,6 +437,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep upper case (default: fold words to lower case)",
     )
     p.add_argument(
+        "--language",
+        type=_language_tag,
+        metavar="TAG",
+        help="the language the grammar declares (language th); default: the data's "
+        "locale, when its format has one (massive, tod)",
+    )
+    p.add_argument(
         "--explain",
         action="store_true",
         help="print every operation (merge, widen, chunk) and its score gain on standard error",
@@ -561,7 +568,8 @@ def _sample(args: argparse.Namespace) -> int:
     unique = args.format in TRAINING_SETS if args.unique is None else args.unique
     unique = unique or bool(args.partition)
     grammar = _load(args)
-    render = WRITERS.get(args.format)  # line formats are rendered by the sampling workers
+    locale = args.locale or massive.locale_of(grammar.fsts.language)
+    render = formats.writers(args.format, locale)[0]  # lines are rendered by the workers
     if args.partition:
         render = None  # the sets are cut from utterances
     if args.all:
@@ -592,10 +600,10 @@ def _sample(args: argparse.Namespace) -> int:
         drawn = [u for block in blocks for u in block]
         for name, part in partition(drawn, args.partition, args.seed).items():
             path = part_path(args.output, name)
-            _write([part], args.format, path, language=args.language)
+            _write([part], args.format, path, language=args.language, locale=locale)
             sys.stderr.write(f"wrote {path}: {len(part)} sentences\n")
         return 0
-    _write(blocks, args.format, args.output, render is not None, args.language)
+    _write(blocks, args.format, args.output, render is not None, args.language, locale)
     return 0
 
 
@@ -603,7 +611,8 @@ def _convert(args: argparse.Namespace) -> int:
     records = formats.read(args.data, args.source_format, args.on_error)
     unwritable: list = []
     written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
-    _write(_batches(written), args.to, args.output, language=args.language)
+    locale = args.locale or formats.locale_read(args.data, args.source_format)
+    _write(_batches(written), args.to, args.output, language=args.language, locale=locale)
     return _report_skipped(records, unwritable)
 
 
@@ -618,17 +627,18 @@ def _write(
     output: str | None,
     rendered: bool = False,
     language: str = snips_nlu.LANGUAGE,
+    locale: str | None = None,
 ) -> None:
     """Write blocks of utterances (or of lines already `rendered` in a line format) to
-    `output` in format `fmt`: line formats stream, document formats are written whole
-    (a Snips NLU dataset says its `language`)."""
-    if fmt not in WRITERS:
+    `output` in format `fmt` (with `locale` where it has one): line formats stream,
+    document formats are written whole (a Snips NLU dataset says its `language`)."""
+    line, document = formats.writers(fmt, locale)
+    if line is None:
         options = {"language": language} if fmt == "snips-nlu" else {}
-        utterances = (u for block in blocks for u in block)
-        write_text([DOCUMENT_WRITERS[fmt](utterances, **options)], output)
+        write_text([document((u for block in blocks for u in block), **options)], output)
         return
     if not rendered:
-        line, numbered = WRITERS[fmt], itertools.count()
+        numbered = itertools.count()
         blocks = ([line(u, next(numbered)) for u in block] for block in blocks)
     write_text(("".join(line + "\n" for line in block) for block in blocks), output)
 
@@ -671,6 +681,12 @@ def _output_options(parser: argparse.ArgumentParser, format_flag: str, note: str
         choices=snips_nlu.LANGUAGES,
         default=snips_nlu.LANGUAGE,
         help=f"the language a snips-nlu dataset declares (default: {snips_nlu.LANGUAGE})",
+    )
+    parser.add_argument(
+        "--locale",
+        metavar="TAG",
+        help="the locale field of formats that have one (massive); default: the "
+        "grammar's language (th -> th-TH), the data's own locale, or en-US",
     )
 
 
@@ -722,6 +738,18 @@ def _evaluate(args: argparse.Namespace) -> int:
     return _report_skipped(records)
 
 
+def _language_tag(text: str) -> str:
+    if not LANGUAGE_TAG.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a language tag such as th or es-MX")
+    return text
+
+
+def _language_read(path: str, fmt: str | None) -> str | None:
+    """The language tag of a data file's locale (`th_TH` -> `th-TH`), if it names one."""
+    locale = formats.locale_read(path, fmt)
+    return locale.replace("_", "-") if locale and LANGUAGE_TAG.fullmatch(locale) else None
+
+
 def _induce(args: argparse.Namespace) -> int:
     records, utterances = _read_all(args.data, args.source_format, args.on_error, "learn from")
     utterances = _selected(args, utterances, args.data)
@@ -735,6 +763,7 @@ def _induce(args: argparse.Namespace) -> int:
         args.intent,
         not args.keep_case,
         lambda intents: progress.counted(intents, len(intents), "intents", shown, lambda _: 1),
+        language=args.language or _language_read(args.data, args.source_format),
     )
     if args.explain:
         sys.stderr.write("".join(f"{step}\n" for step in result.trace))
@@ -771,7 +800,8 @@ def _resample(args: argparse.Namespace) -> int:
     else:
         utterances = [g.utterance for g in generated]
         kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)
-        _write([list(kept)], args.to, args.output, language=args.language)
+        locale = args.locale or formats.locale_read(args.data, args.source_format)
+        _write([list(kept)], args.to, args.output, language=args.language, locale=locale)
     return _report_skipped(records, unwritable)
 
 

@@ -41,6 +41,7 @@ class CompiledFsts:
     intents: Mapping[str, pynini.Fst]
     slots: Mapping[str, pynini.Fst]
     rules: Mapping[str, pynini.Fst] = field(default_factory=dict)
+    language: str | None = None  # the grammar's `language` declaration
     derived: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     def nonterminals(self) -> dict[int, tuple[str, str]]:
@@ -202,7 +203,8 @@ def compile_grammar(
     intents = {name: builder.intent(i) for name, i in sorted(grammar.intents.items())}
     used = used_rules(grammar, [s for n, s in grammar.slots.items() if n not in bound])
     rules = {name: builder.definition(f"rule {name}", grammar.rules[name].body) for name in used}
-    return CompiledFsts(builder.symbols, intents, slots, rules)
+    language = grammar.language.code if grammar.language else None
+    return CompiledFsts(builder.symbols, intents, slots, rules, language)
 
 
 def used_rules(grammar: g.Grammar, slots: Iterable[g.Slot]) -> list[str]:

@@ -7,6 +7,7 @@ is needed only for them.
 
 from __future__ import annotations
 
+import logging
 import math
 import shutil
 import subprocess
@@ -14,13 +15,14 @@ from pathlib import Path
 
 import pynini
 
-from . import labels
+from . import labels, scripts
 from .compiler import CompiledFsts
 from .errors import UsageError
 from .output import atomic_file
 from .sampler import Walker
 
 FORMATS = ("dot", "svg", "png")
+log = logging.getLogger("grammar_fst")
 
 
 def dot_source(fsts: CompiledFsts, drawn: list[tuple[str, pynini.Fst]]) -> str:
@@ -82,8 +84,41 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+# fontconfig's language and a Debian package with a font for each script
+FONTS = {
+    scripts.THAI: ("th", "fonts-thai-tlwg"),
+    scripts.LAO: ("lo", "fonts-lao"),
+    scripts.KHMER: ("km", "fonts-khmeros"),
+    scripts.MYANMAR: ("my", "fonts-noto-core"),
+    scripts.CJK: ("ja", "fonts-noto-cjk"),
+}
+
+
+def missing_fonts(source: str) -> list[str]:
+    """A warning for each script of `source` that no installed font covers (its letters
+    would be drawn as empty boxes), as fontconfig's `fc-list` tells; none without it."""
+    program = shutil.which("fc-list")
+    if program is None:
+        return []
+    warnings = []
+    for script in sorted(scripts.used(source)):
+        lang, package = FONTS[script]
+        found = subprocess.run(
+            [program, f":lang={lang}", "family"], capture_output=True, check=False
+        ).stdout.strip()
+        if not found:
+            warnings.append(
+                f"no installed font covers {scripts.NAMES[script]}: its words will be drawn "
+                f"as empty boxes; install one (e.g. apt-get install {package})"
+            )
+    return warnings
+
+
 def render(source: str, fmt: str) -> bytes:
-    """`source` drawn by Graphviz as `fmt` (svg or png); a clear error without `dot`."""
+    """`source` drawn by Graphviz as `fmt` (svg or png); a clear error without `dot`, a
+    warning for a script no installed font covers."""
+    for warning in missing_fonts(source):
+        log.warning("%s", warning)
     program = shutil.which("dot")
     if program is None:
         raise UsageError(

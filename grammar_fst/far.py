@@ -33,6 +33,7 @@ from . import labels, openfst
 from .compiler import Archived, CompiledFsts, call_order
 from .errors import FarError, Location, OpenFstError
 from .output import target, temporary_beside
+from .syntax import LANGUAGE_TAG
 
 FORMAT = "grammar-fst"
 VERSION = 2  # 1: every rule copied into the intents that use it (before the network)
@@ -73,6 +74,7 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
         "intents": sorted(fsts.intents),
         "slots": sorted(fsts.slots),
         "rules": sorted(fsts.rules),
+        "language": fsts.language,
         "digests": {key: _digest(_entry(key, data)) for key, data in entries.items()},
     }
     entries[META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = EMPTY
@@ -120,6 +122,7 @@ def read_far(path: str | Path) -> CompiledFsts:
             Archived({name: entries[prefix + name] for name in meta[kind]})
             for kind, prefix in KINDS
         ),
+        language=meta.get("language"),
     )
     try:
         problem = network_problem(fsts)
@@ -137,6 +140,11 @@ def network_problem(fsts: CompiledFsts) -> str | None:
     size = fsts.symbols.num_symbols()
     if any(fsts.symbols.find(i) == "" for i in range(size)):
         return "its symbol table has gaps"
+    language = fsts.language
+    if language is not None and not (
+        isinstance(language, str) and LANGUAGE_TAG.fullmatch(language)
+    ):
+        return f"its language {language!r} is not a language tag"
     nonterminals = fsts.nonterminals()
     named = [("intent", n) for n in fsts.intents] + [("slot", n) for n in fsts.slots]
     for kind, name in sorted(named + [("rule", n) for n in fsts.rules]):

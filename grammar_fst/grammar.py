@@ -150,11 +150,22 @@ Statement = Import | Rule | Intent | Slot
 
 
 @dataclass(frozen=True)
+class Language:
+    """`language th`: the language the grammar's words are written in (a BCP 47 tag),
+    which names the locale of its data; its script decides spacing on its own."""
+
+    code: str
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
 class Grammar:
-    """A grammar file's statements in source order."""
+    """A grammar file's statements in source order, and the language it declares."""
 
     statements: tuple[Statement, ...]
     path: str = field(default="<ast>", compare=False)
+    language: Language | None = None
 
     def of_kind(self, kind: type) -> list:
         """The statements of one kind (Rule, Intent, Slot or Import), in order."""

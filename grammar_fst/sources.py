@@ -46,11 +46,14 @@ def load_grammar(path: str | Path) -> g.Grammar:
     Imported rules and slots come first, then the file's own rules, slots and intents.
     """
     statements: list[g.Statement] = []
-    _include(Path(path), [], set(), statements, root=True)
-    return g.Grammar(tuple(statements), path=str(path))
+    language = _include(Path(path), [], set(), statements, root=True)
+    return g.Grammar(tuple(statements), path=str(path), language=language)
 
 
-def _include(path: Path, stack: list[Path], done: set[Path], out: list, root: bool) -> None:
+def _include(
+    path: Path, stack: list[Path], done: set[Path], out: list, root: bool
+) -> g.Language | None:
+    """Append the statements of `path` and its imports to `out`; its language."""
     grammar = parse_file(path)
     stack.append(path.resolve())
     for stmt in grammar.statements:
@@ -60,6 +63,7 @@ def _include(path: Path, stack: list[Path], done: set[Path], out: list, root: bo
             out.append(stmt)
     stack.pop()
     done.add(path.resolve())
+    return grammar.language
 
 
 def _import(path: Path, stmt: g.Import, stack: list[Path], done: set[Path], out: list) -> None:

@@ -15,7 +15,7 @@ import operator
 
 import numpy as np
 
-from . import labels
+from . import labels, scripts, tokens
 from .sampler import Path, Walks
 from .utterance import SlotValue, Utterance
 
@@ -32,6 +32,9 @@ class Speller:
         self.kind = np.array([_WORD if t is None else _KINDS[t[0]] for t in tags], dtype=np.int8)
         self.tag_name = [None if t is None else t[1] for t in tags]
         self.length = np.array([len(s) for s in symbols], dtype=np.int64)
+        edges = np.array([scripts.edges(s) for s in symbols], dtype=np.int8).reshape(-1, 2)
+        self.lead, self.trail = edges[:, 0], edges[:, 1]
+        self.spaced = symbols + [" " + s for s in symbols]  # each word, then after a space
 
     def __call__(self, path: Path) -> Utterance:
         """The utterance of one path."""
@@ -42,24 +45,32 @@ class Speller:
         ilabel, olabel, ends = walks.ilabel, walks.olabel, walks.ends
         n = len(ends)
         begins = walks.begins()
-        is_word = ilabel != 0
-        step = np.where(is_word, self.length[ilabel] + 1, 0)
+        sentence_of = np.repeat(np.arange(n), ends - begins)
+        word_at = np.flatnonzero(ilabel != 0)
+        said = ilabel[word_at]
+        space = np.zeros(len(said), dtype=bool)  # a space before each word, as scripts say
+        space[1:] = scripts.GAP[self.trail[said[:-1]], self.lead[said[1:]]]
+        space[1:] &= sentence_of[word_at[1:]] == sentence_of[word_at[:-1]]
+        step = np.zeros(len(ilabel), dtype=np.int64)
+        step[word_at] = self.length[said] + space
         chars = np.concatenate(([0], np.cumsum(step)))  # characters before each arc
         base = chars[begins]
-        sizes = np.maximum(chars[ends] - base - 1, 0)
-        joined = " ".join(_pick(self.words, ilabel[is_word]))
+        sizes = chars[ends] - base
+        joined = "".join(_pick(self.spaced, said + len(self.words) * space))
         kind = self.kind[olabel]
         opens = np.flatnonzero(kind == _OPEN)
         closes = np.flatnonzero(kind == _CLOSE)
-        sentence_of = np.repeat(np.arange(n), ends - begins)
         slot_sentence = sentence_of[opens]
-        slot_start = chars[opens] - base[slot_sentence]
-        slot_end = np.maximum(chars[closes] - base[slot_sentence] - 1, slot_start)
+        first = np.searchsorted(word_at, opens)  # the slot's first word, if it has one
+        spaced = np.append(space, False)[first] & (np.append(word_at, len(ilabel))[first] < closes)
+        slot_begin = chars[opens] + spaced
+        slot_start = slot_begin - base[slot_sentence]
+        slot_end = np.maximum(chars[closes] - base[slot_sentence], slot_start)
         inside = np.cumsum(kind == _OPEN) - np.cumsum(kind == _CLOSE) > 0
         rewritten = np.flatnonzero(inside & (ilabel != olabel) & (kind != _OPEN))
         names = _pick(self.tag_name, olabel[opens])
-        at = (chars[opens]).tolist()
-        values = [joined[a:b] for a, b in zip(at, (chars[opens] + slot_end - slot_start).tolist())]
+        at = slot_begin.tolist()
+        values = [joined[a:b] for a, b in zip(at, (slot_begin + slot_end - slot_start).tolist())]
         canonicals: list[str | None] = [None] * len(opens)
         for k in set((np.searchsorted(opens, rewritten, side="right") - 1).tolist()):
             canonical = self._canonical(olabel, opens[k], closes[k])
@@ -75,7 +86,7 @@ class Speller:
 
     def _canonical(self, olabel: np.ndarray, open_at: int, close_at: int) -> str:
         """The output words between a slot's boundary tags."""
-        return " ".join(self.words[o] for o in olabel[open_at + 1 : close_at].tolist() if o)
+        return tokens.join([self.words[o] for o in olabel[open_at + 1 : close_at].tolist() if o])
 
 
 def _pick(items: list, indices: np.ndarray) -> list:

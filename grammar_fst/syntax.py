@@ -14,11 +14,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import grammar as g
+from . import tokens
 from .errors import GrammarError, Location
+from .scripts import unspaced
+from .segmentation import MissingSegmenter
 from .tokens import normalize
 
 SPECIAL = set('#$(){}[]|?<>"=*+;\\')
-KEYWORDS = ("intent", "slot", "import")
+KEYWORDS = ("intent", "slot", "import", "language")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 
 
 def name_char(ch: str) -> bool:
@@ -65,7 +69,8 @@ def _tokenize_line(line: str, path: str, lineno: int, out: list[Token]) -> None:
         if line[i] == "#":
             out.append(Token("comment", line[i + 1 :].rstrip(), loc, i == 0))
             return
-        glued = i == previous_end and out[-1].kind in GLUABLE
+        # words of a script written without spaces may touch a slot or rule
+        glued = i == previous_end and out[-1].kind in GLUABLE and not unspaced(line[i - 1 : i + 1])
         i = previous_end = _token(line, i, loc, out)
         if glued and out[-1].kind in GLUABLE:
             raise GrammarError(
@@ -193,10 +198,31 @@ class _Parser:
 
     # -- statements -----------------------------------------------------------------
     def grammar(self) -> g.Grammar:
-        statements = []
-        while self.peek() is not None:
+        statements, language = [], None
+        while (tok := self.peek()) is not None:
+            if tok.starts_line and tok.kind == "word" and tok.text == "language":
+                if language is not None:
+                    raise GrammarError(
+                        f"a second language declaration (the first is at {language.loc})",
+                        tok.loc,
+                    )
+                language = self.language()
+                continue
             statements.append(self.statement())
-        return g.Grammar(tuple(statements), path=self.path)
+        return g.Grammar(tuple(statements), path=self.path, language=language)
+
+    def language(self) -> g.Language:
+        """`language th`: one BCP 47 tag (`th`, `ja`, `es-MX`, `zh-Hant`)."""
+        tok = self.take()
+        comment = self.doc_comment(tok.loc.line)
+        code = self.peek()
+        if code is None or code.starts_line or not LANGUAGE_TAG.fullmatch(code.text):
+            raise GrammarError(
+                "language needs a language tag such as th, ja, zh-Hans or es-MX", self.where()
+            )
+        self.take()
+        self.finish_statement()
+        return g.Language(code.text, tok.loc, comment)
 
     def statement(self) -> g.Statement:
         tok = self.peek()
@@ -302,7 +328,11 @@ class _Parser:
         while (tok := self.peek()) is not None and not tok.starts_line:
             if tok.kind in ("|", ")", "]", "weight", "=>"):
                 break
-            items.append(self.item())
+            item = self.item()
+            if isinstance(item, g.Sequence) and tok.kind in ("word", "string"):
+                items += item.items  # the words of one written phrase
+            else:
+                items.append(item)
         if not items:
             what = self.describe()
             raise GrammarError(f"empty alternative before {what}; write at least one word", loc)
@@ -370,7 +400,7 @@ class _Parser:
     def atom(self) -> g.Expr:
         tok = self.take()
         if tok.kind == "word":
-            return g.Word(tok.text, tok.loc)
+            return _words(tok, tok.text)
         if tok.kind == "string":
             return _quoted(tok)
         if tok.kind == "rule":
@@ -443,9 +473,18 @@ def _bounds(tok: Token) -> tuple[int, int]:
 
 
 def _quoted(tok: Token) -> g.Expr:
-    words = normalize(tok.text).split()
-    if not words:
+    if not tok.text.strip():
         raise GrammarError('empty string ""; a quoted string holds at least one word', tok.loc)
+    return _words(tok, tok.text)
+
+
+def _words(tok: Token, text: str) -> g.Expr:
+    """The word or words of `text`, as `tokens.words` finds them: a Thai or Japanese phrase
+    written without spaces becomes its words."""
+    try:
+        words = tokens.words(text)
+    except MissingSegmenter as err:
+        raise MissingSegmenter(err.message, tok.loc) from None
     if len(words) == 1:
         return g.Word(words[0], tok.loc)
     return g.Sequence(tuple(g.Word(w, tok.loc) for w in words), tok.loc)
@@ -464,13 +503,22 @@ LINE_WIDTH = 88
 def format_grammar(grammar: g.Grammar) -> str:
     """Render `grammar` as `.grm` text that parses back to an equal Grammar."""
     blocks = [format_statement(s) for s in grammar.statements]
+    if grammar.language is not None:
+        blocks.insert(0, _format_language(grammar.language))
     return "\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _comment_lines(comment: str | None) -> list[str]:
+    return [] if comment is None else [f"# {c}" if c else "#" for c in comment.split("\n")]
+
+
+def _format_language(language: g.Language) -> str:
+    return "\n".join(_comment_lines(language.comment) + [f"language {language.code}"])
 
 
 def format_statement(statement: g.Statement) -> str:
     """One statement with its comment lines, wrapping long alternations one per line."""
-    lines = [f"# {c}" if c else "#" for c in (statement.comment or "").split("\n")]
-    lines = lines if statement.comment is not None else []
+    lines = _comment_lines(statement.comment)
     if isinstance(statement, g.Import):
         return "\n".join(lines + [f"import {_quote(statement.path)}"])
     if isinstance(statement.body, g.CatalogueRef):

@@ -1,12 +1,20 @@
-"""The one word tokenizer of grammar-fst: grammars, sentences and catalogues all use it.
+"""The one word tokenizer of grammar-fst: grammars, sentences, catalogues and the parser
+all use it, so they agree on what a word is.
 
-Words are maximal runs of non-space characters after Unicode NFC normalization, so the
-same sentence typed in composed or decomposed form gives the same words, in any script.
+Text is put in Unicode NFC (the same sentence typed composed or decomposed gives the same
+words), split at whitespace, and each run holding a script written without spaces (Thai,
+Chinese, Japanese, ...) is segmented into words (`segmentation`). `join` writes words back
+as the script writes them (`scripts`): `words(join(ws))` gives `ws` back wherever the
+segmenter agrees with the words, as it does on the words it made.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
+
+from . import scripts, segmentation
 
 
 def normalize(text: str) -> str:
@@ -15,10 +23,67 @@ def normalize(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Split `text` into normalized words (whitespace-separated)."""
-    return normalize(text).split()
+    """The normalized words of `text`: whitespace-separated, and segmented where the
+    script uses no spaces."""
+    out: list[str] = []
+    for chunk in normalize(text).split():
+        if scripts.unspaced(chunk):
+            out += segmentation.segment(chunk)
+        else:
+            out.append(chunk)
+    return out
 
 
-def join(tokens: list[str]) -> str:
-    """The sentence text for `tokens`: words separated by one space."""
-    return " ".join(tokens)
+def join(tokens: Sequence[str]) -> str:
+    """The text of `tokens` as the script writes it: a space between two words only where
+    their scripts use one (see `scripts`)."""
+    if not tokens:
+        return ""
+    parts = [tokens[0]]
+    for left, right in zip(tokens, tokens[1:]):
+        parts.append(" " + right if scripts.gap(left, right) else right)
+    return "".join(parts)
+
+
+def spelled(groups: Sequence[Sequence[str]]) -> tuple[str, list[tuple[int, int]]]:
+    """The text of consecutive groups of words (the pieces of a sentence between its slot
+    edges, the slot values) joined as `join` does, with each group's (start, end)."""
+    text, spans, last = "", [], ""
+    for group in groups:
+        piece = join(group)
+        if text and piece and scripts.gap(last, group[0]):
+            text += " "
+        spans.append((len(text), len(text) + len(piece)))
+        text += piece
+        last = group[-1] if group else last
+    return text, spans
+
+
+def spans(text: str, cuts: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """The (start, end) of each word of `text` (NFC text, as every writer gets it), with a
+    word boundary at each offset of `cuts` (slot edges) whatever the segmenter says."""
+    edges = sorted({0, len(text), *cuts})
+    found = []
+    for a, b in zip(edges, edges[1:]):
+        for chunk in re.finditer(r"\S+", text[a:b]):
+            at, written = a + chunk.start(), chunk.group()
+            # a chunk not in NFC is one word: its words' lengths would not be its own
+            for word in words(written) if normalize(written) == written else [written]:
+                found.append((at, at + len(word)))
+                at += len(word)
+    return found
+
+
+def inside_word(text: str, at: int) -> bool:
+    """Whether offset `at` cuts a word of a script written with spaces (`play|rock`): a
+    cut between two Thai letters, or at a change of script or before punctuation, does not."""
+    if not 0 < at < len(text):
+        return False
+    left, right = text[at - 1], text[at]
+    spaced = scripts.script(left) == scripts.script(right) == scripts.SPACED
+    return spaced and _letter(left) and _letter(right)
+
+
+def _letter(ch: str) -> bool:
+    """A letter, digit or combining mark: what a word of a spaced script is made of."""
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M"

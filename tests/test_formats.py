@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grammar_fst import tokens
 from grammar_fst.cli import main
 from grammar_fst.errors import GrammarFstError
 from grammar_fst.formats import (
@@ -102,6 +103,8 @@ def as_carried(fmt: str, utterances: list[Utterance]) -> list[Utterance]:
                                               for s in u.slots))
             for u in utterances
         ]  # fmt: skip
+    if fmt == "bio":  # words, joined as their scripts write them
+        utterances = [as_words(u) for u in utterances]
     if fmt in ("snips", "snips-benchmark", "snips-nlu", "rasa"):  # grouped by intent, in order
         order = list(dict.fromkeys(u.intent for u in utterances))
         utterances = sorted(utterances, key=lambda u: order.index(u.intent))
@@ -131,6 +134,16 @@ def _through_entities(utterances: list[Utterance]) -> list[Utterance]:
     ]
 
 
+def as_words(u: Utterance) -> Utterance:
+    """`u` with its words (a slot's edges always a boundary) joined by `tokens.join`."""
+    cuts = [0, *(edge for s in u.slots for edge in (s.start, s.end)), len(u.text)]
+    pieces = [u.text[start:end] for start, end in zip(cuts, cuts[1:])]
+    text, spans = tokens.spelled([[p[a:b] for a, b in tokens.spans(p)] for p in pieces])
+    slots = zip(u.slots, spans[1::2])
+    return Utterance(text, u.intent, tuple(s._replace(value=text[a:b], start=a, end=b)
+                                           for s, (a, b) in slots))
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("formats")
@@ -154,7 +167,7 @@ def test_round_trip(folder, fmt, corpus):
 
 
 def test_every_format_has_a_reader_and_a_document_writer():
-    assert set(READERS) == set(DOCUMENT_WRITERS) == set(MODULES)
+    assert set(READERS) - {"tod"} == set(DOCUMENT_WRITERS) == set(MODULES)  # tod: read only
     assert set(WRITERS) == {"bio", "jsonl", "massive", "text"}  # snips, rasa: documents
 
 

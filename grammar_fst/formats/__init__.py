@@ -9,6 +9,8 @@ snips-nlu  the Snips NLU training dataset (language, intents, entities with syno
 rasa     Rasa 3 YAML NLU training data, one document per file
 bio      CoNLL-style blocks: '# intent = X', then 'token<TAB>B-slot|I-slot|O' lines
 text     the sentence alone (read back with an empty intent and no slots)
+tod      the TSV of the multilingual task-oriented dialog data (read only): intent,
+         start:end:slot spans, text as written, locale, tokenization
 
 Every format module has:
 - `read(path, on_error="stop"|"skip") -> Records`: an iterator of Utterances; a bad
@@ -23,6 +25,7 @@ known: they are in DOCUMENT_WRITERS only.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -30,8 +33,8 @@ from pathlib import Path
 
 from ..errors import Location
 from ..utterance import Utterance
-from . import bio, jsonl, massive, rasa, snips, snips_nlu, text
-from ._common import FormatError, OnError, Records, Source
+from . import bio, jsonl, massive, rasa, snips, snips_nlu, text, tod
+from ._common import FormatError, OnError, Records, Source, line_writers
 
 log = logging.getLogger("grammar_fst")
 
@@ -66,6 +69,7 @@ READERS: dict[str, Reader] = {
     "snips-benchmark": snips.read,
     "snips-nlu": snips_nlu.read,
     "text": text.read,
+    "tod": tod.read,
 }
 
 # Formats that are training sets: sampling them gives no repeated sentence by default.
@@ -81,6 +85,7 @@ SUFFIXES = {
     ".conll": "bio",
     ".bio": "bio",
     ".txt": "text",
+    ".tsv": "tod",
 }
 
 
@@ -115,6 +120,27 @@ def _head(path: Path, size: int = 65536) -> list[str]:
         raise FormatError(
             f"cannot read the file: {err.strerror or err}", Location(str(path))
         ) from None
+
+
+def writers(fmt: str, locale: str | None = None) -> tuple[Writer | None, DocumentWriter]:
+    """The line writer of `fmt` (None for a document format) and its document writer,
+    writing `locale` in the formats that have a locale field (MASSIVE)."""
+    if fmt == "massive" and locale is not None:
+        line = functools.partial(massive.line, locale=locale)
+        return line, line_writers(line)[1]
+    return WRITERS.get(fmt), DOCUMENT_WRITERS[fmt]
+
+
+LOCALE_READERS: dict[str, Callable[[str], str | None]] = {
+    "massive": massive.locale_read,
+    "tod": tod.locale_read,
+}
+
+
+def locale_read(path: str, fmt: str | None) -> str | None:
+    """The locale a data file names (MASSIVE's `locale` field), if its format has one."""
+    reader = LOCALE_READERS.get(fmt or guess(path))
+    return reader(path) if reader else None
 
 
 def writable(
@@ -155,6 +181,8 @@ __all__ = [
     "Records",
     "Source",
     "guess",
+    "locale_read",
+    "writers",
     "read",
     "writable",
 ]

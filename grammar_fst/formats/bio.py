@@ -6,15 +6,18 @@
     hard	B-genre
     rock	I-genre
 
-Tokens are the text split at whitespace (`str.split`); a slot covers whole tokens, tagged
-`B-slot` on the first and `I-slot` on the rest, other tokens `O`. Reading joins the tokens
-with single spaces, and the slots' offsets are computed in that text.
+Tokens are the text's words (`tokens.words`: split at whitespace, Thai or Japanese
+segmented, a slot's edges always a boundary); a slot covers whole tokens, tagged `B-slot`
+on the first and `I-slot` on the rest, other tokens `O`. Reading joins the tokens as their
+script writes them (`tokens.join`: single spaces, none between two Thai words), and the
+slots' offsets are computed in that text.
 
 Streams: `line` gives a block ending with a newline, so that the lines a caller writes
 (`line(u, i) + "\\n"`) leave the blank line that ends a block.
 
 Cannot carry: `canonical` values (dropped on writing), runs of whitespace other than one
-space (normalised to one), an empty slot value or one that does not cover whole tokens,
+space (normalised to one), spacing other than the script's (`0ข` reads back `0 ข`), an
+empty slot value or one that does not cover whole tokens,
 whitespace in a slot name, an intent with whitespace other than inner spaces. The writer
 refuses what it cannot write. Lines starting with `#` and holding no tab are comments.
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import scripts, tokens
 from ..utterance import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, line_writers, problem, reader
 
@@ -35,16 +39,18 @@ def tags(utterance: Utterance) -> list[tuple[str, str]]:
     if message:
         raise FormatError(f"cannot write {utterance.text!r} as BIO: {message}")
     text = utterance.text
-    spans: list[tuple[int, int]] = []  # (start, end) of each token
-    pos = 0
-    for token in text.split():
-        start = text.index(token, pos)
-        spans.append((start, start + len(token)))
-        pos = start + len(token)
+    edges = [edge for slot in utterance.slots for edge in (slot.start, slot.end)]
+    spans = tokens.spans(text, edges)
     tags = ["O"] * len(spans)
     for slot in utterance.slots:
         touched = [k for k, (s, e) in enumerate(spans) if s < slot.end and e > slot.start]
-        if not touched or spans[touched[0]][0] != slot.start or spans[touched[-1]][1] != slot.end:
+        if (
+            not touched
+            or spans[touched[0]][0] != slot.start
+            or spans[touched[-1]][1] != slot.end
+            or _spaced_apart(text, slot.start)
+            or _spaced_apart(text, slot.end)
+        ):
             raise FormatError(
                 f"cannot write {text!r} as BIO: slot '{slot.slot}' ({slot.value!r}) does "
                 "not cover whole words"
@@ -52,6 +58,14 @@ def tags(utterance: Utterance) -> list[tuple[str, str]]:
         for k in touched:
             tags[k] = f"{'B' if k == touched[0] else 'I'}-{slot.slot}"
     return [(text[s:e], tag) for (s, e), tag in zip(spans, tags)]
+
+
+def _spaced_apart(text: str, at: int) -> bool:
+    """Whether a token edge at `at` would read back with a space the text does not have
+    (`jazz|.`, `play|rock`); between two Thai letters it would not."""
+    if not 0 < at < len(text) or text[at - 1].isspace() or text[at].isspace():
+        return False
+    return scripts.gap(text[at - 1], text[at])
 
 
 def line(utterance: Utterance, index: int) -> str:
@@ -101,7 +115,7 @@ def _block(block: list[tuple[int, int, str]], source: Source) -> Parsed:
         if len(columns) != 2 or not columns[0] or columns[0] != "".join(columns[0].split()):
             return source.error("expected 'token<TAB>tag' (one token, no spaces)", pos)
         token, tag = columns[0], columns[1].strip()
-        start = length + (1 if words else 0)
+        start = length + (1 if words and scripts.gap(words[-1], token) else 0)
         if tag == "O" or tag.startswith("B-"):
             if open_slot is not None:
                 slots.append(_slot(open_slot, words, length))
@@ -126,14 +140,14 @@ def _block(block: list[tuple[int, int, str]], source: Source) -> Parsed:
         slots.append(_slot(open_slot, words, length))
     if intent is None:
         return source.error(f"a block without a '{INTENT_PREFIX}NAME' line", block[0][1])
-    utterance = Utterance(" ".join(words), intent, tuple(slots))
+    utterance = Utterance(tokens.join(words), intent, tuple(slots))
     message = problem(utterance)
     return source.error(message, block[0][1]) if message else utterance
 
 
 def _slot(open_slot: tuple[str, int], words: list[str], length: int) -> SlotValue:
     name, start = open_slot
-    text = " ".join(words)
+    text = tokens.join(words)
     return SlotValue(name, text[start:length], start, length)
 
 

@@ -1,7 +1,8 @@
 """MASSIVE records (the format of the MASSIVE data set; SLURP's spelling read as well).
 
 Written: `{"id", "locale", "partition", "scenario", "intent", "utt", "annot_utt"}`, where
-`annot_utt` marks each slot as `[slot : value]`: `play some [genre : rock] music`.
+`annot_utt` marks each slot as `[slot : value]`: `play some [genre : rock] music`; the
+locale is the writer's (`--locale`, by default the grammar's language or the data's own).
 Read: `utt` (or SLURP's `sentence`), `annot_utt` (or `sentence_annotation`) and `intent`;
 the slots and their offsets into the text come from the annotation. Other fields (`id`,
 `locale`, `scenario`, SLURP's `tokens`, ...) are not part of an Utterance and are ignored.
@@ -18,6 +19,7 @@ import re
 from ..utterance import SlotValue, Utterance
 from ._common import (
     FormatError,
+    Source,
     json_lines,
     line_writers,
     problem,
@@ -27,6 +29,31 @@ from ._common import (
 
 DEFAULT_LOCALE = "en-US"
 DEFAULT_PARTITION = "train"
+
+# MASSIVE's own locale of each of its languages, for a grammar that names only the language
+LOCALES = {
+    locale.split("-")[0]: locale
+    for locale in (
+        "af-ZA am-ET ar-SA az-AZ bn-BD cy-GB da-DK de-DE el-GR en-US es-ES fa-IR fi-FI "
+        "fr-FR he-IL hi-IN hu-HU hy-AM id-ID is-IS it-IT ja-JP jv-ID ka-GE km-KH kn-IN "
+        "ko-KR lv-LV ml-IN mn-MN ms-MY my-MM nb-NO nl-NL pl-PL pt-PT ro-RO ru-RU sl-SL "
+        "sq-AL sv-SE sw-KE ta-IN te-IN th-TH tl-PH tr-TR ur-PK vi-VN zh-CN"
+    ).split()
+}
+SCRIPT_LOCALES = {"zh-hant": "zh-TW", "zh-hans": "zh-CN"}
+
+
+def locale_of(language: str | None) -> str:
+    """The MASSIVE locale of a grammar's language tag: the tag itself when it names a
+    region (`es-MX`), MASSIVE's locale for the language (`th` -> `th-TH`), else en-US
+    when there is no tag."""
+    if language is None:
+        return DEFAULT_LOCALE
+    tag = language.replace("_", "-")
+    parts = tag.split("-")
+    if len(parts) > 1 and (len(parts[-1]) == 2 or parts[-1].isdigit()):
+        return tag
+    return SCRIPT_LOCALES.get(tag.lower()) or LOCALES.get(parts[0].lower(), tag)
 
 # `[slot : value]`: the slot name ends at the first " : ", the value at the next "]".
 _SLOT = re.compile(r"\[([^\[\]]*?) : ([^\[\]]*)\]")
@@ -71,9 +98,22 @@ def record(
     }
 
 
-def line(utterance: Utterance, index: int) -> str:
-    """One record (locale en-US, partition train); non-ASCII text written as is."""
-    return json.dumps(record(utterance, index), ensure_ascii=False)
+def line(utterance: Utterance, index: int, locale: str = DEFAULT_LOCALE) -> str:
+    """One record (partition train); non-ASCII text written as is."""
+    return json.dumps(record(utterance, index, locale), ensure_ascii=False)
+
+
+def locale_read(path: str) -> str | None:
+    """The locale of a MASSIVE file's first record, if it names one (to write the same)."""
+    source = Source.open(path)
+    for _, _, text in source.lines():
+        if text.strip():
+            try:
+                locale = json.loads(text).get("locale")
+            except (json.JSONDecodeError, AttributeError, RecursionError):
+                return None
+            return locale if isinstance(locale, str) else None
+    return None
 
 
 def parse_annotation(annot: str) -> tuple[str, tuple[SlotValue, ...]]:

@@ -83,6 +83,7 @@ def induce(
     default_intent: str = DEFAULT_INTENT,
     fold_case: bool = True,
     progress: Callable[[list[str]], Iterable[str]] | None = None,
+    language: str | None = None,
 ) -> Induction:
     """Induce a grammar from annotated (or plain) utterances.
 
@@ -92,6 +93,7 @@ def induce(
     holds entirely becomes its slot. Catalogue paths are written relative to `base`, the
     folder the grammar will be saved in. Utterances without an intent get `default_intent`.
     `progress`, given the intents' names, yields them as they are learned (a bar).
+    `language`, a language tag, is declared by the grammar (`language th`).
     """
     if not 0 <= weight <= MAX_LAMBDA:
         raise UsageError(f"lambda must be between 0 and {MAX_LAMBDA:g}, not {weight}")
@@ -116,7 +118,7 @@ def induce(
     except RecursionError:
         raise nested_too_deep from None
     statements += _slots(statements, golden, catalogues, known, Path(base))
-    grammar = g.Grammar(tuple(statements))
+    grammar = g.Grammar(tuple(statements), language=g.Language(language) if language else None)
     if validate.too_deep(grammar):  # it would not load
         raise nested_too_deep
     return Induction(
