@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import __version__, draw, evaluate, formats, lint, progress, resample, sources
+from . import __version__, counting, draw, evaluate, formats, lint, progress, resample, sources
 from .catalogue import read_catalogue
 from .distribution import ALLOCATIONS, table
 from .errors import GrammarFstError, UsageError
@@ -200,11 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(
         p, "--format", "; snips and rasa are whole documents, written once every sentence is drawn"
     )
-    p.add_argument(
-        "--progress",
-        action="store_true",
-        help="show a progress bar on standard error even when it is not a terminal",
-    )
+    _progress_options(p)
     p.add_argument(
         "--allocate",
         choices=("entropy", "uniform"),
@@ -236,10 +232,14 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         _count,
         help="count the distinct sentences of a grammar",
-        description="Print the exact number of distinct sentences per intent "
-        "and in total (a sentence of two intents counts once in the total).",
+        description="Print the number of distinct sentences per intent and in total (a "
+        "sentence of two intents counts once in the total): exact where the grammar's flat "
+        "form fits the budget, else 'at most' the number of derivations, with the reason. "
+        "Numbers too long for decimal are printed in scientific form.",
     )
     p.add_argument("--intent", action="append", metavar="I", help="count only this intent")
+    _budget_option(p, "exact counts")
+    _progress_options(p)
 
     p = _command(
         commands,
@@ -247,9 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="report errors and warnings in a .grm grammar",
         description="Lint a grammar: errors (what compile would refuse, empty "
         "languages) and warnings (unused or unreachable rules, repeated "
-        "alternatives, ambiguous sentences). Exit status 1 on errors.",
+        "alternatives, ambiguous sentences, sentences of two intents: exact where the "
+        "grammar's flat form fits the budget, else found on a sample of sentences). "
+        "Exit status 1 on errors.",
         source_only=True,
     )
+    _budget_option(p, "exact ambiguity and overlap checks")
+    _progress_options(p)
 
     p = _data_command(
         commands,
@@ -378,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     _on_error_option(p)
+    _progress_options(p)
 
     p = _data_command(
         commands,
@@ -430,8 +435,31 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT.grm",
         help="write the grammar to OUT.grm (atomically) instead of standard output",
     )
-    p.add_argument("--progress", action="store_true", help="show a progress bar over intents")
+    _progress_options(p)
     return parser
+
+
+def _progress_options(parser: argparse.ArgumentParser) -> None:
+    """--progress and --quiet: a bar on standard error always, or never (default: when
+    standard error is a terminal)."""
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on standard error even when it is not a terminal",
+    )
+    shown.add_argument("--quiet", action="store_true", help="no progress bar, even on a terminal")
+
+
+def _budget_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--budget",
+        type=_at_least_one,
+        default=counting.DEFAULT_BUDGET,
+        metavar="STATES",
+        help=f"largest flat form, in states, worked on for {what} "
+        f"(default: {counting.DEFAULT_BUDGET:,})",
+    )
 
 
 def _compile(args: argparse.Namespace) -> int:
@@ -485,7 +513,7 @@ def _sample(args: argparse.Namespace) -> int:
             shares = grammar.allocation(args.n, names or None, args.allocate)
             rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
             sys.stderr.write(table(rows))
-    blocks = progress.counted(blocks, total, "sentences", args.progress or None)
+    blocks = progress.counted(blocks, total, "sentences")
     _write(blocks, args.format, args.output, rendered=render is not None)
     return 0
 
@@ -599,7 +627,6 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _induce(args: argparse.Namespace) -> int:
     records, utterances = _read_all(args.data, args.source_format, args.on_error, "learn from")
     base = Path(args.output).parent if args.output else Path()
-    shown = args.progress or None
     result = induce(
         utterances,
         args.weight,
@@ -607,7 +634,7 @@ def _induce(args: argparse.Namespace) -> int:
         base,
         args.intent,
         not args.keep_case,
-        lambda intents: progress.counted(intents, len(intents), "intents", shown, lambda _: 1),
+        lambda intents: progress.steps(intents, len(intents), "intents"),
     )
     if args.explain:
         sys.stderr.write("".join(f"{step}\n" for step in result.trace))
@@ -703,7 +730,7 @@ def _stdin_lines():
 
 def _count(args: argparse.Namespace) -> int:
     grammar = _load(args)
-    per_intent, total = grammar.counts(args.intent)
+    per_intent, total = grammar.sizes(args.intent, args.budget)
     for name, size in per_intent.items():
         sys.stdout.write(f"{name}\t{size}\n")
     sys.stdout.write(f"total\t{total}\n")
@@ -713,13 +740,20 @@ def _count(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     if args.grammar.endswith(".far"):
         raise UsageError(f"check reads a .grm source, not the archive {args.grammar}")
-    findings = lint.check(sources.load_grammar(args.grammar))
+    findings = lint.check(sources.load_grammar(args.grammar), args.budget)
     for finding in findings:
         sys.stdout.write(f"{finding}\n")
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
     sys.stderr.write(f"{args.grammar}: {errors} errors, {warnings} warnings\n")
     return 1 if errors else 0
+
+
+def _bars(args: argparse.Namespace) -> bool | None:
+    """Progress bars: always (--progress), never (--quiet), else on a terminal."""
+    if getattr(args, "progress", False):
+        return True
+    return False if getattr(args, "quiet", False) else None
 
 
 class _WarningFormat(logging.Formatter):
@@ -745,6 +779,7 @@ def main(argv: list[str] | None = None) -> int:
         elif extra:
             command = next(a for a in parser._actions if a.dest == "command").choices
             command[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+        progress.choose(_bars(args))
         return args.run(args)
     except GrammarFstError as err:
         return _fail(str(err))
@@ -759,6 +794,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         logger.removeHandler(handler)
+        progress.choose(False)  # as a library again
 
 
 def _entry() -> None:

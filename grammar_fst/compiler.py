@@ -24,7 +24,7 @@ import numpy as np
 import pynini
 
 from . import grammar as g
-from . import labels, openfst, validate
+from . import labels, openfst, progress, validate
 from .catalogue import Catalogue, CatalogueError, read_catalogue, split_spec
 from .errors import GrammarError, Location, UsageError
 
@@ -151,16 +151,20 @@ def compile_grammar(
         )
     bound = slot_catalogues(grammar, catalogues or {})
     builder = _Builder(symbol_table(grammar, bound.values()))
-    slots = {}
-    for name, slot in sorted(grammar.slots.items()):
-        if name in bound:
-            slots[name] = catalogue_fst(bound[name], builder.symbols)
-        else:
-            slots[name] = builder.definition(f"slot {name}", slot.body)
-    intents = {name: builder.intent(i) for name, i in sorted(grammar.intents.items())}
     used = used_rules(grammar, [s for n, s in grammar.slots.items() if n not in bound])
-    rules = {name: builder.definition(f"rule {name}", grammar.rules[name].body) for name in used}
-    return CompiledFsts(builder.symbols, intents, slots, rules)
+    work = [("slot", n) for n in sorted(grammar.slots)]
+    work += [("intent", n) for n in sorted(grammar.intents)] + [("rule", n) for n in used]
+    built: dict[str, dict[str, pynini.Fst]] = {"slot": {}, "intent": {}, "rule": {}}
+    for kind, name in progress.steps(work, len(work), "definitions"):
+        if kind == "intent":
+            built[kind][name] = builder.intent(grammar.intents[name])
+        elif kind == "rule":
+            built[kind][name] = builder.definition(f"rule {name}", grammar.rules[name].body)
+        elif name in bound:
+            built[kind][name] = catalogue_fst(bound[name], builder.symbols)
+        else:
+            built[kind][name] = builder.definition(f"slot {name}", grammar.slots[name].body)
+    return CompiledFsts(builder.symbols, built["intent"], built["slot"], built["rule"])
 
 
 def used_rules(grammar: g.Grammar, slots: Iterable[g.Slot]) -> list[str]:
@@ -319,7 +323,7 @@ def callees(fsts: CompiledFsts, key: Key) -> dict[Key, int]:
     each (found once per network)."""
 
     def build() -> dict[Key, int]:
-        nonterminals = fsts.nonterminals()
+        nonterminals = fsts.memo("nonterminals", "", fsts.nonterminals)
         arcs = openfst.arrays(fsts.fst(key))
         called = arcs.ilabel[np.isin(arcs.ilabel, list(nonterminals))]
         labels_, counts = np.unique(called, return_counts=True)
