@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the archive (default: GRAMMAR.far beside the source, or the "
         "input archive itself)",
     )
+    _progress_options(p)
 
     p = _command(
         commands,

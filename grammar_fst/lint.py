@@ -182,9 +182,10 @@ class _Sample:
         return self.parsed[intent]
 
     def most_readings(self, intent: str) -> tuple[str, int]:
-        parsed = self.readings(intent)
-        text = max(parsed, key=lambda t: (len(parsed[t]), t))
-        return text, len(parsed[text])
+        """The sampled sentence with the most readings in its own intent, and how many."""
+        mine = {t: sum(r.intent == intent for r in rs) for t, rs in self.readings(intent).items()}
+        text = max(mine, key=lambda t: (mine[t], t))
+        return text, mine[text]
 
     def shared(self, a: str, b: str) -> str | None:
         """A sampled sentence of one of the intents that has a reading in the other."""

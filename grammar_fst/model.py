@@ -175,7 +175,7 @@ class CompiledGrammar:
                 given = sum(i == index for _, i in seen)
                 share[name] = self._capped(name, share[name], given)
                 left = self.count(name) - given
-                if share[name] > ENUMERATE_ABOVE * left or left <= ENUMERATE_ALWAYS:
+                if share[name] / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS:
                     job.fixed[index] = share[name]
         counts = [share[name] for name in chosen]
         yield from sampling.run(job, counts, jobs, seen, first=len(covering))
