@@ -440,25 +440,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress_options(parser: argparse.ArgumentParser) -> None:
-    """--progress and --quiet: a bar on standard error always, or never (default: when
-    standard error is a terminal)."""
-    shown = parser.add_mutually_exclusive_group()
-    shown.add_argument(
-        "--progress",
-        action="store_true",
-        help="show a progress bar on standard error even when it is not a terminal",
-    )
-    shown.add_argument("--quiet", action="store_true", help="no progress bar, even on a terminal")
-
-
 def _budget_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--budget",
         type=_at_least_one,
         default=counting.DEFAULT_BUDGET,
         metavar="STATES",
-        help=f"largest flat form, in states, worked on for {what} "
+        help=f"states a flat form and its determinization may have for {what} "
         f"(default: {counting.DEFAULT_BUDGET:,})",
     )
 
@@ -514,7 +502,7 @@ def _sample(args: argparse.Namespace) -> int:
             shares = grammar.allocation(args.n, names or None, args.allocate)
             rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
             sys.stderr.write(table(rows))
-    blocks = progress.counted(blocks, total, "sentences")
+    blocks = progress.counted(blocks, total, "sentences", _shown(args))
     _write(blocks, args.format, args.output, rendered=render is not None)
     return 0
 
@@ -576,6 +564,22 @@ def _output_options(parser: argparse.ArgumentParser, format_flag: str, note: str
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
     )
+
+
+def _progress_options(parser: argparse.ArgumentParser, note: str = "") -> None:
+    """--progress and --quiet: a bar on standard error, by default on a terminal."""
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on standard error even when it is not a terminal" + note,
+    )
+    shown.add_argument("--quiet", action="store_true", help="show no progress bar")
+
+
+def _shown(args: argparse.Namespace) -> bool | None:
+    """Whether to show a bar: asked for, refused, or None (on a terminal)."""
+    return True if args.progress else False if args.quiet else None
 
 
 def _on_error_option(parser: argparse.ArgumentParser) -> None:
@@ -750,13 +754,6 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _bars(args: argparse.Namespace) -> bool | None:
-    """Progress bars: always (--progress), never (--quiet), else on a terminal."""
-    if getattr(args, "progress", False):
-        return True
-    return False if getattr(args, "quiet", False) else None
-
-
 class _WarningFormat(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
@@ -780,7 +777,7 @@ def main(argv: list[str] | None = None) -> int:
         elif extra:
             command = next(a for a in parser._actions if a.dest == "command").choices
             command[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
-        progress.choose(_bars(args))
+        progress.choose(_shown(args) if hasattr(args, "progress") else None)
         return args.run(args)
     except GrammarFstError as err:
         return _fail(str(err))
