@@ -20,6 +20,7 @@ from .validate import Diagnostic, errors, references
 
 SAMPLED = 200  # sentences drawn from an intent over budget, parsed back for its checks
 READINGS = 100  # readings listed at most per sampled sentence
+LONGEST = 50  # words of a sampled sentence parsed back at most (parsing is cubic in length)
 
 
 def check(grammar: g.Grammar, budget: int = counting.DEFAULT_BUDGET) -> list[Diagnostic]:
@@ -168,8 +169,8 @@ class _Sample:
     def __init__(self, compiled: CompiledGrammar, budget: int):
         self.compiled = compiled
         self.how = (
-            f" (found on {SAMPLED} sentences sampled from each intent: its flat form "
-            f"exceeds the budget of {budget:,} states)"
+            f" (found on {SAMPLED} sentences sampled from each intent, those of at most "
+            f"{LONGEST} words: its flat form exceeds the budget of {budget:,} states)"
         )
         self.parsed: dict[str, dict[str, list]] = {}
 
@@ -177,15 +178,15 @@ class _Sample:
         """Per distinct sampled sentence of `intent`, its readings (at most READINGS)."""
         if intent not in self.parsed:
             drawn = self.compiled.sample(SAMPLED, seed=0, intents=[intent])
-            texts = sorted({u.text for u in drawn})
+            texts = sorted({u.text for u in drawn if len(u.text.split()) <= LONGEST})
             self.parsed[intent] = {t: self.compiled.readings(t, limit=READINGS) for t in texts}
         return self.parsed[intent]
 
-    def most_readings(self, intent: str) -> tuple[str, int]:
+    def most_readings(self, intent: str) -> tuple[str | None, int]:
         """The sampled sentence with the most readings in its own intent, and how many."""
         mine = {t: sum(r.intent == intent for r in rs) for t, rs in self.readings(intent).items()}
-        text = max(mine, key=lambda t: (mine[t], t))
-        return text, mine[text]
+        text = max(mine, key=lambda t: (mine[t], t), default=None)
+        return text, mine.get(text, 0)
 
     def shared(self, a: str, b: str) -> str | None:
         """A sampled sentence of one of the intents that has a reading in the other."""

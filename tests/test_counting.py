@@ -155,9 +155,14 @@ def test_check_finds_shared_sentences_on_samples_over_the_budget():
 
 def _sampled(budget: int) -> str:
     return (
-        f" (found on {lint.SAMPLED} sentences sampled from each intent: its flat form "
-        f"exceeds the budget of {budget:,} states)"
+        f" (found on {lint.SAMPLED} sentences sampled from each intent, those of at most "
+        f"{lint.LONGEST} words: its flat form exceeds the budget of {budget:,} states)"
     )
+
+
+def test_check_of_a_long_repetition_over_the_budget_parses_only_short_samples(tmp_path):
+    grammar = syntax.parse("$w = a | b\n$p = $w{1,100}\nintent I = $p{1,100}\n", "g.grm")
+    assert lint.check(grammar) == []  # sentences of up to 10,000 words, none parsed
 
 
 @pytest.mark.parametrize("command", ["compile", "count", "check"])
