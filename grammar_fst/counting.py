@@ -3,9 +3,9 @@
 Derivations (paths through the network) are counted by dynamic programming over the
 rules, callees first: per FST, the paths from each state, a nonterminal arc counting as
 many paths as the FST it enters. That never expands a rule, so any grammar is counted
-at once. Distinct sentences need the flat form with its input side determinized; that
-is done only where the flat form and its determinization fit a budget of states, and
-otherwise the number of derivations is given as an upper bound.
+at once. Distinct sentences need determinization: each FST's minimal acceptor, built
+on its callees' (see `language`), only where the flat form and each determinization
+fit a budget of states; otherwise the number of derivations is given as an upper bound.
 
 Counts are exact Python ints up to `HUGE_BITS` bits and then `Huge`, a base-10
 logarithm, so that a grammar of doubling rules gives a figure instead of a number of
@@ -238,6 +238,7 @@ def count_strings(acceptor: pynini.Fst) -> Number:
 
 
 def over_budget(budget: int) -> str:
+    """Why a count is the number of derivations."""
     return (
         f"derivations: the flat form exceeds the budget of {budget:,} states, "
         "so a sentence said in several ways counts more than once"
