@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import __version__, draw, evaluate, formats, lint, progress, resample, sources
+from . import __version__, counting, draw, evaluate, formats, lint, progress, resample, sources
 from .catalogue import read_catalogue
 from .distribution import ALLOCATIONS, table
 from .errors import GrammarFstError, UsageError
@@ -144,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the archive (default: GRAMMAR.far beside the source, or the "
         "input archive itself)",
     )
+    _progress_options(p)
 
     p = _command(
         commands,
@@ -216,11 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
         "; snips-nlu, snips-benchmark and rasa are whole documents, written once every "
         "sentence is drawn",
     )
-    p.add_argument(
-        "--progress",
-        action="store_true",
-        help="show a progress bar on standard error even when it is not a terminal",
-    )
+    _progress_options(p)
     p.add_argument(
         "--allocate",
         choices=("entropy", "uniform"),
@@ -252,10 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         _count,
         help="count the distinct sentences of a grammar",
-        description="Print the exact number of distinct sentences per intent "
-        "and in total (a sentence of two intents counts once in the total).",
+        description="Print the number of distinct sentences per intent and in total (a "
+        "sentence of two intents counts once in the total): exact where the grammar's flat "
+        "form fits the budget, else 'at most' the number of derivations, with the reason. "
+        "Numbers too long for decimal are printed in scientific form.",
     )
     p.add_argument("--intent", action="append", metavar="I", help="count only this intent")
+    _budget_option(p, "exact counts")
+    _progress_options(p)
 
     p = _command(
         commands,
@@ -263,9 +264,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="report errors and warnings in a .grm grammar",
         description="Lint a grammar: errors (what compile would refuse, empty "
         "languages) and warnings (unused or unreachable rules, repeated "
-        "alternatives, ambiguous sentences). Exit status 1 on errors.",
+        "alternatives, ambiguous sentences, sentences of two intents: exact where the "
+        "grammar's flat form fits the budget, else found on a sample of sentences). "
+        "Exit status 1 on errors.",
         source_only=True,
     )
+    _budget_option(p, "exact ambiguity and overlap checks")
+    _progress_options(p)
 
     p = _data_command(
         commands,
@@ -395,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
         "golden set given to induce with the same options)",
     )
     _on_error_option(p)
+    _progress_options(p)
 
     p = _data_command(
         commands,
@@ -454,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT.grm",
         help="write the grammar to OUT.grm (atomically) instead of standard output",
     )
-    p.add_argument("--progress", action="store_true", help="show a progress bar over intents")
+    _progress_options(p)
     _selection_options(p, "learn from", "--sample")
 
     p = commands.add_parser(
@@ -535,6 +541,17 @@ def _selected(args: argparse.Namespace, utterances: list, path: str, rest: bool 
     return others
 
 
+def _budget_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--budget",
+        type=_at_least_one,
+        default=counting.DEFAULT_BUDGET,
+        metavar="STATES",
+        help=f"states a flat form and its determinization may have for {what} "
+        f"(default: {counting.DEFAULT_BUDGET:,})",
+    )
+
+
 def _compile(args: argparse.Namespace) -> int:
     if args.grammar.endswith(".far") and not args.catalogue:
         raise UsageError(
@@ -595,7 +612,7 @@ def _sample(args: argparse.Namespace) -> int:
             shares = grammar.allocation(args.n, names or None, args.allocate)
             rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
             sys.stderr.write(table(rows))
-    blocks = progress.counted(blocks, total, "sentences", args.progress or None)
+    blocks = progress.counted(blocks, total, "sentences", _shown(args))
     if args.partition:
         drawn = [u for block in blocks for u in block]
         for name, part in partition(drawn, args.partition, args.seed).items():
@@ -690,6 +707,22 @@ def _output_options(parser: argparse.ArgumentParser, format_flag: str, note: str
     )
 
 
+def _progress_options(parser: argparse.ArgumentParser, note: str = "") -> None:
+    """--progress and --quiet: a bar on standard error, by default on a terminal."""
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on standard error even when it is not a terminal" + note,
+    )
+    shown.add_argument("--quiet", action="store_true", help="show no progress bar")
+
+
+def _shown(args: argparse.Namespace) -> bool | None:
+    """Whether to show a bar: asked for, refused, or None (on a terminal)."""
+    return True if args.progress else False if args.quiet else None
+
+
 def _on_error_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--on-error",
@@ -754,7 +787,6 @@ def _induce(args: argparse.Namespace) -> int:
     records, utterances = _read_all(args.data, args.source_format, args.on_error, "learn from")
     utterances = _selected(args, utterances, args.data)
     base = Path(args.output).parent if args.output else Path()
-    shown = args.progress or None
     result = induce(
         utterances,
         args.weight,
@@ -762,7 +794,7 @@ def _induce(args: argparse.Namespace) -> int:
         base,
         args.intent,
         not args.keep_case,
-        lambda intents: progress.counted(intents, len(intents), "intents", shown, lambda _: 1),
+        lambda intents: progress.steps(intents, len(intents), "intents"),
         language=args.language or _language_read(args.data, args.source_format),
     )
     if args.explain:
@@ -860,7 +892,7 @@ def _stdin_lines():
 
 def _count(args: argparse.Namespace) -> int:
     grammar = _load(args)
-    per_intent, total = grammar.counts(args.intent)
+    per_intent, total = grammar.sizes(args.intent, args.budget)
     for name, size in per_intent.items():
         sys.stdout.write(f"{name}\t{size}\n")
     sys.stdout.write(f"total\t{total}\n")
@@ -870,7 +902,7 @@ def _count(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     if args.grammar.endswith(".far"):
         raise UsageError(f"check reads a .grm source, not the archive {args.grammar}")
-    findings = lint.check(sources.load_grammar(args.grammar))
+    findings = lint.check(sources.load_grammar(args.grammar), args.budget)
     for finding in findings:
         sys.stdout.write(f"{finding}\n")
     errors = sum(f.level == "error" for f in findings)
@@ -902,6 +934,7 @@ def main(argv: list[str] | None = None) -> int:
         elif extra:
             command = next(a for a in parser._actions if a.dest == "command").choices
             command[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+        progress.choose(_shown(args) if hasattr(args, "progress") else None)
         return args.run(args)
     except GrammarFstError as err:
         return _fail(str(err))
@@ -916,6 +949,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         logger.removeHandler(handler)
+        progress.choose(False)  # as a library again
 
 
 def _entry() -> None:

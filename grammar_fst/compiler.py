@@ -25,7 +25,7 @@ import pynini
 import pywrapfst
 
 from . import grammar as g
-from . import labels, openfst, validate
+from . import labels, openfst, progress, validate
 from .catalogue import Catalogue, CatalogueError, read_catalogue, split_spec
 from .errors import GrammarError, Location, UsageError
 
@@ -194,17 +194,22 @@ def compile_grammar(
         )
     bound = slot_catalogues(grammar, catalogues or {})
     builder = _Builder(symbol_table(grammar, bound.values()), grammar.rules)
-    slots = {}
-    for name, slot in sorted(grammar.slots.items()):
-        if name in bound:
-            slots[name] = catalogue_fst(bound[name], builder.symbols)
-        else:
-            slots[name] = builder.definition(f"slot {name}", slot.body)
-    intents = {name: builder.intent(i) for name, i in sorted(grammar.intents.items())}
     used = used_rules(grammar, [s for n, s in grammar.slots.items() if n not in bound])
-    rules = {name: builder.definition(f"rule {name}", grammar.rules[name].body) for name in used}
+    work = [("slot", n) for n in sorted(grammar.slots)]
+    work += [("intent", n) for n in sorted(grammar.intents)] + [("rule", n) for n in used]
+    built: dict[str, dict[str, pynini.Fst]] = {"slot": {}, "intent": {}, "rule": {}}
+    for kind, name in progress.steps(work, len(work), "definitions"):
+        if kind == "intent":
+            built[kind][name] = builder.intent(grammar.intents[name])
+        elif kind == "rule":
+            built[kind][name] = builder.definition(f"rule {name}", grammar.rules[name].body)
+        elif name in bound:
+            built[kind][name] = catalogue_fst(bound[name], builder.symbols)
+        else:
+            built[kind][name] = builder.definition(f"slot {name}", grammar.slots[name].body)
     language = grammar.language.code if grammar.language else None
-    return CompiledFsts(builder.symbols, intents, slots, rules, language)
+    fsts = built["intent"], built["slot"], built["rule"]
+    return CompiledFsts(builder.symbols, *fsts, language)
 
 
 def used_rules(grammar: g.Grammar, slots: Iterable[g.Slot]) -> list[str]:
@@ -379,7 +384,7 @@ def callees(fsts: CompiledFsts, key: Key) -> dict[Key, int]:
     each (found once per network)."""
 
     def build() -> dict[Key, int]:
-        nonterminals = fsts.nonterminals()
+        nonterminals = fsts.memo("nonterminals", "", fsts.nonterminals)
         arcs = fsts.arrays(key)
         called = arcs.ilabel[np.isin(arcs.ilabel, list(nonterminals))]
         labels_, counts = np.unique(called, return_counts=True)

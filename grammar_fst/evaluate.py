@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 
 import pynini
 
-from . import counting, labels, openfst, tokens
+from . import counting, labels, openfst, progress, tokens
 from . import grammar as g
 from .model import CompiledGrammar
 from .utterance import Utterance
@@ -51,7 +51,7 @@ class Report:
     alternatives: int | None  # from the grammar's source; None for a .far
     states: int
     arcs: int
-    sentences: int
+    sentences: int | str  # distinct; else text: "at most" a bound, or too long for an int
     load_seconds: float
 
     def as_dict(self) -> dict:
@@ -69,7 +69,10 @@ class Report:
             ("trigram precision", _share(self.trigram)),
             ("rules / alternatives", f"{self.rules:,} / {_count(self.alternatives)}"),
             ("states / arcs", f"{self.states:,} / {self.arcs:,}"),
-            ("distinct sentences", f"{self.sentences:,}"),
+            (
+                "distinct sentences",
+                f"{self.sentences:,}" if isinstance(self.sentences, int) else self.sentences,
+            ),
             ("load and compile, seconds", f"{self.load_seconds:.2f}"),
         ]
         return "".join(f"{name:40} {value}\n" for name, value in rows)
@@ -77,6 +80,14 @@ class Report:
 
 def _count(value: int | None) -> str:
     return "n/a (not kept in a .far)" if value is None else f"{value:,}"
+
+
+def _sentences(size: counting.Count) -> int | str:
+    """An exact count as an int; a bound, or a Huge, as text."""
+    if size.exact and isinstance(size.value, int):
+        return size.value
+    shown = counting.shown(size.value)
+    return shown if size.exact else f"at most {shown} (derivations)"
 
 
 def _share(value: float) -> str:
@@ -96,7 +107,7 @@ def evaluate(
     reference = [normalized(u, fold) for u in heldout]
     templates = Templates(grammar)
     said = right_slots = carried = 0
-    for u in reference:
+    for u in progress.steps(reference, len(reference), "utterances"):
         if u.intent not in grammar.fsts.intents:
             continue
         # its words as annotated: a slot edge is a word boundary, whatever the segmenter
@@ -131,7 +142,7 @@ def evaluate(
         alternatives=None if grammar.grammar is None else _alternatives(grammar.grammar),
         states=sum(f.num_states() for f in all_fsts),
         arcs=sum(f.num_arcs(s) for f in all_fsts for s in f.states()),
-        sentences=grammar.count(),
+        sentences=_sentences(grammar.sizes()[1]),
         load_seconds=load_seconds,
     )
 
@@ -196,6 +207,8 @@ class Templates:
         self._tables: dict[tuple[str, bool], tuple[int, list[dict[int, int]], set[int]]] = {}
 
     def says(self, intent: str, words: list[str], surface: bool) -> bool:
+        if surface and counting.sentences(self.grammar.fsts, intent) is None:  # over budget
+            return any(r.intent == intent for r in self.grammar.readings(" ".join(words)))
         start, arcs, finals = self._table(intent, surface)
         state = start
         for word in words:

@@ -176,7 +176,7 @@ class CompiledGrammar:
                 given = sum(i == index for _, i in seen)
                 share[name] = self._capped(name, share[name], given)
                 left = self.count(name) - given
-                if share[name] > ENUMERATE_ABOVE * left or left <= ENUMERATE_ALWAYS:
+                if share[name] / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS:
                     job.fixed[index] = share[name]
         counts = [share[name] for name in chosen]
         yield from sampling.run(job, counts, jobs, seen, first=len(covering))
@@ -230,7 +230,7 @@ class CompiledGrammar:
         if split == "even":
             return quotas(n, intents)
         if split == "proportional":
-            return quotas(n, intents, self.counts(intents)[0])
+            return quotas(n, intents, counting.proportions(self.sizes(intents)[0]))
         raise UsageError(f"unknown split '{split}'; use even or proportional")
 
     def _capped(self, intent: str, wanted: int, given: int) -> int:
@@ -273,13 +273,29 @@ class CompiledGrammar:
         """The distinct readings of `text`, at most `limit` of them when given."""
         return self._recognizer.readings(text, limit)
 
-    def count(self, intent: str | None = None) -> int:
-        """The exact number of distinct sentences of one intent or of the whole grammar."""
+    def count(self, intent: str | None = None) -> int | float:
+        """The number of distinct sentences of one intent or of the whole grammar (see
+        `counts`)."""
         return self.counts(None if intent is None else [intent])[1]
 
-    def counts(self, intents: Iterable[str] | None = None) -> tuple[dict[str, int], int]:
-        """Distinct sentences per intent, and in all (shared sentences counted once)."""
-        return counting.counts(self.fsts, self._chosen(intents))
+    def counts(
+        self, intents: Iterable[str] | None = None
+    ) -> tuple[dict[str, int | float], int | float]:
+        """Distinct sentences per intent, and in all (shared sentences counted once):
+        exact where the flat form fits the counting budget; otherwise an upper bound, the
+        number of derivations, an int (`math.inf` beyond 100,000 bits). `sizes` says
+        which figures are exact."""
+        per_intent, total = self.sizes(intents)
+        return {name: c.number() for name, c in per_intent.items()}, total.number()
+
+    def sizes(
+        self, intents: Iterable[str] | None = None, budget: int = counting.DEFAULT_BUDGET
+    ) -> tuple[dict[str, counting.Count], counting.Count]:
+        """Distinct sentences per intent, and in all, as `Count`s: exact when the flat
+        form and its determinization take at most `budget` states; else (`exact` False)
+        at most the number of derivations, in which a sentence said in several ways counts
+        once per way."""
+        return counting.counts(self.fsts, self._chosen(intents), budget)
 
     def with_catalogue(self, slot: str, catalogue: CatalogueLike) -> CompiledGrammar:
         """This grammar with `slot` filled from `catalogue`; the intent FSTs are shared.

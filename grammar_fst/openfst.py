@@ -202,8 +202,8 @@ def _const_header(data: bytes | memoryview) -> tuple[int, tuple[int, int], int]:
         _version, flags, _properties, start, states, arcs = struct.unpack_from("<iiQqqq", data, at)
     except struct.error:
         raise ValueError("not an FST: too short") from None
-    if magic != FST_MAGIC or kinds != [b"const", ARC_TYPE.encode()]:
-        raise ValueError(f"not a ConstFst of {ARC_TYPE} arcs")
+    if magic != FST_MAGIC or kinds[0] != b"const" or kinds[1] not in (b"log", b"standard"):
+        raise ValueError("not a ConstFst of log or standard arcs")
     if flags & 0x7:  # symbol tables or alignment: not written for FSTs without symbols
         raise ValueError(f"unexpected ConstFst header flags {flags:#x}")
     if not (0 <= states < 2**31 and 0 <= arcs < 2**31):
