@@ -1,65 +1,385 @@
-"""Text to intent and slots, through the same transducers that generate: the sentence as
-a linear acceptor composed with the flat union of all intents; the most probable
-reading wins.
+"""Text to intent and slots over the network of rule FSTs, without flattening it: a chart
+parser that never expands a rule or a slot class into the places that use it.
+
+For an FST and a start position, its states are explored in order (every FST is
+topologically sorted, so a state is final once the lower ones are done) over the
+sentence: a word arc consumes the next word, an epsilon-input arc (a tag) consumes
+nothing, and a rule or slot class nonterminal consumes every span its FST derives from
+that position, found the same way and memoized per (FST, position) for the sentence.
+Rules never reach themselves, so this ends, and it costs a polynomial in the sentence's
+length whatever the sharing. Each (state, position) keeps its best -log probability and a
+back-pointer; the best derivation is spelled from them. A state's arcs are indexed by
+input label the first time a parse reaches it, so a million-value catalogue costs a
+lookup, not a walk of the catalogue.
 """
 
 from __future__ import annotations
 
-import pynini
+import heapq
+import math
+from collections.abc import Iterable
 
-from . import openfst, tokens
-from .compiler import CompiledFsts, flatten
-from .spelling import Speller
-from .utterance import Utterance
+import numpy as np
+
+from . import labels, openfst, tokens
+from .compiler import CompiledFsts, Key
+from .utterance import SlotValue, Utterance
+
+_NONE = -1  # `callee` of an arc that enters no FST
+_INDEXED = 32  # a state with more arcs than this finds its words by binary search
+Path = list[tuple[int, int]]
+_NOTHING: tuple = ({}, {}, ({}, {}, 1, -1))  # the spans of an FST that cannot start here
+
+
+class _Words:
+    """The word arcs of a state with many arcs (a catalogue's first words), sorted by
+    input label once, found by binary search."""
+
+    def __init__(self, ilabel: np.ndarray, arcs: list[tuple[int, float, int]]):
+        order = np.argsort(ilabel, kind="stable")
+        self.ilabel = ilabel[order]
+        self.arcs = [arcs[k] for k in order.tolist()]
+
+    def get(self, label: int, default=None):
+        low, high = np.searchsorted(self.ilabel, [label, label + 1]).tolist()
+        return tuple(self.arcs[low:high]) if high > low else default
+
+
+class _Fst:
+    """One FST of the network, read as arrays once and indexed a state at a time: per
+    state, its final weight, its word arcs by input label (`(olabel, weight, next)`),
+    and its other arcs (`(callee, ilabel, olabel, weight, next)`: tags, with callee -1,
+    and nonterminals)."""
+
+    def __init__(self, fst, callee: dict[int, int]):
+        self.fst = fst
+        self.callee = callee
+        self._arrays: openfst.Arrays | None = None
+        self.states: dict[int, tuple] = {}  # state: (final, words, others)
+        self.start = -1
+        self.first: set[int] | None = None  # labels that can start a non-empty span
+        self.nullable = False  # (both found by `Chart._prepare` on first use)
+
+    @property
+    def arrays(self) -> openfst.Arrays:
+        if self._arrays is None:
+            self._arrays = openfst.arrays(self.fst)
+        return self._arrays
+
+    def state(self, s: int) -> tuple:
+        found = self.states.get(s)
+        if found is None:
+            found = self.states[s] = self._index(s)
+        return found
+
+    def _index(self, s: int) -> tuple:
+        a = self.arrays
+        low, high = int(a.arc_start[s]), int(a.arc_start[s + 1])
+        ilabel = a.ilabel[low:high]
+        callee = self.callee
+        consuming = ilabel != 0
+        if callee:
+            consuming &= ~np.isin(ilabel, list(callee))
+        other = np.flatnonzero(~consuming)
+        others = tuple(
+            (callee.get(i, _NONE), i, o, w, n)
+            for i, o, w, n in zip(
+                ilabel[other].tolist(),
+                a.olabel[low:high][other].tolist(),
+                a.weight[low:high][other].tolist(),
+                a.nextstate[low:high][other].tolist(),
+            )
+        )
+        word = np.flatnonzero(consuming)
+        arcs = list(
+            zip(
+                a.olabel[low:high][word].tolist(),
+                a.weight[low:high][word].tolist(),
+                a.nextstate[low:high][word].tolist(),
+            )
+        )
+        if len(arcs) > _INDEXED:
+            words = _Words(ilabel[word], arcs)
+        else:
+            words = {}
+            for label, arc in zip(ilabel[word].tolist(), arcs):
+                words[label] = (*words.get(label, ()), arc)
+        return float(a.final[s]), words, others
 
 
 class Recognizer:
-    """Parses sentences against one compiled grammar (slots expanded once, up front)."""
+    """Parses sentences against one compiled network; the FSTs are indexed as parses
+    reach them and the index is kept for the next sentence."""
 
     def __init__(self, fsts: CompiledFsts):
         self.symbols = fsts.symbols
-        self.spell = Speller([fsts.symbols.find(i) for i in range(fsts.symbols.num_symbols())])
-        flat = [flatten(fsts, name) for name in fsts.intents]
-        with openfst.captured("preparing the parser"):
-            self.fst = pynini.union(*flat).rmepsilon().arcsort("ilabel")
+        keys: list[Key] = [("intent", n) for n in fsts.intents]
+        keys += [("slot", n) for n in fsts.slots] + [("rule", n) for n in fsts.rules]
+        self.number = {key: k for k, key in enumerate(keys)}
+        self.intents = range(len(fsts.intents))  # the first numbers
+        callee = {label: self.number[key] for label, key in fsts.nonterminals().items()}
+        self.fsts = [_Fst(fsts.fst(key), callee) for key in keys]
+        self.slot_classes = {
+            label for label, key in fsts.nonterminals().items() if key[0] == "slot"
+        }
+        self.tags: dict[int, tuple[str, str]] = {}
+        for name in fsts.intents:
+            self.tags[fsts.symbols.find(labels.intent_tag(name))] = ("intent", name)
+        for name in fsts.slots:
+            self.tags[fsts.symbols.find(labels.slot_open(name))] = ("open", name)
+            self.tags[fsts.symbols.find(labels.slot_close(name))] = ("close", name)
 
-    def lattice(self, text: str) -> pynini.Fst | None:
-        """All readings of `text` as an FST, or None when a word is unknown."""
-        ids = [self.symbols.find(w) for w in tokens.words(text)]
-        if not ids or min(ids) < 0:
-            return None
-        with openfst.captured("parsing"):
-            lattice = pynini.compose(openfst.chain([(i, i) for i in ids]), self.fst)
-            lattice.connect()
-        return lattice if lattice.start() >= 0 else None
+    def labels(self, words: Iterable[str]) -> list[int] | None:
+        """The word ids of `words`, or None when one is not a word of the grammar."""
+        ids = [self.symbols.find(w) for w in words]
+        return None if min(ids, default=0) < 0 else ids
 
     def parse(self, text: str) -> Utterance | None:
-        """The most probable reading of `text`, or None when it is not in the grammar."""
-        lattice = self.lattice(text)
-        if lattice is None:
+        """The reading of the most probable derivation of `text`, or None when the
+        grammar does not hold it."""
+        found = self.best(text)
+        return None if found is None else found[0]
+
+    def best(self, text: str) -> tuple[Utterance, float] | None:
+        """The most probable derivation's reading and its log probability, or None."""
+        words = tokens.words(text)
+        ids = self.labels(words)
+        if not ids:
             return None
-        with openfst.captured("parsing"):
-            best = pynini.shortestpath(pynini.arcmap(lattice, map_type="to_std"))
-        return self.spell(openfst.single_path(best))
+        chart = Chart(self, ids)
+        winner = None
+        for k in self.intents:
+            cost = chart.spans(k, 0).get(len(ids))
+            if cost is not None and (winner is None or cost[0] < winner[1]):
+                winner = (k, cost[0])
+        if winner is None:
+            return None
+        return self.spell(words, chart.path(winner[0], 0, len(ids))), -winner[1]
 
     def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
         """The distinct readings of `text` (at most `limit`; empty when not in the grammar)."""
-        lattice = self.lattice(text)
-        if lattice is None:
+        words = tokens.words(text)
+        ids = self.labels(words)
+        if not ids:
             return []
-        with openfst.captured("parsing"):
-            lattice = openfst.optimize(lattice)  # one path per distinct reading
+        chart = Chart(self, ids, forest=True, limit=limit)
         found: dict[Utterance, None] = {}
-        for path in _paths(lattice, lattice.start()):
-            found.setdefault(self.spell(path))
-            if limit is not None and len(found) >= limit:
-                break
+        for k in self.intents:
+            if len(ids) in chart.spans(k, 0):
+                for path in sorted(chart.paths(k, 0, len(ids))):
+                    found.setdefault(self.spell(words, list(path)))
+                    if limit is not None and len(found) >= limit:
+                        return list(found)
         return list(found)
 
+    def derives(self, intent: str, words: list[str], carrier: bool = False) -> bool:
+        """Whether `intent` derives `words`; with `carrier`, each slot is the single
+        word `labels.slot_class(name)` instead of one of its values."""
+        ids = self.labels(words)
+        if ids is None:
+            return False
+        k = self.number[("intent", intent)]
+        return len(ids) in Chart(self, ids, carrier=carrier).spans(k, 0)
 
-def _paths(fst: pynini.Fst, state: int):
-    if fst.final(state) != pynini.Weight.zero(fst.weight_type()):
-        yield []
-    for arc in fst.arcs(state):
-        for tail in _paths(fst, arc.nextstate):
-            yield [(arc.ilabel, arc.olabel)] + tail
+    def spell(self, words: list[str], path: Path) -> Utterance:
+        """The utterance of a derivation's label pairs over the sentence `words`; a slot's
+        canonical value is the output side between its tags, when it differs."""
+        text = " ".join(words)
+        offset = [0]
+        for word in words:
+            offset.append(offset[-1] + len(word) + 1)
+        intent, slots, pos, opened = "", [], 0, None
+        for ilabel, olabel in path:
+            tag = self.tags.get(olabel) if ilabel == 0 else None
+            if tag is None:
+                if opened is not None:
+                    opened[2].append(olabel)
+                    opened[3] |= ilabel != olabel
+            elif tag[0] == "intent":
+                intent = tag[1]
+            elif tag[0] == "open":
+                opened = [tag[1], pos, [], False]
+            else:
+                name, first, outputs, rewritten = opened
+                start = offset[first]
+                end = max(offset[pos] - 1, start)
+                value = text[start:end]
+                canonical = None
+                if rewritten:
+                    canonical = " ".join(self.symbols.find(o) for o in outputs if o)
+                    canonical = None if canonical == value else canonical
+                slots.append(SlotValue(name, value, start, end, canonical))
+                opened = None
+            pos += ilabel != 0
+        return Utterance(text, intent, tuple(slots))
+
+
+class Chart:
+    """The spans of one sentence: per (FST, start position), the end positions it can
+    reach with the best cost (-log probability) and the final state there, and its
+    items `(state, position) -> (cost, back-pointer)`, all its incoming arcs too when
+    readings are wanted (`limit` is then the most paths kept per item)."""
+
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        ids: list[int],
+        forest: bool = False,
+        limit: int | None = None,
+        carrier: bool = False,
+    ):
+        self.fsts = recognizer.fsts
+        self.ids = ids
+        self.forest = forest
+        self.limit = limit
+        self.matched = recognizer.slot_classes if carrier else frozenset()
+        self.memo: dict[tuple[int, int], tuple] = {}
+        self._paths: dict[tuple[int, int, int], set] = {}
+
+    def spans(self, k: int, i: int) -> dict[int, tuple[float, int]]:
+        """`end: (cost, final item)` for every span FST `k` derives from position `i`."""
+        found = self.memo.get((k, i))
+        if found is None:
+            fst = self.fsts[k]
+            if fst.first is None:
+                self._prepare(fst)
+            if not fst.nullable and (i == len(self.ids) or self.ids[i] not in fst.first):
+                found = _NOTHING
+            else:
+                found = self._explore(fst, i)
+            self.memo[(k, i)] = found
+        return found[0]
+
+    def _explore(self, fst: _Fst, i: int) -> tuple:
+        ids, n = self.ids, len(self.ids)
+        stride = n + 1
+        chart = {fst.start * stride + i: (0.0, None)}
+        incoming: dict[int, list] = {}
+        ends: dict[int, tuple[float, int]] = {}
+        finals: dict[int, list[int]] = {}
+        heap = [fst.start * stride + i]
+        inf, states = math.inf, fst.states
+        while heap:
+            item = heapq.heappop(heap)
+            cost = chart[item][0]
+            s, pos = divmod(item, stride)
+            final, words, others = states.get(s) or fst.state(s)
+            if final < inf:
+                total = cost + final
+                if pos not in ends or total < ends[pos][0]:
+                    ends[pos] = (total, item)
+                if self.forest:
+                    finals.setdefault(pos, []).append(item)
+            steps = []
+            if pos < n:
+                for olabel, w, nxt in words.get(ids[pos], ()):
+                    steps.append((nxt * stride + pos + 1, cost + w, (item, ids[pos], olabel)))
+            for callee, ilabel, olabel, w, nxt in others:
+                if callee < 0:
+                    steps.append((nxt * stride + pos, cost + w, (item, 0, olabel)))
+                    continue
+                if ilabel in self.matched:  # a slot class taken as its one symbol
+                    if pos < n and ids[pos] == ilabel:
+                        steps.append((nxt * stride + pos + 1, cost + w, (item, ilabel, olabel)))
+                    continue
+                for end, (sub, _) in self.spans(callee, pos).items():
+                    steps.append((nxt * stride + end, cost + w + sub, (item, callee, pos, end)))
+            for target, total, back in steps:
+                old = chart.get(target)
+                if old is None:
+                    chart[target] = (total, back)
+                    heapq.heappush(heap, target)
+                elif total < old[0]:
+                    chart[target] = (total, back)
+                if self.forest:
+                    incoming.setdefault(target, []).append(back)
+        return ends, chart, (incoming, finals, stride, fst.start * stride + i)
+
+    def _prepare(self, fst: _Fst) -> None:
+        """Read `fst`, and find which labels can start a non-empty span of it and
+        whether it derives the empty string: a search from its start over the arcs
+        that consume nothing."""
+        fst.start = fst.arrays.start
+        first: set[int] = set()
+        nullable = False
+        seen, stack = {fst.start}, [fst.start] if fst.start >= 0 else []
+        while stack:
+            s = stack.pop()
+            final, words, others = fst.state(s)
+            nullable |= final < math.inf
+            first.update(words.ilabel.tolist() if isinstance(words, _Words) else words)
+            for callee, ilabel, _o, _w, nxt in others:
+                passes = callee < 0
+                if callee >= 0:
+                    inner = self.fsts[callee]
+                    if inner.first is None:
+                        self._prepare(inner)
+                    first.add(ilabel)  # a slot class taken as one word (carrier phrases)
+                    first |= inner.first
+                    passes = inner.nullable
+                if passes and nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        fst.first, fst.nullable = first, nullable
+
+    def path(self, k: int, i: int, end: int) -> Path:
+        """The label pairs of the best derivation of FST `k` over `i:end`, rules and
+        slot classes entered."""
+        out: Path = []
+        self._path(k, i, end, out)
+        return out
+
+    def _path(self, k: int, i: int, end: int, out: Path) -> None:
+        ends, chart, _ = self.memo[(k, i)]
+        item = ends[end][1]
+        steps = []
+        while True:
+            back = chart[item][1]
+            if back is None:
+                break
+            steps.append(back)
+            item = back[0]
+        for back in reversed(steps):
+            if len(back) == 4:
+                self._path(back[1], back[2], back[3], out)
+            elif back[1] or back[2]:
+                out.append((back[1], back[2]))
+
+    def paths(self, k: int, i: int, end: int) -> set[tuple]:
+        """The distinct label paths of FST `k` over `i:end` (at most `limit` per item),
+        from every back-pointer of the chart, items in order."""
+        key = (k, i, end)
+        if key in self._paths:
+            return self._paths[key]
+        _ends, chart, (incoming, finals, stride, first) = self.memo[(k, i)]
+        wanted = set(finals.get(end, ()))
+        # only items that can reach a wanted final item matter
+        live, stack = set(wanted), list(wanted)
+        while stack:
+            for back in incoming.get(stack.pop(), ()):
+                if back[0] not in live:
+                    live.add(back[0])
+                    stack.append(back[0])
+        found: dict[int, set[tuple]] = {first: {()}}
+        for item in sorted(live):
+            if item == first:
+                continue
+            into: set[tuple] = set()
+            for back in incoming.get(item, ()):
+                heads = found.get(back[0])
+                if not heads:
+                    continue
+                if len(back) == 4:
+                    tails = self.paths(back[1], back[2], back[3])
+                else:
+                    tails = {((back[1], back[2]),)} if back[1] or back[2] else {()}
+                into.update(head + tail for head in heads for tail in tails)
+                if self.limit is not None and len(into) >= self.limit:
+                    into = set(sorted(into)[: self.limit])
+                    break
+            found[item] = into
+        result: set[tuple] = set()
+        for item in wanted:
+            result |= found.get(item, set())
+        self._paths[key] = result
+        return result
