@@ -227,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SENTENCE",
         help="sentences to parse (default: one per line from standard input)",
     )
-    _progress_options(p, " (by default shown on a terminal when reading standard input)")
+    _progress_options(p, "; by default shown on a terminal over lines read from standard input")
 
     p = _command(
         commands,

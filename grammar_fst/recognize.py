@@ -28,7 +28,7 @@ from .utterance import SlotValue, Utterance
 _NONE = -1  # `callee` of an arc that enters no FST
 _INDEXED = 32  # a state with more arcs than this finds its words by binary search
 Path = list[tuple[int, int]]
-_NOTHING: tuple = ({}, {}, ({}, {}, 1, -1))  # the spans of an FST that cannot start here
+_NO_SPANS: dict = {}  # of an FST that cannot start where it is asked to
 
 
 class _Words:
@@ -51,9 +51,10 @@ class _Fst:
     and its other arcs (`(callee, ilabel, olabel, weight, next)`: tags, with callee -1,
     and nonterminals)."""
 
-    def __init__(self, fst, callee: dict[int, int]):
+    def __init__(self, fst, callee: dict[int, int], nonterminals: np.ndarray):
         self.fst = fst
-        self.callee = callee
+        self.callee = callee  # nonterminal label: number of the FST it enters
+        self.nonterminals = nonterminals  # the same labels, as an array
         self._arrays: openfst.Arrays | None = None
         self.states: dict[int, tuple] = {}  # state: (final, words, others)
         self.start = -1
@@ -77,9 +78,7 @@ class _Fst:
         low, high = int(a.arc_start[s]), int(a.arc_start[s + 1])
         ilabel = a.ilabel[low:high]
         callee = self.callee
-        consuming = ilabel != 0
-        if callee:
-            consuming &= ~np.isin(ilabel, list(callee))
+        consuming = (ilabel != 0) & ~np.isin(ilabel, self.nonterminals)
         other = np.flatnonzero(~consuming)
         others = tuple(
             (callee.get(i, _NONE), i, o, w, n)
@@ -118,7 +117,8 @@ class Recognizer:
         self.number = {key: k for k, key in enumerate(keys)}
         self.intents = range(len(fsts.intents))  # the first numbers
         callee = {label: self.number[key] for label, key in fsts.nonterminals().items()}
-        self.fsts = [_Fst(fsts.fst(key), callee) for key in keys]
+        nonterminals = np.array(sorted(callee), dtype=np.int64)
+        self.fsts = [_Fst(fsts.fst(key), callee, nonterminals) for key in keys]
         self.slot_classes = {
             label for label, key in fsts.nonterminals().items() if key[0] == "slot"
         }
@@ -129,7 +129,7 @@ class Recognizer:
             self.tags[fsts.symbols.find(labels.slot_open(name))] = ("open", name)
             self.tags[fsts.symbols.find(labels.slot_close(name))] = ("close", name)
 
-    def labels(self, words: Iterable[str]) -> list[int] | None:
+    def word_ids(self, words: Iterable[str]) -> list[int] | None:
         """The word ids of `words`, or None when one is not a word of the grammar."""
         ids = [self.symbols.find(w) for w in words]
         return None if min(ids, default=0) < 0 else ids
@@ -143,7 +143,7 @@ class Recognizer:
     def best(self, text: str) -> tuple[Utterance, float] | None:
         """The most probable derivation's reading and its log probability, or None."""
         words = tokens.words(text)
-        ids = self.labels(words)
+        ids = self.word_ids(words)
         if not ids:
             return None
         chart = Chart(self, ids)
@@ -159,7 +159,7 @@ class Recognizer:
     def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
         """The distinct readings of `text` (at most `limit`; empty when not in the grammar)."""
         words = tokens.words(text)
-        ids = self.labels(words)
+        ids = self.word_ids(words)
         if not ids:
             return []
         chart = Chart(self, ids, forest=True, limit=limit)
@@ -175,7 +175,7 @@ class Recognizer:
     def derives(self, intent: str, words: list[str], carrier: bool = False) -> bool:
         """Whether `intent` derives `words`; with `carrier`, each slot is the single
         word `labels.slot_class(name)` instead of one of its values."""
-        ids = self.labels(words)
+        ids = self.word_ids(words)
         if ids is None:
             return False
         k = self.number[("intent", intent)]
@@ -230,6 +230,7 @@ class Chart:
     ):
         self.fsts = recognizer.fsts
         self.ids = ids
+        self.n = len(ids)
         self.forest = forest
         self.limit = limit
         self.matched = recognizer.slot_classes if carrier else frozenset()
@@ -237,30 +238,32 @@ class Chart:
         self._paths: dict[tuple[int, int, int], set] = {}
 
     def spans(self, k: int, i: int) -> dict[int, tuple[float, int]]:
-        """`end: (cost, final item)` for every span FST `k` derives from position `i`."""
+        """`end: (cost, final item)` for every span FST `k` derives from position `i`
+        (not to be modified)."""
+        fst = self.fsts[k]
+        if fst.first is None:
+            self._prepare(fst)
+        if not fst.nullable and (i == self.n or self.ids[i] not in fst.first):
+            return _NO_SPANS
         found = self.memo.get((k, i))
         if found is None:
-            fst = self.fsts[k]
-            if fst.first is None:
-                self._prepare(fst)
-            if not fst.nullable and (i == len(self.ids) or self.ids[i] not in fst.first):
-                found = _NOTHING
-            else:
-                found = self._explore(fst, i)
-            self.memo[(k, i)] = found
+            found = self.memo[(k, i)] = self._explore(fst, i)
         return found[0]
 
     def _explore(self, fst: _Fst, i: int) -> tuple:
-        ids, n = self.ids, len(self.ids)
+        """The spans of `fst` from `i`: its items in state order, each relaxed along its
+        arcs (the hot loop of parsing, hence the local names)."""
+        ids, n, forest, matched = self.ids, self.n, self.forest, self.matched
         stride = n + 1
-        chart = {fst.start * stride + i: (0.0, None)}
+        first = fst.start * stride + i
+        chart = {first: (0.0, None)}
         incoming: dict[int, list] = {}
         ends: dict[int, tuple[float, int]] = {}
         finals: dict[int, list[int]] = {}
-        heap = [fst.start * stride + i]
-        inf, states = math.inf, fst.states
+        heap = [first]
+        inf, states, pop, push = math.inf, fst.states, heapq.heappop, heapq.heappush
         while heap:
-            item = heapq.heappop(heap)
+            item = pop(heap)
             cost = chart[item][0]
             s, pos = divmod(item, stride)
             final, words, others = states.get(s) or fst.state(s)
@@ -268,32 +271,33 @@ class Chart:
                 total = cost + final
                 if pos not in ends or total < ends[pos][0]:
                     ends[pos] = (total, item)
-                if self.forest:
+                if forest:
                     finals.setdefault(pos, []).append(item)
             steps = []
+            add = steps.append
             if pos < n:
-                for olabel, w, nxt in words.get(ids[pos], ()):
-                    steps.append((nxt * stride + pos + 1, cost + w, (item, ids[pos], olabel)))
+                word = ids[pos]
+                for olabel, w, nxt in words.get(word, ()):
+                    add((nxt * stride + pos + 1, cost + w, (item, word, olabel)))
             for callee, ilabel, olabel, w, nxt in others:
                 if callee < 0:
-                    steps.append((nxt * stride + pos, cost + w, (item, 0, olabel)))
-                    continue
-                if ilabel in self.matched:  # a slot class taken as its one symbol
+                    add((nxt * stride + pos, cost + w, (item, 0, olabel)))
+                elif ilabel in matched:  # a slot class taken as its one symbol
                     if pos < n and ids[pos] == ilabel:
-                        steps.append((nxt * stride + pos + 1, cost + w, (item, ilabel, olabel)))
-                    continue
-                for end, (sub, _) in self.spans(callee, pos).items():
-                    steps.append((nxt * stride + end, cost + w + sub, (item, callee, pos, end)))
+                        add((nxt * stride + pos + 1, cost + w, (item, ilabel, olabel)))
+                else:
+                    for end, (sub, _) in self.spans(callee, pos).items():
+                        add((nxt * stride + end, cost + w + sub, (item, callee, pos, end)))
             for target, total, back in steps:
                 old = chart.get(target)
                 if old is None:
                     chart[target] = (total, back)
-                    heapq.heappush(heap, target)
+                    push(heap, target)
                 elif total < old[0]:
                     chart[target] = (total, back)
-                if self.forest:
+                if forest:
                     incoming.setdefault(target, []).append(back)
-        return ends, chart, (incoming, finals, stride, fst.start * stride + i)
+        return ends, chart, (incoming, finals, stride, first)
 
     def _prepare(self, fst: _Fst) -> None:
         """Read `fst`, and find which labels can start a non-empty span of it and
