@@ -4,12 +4,13 @@ expanded with `pynini.replace`, the sentence composed with it, its paths enumera
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pynini
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from strategies import grammars
+from strategies import TooLarge, grammars, language
 
 import grammar_fst as gf
 from grammar_fst import labels, openfst
@@ -25,6 +26,7 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
+GRAMMARS = Path(__file__).parent.parent / "grammars"
 PATHS = 3000  # a flat lattice with more paths than this is not enumerated
 
 
@@ -216,3 +218,49 @@ def test_parse_of_many_lines_shows_progress_when_asked(tmp_path, capsys, monkeyp
     assert capsys.readouterr().err == ""
     with pytest.raises(SystemExit):
         main(["parse", str(source), "--quiet", "--progress"])
+
+
+def _carriers(grammar, intent):
+    """The intent's word sequences by brute force, each slot value its class symbol."""
+    from grammar_fst import grammar as g
+
+    delexicalized = g.Grammar(
+        tuple(
+            g.Slot(s.name, g.Word(labels.slot_class(s.name))) if isinstance(s, g.Slot) else s
+            for s in grammar.statements
+        )
+    )
+    try:
+        found = language(delexicalized.intents[intent].body, delexicalized)
+    except TooLarge:
+        assume(False)
+    return {tuple(t for t in d if not isinstance(t, tuple)) for d in found}
+
+
+@SETTINGS
+@given(grammars(words=SMALL_WORDS, comments=False), st.data())
+def test_carrier_membership_matches_brute_force(grammar, data):
+    compiled = CompiledGrammar(compile_grammar(grammar))
+    recognizer = Recognizer(compiled.fsts)
+    symbols = ["a", "b", "c", *(labels.slot_class(n) for n in grammar.slots)]
+    for intent in compiled.intents:
+        carriers = _carriers(grammar, intent)
+        for words in sorted(carriers)[:20]:
+            assert recognizer.derives(intent, list(words), carrier=True)
+        for _ in range(10):
+            words = data.draw(st.lists(st.sampled_from(symbols), min_size=1, max_size=5))
+            assert recognizer.derives(intent, words, carrier=True) == (tuple(words) in carriers)
+
+
+def test_parsing_calls_no_openfst(monkeypatch):
+    """No OpenFst work per sentence, so no stderr capture either."""
+    grammar = gf.load(GRAMMARS / "music.grm")
+    u = grammar.parse("play some jazz")
+    assert u is not None
+
+    def refuse(action):
+        raise AssertionError(f"OpenFst called while parsing: {action}")
+
+    monkeypatch.setattr(openfst, "captured", refuse)
+    assert grammar.parse("play some jazz") == u
+    assert grammar.readings("play some jazz") == [u]
