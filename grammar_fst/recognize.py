@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 
 import numpy as np
 
@@ -235,24 +235,45 @@ class Chart:
         self.limit = limit
         self.matched = recognizer.slot_classes if carrier else frozenset()
         self.memo: dict[tuple[int, int], tuple] = {}
-        self._paths: dict[tuple[int, int, int], set] = {}
+        self.label_paths: dict[tuple[int, int, int], set[tuple]] = {}
 
     def spans(self, k: int, i: int) -> dict[int, tuple[float, int]]:
         """`end: (cost, final item)` for every span FST `k` derives from position `i`
-        (not to be modified)."""
+        (not to be modified). The FSTs a span enters are explored first, with a stack of
+        suspended explorations rather than recursion: a chain of rules may be long."""
+        found = self._known(k, i)
+        if found is not None:
+            return found
+        jobs = [((k, i), self._explore(self.fsts[k], i))]
+        given = None
+        while True:
+            key, job = jobs[-1]
+            try:
+                wanted = job.send(given)
+            except StopIteration as done:
+                self.memo[key] = done.value
+                jobs.pop()
+                given = done.value[0]
+                if not jobs:
+                    return given
+            else:
+                jobs.append((wanted, self._explore(self.fsts[wanted[0]], wanted[1])))
+                given = None
+
+    def _known(self, k: int, i: int) -> dict[int, tuple[float, int]] | None:
+        """The spans of FST `k` from `i` if they are known without exploring it."""
         fst = self.fsts[k]
         if fst.first is None:
             self._prepare(fst)
         if not fst.nullable and (i == self.n or self.ids[i] not in fst.first):
             return _NO_SPANS
         found = self.memo.get((k, i))
-        if found is None:
-            found = self.memo[(k, i)] = self._explore(fst, i)
-        return found[0]
+        return None if found is None else found[0]
 
-    def _explore(self, fst: _Fst, i: int) -> tuple:
+    def _explore(self, fst: _Fst, i: int) -> Generator[tuple[int, int], dict, tuple]:
         """The spans of `fst` from `i`: its items in state order, each relaxed along its
-        arcs (the hot loop of parsing, hence the local names)."""
+        arcs (the hot loop of parsing, hence the local names). Yields (FST, position)
+        when it needs spans not known yet, and is sent them."""
         ids, n, forest, matched = self.ids, self.n, self.forest, self.matched
         stride = n + 1
         first = fst.start * stride + i
@@ -286,7 +307,10 @@ class Chart:
                     if pos < n and ids[pos] == ilabel:
                         add((nxt * stride + pos + 1, cost + w, (item, ilabel, olabel)))
                 else:
-                    for end, (sub, _) in self.spans(callee, pos).items():
+                    spans = self._known(callee, pos)
+                    if spans is None:
+                        spans = yield callee, pos
+                    for end, (sub, _) in spans.items():
                         add((nxt * stride + end, cost + w + sub, (item, callee, pos, end)))
             for target, total, back in steps:
                 old = chart.get(target)
@@ -301,11 +325,24 @@ class Chart:
 
     def _prepare(self, fst: _Fst) -> None:
         """Read `fst`, and find which labels can start a non-empty span of it and
-        whether it derives the empty string: a search from its start over the arcs
-        that consume nothing."""
+        whether it derives the empty string, the FSTs it enters first (a stack, not
+        recursion)."""
+        pending = [fst]
+        while pending:
+            unready = self._search(pending[-1])
+            if unready:
+                pending.extend(unready)
+            else:
+                pending.pop()
+
+    def _search(self, fst: _Fst) -> list[_Fst]:
+        """Set `fst.first` and `fst.nullable` by a search from its start over the arcs
+        that consume nothing, or return the FSTs it enters that need it first."""
+        if fst.first is not None:
+            return []
         fst.start = fst.arrays.start
         first: set[int] = set()
-        nullable = False
+        nullable, unready = False, []
         seen, stack = {fst.start}, [fst.start] if fst.start >= 0 else []
         while stack:
             s = stack.pop()
@@ -317,53 +354,75 @@ class Chart:
                 if callee >= 0:
                     inner = self.fsts[callee]
                     if inner.first is None:
-                        self._prepare(inner)
+                        unready.append(inner)
+                        continue
                     first.add(ilabel)  # a slot class taken as one word (carrier phrases)
                     first |= inner.first
                     passes = inner.nullable
                 if passes and nxt not in seen:
                     seen.add(nxt)
                     stack.append(nxt)
-        fst.first, fst.nullable = first, nullable
+        if not unready:
+            fst.first, fst.nullable = first, nullable
+        return unready
 
     def path(self, k: int, i: int, end: int) -> Path:
         """The label pairs of the best derivation of FST `k` over `i:end`, rules and
-        slot classes entered."""
+        slot classes entered (with a stack of spans still to spell)."""
         out: Path = []
-        self._path(k, i, end, out)
+        todo: list[tuple] = [(k, i, end)]
+        while todo:
+            job = todo.pop()
+            if len(job) == 2:
+                out.append(job)
+                continue
+            ends, chart, _ = self.memo[(job[0], job[1])]
+            item = ends[job[2]][1]
+            while True:  # from the end back: pushed last to first, popped first to last
+                back = chart[item][1]
+                if back is None:
+                    break
+                if len(back) == 4:
+                    todo.append(back[1:])
+                elif back[1] or back[2]:
+                    todo.append((back[1], back[2]))
+                item = back[0]
         return out
-
-    def _path(self, k: int, i: int, end: int, out: Path) -> None:
-        ends, chart, _ = self.memo[(k, i)]
-        item = ends[end][1]
-        steps = []
-        while True:
-            back = chart[item][1]
-            if back is None:
-                break
-            steps.append(back)
-            item = back[0]
-        for back in reversed(steps):
-            if len(back) == 4:
-                self._path(back[1], back[2], back[3], out)
-            elif back[1] or back[2]:
-                out.append((back[1], back[2]))
 
     def paths(self, k: int, i: int, end: int) -> set[tuple]:
         """The distinct label paths of FST `k` over `i:end` (at most `limit` per item),
-        from every back-pointer of the chart, items in order."""
-        key = (k, i, end)
-        if key in self._paths:
-            return self._paths[key]
-        _ends, chart, (incoming, finals, stride, first) = self.memo[(k, i)]
+        from every back-pointer of the chart; the spans it enters first (a stack)."""
+        pending = [(k, i, end)]
+        while pending:
+            unready = self._gather(pending[-1])
+            if unready:
+                pending.extend(unready)
+            else:
+                pending.pop()
+        return self.label_paths[(k, i, end)]
+
+    def _gather(self, key: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+        """Find the label paths of span `key`, items in order, or return the spans it
+        enters whose paths are needed first."""
+        if key in self.label_paths:
+            return []
+        k, i, end = key
+        _ends, _chart, (incoming, finals, _stride, first) = self.memo[(k, i)]
         wanted = set(finals.get(end, ()))
-        # only items that can reach a wanted final item matter
-        live, stack = set(wanted), list(wanted)
+        live, stack = set(wanted), list(wanted)  # the items that lead to a wanted one
         while stack:
             for back in incoming.get(stack.pop(), ()):
                 if back[0] not in live:
                     live.add(back[0])
                     stack.append(back[0])
+        unready = {
+            back[1:]
+            for item in live
+            for back in incoming.get(item, ())
+            if len(back) == 4 and back[1:] not in self.label_paths
+        }
+        if unready:
+            return sorted(unready)
         found: dict[int, set[tuple]] = {first: {()}}
         for item in sorted(live):
             if item == first:
@@ -374,7 +433,7 @@ class Chart:
                 if not heads:
                     continue
                 if len(back) == 4:
-                    tails = self.paths(back[1], back[2], back[3])
+                    tails = self.label_paths[back[1:]]
                 else:
                     tails = {((back[1], back[2]),)} if back[1] or back[2] else {()}
                 into.update(head + tail for head in heads for tail in tails)
@@ -382,8 +441,5 @@ class Chart:
                     into = set(sorted(into)[: self.limit])
                     break
             found[item] = into
-        result: set[tuple] = set()
-        for item in wanted:
-            result |= found.get(item, set())
-        self._paths[key] = result
-        return result
+        self.label_paths[key] = set().union(*(found.get(item, set()) for item in wanted))
+        return []

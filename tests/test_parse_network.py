@@ -264,3 +264,14 @@ def test_parsing_calls_no_openfst(monkeypatch):
     monkeypatch.setattr(openfst, "captured", refuse)
     assert grammar.parse("play some jazz") == u
     assert grammar.readings("play some jazz") == [u]
+
+
+def test_a_long_chain_of_rules_is_no_recursion():
+    """Each rule enters the one before: parsing goes 1,500 FSTs deep (past Python's
+    recursion limit), with many derivations of each reading."""
+    lines = ["$r0 = a | b"] + [f"$r{k} = x{k % 3} $r{k - 1} | $r{k - 1}" for k in range(1, 1500)]
+    grammar = gf.from_text("\n".join([*lines, "intent A = go $r1499 {s}", "slot s = $r1499"]))
+    u = grammar.parse("go x2 x1 a x1 b")
+    assert (u.slots[0].value, u.slots[0].start) == ("x1 b", 11)
+    assert grammar.readings("go x2 x1 a x1 b") == [u]
+    assert grammar.parse("go x2 x1 a x1") is None
