@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/sampling_speed.py
 	$(BIN)/python benchmarks/catalogue_scale.py
+	$(BIN)/python benchmarks/parse_speed.py
 	$(BIN)/python benchmarks/induction_snips.py
 
 # the downstream benchmark: an NLU model trained on SNIPS with and without synthetic data

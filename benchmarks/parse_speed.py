@@ -91,7 +91,7 @@ def measure(name: str, grammar: gf.CompiledGrammar, sentences: list[str], args) 
     return [
         name,
         f"{len(sentences):,}",
-        f"{states:,}",
+        f"{states:,}" if states < 10**9 else f"{states:.1e}",
         flat_cells[0],
         f"{ready:.3f}",
         flat_cells[1],

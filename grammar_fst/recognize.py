@@ -368,25 +368,22 @@ class Chart:
 
     def path(self, k: int, i: int, end: int) -> Path:
         """The label pairs of the best derivation of FST `k` over `i:end`, rules and
-        slot classes entered (with a stack of spans still to spell)."""
+        slot classes entered: back-pointers on a stack, a span's pushed last to first
+        and so taken first to last, a nonterminal's replaced by its span's."""
         out: Path = []
-        todo: list[tuple] = [(k, i, end)]
+        todo: list[tuple] = [(-1, k, i, end)]
+        memo = self.memo
         while todo:
-            job = todo.pop()
-            if len(job) == 2:
-                out.append(job)
+            back = todo.pop()
+            if len(back) == 3:
+                if back[1] or back[2]:
+                    out.append((back[1], back[2]))
                 continue
-            ends, chart, _ = self.memo[(job[0], job[1])]
-            item = ends[job[2]][1]
-            while True:  # from the end back: pushed last to first, popped first to last
-                back = chart[item][1]
-                if back is None:
-                    break
-                if len(back) == 4:
-                    todo.append(back[1:])
-                elif back[1] or back[2]:
-                    todo.append((back[1], back[2]))
-                item = back[0]
+            ends, chart, _ = memo[(back[1], back[2])]
+            back = chart[ends[back[3]][1]][1]
+            while back is not None:
+                todo.append(back)
+                back = chart[back[0]][1]
         return out
 
     def paths(self, k: int, i: int, end: int) -> set[tuple]:
