@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +30,19 @@ _NONE = -1  # `callee` of an arc that enters no FST
 _INDEXED = 32  # a state with more arcs than this finds its words by binary search
 Path = list[tuple[int, int]]
 _NO_SPANS: dict = {}  # of an FST that cannot start where it is asked to
+
+
+def _needed_first(first, step: Callable[[Any], list]) -> None:
+    """Run `step` on `first` after what it needs: `step(x)` does x, or returns the
+    things x needs done first (x is then run again after them). A stack, not recursion:
+    a chain of rules may be long."""
+    pending = [first]
+    while pending:
+        needed = step(pending[-1])
+        if needed:
+            pending.extend(needed)
+        else:
+            pending.pop()
 
 
 class _Words:
@@ -327,13 +341,7 @@ class Chart:
         """Read `fst`, and find which labels can start a non-empty span of it and
         whether it derives the empty string, the FSTs it enters first (a stack, not
         recursion)."""
-        pending = [fst]
-        while pending:
-            unready = self._search(pending[-1])
-            if unready:
-                pending.extend(unready)
-            else:
-                pending.pop()
+        _needed_first(fst, self._search)
 
     def _search(self, fst: _Fst) -> list[_Fst]:
         """Set `fst.first` and `fst.nullable` by a search from its start over the arcs
@@ -389,13 +397,7 @@ class Chart:
     def paths(self, k: int, i: int, end: int) -> set[tuple]:
         """The distinct label paths of FST `k` over `i:end` (at most `limit` per item),
         from every back-pointer of the chart; the spans it enters first (a stack)."""
-        pending = [(k, i, end)]
-        while pending:
-            unready = self._gather(pending[-1])
-            if unready:
-                pending.extend(unready)
-            else:
-                pending.pop()
+        _needed_first((k, i, end), self._gather)
         return self.label_paths[(k, i, end)]
 
     def _gather(self, key: tuple[int, int, int]) -> list[tuple[int, int, int]]:
