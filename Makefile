@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/sampling_speed.py
 	$(BIN)/python benchmarks/catalogue_scale.py
 	$(BIN)/python benchmarks/counting_speed.py
+	$(BIN)/python benchmarks/parse_speed.py
 	$(BIN)/python benchmarks/induction_snips.py
 	$(BIN)/python benchmarks/tod_scripts.py --data $(DATA)
 

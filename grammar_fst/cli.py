@@ -244,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SENTENCE",
         help="sentences to parse (default: one per line from standard input)",
     )
+    _progress_options(p, "; by default shown on a terminal over lines read from standard input")
 
     p = _command(
         commands,
@@ -723,6 +724,22 @@ def _shown(args: argparse.Namespace) -> bool | None:
     return True if args.progress else False if args.quiet else None
 
 
+def _progress_options(parser: argparse.ArgumentParser, note: str = "") -> None:
+    """--progress and --quiet: a bar on standard error, by default on a terminal."""
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on standard error even when it is not a terminal" + note,
+    )
+    shown.add_argument("--quiet", action="store_true", help="show no progress bar")
+
+
+def _shown(args: argparse.Namespace) -> bool | None:
+    """Whether to show a bar: asked for, refused, or None (on a terminal)."""
+    return True if args.progress else False if args.quiet else None
+
+
 def _on_error_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--on-error",
@@ -868,9 +885,13 @@ def _fraction(text: str) -> float:
 
 def _parse(args: argparse.Namespace) -> int:
     grammar = _load(args)
-    sentences = args.sentences or _stdin_lines()
+    shown = _shown(args)
+    if args.sentences:  # a few, typed on the command line: a bar only when asked
+        sentences, total, shown = args.sentences, len(args.sentences), shown or False
+    else:
+        sentences, total = _stdin_lines(), None
     missed = 0
-    for sentence in sentences:
+    for sentence in progress.counted(sentences, total, "sentences", shown, lambda _: 1):
         utterance = grammar.parse(sentence)
         missed += utterance is None
         record = None if utterance is None else utterance.to_dict()

@@ -27,9 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-import pynini
-
-from . import counting, labels, openfst, progress, tokens
+from . import counting, labels, progress, tokens
 from . import grammar as g
 from .model import CompiledGrammar
 from .utterance import Utterance
@@ -105,17 +103,17 @@ def evaluate(
     words = [grammar.fsts.symbols.find(i) for i in range(grammar.fsts.symbols.num_symbols())]
     fold = all(w == w.casefold() for w in words if labels.parse_tag(w) is None)
     reference = [normalized(u, fold) for u in heldout]
-    templates = Templates(grammar)
+    parser = grammar._recognizer  # the grammar's own: its FSTs are indexed once
     said = right_slots = carried = 0
     for u in progress.steps(reference, len(reference), "utterances"):
         if u.intent not in grammar.fsts.intents:
             continue
         # its words as annotated: a slot edge is a word boundary, whatever the segmenter
-        if templates.says(u.intent, delexicalized(u, ()), surface=True):
+        if parser.derives(u.intent, delexicalized(u, ())):
             said += 1
             readings = grammar.readings(u.text, limit=50)
             right_slots += any(r.intent == u.intent and r.slots == u.slots for r in readings)
-        carried += templates.says(u.intent, delexicalized(u, grammar.slots), surface=False)
+        carried += parser.derives(u.intent, delexicalized(u, grammar.slots), carrier=True)
     drawn = list(grammar.sample(samples, seed=seed)) if samples else []
     exact = {(u.text, u.intent) for u in reference}
     shapes = {(" ".join(delexicalized(u, grammar.slots)), u.intent) for u in reference}
@@ -194,40 +192,3 @@ def _alternatives(grammar: g.Grammar) -> int:
                 or 1
             )
     return total
-
-
-class Templates:
-    """Membership of word sequences in an intent, by walking minimal deterministic
-    acceptors: of its surface sentences (slots filled), or of its carrier phrases
-    (each slot a single class symbol)."""
-
-    def __init__(self, grammar: CompiledGrammar):
-        self.grammar = grammar
-        self.symbols = grammar.fsts.symbols
-        self._tables: dict[tuple[str, bool], tuple[int, list[dict[int, int]], set[int]]] = {}
-
-    def says(self, intent: str, words: list[str], surface: bool) -> bool:
-        if surface and counting.sentences(self.grammar.fsts, intent) is None:  # over budget
-            return any(r.intent == intent for r in self.grammar.readings(" ".join(words)))
-        start, arcs, finals = self._table(intent, surface)
-        state = start
-        for word in words:
-            label = self.symbols.find(word)
-            state = arcs[state].get(label, -1) if state >= 0 and label >= 0 else -1
-        return state in finals
-
-    def _table(self, intent: str, surface: bool):
-        key = (intent, surface)
-        if key not in self._tables:
-            if surface:
-                acceptor = counting.sentences(self.grammar.fsts, intent)
-            else:
-                fst = self.grammar.fsts.intents[intent]
-                with openfst.captured(f"carrier phrases of intent {intent}"):
-                    plain = pynini.arcmap(fst, map_type="rmweight").project("input")
-                    acceptor = openfst.optimize(plain)
-            zero = pynini.Weight.zero(acceptor.weight_type())
-            arcs = [{a.ilabel: a.nextstate for a in acceptor.arcs(s)} for s in acceptor.states()]
-            finals = {s for s in acceptor.states() if acceptor.final(s) != zero}
-            self._tables[key] = (acceptor.start(), arcs, finals)
-        return self._tables[key]
