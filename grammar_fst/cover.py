@@ -10,18 +10,37 @@ the option leading to the most targets not yet covered (the first on ties), othe
 draws by the weights. Every derivation covers at least one new target, so an intent needs
 at most as many as it has targets. Catalogue slots are filled by a random walk of their
 class FST, as when sampling.
+
+A derivation follows the grammar's nesting with the call stack, so an intent's covering
+paths are derived in a thread whose stack fits MAX_DEPTH expression levels (the rules'
+own nesting added along the deepest chain of rules: an induced grammar's chains of
+shared rules go hundreds deep); an intent nesting deeper is refused with a located
+error rather than overflowing the stack. Sampling without `--cover` has no such limit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import numpy as np
 import pynini
 
 from . import grammar as g
 from . import labels
+from .errors import UsageError
 from .sampler import Path, Walker
+from .validate import rule_order
+
+# Expression levels one covering derivation may go through; a level takes up to three
+# Python frames (the counts of targets go through generators), each well within the
+# stack of the deriving thread (reserved, used only as deep as a derivation goes).
+MAX_DEPTH = 10_000
+FRAMES_PER_LEVEL = 4
+STACK_BYTES = 512 * 2**20
+T = TypeVar("T")
 
 Owner = tuple[str, str]  # ("intent" | "rule" | "slot", name)
 Target = tuple[Owner, tuple[int, ...], int]  # definition, node path, option (-1: optional)
@@ -45,10 +64,21 @@ class Coverer:
         self.rng = rng
         self.covered: set[Target] = set()
         self._live: dict[g.Expr, bool] = {}
+        self._depth = nesting_depths(grammar, self.inline)
 
-    def paths(self, intent: str) -> Iterator[Path]:
+    def paths(self, intent: str) -> list[Path]:
         """Label paths of `intent` until its every target is covered, at least one
         (each intent covers the rules it shares with others again, for its own sake)."""
+        depth = _nesting(self.grammar.intents[intent].body, self._depth)
+        if depth > MAX_DEPTH:
+            raise UsageError(
+                f"{self.grammar.intents[intent].loc}: --cover follows intent {intent} through "
+                f"rules nesting {depth} levels deep, more than {MAX_DEPTH}; sample it "
+                "without --cover"
+            )
+        return _with_deep_stack(lambda: list(self._paths(intent)))
+
+    def _paths(self, intent: str) -> Iterator[Path]:
         body, owner = self.grammar.intents[intent].body, ("intent", intent)
         self.covered = set()
         head = [(0, self.symbols.find(labels.intent_tag(intent)))]
@@ -177,3 +207,56 @@ class Coverer:
             walks = self.walker.walk(start, self.rng)
             path.extend(zip(walks.ilabel.tolist(), walks.olabel.tolist()))
         path.append((0, self.symbols.find(labels.slot_close(name))))
+
+
+def nesting_depths(grammar: g.Grammar, inline: dict[str, g.Slot]) -> dict[tuple[str, str], int]:
+    """Per rule and inline slot, how many expression levels deep its derivations go, the
+    rules it enters included (each found once, callees first, without recursion)."""
+    depth: dict[tuple[str, str], int] = {}
+    for name in rule_order(grammar.rules):
+        depth[("rule", name)] = _nesting(grammar.rules[name].body, depth)
+    for name, slot in inline.items():
+        depth[("slot", name)] = _nesting(slot.body, depth)
+    return depth
+
+
+def _nesting(expr: g.Expr, depth: dict[tuple[str, str], int]) -> int:
+    """Levels of `expr`, a rule or inline slot use adding its own (`depth` holds them)."""
+    deepest, stack = 0, [(expr, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, g.RuleRef):
+            level += depth[("rule", node.name)]
+        elif isinstance(node, g.SlotRef):
+            level += depth.get(("slot", node.name), 0)
+        deepest = max(deepest, level)
+        stack += [(child, level + 1) for child in g.children(node)]
+    return deepest
+
+
+def _with_deep_stack(work: Callable[[], T]) -> T:
+    """`work()`, run where a derivation MAX_DEPTH levels deep fits: in a thread with a
+    large stack, under a recursion limit to match (both restored afterwards)."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as err:  # handed to the caller's thread
+            outcome["error"] = err
+
+    limit, size = sys.getrecursionlimit(), threading.stack_size()
+    sys.setrecursionlimit(max(limit, FRAMES_PER_LEVEL * MAX_DEPTH + limit))
+    threading.stack_size(STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(size)
+    try:
+        thread.join()
+    finally:
+        sys.setrecursionlimit(limit)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]

@@ -133,14 +133,13 @@ class CompiledGrammar:
                 raise UsageError(
                     "--allocate shares -n among patterns: no quota, --split or --cover with it"
                 )
-            shares = self.allocation(n, intents, allocate)
-            shares = [(p, k) for p, k in shares if k]
-            patterns = {str(p.pattern): p.fst for p, _ in shares}
-            by_pattern = CompiledFsts(self.fsts.symbols, patterns, self.fsts.slots, self.fsts.rules)
+            shares = [(p, k) for p, k in self.allocation(n, intents, allocate) if k]
+            found = restrict.grammar_patterns(self.fsts, self._walker, self._chosen(intents))
+            by_pattern = found.network(p.name for p, _ in shares)
             yield from CompiledGrammar(by_pattern, self.source).sample_blocks(
                 0,
                 seed,
-                quota={str(p.pattern): k for p, k in shares},
+                quota={p.name: k for p, k in shares},
                 unique=unique,
                 jobs=jobs,
                 render=render,
@@ -195,7 +194,7 @@ class CompiledGrammar:
         empty = [name for name in chosen if not self._walker.has_paths(name)]
         if empty:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
-        patterns = restrict.grammar_patterns(self.fsts, self._walker, chosen)
+        patterns = restrict.grammar_patterns(self.fsts, self._walker, chosen).patterns
         weights = [p.complexity if how == "entropy" else 1.0 for p in patterns]
         floor = 1 if n >= len(patterns) else 0
         if not floor:

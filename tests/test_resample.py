@@ -345,7 +345,7 @@ def test_cli_resample_bad_input(tmp_path, capsys):
 
 def test_grammar_patterns_and_their_entropies_by_hand():
     toy = gf.load(Path(__file__).parent.parent / "grammars" / "toy.grm")
-    (only,) = restrict.grammar_patterns(toy.fsts, toy._walker, toy.intents)
+    (only,) = restrict.grammar_patterns(toy.fsts, toy._walker, toy.intents).patterns
     assert str(only.pattern) == "PlayMusic: genre"
     assert only.carrier_entropy == pytest.approx(1.5)  # none 1/2, some 1/4, more 1/4
     assert only.complexity == pytest.approx(2.5)  # and pop | rock: 1 bit
@@ -354,7 +354,7 @@ def test_grammar_patterns_and_their_entropies_by_hand():
     )
     found = {
         str(p.pattern): p.complexity
-        for p in restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"])
+        for p in restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"]).patterns
     }
     assert found == pytest.approx({"A: (no slot)": 0.0, "A: s": 2.0, "A: s + t": 3.0})
 
@@ -390,18 +390,12 @@ def test_restriction_keeps_exactly_the_paths_of_its_slot_set():
     grammar = gf.from_text(
         "intent A = a {s}? b {t}? ({u} | c) d?\nslot s = x | y\nslot t = v\nslot u = w\n"
     )
-    for pattern in restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"]):
-        texts = {
-            tuple(sorted(s.slot for s in u.slots))
-            for u in gf.CompiledGrammar(
-                type(grammar.fsts)(grammar.fsts.symbols, {"A": pattern.fst}, grammar.fsts.slots),
-                "restricted",
-            ).sample(40, seed=2)
-        }
+    found = restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"])
+    for pattern in found.patterns:
+        restricted = gf.CompiledGrammar(found.network([pattern.name]), "restricted")
+        texts = {tuple(sorted(s.slot for s in u.slots)) for u in restricted.sample(40, seed=2)}
         assert texts == {pattern.pattern.slots}
-    found = {
-        str(p.pattern) for p in restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"])
-    }
+    found = {str(p.pattern) for p in found.patterns}
     assert len(found) == 8  # every subset of s, t, u
 
 
