@@ -45,10 +45,15 @@ class CompiledFsts:
     derived: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     def nonterminals(self) -> dict[int, tuple[str, str]]:
-        """`label: ("slot" | "rule", name)` for every slot class and rule nonterminal."""
-        found = {self.symbols.find(labels.slot_class(n)): ("slot", n) for n in self.slots}
-        found.update({self.symbols.find(labels.rule_call(n)): ("rule", n) for n in self.rules})
-        return found
+        """`label: ("slot" | "rule", name)` for every slot class and rule nonterminal
+        (found once: every FST's callees need it)."""
+
+        def build() -> dict[int, tuple[str, str]]:
+            found = {self.symbols.find(labels.slot_class(n)): ("slot", n) for n in self.slots}
+            found.update({self.symbols.find(labels.rule_call(n)): ("rule", n) for n in self.rules})
+            return found
+
+        return self.memo("nonterminals", "", build)
 
     def states(self) -> int:
         """States of every FST of the network."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .errors import Location
 
@@ -171,15 +172,15 @@ class Grammar:
         """The statements of one kind (Rule, Intent, Slot or Import), in order."""
         return [s for s in self.statements if isinstance(s, kind)]
 
-    @property
+    @cached_property  # by name, found once: compiling and checking ask per rule
     def rules(self) -> dict[str, Rule]:
         return {r.name: r for r in self.of_kind(Rule)}
 
-    @property
+    @cached_property
     def intents(self) -> dict[str, Intent]:
         return {i.name: i for i in self.of_kind(Intent)}
 
-    @property
+    @cached_property
     def slots(self) -> dict[str, Slot]:
         return {s.name: s for s in self.of_kind(Slot)}
 

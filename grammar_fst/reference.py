@@ -8,6 +8,7 @@ from the public names' signatures and docstrings. A test fails when a page is st
 from __future__ import annotations
 
 import argparse
+import functools
 import inspect
 import sys
 from pathlib import Path
@@ -69,9 +70,12 @@ def _class(name: str, kind: type) -> list[str]:
     for member, value in vars(kind).items():
         if member.startswith("_"):
             continue
-        if isinstance(value, property | staticmethod | classmethod) or inspect.isfunction(value):
-            shown = getattr(value, "__func__", getattr(value, "fget", value))
-            signature = "" if isinstance(value, property) else _signature(shown)
+        attribute = isinstance(value, property | functools.cached_property)
+        if attribute or isinstance(value, staticmethod | classmethod) or inspect.isfunction(value):
+            shown = getattr(
+                value, "__func__", getattr(value, "fget", getattr(value, "func", value))
+            )
+            signature = "" if attribute else _signature(shown)
             parts += [f"### `{name}.{member}{signature}`\n", _doc(shown)]
     return parts
 

@@ -131,7 +131,7 @@ def too_deep(grammar: g.Grammar) -> list[Diagnostic]:
     for stmt in grammar.statements:
         if isinstance(stmt, g.Import):
             continue
-        found = _depth(stmt.body)
+        found = depth(stmt.body)
         if found > MAX_DEPTH:
             what = {g.Rule: f"rule ${stmt.name}", g.Intent: f"intent {stmt.name}"}
             return [
@@ -145,7 +145,7 @@ def too_deep(grammar: g.Grammar) -> list[Diagnostic]:
     return []
 
 
-def _depth(expr: g.Expr) -> int:
+def depth(expr: g.Expr) -> int:
     """How deep `expr` nests, in expression nodes."""
     deepest, stack = 0, [(expr, 1)]
     while stack:

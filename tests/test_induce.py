@@ -241,15 +241,31 @@ def test_cli_writes_the_grammar_and_explains(tmp_path, capsys, nba):
     assert compiled.intents == ["Score"] and compiled.parse("did the bulls win") is not None
 
 
-def test_utterances_nested_too_deeply_give_a_clear_error():
-    words = [f"w{i}" for i in range(400)]  # each utterance a prefix of the next
-    with pytest.raises(gf.UsageError, match="nest optional parts too deeply"):
-        induce([Utterance(" ".join(words[:k]), "A") for k in range(1, 401)])
-    for n in (150, 250):  # written, but too deep to load: refused as well
-        with pytest.raises(gf.UsageError, match="nest optional parts too deeply"):
-            induce([Utterance(" ".join(words[:k]), "A") for k in range(1, n + 1)])
-    nested = induce([Utterance(" ".join(words[:k]), "A") for k in range(1, 101)])
-    assert gf.from_text(nested.text("100 prefixes")).count() == 100  # long parts become rules
+def prefixes(n: int) -> list[Utterance]:
+    """`n` utterances, each a prefix of the next: optional parts nested `n` deep."""
+    words = [f"w{i}" for i in range(n)]
+    return [Utterance(" ".join(words[:k]), "A") for k in range(1, n + 1)]
+
+
+def test_utterances_nested_hundreds_deep_are_written_as_rules(tmp_path):
+    induced = induce(prefixes(400))
+    path = tmp_path / "prefixes.grm"
+    path.write_text(induced.text("400 prefixes"), encoding="utf-8")
+    compiled = gf.load(path)
+    assert compiled.count() == 400
+    assert compiled.parse(" ".join(f"w{i}" for i in range(400))) is not None
+
+
+def test_a_segment_too_deep_for_one_expression_becomes_a_rule(monkeypatch):
+    from grammar_fst import validate
+    from grammar_fst.induction import writer
+
+    monkeypatch.setattr(writer, "LONG", 10**9)  # no segment is too long: depth alone names
+    induced = induce(prefixes(400))
+    assert len(induced.grammar.rules) > 1
+    deepest = max(validate.depth(s.body) for s in induced.grammar.statements)
+    assert writer.DEEP < deepest <= validate.MAX_DEPTH
+    assert gf.from_text(induced.text()).count() == 400
 
 
 def test_names_that_sanitize_alike_stay_apart(caplog):

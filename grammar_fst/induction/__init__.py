@@ -23,7 +23,6 @@ from math import log
 from pathlib import Path
 
 from .. import grammar as g
-from .. import validate
 from ..catalogue import read_catalogue, split_spec
 from ..errors import UsageError
 from ..syntax import format_grammar
@@ -109,18 +108,9 @@ def induce(
         model = models[intent] = Automaton(golden.paths[intent], weight)
         merge_states(model, intent, trace.append)
         widen(model, intent, known, trace.append)
-    nested_too_deep = UsageError(
-        "the golden utterances nest optional parts too deeply to write as a grammar "
-        "(hundreds of utterances that are each a prefix of the next); leave most of them out"
-    )
-    try:
-        statements = _written(models, weight, trace)
-    except RecursionError:
-        raise nested_too_deep from None
+    statements = _written(models, weight, trace)
     statements += _slots(statements, golden, catalogues, known, Path(base))
     grammar = g.Grammar(tuple(statements), language=g.Language(language) if language else None)
-    if validate.too_deep(grammar):  # it would not load
-        raise nested_too_deep
     return Induction(
         grammar,
         trace,

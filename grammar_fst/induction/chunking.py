@@ -4,6 +4,9 @@ It is the second operator of model merging. The language does not change, so nei
 does the likelihood; the grammar gets shorter, which raises its prior. A run of `n`
 items used `k` times costs `k * n` symbols written out and `k + n + 1` as a rule, so it
 is chunked when that saves symbols; the run saving most goes first.
+
+Chunking only makes expressions shallower (a run becomes one rule use), so walking them
+recursively stays within the depth the writer bounds (writer.DEEP).
 """
 
 from __future__ import annotations

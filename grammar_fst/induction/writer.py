@@ -7,6 +7,10 @@ meeting point; an intent is the segments from START to END. A choice that may sk
 straight to the meeting point is written as an optional part. A segment reached along
 several paths becomes a named rule, and so does a class of two or more symbols; names
 are made of the words they say, and each rule's comment gives its counts.
+
+Segments are written from the states nearest END back to START, each once and after the
+segments it holds, so no structure is too deep to write; a segment that would nest deeper
+than DEEP becomes a rule too, so every definition stays well inside what loads.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import grammar as g
+from .. import validate
 from ..syntax import format_expr
 from .automaton import END, START, Automaton, Symbol
 from .incorporate import as_name
@@ -22,6 +27,7 @@ NAME_WORDS = 3  # words in a rule's name
 LONG = 60  # characters from which a segment with a choice is a rule of its own
 EVEN = 1 / 3  # an optional part taken between 1/3 and 2/3 of the time is written `x?`
 COMMENT_VALUES = 6  # values listed in a class rule's comment
+DEEP = 50  # expression nodes from which a segment is a rule of its own (a rule use is one)
 
 
 class RuleBook:
@@ -100,11 +106,16 @@ class _IntentWriter:
         self.model, self.book = model, book
         self.meet = _post_dominators(model)
         self.uses: Counter[int] = Counter()
-        self.named: dict[int, g.RuleRef] = {}
+        self.segments: dict[int, list[g.Expr]] = {}
         self._count_uses(START, END)
 
     def body(self) -> g.Expr:
-        return sequence(self._segment(START, emit=False) + self._path(self.meet[START], END))
+        """Every state's segment, deepest states first: a segment holds only the segments
+        of states after it, so each is written once, with no recursion."""
+        for state in sorted(self.meet, key=lambda s: -self.model.level[s]):
+            if state != START:
+                self.segments[state] = self._segment(state)
+        return sequence(self._choice(START, []) + self._path(self.meet[START], END))
 
     def _count_uses(self, state: int, stop: int) -> None:
         """How many times each segment is written when nothing is named, each shared
@@ -121,24 +132,22 @@ class _IntentWriter:
     def _path(self, state: int, stop: int) -> list[g.Expr]:
         items: list[g.Expr] = []
         while state != stop:
-            items += self._segment(state)
+            items += self.segments[state]
             state = self.meet[state]
         return items
 
-    def _segment(self, state: int, emit: bool = True) -> list[g.Expr]:
-        """What `state` says, then the choice of its successors; a shared one as a rule."""
-        if state in self.named:
-            return [self.named[state]]
-        items = [self._emission(state)] if emit else []
-        items = self._choice(state, items)
+    def _segment(self, state: int) -> list[g.Expr]:
+        """What `state` says, then the choice of its successors; as a rule when it is
+        shared, long or deep."""
+        items = self._choice(state, [self._emission(state)])
+        written = sequence(items)
         shared = self.uses[state] > 1 and len(items) > 1
-        if emit and (shared or len(format_expr(sequence(items))) > LONG):
+        if shared or len(format_expr(written)) > LONG or validate.depth(written) > DEEP:
             rule = self.book.name(self._likeliest_words(state))
             self.book.rules.append(
-                g.Rule(rule, sequence(items), comment=amount(self._through(state), "utterance"))
+                g.Rule(rule, written, comment=amount(self._through(state), "utterance"))
             )
-            self.named[state] = g.RuleRef(rule)
-            return [self.named[state]]
+            return [g.RuleRef(rule)]
         return items
 
     def _choice(self, state: int, head: list[g.Expr]) -> list[g.Expr]:
