@@ -51,7 +51,6 @@ class Report:
     states: int
     arcs: int
     sentences: int
-    load_seconds: float
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -69,7 +68,6 @@ class Report:
             ("rules / alternatives", f"{self.rules} / {self.alternatives}"),
             ("states / arcs", f"{self.states:,} / {self.arcs:,}"),
             ("distinct sentences", f"{self.sentences:,}"),
-            ("load and compile, seconds", f"{self.load_seconds:.2f}"),
         ]
         return "".join(f"{name:40} {value}\n" for name, value in rows)
 
@@ -83,7 +81,6 @@ def evaluate(
     heldout: Sequence[Utterance],
     samples: int = 1000,
     seed: int = 0,
-    load_seconds: float = 0.0,
 ) -> Report:
     """Recall of `grammar` on `heldout`, precision proxies of `samples` of its sentences."""
     words = [grammar.fsts.symbols.find(i) for i in range(grammar.fsts.symbols.num_symbols())]
@@ -126,7 +123,6 @@ def evaluate(
         states=sum(f.num_states() for f in all_fsts),
         arcs=sum(f.num_arcs(s) for f in all_fsts for s in f.states()),
         sentences=grammar.count(),
-        load_seconds=load_seconds,
     )
 
 

@@ -24,8 +24,8 @@ import pynini
 
 from . import openfst
 from .compiler import CompiledFsts
-from .errors import FarError, Location
-from .output import target, temporary_beside
+from .errors import FarError, Location, OpenFstError, OutputError
+from .output import KEPT, target, temporary_beside
 
 FORMAT = "grammar-fst"
 VERSION = 1
@@ -64,11 +64,16 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
     fd, tmp = temporary_beside(path)
     os.close(fd)
     try:
-        with openfst.captured(f"writing {path}"):
-            with pynini.Far(tmp, mode="w", arc_type=openfst.ARC_TYPE, far_type="default") as far:
+        try:
+            with (
+                openfst.captured(f"writing {path}", strict=True),
+                pynini.Far(tmp, mode="w", arc_type=openfst.ARC_TYPE, far_type="default") as far,
+            ):
                 for key in sorted(entries):
                     far[key] = entries[key]
-        read_far(tmp)
+            read_far(tmp)
+        except (OpenFstError, FarError) as err:  # a write that failed part way: a full disk
+            raise OutputError(f"cannot write {path} whole (is the disk full?); {KEPT}") from err
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
