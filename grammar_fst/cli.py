@@ -784,10 +784,9 @@ def main(argv: list[str] | None = None) -> int:
             command = next(a for a in parser._actions if a.dest == "command").choices
             command[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
         refuse_inputs(getattr(args, "output", None), _named_inputs(args))
-        with signals.raised_as_exceptions():
+        with signals.raised_as_exceptions(), stdout_checked():
             status = args.run(args)
-            with stdout_checked():
-                sys.stdout.flush()
+            sys.stdout.flush()
         return status
     except GrammarFstError as err:
         return _fail(str(err))
