@@ -1,7 +1,8 @@
 """The `grammar-fst` command: argument parsing and messages; the work is done elsewhere.
 
 Exit status: 0 success, 1 the command ran but found problems (`check` errors, `parse`
-sentences outside the grammar), 2 user error (one line, `grammar-fst: error: ...`).
+sentences outside the grammar), 2 user error (one line, `grammar-fst: error: ...`), 130
+Ctrl-C, 128 + N signal N (SIGTERM, SIGHUP); see docs/security.md.
 """
 
 from __future__ import annotations
@@ -148,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Finite-state grammars for NLU training data: compile .grm grammars "
         "to OpenFst archives, sample annotated sentences, parse, count, check and draw "
         "them, and convert annotated data between formats.",
-        epilog="Run 'grammar-fst COMMAND --help' for a command's options.",
+        epilog="Run 'grammar-fst COMMAND --help' for a command's options. Exit status: 0 "
+        "success; 1 problems found (check errors, parse misses, skipped records); 2 user "
+        "error; 130 interrupted; 128+N stopped by signal N. Nothing already written is lost.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -784,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
             command = next(a for a in parser._actions if a.dest == "command").choices
             command[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
         refuse_inputs(getattr(args, "output", None), _named_inputs(args))
-        with signals.raised_as_exceptions(), stdout_checked():
+        with signals.stop_cleanly(PROG), stdout_checked():
             status = args.run(args)
             sys.stdout.flush()
         return status
@@ -796,12 +799,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:  # an output folder that does not exist, a full disk, ...
         where = f"{err.filename}: " if err.filename else ""
         return _fail(f"{where}{err.strerror or err}")
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # where signals cannot be caught: main() outside the main thread
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
-    except signals.Terminated as stop:
-        sys.stderr.write(f"{PROG}: stopped by {stop}\n")
-        return 128 + stop.signum
     finally:
         logger.removeHandler(handler)
 

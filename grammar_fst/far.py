@@ -61,9 +61,8 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
         "digests": {key: _digest(_entry_bytes(key, fst)) for key, fst in entries.items()},
     }
     entries[META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = openfst.chain([])
-    fd, tmp = temporary_beside(path)
-    os.close(fd)
-    try:
+    with temporary_beside(path) as (fd, tmp):
+        os.close(fd)
         try:
             with (
                 openfst.captured(f"writing {path}", strict=True),
@@ -75,9 +74,6 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
         except (OpenFstError, FarError) as err:  # a write that failed part way: a full disk
             raise OutputError(f"cannot write {path} whole (is the disk full?); {KEPT}") from err
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_far(path: str | Path) -> CompiledFsts:

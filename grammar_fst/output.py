@@ -3,8 +3,8 @@
 Nothing already written is lost: a file is written through a temporary file beside it,
 renamed into place only when complete. The temporary file is created exclusively, named
 after the writing process (`.OUT.PID.XXXXXXXX.tmp`), removed when the run fails or is
-stopped by a signal it can catch, and removed by the next write to the same output when
-its process is gone (killed with SIGKILL, or the machine stopped).
+stopped by a signal it can catch (see `signals`), and removed by the next write to the
+same output when its process is gone (killed with SIGKILL, or the machine stopped).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from . import signals
 from .errors import OutputError, UsageError
 
 
@@ -66,14 +67,10 @@ def atomic_file(path: str | Path, mode: str) -> Iterator[IO]:
         with _Checked(open(path, mode, **encoding), path, replaced=False) as out:
             yield out
         return
-    fd, tmp = temporary_beside(path)
-    try:
+    with temporary_beside(path) as (fd, tmp):
         with _Checked(os.fdopen(fd, mode, **encoding), path) as out:
             yield out
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class _Checked:
@@ -139,10 +136,12 @@ def _identity(path: str | Path) -> tuple[int, int] | None:
     return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
-def temporary_beside(path: Path) -> tuple[int, str]:
-    """An open temporary file in `path`'s folder, to be renamed onto `path` when done,
-    with the permissions `path` has, or those of a new file. Temporary files that dead
-    processes left for `path` are removed first."""
+@contextlib.contextmanager
+def temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
+    """An open temporary file in `path`'s folder, with the permissions `path` has (or
+    those of a new file), to be renamed onto `path` within the block: when the block
+    ends, or a signal stops the run, it is removed if still there. Temporary files that
+    dead processes left for `path` are removed first."""
     if not path.name:
         raise UsageError("the output file name is empty")
     folder = path.parent
@@ -162,7 +161,13 @@ def temporary_beside(path: Path) -> tuple[int, str]:
         os.umask(umask)
         mode = 0o666 & ~umask  # as an ordinary new file would be, not mkstemp's 0600
     os.fchmod(fd, mode)
-    return fd, tmp
+    signals.TEMPORARIES.add(tmp)
+    try:
+        yield fd, tmp
+    finally:
+        with contextlib.suppress(FileNotFoundError):  # gone if renamed into place
+            os.unlink(tmp)
+        signals.TEMPORARIES.discard(tmp)
 
 
 def remove_stale(path: Path) -> None:

@@ -24,15 +24,16 @@ NAME_MAX = 255  # bytes in one path component, on every common file system
 
 @dataclass(frozen=True)
 class Folders:
-    """The folders (resolved) that paths written in a grammar may reach."""
+    """The folders (resolved) that paths written in `grammar` may reach."""
 
+    grammar: str
     roots: tuple[Path, ...]
 
     @classmethod
     def of(cls, grammar: str | Path, allowed: Iterable[str | Path] = ()) -> Folders:
         """The folder of the `grammar` file being loaded, and the `allowed` ones."""
         folders = [Path(grammar).parent, *(Path(folder) for folder in allowed)]
-        return cls(tuple(Path(os.path.realpath(folder)) for folder in folders))
+        return cls(str(grammar), tuple(Path(os.path.realpath(folder)) for folder in folders))
 
     def resolve(self, base: Path, written: str, what: str, where: Location) -> Path:
         """The file that `written` (relative to the folder `base`) names, links resolved;
@@ -54,9 +55,9 @@ class Folders:
         if not self.inside(resolved):
             how = "leads through a link outside" if self.inside(base / written) else "is outside"
             raise GrammarError(
-                f"the {what} '{shown}' {how} the grammar's folder {self.roots[0]}; a "
-                "grammar reads files only in its own folder tree: move the file there, or "
-                "allow its folder with --allow-path DIR",
+                f"the {what} '{shown}' {how} the folder of {self.grammar}: a grammar reads "
+                "files only in its own folder tree; move the file there, or allow its "
+                "folder with --allow-path DIR",
                 where,
             )
         return resolved

@@ -1,6 +1,11 @@
-"""Termination signals as exceptions, so that a run stopped by SIGTERM or SIGHUP (what
-`timeout`, a cancelled CI job and a closed terminal send) cleans up as Ctrl-C does: its
-temporary files are removed and the previous output is kept."""
+"""Stopping a run by a signal: Ctrl-C (SIGINT), SIGTERM (what `timeout` and a cancelled
+CI job send) and SIGHUP (a closed terminal) remove the run's temporary files, keep every
+previous output, say so in one line and exit with 128 + the signal's number.
+
+The handler does the cleanup itself and exits, rather than raising an exception: one
+raised while the garbage collector runs a finalizer is swallowed, and the run would go
+on with the signal ignored.
+"""
 
 from __future__ import annotations
 
@@ -10,36 +15,34 @@ import signal
 import threading
 from collections.abc import Iterator
 
-CAUGHT = (signal.SIGTERM, signal.SIGHUP)
+CAUGHT = {signal.SIGINT: "interrupted", signal.SIGTERM: "stopped by SIGTERM"}
+CAUGHT[signal.SIGHUP] = "stopped by SIGHUP"
 
-
-class Terminated(BaseException):
-    """The run was asked to stop by signal `signum`. Not an Exception, so that no
-    `except Exception` swallows it on the way to the command line."""
-
-    def __init__(self, signum: int):
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
+# Temporary files of this process not yet renamed into place: removed on a signal.
+TEMPORARIES: set[str] = set()
 
 
 @contextlib.contextmanager
-def raised_as_exceptions() -> Iterator[None]:
-    """While the block runs, SIGTERM and SIGHUP raise Terminated in this process (once: a
-    repeated signal does not interrupt the cleanup); a worker forked meanwhile dies of
-    them as usual. Only the main thread can catch signals; elsewhere this does nothing."""
+def stop_cleanly(prog: str) -> Iterator[None]:
+    """While the block runs, the signals of CAUGHT end this process cleanly (a worker
+    forked meanwhile dies of them as usual). Only the main thread can catch signals;
+    elsewhere this does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     owner = os.getpid()
+    stderr = os.dup(2)  # OpenFst work redirects fd 2 for a while: say it where it was
 
     def stop(signum: int, frame: object) -> None:
         if os.getpid() != owner:  # a forked worker: die of the signal, quietly
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        for caught in CAUGHT:
-            signal.signal(caught, signal.SIG_IGN)
-        raise Terminated(signum)
+        for path in list(TEMPORARIES):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        os.write(stderr, f"{prog}: {CAUGHT[signum]}\n".encode())
+        os._exit(128 + signum)
 
     previous = {signum: signal.signal(signum, stop) for signum in CAUGHT}
     try:
@@ -47,3 +50,4 @@ def raised_as_exceptions() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        os.close(stderr)

@@ -1,5 +1,6 @@
-"""The README's tour, docs/index.md, sampling.md and resampling.md show what the tool does: their
-console sessions print what is shown, and their Python sessions run as shown.
+"""The README's tour, docs/index.md, sampling.md, resampling.md, induction.md and
+security.md show what the tool does: their console sessions print what is shown, and
+their Python sessions run as shown.
 
 Unlike docs/catalogues.md, whose blocks stand alone, each of these documents is one
 session: its blocks run in order in one folder (the README compiles `music.far` in one
@@ -15,7 +16,10 @@ from doc_blocks import ROOT, commands, expected_status, in_folder_beside_grammar
 
 DOCS = [
     ROOT / "README.md",
-    *(ROOT / "docs" / n for n in ("index.md", "sampling.md", "resampling.md", "induction.md")),
+    *(
+        ROOT / "docs" / n
+        for n in ("index.md", "sampling.md", "resampling.md", "induction.md", "security.md")
+    ),
 ]
 
 

@@ -54,7 +54,7 @@ def test_a_grammar_cannot_read_outside_its_folder(capsys, project, line):
         status, out, err = run(capsys, command, path)
         assert status in (1, 2)
         said = out + err
-        assert "outside the grammar's folder" in said and f"{path}:1:" in said
+        assert "outside the folder of" in said and f"{path}:1:" in said
         assert SECRET not in said and "root:" not in said
     assert not (project / "g.far").exists()
 
@@ -71,7 +71,7 @@ def test_allow_path_lets_a_grammar_read_another_folder(capsys, project):
     status, out, _ = run(capsys, "sample", path, "-n", "2", "--allow-path", project.parent)
     assert status == 0 and json.loads(out.splitlines()[0])["text"] in (f"a {SECRET}", "a more")
     assert gf.load(path, allow=[project.parent]).count() == 2
-    with pytest.raises(gf.GrammarError, match="outside the grammar's folder"):
+    with pytest.raises(gf.GrammarError, match="outside the folder of"):
         gf.load(path)
 
 
