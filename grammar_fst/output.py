@@ -10,6 +10,7 @@ same output when its process is gone (killed with SIGKILL, or the machine stoppe
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -35,6 +36,9 @@ def write_text(pieces: Iterable[str], path: str | Path | None) -> None:
             out.write(piece)
 
 
+WRITE_FAILURES = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
+
+
 @contextlib.contextmanager
 def stdout_checked() -> Iterator[None]:
     """Writes to standard output in the block: a failure (a full disk behind `>`) is an
@@ -44,7 +48,7 @@ def stdout_checked() -> Iterator[None]:
     except BrokenPipeError:
         raise
     except OSError as err:
-        if err.filename is not None:  # reading some file, not writing the output
+        if err.filename is not None or err.errno not in WRITE_FAILURES:  # not the output's
             raise
         raise OutputError(f"cannot write to standard output: {err.strerror or err}") from None
 
