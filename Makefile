@@ -2,12 +2,13 @@
 # make test: set up .venv if needed, run the whole test suite.
 # make bench: the benchmarks of docs/benchmarks.md (several minutes).
 # make bench-nlu: the downstream NLU benchmark on SNIPS (about 20 minutes).
+# make fuzz: the long fuzz run (FUZZ_CASES cases or FUZZ_SECONDS seconds, whichever ends first).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install bench bench-nlu graphviz clean
+.PHONY: demo test lint install bench bench-nlu fuzz graphviz clean
 
 install: $(STAMP)
 
@@ -62,6 +63,13 @@ DATA ?= ../shared/data
 bench-nlu: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/nlu_snips.py --data $(DATA)
+
+# mutated grammars, data and archives under a per-case budget; prints a table, and keeps one
+# case per distinct failure in tests/fuzz_cases/open/
+FUZZ_CASES ?= 100000
+FUZZ_SECONDS ?= 3600
+fuzz: $(STAMP)
+	nice $(BIN)/python benchmarks/fuzz.py --cases $(FUZZ_CASES) --seconds $(FUZZ_SECONDS) --keep
 
 lint: $(STAMP)
 	$(BIN)/ruff check grammar_fst tests benchmarks

@@ -179,7 +179,7 @@ def grammars(settings: Settings, golden: dict[str, list[gf.Utterance]], into: Pa
         into.mkdir(parents=True, exist_ok=True)
         result = induce(utterances, catalogues=bound_catalogues(settings, intent), base=into)
         path.write_text(result.text(f"{settings.golden} golden utterances"), encoding="utf-8")
-        compiled[intent] = gf.load(path)
+        compiled[intent] = gf.load(path, allow=[settings.catalogues(intent)])
     return compiled
 
 

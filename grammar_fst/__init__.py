@@ -6,15 +6,53 @@ for u in g.sample(5, seed=1):
     print(u.text, u.intent, u.slots)
 """
 
-from .catalogue import Catalogue, CatalogueError, Entry, catalogues_containing, read_catalogue
-from .errors import FarError, GrammarError, GrammarFstError, Location, OpenFstError, UsageError
-from .grammar import Grammar
-from .induction import Induction, induce
-from .model import CompiledGrammar, from_text, load
-from .sampler import DEFAULT_SEED
-from .sources import load_grammar
-from .syntax import format_grammar, parse
-from .utterance import SlotValue, Utterance
+from __future__ import annotations
+
+import importlib
+
+# Where each public name lives; a module is imported when one of its names is first used,
+# so `grammar-fst --help` (and Ctrl-C during start-up) does not wait for pynini and numpy.
+_HOMES = {
+    "catalogue": (
+        "Catalogue",
+        "CatalogueError",
+        "Entry",
+        "catalogues_containing",
+        "read_catalogue",
+    ),
+    "errors": (
+        "FarError",
+        "GrammarError",
+        "GrammarFstError",
+        "Location",
+        "OpenFstError",
+        "OutputError",
+        "UsageError",
+    ),
+    "grammar": ("Grammar",),
+    "induction": ("Induction", "induce"),
+    "model": ("CompiledGrammar", "from_text", "load"),
+    "sampler": ("DEFAULT_SEED",),
+    "sources": ("load_grammar",),
+    "syntax": ("format_grammar", "parse"),
+    "utterance": ("SlotValue", "Utterance"),
+}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    else:  # a submodule, as `grammar_fst.formats` after `import grammar_fst`
+        try:
+            value = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 
@@ -33,6 +71,7 @@ __all__ = [
     "GrammarFstError",
     "Location",
     "OpenFstError",
+    "OutputError",
     "SlotValue",
     "UsageError",
     "Utterance",

@@ -1,7 +1,8 @@
 """The `grammar-fst` command: argument parsing and messages; the work is done elsewhere.
 
 Exit status: 0 success, 1 the command ran but found problems (`check` errors, `parse`
-sentences outside the grammar), 2 user error (one line, `grammar-fst: error: ...`).
+sentences outside the grammar), 2 user error (one line, `grammar-fst: error: ...`), 130
+Ctrl-C, 128 + N signal N (SIGTERM, SIGHUP); see docs/security.md.
 """
 
 from __future__ import annotations
@@ -12,24 +13,35 @@ import json
 import logging
 import os
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import __version__, counting, draw, evaluate, formats, lint, progress, resample, sources
-from .catalogue import read_catalogue
+from . import (
+    __version__,
+    counting,
+    draw,
+    evaluate,
+    formats,
+    lint,
+    progress,
+    resample,
+    signals,
+    sources,
+)
+from .catalogue import read_catalogue, split_spec
 from .distribution import ALLOCATIONS, table
-from .errors import GrammarFstError, UsageError
+from .errors import GrammarError, GrammarFstError, Location, UsageError
 from .formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, Records, massive, snips_nlu
 from .importers import IMPORTERS, import_grammar
 from .induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
 from .model import CompiledGrammar, load
-from .output import write_text
+from .output import refuse_inputs, stdout_checked, write_text
 from .partition import parse_shares, part_path, partition
 from .resample import DEFAULT_THRESHOLD
 from .sampler import DEFAULT_SEED
 from .selection import select
 from .syntax import LANGUAGE_TAG, format_grammar
+from .validate import Diagnostic
 
 PROG = "grammar-fst"
 
@@ -80,8 +92,23 @@ def _command(commands, run, help: str, description: str, source_only: bool = Fal
             help="fill SLOT from a catalogue file (.txt, .tsv, or Alexa .json[#Type]), "
             "overriding its values in the grammar; repeat for several slots",
         )
+    parser.add_argument(
+        "--allow-path",
+        action="append",
+        type=_folder,
+        default=[],
+        metavar="DIR",
+        help="let the grammar's imports and catalogues read files in DIR too (by default "
+        "they must lie in the grammar's own folder tree); repeatable",
+    )
     parser.set_defaults(run=run)
     return parser
+
+
+def _folder(text: str) -> str:
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a folder")
+    return text
 
 
 def _intent_quota(text: str) -> tuple[str, int | None]:
@@ -99,8 +126,22 @@ def _binding(text: str) -> tuple[str, str]:
 
 
 def _load(args: argparse.Namespace) -> CompiledGrammar:
-    """The grammar named on the command line, with its --catalogue bindings."""
-    return load(args.grammar, _bindings(args))
+    """The grammar named on the command line, with its --catalogue bindings; an -o that
+    names one of the files it was read from is refused."""
+    grammar = load(args.grammar, _bindings(args), args.allow_path)
+    if grammar.grammar is not None:
+        refuse_inputs(getattr(args, "output", None), sources.files_read(grammar.grammar))
+    return grammar
+
+
+def _named_inputs(args: argparse.Namespace) -> list[str]:
+    """The files named on the command line that the command reads (an archive that
+    `compile --catalogue` rewrites in place is not one: replacing it is the point)."""
+    rewritten = args.command == "compile" and args.grammar.endswith(".far")
+    named = [getattr(args, key, None) for key in ("data", "heldout")]
+    named += [None if rewritten else getattr(args, "grammar", None)]
+    named += [split_spec(file)[0] for _, file in getattr(args, "catalogue", None) or []]
+    return [name for name in named if name]
 
 
 def _bindings(args: argparse.Namespace) -> dict[str, str]:
@@ -123,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Finite-state grammars for NLU training data: compile .grm grammars "
         "to OpenFst archives, sample annotated sentences, parse, count, check and draw "
         "them, and convert annotated data between formats.",
-        epilog="Run 'grammar-fst COMMAND --help' for a command's options.",
+        epilog="Run 'grammar-fst COMMAND --help' for a command's options. Exit status: 0 "
+        "success; 1 problems found (check errors, parse misses, skipped records); 2 user "
+        "error; 130 interrupted; 128+N stopped by signal N. Nothing already written is lost.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -263,11 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         _check,
         help="report errors and warnings in a .grm grammar",
-        description="Lint a grammar: errors (what compile would refuse, empty "
-        "languages) and warnings (unused or unreachable rules, repeated "
+        description="Lint a grammar: errors (what compile would refuse, syntax errors "
+        "and empty languages included) and warnings (unused or unreachable rules, repeated "
         "alternatives, ambiguous sentences, sentences of two intents: exact where the "
-        "grammar's flat form fits the budget, else found on a sample of sentences). "
-        "Exit status 1 on errors.",
+        "grammar's flat form fits the budget, else found on a sample of sentences), one per "
+        "line on standard output, then a summary line. Exit status 1 on errors, 2 if the "
+        "grammar cannot be read at all.",
         source_only=True,
     )
     _budget_option(p, "exact ambiguity and overlap checks")
@@ -561,6 +605,11 @@ def _compile(args: argparse.Namespace) -> int:
         )
     grammar = _load(args)
     output = args.output or str(Path(args.grammar).with_suffix(".far"))
+    if not args.output and args.grammar.endswith(".grm") and Path(output).is_symlink():
+        raise UsageError(
+            f"{output} is a symbolic link; not writing through a link the command line does "
+            f"not name: remove it, or name it with -o {output}"
+        )
     grammar.write_far(output)
     fsts = grammar.fsts
     sys.stderr.write(
@@ -773,14 +822,12 @@ def _draw(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    start = time.perf_counter()
     grammar = _load(args)
-    seconds = time.perf_counter() - start
     records, heldout = _read_all(
         args.heldout, args.source_format, args.on_error, "evaluate against"
     )
     heldout = _selected(args, heldout, args.heldout, args.heldout_rest)
-    report = evaluate.evaluate(grammar, heldout, args.samples, args.seed, seconds)
+    report = evaluate.evaluate(grammar, heldout, args.samples, args.seed)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
     else:
@@ -923,12 +970,15 @@ def _count(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     if args.grammar.endswith(".far"):
         raise UsageError(f"check reads a .grm source, not the archive {args.grammar}")
-    findings = lint.check(sources.load_grammar(args.grammar), args.budget)
-    for finding in findings:
-        sys.stdout.write(f"{finding}\n")
+    try:
+        findings = lint.check(sources.load_grammar(args.grammar, args.allow_path), args.budget)
+    except GrammarError as err:  # one that stops the reading: a syntax error, an import
+        if err.location is None or err.location == Location(str(Path(args.grammar))):
+            raise  # the file itself cannot be read: nothing was checked
+        findings = [Diagnostic("error", err.message, err.location)]
     errors = sum(f.level == "error" for f in findings)
-    warnings = len(findings) - errors
-    sys.stderr.write(f"{args.grammar}: {errors} errors, {warnings} warnings\n")
+    summary = f"{args.grammar}: {errors} errors, {len(findings) - errors} warnings"
+    sys.stdout.write("".join(f"{line}\n" for line in [*findings, summary]))
     return 1 if errors else 0
 
 
@@ -956,7 +1006,11 @@ def main(argv: list[str] | None = None) -> int:
             command = next(a for a in parser._actions if a.dest == "command").choices
             command[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
         progress.choose(_shown(args) if hasattr(args, "progress") else None)
-        return args.run(args)
+        refuse_inputs(getattr(args, "output", None), _named_inputs(args))
+        with signals.stop_cleanly(PROG), stdout_checked():
+            status = args.run(args)
+            sys.stdout.flush()
+        return status
     except GrammarFstError as err:
         return _fail(str(err))
     except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error
@@ -965,7 +1019,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:  # an output folder that does not exist, a full disk, ...
         where = f"{err.filename}: " if err.filename else ""
         return _fail(f"{where}{err.strerror or err}")
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # where signals cannot be caught: main() outside the main thread
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
     finally:

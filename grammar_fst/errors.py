@@ -43,5 +43,10 @@ class OpenFstError(GrammarFstError):
     """An OpenFst operation failed; the message is OpenFst's own."""
 
 
+class OutputError(GrammarFstError):
+    """An output that could not be written (a full disk); the file it would have
+    replaced is kept as it was."""
+
+
 class UsageError(GrammarFstError):
     """A request that cannot be met (unknown intent, bad argument value)."""

@@ -50,7 +50,6 @@ class Report:
     states: int
     arcs: int
     sentences: int | str  # distinct; else text: "at most" a bound, or too long for an int
-    load_seconds: float
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -71,7 +70,6 @@ class Report:
                 "distinct sentences",
                 f"{self.sentences:,}" if isinstance(self.sentences, int) else self.sentences,
             ),
-            ("load and compile, seconds", f"{self.load_seconds:.2f}"),
         ]
         return "".join(f"{name:40} {value}\n" for name, value in rows)
 
@@ -97,7 +95,6 @@ def evaluate(
     heldout: Sequence[Utterance],
     samples: int = 1000,
     seed: int = 0,
-    load_seconds: float = 0.0,
 ) -> Report:
     """Recall of `grammar` on `heldout`, precision proxies of `samples` of its sentences."""
     words = [grammar.fsts.symbols.find(i) for i in range(grammar.fsts.symbols.num_symbols())]
@@ -141,7 +138,6 @@ def evaluate(
         states=sum(f.num_states() for f in all_fsts),
         arcs=sum(f.num_arcs(s) for f in all_fsts for s in f.states()),
         sentences=_sentences(grammar.sizes()[1]),
-        load_seconds=load_seconds,
     )
 
 

@@ -31,8 +31,8 @@ import pynini
 
 from . import labels, openfst
 from .compiler import Archived, CompiledFsts, call_order
-from .errors import FarError, Location, OpenFstError
-from .output import target, temporary_beside
+from .errors import FarError, Location, OpenFstError, OutputError
+from .output import KEPT, target, temporary_beside
 from .syntax import LANGUAGE_TAG
 
 FORMAT = "grammar-fst"
@@ -78,15 +78,14 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
         "digests": {key: _digest(_entry(key, data)) for key, data in entries.items()},
     }
     entries[META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = EMPTY
-    fd, tmp = temporary_beside(path)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            _write_sttable(out, [_entry(key, entries[key]) for key in sorted(entries)])
-        read_far(tmp)
+    with temporary_beside(path) as (fd, tmp):
+        try:
+            with os.fdopen(fd, "wb") as out:
+                _write_sttable(out, [_entry(key, entries[key]) for key in sorted(entries)])
+            read_far(tmp)
+        except (OSError, FarError) as err:  # a write that failed part way: a full disk
+            raise OutputError(f"cannot write {path} whole (is the disk full?); {KEPT}") from err
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _write_sttable(out, entries: list[bytes]) -> None:

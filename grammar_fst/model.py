@@ -372,12 +372,16 @@ def _catalogue(value: CatalogueLike) -> Catalogue:
 
 
 def load(
-    path: str | Path, catalogues: Mapping[str, CatalogueLike] | None = None
+    path: str | Path,
+    catalogues: Mapping[str, CatalogueLike] | None = None,
+    allow: Iterable[str | Path] = (),
 ) -> CompiledGrammar:
     """A grammar from a `.grm` source (compiled now) or a `.far` archive.
 
     `catalogues` binds slots to catalogue files (or Catalogue values), overriding the
-    values the grammar gives them; a `.far` keeps its intent FSTs as they are.
+    values the grammar gives them; a `.far` keeps its intent FSTs as they are. The files
+    a source imports or reads catalogues from must lie in its folder tree or in one of
+    the `allow`ed folders.
     """
     path = Path(path)
     bound = {slot: _catalogue(c) for slot, c in (catalogues or {}).items()}
@@ -386,7 +390,7 @@ def load(
         for slot, catalogue in bound.items():
             grammar = grammar.with_catalogue(slot, catalogue)
         return grammar
-    grammar = sources.load_grammar(path)
+    grammar = sources.load_grammar(path, allow)
     return CompiledGrammar(compile_grammar(grammar, bound), str(path), grammar, bound)
 
 

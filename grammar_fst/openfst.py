@@ -26,11 +26,12 @@ FST_MAGIC = 2125659606  # OpenFst's, at the head of every serialized FST
 
 
 @contextlib.contextmanager
-def captured(action: str) -> Iterator[None]:
+def captured(action: str, strict: bool = False) -> Iterator[None]:
     """Run OpenFst work; if it fails, raise OpenFstError with OpenFst's own stderr text.
 
     OpenFst reports failures only on the C++ stderr (Python sees "Operation failed"),
-    so file descriptor 2 is redirected to a temporary file for the duration.
+    so file descriptor 2 is redirected to a temporary file for the duration. `strict`:
+    an ERROR line is a failure too (writing an archive fails without an exception).
     """
     sys.stderr.flush()
     with tempfile.TemporaryFile() as sink:
@@ -46,8 +47,11 @@ def captured(action: str) -> Iterator[None]:
             os.close(saved)
             sink.seek(0)
             said = sink.read().decode("utf-8", errors="replace").strip()
+    if failure is None and strict and "ERROR:" in said:
+        failure = FstError(said)
     if failure is not None:
-        detail = "; ".join(line.strip() for line in said.splitlines()) or str(failure)
+        detail = "; ".join(dict.fromkeys(line.strip() for line in said.splitlines()))
+        detail = detail or str(failure)
         raise OpenFstError(f"{action} failed: {detail}") from None
     if said:
         sys.stderr.write(said + "\n")

@@ -1,28 +1,56 @@
-"""Writing results to a file atomically, or streaming them to standard output."""
+"""Writing results to a file atomically, or streaming them to standard output.
+
+Nothing already written is lost: a file is written through a temporary file beside it,
+renamed into place only when complete. The temporary file is created exclusively, named
+after the writing process (`.OUT.PID.XXXXXXXX.tmp`), removed when the run fails or is
+stopped by a signal it can catch (see `signals`), and removed by the next write to the
+same output when its process is gone (killed with SIGKILL, or the machine stopped).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from .errors import UsageError
+from . import signals
+from .errors import OutputError, UsageError
 
 
 def write_text(pieces: Iterable[str], path: str | Path | None) -> None:
     """Write `pieces` of text, one after the other, to `path`, or to stdout when None."""
     if path is None or str(path) == "-":
-        for piece in pieces:
-            sys.stdout.write(piece)
-        sys.stdout.flush()
+        with stdout_checked():
+            for piece in pieces:
+                sys.stdout.write(piece)
+            sys.stdout.flush()
         return
     with atomic_file(path, "w") as out:
         for piece in pieces:
             out.write(piece)
+
+
+WRITE_FAILURES = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
+
+
+@contextlib.contextmanager
+def stdout_checked() -> Iterator[None]:
+    """Writes to standard output in the block: a failure (a full disk behind `>`) is an
+    OutputError that says so. A closed pipe is no failure: it stays a BrokenPipeError."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        if err.filename is not None or err.errno not in WRITE_FAILURES:  # not the output's
+            raise
+        raise OutputError(f"cannot write to standard output: {err.strerror or err}") from None
 
 
 @contextlib.contextmanager
@@ -33,23 +61,50 @@ def atomic_file(path: str | Path, mode: str) -> Iterator[IO]:
 
     A link is followed (its target is replaced, the link kept), an existing file keeps
     its permissions, and what is not a regular file (a pipe, /dev/null, a terminal) is
-    written to directly, since it cannot be replaced."""
+    written to directly, since it cannot be replaced. A failed write (a full disk) is an
+    OutputError naming `path`."""
     path = target(path)
     encoding = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
     if path.exists() and not path.is_file():
         if path.is_dir():
             raise UsageError(f"{path}: is a folder; name a file to write")
-        with open(path, mode, **encoding) as out:
+        with _Checked(open(path, mode, **encoding), path, replaced=False) as out:
             yield out
         return
-    fd, tmp = temporary_beside(path)
-    try:
-        with os.fdopen(fd, mode, **encoding) as out:
+    with temporary_beside(path) as (fd, tmp):
+        with _Checked(os.fdopen(fd, mode, **encoding), path) as out:
             yield out
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+class _Checked:
+    """A file whose write and close failures are OutputErrors naming the output."""
+
+    def __init__(self, file: IO, path: Path, replaced: bool = True):
+        self.file, self.path = file, path
+        self.note = f"; {KEPT}" if replaced else ""
+
+    def write(self, data: Any) -> int:
+        try:
+            return self.file.write(data)
+        except OSError as err:
+            raise self.failed(err) from None
+
+    def __enter__(self) -> _Checked:
+        return self
+
+    def __exit__(self, *failure) -> None:
+        try:
+            self.file.close()
+        except OSError as err:
+            if failure[0] is None:
+                raise self.failed(err) from None
+
+    def failed(self, err: OSError) -> OutputError:
+        return OutputError(f"cannot write {self.path}: {err.strerror or err}{self.note}")
+
+
+KEPT = "the previous file, if any, is unchanged"
 
 
 def target(path: str | Path) -> Path:
@@ -60,9 +115,37 @@ def target(path: str | Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def temporary_beside(path: Path) -> tuple[int, str]:
-    """An open temporary file in `path`'s folder, to be renamed onto `path` when done,
-    with the permissions `path` has, or those of a new file."""
+def refuse_inputs(output: str | Path | None, inputs: Iterable[str | Path]) -> None:
+    """A UsageError if `output` is one of the `inputs` (also through a link or a hard
+    link): replacing a file while reading it loses it."""
+    if output is None or str(output) in ("", "-"):
+        return
+    written = _identity(output)
+    if written is None:
+        return
+    for name in inputs:
+        if _identity(name) == written:
+            raise UsageError(
+                f"the output {output} is also an input ({name}); write to another file"
+            )
+
+
+def _identity(path: str | Path) -> tuple[int, int] | None:
+    """(device, inode) of the regular file at `path`, links followed; None if there is
+    none (a file yet to be made, a pipe, /dev/null)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
+@contextlib.contextmanager
+def temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
+    """An open temporary file in `path`'s folder, with the permissions `path` has (or
+    those of a new file), to be renamed onto `path` within the block: when the block
+    ends, or a signal stops the run, it is removed if still there. Temporary files that
+    dead processes left for `path` are removed first."""
     if not path.name:
         raise UsageError("the output file name is empty")
     folder = path.parent
@@ -70,8 +153,9 @@ def temporary_beside(path: Path) -> tuple[int, str]:
         raise UsageError(f"{path}: the folder {folder} does not exist; create it first")
     if path.is_dir():
         raise UsageError(f"{path}: is a folder; name a file to write")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    remove_stale(path)
+    try:  # mkstemp opens with O_EXCL: it never writes through a file planted there
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as err:
         raise UsageError(f"{path}: cannot write in {folder}: {err.strerror or err}") from None
     if path.is_file():
@@ -80,5 +164,41 @@ def temporary_beside(path: Path) -> tuple[int, str]:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask  # as an ordinary new file would be, not mkstemp's 0600
-    os.chmod(tmp, mode)
-    return fd, tmp
+    os.fchmod(fd, mode)
+    signals.TEMPORARIES.add(tmp)
+    try:
+        yield fd, tmp
+    finally:
+        with contextlib.suppress(FileNotFoundError):  # gone if renamed into place
+            os.unlink(tmp)
+        signals.TEMPORARIES.discard(tmp)
+
+
+def remove_stale(path: Path) -> None:
+    """Remove the temporary files beside `path` of processes that no longer run (only
+    regular files of this user)."""
+    start = f".{path.name}."
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.name.startswith(start) and entry.name.endswith(".tmp")):
+            continue
+        pid, _, rest = entry.name[len(start) :].partition(".")
+        if not pid.isdigit() or "." in rest.removesuffix(".tmp") or _running(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
+                os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process, or no such number
+        return True
+    return True

@@ -2,15 +2,19 @@
 
 An import makes the rules and slots of another file visible; its intents stay its own.
 Each file is read once however often it is imported, and an import cycle is an error.
+The paths a grammar writes (imports, catalogues) are checked by `paths.Folders` before
+anything is read through them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import grammar as g
 from . import syntax
 from .errors import GrammarError, Location
+from .paths import Folders
 
 
 def read_text(path: str | Path) -> str:
@@ -18,10 +22,9 @@ def read_text(path: str | Path) -> str:
     path = Path(path)
     try:
         data = path.read_bytes()
-    except OSError as err:
-        raise GrammarError(
-            f"cannot read the file: {err.strerror or err}", Location(str(path))
-        ) from None
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the name
+        reason = getattr(err, "strerror", None) or err
+        raise GrammarError(f"cannot read the file: {reason}", Location(str(path))) from None
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:
@@ -40,40 +43,68 @@ def parse_file(path: str | Path) -> g.Grammar:
     return syntax.parse(read_text(path), str(path))
 
 
-def load_grammar(path: str | Path) -> g.Grammar:
+def load_grammar(path: str | Path, allow: Iterable[str | Path] = ()) -> g.Grammar:
     """Parse `path` and everything it imports into one Grammar.
 
     Imported rules and slots come first, then the file's own rules, slots and intents.
+    Imports and catalogues must lie in `path`'s folder tree or in an `allow`ed folder.
     """
     statements: list[g.Statement] = []
-    language = _include(Path(path), [], set(), statements, root=True)
+    language = _Loader(Folders.of(path, allow), statements).include(Path(path), root=True)
     return g.Grammar(tuple(statements), path=str(path), language=language)
 
 
-def _include(
-    path: Path, stack: list[Path], done: set[Path], out: list, root: bool
-) -> g.Language | None:
-    """Append the statements of `path` and its imports to `out`; its language."""
-    grammar = parse_file(path)
-    stack.append(path.resolve())
-    for stmt in grammar.statements:
-        if isinstance(stmt, g.Import):
-            _import(path, stmt, stack, done, out)
-        elif root or not isinstance(stmt, g.Intent):
-            out.append(stmt)
-    stack.pop()
-    done.add(path.resolve())
-    return grammar.language
+class _Loader:
+    """Follows imports depth first, collecting statements into `out`."""
+
+    def __init__(self, folders: Folders, out: list[g.Statement]):
+        self.folders = folders
+        self.out = out
+        self.stack: list[Path] = []
+        self.done: set[Path] = set()
+
+    def include(self, path: Path, root: bool) -> g.Language | None:
+        """Append the statements of `path` and its imports; its language."""
+        grammar = parse_file(path)
+        self.stack.append(path.resolve())
+        for stmt in grammar.statements:
+            if isinstance(stmt, g.Import):
+                self.follow(path, stmt)
+                continue
+            if isinstance(stmt, g.Slot) and isinstance(stmt.body, g.CatalogueRef):
+                self.check_catalogue(path, stmt.body)
+            if root or not isinstance(stmt, g.Intent):
+                self.out.append(stmt)
+        self.stack.pop()
+        self.done.add(path.resolve())
+        return grammar.language
+
+    def check_catalogue(self, path: Path, ref: g.CatalogueRef) -> None:
+        from .catalogue import split_spec  # catalogue reads files through this module
+
+        self.folders.resolve(path.parent, split_spec(ref.path)[0], "catalogue", ref.loc)
+
+    def follow(self, path: Path, stmt: g.Import) -> None:
+        target = self.folders.resolve(path.parent, stmt.path, "imported file", stmt.loc)
+        if target in self.stack:
+            chain = self.stack[self.stack.index(target) :] + [target]
+            names = " -> ".join(p.name for p in chain)
+            raise GrammarError(f"import cycle: {names}; remove one of these imports", stmt.loc)
+        if target in self.done:
+            return
+        if not target.is_file():
+            raise GrammarError(
+                f"imported file '{stmt.path}' not found (looked for {target})", stmt.loc
+            )
+        self.include(path.parent / stmt.path, root=False)
 
 
-def _import(path: Path, stmt: g.Import, stack: list[Path], done: set[Path], out: list) -> None:
-    target = (path.parent / stmt.path).resolve()
-    if target in stack:
-        chain = stack[stack.index(target) :] + [target]
-        names = " -> ".join(p.name for p in chain)
-        raise GrammarError(f"import cycle: {names}; remove one of these imports", stmt.loc)
-    if target in done:
-        return
-    if not target.is_file():
-        raise GrammarError(f"imported file '{stmt.path}' not found (looked for {target})", stmt.loc)
-    _include(path.parent / stmt.path, stack, done, out, root=False)
+def files_read(grammar: g.Grammar) -> set[Path]:
+    """The files a loaded grammar was read from: its own, its imports', its catalogues'."""
+    from .catalogue import split_spec
+
+    files = {Path(grammar.path)} | {Path(stmt.loc.file) for stmt in grammar.statements}
+    for slot in grammar.slots.values():
+        if isinstance(slot.body, g.CatalogueRef):
+            files.add(Path(slot.body.loc.file).parent / split_spec(slot.body.path)[0])
+    return files

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -89,10 +90,12 @@ def commands(block: Block) -> list[Command]:
 
 
 def in_folder_beside_grammars(folder: Path, monkeypatch) -> Path:
-    """Make `folder` the current folder, seeing the repository's grammars/ and examples/
-    at the same relative paths, so commands write nothing into the repository."""
+    """Make `folder` the current folder, with copies of the repository's grammars/ and
+    examples/ at the same relative paths, so commands write nothing into the repository
+    (copies, not links: a grammar written here may read a catalogue in examples/ only if
+    it really lies in its folder tree)."""
     for name in ("grammars", "examples"):
-        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+        shutil.copytree(ROOT / name, folder / name)
     monkeypatch.chdir(folder)
     return folder
 

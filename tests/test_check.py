@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from grammar_fst import lint, syntax
 from grammar_fst.cli import main
 
@@ -62,7 +64,7 @@ def test_check_exit_status(tmp_path, capsys):
     out = capsys.readouterr()
     assert "warning: this alternative repeats" in out.out
     assert "error: intent A has an empty language" in out.out
-    assert "1 errors, 0 warnings" in out.err
+    assert out.out.endswith(f"{bad}: 1 errors, 0 warnings\n") and not out.err
 
 
 def test_catalogue_problems_are_findings(tmp_path, capsys):
@@ -79,3 +81,24 @@ def test_catalogue_problems_are_findings(tmp_path, capsys):
 def test_check_stops_listing_readings_early():
     found = findings("intent A = go ({s} | {t}){1,14}\nslot s = x\nslot t = x\n")
     assert len(found) == 1 and found[0].count("|") == 2  # three readings shown, not 2**14
+
+
+def test_check_writes_its_whole_report_to_standard_output(tmp_path, capsys):
+    broken = tmp_path / "broken.grm"
+    broken.write_text("intent A = (a\n", encoding="utf-8")
+    assert main(["check", str(broken)]) == 1
+    out = capsys.readouterr()
+    assert out.out == (
+        f"{broken}:1:12: error: '(' is never closed: expected ')' before the end of the file\n"
+        f"{broken}: 1 errors, 0 warnings\n"
+    )
+    assert not out.err
+    assert main(["check", str(tmp_path / "absent.grm")]) == 2  # nothing could be checked
+    assert "cannot read the file" in capsys.readouterr().err
+
+
+def test_check_help_gives_the_exit_statuses(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "Exit status 1 on errors, 2 if the grammar cannot be read at all" in help_text

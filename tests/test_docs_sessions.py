@@ -1,6 +1,6 @@
-"""The README's tour, docs/index.md, sampling.md, resampling.md, induction.md and
-importing.md show what the tool does: their console sessions print what is shown, and
-their Python sessions run as shown.
+"""The README's tour, docs/index.md, sampling.md, resampling.md, induction.md,
+importing.md and security.md show what the tool does: their console sessions print what
+is shown, and their Python sessions run as shown.
 
 Unlike docs/catalogues.md, whose blocks stand alone, each of these documents is one
 session: its blocks run in order in one folder (the README compiles `music.far` in one
@@ -18,7 +18,14 @@ DOCS = [
     ROOT / "README.md",
     *(
         ROOT / "docs" / n
-        for n in ("index.md", "sampling.md", "resampling.md", "induction.md", "importing.md")
+        for n in (
+            "index.md",
+            "sampling.md",
+            "resampling.md",
+            "induction.md",
+            "importing.md",
+            "security.md",
+        )
     ),
 ]
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,7 @@ from grammar_fst.formats import jsonl
 from grammar_fst.formats.massive import parse_annotation
 from grammar_fst.utterance import Utterance
 
+ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
 GRAMMAR = (
     "intent Play = play {artist} | put on {artist} please\n"
     "intent Stop = stop\n"
@@ -109,3 +114,17 @@ def test_bad_flags_are_usage_errors(bad, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["evaluate", "grammars/toy.grm", bad])
     assert stop.value.code == 2
+
+
+def test_evaluate_output_is_the_same_bytes_every_run(tmp_path):
+    grammar = tmp_path / "g.grm"
+    grammar.write_text(GRAMMAR, encoding="utf-8")
+    data = tmp_path / "heldout.jsonl"
+    data.write_text("".join(jsonl.line(u, 0) + "\n" for u in HELDOUT), encoding="utf-8")
+    argv = [sys.executable, "-m", "grammar_fst", "evaluate", str(grammar), "--heldout", str(data)]
+    for extra in (["--json"], []):
+        runs = [
+            subprocess.run([*argv, *extra], capture_output=True, check=True, env=ENV).stdout
+            for _ in range(2)
+        ]
+        assert runs[0] == runs[1] and b"recall" in runs[0]

@@ -99,7 +99,7 @@ def test_failed_write_keeps_the_previous_file(toy, tmp_path, monkeypatch):
         raise gf.FarError("simulated failure while verifying")
 
     monkeypatch.setattr(far, "read_far", broken)
-    with pytest.raises(gf.FarError):
+    with pytest.raises(gf.OutputError, match="previous file, if any, is unchanged"):
         gf.load(toy).write_far(target)
     assert target.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["toy.far", "toy.grm"]

@@ -1,0 +1,53 @@
+"""Stopping a run by a signal: Ctrl-C (SIGINT), SIGTERM (what `timeout` and a cancelled
+CI job send) and SIGHUP (a closed terminal) remove the run's temporary files, keep every
+previous output, say so in one line and exit with 128 + the signal's number.
+
+The handler does the cleanup itself and exits, rather than raising an exception: one
+raised while the garbage collector runs a finalizer is swallowed, and the run would go
+on with the signal ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+
+CAUGHT = {signal.SIGINT: "interrupted", signal.SIGTERM: "stopped by SIGTERM"}
+CAUGHT[signal.SIGHUP] = "stopped by SIGHUP"
+
+# Temporary files of this process not yet renamed into place: removed on a signal.
+TEMPORARIES: set[str] = set()
+
+
+@contextlib.contextmanager
+def stop_cleanly(prog: str) -> Iterator[None]:
+    """While the block runs, the signals of CAUGHT end this process cleanly (a worker
+    forked meanwhile dies of them as usual). Only the main thread can catch signals;
+    elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+    stderr = os.dup(2)  # OpenFst work redirects fd 2 for a while: say it where it was
+
+    def stop(signum: int, frame: object) -> None:
+        if os.getpid() != owner:  # a forked worker: die of the signal, quietly
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        for path in list(TEMPORARIES):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        os.write(stderr, f"{prog}: {CAUGHT[signum]}\n".encode())
+        os._exit(128 + signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in CAUGHT}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        os.close(stderr)

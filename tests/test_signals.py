@@ -1,0 +1,169 @@
+"""Signals and faults while writing: no temporary file survives a signal, one left by a
+killed process is removed by the next run, a full disk is one clear line, and the output
+that was there before is intact in every case."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+MUSIC = ROOT / "grammars" / "music.grm"
+OLD = "the previous output\n"
+
+
+def command(*argv) -> list[str]:
+    return [sys.executable, "-m", "grammar_fst", *map(str, argv)]
+
+
+def environment() -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def temporaries(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def start_long_sample(folder: Path, *argv, **options) -> tuple[subprocess.Popen, Path]:
+    """A sample of millions of sentences to `keep.jsonl`, once its temporary file exists."""
+    out = folder / "keep.jsonl"
+    out.write_text(OLD, encoding="utf-8")
+    child = subprocess.Popen(
+        command("sample", MUSIC, "-n", "5000000", "-o", out, *argv),
+        env=environment(),
+        stderr=subprocess.PIPE,
+        text=True,
+        **options,
+    )
+    deadline = time.monotonic() + 60
+    while not temporaries(folder):
+        assert child.poll() is None and time.monotonic() < deadline, "no temporary file"
+        time.sleep(0.05)
+    return child, out
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_leaves_no_temporary_file_and_the_old_output(tmp_path, signum):
+    child, out = start_long_sample(tmp_path)
+    child.send_signal(signum)
+    err = child.communicate(timeout=60)[1]
+    assert child.returncode == 128 + signum
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert temporaries(tmp_path) == [] and out.read_text(encoding="utf-8") == OLD
+
+
+def test_sigterm_to_a_run_with_worker_processes(tmp_path):
+    child, out = start_long_sample(tmp_path, "--jobs", "2", start_new_session=True)
+    os.killpg(child.pid, signal.SIGTERM)  # as `timeout` and CI do: the whole group
+    err = child.communicate(timeout=60)[1]
+    assert child.returncode == 128 + signal.SIGTERM and "Traceback" not in err
+    assert temporaries(tmp_path) == [] and out.read_text(encoding="utf-8") == OLD
+
+
+def test_the_next_run_removes_what_a_killed_run_left(tmp_path):
+    child, out = start_long_sample(tmp_path)
+    child.kill()
+    child.communicate(timeout=60)
+    left = temporaries(tmp_path)
+    assert len(left) == 1 and out.read_text(encoding="utf-8") == OLD
+    alive = tmp_path / f".keep.jsonl.{os.getpid()}.abcd1234.tmp"  # a run still going
+    alive.write_text("", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("kept\n", encoding="utf-8")
+    planted = tmp_path / ".keep.jsonl.999999999.abcd1234.tmp"  # a link: never followed
+    planted.symlink_to(elsewhere)
+    done = subprocess.run(
+        command("sample", MUSIC, "-n", "3", "-o", out), env=environment(), check=True
+    )
+    assert done.returncode == 0 and len(out.read_text(encoding="utf-8").splitlines()) == 3
+    assert temporaries(tmp_path) == sorted([alive.name, planted.name])
+    assert elsewhere.read_text(encoding="utf-8") == "kept\n"
+
+
+def _file_size_limit(size: int):
+    """A child whose writes fail past `size` bytes, as on a full disk."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+@pytest.mark.parametrize(
+    "argv, name",
+    [
+        (["compile", MUSIC, "-o", "{out}"], "music.far"),
+        (["sample", MUSIC, "-n", "2000", "-o", "{out}"], "keep.jsonl"),
+    ],
+)
+def test_a_full_disk_is_one_line_naming_the_output(tmp_path, argv, name):
+    out = tmp_path / name
+    out.write_text(OLD, encoding="utf-8")
+    done = subprocess.run(
+        command(*(str(a).format(out=out) for a in argv)),
+        env=environment(),
+        capture_output=True,
+        text=True,
+        preexec_fn=_file_size_limit(8000),
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"grammar-fst: error: cannot write {out}")
+    assert done.stderr.count("\n") == 1 and "ERROR" not in done.stderr
+    assert out.read_text(encoding="utf-8") == OLD and temporaries(tmp_path) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_device_or_standard_output_is_named(tmp_path):
+    done = subprocess.run(
+        command("sample", MUSIC, "-n", "2000", "-o", "/dev/full"),
+        env=environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "cannot write /dev/full: No space left" in done.stderr
+    with open("/dev/full", "w") as full:
+        for argv in (["sample", MUSIC, "-n", "2000"], ["count", MUSIC]):
+            done = subprocess.run(
+                command(*argv), env=environment(), stdout=full, stderr=subprocess.PIPE, text=True
+            )
+            assert done.returncode == 2
+            assert done.stderr == (
+                "grammar-fst: error: cannot write to standard output: No space left on device\n"
+            )
+
+
+INTERRUPTED_IMPORT = """
+import builtins, os, signal, sys
+import grammar_fst.__main__ as launcher
+real_import = builtins.__import__
+def interrupting(name, *args, **kwargs):
+    if name == "pynini":  # Ctrl-C while the heavy modules load
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = interrupting
+sys.argv = ["grammar-fst", "count", sys.argv[1]]
+launcher.run()
+"""
+
+
+def test_ctrl_c_while_the_modules_load_is_no_traceback():
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_IMPORT, str(MUSIC)],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 130 and done.stderr == "grammar-fst: interrupted\n"
+    assert done.stdout == ""
