@@ -197,6 +197,7 @@ def test_the_benchmark_runs_end_to_end_on_a_fixture(tmp_path):
         "| (b) + induced grammar, 10/intent",
         "| (b) + induced grammar, 30/intent",
         "| (c) + guided resampling, 30/intent",
+        "| (c0) + guided resampling without the context gate, 30/intent",
         "| (c′) + guided resampling, pooled: 30/intent on average",
         "| (d) + plain slot swapping, 30/intent",
         "| (e) + grammar & guided resampling, entropy, 30/intent",
