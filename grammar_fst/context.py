@@ -131,6 +131,10 @@ class Evidence:
     expected: float
     within: str
 
+    @property
+    def score(self) -> tuple[int, float]:
+        return self.seen, round(self.expected, 3)
+
 
 @dataclass(frozen=True)
 class Fit:
@@ -143,11 +147,10 @@ class Fit:
     def __bool__(self) -> bool:
         return not self.blocked
 
-    @functools.cached_property
-    def scores(self) -> dict:
-        """The gate's scores for provenance: per side, [times seen, times expected]
-        (one dict per fit: copy it to change it)."""
-        return {e.side: [e.seen, round(e.expected, 3)] for e in self.sides}
+    @property
+    def scores(self) -> dict[str, tuple[int, float]]:
+        """The gate's scores: per side, (times seen, times expected)."""
+        return {e.side: e.score for e in self.sides}
 
 
 def describe(token: str) -> str:
@@ -166,6 +169,7 @@ class ContextGate:
     counts: dict[tuple[str, str], Side] = field(default_factory=dict)  # (side, slot)
     bigrams: set[tuple[str, str]] = field(default_factory=set)
     _fits: dict[tuple, Fit] = field(default_factory=dict)
+    _scores: dict[tuple, dict[str, tuple[int, float]]] = field(default_factory=dict)
     _known: dict[tuple[str, str, str, str], Evidence] = field(default_factory=dict)
     _blocked: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
 
@@ -177,6 +181,7 @@ class ContextGate:
                 for within in (slot.slot, ALL):
                     self.counts.setdefault((side, within), Side()).add(*pair)
         self._fits.clear()
+        self._scores.clear()
         self._blocked.clear()
         self._known.clear()
 
@@ -223,6 +228,17 @@ class ContextGate:
             edge in self.blocked_edges(side, slot, neighbour)
             for side, (neighbour, edge) in zip(SIDES, pairs(left, right, value))
         )
+
+    def scores(self, slot: str, value: str, left: str, right: str) -> dict:
+        """`fit(...).scores`, quicker (made once per slot, neighbours and edges; do not
+        change it)."""
+        key = (slot, left, right, edges(value))
+        if key not in self._scores:
+            self._scores[key] = {
+                side: self._evidence(side, slot, *pair).score
+                for side, pair in zip(SIDES, pairs(left, right, value))
+            }
+        return self._scores[key]
 
     def fit(self, slot: str, value: str, left: str, right: str) -> Fit:
         """How `value` fits an occurrence of `slot` between `left` and `right`."""

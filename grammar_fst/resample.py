@@ -495,7 +495,7 @@ def _swap(
     seen, and the gates' scores: the context gate's (per side, times seen and expected)
     and the Jaccard index when the value comes from another intent."""
     record: dict = {"slot": slot.slot, "from": slot.value, "to": value.text, "source": value.source}
-    gate = pools.gate.fit(slot.slot, value.text, *around).scores if pools.gate else {}
+    gate = pools.gate.scores(slot.slot, value.text, *around) if pools.gate else {}
     if value.intent is not None and value.intent != intent:
         gate = {**gate, "jaccard": round(pools.index(slot.slot, intent, value.intent), 6)}
     if gate:

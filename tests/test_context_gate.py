@@ -64,16 +64,16 @@ def test_a_date_starting_with_next_is_kept_out_of_on():
     assert gate.reason("date", blocked).startswith(
         "'on' never comes before a value of date starting with 'next' (1.5 times expected)"
     )
-    assert blocked.scores["before"] == [0, 1.5]  # seen never, expected 3 x 3 / 6
+    assert blocked.scores["before"] == (0, 1.5)  # seen never, expected 3 x 3 / 6
     # each weekday is seen once: the word tells nothing, but their ending does
     weekday = gate.fit("date", "friday", "me", ctx.END)
-    assert weekday.scores["before"] == [0, 0.0]
+    assert weekday.scores["before"] == (0, 0.0)
     assert gate.reason("date", weekday) == (
         "'me' never comes before a value of date ending in -ay (1.5 times expected)"
     )
     allowed = gate.fit("date", "next year", "me", ctx.END)
     assert allowed and gate.reason("date", allowed) == ""
-    assert allowed.scores["before"] == [3, 1.5]
+    assert allowed.scores["before"] == (3, 1.5)
     out, _, _ = rs.resample(ENGLISH, 60, seed=1)
     made = texts(out)
     assert "call me next year" in made and "see you on sunday" in made
