@@ -27,16 +27,20 @@ JUDGMENTS = ("natural", "awkward", "unnatural")
 ARMS = {"gate": context.DEFAULT_EVIDENCE, "no gate": None}
 
 
-def draws(data: Path, n: int, size: int) -> list[tuple[str, str]]:
-    """(arm, annotated utterance) for the sheet, in sheet order."""
+def draws(data: Path, n: int, size: int) -> tuple[list[tuple[str, str]], dict[str, float]]:
+    """(arm, annotated utterance) for the sheet, in sheet order; and per arm, the share of
+    the values swapped in that the data holds once only."""
     utterances = list(formats.read(data / "slurp" / "devel.jsonl", "massive", on_error="skip"))
-    drawn = []
+    seen = Counter((s.slot, s.value.casefold()) for u in utterances for s in u.slots)
+    drawn, rare = [], {}
     for arm, evidence in ARMS.items():
         out, _, _ = rs.resample(utterances, n, seed=0, context=evidence)
         new = [g.utterance.annot_utt for g in out if g.swaps is not None]
         drawn += [(arm, text) for text in random.Random(1).sample(new, size)]
+        swaps = [(s["slot"], s["to"].casefold()) for g in out for s in g.swaps or []]
+        rare[arm] = sum(seen[swap] == 1 for swap in swaps) / len(swaps)
     random.Random(2).shuffle(drawn)
-    return drawn
+    return drawn, rare
 
 
 def main() -> None:
@@ -49,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.data / "slurp" / "devel.jsonl").is_file():
         sys.exit(f"no SLURP data in {args.data} (give --data): nothing to read")
-    drawn = draws(args.data, args.n, args.size)
+    drawn, rare = draws(args.data, args.n, args.size)
     if args.what == "sheet":
         print("#\tutterance\tjudgment")
         for i, (_, text) in enumerate(drawn, 1):
@@ -68,10 +72,11 @@ def main() -> None:
                 f"{args.sheet}: line {row[0]}: judgment {judgment!r} is not one of {JUDGMENTS}"
             )
         counts[arm][judgment] += 1
-    print("| arm | " + " | ".join(JUDGMENTS) + " |")
-    print("| --- | " + " | ".join("---" for _ in JUDGMENTS) + " |")
+    print("| arm | " + " | ".join(JUDGMENTS) + " | swapped-in values seen once |")
+    print("| --- | " + " | ".join("---" for _ in JUDGMENTS) + " | --- |")
     for arm, counted in counts.items():
-        print(f"| {arm} | " + " | ".join(str(counted[j]) for j in JUDGMENTS) + " |")
+        cells = [str(counted[j]) for j in JUDGMENTS]
+        print(f"| {arm} | " + " | ".join(cells) + f" | {100 * rare[arm]:.1f}% |")
 
 
 if __name__ == "__main__":

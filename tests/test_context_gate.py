@@ -7,20 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_resample import utt
 
 from grammar_fst import context as ctx
 from grammar_fst import naturalness as nat
 from grammar_fst import resample as rs
 from grammar_fst.cli import main
 from grammar_fst.formats import jsonl
-from grammar_fst.formats.massive import parse_annotation
-from grammar_fst.utterance import Utterance
-
-
-def utt(intent: str, annotated: str) -> Utterance:
-    text, slots = parse_annotation(annotated)
-    return Utterance(text, intent, slots)
-
 
 # English: dates after "on" are weekdays, dates starting with "next" stand alone; names
 # take "'s" before a noun only.
