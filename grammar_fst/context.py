@@ -87,10 +87,11 @@ class Side:
         self.neighbours[neighbour] += 1
         self.edges[edge] += 1
         self.total += 1
+        self.__dict__.pop("by_count", None)
 
     @functools.cached_property
     def by_count(self) -> list[tuple[int, str]]:
-        """The edges seen twice or more, most seen first (made once all are added)."""
+        """The edges seen twice or more, most seen first (made again after an `add`)."""
         return sorted(((-c, e) for e, c in self.edges.items() if c >= 2))
 
     def unseen(self, neighbour: str, at_least: float) -> Iterator[str]:
