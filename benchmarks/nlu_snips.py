@@ -16,8 +16,10 @@ a. golden only;
 b. + `--samples` sentences sampled from a grammar induced (`induce`, default lambda) from
    the intent's golden utterances with its catalogues, one size per row;
 c. + guided resampling (`resample --per-intent`: Jaccard gate at its default threshold,
-   entropy allocation within each intent) of all golden utterances, the catalogues bound
-   to their intents (`--catalogue INTENT:SLOT=FILE`);
+   context gate at its default evidence, entropy allocation within each intent) of all
+   golden utterances, the catalogues bound to their intents (`--catalogue
+   INTENT:SLOT=FILE`);
+c0. the same without the context gate (`--no-context`);
 c′. the same with the allocation pooled over all intents (resample's default), which
    gives the intents unequal shares;
 d. + plain slot swapping: (c) without the gate (threshold 0), so a slot type's values
@@ -28,7 +30,8 @@ f. the ceiling: the training side of the full files; it does not depend on the s
 
 Grammar samples are drawn as `sample` draws by default (with replacement: the "distinct"
 column counts sentences); resampling gives distinct utterances. c, c′, d and e make the
-largest `--samples` size in all, so that they compare with b at equal size.
+largest `--samples` size in all, so that they compare with b at equal size. `--rows`
+builds and trains some rows only (a always, as the baseline of the changes).
 
 No test utterance and no value seen only in the test set reaches training. A synthetic
 sentence can still say a test sentence word for word, from a carrier phrase and values of
@@ -43,6 +46,7 @@ advance, not the best of the table.
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/nlu_snips.py [--data ../shared/data] [--seeds 5] [--jobs 2]
+        [--rows a,b2000,c,c0]
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ from snips_data import INTENTS, catalogue_value, full_of, intents_in, pool_of, w
 from threadpoolctl import threadpool_limits
 
 import grammar_fst as gf
-from grammar_fst import formats, resample
+from grammar_fst import context, formats, resample
 from grammar_fst.formats import jsonl
 from grammar_fst.induction import induce
 
@@ -81,6 +85,10 @@ class Settings:
     samples: tuple[int, ...]  # synthetic utterances per intent, one b row each
     test_share: float
     iterations: int
+    only: frozenset[str] | None = None  # the rows to build and train (None: all)
+
+    def wants(self, row: str) -> bool:
+        return self.only is None or row in self.only
 
     @property
     def intents(self) -> tuple[str, ...]:
@@ -106,6 +114,7 @@ def rows(settings: Settings) -> list[Row]:
         Row("a", "(a) golden only"),
         *(Row(f"b{n}", f"(b) + induced grammar, {n:,}/intent") for n in settings.samples),
         Row("c", f"(c) + guided resampling, {largest}/intent"),
+        Row("c0", f"(c0) + guided resampling without the context gate, {largest}/intent"),
         Row("c_pooled", f"(c′) + guided resampling, pooled: {largest}/intent on average"),
         Row("d", f"(d) + plain slot swapping, {largest}/intent"),
         Row("e", f"(e) + grammar & guided resampling, entropy, {largest}/intent"),
@@ -197,6 +206,7 @@ def resampled(
     seed: int,
     gate: bool = True,
     per_intent: bool = True,
+    with_context: bool = True,
 ) -> list[gf.Utterance]:
     """The golden utterances and `n` per intent (on average, unless `per_intent`) made from
     them by swapping slot values."""
@@ -208,8 +218,15 @@ def resampled(
     }
     threshold = resample.DEFAULT_THRESHOLD if gate else 0.0
     total = len(golden) + n * len(settings.intents)
+    evidence = context.DEFAULT_EVIDENCE if with_context else None
     made, _, _ = resample.resample(
-        golden, total, seed, threshold, catalogues=catalogues, per_intent=per_intent
+        golden,
+        total,
+        seed,
+        threshold,
+        catalogues=catalogues,
+        per_intent=per_intent,
+        context=evidence,
     )
     return [g.utterance for g in made]
 
@@ -220,19 +237,29 @@ def training_sets(job: tuple[Settings, int]) -> dict[str, Path]:
     folder = settings.work / f"seed{seed}"
     by_intent = golden_of(settings, seed)
     golden = [u for utterances in by_intent.values() for u in utterances]
-    compiled = grammars(settings, by_intent, folder / "grammars")
     largest = max(settings.samples)
     half = largest // 2
-    sets: dict[str, list[gf.Utterance]] = {"a": golden}
-    for n in settings.samples:
-        sets[f"b{n}"] = golden + sampled(compiled, n, seed)
-    sets["c"] = resampled(settings, golden, largest, seed)
-    sets["c_pooled"] = resampled(settings, golden, largest, seed, per_intent=False)
-    sets["d"] = resampled(settings, golden, largest, seed, gate=False)
-    sets["e"] = resampled(settings, golden, half, seed) + sampled(
-        compiled, largest - half, seed, allocate="entropy"
+    grammar_rows = {f"b{n}" for n in settings.samples} | {"e"}
+    wanted = settings.wants
+    compiled = (
+        grammars(settings, by_intent, folder / "grammars") if any(map(wanted, grammar_rows)) else {}
     )
-    return {key: write_records(u, folder / f"{key}.jsonl") for key, u in sets.items()}
+    made: dict[str, Callable[[], list[gf.Utterance]]] = {"a": lambda: golden}
+    for n in settings.samples:
+        made[f"b{n}"] = lambda n=n: golden + sampled(compiled, n, seed)
+    made["c"] = lambda: resampled(settings, golden, largest, seed)
+    made["c0"] = lambda: resampled(settings, golden, largest, seed, with_context=False)
+    made["c_pooled"] = lambda: resampled(settings, golden, largest, seed, per_intent=False)
+    made["d"] = lambda: resampled(settings, golden, largest, seed, gate=False)
+    made["e"] = lambda: (
+        resampled(settings, golden, half, seed)
+        + sampled(compiled, largest - half, seed, allocate="entropy")
+    )
+    return {
+        key: write_records(make(), folder / f"{key}.jsonl")
+        for key, make in made.items()
+        if key == "a" or wanted(key)
+    }
 
 
 # -- training and scoring --------------------------------------------------------------
@@ -336,6 +363,9 @@ def headline(results: Sequence[Result], settings: Settings) -> str:
     """Slot F1 of the largest grammar row and of grammar + resampling (chosen before the
     runs, not picked by their scores), as shares of the ceiling's."""
     by_row = _by_row(results)
+    named = ("a", f"b{max(settings.samples)}", "e", CEILING)
+    if not all(row in by_row for row in named):
+        return "Slot F1 against the ceiling: not all of rows " + ", ".join(named) + " were run"
 
     def f1(row: str) -> float:
         return statistics.fmean(r.scores.slot_f1 for r in by_row[row].values())
@@ -372,6 +402,7 @@ def run(settings: Settings, seeds: int, jobs: int) -> tuple[list[Result], float]
             sets[seed] = paths
             say(f"seed {seed}: training sets written ({time.perf_counter() - started:.0f} s)")
         work = [(CEILING, None, ceiling, settings.test, settings.iterations)]
+        work = work if settings.wants(CEILING) else []
         work += [
             (row, seed, path, settings.test, settings.iterations)
             for seed, paths in sets.items()
@@ -405,6 +436,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--iterations", type=int, default=CRF_ITERATIONS, help="CRF passes")
     parser.add_argument("--jobs", type=int, default=2, help="processes")
     parser.add_argument("--work", type=Path, help="keep the training sets in this folder")
+    parser.add_argument(
+        "--rows",
+        type=lambda t: frozenset(t.split(",")),
+        help="build and train these rows only, by key: a, b<N>, c, c0, c_pooled, d, e, f "
+        "(default: all; a is always run)",
+    )
     args = parser.parse_args(argv)
     if not intents_in(args.data):
         sys.exit(f"no SNIPS data in {args.data / 'snips'} (give --data): nothing to measure")
@@ -419,7 +456,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             args.samples,
             args.test_share,
             args.iterations,
+            args.rows,
         )
+        unknown = sorted((args.rows or set()) - {row.key for row in rows(settings)})
+        if unknown:
+            sys.exit(f"no such row: {', '.join(unknown)}")
         results, coverage = run(settings, args.seeds, args.jobs)
     print(table(results, settings))
     print(f"\nThe catalogues hold {100 * coverage:.1f}% of the test set's slot values.")

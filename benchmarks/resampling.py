@@ -2,8 +2,12 @@
 indices of SNIPS behind the default threshold.
 
 1. `resample` of SLURP devel (2,033 utterances, 71 intents) to N utterances under each
-   allocation: time, throughput, patterns, and the allocation table's largest rows.
-2. For each slot type shared by two SNIPS intents (the `_full` files), the Jaccard index
+   allocation: CPU time, throughput, patterns, and the allocation table's largest rows.
+2. The context gate at several --context evidences (and off), and two variants of it:
+   SLURP devel split in two halves at random (three times), one resampled to N/2, the
+   other held out as the reference of the naturalness measure; diversity beside it; CPU
+   time of resampling the whole split to N.
+3. For each slot type shared by two SNIPS intents (the `_full` files), the Jaccard index
    of their value sets and whether the default threshold lets values flow.
 
     .venv/bin/python benchmarks/resampling.py [--data ../shared/data] [-n 20000]
@@ -14,11 +18,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import logging
+import random
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
-from grammar_fst import formats
+from grammar_fst import context, formats, naturalness
 from grammar_fst import resample as rs
 
 logging.getLogger("grammar_fst").setLevel(logging.ERROR)  # skipped records, exhausted patterns
@@ -32,13 +38,13 @@ def slurp(data: Path, n: int, top: int) -> None:
     path = data / "slurp" / "devel.jsonl"
     utterances = list(formats.read(path, "massive", on_error="skip"))
     print(f"## SLURP devel: {len(utterances):,} utterances -> {n:,}\n")
-    print(row("allocation", "patterns", "output", "time s", "utterances / s"))
+    print(row("allocation", "patterns", "output", "CPU s", "utterances / s"))
     print(row(*["---"] * 5))
     tables = {}
     for how in ("entropy", "source", "uniform"):
-        start = time.perf_counter()
+        start = time.process_time()
         out, table, _ = rs.resample(utterances, n, seed=0, allocation=how)
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         tables[how] = table
         print(
             row(
@@ -58,6 +64,101 @@ def slurp(data: Path, n: int, top: int) -> None:
         s = table.stats[i]
         shares = [tables[how].allocated[i] for how in ("entropy", "source", "uniform")]
         print(row(s.pattern, s.count, f"{s.complexity:.1f}", *shares))
+
+
+EVIDENCES = (None, 2.0, 1.0, 0.5, 0.4, 0.3, 0.25, 0.0)
+HALVINGS = 3
+
+
+class WordsOnly(context.ContextGate):
+    """The gate without the endings: whole first and last words only."""
+
+    def _blocks(self, e: context.Evidence) -> bool:
+        return not e.side.endswith("~") and super()._blocks(e)
+
+
+class SlotPairsOnly(context.ContextGate):
+    """The gate without letting through word pairs that the text says outside slots."""
+
+    def _blocks(self, e: context.Evidence) -> bool:
+        return not e.seen and e.expected >= self.evidence and e.expected > 0
+
+
+def halvings(utterances: list) -> list[tuple[list, list]]:
+    """SLURP devel split in two at random, `HALVINGS` times: (resampled, held out)."""
+    found = []
+    for seed in range(HALVINGS):
+        order = list(range(len(utterances)))
+        random.Random(seed).shuffle(order)
+        half = len(order) // 2
+        found.append(
+            (
+                [utterances[i] for i in sorted(order[:half])],
+                [utterances[i] for i in sorted(order[half:])],
+            )
+        )
+    return found
+
+
+def measured(splits: list[tuple[list, list]], n: int, evidence: float | None) -> tuple:
+    """Mean naturalness and diversity of the new utterances over the halvings."""
+    shares, fillings = [], []
+    for made_from, held_out in splits:
+        out, _, _ = rs.resample(made_from, n, seed=0, context=evidence)
+        found = naturalness.measure([g.utterance for g in out if g.swaps is not None], held_out)
+        shares.append(found.naturalness)
+        fillings.append(found.fillings)
+    return sum(shares) / len(shares), sum(fillings) / len(fillings)
+
+
+def gate(data: Path, n: int) -> None:
+    """Naturalness and diversity at each --context evidence and for two variants of the
+    gate, against no context gate; CPU time of the whole split at each evidence."""
+    utterances = list(formats.read(data / "slurp" / "devel.jsonl", "massive", on_error="skip"))
+    splits = halvings(utterances)
+    print(
+        f"\n## The context gate: half of SLURP devel ({len(splits[0][0]):,} utterances) -> "
+        f"{n // 2:,}, measured against the other half; means of {HALVINGS} random halvings\n"
+    )
+    real = sum(naturalness.measure(a, b).naturalness for a, b in splits) / len(splits)
+    print(f"The resampled halves themselves, as written: naturalness {real:.3f}.\n")
+    header = ["gate", "naturalness", "change", "diversity", "change"]
+    print(row(*header, f"CPU s ({len(utterances):,} -> {n:,})"))
+    print(row(*["---"] * 6))
+    base = measured(splits, n // 2, None)
+
+    def line(name: str, found: tuple, *extra: str) -> str:
+        return row(
+            name,
+            f"{found[0]:.3f}",
+            f"{100 * (found[0] / base[0] - 1):+.0f}%",
+            f"{found[1]:,.0f}",
+            f"{100 * (found[1] / base[1] - 1):+.0f}%",
+            *extra,
+        )
+
+    for evidence in EVIDENCES:
+        found = base if evidence is None else measured(splits, n // 2, evidence)
+        start = time.process_time()
+        rs.resample(utterances, n, seed=0, context=evidence)
+        seconds = f"{time.process_time() - start:.2f}"
+        print(
+            line(
+                "off (--no-context)" if evidence is None else f"--context {evidence:g}",
+                found,
+                seconds,
+            )
+        )
+    default = context.DEFAULT_EVIDENCE
+    for name, variant, evidence in (
+        ("whole words only", WordsOnly, default),
+        ("whole words only", WordsOnly, 0.1),
+        ("slot pairs only (text pairs not let through)", SlotPairsOnly, default),
+    ):
+        with mock.patch.object(context, "ContextGate", variant):
+            found = measured(splits, n // 2, evidence)
+        print(line(f"{name}, --context {evidence:g}", found, ""))
+    print(f"\nDefault: --context {default:g}.")
 
 
 def snips_jaccard(data: Path) -> None:
@@ -86,6 +187,7 @@ def main() -> None:
     if not (args.data / "slurp" / "devel.jsonl").is_file():
         sys.exit(f"no SLURP data in {args.data} (give --data): nothing to measure")
     slurp(args.data, args.n, args.top)
+    gate(args.data, args.n)
     if (args.data / "snips").is_dir():
         snips_jaccard(args.data)
 

@@ -29,6 +29,7 @@ from . import (
     sources,
 )
 from .catalogue import read_catalogue, split_spec
+from .context import DEFAULT_EVIDENCE
 from .distribution import ALLOCATIONS, table
 from .errors import GrammarError, GrammarFstError, Location, UsageError
 from .formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, Records, massive, snips_nlu
@@ -408,19 +409,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-originals", action="store_true", help="leave the input utterances out")
     p.add_argument(
+        "--context",
+        type=_non_negative,
+        default=DEFAULT_EVIDENCE,
+        metavar="E",
+        help="the context gate's evidence: a value is kept out of a slot occurrence when "
+        "one of its edges and the neighbouring word were never seen together in DATA "
+        f"although E times were expected (default: {DEFAULT_EVIDENCE:g}; smaller blocks more)",
+    )
+    p.add_argument(
+        "--no-context", action="store_true", help="no context gate: the Jaccard gate alone"
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="list the swaps the gates block, and why, on standard error",
+    )
+    p.add_argument(
         "--report",
         action="store_true",
-        help="print the Jaccard indices and the allocation table on standard error",
+        help="print the Jaccard indices, the allocation table, and the output's "
+        "naturalness and diversity on standard error",
     )
     _output_options(p, "--to", ", with each record's provenance")
     p = _command(
         commands,
         _evaluate,
-        help="measure a grammar against held-out annotated utterances",
+        help="measure a grammar, or resampled data, against held-out annotated utterances",
         description="Recall of the grammar on held-out utterances (right intent; right "
         "intent and slots; carrier phrase with slot values delexicalized), precision "
         "proxies of its sampled sentences against them (exact, template, trigram), and its "
-        "size. Text on standard output, or one JSON object with --json.",
+        "size. Given annotated data in place of GRAMMAR (a data file's ending, such as "
+        ".jsonl), the naturalness of its utterances that the held-out data lacks (the share "
+        "of their slot occurrences whose boundary bigrams the held-out text has) and their "
+        "diversity. Text on standard output, or one JSON object with --json.",
     )
     p.add_argument("--heldout", required=True, metavar="DATA", help="annotated utterances")
     p.add_argument(
@@ -822,6 +844,8 @@ def _draw(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    if Path(args.grammar).suffix.lower() in {*formats.SUFFIXES, ".jsonl"}:
+        return _evaluate_data(args)
     grammar = _load(args)
     records, heldout = _read_all(
         args.heldout, args.source_format, args.on_error, "evaluate against"
@@ -845,6 +869,21 @@ def _language_read(path: str, fmt: str | None) -> str | None:
     """The language tag of a data file's locale (`th_TH` -> `th-TH`), if it names one."""
     locale = formats.locale_read(path, fmt)
     return locale.replace("_", "-") if locale and LANGUAGE_TAG.fullmatch(locale) else None
+
+
+def _evaluate_data(args: argparse.Namespace) -> int:
+    """Naturalness and diversity of annotated data (resample's output) against held-out
+    utterances."""
+    from . import naturalness
+
+    records, data = _read_all(args.grammar, None, args.on_error, "evaluate")
+    held, heldout = _read_all(args.heldout, args.source_format, args.on_error, "evaluate against")
+    found = naturalness.measure(data, heldout)
+    if args.json:
+        sys.stdout.write(json.dumps(found.as_dict()) + "\n")
+    else:
+        sys.stdout.write(str(found))
+    return max(_report_skipped(records), _report_skipped(held))
 
 
 def _induce(args: argparse.Namespace) -> int:
@@ -886,9 +925,13 @@ def _resample(args: argparse.Namespace) -> int:
         not args.no_originals,
         catalogues,
         args.per_intent,
+        None if args.no_context else args.context,
     )
+    if args.explain:
+        sys.stderr.write(resample.explain(utterances, pools))
     if args.report:
-        sys.stderr.write(resample.report(table, pools))
+        measure = resample.measured(generated, utterances)
+        sys.stderr.write(resample.report(table, pools, measure))
     unwritable: list = []
     if args.to == "jsonl":
         lines = (resample.jsonl_line(g) + "\n" for g in generated)

@@ -10,10 +10,15 @@ type (`artist`) extends its values in every intent; one bound to an intent's slo
 (`PlayMusic:artist`) adds to that intent's own values, which reach other intents only
 through the gate.
 
+A value of the pool fills a slot occurrence only when it fits the words around it: the
+context gate (`context`) learns from the data which neighbours go with which edge words
+of a value, in any language.
+
 A new utterance takes a source utterance of the pattern and draws each of its slot values
-from that slot's pool (the value it had included); the text between the slots stays as
-it was, and offsets are computed from the pieces, never by searching for a value. Every
-new utterance records where it came from: its source and each swap.
+from what that occurrence may take of its slot's pool (the value it had included); the
+text between the slots stays as it was, and offsets are computed from the pieces, never by
+searching for a value. Every new utterance records where it came from: its source and
+each swap, with the gate's scores.
 """
 
 from __future__ import annotations
@@ -21,13 +26,16 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import context as ctx
 from . import distribution as dist
+from . import naturalness as nat
 from .catalogue import Catalogue
 from .errors import UsageError
 from .formats import jsonl
@@ -47,6 +55,7 @@ class Value:
     text: str
     source: int | str
     canonical: str | None = None
+    intent: str | None = None  # the intent it was seen in (None for a slot-wide catalogue)
 
 
 @dataclass
@@ -97,11 +106,46 @@ def _key(utterance: Utterance) -> tuple[str, str]:
 
 @dataclass
 class Pools:
-    """The values each (intent, slot type) can take, and the Jaccard gate behind them."""
+    """The values each (intent, slot type) can take, the Jaccard gate behind them, and the
+    context gate (None: off) that picks those an occurrence may take."""
 
     values: dict[tuple[str, str], list[Value]]
     jaccard: dict[str, dict[tuple[str, str], float]]  # slot -> (intent a, intent b) -> J
     allowed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    gate: ctx.ContextGate | None = None
+    _choices: dict[tuple[str, str, str, str], tuple[list[Value], set[str]]] = field(
+        default_factory=dict
+    )
+
+    def choices(self, intent: str, slot: str, left: str, right: str) -> list[Value]:
+        """The values of the pool that fit an occurrence between `left` and `right` (made
+        once per occurrence context)."""
+        return self._fitting(intent, slot, left, right)[0]
+
+    def _fitting(self, intent: str, slot: str, left: str, right: str):
+        key = (intent, slot, left, right)
+        if key not in self._choices:
+            pool = self.values[intent, slot]
+            if self.gate is not None:
+                fits = self.gate.fits
+                pool = [v for v in pool if fits(slot, v.text, left, right)]
+            self._choices[key] = (pool, {_norm(v.text) for v in pool})
+        return self._choices[key]
+
+    def occurrences(self, utterance: Utterance) -> list[list[Value]]:
+        """What each slot of `utterance` may take: the values that fit, and its own value
+        (the data shows it there, even where the gate finds such values too rare)."""
+        found = []
+        for slot, (left, right) in zip(utterance.slots, ctx.neighbours(utterance)):
+            choices, norms = self._fitting(utterance.intent, slot.slot, left, right)
+            if _norm(slot.value) not in norms:
+                choices = [*choices, Value(slot.value, -1, slot.canonical)]
+            found.append(choices)
+        return found
+
+    def index(self, slot: str, a: str, b: str) -> float:
+        """The Jaccard index of `slot` between intents `a` and `b` (1 within an intent)."""
+        return 1.0 if a == b else self.jaccard[slot][min(a, b), max(a, b)]
 
 
 def scoped(binding: str, pairs: set[tuple[str, str]]) -> tuple[str | None, str]:
@@ -126,16 +170,18 @@ def build_pools(
     utterances: Sequence[Utterance],
     threshold: float = DEFAULT_THRESHOLD,
     catalogues: Mapping[str, Catalogue] | None = None,
+    context: float | None = ctx.DEFAULT_EVIDENCE,
 ) -> Pools:
     """Each (intent, slot)'s own values (with those of its intent-bound catalogue), those
     of the same slot in intents whose value sets reach `threshold` in Jaccard index, and
     its slot-wide catalogue's. Values are told apart case-folded: the first form of a
-    value seen in several is the one used."""
+    value seen in several is the one used. The context gate is learned with `edge_count`
+    (None: no context gate)."""
     own: dict[tuple[str, str], dict[str, Value]] = {}
     for number, u in enumerate(utterances):
         for slot in u.slots:
             pool = own.setdefault((u.intent, slot.slot), {})
-            pool.setdefault(_norm(slot.value), Value(slot.value, number, slot.canonical))
+            pool.setdefault(_norm(slot.value), Value(slot.value, number, slot.canonical, u.intent))
     everywhere: list[tuple[str, Catalogue]] = []
     pairs = _check_bindings(utterances, catalogues or {})
     for binding, catalogue in (catalogues or {}).items():
@@ -143,7 +189,7 @@ def build_pools(
         if intent is None:
             everywhere.append((slot, catalogue))
         else:
-            _add(own[intent, slot], catalogue)
+            _add(own[intent, slot], catalogue, intent)
     by_slot: dict[str, list[str]] = {}
     for intent, slot in own:
         by_slot.setdefault(slot, []).append(intent)
@@ -164,16 +210,17 @@ def build_pools(
         for key in [k for k in pools if k[1] == slot]:
             _add(pools[key], catalogue)
     values = {key: list(pool.values()) for key, pool in pools.items()}
-    return Pools(values, matrix, allowed)
+    gate = None if context is None else ctx.learn(utterances, context)
+    return Pools(values, matrix, allowed, gate)
 
 
-def _add(pool: dict[str, Value], catalogue: Catalogue) -> None:
+def _add(pool: dict[str, Value], catalogue: Catalogue, intent: str | None = None) -> None:
     """The catalogue's values that `pool` lacks (case-folded), with the catalogue as
     their source."""
     for entry in catalogue.entries:
         text = " ".join(entry.words)
         canonical = " ".join(entry.canonical) if entry.canonical else None
-        pool.setdefault(_norm(text), Value(text, catalogue.path, canonical))
+        pool.setdefault(_norm(text), Value(text, catalogue.path, canonical, intent))
 
 
 def swapped(source: Utterance, values: Sequence[Value]) -> Utterance:
@@ -200,16 +247,10 @@ class Plan:
 
 def capacity(sources: Iterable[Utterance], pools: Pools) -> float:
     """How many distinct utterances the sources can give at most: per distinct carrier
-    phrase, the product of its slots' pool sizes (sources that differ only in their
-    values give the same utterances)."""
+    phrase, the product of the numbers of values its slots may take (sources that differ
+    only in their values give the same utterances)."""
     carriers = {dist.carrier(u): u for u in sources}
-    total = 0.0
-    for u in carriers.values():
-        product = 1.0
-        for slot in u.slots:
-            product *= len(pools.values[u.intent, slot.slot])
-        total += product
-    return total
+    return sum(math.prod(map(len, pools.occurrences(u))) for u in carriers.values())
 
 
 def plan(
@@ -277,13 +318,15 @@ def resample(
     originals: bool = True,
     catalogues: Mapping[str, Catalogue] | None = None,
     per_intent: bool = False,
+    context: float | None = ctx.DEFAULT_EVIDENCE,
 ) -> tuple[list[Generated], Plan, Pools]:
     """About `n` distinct utterances (fewer when the patterns cannot give more): the
     input's (unless not `originals`), then new ones, pattern by pattern as planned,
     mixed; deterministic for a seed. `catalogues` are keyed by `SLOT` (every intent) or
     `INTENT:SLOT` (that intent's own values, shared through the gate). `per_intent`
-    shares `n` evenly among the intents before their patterns (see `plan`)."""
-    pools = build_pools(utterances, threshold, catalogues)
+    shares `n` evenly among the intents before their patterns (see `plan`). The context
+    gate learns its edge words with `edge_count` (None: no context gate)."""
+    pools = build_pools(utterances, threshold, catalogues, context)
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues, per_intent)
     if sum(table.allocated) > n:
         log.warning(
@@ -347,9 +390,52 @@ def _check_bindings(
     return pairs
 
 
-def report(table: Plan, pools: Pools) -> str:
+def measured(generated: Sequence[Generated], utterances: Sequence[Utterance]) -> nat.Measure:
+    """The naturalness of the new utterances against the input (each without the utterance
+    it was made from) and the diversity of the whole output."""
+    new = [g for g in generated if g.swaps is not None]
+    found = nat.measure([g.utterance for g in new], utterances, [utterances[g.source] for g in new])
+    whole = nat.diversity([g.utterance for g in generated])
+    return nat.Measure(found.utterances, found.slots, found.natural, whole)
+
+
+def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
+    """The swaps the gates block, and why: per slot type, the intents whose values stay
+    apart (Jaccard gate), then per slot occurrence context of the input, each value of its
+    pool that does not fit it (context gate)."""
+    lines = []
+    for slot, pairs in pools.jaccard.items():
+        for (a, b), j in sorted(pairs.items()):
+            if (a, b) not in pools.allowed[slot]:
+                lines.append(
+                    f"{slot}: the values of {a} and {b} stay apart: Jaccard index {j:.3f} "
+                    "is below the threshold"
+                )
+    if pools.gate is not None:
+        found = sorted(
+            {
+                (u.intent, s.slot, left, right)
+                for u in utterances
+                for s, (left, right) in zip(u.slots, ctx.neighbours(u))
+            }
+        )
+        for intent, slot, left, right in found:
+            pool = pools.values[intent, slot]
+            fits = [(v, pools.gate.fit(slot, v.text, left, right)) for v in pool]
+            blocked = [(v, fit) for v, fit in fits if not fit]
+            if not blocked:
+                continue
+            lines.append(
+                f"{intent}: {slot} between {ctx.describe(left)} and {ctx.describe(right)}: "
+                f"{len(blocked)} of {len(pool)} values blocked"
+            )
+            lines += [f"  {v.text!r}: {pools.gate.reason(slot, fit)}" for v, fit in blocked]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def report(table: Plan, pools: Pools, measure: nat.Measure | None = None) -> str:
     """The Jaccard index of each slot type shared by intents (allowed pairs marked),
-    then the allocation table."""
+    the allocation table, and the output's naturalness and diversity (`measured`)."""
     lines = []
     for slot, pairs in pools.jaccard.items():
         if not pairs:
@@ -362,7 +448,8 @@ def report(table: Plan, pools: Pools) -> str:
         (str(s.pattern), s.count, s.carrier_entropy, s.complexity, k)
         for s, k in zip(table.stats, table.allocated)
     ]
-    return "\n".join([*lines, ""]) + "\n" + dist.table(rows)
+    found = f"\n{measure}" if measure is not None else ""
+    return "\n".join([*lines, ""]) + "\n" + dist.table(rows) + found
 
 
 def _generate(
@@ -374,15 +461,18 @@ def _generate(
 ) -> list[Generated]:
     made: list[Generated] = []
     attempts = 0
+    occurrences: dict[int, tuple[list[list[Value]], list[tuple[str, str]]]] = {}
     while len(made) < wanted and attempts < PATIENCE * max(wanted, 1):
         attempts += 1
         number, source = sources[int(rng.integers(len(sources)))]
+        if number not in occurrences:
+            occurrences[number] = (pools.occurrences(source), ctx.neighbours(source))
+        choosing, around = occurrences[number]
         values = []
-        for slot in source.slots:
-            pool = pools.values[source.intent, slot.slot]
-            value = pool[int(rng.integers(len(pool)))]
+        for slot, choices in zip(source.slots, choosing):
+            value = choices[int(rng.integers(len(choices)))]
             if _norm(value.text) == _norm(slot.value):  # the source's own, as it wrote it
-                value = Value(slot.value, number, slot.canonical)
+                value = Value(slot.value, number, slot.canonical, source.intent)
             values.append(value)
         utterance = swapped(source, values)
         key = _key(utterance)
@@ -390,9 +480,24 @@ def _generate(
             continue
         seen.add(key)
         swaps = [
-            {"slot": s.slot, "from": s.value, "to": v.text, "source": v.source}
-            for s, v in zip(source.slots, values)
-            if v.text != s.value
+            _swap(pools, source.intent, slot, value, sides)
+            for slot, value, sides in zip(source.slots, values, around)
+            if value.text != slot.value
         ]
         made.append(Generated(utterance, number, swaps))
     return made
+
+
+def _swap(
+    pools: Pools, intent: str, slot: SlotValue, value: Value, around: tuple[str, str]
+) -> dict:
+    """A swap's provenance: the slot, its value before and after, where the new value was
+    seen, and the gates' scores: the context gate's (per side, times seen and expected)
+    and the Jaccard index when the value comes from another intent."""
+    record: dict = {"slot": slot.slot, "from": slot.value, "to": value.text, "source": value.source}
+    gate = pools.gate.scores(slot.slot, value.text, *around) if pools.gate else {}
+    if value.intent is not None and value.intent != intent:
+        gate = {**gate, "jaccard": round(pools.index(slot.slot, intent, value.intent), 6)}
+    if gate:
+        record["gate"] = gate
+    return record

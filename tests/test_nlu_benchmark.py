@@ -170,7 +170,7 @@ def write_fixture(root: Path) -> Path:
     return root
 
 
-def run_benchmark(data: Path, work: Path, jobs: int) -> subprocess.CompletedProcess:
+def run_benchmark(data: Path, work: Path, jobs: int, *extra: str) -> subprocess.CompletedProcess:
     command = [
         sys.executable,
         str(BENCHMARKS / "nlu_snips.py"),
@@ -182,6 +182,7 @@ def run_benchmark(data: Path, work: Path, jobs: int) -> subprocess.CompletedProc
         "--iterations", "20",
         "--jobs", str(jobs),
         "--work", str(work),
+        *extra,
     ]  # fmt: skip
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
@@ -197,6 +198,7 @@ def test_the_benchmark_runs_end_to_end_on_a_fixture(tmp_path):
         "| (b) + induced grammar, 10/intent",
         "| (b) + induced grammar, 30/intent",
         "| (c) + guided resampling, 30/intent",
+        "| (c0) + guided resampling without the context gate, 30/intent",
         "| (c′) + guided resampling, pooled: 30/intent on average",
         "| (d) + plain slot swapping, 30/intent",
         "| (e) + grammar & guided resampling, entropy, 30/intent",
@@ -238,3 +240,21 @@ def test_the_benchmark_runs_end_to_end_on_a_fixture(tmp_path):
     # the same on one process: the same table
     again = run_benchmark(data, tmp_path / "again", jobs=1)
     assert again.stdout == done.stdout
+
+
+def test_rows_builds_and_trains_the_rows_asked_for_and_a(tmp_path):
+    data = write_fixture(tmp_path / "data")
+    done = run_benchmark(data, tmp_path / "work", 1, "--rows", "c0")
+    assert done.returncode == 0, done.stderr
+    labels = [line.split(" | ")[0] for line in done.stdout.splitlines() if line.startswith("| (")]
+    assert labels[:2] == [
+        "| (a) golden only",
+        "| (c0) + guided resampling without the context gate, 30/intent",
+    ]
+    assert sorted(p.name for p in (tmp_path / "work" / "seed0").glob("*.jsonl")) == [
+        "a.jsonl",
+        "c0.jsonl",
+    ]
+    assert "not all of rows" in done.stdout
+    refused = run_benchmark(data, tmp_path / "other", 1, "--rows", "c9")
+    assert refused.returncode != 0 and "no such row: c9" in refused.stderr

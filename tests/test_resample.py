@@ -322,7 +322,10 @@ def test_cli_resample_with_report(tmp_path, capsys):
     assert "PlayMusic ~ ReadBook: 0.000 (blocked)" in err
     # 2 x 3 + 3 x 2 + 2 + 2 x 2 distinct utterances at most: fewer than asked, and said
     assert "can give at most 18 distinct utterances (asked for 20)" in err
-    assert err.splitlines()[-1].startswith("total") and err.splitlines()[-1].endswith(" 18")
+    total = next(line for line in err.splitlines() if line.startswith("total"))
+    assert total.endswith(" 18")
+    assert err.splitlines()[-2].startswith("naturalness: ")  # of the new utterances
+    assert err.splitlines()[-1].startswith("diversity: ")
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 18 and all("provenance" in r for r in records)
     assert main(["resample", str(data), "-n", "20", "--to", "massive", "--seed", "2"]) == 0

@@ -1,0 +1,83 @@
+"""A blind read of resampled utterances: SLURP devel resampled to N with the context gate
+(the default) and without it (`--no-context`), 100 new utterances drawn at random from
+each, shuffled together into one sheet that does not say which is which.
+
+    .venv/bin/python benchmarks/blind_read.py sheet [--data ../shared/data] > sheet.tsv
+    (judge each line: natural, awkward or unnatural, in the third column)
+    .venv/bin/python benchmarks/blind_read.py score sheet.tsv [--data ../shared/data]
+
+`score` makes the same draws again (everything is seeded) to tell the two arms apart,
+checks that the sheet holds the same utterances, and counts the judgments of each arm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+from grammar_fst import context, formats
+from grammar_fst import resample as rs
+
+logging.getLogger("grammar_fst").setLevel(logging.ERROR)
+JUDGMENTS = ("natural", "awkward", "unnatural")
+ARMS = {"gate": context.DEFAULT_EVIDENCE, "no gate": None}
+
+
+def draws(data: Path, n: int, size: int) -> tuple[list[tuple[str, str]], dict[str, float]]:
+    """(arm, annotated utterance) for the sheet, in sheet order; and per arm, the share of
+    the values swapped in that the data holds once only."""
+    utterances = list(formats.read(data / "slurp" / "devel.jsonl", "massive", on_error="skip"))
+    seen = Counter((s.slot, s.value.casefold()) for u in utterances for s in u.slots)
+    drawn, rare = [], {}
+    for arm, evidence in ARMS.items():
+        out, _, _ = rs.resample(utterances, n, seed=0, context=evidence)
+        new = [g.utterance.annot_utt for g in out if g.swaps is not None]
+        drawn += [(arm, text) for text in random.Random(1).sample(new, size)]
+        swaps = [(s["slot"], s["to"].casefold()) for g in out for s in g.swaps or []]
+        rare[arm] = sum(seen[swap] == 1 for swap in swaps) / len(swaps)
+    random.Random(2).shuffle(drawn)
+    return drawn, rare
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("what", choices=("sheet", "score"))
+    parser.add_argument("sheet", nargs="?", type=Path, help="the judged sheet (score)")
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("-n", type=int, default=20_000)
+    parser.add_argument("--size", type=int, default=100, help="utterances per arm")
+    args = parser.parse_args()
+    if not (args.data / "slurp" / "devel.jsonl").is_file():
+        sys.exit(f"no SLURP data in {args.data} (give --data): nothing to read")
+    drawn, rare = draws(args.data, args.n, args.size)
+    if args.what == "sheet":
+        print("#\tutterance\tjudgment")
+        for i, (_, text) in enumerate(drawn, 1):
+            print(f"{i}\t{text}\t")
+        return
+    if args.sheet is None:
+        sys.exit("score needs the judged sheet")
+    rows = [line.split("\t") for line in args.sheet.read_text("utf-8").splitlines()[1:]]
+    if [row[1] for row in rows] != [text for _, text in drawn]:
+        sys.exit(f"{args.sheet}: not the sheet these draws give")
+    counts = {arm: Counter() for arm in ARMS}
+    for (arm, _), row in zip(drawn, rows):
+        judgment = row[2].strip()
+        if judgment not in JUDGMENTS:
+            sys.exit(
+                f"{args.sheet}: line {row[0]}: judgment {judgment!r} is not one of {JUDGMENTS}"
+            )
+        counts[arm][judgment] += 1
+    print("| arm | " + " | ".join(JUDGMENTS) + " | swapped-in values seen once |")
+    print("| --- | " + " | ".join("---" for _ in JUDGMENTS) + " | --- |")
+    for arm, counted in counts.items():
+        cells = [str(counted[j]) for j in JUDGMENTS]
+        print(f"| {arm} | " + " | ".join(cells) + f" | {100 * rare[arm]:.1f}% |")
+
+
+if __name__ == "__main__":
+    main()
