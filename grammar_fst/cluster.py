@@ -42,7 +42,7 @@ def connect(address: str) -> Iterator:
             raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
         with (
             distributed.LocalCluster(
-                n_workers=int(workers), threads_per_worker=1, dashboard_address=None
+                n_workers=int(workers), threads_per_worker=1, dashboard_address=":0"
             ) as local,
             distributed.Client(local) as client,
         ):

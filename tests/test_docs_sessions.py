@@ -18,7 +18,14 @@ DOCS = [
     ROOT / "README.md",
     *(
         ROOT / "docs" / n
-        for n in ("index.md", "sampling.md", "resampling.md", "induction.md", "importing.md")
+        for n in (
+            "index.md",
+            "sampling.md",
+            "resampling.md",
+            "induction.md",
+            "importing.md",
+            "scaling.md",
+        )
     ),
 ]
 
