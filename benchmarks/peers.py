@@ -98,7 +98,7 @@ def peers(work: Path, chatito: Path | None, budget: float) -> list[list]:
         try:
             theirs = measure(command, work, work / "chatito.log")
         except RuntimeError:
-            rows.append([name, "Chatito 2.3.5", None, f"stopped after {budget:.0f} s", ""])
+            rows.append([name, "Chatito 2.3.5", None, f"stopped after {budget:.0f} s wall", ""])
             continue
         rows.append([name, "Chatito 2.3.5", theirs, len(chatito_sentences(chatito_out)),
                      f"{theirs.cpu_s / ours.cpu_s:.1f}x"])
@@ -127,7 +127,7 @@ def cell(value: object) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chatito", type=Path, help="folder with node_modules/.bin/chatito")
-    parser.add_argument("--budget", type=float, default=120, help="seconds for Chatito")
+    parser.add_argument("--budget", type=float, default=120, help="wall seconds Chatito may take")
     parser.add_argument("--stream", default="1000000,10000000", help="streamed sizes")
     parser.add_argument("--scale", type=int, default=10_000_000, help="sentences for the speed-ups")
     parser.add_argument("--skip-peers", action="store_true", help="only grammar-fst's own rows")

@@ -8,19 +8,13 @@ from pathlib import Path
 
 import pytest
 from distributed import Client, LocalCluster
+from test_cli_data import run
 
-from grammar_fst.cli import main
 from grammar_fst.formats import jsonl
 from grammar_fst.model import load
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 MUSIC = GRAMMARS / "music.grm"
-
-
-def run(capsys, *argv):
-    status = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return status, out.out, out.err
 
 
 @pytest.fixture(scope="module")

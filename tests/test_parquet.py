@@ -9,17 +9,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from grammar_fst.cli import main
+from test_cli_data import run
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 HOME = GRAMMARS / "home.grm"  # inline synonyms: some slots have a canonical value
-
-
-def run(capsys, *argv):
-    status = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return status, out.out, out.err
 
 
 def as_records(table: pa.Table) -> list[dict]:
