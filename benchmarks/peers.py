@@ -56,23 +56,24 @@ def chatito_sentences(folder: Path) -> set[tuple[str, str]]:
     }
 
 
-def workloads(work: Path) -> dict[str, tuple[Path, str]]:
-    """Each workload's grammar for grammar-fst and its template for the peers."""
+def workloads(work: Path) -> dict[str, tuple[list[str], str]]:
+    """Each workload's grammar-fst arguments (grammar, quotas) and template for the peers."""
     (work / "genres.txt").write_text("\n".join(ports.w1_genres()) + "\n")
     (work / "w1.grm").write_text(ports.w1_grm("genres.txt"))
     (work / "w2.grm").write_text(ports.w2_grm())
+    quotas = [f"--intent={intent}={n}" for intent, n in ports.W2_QUOTAS.items()]
     return {
-        "W1": (work / "w1.grm", ports.w1_template("%", UNIQUE)),
-        "W2": (work / "w2.grm", (HERE / "music.chatette").read_text()),
+        "W1": ([str(work / "w1.grm"), "-n", str(UNIQUE)], ports.w1_template(UNIQUE)),
+        "W2": ([str(work / "w2.grm"), *quotas], (HERE / "music.chatette").read_text()),
     }
 
 
 def peers(work: Path, chatito: Path | None, budget: float) -> list[list]:
     rows = []
-    for name, (grm, template) in workloads(work).items():
+    for name, (arguments, template) in workloads(work).items():
         out = work / f"{name}.jsonl"
         ours = measure(
-            [*GRAMMAR_FST, "sample", str(grm), "-n", str(UNIQUE), "--unique", "-o", str(out)],
+            [*GRAMMAR_FST, "sample", *arguments, "--unique", "-o", str(out)],
             work,
             work / "gf.log",
         )

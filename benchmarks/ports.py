@@ -47,7 +47,7 @@ def w1_grm(catalogue: str) -> str:
     )
 
 
-def w1_template(sigil_intent: str, n: int) -> str:
+def w1_template(n: int) -> str:
     """W1 for Chatette and Chatito (their syntax agrees on this much)."""
     values = "".join(f"    {v}\n" for v in w1_genres())
     return (
