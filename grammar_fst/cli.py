@@ -36,7 +36,7 @@ from .formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, Records, massive,
 from .importers import IMPORTERS, import_grammar
 from .induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
 from .model import CompiledGrammar, load
-from .output import refuse_inputs, stdout_checked, write_text
+from .output import is_folder, refuse_inputs, shard_paths, stdout_checked, write_bytes, write_text
 from .partition import parse_shares, part_path, partition
 from .resample import DEFAULT_THRESHOLD
 from .sampler import DEFAULT_SEED
@@ -254,6 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="J",
         help="processes that walk the grammar; the output is the same for any J (default: 1)",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="walk on a Dask cluster instead: a scheduler's address (tcp://host:8786) or "
+        "local:N for a local cluster of N worker processes; the output is the same as with "
+        "--jobs 1 (needs the dask extra)",
     )
     _output_options(
         p,
@@ -642,6 +649,17 @@ def _compile(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace) -> int:
+    if args.dask is None:
+        return _sample_on(args, None)
+    if args.jobs > 1 or args.all:
+        raise UsageError("--dask runs the blocks on the cluster: no --jobs or --all with it")
+    from . import cluster
+
+    with cluster.connect(args.dask) as client:
+        return _sample_on(args, client)
+
+
+def _sample_on(args: argparse.Namespace, client) -> int:
     names = [name for name, _ in args.intent or []]
     if len(set(names)) < len(names):
         raise UsageError("an intent is named twice with --intent; name each once")
@@ -650,7 +668,7 @@ def _sample(args: argparse.Namespace) -> int:
         raise UsageError("--all gives every sentence: no quota, --allocate or --cover with it")
     if args.report and not args.allocate:
         raise UsageError("--report prints the table of --allocate; give --allocate too")
-    if args.partition and (not args.output or args.output == "-"):
+    if args.partition and (not args.output or args.output == "-" or is_folder(args.output)):
         raise UsageError("--partition writes one file per set: name the output with -o FILE")
     if args.partition and args.unique is False:
         raise UsageError("--partition makes sets that share no sentence: drop --no-unique")
@@ -679,6 +697,8 @@ def _sample(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             render=render,
             allocate=args.allocate,
+            client=client,
+            chunks=True,
         )
         if args.report:
             shares = grammar.allocation(args.n, names or None, args.allocate)
@@ -718,10 +738,26 @@ def _write(
     language: str = snips_nlu.LANGUAGE,
     locale: str | None = None,
 ) -> None:
-    """Write blocks of utterances (or of lines already `rendered` in a line format) to
-    `output` in format `fmt` (with `locale` where it has one): line formats stream,
-    document formats are written whole (a Snips NLU dataset says its `language`)."""
+    """Write blocks of utterances (or of lines already `rendered` in a line format, or
+    `Chunk`s of them) to `output` in format `fmt` (with `locale` where it has one): line
+    formats and Parquet stream, document formats are written whole (a Snips NLU dataset
+    says its `language`). An `output` ending with / is a folder of shards, one file per
+    block."""
+    from .sampling import Chunk  # what sampling workers give back
+
+    if fmt == "parquet":
+        from .formats import parquet
+
+        parquet.pyarrow()
+        if not is_folder(output):
+            parquet.write(blocks, output)
+            return
+        for block, path in zip(blocks, shard_paths(output, ".parquet")):
+            parquet.write([block], path)
+        return
     line, document = formats.writers(fmt, locale)
+    if is_folder(output) and line is None:
+        raise UsageError(f"{fmt} is one document: name a file, not a folder of shards")
     if line is None:
         options = {"language": language} if fmt == "snips-nlu" else {}
         write_text([document((u for block in blocks for u in block), **options)], output)
@@ -729,7 +765,15 @@ def _write(
     if not rendered:
         numbered = itertools.count()
         blocks = ([line(u, next(numbered)) for u in block] for block in blocks)
-    write_text(("".join(line + "\n" for line in block) for block in blocks), output)
+    chunks = (
+        b.data if isinstance(b, Chunk) else "".join(line + "\n" for line in b).encode()
+        for b in blocks
+    )
+    if not is_folder(output):
+        write_bytes(chunks, output)
+        return
+    for chunk, path in zip(chunks, shard_paths(output, f".{fmt}")):
+        write_bytes([chunk], path)
 
 
 def _data_command(commands, run, format_flag: str, help: str, description: str):
@@ -755,15 +799,16 @@ def _output_options(parser: argparse.ArgumentParser, format_flag: str, note: str
     """The output format (`format_flag`) and -o FILE."""
     parser.add_argument(
         format_flag,
-        choices=sorted(DOCUMENT_WRITERS),
+        choices=sorted([*DOCUMENT_WRITERS, "parquet"]),
         default="jsonl",
-        help=f"output format (default: jsonl{note})",
+        help=f"output format (default: jsonl{note}; parquet needs the parquet extra)",
     )
     parser.add_argument(
         "-o",
         "--output",
         metavar="FILE",
-        help="write to FILE (atomically) instead of standard output",
+        help="write to FILE (atomically) instead of standard output; a name ending with / "
+        "is a folder of shards part-00000.EXT, ... (line formats and parquet)",
     )
     parser.add_argument(
         "--language",

@@ -112,6 +112,8 @@ class CompiledGrammar:
         jobs: int = 1,
         render: Render | None = None,
         allocate: str | None = None,
+        client=None,
+        chunks: bool = False,
     ) -> Iterator[list]:
         """`n` random sentences over `intents` (default: all, or those of `quota`), mixed,
         a list at a time (what writing them out at speed wants).
@@ -126,7 +128,10 @@ class CompiledGrammar:
         output is the same for any number. `render(utterance, position)`, when given, is
         applied in those processes and its results are yielded instead of Utterances.
         `allocate` ("entropy" or "uniform") shares `n` among the semantic patterns of the
-        chosen intents instead (see `allocation`).
+        chosen intents instead (see `allocation`). `client`: a Dask client whose workers
+        walk the sentences instead (the same output again). With `chunks` and a `render`
+        that gives lines, a block walked elsewhere comes back as one `sampling.Chunk` of
+        UTF-8 bytes (without `unique`), so the lines are not handled one by one here.
         """
         if allocate is not None:
             if quota or split != "even" or cover:
@@ -143,6 +148,8 @@ class CompiledGrammar:
                 unique=unique,
                 jobs=jobs,
                 render=render,
+                client=client,
+                chunks=chunks,
             )
             return
         quota = dict(quota or {})
@@ -158,6 +165,7 @@ class CompiledGrammar:
         if empty:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
         job = sampling.Job(self._walker, self._speller, chosen, seed, render, unique)
+        job.joined = chunks and render is not None and not unique
         seen: set[Key] = set()
         covering: list = []
         if cover:
@@ -178,7 +186,7 @@ class CompiledGrammar:
                 if share[name] / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS:
                     job.fixed[index] = share[name]
         counts = [share[name] for name in chosen]
-        yield from sampling.run(job, counts, jobs, seen, first=len(covering))
+        yield from sampling.run(job, counts, jobs, seen, first=len(covering), client=client)
 
     def allocation(
         self, n: int, intents: Iterable[str] | None = None, how: str = "entropy"

@@ -1,4 +1,5 @@
-"""Writing results to a file atomically, or streaming them to standard output.
+"""Writing results to a file atomically, to a folder of shards, or streaming them to
+standard output.
 
 Nothing already written is lost: a file is written through a temporary file beside it,
 renamed into place only when complete. The temporary file is created exclusively, named
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import stat
 import sys
@@ -53,6 +55,42 @@ def stdout_checked() -> Iterator[None]:
         raise OutputError(f"cannot write to standard output: {err.strerror or err}") from None
 
 
+def write_bytes(pieces: Iterable[bytes], path: str | Path | None) -> None:
+    """Write `pieces` of UTF-8 bytes, one after the other, to `path`, or to stdout when
+    None (its text layer when it has no binary one)."""
+    if path is None or str(path) == "-":
+        sys.stdout.flush()
+        binary = getattr(sys.stdout, "buffer", None)
+        write = binary.write if binary else (lambda piece: sys.stdout.write(piece.decode()))
+        for piece in pieces:
+            write(piece)
+        (binary or sys.stdout).flush()
+        return
+    with atomic_file(path, "wb") as out:
+        for piece in pieces:
+            out.write(piece)
+
+
+SHARD = "part-{:05d}{}"
+
+
+def is_folder(path: str | Path | None) -> bool:
+    """Whether an output name asks for a folder of shards: it ends with a slash."""
+    return path is not None and str(path).endswith(("/", os.sep))
+
+
+def shard_paths(folder: str | Path, suffix: str) -> Iterator[Path]:
+    """`part-00000{suffix}`, `part-00001{suffix}`, ... in `folder`, created if missing; a
+    folder that already holds shards is refused (a shorter run would leave stale ones)."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder}: is a file; a name ending with / is a folder of shards")
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.glob("part-*")):
+        raise UsageError(f"{folder}: already holds shards (part-*); remove them or name another")
+    return (folder / SHARD.format(n, suffix) for n in itertools.count())
+
+
 @contextlib.contextmanager
 def atomic_file(path: str | Path, mode: str) -> Iterator[IO]:
     """A file to write `path` through: it appears only when the block ends without an
@@ -89,6 +127,9 @@ class _Checked:
             return self.file.write(data)
         except OSError as err:
             raise self.failed(err) from None
+
+    def __getattr__(self, name: str) -> Any:  # flush, tell, closed: what writers ask of a file
+        return getattr(self.file, name)
 
     def __enter__(self) -> _Checked:
         return self

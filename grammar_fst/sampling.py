@@ -8,6 +8,11 @@ block then has its own random stream, derived from the seed and the block's inde
 So the sentences depend on the seed, never on how many processes walk the blocks, and a
 run holds one block at a time per process, however large N is.
 
+Blocks run in this process, in worker processes (`jobs`) or on a Dask cluster (a
+`client`, see `cluster.py`): the job is sent to each worker once, each block is sent as
+its plan, and a block of lines comes back as one UTF-8 chunk (`Chunk`) that the main
+process writes as it is.
+
 With `unique`, repeats are dropped in block order (by the block itself when it runs in
 this process, else by the main process as the blocks come back) and drawn again in
 further blocks at the end, until every quota is met; an intent asked for much of its
@@ -101,13 +106,26 @@ class Shard:
     rendered: list[object]
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """A block's rendered lines as one UTF-8 string of bytes, each line ending in a
+    newline: what a worker gives back, written out without touching each line."""
+
+    data: bytes
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+
 @dataclass
 class Job:
     """What a worker needs to turn blocks into sentences (sent to each process once).
 
     `fixed` maps an intent's index to how many distinct sentences to take from its
     enumeration (see `without_replacement`), none of them `excluded`; those intents are
-    not walked. Each process makes the same selection once, from the seed.
+    not walked. Each process makes the same selection once, from the seed. With `joined`
+    (a `render` giving lines, no `unique`), a block's lines come back as one `Chunk`.
     """
 
     walker: Walker
@@ -118,6 +136,7 @@ class Job:
     unique: bool = False
     fixed: dict[int, int] = field(default_factory=dict)
     excluded: frozenset[Key] = frozenset()
+    joined: bool = False
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
 
     def run(self, block: Block, seen: set[Key] | None = None) -> Shard:
@@ -151,6 +170,11 @@ class Job:
         for position, utterance in zip(kept, utterances):
             rendered[position] = render(utterance, first + position)
         return Shard(order.tolist(), keys, rendered)
+
+    def lines(self, block: Block) -> Chunk:
+        """The block's rendered lines as one chunk (a `joined` job)."""
+        lines = self.run(block).rendered
+        return Chunk("".join(line + "\n" for line in lines).encode(), len(lines))
 
     def selected(self, intent: int) -> Walks:
         """The fixed intent's selection, made once per process."""
@@ -196,42 +220,57 @@ def _install(job: Job) -> None:
     _job = job
 
 
-def _run_installed(block: Block) -> Shard:
+def _run_installed(block: Block) -> Shard | Chunk:
     assert _job is not None
-    return _job.run(block)
+    return run_block(_job, block)
+
+
+def run_block(job: Job, block: Block) -> Shard | Chunk:
+    """What a worker that was sent `job` gives back for `block`."""
+    return job.lines(block) if job.joined else job.run(block)
 
 
 class Workers:
-    """Runs blocks of one job on `jobs` processes (or in this one), giving the shards
-    back in block order; at most two blocks per process are in flight, so memory does not
-    grow with the number of blocks."""
+    """Runs blocks of one job on `jobs` processes, on the workers of a Dask `client`, or
+    in this process, giving the shards back in block order; at most two blocks per
+    worker are in flight, so memory does not grow with the number of blocks."""
 
-    def __init__(self, job: Job, jobs: int):
+    def __init__(self, job: Job, jobs: int, client=None):
         self.job = job
         self.pool = None
-        if jobs > 1:  # imported here: one process, the usual case, should not pay for it
+        self.submit: Callable[[Block], Future] | None = None
+        self.window = 2 * jobs
+        if client is not None:
+            from . import cluster
+
+            self.submit, self.window = cluster.submitter(client, job)
+        elif jobs > 1:  # imported here: one process, the usual case, should not pay for it
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self.pool = ProcessPoolExecutor(jobs, context, initializer=_install, initargs=(job,))
-        self.window = 2 * jobs
+            self.submit = lambda block: self.pool.submit(_run_installed, block)
 
-    def shards(self, blocks: Iterable[Block], seen: set[Key]) -> Iterator[Shard]:
+    def shards(self, blocks: Iterable[Block], seen: set[Key]) -> Iterator[Shard | Chunk]:
         """In this process, a block is run only once the one before it has been consumed,
-        so it can skip what is already `seen` (other processes skip repeats within a
-        block only)."""
-        if self.pool is None:
+        so it can skip what is already `seen` (other workers skip repeats within a block
+        only)."""
+        if self.submit is None:
             yield from (self.job.run(block, seen) for block in blocks)
             return
         pending: list[Future] = []
-        for block in blocks:
-            pending.append(self.pool.submit(_run_installed, block))
-            if len(pending) >= self.window:
+        try:
+            for block in blocks:
+                pending.append(self.submit(block))
+                if len(pending) >= self.window:
+                    yield pending.pop(0).result()
+            while pending:
                 yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
 
     def close(self) -> None:
         if self.pool is not None:
@@ -239,13 +278,20 @@ class Workers:
 
 
 def run(
-    job: Job, counts: list[int], jobs: int = 1, seen: set[Key] | None = None, first: int = 0
-) -> Iterator[list]:
-    """`counts[i]` sentences of intent i, mixed, rendered, a list per block; with
-    `job.unique`, no repeated key (`seen` holds those already given). The first
-    sentence is at position `first` of the output (what came before was given)."""
+    job: Job,
+    counts: list[int],
+    jobs: int = 1,
+    seen: set[Key] | None = None,
+    first: int = 0,
+    client=None,
+) -> Iterator[list | Chunk]:
+    """`counts[i]` sentences of intent i, mixed, rendered, a list per block (a `Chunk`
+    per block for a `joined` job run by other workers); with `job.unique`, no repeated
+    key (`seen` holds those already given). The first sentence is at position `first`
+    of the output (what came before was given). `client`: a Dask client whose workers
+    run the blocks instead of `jobs` processes."""
     seen = set() if seen is None else seen
-    workers = Workers(job, jobs)
+    workers = Workers(job, jobs, client)
     try:
         blocks = plan(counts, job.seed, first=first)
         drawn = first + sum(counts)
@@ -254,7 +300,7 @@ def run(
             missing = [0] * len(counts)
             for shard in workers.shards(blocks, seen):
                 if not job.unique:
-                    yield shard.rendered
+                    yield shard if isinstance(shard, Chunk) else shard.rendered
                     continue
                 kept = []
                 for intent, key, rendered in zip(shard.order, shard.keys, shard.rendered):

@@ -25,6 +25,7 @@ DOCS = [
             "induction.md",
             "importing.md",
             "security.md",
+            "scaling.md",
         )
     ),
 ]

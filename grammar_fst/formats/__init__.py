@@ -128,7 +128,7 @@ def writers(fmt: str, locale: str | None = None) -> tuple[Writer | None, Documen
     if fmt == "massive" and locale is not None:
         line = functools.partial(massive.line, locale=locale)
         return line, line_writers(line)[1]
-    return WRITERS.get(fmt), DOCUMENT_WRITERS[fmt]
+    return WRITERS.get(fmt), DOCUMENT_WRITERS.get(fmt)  # (none of either: parquet)
 
 
 LOCALE_READERS: dict[str, Callable[[str], str | None]] = {
@@ -149,6 +149,9 @@ def writable(
     """The utterances format `fmt` can write. One it cannot (BIO needs slots on whole
     words, Rasa no spaces around an example, ...) raises a FormatError naming `where` and
     its number (on_error="stop"), or is logged as a warning and listed in `skipped`."""
+    if fmt == "parquet":  # its typed columns hold any utterance
+        yield from utterances
+        return
     write = WRITERS.get(fmt) or (lambda u, i: DOCUMENT_WRITERS[fmt]([u]))
     for number, utterance in enumerate(utterances, 1):
         try:

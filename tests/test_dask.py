@@ -1,0 +1,83 @@
+"""Sampling on Dask: the same sentences as one process, through the API (a client) and
+the command line (--dask ADDRESS, --dask local:N), and clear errors without the extra."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from distributed import Client, LocalCluster
+from test_cli_data import run
+
+from grammar_fst.formats import jsonl
+from grammar_fst.model import load
+
+GRAMMARS = Path(__file__).parent.parent / "grammars"
+MUSIC = GRAMMARS / "music.grm"
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two in-process workers (threads), started and stopped here: fast to start."""
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+    ) as local, Client(local) as client:
+        yield local, client
+
+
+@pytest.mark.parametrize("unique", [False, True])
+def test_api_with_a_client_gives_what_one_process_gives(cluster, unique):
+    grammar = load(MUSIC)
+    one = list(grammar.sample(20000, seed=6, unique=unique))
+    on_dask = list(grammar.sample(20000, seed=6, unique=unique, client=cluster[1]))
+    assert on_dask == one and len(one) > 18000  # one intent has fewer distinct sentences
+
+
+def test_rendered_chunks_from_the_cluster_are_the_lines_of_one_process(cluster):
+    grammar = load(MUSIC)
+    blocks = list(grammar.sample_blocks(20000, seed=1, render=jsonl.line, chunks=True,
+                                        client=cluster[1]))
+    assert all(hasattr(b, "data") for b in blocks[1:])  # came back joined, not as lines
+    joined = b"".join(b.data if hasattr(b, "data") else
+                      "".join(f"{line}\n" for line in b).encode() for b in blocks)
+    lines = [jsonl.line(u, i) for i, u in enumerate(grammar.sample(20000, seed=1))]
+    assert joined.decode() == "".join(f"{line}\n" for line in lines)
+
+
+def test_cli_on_a_scheduler_address_gives_the_bytes_of_jobs_1(cluster, capsys, tmp_path):
+    far = tmp_path / "music.far"
+    run(capsys, "compile", MUSIC, "-o", far)
+    argv = ["-n", "20000", "--seed", "9"]
+    one = run(capsys, "sample", MUSIC, *argv)[1]
+    assert run(capsys, "sample", far, *argv, "--jobs", "2")[1] == one
+    address = cluster[0].scheduler_address
+    assert run(capsys, "sample", far, *argv, "--dask", address)[1] == one
+    assert run(capsys, "sample", far, *argv, "--dask", address, "-o", f"{tmp_path}/parts/")[0] == 0
+    parts = sorted((tmp_path / "parts").iterdir())
+    assert len(parts) > 1 and "".join(p.read_text() for p in parts) == one
+
+
+def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys):
+    argv = ["sample", MUSIC, "-n", "5000", "--seed", "3", "--format", "massive"]
+    assert run(capsys, *argv, "--dask", "local:2")[1] == run(capsys, *argv)[1]
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--dask", "local:none"], "--dask local:none: say how many workers, e.g. local:2"),
+        (["--dask", "local:2", "--jobs", "2"], "--dask runs the blocks on the cluster"),
+    ],
+)
+def test_bad_dask_flags_are_one_message(capsys, flags, message):
+    status, out, err = run(capsys, "sample", MUSIC, "-n", "5", *flags)
+    assert status == 2 and out == "" and err.startswith(f"grammar-fst: error: {message}")
+
+
+def test_without_the_dask_extra_one_message(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` fails
+    status, out, err = run(capsys, "sample", MUSIC, "-n", "5", "--dask", "local:2")
+    assert (status, out) == (2, "")
+    assert err == "grammar-fst: error: --dask needs dask.distributed: pip install " \
+        "'grammar-fst[dask]'\n"
