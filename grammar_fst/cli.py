@@ -840,22 +840,6 @@ def _shown(args: argparse.Namespace) -> bool | None:
     return True if args.progress else False if args.quiet else None
 
 
-def _progress_options(parser: argparse.ArgumentParser, note: str = "") -> None:
-    """--progress and --quiet: a bar on standard error, by default on a terminal."""
-    shown = parser.add_mutually_exclusive_group()
-    shown.add_argument(
-        "--progress",
-        action="store_true",
-        help="show a progress bar on standard error even when it is not a terminal" + note,
-    )
-    shown.add_argument("--quiet", action="store_true", help="show no progress bar")
-
-
-def _shown(args: argparse.Namespace) -> bool | None:
-    """Whether to show a bar: asked for, refused, or None (on a terminal)."""
-    return True if args.progress else False if args.quiet else None
-
-
 def _on_error_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--on-error",
