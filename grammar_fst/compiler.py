@@ -384,13 +384,15 @@ def flat_size(fsts: CompiledFsts, intent: str) -> int:
 Key = tuple[str, str]  # ("intent" | "slot" | "rule", name)
 
 
-def callees(fsts: CompiledFsts, key: Key) -> dict[Key, int]:
+def callees(
+    fsts: CompiledFsts, key: Key, arrays: openfst.Arrays | None = None
+) -> dict[Key, int]:
     """The rules and slot classes the FST of `key` enters, with its number of arcs into
-    each (found once per network)."""
+    each (found once per network; from its `arrays` when the caller has them)."""
 
     def build() -> dict[Key, int]:
         nonterminals = fsts.memo("nonterminals", "", fsts.nonterminals)
-        arcs = fsts.arrays(key)
+        arcs = fsts.arrays(key) if arrays is None else arrays
         called = arcs.ilabel[np.isin(arcs.ilabel, list(nonterminals))]
         labels_, counts = np.unique(called, return_counts=True)
         return {nonterminals[int(k)]: int(c) for k, c in zip(labels_, counts)}

@@ -30,7 +30,7 @@ import numpy as np
 import pynini
 
 from . import labels, openfst
-from .compiler import Archived, CompiledFsts, call_order
+from .compiler import Archived, CompiledFsts, call_order, callees
 from .errors import FarError, Location, OpenFstError, OutputError
 from .output import KEPT, target, temporary_beside
 from .syntax import LANGUAGE_TAG
@@ -82,7 +82,7 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
         try:
             with os.fdopen(fd, "wb") as out:
                 _write_sttable(out, [_entry(key, entries[key]) for key in sorted(entries)])
-            read_far(tmp)
+            _checked_layout(Path(tmp).read_bytes(), Location(tmp))  # the bytes, as checked
         except (OSError, FarError) as err:  # a write that failed part way: a full disk
             raise OutputError(f"cannot write {path} whole (is the disk full?); {KEPT}") from err
         os.replace(tmp, path)
@@ -149,6 +149,7 @@ def network_problem(fsts: CompiledFsts) -> str | None:
     for kind, name in sorted(named + [("rule", n) for n in fsts.rules]):
         what = f"{kind} {name}"
         arcs = fsts.arrays((kind, name))
+        callees(fsts, (kind, name), arcs)  # found now, from arrays already read
         source = np.repeat(np.arange(arcs.num_states(), dtype=np.int32), np.diff(arcs.arc_start))
         if (arcs.nextstate <= source).any():  # the compiler writes topologically sorted FSTs
             return f"{what} has a cycle or is not topologically sorted"

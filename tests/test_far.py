@@ -95,10 +95,10 @@ def test_failed_write_keeps_the_previous_file(toy, tmp_path, monkeypatch):
     target = tmp_path / "toy.far"
     target.write_bytes(b"previous")
 
-    def broken(path):
+    def broken(data, where):
         raise gf.FarError("simulated failure while verifying")
 
-    monkeypatch.setattr(far, "read_far", broken)
+    monkeypatch.setattr(far, "_checked_layout", broken)  # what reads the written bytes back
     with pytest.raises(gf.OutputError, match="previous file, if any, is unchanged"):
         gf.load(toy).write_far(target)
     assert target.read_bytes() == b"previous"
