@@ -141,15 +141,10 @@ def symbol_table(grammar: g.Grammar, catalogues: Iterable[Catalogue] = ()) -> py
         for word in g.written_words(node)
     }
     for catalogue in catalogues:
-        words |= catalogue_words(catalogue)
+        words |= catalogue.words()
     for word in sorted(words):
         table.add_symbol(word)
     return table
-
-
-def catalogue_words(catalogue: Catalogue) -> set[str]:
-    """Every word of a catalogue, surface and canonical."""
-    return catalogue.words()
 
 
 def catalogue_fst(catalogue: Catalogue, symbols: pynini.SymbolTable) -> pynini.Fst:

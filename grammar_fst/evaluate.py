@@ -23,6 +23,7 @@ against recall and slot recall, and are left as their value in delexicalized for
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -31,6 +32,8 @@ from . import counting, labels, progress, tokens
 from . import grammar as g
 from .model import CompiledGrammar
 from .utterance import Utterance
+
+log = logging.getLogger("grammar_fst")
 
 
 @dataclass
@@ -100,6 +103,7 @@ def evaluate(
     words = [grammar.fsts.symbols.find(i) for i in range(grammar.fsts.symbols.num_symbols())]
     fold = all(w == w.casefold() for w in words if labels.parse_tag(w) is None)
     reference = [normalized(u, fold) for u in heldout]
+    _warn_unknown_intents(reference, grammar)
     parser = grammar._recognizer  # the grammar's own: its FSTs are indexed once
     said = right_slots = carried = 0
     for u in progress.steps(reference, len(reference), "utterances"):
@@ -139,6 +143,24 @@ def evaluate(
         arcs=sum(f.num_arcs(s) for f in all_fsts for s in f.states()),
         sentences=_sentences(grammar.sizes()[1]),
     )
+
+
+def _warn_unknown_intents(reference: Sequence[Utterance], grammar: CompiledGrammar) -> None:
+    """Say which held-out intents the grammar lacks: they count against recall, and when
+    the names differ only in spelling (an induced grammar's `alarm_set_alarm` for the
+    data's `alarm/set_alarm`) every figure would be 0 without a word why."""
+    unknown = sorted({u.intent for u in reference} - set(grammar.fsts.intents))
+    if unknown:
+        share = sum(u.intent in unknown for u in reference) / len(reference)
+        log.warning(
+            "%d held-out intents (%.0f%% of the utterances) are not intents of %s and count "
+            "as missed: %s; its intents: %s",
+            len(unknown),
+            100 * share,
+            grammar.source,
+            ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else ""),
+            ", ".join(grammar.intents[:5]) + (", ..." if len(grammar.intents) > 5 else ""),
+        )
 
 
 def _ratio(part: int, whole: int) -> float:

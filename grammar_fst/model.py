@@ -16,7 +16,6 @@ from .compiler import (
     CompiledFsts,
     callees,
     catalogue_fst,
-    catalogue_words,
     compile_grammar,
     compile_rule,
 )
@@ -315,7 +314,7 @@ class CompiledGrammar:
             raise UsageError(f"no slot '{slot}' in {self.source}; slots: {known}")
         catalogue = _catalogue(catalogue)
         symbols = self.fsts.symbols.copy()
-        for word in sorted(catalogue_words(catalogue)):
+        for word in sorted(catalogue.words()):
             if symbols.find(word) < 0:
                 symbols.add_symbol(word)
         slots = dict(self.fsts.slots)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import openfst
-from .compiler import CompiledFsts, call_order
+from .compiler import CompiledFsts, call_order, callees
 
 DEFAULT_SEED = 0
 Path = list[tuple[int, int]]
@@ -115,7 +115,9 @@ class Walker:
         self.class_start = {n: starts[("slot", n)] for n in fsts.slots}
         self.rule_start = {n: starts[("rule", n)] for n in fsts.rules}
         self.call = self._calls(fsts, starts)
-        # masses, callees before the FSTs that enter them
+        # masses, callees before the FSTs that enter them (found from the arrays just read)
+        for key, part in zip(keyed, parts):
+            callees(fsts, key, part)
         beta = np.full(len(final), -math.inf)
         index = {key: k for k, key in enumerate(keyed)}
         for key in [*call_order(fsts), *(("intent", n) for n in fsts.intents)]:

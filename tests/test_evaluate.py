@@ -128,3 +128,11 @@ def test_evaluate_output_is_the_same_bytes_every_run(tmp_path):
             for _ in range(2)
         ]
         assert runs[0] == runs[1] and b"recall" in runs[0]
+
+
+def test_held_out_intents_the_grammar_lacks_are_named(caplog):
+    heldout = [utt("music/play", "play [artist : adele]"), utt("Stop", "stop")]
+    report = evaluate(gf.from_text(GRAMMAR), heldout, samples=0)
+    assert report.recall == 0.5
+    assert "1 held-out intents (50% of the utterances) are not intents of" in caplog.text
+    assert "music/play; its intents: Play, Stop" in caplog.text
