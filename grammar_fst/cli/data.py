@@ -34,7 +34,7 @@ from .io import (
     report_skipped,
     write_utterances,
 )
-from .values import binding, fraction, non_negative, whole_number
+from .values import at_least_one, binding, fraction, non_negative, whole_number
 
 
 def add_convert(commands) -> None:
@@ -75,7 +75,7 @@ def add_resample(commands) -> None:
     )
     p.add_argument(
         "-n",
-        type=whole_number,
+        type=at_least_one,
         required=True,
         metavar="N",
         help="utterances in the output, originals included",

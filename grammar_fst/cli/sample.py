@@ -128,6 +128,14 @@ def _sample_on(args: argparse.Namespace, client) -> int:
     if len(set(names)) < len(names):
         raise UsageError("an intent is named twice with --intent; name each once")
     quotas_given = any(count is not None for _, count in args.intent or [])
+    nothing = [f"--intent {name}=0" for name, count in args.intent or [] if count == 0]
+    if args.n == 0 and (not names or None in [count for _, count in args.intent]):
+        nothing.insert(0, "-n 0")  # some intents share -n
+    if nothing and not args.cover:
+        raise UsageError(
+            f"{nothing[0]} asks for no sentence: give a number above 0, or --cover for the "
+            "covering sentences alone"
+        )
     if args.all and (quotas_given or args.allocate or args.cover):
         raise UsageError("--all gives every sentence: no quota, --allocate or --cover with it")
     if args.report and not args.allocate:

@@ -10,6 +10,8 @@ from ..grm.syntax import LANGUAGE_TAG
 
 
 def whole_number(text: str) -> int:
+    """0 or more: a seed, --floor, --samples (0: no precision proxies), sample's -n and
+    quotas (0 with --cover: the covering sentences alone)."""
     try:
         value = int(text)
     except ValueError:
@@ -20,6 +22,7 @@ def whole_number(text: str) -> int:
 
 
 def at_least_one(text: str) -> int:
+    """1 or more: where 0 would ask for nothing (resample's -n, --jobs, --limit, --budget)."""
     value = whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is less than 1")
