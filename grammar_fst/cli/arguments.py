@@ -1,25 +1,43 @@
-"""The arguments several commands share, and what they name once parsed: a grammar
-(GRAMMAR, --catalogue, --allow-path), annotated data (DATA, its format, --on-error), the
-utterances taken from it (--limit, --sample, --seed), and the states budget."""
+"""The sub-commands' common shape (`Command`) and the arguments several of them share,
+with what they name once parsed: a grammar (GRAMMAR, --catalogue, --allow-path),
+annotated data (DATA, its format, --on-error), the utterances taken from it (--limit,
+--sample, --seed), and the states budget.
+
+Nothing here imports pynini, numpy or the formats at import time: the parser is built
+for every run, `grammar-fst --help` included, and each command's arguments only when
+that command runs (see `main.build_parser`).
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..data.formats import READERS
-from ..data.selection import select
+from ..defaults import DEFAULT_BUDGET, DEFAULT_SEED
 from ..errors import UsageError
-from ..fst import counting
-from ..grm import sources
-from ..model import CompiledGrammar, load
-from ..output import refuse_inputs
-from ..sampling.walker import DEFAULT_SEED
 from .values import at_least_one, binding, folder, whole_number
 
+if TYPE_CHECKING:
+    from ..model import CompiledGrammar
 
-def grammar_command(commands, run, help: str, description: str, source_only: bool = False):
-    """A sub-command named after its `run` function, taking a grammar as first argument."""
-    parser = commands.add_parser(run.__name__.lstrip("_"), help=help, description=description)
+
+@dataclass(frozen=True)
+class Command:
+    """A sub-command: its name and line in `grammar-fst --help`, the description of its
+    own --help, and `add`, which gives its parser the arguments and the handler (and
+    imports what their choices and defaults need)."""
+
+    name: str
+    help: str
+    description: str
+    add: Callable[[argparse.ArgumentParser], None]
+
+
+def grammar_arguments(parser: argparse.ArgumentParser, run, source_only: bool = False) -> None:
+    """A grammar as first argument (with --catalogue unless `source_only`), --allow-path,
+    and `run`, the handler."""
     if source_only:
         parser.add_argument("grammar", metavar="GRAMMAR.grm", help="the grammar source")
     else:
@@ -44,12 +62,15 @@ def grammar_command(commands, run, help: str, description: str, source_only: boo
         "they must lie in the grammar's own folder tree); repeatable",
     )
     parser.set_defaults(run=run)
-    return parser
 
 
 def named_grammar(args: argparse.Namespace) -> CompiledGrammar:
-    """The grammar named on the command line, with its --catalogue bindings; an -o that
-    names one of the files it was read from is refused."""
+    """The grammar named on the command line, with its --catalogue
+    bindings; an -o that names one of the files it was read from is refused."""
+    from ..grm import sources
+    from ..model import load
+    from ..output import refuse_inputs
+
     grammar = load(args.grammar, bindings(args), args.allow_path)
     if grammar.grammar is not None:
         refuse_inputs(getattr(args, "output", None), sources.files_read(grammar.grammar))
@@ -95,6 +116,8 @@ def selection_options(parser: argparse.ArgumentParser, purpose: str, seeded: str
 
 def selected(args: argparse.Namespace, utterances: list, path: str, rest: bool = False):
     """The utterances --limit or --sample picks (or, with `rest`, leaves out)."""
+    from ..data.selection import select
+
     if not rest:
         return select(utterances, args.limit, args.sample, args.seed)[0]
     if args.limit is None and args.sample is None:
@@ -113,17 +136,18 @@ def budget_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--budget",
         type=at_least_one,
-        default=counting.DEFAULT_BUDGET,
+        default=DEFAULT_BUDGET,
         metavar="STATES",
         help=f"states a flat form and its determinization may have for {what} "
-        f"(default: {counting.DEFAULT_BUDGET:,})",
+        f"(default: {DEFAULT_BUDGET:,})",
     )
 
 
-def data_command(commands, run, format_flag: str, help: str, description: str):
-    """A sub-command named after its `run` function that reads annotated data: DATA, its
-    format (`format_flag`), and --on-error."""
-    parser = commands.add_parser(run.__name__.lstrip("_"), help=help, description=description)
+def data_arguments(parser: argparse.ArgumentParser, run, format_flag: str) -> None:
+    """Annotated data as first argument: DATA, its format (`format_flag`), --on-error;
+    and `run`, the handler."""
+    from ..data.formats import READERS
+
     parser.add_argument("data", metavar="DATA", help="annotated utterances")
     parser.add_argument(
         format_flag,
@@ -135,8 +159,6 @@ def data_command(commands, run, format_flag: str, help: str, description: str):
     )
     on_error_option(parser)
     parser.set_defaults(run=run)
-
-    return parser
 
 
 def on_error_option(parser: argparse.ArgumentParser) -> None:

@@ -4,23 +4,15 @@ swapping slot values), and evaluate a grammar or resampled data against held-out
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from .. import evaluate
-from ..data import formats, resample
-from ..data.catalogue import read_catalogue
-from ..data.context import DEFAULT_EVIDENCE
-from ..data.distribution import ALLOCATIONS
-from ..data.formats import READERS
-from ..data.resample import DEFAULT_THRESHOLD
-from ..output import write_text
-from ..sampling.walker import DEFAULT_SEED
+from ..defaults import DEFAULT_SEED, DEFAULT_THRESHOLD
 from .arguments import (
+    Command,
     bindings,
-    data_command,
-    grammar_command,
+    data_arguments,
+    grammar_arguments,
     named_grammar,
     on_error_option,
     selected,
@@ -37,21 +29,25 @@ from .io import (
 from .values import at_least_one, binding, fraction, non_negative, whole_number
 
 
-def add_convert(commands) -> None:
-    p = data_command(
-        commands,
-        _convert,
-        "--from",
-        help="convert annotated data between formats",
-        description="Read annotated utterances in one format and write them in another "
-        "(offsets, slots and canonical values kept where the target format has room for "
-        "them). Bad records stop the run with their FILE:LINE:COL, or with --on-error skip "
-        "are reported one by one and counted; exit status 1 if any was skipped.",
-    )
+def _convert_arguments(p: argparse.ArgumentParser) -> None:
+    data_arguments(p, _convert, "--from")
     output_options(p, "--to")
 
 
+CONVERT = Command(
+    "convert",
+    help="convert annotated data between formats",
+    description="Read annotated utterances in one format and write them in another "
+    "(offsets, slots and canonical values kept where the target format has room for "
+    "them). Bad records stop the run with their FILE:LINE:COL, or with --on-error skip "
+    "are reported one by one and counted; exit status 1 if any was skipped.",
+    add=_convert_arguments,
+)
+
+
 def _convert(args: argparse.Namespace) -> int:
+    from ..data import formats
+
     records = formats.read(args.data, args.source_format, args.on_error)
     unwritable: list = []
     written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
@@ -60,19 +56,11 @@ def _convert(args: argparse.Namespace) -> int:
     return report_skipped(records, unwritable)
 
 
-def add_resample(commands) -> None:
-    p = data_command(
-        commands,
-        _resample,
-        "--format",
-        help="make new annotated utterances by swapping slot values",
-        description="Recombine annotated utterances: each new one takes an input utterance "
-        "and draws its slot values from the values of the same slot type in the same intent, "
-        "in other intents whose value sets are alike (Jaccard index at least --threshold), "
-        "and in --catalogue files. Each semantic pattern (intent and set of slot types) gets "
-        "a share of -n by --allocate. The input utterances are kept unless --no-originals; "
-        "no (text, intent) repeats; jsonl records carry their provenance.",
-    )
+def _resample_arguments(p: argparse.ArgumentParser) -> None:
+    from ..data.context import DEFAULT_EVIDENCE
+    from ..data.distribution import ALLOCATIONS
+
+    data_arguments(p, _resample, "--format")
     p.add_argument(
         "-n",
         type=at_least_one,
@@ -150,7 +138,24 @@ def add_resample(commands) -> None:
     output_options(p, "--to", ", with each record's provenance")
 
 
+RESAMPLE = Command(
+    "resample",
+    help="make new annotated utterances by swapping slot values",
+    description="Recombine annotated utterances: each new one takes an input utterance "
+    "and draws its slot values from the values of the same slot type in the same intent, "
+    "in other intents whose value sets are alike (Jaccard index at least --threshold), "
+    "and in --catalogue files. Each semantic pattern (intent and set of slot types) gets "
+    "a share of -n by --allocate. The input utterances are kept unless --no-originals; "
+    "no (text, intent) repeats; jsonl records carry their provenance.",
+    add=_resample_arguments,
+)
+
+
 def _resample(args: argparse.Namespace) -> int:
+    from ..data import formats, resample
+    from ..data.catalogue import read_catalogue
+    from ..output import write_text
+
     records, utterances = read_all(args.data, args.source_format, args.on_error, "resample")
     catalogues = {slot: read_catalogue(file) for slot, file in bindings(args).items()}
     generated, table, pools = resample.resample(
@@ -182,19 +187,10 @@ def _resample(args: argparse.Namespace) -> int:
     return report_skipped(records, unwritable)
 
 
-def add_evaluate(commands) -> None:
-    p = grammar_command(
-        commands,
-        _evaluate,
-        help="measure a grammar, or resampled data, against held-out annotated utterances",
-        description="Recall of the grammar on held-out utterances (right intent; right "
-        "intent and slots; carrier phrase with slot values delexicalized), precision "
-        "proxies of its sampled sentences against them (exact, template, trigram), and its "
-        "size. Given annotated data in place of GRAMMAR (a data file's ending, such as "
-        ".jsonl), the naturalness of its utterances that the held-out data lacks (the share "
-        "of their slot occurrences whose boundary bigrams the held-out text has) and their "
-        "diversity. Text on standard output, or one JSON object with --json.",
-    )
+def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
+    from ..data.formats import READERS
+
+    grammar_arguments(p, _evaluate)
     p.add_argument("--heldout", required=True, metavar="DATA", help="annotated utterances")
     p.add_argument(
         "--format",
@@ -221,7 +217,26 @@ def add_evaluate(commands) -> None:
     progress_options(p)
 
 
+EVALUATE = Command(
+    "evaluate",
+    help="measure a grammar, or resampled data, against held-out annotated utterances",
+    description="Recall of the grammar on held-out utterances (right intent; right "
+    "intent and slots; carrier phrase with slot values delexicalized), precision "
+    "proxies of its sampled sentences against them (exact, template, trigram), and its "
+    "size. Given annotated data in place of GRAMMAR (a data file's ending, such as "
+    ".jsonl), the naturalness of its utterances that the held-out data lacks (the share "
+    "of their slot occurrences whose boundary bigrams the held-out text has) and their "
+    "diversity. Text on standard output, or one JSON object with --json.",
+    add=_evaluate_arguments,
+)
+
+
 def _evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from .. import evaluate
+    from ..data import formats
+
     if Path(args.grammar).suffix.lower() in {*formats.SUFFIXES, ".jsonl"}:
         return _evaluate_data(args)
     grammar = named_grammar(args)
@@ -238,6 +253,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _evaluate_data(args: argparse.Namespace) -> int:
     """Naturalness and diversity of annotated data (resample's output) against held-out
     utterances."""
+    import json
+
     from ..data import naturalness
 
     records, data = read_all(args.grammar, None, args.on_error, "evaluate")

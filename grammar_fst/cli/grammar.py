@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from .. import check, draw, progress
 from ..errors import GrammarError, Location, UsageError
-from ..grm import sources
-from ..grm.validate import Diagnostic
-from .arguments import budget_option, grammar_command, named_grammar
+from .arguments import Command, budget_option, grammar_arguments, named_grammar
 from .io import progress_options, progress_shown
 
 
-def add_compile(commands) -> None:
-    p = grammar_command(
-        commands,
-        _compile,
-        help="compile a .grm grammar to a .far archive",
-        description="Compile a .grm grammar (and its imports) to a .far archive that sample, "
-        "parse and count read without the source. Given a .far and --catalogue, rewrite the "
-        "archive with those slots' catalogues replaced; its intent FSTs are kept as they are.",
-    )
+def _compile_arguments(p: argparse.ArgumentParser) -> None:
+    grammar_arguments(p, _compile)
     p.add_argument(
         "-o",
         "--output",
@@ -32,6 +21,16 @@ def add_compile(commands) -> None:
         "input archive itself)",
     )
     progress_options(p)
+
+
+COMPILE = Command(
+    "compile",
+    help="compile a .grm grammar to a .far archive",
+    description="Compile a .grm grammar (and its imports) to a .far archive that sample, "
+    "parse and count read without the source. Given a .far and --catalogue, rewrite the "
+    "archive with those slots' catalogues replaced; its intent FSTs are kept as they are.",
+    add=_compile_arguments,
+)
 
 
 def _compile(args: argparse.Namespace) -> int:
@@ -56,15 +55,8 @@ def _compile(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parse(commands) -> None:
-    p = grammar_command(
-        commands,
-        _parse,
-        help="find the intent and slots of sentences",
-        description="Parse sentences with the grammar: one JSON record per "
-        "input line, or null when the sentence is not in the grammar. "
-        "Exit status 1 if any sentence was not.",
-    )
+def _parse_arguments(p: argparse.ArgumentParser) -> None:
+    grammar_arguments(p, _parse)
     p.add_argument(
         "sentences",
         nargs="*",
@@ -74,7 +66,21 @@ def add_parse(commands) -> None:
     progress_options(p, "; by default shown on a terminal over lines read from standard input")
 
 
+PARSE = Command(
+    "parse",
+    help="find the intent and slots of sentences",
+    description="Parse sentences with the grammar: one JSON record per "
+    "input line, or null when the sentence is not in the grammar. "
+    "Exit status 1 if any sentence was not.",
+    add=_parse_arguments,
+)
+
+
 def _parse(args: argparse.Namespace) -> int:
+    import json
+
+    from .. import progress
+
     grammar = named_grammar(args)
     shown = progress_shown(args)
     if args.sentences:  # a few, typed on the command line: a bar only when asked
@@ -102,19 +108,22 @@ def _stdin_lines():
             ) from None
 
 
-def add_count(commands) -> None:
-    p = grammar_command(
-        commands,
-        _count,
-        help="count the distinct sentences of a grammar",
-        description="Print the number of distinct sentences per intent and in total (a "
-        "sentence of two intents counts once in the total): exact where the grammar's flat "
-        "form fits the budget, else 'at most' the number of derivations, with the reason. "
-        "Numbers too long for decimal are printed in scientific form.",
-    )
+def _count_arguments(p: argparse.ArgumentParser) -> None:
+    grammar_arguments(p, _count)
     p.add_argument("--intent", action="append", metavar="I", help="count only this intent")
     budget_option(p, "exact counts")
     progress_options(p)
+
+
+COUNT = Command(
+    "count",
+    help="count the distinct sentences of a grammar",
+    description="Print the number of distinct sentences per intent and in total (a "
+    "sentence of two intents counts once in the total): exact where the grammar's flat "
+    "form fits the budget, else 'at most' the number of derivations, with the reason. "
+    "Numbers too long for decimal are printed in scientific form.",
+    add=_count_arguments,
+)
 
 
 def _count(args: argparse.Namespace) -> int:
@@ -126,24 +135,30 @@ def _count(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_check(commands) -> None:
-    p = grammar_command(
-        commands,
-        _check,
-        help="report errors and warnings in a .grm grammar",
-        description="Lint a grammar: errors (what compile would refuse, syntax errors "
-        "and empty languages included) and warnings (unused or unreachable rules, repeated "
-        "alternatives, ambiguous sentences, sentences of two intents: exact where the "
-        "grammar's flat form fits the budget, else found on a sample of sentences), one per "
-        "line on standard output, then a summary line. Exit status 1 on errors, 2 if the "
-        "grammar cannot be read at all.",
-        source_only=True,
-    )
+def _check_arguments(p: argparse.ArgumentParser) -> None:
+    grammar_arguments(p, _check, source_only=True)
     budget_option(p, "exact ambiguity and overlap checks")
     progress_options(p)
 
 
+CHECK = Command(
+    "check",
+    help="report errors and warnings in a .grm grammar",
+    description="Lint a grammar: errors (what compile would refuse, syntax errors "
+    "and empty languages included) and warnings (unused or unreachable rules, repeated "
+    "alternatives, ambiguous sentences, sentences of two intents: exact where the "
+    "grammar's flat form fits the budget, else found on a sample of sentences), one per "
+    "line on standard output, then a summary line. Exit status 1 on errors, 2 if the "
+    "grammar cannot be read at all.",
+    add=_check_arguments,
+)
+
+
 def _check(args: argparse.Namespace) -> int:
+    from .. import check
+    from ..grm import sources
+    from ..grm.validate import Diagnostic
+
     if args.grammar.endswith(".far"):
         raise UsageError(f"check reads a .grm source, not the archive {args.grammar}")
     try:
@@ -158,16 +173,8 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def add_draw(commands) -> None:
-    p = grammar_command(
-        commands,
-        _draw,
-        help="draw an intent, rule or slot as a graph",
-        description="Draw the transducer of an intent (default: every intent), a rule "
-        "(needs the .grm source) or a slot class: words on the arcs, slots by their class "
-        "names, each arc's probability of being taken. The output's ending chooses the "
-        "format: .dot (Graphviz text, always), .svg or .png (need Graphviz's dot program).",
-    )
+def _draw_arguments(p: argparse.ArgumentParser) -> None:
+    grammar_arguments(p, _draw)
     which = p.add_mutually_exclusive_group()
     which.add_argument("--intent", metavar="I", help="draw this intent")
     which.add_argument("--rule", metavar="R", help="draw this rule (without its $)")
@@ -175,7 +182,20 @@ def add_draw(commands) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.dot, .svg or .png")
 
 
+DRAW = Command(
+    "draw",
+    help="draw an intent, rule or slot as a graph",
+    description="Draw the transducer of an intent (default: every intent), a rule "
+    "(needs the .grm source) or a slot class: words on the arcs, slots by their class "
+    "names, each arc's probability of being taken. The output's ending chooses the "
+    "format: .dot (Graphviz text, always), .svg or .png (need Graphviz's dot program).",
+    add=_draw_arguments,
+)
+
+
 def _draw(args: argparse.Namespace) -> int:
+    from .. import draw
+
     grammar = named_grammar(args)
     draw.write(
         grammar.draw(args.intent, args.rule and args.rule.lstrip("$"), args.slot), args.output

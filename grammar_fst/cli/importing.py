@@ -6,22 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..grm.syntax import format_grammar
-from ..importers import IMPORTERS, import_grammar
-from ..output import write_text
 from . import PROG
+from .arguments import Command
 
 
-def add_import(commands) -> None:
-    p = commands.add_parser(
-        "import",
-        help="turn Chatette, Chatito or Alexa templates into a .grm grammar",
-        description="Write a .grm grammar with the sentences of a Chatette (.chatette) or "
-        "Chatito (.chatito) template file, or of the intents of an Alexa interaction model "
-        "(.json; its slot types become catalogues). A construct .grm cannot express is an "
-        "error at its FILE:LINE:COL; one that does not change the sentences (generation "
-        "counts) is left out with a warning. See docs/importing.md.",
-    )
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    from ..importers import IMPORTERS
+
     p.add_argument("source", metavar="FILE", help="the template file or model")
     p.add_argument(
         "--from",
@@ -38,7 +29,23 @@ def add_import(commands) -> None:
     p.set_defaults(run=_import)
 
 
+IMPORT = Command(
+    "import",
+    help="turn Chatette, Chatito or Alexa templates into a .grm grammar",
+    description="Write a .grm grammar with the sentences of a Chatette (.chatette) or "
+    "Chatito (.chatito) template file, or of the intents of an Alexa interaction model "
+    "(.json; its slot types become catalogues). A construct .grm cannot express is an "
+    "error at its FILE:LINE:COL; one that does not change the sentences (generation "
+    "counts) is left out with a warning. See docs/importing.md.",
+    add=_import_arguments,
+)
+
+
 def _import(args: argparse.Namespace) -> int:
+    from ..grm.syntax import format_grammar
+    from ..importers import import_grammar
+    from ..output import write_text
+
     output = None if args.output in (None, "-") else args.output
     grammar = import_grammar(args.source, args.kind, output)
     header = f"# Imported by {PROG} from {Path(args.source).name}.\n\n"

@@ -6,28 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import progress
-from ..data import formats
-from ..grm.syntax import LANGUAGE_TAG
-from ..induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
-from ..output import write_text
-from .arguments import bindings, data_command, selected, selection_options
+from ..defaults import DEFAULT_INTENT, DEFAULT_LAMBDA
+from .arguments import Command, bindings, data_arguments, selected, selection_options
 from .io import progress_options, read_all, report_skipped
 from .values import binding, language_tag, non_negative
 
 
-def add_induce(commands) -> None:
-    p = data_command(
-        commands,
-        _induce,
-        "--format",
-        help="learn a grammar from golden utterances",
-        description="Learn a .grm grammar from golden utterances by Bayesian model merging: "
-        "states of a model that says exactly the utterances are merged while that raises "
-        "lambda * log P(grammar) + log P(utterances | grammar), never into a cycle. Slot "
-        "values become slots named by their type; recurring parts become named rules. The "
-        "grammar compiles and samples like a hand-written one. See docs/induction.md.",
-    )
+def _induce_arguments(p: argparse.ArgumentParser) -> None:
+    data_arguments(p, _induce, "--format")
     p.add_argument(
         "--catalogue",
         action="append",
@@ -79,7 +65,23 @@ def add_induce(commands) -> None:
     selection_options(p, "learn from", "--sample")
 
 
+INDUCE = Command(
+    "induce",
+    help="learn a grammar from golden utterances",
+    description="Learn a .grm grammar from golden utterances by Bayesian model merging: "
+    "states of a model that says exactly the utterances are merged while that raises "
+    "lambda * log P(grammar) + log P(utterances | grammar), never into a cycle. Slot "
+    "values become slots named by their type; recurring parts become named rules. The "
+    "grammar compiles and samples like a hand-written one. See docs/induction.md.",
+    add=_induce_arguments,
+)
+
+
 def _induce(args: argparse.Namespace) -> int:
+    from .. import progress
+    from ..induction import induce
+    from ..output import write_text
+
     records, utterances = read_all(args.data, args.source_format, args.on_error, "learn from")
     utterances = selected(args, utterances, args.data)
     base = Path(args.output).parent if args.output else Path()
@@ -107,5 +109,8 @@ def _induce(args: argparse.Namespace) -> int:
 
 def _language_read(path: str, fmt: str | None) -> str | None:
     """The language tag of a data file's locale (`th_TH` -> `th-TH`), if it names one."""
+    from ..data import formats
+    from ..grm.syntax import LANGUAGE_TAG
+
     locale = formats.locale_read(path, fmt)
     return locale.replace("_", "-") if locale and LANGUAGE_TAG.fullmatch(locale) else None

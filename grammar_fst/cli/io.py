@@ -8,16 +8,19 @@ import argparse
 import itertools
 import sys
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from ..data import formats
-from ..data.formats import DOCUMENT_WRITERS, Records, snips_nlu
 from ..errors import UsageError
-from ..output import is_folder, shard_paths, write_bytes, write_text
 from . import PROG
+
+if TYPE_CHECKING:
+    from ..data.formats import Records
 
 
 def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str = "") -> None:
     """The output format (`format_flag`) and -o FILE."""
+    from ..data.formats import DOCUMENT_WRITERS, snips_nlu
+
     parser.add_argument(
         format_flag,
         choices=sorted([*DOCUMENT_WRITERS, "parquet"]),
@@ -71,7 +74,7 @@ def write_utterances(
     fmt: str,
     output: str | None,
     rendered: bool = False,
-    language: str = snips_nlu.LANGUAGE,
+    language: str | None = None,
     locale: str | None = None,
 ) -> None:
     """Write blocks of utterances (or of lines already `rendered` in a line format, or
@@ -79,6 +82,9 @@ def write_utterances(
     formats and Parquet stream, document formats are written whole (a Snips NLU dataset
     says its `language`). An `output` ending with / is a folder of shards, one file per
     block."""
+    from ..data import formats
+    from ..data.formats import snips_nlu
+    from ..output import is_folder, shard_paths, write_bytes, write_text
     from ..sampling.plan import Chunk  # what sampling workers give back
 
     if fmt == "parquet":
@@ -95,7 +101,7 @@ def write_utterances(
     if is_folder(output) and line is None:
         raise UsageError(f"{fmt} is one document: name a file, not a folder of shards")
     if line is None:
-        options = {"language": language} if fmt == "snips-nlu" else {}
+        options = {"language": language or snips_nlu.LANGUAGE} if fmt == "snips-nlu" else {}
         write_text([document((u for block in blocks for u in block), **options)], output)
         return
     if not rendered:
@@ -114,6 +120,8 @@ def write_utterances(
 
 def read_all(path: str, fmt: str | None, on_error: str, purpose: str):
     """The records of a data file and the utterances read from it; none is an error."""
+    from ..data import formats
+
     records = formats.read(path, fmt, on_error)
     utterances = list(records)
     if not utterances:

@@ -1,6 +1,10 @@
 """The `grammar-fst` command: the parser, one sub-command per module of this package, and
 the one place where errors become messages and exit statuses; the work is done elsewhere.
 
+A run builds the arguments of the command it names only, and each command imports what
+it needs when it runs: `grammar-fst --help` and `COMMAND --help` load neither pynini nor
+numpy (tests/test_startup.py; benchmarks/startup.py measures it).
+
 Exit status: 0 success, 1 the command ran but found problems (`check` errors, `parse`
 sentences outside the grammar), 2 user error (one line, `grammar-fst: error: ...`), 130
 Ctrl-C, 128 + N signal N (SIGTERM, SIGHUP); see docs/security.md.
@@ -9,29 +13,27 @@ Ctrl-C, 128 + N signal N (SIGTERM, SIGHUP); see docs/security.md.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
+from collections.abc import Collection
 
-from .. import __version__, progress, signals
+from .. import __version__, progress
 from ..errors import GrammarFstError
-from ..grm.sources import split_spec
-from ..output import refuse_inputs, stdout_checked
 from . import PROG, data, grammar, importing, induce, sample
 from .io import progress_shown
 
 COMMANDS = (  # in the order --help lists them
-    grammar.add_compile,
-    sample.add_sample,
-    grammar.add_parse,
-    grammar.add_count,
-    grammar.add_check,
-    data.add_convert,
-    grammar.add_draw,
-    data.add_resample,
-    data.add_evaluate,
-    induce.add_induce,
-    importing.add_import,
+    grammar.COMPILE,
+    sample.SAMPLE,
+    grammar.PARSE,
+    grammar.COUNT,
+    grammar.CHECK,
+    data.CONVERT,
+    grammar.DRAW,
+    data.RESAMPLE,
+    data.EVALUATE,
+    induce.INDUCE,
+    importing.IMPORT,
 )
 
 
@@ -47,8 +49,10 @@ def _fail(message: str) -> int:
     return 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (also the source of docs/cli.md)."""
+def build_parser(wanted: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The full argument parser (also the source of docs/cli.md). Given `wanted`, only
+    the commands named there get their arguments; the others have their name, help and
+    description, all that `grammar-fst --help` shows."""
     parser = _Parser(
         prog=PROG,
         description="Finite-state grammars for NLU training data: compile .grm grammars "
@@ -61,14 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    for add in COMMANDS:
-        add(commands)
+    for command in COMMANDS:
+        sub = commands.add_parser(command.name, help=command.help, description=command.description)
+        if wanted is None or command.name in wanted:
+            command.add(sub)
     return parser
 
 
 def _named_inputs(args: argparse.Namespace) -> list[str]:
     """The files named on the command line that the command reads (an archive that
     `compile --catalogue` rewrites in place is not one: replacing it is the point)."""
+    from ..grm.sources import split_spec
+
     rewritten = args.command == "compile" and args.grammar.endswith(".far")
     named = [getattr(args, key, None) for key in ("data", "heldout")]
     named += [None if rewritten else getattr(args, "grammar", None)]
@@ -76,34 +84,30 @@ def _named_inputs(args: argparse.Namespace) -> list[str]:
     return [name for name in named if name]
 
 
-class _WarningFormat(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     for name in ("stdout", "stderr"):  # closed by the caller (`>&-`): write nowhere
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_WarningFormat())
-    logger = logging.getLogger("grammar_fst")
-    logger.addHandler(handler)
-    logger.propagate = False
     try:
-        parser = build_parser()
+        argv = sys.argv[1:] if argv is None else argv
+        parser = build_parser(wanted=set(argv))  # the command is one of the words
         args, extra = parser.parse_known_args(argv)
         if extra and args.command == "parse" and not any(a.startswith("-") for a in extra):
             args.sentences += extra  # sentences written after an option
         elif extra:
             command = next(a for a in parser._actions if a.dest == "command").choices
             command[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
-        progress.choose(progress_shown(args) if hasattr(args, "progress") else None)
-        refuse_inputs(getattr(args, "output", None), _named_inputs(args))
-        with signals.stop_cleanly(PROG), stdout_checked():
-            status = args.run(args)
-            sys.stdout.flush()
+        from .. import signals
+        from ..output import refuse_inputs, stdout_checked
+        from . import logs
+
+        with logs.shown_on_stderr():
+            progress.choose(progress_shown(args) if hasattr(args, "progress") else None)
+            refuse_inputs(getattr(args, "output", None), _named_inputs(args))
+            with signals.stop_cleanly(PROG), stdout_checked():
+                status = args.run(args)
+                sys.stdout.flush()
         return status
     except GrammarFstError as err:
         return _fail(str(err))
@@ -117,7 +121,6 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
     finally:
-        logger.removeHandler(handler)
         progress.choose(False)  # as a library again
 
 

@@ -6,28 +6,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import progress
-from ..data import formats
-from ..data.distribution import table
-from ..data.formats import TRAINING_SETS, massive
-from ..data.partition import parse_shares, part_path, partition
+from ..defaults import DEFAULT_SEED
 from ..errors import UsageError
-from ..output import is_folder
-from ..sampling.walker import DEFAULT_SEED
-from .arguments import grammar_command, named_grammar
+from .arguments import Command, grammar_arguments, named_grammar
 from .io import batches, output_options, progress_options, progress_shown, write_utterances
-from .values import at_least_one, intent_quota, whole_number
+from .values import at_least_one, intent_quota, partition_shares, whole_number
 
 
-def add_sample(commands) -> None:
-    p = grammar_command(
-        commands,
-        _sample,
-        help="print random annotated sentences",
-        description="Print weighted random sentences with their intent and "
-        "slots. Weights on alternatives are relative probabilities; -n is "
-        "split evenly over the chosen intents.",
-    )
+def _sample_arguments(p: argparse.ArgumentParser) -> None:
+    from ..data.formats import TRAINING_SETS
+
+    grammar_arguments(p, _sample)
     how_many = p.add_mutually_exclusive_group()
     how_many.add_argument(
         "-n", type=whole_number, default=10, metavar="N", help="how many sentences (default: 10)"
@@ -67,7 +56,7 @@ def add_sample(commands) -> None:
     )
     p.add_argument(
         "--partition",
-        type=parse_shares,
+        type=partition_shares,
         metavar="NAME=SHARE,...",
         help="cut the sentences into sets that share no sentence, e.g. train=0.8,test=0.2, "
         "written to OUT.train.EXT and OUT.test.EXT beside -o OUT.EXT (same seed, same sets)",
@@ -112,6 +101,16 @@ def add_sample(commands) -> None:
     )
 
 
+SAMPLE = Command(
+    "sample",
+    help="print random annotated sentences",
+    description="Print weighted random sentences with their intent and "
+    "slots. Weights on alternatives are relative probabilities; -n is "
+    "split evenly over the chosen intents.",
+    add=_sample_arguments,
+)
+
+
 def _sample(args: argparse.Namespace) -> int:
     if args.dask is None:
         return _sample_on(args, None)
@@ -124,6 +123,13 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _sample_on(args: argparse.Namespace, client) -> int:
+    from .. import progress
+    from ..data import formats
+    from ..data.distribution import table
+    from ..data.formats import TRAINING_SETS, massive
+    from ..data.partition import part_path, partition
+    from ..output import is_folder
+
     names = [name for name, _ in args.intent or []]
     if len(set(names)) < len(names):
         raise UsageError("an intent is named twice with --intent; name each once")

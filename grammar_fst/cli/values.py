@@ -6,8 +6,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..grm.syntax import LANGUAGE_TAG
-
 
 def whole_number(text: str) -> int:
     """0 or more: a seed, --floor, --samples (0: no precision proxies), sample's -n and
@@ -50,6 +48,8 @@ def binding(text: str) -> tuple[str, str]:
 
 
 def language_tag(text: str) -> str:
+    from ..grm.syntax import LANGUAGE_TAG
+
     if not LANGUAGE_TAG.fullmatch(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a language tag such as th or es-MX")
     return text
@@ -73,3 +73,11 @@ def fraction(text: str) -> float:
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not between 0 and 1")
     return value
+
+
+def partition_shares(text: str) -> dict[str, float]:
+    """--partition NAME=SHARE,...: `partition.parse_shares` (imported when it is given:
+    the partition module loads numpy)."""
+    from ..data.partition import parse_shares
+
+    return parse_shares(text)
