@@ -49,6 +49,7 @@ test: $(STAMP)
 # the benchmarks of docs/benchmarks.md (Chatette and aalpy, optional dependencies, come with them)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/sampling_speed.py
 	$(BIN)/python benchmarks/catalogue_scale.py
 	$(BIN)/python benchmarks/counting_speed.py

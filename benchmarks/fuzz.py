@@ -17,6 +17,7 @@ content). Same seed and options, same cases.
 from __future__ import annotations
 
 import argparse
+import importlib
 import random
 import re
 import sys
@@ -28,6 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import fuzzing  # noqa: E402
+
+# the command line, and what its commands import when they run
+PRELOADED = (
+    "grammar_fst.cli.main",
+    "grammar_fst.model",
+    "grammar_fst.check",
+    "grammar_fst.data.resample",
+    "grammar_fst.induction",
+    "grammar_fst.importers.alexa",
+)
 
 OPEN = ROOT / "tests" / "fuzz_cases" / "open"
 SMALL_INPUT = 4096  # bytes: the bound for "small inputs"
@@ -41,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         sys.exit(f"fuzz.py: no category {unknown[0]}; known: {', '.join(fuzzing.ALL_CATEGORIES)}")
     budget = fuzzing.Budget(args.cpu, args.memory << 20, args.wall)
-    import grammar_fst.cli.main  # noqa: F401  (loaded once, before the children are forked)
+    for module in PRELOADED:  # loaded once, before the children are forked
+        importlib.import_module(module)
 
     table: dict[str, Counter] = defaultdict(Counter)
     failures: dict[tuple[str, str], list] = {}

@@ -33,7 +33,7 @@ _HOMES = {
     "grm.ast": ("Grammar",),
     "induction": ("Induction", "induce"),
     "model": ("CompiledGrammar", "from_text", "load"),
-    "sampling.walker": ("DEFAULT_SEED",),
+    "defaults": ("DEFAULT_SEED",),
     "grm.sources": ("load_grammar",),
     "grm.syntax": ("format_grammar", "parse"),
     "data.records": ("SlotValue", "Utterance"),

@@ -13,6 +13,7 @@ from . import draw
 from .data import distribution as dist
 from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
+from .defaults import DEFAULT_SEED
 from .errors import GrammarError, UsageError
 from .fst import counting, far
 from .fst.compiler import CompiledFsts, callees, catalogue_fst, compile_grammar, compile_rule
@@ -24,7 +25,7 @@ from .grm.ast import CatalogueRef, Grammar, Import
 from .sampling import patterns, plan
 from .sampling.cover import Coverer
 from .sampling.plan import Key, Render, quotas
-from .sampling.walker import DEFAULT_SEED, Walker
+from .sampling.walker import Walker
 
 log = logging.getLogger("grammar_fst")
 

@@ -57,6 +57,33 @@ def test_default_seed_is_fixed(capsys):
     )
 
 
+@pytest.mark.parametrize(
+    "argv, refused",
+    [
+        (["-n", "0"], "-n 0"),
+        (["--intent", "PlayMusic=0"], "--intent PlayMusic=0"),
+        (["--intent", "PlayMusic", "-n", "0"], "-n 0"),
+        (["-n", "0", "--allocate", "uniform"], "-n 0"),
+    ],
+)
+def test_sample_of_nothing_is_refused(capsys, argv, refused):
+    status, out, err = run(capsys, "sample", TOY, *argv)
+    assert status == 2 and out == ""
+    assert err == (
+        f"grammar-fst: error: {refused} asks for no sentence: give a number above 0, or "
+        "--cover for the covering sentences alone\n"
+    )
+
+
+def test_zero_sentences_are_meaningful_with_cover_or_quotas(capsys):
+    status, out, _ = run(capsys, "sample", TOY, "-n", "0", "--cover", "--format", "text")
+    assert status == 0 and 0 < len(out.splitlines()) < 6
+    status, out, _ = run(capsys, "sample", TOY, "--intent", "PlayMusic=0", "--cover")
+    assert status == 0 and out
+    status, out, _ = run(capsys, "sample", TOY, "--intent", "PlayMusic=3", "-n", "0")
+    assert status == 0 and len(out.splitlines()) == 3
+
+
 def test_sample_records_have_correct_offsets(capsys):
     status, out, _ = run(capsys, "sample", TOY, "-n", "30", "--seed", "1")
     assert status == 0

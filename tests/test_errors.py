@@ -238,6 +238,12 @@ def test_missing_grammar_file(tmp_path, capsys):
     "argv, message",
     [
         (["sample", "G", "-n", "x"], "argument -n: 'x' is not a whole number"),
+        (["sample", "G", "-n", "-1"], "argument -n: '-1' is negative"),
+        (["sample", "G", "--intent", "A=-2"], "argument --intent: '-2' is negative"),
+        (["sample", "G", "--seed", "-1"], "argument --seed: '-1' is negative"),
+        (["resample", "D", "-n", "0"], "argument -n: '0' is less than 1"),
+        (["resample", "D", "-n", "5", "--floor", "-1"], "argument --floor: '-1' is negative"),
+        (["evaluate", "G", "--heldout", "D", "--samples", "-1"], "'-1' is negative"),
         (["sample", "G", "--format", "csv"], "argument --format: invalid choice"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["sample", "G", "-n", "3", "--all"], "not allowed with argument"),

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..defaults import DEFAULT_THRESHOLD
 from ..errors import UsageError
 from . import context as ctx
 from . import distribution as dist
@@ -43,7 +44,6 @@ from .records import SlotValue, Utterance
 
 log = logging.getLogger("grammar_fst")
 
-DEFAULT_THRESHOLD = 0.1  # chosen on SNIPS: see docs/resampling.md
 PATIENCE = 50  # draws per wanted utterance before a pattern is taken as exhausted
 
 

@@ -21,10 +21,10 @@ import numpy as np
 import pynini
 
 from .. import progress
+from ..defaults import DEFAULT_BUDGET
 from . import openfst
 from .compiler import CompiledFsts, Key, call_order, callees, flat_size
 
-DEFAULT_BUDGET = 20_000  # states of a flat form, and of a determinization, worked on
 HUGE_BITS = 100_000
 DECIMAL_DIGITS = 4_300  # Python's limit for int-to-text conversion
 

@@ -9,13 +9,14 @@ source. `import_grammar` picks the importer by the file's suffix.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from ..errors import GrammarError, Location
 from ..grm import ast as g
-from . import alexa, chatette, chatito
 
-IMPORTERS = {"chatette": chatette.read, "chatito": chatito.read, "alexa": alexa.read}
+IMPORTERS = ("alexa", "chatette", "chatito")  # modules here with `read(path, base)`, imported
+# when used: `import --help` need not load what they read with (alexa's catalogues: numpy)
 SUFFIXES = {".chatette": "chatette", ".chatito": "chatito", ".json": "alexa"}
 
 
@@ -31,7 +32,8 @@ def import_grammar(
             "template or an Alexa model .json, or give --from",
             Location(str(path)),
         )
-    grammar = IMPORTERS[kind](Path(path), Path(output).parent if output else Path())
+    read = importlib.import_module(f"{__name__}.{kind}").read
+    grammar = read(Path(path), Path(output).parent if output else Path())
     from ..grm.validate import errors
 
     found = errors(grammar)

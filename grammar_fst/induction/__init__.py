@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..data.catalogue import read_catalogue
 from ..data.records import Utterance
+from ..defaults import DEFAULT_INTENT, DEFAULT_LAMBDA
 from ..errors import UsageError
 from ..grm import ast as g
 from ..grm.sources import split_spec
@@ -36,9 +37,7 @@ from .writer import RuleBook, alternation, amount, class_counts, intent_statemen
 
 logger = logging.getLogger("grammar_fst")
 
-DEFAULT_LAMBDA = 1.0
 MAX_LAMBDA = 1e6  # far past where every merge is taken; beyond, scores overflow
-DEFAULT_INTENT = "Utterance"
 
 __all__ = ["DEFAULT_LAMBDA", "Induction", "Step", "induce"]
 

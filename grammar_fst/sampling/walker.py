@@ -28,7 +28,6 @@ from ..fst import openfst
 from ..fst.compiler import CompiledFsts, call_order, callees
 from ..fst.walks import LabelPath, Walks
 
-DEFAULT_SEED = 0
 _STOP = -1
 _EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to say)
 

@@ -1,0 +1,70 @@
+"""Start-up of the `grammar-fst` command: CPU seconds of `--help`, `sample --help` and a
+one-sentence sample, each in its own process, against the interpreter alone and against
+`import pynini, numpy` (the floor of any command that loads a grammar).
+
+    python benchmarks/startup.py                      # this source tree
+    python benchmarks/startup.py --before OLD_TREE    # and another one, in the same run
+
+The package is imported from the tree measured (PYTHONPATH), by the environment's
+`grammar-fst` script. `--before` names the root of another checkout (e.g. `git worktree
+add /tmp/old HEAD~3`): its rows are measured in turn with this tree's, run by run, so
+that a drift of the machine's speed falls on both. Each figure is the median of `--runs`
+runs (user + system seconds of the command's process, from `os.wait4`, see measure.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from measure import measure
+
+ROOT = Path(__file__).resolve().parent.parent
+TOY = ROOT / "grammars" / "toy.grm"
+SCRIPT = Path(sys.executable).with_name("grammar-fst")  # the console script, as users run it
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "grammar_fst"]
+ROWS = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "python -c 'import pynini, numpy'": [sys.executable, "-c", "import pynini, numpy"],
+    "grammar-fst --help": [*COMMAND, "--help"],
+    "grammar-fst sample --help": [*COMMAND, "sample", "--help"],
+    "grammar-fst sample toy.grm -n 1": [*COMMAND, "sample", str(TOY), "-n", "1"],
+}
+YARDSTICKS = ("python -c pass", "python -c 'import pynini, numpy'")  # the same in any tree
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=9, help="runs of each command (default: 9)")
+    parser.add_argument("--before", type=Path, metavar="TREE", help="another source tree")
+    args = parser.parse_args(argv)
+    trees = {"this tree": ROOT, **({"before": args.before.resolve()} if args.before else {})}
+    cpu: dict[tuple[str, str], list[float]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        log = Path(scratch) / "out.log"
+        for _ in range(args.runs):
+            for row, cmd in ROWS.items():
+                for tree, root in trees.items():
+                    if row in YARDSTICKS and tree != "this tree":
+                        continue
+                    os.environ["PYTHONPATH"] = str(root)
+                    cpu.setdefault((row, tree), []).append(measure(cmd, root, log).cpu_s)
+    print(f"\nmedians of {args.runs} runs, CPU s (user + system)\n")
+    print("| command | " + " | ".join(trees) + (" | this tree / before |" if args.before else " |"))
+    print("|---|" + "---:|" * (len(trees) + bool(args.before)))
+    for row in ROWS:
+        medians = [statistics.median(cpu[row, t]) if (row, t) in cpu else None for t in trees]
+        cells = ["-" if m is None else f"{m:.3f}" for m in medians]
+        if args.before:
+            ratio = f"{medians[0] / medians[1]:.2f}x" if medians[1] else "-"
+            cells.append(ratio)
+        print(f"| `{row}` | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,267 @@
+"""The commands on annotated data: convert between formats, resample (new utterances by
+swapping slot values), and evaluate a grammar or resampled data against held-out data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..defaults import DEFAULT_SEED, DEFAULT_THRESHOLD
+from .arguments import (
+    Command,
+    bindings,
+    data_arguments,
+    grammar_arguments,
+    named_grammar,
+    on_error_option,
+    selected,
+    selection_options,
+)
+from .io import (
+    batches,
+    output_options,
+    progress_options,
+    read_all,
+    report_skipped,
+    write_utterances,
+)
+from .values import at_least_one, binding, fraction, non_negative, whole_number
+
+
+def _convert_arguments(p: argparse.ArgumentParser) -> None:
+    data_arguments(p, _convert, "--from")
+    output_options(p, "--to")
+
+
+CONVERT = Command(
+    "convert",
+    help="convert annotated data between formats",
+    description="Read annotated utterances in one format and write them in another "
+    "(offsets, slots and canonical values kept where the target format has room for "
+    "them). Bad records stop the run with their FILE:LINE:COL, or with --on-error skip "
+    "are reported one by one and counted; exit status 1 if any was skipped.",
+    add=_convert_arguments,
+)
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from ..data import formats
+
+    records = formats.read(args.data, args.source_format, args.on_error)
+    unwritable: list = []
+    written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
+    locale = args.locale or formats.locale_read(args.data, args.source_format)
+    write_utterances(batches(written), args.to, args.output, language=args.language, locale=locale)
+    return report_skipped(records, unwritable)
+
+
+def _resample_arguments(p: argparse.ArgumentParser) -> None:
+    from ..data.context import DEFAULT_EVIDENCE
+    from ..data.distribution import ALLOCATIONS
+
+    data_arguments(p, _resample, "--format")
+    p.add_argument(
+        "-n",
+        type=at_least_one,
+        required=True,
+        metavar="N",
+        help="utterances in the output, originals included",
+    )
+    p.add_argument(
+        "--seed",
+        type=whole_number,
+        default=DEFAULT_SEED,
+        help=f"random seed (default: {DEFAULT_SEED})",
+    )
+    p.add_argument(
+        "--threshold",
+        type=fraction,
+        default=DEFAULT_THRESHOLD,
+        metavar="J",
+        help=f"the Jaccard index from which two intents share a slot type's values "
+        f"(default: {DEFAULT_THRESHOLD}; 1 keeps values within their intent)",
+    )
+    p.add_argument(
+        "--catalogue",
+        action="append",
+        type=binding,
+        metavar="[INTENT:]SLOT=FILE",
+        help="add a catalogue's values to slot type SLOT in every intent, or with INTENT: "
+        "to that intent's own values, which other intents get only through the Jaccard "
+        "gate (repeatable)",
+    )
+    p.add_argument(
+        "--allocate",
+        choices=ALLOCATIONS,
+        default="entropy",
+        help="how -n is shared by patterns: in proportion to their complexity (entropy, "
+        "default), to their number in DATA (source), or evenly (uniform)",
+    )
+    p.add_argument(
+        "--per-intent",
+        action="store_true",
+        help="share -n evenly among the intents first, then among each intent's patterns "
+        "by --allocate (default: all patterns of all intents share -n)",
+    )
+    p.add_argument(
+        "--floor",
+        type=whole_number,
+        default=1,
+        metavar="K",
+        help="utterances every pattern gets at least (default: 1)",
+    )
+    p.add_argument("--no-originals", action="store_true", help="leave the input utterances out")
+    p.add_argument(
+        "--context",
+        type=non_negative,
+        default=DEFAULT_EVIDENCE,
+        metavar="E",
+        help="the context gate's evidence: a value is kept out of a slot occurrence when "
+        "one of its edges and the neighbouring word were never seen together in DATA "
+        f"although E times were expected (default: {DEFAULT_EVIDENCE:g}; smaller blocks more)",
+    )
+    p.add_argument(
+        "--no-context", action="store_true", help="no context gate: the Jaccard gate alone"
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="list the swaps the gates block, and why, on standard error",
+    )
+    p.add_argument(
+        "--report",
+        action="store_true",
+        help="print the Jaccard indices, the allocation table, and the output's "
+        "naturalness and diversity on standard error",
+    )
+    output_options(p, "--to", ", with each record's provenance")
+
+
+RESAMPLE = Command(
+    "resample",
+    help="make new annotated utterances by swapping slot values",
+    description="Recombine annotated utterances: each new one takes an input utterance "
+    "and draws its slot values from the values of the same slot type in the same intent, "
+    "in other intents whose value sets are alike (Jaccard index at least --threshold), "
+    "and in --catalogue files. Each semantic pattern (intent and set of slot types) gets "
+    "a share of -n by --allocate. The input utterances are kept unless --no-originals; "
+    "no (text, intent) repeats; jsonl records carry their provenance.",
+    add=_resample_arguments,
+)
+
+
+def _resample(args: argparse.Namespace) -> int:
+    from ..data import formats, resample
+    from ..data.catalogue import read_catalogue
+    from ..output import write_text
+
+    records, utterances = read_all(args.data, args.source_format, args.on_error, "resample")
+    catalogues = {slot: read_catalogue(file) for slot, file in bindings(args).items()}
+    generated, table, pools = resample.resample(
+        utterances,
+        args.n,
+        args.seed,
+        args.threshold,
+        args.allocate,
+        args.floor,
+        not args.no_originals,
+        catalogues,
+        args.per_intent,
+        None if args.no_context else args.context,
+    )
+    if args.explain:
+        sys.stderr.write(resample.explain(utterances, pools))
+    if args.report:
+        measure = resample.measured(generated, utterances)
+        sys.stderr.write(resample.report(table, pools, measure))
+    unwritable: list = []
+    if args.to == "jsonl":
+        lines = (resample.jsonl_line(g) + "\n" for g in generated)
+        write_text(lines, args.output)
+    else:
+        utterances = [g.utterance for g in generated]
+        kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)
+        locale = args.locale or formats.locale_read(args.data, args.source_format)
+        write_utterances([list(kept)], args.to, args.output, language=args.language, locale=locale)
+    return report_skipped(records, unwritable)
+
+
+def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
+    from ..data.formats import READERS
+
+    grammar_arguments(p, _evaluate)
+    p.add_argument("--heldout", required=True, metavar="DATA", help="annotated utterances")
+    p.add_argument(
+        "--format",
+        dest="source_format",
+        choices=sorted(READERS),
+        help="DATA's format (default: from its name)",
+    )
+    p.add_argument(
+        "--samples",
+        type=whole_number,
+        default=1000,
+        metavar="N",
+        help="sentences sampled for the precision proxies (default: 1000)",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    selection_options(p, "evaluate on", "the sampled sentences and of --sample")
+    p.add_argument(
+        "--heldout-rest",
+        action="store_true",
+        help="evaluate on the utterances --limit or --sample leaves out (the rest of a "
+        "golden set given to induce with the same options)",
+    )
+    on_error_option(p)
+    progress_options(p)
+
+
+EVALUATE = Command(
+    "evaluate",
+    help="measure a grammar, or resampled data, against held-out annotated utterances",
+    description="Recall of the grammar on held-out utterances (right intent; right "
+    "intent and slots; carrier phrase with slot values delexicalized), precision "
+    "proxies of its sampled sentences against them (exact, template, trigram), and its "
+    "size. Given annotated data in place of GRAMMAR (a data file's ending, such as "
+    ".jsonl), the naturalness of its utterances that the held-out data lacks (the share "
+    "of their slot occurrences whose boundary bigrams the held-out text has) and their "
+    "diversity. Text on standard output, or one JSON object with --json.",
+    add=_evaluate_arguments,
+)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from .. import evaluate
+    from ..data import formats
+
+    if Path(args.grammar).suffix.lower() in {*formats.SUFFIXES, ".jsonl"}:
+        return _evaluate_data(args)
+    grammar = named_grammar(args)
+    records, heldout = read_all(args.heldout, args.source_format, args.on_error, "evaluate against")
+    heldout = selected(args, heldout, args.heldout, args.heldout_rest)
+    report = evaluate.evaluate(grammar, heldout, args.samples, args.seed)
+    if args.json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(str(report))
+    return report_skipped(records)
+
+
+def _evaluate_data(args: argparse.Namespace) -> int:
+    """Naturalness and diversity of annotated data (resample's output) against held-out
+    utterances."""
+    import json
+
+    from ..data import naturalness
+
+    records, data = read_all(args.grammar, None, args.on_error, "evaluate")
+    held, heldout = read_all(args.heldout, args.source_format, args.on_error, "evaluate against")
+    found = naturalness.measure(data, heldout)
+    if args.json:
+        sys.stdout.write(json.dumps(found.as_dict()) + "\n")
+    else:
+        sys.stdout.write(str(found))
+    return max(report_skipped(records), report_skipped(held))

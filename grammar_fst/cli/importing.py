@@ -1,0 +1,57 @@
+"""`import`: Chatette, Chatito and Alexa templates as a .grm grammar (see docs/importing.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import PROG
+from .arguments import Command
+
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    from ..importers import IMPORTERS
+
+    p.add_argument("source", metavar="FILE", help="the template file or model")
+    p.add_argument(
+        "--from",
+        dest="kind",
+        choices=sorted(IMPORTERS),
+        help="what FILE is (default: from its suffix: .chatette, .chatito, .json = alexa)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.grm",
+        help="write the grammar to OUT.grm (atomically) instead of standard output",
+    )
+    p.set_defaults(run=_import)
+
+
+IMPORT = Command(
+    "import",
+    help="turn Chatette, Chatito or Alexa templates into a .grm grammar",
+    description="Write a .grm grammar with the sentences of a Chatette (.chatette) or "
+    "Chatito (.chatito) template file, or of the intents of an Alexa interaction model "
+    "(.json; its slot types become catalogues). A construct .grm cannot express is an "
+    "error at its FILE:LINE:COL; one that does not change the sentences (generation "
+    "counts) is left out with a warning. See docs/importing.md.",
+    add=_import_arguments,
+)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from ..grm.syntax import format_grammar
+    from ..importers import import_grammar
+    from ..output import write_text
+
+    output = None if args.output in (None, "-") else args.output
+    grammar = import_grammar(args.source, args.kind, output)
+    header = f"# Imported by {PROG} from {Path(args.source).name}.\n\n"
+    write_text([header, format_grammar(grammar)], args.output)
+    summary = (
+        f"{len(grammar.intents)} intents, {len(grammar.slots)} slots, {len(grammar.rules)} rules"
+    )
+    sys.stderr.write(f"wrote {output}: {summary}\n" if output else f"{summary}\n")
+    return 0

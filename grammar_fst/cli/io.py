@@ -1,0 +1,143 @@
+"""What commands read and write besides grammars: annotated data read whole (with the
+records skipped reported), utterances written in any format to a file, a folder of
+shards or standard output, and the progress bar's options."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+from . import PROG
+
+if TYPE_CHECKING:
+    from ..data.formats import Records
+
+
+def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str = "") -> None:
+    """The output format (`format_flag`) and -o FILE."""
+    from ..data.formats import DOCUMENT_WRITERS, snips_nlu
+
+    parser.add_argument(
+        format_flag,
+        choices=sorted([*DOCUMENT_WRITERS, "parquet"]),
+        default="jsonl",
+        help=f"output format (default: jsonl{note}; parquet needs the parquet extra)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output; a name ending with / "
+        "is a folder of shards part-00000.EXT, ... (line formats and parquet)",
+    )
+    parser.add_argument(
+        "--language",
+        choices=snips_nlu.LANGUAGES,
+        default=snips_nlu.LANGUAGE,
+        help=f"the language a snips-nlu dataset declares (default: {snips_nlu.LANGUAGE})",
+    )
+    parser.add_argument(
+        "--locale",
+        metavar="TAG",
+        help="the locale field of formats that have one (massive); default: the "
+        "grammar's language (th -> th-TH), the data's own locale, or en-US",
+    )
+
+
+def progress_options(parser: argparse.ArgumentParser, note: str = "") -> None:
+    """--progress and --quiet: a bar on standard error, by default on a terminal."""
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on standard error even when it is not a terminal" + note,
+    )
+    shown.add_argument("--quiet", action="store_true", help="show no progress bar")
+
+
+def progress_shown(args: argparse.Namespace) -> bool | None:
+    """Whether to show a bar: asked for, refused, or None (on a terminal)."""
+    return True if args.progress else False if args.quiet else None
+
+
+def batches(items: Iterable, size: int = 4096) -> Iterator[list]:
+    iterator = iter(items)
+    return iter(lambda: list(itertools.islice(iterator, size)), [])
+
+
+def write_utterances(
+    blocks: Iterable[list],
+    fmt: str,
+    output: str | None,
+    rendered: bool = False,
+    language: str | None = None,
+    locale: str | None = None,
+) -> None:
+    """Write blocks of utterances (or of lines already `rendered` in a line format, or
+    `Chunk`s of them) to `output` in format `fmt` (with `locale` where it has one): line
+    formats and Parquet stream, document formats are written whole (a Snips NLU dataset
+    says its `language`). An `output` ending with / is a folder of shards, one file per
+    block."""
+    from ..data import formats
+    from ..data.formats import snips_nlu
+    from ..output import is_folder, shard_paths, write_bytes, write_text
+    from ..sampling.plan import Chunk  # what sampling workers give back
+
+    if fmt == "parquet":
+        from ..data.formats import parquet
+
+        parquet.pyarrow()
+        if not is_folder(output):
+            parquet.write(blocks, output)
+            return
+        for block, path in zip(blocks, shard_paths(output, ".parquet")):
+            parquet.write([block], path)
+        return
+    line, document = formats.writers(fmt, locale)
+    if is_folder(output) and line is None:
+        raise UsageError(f"{fmt} is one document: name a file, not a folder of shards")
+    if line is None:
+        options = {"language": language or snips_nlu.LANGUAGE} if fmt == "snips-nlu" else {}
+        write_text([document((u for block in blocks for u in block), **options)], output)
+        return
+    if not rendered:
+        numbered = itertools.count()
+        blocks = ([line(u, next(numbered)) for u in block] for block in blocks)
+    chunks = (
+        b.data if isinstance(b, Chunk) else "".join(line + "\n" for line in b).encode()
+        for b in blocks
+    )
+    if not is_folder(output):
+        write_bytes(chunks, output)
+        return
+    for chunk, path in zip(chunks, shard_paths(output, f".{fmt}")):
+        write_bytes([chunk], path)
+
+
+def read_all(path: str, fmt: str | None, on_error: str, purpose: str):
+    """The records of a data file and the utterances read from it; none is an error."""
+    from ..data import formats
+
+    records = formats.read(path, fmt, on_error)
+    utterances = list(records)
+    if not utterances:
+        raise UsageError(f"{path}: no utterance to {purpose}")
+    return records, utterances
+
+
+def report_skipped(records: Records, unwritable: list = ()) -> int:
+    """Say how many records were skipped, as unreadable or as not writable in the output
+    format (each was reported as it was met); 1 if any."""
+    if records.skipped:
+        sys.stderr.write(
+            f"{PROG}: warning: {records.path}: skipped {len(records.skipped)} bad records\n"
+        )
+    if unwritable:
+        sys.stderr.write(
+            f"{PROG}: warning: left out {len(unwritable)} records the output format cannot hold\n"
+        )
+    return 1 if records.skipped or unwritable else 0

@@ -1,0 +1,194 @@
+"""`sample`: random (or all) annotated sentences of a grammar, in any output format, on
+worker processes or a Dask cluster, optionally cut into sets that share no sentence."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..defaults import DEFAULT_SEED
+from ..errors import UsageError
+from .arguments import Command, grammar_arguments, named_grammar
+from .io import batches, output_options, progress_options, progress_shown, write_utterances
+from .values import at_least_one, intent_quota, partition_shares, whole_number
+
+
+def _sample_arguments(p: argparse.ArgumentParser) -> None:
+    from ..data.formats import TRAINING_SETS
+
+    grammar_arguments(p, _sample)
+    how_many = p.add_mutually_exclusive_group()
+    how_many.add_argument(
+        "-n", type=whole_number, default=10, metavar="N", help="how many sentences (default: 10)"
+    )
+    how_many.add_argument(
+        "--all",
+        action="store_true",
+        help="every sentence of the grammar, in a fixed order, instead of a sample",
+    )
+    p.add_argument(
+        "--seed",
+        type=whole_number,
+        default=DEFAULT_SEED,
+        help=f"random seed; same seed, same output (default: {DEFAULT_SEED})",
+    )
+    p.add_argument(
+        "--intent",
+        action="append",
+        type=intent_quota,
+        metavar="I[=N]",
+        help="sample only this intent, N sentences of it if given (repeat for several; "
+        "default: all intents, sharing -n)",
+    )
+    p.add_argument(
+        "--split",
+        choices=("even", "proportional"),
+        default="even",
+        help="how -n is shared by intents without a quota: evenly (default), or in "
+        "proportion to their number of distinct sentences",
+    )
+    p.add_argument(
+        "--unique",
+        action=argparse.BooleanOptionalAction,
+        help="no repeated (text, intent); fewer when the grammar has fewer (default: on "
+        f"for the training-set formats {' and '.join(TRAINING_SETS)}, off for the others; "
+        "--no-unique lets sentences repeat)",
+    )
+    p.add_argument(
+        "--partition",
+        type=partition_shares,
+        metavar="NAME=SHARE,...",
+        help="cut the sentences into sets that share no sentence, e.g. train=0.8,test=0.2, "
+        "written to OUT.train.EXT and OUT.test.EXT beside -o OUT.EXT (same seed, same sets)",
+    )
+    p.add_argument(
+        "--cover",
+        action="store_true",
+        help="start each intent with sentences that use every alternative of every rule it "
+        "reaches (they count toward its share); needs the .grm source",
+    )
+    p.add_argument(
+        "--jobs",
+        type=at_least_one,
+        default=1,
+        metavar="J",
+        help="processes that walk the grammar; the output is the same for any J (default: 1)",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="walk on a Dask cluster instead: a scheduler's address (tcp://host:8786) or "
+        "local:N for a local cluster of N worker processes; the output is the same as with "
+        "--jobs 1 (needs the dask extra)",
+    )
+    output_options(
+        p,
+        "--format",
+        "; snips-nlu, snips-benchmark and rasa are whole documents, written once every "
+        "sentence is drawn",
+    )
+    progress_options(p)
+    p.add_argument(
+        "--allocate",
+        choices=("entropy", "uniform"),
+        help="share -n among the semantic patterns (intent and set of slot types) of the "
+        "chosen intents: in proportion to their entropy, or evenly",
+    )
+    p.add_argument(
+        "--report",
+        action="store_true",
+        help="with --allocate, print the allocation table on standard error",
+    )
+
+
+SAMPLE = Command(
+    "sample",
+    help="print random annotated sentences",
+    description="Print weighted random sentences with their intent and "
+    "slots. Weights on alternatives are relative probabilities; -n is "
+    "split evenly over the chosen intents.",
+    add=_sample_arguments,
+)
+
+
+def _sample(args: argparse.Namespace) -> int:
+    if args.dask is None:
+        return _sample_on(args, None)
+    if args.jobs > 1 or args.all:
+        raise UsageError("--dask runs the blocks on the cluster: no --jobs or --all with it")
+    from ..sampling import cluster
+
+    with cluster.connect(args.dask) as client:
+        return _sample_on(args, client)
+
+
+def _sample_on(args: argparse.Namespace, client) -> int:
+    from .. import progress
+    from ..data import formats
+    from ..data.distribution import table
+    from ..data.formats import TRAINING_SETS, massive
+    from ..data.partition import part_path, partition
+    from ..output import is_folder
+
+    names = [name for name, _ in args.intent or []]
+    if len(set(names)) < len(names):
+        raise UsageError("an intent is named twice with --intent; name each once")
+    quotas_given = any(count is not None for _, count in args.intent or [])
+    nothing = [f"--intent {name}=0" for name, count in args.intent or [] if count == 0]
+    if args.n == 0 and (not names or None in [count for _, count in args.intent]):
+        nothing.insert(0, "-n 0")  # some intents share -n
+    if nothing and not args.cover:
+        raise UsageError(
+            f"{nothing[0]} asks for no sentence: give a number above 0, or --cover for the "
+            "covering sentences alone"
+        )
+    if args.all and (quotas_given or args.allocate or args.cover):
+        raise UsageError("--all gives every sentence: no quota, --allocate or --cover with it")
+    if args.report and not args.allocate:
+        raise UsageError("--report prints the table of --allocate; give --allocate too")
+    if args.partition and (not args.output or args.output == "-" or is_folder(args.output)):
+        raise UsageError("--partition writes one file per set: name the output with -o FILE")
+    if args.partition and args.unique is False:
+        raise UsageError("--partition makes sets that share no sentence: drop --no-unique")
+    unique = args.format in TRAINING_SETS if args.unique is None else args.unique
+    unique = unique or bool(args.partition)
+    grammar = named_grammar(args)
+    locale = args.locale or massive.locale_of(grammar.fsts.language)
+    render = formats.writers(args.format, locale)[0]  # lines are rendered by the workers
+    if args.partition:
+        render = None  # the sets are cut from utterances
+    if args.all:
+        total, render = None, None
+        blocks = batches(grammar.all(names or None, unique=unique))
+    else:
+        quota = {name: count for name, count in args.intent or [] if count is not None}
+        shared = not names or len(quota) < len(set(names))  # some intents share -n
+        total = sum(quota.values()) + (args.n if shared else 0)
+        blocks = grammar.sample_blocks(
+            args.n,
+            args.seed,
+            intents=names,
+            unique=unique,
+            quota=quota,
+            split=args.split,
+            cover=args.cover,
+            jobs=args.jobs,
+            render=render,
+            allocate=args.allocate,
+            client=client,
+            chunks=True,
+        )
+        if args.report:
+            shares = grammar.allocation(args.n, names or None, args.allocate)
+            rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
+            sys.stderr.write(table(rows))
+    blocks = progress.counted(blocks, total, "sentences", progress_shown(args))
+    if args.partition:
+        drawn = [u for block in blocks for u in block]
+        for name, part in partition(drawn, args.partition, args.seed).items():
+            path = part_path(args.output, name)
+            write_utterances([part], args.format, path, language=args.language, locale=locale)
+            sys.stderr.write(f"wrote {path}: {len(part)} sentences\n")
+        return 0
+    write_utterances(blocks, args.format, args.output, render is not None, args.language, locale)
+    return 0

@@ -1,0 +1,84 @@
+"""What an option's text means: the parser's `type=` functions. Each refuses what its
+option cannot take with one line that argparse prefixes with the option's name."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def whole_number(text: str) -> int:
+    """0 or more: a seed, --floor, --samples (0: no precision proxies), sample's -n and
+    quotas (0 with --cover: the covering sentences alone)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is negative")
+    return value
+
+
+def at_least_one(text: str) -> int:
+    """1 or more: where 0 would ask for nothing (resample's -n, --jobs, --limit, --budget)."""
+    value = whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is less than 1")
+    return value
+
+
+def folder(text: str) -> str:
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a folder")
+    return text
+
+
+def intent_quota(text: str) -> tuple[str, int | None]:
+    name, sep, count = text.partition("=")
+    if not sep:
+        return name, None
+    return name, whole_number(count)
+
+
+def binding(text: str) -> tuple[str, str]:
+    slot, sep, file = text.partition("=")
+    if not sep or not slot or not file:
+        raise argparse.ArgumentTypeError(f"'{text}' is not SLOT=FILE")
+    return slot, file
+
+
+def language_tag(text: str) -> str:
+    from ..grm.syntax import LANGUAGE_TAG
+
+    if not LANGUAGE_TAG.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a language tag such as th or es-MX")
+    return text
+
+
+def non_negative(text: str) -> float:
+    value = _number(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of 0 or more")
+    return value
+
+
+def fraction(text: str) -> float:
+    value = _number(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not between 0 and 1")
+    return value
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+
+
+def partition_shares(text: str) -> dict[str, float]:
+    """--partition NAME=SHARE,...: `partition.parse_shares` (imported when it is given:
+    the partition module loads numpy)."""
+    from ..data.partition import parse_shares
+
+    return parse_shares(text)

@@ -1,0 +1,64 @@
+"""Start-up: the command line imports what a command needs when it runs, so `--help` and
+`COMMAND --help` load neither pynini nor numpy (issue 19); and the parser a run builds,
+with only its own command's arguments, says what the full one (docs/cli.md) says."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grammar_fst.cli.main import COMMANDS, build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent
+TOY = ROOT / "grammars" / "toy.grm"
+HEAVY = {"pynini", "numpy"}
+
+
+def imported(*args: str) -> set[str]:
+    """The modules `python -m grammar_fst ARGS` imports, read from `-X importtime`."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "grammar_fst", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    names = {row.rsplit("|", 1)[1].strip() for row in rows}
+    return names - {"imported package"}  # the header row
+
+
+def test_help_imports_no_grammar_machinery():
+    found = imported("--help")
+    assert not found & HEAVY
+    assert not {m for m in found if m.startswith(("grammar_fst.model", "grammar_fst.data"))}
+    assert "grammar_fst.induction" not in found
+
+
+@pytest.mark.parametrize("command", [c.name for c in COMMANDS])
+def test_command_help_imports_neither_pynini_nor_numpy(command):
+    assert not imported(command, "--help") & HEAVY
+
+
+def test_the_check_sees_imports():
+    """A command that loads a grammar imports both: an empty set above means something."""
+    assert HEAVY <= imported("sample", str(TOY), "-n", "1")
+
+
+def _help(argv: list[str], capsys) -> str:
+    with pytest.raises(SystemExit) as exit:
+        main(argv)
+    assert exit.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_a_run_shows_the_help_of_the_full_parser(capsys):
+    full = build_parser()
+    commands = next(a for a in full._actions if a.dest == "command").choices
+    assert _help(["--help"], capsys) == full.format_help()
+    for name, parser in commands.items():
+        assert _help([name, "--help"], capsys) == parser.format_help()
