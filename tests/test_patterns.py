@@ -31,18 +31,13 @@ slot date = today | tomorrow
 def brute_force(grammar: gf.CompiledGrammar, intent: str) -> dict[tuple, tuple[float, float]]:
     """Per slot set, the probability of its derivations and the entropy (bits) of the
     derivations given the set, every path enumerated (slots expanded)."""
-    walker = grammar._walker
-    enum = walker.every_path(intent)
+    enum = grammar._walker.every_path(intent)
+    walks = enum.walks(np.arange(len(enum.probability)))
     opens = {grammar.fsts.symbols.find(lb.slot_open(s)): s for s in grammar.slots}
     by_set: dict[tuple, list[float]] = defaultdict(list)
-    for path in range(len(enum.probability)):
-        node, slots = int(enum.last[path]), set()
-        while node > 0:
-            olabel = int(walker.olabel[enum.arc[node]])
-            if olabel in opens:
-                slots.add(opens[olabel])
-            node = int(enum.parent[node])
-        by_set[tuple(sorted(slots))].append(float(enum.probability[path]))
+    for begin, end, probability in zip(walks.begins(), walks.ends, enum.probability):
+        slots = {opens[o] for o in walks.olabel[begin:end].tolist() if o in opens}
+        by_set[tuple(sorted(slots))].append(float(probability))
     found = {}
     for slots, probabilities in by_set.items():
         p = np.array(probabilities)
