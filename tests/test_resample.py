@@ -374,7 +374,7 @@ def test_sample_allocate_restricts_each_share_to_its_pattern():
     assert all(u.intent == "A" for u in sample)
     uniform = Counter(str(dist.semantic_pattern(u)) for u in grammar.sample(9, allocate="uniform"))
     assert uniform == {"A: (no slot)": 3, "A: s": 3, "A: s + t": 3}
-    with pytest.raises(gf.UsageError, match="no quota, --split or --cover"):
+    with pytest.raises(gf.UsageError, match="no `quota`, `split` or `cover`"):
         list(grammar.sample(9, allocate="entropy", quota={"A": 3}))
 
 

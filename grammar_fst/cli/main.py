@@ -8,6 +8,7 @@ Ctrl-C, 128 + N signal N (SIGTERM, SIGHUP); see docs/security.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import logging
@@ -36,6 +37,7 @@ from ..induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
 from ..model import CompiledGrammar, load
 from ..output import is_folder, refuse_inputs, shard_paths, stdout_checked, write_bytes, write_text
 from ..sampling.walker import DEFAULT_SEED
+from . import parameters
 
 PROG = "grammar-fst"
 
@@ -1043,13 +1045,14 @@ def _check(args: argparse.Namespace) -> int:
         findings = [Diagnostic("error", err.message, err.location)]
     errors = sum(f.level == "error" for f in findings)
     summary = f"{args.grammar}: {errors} errors, {len(findings) - errors} warnings"
+    findings = [dataclasses.replace(f, message=parameters.text(f.message)) for f in findings]
     sys.stdout.write("".join(f"{line}\n" for line in [*findings, summary]))
     return 1 if errors else 0
 
 
 class _WarningFormat(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
+        return f"{PROG}: {record.levelname.lower()}: {parameters.warning_text(record)}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1077,7 +1080,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
         return status
     except GrammarFstError as err:
-        return _fail(str(err))
+        return _fail(parameters.error_line(err))
     except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

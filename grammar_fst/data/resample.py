@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import UsageError, Wording
 from . import context as ctx
 from . import distribution as dist
 from . import naturalness as nat
@@ -330,10 +330,14 @@ def resample(
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues, per_intent)
     if sum(table.allocated) > n:
         log.warning(
-            "the output holds %d utterances, more than the %d asked for: every pattern gets "
-            "its input utterances (unless --no-originals) and at least --floor",
-            sum(table.allocated),
-            n,
+            "%s",
+            Wording(
+                "the output holds {count} utterances, more than the {n} asked for: every "
+                "pattern gets its input utterances (unless {originals:False}) and at least "
+                "{floor}",
+                count=sum(table.allocated),
+                n=n,
+            ),
         )
     if sum(table.allocated) < n:
         log.warning(

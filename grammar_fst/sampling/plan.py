@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..data.records import Utterance
-from ..errors import UsageError
+from ..errors import UsageError, Wording
 from ..fst.spelling import Speller
 from ..fst.walks import Walks
 from .walker import Walker
@@ -38,6 +38,14 @@ if TYPE_CHECKING:
 
 BLOCK = 8192
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
+MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
+
+# With `unique`, an intent asked for more than this share of its distinct sentences, or
+# with few sentences, has them drawn from its enumeration (at most five times what was
+# asked for, or 50,000); otherwise repeats are drawn and dropped, which costs more the
+# closer the share gets to all, and more still under skewed weights.
+ENUMERATE_ABOVE = 0.2
+ENUMERATE_ALWAYS = 50_000  # a language this small is enumerated whatever is asked of it
 
 Render = Callable[[Utterance, int], object]
 
@@ -188,6 +196,13 @@ def _as_is(utterance: Utterance, position: int) -> Utterance:
     return utterance
 
 
+def enumerates(wanted: int, left: int) -> bool:
+    """Whether `unique` takes `wanted` sentences of an intent that has `left` distinct
+    ones not yet given from its enumeration (`without_replacement`) rather than drawing
+    them and dropping repeats."""
+    return wanted / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS
+
+
 def without_replacement(job: Job, intent: int) -> Walks:
     """`job.fixed[intent]` distinct sentences of intent number `intent`, none excluded,
     drawn by weight without replacement, in the order of the draws: what `unique` gives
@@ -317,9 +332,13 @@ def run(
                     since_new[intent] += 1
                     if since_new[intent] > PATIENCE:
                         raise UsageError(
-                            f"gave up finding a new sentence for intent {job.intents[intent]} "
-                            f"after {PATIENCE} draws; its remaining sentences are too unlikely "
-                            "under the weights (try --all)"
+                            Wording(
+                                "gave up finding a new sentence for intent {intent} after "
+                                "{patience} draws; its remaining sentences are too unlikely "
+                                "under the weights (try {all})",
+                                intent=job.intents[intent],
+                                patience=PATIENCE,
+                            )
                         )
                 yield kept
             blocks = plan(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
