@@ -254,7 +254,7 @@ class CompiledGrammar:
             given = sum(i == index for _, i in seen)
             counts[name] = self._capped(name, counts[name], given)
             if plan.enumerates(counts[name], self.count(name) - given):
-                job.fixed[index] = counts[name]
+                job.enumerated[index] = counts[name]
 
     def allocation(
         self, n: int, intents: Iterable[str] | None = None, how: str = "entropy"

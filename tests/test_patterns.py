@@ -92,7 +92,7 @@ def test_restricted_network_keeps_exactly_its_pattern_and_its_mass():
         network = found.network([pattern.name])
         restricted = gf.CompiledGrammar(network, "restricted")
         walker = restricted._walker
-        assert math.exp(walker.log_mass[pattern.name]) == pytest.approx(pattern.probability)
+        assert math.exp(walker.intent_log_mass[pattern.name]) == pytest.approx(pattern.probability)
         # the two ways to the entropy agree: the walk over the restricted network
         h = patterns.entropies(network, walker)[("intent", pattern.name)]
         assert h == pytest.approx(pattern.carrier_entropy)

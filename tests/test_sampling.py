@@ -133,7 +133,7 @@ def test_walker_choices_are_each_states_arcs_then_stop_with_their_probabilities(
     grammar = gf.from_text("$r = b | c <3>\nintent A = a $r? {s}\nslot s = x | y\n")
     walker = grammar._walker
     states = walker.states(("intent", "A"))
-    assert states[grammar.fsts.intents["A"].start()] == walker.start["A"]
+    assert states[grammar.fsts.intents["A"].start()] == walker.intent_start["A"]
     choices = walker.choices(states)
     assert len(choices.first) == len(states) + 1
     fst = grammar.fsts.intents["A"]

@@ -275,7 +275,7 @@ def plan(
             " ".join(e.words) for e in catalogue.entries
         )
     stats = dist.pattern_stats(utterances, dist.slot_entropies(utterances, extra))
-    by_pattern: dict[dist.Pattern, list[Utterance]] = {}
+    by_pattern: dict[dist.SemanticPattern, list[Utterance]] = {}
     for u in utterances:
         by_pattern.setdefault(dist.semantic_pattern(u), []).append(u)
     inputs = [len(_distinct(by_pattern[s.pattern])) for s in stats]
@@ -346,7 +346,7 @@ def resample(
             n,
         )
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    by_pattern: dict[dist.Pattern, list[tuple[int, Utterance]]] = {}
+    by_pattern: dict[dist.SemanticPattern, list[tuple[int, Utterance]]] = {}
     for number, u in enumerate(utterances):
         by_pattern.setdefault(dist.semantic_pattern(u), []).append((number, u))
     seen: set[tuple[str, str]] = set()  # the input's, kept or not, and what was made

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pynini
 
-from ..data.distribution import Pattern
+from ..data.distribution import SemanticPattern
 from ..fst import labels, openfst
 from ..fst.compiler import CompiledFsts, Key, call_order
 from .walker import Choices, Walker, by_height
@@ -47,7 +47,7 @@ class GrammarPattern:
     """An intent restricted to one set of slot types, and how varied it is: `name` is
     its intent in the restricted network (`Patterns.network`)."""
 
-    pattern: Pattern
+    pattern: SemanticPattern
     name: str
     probability: float  # of the pattern among the intent's sentences
     carrier_entropy: float  # of the restricted intent, slots taken as single symbols
@@ -67,7 +67,7 @@ class Patterns:
             key = ("intent", intent)
             figures = self._restrictor.figures(key)
             for mask, log_mass, h in sorted(zip(*figures), key=lambda f: self._slots(f[0])):
-                pattern = Pattern(intent, self._slots(mask))
+                pattern = SemanticPattern(intent, self._slots(mask))
                 carrier = h / LN2
                 complexity = carrier + sum(slot_entropy[s] for s in pattern.slots)
                 name = str(pattern)
@@ -293,7 +293,7 @@ def _fst(states: int, arcs: list, finals: list) -> pynini.Fst:
 def entropies(fsts: CompiledFsts, walker: Walker) -> dict[Key, float]:
     """Entropy in bits of the derivations of every FST of the network (`walker` is its
     own): rules entered, slot classes apart."""
-    starts = {("intent", n): s for n, s in walker.start.items()}
+    starts = {("intent", n): s for n, s in walker.intent_start.items()}
     starts.update({("slot", n): s for n, s in walker.class_start.items()})
     starts.update({("rule", n): s for n, s in walker.rule_start.items()})
     rule_starts = np.array([s for s in walker.rule_start.values() if s >= 0], dtype=np.int64)

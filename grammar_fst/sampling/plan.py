@@ -131,7 +131,7 @@ class Chunk:
 class Job:
     """What a worker needs to turn blocks into sentences (sent to each process once).
 
-    `fixed` maps an intent's index to how many distinct sentences to take from its
+    `enumerated` maps an intent's index to how many distinct sentences to take from its
     enumeration (see `without_replacement`), none of them `excluded`; those intents are
     not walked. Each process makes the same selection once, from the seed. With `joined`
     (a `render` giving lines, no `unique`), a block's lines come back as one `Chunk`.
@@ -143,7 +143,7 @@ class Job:
     seed: int
     render: Render | None = None
     unique: bool = False
-    fixed: dict[int, int] = field(default_factory=dict)
+    enumerated: dict[int, int] = field(default_factory=dict)
     excluded: frozenset[Key] = frozenset()
     joined: bool = False
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
@@ -154,10 +154,10 @@ class Job:
         rng = stream(self.seed, 1, block.index)
         order = np.repeat(np.arange(len(block.counts)), block.counts)
         order = order[rng.permutation(len(order))]
-        walked_at = np.flatnonzero(~np.isin(order, list(self.fixed)))
-        starts = np.array([self.walker.start[name] for name in self.intents], dtype=np.int64)
+        walked_at = np.flatnonzero(~np.isin(order, list(self.enumerated)))
+        starts = np.array([self.walker.intent_start[name] for name in self.intents], dtype=np.int64)
         walked = self.walker.walk(starts[order[walked_at]], rng)
-        keys: list[Key | None] = [None] * len(order)  # fixed intents' sentences never repeat
+        keys: list[Key | None] = [None] * len(order)  # enumerated intents never repeat
         keep = np.ones(len(order), dtype=bool)
         if self.unique:
             known, fresh = seen or set(), set()
@@ -167,7 +167,7 @@ class Job:
                     keep[at] = False
                 fresh.add(key)
         pieces, placed = [walked], [walked_at]
-        for intent in self.fixed:
+        for intent in self.enumerated:
             at = np.flatnonzero(order == intent)
             pieces.append(self.selected(intent).take(np.arange(len(at)) + block.before[intent]))
             placed.append(at)
@@ -186,7 +186,7 @@ class Job:
         return Chunk("".join(line + "\n" for line in lines).encode(), len(lines))
 
     def selected(self, intent: int) -> Walks:
-        """The fixed intent's selection, made once per process."""
+        """The enumerated intent's selection, made once per process."""
         if intent not in self._selected:
             self._selected[intent] = without_replacement(self, intent)
         return self._selected[intent]
@@ -204,7 +204,7 @@ def enumerates(wanted: int, left: int) -> bool:
 
 
 def without_replacement(job: Job, intent: int) -> Walks:
-    """`job.fixed[intent]` distinct sentences of intent number `intent`, none excluded,
+    """`job.enumerated[intent]` distinct sentences of intent number `intent`, none excluded,
     drawn by weight without replacement, in the order of the draws: what `unique` gives
     when asked for much of a language, where drawing and dropping repeats would stall.
     Efraimidis and Spirakis's method: each sentence gets the key log(u) / p, and the
@@ -216,7 +216,7 @@ def without_replacement(job: Job, intent: int) -> Walks:
     if job.excluded:
         keys = paths.walks(first).keys()
         draws[[i for i, words in enumerate(keys) if (words, intent) in job.excluded]] = -np.inf
-    return paths.walks(first[_largest(draws, job.fixed[intent])])
+    return paths.walks(first[_largest(draws, job.enumerated[intent])])
 
 
 def _largest(values: np.ndarray, k: int) -> np.ndarray:

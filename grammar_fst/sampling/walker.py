@@ -37,10 +37,11 @@ class Walker:
     """Random and exhaustive paths through the intents of a compiled network.
 
     What other modules may read: the start state and log probability mass of each FST
-    (`start`, `class_start`, `rule_start`; `log_mass`, `class_log_mass`, `rule_log_mass`,
-    by intent, slot class and rule name; a start of -1 is an FST without a state), the
-    walker's numbers of an FST's states (`states`), and their choices with probabilities
-    and targets (`choices`). The arrays behind them are the walker's own:
+    by intent, slot class and rule name (`intent_start`, `class_start`, `rule_start`;
+    `intent_log_mass`, `class_log_mass`, `rule_log_mass`; a start of -1 is an FST
+    without a state), the walker's numbers of an FST's states (`states`), and their
+    choices with probabilities and targets (`choices`). The arrays behind them are the
+    walker's own:
 
     global state and arc numbering (intents, then slot classes, then rules);
     `_choice_start[s]` is state s's first choice; its choices are its arcs in order, then
@@ -72,7 +73,7 @@ class Walker:
             key: int(base + part.start) if part.start >= 0 else -1
             for key, part, base in zip(keyed, parts, offsets)
         }
-        self.start = {n: starts[("intent", n)] for n in fsts.intents}
+        self.intent_start = {n: starts[("intent", n)] for n in fsts.intents}
         self.class_start = {n: starts[("slot", n)] for n in fsts.slots}
         self.rule_start = {n: starts[("rule", n)] for n in fsts.rules}
         self._call = self._calls(fsts, starts)
@@ -91,7 +92,7 @@ class Walker:
             )
             beta[offsets[k] : offsets[k + 1]] = _log_mass(parts[k], entered)
         del parts  # what the table needs is in the joined arrays
-        self.log_mass = {name: _mass(beta, s) for name, s in self.start.items()}
+        self.intent_log_mass = {name: _mass(beta, s) for name, s in self.intent_start.items()}
         self.class_log_mass = {name: _mass(beta, s) for name, s in self.class_start.items()}
         self.rule_log_mass = {name: _mass(beta, s) for name, s in self.rule_start.items()}
         self._choices(weight, final, beta)
@@ -177,7 +178,7 @@ class Walker:
         self._keys = within
 
     def has_paths(self, intent: str) -> bool:
-        return self.log_mass[intent] > -math.inf
+        return self.intent_log_mass[intent] > -math.inf
 
     def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
         """One random path from each start state, nonterminals entered; label-free arcs
@@ -228,7 +229,7 @@ class Walker:
         languages that fit in memory; `all_paths` streams."""
         parent, taken = [np.array([-1])], [np.array([-1])]
         nodes = 1  # node 0 is the empty prefix; each emitting arc taken adds one
-        state = np.array([self.start[intent]], dtype=np.int64)
+        state = np.array([self.intent_start[intent]], dtype=np.int64)
         stacks = Stacks()  # shared by the partial paths: a branch copies only its top
         top = np.full(1, -1, dtype=np.int64)
         log_p = np.zeros(1)
@@ -269,7 +270,7 @@ class Walker:
     def all_paths(self, intent: str) -> Iterator[LabelPath]:
         """Every path of `intent` with slots expanded, depth first in arc order: a fixed
         order, streamed."""
-        start = self.start[intent]
+        start = self.intent_start[intent]
         if start >= 0 and self.has_paths(intent):
             yield from self._paths(start, {})
 
