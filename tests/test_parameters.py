@@ -14,6 +14,7 @@ import grammar_fst as gf
 from grammar_fst.cli.main import main
 from grammar_fst.data import formats, resample
 from grammar_fst.errors import GrammarError, Location, Wording
+from grammar_fst.sampling import plan
 
 ROOT = Path(__file__).parent.parent
 TOY = ROOT / "grammars" / "toy.grm"
@@ -70,3 +71,21 @@ def test_a_warning_names_parameters_in_python_and_options_in_the_cli(capsys, cap
     status, err = run(capsys, "resample", EXAMPLE, "-n", "5", "--to", "text")
     assert status == 0
     assert "(unless --no-originals) and at least --floor" in err
+
+
+def test_unique_gives_up_on_unlikely_sentences_naming_all_or_its_option(
+    capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(plan, "PATIENCE", 5)
+    source = tmp_path / "skewed.grm"  # 100,000 sentences, one of them almost always
+    source.write_text(
+        "$w = a <1000000000> | b | c | d | e | f | g | h | i | j\nintent A = $w $w $w $w $w\n"
+    )
+    with pytest.raises(gf.UsageError) as caught:
+        list(gf.load(source).sample(3, unique=True))
+    assert str(caught.value) == (
+        "gave up finding a new sentence for intent A after 5 draws; its remaining "
+        "sentences are too unlikely under the weights (try `all`)"
+    )
+    status, err = run(capsys, "sample", source, "-n", "3", "--unique")
+    assert status == 2 and err.rstrip().endswith("under the weights (try --all)")

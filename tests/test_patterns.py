@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import grammar_fst as gf
+from grammar_fst.cli import parameters
 from grammar_fst.fst import labels as lb
 from grammar_fst.sampling import cover, patterns
 
@@ -166,6 +167,10 @@ def test_cover_refuses_a_chain_beyond_its_depth_with_a_located_error(monkeypatch
     with pytest.raises(gf.UsageError) as caught:
         list(grammar.sample(2, cover=True))
     assert str(caught.value) == (
+        "chain.grm:41:1: `cover` follows intent I through rules nesting 82 levels deep, "
+        "more than 50; sample it without `cover`"
+    )
+    assert parameters.error_line(caught.value) == (
         "chain.grm:41:1: --cover follows intent I through rules nesting 82 levels deep, "
         "more than 50; sample it without --cover"
     )

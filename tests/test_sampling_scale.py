@@ -32,7 +32,7 @@ def chi_square(observed: Counter, expected: dict, n: int) -> float:
 
 
 def test_plan_splits_quotas_exactly_into_blocks():
-    blocks = plan.plan([30_000, 5, 0, 12_345], seed=4)
+    blocks = plan.blocks_of([30_000, 5, 0, 12_345], seed=4)
     assert [b.index for b in blocks] == list(range(len(blocks)))
     assert all(sum(b.counts) <= plan.BLOCK for b in blocks)
     assert np.sum([b.counts for b in blocks], axis=0).tolist() == [30_000, 5, 0, 12_345]

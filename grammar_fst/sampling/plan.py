@@ -85,7 +85,7 @@ class Block:
     before: tuple[int, ...]
 
 
-def plan(counts: list[int], seed: int, index: int = 0, first: int = 0) -> list[Block]:
+def blocks_of(counts: list[int], seed: int, index: int = 0, first: int = 0) -> list[Block]:
     """Blocks holding `counts[i]` sentences of intent i in all, numbered from `index`."""
     rng = stream(seed, 0, index)
     left = np.array(counts, dtype=np.int64)
@@ -309,7 +309,7 @@ def run(
     seen = set() if seen is None else seen
     workers = Workers(job, jobs, client)
     try:
-        blocks = plan(counts, job.seed, first=first)
+        blocks = blocks_of(counts, job.seed, first=first)
         drawn = first + sum(counts)
         since_new = [0] * len(counts)
         while blocks:
@@ -318,30 +318,41 @@ def run(
                 if not job.unique:
                     yield shard if isinstance(shard, Chunk) else shard.rendered
                     continue
-                kept = []
-                for intent, key, rendered in zip(shard.order, shard.keys, shard.rendered):
-                    if key is None:
-                        kept.append(rendered)
-                        continue
-                    if rendered is not None and key not in seen:
-                        seen.add(key)
-                        since_new[intent] = 0
-                        kept.append(rendered)
-                        continue
-                    missing[intent] += 1
-                    since_new[intent] += 1
-                    if since_new[intent] > PATIENCE:
-                        raise UsageError(
-                            Wording(
-                                "gave up finding a new sentence for intent {intent} after "
-                                "{patience} draws; its remaining sentences are too unlikely "
-                                "under the weights (try {all})",
-                                intent=job.intents[intent],
-                                patience=PATIENCE,
-                            )
-                        )
-                yield kept
-            blocks = plan(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
+                yield _fresh(shard, job, seen, since_new, missing)
+            blocks = (
+                blocks_of(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
+            )
             drawn += sum(missing)
     finally:
         workers.close()
+
+
+def _fresh(
+    shard: Shard, job: Job, seen: set[Key], since_new: list[int], missing: list[int]
+) -> list:
+    """The renderings of a shard's sentences not `seen` before (now seen); per intent,
+    the repeats dropped are counted as `missing` and as draws `since_new`, and too many
+    of these in a row is an error."""
+    kept = []
+    for intent, key, rendered in zip(shard.order, shard.keys, shard.rendered):
+        if key is None:
+            kept.append(rendered)
+            continue
+        if rendered is not None and key not in seen:
+            seen.add(key)
+            since_new[intent] = 0
+            kept.append(rendered)
+            continue
+        missing[intent] += 1
+        since_new[intent] += 1
+        if since_new[intent] > PATIENCE:
+            raise UsageError(
+                Wording(
+                    "gave up finding a new sentence for intent {intent} after {patience} "
+                    "draws; its remaining sentences are too unlikely under the weights (try "
+                    "{all})",
+                    intent=job.intents[intent],
+                    patience=PATIENCE,
+                )
+            )
+    return kept
