@@ -40,7 +40,7 @@ from .grm import sources, syntax
 from .grm.ast import CatalogueRef, Grammar, Import
 from .sampling import patterns, plan
 from .sampling.cover import Coverer
-from .sampling.plan import Key, Render, quotas
+from .sampling.plan import Render, SentenceKey, quotas
 from .sampling.walker import DEFAULT_SEED, Walker
 
 log = logging.getLogger("grammar_fst")
@@ -202,9 +202,13 @@ class CompiledGrammar:
                 f"at most {plan.MAX_SENTENCES:,} sentences a run; for more, run again with "
                 "other seeds"
             )
-        empty = [name for name, k in counts.items() if k and not self._walker.has_paths(name)]
-        if empty:
-            raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
+        self._refuse_empty([name for name, k in counts.items() if k])
+
+    def _refuse_empty(self, intents: list[str]) -> None:
+        """A clear error for the first of `intents` that has no sentence."""
+        for name in intents:
+            if not self._walker.has_paths(name):
+                raise UsageError(f"intent {name} has no sentences (all its weights are zero)")
 
     def _job(
         self, counts: dict[str, int], seed: int, render: Render | None, unique: bool, chunks: bool
@@ -220,7 +224,7 @@ class CompiledGrammar:
         """The sentences of `counts`: with `cover`, the covering ones first, as a list
         of their own; then the blocks of the walks."""
         counts = dict(counts)
-        seen: set[Key] = set()
+        seen: set[SentenceKey] = set()
         covering: list = []
         if cover:
             covering = self._covering_first(job, counts, seen)
@@ -231,7 +235,9 @@ class CompiledGrammar:
             job, list(counts.values()), jobs, seen, first=len(covering), client=client
         )
 
-    def _covering_first(self, job: plan.Job, counts: dict[str, int], seen: set[Key]) -> list:
+    def _covering_first(
+        self, job: plan.Job, counts: dict[str, int], seen: set[SentenceKey]
+    ) -> list:
         """The covering sentences of each intent of `job`, each once (added to `seen`),
         rendered; each is one sentence less for its intent's count."""
         covering: list = []
@@ -245,7 +251,9 @@ class CompiledGrammar:
                 covering.append(job.render(utterance, len(covering)) if job.render else utterance)
         return covering
 
-    def _without_repeats(self, job: plan.Job, counts: dict[str, int], seen: set[Key]) -> None:
+    def _without_repeats(
+        self, job: plan.Job, counts: dict[str, int], seen: set[SentenceKey]
+    ) -> None:
         """What `unique` changes: nothing of `seen` again, each count capped at the
         distinct sentences its intent has left, and an intent asked for much of those
         chosen from its enumeration (`plan.enumerates`)."""
@@ -280,9 +288,7 @@ class CompiledGrammar:
         if how not in ("entropy", "uniform"):
             raise UsageError(f"unknown allocation '{how}' for a grammar; use entropy or uniform")
         chosen = self._chosen(intents)
-        empty = [name for name in chosen if not self._walker.has_paths(name)]
-        if empty:
-            raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
+        self._refuse_empty(chosen)
         found = patterns.grammar_patterns(self.fsts, self._walker, chosen).patterns
         weights = [p.complexity if how == "entropy" else 1.0 for p in found]
         floor = 1 if n >= len(found) else 0

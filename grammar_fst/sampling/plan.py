@@ -102,7 +102,7 @@ def blocks_of(counts: list[int], seed: int, index: int = 0, first: int = 0) -> l
     return blocks
 
 
-Key = tuple[bytes, int]  # a sentence's input words and its intent's index
+SentenceKey = tuple[bytes, int]  # a sentence's input words and its intent's index
 
 
 @dataclass
@@ -111,7 +111,7 @@ class Shard:
     for walked intents) and its rendering (None for a repeat that was not spelled)."""
 
     order: list[int]
-    keys: list[Key | None]
+    keys: list[SentenceKey | None]
     rendered: list[object]
 
 
@@ -144,11 +144,11 @@ class Job:
     render: Render | None = None
     unique: bool = False
     enumerated: dict[int, int] = field(default_factory=dict)
-    excluded: frozenset[Key] = frozenset()
+    excluded: frozenset[SentenceKey] = frozenset()
     joined: bool = False
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
 
-    def run(self, block: Block, seen: set[Key] | None = None) -> Shard:
+    def run(self, block: Block, seen: set[SentenceKey] | None = None) -> Shard:
         """The block's sentences. With `unique`, repeats within the block or of `seen`
         are not spelled (their rendering is None)."""
         rng = stream(self.seed, 1, block.index)
@@ -157,7 +157,7 @@ class Job:
         walked_at = np.flatnonzero(~np.isin(order, list(self.enumerated)))
         starts = np.array([self.walker.intent_start[name] for name in self.intents], dtype=np.int64)
         walked = self.walker.walk(starts[order[walked_at]], rng)
-        keys: list[Key | None] = [None] * len(order)  # enumerated intents never repeat
+        keys: list[SentenceKey | None] = [None] * len(order)  # enumerated intents never repeat
         keep = np.ones(len(order), dtype=bool)
         if self.unique:
             known, fresh = seen or set(), set()
@@ -269,7 +269,7 @@ class Workers:
             self.pool = ProcessPoolExecutor(jobs, context, initializer=_install, initargs=(job,))
             self.submit = lambda block: self.pool.submit(_run_installed, block)
 
-    def shards(self, blocks: Iterable[Block], seen: set[Key]) -> Iterator[Shard | Chunk]:
+    def shards(self, blocks: Iterable[Block], seen: set[SentenceKey]) -> Iterator[Shard | Chunk]:
         """In this process, a block is run only once the one before it has been consumed,
         so it can skip what is already `seen` (other workers skip repeats within a block
         only)."""
@@ -297,7 +297,7 @@ def run(
     job: Job,
     counts: list[int],
     jobs: int = 1,
-    seen: set[Key] | None = None,
+    seen: set[SentenceKey] | None = None,
     first: int = 0,
     client=None,
 ) -> Iterator[list | Chunk]:
@@ -328,7 +328,7 @@ def run(
 
 
 def _fresh(
-    shard: Shard, job: Job, seen: set[Key], since_new: list[int], missing: list[int]
+    shard: Shard, job: Job, seen: set[SentenceKey], since_new: list[int], missing: list[int]
 ) -> list:
     """The renderings of a shard's sentences not `seen` before (now seen); per intent,
     the repeats dropped are counted as `missing` and as draws `since_new`, and too many
