@@ -37,19 +37,19 @@ def dot_source(fsts: CompiledFsts, drawn: list[tuple[str, pynini.Fst]]) -> str:
     ]
     for number, (title, fst) in enumerate(drawn):
         walker = Walker(CompiledFsts(fsts.symbols, {title: fst}, fsts.slots, fsts.rules))
+        choices = walker.choices(walker.states(("intent", title)))
         lines += [f"  subgraph cluster_{number} {{", f'    label="{_escape(title)}";']
         for state in range(fst.num_states()):
-            stop = walker.log_prob[walker.choice_start[state + 1] - 1]
+            arc_log_p, stop = choices.of(state)
             node = f"n{number}_{state}"
             if fst.final(state) != pynini.Weight.zero(fst.weight_type()):
                 label = f"{state}\\nstop {_probability(stop)}"
                 lines.append(f'    {node} [shape=doublecircle, label="{label}"];')
             else:
                 lines.append(f'    {node} [label="{state}"];')
-            first = walker.choice_start[state]
-            for k, arc in enumerate(fst.arcs(state)):
+            for arc, log_p in zip(fst.arcs(state), arc_log_p):
                 text = _escape(arc_label(arc.ilabel, arc.olabel, symbols))
-                p = _probability(walker.log_prob[first + k])
+                p = _probability(log_p)
                 lines.append(f'    {node} -> n{number}_{arc.nextstate} [label="{text}\\n{p}"];')
         if fst.start() >= 0:
             lines.append(

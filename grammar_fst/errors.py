@@ -6,6 +6,8 @@ file that cannot be read, or is not UTF-8, is reported alike whatever kind of fi
 
 from __future__ import annotations
 
+import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +26,52 @@ class Location:
         return self.file
 
 
+class Wording(str):
+    """A message that names parameters of the function that raised it, so that each
+    caller reads them in its own terms: in `template`, `{name}` is a parameter and
+    `{name:False}` the parameter set to False; any other field is one of `values`. As a
+    string it reads as Python names them (`name`, `name=False`); the command line writes
+    the options that set them instead (`--name`, `--no-name`)."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Wording:
+        wording = super().__new__(cls, _spelled(template, values, as_parameter))
+        wording.template, wording.values = template, values
+        return wording
+
+    def spelled(self, spell: Callable[[str, str], str]) -> str:
+        """The message with each parameter written as `spell(name, setting)` (the
+        setting is '' for the parameter itself)."""
+        return _spelled(self.template, self.values, spell)
+
+    def __reduce__(self):
+        return _wording, (self.template, self.values)
+
+
+def _wording(template: str, values: dict[str, object]) -> Wording:
+    return Wording(template, **values)
+
+
+def _spelled(template: str, values: dict[str, object], spell: Callable[[str, str], str]) -> str:
+    parts = []
+    for literal, field, setting, _ in string.Formatter().parse(template):
+        parts.append(literal)
+        if field is not None:
+            parts.append(str(values[field]) if field in values else spell(field, setting))
+    return "".join(parts)
+
+
+def as_parameter(name: str, setting: str) -> str:
+    """A parameter as Python code names it: `name`, or `name=False`."""
+    return f"`{name}={setting}`" if setting else f"`{name}`"
+
+
 class GrammarFstError(Exception):
-    """Base of every error a user can cause; the CLI prints it and exits with status 2."""
+    """Base of every error a user can cause; the CLI prints it and exits with status 2.
+    A message that names the caller's parameters (a `Wording`) is printed by the CLI
+    with its options in their place."""
 
     def __init__(self, message: str, location: Location | None = None):
         super().__init__(message)

@@ -1,4 +1,21 @@
-"""`CompiledGrammar`: the Python face of grammar-fst, behind `grammar_fst.load`."""
+"""`CompiledGrammar`: the Python face of grammar-fst, behind `grammar_fst.load`; the one
+module that joins the .grm language (grm/), the compiled network (fst/) and the walks
+through it (sampling/).
+
+Public functions:
+- `load(path, catalogues, allow)`: a grammar from a `.grm` source or a `.far` archive.
+- `from_text(text, name)`: a grammar compiled from source text.
+- `CompiledGrammar`: sample (`sample`, `sample_blocks`, `allocation`), enumerate (`all`),
+  parse (`parse`, `readings`), count (`count`, `counts`, `sizes`), bind a catalogue
+  (`with_catalogue`), draw (`draw`) and write (`write_far`).
+
+Sampling is a short chain: how many sentences of each intent (`_counts`; with `allocate`,
+the shares of the semantic patterns, sampled from a network whose intents are the
+patterns, `_by_pattern`), checked (`_check_counts`), then the job the walking processes
+share (`_job`), the covering sentences first (`_covering_first`), what `unique` changes
+(`_without_repeats`) and the blocks of `plan.run`. Errors about the caller's arguments
+name its parameters (`errors.Wording`); the command line writes its options instead.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +31,7 @@ from .data import distribution as dist
 from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
-from .errors import GrammarError, UsageError
+from .errors import GrammarError, UsageError, Wording
 from .fst import counting, far
 from .fst.compiler import CompiledFsts, callees, catalogue_fst, compile_grammar, compile_rule
 from .fst.parse import Recognizer
@@ -24,19 +41,11 @@ from .grm import sources, syntax
 from .grm.ast import CatalogueRef, Grammar, Import
 from .sampling import patterns, plan
 from .sampling.cover import Coverer
-from .sampling.plan import Key, Render, quotas
+from .sampling.plan import Render, SentenceKey, quotas
 from .sampling.walker import Walker
 
 log = logging.getLogger("grammar_fst")
-
-# With `unique`, an intent asked for more than this share of its distinct sentences, or
-# with few sentences, has them drawn from its enumeration (at most five times what was
-# asked for, or 50,000); otherwise repeats are drawn and dropped, which costs more the
-# closer the share gets to all, and more still under skewed weights.
-ENUMERATE_ABOVE = 0.2
-ENUMERATE_ALWAYS = 50_000  # a language this small is enumerated whatever is asked of it
-SPELL_BATCH = 4096
-MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
+SPELL_BATCH = 4096  # paths spelled at a time by `all`
 
 
 class CompiledGrammar:
@@ -93,7 +102,19 @@ class CompiledGrammar:
         return list(dict.fromkeys(chosen))
 
     def sample(self, n: int, seed: int = DEFAULT_SEED, **options) -> Iterator:
-        """`n` random sentences; see `sample_blocks` for the options."""
+        """`n` random sentences, one at a time.
+
+        Args:
+            n: how many sentences the intents without a quota share.
+            seed: same seed, same sentences.
+            **options: those of `sample_blocks`.
+
+        Returns:
+            An iterator of Utterances (or of what `render` makes of them).
+
+        Raises:
+            UsageError: as `sample_blocks`.
+        """
         for block in self.sample_blocks(n, seed, **options):
             yield from block
 
@@ -112,93 +133,163 @@ class CompiledGrammar:
         client=None,
         chunks: bool = False,
     ) -> Iterator[list]:
-        """`n` random sentences over `intents` (default: all, or those of `quota`), mixed,
-        a list at a time (what writing them out at speed wants).
+        """`n` random sentences, the intents mixed, a list at a time (what writing them
+        out at speed wants). Weights on alternatives are relative probabilities.
 
-        `quota` fixes some intents' numbers; `n` is split over the others evenly (`split=
-        "even"`, so small intents are not crowded out) or in proportion to their number of
-        distinct sentences (`"proportional"`). Weights on alternatives are relative
-        probabilities. With `unique`, no (text, intent) repeats; an intent with fewer
-        distinct sentences than its share gives all it has, with a warning. With `cover`,
-        each intent starts with sentences that use every alternative of every rule it
-        reaches (they count toward its share). `jobs` processes walk the sentences; the
-        output is the same for any number. `render(utterance, position)`, when given, is
-        applied in those processes and its results are yielded instead of Utterances.
-        `allocate` ("entropy" or "uniform") shares `n` among the semantic patterns of the
-        chosen intents instead (see `allocation`). `client`: a Dask client whose workers
-        walk the sentences instead (the same output again). With `chunks` and a `render`
-        that gives lines, a block walked elsewhere comes back as one `plan.Chunk` of
-        UTF-8 bytes (without `unique`), so the lines are not handled one by one here.
+        Args:
+            n: how many sentences the chosen intents without a `quota` share.
+            seed: same seed, same sentences, whatever `jobs` or `client`.
+            intents: the intents to sample (default: all, or those of `quota`).
+            unique: no (text, intent) repeats; an intent with fewer distinct sentences
+                than its share gives all it has, with a warning.
+            quota: fixed numbers of sentences of some intents.
+            split: how `n` is split over the other intents: "even" (so small intents
+                are not crowded out) or "proportional" to their numbers of distinct
+                sentences.
+            cover: each intent starts with sentences that use every alternative of
+                every rule it reaches (they count toward its share).
+            jobs: how many processes walk the sentences.
+            render: `render(utterance, position)`, applied in those processes; its
+                results are yielded instead of Utterances.
+            allocate: "entropy" or "uniform": `n` is shared among the semantic
+                patterns of the chosen intents instead (see `allocation`).
+            client: a Dask client whose workers walk the sentences instead.
+            chunks: with a `render` that gives lines and without `unique`, a block
+                walked elsewhere comes back as one `plan.Chunk` of UTF-8 bytes, so the
+                lines are not handled one by one here.
+
+        Returns:
+            An iterator of lists (of Utterances, renderings or Chunks).
+
+        Raises:
+            UsageError: an unknown intent, split or allocation; `allocate` with
+                `quota`, `split` or `cover`; more than 999,999,999 sentences; an intent
+                asked for sentences that has none; `cover` on a grammar read from a
+                `.far`; with `unique`, an intent whose new sentences are too unlikely.
         """
         if allocate is not None:
-            if quota or split != "even" or cover:
-                raise UsageError(
-                    "--allocate shares -n among patterns: no quota, --split or --cover with it"
-                )
-            shares = [(p, k) for p, k in self.allocation(n, intents, allocate) if k]
-            found = patterns.grammar_patterns(self.fsts, self._walker, self._chosen(intents))
-            by_pattern = found.network(p.name for p, _ in shares)
-            yield from CompiledGrammar(by_pattern, self.source).sample_blocks(
-                0,
-                seed,
-                quota={p.name: k for p, k in shares},
-                unique=unique,
-                jobs=jobs,
-                render=render,
-                client=client,
-                chunks=chunks,
-            )
-            return
+            _alone_with_allocate(quota, split, cover)
+            grammar, counts = self._by_pattern(n, intents, allocate)
+        else:
+            grammar, counts = self, self._counts(n, intents, quota, split)
+        grammar._check_counts(counts)
+        job = grammar._job(counts, seed, render, unique, chunks)
+        yield from grammar._run(job, counts, cover, jobs, client)
+
+    def _counts(
+        self, n: int, intents: Iterable[str] | None, quota: Mapping[str, int] | None, split: str
+    ) -> dict[str, int]:
+        """How many sentences of each chosen intent: its `quota`, or its share of `n`."""
         quota = dict(quota or {})
         chosen = self._chosen(list(intents or []) + list(quota) or None)
         share = self._shares(n, [name for name in chosen if name not in quota], split)
         share.update(quota)
-        share = {name: share[name] for name in chosen}
-        if sum(share.values()) > MAX_SENTENCES:
+        return {name: share[name] for name in chosen}
+
+    def _by_pattern(
+        self, n: int, intents: Iterable[str] | None, how: str
+    ) -> tuple[CompiledGrammar, dict[str, int]]:
+        """The network whose intents are the semantic patterns of the chosen intents that
+        get sentences (each its intent restricted to the pattern), with their shares."""
+        shares = [(p, k) for p, k in self.allocation(n, intents, how) if k]
+        found = patterns.grammar_patterns(self.fsts, self._walker, self._chosen(intents))
+        network = found.network(p.name for p, _ in shares)
+        return CompiledGrammar(network, self.source), {p.name: k for p, k in shares}
+
+    def _check_counts(self, counts: dict[str, int]) -> None:
+        """A clear error for a run too large, or for an intent without sentences."""
+        if sum(counts.values()) > plan.MAX_SENTENCES:
             raise UsageError(
-                f"at most {MAX_SENTENCES:,} sentences a run; for more, run again with other seeds"
+                f"at most {plan.MAX_SENTENCES:,} sentences a run; for more, run again with "
+                "other seeds"
             )
-        empty = [name for name in chosen if share[name] and not self._walker.has_paths(name)]
-        if empty:
-            raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
-        job = plan.Job(self._walker, self._speller, chosen, seed, render, unique)
+        self._refuse_empty([name for name, k in counts.items() if k])
+
+    def _refuse_empty(self, intents: list[str]) -> None:
+        """A clear error for the first of `intents` that has no sentence."""
+        for name in intents:
+            if not self._walker.has_paths(name):
+                raise UsageError(f"intent {name} has no sentences (all its weights are zero)")
+
+    def _job(
+        self, counts: dict[str, int], seed: int, render: Render | None, unique: bool, chunks: bool
+    ) -> plan.Job:
+        """What the processes that walk the sentences of `counts` need."""
+        job = plan.Job(self._walker, self._speller, list(counts), seed, render, unique)
         job.joined = chunks and render is not None and not unique
-        seen: set[Key] = set()
+        return job
+
+    def _run(
+        self, job: plan.Job, counts: dict[str, int], cover: bool, jobs: int, client
+    ) -> Iterator[list]:
+        """The sentences of `counts`: with `cover`, the covering ones first, as a list
+        of their own; then the blocks of the walks."""
+        counts = dict(counts)
+        seen: set[SentenceKey] = set()
         covering: list = []
         if cover:
-            for index, path in self._covering(chosen, seed):
-                key = (Walks.of([path]).keys()[0], index)
-                if key not in seen:
-                    seen.add(key)
-                    share[chosen[index]] = max(0, share[chosen[index]] - 1)
-                    utterance = self._speller(path)
-                    covering.append(render(utterance, len(covering)) if render else utterance)
+            covering = self._covering_first(job, counts, seen)
             yield covering
-        if unique:
-            job.excluded = frozenset(seen)
-            for index, name in enumerate(chosen):
-                given = sum(i == index for _, i in seen)
-                share[name] = self._capped(name, share[name], given)
-                left = self.count(name) - given
-                if share[name] / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS:
-                    job.fixed[index] = share[name]
-        counts = [share[name] for name in chosen]
-        yield from plan.run(job, counts, jobs, seen, first=len(covering), client=client)
+        if job.unique:
+            self._without_repeats(job, counts, seen)
+        yield from plan.run(
+            job, list(counts.values()), jobs, seen, first=len(covering), client=client
+        )
+
+    def _covering_first(
+        self, job: plan.Job, counts: dict[str, int], seen: set[SentenceKey]
+    ) -> list:
+        """The covering sentences of each intent of `job`, each once (added to `seen`),
+        rendered; each is one sentence less for its intent's count."""
+        covering: list = []
+        for index, path in self._covering(job.intents, job.seed):
+            key = (Walks.of([path]).keys()[0], index)
+            if key not in seen:
+                seen.add(key)
+                name = job.intents[index]
+                counts[name] = max(0, counts[name] - 1)
+                utterance = self._speller(path)
+                covering.append(job.render(utterance, len(covering)) if job.render else utterance)
+        return covering
+
+    def _without_repeats(
+        self, job: plan.Job, counts: dict[str, int], seen: set[SentenceKey]
+    ) -> None:
+        """What `unique` changes: nothing of `seen` again, each count capped at the
+        distinct sentences its intent has left, and an intent asked for much of those
+        chosen from its enumeration (`plan.enumerates`)."""
+        job.excluded = frozenset(seen)
+        for index, name in enumerate(job.intents):
+            given = sum(i == index for _, i in seen)
+            counts[name] = self._capped(name, counts[name], given)
+            if plan.enumerates(counts[name], self.count(name) - given):
+                job.enumerated[index] = counts[name]
 
     def allocation(
         self, n: int, intents: Iterable[str] | None = None, how: str = "entropy"
     ) -> list[tuple[patterns.GrammarPattern, int]]:
         """`n` shared among the semantic patterns (intent and set of slot types) of the
-        chosen intents: in proportion to their complexity ("entropy": the entropy of the
-        intent restricted to the pattern plus its slot classes'), or evenly ("uniform");
-        at least one sentence each when there are at most `n` patterns (else some get none).
-        The shares add up to `n`."""
+        chosen intents, at least one sentence each when there are at most `n` patterns
+        (else some get none, with a warning).
+
+        Args:
+            n: the sentences to share; the shares add up to `n`.
+            intents: the intents whose patterns share them (default: all).
+            how: "entropy", in proportion to each pattern's complexity (the entropy of
+                the intent restricted to the pattern plus its slot classes'), or
+                "uniform", evenly.
+
+        Returns:
+            Each pattern with its share, in the order of the intents, then of the
+            patterns' slot sets.
+
+        Raises:
+            UsageError: an unknown intent or `how`; an intent without sentences.
+        """
         if how not in ("entropy", "uniform"):
             raise UsageError(f"unknown allocation '{how}' for a grammar; use entropy or uniform")
         chosen = self._chosen(intents)
-        empty = [name for name in chosen if not self._walker.has_paths(name)]
-        if empty:
-            raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
+        self._refuse_empty(chosen)
         found = patterns.grammar_patterns(self.fsts, self._walker, chosen).patterns
         weights = [p.complexity if how == "entropy" else 1.0 for p in found]
         floor = 1 if n >= len(found) else 0
@@ -376,6 +467,13 @@ def _catalogue(value: CatalogueLike) -> Catalogue:
     return value if isinstance(value, Catalogue) else read_catalogue(value)
 
 
+def _alone_with_allocate(quota: Mapping[str, int] | None, split: str, cover: bool) -> None:
+    if quota or split != "even" or cover:
+        raise UsageError(
+            Wording("{allocate} shares {n} among patterns: no {quota}, {split} or {cover} with it")
+        )
+
+
 def load(
     path: str | Path,
     catalogues: Mapping[str, CatalogueLike] | None = None,
@@ -383,10 +481,21 @@ def load(
 ) -> CompiledGrammar:
     """A grammar from a `.grm` source (compiled now) or a `.far` archive.
 
-    `catalogues` binds slots to catalogue files (or Catalogue values), overriding the
-    values the grammar gives them; a `.far` keeps its intent FSTs as they are. The files
-    a source imports or reads catalogues from must lie in its folder tree or in one of
-    the `allow`ed folders.
+    Args:
+        path: the `.grm` source or `.far` archive.
+        catalogues: slots bound to catalogue files (or Catalogue values), overriding the
+            values the grammar gives them; a `.far` keeps its intent FSTs as they are.
+        allow: folders besides the source's own folder tree that the files it imports
+            or reads catalogues from may lie in.
+
+    Returns:
+        The compiled grammar.
+
+    Raises:
+        GrammarError: a source that cannot be read or compiled (its location named).
+        CatalogueError: a catalogue file that cannot be read.
+        FarError: an archive that cannot be read.
+        UsageError: a catalogue bound to a slot the grammar does not have.
     """
     path = Path(path)
     bound = {slot: _catalogue(c) for slot, c in (catalogues or {}).items()}
@@ -400,7 +509,18 @@ def load(
 
 
 def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
-    """A grammar compiled from `.grm` source text; imports need files, so use `load`."""
+    """A grammar compiled from `.grm` source text; imports need files, so use `load`.
+
+    Args:
+        text: the source.
+        name: what locations in error messages call it.
+
+    Returns:
+        The compiled grammar.
+
+    Raises:
+        GrammarError: a source that cannot be compiled, or that imports a file.
+    """
     grammar = syntax.parse(text, name)
     for stmt in grammar.of_kind(Import):
         raise GrammarError(

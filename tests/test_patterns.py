@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import grammar_fst as gf
+from grammar_fst.cli import parameters
 from grammar_fst.fst import labels as lb
 from grammar_fst.sampling import cover, patterns
 
@@ -31,18 +32,13 @@ slot date = today | tomorrow
 def brute_force(grammar: gf.CompiledGrammar, intent: str) -> dict[tuple, tuple[float, float]]:
     """Per slot set, the probability of its derivations and the entropy (bits) of the
     derivations given the set, every path enumerated (slots expanded)."""
-    walker = grammar._walker
-    enum = walker.every_path(intent)
+    enum = grammar._walker.every_path(intent)
+    walks = enum.walks(np.arange(len(enum.probability)))
     opens = {grammar.fsts.symbols.find(lb.slot_open(s)): s for s in grammar.slots}
     by_set: dict[tuple, list[float]] = defaultdict(list)
-    for path in range(len(enum.probability)):
-        node, slots = int(enum.last[path]), set()
-        while node > 0:
-            olabel = int(walker.olabel[enum.arc[node]])
-            if olabel in opens:
-                slots.add(opens[olabel])
-            node = int(enum.parent[node])
-        by_set[tuple(sorted(slots))].append(float(enum.probability[path]))
+    for begin, end, probability in zip(walks.begins(), walks.ends, enum.probability):
+        slots = {opens[o] for o in walks.olabel[begin:end].tolist() if o in opens}
+        by_set[tuple(sorted(slots))].append(float(probability))
     found = {}
     for slots, probabilities in by_set.items():
         p = np.array(probabilities)
@@ -97,7 +93,7 @@ def test_restricted_network_keeps_exactly_its_pattern_and_its_mass():
         network = found.network([pattern.name])
         restricted = gf.CompiledGrammar(network, "restricted")
         walker = restricted._walker
-        assert math.exp(walker.log_mass[pattern.name]) == pytest.approx(pattern.probability)
+        assert math.exp(walker.intent_log_mass[pattern.name]) == pytest.approx(pattern.probability)
         # the two ways to the entropy agree: the walk over the restricted network
         h = patterns.entropies(network, walker)[("intent", pattern.name)]
         assert h == pytest.approx(pattern.carrier_entropy)
@@ -171,6 +167,10 @@ def test_cover_refuses_a_chain_beyond_its_depth_with_a_located_error(monkeypatch
     with pytest.raises(gf.UsageError) as caught:
         list(grammar.sample(2, cover=True))
     assert str(caught.value) == (
+        "chain.grm:41:1: `cover` follows intent I through rules nesting 82 levels deep, "
+        "more than 50; sample it without `cover`"
+    )
+    assert parameters.error_line(caught.value) == (
         "chain.grm:41:1: --cover follows intent I through rules nesting 82 levels deep, "
         "more than 50; sample it without --cover"
     )

@@ -174,16 +174,16 @@ def test_entropy_of_slot_types_by_hand():
 def test_patterns_and_complexity_by_hand():
     u = MUSIC_AND_BOOKS[2]
     assert dist.word_pattern(u) == "other + genre + other + artist"
-    assert dist.semantic_pattern(u) == dist.Pattern("PlayMusic", ("artist", "genre"))
+    assert dist.semantic_pattern(u) == dist.SemanticPattern("PlayMusic", ("artist", "genre"))
     assert dist.carrier(u) == "play {genre} by {artist}"
     stats = {
         s.pattern: s
         for s in dist.pattern_stats(MUSIC_AND_BOOKS, dist.slot_entropies(MUSIC_AND_BOOKS))
     }
-    genre_only = stats[dist.Pattern("PlayMusic", ("genre",))]
+    genre_only = stats[dist.SemanticPattern("PlayMusic", ("genre",))]
     assert genre_only.count == 2 and genre_only.carrier_entropy == 1.0  # two carriers
     assert genre_only.complexity == pytest.approx(1.0 + math.log2(5))
-    both = stats[dist.Pattern("PlayMusic", ("artist", "genre"))]
+    both = stats[dist.SemanticPattern("PlayMusic", ("artist", "genre"))]
     assert both.complexity == pytest.approx(0 + math.log2(5) + 1.0)
 
 
@@ -374,7 +374,7 @@ def test_sample_allocate_restricts_each_share_to_its_pattern():
     assert all(u.intent == "A" for u in sample)
     uniform = Counter(str(dist.semantic_pattern(u)) for u in grammar.sample(9, allocate="uniform"))
     assert uniform == {"A: (no slot)": 3, "A: s": 3, "A: s + t": 3}
-    with pytest.raises(gf.UsageError, match="no quota, --split or --cover"):
+    with pytest.raises(gf.UsageError, match="no `quota`, `split` or `cover`"):
         list(grammar.sample(9, allocate="entropy", quota={"A": 3}))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import pytest
@@ -126,3 +127,29 @@ def test_all_unique_keeps_one_reading_per_sentence():
     grammar = gf.from_text("intent A = x {s} | x a\nslot s = a | b\n")
     assert sorted(u.text for u in grammar.all()) == ["x a", "x a", "x b"]
     assert sorted(u.text for u in grammar.all(unique=True)) == ["x a", "x b"]
+
+
+def test_walker_choices_are_each_states_arcs_then_stop_with_their_probabilities():
+    grammar = gf.from_text("$r = b | c <3>\nintent A = a $r? {s}\nslot s = x | y\n")
+    walker = grammar._walker
+    states = walker.states(("intent", "A"))
+    assert states[grammar.fsts.intents["A"].start()] == walker.intent_start["A"]
+    choices = walker.choices(states)
+    assert len(choices.first) == len(states) + 1
+    fst = grammar.fsts.intents["A"]
+    for q, state in enumerate(states):
+        arcs, stop = choices.of(q)
+        assert len(arcs) == fst.num_arcs(q)
+        total = sum(math.exp(p) for p in arcs) + math.exp(stop)
+        assert total == pytest.approx(1.0)
+        mine = slice(choices.first[q], choices.first[q + 1])
+        assert set(choices.state[mine].tolist()) == {state}
+        assert choices.target[mine][-1] == -1  # the last choice is stopping
+        targets = [states[arc.nextstate] for arc in fst.arcs(q)]
+        assert choices.target[mine][:-1].tolist() == targets
+    entered = set(choices.enters.tolist()) - {-1}
+    assert entered == {walker.rule_start["r"], walker.class_start["s"]}
+    # inside $r, c is three times as likely as b
+    inner = walker.choices(walker.states(("rule", "r")))
+    arcs, _ = inner.of(grammar.fsts.rules["r"].start())
+    assert sorted(math.exp(p) for p in arcs) == pytest.approx([0.25, 0.75])

@@ -32,7 +32,7 @@ def chi_square(observed: Counter, expected: dict, n: int) -> float:
 
 
 def test_plan_splits_quotas_exactly_into_blocks():
-    blocks = plan.plan([30_000, 5, 0, 12_345], seed=4)
+    blocks = plan.blocks_of([30_000, 5, 0, 12_345], seed=4)
     assert [b.index for b in blocks] == list(range(len(blocks)))
     assert all(sum(b.counts) <= plan.BLOCK for b in blocks)
     assert np.sum([b.counts for b in blocks], axis=0).tolist() == [30_000, 5, 0, 12_345]
@@ -95,7 +95,7 @@ def _first_draws(grammar, seeds, k):
 @pytest.mark.parametrize("k", [1, 3])  # 1 of 4 and 3 of 4: both above ENUMERATE_ABOVE
 def test_unique_by_enumeration_draws_by_weight(k):
     grammar = gf.from_text("intent A = a <5> | b <3> | c <1> | d <1>\n")
-    assert k / 4 > model.ENUMERATE_ABOVE
+    assert k / 4 > plan.ENUMERATE_ABOVE
     observed = _first_draws(grammar, range(3000), k)
     expected = {"a": 0.5, "b": 0.3, "c": 0.1, "d": 0.1}
     assert chi_square(observed, expected, 3000) < CRITICAL[3]
@@ -104,7 +104,7 @@ def test_unique_by_enumeration_draws_by_weight(k):
 def test_unique_by_rejection_draws_by_weight():
     # 40 sentences, 1 asked for: drawn, not enumerated
     grammar = gf.from_text("intent A = (a <5> | b <3> | c <1> | d <1>) x{1,10}\n")
-    assert 1 / grammar.count() < model.ENUMERATE_ABOVE
+    assert 1 / grammar.count() < plan.ENUMERATE_ABOVE
     observed = Counter(t.split()[0] for t in _first_draws(grammar, range(3000), 1).elements())
     assert chi_square(observed, {"a": 0.5, "b": 0.3, "c": 0.1, "d": 0.1}, 3000) < CRITICAL[3]
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
 from ..errors import GrammarError, Location, UsageError
+from . import parameters
 from .arguments import Command, budget_option, grammar_arguments, named_grammar
 from .io import progress_options, progress_shown
 
@@ -167,6 +169,7 @@ def _check(args: argparse.Namespace) -> int:
         if err.location is None or err.location == Location(str(Path(args.grammar))):
             raise  # the file itself cannot be read: nothing was checked
         findings = [Diagnostic("error", err.message, err.location)]
+    findings = [dataclasses.replace(f, message=parameters.text(f.message)) for f in findings]
     errors = sum(f.level == "error" for f in findings)
     summary = f"{args.grammar}: {errors} errors, {len(findings) - errors} warnings"
     sys.stdout.write("".join(f"{line}\n" for line in [*findings, summary]))

@@ -10,11 +10,12 @@ import sys
 from collections.abc import Iterator
 
 from . import PROG
+from .parameters import warning_text
 
 
 class _WarningFormat(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
+        return f"{PROG}: {record.levelname.lower()}: {warning_text(record)}"
 
 
 @contextlib.contextmanager

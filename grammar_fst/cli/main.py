@@ -110,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.flush()
         return status
     except GrammarFstError as err:
-        return _fail(str(err))
+        from .parameters import error_line
+
+        return _fail(error_line(err))
     except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -29,7 +29,7 @@ OTHER = "other"
 
 
 @dataclass(frozen=True, order=True)
-class Pattern:
+class SemanticPattern:
     """A semantic pattern: an intent and the set of its slot types."""
 
     intent: str
@@ -39,8 +39,8 @@ class Pattern:
         return f"{self.intent}: {' + '.join(self.slots) or '(no slot)'}"
 
 
-def semantic_pattern(utterance: Utterance) -> Pattern:
-    return Pattern(utterance.intent, tuple(sorted({s.slot for s in utterance.slots})))
+def semantic_pattern(utterance: Utterance) -> SemanticPattern:
+    return SemanticPattern(utterance.intent, tuple(sorted({s.slot for s in utterance.slots})))
 
 
 def word_pattern(utterance: Utterance) -> str:
@@ -93,7 +93,7 @@ def slot_entropies(
 class PatternStats:
     """What the allocation table shows for one pattern."""
 
-    pattern: Pattern
+    pattern: SemanticPattern
     count: int  # utterances of the input with this pattern
     carrier_entropy: float
     complexity: float
@@ -103,7 +103,7 @@ def pattern_stats(
     utterances: Sequence[Utterance], slot_entropy: dict[str, float]
 ) -> list[PatternStats]:
     """The patterns of `utterances`, sorted, with their counts and complexities."""
-    carriers: dict[Pattern, Counter] = {}
+    carriers: dict[SemanticPattern, Counter] = {}
     for u in utterances:
         carriers.setdefault(semantic_pattern(u), Counter())[carrier(u)] += 1
     stats = []

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..defaults import DEFAULT_THRESHOLD
-from ..errors import UsageError
+from ..errors import UsageError, Wording
 from . import context as ctx
 from . import distribution as dist
 from . import naturalness as nat
@@ -275,7 +275,7 @@ def plan(
             " ".join(e.words) for e in catalogue.entries
         )
     stats = dist.pattern_stats(utterances, dist.slot_entropies(utterances, extra))
-    by_pattern: dict[dist.Pattern, list[Utterance]] = {}
+    by_pattern: dict[dist.SemanticPattern, list[Utterance]] = {}
     for u in utterances:
         by_pattern.setdefault(dist.semantic_pattern(u), []).append(u)
     inputs = [len(_distinct(by_pattern[s.pattern])) for s in stats]
@@ -330,10 +330,14 @@ def resample(
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues, per_intent)
     if sum(table.allocated) > n:
         log.warning(
-            "the output holds %d utterances, more than the %d asked for: every pattern gets "
-            "its input utterances (unless --no-originals) and at least --floor",
-            sum(table.allocated),
-            n,
+            "%s",
+            Wording(
+                "the output holds {count} utterances, more than the {n} asked for: every "
+                "pattern gets its input utterances (unless {originals:False}) and at least "
+                "{floor}",
+                count=sum(table.allocated),
+                n=n,
+            ),
         )
     if sum(table.allocated) < n:
         log.warning(
@@ -342,7 +346,7 @@ def resample(
             n,
         )
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    by_pattern: dict[dist.Pattern, list[tuple[int, Utterance]]] = {}
+    by_pattern: dict[dist.SemanticPattern, list[tuple[int, Utterance]]] = {}
     for number, u in enumerate(utterances):
         by_pattern.setdefault(dist.semantic_pattern(u), []).append((number, u))
     seen: set[tuple[str, str]] = set()  # the input's, kept or not, and what was made

@@ -26,7 +26,7 @@ import pywrapfst
 
 from .. import progress
 from ..data.catalogue import Catalogue, read_catalogue
-from ..errors import CatalogueError, GrammarError, Location, UsageError
+from ..errors import CatalogueError, GrammarError, Location, UsageError, Wording
 from ..grm import ast as g
 from ..grm import validate
 from ..grm.sources import split_spec
@@ -247,8 +247,13 @@ def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> d
             file = Path(slot.body.loc.file).parent / written
             if not file.is_file():
                 raise GrammarError(
-                    f"catalogue file '{written}' not found (looked for {file}); "
-                    f"or bind one with --catalogue {name}=FILE",
+                    Wording(
+                        "catalogue file '{written}' not found (looked for {file}); "
+                        "or bind one with {catalogues}",
+                        written=written,
+                        file=file,
+                        slot=name,
+                    ),
                     slot.body.loc,
                 )
             try:

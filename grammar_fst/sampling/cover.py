@@ -28,7 +28,7 @@ from typing import TypeVar
 import numpy as np
 import pynini
 
-from ..errors import UsageError
+from ..errors import UsageError, Wording
 from ..fst import labels
 from ..fst.walks import LabelPath
 from ..grm import ast as g
@@ -73,9 +73,14 @@ class Coverer:
         depth = _nesting(self.grammar.intents[intent].body, self._depth)
         if depth > MAX_DEPTH:
             raise UsageError(
-                f"{self.grammar.intents[intent].loc}: --cover follows intent {intent} through "
-                f"rules nesting {depth} levels deep, more than {MAX_DEPTH}; sample it "
-                "without --cover"
+                Wording(
+                    "{cover} follows intent {intent} through rules nesting {depth} levels "
+                    "deep, more than {limit}; sample it without {cover}",
+                    intent=intent,
+                    depth=depth,
+                    limit=MAX_DEPTH,
+                ),
+                self.grammar.intents[intent].loc,
             )
         return _with_deep_stack(lambda: list(self._paths(intent)))
 

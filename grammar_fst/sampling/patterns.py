@@ -34,10 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 import pynini
 
-from ..data.distribution import Pattern
+from ..data.distribution import SemanticPattern
 from ..fst import labels, openfst
 from ..fst.compiler import CompiledFsts, Key, call_order
-from .walker import Walker, _heights
+from .walker import Choices, Walker, by_height
 
 LN2 = math.log(2)
 
@@ -47,7 +47,7 @@ class GrammarPattern:
     """An intent restricted to one set of slot types, and how varied it is: `name` is
     its intent in the restricted network (`Patterns.network`)."""
 
-    pattern: Pattern
+    pattern: SemanticPattern
     name: str
     probability: float  # of the pattern among the intent's sentences
     carrier_entropy: float  # of the restricted intent, slots taken as single symbols
@@ -67,7 +67,7 @@ class Patterns:
             key = ("intent", intent)
             figures = self._restrictor.figures(key)
             for mask, log_mass, h in sorted(zip(*figures), key=lambda f: self._slots(f[0])):
-                pattern = Pattern(intent, self._slots(mask))
+                pattern = SemanticPattern(intent, self._slots(mask))
                 carrier = h / LN2
                 complexity = carrier + sum(slot_entropy[s] for s in pattern.slots)
                 name = str(pattern)
@@ -293,49 +293,38 @@ def _fst(states: int, arcs: list, finals: list) -> pynini.Fst:
 def entropies(fsts: CompiledFsts, walker: Walker) -> dict[Key, float]:
     """Entropy in bits of the derivations of every FST of the network (`walker` is its
     own): rules entered, slot classes apart."""
-    starts = {("intent", n): s for n, s in walker.start.items()}
+    starts = {("intent", n): s for n, s in walker.intent_start.items()}
     starts.update({("slot", n): s for n, s in walker.class_start.items()})
     starts.update({("rule", n): s for n, s in walker.rule_start.items()})
-    rule_starts = np.array(sorted(walker.rule_start.values()), dtype=np.int64)
-    into_rule = np.isin(walker.call, rule_starts[rule_starts >= 0]) & (walker.call >= 0)
-    below = np.zeros(len(walker.arc_start) - 1)  # per state, the entropy of the rest
+    rule_starts = np.array([s for s in walker.rule_start.values() if s >= 0], dtype=np.int64)
+    below = np.zeros(walker.num_states())  # per state, the entropy of the rest
     found: dict[Key, float] = {}
     for key in [*call_order(fsts), *(("intent", n) for n in fsts.intents)]:
         start = starts[key]
         if start < 0:
             found[key] = 0.0
             continue
-        fst = fsts.fst(key)
-        first = start - fst.start()  # an FST's states are a block of the walker's table
-        states = np.arange(first, first + fst.num_states())
-        _entropy_below(walker, states, into_rule, below)
+        _entropy_below(walker.choices(walker.states(key)), rule_starts, below)
         found[key] = float(below[start])
     return found
 
 
-def _entropy_below(walker: Walker, states: np.ndarray, into_rule: np.ndarray, below) -> None:
+def _entropy_below(choices: Choices, rule_starts: np.ndarray, below: np.ndarray) -> None:
     """Fill `below` for the states of one FST: each state's choice entropy plus, per
     arc, its probability times the entropy of the rule it enters and of its target
     (the rules it enters are done), a height at a time from the end."""
-    lo, hi = int(states[0]), int(states[-1]) + 1
-    begin, end = walker.choice_start[lo], walker.choice_start[hi]
-    choice_state = np.repeat(states, np.diff(walker.choice_start[lo : hi + 1]))
-    log_p = walker.log_prob[begin:end]
+    lo, hi = choices.states.start, choices.states.stop
+    log_p = choices.log_prob
     taken = log_p > -math.inf
     p = np.where(taken, np.exp(np.where(taken, log_p, 0.0)), 0.0)
     surprise = np.where(taken, -p * np.where(taken, log_p, 0.0), 0.0) / math.log(2)
     own = np.zeros(hi - lo)
-    np.add.at(own, choice_state - lo, surprise)
-    arc = walker.choice_arc[begin:end]
-    is_arc = (arc >= 0) & taken
-    arc, p, source = arc[is_arc], p[is_arc], choice_state[is_arc] - lo
-    target = walker.nextstate[arc] - lo
-    entered = np.where(into_rule[arc], below[np.maximum(walker.call[arc], 0)], 0.0)
-    height = _heights(source, target, hi - lo)
+    np.add.at(own, choices.state - lo, surprise)
+    is_arc = (choices.target >= 0) & taken
+    p, source, target = p[is_arc], choices.state[is_arc] - lo, choices.target[is_arc] - lo
+    enters = choices.enters[is_arc]
+    entered = np.where(np.isin(enters, rule_starts), below[np.maximum(enters, 0)], 0.0)
     below[lo:hi] = own
-    order = np.argsort(height[source], kind="stable")
-    bounds = np.searchsorted(height[source][order], np.arange(int(height.max(initial=0)) + 2))
-    for level in range(1, len(bounds) - 1):
-        chosen = order[bounds[level] : bounds[level + 1]]
+    for chosen in by_height(source, target, hi - lo):
         terms = p[chosen] * (entered[chosen] + below[lo + target[chosen]])
         np.add.at(below, lo + source[chosen], terms)

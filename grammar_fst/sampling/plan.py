@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..data.records import Utterance
-from ..errors import UsageError
+from ..errors import UsageError, Wording
 from ..fst.spelling import Speller
 from ..fst.walks import Walks
 from .walker import Walker
@@ -38,6 +38,14 @@ if TYPE_CHECKING:
 
 BLOCK = 8192
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
+MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
+
+# With `unique`, an intent asked for more than this share of its distinct sentences, or
+# with few sentences, has them drawn from its enumeration (at most five times what was
+# asked for, or 50,000); otherwise repeats are drawn and dropped, which costs more the
+# closer the share gets to all, and more still under skewed weights.
+ENUMERATE_ABOVE = 0.2
+ENUMERATE_ALWAYS = 50_000  # a language this small is enumerated whatever is asked of it
 
 Render = Callable[[Utterance, int], object]
 
@@ -77,7 +85,7 @@ class Block:
     before: tuple[int, ...]
 
 
-def plan(counts: list[int], seed: int, index: int = 0, first: int = 0) -> list[Block]:
+def blocks_of(counts: list[int], seed: int, index: int = 0, first: int = 0) -> list[Block]:
     """Blocks holding `counts[i]` sentences of intent i in all, numbered from `index`."""
     rng = stream(seed, 0, index)
     left = np.array(counts, dtype=np.int64)
@@ -94,7 +102,7 @@ def plan(counts: list[int], seed: int, index: int = 0, first: int = 0) -> list[B
     return blocks
 
 
-Key = tuple[bytes, int]  # a sentence's input words and its intent's index
+SentenceKey = tuple[bytes, int]  # a sentence's input words and its intent's index
 
 
 @dataclass
@@ -103,7 +111,7 @@ class Shard:
     for walked intents) and its rendering (None for a repeat that was not spelled)."""
 
     order: list[int]
-    keys: list[Key | None]
+    keys: list[SentenceKey | None]
     rendered: list[object]
 
 
@@ -123,7 +131,7 @@ class Chunk:
 class Job:
     """What a worker needs to turn blocks into sentences (sent to each process once).
 
-    `fixed` maps an intent's index to how many distinct sentences to take from its
+    `enumerated` maps an intent's index to how many distinct sentences to take from its
     enumeration (see `without_replacement`), none of them `excluded`; those intents are
     not walked. Each process makes the same selection once, from the seed. With `joined`
     (a `render` giving lines, no `unique`), a block's lines come back as one `Chunk`.
@@ -135,21 +143,21 @@ class Job:
     seed: int
     render: Render | None = None
     unique: bool = False
-    fixed: dict[int, int] = field(default_factory=dict)
-    excluded: frozenset[Key] = frozenset()
+    enumerated: dict[int, int] = field(default_factory=dict)
+    excluded: frozenset[SentenceKey] = frozenset()
     joined: bool = False
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
 
-    def run(self, block: Block, seen: set[Key] | None = None) -> Shard:
+    def run(self, block: Block, seen: set[SentenceKey] | None = None) -> Shard:
         """The block's sentences. With `unique`, repeats within the block or of `seen`
         are not spelled (their rendering is None)."""
         rng = stream(self.seed, 1, block.index)
         order = np.repeat(np.arange(len(block.counts)), block.counts)
         order = order[rng.permutation(len(order))]
-        walked_at = np.flatnonzero(~np.isin(order, list(self.fixed)))
-        starts = np.array([self.walker.start[name] for name in self.intents], dtype=np.int64)
+        walked_at = np.flatnonzero(~np.isin(order, list(self.enumerated)))
+        starts = np.array([self.walker.intent_start[name] for name in self.intents], dtype=np.int64)
         walked = self.walker.walk(starts[order[walked_at]], rng)
-        keys: list[Key | None] = [None] * len(order)  # fixed intents' sentences never repeat
+        keys: list[SentenceKey | None] = [None] * len(order)  # enumerated intents never repeat
         keep = np.ones(len(order), dtype=bool)
         if self.unique:
             known, fresh = seen or set(), set()
@@ -159,7 +167,7 @@ class Job:
                     keep[at] = False
                 fresh.add(key)
         pieces, placed = [walked], [walked_at]
-        for intent in self.fixed:
+        for intent in self.enumerated:
             at = np.flatnonzero(order == intent)
             pieces.append(self.selected(intent).take(np.arange(len(at)) + block.before[intent]))
             placed.append(at)
@@ -178,7 +186,7 @@ class Job:
         return Chunk("".join(line + "\n" for line in lines).encode(), len(lines))
 
     def selected(self, intent: int) -> Walks:
-        """The fixed intent's selection, made once per process."""
+        """The enumerated intent's selection, made once per process."""
         if intent not in self._selected:
             self._selected[intent] = without_replacement(self, intent)
         return self._selected[intent]
@@ -188,8 +196,15 @@ def _as_is(utterance: Utterance, position: int) -> Utterance:
     return utterance
 
 
+def enumerates(wanted: int, left: int) -> bool:
+    """Whether `unique` takes `wanted` sentences of an intent that has `left` distinct
+    ones not yet given from its enumeration (`without_replacement`) rather than drawing
+    them and dropping repeats."""
+    return wanted / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS
+
+
 def without_replacement(job: Job, intent: int) -> Walks:
-    """`job.fixed[intent]` distinct sentences of intent number `intent`, none excluded,
+    """`job.enumerated[intent]` distinct sentences of intent number `intent`, none excluded,
     drawn by weight without replacement, in the order of the draws: what `unique` gives
     when asked for much of a language, where drawing and dropping repeats would stall.
     Efraimidis and Spirakis's method: each sentence gets the key log(u) / p, and the
@@ -201,7 +216,7 @@ def without_replacement(job: Job, intent: int) -> Walks:
     if job.excluded:
         keys = paths.walks(first).keys()
         draws[[i for i, words in enumerate(keys) if (words, intent) in job.excluded]] = -np.inf
-    return paths.walks(first[_largest(draws, job.fixed[intent])])
+    return paths.walks(first[_largest(draws, job.enumerated[intent])])
 
 
 def _largest(values: np.ndarray, k: int) -> np.ndarray:
@@ -254,7 +269,7 @@ class Workers:
             self.pool = ProcessPoolExecutor(jobs, context, initializer=_install, initargs=(job,))
             self.submit = lambda block: self.pool.submit(_run_installed, block)
 
-    def shards(self, blocks: Iterable[Block], seen: set[Key]) -> Iterator[Shard | Chunk]:
+    def shards(self, blocks: Iterable[Block], seen: set[SentenceKey]) -> Iterator[Shard | Chunk]:
         """In this process, a block is run only once the one before it has been consumed,
         so it can skip what is already `seen` (other workers skip repeats within a block
         only)."""
@@ -282,7 +297,7 @@ def run(
     job: Job,
     counts: list[int],
     jobs: int = 1,
-    seen: set[Key] | None = None,
+    seen: set[SentenceKey] | None = None,
     first: int = 0,
     client=None,
 ) -> Iterator[list | Chunk]:
@@ -294,7 +309,7 @@ def run(
     seen = set() if seen is None else seen
     workers = Workers(job, jobs, client)
     try:
-        blocks = plan(counts, job.seed, first=first)
+        blocks = blocks_of(counts, job.seed, first=first)
         drawn = first + sum(counts)
         since_new = [0] * len(counts)
         while blocks:
@@ -303,26 +318,41 @@ def run(
                 if not job.unique:
                     yield shard if isinstance(shard, Chunk) else shard.rendered
                     continue
-                kept = []
-                for intent, key, rendered in zip(shard.order, shard.keys, shard.rendered):
-                    if key is None:
-                        kept.append(rendered)
-                        continue
-                    if rendered is not None and key not in seen:
-                        seen.add(key)
-                        since_new[intent] = 0
-                        kept.append(rendered)
-                        continue
-                    missing[intent] += 1
-                    since_new[intent] += 1
-                    if since_new[intent] > PATIENCE:
-                        raise UsageError(
-                            f"gave up finding a new sentence for intent {job.intents[intent]} "
-                            f"after {PATIENCE} draws; its remaining sentences are too unlikely "
-                            "under the weights (try --all)"
-                        )
-                yield kept
-            blocks = plan(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
+                yield _fresh(shard, job, seen, since_new, missing)
+            blocks = (
+                blocks_of(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
+            )
             drawn += sum(missing)
     finally:
         workers.close()
+
+
+def _fresh(
+    shard: Shard, job: Job, seen: set[SentenceKey], since_new: list[int], missing: list[int]
+) -> list:
+    """The renderings of a shard's sentences not `seen` before (now seen); per intent,
+    the repeats dropped are counted as `missing` and as draws `since_new`, and too many
+    of these in a row is an error."""
+    kept = []
+    for intent, key, rendered in zip(shard.order, shard.keys, shard.rendered):
+        if key is None:
+            kept.append(rendered)
+            continue
+        if rendered is not None and key not in seen:
+            seen.add(key)
+            since_new[intent] = 0
+            kept.append(rendered)
+            continue
+        missing[intent] += 1
+        since_new[intent] += 1
+        if since_new[intent] > PATIENCE:
+            raise UsageError(
+                Wording(
+                    "gave up finding a new sentence for intent {intent} after {patience} "
+                    "draws; its remaining sentences are too unlikely under the weights (try "
+                    "{all})",
+                    intent=job.intents[intent],
+                    patience=PATIENCE,
+                )
+            )
+    return kept

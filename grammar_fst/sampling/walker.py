@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..fst import openfst
-from ..fst.compiler import CompiledFsts, call_order, callees
+from ..fst.compiler import CompiledFsts, Key, call_order, callees
 from ..fst.walks import LabelPath, Walks
 
 _STOP = -1
@@ -35,12 +35,19 @@ _EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to s
 class Walker:
     """Random and exhaustive paths through the intents of a compiled network.
 
-    Arrays (global state and arc numbering: intents, then slot classes, then rules):
-    `choice_start[s]` is state s's first choice; its choices are its arcs in order, then
-    stop. `keys[c] = s + P(choices of s up to and including c)`; `choice_arc[c]` is the arc
-    of choice c, or -1 for stop; `log_prob[c]` its log probability.
-    Per arc: `ilabel`, `olabel`, `nextstate`, and `call`: the start state of the slot
-    class or rule the arc enters, or -1.
+    What other modules may read: the start state and log probability mass of each FST
+    by intent, slot class and rule name (`intent_start`, `class_start`, `rule_start`;
+    `intent_log_mass`, `class_log_mass`, `rule_log_mass`; a start of -1 is an FST
+    without a state), the walker's numbers of an FST's states (`states`), and their
+    choices with probabilities and targets (`choices`). The arrays behind them are the
+    walker's own:
+
+    global state and arc numbering (intents, then slot classes, then rules);
+    `_choice_start[s]` is state s's first choice; its choices are its arcs in order, then
+    stop. `_keys[c] = s + P(choices of s up to and including c)`; `_choice_arc[c]` is the
+    arc of choice c, or -1 for stop; `_log_prob[c]` its log probability. Per arc:
+    `_ilabel`, `_olabel`, `_nextstate`, and `_call`: the start state of the slot class or
+    rule the arc enters, or -1.
     """
 
     def __init__(self, fsts: CompiledFsts):
@@ -49,23 +56,26 @@ class Walker:
         parts = [fsts.arrays(key) for key in keyed]
         sizes = [p.num_states() for p in parts]
         offsets = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+        self._blocks = {
+            key: range(int(a), int(b)) for key, a, b in zip(keyed, offsets, offsets[1:])
+        }
         arcs = np.concatenate(([0], np.cumsum([len(p.ilabel) for p in parts], dtype=np.int64)))
-        self.ilabel = _joined([p.ilabel for p in parts])
-        self.olabel = _joined([p.olabel for p in parts])
-        self.nextstate = _joined([p.nextstate + np.int32(b) for p, b in zip(parts, offsets)])
+        self._ilabel = _joined([p.ilabel for p in parts])
+        self._olabel = _joined([p.olabel for p in parts])
+        self._nextstate = _joined([p.nextstate + np.int32(b) for p, b in zip(parts, offsets)])
         weight = _joined([p.weight for p in parts], np.float64)
         final = _joined([p.final for p in parts], np.float64)
-        self.arc_start = np.concatenate(
+        self._arc_start = np.concatenate(
             [p.arc_start[:-1] + a for p, a in zip(parts, arcs)] + [arcs[-1:]]
         ).astype(np.int64)
         starts = {
             key: int(base + part.start) if part.start >= 0 else -1
             for key, part, base in zip(keyed, parts, offsets)
         }
-        self.start = {n: starts[("intent", n)] for n in fsts.intents}
+        self.intent_start = {n: starts[("intent", n)] for n in fsts.intents}
         self.class_start = {n: starts[("slot", n)] for n in fsts.slots}
         self.rule_start = {n: starts[("rule", n)] for n in fsts.rules}
-        self.call = self._calls(fsts, starts)
+        self._call = self._calls(fsts, starts)
         # masses, callees before the FSTs that enter them (found from the arrays just read)
         for key, part in zip(keyed, parts):
             callees(fsts, key, part)
@@ -75,13 +85,13 @@ class Walker:
             k = index[key]
             span = slice(arcs[k], arcs[k + 1])
             entered = np.where(
-                self.call[span] >= 0,
-                beta[np.maximum(self.call[span], 0)],
-                np.where(self.call[span] == _EMPTY, -math.inf, 0.0),
+                self._call[span] >= 0,
+                beta[np.maximum(self._call[span], 0)],
+                np.where(self._call[span] == _EMPTY, -math.inf, 0.0),
             )
             beta[offsets[k] : offsets[k + 1]] = _log_mass(parts[k], entered)
         del parts  # what the table needs is in the joined arrays
-        self.log_mass = {name: _mass(beta, s) for name, s in self.start.items()}
+        self.intent_log_mass = {name: _mass(beta, s) for name, s in self.intent_start.items()}
         self.class_log_mass = {name: _mass(beta, s) for name, s in self.class_start.items()}
         self.rule_log_mass = {name: _mass(beta, s) for name, s in self.rule_start.items()}
         self._choices(weight, final, beta)
@@ -89,61 +99,85 @@ class Walker:
     def _calls(self, fsts: CompiledFsts, starts: dict) -> np.ndarray:
         """Per arc, the start of the FST it enters (-1: none; -2: one without a state)."""
         nonterminals = fsts.nonterminals()
-        top = max([*nonterminals, int(self.ilabel.max()) if len(self.ilabel) else 0]) + 1
+        top = max([*nonterminals, int(self._ilabel.max()) if len(self._ilabel) else 0]) + 1
         callee = np.full(top, -1, dtype=np.int32)
         for label, key in nonterminals.items():
             callee[label] = starts[key] if starts[key] >= 0 else _EMPTY
-        return np.where(self.ilabel == self.olabel, callee[self.ilabel], -1)
+        return np.where(self._ilabel == self._olabel, callee[self._ilabel], -1)
 
     def _arcs(self, state: int) -> range:
-        return range(self.arc_start[state], self.arc_start[state + 1])
+        return range(self._arc_start[state], self._arc_start[state + 1])
 
-    def successors(self, state: int) -> list[int]:
-        """The states the arcs of `state` lead to."""
-        return self.nextstate[self.arc_start[state] : self.arc_start[state + 1]].tolist()
+    def states(self, key: Key) -> range:
+        """The walker's numbers of the states of `key`'s FST: state q of the FST is
+        `states(key)[q]`."""
+        return self._blocks[key]
+
+    def num_states(self) -> int:
+        """How many states the walker numbers (of all its FSTs)."""
+        return len(self._arc_start) - 1
+
+    def choices(self, states: range) -> Choices:
+        """The choices of the consecutive `states` (see `Choices`)."""
+        first = self._choice_start[states.start : states.stop + 1]
+        span = slice(int(first[0]), int(first[-1]))
+        arc = self._choice_arc[span]
+        is_arc = arc >= 0
+        target = np.full(len(arc), -1, dtype=np.int64)
+        target[is_arc] = self._nextstate[arc[is_arc]]
+        enters = np.full(len(arc), -1, dtype=np.int64)
+        enters[is_arc] = np.maximum(self._call[arc[is_arc]], -1)
+        return Choices(
+            states,
+            first - first[0],
+            np.repeat(np.arange(states.start, states.stop), np.diff(first)),
+            self._log_prob[span],
+            target,
+            enters,
+        )
 
     def _choices(self, weight: np.ndarray, final_w: np.ndarray, beta: np.ndarray) -> None:
         """The table of choices (see the class docstring), built for all states at once,
         in place where it can be: a catalogue's table is millions of choices."""
         states, arcs = len(final_w), len(weight)
-        self.choice_start = self.arc_start + np.arange(states + 1)
-        state_of_arc = np.repeat(np.arange(states, dtype=np.int32), np.diff(self.arc_start))
+        self._choice_start = self._arc_start + np.arange(states + 1)
+        state_of_arc = np.repeat(np.arange(states, dtype=np.int32), np.diff(self._arc_start))
         arc_choice = np.arange(arcs) + state_of_arc
-        stop_choice = self.arc_start[1:] + np.arange(states)
-        self.choice_arc = np.full(arcs + states, _STOP, dtype=np.int32)
-        self.choice_arc[arc_choice] = np.arange(arcs, dtype=np.int32)
+        stop_choice = self._arc_start[1:] + np.arange(states)
+        self._choice_arc = np.full(arcs + states, _STOP, dtype=np.int32)
+        self._choice_arc[arc_choice] = np.arange(arcs, dtype=np.int32)
         live = beta > -math.inf
         with np.errstate(invalid="ignore"):  # -inf - -inf in dead states, masked below
             arc_log_p = -weight
             arc_log_p += np.where(
-                self.call >= 0,
-                beta[np.maximum(self.call, 0)],
-                np.where(self.call == _EMPTY, -math.inf, 0.0),
+                self._call >= 0,
+                beta[np.maximum(self._call, 0)],
+                np.where(self._call == _EMPTY, -math.inf, 0.0),
             )
-            arc_log_p += beta[self.nextstate]
+            arc_log_p += beta[self._nextstate]
             arc_log_p -= beta[state_of_arc]
             stop_log_p = -final_w - beta
         arc_log_p[~live[state_of_arc]] = -math.inf
         stop_log_p[~live] = -math.inf
-        self.log_prob = np.full(arcs + states, -math.inf)
-        self.log_prob[arc_choice] = arc_log_p
-        self.log_prob[stop_choice] = stop_log_p
+        self._log_prob = np.full(arcs + states, -math.inf)
+        self._log_prob[arc_choice] = arc_log_p
+        self._log_prob[stop_choice] = stop_log_p
         del arc_log_p, stop_log_p, arc_choice, state_of_arc
-        self.log_prob[np.isnan(self.log_prob)] = -math.inf
+        self._log_prob[np.isnan(self._log_prob)] = -math.inf
         # cumulative probabilities within each state, normalized to end at exactly 1
-        within = np.cumsum(np.exp(self.log_prob))
-        before = np.concatenate(([0.0], within[self.choice_start[1:-1] - 1]))
-        state_of_choice = np.repeat(np.arange(states, dtype=np.int32), np.diff(self.choice_start))
+        within = np.cumsum(np.exp(self._log_prob))
+        before = np.concatenate(([0.0], within[self._choice_start[1:-1] - 1]))
+        state_of_choice = np.repeat(np.arange(states, dtype=np.int32), np.diff(self._choice_start))
         within -= before[state_of_choice]
         total = within[stop_choice]
         within /= np.where(total > 0, total, 1.0)[state_of_choice]
         within[(total <= 0)[state_of_choice]] = 0.0
         within[stop_choice[total > 0]] = 1.0  # the next state's keys start at state + 1
         within += state_of_choice
-        self.keys = within
+        self._keys = within
 
     def has_paths(self, intent: str) -> bool:
-        return self.log_mass[intent] > -math.inf
+        return self.intent_log_mass[intent] > -math.inf
 
     def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
         """One random path from each start state, nonterminals entered; label-free arcs
@@ -155,8 +189,8 @@ class Walker:
         top = np.full(n, -1, dtype=np.int64)  # each walk's return stack (-1: empty)
         walkers, arcs = [], []
         while len(walker):
-            choice = np.searchsorted(self.keys, state + rng.random(len(walker)), side="right")
-            arc = self.choice_arc[choice]
+            choice = np.searchsorted(self._keys, state + rng.random(len(walker)), side="right")
+            arc = self._choice_arc[choice]
             ends, emits = self._advance(state, top, arc, stacks)
             walkers.append(walker[emits])
             arcs.append(arc[emits])
@@ -165,7 +199,7 @@ class Walker:
         taken = np.concatenate(arcs) if arcs else np.zeros(0, dtype=np.int64)
         taken = taken[np.argsort(who, kind="stable")]
         ends = np.cumsum(np.bincount(who, minlength=n))
-        return Walks(self.ilabel[taken], self.olabel[taken], ends)
+        return Walks(self._ilabel[taken], self._olabel[taken], ends)
 
     def _advance(
         self, state: np.ndarray, top: np.ndarray, arc: np.ndarray, stacks: Stacks
@@ -175,17 +209,17 @@ class Walker:
         walks ended, and the positions of those that took an arc with labels."""
         stops = arc < 0
         known = np.where(stops, 0, arc)
-        call = np.where(stops, -1, self.call[known])
+        call = np.where(stops, -1, self._call[known])
         calls = call >= 0
         ends = stops & (top < 0)
         returns = np.flatnonzero(stops & (top >= 0))
         state[returns], top[returns] = stacks.state[top[returns]], stacks.parent[top[returns]]
         entering = np.flatnonzero(calls)
-        top[entering] = stacks.push(self.nextstate[known[entering]], top[entering])
+        top[entering] = stacks.push(self._nextstate[known[entering]], top[entering])
         state[entering] = call[entering]
         moves = ~stops & ~calls
-        state[moves] = self.nextstate[known[moves]]
-        labelled = (self.ilabel[known] != 0) | (self.olabel[known] != 0)
+        state[moves] = self._nextstate[known[moves]]
+        labelled = (self._ilabel[known] != 0) | (self._olabel[known] != 0)
         return ends, np.flatnonzero(moves & labelled)
 
     def every_path(self, intent: str) -> Enumeration:
@@ -194,7 +228,7 @@ class Walker:
         languages that fit in memory; `all_paths` streams."""
         parent, taken = [np.array([-1])], [np.array([-1])]
         nodes = 1  # node 0 is the empty prefix; each emitting arc taken adds one
-        state = np.array([self.start[intent]], dtype=np.int64)
+        state = np.array([self.intent_start[intent]], dtype=np.int64)
         stacks = Stacks()  # shared by the partial paths: a branch copies only its top
         top = np.full(1, -1, dtype=np.int64)
         log_p = np.zeros(1)
@@ -203,18 +237,18 @@ class Walker:
         words = np.zeros((1, 2), dtype=np.uint64)  # a hash of the input labels so far
         done = [(node[:0], log_p[:0], length[:0], words[:0])]  # no path, when there is none
         while len(state) and self.has_paths(intent):
-            first = self.choice_start[state]
-            count = self.choice_start[state + 1] - first
+            first = self._choice_start[state]
+            count = self._choice_start[state + 1] - first
             which = np.repeat(np.arange(len(state)), count)
             choice = (
                 first[which] + np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count)
             )
-            live = self.log_prob[choice] > -math.inf
+            live = self._log_prob[choice] > -math.inf
             which, choice = which[live], choice[live]
-            arc = self.choice_arc[choice]
+            arc = self._choice_arc[choice]
             state, top, node, length = state[which], top[which], node[which], length[which]
             words = words[which]
-            log_p = log_p[which] + self.log_prob[choice]
+            log_p = log_p[which] + self._log_prob[choice]
             ends, emits = self._advance(state, top, arc, stacks)
             done.append((node[ends], log_p[ends], length[ends], words[ends]))
             parent.append(node[emits])
@@ -222,8 +256,8 @@ class Walker:
             node[emits] = nodes + np.arange(len(emits))
             length[emits] += 1
             nodes += len(emits)
-            said = emits[self.ilabel[arc[emits]] != 0]
-            words[said] = words[said] * _HASH + self.ilabel[arc[said]].astype(np.uint64)[:, None]
+            said = emits[self._ilabel[arc[emits]] != 0]
+            words[said] = words[said] * _HASH + self._ilabel[arc[said]].astype(np.uint64)[:, None]
             keep = ~ends
             state, top, log_p = state[keep], top[keep], log_p[keep]
             node, length, words = node[keep], length[keep], words[keep]
@@ -235,29 +269,51 @@ class Walker:
     def all_paths(self, intent: str) -> Iterator[LabelPath]:
         """Every path of `intent` with slots expanded, depth first in arc order: a fixed
         order, streamed."""
-        start = self.start[intent]
+        start = self.intent_start[intent]
         if start >= 0 and self.has_paths(intent):
             yield from self._paths(start, {})
 
     def _paths(self, state: int, class_paths: dict[int, list[LabelPath]]) -> Iterator[LabelPath]:
         """Paths from `state`; the paths of an FST that arcs enter are listed once."""
-        first = int(self.choice_start[state])
+        first = int(self._choice_start[state])
         arcs = self._arcs(state)
-        if self.log_prob[first + len(arcs)] > -math.inf:
+        if self._log_prob[first + len(arcs)] > -math.inf:
             yield []
         for c, arc in zip(range(first, first + len(arcs)), arcs):
-            if self.log_prob[c] == -math.inf:
+            if self._log_prob[c] == -math.inf:
                 continue
-            call = int(self.call[arc])
+            call = int(self._call[arc])
             if call >= 0:
                 if call not in class_paths:
                     class_paths[call] = list(self._paths(call, class_paths))
                 heads = class_paths[call]
             else:
-                heads = [[(int(self.ilabel[arc]), int(self.olabel[arc]))]]
+                heads = [[(int(self._ilabel[arc]), int(self._olabel[arc]))]]
             for head in heads:
-                for tail in self._paths(int(self.nextstate[arc]), class_paths):
+                for tail in self._paths(int(self._nextstate[arc]), class_paths):
                     yield head + tail
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The choices of a run of consecutive `states` of a walker, state by state: each
+    state's arcs in their order, then stopping. `first[k]` is the first choice of the k-th
+    state (`first[-1]`: the end). Per choice: `state` (the walker's number), `log_prob`
+    (-inf: never taken), `target` (the state an arc leads to; -1 for stopping) and
+    `enters` (the start state of the rule or slot class the arc enters, where the walk
+    goes before it goes on at `target`; -1 for none)."""
+
+    states: range
+    first: np.ndarray
+    state: np.ndarray
+    log_prob: np.ndarray
+    target: np.ndarray
+    enters: np.ndarray
+
+    def of(self, k: int) -> tuple[np.ndarray, float]:
+        """The log probabilities of the k-th state's arcs, in order, and of stopping."""
+        first, end = int(self.first[k]), int(self.first[k + 1])
+        return self.log_prob[first : end - 1], float(self.log_prob[end - 1])
 
 
 _HASH = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F], dtype=np.uint64)  # odd multipliers
@@ -298,7 +354,7 @@ class Enumeration:
             live = cursor > 0
             arcs[at[live]] = self.arc[cursor[live]]
             at, cursor = at - 1, np.where(live, self.parent[cursor], 0)
-        return Walks(self.walker.ilabel[arcs], self.walker.olabel[arcs], ends)
+        return Walks(self.walker._ilabel[arcs], self.walker._olabel[arcs], ends)
 
 
 class Stacks:
@@ -337,16 +393,23 @@ def _log_mass(fst: openfst.Arrays, entered: np.ndarray) -> np.ndarray:
     at once with numpy: a catalogue's million arcs take a few vectorized steps."""
     states = fst.num_states()
     source = np.repeat(np.arange(states, dtype=np.int32), np.diff(fst.arc_start))
-    height = _heights(source, fst.nextstate, states)
     beta = -fst.final.copy()
+    for chosen in by_height(source, fst.nextstate, states):
+        terms = -fst.weight[chosen] + entered[chosen] + beta[fst.nextstate[chosen]]
+        np.logaddexp.at(beta, source[chosen], terms)
+    return beta
+
+
+def by_height(source: np.ndarray, target: np.ndarray, states: int) -> Iterator[np.ndarray]:
+    """The arcs (`source[i]` -> `target[i]`) of an acyclic FST of `states` states, a
+    height at a time (the longest path from the arc's source to a state without arcs),
+    lowest first: each arc comes after every arc leaving its target."""
+    height = _heights(source, target, states)
     arc_height = height[source]
     order = np.argsort(arc_height, kind="stable")
     bounds = np.searchsorted(arc_height[order], np.arange(int(height.max(initial=0)) + 2))
     for level in range(1, len(bounds) - 1):
-        chosen = order[bounds[level] : bounds[level + 1]]
-        terms = -fst.weight[chosen] + entered[chosen] + beta[fst.nextstate[chosen]]
-        np.logaddexp.at(beta, source[chosen], terms)
-    return beta
+        yield order[bounds[level] : bounds[level + 1]]
 
 
 def _heights(source: np.ndarray, nextstate: np.ndarray, states: int) -> np.ndarray:
