@@ -10,7 +10,7 @@ import pytest
 import grammar_fst as gf
 from grammar_fst.errors import GrammarError
 from grammar_fst.grm import ast as g
-from grammar_fst.grm import syntax
+from grammar_fst.grm import branches, syntax
 
 ROOMS = """\
 intent Lights = turn on the light in the {room}
@@ -107,7 +107,7 @@ def test_optional_probability_ast_and_round_trip():
     items = grammar.intents["A"].body.items
     assert items[0] == g.Optional(g.Word("x"), probability=0.3)
     assert items[1] == g.Optional(g.Sequence((g.Word("y"), g.Word("z"))), probability=0.75)
-    assert items[2] == g.Optional(g.Word("w")) and items[2].presence == 0.5
+    assert items[2] == g.Optional(g.Word("w")) and branches.presence(items[2]) == 0.5
     assert syntax.format_expr(grammar.intents["A"].body) == "x?<0.3> [y z]<0.75> w? v u?"
     assert syntax.parse(syntax.format_grammar(grammar)) == grammar
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import GrammarError, Location
 from . import ast as g
+from . import branches
 
 
 @dataclass(frozen=True)
@@ -242,21 +243,23 @@ def nullable_rules(rules: dict[str, g.Rule]) -> dict[str, bool]:
 
 
 def _nullable(expr: g.Expr, rule_nullable: dict[str, bool]) -> bool:
-    if isinstance(expr, g.Word):
-        return False
-    if isinstance(expr, g.RuleRef):
-        return rule_nullable[expr.name]
-    if isinstance(expr, (g.SlotRef, g.CatalogueRef)):
-        return False
-    if isinstance(expr, g.Sequence):
-        return all(_nullable(item, rule_nullable) for item in expr.items)
-    if isinstance(expr, g.Alternation):
-        return any(_nullable(o.expr, rule_nullable) for o in expr.options if o.weight != 0)
-    if isinstance(expr, g.Optional):
-        return True
-    if isinstance(expr, g.Synonym):
-        return _nullable(expr.expr, rule_nullable)
-    return expr.low == 0 or _nullable(expr.expr, rule_nullable)
+    match expr:
+        case g.Word() | g.SlotRef() | g.CatalogueRef():
+            return False
+        case g.RuleRef(name=name):
+            return rule_nullable[name]
+        case g.Sequence(items=items):
+            return all(_nullable(item, rule_nullable) for item in items)
+        case g.Alternation(options=options):
+            return any(_nullable(o.expr, rule_nullable) for o in options if branches.can_take(o))
+        case g.Optional():
+            return True
+        case g.Synonym(expr=inner):
+            return _nullable(inner, rule_nullable)
+        case g.Repeat(expr=inner, low=low):
+            return low == 0 or _nullable(inner, rule_nullable)
+        case _:
+            g.assert_never(expr)
 
 
 def _empty_values(grammar: g.Grammar) -> list[Diagnostic]:
