@@ -314,7 +314,7 @@ class _Builder:
                 return openfst.choice(
                     [(self.expr(o.expr), p) for o, p in zip(options, probabilities)]
                 )
-            case g.Optional(expr=inner):
+            case g.OptionalPart(expr=inner):
                 present = branches.presence(expr)
                 absent = openfst.chain([])
                 return openfst.choice([(self.expr(inner), present), (absent, 1 - present)])

@@ -85,7 +85,7 @@ class Alternation:
 
 
 @dataclass(frozen=True)
-class Optional:
+class OptionalPart:
     """Zero or one occurrence: `x?` or `[x y]`; present with `probability` (None means
     one half), written `x?<0.3>` or `[x y]<0.3>`."""
 
@@ -118,7 +118,8 @@ class Repeat:
 
 # every expression node; an operator added here must be handled by each `match` on Expr
 Expr = (
-    Word | RuleRef | SlotRef | CatalogueRef | Sequence | Alternation | Optional | Repeat | Synonym
+    Word | RuleRef | SlotRef | CatalogueRef | Sequence | Alternation | OptionalPart
+    | Repeat | Synonym
 )
 
 
@@ -199,7 +200,7 @@ def children(expr: Expr) -> tuple[Expr, ...]:
             return items
         case Alternation(options=options):
             return tuple(o.expr for o in options)
-        case Optional(expr=inner) | Repeat(expr=inner) | Synonym(expr=inner):
+        case OptionalPart(expr=inner) | Repeat(expr=inner) | Synonym(expr=inner):
             return (inner,)
         case Word() | RuleRef() | SlotRef() | CatalogueRef():
             return ()
@@ -215,7 +216,7 @@ def written_words(expr: Expr) -> tuple[str, ...]:
         case Synonym(canonical=canonical):
             return canonical
         case (
-            RuleRef() | SlotRef() | CatalogueRef() | Sequence() | Alternation() | Optional()
+            RuleRef() | SlotRef() | CatalogueRef() | Sequence() | Alternation() | OptionalPart()
             | Repeat()
         ):
             return ()

@@ -33,7 +33,7 @@ def option_probabilities(alternation: g.Alternation) -> list[float] | None:
     return [w / total for w in weights]
 
 
-def presence(optional: g.Optional) -> float:
+def presence(optional: g.OptionalPart) -> float:
     """The probability that an optional part is present."""
     return DEFAULT_PRESENCE if optional.probability is None else optional.probability
 

@@ -377,7 +377,7 @@ class _Parser:
         if tok is not None and not tok.starts_line and tok.kind in ("?", "repeat"):
             self.take()
             if tok.kind == "?":
-                return g.Optional(expr, tok.loc, self.presence(tok))
+                return g.OptionalPart(expr, tok.loc, self.presence(tok))
             low, high = _bounds(tok)
             return g.Repeat(expr, low, high, tok.loc)
         return expr
@@ -430,7 +430,7 @@ class _Parser:
                     tok.loc,
                 )
             end = self.take()
-            return g.Optional(inner, tok.loc, self.presence(end)) if closer == "]" else inner
+            return g.OptionalPart(inner, tok.loc, self.presence(end)) if closer == "]" else inner
         if tok.kind == "repeat":
             raise GrammarError(
                 f"'{{{tok.text}}}' is neither a slot name nor a repetition count like {{1,3}}",
@@ -554,7 +554,7 @@ def _formatted(expr: g.Expr) -> tuple[str, int]:
             return f"${name}", ATOM
         case g.SlotRef(name=name):
             return f"{{{name}}}", ATOM
-        case g.Optional(expr=inner, probability=probability):
+        case g.OptionalPart(expr=inner, probability=probability):
             presence = "" if probability is None else f"<{_number(probability)}>"
             text, binding = _formatted(inner)
             if binding >= SEQUENCE:

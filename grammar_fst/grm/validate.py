@@ -252,7 +252,7 @@ def _nullable(expr: g.Expr, rule_nullable: dict[str, bool]) -> bool:
             return all(_nullable(item, rule_nullable) for item in items)
         case g.Alternation(options=options):
             return any(_nullable(o.expr, rule_nullable) for o in options if branches.can_take(o))
-        case g.Optional():
+        case g.OptionalPart():
             return True
         case g.Synonym(expr=inner):
             return _nullable(inner, rule_nullable)

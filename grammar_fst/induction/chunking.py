@@ -106,8 +106,8 @@ def _replace(expr: g.Expr, run: Run, by: g.Expr) -> tuple[g.Expr, int]:
                 kept.append(replace(option, expr=inner_expr))
                 found += inner
             return replace(expr, options=tuple(kept)), found
-        case g.Optional(expr=inner_expr) | g.Repeat(expr=inner_expr) | g.Synonym(expr=inner_expr):
-            inner_expr, found = _replace(inner_expr, run, by)
+        case g.OptionalPart(expr=inner) | g.Repeat(expr=inner) | g.Synonym(expr=inner):
+            inner_expr, found = _replace(inner, run, by)
             return replace(expr, expr=inner_expr), found
         case g.Word() | g.RuleRef() | g.SlotRef() | g.CatalogueRef():
             return expr, 0
@@ -131,7 +131,7 @@ def _label(expr: g.Expr) -> str:
         case g.RuleRef(name=name) | g.SlotRef(name=name):
             return name
         case (
-            g.CatalogueRef() | g.Sequence() | g.Alternation() | g.Optional() | g.Repeat()
+            g.CatalogueRef() | g.Sequence() | g.Alternation() | g.OptionalPart() | g.Repeat()
             | g.Synonym()
         ):
             return "part"

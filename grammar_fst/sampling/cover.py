@@ -113,7 +113,7 @@ class Coverer:
                 return low == 0 or self.live(inner)
             case g.Synonym(expr=inner):
                 return self.live(inner)
-            case g.Word() | g.Optional() | g.CatalogueRef():
+            case g.Word() | g.OptionalPart() | g.CatalogueRef():
                 return True
             case _:
                 g.assert_never(expr)
@@ -129,7 +129,7 @@ class Coverer:
         match expr:
             case g.Alternation(options=options):
                 return [(k, k) for k in range(len(options)) if self._open(expr, k)]
-            case g.Optional(expr=inner) | g.Repeat(expr=inner, low=0):
+            case g.OptionalPart(expr=inner) | g.Repeat(expr=inner, low=0):
                 return [(-1, 0)] if self.live(inner) else []
             case (
                 g.Word() | g.RuleRef() | g.SlotRef() | g.CatalogueRef() | g.Sequence()
@@ -149,7 +149,7 @@ class Coverer:
             case g.SlotRef(name=name):
                 slot = self.inline.get(name)
                 return 0 if slot is None else self._pending(slot.body, ("slot", name), ())
-            case g.Alternation() | g.Optional():  # a derivation takes one of the targets
+            case g.Alternation() | g.OptionalPart():  # a derivation takes one of the targets
                 return sum(
                     ((owner, at, target) not in self.covered)
                     + self._pending(g.children(expr)[k], owner, (*at, k))
@@ -179,7 +179,7 @@ class Coverer:
                 k = self._option(expr, owner, at)
                 self.covered.add((owner, at, k))
                 self._derive(options[k].expr, owner, (*at, k), path)
-            case g.Optional(expr=inner):
+            case g.OptionalPart(expr=inner):
                 if self._targets(expr, owner, at) and (
                     self._pending(expr, owner, at) or self.rng.random() < branches.presence(expr)
                 ):
