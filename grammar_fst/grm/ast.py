@@ -157,6 +157,19 @@ class Slot(Definition):
 Statement = Import | Rule | Intent | Slot
 
 
+def title(definition: Rule | Intent | Slot) -> str:
+    """How messages name a definition: `rule $name`, `intent Name`, `slot name`."""
+    match definition:
+        case Rule(name=name):
+            return f"rule ${name}"
+        case Intent(name=name):
+            return f"intent {name}"
+        case Slot(name=name):
+            return f"slot {name}"
+        case _:
+            assert_never(definition)
+
+
 @dataclass(frozen=True)
 class Language:
     """`language th`: the language the grammar's words are written in (a BCP 47 tag),

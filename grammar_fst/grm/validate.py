@@ -54,18 +54,16 @@ def references(expr: g.Expr, kind: type) -> list:
 
 def _duplicates(grammar: g.Grammar) -> list[Diagnostic]:
     found = []
-    seen: dict[tuple[str, str], g.Statement] = {}
+    seen: dict[tuple[type, str], g.Statement] = {}
     for stmt in grammar.statements:
         if isinstance(stmt, g.Import):
             continue
-        kind = {g.Rule: "rule", g.Intent: "intent", g.Slot: "slot"}[type(stmt)]
-        shown = f"${stmt.name}" if kind == "rule" else stmt.name
-        first = seen.setdefault((kind, stmt.name), stmt)
+        first = seen.setdefault((type(stmt), stmt.name), stmt)
         if first is not stmt:
             found.append(
                 Diagnostic(
                     "error",
-                    f"{kind} {shown} is already defined at {first.loc}; rename one",
+                    f"{g.title(stmt)} is already defined at {first.loc}; rename one",
                     stmt.loc,
                 )
             )
@@ -134,11 +132,10 @@ def too_deep(grammar: g.Grammar) -> list[Diagnostic]:
             continue
         found = depth(stmt.body)
         if found > MAX_DEPTH:
-            what = {g.Rule: f"rule ${stmt.name}", g.Intent: f"intent {stmt.name}"}
             return [
                 Diagnostic(
                     "error",
-                    f"{what.get(type(stmt), f'slot {stmt.name}')} nests groups {found} deep, "
+                    f"{g.title(stmt)} nests groups {found} deep, "
                     f"more than {MAX_DEPTH}; name an inner part as a rule",
                     stmt.loc,
                 )
