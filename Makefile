@@ -72,8 +72,11 @@ FUZZ_SECONDS ?= 3600
 fuzz: $(STAMP)
 	nice $(BIN)/python benchmarks/fuzz.py --cases $(FUZZ_CASES) --seconds $(FUZZ_SECONDS) --keep
 
+# ruff, then mypy (configured in pyproject.toml): an operation that misses one of the
+# grammar's operators is a type error
 lint: $(STAMP)
 	$(BIN)/ruff check grammar_fst tests benchmarks
+	$(BIN)/mypy
 
 clean:
-	rm -rf out .pytest_cache .hypothesis
+	rm -rf out .pytest_cache .hypothesis .mypy_cache

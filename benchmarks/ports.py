@@ -68,8 +68,8 @@ def music() -> g.Grammar:
 def _unweighted(node):
     if isinstance(node, g.Option):
         return g.Option(_unweighted(node.expr))
-    if isinstance(node, g.Optional):
-        return g.Optional(_unweighted(node.expr), node.loc)
+    if isinstance(node, g.OptionalPart):
+        return g.OptionalPart(_unweighted(node.expr), node.loc)
     if dataclasses.is_dataclass(node) and not isinstance(node, (g.Word, g.Reference)):
         changes = {}
         for f in dataclasses.fields(node):
@@ -118,7 +118,7 @@ class Template:
             return f"@[{expr.name}]"
         if isinstance(expr, g.RuleRef):
             return f"~[{expr.name}]"
-        optional = isinstance(expr, g.Optional)
+        optional = isinstance(expr, g.OptionalPart)
         inner = expr.expr if optional else expr
         if optional and isinstance(inner, g.RuleRef):
             return f"~[{inner.name}?]"

@@ -53,7 +53,7 @@ def exprs(
             *kinds,
             st.lists(inner, min_size=2, max_size=3).map(lambda xs: g.Sequence(tuple(xs))),
             st.lists(options, min_size=2, max_size=3).map(lambda os: g.Alternation(tuple(os))),
-            st.builds(lambda e, p: g.Optional(e, probability=p), inner, presence),
+            st.builds(lambda e, p: g.OptionalPart(e, probability=p), inner, presence),
             st.builds(
                 lambda e, lo, extra: g.Repeat(e, lo, lo + extra),
                 inner,
@@ -167,7 +167,7 @@ def language(expr, grammar: g.Grammar) -> set[tuple]:
     if isinstance(expr, g.Alternation):
         kept = [o for o in expr.options if o.weight is None or o.weight > 0]
         return set().union(*(language(o.expr, grammar) for o in kept)) if kept else set()
-    if isinstance(expr, g.Optional):
+    if isinstance(expr, g.OptionalPart):
         return language(expr.expr, grammar) | {()}
     if isinstance(expr, g.Synonym):
         canonical = tuple(("=", w) for w in expr.canonical)

@@ -78,7 +78,7 @@ def test_chatette_constructs_in_the_grammar():
     room = grammar.slots["room"].body
     assert g.Option(g.Synonym(g.Word("lounge"), ("living", "room"))) in room.options
     off = grammar.intents["lights_off"].body.options
-    assert off[1].expr.items[-1] == g.Optional(g.RuleRef("please"), probability=0.3)  # ?/30
+    assert off[1].expr.items[-1] == g.OptionalPart(g.RuleRef("please"), probability=0.3)  # ?/30
     glued = g.Alternation((g.Option(g.Word("lights")), g.Option(g.Word("light"))))
     assert off[0].expr.items[-1] == glued  # light[s?]
     text = syntax.format_grammar(grammar)

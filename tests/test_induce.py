@@ -395,7 +395,7 @@ def test_an_optional_part_keeps_the_golden_proportion():
     golden = ["play some music"] * 9 + ["play music"]
     result = induce([Utterance(t, "PlayMusic") for t in golden])
     body = result.grammar.intents["PlayMusic"].body
-    optionals = [n for n in g.walk(body) if isinstance(n, g.Optional)]
+    optionals = [n for n in g.walk(body) if isinstance(n, g.OptionalPart)]
     assert [o.probability for o in optionals] == [0.9]
     assert "some?<0.9>" in result.text()
     compiled = gf.from_text(result.text())
@@ -409,8 +409,8 @@ def test_chunking_keeps_the_probability_of_an_optional_part():
     from grammar_fst.induction.chunking import _replace
 
     run = (g.Word("the"), g.Word("music"))
-    expr = g.Optional(g.Sequence((g.Word("play"), *run)), probability=0.2)
+    expr = g.OptionalPart(g.Sequence((g.Word("play"), *run)), probability=0.2)
     replaced, found = _replace(expr, run, g.RuleRef("the_music"))
     assert found == 1
     inner = g.Sequence((g.Word("play"), g.RuleRef("the_music")))
-    assert replaced == g.Optional(inner, probability=0.2)
+    assert replaced == g.OptionalPart(inner, probability=0.2)

@@ -10,7 +10,7 @@ import pytest
 import grammar_fst as gf
 from grammar_fst.errors import GrammarError
 from grammar_fst.grm import ast as g
-from grammar_fst.grm import syntax
+from grammar_fst.grm import branches, syntax
 
 ROOMS = """\
 intent Lights = turn on the light in the {room}
@@ -105,16 +105,16 @@ def test_synonym_errors_are_located(source, where, message):
 def test_optional_probability_ast_and_round_trip():
     grammar = syntax.parse("intent A = x?<0.3> [y z]<0.75> w? v [u]\n")
     items = grammar.intents["A"].body.items
-    assert items[0] == g.Optional(g.Word("x"), probability=0.3)
-    assert items[1] == g.Optional(g.Sequence((g.Word("y"), g.Word("z"))), probability=0.75)
-    assert items[2] == g.Optional(g.Word("w")) and items[2].presence == 0.5
+    assert items[0] == g.OptionalPart(g.Word("x"), probability=0.3)
+    assert items[1] == g.OptionalPart(g.Sequence((g.Word("y"), g.Word("z"))), probability=0.75)
+    assert items[2] == g.OptionalPart(g.Word("w")) and branches.presence(items[2]) == 0.5
     assert syntax.format_expr(grammar.intents["A"].body) == "x?<0.3> [y z]<0.75> w? v u?"
     assert syntax.parse(syntax.format_grammar(grammar)) == grammar
 
 
 def test_a_spaced_weight_after_an_optional_still_weighs_the_alternative():
     body = syntax.parse("intent A = a b? <3> | c\n").intents["A"].body
-    assert body.options[0] == g.Option(g.Sequence((g.Word("a"), g.Optional(g.Word("b")))), 3.0)
+    assert body.options[0] == g.Option(g.Sequence((g.Word("a"), g.OptionalPart(g.Word("b")))), 3.0)
 
 
 def test_optional_probability_is_sampled():

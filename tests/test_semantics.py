@@ -114,7 +114,8 @@ def unambiguous_grammars(draw):
         items = [g.Word(f"intent{i}")]
         for name in used:
             items.append(draw(exprs(SMALL_WORDS, max_leaves=3)))
-            items.append(g.SlotRef(name) if draw(st.booleans()) else g.Optional(g.SlotRef(name)))
+            slot = g.SlotRef(name)
+            items.append(slot if draw(st.booleans()) else g.OptionalPart(slot))
         statements.append(g.Intent(f"I{i}", g.Sequence(tuple(items))))
     return g.Grammar(tuple(statements))
 

@@ -33,7 +33,12 @@ def test_toy_grammar_ast():
         (g.Option(g.Word("some")), g.Option(g.Word("more")))
     )
     assert grammar.intents["PlayMusic"].body == g.Sequence(
-        (g.Word("play"), g.Optional(g.RuleRef("some_more")), g.SlotRef("genre"), g.Word("music"))
+        (
+            g.Word("play"),
+            g.OptionalPart(g.RuleRef("some_more")),
+            g.SlotRef("genre"),
+            g.Word("music"),
+        )
     )
     assert grammar.rules["some_more"].comment.startswith("toy.grm")
 
@@ -73,7 +78,8 @@ def test_words_in_any_script_are_nfc():
 def test_square_brackets_are_optional_groups():
     a = syntax.parse("intent A = x [y z]\n").intents["A"].body
     b = syntax.parse("intent A = x (y z)?\n").intents["A"].body
-    assert a == b == g.Sequence((g.Word("x"), g.Optional(g.Sequence((g.Word("y"), g.Word("z"))))))
+    y_z = g.Sequence((g.Word("y"), g.Word("z")))
+    assert a == b == g.Sequence((g.Word("x"), g.OptionalPart(y_z)))
 
 
 def test_repetition_forms():

@@ -28,7 +28,7 @@ from .. import progress
 from ..data.catalogue import Catalogue, read_catalogue
 from ..errors import CatalogueError, GrammarError, Location, UsageError, Wording
 from ..grm import ast as g
-from ..grm import validate
+from ..grm import branches, validate
 from ..grm.sources import split_spec
 from . import labels, openfst
 
@@ -289,64 +289,71 @@ class _Builder:
             return openfst.optimize(pynini.concat(head, self.expr(intent.body)))
 
     def expr(self, expr: g.Expr) -> pynini.Fst:
-        if isinstance(expr, g.Word):
-            word = self.label(expr.text)
-            return openfst.chain([(word, word)])
-        if isinstance(expr, g.SlotRef):
-            nonterminal = self.label(labels.slot_class(expr.name))
-            return openfst.chain(
-                [
-                    (0, self.label(labels.slot_open(expr.name))),
-                    (nonterminal, nonterminal),
-                    (0, self.label(labels.slot_close(expr.name))),
-                ]
-            )
-        if isinstance(expr, g.RuleRef):
-            if self.inlining:
-                return self.expr(self.rules[expr.name].body)
-            nonterminal = self.label(labels.rule_call(expr.name))
-            return openfst.chain([(nonterminal, nonterminal)])
-        if isinstance(expr, g.Sequence):
-            fst = self.expr(expr.items[0])
-            for item in expr.items[1:]:
-                fst.concat(self.expr(item))
-            return fst
-        if isinstance(expr, g.Alternation):
-            weights = [1.0 if o.weight is None else o.weight for o in expr.options]
-            total = sum(weights)
-            if total == 0:
-                return openfst.empty()
-            return openfst.choice(
-                [(self.expr(o.expr), w / total) for o, w in zip(expr.options, weights)]
-            )
-        if isinstance(expr, g.Optional):
-            present = expr.presence
-            absent = openfst.chain([])
-            return openfst.choice([(self.expr(expr.expr), present), (absent, 1 - present)])
-        if isinstance(expr, g.Synonym):  # surface words in, the canonical value out
-            # a rule it uses is copied in: its words are said, not meant, so no arc of
-            # the surface may enter an FST that would put them on the output side
-            inlining, self.inlining = self.inlining, True
-            try:
-                surface = self.expr(expr.expr).project("input")
-            finally:
-                self.inlining = inlining
-            canonical = openfst.chain([(w, w) for w in map(self.label, expr.canonical)])
-            return pynini.cross(surface, canonical)
-        if isinstance(expr, g.Repeat):
-            return self.repeat(expr)
-        raise GrammarError("a catalogue can only be the whole value of a slot", expr.loc)
+        match expr:
+            case g.Word(text=text):
+                word = self.label(text)
+                return openfst.chain([(word, word)])
+            case g.SlotRef(name=name):
+                nonterminal = self.label(labels.slot_class(name))
+                return openfst.chain(
+                    [
+                        (0, self.label(labels.slot_open(name))),
+                        (nonterminal, nonterminal),
+                        (0, self.label(labels.slot_close(name))),
+                    ]
+                )
+            case g.RuleRef(name=name):
+                if self.inlining:
+                    return self.expr(self.rules[name].body)
+                nonterminal = self.label(labels.rule_call(name))
+                return openfst.chain([(nonterminal, nonterminal)])
+            case g.Sequence(items=items):
+                fst = self.expr(items[0])
+                for item in items[1:]:
+                    fst.concat(self.expr(item))
+                return fst
+            case g.Alternation(options=options):
+                probabilities = branches.option_probabilities(expr)
+                if probabilities is None:
+                    return openfst.empty()
+                return openfst.choice(
+                    [(self.expr(o.expr), p) for o, p in zip(options, probabilities)]
+                )
+            case g.OptionalPart(expr=inner):
+                present = branches.presence(expr)
+                absent = openfst.chain([])
+                return openfst.choice([(self.expr(inner), present), (absent, 1 - present)])
+            case g.Synonym(expr=inner, canonical=canonical):
+                return self.synonym(inner, canonical)
+            case g.Repeat():
+                return self.repeat(expr)
+            case g.CatalogueRef(loc=loc):  # a slot's whole value is compiled by catalogue_fst
+                raise GrammarError("a catalogue can only be the whole value of a slot", loc)
+            case _:
+                g.assert_never(expr)
+
+    def synonym(self, surface_expr: g.Expr, canonical: tuple[str, ...]) -> pynini.Fst:
+        """Surface words in, the canonical value out. A rule the surface uses is copied in:
+        its words are said, not meant, so no arc of the surface may enter an FST that
+        would put them on the output side."""
+        inlining, self.inlining = self.inlining, True
+        try:
+            surface = self.expr(surface_expr).project("input")
+        finally:
+            self.inlining = inlining
+        meant = openfst.chain([(w, w) for w in map(self.label, canonical)])
+        return pynini.cross(surface, meant)
 
     def repeat(self, expr: g.Repeat) -> pynini.Fst:
-        """x{low,high} with every count equally likely.
+        """x{low,high} with every count equally likely (`branches.counts`).
 
-        Built from the end: after k copies, stop with probability 1/(high-k+1), so each
-        count low..high has probability 1/(high-low+1), with O(high) copies of x.
+        Built from the end: after k copies, stop with `branches.stop_probability`, with
+        O(high) copies of x.
         """
         body = self.expr(expr.expr)
         tail = openfst.chain([])
-        for k in range(expr.high - 1, expr.low - 1, -1):
-            stop = 1 / (expr.high - k + 1)
+        for k in reversed(branches.counts(expr)[:-1]):
+            stop = branches.stop_probability(expr, k)
             tail = openfst.choice(
                 [(openfst.chain([]), stop), (pynini.concat(body, tail), 1 - stop)]
             )

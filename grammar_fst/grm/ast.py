@@ -3,15 +3,25 @@ induction writes. No FSTs here, so the AST can be built, compared and printed an
 
 Expressions are immutable and compare by structure; source locations ride along but do
 not take part in equality, so a formatted-then-reparsed grammar equals the original.
+
+`Expr` is a closed union: every operation on expressions is one `match` over its members
+ending in `assert_never`, so an operator added to the union is a type error (`make lint`)
+in each operation that does not handle it yet (docs/design.md, "Adding a grammar operator").
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..errors import Location
+
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:
+    from typing_extensions import assert_never
 
 NOWHERE = Location("<ast>")
 
@@ -75,18 +85,13 @@ class Alternation:
 
 
 @dataclass(frozen=True)
-class Optional:
+class OptionalPart:
     """Zero or one occurrence: `x?` or `[x y]`; present with `probability` (None means
     one half), written `x?<0.3>` or `[x y]<0.3>`."""
 
     expr: Expr
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
-    probability: float | None = None
-
-    @property
-    def presence(self) -> float:
-        """The probability that the optional part is present."""
-        return 0.5 if self.probability is None else self.probability
+    probability: float | None = None  # branches.presence says what None means
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,10 @@ class Repeat:
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
+# every expression node; an operator added here must be handled by each `match` on Expr
 Expr = (
-    Word | RuleRef | SlotRef | CatalogueRef | Sequence | Alternation | Optional | Repeat | Synonym
+    Word | RuleRef | SlotRef | CatalogueRef | Sequence | Alternation | OptionalPart
+    | Repeat | Synonym
 )
 
 
@@ -148,6 +155,19 @@ class Slot(Definition):
 
 
 Statement = Import | Rule | Intent | Slot
+
+
+def title(definition: Rule | Intent | Slot) -> str:
+    """How messages name a definition: `rule $name`, `intent Name`, `slot name`."""
+    match definition:
+        case Rule(name=name):
+            return f"rule ${name}"
+        case Intent(name=name):
+            return f"intent {name}"
+        case Slot(name=name):
+            return f"slot {name}"
+        case _:
+            assert_never(definition)
 
 
 @dataclass(frozen=True)
@@ -186,23 +206,35 @@ class Grammar:
 
 
 def children(expr: Expr) -> tuple[Expr, ...]:
-    """The direct sub-expressions of `expr`."""
-    if isinstance(expr, Sequence):
-        return expr.items
-    if isinstance(expr, Alternation):
-        return tuple(o.expr for o in expr.options)
-    if isinstance(expr, (Optional, Repeat, Synonym)):
-        return (expr.expr,)
-    return ()
+    """The direct sub-expressions of `expr`: what `walk` and every query built on it
+    (references, depth, the words of a grammar) descend into."""
+    match expr:
+        case Sequence(items=items):
+            return items
+        case Alternation(options=options):
+            return tuple(o.expr for o in options)
+        case OptionalPart(expr=inner) | Repeat(expr=inner) | Synonym(expr=inner):
+            return (inner,)
+        case Word() | RuleRef() | SlotRef() | CatalogueRef():
+            return ()
+        case _:
+            assert_never(expr)
 
 
 def written_words(expr: Expr) -> tuple[str, ...]:
     """The words `expr` itself writes: a word's own text, a synonym's canonical words."""
-    if isinstance(expr, Word):
-        return (expr.text,)
-    if isinstance(expr, Synonym):
-        return expr.canonical
-    return ()
+    match expr:
+        case Word(text=text):
+            return (text,)
+        case Synonym(canonical=canonical):
+            return canonical
+        case (
+            RuleRef() | SlotRef() | CatalogueRef() | Sequence() | Alternation() | OptionalPart()
+            | Repeat()
+        ):
+            return ()
+        case _:
+            assert_never(expr)
 
 
 def walk(expr: Expr) -> Iterator[Expr]:

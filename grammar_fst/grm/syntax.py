@@ -226,6 +226,7 @@ class _Parser:
 
     def statement(self) -> g.Statement:
         tok = self.peek()
+        assert tok is not None, "grammar() stops at the end of the tokens"
         comment = self.doc_comment(tok.loc.line)
         if not tok.starts_line:
             raise GrammarError(
@@ -324,7 +325,7 @@ class _Parser:
 
     def option(self, closer: str | None) -> g.Option:
         loc = self.where()
-        items = []
+        items: list[g.Expr] = []
         while (tok := self.peek()) is not None and not tok.starts_line:
             if tok.kind in ("|", ")", "]", "weight", "=>"):
                 break
@@ -376,7 +377,7 @@ class _Parser:
         if tok is not None and not tok.starts_line and tok.kind in ("?", "repeat"):
             self.take()
             if tok.kind == "?":
-                return g.Optional(expr, tok.loc, self.presence(tok))
+                return g.OptionalPart(expr, tok.loc, self.presence(tok))
             low, high = _bounds(tok)
             return g.Repeat(expr, low, high, tok.loc)
         return expr
@@ -429,7 +430,7 @@ class _Parser:
                     tok.loc,
                 )
             end = self.take()
-            return g.Optional(inner, tok.loc, self.presence(end)) if closer == "]" else inner
+            return g.OptionalPart(inner, tok.loc, self.presence(end)) if closer == "]" else inner
         if tok.kind == "repeat":
             raise GrammarError(
                 f"'{{{tok.text}}}' is neither a slot name nor a repetition count like {{1,3}}",
@@ -534,51 +535,58 @@ def format_statement(statement: g.Statement) -> str:
     return "\n".join(lines + wrapped)
 
 
+# how loosely a formatted expression binds, tightest first: an operand needs parentheses
+# where it binds more loosely than its place allows
+ATOM, POSTFIX, SEQUENCE, SYNONYM, CHOICE = range(5)
+
+
 def format_expr(expr: g.Expr) -> str:
     """Render an expression at top level (no enclosing parentheses needed)."""
-    if isinstance(expr, g.Synonym):
-        inner = format_expr(expr.expr)
-        if isinstance(expr.expr, (g.Alternation, g.Synonym)):
-            inner = f"({inner})"
-        return f"{inner} => {_quote(' '.join(expr.canonical))}"
-    if isinstance(expr, g.Alternation):
-        return " | ".join(_format_option(o) for o in expr.options)
-    if isinstance(expr, g.Sequence):
-        return " ".join(_format_item(i) for i in expr.items)
-    return _format_item(expr)
+    return _formatted(expr)[0]
+
+
+def _formatted(expr: g.Expr) -> tuple[str, int]:
+    """The text of `expr` and how loosely it binds (ATOM ... CHOICE)."""
+    match expr:
+        case g.Word(text=text):
+            return _format_word(text), ATOM
+        case g.RuleRef(name=name):
+            return f"${name}", ATOM
+        case g.SlotRef(name=name):
+            return f"{{{name}}}", ATOM
+        case g.OptionalPart(expr=inner, probability=probability):
+            presence = "" if probability is None else f"<{_number(probability)}>"
+            text, binding = _formatted(inner)
+            if binding >= SEQUENCE:
+                return f"[{text}]{presence}", POSTFIX
+            return f"{_grouped(text, binding, ATOM)}?{presence}", POSTFIX
+        case g.Repeat(expr=inner, low=low, high=high):
+            count = f"{low}" if low == high else f"{low},{high}"
+            return f"{_operand(inner, ATOM)}{{{count}}}", POSTFIX
+        case g.Sequence(items=items):
+            return " ".join(_operand(i, POSTFIX) for i in items), SEQUENCE
+        case g.Synonym(expr=inner, canonical=canonical):
+            return f"{_operand(inner, SEQUENCE)} => {_quote(' '.join(canonical))}", SYNONYM
+        case g.Alternation(options=options):
+            return " | ".join(_format_option(o) for o in options), CHOICE
+        case g.CatalogueRef():  # format_statement writes a slot's `from "file"`
+            raise ValueError("a catalogue can only be the whole value of a slot")
+        case _:
+            g.assert_never(expr)
+
+
+def _operand(expr: g.Expr, loosest: int) -> str:
+    """Render `expr` where it may bind at most as loosely as `loosest`."""
+    return _grouped(*_formatted(expr), loosest)
+
+
+def _grouped(text: str, binding: int, loosest: int) -> str:
+    return f"({text})" if binding > loosest else text
 
 
 def _format_option(option: g.Option) -> str:
-    text = format_expr(option.expr)
-    if isinstance(option.expr, g.Alternation):
-        text = f"({text})"
+    text = _operand(option.expr, SYNONYM)
     return text if option.weight is None else f"{text} <{_number(option.weight)}>"
-
-
-def _format_item(expr: g.Expr) -> str:
-    """Render `expr` as one item of a sequence."""
-    if isinstance(expr, g.Word):
-        return _format_word(expr.text)
-    if isinstance(expr, g.RuleRef):
-        return f"${expr.name}"
-    if isinstance(expr, g.SlotRef):
-        return f"{{{expr.name}}}"
-    if isinstance(expr, g.Optional):
-        presence = "" if expr.probability is None else f"<{_number(expr.probability)}>"
-        if isinstance(expr.expr, (g.Sequence, g.Alternation, g.Synonym)):
-            return f"[{format_expr(expr.expr)}]{presence}"
-        return f"{_format_atom(expr.expr)}?{presence}"
-    if isinstance(expr, g.Repeat):
-        count = f"{expr.low}" if expr.low == expr.high else f"{expr.low},{expr.high}"
-        return f"{_format_atom(expr.expr)}{{{count}}}"
-    return f"({format_expr(expr)})"
-
-
-def _format_atom(expr: g.Expr) -> str:
-    """Render `expr` so that a postfix operator applies to all of it."""
-    if isinstance(expr, (g.Word, g.RuleRef, g.SlotRef)):
-        return _format_item(expr)
-    return f"({format_expr(expr)})"
 
 
 def _format_word(word: str) -> str:

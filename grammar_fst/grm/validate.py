@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import GrammarError, Location
 from . import ast as g
+from . import branches
 
 
 @dataclass(frozen=True)
@@ -53,18 +54,16 @@ def references(expr: g.Expr, kind: type) -> list:
 
 def _duplicates(grammar: g.Grammar) -> list[Diagnostic]:
     found = []
-    seen: dict[tuple[str, str], g.Statement] = {}
+    seen: dict[tuple[type, str], g.Statement] = {}
     for stmt in grammar.statements:
         if isinstance(stmt, g.Import):
             continue
-        kind = {g.Rule: "rule", g.Intent: "intent", g.Slot: "slot"}[type(stmt)]
-        shown = f"${stmt.name}" if kind == "rule" else stmt.name
-        first = seen.setdefault((kind, stmt.name), stmt)
+        first = seen.setdefault((type(stmt), stmt.name), stmt)
         if first is not stmt:
             found.append(
                 Diagnostic(
                     "error",
-                    f"{kind} {shown} is already defined at {first.loc}; rename one",
+                    f"{g.title(stmt)} is already defined at {first.loc}; rename one",
                     stmt.loc,
                 )
             )
@@ -133,11 +132,10 @@ def too_deep(grammar: g.Grammar) -> list[Diagnostic]:
             continue
         found = depth(stmt.body)
         if found > MAX_DEPTH:
-            what = {g.Rule: f"rule ${stmt.name}", g.Intent: f"intent {stmt.name}"}
             return [
                 Diagnostic(
                     "error",
-                    f"{what.get(type(stmt), f'slot {stmt.name}')} nests groups {found} deep, "
+                    f"{g.title(stmt)} nests groups {found} deep, "
                     f"more than {MAX_DEPTH}; name an inner part as a rule",
                     stmt.loc,
                 )
@@ -242,21 +240,23 @@ def nullable_rules(rules: dict[str, g.Rule]) -> dict[str, bool]:
 
 
 def _nullable(expr: g.Expr, rule_nullable: dict[str, bool]) -> bool:
-    if isinstance(expr, g.Word):
-        return False
-    if isinstance(expr, g.RuleRef):
-        return rule_nullable[expr.name]
-    if isinstance(expr, (g.SlotRef, g.CatalogueRef)):
-        return False
-    if isinstance(expr, g.Sequence):
-        return all(_nullable(item, rule_nullable) for item in expr.items)
-    if isinstance(expr, g.Alternation):
-        return any(_nullable(o.expr, rule_nullable) for o in expr.options if o.weight != 0)
-    if isinstance(expr, g.Optional):
-        return True
-    if isinstance(expr, g.Synonym):
-        return _nullable(expr.expr, rule_nullable)
-    return expr.low == 0 or _nullable(expr.expr, rule_nullable)
+    match expr:
+        case g.Word() | g.SlotRef() | g.CatalogueRef():
+            return False
+        case g.RuleRef(name=name):
+            return rule_nullable[name]
+        case g.Sequence(items=items):
+            return all(_nullable(item, rule_nullable) for item in items)
+        case g.Alternation(options=options):
+            return any(_nullable(o.expr, rule_nullable) for o in options if branches.can_take(o))
+        case g.OptionalPart():
+            return True
+        case g.Synonym(expr=inner):
+            return _nullable(inner, rule_nullable)
+        case g.Repeat(expr=inner, low=low):
+            return low == 0 or _nullable(inner, rule_nullable)
+        case _:
+            g.assert_never(expr)
 
 
 def _empty_values(grammar: g.Grammar) -> list[Diagnostic]:

@@ -223,4 +223,4 @@ def optional(expr: g.Expr, presence: float, loc: Location) -> g.Expr | None:
     presence = round(presence, 6)
     if presence >= 1 or presence <= 0:
         return expr if presence >= 1 else None
-    return g.Optional(expr, loc, None if presence == 0.5 else presence)
+    return g.OptionalPart(expr, loc, None if presence == 0.5 else presence)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..grm import ast as g
 from ..grm.syntax import format_expr
@@ -83,42 +84,56 @@ def _runs(items: Run) -> Counter[Run]:
 
 def _replace(expr: g.Expr, run: Run, by: g.Expr) -> tuple[g.Expr, int]:
     """`expr` with each non-overlapping occurrence of `run` replaced by `by`."""
-    found = 0
-    if isinstance(expr, g.Sequence):
-        items: list[g.Expr] = []
-        i = 0
-        while i < len(expr.items):
-            if expr.items[i : i + len(run)] == run:
-                items.append(by)
-                found += 1
-                i += len(run)
-            else:
-                item, inner = _replace(expr.items[i], run, by)
-                items.append(item)
+    match expr:
+        case g.Sequence(items=items):
+            replaced: list[g.Expr] = []
+            found, i = 0, 0
+            while i < len(items):
+                if items[i : i + len(run)] == run:
+                    replaced.append(by)
+                    found += 1
+                    i += len(run)
+                else:
+                    item, inner = _replace(items[i], run, by)
+                    replaced.append(item)
+                    found += inner
+                    i += 1
+            return sequence(replaced), found
+        case g.Alternation(options=options):
+            found, kept = 0, []
+            for option in options:
+                inner_expr, inner = _replace(option.expr, run, by)
+                kept.append(replace(option, expr=inner_expr))
                 found += inner
-                i += 1
-        return sequence(items), found
-    if isinstance(expr, g.Alternation):
-        options = []
-        for option in expr.options:
-            inner_expr, inner = _replace(option.expr, run, by)
-            options.append(g.Option(inner_expr, option.weight))
-            found += inner
-        return g.Alternation(tuple(options)), found
-    if isinstance(expr, g.Optional):
-        inner_expr, found = _replace(expr.expr, run, by)
-        return g.Optional(inner_expr, probability=expr.probability), found
-    return expr, 0
+            return replace(expr, options=tuple(kept)), found
+        case g.OptionalPart(expr=inner) | g.Repeat(expr=inner) | g.Synonym(expr=inner):
+            inner_expr, found = _replace(inner, run, by)
+            return replace(expr, expr=inner_expr), found
+        case g.Word() | g.RuleRef() | g.SlotRef() | g.CatalogueRef():
+            return expr, 0
+        case _:
+            g.assert_never(expr)
 
 
 def _with_body(statement: g.Definition, body: g.Expr) -> g.Definition:
-    return type(statement)(statement.name, body, comment=statement.comment)
+    return replace(statement, body=body)
 
 
 def _with_comment(rule: g.Rule, comment: str) -> g.Rule:
-    return g.Rule(rule.name, rule.body, comment=comment)
+    return replace(rule, comment=comment)
 
 
 def _label(expr: g.Expr) -> str:
     """What names an item in a chunk's name: a word, a rule's or slot's name."""
-    return getattr(expr, "text", None) or getattr(expr, "name", None) or "part"
+    match expr:
+        case g.Word(text=text):
+            return text
+        case g.RuleRef(name=name) | g.SlotRef(name=name):
+            return name
+        case (
+            g.CatalogueRef() | g.Sequence() | g.Alternation() | g.OptionalPart() | g.Repeat()
+            | g.Synonym()
+        ):
+            return "part"
+        case _:
+            g.assert_never(expr)

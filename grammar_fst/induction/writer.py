@@ -169,7 +169,7 @@ class _IntentWriter:
         taken = successors.total() - skipped
         if not skipped:
             return [*head, choice]
-        return [*head, g.Optional(choice, probability=_presence(taken, skipped))]
+        return [*head, g.OptionalPart(choice, probability=_presence(taken, skipped))]
 
     def _emission(self, state: int) -> g.Expr:
         row = self.model.emit[state]

@@ -32,6 +32,7 @@ from ..errors import UsageError, Wording
 from ..fst import labels
 from ..fst.walks import LabelPath
 from ..grm import ast as g
+from ..grm import branches
 from ..grm.validate import rule_order
 from .walker import Walker
 
@@ -102,93 +103,114 @@ class Coverer:
         return self._live[expr]
 
     def _derives(self, expr: g.Expr) -> bool:
-        if isinstance(expr, g.RuleRef):
-            return self.live(self.grammar.rules[expr.name].body)
-        if isinstance(expr, g.SlotRef):
-            if expr.name in self.inline:
-                return self.live(self.inline[expr.name].body)
-            return self.walker.class_log_mass[expr.name] > -np.inf
-        if isinstance(expr, g.Sequence):
-            return all(self.live(item) for item in expr.items)
-        if isinstance(expr, g.Alternation):
-            return any(self._open(expr, k) for k in range(len(expr.options)))
-        if isinstance(expr, g.Repeat):
-            return expr.low == 0 or self.live(expr.expr)
-        if isinstance(expr, g.Synonym):
-            return self.live(expr.expr)
-        return True  # a word, an optional part
+        match expr:
+            case g.RuleRef(name=name):
+                return self.live(self.grammar.rules[name].body)
+            case g.SlotRef(name=name):
+                if name in self.inline:
+                    return self.live(self.inline[name].body)
+                return self.walker.class_log_mass[name] > -np.inf
+            case g.Sequence(items=items):
+                return all(self.live(item) for item in items)
+            case g.Alternation(options=options):
+                return any(self._open(expr, k) for k in range(len(options)))
+            case g.Repeat(expr=inner, low=low):
+                return low == 0 or self.live(inner)
+            case g.Synonym(expr=inner):
+                return self.live(inner)
+            case g.Word() | g.OptionalPart() | g.CatalogueRef():
+                return True
+            case _:
+                g.assert_never(expr)
 
     def _open(self, expr: g.Alternation, k: int) -> bool:
         """Whether option k can be taken: weighted above zero, and live."""
         option = expr.options[k]
-        return option.weight != 0 and self.live(option.expr)
+        return branches.can_take(option) and self.live(option.expr)
 
     def _targets(self, expr: g.Expr, owner: Owner, at: tuple[int, ...]) -> list[tuple[int, int]]:
         """(target option, child index) pairs of `expr` itself: the options of an
         alternation, the body of an optional part, that a derivation can take."""
-        if isinstance(expr, g.Alternation):
-            return [(k, k) for k in range(len(expr.options)) if self._open(expr, k)]
-        optional = isinstance(expr, g.Optional) or (isinstance(expr, g.Repeat) and expr.low == 0)
-        if optional and self.live(expr.expr):
-            return [(-1, 0)]
-        return []
+        match expr:
+            case g.Alternation(options=options):
+                return [(k, k) for k in range(len(options)) if self._open(expr, k)]
+            case g.OptionalPart(expr=inner) | g.Repeat(expr=inner, low=0):
+                return [(-1, 0)] if self.live(inner) else []
+            case (
+                g.Word() | g.RuleRef() | g.SlotRef() | g.CatalogueRef() | g.Sequence()
+                | g.Repeat() | g.Synonym()
+            ):
+                return []
+            case _:
+                g.assert_never(expr)
 
     def _pending(self, expr: g.Expr, owner: Owner, at: tuple[int, ...]) -> int:
         """How many uncovered targets a derivation of `expr` could still reach."""
         if not self.live(expr):
             return 0
-        if isinstance(expr, g.RuleRef):
-            return self._pending(self.grammar.rules[expr.name].body, ("rule", expr.name), ())
-        if isinstance(expr, g.SlotRef):
-            slot = self.inline.get(expr.name)
-            return 0 if slot is None else self._pending(slot.body, ("slot", expr.name), ())
-        if isinstance(expr, (g.Alternation, g.Optional)):
-            return sum(
-                ((owner, at, target) not in self.covered)
-                + self._pending(g.children(expr)[k], owner, (*at, k))
-                for target, k in self._targets(expr, owner, at)
-            )
-        return sum(
-            self._pending(child, owner, (*at, k)) for k, child in enumerate(g.children(expr))
-        ) + sum((owner, at, -1) not in self.covered for _ in self._targets(expr, owner, at))
+        match expr:
+            case g.RuleRef(name=name):
+                return self._pending(self.grammar.rules[name].body, ("rule", name), ())
+            case g.SlotRef(name=name):
+                slot = self.inline.get(name)
+                return 0 if slot is None else self._pending(slot.body, ("slot", name), ())
+            case g.Alternation() | g.OptionalPart():  # a derivation takes one of the targets
+                return sum(
+                    ((owner, at, target) not in self.covered)
+                    + self._pending(g.children(expr)[k], owner, (*at, k))
+                    for target, k in self._targets(expr, owner, at)
+                )
+            case g.Word() | g.CatalogueRef() | g.Sequence() | g.Repeat() | g.Synonym():
+                return sum(
+                    self._pending(child, owner, (*at, k))
+                    for k, child in enumerate(g.children(expr))
+                ) + sum((owner, at, -1) not in self.covered for _ in self._targets(expr, owner, at))
+            case _:
+                g.assert_never(expr)
 
     def _derive(self, expr: g.Expr, owner: Owner, at: tuple[int, ...], path: LabelPath) -> None:
-        if isinstance(expr, g.Word):
-            word = self.symbols.find(expr.text)
-            path.append((word, word))
-        elif isinstance(expr, g.RuleRef):
-            self._derive(self.grammar.rules[expr.name].body, ("rule", expr.name), (), path)
-        elif isinstance(expr, g.SlotRef):
-            self._slot(expr.name, path)
-        elif isinstance(expr, g.Sequence):
-            for k, item in enumerate(expr.items):
-                self._derive(item, owner, (*at, k), path)
-        elif isinstance(expr, g.Alternation):
-            k = self._option(expr, owner, at)
-            self.covered.add((owner, at, k))
-            self._derive(expr.options[k].expr, owner, (*at, k), path)
-        elif isinstance(expr, g.Optional):
-            if self._targets(expr, owner, at) and (
-                self._pending(expr, owner, at) or self.rng.random() < expr.presence
-            ):
-                self.covered.add((owner, at, -1))
-                self._derive(expr.expr, owner, (*at, 0), path)
-        elif isinstance(expr, g.Synonym):  # the surface words, then the canonical value
-            surface: LabelPath = []
-            self._derive(expr.expr, owner, (*at, 0), surface)
-            path.extend((word, 0) for word, _ in surface if word)
-            path.extend((0, self.symbols.find(word)) for word in expr.canonical)
-        elif isinstance(expr, g.Repeat):
-            if not self.live(expr.expr):
-                count = 0
-            elif self._pending(expr, owner, at):
-                count = max(expr.low, 1)
-            else:
-                count = int(self.rng.integers(expr.low, expr.high + 1))
-            if count:
-                self.covered.add((owner, at, -1))
-            for _ in range(count):
-                self._derive(expr.expr, owner, (*at, 0), path)
+        match expr:
+            case g.Word(text=text):
+                word = self.symbols.find(text)
+                path.append((word, word))
+            case g.RuleRef(name=name):
+                self._derive(self.grammar.rules[name].body, ("rule", name), (), path)
+            case g.SlotRef(name=name):
+                self._slot(name, path)
+            case g.Sequence(items=items):
+                for k, item in enumerate(items):
+                    self._derive(item, owner, (*at, k), path)
+            case g.Alternation(options=options):
+                k = self._option(expr, owner, at)
+                self.covered.add((owner, at, k))
+                self._derive(options[k].expr, owner, (*at, k), path)
+            case g.OptionalPart(expr=inner):
+                if self._targets(expr, owner, at) and (
+                    self._pending(expr, owner, at) or self.rng.random() < branches.presence(expr)
+                ):
+                    self.covered.add((owner, at, -1))
+                    self._derive(inner, owner, (*at, 0), path)
+            case g.Synonym(expr=inner, canonical=canonical):  # the surface words, then the value
+                surface: LabelPath = []
+                self._derive(inner, owner, (*at, 0), surface)
+                path.extend((word, 0) for word, _ in surface if word)
+                path.extend((0, self.symbols.find(word)) for word in canonical)
+            case g.Repeat(expr=inner, low=low):
+                if not self.live(inner):
+                    count = 0
+                elif self._pending(expr, owner, at):
+                    count = max(low, 1)
+                else:
+                    counts = branches.counts(expr)
+                    count = int(self.rng.integers(counts.start, counts.stop))
+                if count:
+                    self.covered.add((owner, at, -1))
+                for _ in range(count):
+                    self._derive(inner, owner, (*at, 0), path)
+            case g.CatalogueRef(loc=loc):  # a catalogue slot is walked in its class FST
+                raise ValueError(f"{loc}: a catalogue can only be the whole value of a slot")
+            case _:
+                g.assert_never(expr)
 
     def _option(self, expr: g.Alternation, owner: Owner, at: tuple[int, ...]) -> int:
         """The option leading to the most uncovered targets, or one drawn by weight."""
@@ -201,7 +223,7 @@ class Coverer:
         if best > 0:
             return next(k for k, gain in gains.items() if gain == best)
         options = list(gains)
-        weights = np.array([expr.options[k].weight or 1.0 for k in options])
+        weights = np.array([branches.weight(expr.options[k]) for k in options])
         return options[int(self.rng.choice(len(options), p=weights / weights.sum()))]
 
     def _slot(self, name: str, path: LabelPath) -> None:
