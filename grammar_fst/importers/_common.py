@@ -1,4 +1,4 @@
-"""What the importers share: unique grammar names for the source's names, located
+"""What the importers share: grammar names for the source's names, located
 warnings, and pieces of text glued into whole words."""
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from pathlib import Path
 
 from ..errors import GrammarError, Location
 from ..grm import ast as g
+from ..grm.syntax import name_problem
 from ..induction.incorporate import as_name
+from ..text.tokens import normalize
 
 log = logging.getLogger("grammar_fst")
 
@@ -24,27 +26,42 @@ def warn(loc: Location, message: str) -> None:
 
 
 class Namer:
-    """Grammar names for the source's names, one kind (rules, slots, intents) at a time:
-    a name that is already a grammar name is kept; others are made into one, and two
-    source names never get the same grammar name."""
+    """Grammar names for the source's names, one kind (rules, slots, intents) at a time.
+    An intent's or slot's name is in every record, so it is kept as the source writes it
+    (the grammar quotes it when it is not a bare name), in Unicode NFC like every name; a
+    name no grammar can hold is an error at `loc`. A rule's name is in no record: one that
+    is not a bare name is made into one, and two source names never get the same one."""
 
-    def __init__(self, fallback: str):
+    def __init__(self, fallback: str, verbatim: bool = False):
         self.fallback = fallback
+        self.verbatim = verbatim
         self.names: dict[str, str] = {}
 
     def __call__(self, source: str, loc: Location | None = None) -> str:
-        """The grammar name of `source`; with `loc`, a changed name is said there (an
-        intent's or a slot's name is in every record)."""
+        """The grammar name of `source`; with `loc`, an intent or slot name that changes
+        (to NFC) is said there."""
         if source not in self.names:
-            base = as_name(source, self.fallback)
-            name, number = base, 1
-            while name in self.names.values():
-                number += 1
-                name = f"{base}_{number}"
-            self.names[source] = name
+            if not self.verbatim:
+                self.names[source] = self._made(source)
+                return self.names[source]
+            self.names[source] = name = self._verbatim(source, loc)
             if loc is not None and name != source:
-                warn(loc, f"'{source}' is not a grammar name: its records say '{name}'")
+                warn(loc, f"'{source}' is not in Unicode NFC: its records say '{name}'")
         return self.names[source]
+
+    def _verbatim(self, source: str, loc: Location | None) -> str:
+        problem = name_problem(source)
+        if problem:
+            raise GrammarError(f"{self.fallback} {source!r} cannot be named: {problem}", loc)
+        return normalize(source)
+
+    def _made(self, source: str) -> str:
+        base = name = as_name(source, self.fallback)
+        number = 1
+        while name in self.names.values():
+            number += 1
+            name = f"{base}_{number}"
+        return name
 
 
 @dataclass
@@ -67,7 +84,11 @@ class TemplateReader:
     def __init__(self):
         self.definitions: dict[tuple[str, str], Definition] = {}
         self.files: set[Path] = set()
-        self.names = {"intent": Namer("intent"), "alias": Namer("rule"), "slot": Namer("slot")}
+        self.names = {
+            "intent": Namer("intent", verbatim=True),
+            "alias": Namer("rule"),
+            "slot": Namer("slot", verbatim=True),
+        }
         self.rules, self.slots = self.names["alias"], self.names["slot"]
 
     def first_reading(self, path: Path) -> bool:

@@ -46,7 +46,7 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
         )
     types = {t.get("name") for t in language.get("types", []) if isinstance(t, dict)}
     model_file = os.path.relpath(os.path.abspath(path), os.path.abspath(output_folder or Path()))
-    intents, slots = Namer("intent"), Namer("slot")
+    intents, slots = Namer("intent", verbatim=True), Namer("slot", verbatim=True)
     statements: list[g.Statement] = []
     slot_types: dict[str, tuple[str, Location]] = {}
     for number, intent in enumerate(language["intents"]):
