@@ -180,3 +180,54 @@ def test_a_bad_quoted_name_is_a_located_error(source, where, message):
     with pytest.raises(GrammarError) as err:
         syntax.parse(source, "g.grm")
     assert str(err.value).startswith(f"g.grm:{where}: ") and message in err.value.message
+
+
+def test_the_highlighter_knows_quoted_names():
+    from pygments.token import Name
+
+    from grammar_fst.grm.highlight import GrmLexer
+
+    source = 'intent "alarm/set_alarm" = at {"alarm/time"}\nslot "alarm/time" from "t.txt"\n'
+    found = [(kind, text) for kind, text in GrmLexer().get_tokens(source) if kind in Name]
+    assert found == [
+        (Name.Class, '"alarm/set_alarm"'),
+        (Name.Tag, '{"alarm/time"}'),
+        (Name.Tag, '"alarm/time"'),
+    ]
+
+
+def test_importers_keep_intent_and_slot_names(tmp_path):
+    from grammar_fst.importers import import_grammar
+
+    model = {
+        "interactionModel": {
+            "languageModel": {
+                "intents": [
+                    {"name": "AMAZON.HelpIntent", "samples": ["help me"]},
+                    {
+                        "name": "music/play",
+                        "slots": [{"name": "song-name", "type": "SONG"}],
+                        "samples": ["play {song-name}"],
+                    },
+                ],
+                "types": [{"name": "SONG", "values": [{"name": {"value": "let it be"}}]}],
+            }
+        }
+    }
+    (tmp_path / "model.json").write_text(json.dumps(model))
+    (tmp_path / "t.chatito").write_text(
+        "%[alarm/set alarm]\n    wake me @[time-of-day]\n@[time-of-day]\n    at noon\n"
+    )
+    (tmp_path / "music.grm").write_text(
+        syntax.format_grammar(
+            import_grammar(tmp_path / "model.json", output=str(tmp_path / "music.grm"))
+        )
+    )
+    alexa = gf.load(tmp_path / "music.grm")
+    assert {(u.intent, tuple(s.slot for s in u.slots)) for u in alexa.all()} == {
+        ("AMAZON.HelpIntent", ()),
+        ("music/play", ("song-name",)),
+    }
+    chatito = gf.from_text(syntax.format_grammar(import_grammar(tmp_path / "t.chatito")))
+    (u,) = chatito.all()
+    assert (u.intent, u.slots[0].slot) == ("alarm/set alarm", "time-of-day")
