@@ -231,3 +231,26 @@ def test_importers_keep_intent_and_slot_names(tmp_path):
     chatito = gf.from_text(syntax.format_grammar(import_grammar(tmp_path / "t.chatito")))
     (u,) = chatito.all()
     assert (u.intent, u.slots[0].slot) == ("alarm/set alarm", "time-of-day")
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        (
+            'intent A = x {"alarm/tme"}\nslot "alarm/time" = y\n',
+            '1:14: unknown slot {"alarm/tme"}; did you mean {"alarm/time"}?',
+        ),
+        (
+            'intent A = {"q r"}\n',
+            """1:12: unknown slot {"q r"}; define it with 'slot "q r" = ...'""",
+        ),
+        (
+            'slot "a b" = x\nslot "a b" = y\nintent A = {"a b"}\n',
+            '2:1: slot "a b" is already defined',
+        ),
+    ],
+)
+def test_meaning_errors_write_names_as_the_grammar_does(source, message):
+    with pytest.raises(GrammarError) as err:
+        gf.from_text(source)
+    assert message in str(err.value)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import GrammarError, Location
 from . import ast as g
+from .syntax import written_name
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _duplicates(grammar: g.Grammar) -> list[Diagnostic]:
         if isinstance(stmt, g.Import):
             continue
         kind = {g.Rule: "rule", g.Intent: "intent", g.Slot: "slot"}[type(stmt)]
-        shown = f"${stmt.name}" if kind == "rule" else stmt.name
+        shown = f"${stmt.name}" if kind == "rule" else written_name(stmt.name)
         first = seen.setdefault((kind, stmt.name), stmt)
         if first is not stmt:
             found.append(
@@ -86,11 +87,15 @@ def _unknown_references(grammar: g.Grammar) -> list[Diagnostic]:
 
 def _unknown(kind: str, sigil: str, ref, known: dict) -> Diagnostic:
     close = difflib.get_close_matches(ref.name, list(known), n=1, cutoff=0.6)
-    shown = f"{sigil}{ref.name}" if sigil else f"{{{ref.name}}}"
+    shown = f"{sigil}{ref.name}" if sigil else f"{{{written_name(ref.name)}}}"
     if close:
-        hint = f"; did you mean {sigil}{close[0]}?" if sigil else f"; did you mean {{{close[0]}}}?"
+        hint = (
+            f"; did you mean {sigil}{close[0]}?"
+            if sigil
+            else f"; did you mean {{{written_name(close[0])}}}?"
+        )
     else:
-        hint = f"; define it with '{kind} {ref.name} = ...'"
+        hint = f"; define it with '{kind} {written_name(ref.name)} = ...'"
     if not close and kind == "rule":
         hint = f"; define it with '${ref.name} = ...'"
     return Diagnostic("error", f"unknown {kind} {shown}{hint}", ref.loc)
