@@ -18,6 +18,7 @@ from grammar_fst.data import formats
 from grammar_fst.errors import GrammarError
 from grammar_fst.fst import labels
 from grammar_fst.grm import syntax
+from grammar_fst.sampling import patterns
 
 # A hand-written fixture in the layout of the multilingual task-oriented dialog data:
 # intent, start:end:slot spans, text, locale (the tokenization column is optional).
@@ -254,3 +255,16 @@ def test_meaning_errors_write_names_as_the_grammar_does(source, message):
     with pytest.raises(GrammarError) as err:
         gf.from_text(source)
     assert message in str(err.value)
+
+
+def test_a_rule_specialized_to_slot_sets_keeps_names_with_spaces_apart():
+    grammar = gf.from_text(
+        'intent I = go $r\n$r = {a} {b} | {"a + b"} | {"(no slot)"} | x\n'
+        'slot a = p\nslot b = q\nslot "a + b" = s\nslot "(no slot)" = t\n'
+    )
+    found = patterns.grammar_patterns(grammar.fsts, grammar._walker, ["I"])
+    assert len(found.patterns) == 4
+    for pattern in found.patterns:
+        restricted = gf.CompiledGrammar(found.network([pattern.name]), "restricted")
+        said = {tuple(s.slot for s in u.slots) for u in restricted.sample(20, seed=1)}
+        assert said == {pattern.pattern.slots}
