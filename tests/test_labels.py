@@ -268,3 +268,18 @@ def test_a_rule_specialized_to_slot_sets_keeps_names_with_spaces_apart():
         restricted = gf.CompiledGrammar(found.network([pattern.name]), "restricted")
         said = {tuple(s.slot for s in u.slots) for u in restricted.sample(20, seed=1)}
         assert said == {pattern.pattern.slots}
+
+
+def test_a_catalogue_binds_to_the_data_name_of_a_slot(tmp_path, capsys):
+    data = tod_fixture(tmp_path / "train-es.tsv")
+    (tmp_path / "weather.txt").write_text("llover\nfrío\nnevar\n", encoding="utf-8")
+    argv = ["induce", data, "--catalogue", f"weather/attribute={tmp_path / 'weather.txt'}"]
+    assert run(capsys, *argv, "-o", tmp_path / "es.grm")[0] == 0
+    text = (tmp_path / "es.grm").read_text(encoding="utf-8")
+    assert f'slot "weather/attribute" from "{tmp_path / "weather.txt"}"' in text
+    grammar = gf.load(tmp_path / "es.grm")
+    reading = grammar.parse("va a nevar en madrid")
+    assert (reading.intent, [s.slot for s in reading.slots]) == (
+        "weather/find",
+        ["weather/attribute", "día/hora"],
+    )
