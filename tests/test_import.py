@@ -292,6 +292,6 @@ def test_intent_and_slot_names_are_kept_verbatim(tmp_path, caplog):
 def test_a_name_no_grammar_can_hold_is_refused_where_it_is(tmp_path):
     path = tmp_path / "t.chatette"
     path.write_text("%[a]\n    switch @[room\t2] on\n@[room\t2]\n    hall\n")
-    with pytest.raises(GrammarError, match="control character U\\+0009") as err:
+    with pytest.raises(GrammarError, match=r"control character \(here U\+0009\)") as err:
         import_grammar(path)
     assert str(err.value).startswith(f"{path}:2:12: ")

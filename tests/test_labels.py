@@ -161,8 +161,8 @@ def test_quoting_does_not_change_a_name():
     "source, where, message",
     [
         ('intent "" = x', "1:8", "a quoted name holds at least one character"),
-        ('intent " a" = x', "1:8", "starts or ends with a space"),
-        ('intent A = x {"b\tc"}\nslot "b\tc" = y', "1:15", "control character U+0009"),
+        ('intent " a" = x', "1:8", "cannot start or end with a space"),
+        ('intent A = x {"b\tc"}\nslot "b\tc" = y', "1:15", "control character (here U+0009)"),
         ('intent A = x {"b"\nslot b = y', "1:14", "'{' is never closed after the quoted slot name"),
         (
             "intent A = x {B-PER}\n",

@@ -42,11 +42,20 @@ def name_problem(name: str) -> str | None:
     if not name.strip():
         return "a quoted name holds at least one character that is not a space"
     if name != name.strip():
-        return f"the name {name!r} starts or ends with a space; write it without"
+        return "a name cannot start or end with a space; write it without"
     bad = next((c for c in name if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
     if bad is not None:
-        return f"the name {name!r} holds the control character U+{ord(bad):04X}"
+        return f"a name cannot hold a control character (here U+{ord(bad):04X})"
     return None
+
+
+def label(name: str, loc: Location | None = None) -> str:
+    """`name` as an intent or slot name: in NFC, like every name; a GrammarError at `loc`
+    if no grammar can hold it (see `name_problem`)."""
+    problem = name_problem(name)
+    if problem:
+        raise GrammarError(problem, loc)
+    return normalize(name)
 
 
 def written_name(name: str) -> str:
@@ -162,11 +171,7 @@ def _quoted_slot(line: str, i: int, loc: Location, out: list[Token], at_start: b
         end += 1
     if end >= len(line) or line[end] != "}":
         raise GrammarError("'{' is never closed after the quoted slot name; add '}'", loc)
-    text = normalize(name[0].text)
-    problem = name_problem(text)
-    if problem:
-        raise GrammarError(problem, name[0].loc)
-    out.append(Token("slot", text, loc, at_start))
+    out.append(Token("slot", label(name[0].text, name[0].loc), loc, at_start))
     return end + 1
 
 
@@ -328,12 +333,7 @@ class _Parser:
         """An intent's or slot's name: bare (`GetWeather`) or quoted (`"weather/find"`)."""
         tok = self.peek()
         if tok is not None and not tok.starts_line and tok.kind == "string":
-            name = normalize(tok.text)
-            problem = name_problem(name)
-            if problem:
-                raise GrammarError(problem, tok.loc)
-            self.take()
-            return name
+            return label(self.take().text, tok.loc)
         if tok is None or tok.starts_line or tok.kind != "word" or not is_name(tok.text):
             raise GrammarError(
                 f"expected a name {context}, found {self.describe()}; a name that is not "

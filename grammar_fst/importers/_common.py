@@ -11,9 +11,8 @@ from pathlib import Path
 
 from ..errors import GrammarError, Location
 from ..grm import ast as g
-from ..grm.syntax import name_problem
+from ..grm.syntax import label
 from ..induction.incorporate import as_name
-from ..text.tokens import normalize
 
 log = logging.getLogger("grammar_fst")
 
@@ -26,42 +25,40 @@ def warn(loc: Location, message: str) -> None:
 
 
 class Namer:
-    """Grammar names for the source's names, one kind (rules, slots, intents) at a time.
-    An intent's or slot's name is in every record, so it is kept as the source writes it
-    (the grammar quotes it when it is not a bare name), in Unicode NFC like every name; a
-    name no grammar can hold is an error at `loc`. A rule's name is in no record: one that
-    is not a bare name is made into one, and two source names never get the same one."""
+    """Grammar names for the source's rule names: a rule's name is in no record, so one
+    that is not a bare name is made into one, and two source names never get the same."""
 
-    def __init__(self, fallback: str, verbatim: bool = False):
+    def __init__(self, fallback: str):
         self.fallback = fallback
-        self.verbatim = verbatim
         self.names: dict[str, str] = {}
 
     def __call__(self, source: str, loc: Location | None = None) -> str:
-        """The grammar name of `source`; with `loc`, an intent or slot name that changes
-        (to NFC) is said there."""
+        """The grammar name of `source` (`loc` unused: called as `Labels` is)."""
         if source not in self.names:
-            if not self.verbatim:
-                self.names[source] = self._made(source)
-                return self.names[source]
-            self.names[source] = name = self._verbatim(source, loc)
+            base = as_name(source, self.fallback)
+            name, number = base, 1
+            while name in self.names.values():
+                number += 1
+                name = f"{base}_{number}"
+            self.names[source] = name
+        return self.names[source]
+
+
+class Labels:
+    """Grammar names for the source's intent or slot names, which are in every record: the
+    source's own, verbatim (the grammar quotes one that is not a bare name), in NFC like
+    every name (a change said at `loc`); one no grammar can hold is an error at `loc`."""
+
+    def __init__(self):
+        self.names: dict[str, str] = {}
+
+    def __call__(self, source: str, loc: Location | None = None) -> str:
+        """The grammar name of `source`."""
+        if source not in self.names:
+            self.names[source] = name = label(source, loc)
             if loc is not None and name != source:
                 warn(loc, f"'{source}' is not in Unicode NFC: its records say '{name}'")
         return self.names[source]
-
-    def _verbatim(self, source: str, loc: Location | None) -> str:
-        problem = name_problem(source)
-        if problem:
-            raise GrammarError(f"{self.fallback} {source!r} cannot be named: {problem}", loc)
-        return normalize(source)
-
-    def _made(self, source: str) -> str:
-        base = name = as_name(source, self.fallback)
-        number = 1
-        while name in self.names.values():
-            number += 1
-            name = f"{base}_{number}"
-        return name
 
 
 @dataclass
@@ -84,11 +81,7 @@ class TemplateReader:
     def __init__(self):
         self.definitions: dict[tuple[str, str], Definition] = {}
         self.files: set[Path] = set()
-        self.names = {
-            "intent": Namer("intent", verbatim=True),
-            "alias": Namer("rule"),
-            "slot": Namer("slot", verbatim=True),
-        }
+        self.names = {"intent": Labels(), "alias": Namer("rule"), "slot": Labels()}
         self.rules, self.slots = self.names["alias"], self.names["slot"]
 
     def first_reading(self, path: Path) -> bool:

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..data.records import Utterance
-from ..errors import UsageError
-from ..grm.syntax import is_name, name_char, name_problem
+from ..errors import GrammarError, UsageError
+from ..grm.syntax import is_name, label, name_char
 from ..text import tokens
 from .automaton import Symbol
 
@@ -51,10 +51,12 @@ class Names:
     def __call__(self, name: str) -> str:
         """The grammar name of `name`."""
         if name not in self.given:
-            problem = name_problem(name)
-            if problem:
-                raise UsageError(f"{self.kind} {name!r} of the data cannot be named: {problem}")
-            self.given[name] = tokens.normalize(name)
+            try:
+                self.given[name] = label(name)
+            except GrammarError as err:
+                raise UsageError(
+                    f"{self.kind} {name!r} of the data cannot be a grammar name: {err.message}"
+                ) from None
         return self.given[name]
 
 
