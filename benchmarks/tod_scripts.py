@@ -31,7 +31,6 @@ import grammar_fst as gf
 from grammar_fst.data import formats
 from grammar_fst.evaluate import evaluate
 from grammar_fst.induction import induce
-from grammar_fst.induction.incorporate import as_name
 
 LANGUAGES = ("es", "th")
 THAI_GAP = re.compile("[\u0e00-\u0e7f] [\u0e00-\u0e7f]")
@@ -59,13 +58,6 @@ def token_spans(path: Path) -> dict[str, list[tuple[int, int]]]:
     return spans
 
 
-def named(u: gf.Utterance) -> gf.Utterance:
-    """`u` with its intent and slots named as a grammar names them (`alarm/set_alarm` ->
-    `alarm_set_alarm`), so that the induced grammar's names are the data's."""
-    slots = tuple(s._replace(slot=as_name(s.slot)) for s in u.slots)
-    return gf.Utterance(u.text, as_name(u.intent), slots)
-
-
 def presplit(u: gf.Utterance, spans: list[tuple[int, int]]) -> gf.Utterance:
     """`u` as its tokens, one space between them; a slot covers the tokens inside it."""
     words, starts = [], []
@@ -86,7 +78,7 @@ def presplit(u: gf.Utterance, spans: list[tuple[int, int]]) -> gf.Utterance:
 def run(language: str, data: Path, golden_size: int, samples: int, seed: int) -> list[str]:
     path = data / "tod" / f"train-{language}.tsv"
     records = formats.read(path, "tod", on_error="skip")
-    utterances = [named(u) for u in records]
+    utterances = list(records)  # named as the data names them: `alarm/set_alarm`
     largest = [i for i, _ in Counter(u.intent for u in utterances).most_common(3)]
     golden, heldout = [], []
     rng = random.Random(seed)

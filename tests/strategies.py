@@ -30,6 +30,27 @@ CATALOGUE_PATHS = ["cities.txt", "dir/a b.tsv", 'é\\"q".json#T']
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(
     lambda n: n not in ("intent", "slot", "import")
 )
+# Intent and slot names as data sets write them, which the grammar quotes: slashes,
+# hyphens, spaces, the characters of the syntax, a quote, a backslash, other scripts.
+QUOTED_NAMES = [
+    "alarm/set_alarm",
+    "B-PER",
+    "weather/attribute",
+    "día/hora",
+    "time of day",
+    "x}y",
+    "<z> >",
+    '"q"',
+    "a\\b",
+    "$r",
+    "#c",
+    "1st",
+    "गाना बजाओ",
+]
+SLOT_NAMES = st.one_of(NAMES, st.sampled_from(QUOTED_NAMES))
+INTENT_NAMES = st.one_of(
+    st.from_regex(r"[A-Z][a-zA-Z]{0,6}", fullmatch=True), st.sampled_from(QUOTED_NAMES)
+)
 
 
 def exprs(
@@ -78,7 +99,7 @@ def grammars(
     a slot value or sentence that could be empty gets a word in front; with `synonyms`,
     slot values hold synonyms."""
     statements = []
-    slot_names = draw(st.lists(NAMES, min_size=0, max_size=2, unique=True))
+    slot_names = draw(st.lists(SLOT_NAMES, min_size=0, max_size=2, unique=True))
     rule_names = draw(
         st.lists(NAMES.filter(lambda n: n not in slot_names), max_size=3, unique=True)
     )
@@ -103,14 +124,7 @@ def grammars(
                 draw(st.sampled_from(["cities.txt", "dir/a b.tsv", 'é\\"q".json#T']))
             )
         statements.append(g.Slot(name, body, comment=draw(comment)))
-    intent_names = draw(
-        st.lists(
-            st.from_regex(r"[A-Z][a-zA-Z]{0,6}", fullmatch=True),
-            min_size=1,
-            max_size=3,
-            unique=True,
-        )
-    )
+    intent_names = draw(st.lists(INTENT_NAMES, min_size=1, max_size=3, unique=True))
     for name in intent_names:
         body = _non_empty(draw, exprs(words, rule_names, slot_names, max_leaves), words, statements)
         statements.append(g.Intent(name, body, comment=draw(comment)))

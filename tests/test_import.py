@@ -273,12 +273,25 @@ def test_chatito_weighted_distribution(tmp_path):
     )
 
 
-def test_names_that_are_not_grammar_names_are_said(tmp_path, caplog):
+def test_intent_and_slot_names_are_kept_verbatim(tmp_path, caplog):
     path = tmp_path / "t.chatette"
-    path.write_text("%[turn on]\n    switch @[the room] on\n@[the room]\n    hall\n")
+    path.write_text(
+        "%[alarm/set alarm]\n    switch @[the room] on ~[please]\n@[the room]\n    hall\n"
+        "~[please]\n    please\n"
+    )
     with caplog.at_level(logging.WARNING, logger="grammar_fst"):
-        grammar = compiled(import_grammar(path))
-    (u,) = grammar.all()
-    assert u.intent == "turn_on" and u.slots[0].slot == "the_room"
-    assert f"{path}:1:1: 'turn on' is not a grammar name: its records say 'turn_on'" in caplog.text
-    assert f"{path}:2:12: 'the room' is not a grammar name" in caplog.text
+        grammar = import_grammar(path)
+        (u,) = compiled(grammar).all()
+    assert u.intent == "alarm/set alarm" and u.slots[0].slot == "the room"
+    assert 'intent "alarm/set alarm" = switch {"the room"} on $please' in syntax.format_grammar(
+        grammar
+    )
+    assert "grammar_fst" not in caplog.text  # nothing renamed, nothing to say
+
+
+def test_a_name_no_grammar_can_hold_is_refused_where_it_is(tmp_path):
+    path = tmp_path / "t.chatette"
+    path.write_text("%[a]\n    switch @[room\t2] on\n@[room\t2]\n    hall\n")
+    with pytest.raises(GrammarError, match=r"control character \(here U\+0009\)") as err:
+        import_grammar(path)
+    assert str(err.value).startswith(f"{path}:2:12: ")

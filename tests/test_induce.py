@@ -6,6 +6,7 @@ utterance)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -16,7 +17,8 @@ from hypothesis import strategies as st
 import grammar_fst as gf
 from grammar_fst.cli.main import main
 from grammar_fst.data.formats.massive import parse_annotation
-from grammar_fst.data.records import Utterance
+from grammar_fst.data.records import SlotValue, Utterance
+from grammar_fst.errors import UsageError
 from grammar_fst.grm import ast as g
 from grammar_fst.induction import induce
 from grammar_fst.induction.automaton import END, START, Automaton, Symbol
@@ -269,28 +271,51 @@ def test_a_segment_too_deep_for_one_expression_becomes_a_rule(monkeypatch):
     assert gf.from_text(induced.text()).count() == 400
 
 
-def test_names_that_sanitize_alike_stay_apart(caplog):
-    from grammar_fst.data.formats.massive import parse_annotation
-
+def test_the_data_names_stay_verbatim_even_where_they_once_sanitized_alike(caplog):
     data = [
         ("Play-Music", "play [genre-x : jazz]"),
         ("Play_Music", "play [genre_x : rock] now"),
-        ("Play_Music_2", "put on [genre_x : soul]"),
+        ("alarm/set_alarm", "put on [alarm/time : soul]"),
         ("Play-Music", "play some [genre-x : pop]"),
     ]
     golden = [Utterance(parse_annotation(a)[0], i, parse_annotation(a)[1]) for i, a in data]
-    compiled = gf.from_text(induce(golden).text())
-    # names that are grammar names keep them; the others are numbered around them
-    assert compiled.intents == ["Play_Music", "Play_Music_2", "Play_Music_3"]
-    assert sorted(compiled.slots) == ["genre_x", "genre_x_2"]
+    text = induce(golden).text()
+    assert 'intent "alarm/set_alarm" = put on {"alarm/time"}' in text
+    compiled = gf.from_text(text)
+    assert compiled.intents == ["Play-Music", "Play_Music", "alarm/set_alarm"]
+    assert sorted(compiled.slots) == ["alarm/time", "genre-x", "genre_x"]
     for text, intent, slot in [
         ("play rock now", "Play_Music", "genre_x"),
-        ("put on soul", "Play_Music_2", "genre_x"),
-        ("play some pop", "Play_Music_3", "genre_x_2"),
+        ("put on soul", "alarm/set_alarm", "alarm/time"),
+        ("play some pop", "Play-Music", "genre-x"),
     ]:
         reading = compiled.parse(text)
         assert (reading.intent, reading.slots[0].slot) == (intent, slot)
-    assert "'Play-Music' of the data is named Play_Music_3: Play_Music is taken" in caplog.text
+    assert "grammar_fst" not in caplog.text  # nothing renamed, nothing to say
+
+
+def test_names_that_differ_only_in_normalization_are_one_name_with_a_warning(caplog):
+    decomposed = "cafe\u0301"  # café typed with a combining accent
+    golden = [Utterance("go now", "café"), Utterance("leave now", decomposed)]
+    compiled = gf.from_text(induce(golden).text())
+    assert compiled.intents == ["café"]
+    assert {u.text for u in compiled.all()} == {"go now", "leave now"}
+    assert f"intent '{decomposed}' of the data is not in Unicode NFC: named 'café'" in caplog.text
+    assert "differ only in Unicode normalization: both are intent 'café'" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("set\talarm", "control character (here U+0009)"),
+        (" time", "cannot start or end with a space"),
+    ],
+)
+def test_a_data_name_no_grammar_can_hold_is_an_error_naming_it(name, problem):
+    golden = [Utterance("wake me at seven", "Alarm", (SlotValue(name, "seven", 11, 16),))]
+    said = f"slot {repr(name)} of the data cannot be a grammar name: "
+    with pytest.raises(UsageError, match=f"{re.escape(said)}.*{re.escape(problem)}"):
+        induce(golden)
 
 
 def test_a_line_break_in_the_source_name_stays_in_the_comment():

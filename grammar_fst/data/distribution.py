@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..grm.syntax import written_name
 from .records import Utterance
 
 OTHER = "other"
@@ -36,7 +37,10 @@ class SemanticPattern:
     slots: tuple[str, ...]  # sorted, distinct
 
     def __str__(self) -> str:
-        return f"{self.intent}: {' + '.join(self.slots) or '(no slot)'}"
+        """`PlayMusic: artist + genre`; names as a grammar writes them, so that two
+        patterns never read the same (`"a + b"` is one slot, `a + b` two)."""
+        slots = " + ".join(map(written_name, self.slots))
+        return f"{written_name(self.intent)}: {slots or '(no slot)'}"
 
 
 def semantic_pattern(utterance: Utterance) -> SemanticPattern:

@@ -1,6 +1,10 @@
 """The symbols of a compiled grammar beyond its words: intent tags, slot boundaries, and
 the nonterminals of slot classes and rules. Each holds a space, which no word can, so the
 two never clash.
+
+A tag is `<kind name>`: the kind never holds a space, so the name is everything after the
+first space, whatever it holds (`<slot alarm/time>`, `<intent a <b> "c">`): an intent's or
+slot's name comes back from its tag exactly as the grammar wrote it.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ in each operation that does not handle it yet (docs/design.md, "Adding a grammar
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -157,15 +157,16 @@ class Slot(Definition):
 Statement = Import | Rule | Intent | Slot
 
 
-def title(definition: Rule | Intent | Slot) -> str:
-    """How messages name a definition: `rule $name`, `intent Name`, `slot name`."""
+def title(definition: Rule | Intent | Slot, written: Callable[[str], str] = str) -> str:
+    """How messages name a definition: `rule $name`, `intent Name`, `slot name`, an intent's
+    or slot's name as `written` spells it (quoted where the grammar must quote it)."""
     match definition:
         case Rule(name=name):
             return f"rule ${name}"
         case Intent(name=name):
-            return f"intent {name}"
+            return f"intent {written(name)}"
         case Slot(name=name):
-            return f"slot {name}"
+            return f"slot {written(name)}"
         case _:
             assert_never(definition)
 

@@ -24,6 +24,7 @@ from pygments.token import (
 
 _SPECIAL = r"\s#$(){}\[\]|?<>\"=*+;\\"
 NAME = rf"[^{_SPECIAL}]+"  # a rule, intent or slot name (checked by the parser, not here)
+LABEL = rf'(?:"(?:\\.|[^"\\\n])*"|{NAME})'  # an intent or slot name, bare or quoted
 WORD = rf"[^{_SPECIAL}][^{_SPECIAL.replace('#', '')}]*"  # a '#' inside a word is the word's
 
 # Every token class the lexer gives, for the tests and for themes.
@@ -63,15 +64,15 @@ class GrmLexer(RegexLexer):
                 bygroups(Name.Function, Name.Function, Whitespace, Operator),
             ),
             (
-                rf"^(intent)(\s+)({NAME})(\s*)(=)",
+                rf"^(intent)(\s+)({LABEL})(\s*)(=)",
                 bygroups(Keyword.Declaration, Whitespace, Name.Class, Whitespace, Operator),
             ),
             (
-                rf"^(slot)(\s+)({NAME})(\s+)(from)\b",
+                rf"^(slot)(\s+)({LABEL})(\s+)(from)\b",
                 bygroups(Keyword.Declaration, Whitespace, Name.Tag, Whitespace, Keyword),
             ),
             (
-                rf"^(slot)(\s+)({NAME})(\s*)(=)",
+                rf"^(slot)(\s+)({LABEL})(\s*)(=)",
                 bygroups(Keyword.Declaration, Whitespace, Name.Tag, Whitespace, Operator),
             ),
             (r"^import\b", Keyword.Namespace),
@@ -82,6 +83,7 @@ class GrmLexer(RegexLexer):
             (r"(?<=\])<[^>\n]*>", Number.Float),  # [x y]<0.3>
             (r"<[^>\n]*>", Number),  # the weight of an alternative
             (r"\{\s*\d+\s*(?:,\s*\d+\s*)?\}", Number.Integer),  # a repetition count
+            (r'\{\s*"(?:\\.|[^"\\\n])*"\s*\}', Name.Tag),  # a slot with a quoted name
             (r"\{[^{}\n]*\}", Name.Tag),  # a slot
             (rf"\${NAME}", Name.Variable),  # a rule
             (r"[|?=]", Operator),

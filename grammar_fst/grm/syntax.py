@@ -31,8 +31,36 @@ def name_char(ch: str) -> bool:
 
 
 def is_name(text: str) -> bool:
-    """Whether `text` is a valid rule, slot or intent name: a letter, then name chars."""
+    """Whether `text` is a bare name (of a rule, slot or intent): a letter, then name chars."""
     return bool(text) and unicodedata.category(text[0])[0] == "L" and all(map(name_char, text))
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a quoted intent or slot name, or None. A quoted name holds any
+    text the data's labels do (`alarm/set_alarm`, `B-PER`, `a b`), but no control
+    character and no space at either end, which no output format could carry."""
+    if not name.strip():
+        return "a quoted name holds at least one character that is not a space"
+    if name != name.strip():
+        return "a name cannot start or end with a space; write it without"
+    bad = next((c for c in name if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        return f"a name cannot hold a control character (here U+{ord(bad):04X})"
+    return None
+
+
+def label(name: str, loc: Location | None = None) -> str:
+    """`name` as an intent or slot name: in NFC, like every name; a GrammarError at `loc`
+    if no grammar can hold it (see `name_problem`)."""
+    problem = name_problem(name)
+    if problem:
+        raise GrammarError(problem, loc)
+    return normalize(name)
+
+
+def written_name(name: str) -> str:
+    """`name` as the grammar writes it: bare when it can be, else quoted."""
+    return name if is_name(name) else _quote(name)
 
 
 REPEAT = re.compile(r"\s*(\d+)\s*(?:,\s*(\d+)\s*)?\Z")
@@ -85,6 +113,8 @@ def _token(line: str, i: int, loc: Location, out: list[Token]) -> int:
     ch, at_start = line[i], i == 0
     if ch == '"':
         return _string(line, i, loc, out, at_start)
+    if ch == "{" and line[i + 1 :].lstrip().startswith('"'):
+        return _quoted_slot(line, i, loc, out, at_start)
     if ch in "{<":
         close = "}" if ch == "{" else ">"
         end = line.find(close, i + 1)
@@ -130,6 +160,19 @@ def _token(line: str, i: int, loc: Location, out: list[Token]) -> int:
         end += 1
     out.append(Token("word", normalize(line[i:end]), loc, at_start))
     return end
+
+
+def _quoted_slot(line: str, i: int, loc: Location, out: list[Token], at_start: bool) -> int:
+    """Lex `{"alarm/time"}`, a slot use with a quoted name; return the index after it."""
+    start = len(line) - len(line[i + 1 :].lstrip())
+    name: list[Token] = []
+    end = _string(line, start, Location(loc.file, loc.line, start + 1), name, at_start)
+    while end < len(line) and line[end].isspace():
+        end += 1
+    if end >= len(line) or line[end] != "}":
+        raise GrammarError("'{' is never closed after the quoted slot name; add '}'", loc)
+    out.append(Token("slot", label(name[0].text, name[0].loc), loc, at_start))
+    return end + 1
 
 
 def _string(line: str, i: int, loc: Location, out: list[Token], at_start: bool) -> int:
@@ -288,9 +331,16 @@ class _Parser:
         return g.CatalogueRef(path.text, keyword.loc)
 
     def name(self, context: str) -> str:
+        """An intent's or slot's name: bare (`GetWeather`) or quoted (`"weather/find"`)."""
         tok = self.peek()
+        if tok is not None and not tok.starts_line and tok.kind == "string":
+            return label(self.take().text, tok.loc)
         if tok is None or tok.starts_line or tok.kind != "word" or not is_name(tok.text):
-            raise GrammarError(f"expected a name {context}, found {self.describe()}", self.where())
+            raise GrammarError(
+                f"expected a name {context}, found {self.describe()}; a name that is not "
+                'letters, digits and _ is quoted: intent "weather/find"',
+                self.where(),
+            )
         return self.take().text
 
     def expect(self, kind: str, context: str) -> Token:
@@ -432,10 +482,7 @@ class _Parser:
             end = self.take()
             return g.OptionalPart(inner, tok.loc, self.presence(end)) if closer == "]" else inner
         if tok.kind == "repeat":
-            raise GrammarError(
-                f"'{{{tok.text}}}' is neither a slot name nor a repetition count like {{1,3}}",
-                tok.loc,
-            )
+            raise _not_a_count(tok)
         if tok.kind == "?":
             raise GrammarError("'?' must follow the word or group it makes optional", tok.loc)
         if tok.kind == "=":
@@ -456,8 +503,19 @@ def _weight(tok: Token) -> float:
     return value
 
 
+def _not_a_count(tok: Token) -> GrammarError:
+    """`{...}` that holds neither a bare slot name nor a repetition count."""
+    return GrammarError(
+        f"'{{{tok.text}}}' is neither a slot name nor a repetition count like {{1,3}}; "
+        f"quote a slot name that is not letters, digits and _: {{{_quote(tok.text)}}}",
+        tok.loc,
+    )
+
+
 def _bounds(tok: Token) -> tuple[int, int]:
     m = REPEAT.match(tok.text)
+    if not m and any(c.isalpha() for c in tok.text):
+        raise _not_a_count(tok)
     if not m:
         raise GrammarError(
             f"bad repetition {{{tok.text}}}: write {{n}} or {{min,max}} with whole numbers",
@@ -522,10 +580,11 @@ def format_statement(statement: g.Statement) -> str:
     lines = _comment_lines(statement.comment)
     if isinstance(statement, g.Import):
         return "\n".join(lines + [f"import {_quote(statement.path)}"])
+    name = statement.name if isinstance(statement, g.Rule) else written_name(statement.name)
     if isinstance(statement.body, g.CatalogueRef):
-        return "\n".join(lines + [f"slot {statement.name} from {_quote(statement.body.path)}"])
+        return "\n".join(lines + [f"slot {name} from {_quote(statement.body.path)}"])
     head = {g.Rule: "${}", g.Intent: "intent {}", g.Slot: "slot {}"}[type(statement)]
-    head = head.format(statement.name) + " ="
+    head = head.format(name) + " ="
     one_line = f"{head} {format_expr(statement.body)}"
     body = statement.body
     if len(one_line) <= LINE_WIDTH or not isinstance(body, g.Alternation):
@@ -553,7 +612,7 @@ def _formatted(expr: g.Expr) -> tuple[str, int]:
         case g.RuleRef(name=name):
             return f"${name}", ATOM
         case g.SlotRef(name=name):
-            return f"{{{name}}}", ATOM
+            return f"{{{written_name(name)}}}", ATOM
         case g.OptionalPart(expr=inner, probability=probability):
             presence = "" if probability is None else f"<{_number(probability)}>"
             text, binding = _formatted(inner)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..errors import GrammarError, Location
 from . import ast as g
 from . import branches
+from .syntax import written_name
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _duplicates(grammar: g.Grammar) -> list[Diagnostic]:
             found.append(
                 Diagnostic(
                     "error",
-                    f"{g.title(stmt)} is already defined at {first.loc}; rename one",
+                    f"{g.title(stmt, written_name)} is already defined at {first.loc}; rename one",
                     stmt.loc,
                 )
             )
@@ -85,11 +86,15 @@ def _unknown_references(grammar: g.Grammar) -> list[Diagnostic]:
 
 def _unknown(kind: str, sigil: str, ref, known: dict) -> Diagnostic:
     close = difflib.get_close_matches(ref.name, list(known), n=1, cutoff=0.6)
-    shown = f"{sigil}{ref.name}" if sigil else f"{{{ref.name}}}"
+    shown = f"{sigil}{ref.name}" if sigil else f"{{{written_name(ref.name)}}}"
     if close:
-        hint = f"; did you mean {sigil}{close[0]}?" if sigil else f"; did you mean {{{close[0]}}}?"
+        hint = (
+            f"; did you mean {sigil}{close[0]}?"
+            if sigil
+            else f"; did you mean {{{written_name(close[0])}}}?"
+        )
     else:
-        hint = f"; define it with '{kind} {ref.name} = ...'"
+        hint = f"; define it with '{kind} {written_name(ref.name)} = ...'"
     if not close and kind == "rule":
         hint = f"; define it with '${ref.name} = ...'"
     return Diagnostic("error", f"unknown {kind} {shown}{hint}", ref.loc)
@@ -135,7 +140,7 @@ def too_deep(grammar: g.Grammar) -> list[Diagnostic]:
             return [
                 Diagnostic(
                     "error",
-                    f"{g.title(stmt)} nests groups {found} deep, "
+                    f"{g.title(stmt, written_name)} nests groups {found} deep, "
                     f"more than {MAX_DEPTH}; name an inner part as a rule",
                     stmt.loc,
                 )

@@ -1,4 +1,4 @@
-"""What the importers share: unique grammar names for the source's names, located
+"""What the importers share: grammar names for the source's names, located
 warnings, and pieces of text glued into whole words."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import GrammarError, Location
 from ..grm import ast as g
+from ..grm.syntax import label
 from ..induction.incorporate import as_name
 
 log = logging.getLogger("grammar_fst")
@@ -24,17 +25,15 @@ def warn(loc: Location, message: str) -> None:
 
 
 class Namer:
-    """Grammar names for the source's names, one kind (rules, slots, intents) at a time:
-    a name that is already a grammar name is kept; others are made into one, and two
-    source names never get the same grammar name."""
+    """Grammar names for the source's rule names: a rule's name is in no record, so one
+    that is not a bare name is made into one, and two source names never get the same."""
 
     def __init__(self, fallback: str):
         self.fallback = fallback
         self.names: dict[str, str] = {}
 
     def __call__(self, source: str, loc: Location | None = None) -> str:
-        """The grammar name of `source`; with `loc`, a changed name is said there (an
-        intent's or a slot's name is in every record)."""
+        """The grammar name of `source` (`loc` unused: called as `Labels` is)."""
         if source not in self.names:
             base = as_name(source, self.fallback)
             name, number = base, 1
@@ -42,8 +41,23 @@ class Namer:
                 number += 1
                 name = f"{base}_{number}"
             self.names[source] = name
+        return self.names[source]
+
+
+class Labels:
+    """Grammar names for the source's intent or slot names, which are in every record: the
+    source's own, verbatim (the grammar quotes one that is not a bare name), in NFC like
+    every name (a change said at `loc`); one no grammar can hold is an error at `loc`."""
+
+    def __init__(self):
+        self.names: dict[str, str] = {}
+
+    def __call__(self, source: str, loc: Location | None = None) -> str:
+        """The grammar name of `source`."""
+        if source not in self.names:
+            self.names[source] = name = label(source, loc)
             if loc is not None and name != source:
-                warn(loc, f"'{source}' is not a grammar name: its records say '{name}'")
+                warn(loc, f"'{source}' is not in Unicode NFC: its records say '{name}'")
         return self.names[source]
 
 
@@ -67,7 +81,7 @@ class TemplateReader:
     def __init__(self):
         self.definitions: dict[tuple[str, str], Definition] = {}
         self.files: set[Path] = set()
-        self.names = {"intent": Namer("intent"), "alias": Namer("rule"), "slot": Namer("slot")}
+        self.names = {"intent": Labels(), "alias": Namer("rule"), "slot": Labels()}
         self.rules, self.slots = self.names["alias"], self.names["slot"]
 
     def first_reading(self, path: Path) -> bool:

@@ -21,7 +21,7 @@ from ..data.catalogue import ALEXA_PATH
 from ..errors import GrammarError, Location
 from ..grm import ast as g
 from ..grm.sources import read_text
-from ._common import Namer, Piece, join, text_pieces, warn, weighted
+from ._common import Labels, Piece, join, text_pieces, warn, weighted
 
 _SLOT = re.compile(r"\{([^{}]*)\}")
 
@@ -46,7 +46,7 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
         )
     types = {t.get("name") for t in language.get("types", []) if isinstance(t, dict)}
     model_file = os.path.relpath(os.path.abspath(path), os.path.abspath(output_folder or Path()))
-    intents, slots = Namer("intent"), Namer("slot")
+    intents, slots = Labels(), Labels()
     statements: list[g.Statement] = []
     slot_types: dict[str, tuple[str, Location]] = {}
     for number, intent in enumerate(language["intents"]):
@@ -83,7 +83,7 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
     return g.Grammar(tuple(statements), str(path))
 
 
-def _sample(sample: str, declared: dict, slots: Namer, loc: Location, intent: str) -> g.Expr:
+def _sample(sample: str, declared: dict, slots: Labels, loc: Location, intent: str) -> g.Expr:
     """One sample utterance: its words, and its `{slot}` references."""
     pieces: list[Piece] = []
     at = 0

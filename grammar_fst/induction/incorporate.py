@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..data.records import Utterance
-from ..grm.syntax import is_name, name_char
+from ..errors import GrammarError, UsageError
+from ..grm.syntax import is_name, label, name_char
 from ..text import tokens
 from .automaton import Symbol
 
@@ -20,29 +21,43 @@ log = logging.getLogger("grammar_fst")
 
 
 class Names:
-    """Grammar names for the data's intent or slot names. A name that is already a grammar
-    name keeps it; another is sanitized (`Play-Music` becomes `Play_Music`), and numbered
-    when that name is taken (`Play_Music_2`), with a warning."""
+    """Grammar names for the data's intent or slot names: the data's own, verbatim
+    (`alarm/set_alarm`, `B-PER`; the grammar quotes what is not a bare name). Like every
+    name of a grammar they are in Unicode NFC: a name that is not is written in NFC with a
+    warning, and two that differ only so become one. A name no grammar can hold (a control
+    character, a space at either end) is an error that names it."""
 
-    def __init__(self, names: Iterable[str]):
-        names = list(dict.fromkeys(names))
-        self.given = {name: name for name in names if is_name(name)}
-        taken = set(self.given.values())
-        for name in names:
-            if name in self.given:
-                continue
-            wanted = chosen = as_name(name)
-            suffix = 2
-            while chosen in taken:
-                chosen, suffix = f"{wanted}_{suffix}", suffix + 1
-            if chosen != wanted:
-                log.warning("'%s' of the data is named %s: %s is taken", name, chosen, wanted)
-            self.given[name] = chosen
-            taken.add(chosen)
+    def __init__(self, names: Iterable[str], kind: str = "name"):
+        self.kind = kind
+        self.given: dict[str, str] = {}
+        first: dict[str, str] = {}  # grammar name -> the data's name that took it
+        for name in dict.fromkeys(names):
+            chosen = self(name)
+            if chosen != name:
+                log.warning(
+                    "%s '%s' of the data is not in Unicode NFC: named '%s'", kind, name, chosen
+                )
+            if first.setdefault(chosen, name) != name:
+                log.warning(
+                    "%ss '%s' and '%s' of the data differ only in Unicode normalization: both "
+                    "are %s '%s'",
+                    kind,
+                    first[chosen],
+                    name,
+                    kind,
+                    chosen,
+                )
 
     def __call__(self, name: str) -> str:
-        """The grammar name of `name` (one not in the data is sanitized alone)."""
-        return self.given.get(name) or as_name(name)
+        """The grammar name of `name`."""
+        if name not in self.given:
+            try:
+                self.given[name] = label(name)
+            except GrammarError as err:
+                raise UsageError(
+                    f"{self.kind} {name!r} of the data cannot be a grammar name: {err.message}"
+                ) from None
+        return self.given[name]
 
 
 @dataclass
@@ -53,8 +68,8 @@ class Golden:
     paths: dict[str, list[tuple[Symbol, ...]]] = field(default_factory=dict)
     values: dict[str, Counter[str]] = field(default_factory=dict)
     skipped: int = 0  # utterances without a word
-    intent_name: Names = field(default_factory=lambda: Names([]))
-    slot_name: Names = field(default_factory=lambda: Names([]))
+    intent_name: Names = field(default_factory=lambda: Names([], "intent"))
+    slot_name: Names = field(default_factory=lambda: Names([], "slot"))
 
 
 def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str) -> Golden:
@@ -62,8 +77,8 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
     change = str.casefold if fold else str
     utterances = list(utterances)
     golden = Golden(
-        intent_name=Names(u.intent or default_intent for u in utterances),
-        slot_name=Names(s.slot for u in utterances for s in u.slots),
+        intent_name=Names((u.intent or default_intent for u in utterances), "intent"),
+        slot_name=Names((s.slot for u in utterances for s in u.slots), "slot"),
     )
     for u in utterances:
         path: list[Symbol] = []
@@ -85,8 +100,8 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
 
 
 def as_name(text: str, fallback: str = "x") -> str:
-    """`text` as a grammar name: characters that cannot be in a name become '_', and a
-    name must start with a letter."""
+    """`text` as a bare grammar name, for the names of rules, which no record carries:
+    characters that cannot be in a name become '_', and a name must start with a letter."""
     name = "".join(ch if name_char(ch) else "_" for ch in text).strip("_")
     while "__" in name:
         name = name.replace("__", "_")

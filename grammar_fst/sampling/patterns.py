@@ -37,6 +37,7 @@ import pynini
 from ..data.distribution import SemanticPattern
 from ..fst import labels, openfst
 from ..fst.compiler import CompiledFsts, Key, call_order
+from ..grm.syntax import written_name
 from .walker import Choices, Walker, by_height
 
 LN2 = math.log(2)
@@ -243,7 +244,9 @@ class _Restrictor:
         if len(self.figures(("rule", rule))[0]) == 1:
             return self.symbols.find(labels.rule_call(rule))
         if (rule, mask) not in self.special:
-            special = f"{rule} {' + '.join(self.slot_names(mask)) or '(no slot)'}"
+            # slot names as the grammar writes them: "a + b" and a + b stay apart
+            written = map(written_name, self.slot_names(mask))
+            special = f"{rule} {' + '.join(written) or '(no slot)'}"
             self.special[(rule, mask)] = self.symbols.add_symbol(labels.rule_call(special))
             pending.append((rule, mask, special))
         return self.special[(rule, mask)]

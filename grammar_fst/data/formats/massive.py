@@ -63,9 +63,10 @@ ANNOTATION_FIELDS = ("annot_utt", "sentence_annotation")
 
 
 def scenario(intent: str) -> str:
-    """MASSIVE's scenario of an intent: the part before the first `_` (`alarm_set` ->
-    `alarm`), or the whole intent when it has no `_`."""
-    return intent.split("_", 1)[0]
+    """MASSIVE's scenario of an intent: its domain, the part before the first `/`
+    (`alarm/set_alarm` -> `alarm`), else before the first `_` (`alarm_set` -> `alarm`),
+    or the whole intent when it has neither."""
+    return intent.split("/", 1)[0] if "/" in intent else intent.split("_", 1)[0]
 
 
 def record(
