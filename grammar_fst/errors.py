@@ -59,7 +59,7 @@ def _spelled(template: str, values: dict[str, object], spell: Callable[[str, str
     for literal, field, setting, _ in string.Formatter().parse(template):
         parts.append(literal)
         if field is not None:
-            parts.append(str(values[field]) if field in values else spell(field, setting))
+            parts.append(str(values[field]) if field in values else spell(field, setting or ""))
     return "".join(parts)
 
 

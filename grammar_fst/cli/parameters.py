@@ -41,7 +41,7 @@ def error_line(err: GrammarFstError) -> str:
 def warning_text(record: logging.LogRecord) -> str:
     """A logged warning's text, its `Wording` arguments written with options."""
     if isinstance(record.args, tuple) and any(isinstance(a, Wording) for a in record.args):
-        return str(record.msg) % tuple(text(a) for a in record.args)
+        return str(record.msg) % tuple(text(a) if isinstance(a, str) else a for a in record.args)
     return record.getMessage()
 
 
