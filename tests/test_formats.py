@@ -16,12 +16,11 @@ from hypothesis import strategies as st
 
 from grammar_fst.cli.main import main
 from grammar_fst.data.formats import (
-    DOCUMENT_WRITERS,
-    READERS,
-    WRITERS,
+    FORMATS,
     FormatError,
     Records,
     bio,
+    get,
     jsonl,
     massive,
     rasa,
@@ -158,17 +157,18 @@ def test_round_trip(folder, fmt, corpus):
     with path.open("w", encoding="utf-8", newline="\n") as out:
         assert module.write(corpus, out) == len(corpus)
     document = path.read_text(encoding="utf-8")
-    assert document == DOCUMENT_WRITERS[fmt](corpus)
-    if fmt in WRITERS:  # what the CLI streams: each line followed by a newline
-        assert document == "".join(WRITERS[fmt](u, i) + "\n" for i, u in enumerate(corpus))
-    records = READERS[fmt](path)
+    assert document == get(fmt).document_writer()(corpus)
+    line = get(fmt).line_writer()
+    if line is not None:  # what the CLI streams: each line followed by a newline
+        assert document == "".join(line(u, i) + "\n" for i, u in enumerate(corpus))
+    records = get(fmt).read(path)
     assert list(records) == as_carried(fmt, corpus)
     assert records.skipped == []
 
 
-def test_every_format_has_a_reader_and_a_document_writer():
-    assert set(READERS) - {"tod"} == set(DOCUMENT_WRITERS) == set(MODULES)  # tod: read only
-    assert set(WRITERS) == {"bio", "jsonl", "massive", "text"}  # snips, rasa: documents
+def test_the_round_trip_covers_every_format_read_and_written_as_text():
+    assert {n for f in FORMATS if f.read and f.document_writer() for n in f.names} == set(MODULES)
+    assert {f.name for f in FORMATS if f.line_writer()} == {"bio", "jsonl", "massive", "text"}
 
 
 # --- what the writers write ----------------------------------------------------------
@@ -252,7 +252,7 @@ def test_snips_groups_by_intent():
 )
 def test_writers_refuse_what_their_format_cannot_carry(fmt, utterance, message):
     with pytest.raises(FormatError, match="cannot write") as err:
-        DOCUMENT_WRITERS[fmt]([utterance])
+        get(fmt).document_writer()([utterance])
     assert message in str(err.value)
 
 
@@ -326,7 +326,7 @@ def write_file(folder: Path, name: str, content: str | bytes) -> Path:
 def test_bad_record_is_located(tmp_path, fmt, content, where, message):
     path = write_file(tmp_path, f"bad.{fmt}", content)
     with pytest.raises(FormatError) as err:
-        list(READERS[fmt](path))
+        list(get(fmt).read(path))
     assert str(err.value).startswith(f"{path}:{where}: ")
     assert message in str(err.value)
     assert isinstance(err.value, GrammarFstError)  # the CLI prints it as one line
@@ -347,7 +347,7 @@ def warnings():
 @pytest.mark.parametrize("fmt, content, where, message", BAD)
 def test_bad_record_is_skipped_with_a_warning(tmp_path, warnings, fmt, content, where, message):
     path = write_file(tmp_path, f"bad.{fmt}", content)
-    records = READERS[fmt](path, on_error="skip")
+    records = get(fmt).read(path, on_error="skip")
     list(records)
     assert len(records.skipped) == 1 and len(warnings) == 1
     assert warnings[0] == f"{records.skipped[0]} (record skipped)"
@@ -388,7 +388,7 @@ def test_stop_gives_the_good_records_before_the_bad_one(tmp_path, warnings):
 def test_a_broken_document_stops_even_when_skipping(tmp_path, fmt, content, message):
     path = write_file(tmp_path, f"broken.{fmt}", content)
     with pytest.raises(FormatError, match=message):
-        list(READERS[fmt](path, on_error="skip"))
+        list(get(fmt).read(path, on_error="skip"))
 
 
 def test_missing_file_and_bad_on_error(tmp_path):
@@ -442,8 +442,8 @@ def test_non_utf8_in_line_formats(tmp_path, warnings, fmt, good, bad):
     path = write_file(tmp_path, f"latin1.{fmt}", data)
     offset = data.index(b"\xe9")
     with pytest.raises(FormatError, match=f"byte 0xE9 at offset {offset}"):
-        list(READERS[fmt](path))
-    records = READERS[fmt](path, on_error="skip")
+        list(get(fmt).read(path))
+    records = get(fmt).read(path, on_error="skip")
     assert [u.text for u in records] == ["a"] and len(records.skipped) == 1
 
 

@@ -21,7 +21,7 @@ from ..data import formats, resample
 from ..data.catalogue import read_catalogue
 from ..data.context import DEFAULT_EVIDENCE
 from ..data.distribution import ALLOCATIONS, table
-from ..data.formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, Records, massive, snips_nlu
+from ..data.formats import Records, snips_nlu
 from ..data.partition import parse_shares, part_path, partition
 from ..data.resample import DEFAULT_THRESHOLD
 from ..data.selection import select
@@ -225,8 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--unique",
         action=argparse.BooleanOptionalAction,
         help="no repeated (text, intent); fewer when the grammar has fewer (default: on "
-        f"for the training-set formats {' and '.join(TRAINING_SETS)}, off for the others; "
-        "--no-unique lets sentences repeat)",
+        f"for the training-set formats {formats.described(lambda f: f.training_set)}, off "
+        "for the others; --no-unique lets sentences repeat)",
     )
     p.add_argument(
         "--partition",
@@ -258,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(
         p,
         "--format",
-        "; snips-nlu, snips-benchmark and rasa are whole documents, written once every "
+        f"; {formats.described(lambda f: f.document)} are whole documents, written once every "
         "sentence is drawn",
     )
     _progress_options(p)
@@ -355,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
         "in other intents whose value sets are alike (Jaccard index at least --threshold), "
         "and in --catalogue files. Each semantic pattern (intent and set of slot types) gets "
         "a share of -n by --allocate. The input utterances are kept unless --no-originals; "
-        "no (text, intent) repeats; jsonl records carry their provenance.",
+        f"no (text, intent) repeats; {formats.described(lambda f: f.provenance)} records "
+        "carry their provenance.",
     )
     p.add_argument(
         "-n",
@@ -448,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         dest="source_format",
-        choices=sorted(READERS),
+        choices=formats.READABLE,
         help="DATA's format (default: from its name)",
     )
     p.add_argument(
@@ -514,7 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_language_tag,
         metavar="TAG",
         help="the language the grammar declares (language th); default: the data's "
-        "locale, when its format has one (massive, tod)",
+        f"locale, when its format has one ({formats.described(lambda f: f.read_locale, ', ')})",
     )
     p.add_argument(
         "--explain",
@@ -665,11 +666,12 @@ def _sample_on(args: argparse.Namespace, client) -> int:
         raise UsageError("--partition writes one file per set: name the output with -o FILE")
     if args.partition and args.unique is False:
         raise UsageError("--partition makes sets that share no sentence: drop --no-unique")
-    unique = args.format in TRAINING_SETS if args.unique is None else args.unique
+    fmt = formats.get(args.format)
+    unique = fmt.training_set if args.unique is None else args.unique
     unique = unique or bool(args.partition)
     grammar = _load(args)
-    locale = args.locale or massive.locale_of(grammar.fsts.language)
-    render = formats.writers(args.format, locale)[0]  # lines are rendered by the workers
+    locale = args.locale or (fmt.locale_of and fmt.locale_of(grammar.fsts.language))
+    render = fmt.line_writer(locale=locale)  # lines are rendered by the workers
     if args.partition:
         render = None  # the sets are cut from utterances
     if args.all:
@@ -738,22 +740,16 @@ def _write(
     block."""
     from ..sampling.plan import Chunk  # what sampling workers give back
 
-    if fmt == "parquet":
-        from ..data.formats import parquet
-
-        parquet.pyarrow()
-        if not is_folder(output):
-            parquet.write(blocks, output)
-            return
-        for block, path in zip(blocks, shard_paths(output, ".parquet")):
-            parquet.write([block], path)
+    target = formats.get(fmt)
+    if target.write_file is not None:
+        target.write_file(blocks, output)
         return
-    line, document = formats.writers(fmt, locale)
+    line = target.line_writer(locale=locale)
     if is_folder(output) and line is None:
         raise UsageError(f"{fmt} is one document: name a file, not a folder of shards")
     if line is None:
-        options = {"language": language} if fmt == "snips-nlu" else {}
-        write_text([document((u for block in blocks for u in block), **options)], output)
+        document = target.document_writer(language=language, locale=locale)
+        write_text([document(u for block in blocks for u in block)], output)
         return
     if not rendered:
         numbered = itertools.count()
@@ -765,7 +761,7 @@ def _write(
     if not is_folder(output):
         write_bytes(chunks, output)
         return
-    for chunk, path in zip(chunks, shard_paths(output, f".{fmt}")):
+    for chunk, path in zip(chunks, shard_paths(output, f".{target.name}")):
         write_bytes([chunk], path)
 
 
@@ -777,10 +773,8 @@ def _data_command(commands, run, format_flag: str, help: str, description: str):
     parser.add_argument(
         format_flag,
         dest="source_format",
-        choices=sorted(READERS),
-        help="DATA's format (default: from its name: .jsonl (MASSIVE or grammar-fst "
-        "records), .json (snips-nlu or snips-benchmark, by its first key), .yml/.yaml = "
-        "rasa, .conll/.bio = bio, .txt = text)",
+        choices=formats.READABLE,
+        help=f"DATA's format (default: from its name: {formats.endings()})",
     )
     _on_error_option(parser)
     parser.set_defaults(run=run)
@@ -792,16 +786,17 @@ def _output_options(parser: argparse.ArgumentParser, format_flag: str, note: str
     """The output format (`format_flag`) and -o FILE."""
     parser.add_argument(
         format_flag,
-        choices=sorted([*DOCUMENT_WRITERS, "parquet"]),
+        choices=formats.WRITABLE,
         default="jsonl",
-        help=f"output format (default: jsonl{note}; parquet needs the parquet extra)",
+        help=f"output format (default: jsonl{note}{formats.requirements()})",
     )
     parser.add_argument(
         "-o",
         "--output",
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output; a name ending with / "
-        "is a folder of shards part-00000.EXT, ... (line formats and parquet)",
+        "is a folder of shards part-00000.EXT, ... "
+        f"({formats.described(lambda f: f.shards, ', ')})",
     )
     parser.add_argument(
         "--language",
@@ -812,7 +807,8 @@ def _output_options(parser: argparse.ArgumentParser, format_flag: str, note: str
     parser.add_argument(
         "--locale",
         metavar="TAG",
-        help="the locale field of formats that have one (massive); default: the "
+        help="the locale field of formats that have one "
+        f"({formats.described(lambda f: 'locale' in f.options, ', ')}); default: the "
         "grammar's language (th -> th-TH), the data's own locale, or en-US",
     )
 
@@ -866,7 +862,7 @@ def _draw(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    if Path(args.grammar).suffix.lower() in {*formats.SUFFIXES, ".jsonl"}:
+    if formats.is_data_file(args.grammar):
         return _evaluate_data(args)
     grammar = _load(args)
     records, heldout = _read_all(
@@ -955,8 +951,9 @@ def _resample(args: argparse.Namespace) -> int:
         measure = resample.measured(generated, utterances)
         sys.stderr.write(resample.report(table, pools, measure))
     unwritable: list = []
-    if args.to == "jsonl":
-        lines = (resample.jsonl_line(g) + "\n" for g in generated)
+    fmt = formats.get(args.to)
+    if fmt.provenance is not None:
+        lines = (resample.provenance_line(g, fmt, i) + "\n" for i, g in enumerate(generated))
         write_text(lines, args.output)
     else:
         utterances = [g.utterance for g in generated]

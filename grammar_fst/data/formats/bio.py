@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from ...text import scripts, tokens
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, line_writers, problem, reader
+from ._format import Format
 
 INTENT_PREFIX = "# intent = "
 
@@ -153,3 +154,4 @@ def _slot(open_slot: tuple[str, int], words: list[str], length: int) -> SlotValu
 
 write, write_document = line_writers(line)
 read = reader(parse)
+FORMAT = Format("bio", read=read, line=line, suffixes=(".conll", ".bio"))

@@ -36,6 +36,7 @@ from typing import TextIO
 
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, log, problem, reader
+from ._format import Format
 
 VERSION = "3.1"
 
@@ -356,3 +357,6 @@ def _finish(item: _Item, source: Source) -> Iterator[Parsed]:
 
 
 read = reader(parse)
+FORMAT = Format(
+    "rasa", read=read, document=write_document, suffixes=(".yml", ".yaml"), training_set=True
+)

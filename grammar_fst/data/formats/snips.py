@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, json_document_writers, problem, reader
+from ._format import Format
 
 _WHITESPACE = " \t\n\r"
 
@@ -165,3 +166,6 @@ def _fatal(source: Source, message: str, pos: int) -> FormatError:
 
 
 read = reader(parse)
+FORMAT = Format(
+    "snips-benchmark", read=read, document=write_document, suffixes=(".json",), aliases=("snips",)
+)

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from ...errors import Location
 from ..records import Utterance
 from ._common import FormatError, Parsed, Source, json_document_writers, problem, reader
+from ._format import Format
 from .snips import chunks, from_record
 
 LANGUAGE = "en"
@@ -148,3 +149,13 @@ def is_dataset(head: str) -> bool:
 
 
 read = reader(parse)
+FORMAT = Format(
+    "snips-nlu",
+    read=read,
+    document=write_document,
+    suffixes=(".json",),
+    recognise=is_dataset,
+    recognised_by="by its first key",
+    training_set=True,
+    options=("language",),
+)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from ..records import Utterance
 from ._common import FormatError, Parsed, Source, line_writers, reader
+from ._format import Format
 
 
 def line(utterance: Utterance, index: int) -> str:
@@ -32,3 +33,4 @@ def parse(source: Source) -> Iterator[Parsed]:
 
 write, write_document = line_writers(line)
 read = reader(parse)
+FORMAT = Format("text", read=read, line=line, suffixes=(".txt",))
