@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..records import Utterance
-from ._common import OnError, Records, line_writers
+from ._common import OnError, Records, lines_document
 
 LineWriter = Callable[[Utterance, int], str]
 DocumentWriter = Callable[[Iterable[Utterance]], str]
@@ -113,7 +113,7 @@ class Format:
         with its newline, for a line format; None for a binary format."""
         line = self.line_writer(**options)
         if line is not None:
-            return line_writers(line)[1]
+            return lines_document(line)
         if self.document is None:
             return None
         return functools.partial(self.document, **self._options(options))

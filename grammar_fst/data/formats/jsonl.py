@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from ..records import SlotValue, Utterance
-from ._common import FormatError, json_lines, line_writers, problem, reader
+from ._common import FormatError, json_lines, lines_document, problem, reader
 from ._format import Format
 from .massive import annotation
 
@@ -84,7 +84,7 @@ def _slot(item: object, n: int) -> SlotValue:
     return SlotValue(item["slot"], item["value"], item["start"], item["end"], canonical)
 
 
-write, write_document = line_writers(line)
+write_document = lines_document(line)
 parse = json_lines(from_record)
 read = reader(parse)
 FORMAT = Format(

@@ -21,7 +21,7 @@ from ._common import (
     FormatError,
     Source,
     json_lines,
-    line_writers,
+    lines_document,
     problem,
     reader,
     same_length_case_variant,
@@ -200,7 +200,7 @@ def _field(rec: dict, names: tuple[str, ...], required: bool) -> str | None:
     return None
 
 
-write, write_document = line_writers(line)
+write_document = lines_document(line)
 parse = json_lines(from_record)
 read = reader(parse)
 FORMAT = Format(

@@ -32,7 +32,6 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
 
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, log, problem, reader
@@ -117,16 +116,6 @@ def write_document(utterances: Iterable[Utterance]) -> str:
         lines += [f"- intent: {_name(intent)}", "  examples: |"]
         lines += [f"    - {e}" for e in examples]
     return "\n".join(lines) + "\n"
-
-
-def write(utterances: Iterable[Utterance], out: TextIO) -> int:
-    """Write the document to `out`; returns how many utterances it holds."""
-    utterances = list(utterances)
-    out.write(write_document(utterances))
-    return len(utterances)
-
-
-# --- reading -------------------------------------------------------------------------
 
 
 def parse_example(line: str) -> tuple[str, tuple[SlotValue, ...]]:

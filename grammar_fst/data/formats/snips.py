@@ -23,7 +23,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from ..records import SlotValue, Utterance
-from ._common import FormatError, Parsed, Source, json_document_writers, problem, reader
+from ._common import FormatError, Parsed, Source, json_document, problem, reader
 from ._format import Format
 
 _WHITESPACE = " \t\n\r"
@@ -56,7 +56,7 @@ def chunks(utterance: Utterance) -> list[dict]:
 
 
 # the whole file as one string (indented like the benchmark's own files), and to a stream
-write, write_document = json_document_writers(document)
+write_document = json_document(document)
 
 
 def entity_slot(chunk: dict, n: int) -> tuple[str, str | None]:

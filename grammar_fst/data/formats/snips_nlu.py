@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 
 from ...errors import Location
 from ..records import Utterance
-from ._common import FormatError, Parsed, Source, json_document_writers, problem, reader
+from ._common import FormatError, Parsed, Source, json_document, problem, reader
 from ._format import Format
 from .snips import chunks, from_record
 
@@ -72,7 +72,7 @@ def _entity(entries: dict[str, dict[str, None]]) -> dict:
     }
 
 
-write, write_document = json_document_writers(document)  # the dataset, as text or to a stream
+write_document = json_document(document)  # the dataset, as text
 
 
 def parse(source: Source) -> Iterator[Parsed]:
