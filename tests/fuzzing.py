@@ -270,9 +270,9 @@ def seed_utterances() -> list:
 
 @cache
 def seed_data(fmt: str) -> str:
-    from grammar_fst.data.formats import DOCUMENT_WRITERS
+    from grammar_fst.data import formats
 
-    return DOCUMENT_WRITERS[fmt](iter(seed_utterances()))
+    return formats.get(fmt).document_writer()(iter(seed_utterances()))
 
 
 def data_case(rng: random.Random, small: bool = False) -> Case:

@@ -36,7 +36,7 @@ def test_sample_writes_every_format_readably(capsys, tmp_path, fmt, suffix):
     assert (
         run(capsys, "sample", TRAVEL, "-n", "30", "--seed", "4", "--format", fmt, "-o", out)[0] == 0
     )
-    unique = ["--unique"] if fmt in formats.TRAINING_SETS else []  # training sets: no repeats
+    unique = ["--unique"] if formats.get(fmt).training_set else []  # training sets: no repeats
     drawn = run(capsys, "sample", TRAVEL, "-n", "30", "--seed", "4", *unique)[1]
     reference = [json.loads(line) for line in drawn.splitlines()]
     read = [u.to_dict() for u in formats.read(out)]
@@ -47,7 +47,7 @@ def test_sample_writes_every_format_readably(capsys, tmp_path, fmt, suffix):
     key = lambda r: (r["intent"], r["text"])  # noqa: E731  snips and rasa group by intent
     # Rasa keeps synonyms (`{"entity": ..., "value": canonical}`), Snips NLU as entity
     # synonyms; the others drop them
-    expected = reference if fmt in formats.TRAINING_SETS else plain
+    expected = reference if formats.get(fmt).training_set else plain
     assert sorted(read, key=key) == sorted(expected, key=key)
 
 

@@ -150,13 +150,13 @@ def test_provenance_records_the_gate_scores():
             assert seen >= 0 and expected >= 0
     across = [s for s in swaps if "jaccard" in s["gate"]]
     assert across and all(0 < s["gate"]["jaccard"] < 1 for s in across)
-    record = json.loads(rs.jsonl_line(next(g for g in out if g.swaps)))
+    record = json.loads(rs.provenance_line(next(g for g in out if g.swaps)))
     assert "gate" in record["provenance"]["swaps"][0]
 
 
 def test_same_seed_same_bytes_with_the_gate():
     def lines(seed):
-        return [rs.jsonl_line(g) for g in rs.resample(ENGLISH + SPANISH, 50, seed)[0]]
+        return [rs.provenance_line(g) for g in rs.resample(ENGLISH + SPANISH, 50, seed)[0]]
 
     assert lines(7) == lines(7) and lines(7) != lines(8)
 

@@ -281,7 +281,7 @@ def test_offsets_stay_right_after_swaps_in_any_script(first, second):
         u = g.utterance
         for slot in u.slots:
             assert u.text[slot.start : slot.end] == slot.value
-        assert jsonl.from_record(json.loads(rs.jsonl_line(g))) == u
+        assert jsonl.from_record(json.loads(rs.provenance_line(g))) == u
 
 
 def test_provenance_originals_and_no_repeats():
@@ -296,7 +296,7 @@ def test_provenance_originals_and_no_repeats():
             assert swap["from"] in {s.value for s in source.slots}
             assert swap["to"] in {s.value for s in g.utterance.slots}
             assert data[swap["source"]].intent == g.utterance.intent
-    record = json.loads(rs.jsonl_line(out[-1]))
+    record = json.loads(rs.provenance_line(out[-1]))
     assert record["provenance"]["source"] == out[-1].source
     assert record["provenance"]["pattern"] == str(dist.semantic_pattern(out[-1].utterance))
     assert record["provenance"]["word_pattern"].startswith(("other", "genre", "artist"))
@@ -305,7 +305,7 @@ def test_provenance_originals_and_no_repeats():
 
 
 def test_same_seed_same_output_other_seed_other_output():
-    lines = lambda seed: [rs.jsonl_line(g) for g in rs.resample(MUSIC_AND_BOOKS, 25, seed)[0]]  # noqa: E731
+    lines = lambda seed: [rs.provenance_line(g) for g in rs.resample(MUSIC_AND_BOOKS, 25, seed)[0]]  # noqa: E731
     assert lines(4) == lines(4) and lines(4) != lines(5)
 
 

@@ -16,7 +16,6 @@ import grammar_fst as gf
 from grammar_fst import draw
 from grammar_fst.cli.main import main
 from grammar_fst.data import formats
-from grammar_fst.data.formats import TRAINING_SETS
 from grammar_fst.errors import GrammarError
 from grammar_fst.evaluate import evaluate
 from grammar_fst.grm import syntax
@@ -182,7 +181,7 @@ def test_document_and_bio_writers_read_back_the_same_thai_text(capsys, tmp_path,
         run(capsys, "sample", grammar, "-n", "15", "--seed", "2", "--format", fmt, "-o", out)[0]
         == 0
     )
-    unique = ["--unique"] if fmt in TRAINING_SETS else []  # as a training set samples
+    unique = ["--unique"] if formats.get(fmt).training_set else []  # as a training set samples
     reference = run(capsys, "sample", grammar, "-n", "15", "--seed", "2", *unique)[1]
     reference = reference.splitlines()
     assert sorted(u.text for u in formats.read(out)) == sorted(

@@ -146,16 +146,14 @@ def budget_option(parser: argparse.ArgumentParser, what: str) -> None:
 def data_arguments(parser: argparse.ArgumentParser, run, format_flag: str) -> None:
     """Annotated data as first argument: DATA, its format (`format_flag`), --on-error;
     and `run`, the handler."""
-    from ..data.formats import READERS
+    from ..data import formats
 
     parser.add_argument("data", metavar="DATA", help="annotated utterances")
     parser.add_argument(
         format_flag,
         dest="source_format",
-        choices=sorted(READERS),
-        help="DATA's format (default: from its name: .jsonl (MASSIVE or grammar-fst "
-        "records), .json (snips-nlu or snips-benchmark, by its first key), .yml/.yaml = "
-        "rasa, .conll/.bio = bio, .txt = text)",
+        choices=formats.READABLE,
+        help=f"DATA's format (default: from its name: {formats.endings()})",
     )
     on_error_option(parser)
     parser.set_defaults(run=run)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..defaults import DEFAULT_SEED, DEFAULT_THRESHOLD
 from .arguments import (
@@ -176,8 +175,9 @@ def _resample(args: argparse.Namespace) -> int:
         measure = resample.measured(generated, utterances)
         sys.stderr.write(resample.report(table, pools, measure))
     unwritable: list = []
-    if args.to == "jsonl":
-        lines = (resample.jsonl_line(g) + "\n" for g in generated)
+    fmt = formats.get(args.to)
+    if fmt.provenance is not None:
+        lines = (resample.provenance_line(g, fmt, i) + "\n" for i, g in enumerate(generated))
         write_text(lines, args.output)
     else:
         utterances = [g.utterance for g in generated]
@@ -188,14 +188,14 @@ def _resample(args: argparse.Namespace) -> int:
 
 
 def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
-    from ..data.formats import READERS
+    from ..data import formats
 
     grammar_arguments(p, _evaluate)
     p.add_argument("--heldout", required=True, metavar="DATA", help="annotated utterances")
     p.add_argument(
         "--format",
         dest="source_format",
-        choices=sorted(READERS),
+        choices=formats.READABLE,
         help="DATA's format (default: from its name)",
     )
     p.add_argument(
@@ -237,7 +237,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from .. import evaluate
     from ..data import formats
 
-    if Path(args.grammar).suffix.lower() in {*formats.SUFFIXES, ".jsonl"}:
+    if formats.is_data_file(args.grammar):
         return _evaluate_data(args)
     grammar = named_grammar(args)
     records, heldout = read_all(args.heldout, args.source_format, args.on_error, "evaluate against")

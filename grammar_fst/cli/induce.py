@@ -13,6 +13,8 @@ from .values import binding, language_tag, non_negative
 
 
 def _induce_arguments(p: argparse.ArgumentParser) -> None:
+    from ..data import formats
+
     data_arguments(p, _induce, "--format")
     p.add_argument(
         "--catalogue",
@@ -48,7 +50,7 @@ def _induce_arguments(p: argparse.ArgumentParser) -> None:
         type=language_tag,
         metavar="TAG",
         help="the language the grammar declares (language th); default: the data's "
-        "locale, when its format has one (massive, tod)",
+        f"locale, when its format has one ({formats.described(lambda f: f.read_locale, ', ')})",
     )
     p.add_argument(
         "--explain",

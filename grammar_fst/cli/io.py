@@ -19,20 +19,22 @@ if TYPE_CHECKING:
 
 def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str = "") -> None:
     """The output format (`format_flag`) and -o FILE."""
-    from ..data.formats import DOCUMENT_WRITERS, snips_nlu
+    from ..data import formats
+    from ..data.formats import snips_nlu
 
     parser.add_argument(
         format_flag,
-        choices=sorted([*DOCUMENT_WRITERS, "parquet"]),
+        choices=formats.WRITABLE,
         default="jsonl",
-        help=f"output format (default: jsonl{note}; parquet needs the parquet extra)",
+        help=f"output format (default: jsonl{note}{formats.requirements()})",
     )
     parser.add_argument(
         "-o",
         "--output",
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output; a name ending with / "
-        "is a folder of shards part-00000.EXT, ... (line formats and parquet)",
+        "is a folder of shards part-00000.EXT, ... "
+        f"({formats.described(lambda f: f.shards, ', ')})",
     )
     parser.add_argument(
         "--language",
@@ -43,7 +45,8 @@ def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str 
     parser.add_argument(
         "--locale",
         metavar="TAG",
-        help="the locale field of formats that have one (massive); default: the "
+        help="the locale field of formats that have one "
+        f"({formats.described(lambda f: 'locale' in f.options, ', ')}); default: the "
         "grammar's language (th -> th-TH), the data's own locale, or en-US",
     )
 
@@ -83,26 +86,19 @@ def write_utterances(
     says its `language`). An `output` ending with / is a folder of shards, one file per
     block."""
     from ..data import formats
-    from ..data.formats import snips_nlu
     from ..output import is_folder, shard_paths, write_bytes, write_text
     from ..sampling.plan import Chunk  # what sampling workers give back
 
-    if fmt == "parquet":
-        from ..data.formats import parquet
-
-        parquet.pyarrow()
-        if not is_folder(output):
-            parquet.write(blocks, output)
-            return
-        for block, path in zip(blocks, shard_paths(output, ".parquet")):
-            parquet.write([block], path)
+    target = formats.get(fmt)
+    if target.write_file is not None:
+        target.write_file(blocks, output)
         return
-    line, document = formats.writers(fmt, locale)
+    line = target.line_writer(locale=locale)
     if is_folder(output) and line is None:
         raise UsageError(f"{fmt} is one document: name a file, not a folder of shards")
     if line is None:
-        options = {"language": language or snips_nlu.LANGUAGE} if fmt == "snips-nlu" else {}
-        write_text([document((u for block in blocks for u in block), **options)], output)
+        document = target.document_writer(language=language, locale=locale)
+        write_text([document(u for block in blocks for u in block)], output)
         return
     if not rendered:
         numbered = itertools.count()
@@ -114,7 +110,7 @@ def write_utterances(
     if not is_folder(output):
         write_bytes(chunks, output)
         return
-    for chunk, path in zip(chunks, shard_paths(output, f".{fmt}")):
+    for chunk, path in zip(chunks, shard_paths(output, f".{target.name}")):
         write_bytes([chunk], path)
 
 

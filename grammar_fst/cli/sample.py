@@ -14,7 +14,7 @@ from .values import at_least_one, intent_quota, partition_shares, whole_number
 
 
 def _sample_arguments(p: argparse.ArgumentParser) -> None:
-    from ..data.formats import TRAINING_SETS
+    from ..data import formats
 
     grammar_arguments(p, _sample)
     how_many = p.add_mutually_exclusive_group()
@@ -51,8 +51,8 @@ def _sample_arguments(p: argparse.ArgumentParser) -> None:
         "--unique",
         action=argparse.BooleanOptionalAction,
         help="no repeated (text, intent); fewer when the grammar has fewer (default: on "
-        f"for the training-set formats {' and '.join(TRAINING_SETS)}, off for the others; "
-        "--no-unique lets sentences repeat)",
+        f"for the training-set formats {formats.described(lambda f: f.training_set)}, off "
+        "for the others; --no-unique lets sentences repeat)",
     )
     p.add_argument(
         "--partition",
@@ -84,7 +84,7 @@ def _sample_arguments(p: argparse.ArgumentParser) -> None:
     output_options(
         p,
         "--format",
-        "; snips-nlu, snips-benchmark and rasa are whole documents, written once every "
+        f"; {formats.described(lambda f: f.document)} are whole documents, written once every "
         "sentence is drawn",
     )
     progress_options(p)
@@ -126,7 +126,6 @@ def _sample_on(args: argparse.Namespace, client) -> int:
     from .. import progress
     from ..data import formats
     from ..data.distribution import table
-    from ..data.formats import TRAINING_SETS, massive
     from ..data.partition import part_path, partition
     from ..output import is_folder
 
@@ -150,11 +149,12 @@ def _sample_on(args: argparse.Namespace, client) -> int:
         raise UsageError("--partition writes one file per set: name the output with -o FILE")
     if args.partition and args.unique is False:
         raise UsageError("--partition makes sets that share no sentence: drop --no-unique")
-    unique = args.format in TRAINING_SETS if args.unique is None else args.unique
+    fmt = formats.get(args.format)
+    unique = fmt.training_set if args.unique is None else args.unique
     unique = unique or bool(args.partition)
     grammar = named_grammar(args)
-    locale = args.locale or massive.locale_of(grammar.fsts.language)
-    render = formats.writers(args.format, locale)[0]  # lines are rendered by the workers
+    locale = args.locale or (fmt.locale_of and fmt.locale_of(grammar.fsts.language))
+    render = fmt.line_writer(locale=locale)  # lines are rendered by the workers
     if args.partition:
         render = None  # the sets are cut from utterances
     if args.all:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 
@@ -34,11 +35,7 @@ class Utterance(NamedTuple):
     @property
     def annot_utt(self) -> str:
         """The MASSIVE annotation: `play some [genre : rock] music`."""
-        text, annotation, pos = self.text, "", 0
-        for slot in self.slots:
-            annotation += f"{text[pos : slot.start]}[{slot.slot} : {slot.value}]"
-            pos = slot.end
-        return annotation + text[pos:]
+        return _massive().annotation(self)
 
     def to_dict(self) -> dict:
         """The JSON record of DESIGN.md's contract."""
@@ -48,3 +45,12 @@ class Utterance(NamedTuple):
             "slots": [s.to_dict() for s in self.slots],
             "annot_utt": self.annot_utt,
         }
+
+
+@functools.cache
+def _massive():
+    """The MASSIVE format, which owns the annotation notation; imported on first use (and
+    once), since the formats are built on these records."""
+    from .formats import massive
+
+    return massive

@@ -24,7 +24,6 @@ each swap, with the gate's scores.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import math
 from collections import Counter
@@ -37,9 +36,10 @@ from ..defaults import DEFAULT_THRESHOLD
 from ..errors import UsageError, Wording
 from . import context as ctx
 from . import distribution as dist
+from . import formats
 from . import naturalness as nat
 from .catalogue import Catalogue
-from .formats import jsonl
+from .formats import Format
 from .records import SlotValue, Utterance
 
 log = logging.getLogger("grammar_fst")
@@ -76,17 +76,15 @@ class Generated:
         }
 
 
-def jsonl_line(generated: Generated) -> str:
-    """The jsonl record of `generated`, with its `provenance`: the input record it came
-    from (by number, from 0), its swaps (slot, from, to, and where `to` was seen), and
-    its semantic and word patterns."""
-    record = jsonl.line(generated.utterance, 0)
-    return (
-        record[:-1]
-        + ', "provenance": '
-        + json.dumps(generated.provenance(), ensure_ascii=False)
-        + "}"
-    )
+def provenance_line(generated: Generated, fmt: Format | None = None, index: int = 0) -> str:
+    """The record of `generated` in `fmt` (jsonl when None), a format with room for
+    provenance (`fmt.provenance`), with its provenance: the input record it came from (by
+    number, from 0), its swaps (slot, from, to, and where `to` was seen), and its
+    semantic and word patterns."""
+    fmt = fmt or formats.get("jsonl")
+    if fmt.provenance is None:
+        raise ValueError(f"format {fmt.name} has no room for provenance")
+    return fmt.provenance(generated.utterance, index, generated.provenance())
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

@@ -1,145 +1,134 @@
-"""Formats of utterance records: a reader and a writer for each.
+"""Formats of utterance records: one registry of format objects.
 
-jsonl    the grammar-fst record (text, intent, slots with offsets and canonical values)
-massive  MASSIVE records (id, locale, partition, scenario, intent, utt, annot_utt);
-         reads SLURP's spelling (sentence, sentence_annotation) as well
-snips-benchmark  the SNIPS benchmark JSON (sonos/nlu-benchmark), one document per file;
-         `snips` is its older name, still accepted
-snips-nlu  the Snips NLU training dataset (language, intents, entities with synonyms)
-rasa     Rasa 3 YAML NLU training data, one document per file
-bio      CoNLL-style blocks: '# intent = X', then 'token<TAB>B-slot|I-slot|O' lines
-text     the sentence alone (read back with an empty intent and no slots)
-tod      the TSV of the multilingual task-oriented dialog data (read only): intent,
-         start:end:slot spans, text as written, locale, tokenization
+Each module below is one format, and ends with its `FORMAT` (a `Format`, see `_format`):
+its names, file endings, reader, writer and what it carries; the module's docstring says
+what its files look like and what it cannot carry. `MODULES` is the registry: adding a
+format is its module plus one line there. Everything else here (guessing a file's format,
+reading, the utterances a format can write, the lists the command line offers) is asked of
+the format objects.
 
-Every format module has:
-- `read(path, on_error="stop"|"skip") -> Records`: an iterator of Utterances; a bad
-  record raises a FormatError `FILE:LINE:COL: message` ("stop"), or is logged as a warning
-  on the "grammar_fst" logger and listed in `Records.skipped` ("skip");
-- `write(utterances, out) -> int` to a text stream, and `write_document(utterances) -> str`.
-The formats written one record at a time also have `line(utterance, index) -> str`: those
-are WRITERS, whose lines a caller writes each followed by a newline. The SNIPS formats and
-rasa group utterances by intent, so their document exists only once every utterance is
-known: they are in DOCUMENT_WRITERS only.
+Readers: `read(path, on_error="stop"|"skip") -> Records`: an iterator of Utterances; a bad
+record raises a FormatError `FILE:LINE:COL: message` ("stop"), or is logged as a warning
+on the "grammar_fst" logger and listed in `Records.skipped` ("skip"). Writers: see
+`Format.line_writer` and `Format.document_writer`.
 """
 
 from __future__ import annotations
 
-import functools
-import json
+import importlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ...errors import Location
 from ..records import Utterance
-from . import bio, jsonl, massive, rasa, snips, snips_nlu, text, tod
-from ._common import FormatError, OnError, Records, Source, line_writers
+from ._common import FormatError, OnError, Records, Source
+from ._format import Format
 
 log = logging.getLogger("grammar_fst")
 
-Writer = Callable[[Utterance, int], str]
-Reader = Callable[[str | Path, OnError], Records]
-DocumentWriter = Callable[[Iterable[Utterance]], str]
+# The registry: one line per format module, each defining FORMAT.
+MODULES = (
+    "bio",
+    "jsonl",
+    "massive",
+    "parquet",
+    "rasa",
+    "snips",
+    "snips_nlu",
+    "text",
+    "tod",
+)
 
-WRITERS: dict[str, Writer] = {
-    "bio": bio.line,
-    "jsonl": jsonl.line,
-    "massive": massive.line,
-    "text": text.line,
-}
+FORMATS: tuple[Format, ...] = tuple(
+    importlib.import_module(f".{module}", __name__).FORMAT for module in MODULES
+)
+_BY_NAME = {name: fmt for fmt in FORMATS for name in fmt.names}
 
-DOCUMENT_WRITERS: dict[str, DocumentWriter] = {
-    "bio": bio.write_document,
-    "jsonl": jsonl.write_document,
-    "massive": massive.write_document,
-    "rasa": rasa.write_document,
-    "snips": snips.write_document,
-    "snips-benchmark": snips.write_document,
-    "snips-nlu": snips_nlu.write_document,
-    "text": text.write_document,
-}
 
-READERS: dict[str, Reader] = {
-    "bio": bio.read,
-    "jsonl": jsonl.read,
-    "massive": massive.read,
-    "rasa": rasa.read,
-    "snips": snips.read,
-    "snips-benchmark": snips.read,
-    "snips-nlu": snips_nlu.read,
-    "text": text.read,
-    "tod": tod.read,
-}
+def names(which: Callable[[Format], object] = lambda fmt: True) -> list[str]:
+    """The names (and older names) of the formats `which` holds for, sorted."""
+    return sorted(name for fmt in FORMATS if which(fmt) for name in fmt.names)
 
-# Formats that are training sets: sampling them gives no repeated sentence by default.
-TRAINING_SETS = ("rasa", "snips-nlu")
 
-# What a file's name says about its format; `.jsonl` is MASSIVE when its first record
-# has MASSIVE's fields, the grammar-fst record otherwise; `.json` is a Snips NLU dataset
-# when its first key is one of a dataset's, the SNIPS benchmark otherwise.
-SUFFIXES = {
-    ".json": "snips-benchmark",
-    ".yml": "rasa",
-    ".yaml": "rasa",
-    ".conll": "bio",
-    ".bio": "bio",
-    ".txt": "text",
-    ".tsv": "tod",
-}
+READABLE = names(lambda fmt: fmt.read is not None)  # what --from and --format DATA take
+WRITABLE = names(lambda fmt: fmt.writes)  # what --to and sample's --format take
+
+
+def get(name: str) -> Format:
+    """The format named `name` (or by one of its older names)."""
+    if name not in _BY_NAME:
+        raise FormatError(f"unknown format '{name}'; known: {', '.join(sorted(_BY_NAME))}")
+    return _BY_NAME[name]
+
+
+def described(which: Callable[[Format], object], last: str = " and ") -> str:
+    """The (main) names of the formats `which` holds for, in the registry's order, for the
+    help: `described(lambda f: f.training_set)` -> 'rasa and snips-nlu'."""
+    said = [fmt.name for fmt in FORMATS if which(fmt)]
+    return ", ".join(said[:-1]) + last + said[-1] if len(said) > 1 else "".join(said)
+
+
+def requirements() -> str:
+    """What writing a format needs installed, for the help: `; parquet needs ...`."""
+    return "".join(f"; {fmt.name} needs {fmt.requires}" for fmt in FORMATS if fmt.requires)
+
+
+def endings() -> str:
+    """What a data file's ending says, for the help: `.conll/.bio = bio, .jsonl = massive or
+    jsonl (by its first record), ...`."""
+    groups: dict[tuple[str, ...], list[Format]] = {}
+    for fmt in FORMATS:
+        if fmt.read is not None and fmt.suffixes:
+            groups.setdefault(fmt.suffixes, []).append(fmt)
+    said = []
+    for suffixes, group in groups.items():
+        group.sort(key=lambda fmt: fmt.recognise is None)  # those that look first
+        how = "".join(f" ({fmt.recognised_by})" for fmt in group if fmt.recognised_by)
+        said.append(f"{'/'.join(suffixes)} = {' or '.join(f.name for f in group)}{how}")
+    return ", ".join(said)
+
+
+def is_data_file(path: str | Path) -> bool:
+    """Whether the name of `path` ends as a data file of some format does."""
+    suffix = Path(path).suffix.lower()
+    return any(suffix in fmt.suffixes for fmt in FORMATS if fmt.read is not None)
 
 
 def guess(path: str | Path) -> str:
-    """The format of a data file, from its name (and for `.jsonl`, its first record)."""
+    """The format of a data file, from its name and, when formats share its ending, from
+    the start of the file (a `.jsonl` of MASSIVE records, a `.json` Snips NLU dataset)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".json" and snips_nlu.is_dataset("\n".join(_head(path))):
-        return "snips-nlu"
-    if suffix in SUFFIXES:
-        return SUFFIXES[suffix]
-    if suffix == ".jsonl":
-        first = next((line for line in _head(path) if line.strip()), "")
-        try:
-            keys = set(json.loads(first)) if first.lstrip().startswith("{") else set()
-        except (json.JSONDecodeError, RecursionError):
-            keys = set()
-        return "massive" if keys & {"utt", "sentence"} and "text" not in keys else "jsonl"
-    known = ", ".join(sorted({*SUFFIXES, ".jsonl"}))
-    raise FormatError(
-        f"cannot tell the format from the name (known endings: {known}); name it with "
-        f"the command's format option ({', '.join(sorted(READERS))})",
-        Location(str(path)),
-    )
+    claims = [fmt for fmt in FORMATS if fmt.read is not None and suffix in fmt.suffixes]
+    if not claims:
+        known = ", ".join(sorted({s for fmt in FORMATS if fmt.read for s in fmt.suffixes}))
+        raise FormatError(
+            f"cannot tell the format from the name (known endings: {known}); name it with "
+            f"the command's format option ({', '.join(READABLE)})",
+            Location(str(path)),
+        )
+    if len(claims) > 1:
+        head = _head(path)
+        for fmt in claims:
+            if fmt.recognise is not None and fmt.recognise(head):
+                return fmt.name
+    return next(fmt.name for fmt in claims if fmt.recognise is None)
 
 
-def _head(path: Path, size: int = 65536) -> list[str]:
+def _head(path: Path, size: int = 65536) -> str:
     try:
         with path.open("rb") as file:
-            return file.read(size).decode("utf-8", errors="replace").splitlines()
+            return file.read(size).decode("utf-8", errors="replace")
     except OSError as err:
         raise FormatError(
             f"cannot read the file: {err.strerror or err}", Location(str(path))
         ) from None
 
 
-def writers(fmt: str, locale: str | None = None) -> tuple[Writer | None, DocumentWriter]:
-    """The line writer of `fmt` (None for a document format) and its document writer,
-    writing `locale` in the formats that have a locale field (MASSIVE)."""
-    if fmt == "massive" and locale is not None:
-        line = functools.partial(massive.line, locale=locale)
-        return line, line_writers(line)[1]
-    return WRITERS.get(fmt), DOCUMENT_WRITERS.get(fmt)  # (none of either: parquet)
-
-
-LOCALE_READERS: dict[str, Callable[[str], str | None]] = {
-    "massive": massive.locale_read,
-    "tod": tod.locale_read,
-}
-
-
 def locale_read(path: str, fmt: str | None) -> str | None:
     """The locale a data file names (MASSIVE's `locale` field), if its format has one."""
-    reader = LOCALE_READERS.get(fmt or guess(path))
+    reader = get(fmt or guess(path)).read_locale
     return reader(path) if reader else None
 
 
@@ -149,13 +138,10 @@ def writable(
     """The utterances format `fmt` can write. One it cannot (BIO needs slots on whole
     words, Rasa no spaces around an example, ...) raises a FormatError naming `where` and
     its number (on_error="stop"), or is logged as a warning and listed in `skipped`."""
-    if fmt == "parquet":  # its typed columns hold any utterance
-        yield from utterances
-        return
-    write = WRITERS.get(fmt) or (lambda u, i: DOCUMENT_WRITERS[fmt]([u]))
+    target = get(fmt)
     for number, utterance in enumerate(utterances, 1):
         try:
-            write(utterance, number - 1)
+            target.check(utterance, number - 1)
         except FormatError as err:
             error = FormatError(f"record {number}: {err.message}", Location(where))
             if on_error == "stop":
@@ -169,23 +155,30 @@ def writable(
 def read(path: str | Path, format: str | None = None, on_error: OnError = "stop") -> Records:
     """The utterances of a data file in `format` (guessed from the name when None)."""
     name = format or guess(path)
-    if name not in READERS:
-        raise FormatError(f"unknown format '{name}'; known: {', '.join(sorted(READERS))}")
-    return READERS[name](path, on_error)
+    if name not in READABLE:
+        raise FormatError(f"unknown format '{name}'; known: {', '.join(READABLE)}")
+    reader = get(name).read
+    assert reader is not None  # READABLE holds formats with a reader
+    return reader(path, on_error)
 
 
 __all__ = [
-    "DOCUMENT_WRITERS",
-    "SUFFIXES",
-    "READERS",
-    "TRAINING_SETS",
-    "WRITERS",
+    "FORMATS",
+    "MODULES",
+    "READABLE",
+    "WRITABLE",
+    "Format",
     "FormatError",
     "Records",
     "Source",
+    "described",
+    "endings",
+    "get",
     "guess",
+    "is_data_file",
     "locale_read",
-    "writers",
+    "names",
     "read",
+    "requirements",
     "writable",
 ]

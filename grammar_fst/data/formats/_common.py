@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal
 
 from ...errors import FormatError, Location, read_bytes
 from ..records import Utterance
@@ -135,43 +135,25 @@ def reader(parser: Parser) -> Callable[..., Records]:
     return read
 
 
-def write_lines(
-    line: Callable[[Utterance, int], str], utterances: Iterable[Utterance], out: TextIO
-) -> int:
-    """Write `line(u, i)` and a newline for each utterance; returns how many."""
-    count = 0
-    for count, utterance in enumerate(utterances, 1):
-        out.write(line(utterance, count - 1) + "\n")
-    return count
-
-
-def line_writers(line: Callable[[Utterance, int], str]):
-    """`write(utterances, out) -> count` and `write_document(utterances) -> str` for a
-    format written one line (or block) per record."""
-
-    def write(utterances: Iterable[Utterance], out: TextIO) -> int:
-        return write_lines(line, utterances, out)
+def lines_document(line: Callable[[Utterance, int], str]) -> Callable[..., str]:
+    """`write_document(utterances) -> str` for a format written one line (or block) per
+    record: each record's line followed by a newline, as the lines stream."""
 
     def write_document(utterances: Iterable[Utterance]) -> str:
         return "".join(line(u, i) + "\n" for i, u in enumerate(utterances))
 
-    return write, write_document
+    return write_document
 
 
-def json_document_writers(document: Callable[..., object]):
-    """`write(utterances, out) -> count` and `write_document(utterances) -> str` for a
-    format that is one JSON document (`document(utterances, **options)`), indented by two
-    spaces; options (the language of a Snips NLU dataset) pass through."""
+def json_document(document: Callable[..., object]) -> Callable[..., str]:
+    """`write_document(utterances, **options) -> str` for a format that is one JSON
+    document (`document(utterances, **options)`), indented by two spaces; options (the
+    language of a Snips NLU dataset) pass through."""
 
     def write_document(utterances: Iterable[Utterance], **options) -> str:
         return json.dumps(document(utterances, **options), ensure_ascii=False, indent=2) + "\n"
 
-    def write(utterances: Iterable[Utterance], out: TextIO, **options) -> int:
-        utterances = list(utterances)
-        out.write(write_document(utterances, **options))
-        return len(utterances)
-
-    return write, write_document
+    return write_document
 
 
 def json_lines(from_record: Callable[[object], Utterance]) -> Parser:

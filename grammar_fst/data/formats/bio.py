@@ -28,7 +28,8 @@ from collections.abc import Iterator
 
 from ...text import scripts, tokens
 from ..records import SlotValue, Utterance
-from ._common import FormatError, Parsed, Source, line_writers, problem, reader
+from ._common import FormatError, Parsed, Source, lines_document, problem, reader
+from ._format import Format
 
 INTENT_PREFIX = "# intent = "
 
@@ -151,5 +152,6 @@ def _slot(open_slot: tuple[str, int], words: list[str], length: int) -> SlotValu
     return SlotValue(name, text[start:length], start, length)
 
 
-write, write_document = line_writers(line)
+write_document = lines_document(line)
 read = reader(parse)
+FORMAT = Format("bio", read=read, line=line, suffixes=(".conll", ".bio"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 
 from ..records import SlotValue, Utterance
-from ._common import FormatError, json_lines, line_writers, problem, reader
+from ._common import FormatError, json_lines, lines_document, problem, reader
+from ._format import Format
+from .massive import annotation
 
 # json's own string encoder (its C version when there is one), as json.dumps uses it
 # with ensure_ascii=False: formatting the record by hand gives the same bytes as
@@ -19,19 +21,25 @@ _quote = json.encoder.encode_basestring
 
 
 def line(utterance: Utterance, index: int) -> str:
-    """One record; non-ASCII text is written as is (UTF-8), not escaped. The slots and
-    `annot_utt` are built in one pass over the slots."""
-    text = utterance.text
-    slots, annotation, pos = "", "", 0
+    """One record; non-ASCII text is written as is (UTF-8), not escaped."""
+    return _record(utterance, "")
+
+
+def line_with_provenance(utterance: Utterance, index: int, provenance: dict) -> str:
+    """One record with a last field, `provenance` (where a resampled utterance came from)."""
+    return _record(utterance, ', "provenance": ' + json.dumps(provenance, ensure_ascii=False))
+
+
+def _record(utterance: Utterance, more: str) -> str:
+    """The record's fields, then `more` (further fields, each after a comma)."""
+    slots = ""
     for s in utterance.slots:
         slots += f'{", " if slots else ""}{{"slot": {_quote(s.slot)}, "value": {_quote(s.value)}, '
         slots += f'"start": {s.start}, "end": {s.end}'
         slots += "}" if s.canonical is None else f', "canonical": {_quote(s.canonical)}}}'
-        annotation += f"{text[pos : s.start]}[{s.slot} : {s.value}]"
-        pos = s.end
     return (
-        f'{{"text": {_quote(text)}, "intent": {_quote(utterance.intent)}, '
-        f'"slots": [{slots}], "annot_utt": {_quote(annotation + text[pos:])}}}'
+        f'{{"text": {_quote(utterance.text)}, "intent": {_quote(utterance.intent)}, '
+        f'"slots": [{slots}], "annot_utt": {_quote(annotation(utterance))}{more}}}'
     )
 
 
@@ -55,11 +63,10 @@ def from_record(record: object) -> Utterance:
     message = problem(utterance)
     if message:
         raise FormatError(message)
-    annot = record.get("annot_utt")
-    if annot is not None and annot != utterance.annot_utt:
+    annot, expected = record.get("annot_utt"), annotation(utterance)
+    if annot is not None and annot != expected:
         raise FormatError(
-            f"'annot_utt' {annot!r} does not match the text and slots "
-            f"(they give {utterance.annot_utt!r})"
+            f"'annot_utt' {annot!r} does not match the text and slots (they give {expected!r})"
         )
     return utterance
 
@@ -77,6 +84,13 @@ def _slot(item: object, n: int) -> SlotValue:
     return SlotValue(item["slot"], item["value"], item["start"], item["end"], canonical)
 
 
-write, write_document = line_writers(line)
+write_document = lines_document(line)
 parse = json_lines(from_record)
 read = reader(parse)
+FORMAT = Format(
+    "jsonl",
+    read=read,
+    line=line,
+    suffixes=(".jsonl",),
+    provenance=line_with_provenance,
+)

@@ -21,11 +21,12 @@ from ._common import (
     FormatError,
     Source,
     json_lines,
-    line_writers,
+    lines_document,
     problem,
     reader,
     same_length_case_variant,
 )
+from ._format import Format
 
 DEFAULT_LOCALE = "en-US"
 DEFAULT_PARTITION = "train"
@@ -69,6 +70,16 @@ def scenario(intent: str) -> str:
     return intent.split("/", 1)[0] if "/" in intent else intent.split("_", 1)[0]
 
 
+def annotation(utterance: Utterance) -> str:
+    """The utterance with each slot written in place as `[slot : value]`:
+    `play some [genre : rock] music`."""
+    text, annotated, pos = utterance.text, "", 0
+    for slot in utterance.slots:
+        annotated += f"{text[pos : slot.start]}[{slot.slot} : {slot.value}]"
+        pos = slot.end
+    return annotated + text[pos:]
+
+
 def record(
     utterance: Utterance,
     index: int,
@@ -77,7 +88,7 @@ def record(
 ) -> dict:
     """The MASSIVE record of an utterance; a FormatError if its annotation would not read
     back as the same text and slots."""
-    annot = utterance.annot_utt
+    annot = annotation(utterance)
     try:
         text, slots = parse_annotation(annot)
     except FormatError:
@@ -115,6 +126,17 @@ def locale_read(path: str) -> str | None:
                 return None
             return locale if isinstance(locale, str) else None
     return None
+
+
+def recognise(head: str) -> bool:
+    """Whether a `.jsonl` file holds MASSIVE (or SLURP) records, from its first record's
+    fields: `utt` or `sentence`, and no `text` (the grammar-fst record's)."""
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    try:
+        keys = set(json.loads(first)) if first.lstrip().startswith("{") else set()
+    except (json.JSONDecodeError, RecursionError):
+        keys = set()
+    return bool(keys & {"utt", "sentence"}) and "text" not in keys
 
 
 def parse_annotation(annot: str) -> tuple[str, tuple[SlotValue, ...]]:
@@ -179,6 +201,17 @@ def _field(rec: dict, names: tuple[str, ...], required: bool) -> str | None:
     return None
 
 
-write, write_document = line_writers(line)
+write_document = lines_document(line)
 parse = json_lines(from_record)
 read = reader(parse)
+FORMAT = Format(
+    "massive",
+    read=read,
+    line=line,
+    suffixes=(".jsonl",),
+    recognise=recognise,
+    recognised_by="by its first record",
+    options=("locale",),
+    read_locale=locale_read,
+    locale_of=locale_of,
+)

@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ...errors import UsageError
-from ...output import atomic_file
+from ...output import atomic_file, is_folder, shard_paths
 from ..records import Utterance
+from ._format import Format
+from .massive import annotation
 
 MISSING = "--format parquet needs pyarrow: pip install 'grammar-fst[parquet]'"
 
@@ -67,7 +69,7 @@ def table(utterances: list[Utterance]):
         pa.array([u.text for u in utterances], pa.string()),
         pa.array([u.intent for u in utterances], pa.string()),
         pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values),
-        pa.array([u.annot_utt for u in utterances], pa.string()),
+        pa.array([annotation(u) for u in utterances], pa.string()),
     ]
     return pa.Table.from_arrays(columns, schema=schema())
 
@@ -76,7 +78,18 @@ def _columns(rows: list[tuple], width: int) -> list[list]:
     return [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]
 
 
-def write(blocks: Iterable[list[Utterance]], path: str | Path) -> int:
+def write_output(blocks: Iterable[list[Utterance]], output: str | None) -> int:
+    """Write blocks of utterances to the Parquet file `output`, or one file per block to
+    the folder `output` names when it ends with / (`part-00000.parquet`, ...); the number
+    of rows written. A missing pyarrow is said before anything is written."""
+    pyarrow()
+    if output is None or not is_folder(output):
+        return write(blocks, output)
+    paths = shard_paths(output, ".parquet")
+    return sum(write([block], path) for block, path in zip(blocks, paths))
+
+
+def write(blocks: Iterable[list[Utterance]], path: str | Path | None) -> int:
     """Write blocks of utterances to the Parquet file `path` (atomically), one row group
     per non-empty block; the number of rows written."""
     pa = pyarrow()
@@ -89,3 +102,6 @@ def write(blocks: Iterable[list[Utterance]], path: str | Path) -> int:
                 writer.write_table(table(block))
                 rows += len(block)
     return rows
+
+
+FORMAT = Format("parquet", write_file=write_output, requires="the parquet extra")

@@ -32,10 +32,10 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
 
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, log, problem, reader
+from ._format import Format
 
 VERSION = "3.1"
 
@@ -116,16 +116,6 @@ def write_document(utterances: Iterable[Utterance]) -> str:
         lines += [f"- intent: {_name(intent)}", "  examples: |"]
         lines += [f"    - {e}" for e in examples]
     return "\n".join(lines) + "\n"
-
-
-def write(utterances: Iterable[Utterance], out: TextIO) -> int:
-    """Write the document to `out`; returns how many utterances it holds."""
-    utterances = list(utterances)
-    out.write(write_document(utterances))
-    return len(utterances)
-
-
-# --- reading -------------------------------------------------------------------------
 
 
 def parse_example(line: str) -> tuple[str, tuple[SlotValue, ...]]:
@@ -356,3 +346,6 @@ def _finish(item: _Item, source: Source) -> Iterator[Parsed]:
 
 
 read = reader(parse)
+FORMAT = Format(
+    "rasa", read=read, document=write_document, suffixes=(".yml", ".yaml"), training_set=True
+)

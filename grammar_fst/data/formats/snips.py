@@ -23,7 +23,8 @@ import json
 from collections.abc import Iterable, Iterator
 
 from ..records import SlotValue, Utterance
-from ._common import FormatError, Parsed, Source, json_document_writers, problem, reader
+from ._common import FormatError, Parsed, Source, json_document, problem, reader
+from ._format import Format
 
 _WHITESPACE = " \t\n\r"
 
@@ -55,7 +56,7 @@ def chunks(utterance: Utterance) -> list[dict]:
 
 
 # the whole file as one string (indented like the benchmark's own files), and to a stream
-write, write_document = json_document_writers(document)
+write_document = json_document(document)
 
 
 def entity_slot(chunk: dict, n: int) -> tuple[str, str | None]:
@@ -165,3 +166,6 @@ def _fatal(source: Source, message: str, pos: int) -> FormatError:
 
 
 read = reader(parse)
+FORMAT = Format(
+    "snips-benchmark", read=read, document=write_document, suffixes=(".json",), aliases=("snips",)
+)

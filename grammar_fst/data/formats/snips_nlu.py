@@ -31,7 +31,8 @@ from collections.abc import Iterable, Iterator
 
 from ...errors import Location
 from ..records import Utterance
-from ._common import FormatError, Parsed, Source, json_document_writers, problem, reader
+from ._common import FormatError, Parsed, Source, json_document, problem, reader
+from ._format import Format
 from .snips import chunks, from_record
 
 LANGUAGE = "en"
@@ -71,7 +72,7 @@ def _entity(entries: dict[str, dict[str, None]]) -> dict:
     }
 
 
-write, write_document = json_document_writers(document)  # the dataset, as text or to a stream
+write_document = json_document(document)  # the dataset, as text
 
 
 def parse(source: Source) -> Iterator[Parsed]:
@@ -148,3 +149,13 @@ def is_dataset(head: str) -> bool:
 
 
 read = reader(parse)
+FORMAT = Format(
+    "snips-nlu",
+    read=read,
+    document=write_document,
+    suffixes=(".json",),
+    recognise=is_dataset,
+    recognised_by="by its first key",
+    training_set=True,
+    options=("language",),
+)

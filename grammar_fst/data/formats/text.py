@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..records import Utterance
-from ._common import FormatError, Parsed, Source, line_writers, reader
+from ._common import FormatError, Parsed, Source, lines_document, reader
+from ._format import Format
 
 
 def line(utterance: Utterance, index: int) -> str:
@@ -30,5 +31,6 @@ def parse(source: Source) -> Iterator[Parsed]:
         yield bad if bad is not None else Utterance(text, "")
 
 
-write, write_document = line_writers(line)
+write_document = lines_document(line)
 read = reader(parse)
+FORMAT = Format("text", read=read, line=line, suffixes=(".txt",))

@@ -1,0 +1,127 @@
+"""The format object: everything the rest of the package asks of a format, in one place.
+
+Each format module ends with `FORMAT = Format(...)`, naming its own functions and saying
+what it is (its file endings, whether it is a training set, the writer options it takes,
+...); the registry (`formats/__init__.py`) lists the modules. The command line and
+resampling ask the object (`fmt.writes_lines`, `fmt.line_writer(locale=...)`,
+`fmt.provenance`) and never branch on a format's name.
+
+A format writes in one of three ways: a record at a time (`line`: the lines stream, and
+its document is its lines), as one text document once every utterance is known
+(`document`: the SNIPS formats and Rasa group utterances by intent), or as a binary file
+of its own (`write_file`: Parquet). It reads with `read`, or not at all.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..records import Utterance
+from ._common import OnError, Records, lines_document
+
+LineWriter = Callable[[Utterance, int], str]
+DocumentWriter = Callable[[Iterable[Utterance]], str]
+Reader = Callable[[str | Path, OnError], Records]
+FileWriter = Callable[[Iterable[list[Utterance]], str | None], int]
+
+# The writer options a format may take, as the command line gives them: `locale` (a
+# record's locale field, MASSIVE) and `language` (the language a Snips NLU dataset declares).
+OPTIONS = ("locale", "language")
+
+
+@dataclass(frozen=True)
+class Format:
+    """One data format: its names, file endings, reader and writer, and what it carries.
+
+    Attributes:
+        name: what the format options take (`--format`, `--from`, `--to`).
+        read: `read(path, on_error)` -> Records; None for a format written only.
+        line: `line(utterance, index, **options)`: one record, without its newline.
+        document: `document(utterances, **options)`: the whole file, for a format
+            that is one document.
+        write_file: `write_file(blocks, output)`: a binary file (or a folder of shards
+            when `output` ends with /), for a format that is neither lines nor text.
+        suffixes: the file endings that name the format (lower case, with the dot).
+        recognise: for a format sharing an ending with others, whether the start of a
+            file (its first 64 KiB as text) is this format; None for the one taken
+            when no other recognises the file.
+        recognised_by: what `recognise` looks at, for the help ("its first key").
+        aliases: older names still accepted.
+        training_set: sampling it gives no repeated sentence unless told otherwise.
+        options: the writer options (of OPTIONS) its writers take.
+        read_locale: the locale a file of this format names, if it names one.
+        locale_of: the format's locale for a grammar's language tag (MASSIVE's `th-TH`
+            for `th`), for a format with a `locale` option.
+        provenance: `provenance(utterance, index, where_from)`: one record with a
+            resampled utterance's provenance, for a format with room for it.
+        requires: what must be installed to write it, for the help.
+    """
+
+    name: str
+    read: Reader | None = None
+    line: Callable[..., str] | None = None
+    document: Callable[..., str] | None = None
+    write_file: FileWriter | None = None
+    suffixes: tuple[str, ...] = ()
+    recognise: Callable[[str], bool] | None = None
+    recognised_by: str = ""
+    aliases: tuple[str, ...] = ()
+    training_set: bool = False
+    options: tuple[str, ...] = ()
+    read_locale: Callable[[str], str | None] | None = None
+    locale_of: Callable[[str | None], str] | None = None
+    provenance: Callable[[Utterance, int, dict], str] | None = None
+    requires: str = ""
+
+    def __post_init__(self) -> None:
+        unknown = set(self.options) - set(OPTIONS)
+        if unknown:
+            raise ValueError(f"format {self.name}: unknown writer options {sorted(unknown)}")
+        if sum(w is not None for w in (self.line, self.document, self.write_file)) > 1:
+            raise ValueError(f"format {self.name}: one of line, document or write_file")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    @property
+    def writes(self) -> bool:
+        return self.line is not None or self.document is not None or self.write_file is not None
+
+    @property
+    def shards(self) -> bool:
+        """Whether it can be written as a folder of shards, a file per block."""
+        return self.line is not None or self.write_file is not None
+
+    def _options(self, given: dict) -> dict:
+        """The options of `given` this format takes, without those left unset (None)."""
+        return {k: v for k, v in given.items() if k in self.options and v is not None}
+
+    def line_writer(self, **options) -> LineWriter | None:
+        """`line(utterance, index)` with the options it takes bound; None when the format
+        is not written a record at a time."""
+        if self.line is None:
+            return None
+        chosen = self._options(options)
+        return functools.partial(self.line, **chosen) if chosen else self.line
+
+    def document_writer(self, **options) -> DocumentWriter | None:
+        """`document(utterances) -> str` with the options it takes bound: the lines, each
+        with its newline, for a line format; None for a binary format."""
+        line = self.line_writer(**options)
+        if line is not None:
+            return lines_document(line)
+        if self.document is None:
+            return None
+        return functools.partial(self.document, **self._options(options))
+
+    def check(self, utterance: Utterance, index: int = 0) -> None:
+        """Raise the writer's FormatError if it cannot write `utterance`. A binary format
+        holds any utterance: its typed columns take any string."""
+        if self.line is not None:
+            self.line(utterance, index)
+        elif self.document is not None:
+            self.document([utterance])
