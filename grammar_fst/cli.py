@@ -34,7 +34,7 @@ from .distribution import ALLOCATIONS, table
 from .errors import GrammarError, GrammarFstError, Location, UsageError
 from .formats import DOCUMENT_WRITERS, READERS, TRAINING_SETS, Records, massive, snips_nlu
 from .importers import IMPORTERS, import_grammar
-from .induction import DEFAULT_INTENT, DEFAULT_LAMBDA, induce
+from .induction import AUTO, DEFAULT_INTENT, induce
 from .model import CompiledGrammar, load
 from .output import is_folder, refuse_inputs, shard_paths, stdout_checked, write_bytes, write_text
 from .partition import parse_shares, part_path, partition
@@ -498,11 +498,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--lambda",
         dest="weight",
-        type=_non_negative,
-        default=DEFAULT_LAMBDA,
+        type=_lambda,
+        default=AUTO,
         metavar="L",
-        help=f"weight of the structure prior: higher merges more and generalizes further, "
-        f"0 merges only what the data supports (default: {DEFAULT_LAMBDA:g})",
+        help="weight of the structure prior: higher merges more and generalizes further, "
+        f"0 merges only what the data supports; {AUTO} chooses it per intent by "
+        "cross-validation on the golden utterances, and the header says what it chose "
+        f"(default: {AUTO})",
     )
     p.add_argument(
         "--intent",
@@ -980,6 +982,16 @@ def _read_all(path: str, fmt: str | None, on_error: str, purpose: str):
     if not utterances:
         raise UsageError(f"{path}: no utterance to {purpose}")
     return records, utterances
+
+
+def _lambda(text: str) -> float | str:
+    """`--lambda`: auto, or a number of 0 or more."""
+    if text == AUTO:
+        return AUTO
+    try:
+        return _non_negative(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"'{text}' is neither {AUTO} nor a number of 0 or more") from None
 
 
 def _non_negative(text: str) -> float:
