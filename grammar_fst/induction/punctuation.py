@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .. import scripts
+from ..text import scripts
 from .automaton import Symbol
 
 Path = tuple[Symbol, ...]
