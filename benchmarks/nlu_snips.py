@@ -115,7 +115,9 @@ def rows(settings: Settings) -> list[Row]:
     return [
         Row("a", "(a) golden only"),
         *(Row(f"b{n}", f"(b) + induced grammar, {n:,}/intent") for n in settings.samples),
-        Row("b_golden", f"(b′) + induced grammar, catalogues from the golden only, {largest}/intent"),
+        Row(
+            "b_golden", f"(b′) + induced grammar, catalogues from the golden only, {largest}/intent"
+        ),
         Row("c", f"(c) + guided resampling, {largest}/intent"),
         Row("c0", f"(c0) + guided resampling without the context gate, {largest}/intent"),
         Row("c_pooled", f"(c′) + guided resampling, pooled: {largest}/intent on average"),
@@ -252,8 +254,11 @@ def training_sets(job: tuple[Settings, int]) -> dict[str, Path]:
         grammars(settings, by_intent, folder / "grammars") if any(map(wanted, grammar_rows)) else {}
     )
     made: dict[str, Callable[[], list[gf.Utterance]]] = {"a": lambda: golden}
-    made["b_golden"] = lambda: golden + sampled(
-        grammars(settings, by_intent, folder / "grammars_golden", bound=False), largest, seed
+    made["b_golden"] = lambda: (
+        golden
+        + sampled(
+            grammars(settings, by_intent, folder / "grammars_golden", bound=False), largest, seed
+        )
     )
     for n in settings.samples:
         made[f"b{n}"] = lambda n=n: golden + sampled(compiled, n, seed)

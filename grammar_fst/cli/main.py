@@ -984,7 +984,9 @@ def _lambda(text: str) -> float | str:
     try:
         return _non_negative(text)
     except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(f"'{text}' is neither {AUTO} nor a number of 0 or more") from None
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is neither {AUTO} nor a number of 0 or more"
+        ) from None
 
 
 def _non_negative(text: str) -> float:

@@ -32,6 +32,7 @@ from .automaton import Automaton, Symbol
 from .chunking import chunk
 from .crossval import Choice, choose
 from .incorporate import Golden, incorporate
+from .punctuation import Edges, strip
 from .search import Step, describe, merge_states
 from .writer import RuleBook, alternation, amount, class_counts, intent_statements, sequence
 
@@ -116,16 +117,16 @@ def induce(
     trace: list[Step] = []
     models: dict[str, Automaton] = {}
     lambdas: dict[str, Choice | float] = {}
+    edges: dict[str, Edges] = {}
     for intent in (progress or iter)(list(golden.paths)):
-        how = lambdas[intent] = (
-            choose(golden.paths[intent], DEFAULT_LAMBDA) if weight == AUTO else float(weight)
-        )
+        paths, edges[intent] = strip(golden.paths[intent])
+        how = lambdas[intent] = choose(paths, DEFAULT_LAMBDA) if weight == AUTO else float(weight)
         if isinstance(how, Choice):
             trace.append(Step("lambda", intent, how.detail))
-        model = models[intent] = Automaton(golden.paths[intent], _weight(how))
+        model = models[intent] = Automaton(paths, _weight(how))
         merge_states(model, intent, trace.append)
         widen(model, intent, known, trace.append)
-    statements = _written(models, trace)
+    statements = _written(models, edges, trace)
     statements += _slots(statements, golden, catalogues, known, Path(base))
     grammar = g.Grammar(tuple(statements), language=g.Language(language) if language else None)
     return Induction(
@@ -141,14 +142,16 @@ def _weight(how: Choice | float) -> float:
     return how.weight if isinstance(how, Choice) else how
 
 
-def _written(models: dict[str, Automaton], trace: list[Step]) -> list[g.Definition]:
+def _written(
+    models: dict[str, Automaton], edges: dict[str, Edges], trace: list[Step]
+) -> list[g.Definition]:
     """The intents' statements and their rules, chunked (a chunk's gain is traced at the
     intents' mean lambda: chunks are shared by all intents)."""
     weight = sum(model.weight for model in models.values()) / len(models)
     book = RuleBook(class_counts(list(models.values())))
     statements: list[g.Definition] = []
     for intent, model in models.items():
-        statements += intent_statements(intent, model, book)
+        statements += intent_statements(intent, model, book, edges[intent])
     words = {s for model in models.values() for row in model.emit.values() for s in row}
     chunk(statements, book.name, weight * log(len(words) + len(statements) + 1), trace.append)
     return statements

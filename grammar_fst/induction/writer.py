@@ -22,6 +22,7 @@ from ..grm import validate
 from ..grm.syntax import format_expr
 from .automaton import END, START, Automaton, Symbol
 from .incorporate import as_name
+from .punctuation import Edges, Marks
 
 NAME_WORDS = 3  # words in a rule's name
 LONG = 60  # characters from which a segment with a choice is a rule of its own
@@ -39,6 +40,7 @@ class RuleBook:
         self.class_names: dict[frozenset[Symbol], str] = {}
         self.taken: set[str] = set()
         self.rules: list[g.Rule] = []
+        self.marks: dict[frozenset[Marks], str] = {}
 
     def name(self, words: list[str]) -> str:
         """A new rule name made of the first words: `$to_my_playlist`."""
@@ -67,6 +69,25 @@ class RuleBook:
             self.rules.append(g.Rule(name, alternation(options), comment=comment))
         return g.RuleRef(self.class_names[symbols])
 
+    def punctuation(self, counts: Counter[Marks]) -> g.Expr:
+        """The choice of runs of punctuation marks: a rule when there are several (one per
+        set of runs, shared by the intents), `$punctuation` first."""
+        options = sorted(counts, key=lambda m: (-counts[m], m))
+        if len(options) == 1:
+            return sequence([g.Word(m) for m in options[0]])
+        if frozenset(options) not in self.marks:
+            name = self.marks[frozenset(options)] = self.name(
+                ["punctuation"] * (1 + len(self.marks))
+            )
+            choice = alternation(
+                [(sequence([g.Word(m) for m in run]), counts[run]) for run in options]
+            )
+            comment = f"{amount(counts.total(), 'use')}: " + ", ".join(
+                f"{' '.join(run)} {counts[run]}" for run in options
+            )
+            self.rules.append(g.Rule(name, choice, comment=comment))
+        return g.RuleRef(self.marks[frozenset(options)])
+
 
 def class_counts(models: list[Automaton]) -> dict[frozenset[Symbol], Counter[Symbol]]:
     """The counts of every class of two or more symbols, summed over all intents."""
@@ -78,13 +99,44 @@ def class_counts(models: list[Automaton]) -> dict[frozenset[Symbol], Counter[Sym
     return counts
 
 
-def intent_statements(name: str, model: Automaton, book: RuleBook) -> list[g.Definition]:
-    """The intent's statement followed by the rules it introduced."""
+def intent_statements(
+    name: str, model: Automaton, book: RuleBook, edges: Edges | None = None
+) -> list[g.Definition]:
+    """The intent's statement followed by the rules it introduced; `edges`, the
+    punctuation its utterances began and ended with, is put back around its phrasings."""
     first = len(book.rules)
     body = _IntentWriter(model, book).body()
+    if edges is not None:
+        body = _punctuated(body, _marks(edges.leads, book), _marks(edges.trails, book))
     utterances = model.out[START].total()
     comment = f"{name}: learned from {amount(utterances, 'golden utterance')}"
     return [g.Intent(name, body, comment=comment), *_top_down(body, book.rules[first:])]
+
+
+def _marks(counts: Counter[Marks], book: RuleBook) -> list[g.Expr]:
+    """The optional part that says the punctuation counted (none when none was seen)."""
+    said = Counter({run: n for run, n in counts.items() if run})
+    if not said:
+        return []
+    choice = book.punctuation(said)
+    if not counts[()]:
+        return [choice]
+    return [g.Optional(choice, probability=_presence(said.total(), counts[()]))]
+
+
+def _punctuated(body: g.Expr, leads: list[g.Expr], trails: list[g.Expr]) -> g.Expr:
+    """`body` between its punctuation; into each option of a choice between phrasings, so
+    that they stay one per line (the same language and probabilities)."""
+    if not leads and not trails:
+        return body
+
+    def around(expr: g.Expr) -> g.Expr:
+        items = list(expr.items) if isinstance(expr, g.Sequence) else [expr]
+        return sequence([*leads, *items, *trails])
+
+    if isinstance(body, g.Alternation):
+        return g.Alternation(tuple(g.Option(around(o.expr), o.weight) for o in body.options))
+    return around(body)
 
 
 def _top_down(body: g.Expr, rules: list[g.Rule]) -> list[g.Rule]:
