@@ -34,7 +34,15 @@ from .crossval import Choice, choose
 from .incorporate import Golden, incorporate
 from .punctuation import Edges, strip
 from .search import Step, describe, merge_states
-from .writer import RuleBook, alternation, amount, class_counts, intent_statements, sequence
+from .writer import (
+    RuleBook,
+    alternation,
+    amount,
+    class_counts,
+    intent_statements,
+    sequence,
+    top_down,
+)
 
 logger = logging.getLogger("grammar_fst")
 
@@ -73,7 +81,7 @@ class Induction:
         shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in source or "")
         origin = f" from {shown}" if shown else ""
         header = (
-            f"# Induced by grammar-fst{origin}: {self.summary()}.\n"
+            f"# Induced by grammar-fst{origin}:\n# {self.summary()}.\n"
             "# Rules are named after their words; edit freely, it compiles like any grammar.\n"
             + "".join(f"# {intent}: {_lambda(how)}\n" for intent, how in self.lambdas.items())
             + "\n"
@@ -99,10 +107,11 @@ def induce(
     """Induce a grammar from annotated (or plain) utterances.
 
     `weight` is lambda, the weight of the structure prior: higher merges more and
-    generalizes further; AUTO chooses it per intent by cross-validation (`crossval`). `catalogues` maps slot names to catalogue files: a slot of the
-    data with a catalogue is defined from it, and a learned word class that a catalogue
-    holds entirely becomes its slot. Catalogue paths are written relative to `base`, the
-    folder the grammar will be saved in. Utterances without an intent get `default_intent`.
+    generalizes further; `"auto"` chooses it per intent by cross-validation (`crossval`).
+    `catalogues` maps slot names to catalogue files: a slot of the data with a catalogue
+    is defined from it, and a learned word class that a catalogue holds entirely becomes
+    its slot. Catalogue paths are written relative to `base`, the folder the grammar will
+    be saved in. Utterances without an intent get `default_intent`.
     `progress`, given the intents' names, yields them as they are learned (a bar).
     `language`, a language tag, is declared by the grammar (`language th`).
     """
@@ -154,7 +163,7 @@ def _written(
         statements += intent_statements(intent, model, book, edges[intent])
     words = {s for model in models.values() for row in model.emit.values() for s in row}
     chunk(statements, book.name, weight * log(len(words) + len(statements) + 1), trace.append)
-    return statements
+    return top_down(statements)
 
 
 def widen(

@@ -15,9 +15,10 @@ The lambda chosen is the smallest whose mean recall is within TIE of the highest
 recall among the lambdas whose mean precision is at least PRECISION_FLOOR: the least
 generalization that recalls about as much. When none reaches the floor, the one with the
 highest precision; when no lambda recalls a held-out utterance at all (a handful of
-utterances, each unlike the others), the default. Candidates are tried in increasing order, and the search stops at the
-first below the floor: a larger lambda merges more and is less precise. On SNIPS (50 golden utterances per intent) the floor sits near the
-precision of the former fixed default, lambda 1, and the choices range from 1 to 2.
+utterances, each unlike the others), the default. Candidates are tried in increasing
+order, and the search stops at the first below the floor: a larger lambda merges more
+and is less precise. On SNIPS (50 golden utterances per intent) the floor sits near the
+precision of the former fixed default, lambda 1, and the choices range from 0.5 to 2.
 Every draw is seeded, so the same utterances give the same choice.
 """
 

@@ -4,7 +4,7 @@ Spacing rules, by the script of the last character of one word and the first of 
 
 - Thai, Lao, Khmer and Burmese (Myanmar) write no space between two words of the same
   script; a space separates them from a word of another script, a digit or punctuation
-  (`ตั้งปลุก 7 โมง`, `เปิด Netflix`), as people write them.
+  other than the marks below (`ตั้งปลุก 7 โมง`, `เปิด Netflix`), as people write them.
 - Chinese and Japanese (Han, Hiragana, Katakana, CJK punctuation, full-width forms) write
   no space next to anything: `明日7時にNetflixを見る`.
 - Closing punctuation (full stops, commas, colons, question and exclamation marks,
