@@ -8,22 +8,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from test_resample import utt
 
 import grammar_fst as gf
 from grammar_fst.cli.main import main
-from grammar_fst.data.formats.massive import parse_annotation
 from grammar_fst.data.records import Utterance
 from grammar_fst.grm import ast as g
 from grammar_fst.grm import syntax
 from grammar_fst.induction import AUTO, crossval, induce
 from grammar_fst.induction.incorporate import incorporate
 from grammar_fst.text import tokens
-
-
-def utt(intent: str, annotated: str) -> Utterance:
-    text, slots = parse_annotation(annotated)
-    return Utterance(text, intent, slots)
-
 
 PUNCTUATED = [
     utt("PlayMusic", "Play some [genre : jazz] music."),
