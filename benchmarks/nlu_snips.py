@@ -13,8 +13,10 @@ induction benchmark draws them), and the training sets are (every set holds the 
 utterances; sizes per intent):
 
 a. golden only;
-b. + `--samples` sentences sampled from a grammar induced (`induce`, default lambda) from
+b. + `--samples` sentences sampled from a grammar induced (`induce`, default lambda: auto) from
    the intent's golden utterances with its catalogues, one size per row;
+b′. the same, the grammar induced without the catalogues, at the largest size: each slot
+   says the values of the golden utterances only;
 c. + guided resampling (`resample --per-intent`: Jaccard gate at its default threshold,
    context gate at its default evidence, entropy allocation within each intent) of all
    golden utterances, the catalogues bound to their intents (`--catalogue
@@ -113,6 +115,9 @@ def rows(settings: Settings) -> list[Row]:
     return [
         Row("a", "(a) golden only"),
         *(Row(f"b{n}", f"(b) + induced grammar, {n:,}/intent") for n in settings.samples),
+        Row(
+            "b_golden", f"(b′) + induced grammar, catalogues from the golden only, {largest}/intent"
+        ),
         Row("c", f"(c) + guided resampling, {largest}/intent"),
         Row("c0", f"(c0) + guided resampling without the context gate, {largest}/intent"),
         Row("c_pooled", f"(c′) + guided resampling, pooled: {largest}/intent on average"),
@@ -180,13 +185,17 @@ def bound_catalogues(settings: Settings, intent: str) -> dict[str, Path]:
     return {f.stem: f for f in sorted(settings.catalogues(intent).glob("*.txt"))}
 
 
-def grammars(settings: Settings, golden: dict[str, list[gf.Utterance]], into: Path) -> dict:
-    """Per intent, the grammar induced from its golden utterances, compiled."""
+def grammars(
+    settings: Settings, golden: dict[str, list[gf.Utterance]], into: Path, bound: bool = True
+) -> dict:
+    """Per intent, the grammar induced from its golden utterances, compiled; with its
+    catalogues when `bound`, else its slots say the golden values alone."""
     compiled = {}
     for intent, utterances in golden.items():
         path = into / f"{intent}.grm"
         into.mkdir(parents=True, exist_ok=True)
-        result = induce(utterances, catalogues=bound_catalogues(settings, intent), base=into)
+        catalogues = bound_catalogues(settings, intent) if bound else {}
+        result = induce(utterances, catalogues=catalogues, base=into)
         path.write_text(result.text(f"{settings.golden} golden utterances"), encoding="utf-8")
         compiled[intent] = gf.load(path, allow=[settings.catalogues(intent)])
     return compiled
@@ -245,6 +254,12 @@ def training_sets(job: tuple[Settings, int]) -> dict[str, Path]:
         grammars(settings, by_intent, folder / "grammars") if any(map(wanted, grammar_rows)) else {}
     )
     made: dict[str, Callable[[], list[gf.Utterance]]] = {"a": lambda: golden}
+    made["b_golden"] = lambda: (
+        golden
+        + sampled(
+            grammars(settings, by_intent, folder / "grammars_golden", bound=False), largest, seed
+        )
+    )
     for n in settings.samples:
         made[f"b{n}"] = lambda n=n: golden + sampled(compiled, n, seed)
     made["c"] = lambda: resampled(settings, golden, largest, seed)
@@ -439,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--rows",
         type=lambda t: frozenset(t.split(",")),
-        help="build and train these rows only, by key: a, b<N>, c, c0, c_pooled, d, e, f "
+        help="build and train these rows only, by key: a, b<N>, b_golden, c, c0, c_pooled, d, e, f "
         "(default: all; a is always run)",
     )
     args = parser.parse_args(argv)

@@ -5,5 +5,6 @@ pynini or numpy. The modules whose behaviour they set import them from here."""
 DEFAULT_SEED = 0  # sampling: the seed of every random draw (sample, resample, --sample)
 DEFAULT_BUDGET = 20_000  # fst.counting: states of a flat form, and of a determinization
 DEFAULT_THRESHOLD = 0.1  # data.resample's Jaccard gate, chosen on SNIPS: see docs/resampling.md
-DEFAULT_LAMBDA = 1.0  # induction: the weight of the structure prior
+AUTO = "auto"  # induction: lambda chosen per intent by cross-validation (the default)
+DEFAULT_LAMBDA = 1.0  # induction: the weight of the structure prior where too few utterances
 DEFAULT_INTENT = "Utterance"  # induction: the intent of utterances that name none

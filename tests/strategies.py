@@ -19,7 +19,7 @@ WORDS = [
     "สวัสดี",
     "?",
     "$x",
-    "{y}",
+    "x{y",  # a bracket inside a word (at its edges it is a word of its own)
     "a|b",
     '"q"',
     "back\\slash",

@@ -197,6 +197,7 @@ def test_the_benchmark_runs_end_to_end_on_a_fixture(tmp_path):
         "| (a) golden only",
         "| (b) + induced grammar, 10/intent",
         "| (b) + induced grammar, 30/intent",
+        "| (b′) + induced grammar, catalogues from the golden only, 30/intent",
         "| (c) + guided resampling, 30/intent",
         "| (c0) + guided resampling without the context gate, 30/intent",
         "| (c′) + guided resampling, pooled: 30/intent on average",
@@ -206,7 +207,7 @@ def test_the_benchmark_runs_end_to_end_on_a_fixture(tmp_path):
     ]
     assert [row[0] for row in rows] == labels
     sizes = [int(row[1].replace(",", "")) for row in rows]
-    assert sizes[:3] == [3 * 4, 12 + 3 * 10, 12 + 3 * 30]  # golden, then + grammar samples
+    assert sizes[:4] == [3 * 4, 12 + 3 * 10, 12 + 3 * 30, 12 + 3 * 30]  # golden, + samples
     assert all(int(row[2].replace(",", "")) <= size for row, size in zip(rows, sizes))
     for row in rows:  # every score is a percentage, with a spread over the two seeds
         for cell in row[4:]:
@@ -227,6 +228,17 @@ def test_the_benchmark_runs_end_to_end_on_a_fixture(tmp_path):
         texts = {json.loads(line)["text"] for line in real.open(encoding="utf-8")}
         assert texts and not texts & test, real.name
     assert all(row[3] == "0.0" for row in rows if row[0].startswith(("| (a)", "| (f)")))
+    # the grammar of b′ knows no catalogue: its slots say the golden values alone
+    for seed in ("seed0", "seed1"):
+        golden, said = (
+            {
+                s["value"].casefold()
+                for line in (work / seed / f"{row}.jsonl").open(encoding="utf-8")
+                for s in json.loads(line)["slots"]
+            }
+            for row in ("a", "b_golden")
+        )
+        assert said and said <= golden
     # the catalogues hold the training side's values only: cities said in test alone are out
     cities = (work / "catalogues" / "GetWeather" / "city.txt").read_text(encoding="utf-8")
     weather = [utt("GetWeather", line) for line in FIXTURE["GetWeather"]]

@@ -116,7 +116,9 @@ def test_unknown_word_empty_sentence_and_spacing():
     assert grammar.parse("play polka") is None
     assert grammar.readings("play polka") == []
     assert grammar.parse("") is None and grammar.parse("   ") is None
-    assert grammar.parse("  play   jazz ") == grammar.parse("play jazz")
+    spaced = grammar.parse("  play   jazz ")  # the reading of the words, in the text given
+    assert spaced.intent == grammar.parse("play jazz").intent and spaced.text == "  play   jazz "
+    assert [(s.value, s.start, s.end) for s in spaced.slots] == [("jazz", 9, 13)]
     assert grammar.parse("play jazz").slots[0].value == "jazz"
 
 

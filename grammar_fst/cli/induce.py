@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..defaults import DEFAULT_INTENT, DEFAULT_LAMBDA
+from ..defaults import AUTO, DEFAULT_INTENT
 from .arguments import Command, bindings, data_arguments, selected, selection_options
 from .io import progress_options, read_all, report_skipped
-from .values import binding, language_tag, non_negative
+from .values import binding, lambda_value, language_tag
 
 
 def _induce_arguments(p: argparse.ArgumentParser) -> None:
@@ -27,11 +27,13 @@ def _induce_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lambda",
         dest="weight",
-        type=non_negative,
-        default=DEFAULT_LAMBDA,
+        type=lambda_value,
+        default=AUTO,
         metavar="L",
-        help=f"weight of the structure prior: higher merges more and generalizes further, "
-        f"0 merges only what the data supports (default: {DEFAULT_LAMBDA:g})",
+        help="weight of the structure prior: higher merges more and generalizes further, "
+        f"0 merges only what the data supports; {AUTO} chooses it per intent by "
+        "cross-validation on the golden utterances, and the header says what it chose "
+        f"(default: {AUTO})",
     )
     p.add_argument(
         "--intent",

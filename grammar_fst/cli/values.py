@@ -55,6 +55,20 @@ def language_tag(text: str) -> str:
     return text
 
 
+def lambda_value(text: str) -> float | str:
+    """`induce --lambda`: auto, or a number of 0 or more."""
+    from ..defaults import AUTO
+
+    if text == AUTO:
+        return AUTO
+    try:
+        return non_negative(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is neither {AUTO} nor a number of 0 or more"
+        ) from None
+
+
 def non_negative(text: str) -> float:
     value = _number(text)
     if not 0 <= value < float("inf"):

@@ -15,16 +15,18 @@ lookup, not a walk of the catalogue.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
 import math
-from collections.abc import Callable, Generator, Iterable
+import unicodedata
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
 
 from ..data.records import Utterance
-from ..text import tokens
+from ..text import scripts, tokens
 from . import labels, openfst
 from .compiler import CompiledFsts, Key
 from .spelling import Speller
@@ -149,10 +151,34 @@ class Recognizer:
             self.tags[fsts.symbols.find(labels.slot_open(name))] = ("open", name)
             self.tags[fsts.symbols.find(labels.slot_close(name))] = ("close", name)
 
-    def word_ids(self, words: Iterable[str]) -> list[int] | None:
-        """The word ids of `words`, or None when one is not a word of the grammar."""
-        ids = [self.symbols.find(w) for w in words]
-        return None if min(ids, default=0) < 0 else ids
+    @functools.cached_property
+    def _folded(self) -> dict[str, int]:
+        """Each word of the grammar case-folded, to its label (the first of words that
+        fold alike); made when a sentence first has a word the grammar lacks as written."""
+        folded: dict[str, int] = {}
+        for label, word in enumerate(self.speller.words):
+            if labels.parse_tag(word) is None:
+                folded.setdefault(word.casefold(), label)
+        return folded
+
+    def _kept(self, words: list[str]) -> tuple[list[int], list[int]] | None:
+        """The ids of `words` as the grammar has them, read as `evaluate` reads held-out
+        text: a word the grammar lacks is looked up case-folded (Unicode's folding, on
+        both sides), and punctuation it lacks (closing and opening marks, quotes) is
+        passed over; with the positions of the words kept. None when a word is not in the
+        grammar either way."""
+        ids, kept = [], []
+        for k, word in enumerate(words):
+            label = self.symbols.find(word)
+            if label < 0:
+                label = self._folded.get(word.casefold(), -1)
+            if label < 0 and all(_passable(ch) for ch in word):
+                continue
+            if label < 0:
+                return None
+            ids.append(label)
+            kept.append(k)
+        return ids, kept
 
     def parse(self, text: str) -> Utterance | None:
         """The reading of the most probable derivation of `text`, or None when the
@@ -162,8 +188,8 @@ class Recognizer:
 
     def best(self, text: str) -> tuple[Utterance, float] | None:
         """The most probable derivation's reading and its log probability, or None."""
-        words = tokens.words(text)
-        ids = self.word_ids(words)
+        sentence = _Sentence(self, text)
+        ids = sentence.ids
         if not ids:
             return None
         chart = Chart(self, ids)
@@ -174,12 +200,12 @@ class Recognizer:
                 winner = (k, cost[0])
         if winner is None:
             return None
-        return self.spell(chart.path(winner[0], 0, len(ids))), -winner[1]
+        return sentence.record(self.spell(chart.path(winner[0], 0, len(ids)))), -winner[1]
 
     def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
         """The distinct readings of `text` (at most `limit`; empty when not in the grammar)."""
-        words = tokens.words(text)
-        ids = self.word_ids(words)
+        sentence = _Sentence(self, text)
+        ids = sentence.ids
         if not ids:
             return []
         chart = Chart(self, ids, forest=True, limit=limit)
@@ -187,17 +213,19 @@ class Recognizer:
         for k in self.intents:
             if len(ids) in chart.spans(k, 0):
                 for path in sorted(chart.paths(k, 0, len(ids))):
-                    found.setdefault(self.spell(list(path)))
+                    found.setdefault(sentence.record(self.spell(list(path))))
                     if limit is not None and len(found) >= limit:
                         return list(found)
         return list(found)
 
     def derives(self, intent: str, words: list[str], carrier: bool = False) -> bool:
-        """Whether `intent` derives `words`; with `carrier`, each slot is the single
-        word `labels.slot_class(name)` instead of one of its values."""
-        ids = self.word_ids(words)
-        if ids is None:
+        """Whether `intent` derives `words` (read as `parse` reads them); with `carrier`,
+        each slot is the single word `labels.slot_class(name)` instead of one of its
+        values."""
+        found = self._kept(words)
+        if found is None:
             return False
+        ids = found[0]
         k = self.number[("intent", intent)]
         return len(ids) in Chart(self, ids, carrier=carrier).spans(k, 0)
 
@@ -206,6 +234,52 @@ class Recognizer:
         (words joined as their script writes them; a slot's canonical value is the
         output side between its tags, when it differs)."""
         return self.speller(path)
+
+
+def _passable(ch: str) -> bool:
+    """Punctuation a sentence may hold that its grammar lacks: marks that close or open
+    (`.`, `?`, `¿`, brackets) and quotes; not `&`, `/` or `-`, which may stand for words."""
+    return scripts.script(ch) in (scripts.CLOSING, scripts.OPENING) or (
+        unicodedata.category(ch) in ("Pi", "Pf") or ch in "\"'"
+    )
+
+
+class _Sentence:
+    """A sentence to parse: its words as the grammar has them, and how to give a reading
+    back in the sentence's own text (NFC), its slots' offsets in that text."""
+
+    def __init__(self, recognizer: Recognizer, text: str):
+        self.text = tokens.normalize(text)
+        self.spans = tokens.spans(self.text)
+        found = recognizer._kept([self.text[a:b] for a, b in self.spans])
+        self.ids, self.kept = found if found is not None else (None, [])
+
+    def record(self, reading: Utterance) -> Utterance:
+        """`reading` (spelled from the grammar's words) with the sentence's text, each
+        slot's value and offsets those of the words it covers there."""
+        if reading.text == self.text:
+            return reading
+        said = [self.spans[k] for k in self.kept]
+        spelled = _spelled(reading)
+        if len(spelled) != len(said):  # the segmenter cut the spelled text otherwise
+            return reading
+        starts, ends = [a for a, _ in spelled], [b for _, b in spelled]
+        slots = []
+        for slot in reading.slots:
+            first = bisect.bisect_left(starts, slot.start)
+            last = bisect.bisect_right(ends, slot.end) - 1
+            if first <= last:
+                start, end = said[first][0], said[last][1]
+            else:  # an empty value: where the next word starts, or at the end
+                start = end = said[first][0] if first < len(said) else len(self.text)
+            slots.append(slot._replace(value=self.text[start:end], start=start, end=end))
+        return reading._replace(text=self.text, slots=tuple(slots))
+
+
+def _spelled(reading: Utterance) -> list[tuple[int, int]]:
+    """The (start, end) of each word of a spelled reading, its slot edges word boundaries."""
+    cuts = [edge for slot in reading.slots for edge in (slot.start, slot.end)]
+    return tokens.spans(reading.text, cuts)
 
 
 class Chart:

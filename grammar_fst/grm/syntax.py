@@ -587,11 +587,71 @@ def format_statement(statement: g.Statement) -> str:
     head = head.format(name) + " ="
     one_line = f"{head} {format_expr(statement.body)}"
     body = statement.body
-    if len(one_line) <= LINE_WIDTH or not isinstance(body, g.Alternation):
+    if len(one_line) <= LINE_WIDTH:
         return "\n".join(lines + [one_line])
-    options = [_format_option(o) for o in body.options]
-    wrapped = [head, "    " + options[0]] + ["  | " + o for o in options[1:]]
-    return "\n".join(lines + wrapped)
+    return "\n".join(lines + [head, *_wrapped(body, "    ")])
+
+
+def _wrapped(expr: g.Expr, indent: str) -> list[str]:
+    """`expr` on lines of at most LINE_WIDTH characters where it can be broken, each line
+    indented (a continuation): a choice one option per line, a sequence filled line by
+    line with its long groups opened up, `(` and `|` and `)` in one column."""
+    text = indent + format_expr(expr)
+    if len(text) <= LINE_WIDTH:
+        return [text]
+    if isinstance(expr, g.Alternation):
+        return _options(expr, indent[:-2] + "| ", indent)
+    if not isinstance(expr, g.Sequence):
+        return _item(expr, indent) or [text]
+    lines, line = [], indent
+    for item in expr.items:
+        piece = _operand(item, POSTFIX)
+        if len(line) + len(piece) + 1 <= LINE_WIDTH or line == indent:
+            if len(indent + piece) <= LINE_WIDTH or not (opened := _item(item, indent)):
+                line += (" " if line != indent else "") + piece
+                continue
+        else:
+            opened = None if len(indent + piece) <= LINE_WIDTH else _item(item, indent)
+        if line != indent:
+            lines.append(line)
+        if opened:
+            lines += opened
+            line = indent
+        else:
+            line = indent + piece
+    return lines + ([line] if line != indent else [])
+
+
+def _options(choice: g.Alternation, bar: str, indent: str) -> list[str]:
+    """The options of `choice`, the first at `indent`, the others after `bar`."""
+    lines = []
+    for k, option in enumerate(choice.options):
+        weight = "" if option.weight is None else f" <{_number(option.weight)}>"
+        inner = (
+            g.Sequence((option.expr,)) if isinstance(option.expr, g.Alternation) else option.expr
+        )
+        wrapped = _wrapped(inner, indent + "  ")
+        wrapped[0] = (bar if k else indent) + wrapped[0].lstrip()
+        wrapped[-1] += weight
+        lines += wrapped
+    return lines
+
+
+def _item(expr: g.Expr, indent: str) -> list[str] | None:
+    """A group of a sequence opened over several lines, `(` first, `)` last; None for an
+    item that cannot be broken."""
+    close = ")"
+    if isinstance(expr, g.OptionalPart) and isinstance(expr.expr, (g.Sequence, g.Alternation)):
+        presence = "" if expr.probability is None else f"<{_number(expr.probability)}>"
+        opening, close, expr = "[", "]" + presence, expr.expr
+    elif isinstance(expr, g.Alternation):
+        opening = "("
+    else:
+        return None
+    inner = expr if isinstance(expr, g.Alternation) else g.Alternation((g.Option(expr),))
+    lines = _options(inner, indent + "| ", indent + "  ")
+    lines[0] = indent + opening + " " + lines[0].lstrip()
+    return [*lines, indent + close]
 
 
 # how loosely a formatted expression binds, tightest first: an operand needs parentheses

@@ -24,22 +24,32 @@ from pathlib import Path
 
 from ..data.catalogue import read_catalogue
 from ..data.records import Utterance
-from ..defaults import DEFAULT_INTENT, DEFAULT_LAMBDA
+from ..defaults import AUTO, DEFAULT_INTENT, DEFAULT_LAMBDA
 from ..errors import UsageError
 from ..grm import ast as g
 from ..grm.sources import split_spec
 from ..grm.syntax import format_grammar
 from .automaton import Automaton, Symbol
 from .chunking import chunk
+from .crossval import Choice, choose
 from .incorporate import Golden, incorporate
+from .punctuation import Edges, strip
 from .search import Step, describe, merge_states
-from .writer import RuleBook, alternation, amount, class_counts, intent_statements, sequence
+from .writer import (
+    RuleBook,
+    alternation,
+    amount,
+    class_counts,
+    intent_statements,
+    sequence,
+    top_down,
+)
 
 logger = logging.getLogger("grammar_fst")
 
 MAX_LAMBDA = 1e6  # far past where every merge is taken; beyond, scores overflow
 
-__all__ = ["DEFAULT_LAMBDA", "Induction", "Step", "induce"]
+__all__ = ["AUTO", "DEFAULT_LAMBDA", "Induction", "Step", "induce"]
 
 
 @dataclass
@@ -50,6 +60,7 @@ class Induction:
     trace: list[Step] = field(default_factory=list)
     utterances: dict[str, int] = field(default_factory=dict)  # per intent
     skipped: int = 0  # utterances without a word
+    lambdas: dict[str, Choice | float] = field(default_factory=dict)  # per intent
 
     def summary(self) -> str:
         """`12 rules, 3 intents, 13 golden utterances`."""
@@ -68,15 +79,22 @@ class Induction:
         shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in source or "")
         origin = f" from {shown}" if shown else ""
         header = (
-            f"# Induced by grammar-fst{origin}: {self.summary()}.\n"
-            "# Rules are named after their words; edit freely, it compiles like any grammar.\n\n"
+            f"# Induced by grammar-fst{origin}:\n# {self.summary()}.\n"
+            "# Rules are named after their words; edit freely, it compiles like any grammar.\n"
+            + "".join(f"# {intent}: {_lambda(how)}\n" for intent, how in self.lambdas.items())
+            + "\n"
         )
         return header + format_grammar(self.grammar)
 
 
+def _lambda(how: Choice | float) -> str:
+    """How an intent's lambda was set: chosen (with its scores) or given."""
+    return str(how) if isinstance(how, Choice) else f"lambda {how:g} (given)"
+
+
 def induce(
     utterances: Iterable[Utterance],
-    weight: float = DEFAULT_LAMBDA,
+    weight: float | str = AUTO,
     catalogues: Mapping[str, str | Path] | None = None,
     base: str | Path = ".",
     default_intent: str = DEFAULT_INTENT,
@@ -87,15 +105,16 @@ def induce(
     """Induce a grammar from annotated (or plain) utterances.
 
     `weight` is lambda, the weight of the structure prior: higher merges more and
-    generalizes further. `catalogues` maps slot names to catalogue files: a slot of the
-    data with a catalogue is defined from it, and a learned word class that a catalogue
-    holds entirely becomes its slot. Catalogue paths are written relative to `base`, the
-    folder the grammar will be saved in. Utterances without an intent get `default_intent`.
+    generalizes further; `"auto"` chooses it per intent by cross-validation (`crossval`).
+    `catalogues` maps slot names to catalogue files: a slot of the data with a catalogue
+    is defined from it, and a learned word class that a catalogue holds entirely becomes
+    its slot. Catalogue paths are written relative to `base`, the folder the grammar will
+    be saved in. Utterances without an intent get `default_intent`.
     `progress`, given the intents' names, yields them as they are learned (a bar).
     `language`, a language tag, is declared by the grammar (`language th`).
     """
-    if not 0 <= weight <= MAX_LAMBDA:
-        raise UsageError(f"lambda must be between 0 and {MAX_LAMBDA:g}, not {weight}")
+    if weight != AUTO and not (isinstance(weight, (int, float)) and 0 <= weight <= MAX_LAMBDA):
+        raise UsageError(f"lambda must be {AUTO} or between 0 and {MAX_LAMBDA:g}, not {weight}")
     golden = incorporate(utterances, fold_case, default_intent)
     if not golden.paths:
         raise UsageError("no utterance with a word to learn from")
@@ -104,11 +123,17 @@ def induce(
     known = {slot: read_catalogue(path).surface_values() for slot, path in catalogues.items()}
     trace: list[Step] = []
     models: dict[str, Automaton] = {}
+    lambdas: dict[str, Choice | float] = {}
+    edges: dict[str, Edges] = {}
     for intent in (progress or iter)(list(golden.paths)):
-        model = models[intent] = Automaton(golden.paths[intent], weight)
+        paths, edges[intent] = strip(golden.paths[intent])
+        how = lambdas[intent] = choose(paths, DEFAULT_LAMBDA) if weight == AUTO else float(weight)
+        if isinstance(how, Choice):
+            trace.append(Step("lambda", intent, how.detail))
+        model = models[intent] = Automaton(paths, _weight(how))
         merge_states(model, intent, trace.append)
         widen(model, intent, known, trace.append)
-    statements = _written(models, weight, trace)
+    statements = _written(models, edges, trace)
     statements += _slots(statements, golden, catalogues, known, Path(base))
     grammar = g.Grammar(tuple(statements), language=g.Language(language) if language else None)
     return Induction(
@@ -116,18 +141,27 @@ def induce(
         trace,
         {intent: len(paths) for intent, paths in golden.paths.items()},
         golden.skipped,
+        lambdas,
     )
 
 
-def _written(models: dict[str, Automaton], weight: float, trace: list[Step]) -> list[g.Definition]:
-    """The intents' statements and their rules, chunked."""
+def _weight(how: Choice | float) -> float:
+    return how.weight if isinstance(how, Choice) else how
+
+
+def _written(
+    models: dict[str, Automaton], edges: dict[str, Edges], trace: list[Step]
+) -> list[g.Definition]:
+    """The intents' statements and their rules, chunked (a chunk's gain is traced at the
+    intents' mean lambda: chunks are shared by all intents)."""
+    weight = sum(model.weight for model in models.values()) / len(models)
     book = RuleBook(class_counts(list(models.values())))
     statements: list[g.Definition] = []
     for intent, model in models.items():
-        statements += intent_statements(intent, model, book)
+        statements += intent_statements(intent, model, book, edges[intent])
     words = {s for model in models.values() for row in model.emit.values() for s in row}
     chunk(statements, book.name, weight * log(len(words) + len(statements) + 1), trace.append)
-    return statements
+    return top_down(statements)
 
 
 def widen(

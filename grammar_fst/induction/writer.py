@@ -15,6 +15,7 @@ than DEEP becomes a rule too, so every definition stays well inside what loads.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 from ..grm import ast as g
@@ -22,8 +23,10 @@ from ..grm import validate
 from ..grm.syntax import format_expr
 from .automaton import END, START, Automaton, Symbol
 from .incorporate import as_name
+from .punctuation import Edges, Marks
 
 NAME_WORDS = 3  # words in a rule's name
+NAME_MOST = 6  # words in a rule's name when fewer would name another rule already
 LONG = 60  # characters from which a segment with a choice is a rule of its own
 EVEN = 1 / 3  # an optional part taken between 1/3 and 2/3 of the time is written `x?`
 COMMENT_VALUES = 6  # values listed in a class rule's comment
@@ -39,14 +42,29 @@ class RuleBook:
         self.class_names: dict[frozenset[Symbol], str] = {}
         self.taken: set[str] = set()
         self.rules: list[g.Rule] = []
+        self.marks: dict[frozenset[Marks], str] = {}
 
-    def name(self, words: list[str]) -> str:
-        """A new rule name made of the first words: `$to_my_playlist`."""
-        base = as_name("_".join(words[:NAME_WORDS]).casefold(), "rule")
-        name, number = base, 1
-        while name in self.taken:
+    def name(self, *phrases: list[str], least: int = NAME_WORDS) -> str:
+        """A new rule name made of the first `least` words of the first phrase,
+        `$to_my_playlist`, or of more of them (up to NAME_MOST) when that name is taken,
+        then of the other phrases' words."""
+        return self.first_free(
+            [
+                "_".join(words[:n])
+                for words in phrases
+                for n in range(least, max(min(NAME_MOST, len(words)), least) + 1)
+            ]
+        )
+
+    def first_free(self, candidates: list[str]) -> str:
+        """The first of `candidates` (as names) that no rule has; when all are taken, the
+        first numbered: a number tells two rules apart only when their words do not."""
+        names = [as_name(c.casefold(), "rule") for c in candidates]
+        name = next((n for n in names if n not in self.taken), None)
+        number = 1
+        while name is None or name in self.taken:
             number += 1
-            name = f"{base}_{number}"
+            name = f"{names[0]}_{number}"
         self.taken.add(name)
         return name
 
@@ -55,8 +73,12 @@ class RuleBook:
         if symbols not in self.class_names:
             counts = self.class_counts[symbols]
             ranked = sorted(symbols, key=lambda s: (-counts[s], str(s)))
-            name = self.class_names[symbols] = self.name(
-                [s.name for s in ranked[:2]] + ["etc"] * (len(ranked) > 2)
+            members = [s.name for s in ranked]
+            name = self.class_names[symbols] = self.first_free(
+                [
+                    "_".join(members[:n] + ["etc"] * (len(members) > n))
+                    for n in range(2, min(len(members), NAME_MOST) + 1)
+                ]
             )
             options = [(_symbol(s), counts[s]) for s in ranked]
             comment = (
@@ -66,6 +88,26 @@ class RuleBook:
             )
             self.rules.append(g.Rule(name, alternation(options), comment=comment))
         return g.RuleRef(self.class_names[symbols])
+
+    def punctuation(self, counts: Counter[Marks]) -> g.Expr:
+        """The choice of runs of punctuation marks: a rule when there are several (one per
+        set of runs, shared by the intents), `$punctuation` first."""
+        options = sorted(counts, key=lambda m: (-counts[m], m))
+        if len(options) == 1:
+            return sequence([g.Word(m) for m in options[0]])
+        if frozenset(options) not in self.marks:
+            marks = [unicodedata.name(m[0], "mark") for run in options for m in run[:1]]
+            name = self.marks[frozenset(options)] = self.first_free(
+                ["punctuation", "_".join(marks[:2]).replace(" ", "_")]
+            )
+            choice = alternation(
+                [(sequence([g.Word(m) for m in run]), counts[run]) for run in options]
+            )
+            comment = f"{amount(counts.total(), 'use')}: " + ", ".join(
+                f"{' '.join(run)} {counts[run]}" for run in options
+            )
+            self.rules.append(g.Rule(name, choice, comment=comment))
+        return g.RuleRef(self.marks[frozenset(options)])
 
 
 def class_counts(models: list[Automaton]) -> dict[frozenset[Symbol], Counter[Symbol]]:
@@ -78,27 +120,62 @@ def class_counts(models: list[Automaton]) -> dict[frozenset[Symbol], Counter[Sym
     return counts
 
 
-def intent_statements(name: str, model: Automaton, book: RuleBook) -> list[g.Definition]:
-    """The intent's statement followed by the rules it introduced."""
+def intent_statements(
+    name: str, model: Automaton, book: RuleBook, edges: Edges | None = None
+) -> list[g.Definition]:
+    """The intent's statement followed by the rules it introduced; `edges`, the
+    punctuation its utterances began and ended with, is put back around its phrasings."""
     first = len(book.rules)
-    body = _IntentWriter(model, book).body()
+    body = _IntentWriter(model, book).body()  # adds the rules it needs to the book
+    if edges is not None:
+        body = _punctuated(body, _marks(edges.leads, book), _marks(edges.trails, book))
     utterances = model.out[START].total()
     comment = f"{name}: learned from {amount(utterances, 'golden utterance')}"
-    return [g.Intent(name, body, comment=comment), *_top_down(body, book.rules[first:])]
+    return [g.Intent(name, body, comment=comment), *book.rules[first:]]
 
 
-def _top_down(body: g.Expr, rules: list[g.Rule]) -> list[g.Rule]:
-    """`rules` in the order a reader meets them, from `body` down (breadth first)."""
-    by_name = {rule.name: rule for rule in rules}
-    ordered: dict[str, g.Rule] = {}
-    todo = [body]
-    while todo:
-        expr = todo.pop(0)
-        for ref in g.walk(expr):
-            if isinstance(ref, g.RuleRef) and ref.name in by_name and ref.name not in ordered:
-                ordered[ref.name] = by_name[ref.name]
-                todo.append(by_name[ref.name].body)
-    return list(ordered.values())
+def _marks(counts: Counter[Marks], book: RuleBook) -> list[g.Expr]:
+    """The optional part that says the punctuation counted (none when none was seen)."""
+    said = Counter({run: n for run, n in counts.items() if run})
+    if not said:
+        return []
+    choice = book.punctuation(said)
+    if not counts[()]:
+        return [choice]
+    return [g.OptionalPart(choice, probability=_presence(said.total(), counts[()]))]
+
+
+def _punctuated(body: g.Expr, leads: list[g.Expr], trails: list[g.Expr]) -> g.Expr:
+    """`body` between its punctuation; into each option of a choice between phrasings, so
+    that they stay one per line (the same language and probabilities)."""
+    if not leads and not trails:
+        return body
+
+    def around(expr: g.Expr) -> g.Expr:
+        items = list(expr.items) if isinstance(expr, g.Sequence) else [expr]
+        return sequence([*leads, *items, *trails])
+
+    if isinstance(body, g.Alternation):
+        return g.Alternation(tuple(g.Option(around(o.expr), o.weight) for o in body.options))
+    return around(body)
+
+
+def top_down(statements: list[g.Definition]) -> list[g.Definition]:
+    """The statements in the order a reader meets them: each intent, then the rules it
+    uses that no intent before it uses, breadth first from the intent down."""
+    rules = {s.name: s for s in statements if isinstance(s, g.Rule)}
+    placed: dict[str, None] = {}
+    ordered: list[g.Definition] = []
+    for intent in (s for s in statements if isinstance(s, g.Intent)):
+        ordered.append(intent)
+        todo = [intent.body]
+        while todo:
+            for ref in g.walk(todo.pop(0)):
+                if isinstance(ref, g.RuleRef) and ref.name in rules and ref.name not in placed:
+                    placed[ref.name] = None
+                    ordered.append(rules[ref.name])
+                    todo.append(rules[ref.name].body)
+    return ordered + [s for s in statements if not isinstance(s, g.Intent) and s.name not in placed]
 
 
 class _IntentWriter:
@@ -143,7 +220,7 @@ class _IntentWriter:
         written = sequence(items)
         shared = self.uses[state] > 1 and len(items) > 1
         if shared or len(format_expr(written)) > LONG or validate.depth(written) > DEEP:
-            rule = self.book.name(self._likeliest_words(state))
+            rule = self.book.name(self._words(state), self._words(state, shortest=False))
             self.book.rules.append(
                 g.Rule(rule, written, comment=amount(self._through(state), "utterance"))
             )
@@ -180,14 +257,17 @@ class _IntentWriter:
     def _through(self, state: int) -> int:
         return self.model.out[state].total()
 
-    def _likeliest_words(self, state: int) -> list[str]:
-        """The symbols along the most frequent path from `state`, for a rule's name."""
-        words = []
-        while state != END and len(words) < NAME_WORDS:
+    def _words(self, state: int, shortest: bool = True) -> list[str]:
+        """The symbols along the most frequent path through `state`'s segment (up to
+        where its paths meet), for the segment's name; unless `shortest`, a step to the
+        meeting point is taken only when there is no other (a longer name, to tell apart
+        two rules whose likeliest paths are alike)."""
+        words, stop = [], self.meet[state]
+        while state != stop and len(words) < NAME_MOST:
             row = self.model.emit[state]
             words.append(min(row, key=lambda s: (-row[s], str(s))).name)
             out = self.model.out[state]
-            state = min(out, key=lambda t: (-out[t], t))
+            state = min(out, key=lambda t: (not shortest and t == stop, -out[t], t))
         return words
 
 

@@ -4,22 +4,29 @@ Spacing rules, by the script of the last character of one word and the first of 
 
 - Thai, Lao, Khmer and Burmese (Myanmar) write no space between two words of the same
   script; a space separates them from a word of another script, a digit or punctuation
-  (`ตั้งปลุก 7 โมง`, `เปิด Netflix`), as people write them.
+  other than the marks below (`ตั้งปลุก 7 โมง`, `เปิด Netflix`), as people write them.
 - Chinese and Japanese (Han, Hiragana, Katakana, CJK punctuation, full-width forms) write
   no space next to anything: `明日7時にNetflixを見る`.
+- Closing punctuation (full stops, commas, colons, question and exclamation marks,
+  ellipses, dandas, closing brackets, in any script) takes no space before it, and
+  opening punctuation (opening brackets, `¿`, `¡`) none after it: `music.`, `(live)`,
+  `¿qué hora es?`, as people write them.
 - Every other script (Latin, Cyrillic, Greek, Devanagari, Arabic, Hebrew, Hangul, ...),
-  digits and ASCII punctuation: one space between words.
+  digits and other punctuation (`&`, `-`, `/`, quotes): one space between words.
 
 Scripts are told by Unicode block (a short table; the standard library has no script
-property), which is exact for these scripts' letters and marks.
+property), which is exact for these scripts' letters and marks; punctuation by Unicode
+category (Ps, Pe, and the sentence marks of Po, told by their names).
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+import unicodedata
 
-SPACED, THAI, LAO, KHMER, MYANMAR, CJK = range(6)
+SPACED, THAI, LAO, KHMER, MYANMAR, CJK, CLOSING, OPENING = range(8)
 NAMES = {THAI: "Thai", LAO: "Lao", KHMER: "Khmer", MYANMAR: "Burmese", CJK: "Chinese/Japanese"}
 
 # (first, last, script) code point ranges of the scripts written without spaces
@@ -46,18 +53,39 @@ _RANGES = sorted(
 _FIRSTS = [r[0] for r in _RANGES]
 UNSPACED = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _RANGES) + "]")
 
+# the sentence marks among "other punctuation" (Po), by the words of their Unicode names
+_MARKS = ("FULL STOP", "COMMA", "COLON", "QUESTION MARK", "EXCLAMATION MARK", "ELLIPSIS", "DANDA")
+
+
+def _spaced(a: int, b: int) -> bool:
+    if CJK in (a, b) or b == CLOSING or a == OPENING:
+        return False
+    return not (a == b and a in (THAI, LAO, KHMER, MYANMAR))
+
+
 # GAP[a][b]: whether a space goes between a word ending in script a and one starting in b
-GAP = tuple(
-    tuple(a != CJK and b != CJK and not (a == b and a != SPACED) for b in range(6))
-    for a in range(6)
-)
+GAP = tuple(tuple(_spaced(a, b) for b in range(8)) for a in range(8))
 
 
 def script(ch: str) -> int:
     """The spacing script of one character (SPACED for every script that uses spaces)."""
     code = ord(ch)
     k = bisect.bisect_right(_FIRSTS, code) - 1
-    return _RANGES[k][2] if k >= 0 and code <= _RANGES[k][1] else SPACED
+    if k >= 0 and code <= _RANGES[k][1]:
+        return _RANGES[k][2]
+    return _punctuation(ch) if unicodedata.category(ch)[0] == "P" else SPACED
+
+
+@functools.cache
+def _punctuation(ch: str) -> int:
+    """CLOSING or OPENING for punctuation that touches the word before or after it, else
+    SPACED."""
+    category, name = unicodedata.category(ch), unicodedata.name(ch, "")
+    if category == "Ps" or (category == "Po" and name.startswith("INVERTED")):
+        return OPENING
+    if category == "Pe" or (category == "Po" and any(mark in name for mark in _MARKS)):
+        return CLOSING
+    return SPACED
 
 
 def unspaced(text: str) -> bool:

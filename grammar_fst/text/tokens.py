@@ -3,7 +3,10 @@ all use it, so they agree on what a word is.
 
 Text is put in Unicode NFC (the same sentence typed composed or decomposed gives the same
 words), split at whitespace, and each run holding a script written without spaces (Thai,
-Chinese, Japanese, ...) is segmented into words (`segmentation`). `join` writes words back
+Chinese, Japanese, ...) is segmented into words (`segmentation`). Punctuation that
+touches a word (`scripts`: closing marks after it, opening ones before it) is a word of
+its own: `music.` is `music` and `.`, `¿qué` is `¿` and `qué`; inside a word it stays
+(`7.30`, `don't`), and so does the full stop of an abbreviation (`p.m.`). `join` writes words back
 as the script writes them (`scripts`): `words(join(ws))` gives `ws` back wherever the
 segmenter agrees with the words, as it does on the words it made.
 """
@@ -30,8 +33,23 @@ def words(text: str) -> list[str]:
         if scripts.unspaced(chunk):
             out += segmentation.segment(chunk)
         else:
-            out.append(chunk)
+            out += _unglued(chunk)
     return out
+
+
+def _unglued(chunk: str) -> list[str]:
+    """A whitespace-free chunk as its words: opening punctuation at its start and closing
+    punctuation at its end split off, unless the chunk is all punctuation."""
+    start, end = 0, len(chunk)
+    while start < end and scripts.script(chunk[start]) == scripts.OPENING:
+        start += 1
+    while end > start and scripts.script(chunk[end - 1]) == scripts.CLOSING:
+        end -= 1
+    if start == end or (start == 0 and end == len(chunk)):
+        return [chunk]
+    if chunk[end:].startswith(".") and "." in chunk[start:end]:
+        end += 1  # an abbreviation keeps its full stop: p.m., u.s.
+    return [part for part in (chunk[:start], chunk[start:end], chunk[end:]) if part]
 
 
 def join(tokens: Sequence[str]) -> str:
