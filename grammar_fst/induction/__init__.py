@@ -30,6 +30,7 @@ from ..utterance import Utterance
 from .automaton import Automaton, Symbol
 from .chunking import chunk
 from .incorporate import Golden, incorporate
+from .modifiers import induce_modifiers
 from .search import Step, describe, merge_states
 from .writer import RuleBook, alternation, amount, class_counts, intent_statements, sequence
 
@@ -83,6 +84,7 @@ def induce(
     fold_case: bool = True,
     progress: Callable[[list[str]], Iterable[str]] | None = None,
     language: str | None = None,
+    reorder: bool = False,
 ) -> Induction:
     """Induce a grammar from annotated (or plain) utterances.
 
@@ -93,6 +95,7 @@ def induce(
     folder the grammar will be saved in. Utterances without an intent get `default_intent`.
     `progress`, given the intents' names, yields them as they are learned (a bar).
     `language`, a language tag, is declared by the grammar (`language th`).
+    `reorder` learns reorderable modifiers first (see `modifiers`).
     """
     if not 0 <= weight <= MAX_LAMBDA:
         raise UsageError(f"lambda must be between 0 and {MAX_LAMBDA:g}, not {weight}")
@@ -103,12 +106,16 @@ def induce(
     # as written: the grammar will say the catalogue's values as the file writes them
     known = {slot: read_catalogue(path).surface_values() for slot, path in catalogues.items()}
     trace: list[Step] = []
+    taken: set[str] = set()
+    paths, phrases = golden.paths, []
+    if reorder:
+        paths, phrases = induce_modifiers(paths, _reserver(taken), trace.append)
     models: dict[str, Automaton] = {}
-    for intent in (progress or iter)(list(golden.paths)):
-        model = models[intent] = Automaton(golden.paths[intent], weight)
+    for intent in (progress or iter)(list(paths)):
+        model = models[intent] = Automaton(paths[intent], weight)
         merge_states(model, intent, trace.append)
         widen(model, intent, known, trace.append)
-    statements = _written(models, weight, trace)
+    statements = _written(models, weight, trace, taken) + phrases
     statements += _slots(statements, golden, catalogues, known, Path(base))
     grammar = g.Grammar(tuple(statements), language=g.Language(language) if language else None)
     return Induction(
@@ -119,9 +126,26 @@ def induce(
     )
 
 
-def _written(models: dict[str, Automaton], weight: float, trace: list[Step]) -> list[g.Definition]:
-    """The intents' statements and their rules, chunked."""
+def _reserver(taken: set[str]) -> Callable[[str], str]:
+    """A function that turns a wanted rule name into a free one and takes it."""
+
+    def reserve(wanted: str) -> str:
+        name, number = wanted, 1
+        while name in taken:
+            number += 1
+            name = f"{wanted}_{number}"
+        taken.add(name)
+        return name
+
+    return reserve
+
+
+def _written(
+    models: dict[str, Automaton], weight: float, trace: list[Step], taken: set[str]
+) -> list[g.Definition]:
+    """The intents' statements and their rules, chunked; `taken` names are not used."""
     book = RuleBook(class_counts(list(models.values())))
+    book.taken |= taken
     statements: list[g.Definition] = []
     for intent, model in models.items():
         statements += intent_statements(intent, model, book)
@@ -140,7 +164,7 @@ def widen(
     catalogue becomes that catalogue's slot (the smallest such catalogue)."""
     for state in model.states:
         row = model.emit[state]
-        words = {s.name for s in row if not s.slot}
+        words = {s.name for s in row if not s.slot and not s.rule}
         if len(row) < 2 or len(words) < len(row):
             continue
         fits = [slot for slot, values in known.items() if words <= values]

@@ -23,29 +23,33 @@ from math import lgamma, log
 from typing import NamedTuple
 
 ALPHA = 1.0
+_LGAMMA_ALPHA = lgamma(ALPHA)
 START, END = 0, 1
+HUBS = 16  # states of a bucket of like neighbours paired with all the others at first
 
 
 class Symbol(NamedTuple):
-    """What a state says: a word, or a slot (`slot=True`) standing for one whole value."""
+    """What a state says: a word, a slot (`slot=True`) standing for one whole value, or a
+    rule (`rule=True`) standing for a phrase learned before merging (`slot` too when the
+    phrase holds a slot)."""
 
     name: str
     slot: bool = False
+    rule: bool = False
 
     def __str__(self) -> str:
-        return f"{{{self.name}}}" if self.slot else self.name
+        return f"${self.name}" if self.rule else f"{{{self.name}}}" if self.slot else self.name
 
 
 def dirichlet(counts: Iterable[int]) -> float:
     """log P(counts) of one row: a multinomial over the outcomes seen, its parameters
     drawn from a symmetric Dirichlet(ALPHA) and integrated out."""
-    k = total = 0
-    score = 0.0
-    for n in counts:
-        k += 1
-        total += n
-        score += lgamma(ALPHA + n) - lgamma(ALPHA)
-    return score + lgamma(k * ALPHA) - lgamma(k * ALPHA + total) if k else 0.0
+    counts = list(counts)
+    if not counts:
+        return 0.0
+    k, total = len(counts), sum(counts)
+    score = sum(lgamma(ALPHA + n) for n in counts) - k * _LGAMMA_ALPHA
+    return score + lgamma(k * ALPHA) - lgamma(k * ALPHA + total)
 
 
 def _joined_gain(k: int, total: int, a: int, b: int) -> float:
@@ -58,6 +62,12 @@ def _joined_gain(k: int, total: int, a: int, b: int) -> float:
     return after - before + norm_after - norm_before
 
 
+def _added(a: Counter, b: Counter) -> list[int]:
+    """The counts of the row `a + b` (faster than adding the Counters)."""
+    get = b.get
+    return [n + get(key, 0) for key, n in a.items()] + [n for key, n in b.items() if key not in a]
+
+
 class Automaton:
     """One intent's states: emissions, transitions, predecessors and longest-path levels."""
 
@@ -66,10 +76,13 @@ class Automaton:
         self.out: dict[int, Counter[int]] = {START: Counter(), END: Counter()}
         self.into: dict[int, set[int]] = {START: set(), END: set()}
         self.level = {START: 0, END: 1}
+        self._scores: dict[int, float] = {}  # row_score of a state's rows, while they last
         self._prefix_tree(paths)
         self.saying: dict[frozenset[Symbol], set[int]] = {}
+        self._said = {state: frozenset({Symbol(str(state), slot=True)}) for state in (START, END)}
         for state, row in self.emit.items():
-            self.saying.setdefault(frozenset(row), set()).add(state)
+            self._said[state] = frozenset(row)
+            self.saying.setdefault(self._said[state], set()).add(state)
         symbols = {s for row in self.emit.values() for s in row}
         self.emit_cost = log(len(symbols) + 1)
         self.move_cost = log(len(self.emit) + 3)
@@ -96,6 +109,7 @@ class Automaton:
         self.level[END] = max(self.level.values()) + 1
 
     def _link(self, source: int, target: int, count: int) -> None:
+        self._scores.pop(source, None)
         self.out[source][target] += count
         self.into[target].add(source)
 
@@ -110,12 +124,19 @@ class Automaton:
         length = len(emit) * self.emit_cost + len(out) * self.move_cost
         return likelihood - self.weight * length
 
+    def state_score(self, state: int) -> float:
+        """`row_score` of the state's own rows (kept until they change)."""
+        score = self._scores.get(state)
+        if score is None:
+            score = self._scores[state] = self.row_score(self.emit[state], self.out[state])
+        return score
+
     def merge_gain(self, a: int, b: int) -> float:
         """The change of the model's score if states `a` and `b` became one."""
-        gain = self.row_score(self.emit[a] + self.emit[b], self.out[a] + self.out[b])
-        gain -= self.row_score(self.emit[a], self.out[a]) + self.row_score(
-            self.emit[b], self.out[b]
-        )
+        emit, out = _added(self.emit[a], self.emit[b]), _added(self.out[a], self.out[b])
+        gain = dirichlet(emit) + dirichlet(out)
+        gain -= self.weight * (len(emit) * self.emit_cost + len(out) * self.move_cost)
+        gain -= self.state_score(a) + self.state_score(b)
         for source in self.into[a] & self.into[b]:
             row = self.out[source]
             gain += (
@@ -125,9 +146,7 @@ class Automaton:
 
     def said(self, state: int) -> frozenset[Symbol]:
         """What a state says; START and END say nothing, each in its own way."""
-        if state in (START, END):
-            return frozenset({Symbol(str(state), slot=True)})
-        return frozenset(self.emit[state])
+        return self._said[state]
 
     def alike(self, a: int, b: int) -> bool:
         """Whether the two states say the same symbols."""
@@ -172,6 +191,8 @@ class Automaton:
     def merge(self, keep: int, gone: int) -> None:
         """Make `gone` part of `keep`: rows add up, arcs to and from `gone` move to `keep`."""
         self.saying[self.said(gone)].discard(gone)
+        self._said.pop(gone)
+        self._scores.pop(gone, None)
         self.say_more(keep, self.emit.pop(gone))
         for target, count in self.out.pop(gone).items():
             self.into[target].discard(gone)
@@ -192,6 +213,8 @@ class Automaton:
     def _reindex(self, state: int, emissions: Counter[Symbol]) -> None:
         self.saying[self.said(state)].discard(state)
         self.emit[state] = emissions
+        self._said[state] = frozenset(emissions)
+        self._scores.pop(state, None)
         self.saying.setdefault(self.said(state), set()).add(state)
 
     def _raise_levels(self, state: int, level: int) -> None:
@@ -204,6 +227,45 @@ class Automaton:
                 if self.level[target] <= self.level[source]:
                     self.level[target] = self.level[source] + 1
                     todo.append(target)
+
+    def like_pairs(self) -> set[tuple[int, int]]:
+        """The pairs of neighbours that say the same symbols (`like_neighbours` of every
+        state at once, from buckets of the states that one context leads to); in a bucket
+        of more than HUBS states, the pairs with one of its HUBS busiest states."""
+        buckets: dict[tuple[bool, frozenset[Symbol], frozenset[Symbol]], list[int]] = {}
+        for state in self.states:
+            said = self._said[state]
+            for side, others in ((False, self.into[state]), (True, self.out[state])):
+                for context in {self._said[other] for other in others}:
+                    buckets.setdefault((side, context, said), []).append(state)
+        pairs = set()
+        for bucket in buckets.values():
+            # a big bucket pairs every state with its busiest few only: merging there
+            # makes a hub, and the hub is paired with the rest as soon as it is merged
+            hubs = sorted(bucket, key=lambda s: (-self.emit[s].total(), s))[:HUBS]
+            pairs.update((min(a, b), max(a, b)) for a in hubs for b in bucket if a != b)
+        return pairs
+
+    def like_neighbours(self, state: int) -> Iterator[int]:
+        """The neighbours of `state` that say the same symbols: the states it may merge
+        with in the phase of like states, found from the few that say them."""
+        group = self.saying.get(self.said(state), ())
+        reach = sum(len(self.saying.get(self._said[s], ())) for s in self.into[state])
+        reach += sum(len(self.saying.get(self._said[s], ())) for s in self.out[state])
+        if reach < len(group):  # fewer states share a context than say the same
+            said = self._said[state]
+            yield from {other for other in self.neighbours(state) if self._said[other] == said}
+            return
+        before = after = None
+        for other in group:
+            if other == state:
+                continue
+            if before is None:
+                before, after = self._contexts(self.into[state]), self._contexts(self.out[state])
+            if not before.isdisjoint(self._contexts(self.into[other])) or not after.isdisjoint(
+                self._contexts(self.out[other])
+            ):
+                yield other
 
     def neighbours(self, state: int) -> Iterator[int]:
         """The states with a left or a right context in common with `state`: states that

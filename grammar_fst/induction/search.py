@@ -57,6 +57,7 @@ def _best_first(
     """Apply the `allowed` merges best first while one raises the score; how many."""
     heap: list[tuple[float, int, int]] = []
     merged = 0
+    near = model.like_neighbours if allowed == model.alike else model.neighbours
 
     def consider(pairs: Iterable[tuple[int, int]]) -> None:
         for a, b in pairs:
@@ -65,7 +66,10 @@ def _best_first(
                 if allowed(a, b) and (gain := model.merge_gain(a, b)) > EPSILON:
                     heapq.heappush(heap, (-gain, a, b))
 
-    consider((a, b) for a in model.states for b in model.neighbours(a) if a < b)
+    if allowed == model.alike:
+        consider(sorted(model.like_pairs()))
+    else:
+        consider((a, b) for a in model.states for b in model.neighbours(a) if a < b)
     while heap:
         stored, a, b = heapq.heappop(heap)
         if a not in model.emit or b not in model.emit or not allowed(a, b) or model.reaches(a, b):
@@ -84,7 +88,7 @@ def _best_first(
         trace(Step("merge", intent, detail, gain))
         for state in [a, *fold(model, a, intent, trace)]:
             if state in model.emit:
-                consider((state, other) for other in set(model.neighbours(state)))
+                consider((state, other) for other in set(near(state)))
         consider((x, y) for x in after_a - after_b for y in after_b - after_a if min(x, y) > 1)
         consider((x, y) for x in before_a - before_b for y in before_b - before_a if min(x, y) > 1)
     return merged
