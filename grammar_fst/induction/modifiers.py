@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .. import grammar as g
+from ..grm import ast as g
 from .automaton import Symbol
 from .incorporate import as_name
 from .search import Step
