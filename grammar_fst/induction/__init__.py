@@ -108,12 +108,12 @@ def induce(
     known = {slot: read_catalogue(path).surface_values() for slot, path in catalogues.items()}
     trace: list[Step] = []
     taken: set[str] = set()
-    paths, phrases = golden.paths, []
+    paths, phrases, holds = golden.paths, [], {}
     if reorder:
-        paths, phrases = induce_modifiers(paths, _reserver(taken), trace.append)
+        paths, phrases = induce_modifiers(paths, _reserver(taken), trace.append, holds)
     models: dict[str, Automaton] = {}
     for intent in (progress or iter)(list(paths)):
-        model = models[intent] = Automaton(paths[intent], weight)
+        model = models[intent] = Automaton(paths[intent], weight, holds)
         merge_states(model, intent, trace.append)
         widen(model, intent, known, trace.append)
     statements = _written(models, weight, trace, taken) + phrases

@@ -18,7 +18,7 @@ The score of a model is lambda * log P(M) + log P(X | M):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from math import lgamma, log
 from typing import NamedTuple
 
@@ -71,12 +71,19 @@ def _added(a: Counter, b: Counter) -> list[int]:
 class Automaton:
     """One intent's states: emissions, transitions, predecessors and longest-path levels."""
 
-    def __init__(self, paths: Iterable[tuple[Symbol, ...]], weight: float):
+    def __init__(
+        self,
+        paths: Iterable[tuple[Symbol, ...]],
+        weight: float,
+        holds: Mapping[Symbol, Iterable[str]] | None = None,
+    ):
+        """`holds` names the slots that a rule symbol says (the modifiers' slot types)."""
         self.emit: dict[int, Counter[Symbol]] = {}
         self.out: dict[int, Counter[int]] = {START: Counter(), END: Counter()}
         self.into: dict[int, set[int]] = {START: set(), END: set()}
         self.level = {START: 0, END: 1}
         self._scores: dict[int, float] = {}  # row_score of a state's rows, while they last
+        paths = list(paths)
         self._prefix_tree(paths)
         self.saying: dict[frozenset[Symbol], set[int]] = {}
         self._said = {state: frozenset({Symbol(str(state), slot=True)}) for state in (START, END)}
@@ -87,6 +94,15 @@ class Automaton:
         self.emit_cost = log(len(symbols) + 1)
         self.move_cost = log(len(self.emit) + 3)
         self.weight = weight
+        self._slot_bits_of(symbols, holds or {})
+        self.repeated = 0  # slots an utterance says twice: they may come twice on a path
+        for path in paths:
+            said = 0
+            for symbol in path:
+                bits = self._bits.get(symbol, 0)
+                self.repeated |= said & bits
+                said |= bits
+        self._slots_around()
 
     def _prefix_tree(self, paths: Iterable[tuple[Symbol, ...]]) -> None:
         """Data incorporation: a model that says exactly the golden utterances, with the
@@ -170,6 +186,62 @@ class Automaton:
     def _says_slot(self, state: int) -> bool:
         return next(iter(self.emit[state])).slot
 
+    def repeats_slot(self, a: int, b: int) -> bool:
+        """Whether merging `a` and `b` would make a path say a slot twice that no golden
+        utterance says twice: "for {size} people in {city}" and "in {city} for {size}
+        people" share "in", but merging it would say "for 4 people in rome for 2 people"."""
+        before_a, after_a, said_a = self.before[a], self.after[a], self._slot_bits(a)
+        before_b, after_b, said_b = self.before[b], self.after[b], self._slot_bits(b)
+        clash = (
+            (before_a & after_b)
+            | (before_b & after_a)
+            | ((before_a | after_a) & said_b)
+            | ((before_b | after_b) & said_a)
+        )
+        return bool(clash & ~self.repeated)
+
+    def _slot_bits_of(self, symbols: set[Symbol], holds: Mapping[Symbol, Iterable[str]]) -> None:
+        """One bit per slot type; a rule symbol has the bits of the slots it holds."""
+        names = sorted(
+            {s.name for s in symbols if s.slot and not s.rule}
+            | {name for held in holds.values() for name in held}
+        )
+        bit = {name: 1 << i for i, name in enumerate(names)}
+        self._bits = {s: bit[s.name] for s in symbols if s.slot and not s.rule}
+        for symbol, held in holds.items():
+            self._bits[symbol] = sum(bit[name] for name in set(held))
+
+    def _slot_bits(self, state: int) -> int:
+        """The slots a state says, as bits."""
+        bits = 0
+        for symbol in self.emit.get(state, ()):
+            bits |= self._bits.get(symbol, 0)
+        return bits
+
+    def _slots_around(self) -> None:
+        """For every state, the slots said on some path before it and after it (bits);
+        merges only add paths, so `_spread` keeps them by growing them."""
+        self.before = dict.fromkeys(self.out, 0)
+        self.after = dict.fromkeys(self.out, 0)
+        for state in sorted(self.out, key=self.level.__getitem__):
+            for target in self.out[state]:
+                self.before[target] |= self.before[state] | self._slot_bits(state)
+        for state in sorted(self.out, key=self.level.__getitem__, reverse=True):
+            for source in self.into[state]:
+                self.after[source] |= self.after[state] | self._slot_bits(state)
+
+    def _spread(self, state: int) -> None:
+        """Grow the slot bits after a merge at `state`, forwards and backwards."""
+        for links, bits in ((self.out, self.before), (self.into, self.after)):
+            todo = [state]
+            while todo:
+                here = todo.pop()
+                carried = bits[here] | self._slot_bits(here)
+                for other in links[here]:
+                    if carried & ~bits[other]:
+                        bits[other] |= carried
+                        todo.append(other)
+
     def reaches(self, a: int, b: int) -> bool:
         """Whether a path leads from `a` to `b` or from `b` to `a`: merging them would make a
         cycle, and the language infinite. Levels (longest distance from START) prune the
@@ -201,6 +273,9 @@ class Automaton:
             self._link(source, keep, self.out[source].pop(gone))
         level = max(self.level[keep], self.level.pop(gone))
         self._raise_levels(keep, level)
+        self.before[keep] |= self.before.pop(gone)
+        self.after[keep] |= self.after.pop(gone)
+        self._spread(keep)
 
     def say(self, state: int, symbol: Symbol) -> None:
         """Make `state` say `symbol` alone, as often as it said all its symbols."""

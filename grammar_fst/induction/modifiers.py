@@ -130,9 +130,11 @@ def induce_modifiers(
     paths: dict[str, list[Path]],
     reserve: Callable[[str], str],
     trace: Callable[[Step], None],
+    holds: dict[Symbol, list[str]],
 ) -> tuple[dict[str, list[Path]], list[g.Rule]]:
     """Each intent's paths with its modifiers as one symbol, and the rules that say them.
-    `reserve` turns a wanted rule name into a free one."""
+    `reserve` turns a wanted rule name into a free one; `holds` gets each symbol's slot
+    types."""
     rules: list[g.Rule] = []
     out = {}
     for intent, mine in paths.items():
@@ -141,7 +143,9 @@ def induce_modifiers(
             out[intent] = mine
             continue
         written = _Writer(modifiers, reserve)
-        out[intent] = rewrite(mine, modifiers, Symbol(written.top, slot=True, rule=True))
+        symbol = Symbol(written.top, slot=True, rule=True)
+        holds[symbol] = list(modifiers.phrasings)
+        out[intent] = rewrite(mine, modifiers, symbol)
         rules += written.rules
         types = ", ".join(f"{{{slot}}}" for slot in modifiers.phrasings)
         trace(
@@ -171,15 +175,12 @@ class _Clinging:
                 if i + 1 < len(path) and not path[i + 1].slot:
                     after[symbol.name, path[i + 1].name] += 1
         # words that link two slots ("{city} in {state}"): prepositions, not verbs
-        # and come before two or more slot types ("to {playlist}" alone is a name's part)
-        between = {
+        linking = {
             path[i].name
             for path in paths
             for i in range(1, len(path) - 1)
             if path[i - 1].slot and path[i + 1].slot and not path[i].slot
         }
-        types = Counter(words[-1] for (_, words) in before if len(words) == 1)
-        linking = {word for word in between if types[word] > 1}
         # two words between two slots ("{value} out of {best}") link them too
         gaps = {
             (path[i - 1].name, path[i].name)

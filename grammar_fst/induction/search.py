@@ -63,7 +63,11 @@ def _best_first(
         for a, b in pairs:
             if a != b and a in model.emit and b in model.emit:  # folding merges states away
                 a, b = min(a, b), max(a, b)
-                if allowed(a, b) and (gain := model.merge_gain(a, b)) > EPSILON:
+                if (
+                    allowed(a, b)
+                    and not model.repeats_slot(a, b)  # bits only grow: refused for good
+                    and (gain := model.merge_gain(a, b)) > EPSILON
+                ):
                     heapq.heappush(heap, (-gain, a, b))
 
     if allowed == model.alike:
@@ -79,6 +83,8 @@ def _best_first(
             continue
         if abs(gain + stored) > EPSILON:
             heapq.heappush(heap, (-gain, a, b))
+            continue
+        if model.repeats_slot(a, b):
             continue
         detail = f"{describe(model.emit[a])} + {describe(model.emit[b])}"
         after_a, after_b = set(model.out[a]), set(model.out[b])
@@ -126,7 +132,7 @@ def _twins(model: Automaton, state: int) -> tuple[int, int] | None:
     for group in alike.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                if not model.reaches(a, b):
+                if not model.reaches(a, b) and not model.repeats_slot(a, b):
                     return a, b
     return None
 
