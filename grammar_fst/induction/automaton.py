@@ -94,15 +94,15 @@ class Automaton:
         self.emit_cost = log(len(symbols) + 1)
         self.move_cost = log(len(self.emit) + 3)
         self.weight = weight
-        self._slot_bits_of(symbols, holds or {})
-        self.repeated = 0  # slots an utterance says twice: they may come twice on a path
+        self._symbol_bits(symbols, holds or {})
+        self.repeated = 0  # symbols an utterance says twice: they may come twice on a path
         for path in paths:
             said = 0
             for symbol in path:
                 bits = self._bits.get(symbol, 0)
                 self.repeated |= said & bits
                 said |= bits
-        self._slots_around()
+        self._symbols_around()
 
     def _prefix_tree(self, paths: Iterable[tuple[Symbol, ...]]) -> None:
         """Data incorporation: a model that says exactly the golden utterances, with the
@@ -186,12 +186,13 @@ class Automaton:
     def _says_slot(self, state: int) -> bool:
         return next(iter(self.emit[state])).slot
 
-    def repeats_slot(self, a: int, b: int) -> bool:
-        """Whether merging `a` and `b` would make a path say a slot twice that no golden
+    def repeats(self, a: int, b: int) -> bool:
+        """Whether merging `a` and `b` would make a path say a symbol twice that no golden
         utterance says twice: "for {size} people in {city}" and "in {city} for {size}
-        people" share "in", but merging it would say "for 4 people in rome for 2 people"."""
-        before_a, after_a, said_a = self.before[a], self.after[a], self._slot_bits(a)
-        before_b, after_b, said_b = self.before[b], self.after[b], self._slot_bits(b)
+        people" share "in", but merging it would say "for 4 people in rome for 2 people";
+        "a table at a {restaurant}" would say "a table at a table at"."""
+        before_a, after_a, said_a = self.before[a], self.after[a], self._bits_of(a)
+        before_b, after_b, said_b = self.before[b], self.after[b], self._bits_of(b)
         clash = (
             (before_a & after_b)
             | (before_b & after_a)
@@ -200,43 +201,41 @@ class Automaton:
         )
         return bool(clash & ~self.repeated)
 
-    def _slot_bits_of(self, symbols: set[Symbol], holds: Mapping[Symbol, Iterable[str]]) -> None:
-        """One bit per slot type; a rule symbol has the bits of the slots it holds."""
-        names = sorted(
-            {s.name for s in symbols if s.slot and not s.rule}
-            | {name for held in holds.values() for name in held}
-        )
-        bit = {name: 1 << i for i, name in enumerate(names)}
-        self._bits = {s: bit[s.name] for s in symbols if s.slot and not s.rule}
+    def _symbol_bits(self, symbols: set[Symbol], holds: Mapping[Symbol, Iterable[str]]) -> None:
+        """One bit per symbol; a rule symbol has the bits of the slots it holds."""
+        plain = sorted(s for s in symbols if not s.rule)
+        held = sorted({Symbol(name, slot=True) for names in holds.values() for name in names})
+        bit = {symbol: 1 << i for i, symbol in enumerate(dict.fromkeys(plain + held))}
+        self._bits = {s: bit[s] for s in plain}
         for symbol, held in holds.items():
-            self._bits[symbol] = sum(bit[name] for name in set(held))
+            self._bits[symbol] = sum(bit[Symbol(name, slot=True)] for name in set(held))
 
-    def _slot_bits(self, state: int) -> int:
-        """The slots a state says, as bits."""
+    def _bits_of(self, state: int) -> int:
+        """The symbols a state says, as bits."""
         bits = 0
         for symbol in self.emit.get(state, ()):
             bits |= self._bits.get(symbol, 0)
         return bits
 
-    def _slots_around(self) -> None:
-        """For every state, the slots said on some path before it and after it (bits);
+    def _symbols_around(self) -> None:
+        """For every state, the symbols said on some path before it and after it (bits);
         merges only add paths, so `_spread` keeps them by growing them."""
         self.before = dict.fromkeys(self.out, 0)
         self.after = dict.fromkeys(self.out, 0)
         for state in sorted(self.out, key=self.level.__getitem__):
             for target in self.out[state]:
-                self.before[target] |= self.before[state] | self._slot_bits(state)
+                self.before[target] |= self.before[state] | self._bits_of(state)
         for state in sorted(self.out, key=self.level.__getitem__, reverse=True):
             for source in self.into[state]:
-                self.after[source] |= self.after[state] | self._slot_bits(state)
+                self.after[source] |= self.after[state] | self._bits_of(state)
 
     def _spread(self, state: int) -> None:
-        """Grow the slot bits after a merge at `state`, forwards and backwards."""
+        """Grow the bits after a merge at `state`, forwards and backwards."""
         for links, bits in ((self.out, self.before), (self.into, self.after)):
             todo = [state]
             while todo:
                 here = todo.pop()
-                carried = bits[here] | self._slot_bits(here)
+                carried = bits[here] | self._bits_of(here)
                 for other in links[here]:
                     if carried & ~bits[other]:
                         bits[other] |= carried

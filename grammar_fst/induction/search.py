@@ -65,7 +65,7 @@ def _best_first(
                 a, b = min(a, b), max(a, b)
                 if (
                     allowed(a, b)
-                    and not model.repeats_slot(a, b)  # bits only grow: refused for good
+                    and not model.repeats(a, b)  # bits only grow: refused for good
                     and (gain := model.merge_gain(a, b)) > EPSILON
                 ):
                     heapq.heappush(heap, (-gain, a, b))
@@ -84,7 +84,7 @@ def _best_first(
         if abs(gain + stored) > EPSILON:
             heapq.heappush(heap, (-gain, a, b))
             continue
-        if model.repeats_slot(a, b):
+        if model.repeats(a, b):
             continue
         detail = f"{describe(model.emit[a])} + {describe(model.emit[b])}"
         after_a, after_b = set(model.out[a]), set(model.out[b])
@@ -132,7 +132,7 @@ def _twins(model: Automaton, state: int) -> tuple[int, int] | None:
     for group in alike.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                if not model.reaches(a, b) and not model.repeats_slot(a, b):
+                if not model.reaches(a, b) and not model.repeats(a, b):
                     return a, b
     return None
 
