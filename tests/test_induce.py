@@ -388,9 +388,7 @@ def test_merging_keeps_the_automaton_deterministic(golden, weight):
         targets = sorted(t for t in model.out[state] if t != END)
         for i, a in enumerate(targets):
             for b in targets[i + 1 :]:
-                assert (
-                    model.said(a) != model.said(b) or model.reaches(a, b) or model.repeats(a, b)
-                )
+                assert model.said(a) != model.said(b) or model.reaches(a, b) or model.repeats(a, b)
 
 
 def test_an_optional_part_keeps_the_golden_proportion():
