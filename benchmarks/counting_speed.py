@@ -63,8 +63,7 @@ def main() -> None:
             first = log.read_text(encoding="utf-8").splitlines()[0]
             shown = first if len(first) <= 70 else first[:67] + "..."
             print(
-                f"| {name} | {command} | {usage.cpu_s:.2f} | {usage.peak_rss_mb:.0f} "
-                f"| `{shown}` |"
+                f"| {name} | {command} | {usage.cpu_s:.2f} | {usage.peak_rss_mb:.0f} | `{shown}` |"
             )
 
 

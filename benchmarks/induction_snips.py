@@ -15,10 +15,13 @@ the slot values of the full file make the catalogues (one `.txt` per slot type, 
    On 50 sequences the Hoeffding bound is loose, so eps matters little until near its
    maximum: 0.001 and 0.05 (aalpy's default) give the same chains, 1 keeps a few more
    states, and 2 keeps the prefix tree (the golden-only language); hence `--eps 0.05,1`;
-3. BMM: `induce` at each lambda of `--lambdas`.
+3. BMM: `induce` at each lambda of `--lambdas`, and with reorderable modifiers at each
+   lambda of `--reorder`; of 10,000 samples of each grammar, how many say a phrase of 3+
+   words twice back to back.
 
 Then the time `induce` takes for 60 golden utterances of one intent and for 2,000 across
-all seven intents, against the targets.
+all seven intents, and for each intent's whole `_full` file and all seven at once,
+against the targets (CPU seconds).
 
     .venv/bin/python benchmarks/induction_snips.py [--data ../shared/data] [--quick]
 """
@@ -49,6 +52,8 @@ START, END = "<s>", "</s>"  # Alergia's sequence boundaries; evaluate's trigram 
 MAX_WALK = 200  # tokens; a longer random walk of a cyclic chain is cut (and scored as is)
 SMALL, LARGE = 60, 2000  # golden utterances timed
 TARGETS = {SMALL: 2.0, LARGE: 60.0}  # induce seconds
+ONE_INTENT, EVERY_FILE = 10.0, 60.0  # induce seconds: one intent's whole file, all seven
+REPEAT_SAMPLES, REPEATED = 10_000, 3  # samples checked for a phrase of 3+ words said twice
 
 
 def row(*cells: object) -> str:
@@ -64,6 +69,7 @@ class Settings:
     samples: int
     lambdas: tuple[float, ...]
     eps: tuple[float, ...]  # empty without aalpy
+    reorder: tuple[float, ...] = ()  # lambdas also induced with reorderable modifiers
 
 
 @dataclass
@@ -83,6 +89,7 @@ class Score:
     seconds: float | None = None  # learning time
     states: int | None = None  # Alergia's
     cyclic: bool | None = None  # Alergia's
+    repeating: int | None = None  # of REPEAT_SAMPLES samples, those saying a phrase twice
 
 
 # -- data ------------------------------------------------------------------------------
@@ -238,15 +245,33 @@ def run(task: tuple[str, int, Settings]) -> list[Score]:
         scores.append(grammar_score("golden-only", text, heldout, folder, seed, settings.samples))
         for eps in settings.eps:
             scores.append(alergia_score(golden, heldout, intent, seed, eps, settings.samples))
-        for weight in settings.lambdas:
-            start = time.perf_counter()
-            induced = induce(golden, weight=weight, catalogues=catalogues, base=folder)
-            seconds = time.perf_counter() - start
-            method = f"BMM λ={weight:g}"
+        runs = [(w, False) for w in settings.lambdas] + [(w, True) for w in settings.reorder]
+        for weight, reorder in runs:
+            start = time.process_time()
+            induced = induce(
+                golden, weight=weight, catalogues=catalogues, base=folder, reorder=reorder
+            )
+            seconds = time.process_time() - start
+            method = f"BMM λ={weight:g}" + " reorder" * reorder
             score = grammar_score(method, induced.text(), heldout, folder, seed, settings.samples)
             score.seconds = seconds
+            score.repeating = repeating(gf.load(folder / "grammar.grm"), seed)
             scores.append(score)
     return scores
+
+
+def repeats(words: list[str], shortest: int = REPEATED) -> bool:
+    """Whether `words` say a phrase of `shortest` or more words twice back to back."""
+    return any(
+        words[i : i + n] == words[i + n : i + 2 * n]
+        for n in range(shortest, len(words) // 2 + 1)
+        for i in range(len(words) - 2 * n + 1)
+    )
+
+
+def repeating(grammar: gf.CompiledGrammar, seed: int) -> int:
+    """How many of REPEAT_SAMPLES samples of `grammar` repeat a phrase back to back."""
+    return sum(repeats(u.text.split()) for u in grammar.sample(REPEAT_SAMPLES, seed=seed))
 
 
 # -- tables ----------------------------------------------------------------------------
@@ -276,15 +301,18 @@ def summary(scores: list[Score], runs: int) -> None:
             "slot recall",
             "rules",
             "sentences mean / median",
-            "learn s mean / max",
+            "learn CPU s mean / max",
+            f"repeating of {REPEAT_SAMPLES:,} (max)",
         )
     )
-    print(row(*["---"] * 10))
+    print(row(*["---"] * 11))
     for method in methods:
         mine = [s for s in scores if s.method == method]
         delex = mean([s.delexicalized_recall for s in mine])
         rules = [s.rules for s in mine]
         sentences = [s.sentences for s in mine]
+        if not all(isinstance(n, int) for n in sentences):  # a bound or a huge count
+            sentences = [None]
         seconds = [s.seconds for s in mine]
         print(
             row(
@@ -300,6 +328,7 @@ def summary(scores: list[Score], runs: int) -> None:
                 if None in sentences
                 else f"{mean(sentences):.2g} / {statistics.median(sentences):.2g}",
                 "n/a" if None in seconds else f"{mean(seconds):.3f} / {max(seconds):.3f}",
+                "n/a" if mine[0].repeating is None else max(s.repeating for s in mine),
             )
         )
     chains = [s for s in scores if s.states is not None]
@@ -338,9 +367,9 @@ def timed_induce(golden, catalogues, folder: Path, weight: float, repeats: int) 
     """The median of `repeats` induce times, in seconds."""
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         induce(golden, weight=weight, catalogues=catalogues, base=folder)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times)
 
 
@@ -375,6 +404,40 @@ def timing(data: Path, lambdas: Sequence[float], repeats: int = 3) -> None:
                 seconds = timed_induce(golden, catalogues, Path(tmp), weight, repeats)
                 cells.append(f"{seconds:.2f}" + (" ✗" if seconds > target else ""))
         print(row(f"{len(golden):,}", f"≤ {target:g}", *cells))
+
+
+def whole_files(data: Path) -> None:
+    """Induce CPU time of each intent's whole `_full` file, then of all seven at once (with
+    progress on standard error), at the default settings, once each."""
+    print("\n## Whole files at the default settings (CPU seconds, once; ✗ misses the target)\n")
+    print(row("golden utterances", "utterances", "target", "CPU s", "rules"))
+    print(row(*["---"] * 5))
+    sets = [(intent, list(full_of(data, intent)), ONE_INTENT) for intent in INTENTS]
+    sets.append(("all seven", [u for _, us, _ in sets for u in us], EVERY_FILE))
+    for name, golden, target in sets:
+        with tempfile.TemporaryDirectory() as tmp:
+            catalogues = write_catalogues(golden, Path(tmp))
+            print(f"timing {name} ({len(golden):,})", file=sys.stderr, flush=True)
+            start = time.process_time()
+            induced = induce(golden, catalogues=catalogues, base=Path(tmp), progress=_progress)
+            seconds = time.process_time() - start
+        mark = " ✗" if seconds > target else ""
+        print(
+            row(
+                name,
+                f"{len(golden):,}",
+                f"≤ {target:g}",
+                f"{seconds:.1f}{mark}",
+                len(induced.grammar.rules),
+            )
+        )
+
+
+def _progress(intents: list[str]):
+    """Induce's progress: each intent on standard error as it is learned."""
+    for done, intent in enumerate(intents, 1):
+        print(f"  learning {intent} ({done}/{len(intents)})", file=sys.stderr, flush=True)
+        yield intent
 
 
 # -- main ------------------------------------------------------------------------------
@@ -417,6 +480,9 @@ def main() -> None:
     parser.add_argument("--golden", type=int, default=50, help="golden utterances per run")
     parser.add_argument("--samples", type=int, default=1000, help="sentences per precision")
     parser.add_argument("--lambdas", type=floats, default=floats("0.5,1,1.5,2,3"))
+    parser.add_argument(
+        "--reorder", type=floats, default=floats("1,3"), help="lambdas also run with --reorder"
+    )
     parser.add_argument("--eps", type=floats, default=floats("0.05,1"), help="Alergia's eps")
     parser.add_argument("--intents", type=lambda t: tuple(t.split(",")), default=INTENTS)
     parser.add_argument("--jobs", type=int, default=2, help="runs in parallel")
@@ -436,10 +502,11 @@ def main() -> None:
                 "aalpy is not installed (pip install '.[bench]'): no Alergia row", file=sys.stderr
             )
             eps = ()
-        settings = Settings(args.data, args.golden, args.samples, args.lambdas, eps)
+        settings = Settings(args.data, args.golden, args.samples, args.lambdas, eps, args.reorder)
         seeds, intents = (1, args.intents[:2]) if args.quick else (args.seeds, args.intents)
         compare(settings, intents, seeds, args.jobs)
     timing(args.data, args.lambdas)
+    whole_files(args.data)
     print(f"\nWall time: {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

@@ -57,8 +57,10 @@ def main() -> None:
     print("| step | CPU s | per record µs | / walk | same bytes as today |")
     print("|---|---:|---:|---:|---|")
     for name, seconds, identical in rows:
-        print(f"| {name} | {seconds:.3f} | {seconds / n * 1e6:.2f} | {seconds / walk:.2f} "
-              f"| {identical} |")
+        print(
+            f"| {name} | {seconds:.3f} | {seconds / n * 1e6:.2f} | {seconds / walk:.2f} "
+            f"| {identical} |"
+        )
 
 
 if __name__ == "__main__":

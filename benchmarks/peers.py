@@ -81,28 +81,58 @@ def peers(work: Path, chatito: Path | None, budget: float) -> list[list]:
         (work / f"{name}.chatette").write_text(template)
         chatette_out = work / f"{name}-chatette"
         theirs = measure(
-            [sys.executable, "-m", "chatette", str(work / f"{name}.chatette"), "-o",
-             str(chatette_out), "-a", "jsonl", "-s", "1", "-f"],
+            [
+                sys.executable,
+                "-m",
+                "chatette",
+                str(work / f"{name}.chatette"),
+                "-o",
+                str(chatette_out),
+                "-a",
+                "jsonl",
+                "-s",
+                "1",
+                "-f",
+            ],
             work,
             work / "chatette.log",
         )
-        rows.append([name, "Chatette 1.6.3", theirs, len(chatette_sentences(chatette_out)),
-                     f"{theirs.cpu_s / ours.cpu_s:.1f}x"])
+        rows.append(
+            [
+                name,
+                "Chatette 1.6.3",
+                theirs,
+                len(chatette_sentences(chatette_out)),
+                f"{theirs.cpu_s / ours.cpu_s:.1f}x",
+            ]
+        )
         if chatito is None:
             rows.append([name, "Chatito 2.3.5", None, "not run (no --chatito)", ""])
             continue
         (work / f"{name}.chatito").write_text(template)
         chatito_out = work / f"{name}-chatito"
-        command = ["timeout", str(budget), str(chatito / "node_modules/.bin/chatito"),
-                   str(work / f"{name}.chatito"), "--format=default",
-                   f"--outputPath={chatito_out}"]
+        command = [
+            "timeout",
+            str(budget),
+            str(chatito / "node_modules/.bin/chatito"),
+            str(work / f"{name}.chatito"),
+            "--format=default",
+            f"--outputPath={chatito_out}",
+        ]
         try:
             theirs = measure(command, work, work / "chatito.log")
         except RuntimeError:
             rows.append([name, "Chatito 2.3.5", None, f"stopped after {budget:.0f} s wall", ""])
             continue
-        rows.append([name, "Chatito 2.3.5", theirs, len(chatito_sentences(chatito_out)),
-                     f"{theirs.cpu_s / ours.cpu_s:.1f}x"])
+        rows.append(
+            [
+                name,
+                "Chatito 2.3.5",
+                theirs,
+                len(chatito_sentences(chatito_out)),
+                f"{theirs.cpu_s / ours.cpu_s:.1f}x",
+            ]
+        )
     return rows
 
 
@@ -135,31 +165,48 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        lines = ["| workload | tool | CPU s | peak RSS MB | sentences | CPU / grammar-fst |",
-                 "|---|---|---:|---:|---:|---:|"]
+        lines = [
+            "| workload | tool | CPU s | peak RSS MB | sentences | CPU / grammar-fst |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
         for workload, tool, usage, sentences, ratio in (
             [] if args.skip_peers else peers(work, args.chatito, args.budget)
         ):
             cpu, rss = (usage.cpu_s, usage.peak_rss_mb) if usage else ("-", "-")
-            lines.append(f"| {workload} | {tool} | {cell(cpu)} | {cell(rss)} | {cell(sentences)} "
-                         f"| {ratio} |")
+            lines.append(
+                f"| {workload} | {tool} | {cell(cpu)} | {cell(rss)} | {cell(sentences)} | {ratio} |"
+            )
         far = work / "music.far"
-        measure([*GRAMMAR_FST, "compile", str(HERE.parent / "grammars/music.grm"), "-o",
-                 str(far)], work, work / "compile.log")
-        lines += ["", "| streaming jsonl, music.far | CPU s | peak RSS MB | sentences / CPU s |",
-                  "|---|---:|---:|---:|"]
+        measure(
+            [*GRAMMAR_FST, "compile", str(HERE.parent / "grammars/music.grm"), "-o", str(far)],
+            work,
+            work / "compile.log",
+        )
+        lines += [
+            "",
+            "| streaming jsonl, music.far | CPU s | peak RSS MB | sentences / CPU s |",
+            "|---|---:|---:|---:|",
+        ]
         for n in (int(size) for size in args.stream.split(",")):
             usage, _ = stream(work, far, n)
-            lines.append(f"| {n:,} | {cell(usage.cpu_s)} | {cell(usage.peak_rss_mb)} | "
-                         f"{usage and n / usage.cpu_s:,.0f} |")
-        lines += ["", f"| {args.scale:,} sentences | wall s | CPU s (all processes) | "
-                  "speed-up (wall) | same bytes as --jobs 1 |", "|---|---:|---:|---:|---|"]
+            lines.append(
+                f"| {n:,} | {cell(usage.cpu_s)} | {cell(usage.peak_rss_mb)} | "
+                f"{usage and n / usage.cpu_s:,.0f} |"
+            )
+        lines += [
+            "",
+            f"| {args.scale:,} sentences | wall s | CPU s (all processes) | "
+            "speed-up (wall) | same bytes as --jobs 1 |",
+            "|---|---:|---:|---:|---|",
+        ]
         one, reference = stream(work, far, args.scale)
         lines.append(f"| --jobs 1 | {cell(one.wall_s)} | {cell(one.cpu_s)} | 1.00x | - |")
         for flags in (["--jobs", "2"], ["--dask", "local:2"]):
             usage, same = stream(work, far, args.scale, *flags)
-            lines.append(f"| {' '.join(flags)} | {cell(usage.wall_s)} | {cell(usage.cpu_s)} | "
-                         f"{one.wall_s / usage.wall_s:.2f}x | {same == reference} |")
+            lines.append(
+                f"| {' '.join(flags)} | {cell(usage.wall_s)} | {cell(usage.cpu_s)} | "
+                f"{one.wall_s / usage.wall_s:.2f}x | {same == reference} |"
+            )
     sys.stdout.write("\n".join(lines) + "\n")
 
 

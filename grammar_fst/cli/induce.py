@@ -60,6 +60,13 @@ def _induce_arguments(p: argparse.ArgumentParser) -> None:
         help="print every operation (merge, widen, chunk) and its score gain on standard error",
     )
     p.add_argument(
+        "--reorder",
+        action="store_true",
+        help="learn slot phrases said in several orders ('at {time}', 'in {city}') as one "
+        "class said in any order, each phrase once (costs precision on SNIPS: see "
+        "docs/induction.md)",
+    )
+    p.add_argument(
         "-o",
         "--output",
         metavar="OUT.grm",
@@ -98,6 +105,7 @@ def _induce(args: argparse.Namespace) -> int:
         not args.keep_case,
         lambda intents: progress.steps(intents, len(intents), "intents"),
         language=args.language or _language_read(args.data, args.source_format),
+        reorder=args.reorder,
     )
     if args.explain:
         sys.stderr.write("".join(f"{step}\n" for step in result.trace))

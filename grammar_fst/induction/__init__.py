@@ -33,6 +33,7 @@ from .automaton import Automaton, Symbol
 from .chunking import chunk
 from .crossval import Choice, choose
 from .incorporate import Golden, incorporate
+from .modifiers import induce_modifiers
 from .punctuation import Edges, strip
 from .search import Step, describe, merge_states
 from .writer import (
@@ -101,6 +102,7 @@ def induce(
     fold_case: bool = True,
     progress: Callable[[list[str]], Iterable[str]] | None = None,
     language: str | None = None,
+    reorder: bool = False,
 ) -> Induction:
     """Induce a grammar from annotated (or plain) utterances.
 
@@ -112,6 +114,7 @@ def induce(
     be saved in. Utterances without an intent get `default_intent`.
     `progress`, given the intents' names, yields them as they are learned (a bar).
     `language`, a language tag, is declared by the grammar (`language th`).
+    `reorder` learns reorderable modifiers first (see `modifiers`).
     """
     if weight != AUTO and not (isinstance(weight, (int, float)) and 0 <= weight <= MAX_LAMBDA):
         raise UsageError(f"lambda must be {AUTO} or between 0 and {MAX_LAMBDA:g}, not {weight}")
@@ -125,15 +128,24 @@ def induce(
     models: dict[str, Automaton] = {}
     lambdas: dict[str, Choice | float] = {}
     edges: dict[str, Edges] = {}
-    for intent in (progress or iter)(list(golden.paths)):
-        paths, edges[intent] = strip(golden.paths[intent])
-        how = lambdas[intent] = choose(paths, DEFAULT_LAMBDA) if weight == AUTO else float(weight)
+    paths: dict[str, list] = {}
+    for intent, said in golden.paths.items():
+        paths[intent], edges[intent] = strip(said)
+    taken: set[str] = set()
+    phrases: list[g.Definition] = []
+    holds: dict = {}
+    if reorder:
+        paths, phrases = induce_modifiers(paths, _reserver(taken), trace.append, holds)
+    for intent in (progress or iter)(list(paths)):
+        how = lambdas[intent] = (
+            choose(paths[intent], DEFAULT_LAMBDA) if weight == AUTO else float(weight)
+        )
         if isinstance(how, Choice):
             trace.append(Step("lambda", intent, how.detail))
-        model = models[intent] = Automaton(paths, _weight(how))
+        model = models[intent] = Automaton(paths[intent], _weight(how), holds)
         merge_states(model, intent, trace.append)
         widen(model, intent, known, trace.append)
-    statements = _written(models, edges, trace)
+    statements = _written(models, edges, trace, taken, phrases)
     statements += _slots(statements, golden, catalogues, known, Path(base))
     grammar = g.Grammar(tuple(statements), language=g.Language(language) if language else None)
     return Induction(
@@ -149,19 +161,39 @@ def _weight(how: Choice | float) -> float:
     return how.weight if isinstance(how, Choice) else how
 
 
+def _reserver(taken: set[str]) -> Callable[[str], str]:
+    """A function that turns a wanted rule name into a free one and takes it."""
+
+    def reserve(wanted: str) -> str:
+        name, number = wanted, 1
+        while name in taken:
+            number += 1
+            name = f"{wanted}_{number}"
+        taken.add(name)
+        return name
+
+    return reserve
+
+
 def _written(
-    models: dict[str, Automaton], edges: dict[str, Edges], trace: list[Step]
+    models: dict[str, Automaton],
+    edges: dict[str, Edges],
+    trace: list[Step],
+    taken: set[str],
+    phrases: list[g.Definition],
 ) -> list[g.Definition]:
     """The intents' statements and their rules, chunked (a chunk's gain is traced at the
-    intents' mean lambda: chunks are shared by all intents)."""
+    intents' mean lambda: chunks are shared by all intents), with the modifier `phrases`,
+    top-down; `taken` names are not used."""
     weight = sum(model.weight for model in models.values()) / len(models)
     book = RuleBook(class_counts(list(models.values())))
+    book.taken |= taken
     statements: list[g.Definition] = []
     for intent, model in models.items():
         statements += intent_statements(intent, model, book, edges[intent])
     words = {s for model in models.values() for row in model.emit.values() for s in row}
     chunk(statements, book.name, weight * log(len(words) + len(statements) + 1), trace.append)
-    return top_down(statements)
+    return top_down(statements + phrases)
 
 
 def widen(
@@ -174,7 +206,7 @@ def widen(
     catalogue becomes that catalogue's slot (the smallest such catalogue)."""
     for state in model.states:
         row = model.emit[state]
-        words = {s.name for s in row if not s.slot}
+        words = {s.name for s in row if not s.slot and not s.rule}
         if len(row) < 2 or len(words) < len(row):
             continue
         fits = [slot for slot, values in known.items() if words <= values]

@@ -18,34 +18,38 @@ The score of a model is lambda * log P(M) + log P(X | M):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from math import lgamma, log
 from typing import NamedTuple
 
 ALPHA = 1.0
+_LGAMMA_ALPHA = lgamma(ALPHA)
 START, END = 0, 1
+HUBS = 16  # states of a bucket of like neighbours paired with all the others at first
 
 
 class Symbol(NamedTuple):
-    """What a state says: a word, or a slot (`slot=True`) standing for one whole value."""
+    """What a state says: a word, a slot (`slot=True`) standing for one whole value, or a
+    rule (`rule=True`) standing for a phrase learned before merging (`slot` too when the
+    phrase holds a slot)."""
 
     name: str
     slot: bool = False
+    rule: bool = False
 
     def __str__(self) -> str:
-        return f"{{{self.name}}}" if self.slot else self.name
+        return f"${self.name}" if self.rule else f"{{{self.name}}}" if self.slot else self.name
 
 
 def dirichlet(counts: Iterable[int]) -> float:
     """log P(counts) of one row: a multinomial over the outcomes seen, its parameters
     drawn from a symmetric Dirichlet(ALPHA) and integrated out."""
-    k = total = 0
-    score = 0.0
-    for n in counts:
-        k += 1
-        total += n
-        score += lgamma(ALPHA + n) - lgamma(ALPHA)
-    return score + lgamma(k * ALPHA) - lgamma(k * ALPHA + total) if k else 0.0
+    counts = list(counts)
+    if not counts:
+        return 0.0
+    k, total = len(counts), sum(counts)
+    score = sum(lgamma(ALPHA + n) for n in counts) - k * _LGAMMA_ALPHA
+    return score + lgamma(k * ALPHA) - lgamma(k * ALPHA + total)
 
 
 def _joined_gain(k: int, total: int, a: int, b: int) -> float:
@@ -58,22 +62,47 @@ def _joined_gain(k: int, total: int, a: int, b: int) -> float:
     return after - before + norm_after - norm_before
 
 
+def _added(a: Counter, b: Counter) -> list[int]:
+    """The counts of the row `a + b` (faster than adding the Counters)."""
+    get = b.get
+    return [n + get(key, 0) for key, n in a.items()] + [n for key, n in b.items() if key not in a]
+
+
 class Automaton:
     """One intent's states: emissions, transitions, predecessors and longest-path levels."""
 
-    def __init__(self, paths: Iterable[tuple[Symbol, ...]], weight: float):
+    def __init__(
+        self,
+        paths: Iterable[tuple[Symbol, ...]],
+        weight: float,
+        holds: Mapping[Symbol, Iterable[str]] | None = None,
+    ):
+        """`holds` names the slots that a rule symbol says (the modifiers' slot types)."""
         self.emit: dict[int, Counter[Symbol]] = {}
         self.out: dict[int, Counter[int]] = {START: Counter(), END: Counter()}
         self.into: dict[int, set[int]] = {START: set(), END: set()}
         self.level = {START: 0, END: 1}
+        self._scores: dict[int, float] = {}  # row_score of a state's rows, while they last
+        paths = list(paths)
         self._prefix_tree(paths)
         self.saying: dict[frozenset[Symbol], set[int]] = {}
+        self._said = {state: frozenset({Symbol(str(state), slot=True)}) for state in (START, END)}
         for state, row in self.emit.items():
-            self.saying.setdefault(frozenset(row), set()).add(state)
+            self._said[state] = frozenset(row)
+            self.saying.setdefault(self._said[state], set()).add(state)
         symbols = {s for row in self.emit.values() for s in row}
         self.emit_cost = log(len(symbols) + 1)
         self.move_cost = log(len(self.emit) + 3)
         self.weight = weight
+        self._symbol_bits(symbols, holds or {})
+        self.repeated = 0  # symbols an utterance says twice: they may come twice on a path
+        for path in paths:
+            said = 0
+            for symbol in path:
+                bits = self._bits.get(symbol, 0)
+                self.repeated |= said & bits
+                said |= bits
+        self._symbols_around()
 
     def _prefix_tree(self, paths: Iterable[tuple[Symbol, ...]]) -> None:
         """Data incorporation: a model that says exactly the golden utterances, with the
@@ -96,6 +125,7 @@ class Automaton:
         self.level[END] = max(self.level.values()) + 1
 
     def _link(self, source: int, target: int, count: int) -> None:
+        self._scores.pop(source, None)
         self.out[source][target] += count
         self.into[target].add(source)
 
@@ -110,12 +140,19 @@ class Automaton:
         length = len(emit) * self.emit_cost + len(out) * self.move_cost
         return likelihood - self.weight * length
 
+    def state_score(self, state: int) -> float:
+        """`row_score` of the state's own rows (kept until they change)."""
+        score = self._scores.get(state)
+        if score is None:
+            score = self._scores[state] = self.row_score(self.emit[state], self.out[state])
+        return score
+
     def merge_gain(self, a: int, b: int) -> float:
         """The change of the model's score if states `a` and `b` became one."""
-        gain = self.row_score(self.emit[a] + self.emit[b], self.out[a] + self.out[b])
-        gain -= self.row_score(self.emit[a], self.out[a]) + self.row_score(
-            self.emit[b], self.out[b]
-        )
+        emit, out = _added(self.emit[a], self.emit[b]), _added(self.out[a], self.out[b])
+        gain = dirichlet(emit) + dirichlet(out)
+        gain -= self.weight * (len(emit) * self.emit_cost + len(out) * self.move_cost)
+        gain -= self.state_score(a) + self.state_score(b)
         for source in self.into[a] & self.into[b]:
             row = self.out[source]
             gain += (
@@ -125,9 +162,7 @@ class Automaton:
 
     def said(self, state: int) -> frozenset[Symbol]:
         """What a state says; START and END say nothing, each in its own way."""
-        if state in (START, END):
-            return frozenset({Symbol(str(state), slot=True)})
-        return frozenset(self.emit[state])
+        return self._said[state]
 
     def alike(self, a: int, b: int) -> bool:
         """Whether the two states say the same symbols."""
@@ -151,6 +186,61 @@ class Automaton:
     def _says_slot(self, state: int) -> bool:
         return next(iter(self.emit[state])).slot
 
+    def repeats(self, a: int, b: int) -> bool:
+        """Whether merging `a` and `b` would make a path say a symbol twice that no golden
+        utterance says twice: "for {size} people in {city}" and "in {city} for {size}
+        people" share "in", but merging it would say "for 4 people in rome for 2 people";
+        "a table at a {restaurant}" would say "a table at a table at"."""
+        before_a, after_a, said_a = self.before[a], self.after[a], self._bits_of(a)
+        before_b, after_b, said_b = self.before[b], self.after[b], self._bits_of(b)
+        clash = (
+            (before_a & after_b)
+            | (before_b & after_a)
+            | ((before_a | after_a) & said_b)
+            | ((before_b | after_b) & said_a)
+        )
+        return bool(clash & ~self.repeated)
+
+    def _symbol_bits(self, symbols: set[Symbol], holds: Mapping[Symbol, Iterable[str]]) -> None:
+        """One bit per symbol; a rule symbol has the bits of the slots it holds."""
+        plain = sorted(s for s in symbols if not s.rule)
+        held = sorted({Symbol(name, slot=True) for names in holds.values() for name in names})
+        bit = {symbol: 1 << i for i, symbol in enumerate(dict.fromkeys(plain + held))}
+        self._bits = {s: bit[s] for s in plain}
+        for symbol, names in holds.items():
+            self._bits[symbol] = sum(bit[Symbol(name, slot=True)] for name in set(names))
+
+    def _bits_of(self, state: int) -> int:
+        """The symbols a state says, as bits."""
+        bits = 0
+        for symbol in self.emit.get(state, ()):
+            bits |= self._bits.get(symbol, 0)
+        return bits
+
+    def _symbols_around(self) -> None:
+        """For every state, the symbols said on some path before it and after it (bits);
+        merges only add paths, so `_spread` keeps them by growing them."""
+        self.before = dict.fromkeys(self.out, 0)
+        self.after = dict.fromkeys(self.out, 0)
+        for state in sorted(self.out, key=self.level.__getitem__):
+            for target in self.out[state]:
+                self.before[target] |= self.before[state] | self._bits_of(state)
+        for state in sorted(self.out, key=self.level.__getitem__, reverse=True):
+            for source in self.into[state]:
+                self.after[source] |= self.after[state] | self._bits_of(state)
+
+    def _spread(self, state: int) -> None:
+        """Grow the bits after a merge at `state`, forwards and backwards."""
+        for links, bits in ((self.out, self.before), (self.into, self.after)):
+            todo = [state]
+            while todo:
+                here = todo.pop()
+                carried = bits[here] | self._bits_of(here)
+                for other in links[here]:
+                    if carried & ~bits[other]:
+                        bits[other] |= carried
+                        todo.append(other)
+
     def reaches(self, a: int, b: int) -> bool:
         """Whether a path leads from `a` to `b` or from `b` to `a`: merging them would make a
         cycle, and the language infinite. Levels (longest distance from START) prune the
@@ -172,6 +262,8 @@ class Automaton:
     def merge(self, keep: int, gone: int) -> None:
         """Make `gone` part of `keep`: rows add up, arcs to and from `gone` move to `keep`."""
         self.saying[self.said(gone)].discard(gone)
+        self._said.pop(gone)
+        self._scores.pop(gone, None)
         self.say_more(keep, self.emit.pop(gone))
         for target, count in self.out.pop(gone).items():
             self.into[target].discard(gone)
@@ -180,6 +272,9 @@ class Automaton:
             self._link(source, keep, self.out[source].pop(gone))
         level = max(self.level[keep], self.level.pop(gone))
         self._raise_levels(keep, level)
+        self.before[keep] |= self.before.pop(gone)
+        self.after[keep] |= self.after.pop(gone)
+        self._spread(keep)
 
     def say(self, state: int, symbol: Symbol) -> None:
         """Make `state` say `symbol` alone, as often as it said all its symbols."""
@@ -192,6 +287,8 @@ class Automaton:
     def _reindex(self, state: int, emissions: Counter[Symbol]) -> None:
         self.saying[self.said(state)].discard(state)
         self.emit[state] = emissions
+        self._said[state] = frozenset(emissions)
+        self._scores.pop(state, None)
         self.saying.setdefault(self.said(state), set()).add(state)
 
     def _raise_levels(self, state: int, level: int) -> None:
@@ -204,6 +301,45 @@ class Automaton:
                 if self.level[target] <= self.level[source]:
                     self.level[target] = self.level[source] + 1
                     todo.append(target)
+
+    def like_pairs(self) -> set[tuple[int, int]]:
+        """The pairs of neighbours that say the same symbols (`like_neighbours` of every
+        state at once, from buckets of the states that one context leads to); in a bucket
+        of more than HUBS states, the pairs with one of its HUBS busiest states."""
+        buckets: dict[tuple[bool, frozenset[Symbol], frozenset[Symbol]], list[int]] = {}
+        for state in self.states:
+            said = self._said[state]
+            for side, others in ((False, self.into[state]), (True, self.out[state])):
+                for context in {self._said[other] for other in others}:
+                    buckets.setdefault((side, context, said), []).append(state)
+        pairs = set()
+        for bucket in buckets.values():
+            # a big bucket pairs every state with its busiest few only: merging there
+            # makes a hub, and the hub is paired with the rest as soon as it is merged
+            hubs = sorted(bucket, key=lambda s: (-self.emit[s].total(), s))[:HUBS]
+            pairs.update((min(a, b), max(a, b)) for a in hubs for b in bucket if a != b)
+        return pairs
+
+    def like_neighbours(self, state: int) -> Iterator[int]:
+        """The neighbours of `state` that say the same symbols: the states it may merge
+        with in the phase of like states, found from the few that say them."""
+        group = self.saying.get(self.said(state), ())
+        reach = sum(len(self.saying.get(self._said[s], ())) for s in self.into[state])
+        reach += sum(len(self.saying.get(self._said[s], ())) for s in self.out[state])
+        if reach < len(group):  # fewer states share a context than say the same
+            said = self._said[state]
+            yield from {other for other in self.neighbours(state) if self._said[other] == said}
+            return
+        before = after = None
+        for other in group:
+            if other == state:
+                continue
+            if before is None:
+                before, after = self._contexts(self.into[state]), self._contexts(self.out[state])
+            if not before.isdisjoint(self._contexts(self.into[other])) or not after.isdisjoint(
+                self._contexts(self.out[other])
+            ):
+                yield other
 
     def neighbours(self, state: int) -> Iterator[int]:
         """The states with a left or a right context in common with `state`: states that

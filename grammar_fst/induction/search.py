@@ -57,15 +57,23 @@ def _best_first(
     """Apply the `allowed` merges best first while one raises the score; how many."""
     heap: list[tuple[float, int, int]] = []
     merged = 0
+    near = model.like_neighbours if allowed == model.alike else model.neighbours
 
     def consider(pairs: Iterable[tuple[int, int]]) -> None:
         for a, b in pairs:
             if a != b and a in model.emit and b in model.emit:  # folding merges states away
                 a, b = min(a, b), max(a, b)
-                if allowed(a, b) and (gain := model.merge_gain(a, b)) > EPSILON:
+                if (
+                    allowed(a, b)
+                    and not model.repeats(a, b)  # bits only grow: refused for good
+                    and (gain := model.merge_gain(a, b)) > EPSILON
+                ):
                     heapq.heappush(heap, (-gain, a, b))
 
-    consider((a, b) for a in model.states for b in model.neighbours(a) if a < b)
+    if allowed == model.alike:
+        consider(sorted(model.like_pairs()))
+    else:
+        consider((a, b) for a in model.states for b in model.neighbours(a) if a < b)
     while heap:
         stored, a, b = heapq.heappop(heap)
         if a not in model.emit or b not in model.emit or not allowed(a, b) or model.reaches(a, b):
@@ -76,6 +84,8 @@ def _best_first(
         if abs(gain + stored) > EPSILON:
             heapq.heappush(heap, (-gain, a, b))
             continue
+        if model.repeats(a, b):
+            continue
         detail = f"{describe(model.emit[a])} + {describe(model.emit[b])}"
         after_a, after_b = set(model.out[a]), set(model.out[b])
         before_a, before_b = set(model.into[a]), set(model.into[b])
@@ -84,7 +94,7 @@ def _best_first(
         trace(Step("merge", intent, detail, gain))
         for state in [a, *fold(model, a, intent, trace)]:
             if state in model.emit:
-                consider((state, other) for other in set(model.neighbours(state)))
+                consider((state, other) for other in set(near(state)))
         consider((x, y) for x in after_a - after_b for y in after_b - after_a if min(x, y) > 1)
         consider((x, y) for x in before_a - before_b for y in before_b - before_a if min(x, y) > 1)
     return merged
@@ -122,7 +132,7 @@ def _twins(model: Automaton, state: int) -> tuple[int, int] | None:
     for group in alike.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                if not model.reaches(a, b):
+                if not model.reaches(a, b) and not model.repeats(a, b):
                     return a, b
     return None
 

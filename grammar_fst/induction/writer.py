@@ -312,6 +312,8 @@ def _presence(taken: int, skipped: int) -> float | None:
 
 
 def _symbol(symbol: Symbol) -> g.Expr:
+    if symbol.rule:
+        return g.RuleRef(symbol.name)
     return g.SlotRef(symbol.name) if symbol.slot else g.Word(symbol.name)
 
 
