@@ -27,7 +27,9 @@ JUDGMENTS = ("natural", "awkward", "unnatural")
 ARMS = {"gate": context.DEFAULT_EVIDENCE, "no gate": None}
 
 
-def draws(data: Path, n: int, size: int, seed: int = 0) -> tuple[list[tuple[str, str]], dict[str, float]]:
+def draws(
+    data: Path, n: int, size: int, seed: int = 0
+) -> tuple[list[tuple[str, str]], dict[str, float]]:
     """(arm, annotated utterance) for the sheet, in sheet order; and per arm, the share of
     the values swapped in that the data holds once only."""
     utterances = list(formats.read(data / "slurp" / "devel.jsonl", "massive", on_error="skip"))
