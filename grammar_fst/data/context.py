@@ -262,9 +262,13 @@ class ContextGate:
     @staticmethod
     def reason(slot: str, fit: Fit) -> str:
         """Why a value that does not `fit` an occurrence is blocked: "'on' never comes
-        before a value of date starting with 'next' (1.2 times expected)"."""
+        before a value of date starting with 'next' (1.2 times expected)". A far side
+        that repeats a near one (a value of one word) is named once."""
         why = []
+        near = {(e.side[0], e.neighbour, e.edge) for e in fit.blocked if e.side[-1] != "^"}
         for e in fit.blocked:
+            if e.side.endswith("^") and (e.side[0], e.neighbour, e.edge) in near:
+                continue
             value = f"a value of {slot}" if e.within != ALL else "a value of any slot"
             order = "before" if e.side.startswith("before") else "after"
             if e.side.endswith("~"):
