@@ -2,9 +2,9 @@
 (the default) and without it (`--no-context`), 100 new utterances drawn at random from
 each, shuffled together into one sheet that does not say which is which.
 
-    .venv/bin/python benchmarks/blind_read.py sheet [--data ../shared/data] > sheet.tsv
+    .venv/bin/python benchmarks/blind_read.py sheet [--data ../shared/data] [--seed 0] > sheet.tsv
     (judge each line: natural, awkward or unnatural, in the third column)
-    .venv/bin/python benchmarks/blind_read.py score sheet.tsv [--data ../shared/data]
+    .venv/bin/python benchmarks/blind_read.py score sheet.tsv [--data ../shared/data] [--seed 0]
 
 `score` makes the same draws again (everything is seeded) to tell the two arms apart,
 checks that the sheet holds the same utterances, and counts the judgments of each arm.
@@ -27,19 +27,21 @@ JUDGMENTS = ("natural", "awkward", "unnatural")
 ARMS = {"gate": context.DEFAULT_EVIDENCE, "no gate": None}
 
 
-def draws(data: Path, n: int, size: int) -> tuple[list[tuple[str, str]], dict[str, float]]:
+def draws(
+    data: Path, n: int, size: int, seed: int = 0
+) -> tuple[list[tuple[str, str]], dict[str, float]]:
     """(arm, annotated utterance) for the sheet, in sheet order; and per arm, the share of
     the values swapped in that the data holds once only."""
     utterances = list(formats.read(data / "slurp" / "devel.jsonl", "massive", on_error="skip"))
     seen = Counter((s.slot, s.value.casefold()) for u in utterances for s in u.slots)
     drawn, rare = [], {}
     for arm, evidence in ARMS.items():
-        out, _, _ = rs.resample(utterances, n, seed=0, context=evidence)
+        out, _, _ = rs.resample(utterances, n, seed=seed, context=evidence)
         new = [g.utterance.annot_utt for g in out if g.swaps is not None]
-        drawn += [(arm, text) for text in random.Random(1).sample(new, size)]
+        drawn += [(arm, text) for text in random.Random(seed + 1).sample(new, size)]
         swaps = [(s["slot"], s["to"].casefold()) for g in out for s in g.swaps or []]
         rare[arm] = sum(seen[swap] == 1 for swap in swaps) / len(swaps)
-    random.Random(2).shuffle(drawn)
+    random.Random(seed + 2).shuffle(drawn)
     return drawn, rare
 
 
@@ -50,10 +52,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("-n", type=int, default=20_000)
     parser.add_argument("--size", type=int, default=100, help="utterances per arm")
+    parser.add_argument("--seed", type=int, default=0, help="a new seed draws a new sheet")
     args = parser.parse_args()
     if not (args.data / "slurp" / "devel.jsonl").is_file():
         sys.exit(f"no SLURP data in {args.data} (give --data): nothing to read")
-    drawn, rare = draws(args.data, args.n, args.size)
+    drawn, rare = draws(args.data, args.n, args.size, args.seed)
     if args.what == "sheet":
         print("#\tutterance\tjudgment")
         for i, (_, text) in enumerate(drawn, 1):

@@ -77,6 +77,13 @@ class WordsOnly(context.ContextGate):
         return not e.side.endswith("~") and super()._blocks(e)
 
 
+class NearEdgesOnly(context.ContextGate):
+    """The gate without the far sides (each neighbour against the value's far edge)."""
+
+    def _blocks(self, e: context.Evidence) -> bool:
+        return not e.side.endswith("^") and super()._blocks(e)
+
+
 class SlotPairsOnly(context.ContextGate):
     """The gate without letting through word pairs that the text says outside slots."""
 
@@ -151,6 +158,7 @@ def gate(data: Path, n: int) -> None:
         )
     default = context.DEFAULT_EVIDENCE
     for name, variant, evidence in (
+        ("near edges only (no far sides)", NearEdgesOnly, default),
         ("whole words only", WordsOnly, default),
         ("whole words only", WordsOnly, 0.1),
         ("slot pairs only (text pairs not let through)", SlotPairsOnly, default),

@@ -90,6 +90,38 @@ def test_a_possessive_value_is_kept_out_of_a_plain_context():
                 assert after and after[0] in {"calendar", "agenda"}, g.utterance.text
 
 
+# English times of two kinds that start alike: clock times after "at", durations after
+# "for"; "at all times" ends in "-es" as the durations do.
+TIMES = [
+    utt("Set", "wake me at [time : ten pm]"),
+    utt("Set", "call me at [time : five pm]"),
+    utt("Set", "ring me at [time : seven pm]"),
+    utt("Set", "be ready at [time : all times]"),
+    utt("Set", "wait for [time : ten minutes]"),
+    utt("Set", "rest for [time : five minutes]"),
+    utt("Set", "pause for [time : seven minutes]"),
+]
+
+
+def test_a_value_of_another_kind_is_kept_out_by_its_far_edge():
+    gate = ctx.learn(TIMES)
+    fit = gate.fit("time", "ten minutes", "at", ctx.END)
+    assert not fit  # "at ten" and "at ... -es" were seen: only the far edge tells
+    assert [e.side for e in fit.blocked] == ["before^"]
+    assert fit.scores["before^"] == (0, 1.714)  # 4 x 3 / 7
+    assert gate.reason("time", fit) == (
+        "'at' never comes before a value of time ending with 'minutes' (1.7 times expected)"
+    )
+    assert gate.fit("time", "seven pm", "at", ctx.END)
+    assert gate.fit("time", "five minutes", "for", ctx.END)
+    out, _, _ = rs.resample(TIMES, 40, seed=3)
+    made = texts(out)
+    assert "wake me at seven pm" in made and "wait for five minutes" in made
+    assert not any(t.startswith(("wake", "call", "ring")) and "minutes" in t for t in made)
+    again, _, _ = rs.resample(TIMES, 40, seed=3)
+    assert [g.utterance.annot_utt for g in again] == [g.utterance.annot_utt for g in out]
+
+
 def test_edge_words_are_learned_in_spanish_too():
     gate = ctx.learn(SPANISH)
     fit = gate.fit("lugar", "la playa", "al", ctx.END)

@@ -7,8 +7,13 @@ it, `</s>`, or `{slot}`). A value has *edges*: its first word, its last word, an
 ending of its last word (its last two characters: `'s`, `ay`, `ny`), which shows
 possessives and word classes when the word itself is too rare to tell. The gate counts,
 over the slot occurrences of the data, how often each neighbour and each edge were seen
-together on four sides: left neighbour + first word, last word + right neighbour, and
-both neighbours with the ending.
+together on six sides: left neighbour + first word, last word + right neighbour, both
+neighbours with the ending, and each neighbour with the edge at the value's far end
+(left neighbour + last word, first word + right neighbour). The far sides tell values of
+one slot type but of different kinds apart where the near edge is shared: "at" precedes
+"ten" in "at ten pm" and "for" in "for ten minutes", but "at" and a value ending in
+"minutes" were never seen together, so "at ten minutes" is not made. Which end of a
+value carries its kind (its head word) differs between languages; both are tried.
 
 A value is kept out of an occurrence when, on one side, its edge and the occurrence's
 neighbour were never seen together although at least `evidence` times were expected,
@@ -35,7 +40,8 @@ from .records import Utterance
 
 START, END = "<s>", "</s>"
 ALL = ""  # the counts over every slot type
-SIDES = ("before", "after", "before~", "after~")  # `~`: with the last word's ending
+# `~`: with the last word's ending; `^`: across the value, with the edge at its other end
+SIDES = ("before", "after", "before~", "after~", "before^", "after^")
 DEFAULT_EVIDENCE = 0.4  # chosen on SLURP: see docs/resampling.md
 
 
@@ -70,7 +76,8 @@ def neighbours(utterance: Utterance) -> list[tuple[str, str]]:
 def pairs(left: str, right: str, value: str) -> tuple[tuple[str, str], ...]:
     """The (neighbour, edge) pair of each side of `SIDES`."""
     first, last, ending = edges(value)
-    return (left, first), (right, last), (left, ending), (right, ending)
+    near = (left, first), (right, last), (left, ending), (right, ending)
+    return (*near, (left, last), (right, first))
 
 
 @dataclass
@@ -255,13 +262,19 @@ class ContextGate:
     @staticmethod
     def reason(slot: str, fit: Fit) -> str:
         """Why a value that does not `fit` an occurrence is blocked: "'on' never comes
-        before a value of date starting with 'next' (1.2 times expected)"."""
+        before a value of date starting with 'next' (1.2 times expected)". A far side
+        that repeats a near one (a value of one word) is named once."""
         why = []
+        near = {(e.side[0], e.neighbour, e.edge) for e in fit.blocked if e.side[-1] != "^"}
         for e in fit.blocked:
+            if e.side.endswith("^") and (e.side[0], e.neighbour, e.edge) in near:
+                continue
             value = f"a value of {slot}" if e.within != ALL else "a value of any slot"
             order = "before" if e.side.startswith("before") else "after"
             if e.side.endswith("~"):
                 edge = f"ending in -{e.edge[1:]}"
+            elif e.side.endswith("^"):
+                edge = f"{'ending' if order == 'before' else 'starting'} with {describe(e.edge)}"
             else:
                 edge = f"{'starting' if order == 'before' else 'ending'} with {describe(e.edge)}"
             why.append(
