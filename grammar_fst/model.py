@@ -20,10 +20,10 @@ from .compiler import (
     compile_rule,
 )
 from .cover import Coverer
-from .errors import GrammarError, UsageError
+from .errors import GrammarError, Location, UsageError
 from .grammar import CatalogueRef, Grammar, Import
 from .recognize import Recognizer
-from .sampler import DEFAULT_SEED, Walker, Walks
+from .sampler import DEFAULT_SEED, MEAN_WORDS, Walker, Walks, overlong
 from .sampler import Path as LabelPath
 from .sampling import Key, Render, quotas
 from .spelling import Speller
@@ -132,6 +132,9 @@ class CompiledGrammar:
         that gives lines, a block walked elsewhere comes back as one `sampling.Chunk` of
         UTF-8 bytes (without `unique`), so the lines are not handled one by one here.
         """
+        for name in self._chosen(list(intents or []) + list(quota or {}) or None):
+            if (error := too_long_to_sample(self, name)) is not None:
+                raise error
         if allocate is not None:
             if quota or split != "even" or cover:
                 raise UsageError(
@@ -411,3 +414,22 @@ def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
             stmt.loc,
         )
     return CompiledGrammar(compile_grammar(grammar), name, grammar)
+
+
+def too_long_to_sample(grammar: CompiledGrammar, intent: str) -> GrammarError | None:
+    """The error, located where the grammar blows up, when the sentences of `intent`
+    are too long to sample (see `sampler.overlong`); None when they are not."""
+    where = overlong(grammar.fsts, grammar._walker, intent)
+    if where is None:
+        return None
+    kind, name = where
+    definitions = {"intent": "intents", "slot": "slots", "rule": "rules"}
+    found = getattr(grammar.grammar, definitions[kind], {}).get(name)
+    what = f"rule ${name}" if kind == "rule" else f"{kind} {name}"
+    return GrammarError(
+        f"intent {intent} is too long to sample: a sentence of {what} has "
+        f"{grammar._walker.mean_words[where]:,.0f} words on average, more than the "
+        f"{MEAN_WORDS:,} a sampled sentence may have (nested repetitions multiply); "
+        "lower a repetition bound",
+        found.loc if found is not None else Location(grammar.source),
+    )

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import openfst
-from .compiler import CompiledFsts, call_order, callees
+from .compiler import CompiledFsts, Key, call_order, callees
 
 DEFAULT_SEED = 0
+MEAN_WORDS = 10_000  # a sampled sentence says at most this many words on average
 Path = list[tuple[int, int]]
 _STOP = -1
 _EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to say)
@@ -119,20 +120,24 @@ class Walker:
         for key, part in zip(keyed, parts):
             callees(fsts, key, part)
         beta = np.full(len(final), -math.inf)
+        words = np.zeros(len(final))  # per state, the mean number of words still to come
         index = {key: k for k, key in enumerate(keyed)}
         for key in [*call_order(fsts), *(("intent", n) for n in fsts.intents)]:
             k = index[key]
-            span = slice(arcs[k], arcs[k + 1])
+            call = self.call[arcs[k] : arcs[k + 1]]
             entered = np.where(
-                self.call[span] >= 0,
-                beta[np.maximum(self.call[span], 0)],
-                np.where(self.call[span] == _EMPTY, -math.inf, 0.0),
+                call >= 0,
+                beta[np.maximum(call, 0)],
+                np.where(call == _EMPTY, -math.inf, 0.0),
             )
-            beta[offsets[k] : offsets[k + 1]] = _log_mass(parts[k], entered)
+            said = np.where(call >= 0, words[np.maximum(call, 0)], parts[k].ilabel != 0)
+            own = slice(offsets[k], offsets[k + 1])
+            beta[own], words[own] = _log_mass(parts[k], entered, said)
         del parts  # what the table needs is in the joined arrays
         self.log_mass = {name: _mass(beta, s) for name, s in self.start.items()}
         self.class_log_mass = {name: _mass(beta, s) for name, s in self.class_start.items()}
         self.rule_log_mass = {name: _mass(beta, s) for name, s in self.rule_start.items()}
+        self.mean_words = {key: float(words[s]) if s >= 0 else 0.0 for key, s in starts.items()}
         self._choices(weight, final, beta)
 
     def _calls(self, fsts: CompiledFsts, starts: dict) -> np.ndarray:
@@ -373,41 +378,85 @@ class Stacks:
         return numbers
 
 
+def overlong(fsts: CompiledFsts, walker: Walker, intent: str) -> Key | None:
+    """Where sampling `intent` blows up, if its sentences average more than MEAN_WORDS
+    words (nested repetitions through rules multiply their lengths): the first of the
+    definitions it enters, callees first, whose own sentences are that long, else the
+    intent itself. None when the intent's sentences are short enough."""
+    top = ("intent", intent)
+    if walker.mean_words[top] <= MEAN_WORDS:
+        return None
+    reached, stack = set(), [top]
+    while stack:
+        for callee in callees(fsts, stack.pop()):
+            if callee not in reached:
+                reached.add(callee)
+                stack.append(callee)
+    inner = (k for k in call_order(fsts) if k in reached and walker.mean_words[k] > MEAN_WORDS)
+    return next(inner, top)
+
+
 def _joined(parts: list[np.ndarray], dtype=np.int32) -> np.ndarray:
     """The parts one after the other (labels and states fit in 32 bits: half the memory of
     a catalogue's table)."""
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
 
-def _log_mass(fst: openfst.Arrays, entered: np.ndarray) -> np.ndarray:
+def _log_mass(
+    fst: openfst.Arrays, entered: np.ndarray, said: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per state of one acyclic FST, the log probability mass of its paths to the end
-    (`entered`: per arc, the log mass of the FST it enters, 0 for other arcs). States are
-    done a height at a time (the longest path to a state without arcs), all of a height
-    at once with numpy: a catalogue's million arcs take a few vectorized steps."""
+    (`entered`: per arc, the log mass of the FST it enters, 0 for other arcs), and the
+    mean number of words a walk from there still says (`said`: per arc, its own words or
+    the mean of the FST it enters). States are done a height at a time (the longest path
+    to a state without arcs), all of a height at once with numpy: a catalogue's million
+    arcs take a few vectorized steps."""
     states = fst.num_states()
     source = np.repeat(np.arange(states, dtype=np.int32), np.diff(fst.arc_start))
     height = _heights(source, fst.nextstate, states)
     beta = -fst.final.copy()
+    words = np.zeros(states)
     arc_height = height[source]
     order = np.argsort(arc_height, kind="stable")
     bounds = np.searchsorted(arc_height[order], np.arange(int(height.max(initial=0)) + 2))
     for level in range(1, len(bounds) - 1):
         chosen = order[bounds[level] : bounds[level + 1]]
-        terms = -fst.weight[chosen] + entered[chosen] + beta[fst.nextstate[chosen]]
-        np.logaddexp.at(beta, source[chosen], terms)
-    return beta
+        target, start = fst.nextstate[chosen], source[chosen]
+        terms = -fst.weight[chosen] + entered[chosen] + beta[target]
+        np.logaddexp.at(beta, start, terms)
+        with np.errstate(invalid="ignore"):  # -inf - -inf: an arc of a dead state
+            p = np.exp(terms - beta[start])
+            np.add.at(words, start, np.where(p > 0, p * (said[chosen] + words[target]), 0.0))
+    return beta, words
 
 
 def _heights(source: np.ndarray, nextstate: np.ndarray, states: int) -> np.ndarray:
-    """Per state, the number of arcs on its longest path to a state without arcs."""
+    """Per state, the number of arcs on its longest path to a state without arcs, found
+    from the end (a state's height is known once all the states its arcs lead to are):
+    work in proportion to the arcs, plus a few numpy steps per height."""
+    waiting = np.bincount(source, minlength=states)  # per state, arcs to states not done
+    into = np.argsort(nextstate, kind="stable")  # the arcs, by the state they lead to
+    into_start = np.concatenate(([0], np.cumsum(np.bincount(nextstate, minlength=states))))
     height = np.zeros(states, dtype=np.int32)
-    for _ in range(states + 1):
-        longer = np.zeros(states, dtype=np.int32)
-        np.maximum.at(longer, source, height[nextstate] + 1)
-        if np.array_equal(longer, height):
-            return height
-        height = longer
-    raise ValueError("the FST has a cycle")
+    ready = np.flatnonzero(waiting == 0)
+    done, level = 0, 0
+    while len(ready):
+        height[ready] = level
+        done += len(ready)
+        first, count = into_start[ready], into_start[ready + 1] - into_start[ready]
+        before = source[into[_ranges(first, count)]]
+        np.subtract.at(waiting, before, 1)
+        ready = np.unique(before[waiting[before] == 0])
+        level += 1
+    if done < states:
+        raise ValueError("the FST has a cycle")
+    return height
+
+
+def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The positions first[i] .. first[i] + count[i] - 1, for every i, one after the other."""
+    total = int(count.sum())
+    return np.arange(total) + np.repeat(first - np.cumsum(count) + count, count)
 
 
 def _mass(beta: np.ndarray, start: int) -> float:

@@ -155,7 +155,7 @@ def test_check_finds_shared_sentences_on_samples_over_the_budget():
 
 def _sampled(budget: int) -> str:
     return (
-        f" (found on {lint.SAMPLED} sentences sampled from each intent, those of at most "
+        f" (found on up to {lint.SAMPLED} sentences sampled from each intent, those of at most "
         f"{lint.LONGEST} words: its flat form exceeds the budget of {budget:,} states)"
     )
 
