@@ -19,8 +19,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from grammar_fst import context, formats
-from grammar_fst import resample as rs
+from grammar_fst.data import context, formats
+from grammar_fst.data import resample as rs
 
 logging.getLogger("grammar_fst").setLevel(logging.ERROR)
 JUDGMENTS = ("natural", "awkward", "unnatural")

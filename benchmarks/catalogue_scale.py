@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import grammar_fst as gf
-from grammar_fst.compiler import flatten
+from grammar_fst.fst.compiler import flatten
 
 VOCABULARY = [f"name{i}" for i in range(20_000)]
 

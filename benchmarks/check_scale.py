@@ -11,8 +11,9 @@ from __future__ import annotations
 import sys
 import time
 
-from grammar_fst import lint, syntax, validate
-from grammar_fst.compiler import compile_grammar
+from grammar_fst import check
+from grammar_fst.fst.compiler import compile_grammar
+from grammar_fst.grm import syntax, validate
 
 PHASES = ("parse", "validate", "lint (syntax)", "compile", "lint (FSTs)")
 
@@ -23,9 +24,9 @@ def phases(n: int) -> dict[str, float]:
     steps = [
         lambda: syntax.parse(text, "long.grm"),
         lambda grammar: validate.errors(grammar),
-        lambda grammar: lint._unused(grammar) + lint._duplicate_alternatives(grammar),
+        lambda grammar: check._unused(grammar) + check._duplicate_alternatives(grammar),
         lambda grammar: compile_grammar(grammar),
-        lambda grammar: lint._language_findings(grammar),  # compiles again, then counts
+        lambda grammar: check._language_findings(grammar),  # compiles again, then counts
     ]
     seconds, grammar = {}, None
     for name, step in zip(PHASES, steps):

@@ -18,7 +18,7 @@ from pathlib import Path
 from measure import measure
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = [sys.executable, "-m", "grammar_fst.cli"]
+CLI = [sys.executable, "-m", "grammar_fst.cli.main"]
 
 
 def doubling(levels: int) -> str:

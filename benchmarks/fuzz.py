@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         sys.exit(f"fuzz.py: no category {unknown[0]}; known: {', '.join(fuzzing.ALL_CATEGORIES)}")
     budget = fuzzing.Budget(args.cpu, args.memory << 20, args.wall)
-    import grammar_fst.cli  # noqa: F401  (loaded once, before the children are forked)
+    import grammar_fst.cli.main  # noqa: F401  (loaded once, before the children are forked)
 
     table: dict[str, Counter] = defaultdict(Counter)
     failures: dict[tuple[str, str], list] = {}

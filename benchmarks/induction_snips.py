@@ -40,9 +40,9 @@ from pathlib import Path
 from snips_data import INTENTS, full_of, pool_of, text_key, write_catalogues
 
 import grammar_fst as gf
-from grammar_fst import grammar as g
-from grammar_fst import labels
 from grammar_fst.evaluate import delexicalized, evaluate, normalized, trigrams
+from grammar_fst.fst import labels
+from grammar_fst.grm import ast as g
 from grammar_fst.induction import induce
 
 START, END = "<s>", "</s>"  # Alergia's sequence boundaries; evaluate's trigram padding

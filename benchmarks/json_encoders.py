@@ -17,7 +17,7 @@ from pathlib import Path
 
 import orjson
 
-from grammar_fst.formats import jsonl
+from grammar_fst.data.formats import jsonl
 from grammar_fst.model import load
 
 MUSIC = Path(__file__).resolve().parent.parent / "grammars" / "music.grm"

@@ -34,9 +34,9 @@ from measure import Usage, measure  # noqa: E402
 from snips_data import INTENTS, folder, full_of, pool_of  # noqa: E402
 
 import grammar_fst as gf  # noqa: E402
-from grammar_fst.formats import jsonl  # noqa: E402
+from grammar_fst.data.formats import jsonl  # noqa: E402
 
-GRAMMAR_FST = [sys.executable, "-m", "grammar_fst.cli"]
+GRAMMAR_FST = [sys.executable, "-m", "grammar_fst.cli.main"]
 SCALED = ("BookRestaurant", "AddToPlaylist")
 SIZES = (50, 150, 300, 1000)  # then the whole full file
 POOL = 300  # utterances of train_<Intent>.json

@@ -68,8 +68,8 @@ from snips_data import INTENTS, catalogue_value, full_of, intents_in, pool_of, w
 from threadpoolctl import threadpool_limits
 
 import grammar_fst as gf
-from grammar_fst import context, formats, resample
-from grammar_fst.formats import jsonl
+from grammar_fst.data import context, formats, resample
+from grammar_fst.data.formats import jsonl
 from grammar_fst.induction import induce
 
 CEILING = "f"

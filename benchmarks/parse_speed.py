@@ -28,10 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import catalogue_scale  # noqa: E402
 
 import grammar_fst as gf  # noqa: E402
-from grammar_fst import openfst, tokens  # noqa: E402
-from grammar_fst.compiler import CompiledFsts, flat_size, flatten  # noqa: E402
-from grammar_fst.recognize import Recognizer  # noqa: E402
-from grammar_fst.spelling import Speller  # noqa: E402
+from grammar_fst.fst import openfst
+from grammar_fst.fst.compiler import CompiledFsts, flat_size, flatten  # noqa: E402
+from grammar_fst.fst.parse import Recognizer  # noqa: E402
+from grammar_fst.fst.spelling import Speller  # noqa: E402
+from grammar_fst.text import tokens  # noqa: E402
 
 
 class FlatParser:

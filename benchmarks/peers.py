@@ -31,7 +31,7 @@ import ports  # noqa: E402
 from measure import Usage, measure  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-GRAMMAR_FST = [sys.executable, "-m", "grammar_fst.cli"]
+GRAMMAR_FST = [sys.executable, "-m", "grammar_fst.cli.main"]
 UNIQUE = 100_000
 
 

@@ -16,8 +16,8 @@ import itertools
 import sys
 from pathlib import Path
 
-from grammar_fst import grammar as g
-from grammar_fst.syntax import format_grammar, parse
+from grammar_fst.grm import ast as g
+from grammar_fst.grm.syntax import format_grammar, parse
 
 HERE = Path(__file__).resolve().parent
 GRAMMARS = HERE.parent / "grammars"

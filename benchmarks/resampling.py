@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 from unittest import mock
 
-from grammar_fst import context, formats, naturalness
-from grammar_fst import resample as rs
+from grammar_fst.data import context, formats, naturalness
+from grammar_fst.data import resample as rs
 
 logging.getLogger("grammar_fst").setLevel(logging.ERROR)  # skipped records, exhausted patterns
 

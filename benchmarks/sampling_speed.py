@@ -31,7 +31,7 @@ import chatette_side  # noqa: E402
 from measure import Usage, measure  # noqa: E402
 from music_workload import QUOTAS, write_grammar  # noqa: E402
 
-GRAMMAR_FST = [sys.executable, "-m", "grammar_fst.cli"]
+GRAMMAR_FST = [sys.executable, "-m", "grammar_fst.cli.main"]
 
 Record = tuple[str, str, list[tuple[str, str, int, int]]]
 

@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 
 import grammar_fst as gf
-from grammar_fst import formats, tokens
+from grammar_fst.data import formats
+from grammar_fst.text import tokens
 
 logging.getLogger("grammar_fst").setLevel(logging.ERROR)  # skipped records (PlayMusic_full)
 

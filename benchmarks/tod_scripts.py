@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 import grammar_fst as gf
-from grammar_fst import formats
+from grammar_fst.data import formats
 from grammar_fst.evaluate import evaluate
 from grammar_fst.induction import induce
 from grammar_fst.induction.incorporate import as_name

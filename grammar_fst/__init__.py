@@ -13,15 +13,16 @@ import importlib
 # Where each public name lives; a module is imported when one of its names is first used,
 # so `grammar-fst --help` (and Ctrl-C during start-up) does not wait for pynini and numpy.
 _HOMES = {
-    "catalogue": (
+    "data.catalogue": (
         "Catalogue",
-        "CatalogueError",
         "Entry",
         "catalogues_containing",
         "read_catalogue",
     ),
     "errors": (
+        "CatalogueError",
         "FarError",
+        "FormatError",
         "GrammarError",
         "GrammarFstError",
         "Location",
@@ -29,13 +30,13 @@ _HOMES = {
         "OutputError",
         "UsageError",
     ),
-    "grammar": ("Grammar",),
+    "grm.ast": ("Grammar",),
     "induction": ("Induction", "induce"),
     "model": ("CompiledGrammar", "from_text", "load"),
-    "sampler": ("DEFAULT_SEED",),
-    "sources": ("load_grammar",),
-    "syntax": ("format_grammar", "parse"),
-    "utterance": ("SlotValue", "Utterance"),
+    "sampling.walker": ("DEFAULT_SEED",),
+    "grm.sources": ("load_grammar",),
+    "grm.syntax": ("format_grammar", "parse"),
+    "data.records": ("SlotValue", "Utterance"),
 }
 _HOME = {name: module for module, names in _HOMES.items() for name in names}
 
@@ -65,6 +66,7 @@ __all__ = [
     "CompiledGrammar",
     "DEFAULT_SEED",
     "FarError",
+    "FormatError",
     "Grammar",
     "Induction",
     "GrammarError",

@@ -16,7 +16,7 @@ def run() -> None:
     """Import the command line (pynini and numpy take a while) with Ctrl-C ending the
     process quietly, then run it with Ctrl-C as KeyboardInterrupt again."""
     signal.signal(signal.SIGINT, _interrupted)
-    from .cli import main
+    from .cli.main import main
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
     raise SystemExit(main())

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pynini
 
-from . import labels, scripts
-from .compiler import CompiledFsts
 from .errors import UsageError
+from .fst import labels
+from .fst.compiler import CompiledFsts
 from .output import atomic_file
-from .sampler import Walker
+from .sampling.walker import Walker
+from .text import scripts
 
 FORMATS = ("dot", "svg", "png")
 log = logging.getLogger("grammar_fst")

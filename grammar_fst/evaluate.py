@@ -28,10 +28,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from . import counting, labels, progress, tokens
-from . import grammar as g
+from . import progress
+from .data.records import Utterance
+from .fst import counting, labels
+from .grm import ast as g
 from .model import CompiledGrammar
-from .utterance import Utterance
+from .text import tokens
 
 log = logging.getLogger("grammar_fst")
 

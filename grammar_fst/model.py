@@ -9,25 +9,22 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from . import counting, draw, far, restrict, sampling, sources, syntax
-from . import distribution as dist
-from .catalogue import Catalogue, read_catalogue
-from .compiler import (
-    CompiledFsts,
-    callees,
-    catalogue_fst,
-    compile_grammar,
-    compile_rule,
-)
-from .cover import Coverer
+from . import draw
+from .data import distribution as dist
+from .data.catalogue import Catalogue, read_catalogue
+from .data.records import Utterance
 from .errors import GrammarError, Location, UsageError
-from .grammar import CatalogueRef, Grammar, Import
-from .recognize import Recognizer
-from .sampler import DEFAULT_SEED, MEAN_WORDS, Walker, Walks, overlong
-from .sampler import Path as LabelPath
-from .sampling import Key, Render, quotas
-from .spelling import Speller
-from .utterance import Utterance
+from .fst import counting, far
+from .fst.compiler import CompiledFsts, callees, catalogue_fst, compile_grammar, compile_rule
+from .fst.parse import Recognizer
+from .fst.spelling import Speller
+from .fst.walks import LabelPath, Walks
+from .grm import sources, syntax
+from .grm.ast import CatalogueRef, Grammar, Import
+from .sampling import patterns, plan
+from .sampling.cover import Coverer
+from .sampling.plan import Key, Render, quotas
+from .sampling.walker import DEFAULT_SEED, MEAN_WORDS, Walker, overlong
 
 log = logging.getLogger("grammar_fst")
 
@@ -129,7 +126,7 @@ class CompiledGrammar:
         `allocate` ("entropy" or "uniform") shares `n` among the semantic patterns of the
         chosen intents instead (see `allocation`). `client`: a Dask client whose workers
         walk the sentences instead (the same output again). With `chunks` and a `render`
-        that gives lines, a block walked elsewhere comes back as one `sampling.Chunk` of
+        that gives lines, a block walked elsewhere comes back as one `plan.Chunk` of
         UTF-8 bytes (without `unique`), so the lines are not handled one by one here.
         """
         for name in self._chosen(list(intents or []) + list(quota or {}) or None):
@@ -141,7 +138,7 @@ class CompiledGrammar:
                     "--allocate shares -n among patterns: no quota, --split or --cover with it"
                 )
             shares = [(p, k) for p, k in self.allocation(n, intents, allocate) if k]
-            found = restrict.grammar_patterns(self.fsts, self._walker, self._chosen(intents))
+            found = patterns.grammar_patterns(self.fsts, self._walker, self._chosen(intents))
             by_pattern = found.network(p.name for p, _ in shares)
             yield from CompiledGrammar(by_pattern, self.source).sample_blocks(
                 0,
@@ -166,7 +163,7 @@ class CompiledGrammar:
         empty = [name for name in chosen if share[name] and not self._walker.has_paths(name)]
         if empty:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
-        job = sampling.Job(self._walker, self._speller, chosen, seed, render, unique)
+        job = plan.Job(self._walker, self._speller, chosen, seed, render, unique)
         job.joined = chunks and render is not None and not unique
         seen: set[Key] = set()
         covering: list = []
@@ -188,11 +185,11 @@ class CompiledGrammar:
                 if share[name] / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS:
                     job.fixed[index] = share[name]
         counts = [share[name] for name in chosen]
-        yield from sampling.run(job, counts, jobs, seen, first=len(covering), client=client)
+        yield from plan.run(job, counts, jobs, seen, first=len(covering), client=client)
 
     def allocation(
         self, n: int, intents: Iterable[str] | None = None, how: str = "entropy"
-    ) -> list[tuple[restrict.GrammarPattern, int]]:
+    ) -> list[tuple[patterns.GrammarPattern, int]]:
         """`n` shared among the semantic patterns (intent and set of slot types) of the
         chosen intents: in proportion to their complexity ("entropy": the entropy of the
         intent restricted to the pattern plus its slot classes'), or evenly ("uniform");
@@ -204,18 +201,18 @@ class CompiledGrammar:
         empty = [name for name in chosen if not self._walker.has_paths(name)]
         if empty:
             raise UsageError(f"intent {empty[0]} has no sentences (all its weights are zero)")
-        patterns = restrict.grammar_patterns(self.fsts, self._walker, chosen).patterns
-        weights = [p.complexity if how == "entropy" else 1.0 for p in patterns]
-        floor = 1 if n >= len(patterns) else 0
+        found = patterns.grammar_patterns(self.fsts, self._walker, chosen).patterns
+        weights = [p.complexity if how == "entropy" else 1.0 for p in found]
+        floor = 1 if n >= len(found) else 0
         if not floor:
             log.warning(
                 "%d patterns for %d sentences: shares follow the weights, and some patterns "
                 "get none",
-                len(patterns),
+                len(found),
                 n,
             )
-        shares = dist.allocate(n, weights, [floor] * len(patterns), [math.inf] * len(patterns))
-        return list(zip(patterns, shares))
+        shares = dist.allocate(n, weights, [floor] * len(found), [math.inf] * len(found))
+        return list(zip(found, shares))
 
     def _covering(self, chosen: list[str], seed: int) -> Iterator[tuple[int, LabelPath]]:
         """Covering paths of each chosen intent (see `cover`), with its index."""
@@ -227,7 +224,7 @@ class CompiledGrammar:
             name for name, slot in self.grammar.slots.items() if isinstance(slot.body, CatalogueRef)
         }
         coverer = Coverer(
-            self.grammar, self.fsts.symbols, self._walker, walked, sampling.stream(seed, 3)
+            self.grammar, self.fsts.symbols, self._walker, walked, plan.stream(seed, 3)
         )
         for index, name in enumerate(chosen):
             for path in coverer.paths(name):
@@ -418,7 +415,7 @@ def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
 
 def too_long_to_sample(grammar: CompiledGrammar, intent: str) -> GrammarError | None:
     """The error, located where the grammar blows up, when the sentences of `intent`
-    are too long to sample (see `sampler.overlong`); None when they are not."""
+    are too long to sample (see `sampling.walker.overlong`); None when they are not."""
     where = overlong(grammar.fsts, grammar._walker, intent)
     if where is None:
         return None

@@ -3,7 +3,7 @@ that tests can check that the documentation shows what the tool does.
 
 In a ```console block, lines starting with `$ ` are commands and the lines after one, up
 to the next, are what the terminal shows: its standard error, then its standard output.
-A plain `grammar-fst ...` command runs through `grammar_fst.cli.main`; anything else (a
+A plain `grammar-fst ...` command runs through `grammar_fst.cli.main.main`; anything else (a
 pipe, `;`, `>`, `printf`, `cat`) runs through bash, with this environment's `grammar-fst`
 first on the PATH.
 """
@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grammar_fst.cli import main
+from grammar_fst.cli.main import main
 
 ROOT = Path(__file__).parent.parent
 FENCE = re.compile(r"^```(\S*)\s*$")

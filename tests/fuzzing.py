@@ -263,14 +263,14 @@ DATA_NAMES = {
 
 @cache
 def seed_utterances() -> list:
-    from grammar_fst import formats
+    from grammar_fst.data import formats
 
     return list(formats.read(str(EXAMPLES / "music_and_books.jsonl"), None, "stop"))
 
 
 @cache
 def seed_data(fmt: str) -> str:
-    from grammar_fst.formats import DOCUMENT_WRITERS
+    from grammar_fst.data.formats import DOCUMENT_WRITERS
 
     return DOCUMENT_WRITERS[fmt](iter(seed_utterances()))
 
@@ -395,8 +395,8 @@ def signed_archive_case(rng: random.Random, small: bool = False) -> Case:
     negative weights, a huge FST)."""
     from unittest import mock
 
-    from grammar_fst import far
-    from grammar_fst.compiler import CompiledFsts
+    from grammar_fst.fst import far
+    from grammar_fst.fst.compiler import CompiledFsts
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "a.far"
@@ -495,7 +495,7 @@ def _child(case: Case, folder: Path, err_path: Path, budget: Budget, main) -> No
         signal.signal(signal.SIGINT, signal.default_int_handler)
         faulthandler.disable()  # a crash is told by the exit status, not by a dump
         if main is None:
-            from grammar_fst.cli import main
+            from grammar_fst.cli.main import main
         status = main(list(case.argv))
         sys.stdout.flush()
         sys.stderr.flush()

@@ -7,7 +7,7 @@ import itertools
 
 from hypothesis import strategies as st
 
-from grammar_fst import grammar as g
+from grammar_fst.grm import ast as g
 
 # Words that exercise quoting and scripts: plain, accented, Devanagari, Thai, punctuation.
 WORDS = [
@@ -126,7 +126,7 @@ def _non_empty(draw, strategy, words, statements):
 
 def nullable(expr, statements) -> bool:
     """Whether `expr` can derive no word at all."""
-    from grammar_fst.validate import nullable as can_be_empty
+    from grammar_fst.grm.validate import nullable as can_be_empty
 
     return can_be_empty(expr, g.Grammar(tuple(statements)).rules)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
-from grammar_fst import formats
-from grammar_fst.cli import main
-from grammar_fst.formats import jsonl
+from grammar_fst.cli.main import main
+from grammar_fst.data import formats
+from grammar_fst.data.formats import jsonl
 
 ROOT = Path(__file__).parent.parent
 TOY = ROOT / "grammars" / "toy.grm"
@@ -69,7 +69,7 @@ def test_output_names_that_are_not_files(capsys, tmp_path, monkeypatch, name, me
 
 def test_a_closed_standard_output_is_no_traceback():
     done = subprocess.run(
-        [sys.executable, "-m", "grammar_fst.cli", "sample", str(TOY), "-n", "3"],
+        [sys.executable, "-m", "grammar_fst.cli.main", "sample", str(TOY), "-n", "3"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
-from grammar_fst import counting, sources, validate
-from grammar_fst import grammar as ast
+from grammar_fst.fst import counting
+from grammar_fst.grm import ast, sources, validate
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 FILES = sorted(GRAMMARS.glob("*.grm"))

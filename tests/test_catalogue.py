@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grammar_fst.catalogue import (
+from grammar_fst.data.catalogue import (
     Catalogue,
     CatalogueError,
     Entry,

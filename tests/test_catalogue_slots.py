@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
-from grammar_fst.cli import main
+from grammar_fst.cli.main import main
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 TRAVEL = GRAMMARS / "travel.grm"
@@ -136,7 +136,7 @@ def test_catalogue_option_on_every_command(capsys, tmp_path, command):
 
 
 def _far_digests(path):
-    from grammar_fst import far
+    from grammar_fst.fst import far
 
     return far._checked_layout(Path(path).read_bytes(), gf.Location(str(path)))[0]["digests"]
 
@@ -270,14 +270,15 @@ def test_parse_sentences_after_options(capsys):
 
 
 def test_ambiguous_synonyms_show_their_canonical_values(tmp_path):
-    from grammar_fst import lint, sources
+    from grammar_fst import check
+    from grammar_fst.grm import sources
 
     path = _grammar(
         tmp_path,
         'intent A = fly to {c}\nslot c from "c.tsv"\n',
         **{"c.tsv": "value\tcanonical\nspringfield\tspringfield il\nspringfield\tspringfield ma\n"},
     )
-    (finding,) = lint.check(sources.load_grammar(path))
+    (finding,) = check.check(sources.load_grammar(path))
     assert "(springfield = springfield il)" in str(
         finding
     ) and "(springfield = springfield ma)" in str(finding)

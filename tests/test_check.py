@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from grammar_fst import lint, syntax
-from grammar_fst.cli import main
+from grammar_fst import check
+from grammar_fst.cli.main import main
+from grammar_fst.grm import syntax
 
 
 def findings(text):
-    return [str(d) for d in lint.check(syntax.parse(text, "g.grm"))]
+    return [str(d) for d in check.check(syntax.parse(text, "g.grm"))]
 
 
 def test_clean_grammar_has_no_findings():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grammar_fst.cli import main
+from grammar_fst.cli.main import main
 
 TOY = Path(__file__).parent.parent / "grammars" / "toy.grm"
 TOY_SENTENCES = {
@@ -183,6 +183,6 @@ def test_broken_pipe_is_not_an_error(tmp_path):
     import subprocess
     import sys
 
-    command = f"{sys.executable} -m grammar_fst.cli sample {TOY} -n 200000 | head -1"
+    command = f"{sys.executable} -m grammar_fst.cli.main sample {TOY} -n 200000 | head -1"
     run_ = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True)
     assert run_.returncode == 0 and run_.stderr == "" and len(run_.stdout.splitlines()) == 1

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from grammar_fst import formats
-from grammar_fst.cli import main
+from grammar_fst.cli.main import main
+from grammar_fst.data import formats
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 TRAVEL = GRAMMARS / "travel.grm"

@@ -9,11 +9,11 @@ import json
 import pytest
 from test_resample import utt
 
-from grammar_fst import context as ctx
-from grammar_fst import naturalness as nat
-from grammar_fst import resample as rs
-from grammar_fst.cli import main
-from grammar_fst.formats import jsonl
+from grammar_fst.cli.main import main
+from grammar_fst.data import context as ctx
+from grammar_fst.data import naturalness as nat
+from grammar_fst.data import resample as rs
+from grammar_fst.data.formats import jsonl
 
 # English: dates after "on" are weekdays, dates starting with "next" stand alone; names
 # take "'s" before a noun only.

@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import TooLarge, annotated, grammars, language
 
-from grammar_fst import counting, lint, syntax
-from grammar_fst.cli import main
-from grammar_fst.compiler import compile_grammar
+from grammar_fst import check
+from grammar_fst.cli.main import main
+from grammar_fst.fst import counting
+from grammar_fst.fst.compiler import compile_grammar
+from grammar_fst.grm import syntax
 from grammar_fst.model import CompiledGrammar, from_text
 
 SETTINGS = settings(
@@ -140,7 +142,7 @@ def test_unique_sampling_works_from_an_upper_bound():
 
 def test_check_finds_ambiguity_on_samples_over_the_budget():
     grammar = syntax.parse("intent A = play {s} | play rock\nslot s = rock | pop\n", "g.grm")
-    assert [str(d) for d in lint.check(grammar, budget=1)] == [
+    assert [str(d) for d in check.check(grammar, budget=1)] == [
         "g.grm:1:1: warning: ambiguous: 'play rock' has 2 readings: play [s : rock] | play rock"
         f"{_sampled(1)}"
     ]
@@ -148,21 +150,21 @@ def test_check_finds_ambiguity_on_samples_over_the_budget():
 
 def test_check_finds_shared_sentences_on_samples_over_the_budget():
     grammar = syntax.parse("intent A = stop | halt\nintent B = stop now | stop\n", "g.grm")
-    assert [str(d) for d in lint.check(grammar, budget=1)] == [
+    assert [str(d) for d in check.check(grammar, budget=1)] == [
         f"g.grm:2:1: warning: 'stop' is a sentence of both intent A and intent B{_sampled(1)}"
     ]
 
 
 def _sampled(budget: int) -> str:
     return (
-        f" (found on up to {lint.SAMPLED} sentences sampled from each intent, those of at most "
-        f"{lint.LONGEST} words: its flat form exceeds the budget of {budget:,} states)"
+        f" (found on up to {check.SAMPLED} sentences sampled from each intent, those of at most "
+        f"{check.LONGEST} words: its flat form exceeds the budget of {budget:,} states)"
     )
 
 
 def test_check_of_a_long_repetition_over_the_budget_parses_only_short_samples(tmp_path):
     grammar = syntax.parse("$w = a | b\n$p = $w{1,100}\nintent I = $p{1,100}\n", "g.grm")
-    assert lint.check(grammar) == []  # sentences of up to 10,000 words, none parsed
+    assert check.check(grammar) == []  # sentences of up to 10,000 words, none parsed
 
 
 @pytest.mark.parametrize("command", ["compile", "count", "check"])

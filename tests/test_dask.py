@@ -10,7 +10,7 @@ import pytest
 from distributed import Client, LocalCluster
 from test_cli_data import run
 
-from grammar_fst.formats import jsonl
+from grammar_fst.data.formats import jsonl
 from grammar_fst.model import load
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"

@@ -5,7 +5,7 @@ Fenced blocks of the doc, by info string:
 - ```console: lines starting with `$ ` are commands, run in order from the repository root;
   the lines after a command, up to the next one, are what the terminal shows: its messages
   on standard error (compile's `wrote ...` line, warnings, errors), then its standard
-  output. `grammar-fst ...` runs through `grammar_fst.cli.main`; other commands (`cat`,
+  output. `grammar-fst ...` runs through `grammar_fst.cli.main.main`; other commands (`cat`,
   `printf ... > file`) run through bash. Each block starts in a fresh folder holding only a
   link to `grammars/`, so the files it writes (`travel.far`, `bad.tsv`) stay out of the
   repository, and every block stands on its own.

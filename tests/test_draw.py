@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
-from grammar_fst.cli import main
+from grammar_fst.cli.main import main
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 EDGE = re.compile(r'(n\d+_\d+) -> n\d+_\d+ \[label="(.*)\\np=([0-9.e-]+)"\];')

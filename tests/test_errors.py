@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import grammar_fst as gf
-from grammar_fst.cli import main
+from grammar_fst.cli.main import main
 
 # (id, files (g.grm is the one loaded), expected location, expected message part)
 CASES = [
@@ -218,7 +218,7 @@ def test_malformed_grammar_cli_exit_2(tmp_path, monkeypatch, capsys, files, wher
 def test_cli_subprocess_has_no_traceback(tmp_path):
     (tmp_path / "bad.grm").write_text("intent A = (a\n", encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "grammar_fst.cli", "sample", str(tmp_path / "bad.grm")],
+        [sys.executable, "-m", "grammar_fst.cli.main", "sample", str(tmp_path / "bad.grm")],
         capture_output=True,
         text=True,
     )

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
-from grammar_fst.cli import main
+from grammar_fst.cli.main import main
+from grammar_fst.data.formats import jsonl
+from grammar_fst.data.formats.massive import parse_annotation
+from grammar_fst.data.records import Utterance
 from grammar_fst.evaluate import evaluate
-from grammar_fst.formats import jsonl
-from grammar_fst.formats.massive import parse_annotation
-from grammar_fst.utterance import Utterance
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
 GRAMMAR = (

@@ -6,7 +6,7 @@ import pynini
 import pytest
 
 import grammar_fst as gf
-from grammar_fst import far
+from grammar_fst.fst import far
 
 TOY = """$some_more = some | more
 intent PlayMusic = play $some_more? {genre} music

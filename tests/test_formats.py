@@ -1,4 +1,4 @@
-"""Readers and writers of grammar_fst.formats: round trips over generated utterances in
+"""Readers and writers of grammar_fst.data.formats: round trips over generated utterances in
 several scripts, located errors for bad input, on_error stop vs skip, bytes that are not
 UTF-8, and (opt-in, GRAMMAR_FST_DATA=folder) the real SNIPS and SLURP files."""
 
@@ -14,10 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grammar_fst import tokens
-from grammar_fst.cli import main
-from grammar_fst.errors import GrammarFstError
-from grammar_fst.formats import (
+from grammar_fst.cli.main import main
+from grammar_fst.data.formats import (
     DOCUMENT_WRITERS,
     READERS,
     WRITERS,
@@ -31,7 +29,9 @@ from grammar_fst.formats import (
     snips_nlu,
     text,
 )
-from grammar_fst.utterance import SlotValue, Utterance
+from grammar_fst.data.records import SlotValue, Utterance
+from grammar_fst.errors import GrammarFstError
+from grammar_fst.text import tokens
 
 MODULES = {"bio": bio, "jsonl": jsonl, "massive": massive, "rasa": rasa, "snips": snips,
            "snips-benchmark": snips, "snips-nlu": snips_nlu, "text": text}  # fmt: skip

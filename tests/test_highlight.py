@@ -1,4 +1,4 @@
-"""Editor support: the Pygments lexer (grammar_fst/highlight.py) and the TextMate grammar
+"""Editor support: the Pygments lexer (grammar_fst/grm/highlight.py) and the TextMate grammar
 (editors/vscode/) tokenize every bundled grammar and every grammar of the docs with
 nothing left as an error, use each of their token classes, and agree with each other."""
 
@@ -13,7 +13,7 @@ import pytest
 from doc_blocks import read_blocks
 from pygments.token import Error
 
-from grammar_fst.highlight import TOKEN_CLASSES, GrmLexer
+from grammar_fst.grm.highlight import TOKEN_CLASSES, GrmLexer
 
 ROOT = Path(__file__).parent.parent
 BUNDLED = sorted((ROOT / "grammars").glob("*.grm"))

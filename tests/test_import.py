@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
-from grammar_fst import grammar as g
-from grammar_fst import syntax
-from grammar_fst.cli import main
+from grammar_fst.cli.main import main
 from grammar_fst.errors import GrammarError
+from grammar_fst.grm import ast as g
+from grammar_fst.grm import syntax
 from grammar_fst.importers import import_grammar
 
 EXAMPLES = Path(__file__).parent.parent / "examples"

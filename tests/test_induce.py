@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import grammar_fst as gf
-from grammar_fst import grammar as g
-from grammar_fst.cli import main
-from grammar_fst.formats.massive import parse_annotation
+from grammar_fst.cli.main import main
+from grammar_fst.data.formats.massive import parse_annotation
+from grammar_fst.data.records import Utterance
+from grammar_fst.grm import ast as g
 from grammar_fst.induction import induce
 from grammar_fst.induction.automaton import END, START, Automaton, Symbol
 from grammar_fst.induction.search import merge_states
-from grammar_fst.utterance import Utterance
 
 TOY = [
     "play pop music",
@@ -129,7 +129,7 @@ def test_widening_compares_words_with_the_catalogue_as_written(tmp_path):
 
 
 def test_a_catalogue_lacking_values_seen_says_so(tmp_path, caplog):
-    from grammar_fst.formats.massive import parse_annotation
+    from grammar_fst.data.formats.massive import parse_annotation
 
     (tmp_path / "artists.txt").write_text("Adele\nabba\n", encoding="utf-8")
     parsed = [parse_annotation(f"play [artist : {a}]") for a in ("adele", "queen", "muse")]
@@ -201,12 +201,13 @@ def test_same_input_same_grammar_whatever_the_hash_seed(tmp_path):
         for a in ("adele", "the beatles")
         for tail in ("now", "please", "")
     ]
-    data.write_text("".join(gf.formats.jsonl.line(u, 0) + "\n" for u in lines), encoding="utf-8")
+    text = "".join(gf.data.formats.jsonl.line(u, 0) + "\n" for u in lines)
+    data.write_text(text, encoding="utf-8")
     outputs = set()
     for seed in ("1", "2", "3"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
         run = subprocess.run(
-            [sys.executable, "-m", "grammar_fst.cli", "induce", str(data), "--lambda", "1.5"],
+            [sys.executable, "-m", "grammar_fst.cli.main", "induce", str(data), "--lambda", "1.5"],
             capture_output=True,
             env=env,
             check=True,
@@ -257,7 +258,7 @@ def test_utterances_nested_hundreds_deep_are_written_as_rules(tmp_path):
 
 
 def test_a_segment_too_deep_for_one_expression_becomes_a_rule(monkeypatch):
-    from grammar_fst import validate
+    from grammar_fst.grm import validate
     from grammar_fst.induction import writer
 
     monkeypatch.setattr(writer, "LONG", 10**9)  # no segment is too long: depth alone names
@@ -269,7 +270,7 @@ def test_a_segment_too_deep_for_one_expression_becomes_a_rule(monkeypatch):
 
 
 def test_names_that_sanitize_alike_stay_apart(caplog):
-    from grammar_fst.formats.massive import parse_annotation
+    from grammar_fst.data.formats.massive import parse_annotation
 
     data = [
         ("Play-Music", "play [genre-x : jazz]"),

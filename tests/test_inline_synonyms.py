@@ -8,9 +8,9 @@ from collections import Counter
 import pytest
 
 import grammar_fst as gf
-from grammar_fst import grammar as g
-from grammar_fst import syntax
 from grammar_fst.errors import GrammarError
+from grammar_fst.grm import ast as g
+from grammar_fst.grm import syntax
 
 ROOMS = """\
 intent Lights = turn on the light in the {room}

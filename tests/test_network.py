@@ -10,8 +10,8 @@ import pytest
 from test_sampling import CRITICAL, chi_square
 
 import grammar_fst as gf
-from grammar_fst import far, labels, openfst
-from grammar_fst.compiler import CompiledFsts, flat_size
+from grammar_fst.fst import far, labels, openfst
+from grammar_fst.fst.compiler import CompiledFsts, flat_size
 
 WORDS = " | ".join(f"a{i} b{i} c{i}" for i in range(50))
 
@@ -110,7 +110,7 @@ def _write_unchecked(fsts: CompiledFsts, path, monkeypatch, version: int = far.V
 
 
 def test_an_archive_of_the_previous_layout_says_recompile(tmp_path, monkeypatch, capsys):
-    from grammar_fst.cli import main
+    from grammar_fst.cli.main import main
 
     fsts = gf.from_text("intent A = a | b\n").fsts
     old = tmp_path / "old.far"
@@ -175,7 +175,7 @@ def _name(case) -> str:
 
 @pytest.mark.parametrize("damage, message", _hostile_cases(), ids=_name)
 def test_a_hostile_network_is_refused_when_read(damage, message, tmp_path, monkeypatch, capsys):
-    from grammar_fst.cli import main
+    from grammar_fst.cli.main import main
 
     fsts = _toy()
     damage(fsts)

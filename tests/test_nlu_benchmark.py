@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
-from grammar_fst.formats import snips
-from grammar_fst.formats.massive import parse_annotation
+from grammar_fst.data.formats import snips
+from grammar_fst.data.formats.massive import parse_annotation
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pynini
 import pytest
 
-from grammar_fst import openfst
 from grammar_fst.errors import OpenFstError
+from grammar_fst.fst import openfst
 
 
 def test_failure_carries_openfst_stderr():

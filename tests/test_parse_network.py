@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from strategies import TooLarge, grammars, language
 
 import grammar_fst as gf
-from grammar_fst import labels, openfst
-from grammar_fst.cli import main
-from grammar_fst.compiler import compile_grammar
+from grammar_fst.cli.main import main
+from grammar_fst.fst import labels, openfst
+from grammar_fst.fst.compiler import compile_grammar
+from grammar_fst.fst.parse import Recognizer
+from grammar_fst.fst.spelling import Speller
 from grammar_fst.model import CompiledGrammar
-from grammar_fst.recognize import Recognizer
-from grammar_fst.spelling import Speller
 
 SMALL_WORDS = st.sampled_from(["a", "b", "c"])
 SETTINGS = settings(
@@ -222,7 +222,7 @@ def test_parse_of_many_lines_shows_progress_when_asked(tmp_path, capsys, monkeyp
 
 def _carriers(grammar, intent):
     """The intent's word sequences by brute force, each slot value its class symbol."""
-    from grammar_fst import grammar as g
+    from grammar_fst.grm import ast as g
 
     delexicalized = g.Grammar(
         tuple(

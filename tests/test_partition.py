@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from grammar_fst.cli import main
-from grammar_fst.partition import parse_shares, part_path, partition
-from grammar_fst.utterance import Utterance
+from grammar_fst.cli.main import main
+from grammar_fst.data.partition import parse_shares, part_path, partition
+from grammar_fst.data.records import Utterance
 
 GRAMMAR = "intent A = (a | b | c | d | e) (x | y | z | w)\nintent B = (a | b) x\n"
 

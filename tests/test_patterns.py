@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import grammar_fst as gf
-from grammar_fst import cover, restrict
-from grammar_fst import labels as lb
+from grammar_fst.fst import labels as lb
+from grammar_fst.sampling import cover, patterns
 
 # $place is shared by both intents; {city} is reached only through rules, {date} through
 # a rule under an optional; $pick adds either slot or none, so it is specialized.
@@ -53,7 +53,7 @@ def brute_force(grammar: gf.CompiledGrammar, intent: str) -> dict[tuple, tuple[f
 
 def test_patterns_through_shared_nested_rules_match_enumeration():
     grammar = gf.from_text(SHARED)
-    found = restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A", "B"])
+    found = patterns.grammar_patterns(grammar.fsts, grammar._walker, ["A", "B"])
     names = [str(p.pattern) for p in found.patterns]
     assert names == [
         "A: (no slot)",
@@ -81,7 +81,7 @@ def test_patterns_through_shared_nested_rules_match_enumeration():
 
 def test_entropies_by_hand_through_a_rule_under_an_optional():
     grammar = gf.from_text(SHARED)
-    found = restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"])
+    found = patterns.grammar_patterns(grammar.fsts, grammar._walker, ["A"])
     city = next(p for p in found.patterns if str(p.pattern) == "A: city")
     # in | near (1 bit), then $when? given no date: absent 2/3, "now" 1/3
     h_when = -(2 / 3 * math.log2(2 / 3) + 1 / 3 * math.log2(1 / 3))
@@ -92,14 +92,14 @@ def test_entropies_by_hand_through_a_rule_under_an_optional():
 
 def test_restricted_network_keeps_exactly_its_pattern_and_its_mass():
     grammar = gf.from_text(SHARED)
-    found = restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A", "B"])
+    found = patterns.grammar_patterns(grammar.fsts, grammar._walker, ["A", "B"])
     for pattern in found.patterns:
         network = found.network([pattern.name])
         restricted = gf.CompiledGrammar(network, "restricted")
         walker = restricted._walker
         assert math.exp(walker.log_mass[pattern.name]) == pytest.approx(pattern.probability)
         # the two ways to the entropy agree: the walk over the restricted network
-        h = restrict.entropies(network, walker)[("intent", pattern.name)]
+        h = patterns.entropies(network, walker)[("intent", pattern.name)]
         assert h == pytest.approx(pattern.carrier_entropy)
         got = {tuple(sorted({s.slot for s in u.slots})) for u in restricted.sample(60, seed=3)}
         assert got == {pattern.pattern.slots}

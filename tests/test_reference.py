@@ -1,5 +1,5 @@
 """docs/cli.md and docs/api.md are what the code says: regenerate them with
-`python -m grammar_fst.reference docs/` when a command, option or docstring changes."""
+`python -m grammar_fst.cli.reference docs/` when a command, option or docstring changes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grammar_fst import reference
-from grammar_fst.cli import build_parser
+from grammar_fst.cli import reference
+from grammar_fst.cli.main import build_parser
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -17,7 +17,7 @@ DOCS = Path(__file__).parent.parent / "docs"
 def test_reference_page_is_up_to_date(name):
     shown = (DOCS / name).read_text(encoding="utf-8")
     assert shown == reference.PAGES[name](), (
-        f"docs/{name} is stale: run 'python -m grammar_fst.reference docs/'"
+        f"docs/{name} is stale: run 'python -m grammar_fst.cli.reference docs/'"
     )
 
 

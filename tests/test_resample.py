@@ -13,18 +13,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import grammar_fst as gf
-from grammar_fst import distribution as dist
-from grammar_fst import resample as rs
-from grammar_fst import restrict
-from grammar_fst.catalogue import read_catalogue
-from grammar_fst.cli import main
-from grammar_fst.formats import jsonl
-from grammar_fst.utterance import Utterance
+from grammar_fst.cli.main import main
+from grammar_fst.data import distribution as dist
+from grammar_fst.data import resample as rs
+from grammar_fst.data.catalogue import read_catalogue
+from grammar_fst.data.formats import jsonl
+from grammar_fst.data.records import Utterance
+from grammar_fst.sampling import patterns
 
 
 def utt(intent: str, annotated: str) -> Utterance:
     """An utterance from MASSIVE's annotation: `play [genre : jazz] music`."""
-    from grammar_fst.formats.massive import parse_annotation
+    from grammar_fst.data.formats.massive import parse_annotation
 
     text, slots = parse_annotation(annotated)
     return Utterance(text, intent, slots)
@@ -348,7 +348,7 @@ def test_cli_resample_bad_input(tmp_path, capsys):
 
 def test_grammar_patterns_and_their_entropies_by_hand():
     toy = gf.load(Path(__file__).parent.parent / "grammars" / "toy.grm")
-    (only,) = restrict.grammar_patterns(toy.fsts, toy._walker, toy.intents).patterns
+    (only,) = patterns.grammar_patterns(toy.fsts, toy._walker, toy.intents).patterns
     assert str(only.pattern) == "PlayMusic: genre"
     assert only.carrier_entropy == pytest.approx(1.5)  # none 1/2, some 1/4, more 1/4
     assert only.complexity == pytest.approx(2.5)  # and pop | rock: 1 bit
@@ -357,7 +357,7 @@ def test_grammar_patterns_and_their_entropies_by_hand():
     )
     found = {
         str(p.pattern): p.complexity
-        for p in restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"]).patterns
+        for p in patterns.grammar_patterns(grammar.fsts, grammar._walker, ["A"]).patterns
     }
     assert found == pytest.approx({"A: (no slot)": 0.0, "A: s": 2.0, "A: s + t": 3.0})
 
@@ -393,7 +393,7 @@ def test_restriction_keeps_exactly_the_paths_of_its_slot_set():
     grammar = gf.from_text(
         "intent A = a {s}? b {t}? ({u} | c) d?\nslot s = x | y\nslot t = v\nslot u = w\n"
     )
-    found = restrict.grammar_patterns(grammar.fsts, grammar._walker, ["A"])
+    found = patterns.grammar_patterns(grammar.fsts, grammar._walker, ["A"])
     for pattern in found.patterns:
         restricted = gf.CompiledGrammar(found.network([pattern.name]), "restricted")
         texts = {tuple(sorted(s.slot for s in u.slots)) for u in restricted.sample(40, seed=2)}

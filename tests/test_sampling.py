@@ -107,7 +107,7 @@ def test_proportional_split_follows_language_sizes():
 
 
 def test_cli_quota_syntax(capsys):
-    from grammar_fst.cli import main
+    from grammar_fst.cli.main import main
 
     assert main(["sample", "grammars/toy.grm", "--intent", "PlayMusic=4", "--format", "text"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 4

@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from strategies import TooLarge, grammars, language
 
 import grammar_fst as gf
-from grammar_fst import grammar as g
-from grammar_fst import model, sampling
-from grammar_fst.compiler import compile_grammar
-from grammar_fst.formats import jsonl
+from grammar_fst import model
+from grammar_fst.data.formats import jsonl
+from grammar_fst.fst.compiler import compile_grammar
+from grammar_fst.grm import ast as g
+from grammar_fst.sampling import plan
 
 CRITICAL = {1: 10.83, 2: 13.82, 3: 16.27, 4: 18.47}
 
@@ -31,9 +32,9 @@ def chi_square(observed: Counter, expected: dict, n: int) -> float:
 
 
 def test_plan_splits_quotas_exactly_into_blocks():
-    blocks = sampling.plan([30_000, 5, 0, 12_345], seed=4)
+    blocks = plan.plan([30_000, 5, 0, 12_345], seed=4)
     assert [b.index for b in blocks] == list(range(len(blocks)))
-    assert all(sum(b.counts) <= sampling.BLOCK for b in blocks)
+    assert all(sum(b.counts) <= plan.BLOCK for b in blocks)
     assert np.sum([b.counts for b in blocks], axis=0).tolist() == [30_000, 5, 0, 12_345]
     assert [b.first for b in blocks] == np.cumsum(
         [0] + [sum(b.counts) for b in blocks[:-1]]
@@ -43,10 +44,10 @@ def test_plan_splits_quotas_exactly_into_blocks():
 
 def test_quotas_hold_across_many_blocks_and_intents_are_mixed():
     grammar = gf.load("grammars/alarms.grm")
-    n = 3 * sampling.BLOCK + 17
+    n = 3 * plan.BLOCK + 17
     sample = list(grammar.sample(n, seed=3))
     counts = Counter(u.intent for u in sample)
-    assert sorted(counts.values()) == sorted(sampling.quotas(n, grammar.intents).values())
+    assert sorted(counts.values()) == sorted(plan.quotas(n, grammar.intents).values())
     # mixed as in one shuffle: each intent's share of the first half is about half of it
     first_half = Counter(u.intent for u in sample[: n // 2])
     expected = {name: counts[name] / n for name in counts}
@@ -59,7 +60,7 @@ def test_quotas_hold_across_many_blocks_and_intents_are_mixed():
 @pytest.mark.parametrize("unique", [False, True])
 def test_same_output_for_any_number_of_jobs(unique):
     grammar = gf.load("grammars/music.grm")
-    n = 2 * sampling.BLOCK + 101
+    n = 2 * plan.BLOCK + 101
     intents = ["AddToPlaylist", "CreatePlaylist", "PlayMusic"]  # each larger than its share
     options = dict(seed=7, intents=intents, unique=unique, render=jsonl.line)
     one = list(grammar.sample(n, **options))

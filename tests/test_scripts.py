@@ -13,12 +13,15 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
-from grammar_fst import draw, formats, scripts, segmentation, syntax, tokens
-from grammar_fst.cli import main
+from grammar_fst import draw
+from grammar_fst.cli.main import main
+from grammar_fst.data import formats
+from grammar_fst.data.formats import TRAINING_SETS
 from grammar_fst.errors import GrammarError
 from grammar_fst.evaluate import evaluate
-from grammar_fst.formats import TRAINING_SETS
+from grammar_fst.grm import syntax
 from grammar_fst.induction import induce
+from grammar_fst.text import scripts, segmentation, tokens
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 THAI_SPACE_THAI = re.compile("[\u0e00-\u0e7f] [\u0e00-\u0e7f]")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
-from grammar_fst.cli import main
+from grammar_fst.cli.main import main
 
 ROOT = Path(__file__).parent.parent
 TOY = ROOT / "grammars" / "toy.grm"

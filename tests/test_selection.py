@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from grammar_fst.cli import main
-from grammar_fst.selection import select
+from grammar_fst.cli.main import main
+from grammar_fst.data.selection import select
 
 TEXTS = [f"play {w} music" for w in ("pop", "rock", "jazz", "soul", "funk", "folk", "punk")]
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import TooLarge, annotated, grammars, language
 
-from grammar_fst.compiler import compile_grammar
+from grammar_fst.fst.compiler import compile_grammar
 from grammar_fst.model import CompiledGrammar
 
 SMALL_WORDS = st.sampled_from(["a", "b", "c"])
@@ -94,7 +94,7 @@ def test_sampled_sentences_parse_back(grammar, seed):
 def unambiguous_grammars(draw):
     """Every intent opens with its own word; slot words belong to one slot, each slot is
     used at most once per intent and never empty: one reading per sentence."""
-    from grammar_fst import grammar as g
+    from grammar_fst.grm import ast as g
 
     slots = draw(st.lists(st.sampled_from(["s", "t", "u"]), min_size=1, max_size=3, unique=True))
     statements = []

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from grammar_fst import formats
-from grammar_fst.cli import main
-from grammar_fst.formats import snips_nlu
-from grammar_fst.utterance import SlotValue, Utterance
+from grammar_fst.cli.main import main
+from grammar_fst.data import formats
+from grammar_fst.data.formats import snips_nlu
+from grammar_fst.data.records import SlotValue, Utterance
 
 LOUNGE = Utterance(
     "turn on the lounge", "Lights", (SlotValue("room", "lounge", 12, 18, "living room"),)

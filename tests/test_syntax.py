@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from strategies import grammars
 
-from grammar_fst import grammar as g
-from grammar_fst import sources, syntax
+from grammar_fst.grm import ast as g
+from grammar_fst.grm import sources, syntax
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 

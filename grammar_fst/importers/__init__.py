@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import grammar as g
 from ..errors import GrammarError, Location
+from ..grm import ast as g
 from . import alexa, chatette, chatito
 
 IMPORTERS = {"chatette": chatette.read, "chatito": chatito.read, "alexa": alexa.read}
@@ -32,7 +32,7 @@ def import_grammar(
             Location(str(path)),
         )
     grammar = IMPORTERS[kind](Path(path), Path(output).parent if output else Path())
-    from ..validate import errors
+    from ..grm.validate import errors
 
     found = errors(grammar)
     if found:

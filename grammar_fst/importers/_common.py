@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import grammar as g
 from ..errors import GrammarError, Location
+from ..grm import ast as g
 from ..induction.incorporate import as_name
 
 log = logging.getLogger("grammar_fst")

@@ -17,10 +17,10 @@ import os
 import re
 from pathlib import Path
 
-from .. import grammar as g
-from ..catalogue import ALEXA_PATH
+from ..data.catalogue import ALEXA_PATH
 from ..errors import GrammarError, Location
-from ..sources import read_text
+from ..grm import ast as g
+from ..grm.sources import read_text
 from ._common import Namer, Piece, join, text_pieces, warn, weighted
 
 _SLOT = re.compile(r"\{([^{}]*)\}")

@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import grammar as g
 from ..errors import GrammarError, Location
-from ..sources import read_text
+from ..grm import ast as g
+from ..grm.sources import read_text
 from ._common import (
     Definition,
     Piece,

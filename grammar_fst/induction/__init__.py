@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from math import log
 from pathlib import Path
 
-from .. import grammar as g
-from ..catalogue import read_catalogue, split_spec
+from ..data.catalogue import read_catalogue
+from ..data.records import Utterance
 from ..errors import UsageError
-from ..syntax import format_grammar
-from ..utterance import Utterance
+from ..grm import ast as g
+from ..grm.sources import split_spec
+from ..grm.syntax import format_grammar
 from .automaton import Automaton, Symbol
 from .chunking import chunk
 from .incorporate import Golden, incorporate

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from .. import grammar as g
-from ..syntax import format_expr
+from ..grm import ast as g
+from ..grm.syntax import format_expr
 from .search import Step
 from .writer import sequence
 

@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .. import tokens
-from ..syntax import is_name, name_char
-from ..utterance import Utterance
+from ..data.records import Utterance
+from ..grm.syntax import is_name, name_char
+from ..text import tokens
 from .automaton import Symbol
 
 log = logging.getLogger("grammar_fst")

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .. import grammar as g
-from .. import validate
-from ..syntax import format_expr
+from ..grm import ast as g
+from ..grm import validate
+from ..grm.syntax import format_expr
 from .automaton import END, START, Automaton, Symbol
 from .incorporate import as_name
 

@@ -1,0 +1,216 @@
+"""`grammar-fst check`: every error the compiler would stop at, plus warnings about
+things that are legal but probably not meant (unused or unreachable rules, repeated
+alternatives, empty languages, sentences with more than one reading).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pynini
+
+from . import progress
+from .errors import GrammarFstError, Location
+from .fst import counting, openfst
+from .fst.compiler import compile_grammar
+from .grm import ast as g
+from .grm.validate import Diagnostic, errors, references
+from .model import CompiledGrammar, too_long_to_sample
+from .sampling.walker import Walker
+
+SAMPLED = 200  # sentences drawn from an intent over budget, parsed back for its checks
+SAMPLED_WORDS = 20_000  # ... or fewer, when that many would say more words than this
+READINGS = 100  # readings listed at most per sampled sentence
+LONGEST = 20  # words of a sampled sentence parsed back at most (parsing is polynomial in it)
+
+
+def check(grammar: g.Grammar, budget: int = counting.DEFAULT_BUDGET) -> list[Diagnostic]:
+    """All findings for `grammar`, errors first where they exist, in source order.
+    Ambiguity and sentences of two intents are looked for exactly in intents whose flat
+    form fits `budget` states, and on a sample of sentences in the others."""
+    found = errors(grammar)
+    found += _unused(grammar) + _duplicate_alternatives(grammar)
+    if not grammar.intents:
+        found.append(
+            Diagnostic(
+                "warning",
+                "no intent: nothing to sample (fine for a file that is only imported)",
+                Location(grammar.path),
+            )
+        )
+    elif not any(d.level == "error" for d in found):
+        try:
+            found += _language_findings(grammar, budget)
+        except GrammarFstError as err:  # a missing or malformed catalogue file
+            found.append(Diagnostic("error", err.message, err.location or Location(grammar.path)))
+    return sorted(found, key=lambda d: (d.level != "error", d.loc.file, d.loc.line, d.loc.col))
+
+
+def _own(grammar: g.Grammar, stmt: g.Statement) -> bool:
+    """Whether `stmt` was written in the checked file itself (not an import)."""
+    return stmt.loc.file == grammar.path
+
+
+def _unused(grammar: g.Grammar) -> list[Diagnostic]:
+    rules = grammar.rules
+    used_rules, used_slots = set(), set()
+    for stmt in grammar.of_kind(g.Rule) + grammar.of_kind(g.Intent) + grammar.of_kind(g.Slot):
+        used_rules |= {r.name for r in references(stmt.body, g.RuleRef)}
+        used_slots |= {s.name for s in references(stmt.body, g.SlotRef)}
+    reachable: set[str] = set()
+    stack = [i.body for i in grammar.of_kind(g.Intent)] + [s.body for s in grammar.of_kind(g.Slot)]
+    while stack:
+        for ref in references(stack.pop(), g.RuleRef):
+            if ref.name not in reachable and ref.name in rules:
+                reachable.add(ref.name)
+                stack.append(rules[ref.name].body)
+    found = []
+    for rule in grammar.of_kind(g.Rule):
+        if not _own(grammar, rule):
+            continue
+        if rule.name not in used_rules:
+            found.append(Diagnostic("warning", f"rule ${rule.name} is never used", rule.loc))
+        elif rule.name not in reachable:
+            found.append(
+                Diagnostic(
+                    "warning",
+                    f"rule ${rule.name} is unreachable: only unused rules refer to it",
+                    rule.loc,
+                )
+            )
+    for slot in grammar.of_kind(g.Slot):
+        if _own(grammar, slot) and slot.name not in used_slots:
+            found.append(Diagnostic("warning", f"slot {slot.name} is never used", slot.loc))
+    return found
+
+
+def _duplicate_alternatives(grammar: g.Grammar) -> list[Diagnostic]:
+    found = []
+    for stmt in grammar.statements:
+        if isinstance(stmt, g.Import) or not _own(grammar, stmt):
+            continue
+        for node in g.walk(stmt.body):
+            if not isinstance(node, g.Alternation):
+                continue
+            seen = set()
+            for option in node.options:
+                if option.expr in seen:
+                    found.append(
+                        Diagnostic(
+                            "warning",
+                            "this alternative repeats an earlier one in the same choice; "
+                            "use a weight instead",
+                            getattr(option.expr, "loc", node.loc),
+                        )
+                    )
+                seen.add(option.expr)
+    return found
+
+
+def _language_findings(grammar: g.Grammar, budget: int) -> list[Diagnostic]:
+    """Findings that need the FSTs: empty languages (from the sampler's masses),
+    ambiguity and sentences of two intents (exact within `budget`, else sampled)."""
+    compiled = CompiledGrammar(compile_grammar(grammar), grammar.path, grammar)
+    fsts, found = compiled.fsts, []
+    walker = Walker(fsts)
+    for name, slot in grammar.slots.items():
+        if walker.class_log_mass[name] == -math.inf:
+            found.append(
+                Diagnostic("error", f"slot {name} has no values (all weights are zero)", slot.loc)
+            )
+    live = []
+    for name, intent in grammar.intents.items():
+        too_long = too_long_to_sample(compiled, name)
+        if too_long is not None:  # nothing more is looked for in it: sampling would stop
+            found.append(Diagnostic("error", too_long.message, too_long.location or intent.loc))
+        elif walker.has_paths(name):
+            live.append(name)
+        else:
+            found.append(Diagnostic("error", f"intent {name} has an empty language", intent.loc))
+    sampled = _Sample(compiled, budget, walker.mean_words)
+    for name in progress.steps(live, len(live), "intents"):
+        exact = counting.most_readings(fsts, name, budget)
+        text, readings, how = (*exact, "") if exact else (*sampled.most_readings(name), sampled.how)
+        if readings > 1:
+            shown = " | ".join(sorted(map(_reading, compiled.readings(text, limit=3)))[:3])
+            found.append(
+                Diagnostic(
+                    "warning",
+                    f"ambiguous: '{text}' has {readings} readings: {shown}{how}",
+                    grammar.intents[name].loc,
+                )
+            )
+    for a, b in itertools.combinations(live, 2):
+        both = counting.sentences(fsts, a, budget), counting.sentences(fsts, b, budget)
+        if any(acceptor is None for acceptor in both):
+            text, how = sampled.shared(a, b), sampled.how
+        else:
+            text, how = _shared(fsts, *both), ""
+        if text is not None:
+            found.append(
+                Diagnostic(
+                    "warning",
+                    f"'{text}' is a sentence of both intent {a} and intent {b}{how}",
+                    grammar.intents[b].loc,
+                )
+            )
+    return found
+
+
+def _shared(fsts, a: pynini.Fst, b: pynini.Fst) -> str | None:
+    """A sentence of both acceptors, or None."""
+    with openfst.captured("intersecting intents"):
+        shared = pynini.shortestpath(pynini.intersect(a, b))
+    if shared.start() < 0 or not shared.num_states():
+        return None
+    return counting.path_text(shared, fsts.symbols)
+
+
+class _Sample:
+    """Sentences drawn from each intent and parsed back, for the checks of intents
+    whose flat form exceeds the budget: what they find is found on these only."""
+
+    def __init__(self, compiled: CompiledGrammar, budget: int, mean_words: dict):
+        self.compiled = compiled
+        self.mean_words = mean_words
+        self.how = (
+            f" (found on up to {SAMPLED} sentences sampled from each intent, those of at most "
+            f"{LONGEST} words: its flat form exceeds the budget of {budget:,} states)"
+        )
+        self.parsed: dict[str, dict[str, list]] = {}
+
+    def readings(self, intent: str) -> dict[str, list]:
+        """Per distinct sampled sentence of `intent`, its readings (at most READINGS)."""
+        if intent not in self.parsed:
+            mean = self.mean_words[("intent", intent)]
+            n = min(SAMPLED, max(1, int(SAMPLED_WORDS / max(mean, 1))))
+            drawn = self.compiled.sample(n, seed=0, intents=[intent])
+            texts = sorted({u.text for u in drawn if len(u.text.split()) <= LONGEST})
+            self.parsed[intent] = {t: self.compiled.readings(t, limit=READINGS) for t in texts}
+        return self.parsed[intent]
+
+    def most_readings(self, intent: str) -> tuple[str | None, int]:
+        """The sampled sentence with the most readings in its own intent, and how many."""
+        mine = {t: sum(r.intent == intent for r in rs) for t, rs in self.readings(intent).items()}
+        text = max(mine, key=lambda t: (mine[t], t), default=None)
+        return text, mine.get(text, 0)
+
+    def shared(self, a: str, b: str) -> str | None:
+        """A sampled sentence of one of the intents that has a reading in the other."""
+        found = [
+            text
+            for mine, other in ((a, b), (b, a))
+            for text, readings in self.readings(mine).items()
+            if any(r.intent == other for r in readings)
+        ]
+        return min(found) if found else None
+
+
+def _reading(utterance) -> str:
+    """The annotation of one reading, with the canonical value of any synonym."""
+    shown = utterance.annot_utt
+    for slot in utterance.slots:
+        if slot.canonical is not None:
+            shown += f" ({slot.value} = {slot.canonical})"
+    return shown

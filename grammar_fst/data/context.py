@@ -1,0 +1,279 @@
+"""The context gate: whether a slot value fits the words around a slot occurrence, as the
+data itself shows, in any language.
+
+Every slot occurrence has a left neighbour (the word before it, `<s>` at the start of the
+sentence, or `{slot}` when another slot comes first) and a right neighbour (the word after
+it, `</s>`, or `{slot}`). A value has *edges*: its first word, its last word, and the
+ending of its last word (its last two characters: `'s`, `ay`, `ny`), which shows
+possessives and word classes when the word itself is too rare to tell. The gate counts,
+over the slot occurrences of the data, how often each neighbour and each edge were seen
+together on four sides: left neighbour + first word, last word + right neighbour, and
+both neighbours with the ending.
+
+A value is kept out of an occurrence when, on one side, its edge and the occurrence's
+neighbour were never seen together although at least `evidence` times were expected,
+were they independent (the neighbour's count times the edge's, over all pairs): "on"
+precedes many dates and "next" starts many, never together, so "on next week" is not
+made. An edge seen once tells nothing, and a word pair that the data's text says
+anywhere (outside slots too) is never blocked. The counts are kept per slot type (over
+every intent) and over all slot types together, so that a pair no slot type shows (a
+value starting with "the" after "the") is blocked even in a slot type too small to tell.
+
+No list of words of any language is involved: "the", "el", "de" or "'s" block or let
+values through because the data uses them often, in some places only.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from ..text import tokens
+from .records import Utterance
+
+START, END = "<s>", "</s>"
+ALL = ""  # the counts over every slot type
+SIDES = ("before", "after", "before~", "after~")  # `~`: with the last word's ending
+DEFAULT_EVIDENCE = 0.4  # chosen on SLURP: see docs/resampling.md
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of `text`, case-folded."""
+    return tokens.words(text.casefold())
+
+
+@functools.lru_cache(maxsize=65536)
+def edges(value: str) -> tuple[str, str, str]:
+    """A value's first word, last word, and the ending of its last word ('-' and its last
+    two characters), case-folded."""
+    words = folded_words(value) or [""]
+    return words[0], words[-1], "-" + words[-1][-2:]
+
+
+def neighbours(utterance: Utterance) -> list[tuple[str, str]]:
+    """Each slot's (left, right) neighbour: a word, `<s>` / `</s>`, or `{slot}` for an
+    adjacent slot."""
+    text, slots = utterance.text, utterance.slots
+    found = []
+    for i, slot in enumerate(slots):
+        before = folded_words(text[slots[i - 1].end if i else 0 : slot.start])
+        after = folded_words(text[slot.end : slots[i + 1].start if i + 1 < len(slots) else None])
+        left = before[-1] if before else (f"{{{slots[i - 1].slot}}}" if i else START)
+        last = i + 1 == len(slots)
+        right = after[0] if after else (END if last else f"{{{slots[i + 1].slot}}}")
+        found.append((left, right))
+    return found
+
+
+def pairs(left: str, right: str, value: str) -> tuple[tuple[str, str], ...]:
+    """The (neighbour, edge) pair of each side of `SIDES`."""
+    first, last, ending = edges(value)
+    return (left, first), (right, last), (left, ending), (right, ending)
+
+
+@dataclass
+class Side:
+    """The counts of one side: (neighbour, edge) pairs, each neighbour and each edge."""
+
+    pairs: Counter = field(default_factory=Counter)
+    neighbours: Counter = field(default_factory=Counter)
+    edges: Counter = field(default_factory=Counter)
+    total: int = 0
+
+    def add(self, neighbour: str, edge: str) -> None:
+        self.pairs[neighbour, edge] += 1
+        self.neighbours[neighbour] += 1
+        self.edges[edge] += 1
+        self.total += 1
+        self.__dict__.pop("by_count", None)
+
+    @functools.cached_property
+    def by_count(self) -> list[tuple[int, str]]:
+        """The edges seen twice or more, most seen first (made again after an `add`)."""
+        return sorted(((-c, e) for e, c in self.edges.items() if c >= 2))
+
+    def unseen(self, neighbour: str, at_least: float) -> Iterator[str]:
+        """The edges expected at least `at_least` times with `neighbour` but never seen
+        with it."""
+        times = self.neighbours.get(neighbour, 0)
+        if not times:
+            return
+        bound = at_least * self.total / times
+        for count, edge in self.by_count:
+            if -count < bound:
+                return
+            if (neighbour, edge) not in self.pairs:
+                yield edge
+
+    def expected(self, neighbour: str, edge: str) -> float:
+        """How often the pair would be seen if neighbour and edge were independent (0 for
+        an edge seen once: a word seen once tells nothing about where else it may go)."""
+        times = self.edges.get(edge, 0)
+        if times < 2:
+            return 0.0
+        return self.neighbours.get(neighbour, 0) * times / self.total
+
+
+_NONE = Side()  # the counts of a slot type never seen
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One side of a fit: its (neighbour, edge) pair, the times it was seen, the times it
+    was expected, and whose counts say so: the slot type's, or all slot types' (`ALL`)
+    when none of them saw the pair and they expect it more often."""
+
+    side: str
+    neighbour: str
+    edge: str
+    seen: int
+    expected: float
+    within: str
+
+    @property
+    def score(self) -> tuple[int, float]:
+        return self.seen, round(self.expected, 3)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Whether a value fits an occurrence: the evidence of each side, and those that
+    block it."""
+
+    sides: tuple[Evidence, ...]
+    blocked: tuple[Evidence, ...]
+
+    def __bool__(self) -> bool:
+        return not self.blocked
+
+    @property
+    def scores(self) -> dict[str, tuple[int, float]]:
+        """The gate's scores: per side, (times seen, times expected)."""
+        return {e.side: e.score for e in self.sides}
+
+
+def describe(token: str) -> str:
+    """A neighbour or edge as a reason names it."""
+    return {START: "the start of the sentence", END: "the end of the sentence"}.get(
+        token, f"'{token}'"
+    )
+
+
+@dataclass
+class ContextGate:
+    """The counts of each side at the slot edges of some data, per slot type and over all
+    (`ALL`), and the word bigrams of its text; it blocks at `evidence`."""
+
+    evidence: float = DEFAULT_EVIDENCE
+    counts: dict[tuple[str, str], Side] = field(default_factory=dict)  # (side, slot)
+    bigrams: set[tuple[str, str]] = field(default_factory=set)
+    _fits: dict[tuple, Fit] = field(default_factory=dict)
+    _scores: dict[tuple, dict[str, tuple[int, float]]] = field(default_factory=dict)
+    _known: dict[tuple[str, str, str, str], Evidence] = field(default_factory=dict)
+    _blocked: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
+
+    def add(self, utterance: Utterance) -> None:
+        words = [START, *folded_words(utterance.text), END]
+        self.bigrams.update(zip(words, words[1:]))
+        for slot, (left, right) in zip(utterance.slots, neighbours(utterance)):
+            for side, pair in zip(SIDES, pairs(left, right, slot.value)):
+                for within in (slot.slot, ALL):
+                    self.counts.setdefault((side, within), Side()).add(*pair)
+        self._fits.clear()
+        self._scores.clear()
+        self._blocked.clear()
+        self._known.clear()
+
+    def _evidence(self, side: str, slot: str, neighbour: str, edge: str) -> Evidence:
+        key = (side, slot, neighbour, edge)
+        if key not in self._known:
+            self._known[key] = self._count(side, slot, neighbour, edge)
+        return self._known[key]
+
+    def _count(self, side: str, slot: str, neighbour: str, edge: str) -> Evidence:
+        own = self.counts.get((side, slot), _NONE)
+        pair = (neighbour, edge)
+        found = Evidence(side, *pair, own.pairs.get(pair, 0), own.expected(*pair), slot)
+        every = self.counts.get((side, ALL), _NONE)
+        if found.seen or pair in every.pairs:
+            return found
+        overall = every.expected(neighbour, edge)
+        return (
+            found if found.expected >= overall else Evidence(side, neighbour, edge, 0, overall, ALL)
+        )
+
+    def _blocks(self, e: Evidence) -> bool:
+        if e.seen or e.expected < self.evidence or not e.expected:
+            return False
+        in_text = {"before": (e.neighbour, e.edge), "after": (e.edge, e.neighbour)}.get(e.side)
+        return in_text not in self.bigrams
+
+    def blocked_edges(self, side: str, slot: str, neighbour: str) -> frozenset[str]:
+        """The edges that `_blocks` keeps away from `neighbour` on `side` of `slot`."""
+        key = (side, slot, neighbour)
+        if key not in self._blocked:
+            own = self.counts.get((side, slot), _NONE)
+            every = self.counts.get((side, ALL), _NONE)
+            candidates = {*own.unseen(neighbour, self.evidence)}
+            candidates.update(e for e in every.unseen(neighbour, self.evidence))
+            self._blocked[key] = frozenset(
+                e for e in candidates if self._blocks(self._evidence(side, slot, neighbour, e))
+            )
+        return self._blocked[key]
+
+    def fits(self, slot: str, value: str, left: str, right: str) -> bool:
+        """Whether `fit` lets `value` in (quicker, from the edges each neighbour blocks)."""
+        return not any(
+            edge in self.blocked_edges(side, slot, neighbour)
+            for side, (neighbour, edge) in zip(SIDES, pairs(left, right, value))
+        )
+
+    def scores(self, slot: str, value: str, left: str, right: str) -> dict:
+        """`fit(...).scores`, quicker (made once per slot, neighbours and edges; do not
+        change it)."""
+        key = (slot, left, right, edges(value))
+        if key not in self._scores:
+            self._scores[key] = {
+                side: self._evidence(side, slot, *pair).score
+                for side, pair in zip(SIDES, pairs(left, right, value))
+            }
+        return self._scores[key]
+
+    def fit(self, slot: str, value: str, left: str, right: str) -> Fit:
+        """How `value` fits an occurrence of `slot` between `left` and `right`."""
+        key = (slot, left, right, edges(value))
+        if key not in self._fits:
+            sides = tuple(
+                self._evidence(side, slot, *pair)
+                for side, pair in zip(SIDES, pairs(left, right, value))
+            )
+            self._fits[key] = Fit(sides, tuple(e for e in sides if self._blocks(e)))
+        return self._fits[key]
+
+    @staticmethod
+    def reason(slot: str, fit: Fit) -> str:
+        """Why a value that does not `fit` an occurrence is blocked: "'on' never comes
+        before a value of date starting with 'next' (1.2 times expected)"."""
+        why = []
+        for e in fit.blocked:
+            value = f"a value of {slot}" if e.within != ALL else "a value of any slot"
+            order = "before" if e.side.startswith("before") else "after"
+            if e.side.endswith("~"):
+                edge = f"ending in -{e.edge[1:]}"
+            else:
+                edge = f"{'starting' if order == 'before' else 'ending'} with {describe(e.edge)}"
+            why.append(
+                f"{describe(e.neighbour)} never comes {order} {value} {edge} "
+                f"({e.expected:.1f} times expected)"
+            )
+        return "; ".join(why)
+
+
+def learn(utterances: Sequence[Utterance], evidence: float = DEFAULT_EVIDENCE) -> ContextGate:
+    """The gate the slot edges of `utterances` show, blocking at `evidence`."""
+    gate = ContextGate(evidence)
+    for u in utterances:
+        gate.add(u)
+    return gate

@@ -1,0 +1,239 @@
+"""What every format shares: decoding a file, locating a bad record, stop-or-skip.
+
+A format's parser is a generator over a `Source` that yields an `Utterance` for each good
+record and a `FormatError` (not raised) for each bad one; `Records` turns that into the
+reader's answer: stop at the first bad record, or log and skip each, counting them.
+An error that leaves nothing sensible to read after it (a file that cannot be opened, a
+SNIPS document that is not JSON) is raised by the parser itself, whatever `on_error` says.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TextIO
+
+from ...errors import FormatError, Location, read_bytes
+from ..records import Utterance
+
+OnError = Literal["stop", "skip"]
+
+log = logging.getLogger("grammar_fst")
+
+# The characters `surrogateescape` decodes bad bytes to; valid UTF-8 never gives them.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's text, with bad bytes kept as escape characters so they can be located."""
+
+    path: str
+    text: str
+    bom: int = 0  # bytes of a leading byte-order mark removed from `text`
+
+    @classmethod
+    def open(cls, path: str | Path) -> Source:
+        """Read `path`; a file that cannot be read is a FormatError naming it."""
+        data = read_bytes(path, FormatError)
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        return cls(str(path), data[bom:].decode("utf-8", errors="surrogateescape"), bom)
+
+    def location(self, pos: int) -> Location:
+        """The line and column (from 1, in characters) of character `pos` of the text."""
+        line_start = self.text.rfind("\n", 0, pos) + 1
+        return Location(self.path, self.text.count("\n", 0, pos) + 1, pos - line_start + 1)
+
+    def error(self, message: str, pos: int) -> FormatError:
+        return FormatError(message, self.location(pos))
+
+    def bad_bytes(self, start: int = 0, end: int | None = None) -> FormatError | None:
+        """The error for the first byte of text[start:end] that is not UTF-8, if any.
+
+        The message has the byte and its offset in the file, like grammar files' errors.
+        """
+        match = _ESCAPED_BYTE.search(self.text, start, len(self.text) if end is None else end)
+        if match is None:
+            return None
+        pos = match.start()
+        offset = self.bom + len(self.text[:pos].encode("utf-8", errors="surrogateescape"))
+        byte = ord(self.text[pos]) - 0xDC00
+        return self.error(
+            f"not valid UTF-8 (byte 0x{byte:02X} at offset {offset}); save the file as UTF-8",
+            pos,
+        )
+
+    def lines(self) -> Iterator[tuple[int, int, str]]:
+        """(line number, position of its first character, line without its end) for each
+        line; lines end at '\\n' only (a '\\r' before it is dropped), never at the other
+        characters `str.splitlines` would split at, which JSON strings may hold as is."""
+        pos = 0
+        number = 1
+        text = self.text
+        while pos < len(text):
+            end = text.find("\n", pos)
+            if end < 0:
+                end = len(text)
+            line = text[pos:end]
+            yield number, pos, line[:-1] if line.endswith("\r") else line
+            pos = end + 1
+            number += 1
+
+
+Parsed = Utterance | FormatError
+Parser = Callable[[Source], Iterator[Parsed]]
+
+
+class Records(Iterator[Utterance]):
+    """The utterances of one file, read as they are asked for.
+
+    With on_error="stop" the first bad record raises its FormatError (after the good
+    records before it have been given). With "skip" each bad record is logged as a
+    warning on the "grammar_fst" logger and added to `skipped`, so that a caller can tell
+    how many records were left out once the iteration is over.
+    """
+
+    def __init__(self, source: Source, parser: Parser, on_error: OnError = "stop"):
+        if on_error not in ("stop", "skip"):
+            raise ValueError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
+        self.path = source.path
+        self.on_error = on_error
+        self.skipped: list[FormatError] = []
+        self._items = parser(source)
+
+    def __iter__(self) -> Records:
+        return self
+
+    def __next__(self) -> Utterance:
+        while True:
+            item = next(self._items)
+            if isinstance(item, Utterance):
+                return item
+            if self.on_error == "stop":
+                raise item
+            log.warning("%s (record skipped)", item)
+            self.skipped.append(item)
+
+
+def reader(parser: Parser) -> Callable[..., Records]:
+    """The `read(path, on_error="stop")` function of a format with this parser."""
+
+    def read(path: str | Path, on_error: OnError = "stop") -> Records:
+        if on_error not in ("stop", "skip"):
+            raise ValueError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
+        return Records(Source.open(path), parser, on_error)
+
+    read.__doc__ = (
+        "The utterances of the file at `path`, as a `Records` iterator (its `skipped` "
+        "lists the bad records left out when on_error='skip')."
+    )
+    return read
+
+
+def write_lines(
+    line: Callable[[Utterance, int], str], utterances: Iterable[Utterance], out: TextIO
+) -> int:
+    """Write `line(u, i)` and a newline for each utterance; returns how many."""
+    count = 0
+    for count, utterance in enumerate(utterances, 1):
+        out.write(line(utterance, count - 1) + "\n")
+    return count
+
+
+def line_writers(line: Callable[[Utterance, int], str]):
+    """`write(utterances, out) -> count` and `write_document(utterances) -> str` for a
+    format written one line (or block) per record."""
+
+    def write(utterances: Iterable[Utterance], out: TextIO) -> int:
+        return write_lines(line, utterances, out)
+
+    def write_document(utterances: Iterable[Utterance]) -> str:
+        return "".join(line(u, i) + "\n" for i, u in enumerate(utterances))
+
+    return write, write_document
+
+
+def json_document_writers(document: Callable[..., object]):
+    """`write(utterances, out) -> count` and `write_document(utterances) -> str` for a
+    format that is one JSON document (`document(utterances, **options)`), indented by two
+    spaces; options (the language of a Snips NLU dataset) pass through."""
+
+    def write_document(utterances: Iterable[Utterance], **options) -> str:
+        return json.dumps(document(utterances, **options), ensure_ascii=False, indent=2) + "\n"
+
+    def write(utterances: Iterable[Utterance], out: TextIO, **options) -> int:
+        utterances = list(utterances)
+        out.write(write_document(utterances, **options))
+        return len(utterances)
+
+    return write, write_document
+
+
+def json_lines(from_record: Callable[[object], Utterance]) -> Parser:
+    """A parser for JSON-lines files: each non-blank line is one record, decoded and
+    turned into an utterance by `from_record` (which raises FormatError when bad)."""
+
+    def parse(source: Source) -> Iterator[Parsed]:
+        for _, pos, text in source.lines():
+            if not text.strip():
+                continue
+            bad = source.bad_bytes(pos, pos + len(text))
+            if bad is not None:
+                yield bad
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as err:
+                yield source.error(f"not a JSON record: {err.msg}", pos + err.pos)
+                continue
+            except RecursionError:
+                yield source.error("not a record: JSON nested too deeply", pos)
+                continue
+            try:
+                yield from_record(record)
+            except FormatError as err:
+                yield source.error(err.message, pos)
+
+    return parse
+
+
+def problem(utterance: Utterance) -> str | None:
+    """What makes a record inconsistent, if anything: a slot without a name or a value, a
+    slot whose offsets do not hold its value, overlapping or unordered slots, or text
+    that cannot be written as UTF-8."""
+    text = utterance.text
+    end = 0
+    for slot in utterance.slots:
+        if not slot.slot.strip():
+            return "a slot has an empty name"
+        if not slot.value.strip():
+            return f"slot '{slot.slot}' has an empty value"
+        if not (0 <= slot.start <= slot.end <= len(text)):
+            return (
+                f"slot '{slot.slot}' has offsets {slot.start}..{slot.end} outside the text "
+                f"(length {len(text)})"
+            )
+        if text[slot.start : slot.end] != slot.value:
+            return (
+                f"slot '{slot.slot}' has value {slot.value!r} but the text at "
+                f"{slot.start}..{slot.end} is {text[slot.start : slot.end]!r}"
+            )
+        if slot.start < end:
+            return f"slot '{slot.slot}' at {slot.start}..{slot.end} overlaps the slot before"
+        end = slot.end
+    strings = [text, utterance.intent]
+    for slot in utterance.slots:
+        strings += [slot.slot, slot.canonical or ""]
+    if any(_SURROGATE.search(s) for s in strings):
+        return "a string holds a lone surrogate (an escape like \\udc80), which is not text"
+    return None
+
+
+def same_length_case_variant(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ at most in letter case, character for character."""
+    return len(a) == len(b) and all(x == y or x.lower() == y.lower() for x, y in zip(a, b))

@@ -1,0 +1,183 @@
+"""MASSIVE records (the format of the MASSIVE data set; SLURP's spelling read as well).
+
+Written: `{"id", "locale", "partition", "scenario", "intent", "utt", "annot_utt"}`, where
+`annot_utt` marks each slot as `[slot : value]`: `play some [genre : rock] music`; the
+locale is the writer's (`--locale`, by default the grammar's language or the data's own).
+Read: `utt` (or SLURP's `sentence`), `annot_utt` (or `sentence_annotation`) and `intent`;
+the slots and their offsets into the text come from the annotation. Other fields (`id`,
+`locale`, `scenario`, SLURP's `tokens`, ...) are not part of an Utterance and are ignored.
+
+Cannot carry: `canonical` values (dropped on writing), and text or values that would make
+the annotation ambiguous (`[`, `]`, a slot name with ` : `): those are refused on writing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..records import SlotValue, Utterance
+from ._common import (
+    FormatError,
+    Source,
+    json_lines,
+    line_writers,
+    problem,
+    reader,
+    same_length_case_variant,
+)
+
+DEFAULT_LOCALE = "en-US"
+DEFAULT_PARTITION = "train"
+
+# MASSIVE's own locale of each of its languages, for a grammar that names only the language
+LOCALES = {
+    locale.split("-")[0]: locale
+    for locale in (
+        "af-ZA am-ET ar-SA az-AZ bn-BD cy-GB da-DK de-DE el-GR en-US es-ES fa-IR fi-FI "
+        "fr-FR he-IL hi-IN hu-HU hy-AM id-ID is-IS it-IT ja-JP jv-ID ka-GE km-KH kn-IN "
+        "ko-KR lv-LV ml-IN mn-MN ms-MY my-MM nb-NO nl-NL pl-PL pt-PT ro-RO ru-RU sl-SL "
+        "sq-AL sv-SE sw-KE ta-IN te-IN th-TH tl-PH tr-TR ur-PK vi-VN zh-CN"
+    ).split()
+}
+SCRIPT_LOCALES = {"zh-hant": "zh-TW", "zh-hans": "zh-CN"}
+
+
+def locale_of(language: str | None) -> str:
+    """The MASSIVE locale of a grammar's language tag: the tag itself when it names a
+    region (`es-MX`), MASSIVE's locale for the language (`th` -> `th-TH`), else en-US
+    when there is no tag."""
+    if language is None:
+        return DEFAULT_LOCALE
+    tag = language.replace("_", "-")
+    parts = tag.split("-")
+    if len(parts) > 1 and (len(parts[-1]) == 2 or parts[-1].isdigit()):
+        return tag
+    return SCRIPT_LOCALES.get(tag.lower()) or LOCALES.get(parts[0].lower(), tag)
+
+# `[slot : value]`: the slot name ends at the first " : ", the value at the next "]".
+_SLOT = re.compile(r"\[([^\[\]]*?) : ([^\[\]]*)\]")
+
+TEXT_FIELDS = ("utt", "sentence")
+ANNOTATION_FIELDS = ("annot_utt", "sentence_annotation")
+
+
+def scenario(intent: str) -> str:
+    """MASSIVE's scenario of an intent: the part before the first `_` (`alarm_set` ->
+    `alarm`), or the whole intent when it has no `_`."""
+    return intent.split("_", 1)[0]
+
+
+def record(
+    utterance: Utterance,
+    index: int,
+    locale: str = DEFAULT_LOCALE,
+    partition: str = DEFAULT_PARTITION,
+) -> dict:
+    """The MASSIVE record of an utterance; a FormatError if its annotation would not read
+    back as the same text and slots."""
+    annot = utterance.annot_utt
+    try:
+        text, slots = parse_annotation(annot)
+    except FormatError:
+        text, slots = None, ()
+    plain = [(s.slot, s.value, s.start, s.end) for s in utterance.slots]
+    if text != utterance.text or [(s.slot, s.value, s.start, s.end) for s in slots] != plain:
+        raise FormatError(
+            f"cannot write {utterance.text!r} as MASSIVE: its annotation {annot!r} would "
+            "not read back the same (brackets in the text, or ' : ' in a slot name?)"
+        )
+    return {
+        "id": str(index),
+        "locale": locale,
+        "partition": partition,
+        "scenario": scenario(utterance.intent),
+        "intent": utterance.intent,
+        "utt": utterance.text,
+        "annot_utt": annot,
+    }
+
+
+def line(utterance: Utterance, index: int, locale: str = DEFAULT_LOCALE) -> str:
+    """One record (partition train); non-ASCII text written as is."""
+    return json.dumps(record(utterance, index, locale), ensure_ascii=False)
+
+
+def locale_read(path: str) -> str | None:
+    """The locale of a MASSIVE file's first record, if it names one (to write the same)."""
+    source = Source.open(path)
+    for _, _, text in source.lines():
+        if text.strip():
+            try:
+                locale = json.loads(text).get("locale")
+            except (json.JSONDecodeError, AttributeError, RecursionError):
+                return None
+            return locale if isinstance(locale, str) else None
+    return None
+
+
+def parse_annotation(annot: str) -> tuple[str, tuple[SlotValue, ...]]:
+    """The text and slots of a MASSIVE annotation. A `[` or `]` outside a well-formed
+    `[slot : value]` is an error: MASSIVE text has none, and it is usually a typo."""
+    parts: list[str] = []
+    slots: list[SlotValue] = []
+    length = 0
+    pos = 0
+    for match in _SLOT.finditer(annot):
+        parts.append(annot[pos : match.start()])
+        length += match.start() - pos
+        name, value = match.group(1), match.group(2)
+        if not name.strip():
+            raise FormatError(f"empty slot name in {match.group(0)!r}")
+        slots.append(SlotValue(name, value, length, length + len(value)))
+        parts.append(value)
+        length += len(value)
+        pos = match.end()
+    parts.append(annot[pos:])
+    text = "".join(parts)
+    stray = re.search(r"[\[\]]", "".join(p for i, p in enumerate(parts) if i % 2 == 0))
+    if stray:
+        raise FormatError(f"'{stray.group(0)}' outside a '[slot : value]' annotation in {annot!r}")
+    return text, tuple(slots)
+
+
+def from_record(rec: object) -> Utterance:
+    """The utterance of one decoded MASSIVE or SLURP record; a FormatError if bad."""
+    if not isinstance(rec, dict):
+        raise FormatError(f"expected a JSON object, found {type(rec).__name__}")
+    annot = _field(rec, ANNOTATION_FIELDS, required=True)
+    text = _field(rec, TEXT_FIELDS, required=False)
+    intent = rec.get("intent")
+    if not isinstance(intent, str):
+        raise FormatError("the record has no string field 'intent'")
+    plain, slots = parse_annotation(annot)
+    if text is None:
+        text = plain
+    elif text != plain:
+        if not same_length_case_variant(text, plain):
+            raise FormatError(f"the annotation {annot!r} does not spell the text {text!r}")
+        # SLURP: the annotation differs from the sentence in letter case only; the
+        # sentence is the text, and the slot values are its spans.
+        slots = tuple(SlotValue(s.slot, text[s.start : s.end], s.start, s.end) for s in slots)
+    utterance = Utterance(text, intent, slots)
+    message = problem(utterance)
+    if message:
+        raise FormatError(message)
+    return utterance
+
+
+def _field(rec: dict, names: tuple[str, ...], required: bool) -> str | None:
+    for name in names:
+        if name in rec:
+            value = rec[name]
+            if not isinstance(value, str):
+                raise FormatError(f"field '{name}' must be a string")
+            return value
+    if required:
+        raise FormatError(f"the record has no field {' or '.join(repr(n) for n in names)}")
+    return None
+
+
+write, write_document = line_writers(line)
+parse = json_lines(from_record)
+read = reader(parse)

@@ -1,0 +1,503 @@
+"""Guided resampling: new utterances from annotated ones, by swapping slot values between
+compatible slot types, with each semantic pattern's share sized by `distribution`.
+
+Values of a slot type are swappable within one intent. Across two intents, the value sets
+of a slot type are compared with the Jaccard index |A ∩ B| / |A ∪ B| (values compared
+case-folded); values flow between the two only when it reaches the threshold: "jazz" in
+"play jazz music" and "detective" in "read detective books" are both GenreName, but the
+two intents share none of their genres, so neither moves. A catalogue bound to a slot
+type (`artist`) extends its values in every intent; one bound to an intent's slot type
+(`PlayMusic:artist`) adds to that intent's own values, which reach other intents only
+through the gate.
+
+A value of the pool fills a slot occurrence only when it fits the words around it: the
+context gate (`context`) learns from the data which neighbours go with which edge words
+of a value, in any language.
+
+A new utterance takes a source utterance of the pattern and draws each of its slot values
+from what that occurrence may take of its slot's pool (the value it had included); the
+text between the slots stays as it was, and offsets are computed from the pieces, never by
+searching for a value. Every new utterance records where it came from: its source and
+each swap, with the gate's scores.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import UsageError
+from . import context as ctx
+from . import distribution as dist
+from . import naturalness as nat
+from .catalogue import Catalogue
+from .formats import jsonl
+from .records import SlotValue, Utterance
+
+log = logging.getLogger("grammar_fst")
+
+DEFAULT_THRESHOLD = 0.1  # chosen on SNIPS: see docs/resampling.md
+PATIENCE = 50  # draws per wanted utterance before a pattern is taken as exhausted
+
+
+@dataclass(frozen=True)
+class Value:
+    """A slot value a swap can put in, and where it was first seen: an input record's
+    number, or a catalogue file."""
+
+    text: str
+    source: int | str
+    canonical: str | None = None
+    intent: str | None = None  # the intent it was seen in (None for a slot-wide catalogue)
+
+
+@dataclass
+class Generated:
+    """A resampled utterance, with its provenance (None for an input utterance)."""
+
+    utterance: Utterance
+    source: int
+    swaps: list[dict] | None = None
+
+    def provenance(self) -> dict:
+        """Where it came from, and the patterns it has (see `distribution`)."""
+        return {
+            "source": self.source,
+            "swaps": self.swaps or [],
+            "pattern": str(dist.semantic_pattern(self.utterance)),
+            "word_pattern": dist.word_pattern(self.utterance),
+        }
+
+
+def jsonl_line(generated: Generated) -> str:
+    """The jsonl record of `generated`, with its `provenance`: the input record it came
+    from (by number, from 0), its swaps (slot, from, to, and where `to` was seen), and
+    its semantic and word patterns."""
+    record = jsonl.line(generated.utterance, 0)
+    return (
+        record[:-1]
+        + ', "provenance": '
+        + json.dumps(generated.provenance(), ensure_ascii=False)
+        + "}"
+    )
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """|a ∩ b| / |a ∪ b| (0 for two empty sets)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _norm(value: str) -> str:
+    """A value or text as values and utterances are told apart: case-folded, single spaces."""
+    return " ".join(value.casefold().split())
+
+
+def _key(utterance: Utterance) -> tuple[str, str]:
+    return _norm(utterance.text), utterance.intent
+
+
+@dataclass
+class Pools:
+    """The values each (intent, slot type) can take, the Jaccard gate behind them, and the
+    context gate (None: off) that picks those an occurrence may take."""
+
+    values: dict[tuple[str, str], list[Value]]
+    jaccard: dict[str, dict[tuple[str, str], float]]  # slot -> (intent a, intent b) -> J
+    allowed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    gate: ctx.ContextGate | None = None
+    _choices: dict[tuple[str, str, str, str], tuple[list[Value], set[str]]] = field(
+        default_factory=dict
+    )
+
+    def choices(self, intent: str, slot: str, left: str, right: str) -> list[Value]:
+        """The values of the pool that fit an occurrence between `left` and `right` (made
+        once per occurrence context)."""
+        return self._fitting(intent, slot, left, right)[0]
+
+    def _fitting(self, intent: str, slot: str, left: str, right: str):
+        key = (intent, slot, left, right)
+        if key not in self._choices:
+            pool = self.values[intent, slot]
+            if self.gate is not None:
+                fits = self.gate.fits
+                pool = [v for v in pool if fits(slot, v.text, left, right)]
+            self._choices[key] = (pool, {_norm(v.text) for v in pool})
+        return self._choices[key]
+
+    def occurrences(self, utterance: Utterance) -> list[list[Value]]:
+        """What each slot of `utterance` may take: the values that fit, and its own value
+        (the data shows it there, even where the gate finds such values too rare)."""
+        found = []
+        for slot, (left, right) in zip(utterance.slots, ctx.neighbours(utterance)):
+            choices, norms = self._fitting(utterance.intent, slot.slot, left, right)
+            if _norm(slot.value) not in norms:
+                choices = [*choices, Value(slot.value, -1, slot.canonical)]
+            found.append(choices)
+        return found
+
+    def index(self, slot: str, a: str, b: str) -> float:
+        """The Jaccard index of `slot` between intents `a` and `b` (1 within an intent)."""
+        return 1.0 if a == b else self.jaccard[slot][min(a, b), max(a, b)]
+
+
+def scoped(binding: str, pairs: set[tuple[str, str]]) -> tuple[str | None, str]:
+    """A catalogue binding as (intent, slot type), or (None, slot type) for every intent.
+    `pairs` are the data's (intent, slot type): a binding that is one of its slot types
+    names it whole; else the ':' that splits it into one of its pairs; else the last ':'
+    (names may hold ':')."""
+    if binding in {slot for _, slot in pairs}:
+        return None, binding
+    for i, char in enumerate(binding):
+        if char == ":" and (binding[:i], binding[i + 1 :]) in pairs:
+            return binding[:i], binding[i + 1 :]
+    intent, sep, slot = binding.rpartition(":")
+    return (intent or None) if sep else None, slot
+
+
+def _pairs(utterances: Sequence[Utterance]) -> set[tuple[str, str]]:
+    return {(u.intent, s.slot) for u in utterances for s in u.slots}
+
+
+def build_pools(
+    utterances: Sequence[Utterance],
+    threshold: float = DEFAULT_THRESHOLD,
+    catalogues: Mapping[str, Catalogue] | None = None,
+    context: float | None = ctx.DEFAULT_EVIDENCE,
+) -> Pools:
+    """Each (intent, slot)'s own values (with those of its intent-bound catalogue), those
+    of the same slot in intents whose value sets reach `threshold` in Jaccard index, and
+    its slot-wide catalogue's. Values are told apart case-folded: the first form of a
+    value seen in several is the one used. The context gate is learned with `edge_count`
+    (None: no context gate)."""
+    own: dict[tuple[str, str], dict[str, Value]] = {}
+    for number, u in enumerate(utterances):
+        for slot in u.slots:
+            pool = own.setdefault((u.intent, slot.slot), {})
+            pool.setdefault(_norm(slot.value), Value(slot.value, number, slot.canonical, u.intent))
+    everywhere: list[tuple[str, Catalogue]] = []
+    pairs = _check_bindings(utterances, catalogues or {})
+    for binding, catalogue in (catalogues or {}).items():
+        intent, slot = scoped(binding, pairs)
+        if intent is None:
+            everywhere.append((slot, catalogue))
+        else:
+            _add(own[intent, slot], catalogue, intent)
+    by_slot: dict[str, list[str]] = {}
+    for intent, slot in own:
+        by_slot.setdefault(slot, []).append(intent)
+    matrix: dict[str, dict[tuple[str, str], float]] = {}
+    allowed: dict[str, set[tuple[str, str]]] = {}
+    pools = {key: dict(values) for key, values in own.items()}
+    for slot, intents in sorted(by_slot.items()):
+        matrix[slot], allowed[slot] = {}, set()
+        for a, b in itertools.combinations(sorted(intents), 2):
+            j = jaccard(set(own[a, slot]), set(own[b, slot]))
+            matrix[slot][a, b] = j
+            if j >= threshold:
+                allowed[slot].add((a, b))
+                for x, y in ((a, b), (b, a)):
+                    for text, value in own[y, slot].items():
+                        pools[x, slot].setdefault(text, value)
+    for slot, catalogue in everywhere:
+        for key in [k for k in pools if k[1] == slot]:
+            _add(pools[key], catalogue)
+    values = {key: list(pool.values()) for key, pool in pools.items()}
+    gate = None if context is None else ctx.learn(utterances, context)
+    return Pools(values, matrix, allowed, gate)
+
+
+def _add(pool: dict[str, Value], catalogue: Catalogue, intent: str | None = None) -> None:
+    """The catalogue's values that `pool` lacks (case-folded), with the catalogue as
+    their source."""
+    for entry in catalogue.entries:
+        text = " ".join(entry.words)
+        canonical = " ".join(entry.canonical) if entry.canonical else None
+        pool.setdefault(_norm(text), Value(text, catalogue.path, canonical, intent))
+
+
+def swapped(source: Utterance, values: Sequence[Value]) -> Utterance:
+    """`source` with its slots' values replaced, in order; offsets from the pieces."""
+    text, slots, pos = "", [], 0
+    for slot, value in zip(source.slots, values):
+        text += source.text[pos : slot.start]
+        start = len(text)
+        text += value.text
+        slots.append(SlotValue(slot.slot, value.text, start, len(text), value.canonical))
+        pos = slot.end
+    text += source.text[pos:]
+    return Utterance(text, source.intent, tuple(slots))
+
+
+@dataclass
+class Plan:
+    """The allocation table: one row per pattern."""
+
+    stats: list[dist.PatternStats]
+    allocated: list[int]
+    capacity: list[float]
+
+
+def capacity(sources: Iterable[Utterance], pools: Pools) -> float:
+    """How many distinct utterances the sources can give at most: per distinct carrier
+    phrase, the product of the numbers of values its slots may take (sources that differ
+    only in their values give the same utterances)."""
+    carriers = {dist.carrier(u): u for u in sources}
+    return sum(math.prod(map(len, pools.occurrences(u))) for u in carriers.values())
+
+
+def plan(
+    utterances: Sequence[Utterance],
+    n: int,
+    pools: Pools,
+    allocation: str = "entropy",
+    floor: int = 1,
+    originals: bool = True,
+    catalogues: Mapping[str, Catalogue] | None = None,
+    per_intent: bool = False,
+) -> Plan:
+    """How many utterances of each pattern the output holds (originals included, unless
+    not `originals`, when none of them may be made again either). With `per_intent`, `n`
+    is first shared evenly among the intents (above their floors; what one cannot give
+    goes to the others), so that a classifier trained on the output sees them about as
+    often as each other, then among each intent's patterns."""
+    extra: dict[str, list[str]] = {}
+    pairs = _pairs(utterances)
+    for binding, catalogue in (catalogues or {}).items():
+        extra.setdefault(scoped(binding, pairs)[1], []).extend(
+            " ".join(e.words) for e in catalogue.entries
+        )
+    stats = dist.pattern_stats(utterances, dist.slot_entropies(utterances, extra))
+    by_pattern: dict[dist.Pattern, list[Utterance]] = {}
+    for u in utterances:
+        by_pattern.setdefault(dist.semantic_pattern(u), []).append(u)
+    inputs = [len(_distinct(by_pattern[s.pattern])) for s in stats]
+    caps = [capacity(by_pattern[s.pattern], pools) for s in stats]
+    if not originals:  # the output holds no input utterance, even made again
+        caps = [cap - given for cap, given in zip(caps, inputs)]
+    floors = [max(floor, given if originals else 0) for given in inputs]
+    weights = dist.weights(stats, allocation)
+    if not per_intent:
+        return Plan(stats, dist.allocate(n, weights, floors, caps), caps)
+    intents = sorted({s.pattern.intent for s in stats})
+    rows = [[i for i, s in enumerate(stats) if s.pattern.intent == intent] for intent in intents]
+    shares = dist.allocate(
+        n,
+        [1.0] * len(rows),
+        [sum(min(floors[i], caps[i]) for i in row) for row in rows],
+        [sum(caps[i] for i in row) for row in rows],
+    )
+    allocated = [0] * len(stats)
+    for row, share in zip(rows, shares):
+        within = dist.allocate(
+            share, [weights[i] for i in row], [floors[i] for i in row], [caps[i] for i in row]
+        )
+        for i, k in zip(row, within):
+            allocated[i] = k
+    return Plan(stats, allocated, caps)
+
+
+def _distinct(utterances: Iterable[Utterance]) -> list[Utterance]:
+    return list({_key(u): u for u in utterances}.values())
+
+
+def resample(
+    utterances: Sequence[Utterance],
+    n: int,
+    seed: int = 0,
+    threshold: float = DEFAULT_THRESHOLD,
+    allocation: str = "entropy",
+    floor: int = 1,
+    originals: bool = True,
+    catalogues: Mapping[str, Catalogue] | None = None,
+    per_intent: bool = False,
+    context: float | None = ctx.DEFAULT_EVIDENCE,
+) -> tuple[list[Generated], Plan, Pools]:
+    """About `n` distinct utterances (fewer when the patterns cannot give more): the
+    input's (unless not `originals`), then new ones, pattern by pattern as planned,
+    mixed; deterministic for a seed. `catalogues` are keyed by `SLOT` (every intent) or
+    `INTENT:SLOT` (that intent's own values, shared through the gate). `per_intent`
+    shares `n` evenly among the intents before their patterns (see `plan`). The context
+    gate learns its edge words with `edge_count` (None: no context gate)."""
+    pools = build_pools(utterances, threshold, catalogues, context)
+    table = plan(utterances, n, pools, allocation, floor, originals, catalogues, per_intent)
+    if sum(table.allocated) > n:
+        log.warning(
+            "the output holds %d utterances, more than the %d asked for: every pattern gets "
+            "its input utterances (unless --no-originals) and at least --floor",
+            sum(table.allocated),
+            n,
+        )
+    if sum(table.allocated) < n:
+        log.warning(
+            "the patterns of the input can give at most %d distinct utterances (asked for %d)",
+            sum(table.allocated),
+            n,
+        )
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    by_pattern: dict[dist.Pattern, list[tuple[int, Utterance]]] = {}
+    for number, u in enumerate(utterances):
+        by_pattern.setdefault(dist.semantic_pattern(u), []).append((number, u))
+    seen: set[tuple[str, str]] = set()  # the input's, kept or not, and what was made
+    kept: list[Generated] = []
+    for number, u in enumerate(utterances):
+        if _key(u) not in seen:
+            seen.add(_key(u))
+            kept += [Generated(u, number)] if originals else []
+    given = Counter(dist.semantic_pattern(g.utterance) for g in kept)
+    new: list[Generated] = []
+    for stats, wanted in zip(table.stats, table.allocated):
+        wanted -= given[stats.pattern]
+        made = _generate(by_pattern[stats.pattern], wanted, pools, rng, seen)
+        if len(made) < wanted:
+            log.warning(
+                "pattern %s gives only %d new utterances (asked for %d)",
+                stats.pattern,
+                len(made),
+                wanted,
+            )
+        new += made
+    return kept + [new[i] for i in rng.permutation(len(new))], table, pools
+
+
+def _check_bindings(
+    utterances: Sequence[Utterance], catalogues: Mapping[str, Catalogue]
+) -> set[tuple[str, str]]:
+    """Each catalogue's slot type (in its intent, when bound to one) is in the data; the
+    data's (intent, slot type) pairs."""
+    pairs = _pairs(utterances)
+    known = sorted({slot for _, slot in pairs})
+    for binding in catalogues:
+        intent, slot = scoped(binding, pairs)
+        if slot not in known:
+            raise UsageError(
+                f"no slot type '{slot}' in the data to add a catalogue to; "
+                f"slot types: {', '.join(known) or 'none'}"
+            )
+        if intent is not None and (intent, slot) not in pairs:
+            having = sorted(i for i, s in pairs if s == slot)
+            raise UsageError(
+                f"no slot type '{slot}' in intent '{intent}' to add a catalogue to; "
+                f"intents with it: {', '.join(having)}"
+            )
+    return pairs
+
+
+def measured(generated: Sequence[Generated], utterances: Sequence[Utterance]) -> nat.Measure:
+    """The naturalness of the new utterances against the input (each without the utterance
+    it was made from) and the diversity of the whole output."""
+    new = [g for g in generated if g.swaps is not None]
+    found = nat.measure([g.utterance for g in new], utterances, [utterances[g.source] for g in new])
+    whole = nat.diversity([g.utterance for g in generated])
+    return nat.Measure(found.utterances, found.slots, found.natural, whole)
+
+
+def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
+    """The swaps the gates block, and why: per slot type, the intents whose values stay
+    apart (Jaccard gate), then per slot occurrence context of the input, each value of its
+    pool that does not fit it (context gate)."""
+    lines = []
+    for slot, pairs in pools.jaccard.items():
+        for (a, b), j in sorted(pairs.items()):
+            if (a, b) not in pools.allowed[slot]:
+                lines.append(
+                    f"{slot}: the values of {a} and {b} stay apart: Jaccard index {j:.3f} "
+                    "is below the threshold"
+                )
+    if pools.gate is not None:
+        found = sorted(
+            {
+                (u.intent, s.slot, left, right)
+                for u in utterances
+                for s, (left, right) in zip(u.slots, ctx.neighbours(u))
+            }
+        )
+        for intent, slot, left, right in found:
+            pool = pools.values[intent, slot]
+            fits = [(v, pools.gate.fit(slot, v.text, left, right)) for v in pool]
+            blocked = [(v, fit) for v, fit in fits if not fit]
+            if not blocked:
+                continue
+            lines.append(
+                f"{intent}: {slot} between {ctx.describe(left)} and {ctx.describe(right)}: "
+                f"{len(blocked)} of {len(pool)} values blocked"
+            )
+            lines += [f"  {v.text!r}: {pools.gate.reason(slot, fit)}" for v, fit in blocked]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def report(table: Plan, pools: Pools, measure: nat.Measure | None = None) -> str:
+    """The Jaccard index of each slot type shared by intents (allowed pairs marked),
+    the allocation table, and the output's naturalness and diversity (`measured`)."""
+    lines = []
+    for slot, pairs in pools.jaccard.items():
+        if not pairs:
+            continue
+        lines.append(f"slot type {slot}: Jaccard index between intents")
+        for (a, b), j in sorted(pairs.items()):
+            mark = "swaps allowed" if (a, b) in pools.allowed[slot] else "blocked"
+            lines.append(f"  {a} ~ {b}: {j:.3f} ({mark})")
+    rows = [
+        (str(s.pattern), s.count, s.carrier_entropy, s.complexity, k)
+        for s, k in zip(table.stats, table.allocated)
+    ]
+    found = f"\n{measure}" if measure is not None else ""
+    return "\n".join([*lines, ""]) + "\n" + dist.table(rows) + found
+
+
+def _generate(
+    sources: list[tuple[int, Utterance]],
+    wanted: int,
+    pools: Pools,
+    rng: np.random.Generator,
+    seen: set[tuple[str, str]],
+) -> list[Generated]:
+    made: list[Generated] = []
+    attempts = 0
+    occurrences: dict[int, tuple[list[list[Value]], list[tuple[str, str]]]] = {}
+    while len(made) < wanted and attempts < PATIENCE * max(wanted, 1):
+        attempts += 1
+        number, source = sources[int(rng.integers(len(sources)))]
+        if number not in occurrences:
+            occurrences[number] = (pools.occurrences(source), ctx.neighbours(source))
+        choosing, around = occurrences[number]
+        values = []
+        for slot, choices in zip(source.slots, choosing):
+            value = choices[int(rng.integers(len(choices)))]
+            if _norm(value.text) == _norm(slot.value):  # the source's own, as it wrote it
+                value = Value(slot.value, number, slot.canonical, source.intent)
+            values.append(value)
+        utterance = swapped(source, values)
+        key = _key(utterance)
+        if key in seen:
+            continue
+        seen.add(key)
+        swaps = [
+            _swap(pools, source.intent, slot, value, sides)
+            for slot, value, sides in zip(source.slots, values, around)
+            if value.text != slot.value
+        ]
+        made.append(Generated(utterance, number, swaps))
+    return made
+
+
+def _swap(
+    pools: Pools, intent: str, slot: SlotValue, value: Value, around: tuple[str, str]
+) -> dict:
+    """A swap's provenance: the slot, its value before and after, where the new value was
+    seen, and the gates' scores: the context gate's (per side, times seen and expected)
+    and the Jaccard index when the value comes from another intent."""
+    record: dict = {"slot": slot.slot, "from": slot.value, "to": value.text, "source": value.source}
+    gate = pools.gate.scores(slot.slot, value.text, *around) if pools.gate else {}
+    if value.intent is not None and value.intent != intent:
+        gate = {**gate, "jaccard": round(pools.index(slot.slot, intent, value.intent), 6)}
+    if gate:
+        record["gate"] = gate
+    return record

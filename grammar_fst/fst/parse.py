@@ -1,0 +1,424 @@
+"""Text to intent and slots over the network of rule FSTs, without flattening it: a chart
+parser that never expands a rule or a slot class into the places that use it.
+
+For an FST and a start position, its states are explored in order (every FST is
+topologically sorted, so a state is final once the lower ones are done) over the
+sentence: a word arc consumes the next word, an epsilon-input arc (a tag) consumes
+nothing, and a rule or slot class nonterminal consumes every span its FST derives from
+that position, found the same way and memoized per (FST, position) for the sentence.
+Rules never reach themselves, so this ends, and it costs a polynomial in the sentence's
+length whatever the sharing. Each (state, position) keeps its best -log probability and a
+back-pointer; the best derivation is spelled from them. A state's arcs are indexed by
+input label the first time a parse reaches it, so a million-value catalogue costs a
+lookup, not a walk of the catalogue.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import math
+from collections.abc import Callable, Generator, Iterable
+from typing import Any
+
+import numpy as np
+
+from ..data.records import Utterance
+from ..text import tokens
+from . import labels, openfst
+from .compiler import CompiledFsts, Key
+from .spelling import Speller
+from .walks import LabelPath
+
+_NONE = -1  # `callee` of an arc that enters no FST
+_INDEXED = 32  # a state with more arcs than this finds its words by binary search
+_NO_SPANS: dict = {}  # of an FST that cannot start where it is asked to
+
+
+def _needed_first(first, step: Callable[[Any], list]) -> None:
+    """Run `step` on `first` after what it needs: `step(x)` does x, or returns the
+    things x needs done first (x is then run again after them). A stack, not recursion:
+    a chain of rules may be long."""
+    pending = [first]
+    while pending:
+        needed = step(pending[-1])
+        if needed:
+            pending.extend(needed)
+        else:
+            pending.pop()
+
+
+class _Words:
+    """The word arcs of a state with many arcs (a catalogue's first words), sorted by
+    input label once, found by binary search."""
+
+    def __init__(self, ilabel: np.ndarray, arcs: list[tuple[int, float, int]]):
+        order = np.argsort(ilabel, kind="stable")
+        self.ilabel = ilabel[order]
+        self.arcs = [arcs[k] for k in order.tolist()]
+
+    def get(self, label: int, default=None):
+        low, high = np.searchsorted(self.ilabel, [label, label + 1]).tolist()
+        return tuple(self.arcs[low:high]) if high > low else default
+
+
+class _Fst:
+    """One FST of the network, read as arrays once and indexed a state at a time: per
+    state, its final weight, its word arcs by input label (`(olabel, weight, next)`),
+    and its other arcs (`(callee, ilabel, olabel, weight, next)`: tags, with callee -1,
+    and nonterminals)."""
+
+    def __init__(self, read: Callable[[], openfst.Arrays], callee: dict[int, int], nonterminals):
+        self.read = read  # the FST's arrays, read on first use
+        self.callee = callee  # nonterminal label: number of the FST it enters
+        self.nonterminals = nonterminals  # the same labels, as an array
+        self._arrays: openfst.Arrays | None = None
+        self.states: dict[int, tuple] = {}  # state: (final, words, others)
+        self.start = -1
+        self.first: set[int] | None = None  # labels that can start a non-empty span
+        self.nullable = False  # (both found by `Chart._prepare` on first use)
+
+    @property
+    def arrays(self) -> openfst.Arrays:
+        if self._arrays is None:
+            self._arrays = self.read()
+        return self._arrays
+
+    def state(self, s: int) -> tuple:
+        found = self.states.get(s)
+        if found is None:
+            found = self.states[s] = self._index(s)
+        return found
+
+    def _index(self, s: int) -> tuple:
+        a = self.arrays
+        low, high = int(a.arc_start[s]), int(a.arc_start[s + 1])
+        ilabel = a.ilabel[low:high]
+        callee = self.callee
+        consuming = (ilabel != 0) & ~np.isin(ilabel, self.nonterminals)
+        other = np.flatnonzero(~consuming)
+        others = tuple(
+            (callee.get(i, _NONE), i, o, w, n)
+            for i, o, w, n in zip(
+                ilabel[other].tolist(),
+                a.olabel[low:high][other].tolist(),
+                a.weight[low:high][other].tolist(),
+                a.nextstate[low:high][other].tolist(),
+            )
+        )
+        word = np.flatnonzero(consuming)
+        arcs = list(
+            zip(
+                a.olabel[low:high][word].tolist(),
+                a.weight[low:high][word].tolist(),
+                a.nextstate[low:high][word].tolist(),
+            )
+        )
+        if len(arcs) > _INDEXED:
+            words = _Words(ilabel[word], arcs)
+        else:
+            words = {}
+            for label, arc in zip(ilabel[word].tolist(), arcs):
+                words[label] = (*words.get(label, ()), arc)
+        return float(a.final[s]), words, others
+
+
+class Recognizer:
+    """Parses sentences against one compiled network; the FSTs are indexed as parses
+    reach them and the index is kept for the next sentence."""
+
+    def __init__(self, fsts: CompiledFsts):
+        self.symbols = fsts.symbols
+        keys: list[Key] = [("intent", n) for n in fsts.intents]
+        keys += [("slot", n) for n in fsts.slots] + [("rule", n) for n in fsts.rules]
+        self.number = {key: k for k, key in enumerate(keys)}
+        self.intents = range(len(fsts.intents))  # the first numbers
+        callee = {label: self.number[key] for label, key in fsts.nonterminals().items()}
+        nonterminals = np.array(sorted(callee), dtype=np.int64)
+        self.fsts = [
+            _Fst(functools.partial(fsts.arrays, key), callee, nonterminals) for key in keys
+        ]
+        self.speller = Speller([fsts.symbols.find(i) for i in range(fsts.symbols.num_symbols())])
+        self.slot_classes = {
+            label for label, key in fsts.nonterminals().items() if key[0] == "slot"
+        }
+        self.tags: dict[int, tuple[str, str]] = {}
+        for name in fsts.intents:
+            self.tags[fsts.symbols.find(labels.intent_tag(name))] = ("intent", name)
+        for name in fsts.slots:
+            self.tags[fsts.symbols.find(labels.slot_open(name))] = ("open", name)
+            self.tags[fsts.symbols.find(labels.slot_close(name))] = ("close", name)
+
+    def word_ids(self, words: Iterable[str]) -> list[int] | None:
+        """The word ids of `words`, or None when one is not a word of the grammar."""
+        ids = [self.symbols.find(w) for w in words]
+        return None if min(ids, default=0) < 0 else ids
+
+    def parse(self, text: str) -> Utterance | None:
+        """The reading of the most probable derivation of `text`, or None when the
+        grammar does not hold it."""
+        found = self.best(text)
+        return None if found is None else found[0]
+
+    def best(self, text: str) -> tuple[Utterance, float] | None:
+        """The most probable derivation's reading and its log probability, or None."""
+        words = tokens.words(text)
+        ids = self.word_ids(words)
+        if not ids:
+            return None
+        chart = Chart(self, ids)
+        winner = None
+        for k in self.intents:
+            cost = chart.spans(k, 0).get(len(ids))
+            if cost is not None and (winner is None or cost[0] < winner[1]):
+                winner = (k, cost[0])
+        if winner is None:
+            return None
+        return self.spell(chart.path(winner[0], 0, len(ids))), -winner[1]
+
+    def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
+        """The distinct readings of `text` (at most `limit`; empty when not in the grammar)."""
+        words = tokens.words(text)
+        ids = self.word_ids(words)
+        if not ids:
+            return []
+        chart = Chart(self, ids, forest=True, limit=limit)
+        found: dict[Utterance, None] = {}
+        for k in self.intents:
+            if len(ids) in chart.spans(k, 0):
+                for path in sorted(chart.paths(k, 0, len(ids))):
+                    found.setdefault(self.spell(list(path)))
+                    if limit is not None and len(found) >= limit:
+                        return list(found)
+        return list(found)
+
+    def derives(self, intent: str, words: list[str], carrier: bool = False) -> bool:
+        """Whether `intent` derives `words`; with `carrier`, each slot is the single
+        word `labels.slot_class(name)` instead of one of its values."""
+        ids = self.word_ids(words)
+        if ids is None:
+            return False
+        k = self.number[("intent", intent)]
+        return len(ids) in Chart(self, ids, carrier=carrier).spans(k, 0)
+
+    def spell(self, path: LabelPath) -> Utterance:
+        """The utterance of a derivation's label pairs, spelled as sampling spells it
+        (words joined as their script writes them; a slot's canonical value is the
+        output side between its tags, when it differs)."""
+        return self.speller(path)
+
+
+class Chart:
+    """The spans of one sentence: per (FST, start position), the end positions it can
+    reach with the best cost (-log probability) and the final state there, and its
+    items `(state, position) -> (cost, back-pointer)`, all its incoming arcs too when
+    readings are wanted (`limit` is then the most paths kept per item)."""
+
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        ids: list[int],
+        forest: bool = False,
+        limit: int | None = None,
+        carrier: bool = False,
+    ):
+        self.fsts = recognizer.fsts
+        self.ids = ids
+        self.n = len(ids)
+        self.forest = forest
+        self.limit = limit
+        self.matched = recognizer.slot_classes if carrier else frozenset()
+        self.memo: dict[tuple[int, int], tuple] = {}
+        self.label_paths: dict[tuple[int, int, int], set[tuple]] = {}
+
+    def spans(self, k: int, i: int) -> dict[int, tuple[float, int]]:
+        """`end: (cost, final item)` for every span FST `k` derives from position `i`
+        (not to be modified). The FSTs a span enters are explored first, with a stack of
+        suspended explorations rather than recursion: a chain of rules may be long."""
+        found = self._known(k, i)
+        if found is not None:
+            return found
+        jobs = [((k, i), self._explore(self.fsts[k], i))]
+        given = None
+        while True:
+            key, job = jobs[-1]
+            try:
+                wanted = job.send(given)
+            except StopIteration as done:
+                self.memo[key] = done.value
+                jobs.pop()
+                given = done.value[0]
+                if not jobs:
+                    return given
+            else:
+                jobs.append((wanted, self._explore(self.fsts[wanted[0]], wanted[1])))
+                given = None
+
+    def _known(self, k: int, i: int) -> dict[int, tuple[float, int]] | None:
+        """The spans of FST `k` from `i` if they are known without exploring it."""
+        fst = self.fsts[k]
+        if fst.first is None:
+            self._prepare(fst)
+        if not fst.nullable and (i == self.n or self.ids[i] not in fst.first):
+            return _NO_SPANS
+        found = self.memo.get((k, i))
+        return None if found is None else found[0]
+
+    def _explore(self, fst: _Fst, i: int) -> Generator[tuple[int, int], dict, tuple]:
+        """The spans of `fst` from `i`: its items in state order, each relaxed along its
+        arcs (the hot loop of parsing, hence the local names). Yields (FST, position)
+        when it needs spans not known yet, and is sent them."""
+        ids, n, forest, matched = self.ids, self.n, self.forest, self.matched
+        stride = n + 1
+        first = fst.start * stride + i
+        chart = {first: (0.0, None)}
+        incoming: dict[int, list] = {}
+        ends: dict[int, tuple[float, int]] = {}
+        finals: dict[int, list[int]] = {}
+        heap = [first]
+        inf, states, pop, push = math.inf, fst.states, heapq.heappop, heapq.heappush
+        while heap:
+            item = pop(heap)
+            cost = chart[item][0]
+            s, pos = divmod(item, stride)
+            final, words, others = states.get(s) or fst.state(s)
+            if final < inf:
+                total = cost + final
+                if pos not in ends or total < ends[pos][0]:
+                    ends[pos] = (total, item)
+                if forest:
+                    finals.setdefault(pos, []).append(item)
+            steps = []
+            add = steps.append
+            if pos < n:
+                word = ids[pos]
+                for olabel, w, nxt in words.get(word, ()):
+                    add((nxt * stride + pos + 1, cost + w, (item, word, olabel)))
+            for callee, ilabel, olabel, w, nxt in others:
+                if callee < 0:
+                    add((nxt * stride + pos, cost + w, (item, 0, olabel)))
+                elif ilabel in matched:  # a slot class taken as its one symbol
+                    if pos < n and ids[pos] == ilabel:
+                        add((nxt * stride + pos + 1, cost + w, (item, ilabel, olabel)))
+                else:
+                    spans = self._known(callee, pos)
+                    if spans is None:
+                        spans = yield callee, pos
+                    for end, (sub, _) in spans.items():
+                        add((nxt * stride + end, cost + w + sub, (item, callee, pos, end)))
+            for target, total, back in steps:
+                old = chart.get(target)
+                if old is None:
+                    chart[target] = (total, back)
+                    push(heap, target)
+                elif total < old[0]:
+                    chart[target] = (total, back)
+                if forest:
+                    incoming.setdefault(target, []).append(back)
+        return ends, chart, (incoming, finals, stride, first)
+
+    def _prepare(self, fst: _Fst) -> None:
+        """Read `fst`, and find which labels can start a non-empty span of it and
+        whether it derives the empty string, the FSTs it enters first (a stack, not
+        recursion)."""
+        _needed_first(fst, self._search)
+
+    def _search(self, fst: _Fst) -> list[_Fst]:
+        """Set `fst.first` and `fst.nullable` by a search from its start over the arcs
+        that consume nothing, or return the FSTs it enters that need it first."""
+        if fst.first is not None:
+            return []
+        fst.start = fst.arrays.start
+        first: set[int] = set()
+        nullable, unready = False, []
+        seen, stack = {fst.start}, [fst.start] if fst.start >= 0 else []
+        while stack:
+            s = stack.pop()
+            final, words, others = fst.state(s)
+            nullable |= final < math.inf
+            first.update(words.ilabel.tolist() if isinstance(words, _Words) else words)
+            for callee, ilabel, _o, _w, nxt in others:
+                passes = callee < 0
+                if callee >= 0:
+                    inner = self.fsts[callee]
+                    if inner.first is None:
+                        unready.append(inner)
+                        continue
+                    first.add(ilabel)  # a slot class taken as one word (carrier phrases)
+                    first |= inner.first
+                    passes = inner.nullable
+                if passes and nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        if not unready:
+            fst.first, fst.nullable = first, nullable
+        return unready
+
+    def path(self, k: int, i: int, end: int) -> LabelPath:
+        """The label pairs of the best derivation of FST `k` over `i:end`, rules and
+        slot classes entered: back-pointers on a stack, a span's pushed last to first
+        and so taken first to last, a nonterminal's replaced by its span's."""
+        out: LabelPath = []
+        todo: list[tuple] = [(-1, k, i, end)]
+        memo = self.memo
+        while todo:
+            back = todo.pop()
+            if len(back) == 3:
+                if back[1] or back[2]:
+                    out.append((back[1], back[2]))
+                continue
+            ends, chart, _ = memo[(back[1], back[2])]
+            back = chart[ends[back[3]][1]][1]
+            while back is not None:
+                todo.append(back)
+                back = chart[back[0]][1]
+        return out
+
+    def paths(self, k: int, i: int, end: int) -> set[tuple]:
+        """The distinct label paths of FST `k` over `i:end` (at most `limit` per item),
+        from every back-pointer of the chart; the spans it enters first (a stack)."""
+        _needed_first((k, i, end), self._gather)
+        return self.label_paths[(k, i, end)]
+
+    def _gather(self, key: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+        """Find the label paths of span `key`, items in order, or return the spans it
+        enters whose paths are needed first."""
+        if key in self.label_paths:
+            return []
+        k, i, end = key
+        _ends, _chart, (incoming, finals, _stride, first) = self.memo[(k, i)]
+        wanted = set(finals.get(end, ()))
+        live, stack = set(wanted), list(wanted)  # the items that lead to a wanted one
+        while stack:
+            for back in incoming.get(stack.pop(), ()):
+                if back[0] not in live:
+                    live.add(back[0])
+                    stack.append(back[0])
+        unready = {
+            back[1:]
+            for item in live
+            for back in incoming.get(item, ())
+            if len(back) == 4 and back[1:] not in self.label_paths
+        }
+        if unready:
+            return sorted(unready)
+        found: dict[int, set[tuple]] = {first: {()}}
+        for item in sorted(live):
+            if item == first:
+                continue
+            into: set[tuple] = set()
+            for back in incoming.get(item, ()):
+                heads = found.get(back[0])
+                if not heads:
+                    continue
+                if len(back) == 4:
+                    tails = self.label_paths[back[1:]]
+                else:
+                    tails = {((back[1], back[2]),)} if back[1] or back[2] else {()}
+                into.update(head + tail for head in heads for tail in tails)
+                if self.limit is not None and len(into) >= self.limit:
+                    into = set(sorted(into)[: self.limit])
+                    break
+            found[item] = into
+        self.label_paths[key] = set().union(*(found.get(item, set()) for item in wanted))
+        return []

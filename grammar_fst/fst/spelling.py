@@ -1,0 +1,105 @@
+"""Paths through a compiled grammar, as label pairs, turned into utterances a batch at a
+time: sampling spells tens of thousands of paths per call, so the character offsets of
+words and slots are computed with numpy over the whole batch, and the batch's text is
+one string joined once and cut into sentences.
+
+A path's input side gives the surface words; its output side gives the intent tag, the
+slot boundary tags and, inside a slot, the canonical value (the same words unless a
+catalogue synonym was taken).
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+
+import numpy as np
+
+from ..data.records import SlotValue, Utterance
+from ..text import scripts, tokens
+from . import labels
+from .walks import LabelPath, Walks
+
+_GAP = np.array(scripts.GAP)  # indexed by a batch of script pairs at once
+_WORD, _INTENT, _OPEN, _CLOSE, _CLASS = range(5)
+_KINDS = {"intent": _INTENT, "open": _OPEN, "close": _CLOSE, "class": _CLASS, "rule": _CLASS}
+
+
+class Speller:
+    """Spells paths over one symbol table; each label's word and tag are looked up once."""
+
+    def __init__(self, symbols: list[str]):
+        self.words = symbols
+        tags = [labels.parse_tag(s) for s in symbols]
+        self.kind = np.array([_WORD if t is None else _KINDS[t[0]] for t in tags], dtype=np.int8)
+        self.tag_name = [None if t is None else t[1] for t in tags]
+        self.length = np.array([len(s) for s in symbols], dtype=np.int64)
+        edges = np.array([scripts.edges(s) for s in symbols], dtype=np.int8).reshape(-1, 2)
+        self.lead, self.trail = edges[:, 0], edges[:, 1]
+        self.spaced = symbols + [" " + s for s in symbols]  # each word, then after a space
+
+    def __call__(self, path: LabelPath) -> Utterance:
+        """The utterance of one path."""
+        return self.walks(Walks.of([path]))[0]
+
+    def walks(self, walks: Walks) -> list[Utterance]:
+        """The utterances of a batch of paths."""
+        ilabel, olabel, ends = walks.ilabel, walks.olabel, walks.ends
+        n = len(ends)
+        begins = walks.begins()
+        sentence_of = np.repeat(np.arange(n), ends - begins)
+        word_at = np.flatnonzero(ilabel != 0)
+        said = ilabel[word_at]
+        space = np.zeros(len(said), dtype=bool)  # a space before each word, as scripts say
+        space[1:] = _GAP[self.trail[said[:-1]], self.lead[said[1:]]]
+        space[1:] &= sentence_of[word_at[1:]] == sentence_of[word_at[:-1]]
+        step = np.zeros(len(ilabel), dtype=np.int64)
+        step[word_at] = self.length[said] + space
+        chars = np.concatenate(([0], np.cumsum(step)))  # characters before each arc
+        base = chars[begins]
+        sizes = chars[ends] - base
+        joined = "".join(_pick(self.spaced, said + len(self.words) * space))
+        kind = self.kind[olabel]
+        opens = np.flatnonzero(kind == _OPEN)
+        closes = np.flatnonzero(kind == _CLOSE)
+        slot_sentence = sentence_of[opens]
+        first = np.searchsorted(word_at, opens)  # the slot's first word, if it has one
+        spaced = np.append(space, False)[first] & (np.append(word_at, len(ilabel))[first] < closes)
+        slot_begin = chars[opens] + spaced
+        slot_start = slot_begin - base[slot_sentence]
+        slot_end = np.maximum(chars[closes] - base[slot_sentence], slot_start)
+        inside = np.cumsum(kind == _OPEN) - np.cumsum(kind == _CLOSE) > 0
+        rewritten = np.flatnonzero(inside & (ilabel != olabel) & (kind != _OPEN))
+        names = _pick(self.tag_name, olabel[opens])
+        at = slot_begin.tolist()
+        values = [joined[a:b] for a, b in zip(at, (slot_begin + slot_end - slot_start).tolist())]
+        canonicals: list[str | None] = [None] * len(opens)
+        for k in set((np.searchsorted(opens, rewritten, side="right") - 1).tolist()):
+            canonical = self._canonical(olabel, opens[k], closes[k])
+            canonicals[k] = None if canonical == values[k] else canonical
+        slots = _records(
+            SlotValue, names, values, slot_start.tolist(), slot_end.tolist(), canonicals
+        )
+        cuts = np.concatenate(([0], np.cumsum(np.bincount(slot_sentence, minlength=n)))).tolist()
+        grouped = [tuple(slots[a:b]) for a, b in zip(cuts, cuts[1:])]
+        intents = _pick(self.tag_name, olabel[kind == _INTENT])
+        texts = [joined[b : b + s] for b, s in zip(base.tolist(), sizes.tolist())]
+        return _records(Utterance, texts, intents, grouped)
+
+    def _canonical(self, olabel: np.ndarray, open_at: int, close_at: int) -> str:
+        """The output words between a slot's boundary tags."""
+        return tokens.join([self.words[o] for o in olabel[open_at + 1 : close_at].tolist() if o])
+
+
+def _pick(items: list, indices: np.ndarray) -> list:
+    """`[items[i] for i in indices]`, done in C (itemgetter) for long batches."""
+    if len(indices) == 0:
+        return []
+    picked = operator.itemgetter(*indices.tolist())(items)
+    return list(picked) if len(indices) > 1 else [picked]
+
+
+def _records(kind: type, *columns: list) -> list:
+    """Named tuples of `kind` from columns of field values, made by `tuple.__new__`
+    directly: a named tuple's own `__new__` is Python code, and costs twice as much."""
+    return list(map(tuple.__new__, itertools.repeat(kind), zip(*columns)))

@@ -1,0 +1,594 @@
+"""The `.grm` text language: text to AST (with file:line:col errors) and AST back to text.
+
+Layout rule: a statement starts at column 1 of a line (`$name =`, `intent`, `slot`,
+`import`); indented lines continue it. `#` starts a comment; comment lines directly above
+a statement are kept as its documentation. The full language is in
+docs/grammar-language.md.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..errors import GrammarError, Location
+from ..text import tokens
+from ..text.scripts import unspaced
+from ..text.segmentation import MissingSegmenter
+from ..text.tokens import normalize
+from . import ast as g
+
+SPECIAL = set('#$(){}[]|?<>"=*+;\\')
+KEYWORDS = ("intent", "slot", "import", "language")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+def name_char(ch: str) -> bool:
+    """Letters, combining marks (Devanagari vowel signs), digits and '_' make names."""
+    return ch == "_" or unicodedata.category(ch)[0] in "LMN"
+
+
+def is_name(text: str) -> bool:
+    """Whether `text` is a valid rule, slot or intent name: a letter, then name chars."""
+    return bool(text) and unicodedata.category(text[0])[0] == "L" and all(map(name_char, text))
+
+
+REPEAT = re.compile(r"\s*(\d+)\s*(?:,\s*(\d+)\s*)?\Z")
+MAX_REPEAT = 100
+MAX_NESTING = 100  # groups inside groups; deeper would exhaust Python's recursion limit
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # word string rule slot repeat weight ( ) [ ] | ? = => comment
+    text: str
+    loc: Location
+    starts_line: bool  # first token of its line, at column 1
+
+
+def tokenize(text: str, path: str) -> list[Token]:
+    """Split `.grm` source into tokens; lexical errors carry their location."""
+    tokens: list[Token] = []
+    for lineno, line in enumerate(text.split("\n"), 1):
+        _tokenize_line(line.rstrip("\r"), path, lineno, tokens)
+    return tokens
+
+
+GLUABLE = ("word", "string", "rule", "slot")
+
+
+def _tokenize_line(line: str, path: str, lineno: int, out: list[Token]) -> None:
+    i, previous_end = 0, -1  # previous_end: index just after the line's previous token
+    while i < len(line):
+        if line[i].isspace():
+            i += 1
+            continue
+        loc = Location(path, lineno, i + 1)
+        if line[i] == "#":
+            out.append(Token("comment", line[i + 1 :].rstrip(), loc, i == 0))
+            return
+        # words of a script written without spaces may touch a slot or rule
+        glued = i == previous_end and out[-1].kind in GLUABLE and not unspaced(line[i - 1 : i + 1])
+        i = previous_end = _token(line, i, loc, out)
+        if glued and out[-1].kind in GLUABLE:
+            raise GrammarError(
+                f"'{out[-1].text}' is glued to '{out[-2].text}'; grammars work on whole "
+                "words: separate them with a space, or quote the whole word",
+                loc,
+            )
+
+
+def _token(line: str, i: int, loc: Location, out: list[Token]) -> int:
+    """Lex the token starting at `line[i]` into `out`; return the index after it."""
+    ch, at_start = line[i], i == 0
+    if ch == '"':
+        return _string(line, i, loc, out, at_start)
+    if ch in "{<":
+        close = "}" if ch == "{" else ">"
+        end = line.find(close, i + 1)
+        if end < 0:
+            raise GrammarError(f"'{ch}' is never closed on this line; add '{close}'", loc)
+        body = normalize(line[i + 1 : end].strip())
+        kind = "weight" if ch == "<" else ("slot" if is_name(body) else "repeat")
+        out.append(Token(kind, body, loc, at_start))
+        return end + 1
+    if ch == "$":
+        end = i + 1
+        while end < len(line) and name_char(line[end]):
+            end += 1
+        name = normalize(line[i + 1 : end])
+        if not is_name(name):
+            raise GrammarError(
+                "'$' must be followed by a rule name (a letter, then letters, digits or _)", loc
+            )
+        out.append(Token("rule", name, loc, at_start))
+        return end
+    if ch in "*+":
+        raise GrammarError(
+            f"unbounded repetition '{ch}' is not supported (grammars stay finite); "
+            "use a bounded one such as {0,3}",
+            loc,
+        )
+    if line.startswith("=>", i):
+        out.append(Token("=>", "=>", loc, at_start))
+        return i + 2
+    if ch in "}>":
+        raise GrammarError(f"'{ch}' without an opening bracket", loc)
+    if ch in ";\\":
+        raise GrammarError(f"'{ch}' is not part of the language; quote it: \"{ch}\"", loc)
+    if ch in "()[]|?=":
+        out.append(Token(ch, ch, loc, at_start))
+        return i + 1
+    end = i
+    while (
+        end < len(line)
+        and not line[end].isspace()
+        and (line[end] == "#" or line[end] not in SPECIAL)
+    ):
+        end += 1
+    out.append(Token("word", normalize(line[i:end]), loc, at_start))
+    return end
+
+
+def _string(line: str, i: int, loc: Location, out: list[Token], at_start: bool) -> int:
+    """Lex a double-quoted string starting at `line[i]`; return the index after it."""
+    chars = []
+    j = i + 1
+    while j < len(line):
+        ch = line[j]
+        if ch == "\\" and j + 1 < len(line) and line[j + 1] in '"\\':
+            chars.append(line[j + 1])
+            j += 2
+            continue
+        if ch == '"':
+            out.append(Token("string", "".join(chars), loc, at_start))
+            return j + 1
+        chars.append(ch)
+        j += 1
+    raise GrammarError("string is never closed on this line; add '\"'", loc)
+
+
+class _Parser:
+    """Recursive descent over the token list of one file."""
+
+    def __init__(self, tokens: list[Token], path: str):
+        self.path = path
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0  # groups open around the current token
+        self.comment_lines: list[tuple[int, str]] = []
+
+    # -- token access ---------------------------------------------------------------
+    def peek(self) -> Token | None:
+        while self.pos < len(self.tokens) and self.tokens[self.pos].kind == "comment":
+            tok = self.tokens[self.pos]
+            if tok.starts_line:
+                text = tok.text[1:] if tok.text.startswith(" ") else tok.text
+                self.comment_lines.append((tok.loc.line, text))
+            self.pos += 1
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def at_statement_end(self) -> bool:
+        tok = self.peek()
+        return tok is None or tok.starts_line
+
+    def take(self) -> Token:
+        tok = self.peek()
+        assert tok is not None
+        self.pos += 1
+        return tok
+
+    def end_loc(self) -> Location:
+        last = self.tokens[-1].loc if self.tokens else Location(self.path, 1, 1)
+        return Location(self.path, last.line, last.col + 1)
+
+    def where(self) -> Location:
+        tok = self.peek()
+        return tok.loc if tok else self.end_loc()
+
+    def describe(self) -> str:
+        tok = self.peek()
+        if tok is None:
+            return "the end of the file"
+        if tok.starts_line:
+            return f"the start of a new statement ('{tok.text}' at column 1)"
+        return f"'{tok.text}'"
+
+    # -- statements -----------------------------------------------------------------
+    def grammar(self) -> g.Grammar:
+        statements, language = [], None
+        while (tok := self.peek()) is not None:
+            if tok.starts_line and tok.kind == "word" and tok.text == "language":
+                if language is not None:
+                    raise GrammarError(
+                        f"a second language declaration (the first is at {language.loc})",
+                        tok.loc,
+                    )
+                language = self.language()
+                continue
+            statements.append(self.statement())
+        return g.Grammar(tuple(statements), path=self.path, language=language)
+
+    def language(self) -> g.Language:
+        """`language th`: one BCP 47 tag (`th`, `ja`, `es-MX`, `zh-Hant`)."""
+        tok = self.take()
+        comment = self.doc_comment(tok.loc.line)
+        code = self.peek()
+        if code is None or code.starts_line or not LANGUAGE_TAG.fullmatch(code.text):
+            raise GrammarError(
+                "language needs a language tag such as th, ja, zh-Hans or es-MX", self.where()
+            )
+        self.take()
+        self.finish_statement()
+        return g.Language(code.text, tok.loc, comment)
+
+    def statement(self) -> g.Statement:
+        tok = self.peek()
+        comment = self.doc_comment(tok.loc.line)
+        if not tok.starts_line:
+            raise GrammarError(
+                f"unexpected {self.describe()}; a statement ends where the next line starts "
+                "at column 1 (indent continuation lines)",
+                tok.loc,
+            )
+        self.take()
+        if tok.kind == "rule":
+            self.expect("=", f"after '${tok.text}'")
+            return g.Rule(tok.text, self.body(), tok.loc, comment)
+        if tok.kind == "word" and tok.text in ("intent", "slot"):
+            name = self.name(f"after '{tok.text}'")
+            if tok.text == "slot" and self.next_is("word", "from"):
+                return g.Slot(name, self.catalogue(), tok.loc, comment)
+            self.expect("=", f"after '{tok.text} {name}'")
+            node = g.Intent if tok.text == "intent" else g.Slot
+            return node(name, self.body(), tok.loc, comment)
+        if tok.kind == "word" and tok.text == "import":
+            path_tok = self.peek()
+            if path_tok is None or path_tok.kind != "string" or path_tok.starts_line:
+                raise GrammarError(
+                    'import needs a quoted file name: import "common.grm"', self.where()
+                )
+            self.take()
+            self.finish_statement()
+            return g.Import(path_tok.text, tok.loc, comment)
+        raise GrammarError(
+            f"a statement starts with '$name =', 'intent', 'slot' or 'import', not '{tok.text}'; "
+            "indent the line if it continues the statement above",
+            tok.loc,
+        )
+
+    def doc_comment(self, line: int) -> str | None:
+        """The comment lines directly above `line` (no blank line between), if any."""
+        kept: list[str] = []
+        for comment_line, text in reversed(self.comment_lines):
+            if comment_line != line - 1 - len(kept):
+                break
+            kept.append(text)
+        self.comment_lines = []
+        return "\n".join(reversed(kept)) if kept else None
+
+    def next_is(self, kind: str, text: str) -> bool:
+        tok = self.peek()
+        return tok is not None and not tok.starts_line and tok.kind == kind and tok.text == text
+
+    def catalogue(self) -> g.CatalogueRef:
+        """`from "file"` after a slot name: the slot's values come from a catalogue."""
+        keyword = self.take()
+        path = self.peek()
+        if path is None or path.starts_line or path.kind != "string":
+            raise GrammarError(
+                'a catalogue slot needs a quoted file name: slot city from "cities.txt"',
+                self.where(),
+            )
+        self.take()
+        self.finish_statement()
+        return g.CatalogueRef(path.text, keyword.loc)
+
+    def name(self, context: str) -> str:
+        tok = self.peek()
+        if tok is None or tok.starts_line or tok.kind != "word" or not is_name(tok.text):
+            raise GrammarError(f"expected a name {context}, found {self.describe()}", self.where())
+        return self.take().text
+
+    def expect(self, kind: str, context: str) -> Token:
+        tok = self.peek()
+        if tok is None or tok.starts_line or tok.kind != kind:
+            raise GrammarError(
+                f"expected '{kind}' {context}, found {self.describe()}", self.where()
+            )
+        return self.take()
+
+    def finish_statement(self) -> None:
+        if not self.at_statement_end():
+            raise GrammarError(f"unexpected {self.describe()}", self.where())
+
+    def body(self) -> g.Expr:
+        expr = self.alternation(closer=None)
+        self.finish_statement()
+        return expr
+
+    # -- expressions ----------------------------------------------------------------
+    def alternation(self, closer: str | None) -> g.Expr:
+        loc = self.where()
+        options = [self.option(closer)]
+        while (tok := self.peek()) is not None and not tok.starts_line and tok.kind == "|":
+            self.take()
+            options.append(self.option(closer))
+        if len(options) == 1 and options[0].weight is None:
+            return options[0].expr
+        if len(options) == 1:
+            raise GrammarError("a weight needs alternatives to weigh against: a <2> | b", loc)
+        return g.Alternation(tuple(options), loc)
+
+    def option(self, closer: str | None) -> g.Option:
+        loc = self.where()
+        items = []
+        while (tok := self.peek()) is not None and not tok.starts_line:
+            if tok.kind in ("|", ")", "]", "weight", "=>"):
+                break
+            item = self.item()
+            if isinstance(item, g.Sequence) and tok.kind in ("word", "string"):
+                items += item.items  # the words of one written phrase
+            else:
+                items.append(item)
+        if not items:
+            what = self.describe()
+            raise GrammarError(f"empty alternative before {what}; write at least one word", loc)
+        expr = items[0] if len(items) == 1 else g.Sequence(tuple(items), loc)
+        if self.next_is("=>", "=>"):
+            arrow = self.take()
+            expr = g.Synonym(expr, self.canonical(arrow), arrow.loc)
+        weight = None
+        tok = self.peek()
+        if tok is not None and not tok.starts_line and tok.kind == "weight":
+            weight = _weight(self.take())
+            nxt = self.peek()
+            if nxt is not None and not nxt.starts_line and nxt.kind not in ("|", ")", "]"):
+                raise GrammarError(
+                    "a weight closes its alternative; put it before '|' or ')'", nxt.loc
+                )
+        return g.Option(expr, weight)
+
+    def canonical(self, arrow: Token) -> tuple[str, ...]:
+        """The canonical value after `=>`: plain words or quoted strings."""
+        words: list[str] = []
+        while (tok := self.peek()) is not None and not tok.starts_line:
+            if tok.kind in ("|", ")", "]", "weight"):
+                break
+            if tok.kind not in ("word", "string"):
+                raise GrammarError(
+                    f"a synonym's canonical value is plain words, not '{tok.text}'; "
+                    'quote it: => "living room"',
+                    tok.loc,
+                )
+            words += normalize(self.take().text).split()
+        if not words:
+            raise GrammarError(
+                "'=>' needs the canonical value after it: lounge => \"living room\"", arrow.loc
+            )
+        return tuple(words)
+
+    def item(self) -> g.Expr:
+        expr = self.atom()
+        tok = self.peek()
+        if tok is not None and not tok.starts_line and tok.kind in ("?", "repeat"):
+            self.take()
+            if tok.kind == "?":
+                return g.Optional(expr, tok.loc, self.presence(tok))
+            low, high = _bounds(tok)
+            return g.Repeat(expr, low, high, tok.loc)
+        return expr
+
+    def presence(self, marker: Token) -> float | None:
+        """A probability glued to `?` or `]` (`x?<0.3>`): how often the part is present."""
+        tok = self.peek()
+        glued = Location(marker.loc.file, marker.loc.line, marker.loc.col + 1)
+        if tok is None or tok.kind != "weight" or tok.loc != glued:
+            return None
+        self.take()
+        value = _weight(tok)
+        if not 0 < value < 1:
+            raise GrammarError(
+                f"bad probability <{tok.text}> for an optional part: a number strictly "
+                "between 0 and 1, such as ?<0.3>",
+                tok.loc,
+            )
+        return value
+
+    def atom(self) -> g.Expr:
+        tok = self.take()
+        if tok.kind == "word":
+            return _words(tok, tok.text)
+        if tok.kind == "string":
+            return _quoted(tok)
+        if tok.kind == "rule":
+            if (nxt := self.peek()) is not None and not nxt.starts_line and nxt.kind == "=":
+                raise GrammarError(
+                    f"'${tok.text} =' defines a rule and must start a line at column 1", tok.loc
+                )
+            return g.RuleRef(tok.text, tok.loc)
+        if tok.kind == "slot":
+            return g.SlotRef(tok.text, tok.loc)
+        if tok.kind in ("(", "["):
+            closer = ")" if tok.kind == "(" else "]"
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise GrammarError(
+                    f"groups nest more than {MAX_NESTING} deep; define an inner group as a "
+                    "rule ($name = ...) and use the rule there",
+                    tok.loc,
+                )
+            inner = self.alternation(closer)
+            self.depth -= 1
+            end = self.peek()
+            if end is None or end.starts_line or end.kind != closer:
+                raise GrammarError(
+                    f"'{tok.kind}' is never closed: expected '{closer}' before {self.describe()}",
+                    tok.loc,
+                )
+            end = self.take()
+            return g.Optional(inner, tok.loc, self.presence(end)) if closer == "]" else inner
+        if tok.kind == "repeat":
+            raise GrammarError(
+                f"'{{{tok.text}}}' is neither a slot name nor a repetition count like {{1,3}}",
+                tok.loc,
+            )
+        if tok.kind == "?":
+            raise GrammarError("'?' must follow the word or group it makes optional", tok.loc)
+        if tok.kind == "=":
+            raise GrammarError("unexpected '='; quote it if it is a word: \"=\"", tok.loc)
+        raise GrammarError(f"unexpected '{tok.text}'", tok.loc)
+
+
+def _weight(tok: Token) -> float:
+    try:
+        value = float(tok.text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise GrammarError(
+            f"bad weight <{tok.text}>: a weight is a non-negative number such as <2> or <0.5>",
+            tok.loc,
+        )
+    return value
+
+
+def _bounds(tok: Token) -> tuple[int, int]:
+    m = REPEAT.match(tok.text)
+    if not m:
+        raise GrammarError(
+            f"bad repetition {{{tok.text}}}: write {{n}} or {{min,max}} with whole numbers",
+            tok.loc,
+        )
+    low = int(m.group(1))
+    high = int(m.group(2)) if m.group(2) is not None else low
+    if high < low or high == 0 or high > MAX_REPEAT:
+        raise GrammarError(
+            f"bad repetition {{{tok.text}}}: need min <= max, max >= 1 and max <= {MAX_REPEAT}",
+            tok.loc,
+        )
+    return low, high
+
+
+def _quoted(tok: Token) -> g.Expr:
+    if not tok.text.strip():
+        raise GrammarError('empty string ""; a quoted string holds at least one word', tok.loc)
+    return _words(tok, tok.text)
+
+
+def _words(tok: Token, text: str) -> g.Expr:
+    """The word or words of `text`, as `tokens.words` finds them: a Thai or Japanese phrase
+    written without spaces becomes its words."""
+    try:
+        words = tokens.words(text)
+    except MissingSegmenter as err:
+        raise MissingSegmenter(err.message, tok.loc) from None
+    if len(words) == 1:
+        return g.Word(words[0], tok.loc)
+    return g.Sequence(tuple(g.Word(w, tok.loc) for w in words), tok.loc)
+
+
+def parse(text: str, path: str = "<string>") -> g.Grammar:
+    """Parse `.grm` source text into a Grammar; imports are not followed here."""
+    return _Parser(tokenize(text, path), path).grammar()
+
+
+# -- formatting ------------------------------------------------------------------------
+
+LINE_WIDTH = 88
+
+
+def format_grammar(grammar: g.Grammar) -> str:
+    """Render `grammar` as `.grm` text that parses back to an equal Grammar."""
+    blocks = [format_statement(s) for s in grammar.statements]
+    if grammar.language is not None:
+        blocks.insert(0, _format_language(grammar.language))
+    return "\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _comment_lines(comment: str | None) -> list[str]:
+    return [] if comment is None else [f"# {c}" if c else "#" for c in comment.split("\n")]
+
+
+def _format_language(language: g.Language) -> str:
+    return "\n".join(_comment_lines(language.comment) + [f"language {language.code}"])
+
+
+def format_statement(statement: g.Statement) -> str:
+    """One statement with its comment lines, wrapping long alternations one per line."""
+    lines = _comment_lines(statement.comment)
+    if isinstance(statement, g.Import):
+        return "\n".join(lines + [f"import {_quote(statement.path)}"])
+    if isinstance(statement.body, g.CatalogueRef):
+        return "\n".join(lines + [f"slot {statement.name} from {_quote(statement.body.path)}"])
+    head = {g.Rule: "${}", g.Intent: "intent {}", g.Slot: "slot {}"}[type(statement)]
+    head = head.format(statement.name) + " ="
+    one_line = f"{head} {format_expr(statement.body)}"
+    body = statement.body
+    if len(one_line) <= LINE_WIDTH or not isinstance(body, g.Alternation):
+        return "\n".join(lines + [one_line])
+    options = [_format_option(o) for o in body.options]
+    wrapped = [head, "    " + options[0]] + ["  | " + o for o in options[1:]]
+    return "\n".join(lines + wrapped)
+
+
+def format_expr(expr: g.Expr) -> str:
+    """Render an expression at top level (no enclosing parentheses needed)."""
+    if isinstance(expr, g.Synonym):
+        inner = format_expr(expr.expr)
+        if isinstance(expr.expr, (g.Alternation, g.Synonym)):
+            inner = f"({inner})"
+        return f"{inner} => {_quote(' '.join(expr.canonical))}"
+    if isinstance(expr, g.Alternation):
+        return " | ".join(_format_option(o) for o in expr.options)
+    if isinstance(expr, g.Sequence):
+        return " ".join(_format_item(i) for i in expr.items)
+    return _format_item(expr)
+
+
+def _format_option(option: g.Option) -> str:
+    text = format_expr(option.expr)
+    if isinstance(option.expr, g.Alternation):
+        text = f"({text})"
+    return text if option.weight is None else f"{text} <{_number(option.weight)}>"
+
+
+def _format_item(expr: g.Expr) -> str:
+    """Render `expr` as one item of a sequence."""
+    if isinstance(expr, g.Word):
+        return _format_word(expr.text)
+    if isinstance(expr, g.RuleRef):
+        return f"${expr.name}"
+    if isinstance(expr, g.SlotRef):
+        return f"{{{expr.name}}}"
+    if isinstance(expr, g.Optional):
+        presence = "" if expr.probability is None else f"<{_number(expr.probability)}>"
+        if isinstance(expr.expr, (g.Sequence, g.Alternation, g.Synonym)):
+            return f"[{format_expr(expr.expr)}]{presence}"
+        return f"{_format_atom(expr.expr)}?{presence}"
+    if isinstance(expr, g.Repeat):
+        count = f"{expr.low}" if expr.low == expr.high else f"{expr.low},{expr.high}"
+        return f"{_format_atom(expr.expr)}{{{count}}}"
+    return f"({format_expr(expr)})"
+
+
+def _format_atom(expr: g.Expr) -> str:
+    """Render `expr` so that a postfix operator applies to all of it."""
+    if isinstance(expr, (g.Word, g.RuleRef, g.SlotRef)):
+        return _format_item(expr)
+    return f"({format_expr(expr)})"
+
+
+def _format_word(word: str) -> str:
+    bare = not any(ch in SPECIAL or ch.isspace() for ch in word)
+    return word if bare and word else _quote(word)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)

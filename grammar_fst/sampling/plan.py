@@ -1,0 +1,328 @@
+"""A sampling run: the plan of blocks that makes the output the same for any number of
+processes, the workers that walk and render the blocks, and what `unique` adds.
+
+The output is cut into blocks of at most `BLOCK` sentences. How many sentences of each
+intent a block holds is drawn up front (a multivariate hypergeometric draw from what is
+left, so the quotas hold exactly and the intents are mixed as in one big shuffle); each
+block then has its own random stream, derived from the seed and the block's index alone.
+So the sentences depend on the seed, never on how many processes walk the blocks, and a
+run holds one block at a time per process, however large N is.
+
+Blocks run in this process, in worker processes (`jobs`) or on a Dask cluster (a
+`client`, see `cluster.py`): the job is sent to each worker once, each block is sent as
+its plan, and a block of lines comes back as one UTF-8 chunk (`Chunk`) that the main
+process writes as it is.
+
+With `unique`, repeats are dropped in block order (by the block itself when it runs in
+this process, else by the main process as the blocks come back) and drawn again in
+further blocks at the end, until every quota is met; an intent asked for much of its
+language is not walked but chosen from its enumeration (`without_replacement`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..data.records import Utterance
+from ..errors import UsageError
+from ..fst.spelling import Speller
+from ..fst.walks import Walks
+from .walker import Walker
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+BLOCK = 8192
+PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
+
+Render = Callable[[Utterance, int], object]
+
+
+def stream(seed: int, *key: int) -> np.random.Generator:
+    """An independent random stream for `seed` and `key` (same pair, same stream)."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+
+
+def quotas(n: int, intents: list[str], sizes: dict[str, int] | None = None) -> dict[str, int]:
+    """`n` split over `intents`: evenly, or in proportion to `sizes` when given.
+
+    Largest remainders: every share is the floor of its exact part, and the leftover
+    units go to the largest fractional parts (the first intents on ties), so shares sum
+    to `n` and the split is deterministic.
+    """
+    weights = [1 if sizes is None else sizes[name] for name in intents]
+    total = sum(weights) or 1
+    exact = [n * w / total for w in weights]
+    shares = [int(x) for x in exact]
+    leftover = n - sum(shares)
+    order = sorted(range(len(intents)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in order[:leftover]:
+        shares[i] += 1
+    return dict(zip(intents, shares))
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of consecutive sentences: `counts[i]` of intent i, starting at position
+    `first` of the stream of drawn sentences, after `before[i]` of intent i in the
+    blocks of the same plan before it."""
+
+    index: int
+    first: int
+    counts: tuple[int, ...]
+    before: tuple[int, ...]
+
+
+def plan(counts: list[int], seed: int, index: int = 0, first: int = 0) -> list[Block]:
+    """Blocks holding `counts[i]` sentences of intent i in all, numbered from `index`."""
+    rng = stream(seed, 0, index)
+    left = np.array(counts, dtype=np.int64)
+    before = np.zeros_like(left)
+    blocks = []
+    while left.sum():
+        size = int(min(BLOCK, left.sum()))
+        taken = rng.multivariate_hypergeometric(left, size)
+        blocks.append(Block(index, first, tuple(taken.tolist()), tuple(before.tolist())))
+        left -= taken
+        before += taken
+        index += 1
+        first += size
+    return blocks
+
+
+Key = tuple[bytes, int]  # a sentence's input words and its intent's index
+
+
+@dataclass
+class Shard:
+    """A block's sentences, per position: its intent's index, its key (with `unique`,
+    for walked intents) and its rendering (None for a repeat that was not spelled)."""
+
+    order: list[int]
+    keys: list[Key | None]
+    rendered: list[object]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A block's rendered lines as one UTF-8 string of bytes, each line ending in a
+    newline: what a worker gives back, written out without touching each line."""
+
+    data: bytes
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+
+@dataclass
+class Job:
+    """What a worker needs to turn blocks into sentences (sent to each process once).
+
+    `fixed` maps an intent's index to how many distinct sentences to take from its
+    enumeration (see `without_replacement`), none of them `excluded`; those intents are
+    not walked. Each process makes the same selection once, from the seed. With `joined`
+    (a `render` giving lines, no `unique`), a block's lines come back as one `Chunk`.
+    """
+
+    walker: Walker
+    speller: Speller
+    intents: list[str]
+    seed: int
+    render: Render | None = None
+    unique: bool = False
+    fixed: dict[int, int] = field(default_factory=dict)
+    excluded: frozenset[Key] = frozenset()
+    joined: bool = False
+    _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
+
+    def run(self, block: Block, seen: set[Key] | None = None) -> Shard:
+        """The block's sentences. With `unique`, repeats within the block or of `seen`
+        are not spelled (their rendering is None)."""
+        rng = stream(self.seed, 1, block.index)
+        order = np.repeat(np.arange(len(block.counts)), block.counts)
+        order = order[rng.permutation(len(order))]
+        walked_at = np.flatnonzero(~np.isin(order, list(self.fixed)))
+        starts = np.array([self.walker.start[name] for name in self.intents], dtype=np.int64)
+        walked = self.walker.walk(starts[order[walked_at]], rng)
+        keys: list[Key | None] = [None] * len(order)  # fixed intents' sentences never repeat
+        keep = np.ones(len(order), dtype=bool)
+        if self.unique:
+            known, fresh = seen or set(), set()
+            for at, key in zip(walked_at.tolist(), zip(walked.keys(), order[walked_at].tolist())):
+                keys[at] = key
+                if key in known or key in fresh:
+                    keep[at] = False
+                fresh.add(key)
+        pieces, placed = [walked], [walked_at]
+        for intent in self.fixed:
+            at = np.flatnonzero(order == intent)
+            pieces.append(self.selected(intent).take(np.arange(len(at)) + block.before[intent]))
+            placed.append(at)
+        walks = Walks.concat(pieces).take(np.argsort(np.concatenate(placed), kind="stable"))
+        kept = np.flatnonzero(keep).tolist()
+        rendered: list[object] = [None] * len(order)
+        utterances = self.speller.walks(walks.take(np.array(kept, dtype=np.int64)))
+        render, first = self.render or _as_is, block.first
+        for position, utterance in zip(kept, utterances):
+            rendered[position] = render(utterance, first + position)
+        return Shard(order.tolist(), keys, rendered)
+
+    def lines(self, block: Block) -> Chunk:
+        """The block's rendered lines as one chunk (a `joined` job)."""
+        lines = self.run(block).rendered
+        return Chunk("".join(line + "\n" for line in lines).encode(), len(lines))
+
+    def selected(self, intent: int) -> Walks:
+        """The fixed intent's selection, made once per process."""
+        if intent not in self._selected:
+            self._selected[intent] = without_replacement(self, intent)
+        return self._selected[intent]
+
+
+def _as_is(utterance: Utterance, position: int) -> Utterance:
+    return utterance
+
+
+def without_replacement(job: Job, intent: int) -> Walks:
+    """`job.fixed[intent]` distinct sentences of intent number `intent`, none excluded,
+    drawn by weight without replacement, in the order of the draws: what `unique` gives
+    when asked for much of a language, where drawing and dropping repeats would stall.
+    Efraimidis and Spirakis's method: each sentence gets the key log(u) / p, and the
+    largest keys come first. A sentence's p adds up the probabilities of its readings."""
+    paths = job.walker.every_path(job.intents[intent])
+    sentence, first = paths.sentences()
+    probability = np.bincount(sentence, paths.probability, minlength=len(first))
+    draws = np.log(stream(job.seed, 2, intent).random(len(first))) / probability
+    if job.excluded:
+        keys = paths.walks(first).keys()
+        draws[[i for i, words in enumerate(keys) if (words, intent) in job.excluded]] = -np.inf
+    return paths.walks(first[_largest(draws, job.fixed[intent])])
+
+
+def _largest(values: np.ndarray, k: int) -> np.ndarray:
+    """The indices of the `k` largest values, largest first (a partial sort)."""
+    if k < len(values):
+        chosen = np.argpartition(-values, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+    else:
+        chosen = np.arange(len(values))
+    return chosen[np.argsort(-values[chosen], kind="stable")]
+
+
+_job: Job | None = None
+
+
+def _install(job: Job) -> None:
+    global _job
+    _job = job
+
+
+def _run_installed(block: Block) -> Shard | Chunk:
+    assert _job is not None
+    return run_block(_job, block)
+
+
+def run_block(job: Job, block: Block) -> Shard | Chunk:
+    """What a worker that was sent `job` gives back for `block`."""
+    return job.lines(block) if job.joined else job.run(block)
+
+
+class Workers:
+    """Runs blocks of one job on `jobs` processes, on the workers of a Dask `client`, or
+    in this process, giving the shards back in block order; at most two blocks per
+    worker are in flight, so memory does not grow with the number of blocks."""
+
+    def __init__(self, job: Job, jobs: int, client=None):
+        self.job = job
+        self.pool = None
+        self.submit: Callable[[Block], Future] | None = None
+        self.window = 2 * jobs
+        if client is not None:
+            from . import cluster
+
+            self.submit, self.window = cluster.submitter(client, job)
+        elif jobs > 1:  # imported here: one process, the usual case, should not pay for it
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.pool = ProcessPoolExecutor(jobs, context, initializer=_install, initargs=(job,))
+            self.submit = lambda block: self.pool.submit(_run_installed, block)
+
+    def shards(self, blocks: Iterable[Block], seen: set[Key]) -> Iterator[Shard | Chunk]:
+        """In this process, a block is run only once the one before it has been consumed,
+        so it can skip what is already `seen` (other workers skip repeats within a block
+        only)."""
+        if self.submit is None:
+            yield from (self.job.run(block, seen) for block in blocks)
+            return
+        pending: list[Future] = []
+        try:
+            for block in blocks:
+                pending.append(self.submit(block))
+                if len(pending) >= self.window:
+                    yield pending.pop(0).result()
+            while pending:
+                yield pending.pop(0).result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def run(
+    job: Job,
+    counts: list[int],
+    jobs: int = 1,
+    seen: set[Key] | None = None,
+    first: int = 0,
+    client=None,
+) -> Iterator[list | Chunk]:
+    """`counts[i]` sentences of intent i, mixed, rendered, a list per block (a `Chunk`
+    per block for a `joined` job run by other workers); with `job.unique`, no repeated
+    key (`seen` holds those already given). The first sentence is at position `first`
+    of the output (what came before was given). `client`: a Dask client whose workers
+    run the blocks instead of `jobs` processes."""
+    seen = set() if seen is None else seen
+    workers = Workers(job, jobs, client)
+    try:
+        blocks = plan(counts, job.seed, first=first)
+        drawn = first + sum(counts)
+        since_new = [0] * len(counts)
+        while blocks:
+            missing = [0] * len(counts)
+            for shard in workers.shards(blocks, seen):
+                if not job.unique:
+                    yield shard if isinstance(shard, Chunk) else shard.rendered
+                    continue
+                kept = []
+                for intent, key, rendered in zip(shard.order, shard.keys, shard.rendered):
+                    if key is None:
+                        kept.append(rendered)
+                        continue
+                    if rendered is not None and key not in seen:
+                        seen.add(key)
+                        since_new[intent] = 0
+                        kept.append(rendered)
+                        continue
+                    missing[intent] += 1
+                    since_new[intent] += 1
+                    if since_new[intent] > PATIENCE:
+                        raise UsageError(
+                            f"gave up finding a new sentence for intent {job.intents[intent]} "
+                            f"after {PATIENCE} draws; its remaining sentences are too unlikely "
+                            "under the weights (try --all)"
+                        )
+                yield kept
+            blocks = plan(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
+            drawn += sum(missing)
+    finally:
+        workers.close()

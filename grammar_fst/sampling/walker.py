@@ -1,0 +1,416 @@
+"""Weighted random paths through a compiled grammar, many at a time, and exhaustive
+enumeration.
+
+All FSTs of a grammar (intents, rules and slot classes) become one table of choices: per
+state, its arcs and then "stop" (the final weight), each with the probability of taking
+it. Arc weights are pushed toward the start in the log semiring (a backward pass over
+each acyclic FST, the FSTs that others enter first), so a walk that picks locally picks
+each distinct derivation with its grammar probability, however the FSTs were optimized;
+a nonterminal's arc carries the total mass of its rule or slot class, and the walk enters
+that FST there, with the state to come back to on its stack, and returns when it stops.
+
+A batch of walks advances in lock step with numpy: each step draws one uniform number per
+live walk and finds its choice by one `searchsorted` over the keys `state + cumulative
+probability`, which increase across the whole table. Randomness comes from the caller's
+numpy Generator, so the same seed and FSTs give the same paths, whether the FSTs were just
+compiled or read from a `.far`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..fst import openfst
+from ..fst.compiler import CompiledFsts, Key, call_order, callees
+from ..fst.walks import LabelPath, Walks
+
+DEFAULT_SEED = 0
+MEAN_WORDS = 10_000  # a sampled sentence says at most this many words on average
+_STOP = -1
+_EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to say)
+
+
+class Walker:
+    """Random and exhaustive paths through the intents of a compiled network.
+
+    Arrays (global state and arc numbering: intents, then slot classes, then rules):
+    `choice_start[s]` is state s's first choice; its choices are its arcs in order, then
+    stop. `keys[c] = s + P(choices of s up to and including c)`; `choice_arc[c]` is the arc
+    of choice c, or -1 for stop; `log_prob[c]` its log probability.
+    Per arc: `ilabel`, `olabel`, `nextstate`, and `call`: the start state of the slot
+    class or rule the arc enters, or -1.
+    """
+
+    def __init__(self, fsts: CompiledFsts):
+        keyed = [("intent", n) for n in fsts.intents] + [("slot", n) for n in fsts.slots]
+        keyed += [("rule", n) for n in fsts.rules]
+        parts = [fsts.arrays(key) for key in keyed]
+        sizes = [p.num_states() for p in parts]
+        offsets = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+        arcs = np.concatenate(([0], np.cumsum([len(p.ilabel) for p in parts], dtype=np.int64)))
+        self.ilabel = _joined([p.ilabel for p in parts])
+        self.olabel = _joined([p.olabel for p in parts])
+        self.nextstate = _joined([p.nextstate + np.int32(b) for p, b in zip(parts, offsets)])
+        weight = _joined([p.weight for p in parts], np.float64)
+        final = _joined([p.final for p in parts], np.float64)
+        self.arc_start = np.concatenate(
+            [p.arc_start[:-1] + a for p, a in zip(parts, arcs)] + [arcs[-1:]]
+        ).astype(np.int64)
+        starts = {
+            key: int(base + part.start) if part.start >= 0 else -1
+            for key, part, base in zip(keyed, parts, offsets)
+        }
+        self.start = {n: starts[("intent", n)] for n in fsts.intents}
+        self.class_start = {n: starts[("slot", n)] for n in fsts.slots}
+        self.rule_start = {n: starts[("rule", n)] for n in fsts.rules}
+        self.call = self._calls(fsts, starts)
+        # masses, callees before the FSTs that enter them (found from the arrays just read)
+        for key, part in zip(keyed, parts):
+            callees(fsts, key, part)
+        beta = np.full(len(final), -math.inf)
+        words = np.zeros(len(final))  # per state, the mean number of words still to come
+        index = {key: k for k, key in enumerate(keyed)}
+        for key in [*call_order(fsts), *(("intent", n) for n in fsts.intents)]:
+            k = index[key]
+            call = self.call[arcs[k] : arcs[k + 1]]
+            entered = np.where(
+                call >= 0,
+                beta[np.maximum(call, 0)],
+                np.where(call == _EMPTY, -math.inf, 0.0),
+            )
+            said = np.where(call >= 0, words[np.maximum(call, 0)], parts[k].ilabel != 0)
+            own = slice(offsets[k], offsets[k + 1])
+            beta[own], words[own] = _log_mass(parts[k], entered, said)
+        del parts  # what the table needs is in the joined arrays
+        self.log_mass = {name: _mass(beta, s) for name, s in self.start.items()}
+        self.class_log_mass = {name: _mass(beta, s) for name, s in self.class_start.items()}
+        self.rule_log_mass = {name: _mass(beta, s) for name, s in self.rule_start.items()}
+        self.mean_words = {key: float(words[s]) if s >= 0 else 0.0 for key, s in starts.items()}
+        self._choices(weight, final, beta)
+
+    def _calls(self, fsts: CompiledFsts, starts: dict) -> np.ndarray:
+        """Per arc, the start of the FST it enters (-1: none; -2: one without a state)."""
+        nonterminals = fsts.nonterminals()
+        top = max([*nonterminals, int(self.ilabel.max()) if len(self.ilabel) else 0]) + 1
+        callee = np.full(top, -1, dtype=np.int32)
+        for label, key in nonterminals.items():
+            callee[label] = starts[key] if starts[key] >= 0 else _EMPTY
+        return np.where(self.ilabel == self.olabel, callee[self.ilabel], -1)
+
+    def _arcs(self, state: int) -> range:
+        return range(self.arc_start[state], self.arc_start[state + 1])
+
+    def successors(self, state: int) -> list[int]:
+        """The states the arcs of `state` lead to."""
+        return self.nextstate[self.arc_start[state] : self.arc_start[state + 1]].tolist()
+
+    def _choices(self, weight: np.ndarray, final_w: np.ndarray, beta: np.ndarray) -> None:
+        """The table of choices (see the class docstring), built for all states at once,
+        in place where it can be: a catalogue's table is millions of choices."""
+        states, arcs = len(final_w), len(weight)
+        self.choice_start = self.arc_start + np.arange(states + 1)
+        state_of_arc = np.repeat(np.arange(states, dtype=np.int32), np.diff(self.arc_start))
+        arc_choice = np.arange(arcs) + state_of_arc
+        stop_choice = self.arc_start[1:] + np.arange(states)
+        self.choice_arc = np.full(arcs + states, _STOP, dtype=np.int32)
+        self.choice_arc[arc_choice] = np.arange(arcs, dtype=np.int32)
+        live = beta > -math.inf
+        with np.errstate(invalid="ignore"):  # -inf - -inf in dead states, masked below
+            arc_log_p = -weight
+            arc_log_p += np.where(
+                self.call >= 0,
+                beta[np.maximum(self.call, 0)],
+                np.where(self.call == _EMPTY, -math.inf, 0.0),
+            )
+            arc_log_p += beta[self.nextstate]
+            arc_log_p -= beta[state_of_arc]
+            stop_log_p = -final_w - beta
+        arc_log_p[~live[state_of_arc]] = -math.inf
+        stop_log_p[~live] = -math.inf
+        self.log_prob = np.full(arcs + states, -math.inf)
+        self.log_prob[arc_choice] = arc_log_p
+        self.log_prob[stop_choice] = stop_log_p
+        del arc_log_p, stop_log_p, arc_choice, state_of_arc
+        self.log_prob[np.isnan(self.log_prob)] = -math.inf
+        # cumulative probabilities within each state, normalized to end at exactly 1
+        within = np.cumsum(np.exp(self.log_prob))
+        before = np.concatenate(([0.0], within[self.choice_start[1:-1] - 1]))
+        state_of_choice = np.repeat(np.arange(states, dtype=np.int32), np.diff(self.choice_start))
+        within -= before[state_of_choice]
+        total = within[stop_choice]
+        within /= np.where(total > 0, total, 1.0)[state_of_choice]
+        within[(total <= 0)[state_of_choice]] = 0.0
+        within[stop_choice[total > 0]] = 1.0  # the next state's keys start at state + 1
+        within += state_of_choice
+        self.keys = within
+
+    def has_paths(self, intent: str) -> bool:
+        return self.log_mass[intent] > -math.inf
+
+    def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
+        """One random path from each start state, nonterminals entered; label-free arcs
+        are left out."""
+        n = len(starts)
+        walker = np.arange(n)  # the walks still going, in order
+        state = np.asarray(starts, dtype=np.int64).copy()
+        stacks = Stacks()
+        top = np.full(n, -1, dtype=np.int64)  # each walk's return stack (-1: empty)
+        walkers, arcs = [], []
+        while len(walker):
+            choice = np.searchsorted(self.keys, state + rng.random(len(walker)), side="right")
+            arc = self.choice_arc[choice]
+            ends, emits = self._advance(state, top, arc, stacks)
+            walkers.append(walker[emits])
+            arcs.append(arc[emits])
+            walker, state, top = walker[~ends], state[~ends], top[~ends]
+        who = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
+        taken = np.concatenate(arcs) if arcs else np.zeros(0, dtype=np.int64)
+        taken = taken[np.argsort(who, kind="stable")]
+        ends = np.cumsum(np.bincount(who, minlength=n))
+        return Walks(self.ilabel[taken], self.olabel[taken], ends)
+
+    def _advance(
+        self, state: np.ndarray, top: np.ndarray, arc: np.ndarray, stacks: Stacks
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Move walks (in place) along their chosen `arc`s (-1: stop): into a rule or slot
+        class (its return state pushed), back out of one (popped), or on. Returns which
+        walks ended, and the positions of those that took an arc with labels."""
+        stops = arc < 0
+        known = np.where(stops, 0, arc)
+        call = np.where(stops, -1, self.call[known])
+        calls = call >= 0
+        ends = stops & (top < 0)
+        returns = np.flatnonzero(stops & (top >= 0))
+        state[returns], top[returns] = stacks.state[top[returns]], stacks.parent[top[returns]]
+        entering = np.flatnonzero(calls)
+        top[entering] = stacks.push(self.nextstate[known[entering]], top[entering])
+        state[entering] = call[entering]
+        moves = ~stops & ~calls
+        state[moves] = self.nextstate[known[moves]]
+        labelled = (self.ilabel[known] != 0) | (self.olabel[known] != 0)
+        return ends, np.flatnonzero(moves & labelled)
+
+    def every_path(self, intent: str) -> Enumeration:
+        """Every path of `intent`, nonterminals entered, with its probability, all at once:
+        breadth first, a layer of choices per step for all partial paths together. For
+        languages that fit in memory; `all_paths` streams."""
+        parent, taken = [np.array([-1])], [np.array([-1])]
+        nodes = 1  # node 0 is the empty prefix; each emitting arc taken adds one
+        state = np.array([self.start[intent]], dtype=np.int64)
+        stacks = Stacks()  # shared by the partial paths: a branch copies only its top
+        top = np.full(1, -1, dtype=np.int64)
+        log_p = np.zeros(1)
+        node = np.zeros(1, dtype=np.int64)
+        length = np.zeros(1, dtype=np.int64)  # arcs emitted so far
+        words = np.zeros((1, 2), dtype=np.uint64)  # a hash of the input labels so far
+        done = [(node[:0], log_p[:0], length[:0], words[:0])]  # no path, when there is none
+        while len(state) and self.has_paths(intent):
+            first = self.choice_start[state]
+            count = self.choice_start[state + 1] - first
+            which = np.repeat(np.arange(len(state)), count)
+            choice = (
+                first[which] + np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count)
+            )
+            live = self.log_prob[choice] > -math.inf
+            which, choice = which[live], choice[live]
+            arc = self.choice_arc[choice]
+            state, top, node, length = state[which], top[which], node[which], length[which]
+            words = words[which]
+            log_p = log_p[which] + self.log_prob[choice]
+            ends, emits = self._advance(state, top, arc, stacks)
+            done.append((node[ends], log_p[ends], length[ends], words[ends]))
+            parent.append(node[emits])
+            taken.append(arc[emits])
+            node[emits] = nodes + np.arange(len(emits))
+            length[emits] += 1
+            nodes += len(emits)
+            said = emits[self.ilabel[arc[emits]] != 0]
+            words[said] = words[said] * _HASH + self.ilabel[arc[said]].astype(np.uint64)[:, None]
+            keep = ~ends
+            state, top, log_p = state[keep], top[keep], log_p[keep]
+            node, length, words = node[keep], length[keep], words[keep]
+        last, log_p, length, words = (np.concatenate(column) for column in zip(*done))
+        return Enumeration(
+            self, np.concatenate(parent), np.concatenate(taken), last, length, np.exp(log_p), words
+        )
+
+    def all_paths(self, intent: str) -> Iterator[LabelPath]:
+        """Every path of `intent` with slots expanded, depth first in arc order: a fixed
+        order, streamed."""
+        start = self.start[intent]
+        if start >= 0 and self.has_paths(intent):
+            yield from self._paths(start, {})
+
+    def _paths(self, state: int, class_paths: dict[int, list[LabelPath]]) -> Iterator[LabelPath]:
+        """Paths from `state`; the paths of an FST that arcs enter are listed once."""
+        first = int(self.choice_start[state])
+        arcs = self._arcs(state)
+        if self.log_prob[first + len(arcs)] > -math.inf:
+            yield []
+        for c, arc in zip(range(first, first + len(arcs)), arcs):
+            if self.log_prob[c] == -math.inf:
+                continue
+            call = int(self.call[arc])
+            if call >= 0:
+                if call not in class_paths:
+                    class_paths[call] = list(self._paths(call, class_paths))
+                heads = class_paths[call]
+            else:
+                heads = [[(int(self.ilabel[arc]), int(self.olabel[arc]))]]
+            for head in heads:
+                for tail in self._paths(int(self.nextstate[arc]), class_paths):
+                    yield head + tail
+
+
+_HASH = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F], dtype=np.uint64)  # odd multipliers
+
+
+@dataclass
+class Enumeration:
+    """Every path of an intent as a tree of prefixes: per node its parent and the arc
+    that ends it; per path its last node, its number of arcs, its probability, and two
+    64-bit polynomial hashes of its input labels, which tell which paths spell the same
+    sentence (a 128-bit collision among a language's sentences is not to be expected)."""
+
+    walker: Walker
+    parent: np.ndarray
+    arc: np.ndarray
+    last: np.ndarray
+    length: np.ndarray
+    probability: np.ndarray
+    words: np.ndarray  # (paths, 2) uint64
+
+    def sentences(self) -> tuple[np.ndarray, np.ndarray]:
+        """A sentence number for each path, and each sentence's first path."""
+        order = np.lexsort((self.words[:, 1], self.words[:, 0]))  # stable: first path first
+        ordered = self.words[order]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+        sentence = np.empty(len(order), dtype=np.int64)
+        sentence[order] = np.cumsum(new) - 1
+        return sentence, order[new]
+
+    def walks(self, chosen: np.ndarray) -> Walks:
+        """The paths numbered `chosen`, in that order, spelled out from the tree."""
+        lengths = self.length[chosen]
+        ends = np.cumsum(lengths)
+        arcs = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        at, cursor = ends - 1, self.last[chosen]
+        for _ in range(int(lengths.max()) if len(lengths) else 0):
+            live = cursor > 0
+            arcs[at[live]] = self.arc[cursor[live]]
+            at, cursor = at - 1, np.where(live, self.parent[cursor], 0)
+        return Walks(self.walker.ilabel[arcs], self.walker.olabel[arcs], ends)
+
+
+class Stacks:
+    """Return stacks of many walks in two shared arrays: entry k holds a return state and
+    the entry below it (-1 at the bottom). A walk keeps only its top entry, so pushing is
+    appending and branching a walk (enumeration) copies one number."""
+
+    def __init__(self, capacity: int = 4096):
+        self.state = np.empty(capacity, dtype=np.int64)
+        self.parent = np.empty(capacity, dtype=np.int64)
+        self.size = 0
+
+    def push(self, states: np.ndarray, parents: np.ndarray) -> np.ndarray:
+        """New entries returning to `states` above `parents`; their numbers."""
+        end = self.size + len(states)
+        if end > len(self.state):
+            grown = max(end, 2 * len(self.state))
+            self.state = np.resize(self.state, grown)
+            self.parent = np.resize(self.parent, grown)
+        self.state[self.size : end], self.parent[self.size : end] = states, parents
+        numbers = np.arange(self.size, end)
+        self.size = end
+        return numbers
+
+
+def overlong(fsts: CompiledFsts, walker: Walker, intent: str) -> Key | None:
+    """Where sampling `intent` blows up, if its sentences average more than MEAN_WORDS
+    words (nested repetitions through rules multiply their lengths): the first of the
+    definitions it enters, callees first, whose own sentences are that long, else the
+    intent itself. None when the intent's sentences are short enough."""
+    top = ("intent", intent)
+    if walker.mean_words[top] <= MEAN_WORDS:
+        return None
+    reached, stack = set(), [top]
+    while stack:
+        for callee in callees(fsts, stack.pop()):
+            if callee not in reached:
+                reached.add(callee)
+                stack.append(callee)
+    inner = (k for k in call_order(fsts) if k in reached and walker.mean_words[k] > MEAN_WORDS)
+    return next(inner, top)
+
+
+def _joined(parts: list[np.ndarray], dtype=np.int32) -> np.ndarray:
+    """The parts one after the other (labels and states fit in 32 bits: half the memory of
+    a catalogue's table)."""
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
+def _log_mass(
+    fst: openfst.Arrays, entered: np.ndarray, said: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per state of one acyclic FST, the log probability mass of its paths to the end
+    (`entered`: per arc, the log mass of the FST it enters, 0 for other arcs), and the
+    mean number of words a walk from there still says (`said`: per arc, its own words or
+    the mean of the FST it enters). States are done a height at a time (the longest path
+    to a state without arcs), all of a height at once with numpy: a catalogue's million
+    arcs take a few vectorized steps."""
+    states = fst.num_states()
+    source = np.repeat(np.arange(states, dtype=np.int32), np.diff(fst.arc_start))
+    height = _heights(source, fst.nextstate, states)
+    beta = -fst.final.copy()
+    words = np.zeros(states)
+    arc_height = height[source]
+    order = np.argsort(arc_height, kind="stable")
+    bounds = np.searchsorted(arc_height[order], np.arange(int(height.max(initial=0)) + 2))
+    for level in range(1, len(bounds) - 1):
+        chosen = order[bounds[level] : bounds[level + 1]]
+        target, start = fst.nextstate[chosen], source[chosen]
+        terms = -fst.weight[chosen] + entered[chosen] + beta[target]
+        np.logaddexp.at(beta, start, terms)
+        with np.errstate(invalid="ignore"):  # -inf - -inf: an arc of a dead state
+            p = np.exp(terms - beta[start])
+            np.add.at(words, start, np.where(p > 0, p * (said[chosen] + words[target]), 0.0))
+    return beta, words
+
+
+def _heights(source: np.ndarray, nextstate: np.ndarray, states: int) -> np.ndarray:
+    """Per state, the number of arcs on its longest path to a state without arcs, found
+    from the end (a state's height is known once all the states its arcs lead to are):
+    work in proportion to the arcs, plus a few numpy steps per height."""
+    waiting = np.bincount(source, minlength=states)  # per state, arcs to states not done
+    into = np.argsort(nextstate, kind="stable")  # the arcs, by the state they lead to
+    into_start = np.concatenate(([0], np.cumsum(np.bincount(nextstate, minlength=states))))
+    height = np.zeros(states, dtype=np.int32)
+    ready = np.flatnonzero(waiting == 0)
+    done, level = 0, 0
+    while len(ready):
+        height[ready] = level
+        done += len(ready)
+        first, count = into_start[ready], into_start[ready + 1] - into_start[ready]
+        before = source[into[_ranges(first, count)]]
+        np.subtract.at(waiting, before, 1)
+        ready = np.unique(before[waiting[before] == 0])
+        level += 1
+    if done < states:
+        raise ValueError("the FST has a cycle")
+    return height
+
+
+def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The positions first[i] .. first[i] + count[i] - 1, for every i, one after the other."""
+    total = int(count.sum())
+    return np.arange(total) + np.repeat(first - np.cumsum(count) + count, count)
+
+
+def _mass(beta: np.ndarray, start: int) -> float:
+    """The log probability mass of the FST starting at `start` (-inf: no path)."""
+    return float(beta[start]) if start >= 0 else -math.inf

@@ -1,0 +1,80 @@
+"""Which scripts put a space between words, and where text joins two words without one.
+
+Spacing rules, by the script of the last character of one word and the first of the next:
+
+- Thai, Lao, Khmer and Burmese (Myanmar) write no space between two words of the same
+  script; a space separates them from a word of another script, a digit or punctuation
+  (`ตั้งปลุก 7 โมง`, `เปิด Netflix`), as people write them.
+- Chinese and Japanese (Han, Hiragana, Katakana, CJK punctuation, full-width forms) write
+  no space next to anything: `明日7時にNetflixを見る`.
+- Every other script (Latin, Cyrillic, Greek, Devanagari, Arabic, Hebrew, Hangul, ...),
+  digits and ASCII punctuation: one space between words.
+
+Scripts are told by Unicode block (a short table; the standard library has no script
+property), which is exact for these scripts' letters and marks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+SPACED, THAI, LAO, KHMER, MYANMAR, CJK = range(6)
+NAMES = {THAI: "Thai", LAO: "Lao", KHMER: "Khmer", MYANMAR: "Burmese", CJK: "Chinese/Japanese"}
+
+# (first, last, script) code point ranges of the scripts written without spaces
+_RANGES = sorted(
+    [
+        (0x0E00, 0x0E7F, THAI),
+        (0x0E80, 0x0EFF, LAO),
+        (0x1000, 0x109F, MYANMAR),
+        (0x1780, 0x17FF, KHMER),
+        (0x19E0, 0x19FF, KHMER),
+        (0x2E80, 0x2FDF, CJK),  # radicals
+        (0x3000, 0x30FF, CJK),  # CJK punctuation, Hiragana, Katakana
+        (0x3100, 0x312F, CJK),  # Bopomofo
+        (0x31A0, 0x31FF, CJK),
+        (0x3400, 0x4DBF, CJK),
+        (0x4E00, 0x9FFF, CJK),
+        (0xA9E0, 0xA9FF, MYANMAR),
+        (0xAA60, 0xAA7F, MYANMAR),
+        (0xF900, 0xFAFF, CJK),
+        (0xFF00, 0xFFEF, CJK),  # full-width and half-width forms
+        (0x20000, 0x3FFFF, CJK),
+    ]
+)
+_FIRSTS = [r[0] for r in _RANGES]
+UNSPACED = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _RANGES) + "]")
+
+# GAP[a][b]: whether a space goes between a word ending in script a and one starting in b
+GAP = tuple(
+    tuple(a != CJK and b != CJK and not (a == b and a != SPACED) for b in range(6))
+    for a in range(6)
+)
+
+
+def script(ch: str) -> int:
+    """The spacing script of one character (SPACED for every script that uses spaces)."""
+    code = ord(ch)
+    k = bisect.bisect_right(_FIRSTS, code) - 1
+    return _RANGES[k][2] if k >= 0 and code <= _RANGES[k][1] else SPACED
+
+
+def unspaced(text: str) -> bool:
+    """Whether `text` holds a letter of a script written without spaces."""
+    return UNSPACED.search(text) is not None
+
+
+def used(text: str) -> set[int]:
+    """The scripts written without spaces that `text` holds letters of."""
+    return {script(ch) for ch in UNSPACED.findall(text)}
+
+
+def edges(word: str) -> tuple[int, int]:
+    """The scripts of a word's first and last characters."""
+    return (script(word[0]), script(word[-1])) if word else (SPACED, SPACED)
+
+
+def gap(left: str, right: str) -> bool:
+    """Whether a space goes between the words `left` and `right`."""
+    return GAP[edges(left)[1]][edges(right)[0]]
