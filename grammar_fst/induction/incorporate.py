@@ -12,11 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..data.records import Utterance
+from ..errors import UsageError
 from ..grm.syntax import is_name, name_char
 from ..text import tokens
 from .automaton import Symbol
 
 log = logging.getLogger("grammar_fst")
+
+# words (a slot value counting as one) of an utterance learned from at most: the merge
+# search grows with the square of an utterance's length (1,000 repeated words: 9 s)
+MAX_WORDS = 200
 
 
 class Names:
@@ -65,7 +70,7 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
         intent_name=Names(u.intent or default_intent for u in utterances),
         slot_name=Names(s.slot for u in utterances for s in u.slots),
     )
-    for u in utterances:
+    for number, u in enumerate(utterances, 1):
         path: list[Symbol] = []
         position = 0
         for slot in u.slots:
@@ -79,6 +84,12 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
         if not path:
             golden.skipped += 1
             continue
+        if len(path) > MAX_WORDS:
+            raise UsageError(
+                f"utterance {number} has {len(path):,} words, more than the {MAX_WORDS} "
+                f"induction learns from in one utterance ('{' '.join(u.text.split()[:5])} "
+                "...'): split it into sentences, or leave it out"
+            )
         intent = golden.intent_name(u.intent or default_intent)
         golden.paths.setdefault(intent, []).append(tuple(path))
     return golden
