@@ -21,7 +21,7 @@ log = logging.getLogger("grammar_fst")
 
 # words (a slot value counting as one) of an utterance learned from at most: the merge
 # search grows with the square of an utterance's length (1,000 repeated words: 9 s)
-MAX_WORDS = 200
+MAX_WORDS = 500
 
 
 class Names:
