@@ -24,7 +24,7 @@ from .grm.ast import CatalogueRef, Grammar, Import
 from .sampling import patterns, plan
 from .sampling.cover import Coverer
 from .sampling.plan import Key, Render, quotas
-from .sampling.walker import DEFAULT_SEED, MEAN_WORDS, Walker, overlong
+from .sampling.walker import DEFAULT_SEED, MEAN_WORDS, Walker, mean_words_limit, overlong
 
 log = logging.getLogger("grammar_fst")
 
@@ -426,7 +426,8 @@ def too_long_to_sample(grammar: CompiledGrammar, intent: str) -> GrammarError | 
     return GrammarError(
         f"intent {intent} is too long to sample: a sentence of {what} has "
         f"{grammar._walker.mean_words[where]:,.0f} words on average, more than the "
-        f"{MEAN_WORDS:,} a sampled sentence may have (nested repetitions multiply); "
-        "lower a repetition bound",
+        f"{mean_words_limit(grammar._walker):,} a sampled sentence may have (the larger of "
+        f"{MEAN_WORDS:,} and the number of states of the grammar's FSTs: nested repetitions "
+        "multiply); lower a repetition bound",
         found.loc if found is not None else Location(grammar.source),
     )

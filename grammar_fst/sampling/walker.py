@@ -245,13 +245,36 @@ class Walker:
         if start >= 0 and self.has_paths(intent):
             yield from self._paths(start, {})
 
-    def _paths(self, state: int, class_paths: dict[int, list[LabelPath]]) -> Iterator[LabelPath]:
-        """Paths from `state`; the paths of an FST that arcs enter are listed once."""
-        first = int(self.choice_start[state])
-        arcs = self._arcs(state)
-        if self.log_prob[first + len(arcs)] > -math.inf:
+    def _paths(self, start: int, class_paths: dict[int, list[LabelPath]]) -> Iterator[LabelPath]:
+        """Paths from `start`; the paths of an FST that arcs enter are listed once. A
+        stack of the states on the way, not recursion: a path may be a long line."""
+        if self._stops(start):
             yield []
-        for c, arc in zip(range(first, first + len(arcs)), arcs):
+        path: LabelPath = []
+        stack = [(0, self._branches(start, class_paths))]  # (length of path before, ...)
+        while stack:
+            before, branches = stack[-1]
+            step = next(branches, None)
+            if step is None:
+                stack.pop()
+                continue
+            head, state = step
+            del path[before:]
+            path.extend(head)
+            if self._stops(state):
+                yield list(path)
+            stack.append((len(path), self._branches(state, class_paths)))
+
+    def _stops(self, state: int) -> bool:
+        return self.log_prob[self.choice_start[state + 1] - 1] > -math.inf
+
+    def _branches(
+        self, state: int, class_paths: dict[int, list[LabelPath]]
+    ) -> Iterator[tuple[LabelPath, int]]:
+        """The ways on from `state`, in arc order: per arc, each path it says (one arc,
+        or every path of the FST it enters), with the state it leads to."""
+        first = int(self.choice_start[state])
+        for c, arc in zip(range(first, first + len(self._arcs(state))), self._arcs(state)):
             if self.log_prob[c] == -math.inf:
                 continue
             call = int(self.call[arc])
@@ -262,8 +285,7 @@ class Walker:
             else:
                 heads = [[(int(self.ilabel[arc]), int(self.olabel[arc]))]]
             for head in heads:
-                for tail in self._paths(int(self.nextstate[arc]), class_paths):
-                    yield head + tail
+                yield head, int(self.nextstate[arc])
 
 
 _HASH = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F], dtype=np.uint64)  # odd multipliers
@@ -330,13 +352,19 @@ class Stacks:
         return numbers
 
 
+def mean_words_limit(walker: Walker) -> int:
+    """The most words a sampled sentence may say on average: MEAN_WORDS, or the number
+    of states of the network if larger. Only lengths multiplied by nested repetitions
+    exceed it; a long line written out is as long as the grammar itself."""
+    return max(MEAN_WORDS, len(walker.arc_start) - 1)
+
+
 def overlong(fsts: CompiledFsts, walker: Walker, intent: str) -> Key | None:
-    """Where sampling `intent` blows up, if its sentences average more than MEAN_WORDS
-    words (nested repetitions through rules multiply their lengths): the first of the
-    definitions it enters, callees first, whose own sentences are that long, else the
-    intent itself. None when the intent's sentences are short enough."""
-    top = ("intent", intent)
-    if walker.mean_words[top] <= MEAN_WORDS:
+    """Where sampling `intent` blows up, if its sentences average more words than
+    `mean_words_limit`: the first of the definitions it enters, callees first, whose
+    own sentences are that long, else the intent itself. None when they are shorter."""
+    top, limit = ("intent", intent), mean_words_limit(walker)
+    if walker.mean_words[top] <= limit:
         return None
     reached, stack = set(), [top]
     while stack:
@@ -344,7 +372,7 @@ def overlong(fsts: CompiledFsts, walker: Walker, intent: str) -> Key | None:
             if callee not in reached:
                 reached.add(callee)
                 stack.append(callee)
-    inner = (k for k in call_order(fsts) if k in reached and walker.mean_words[k] > MEAN_WORDS)
+    inner = (k for k in call_order(fsts) if k in reached and walker.mean_words[k] > limit)
     return next(inner, top)
 
 
