@@ -16,12 +16,13 @@ from .fst import counting, openfst
 from .fst.compiler import compile_grammar
 from .grm import ast as g
 from .grm.validate import Diagnostic, errors, references
-from .model import CompiledGrammar
+from .model import CompiledGrammar, too_long_to_sample
 from .sampling.walker import Walker
 
 SAMPLED = 200  # sentences drawn from an intent over budget, parsed back for its checks
+SAMPLED_WORDS = 20_000  # ... or fewer, when that many would say more words than this
 READINGS = 100  # readings listed at most per sampled sentence
-LONGEST = 50  # words of a sampled sentence parsed back at most (parsing is cubic in length)
+LONGEST = 20  # words of a sampled sentence parsed back at most (parsing is polynomial in it)
 
 
 def check(grammar: g.Grammar, budget: int = counting.DEFAULT_BUDGET) -> list[Diagnostic]:
@@ -120,11 +121,14 @@ def _language_findings(grammar: g.Grammar, budget: int) -> list[Diagnostic]:
             )
     live = []
     for name, intent in grammar.intents.items():
-        if walker.has_paths(name):
+        too_long = too_long_to_sample(compiled, name)
+        if too_long is not None:  # nothing more is looked for in it: sampling would stop
+            found.append(Diagnostic("error", too_long.message, too_long.location or intent.loc))
+        elif walker.has_paths(name):
             live.append(name)
         else:
             found.append(Diagnostic("error", f"intent {name} has an empty language", intent.loc))
-    sampled = _Sample(compiled, budget)
+    sampled = _Sample(compiled, budget, walker.mean_words)
     for name in progress.steps(live, len(live), "intents"):
         exact = counting.most_readings(fsts, name, budget)
         text, readings, how = (*exact, "") if exact else (*sampled.most_readings(name), sampled.how)
@@ -167,10 +171,11 @@ class _Sample:
     """Sentences drawn from each intent and parsed back, for the checks of intents
     whose flat form exceeds the budget: what they find is found on these only."""
 
-    def __init__(self, compiled: CompiledGrammar, budget: int):
+    def __init__(self, compiled: CompiledGrammar, budget: int, mean_words: dict):
         self.compiled = compiled
+        self.mean_words = mean_words
         self.how = (
-            f" (found on {SAMPLED} sentences sampled from each intent, those of at most "
+            f" (found on up to {SAMPLED} sentences sampled from each intent, those of at most "
             f"{LONGEST} words: its flat form exceeds the budget of {budget:,} states)"
         )
         self.parsed: dict[str, dict[str, list]] = {}
@@ -178,7 +183,9 @@ class _Sample:
     def readings(self, intent: str) -> dict[str, list]:
         """Per distinct sampled sentence of `intent`, its readings (at most READINGS)."""
         if intent not in self.parsed:
-            drawn = self.compiled.sample(SAMPLED, seed=0, intents=[intent])
+            mean = self.mean_words[("intent", intent)]
+            n = min(SAMPLED, max(1, int(SAMPLED_WORDS / max(mean, 1))))
+            drawn = self.compiled.sample(n, seed=0, intents=[intent])
             texts = sorted({u.text for u in drawn if len(u.text.split()) <= LONGEST})
             self.parsed[intent] = {t: self.compiled.readings(t, limit=READINGS) for t in texts}
         return self.parsed[intent]

@@ -31,7 +31,7 @@ from .data import distribution as dist
 from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
-from .errors import GrammarError, UsageError, Wording
+from .errors import GrammarError, Location, UsageError, Wording
 from .fst import counting, far
 from .fst.compiler import CompiledFsts, callees, catalogue_fst, compile_grammar, compile_rule
 from .fst.parse import Recognizer
@@ -42,7 +42,7 @@ from .grm.ast import CatalogueRef, Grammar, Import
 from .sampling import patterns, plan
 from .sampling.cover import Coverer
 from .sampling.plan import Render, SentenceKey, quotas
-from .sampling.walker import Walker
+from .sampling.walker import MEAN_WORDS, Walker, mean_words_limit, overlong
 
 log = logging.getLogger("grammar_fst")
 SPELL_BATCH = 4096  # paths spelled at a time by `all`
@@ -167,6 +167,7 @@ class CompiledGrammar:
                 asked for sentences that has none; `cover` on a grammar read from a
                 `.far`; with `unique`, an intent whose new sentences are too unlikely.
         """
+        self._check_lengths(self._chosen(list(intents or []) + list(quota or {}) or None))
         if allocate is not None:
             _alone_with_allocate(quota, split, cover)
             grammar, counts = self._by_pattern(n, intents, allocate)
@@ -175,6 +176,12 @@ class CompiledGrammar:
         grammar._check_counts(counts)
         job = grammar._job(counts, seed, render, unique, chunks)
         yield from grammar._run(job, counts, cover, jobs, client)
+
+    def _check_lengths(self, chosen: list[str]) -> None:
+        """Refuse, before any walk, an intent whose sentences are too long to sample."""
+        for name in chosen:
+            if (error := too_long_to_sample(self, name)) is not None:
+                raise error
 
     def _counts(
         self, n: int, intents: Iterable[str] | None, quota: Mapping[str, int] | None, split: str
@@ -529,3 +536,23 @@ def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
             stmt.loc,
         )
     return CompiledGrammar(compile_grammar(grammar), name, grammar)
+
+
+def too_long_to_sample(grammar: CompiledGrammar, intent: str) -> GrammarError | None:
+    """The error, located where the grammar blows up, when the sentences of `intent`
+    are too long to sample (see `sampling.walker.overlong`); None when they are not."""
+    where = overlong(grammar.fsts, grammar._walker, intent)
+    if where is None:
+        return None
+    kind, name = where
+    definitions = {"intent": "intents", "slot": "slots", "rule": "rules"}
+    found = getattr(grammar.grammar, definitions[kind], {}).get(name)
+    what = f"rule ${name}" if kind == "rule" else f"{kind} {name}"
+    return GrammarError(
+        f"intent {intent} is too long to sample: a sentence of {what} has "
+        f"{grammar._walker.mean_words[where]:,.0f} words on average, more than the "
+        f"{mean_words_limit(grammar._walker):,} a sampled sentence may have (the larger of "
+        f"{MEAN_WORDS:,} and the number of states of the grammar's FSTs: nested repetitions "
+        "multiply); lower a repetition bound",
+        found.loc if found is not None else Location(grammar.source),
+    )

@@ -157,7 +157,7 @@ def test_check_finds_shared_sentences_on_samples_over_the_budget():
 
 def _sampled(budget: int) -> str:
     return (
-        f" (found on {check.SAMPLED} sentences sampled from each intent, those of at most "
+        f" (found on up to {check.SAMPLED} sentences sampled from each intent, those of at most "
         f"{check.LONGEST} words: its flat form exceeds the budget of {budget:,} states)"
     )
 

@@ -19,6 +19,10 @@ from .automaton import Symbol
 
 log = logging.getLogger("grammar_fst")
 
+# words (a slot value counting as one) of an utterance learned from at most: the merge
+# search grows with the square of an utterance's length (1,000 repeated words: 9 s)
+MAX_WORDS = 500
+
 
 class Names:
     """Grammar names for the data's intent or slot names: the data's own, verbatim
@@ -80,7 +84,7 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
         intent_name=Names((u.intent or default_intent for u in utterances), "intent"),
         slot_name=Names((s.slot for u in utterances for s in u.slots), "slot"),
     )
-    for u in utterances:
+    for number, u in enumerate(utterances, 1):
         path: list[Symbol] = []
         position = 0
         for slot in u.slots:
@@ -94,6 +98,12 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
         if not path:
             golden.skipped += 1
             continue
+        if len(path) > MAX_WORDS:
+            raise UsageError(
+                f"utterance {number} has {len(path):,} words, more than the {MAX_WORDS} "
+                f"induction learns from in one utterance ('{' '.join(u.text.split()[:5])} "
+                "...'): split it into sentences, or leave it out"
+            )
         intent = golden.intent_name(u.intent or default_intent)
         golden.paths.setdefault(intent, []).append(tuple(path))
     return golden

@@ -28,6 +28,7 @@ from ..fst import openfst
 from ..fst.compiler import CompiledFsts, Key, call_order, callees
 from ..fst.walks import LabelPath, Walks
 
+MEAN_WORDS = 10_000  # a sampled sentence says at most this many words on average
 _STOP = -1
 _EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to say)
 
@@ -80,20 +81,24 @@ class Walker:
         for key, part in zip(keyed, parts):
             callees(fsts, key, part)
         beta = np.full(len(final), -math.inf)
+        words = np.zeros(len(final))  # per state, the mean number of words still to come
         index = {key: k for k, key in enumerate(keyed)}
         for key in [*call_order(fsts), *(("intent", n) for n in fsts.intents)]:
             k = index[key]
-            span = slice(arcs[k], arcs[k + 1])
+            call = self._call[arcs[k] : arcs[k + 1]]
             entered = np.where(
-                self._call[span] >= 0,
-                beta[np.maximum(self._call[span], 0)],
-                np.where(self._call[span] == _EMPTY, -math.inf, 0.0),
+                call >= 0,
+                beta[np.maximum(call, 0)],
+                np.where(call == _EMPTY, -math.inf, 0.0),
             )
-            beta[offsets[k] : offsets[k + 1]] = _log_mass(parts[k], entered)
+            said = np.where(call >= 0, words[np.maximum(call, 0)], parts[k].ilabel != 0)
+            own = slice(offsets[k], offsets[k + 1])
+            beta[own], words[own] = _log_mass(parts[k], entered, said)
         del parts  # what the table needs is in the joined arrays
         self.intent_log_mass = {name: _mass(beta, s) for name, s in self.intent_start.items()}
         self.class_log_mass = {name: _mass(beta, s) for name, s in self.class_start.items()}
         self.rule_log_mass = {name: _mass(beta, s) for name, s in self.rule_start.items()}
+        self.mean_words = {key: float(words[s]) if s >= 0 else 0.0 for key, s in starts.items()}
         self._choices(weight, final, beta)
 
     def _calls(self, fsts: CompiledFsts, starts: dict) -> np.ndarray:
@@ -273,13 +278,36 @@ class Walker:
         if start >= 0 and self.has_paths(intent):
             yield from self._paths(start, {})
 
-    def _paths(self, state: int, class_paths: dict[int, list[LabelPath]]) -> Iterator[LabelPath]:
-        """Paths from `state`; the paths of an FST that arcs enter are listed once."""
-        first = int(self._choice_start[state])
-        arcs = self._arcs(state)
-        if self._log_prob[first + len(arcs)] > -math.inf:
+    def _paths(self, start: int, class_paths: dict[int, list[LabelPath]]) -> Iterator[LabelPath]:
+        """Paths from `start`; the paths of an FST that arcs enter are listed once. A
+        stack of the states on the way, not recursion: a path may be a long line."""
+        if self._stops(start):
             yield []
-        for c, arc in zip(range(first, first + len(arcs)), arcs):
+        path: LabelPath = []
+        stack = [(0, self._branches(start, class_paths))]  # (length of path before, ...)
+        while stack:
+            before, branches = stack[-1]
+            step = next(branches, None)
+            if step is None:
+                stack.pop()
+                continue
+            head, state = step
+            del path[before:]
+            path.extend(head)
+            if self._stops(state):
+                yield list(path)
+            stack.append((len(path), self._branches(state, class_paths)))
+
+    def _stops(self, state: int) -> bool:
+        return self._log_prob[self._choice_start[state + 1] - 1] > -math.inf
+
+    def _branches(
+        self, state: int, class_paths: dict[int, list[LabelPath]]
+    ) -> Iterator[tuple[LabelPath, int]]:
+        """The ways on from `state`, in arc order: per arc, each path it says (one arc,
+        or every path of the FST it enters), with the state it leads to."""
+        first = int(self._choice_start[state])
+        for c, arc in zip(range(first, first + len(self._arcs(state))), self._arcs(state)):
             if self._log_prob[c] == -math.inf:
                 continue
             call = int(self._call[arc])
@@ -290,8 +318,7 @@ class Walker:
             else:
                 heads = [[(int(self._ilabel[arc]), int(self._olabel[arc]))]]
             for head in heads:
-                for tail in self._paths(int(self._nextstate[arc]), class_paths):
-                    yield head + tail
+                yield head, int(self._nextstate[arc])
 
 
 @dataclass(frozen=True)
@@ -380,24 +407,57 @@ class Stacks:
         return numbers
 
 
+def mean_words_limit(walker: Walker) -> int:
+    """The most words a sampled sentence may say on average: MEAN_WORDS, or the number
+    of states of the network if larger. Only lengths multiplied by nested repetitions
+    exceed it; a long line written out is as long as the grammar itself."""
+    return max(MEAN_WORDS, walker.num_states())
+
+
+def overlong(fsts: CompiledFsts, walker: Walker, intent: str) -> Key | None:
+    """Where sampling `intent` blows up, if its sentences average more words than
+    `mean_words_limit`: the first of the definitions it enters, callees first, whose
+    own sentences are that long, else the intent itself. None when they are shorter."""
+    top, limit = ("intent", intent), mean_words_limit(walker)
+    if walker.mean_words[top] <= limit:
+        return None
+    reached, stack = set(), [top]
+    while stack:
+        for callee in callees(fsts, stack.pop()):
+            if callee not in reached:
+                reached.add(callee)
+                stack.append(callee)
+    inner = (k for k in call_order(fsts) if k in reached and walker.mean_words[k] > limit)
+    return next(inner, top)
+
+
 def _joined(parts: list[np.ndarray], dtype=np.int32) -> np.ndarray:
     """The parts one after the other (labels and states fit in 32 bits: half the memory of
     a catalogue's table)."""
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
 
-def _log_mass(fst: openfst.Arrays, entered: np.ndarray) -> np.ndarray:
+def _log_mass(
+    fst: openfst.Arrays, entered: np.ndarray, said: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per state of one acyclic FST, the log probability mass of its paths to the end
-    (`entered`: per arc, the log mass of the FST it enters, 0 for other arcs). States are
-    done a height at a time (the longest path to a state without arcs), all of a height
-    at once with numpy: a catalogue's million arcs take a few vectorized steps."""
+    (`entered`: per arc, the log mass of the FST it enters, 0 for other arcs), and the
+    mean number of words a walk from there still says (`said`: per arc, its own words or
+    the mean of the FST it enters). States are done a height at a time (the longest path
+    to a state without arcs), all of a height at once with numpy: a catalogue's million
+    arcs take a few vectorized steps."""
     states = fst.num_states()
     source = np.repeat(np.arange(states, dtype=np.int32), np.diff(fst.arc_start))
     beta = -fst.final.copy()
+    words = np.zeros(states)
     for chosen in by_height(source, fst.nextstate, states):
-        terms = -fst.weight[chosen] + entered[chosen] + beta[fst.nextstate[chosen]]
-        np.logaddexp.at(beta, source[chosen], terms)
-    return beta
+        target, start = fst.nextstate[chosen], source[chosen]
+        terms = -fst.weight[chosen] + entered[chosen] + beta[target]
+        np.logaddexp.at(beta, start, terms)
+        with np.errstate(invalid="ignore"):  # -inf - -inf: an arc of a dead state
+            p = np.exp(terms - beta[start])
+            np.add.at(words, start, np.where(p > 0, p * (said[chosen] + words[target]), 0.0))
+    return beta, words
 
 
 def by_height(source: np.ndarray, target: np.ndarray, states: int) -> Iterator[np.ndarray]:
@@ -413,15 +473,32 @@ def by_height(source: np.ndarray, target: np.ndarray, states: int) -> Iterator[n
 
 
 def _heights(source: np.ndarray, nextstate: np.ndarray, states: int) -> np.ndarray:
-    """Per state, the number of arcs on its longest path to a state without arcs."""
+    """Per state, the number of arcs on its longest path to a state without arcs, found
+    from the end (a state's height is known once all the states its arcs lead to are):
+    work in proportion to the arcs, plus a few numpy steps per height."""
+    waiting = np.bincount(source, minlength=states)  # per state, arcs to states not done
+    into = np.argsort(nextstate, kind="stable")  # the arcs, by the state they lead to
+    into_start = np.concatenate(([0], np.cumsum(np.bincount(nextstate, minlength=states))))
     height = np.zeros(states, dtype=np.int32)
-    for _ in range(states + 1):
-        longer = np.zeros(states, dtype=np.int32)
-        np.maximum.at(longer, source, height[nextstate] + 1)
-        if np.array_equal(longer, height):
-            return height
-        height = longer
-    raise ValueError("the FST has a cycle")
+    ready = np.flatnonzero(waiting == 0)
+    done, level = 0, 0
+    while len(ready):
+        height[ready] = level
+        done += len(ready)
+        first, count = into_start[ready], into_start[ready + 1] - into_start[ready]
+        before = source[into[_ranges(first, count)]]
+        np.subtract.at(waiting, before, 1)
+        ready = np.unique(before[waiting[before] == 0])
+        level += 1
+    if done < states:
+        raise ValueError("the FST has a cycle")
+    return height
+
+
+def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The positions first[i] .. first[i] + count[i] - 1, for every i, one after the other."""
+    total = int(count.sum())
+    return np.arange(total) + np.repeat(first - np.cumsum(count) + count, count)
 
 
 def _mass(beta: np.ndarray, start: int) -> float:
