@@ -167,3 +167,34 @@ def test_ctrl_c_while_the_modules_load_is_no_traceback():
     )
     assert done.returncode == 130 and done.stderr == "grammar-fst: interrupted\n"
     assert done.stdout == ""
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_workers_end_with_their_parent(tmp_path):
+    """A worker whose parent is gone (killed outright, or stopped by a signal sent while
+    the worker was being forked, which the worker never receives) ends too, rather than
+    waiting for work forever with the parent's standard error open."""
+    child, _ = start_long_sample(tmp_path, "--jobs", "2")
+    deadline = time.monotonic() + 60
+    while len(workers := _children(child.pid)) < 2:
+        assert child.poll() is None and time.monotonic() < deadline, "no workers"
+        time.sleep(0.05)
+    child.kill()
+    child.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)

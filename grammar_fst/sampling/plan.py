@@ -21,6 +21,9 @@ language is not walked but chosen from its enumeration (`without_replacement`).
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -231,9 +234,23 @@ def _largest(values: np.ndarray, k: int) -> np.ndarray:
 _job: Job | None = None
 
 
-def _install(job: Job) -> None:
+def _install(job: Job, parent: int) -> None:
     global _job
     _job = job
+    _end_with(parent)
+
+
+def _end_with(parent: int) -> None:
+    """Make this worker end when its parent does. A worker forked just as a signal
+    stopped its parent never receives that signal (a child starts with no pending
+    signal), and would otherwise wait for work forever, holding the parent's standard
+    error open."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent ended before that took effect
+        os._exit(0)
 
 
 def _run_installed(block: Block) -> Shard | Chunk:
@@ -266,7 +283,9 @@ class Workers:
 
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self.pool = ProcessPoolExecutor(jobs, context, initializer=_install, initargs=(job,))
+            self.pool = ProcessPoolExecutor(
+                jobs, context, initializer=_install, initargs=(job, os.getpid())
+            )
             self.submit = lambda block: self.pool.submit(_run_installed, block)
 
     def shards(self, blocks: Iterable[Block], seen: set[SentenceKey]) -> Iterator[Shard | Chunk]:
