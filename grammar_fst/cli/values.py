@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..defaults import AUTO
+
 
 def whole_number(text: str) -> int:
     """0 or more: a seed, --floor, --samples (0: no precision proxies), sample's -n and
@@ -57,8 +59,6 @@ def language_tag(text: str) -> str:
 
 def lambda_value(text: str) -> float | str:
     """`induce --lambda`: auto, or a number of 0 or more."""
-    from ..defaults import AUTO
-
     if text == AUTO:
         return AUTO
     try:

@@ -18,9 +18,8 @@ import re
 from pathlib import Path
 
 from ..data.catalogue import ALEXA_PATH
-from ..errors import GrammarError, Location
+from ..errors import GrammarError, Location, read_text
 from ..grm import ast as g
-from ..grm.sources import read_text
 from ._common import Labels, Piece, join, text_pieces, warn, weighted
 
 _SLOT = re.compile(r"\{([^{}]*)\}")

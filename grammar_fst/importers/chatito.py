@@ -26,9 +26,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import GrammarError, Location
+from ..errors import GrammarError, Location, read_text
 from ..grm import ast as g
-from ..grm.sources import read_text
 from ._common import Definition, Piece, TemplateReader, join, optional, text_pieces, warn, weighted
 
 KINDS = {"%": "intent", "~": "alias", "@": "slot"}
