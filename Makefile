@@ -69,8 +69,9 @@ bench-nlu: $(STAMP)
 # case per distinct failure in tests/fuzz_cases/open/
 FUZZ_CASES ?= 100000
 FUZZ_SECONDS ?= 3600
+FUZZ_JOBS ?= $(shell nproc)
 fuzz: $(STAMP)
-	nice $(BIN)/python benchmarks/fuzz.py --cases $(FUZZ_CASES) --seconds $(FUZZ_SECONDS) --keep
+	nice $(BIN)/python benchmarks/fuzz.py --cases $(FUZZ_CASES) --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) --keep
 
 # ruff, then mypy (configured in pyproject.toml): an operation that misses one of the
 # grammar's operators is a type error

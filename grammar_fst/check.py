@@ -176,7 +176,8 @@ class _Sample:
         self.mean_words = mean_words
         self.how = (
             f" (found on up to {SAMPLED} sentences sampled from each intent, those of at most "
-            f"{LONGEST} words: its flat form exceeds the budget of {budget:,} states)"
+            f"{LONGEST} words: its flat form or its determinization exceeds the budget of "
+            f"{budget:,} states)"
         )
         self.parsed: dict[str, dict[str, list]] = {}
 

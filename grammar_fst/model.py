@@ -266,10 +266,11 @@ class CompiledGrammar:
         distinct sentences its intent has left, and an intent asked for much of those
         chosen from its enumeration (`plan.enumerates`)."""
         job.excluded = frozenset(seen)
+        paths = counting.derivations(self.fsts)
         for index, name in enumerate(job.intents):
             given = sum(i == index for _, i in seen)
             counts[name] = self._capped(name, counts[name], given)
-            if plan.enumerates(counts[name], self.count(name) - given):
+            if plan.enumerates(counts[name], self.count(name) - given, paths[("intent", name)]):
                 job.enumerated[index] = counts[name]
 
     def allocation(

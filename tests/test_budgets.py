@@ -1,8 +1,9 @@
 """Budgets on what grows faster than its input: sentences made exponentially long by
 repetitions of repetitions through rules (refused before sampling, at the rule where
-they blow up), long lines (compiled and checked in time linear in their length), and
-utterances too long to learn from. The work behind them is tested here for what it
-computes: mean lengths against sampling, heights against a brute force."""
+they blow up), long lines (compiled and checked in time linear in their length),
+utterances too long to learn from or too repetitive to merge in time, and enumerations
+of too many derivations. The work behind them is tested here for what it computes: mean
+lengths against sampling, heights against a brute force."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from grammar_fst import check
 from grammar_fst.cli.main import main
 from grammar_fst.errors import GrammarError
 from grammar_fst.grm import syntax
-from grammar_fst.sampling import walker
+from grammar_fst.induction import crossval, search
+from grammar_fst.induction.automaton import Automaton, Symbol
+from grammar_fst.sampling import plan, walker
 from grammar_fst.sampling.walker import MEAN_WORDS
 
 # every level repeats the one below 1 to 100 times: sentences of 50.5 ** k words on average
@@ -142,3 +145,47 @@ def test_induce_refuses_an_utterance_too_long_to_learn_from(capsys, tmp_path):
     longest = " ".join(f"w{i}" for i in range(500))
     data.write_text(json.dumps({"text": longest, "intent": "Play"}) + "\n", encoding="utf-8")
     assert run(capsys, "induce", data, "-o", out)[0] == 0
+
+
+def repetitive(lines: int, words: int, vocabulary: str = "ab", seed: int = 1) -> list[str]:
+    """Lines of random words from a tiny vocabulary: every state of their prefix tree has
+    hundreds of neighbours that share a context with it."""
+    rng = np.random.default_rng(seed)
+    return [" ".join(rng.choice(list(vocabulary), words)) for _ in range(lines)]
+
+
+def test_induce_refuses_utterances_too_repetitive_to_merge(capsys, tmp_path):
+    data = tmp_path / "data.txt"
+    data.write_text("\n".join(repetitive(8, 100)) + "\n", encoding="utf-8")
+    out = tmp_path / "g.grm"
+    status, _, err = run(capsys, "induce", data, "--format", "text", "-o", out)
+    assert status == 2 and err.count("\n") == 1 and not out.exists()
+    assert "intent Utterance: merging its 782 states would take more than 2,000 steps" in err
+    # varied words of the same length are merged within the budget
+    data.write_text("\n".join(repetitive(3, 100, "abcdefghijklmnopqrstuvwxyz")) + "\n")
+    assert run(capsys, "induce", data, "--format", "text", "-o", out)[0] == 0
+
+
+def test_a_merge_stops_at_its_budget_of_steps():
+    paths = [tuple(Symbol(w) for w in line.split()) for line in repetitive(3, 30)]
+    with pytest.raises(search.OverBudget):
+        search.merge_states(Automaton(paths, 1.0), "", lambda step: None, search.Steps(1_000))
+    search.merge_states(Automaton(paths, 1.0), "", lambda step: None, search.Steps(10**7))
+
+
+def test_cross_validation_of_repetitive_utterances_takes_the_default(monkeypatch):
+    paths = [tuple(Symbol(w) for w in line.split()) for line in repetitive(6, 25)]
+    chosen = crossval.choose(paths, 1.0)
+    assert (chosen.weight, chosen.folds) == (1.0, 0)
+    assert chosen.detail == "1, the default (utterances too repetitive to cross-validate)"
+    monkeypatch.setattr(crossval, "STEPS", 10**6)
+    assert crossval.choose(paths, 1.0).folds == 5
+
+
+def test_an_intent_of_too_many_derivations_is_drawn_not_enumerated():
+    # 108 sentences, 5.6 billion derivations: the enumeration would hold every one
+    grammar = gf.from_text("$r = x{1,12}\nintent I = $r{1,9}\n")
+    assert grammar.count() == 108
+    assert not plan.enumerates(50, 108, 5_628_851_292) and plan.enumerates(50, 108, 1_000)
+    drawn = [u.text for u in grammar.sample(50, seed=1, unique=True)]
+    assert len(set(drawn)) == 50

@@ -84,8 +84,8 @@ def test_an_ambiguous_grammar_over_the_budget_is_counted_as_an_upper_bound(tmp_p
     assert run(capsys, "count", grammar) == (0, "A\t3\ntotal\t3\n", "")
     status, out, err = run(capsys, "count", grammar, "--budget", "3")
     why = (
-        "derivations: the flat form exceeds the budget of 3 states, so a sentence said "
-        "in several ways counts more than once"
+        "derivations: the flat form or its determinization exceeds the budget of 3 states, "
+        "so a sentence said in several ways counts more than once"
     )
     assert (status, out, err) == (0, f"A\tat most 4 ({why})\ntotal\tat most 4 ({why})\n", "")
 
@@ -96,6 +96,25 @@ def test_the_total_is_a_bound_when_the_intents_union_is_over_the_budget():
     assert per_intent == {"A": counting.Count(2), "B": counting.Count(2)}
     assert total == counting.Count(4, False, total.why) and "the sum over intents" in total.why
     assert compiled.sizes()[1] == counting.Count(3)  # 'd' is in both
+
+
+def test_a_repetition_of_a_repetition_is_a_bound_when_determinizing_would_take_too_long():
+    # 10,000 sentences in a flat form under the budget, each said in thousands of ways:
+    # every subset of the determinization holds thousands of states
+    per_intent, _ = from_text("$r = x{1,100}\nintent I = $r{1,100}\n").sizes()
+    count = per_intent["I"]
+    assert not count.exact and count.value > 10**100 and "determinization" in count.why
+    # fewer ways of saying each sentence: counted exactly
+    assert from_text("$r = x{1,100}\nintent I = $r{1,3}\n").sizes()[0]["I"] == counting.Count(300)
+
+
+def test_subsets_fit_only_what_their_budget_of_steps_allows():
+    # 900 subsets of about 800 steps each: 720,796 steps, over 25 x 20,000
+    fsts = from_text("$r = x{1,30}\nintent I = $r{1,30}\n").fsts
+    assert counting.sentences(fsts, "I", budget=20_000) is None
+    flat = counting.sentences(fsts, "I", budget=40_000)
+    assert flat is not None and counting.count_strings(flat) == 900
+    assert counting.sentences(fsts, "I", budget=900) is None  # 901 subsets, with the empty one
 
 
 def test_counts_too_long_for_decimal_are_scientific():
@@ -158,7 +177,8 @@ def test_check_finds_shared_sentences_on_samples_over_the_budget():
 def _sampled(budget: int) -> str:
     return (
         f" (found on up to {check.SAMPLED} sentences sampled from each intent, those of at most "
-        f"{check.LONGEST} words: its flat form exceeds the budget of {budget:,} states)"
+        f"{check.LONGEST} words: its flat form or its determinization exceeds the budget of "
+        f"{budget:,} states)"
     )
 
 

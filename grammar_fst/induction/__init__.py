@@ -35,7 +35,7 @@ from .crossval import Choice, choose
 from .incorporate import Golden, incorporate
 from .modifiers import induce_modifiers
 from .punctuation import Edges, strip
-from .search import Step, describe, merge_states
+from .search import OverBudget, Step, Steps, describe, merge_states
 from .writer import (
     RuleBook,
     alternation,
@@ -49,6 +49,7 @@ from .writer import (
 logger = logging.getLogger("grammar_fst")
 
 MAX_LAMBDA = 1e6  # far past where every merge is taken; beyond, scores overflow
+MERGE_STEPS = 2_000  # per state of an intent's prefix tree (see `search.Steps`)
 
 __all__ = ["AUTO", "DEFAULT_LAMBDA", "Induction", "Step", "induce"]
 
@@ -143,7 +144,7 @@ def induce(
         if isinstance(how, Choice):
             trace.append(Step("lambda", intent, how.detail))
         model = models[intent] = Automaton(paths[intent], _weight(how), holds)
-        merge_states(model, intent, trace.append)
+        _merge_within_budget(model, intent, trace)
         widen(model, intent, known, trace.append)
     statements = _written(models, edges, trace, taken, phrases)
     statements += _slots(statements, golden, catalogues, known, Path(base))
@@ -155,6 +156,20 @@ def induce(
         golden.skipped,
         lambdas,
     )
+
+
+def _merge_within_budget(model: Automaton, intent: str, trace: list[Step]) -> None:
+    """`merge_states`, or a UsageError when that takes more than MERGE_STEPS per state."""
+    states = len(model.states)
+    try:
+        merge_states(model, intent, trace.append, Steps(MERGE_STEPS * states))
+    except OverBudget:
+        raise UsageError(
+            f"intent {intent}: merging its {states:,} states would take more than "
+            f"{MERGE_STEPS:,} steps per state (real data takes at most 750): its "
+            "utterances say a few words in many places; leave out the longest or most "
+            "repetitive ones"
+        ) from None
 
 
 def _weight(how: Choice | float) -> float:

@@ -15,7 +15,9 @@ The lambda chosen is the smallest whose mean recall is within TIE of the highest
 recall among the lambdas whose mean precision is at least PRECISION_FLOOR: the least
 generalization that recalls about as much. When none reaches the floor, the one with the
 highest precision; when no lambda recalls a held-out utterance at all (a handful of
-utterances, each unlike the others), the default. Candidates are tried in increasing
+utterances, each unlike the others), the default; the default too when a fold's merge
+takes more than STEPS steps per state (utterances that say a few words in many places,
+where thirty merges would take minutes). Candidates are tried in increasing
 order, and the search stops at the first below the floor: a larger lambda merges more
 and is less precise. On SNIPS (50 golden utterances per intent) the floor sits near the
 precision of the former fixed default, lambda 1, and the choices range from 0.5 to 2.
@@ -32,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .automaton import END, START, Automaton, Symbol
-from .search import merge_states
+from .search import OverBudget, Steps, merge_states
 
 CANDIDATES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
 FOLDS = 5
@@ -40,6 +42,7 @@ SAMPLES = 200  # random paths per fold, for precision
 PRECISION_FLOOR = 0.35
 TIE = 0.02  # recall this close to the best counts as as good
 MOST = 100  # utterances cross-validated, at most: a larger intent is subsampled (seeded)
+STEPS = 200  # per state, in each fold's merge (`search.Steps`); SNIPS and SLURP take <= 110
 
 Path = tuple[Symbol, ...]
 
@@ -51,13 +54,14 @@ class Choice:
     weight: float
     recall: float  # mean held-out recall over the folds
     precision: float  # mean trigram precision of the folds' samples
-    folds: int  # 0: too few utterances to hold any out, and the default was taken
+    folds: int  # 0: not cross-validated (`unvalidated` says why), and the default was taken
+    unvalidated: str = "too few utterances to cross-validate"
 
     @property
     def detail(self) -> str:
         """`1.5 (held-out recall 0.24, trigram precision 0.44, 5 folds)`."""
         if not self.folds:
-            return f"{self.weight:g}, the default (too few utterances to cross-validate)"
+            return f"{self.weight:g}, the default ({self.unvalidated})"
         if not self.recall:
             return f"{self.weight:g}, the default (no lambda recalled a held-out utterance)"
         return (
@@ -80,7 +84,12 @@ def choose(paths: Sequence[Path], default: float) -> Choice:
     attested = {t for path in paths for t in trigrams(path)}
     scored: list[tuple[tuple[float, float], float]] = []
     for weight in CANDIDATES:  # increasing: more merging, so less precision
-        scored.append((_score(paths, weight, folds, attested), weight))
+        try:
+            scored.append((_score(paths, weight, folds, attested), weight))
+        except OverBudget:  # thirty merges of utterances this repetitive would take minutes
+            return Choice(
+                default, math.nan, math.nan, 0, "utterances too repetitive to cross-validate"
+            )
         if scored[-1][0][1] < PRECISION_FLOOR:
             break  # the larger lambdas would fall below the floor too
     precise = [(r, weight) for (r, p), weight in scored if p >= PRECISION_FLOOR]
@@ -102,7 +111,7 @@ def _score(
     for fold in range(folds):
         held = [p for i, p in enumerate(paths) if i % folds == fold]
         model = Automaton([p for i, p in enumerate(paths) if i % folds != fold], weight)
-        merge_states(model, "", lambda step: None)
+        merge_states(model, "", lambda step: None, Steps(STEPS * len(model.states)))
         recall += sum(says(model, p) for p in held) / len(held)
         rng = random.Random(fold)
         drawn = [walk(model, rng) for _ in range(SAMPLES)]

@@ -21,6 +21,7 @@ language is not walked but chosen from its enumeration (`without_replacement`).
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sys
@@ -32,6 +33,7 @@ import numpy as np
 
 from ..data.records import Utterance
 from ..errors import UsageError, Wording
+from ..fst.counting import Number, log10
 from ..fst.spelling import Speller
 from ..fst.walks import Walks
 from .walker import Walker
@@ -49,6 +51,7 @@ MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
 # closer the share gets to all, and more still under skewed weights.
 ENUMERATE_ABOVE = 0.2
 ENUMERATE_ALWAYS = 50_000  # a language this small is enumerated whatever is asked of it
+ENUMERATE_PATHS = 500_000  # derivations: an intent with more is never enumerated
 
 Render = Callable[[Utterance, int], object]
 
@@ -199,10 +202,13 @@ def _as_is(utterance: Utterance, position: int) -> Utterance:
     return utterance
 
 
-def enumerates(wanted: int, left: int) -> bool:
+def enumerates(wanted: int, left: int, paths: Number) -> bool:
     """Whether `unique` takes `wanted` sentences of an intent that has `left` distinct
-    ones not yet given from its enumeration (`without_replacement`) rather than drawing
-    them and dropping repeats."""
+    ones not yet given and `paths` derivations from its enumeration (`without_replacement`)
+    rather than drawing them and dropping repeats. The enumeration holds every derivation:
+    `$r = x{1,12}` then `$r{1,9}` has 108 sentences and 5.6 billion derivations."""
+    if log10(paths) > math.log10(ENUMERATE_PATHS):
+        return False
     return wanted / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS
 
 
