@@ -62,16 +62,18 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     shown = start
 
-    def one(index: int) -> tuple[str, fuzzing.Case, fuzzing.Outcome]:
+    def made(index: int) -> tuple[str, fuzzing.Case]:
         category = categories[index % len(categories)]
-        case = fuzzing.ALL_CATEGORIES[category](random.Random(f"{args.seed}:{category}:{index}"))
-        return category, case, fuzzing.run(case, budget)
+        rng = random.Random(f"{args.seed}:{category}:{index}")
+        return category, fuzzing.ALL_CATEGORIES[category](rng)
 
-    # threads only wait for the forked children; results are taken in case order
+    # a round's cases are made here, then run at once: the threads only fork the children
+    # and wait for them, so a child never copies this process in the middle of making one
     with ThreadPoolExecutor(args.jobs) as pool:
         for first in range(0, args.cases, ROUND * args.jobs):
-            last = min(args.cases, first + ROUND * args.jobs)
-            for category, case, outcome in pool.map(one, range(first, last)):
+            cases = [made(i) for i in range(first, min(args.cases, first + ROUND * args.jobs))]
+            outcomes = pool.map(lambda case: fuzzing.run(case, budget), [c for _, c in cases])
+            for (category, case), outcome in zip(cases, outcomes):
                 _count(table[category], case, outcome)
                 if not outcome.clean:
                     key = (category, signature(case, outcome))
