@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import multiprocessing
 import random
 import re
 import sys
 import time
-from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter, defaultdict, deque
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ PRELOADED = (
 
 OPEN = ROOT / "tests" / "fuzz_cases" / "open"
 SMALL_INPUT = 4096  # bytes: the issue's bound for "small inputs"
-ROUND = 16  # cases per job between two looks at the clock
+AHEAD = 4  # cases per job made ahead of the one counted
 COLUMNS = ("cases", *fuzzing.KINDS, "over budget < 4 KB", "CPU s")
 
 
@@ -67,17 +68,22 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(f"{args.seed}:{category}:{index}")
         return category, fuzzing.ALL_CATEGORIES[category](rng)
 
-    # a round's cases are made here, then run at once: the threads only fork the children
-    # and wait for them, so a child never copies this process in the middle of making one
-    with ThreadPoolExecutor(args.jobs) as pool:
-        for first in range(0, args.cases, ROUND * args.jobs):
-            cases = [made(i) for i in range(first, min(args.cases, first + ROUND * args.jobs))]
-            outcomes = pool.map(lambda case: fuzzing.run(case, budget), [c for _, c in cases])
-            for (category, case), outcome in zip(cases, outcomes):
-                _count(table[category], case, outcome)
-                if not outcome.clean:
-                    key = (category, signature(case, outcome))
-                    failures.setdefault(key, [0, case, outcome])[0] += 1
+    # runners forked now, before any thread, each forking its cases' children, while this
+    # process makes the next cases; outcomes are counted in case order
+    pending: deque = deque()
+    with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        index = 0
+        while index < args.cases or pending:
+            while index < args.cases and len(pending) < AHEAD * args.jobs:
+                category, case = made(index)
+                pending.append((category, case, pool.submit(fuzzing.run, case, budget)))
+                index += 1
+            category, case, running = pending.popleft()
+            outcome = running.result()
+            _count(table[category], case, outcome)
+            if not outcome.clean:
+                key = (category, signature(case, outcome))
+                failures.setdefault(key, [0, case, outcome])[0] += 1
             now = time.monotonic()
             if now - shown > 30:
                 done = sum(row["cases"] for row in table.values())
@@ -85,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stderr.write(f"{done} cases, {bad} failing, {now - start:.0f} s\n")
                 shown = now
             if now - start > args.seconds:
+                for *_, running in pending:
+                    running.cancel()
                 break
     print(render(table, failures, args, time.monotonic() - start))
     if args.keep:
