@@ -32,7 +32,7 @@ from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
 from .errors import GrammarError, Location, UsageError, Wording
-from .fst import counting, far
+from .fst import counting, far, openfst
 from .fst.compiler import CompiledFsts, callees, catalogue_fst, compile_grammar, compile_rule
 from .fst.parse import Recognizer
 from .fst.spelling import Speller
@@ -358,7 +358,7 @@ class CompiledGrammar:
         for name in self._chosen(intents):
             seen: set[str] = set()
             given: set[int] = set()
-            paths = self._walker.all_paths(name)
+            paths = self._every_path(name)
             while batch := list(itertools.islice(paths, SPELL_BATCH)):
                 for path, utterance in zip(batch, self._speller.walks(Walks.of(batch))):
                     reading = hash(tuple(path))
@@ -367,6 +367,17 @@ class CompiledGrammar:
                     given.add(reading)
                     seen.add(utterance.text)
                     yield utterance
+
+    def _every_path(self, intent: str) -> Iterator[LabelPath]:
+        """The intent's paths for `all`: its derivations in the network's arc order; for an
+        intent of too many derivations (`plan.too_many_to_enumerate`) whose readings fit
+        the counting budget, one path per distinct reading, in the order of their minimal
+        FST: a few sentences said in billions of ways would take hours."""
+        if plan.too_many_to_enumerate(counting.derivations(self.fsts)[("intent", intent)]):
+            distinct = counting.readings(self.fsts, intent, counting.DEFAULT_BUDGET)
+            if distinct is not None:
+                return openfst.every_path(distinct)
+        return self._walker.all_paths(intent)
 
     def parse(self, text: str) -> Utterance | None:
         """The most probable reading of `text`, or None if the grammar does not hold it."""

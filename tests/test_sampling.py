@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 import grammar_fst as gf
+from grammar_fst.sampling import plan
 
 # chi-square critical values at p = 0.001 (a fixed seed makes each test deterministic;
 # the threshold says how surprising a correct sampler would have to be to fail it)
@@ -127,6 +128,31 @@ def test_all_unique_keeps_one_reading_per_sentence():
     grammar = gf.from_text("intent A = x {s} | x a\nslot s = a | b\n")
     assert sorted(u.text for u in grammar.all()) == ["x a", "x a", "x b"]
     assert sorted(u.text for u in grammar.all(unique=True)) == ["x a", "x b"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: gf.from_text("$r = x{1,3}\nintent I = $r{1,3} {s}\nslot s = a | b c\n"),
+        lambda: gf.from_text("intent A = x {s} | x a\nslot s = a | b\nintent B = go {s}? now\n"),
+        lambda: gf.load("grammars/thai.grm"),
+    ],
+    ids=["repetitions", "two-readings", "thai"],
+)
+def test_all_of_an_intent_of_too_many_derivations_lists_its_readings_once(monkeypatch, make):
+    # an intent over the bound is listed from its distinct readings instead of its
+    # derivations: the same records, in another order
+    grammar = make()
+    walked = [u.to_dict() for u in grammar.all()]
+    monkeypatch.setattr(plan, "ENUMERATE_PATHS", 1)
+    listed = [u.to_dict() for u in grammar.all()]
+    assert sorted(map(repr, listed)) == sorted(map(repr, walked)) and len(listed) > 1
+    assert listed == [u.to_dict() for u in grammar.all()]
+
+
+def test_all_of_few_sentences_in_billions_of_derivations_is_at_once():
+    grammar = gf.from_text("$r = x{1,12}\nintent I = $r{1,9}\n")  # 5.6 billion derivations
+    assert sorted(len(u.text.split()) for u in grammar.all()) == list(range(1, 109))
 
 
 def test_walker_choices_are_each_states_arcs_then_stop_with_their_probabilities():

@@ -130,6 +130,34 @@ def single_path(fst: pynini.Fst) -> list[tuple[int, int]]:
     return pairs
 
 
+def every_path(fst: pynini.Fst) -> Iterator[list[tuple[int, int]]]:
+    """The (input, output) label pairs of every path of an acyclic FST, depth first in arc
+    order; a stack rather than recursion, for paths longer than Python's recursion."""
+    arcs = arrays(fst)
+    if arcs.start < 0:
+        return
+    bounds, targets = arcs.arc_start.tolist(), arcs.nextstate.tolist()
+    pairs = list(zip(arcs.ilabel.tolist(), arcs.olabel.tolist()))
+    final = (arcs.final < math.inf).tolist()
+    if final[arcs.start]:
+        yield []
+    path: list[tuple[int, int]] = []
+    stack = [[arcs.start, bounds[arcs.start]]]  # a state and its next arc
+    while stack:
+        top = stack[-1]
+        state, arc = top
+        if arc == bounds[state + 1]:
+            stack.pop()
+            if stack:
+                path.pop()
+            continue
+        top[1] = arc + 1
+        path.append(pairs[arc])
+        if final[targets[arc]]:
+            yield list(path)
+        stack.append([targets[arc], bounds[targets[arc]]])
+
+
 @dataclass
 class Arrays:
     """An FST as flat arrays: state s has the arcs `arc_start[s]:arc_start[s + 1]` and the

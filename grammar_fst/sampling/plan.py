@@ -205,11 +205,16 @@ def _as_is(utterance: Utterance, position: int) -> Utterance:
 def enumerates(wanted: int, left: int, paths: Number) -> bool:
     """Whether `unique` takes `wanted` sentences of an intent that has `left` distinct
     ones not yet given and `paths` derivations from its enumeration (`without_replacement`)
-    rather than drawing them and dropping repeats. The enumeration holds every derivation:
-    `$r = x{1,12}` then `$r{1,9}` has 108 sentences and 5.6 billion derivations."""
-    if log10(paths) > math.log10(ENUMERATE_PATHS):
+    rather than drawing them and dropping repeats."""
+    if too_many_to_enumerate(paths):
         return False
     return wanted / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS
+
+
+def too_many_to_enumerate(paths: Number) -> bool:
+    """Whether an intent of `paths` derivations has too many to go through them all: `$r =
+    x{1,12}` then `$r{1,9}` has 108 sentences and 5.6 billion derivations."""
+    return log10(paths) > math.log10(ENUMERATE_PATHS)
 
 
 def without_replacement(job: Job, intent: int) -> Walks:
