@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_context_gate import texts
 from test_resample import utt
 
 from grammar_fst.cli.main import main
@@ -39,10 +40,6 @@ RUSSIAN = [
     utt("Будильник", "поставь таймер на [время : час] пожалуйста"),
     utt("Будильник", "напомни через [время : пять минут] пожалуйста"),
 ]
-
-
-def texts(out) -> set[str]:
-    return {g.utterance.text for g in out}
 
 
 def test_clock_times_and_durations_are_two_sub_types():

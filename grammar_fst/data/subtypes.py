@@ -20,6 +20,7 @@ as the project's tokenization splits them, make the groups.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -31,9 +32,11 @@ from .records import Utterance
 DEFAULT_SIMILARITY = 0.3  # as measured; sub-types are off by default: see docs/resampling.md
 
 
+@functools.lru_cache(maxsize=65536)
 def norm(value: str) -> str:
-    """A value as sub-types tell values apart: case-folded, single spaces."""
-    return " ".join(value.casefold().split())
+    """A value as sub-types tell values apart: its case-folded words, as the project's
+    tokenization splits them (in any script), one space between."""
+    return " ".join(ctx.folded_words(value))
 
 
 @dataclass(frozen=True)
