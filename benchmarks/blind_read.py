@@ -1,6 +1,8 @@
-"""A blind read of resampled utterances: SLURP devel resampled to N with the context gate
-(the default) and without it (`--no-context`), 100 new utterances drawn at random from
-each, shuffled together into one sheet that does not say which is which.
+"""A blind read of resampled utterances: SLURP devel resampled to N under each arm (by
+default the context gate with sub-types, `--subtypes`, and the gate alone, today's
+default), 100 new utterances drawn at random from each, shuffled together into one sheet
+that does not say which is which. `--arms` picks other arms (`no gate`: `--no-context`);
+the sheets of seeds 0 and 7 were drawn with `--arms gate "no gate"`.
 
     .venv/bin/python benchmarks/blind_read.py sheet [--data ../shared/data] [--seed 0] > sheet.tsv
     (judge each line: natural, awkward or unnatural, in the third column)
@@ -19,24 +21,31 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from grammar_fst.data import context, formats
+from grammar_fst.data import context, formats, subtypes
 from grammar_fst.data import resample as rs
 
 logging.getLogger("grammar_fst").setLevel(logging.ERROR)
 JUDGMENTS = ("natural", "awkward", "unnatural")
-ARMS = {"gate": context.DEFAULT_EVIDENCE, "no gate": None}
+# arm -> (context evidence, sub-type similarity); None: off
+ARMS = {
+    "gate + sub-types": (context.DEFAULT_EVIDENCE, subtypes.DEFAULT_SIMILARITY),
+    "gate": (context.DEFAULT_EVIDENCE, None),
+    "no gate": (None, None),
+}
+DEFAULT_ARMS = ("gate + sub-types", "gate")
 
 
 def draws(
-    data: Path, n: int, size: int, seed: int = 0
+    data: Path, n: int, size: int, seed: int = 0, arms: tuple[str, ...] = DEFAULT_ARMS
 ) -> tuple[list[tuple[str, str]], dict[str, float]]:
     """(arm, annotated utterance) for the sheet, in sheet order; and per arm, the share of
     the values swapped in that the data holds once only."""
     utterances = list(formats.read(data / "slurp" / "devel.jsonl", "massive", on_error="skip"))
     seen = Counter((s.slot, s.value.casefold()) for u in utterances for s in u.slots)
     drawn, rare = [], {}
-    for arm, evidence in ARMS.items():
-        out, _, _ = rs.resample(utterances, n, seed=seed, context=evidence)
+    for arm in arms:
+        evidence, similarity = ARMS[arm]
+        out, _, _ = rs.resample(utterances, n, seed=seed, context=evidence, subtypes=similarity)
         new = [g.utterance.annot_utt for g in out if g.swaps is not None]
         drawn += [(arm, text) for text in random.Random(seed + 1).sample(new, size)]
         swaps = [(s["slot"], s["to"].casefold()) for g in out for s in g.swaps or []]
@@ -53,10 +62,13 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=20_000)
     parser.add_argument("--size", type=int, default=100, help="utterances per arm")
     parser.add_argument("--seed", type=int, default=0, help="a new seed draws a new sheet")
+    parser.add_argument(
+        "--arms", nargs="+", choices=ARMS, default=DEFAULT_ARMS, help="what the sheet compares"
+    )
     args = parser.parse_args()
     if not (args.data / "slurp" / "devel.jsonl").is_file():
         sys.exit(f"no SLURP data in {args.data} (give --data): nothing to read")
-    drawn, rare = draws(args.data, args.n, args.size, args.seed)
+    drawn, rare = draws(args.data, args.n, args.size, args.seed, tuple(args.arms))
     if args.what == "sheet":
         print("#\tutterance\tjudgment")
         for i, (_, text) in enumerate(drawn, 1):
@@ -67,7 +79,7 @@ def main() -> None:
     rows = [line.split("\t") for line in args.sheet.read_text("utf-8").splitlines()[1:]]
     if [row[1] for row in rows] != [text for _, text in drawn]:
         sys.exit(f"{args.sheet}: not the sheet these draws give")
-    counts = {arm: Counter() for arm in ARMS}
+    counts = {arm: Counter() for arm in args.arms}
     for (arm, _), row in zip(drawn, rows):
         judgment = row[2].strip()
         if judgment not in JUDGMENTS:

@@ -3,10 +3,11 @@ indices of SNIPS behind the default threshold.
 
 1. `resample` of SLURP devel (2,033 utterances, 71 intents) to N utterances under each
    allocation: CPU time, throughput, patterns, and the allocation table's largest rows.
-2. The context gate at several --context evidences (and off), and two variants of it:
-   SLURP devel split in two halves at random (three times), one resampled to N/2, the
-   other held out as the reference of the naturalness measure; diversity beside it; CPU
-   time of resampling the whole split to N.
+2. The context gate at several --context evidences (and off), variants of it, and the
+   sub-types (--subtypes) at several similarities, alone and with the gate: SLURP devel
+   split in two halves at random (three times), one resampled to N/2, the other held out
+   as the reference of the naturalness measure; diversity beside it; CPU time of
+   resampling the whole split to N.
 3. For each slot type shared by two SNIPS intents (the `_full` files), the Jaccard index
    of their value sets and whether the default threshold lets values flow.
 
@@ -67,6 +68,19 @@ def slurp(data: Path, n: int, top: int) -> None:
 
 
 EVIDENCES = (None, 2.0, 1.0, 0.5, 0.4, 0.3, 0.25, 0.0)
+# (context evidence, sub-type similarity), None: off
+SUBTYPES = (
+    (None, 0.1),
+    (None, 0.2),
+    (None, 0.3),
+    (None, 0.5),
+    (1.0, 0.1),
+    (1.0, 0.3),
+    (0.4, 0.1),
+    (0.4, 0.2),
+    (0.4, 0.3),
+    (0.4, 0.5),
+)
 HALVINGS = 3
 
 
@@ -107,11 +121,13 @@ def halvings(utterances: list) -> list[tuple[list, list]]:
     return found
 
 
-def measured(splits: list[tuple[list, list]], n: int, evidence: float | None) -> tuple:
+def measured(
+    splits: list[tuple[list, list]], n: int, evidence: float | None, subtypes: float | None = None
+) -> tuple:
     """Mean naturalness and diversity of the new utterances over the halvings."""
     shares, fillings = [], []
     for made_from, held_out in splits:
-        out, _, _ = rs.resample(made_from, n, seed=0, context=evidence)
+        out, _, _ = rs.resample(made_from, n, seed=0, context=evidence, subtypes=subtypes)
         found = naturalness.measure([g.utterance for g in out if g.swaps is not None], held_out)
         shares.append(found.naturalness)
         fillings.append(found.fillings)
@@ -119,8 +135,8 @@ def measured(splits: list[tuple[list, list]], n: int, evidence: float | None) ->
 
 
 def gate(data: Path, n: int) -> None:
-    """Naturalness and diversity at each --context evidence and for two variants of the
-    gate, against no context gate; CPU time of the whole split at each evidence."""
+    """Naturalness and diversity at each --context evidence, for variants of the gate and
+    for the sub-types, against no context gate; CPU time of the whole split at each."""
     utterances = list(formats.read(data / "slurp" / "devel.jsonl", "massive", on_error="skip"))
     splits = halvings(utterances)
     print(
@@ -144,18 +160,19 @@ def gate(data: Path, n: int) -> None:
             *extra,
         )
 
+    def seconds(evidence: float | None, subtypes: float | None = None) -> str:
+        start = time.process_time()
+        rs.resample(utterances, n, seed=0, context=evidence, subtypes=subtypes)
+        return f"{time.process_time() - start:.2f}"
+
     for evidence in EVIDENCES:
         found = base if evidence is None else measured(splits, n // 2, evidence)
-        start = time.process_time()
-        rs.resample(utterances, n, seed=0, context=evidence)
-        seconds = f"{time.process_time() - start:.2f}"
-        print(
-            line(
-                "off (--no-context)" if evidence is None else f"--context {evidence:g}",
-                found,
-                seconds,
-            )
-        )
+        name = "off (--no-context)" if evidence is None else f"--context {evidence:g}"
+        print(line(name, found, seconds(evidence)))
+    for evidence, similarity in SUBTYPES:
+        found = measured(splits, n // 2, evidence, similarity)
+        gated = "--no-context" if evidence is None else f"--context {evidence:g}"
+        print(line(f"--subtypes {similarity:g}, {gated}", found, seconds(evidence, similarity)))
     default = context.DEFAULT_EVIDENCE
     for name, variant, evidence in (
         ("near edges only (no far sides)", NearEdgesOnly, default),

@@ -58,6 +58,7 @@ def _convert(args: argparse.Namespace) -> int:
 def _resample_arguments(p: argparse.ArgumentParser) -> None:
     from ..data.context import DEFAULT_EVIDENCE
     from ..data.distribution import ALLOCATIONS
+    from ..data.subtypes import DEFAULT_SIMILARITY
 
     data_arguments(p, _resample, "--format")
     p.add_argument(
@@ -124,6 +125,15 @@ def _resample_arguments(p: argparse.ArgumentParser) -> None:
         "--no-context", action="store_true", help="no context gate: the Jaccard gate alone"
     )
     p.add_argument(
+        "--subtypes",
+        type=fraction,
+        metavar="S",
+        help="split each slot type into sub-types by the words around its values in DATA "
+        "(a value joins the most alike sub-type when their likeness, 0 to 1, reaches S; "
+        f"{DEFAULT_SIMILARITY:g} was measured on SLURP) and swap values only within their "
+        "sub-type (default: off)",
+    )
+    p.add_argument(
         "--explain",
         action="store_true",
         help="list the swaps the gates block, and why, on standard error",
@@ -168,6 +178,7 @@ def _resample(args: argparse.Namespace) -> int:
         catalogues,
         args.per_intent,
         None if args.no_context else args.context,
+        args.subtypes,
     )
     if args.explain:
         sys.stderr.write(resample.explain(utterances, pools))

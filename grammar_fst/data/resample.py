@@ -12,7 +12,8 @@ through the gate.
 
 A value of the pool fills a slot occurrence only when it fits the words around it: the
 context gate (`context`) learns from the data which neighbours go with which edge words
-of a value, in any language.
+of a value, in any language. And it takes the place only of a value of its own kind: the
+sub-types (`subtypes`) group each slot type's values by the words seen around them.
 
 A new utterance takes a source utterance of the pattern and draws each of its slot values
 from what that occurrence may take of its slot's pool (the value it had included); the
@@ -38,6 +39,7 @@ from . import context as ctx
 from . import distribution as dist
 from . import formats
 from . import naturalness as nat
+from . import subtypes as sub
 from .catalogue import Catalogue
 from .formats import Format
 from .records import SlotValue, Utterance
@@ -104,38 +106,49 @@ def _key(utterance: Utterance) -> tuple[str, str]:
 
 @dataclass
 class Pools:
-    """The values each (intent, slot type) can take, the Jaccard gate behind them, and the
-    context gate (None: off) that picks those an occurrence may take."""
+    """The values each (intent, slot type) can take, the Jaccard gate behind them, the
+    context gate (None: off) that picks those an occurrence may take, and the sub-types
+    (None: off) that keep values to places of their own kind."""
 
     values: dict[tuple[str, str], list[Value]]
     jaccard: dict[str, dict[tuple[str, str], float]]  # slot -> (intent a, intent b) -> J
     allowed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     gate: ctx.ContextGate | None = None
-    _choices: dict[tuple[str, str, str, str], tuple[list[Value], set[str]]] = field(
-        default_factory=dict
-    )
+    kinds: sub.SubTypes | None = None
+    _choices: dict[tuple, tuple[list[Value], set[str]]] = field(default_factory=dict)
 
-    def choices(self, intent: str, slot: str, left: str, right: str) -> list[Value]:
-        """The values of the pool that fit an occurrence between `left` and `right` (made
-        once per occurrence context)."""
-        return self._fitting(intent, slot, left, right)[0]
+    def choices(
+        self, intent: str, slot: str, left: str, right: str, kind: str | None = None
+    ) -> list[Value]:
+        """The values of the pool that fit an occurrence between `left` and `right` in
+        place of a value of sub-type `kind` (made once per occurrence context)."""
+        return self._fitting(intent, slot, left, right, kind)[0]
 
-    def _fitting(self, intent: str, slot: str, left: str, right: str):
-        key = (intent, slot, left, right)
+    def kind(self, slot: str, value: str) -> str | None:
+        """The sub-type of `value` in `slot` (None: none, or sub-types off)."""
+        return None if self.kinds is None else self.kinds.kind(slot, value)
+
+    def _fitting(self, intent: str, slot: str, left: str, right: str, kind: str | None):
+        key = (intent, slot, left, right, kind)
         if key not in self._choices:
             pool = self.values[intent, slot]
             if self.gate is not None:
                 fits = self.gate.fits
                 pool = [v for v in pool if fits(slot, v.text, left, right)]
+            if kind is not None and self.kinds is not None:
+                compatible = self.kinds.compatible
+                pool = [v for v in pool if compatible(slot, kind, v.text)]
             self._choices[key] = (pool, {_norm(v.text) for v in pool})
         return self._choices[key]
 
     def occurrences(self, utterance: Utterance) -> list[list[Value]]:
-        """What each slot of `utterance` may take: the values that fit, and its own value
-        (the data shows it there, even where the gate finds such values too rare)."""
+        """What each slot of `utterance` may take: the values that fit, of its value's
+        sub-type, and its own value (the data shows it there, even where the gate finds
+        such values too rare)."""
         found = []
         for slot, (left, right) in zip(utterance.slots, ctx.neighbours(utterance)):
-            choices, norms = self._fitting(utterance.intent, slot.slot, left, right)
+            kind = self.kind(slot.slot, slot.value)
+            choices, norms = self._fitting(utterance.intent, slot.slot, left, right, kind)
             if _norm(slot.value) not in norms:
                 choices = [*choices, Value(slot.value, -1, slot.canonical)]
             found.append(choices)
@@ -169,12 +182,13 @@ def build_pools(
     threshold: float = DEFAULT_THRESHOLD,
     catalogues: Mapping[str, Catalogue] | None = None,
     context: float | None = ctx.DEFAULT_EVIDENCE,
+    subtypes: float | None = None,
 ) -> Pools:
     """Each (intent, slot)'s own values (with those of its intent-bound catalogue), those
     of the same slot in intents whose value sets reach `threshold` in Jaccard index, and
     its slot-wide catalogue's. Values are told apart case-folded: the first form of a
-    value seen in several is the one used. The context gate is learned with `edge_count`
-    (None: no context gate)."""
+    value seen in several is the one used. The context gate blocks at evidence `context`
+    and the sub-types group values at similarity `subtypes` (None: off)."""
     own: dict[tuple[str, str], dict[str, Value]] = {}
     for number, u in enumerate(utterances):
         for slot in u.slots:
@@ -209,7 +223,8 @@ def build_pools(
             _add(pools[key], catalogue)
     values = {key: list(pool.values()) for key, pool in pools.items()}
     gate = None if context is None else ctx.learn(utterances, context)
-    return Pools(values, matrix, allowed, gate)
+    kinds = None if subtypes is None else sub.learn(utterances, subtypes)
+    return Pools(values, matrix, allowed, gate, kinds)
 
 
 def _add(pool: dict[str, Value], catalogue: Catalogue, intent: str | None = None) -> None:
@@ -317,14 +332,15 @@ def resample(
     catalogues: Mapping[str, Catalogue] | None = None,
     per_intent: bool = False,
     context: float | None = ctx.DEFAULT_EVIDENCE,
+    subtypes: float | None = None,
 ) -> tuple[list[Generated], Plan, Pools]:
     """About `n` distinct utterances (fewer when the patterns cannot give more): the
     input's (unless not `originals`), then new ones, pattern by pattern as planned,
     mixed; deterministic for a seed. `catalogues` are keyed by `SLOT` (every intent) or
     `INTENT:SLOT` (that intent's own values, shared through the gate). `per_intent`
-    shares `n` evenly among the intents before their patterns (see `plan`). The context
-    gate learns its edge words with `edge_count` (None: no context gate)."""
-    pools = build_pools(utterances, threshold, catalogues, context)
+    shares `n` evenly among the intents before their patterns (see `plan`). `context` is
+    the context gate's evidence and `subtypes` the sub-types' similarity (None: off)."""
+    pools = build_pools(utterances, threshold, catalogues, context, subtypes)
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues, per_intent)
     if sum(table.allocated) > n:
         log.warning(
@@ -403,8 +419,9 @@ def measured(generated: Sequence[Generated], utterances: Sequence[Utterance]) ->
 
 def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
     """The swaps the gates block, and why: per slot type, the intents whose values stay
-    apart (Jaccard gate), then per slot occurrence context of the input, each value of its
-    pool that does not fit it (context gate)."""
+    apart (Jaccard gate) and its sub-types, then per slot occurrence context of the input
+    (its neighbours and its value's sub-type), each value of its pool that does not fit it
+    (context gate) or is of another sub-type."""
     lines = []
     for slot, pairs in pools.jaccard.items():
         for (a, b), j in sorted(pairs.items()):
@@ -413,26 +430,51 @@ def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
                     f"{slot}: the values of {a} and {b} stay apart: Jaccard index {j:.3f} "
                     "is below the threshold"
                 )
-    if pools.gate is not None:
-        found = sorted(
-            {
-                (u.intent, s.slot, left, right)
-                for u in utterances
-                for s, (left, right) in zip(u.slots, ctx.neighbours(u))
-            }
+    if pools.kinds is not None:
+        lines += _subtype_lines(pools.kinds)
+    found = sorted(
+        {
+            (u.intent, s.slot, left, right, pools.kind(s.slot, s.value) or "")
+            for u in utterances
+            for s, (left, right) in zip(u.slots, ctx.neighbours(u))
+        }
+    )
+    for intent, slot, left, right, kind in found:
+        pool = pools.values[intent, slot]
+        blocked = [(v, why) for v in pool if (why := _blocked(pools, slot, v, left, right, kind))]
+        if not blocked:
+            continue
+        place = f", in place of a value of {kind}" if kind else ""
+        lines.append(
+            f"{intent}: {slot} between {ctx.describe(left)} and {ctx.describe(right)}{place}: "
+            f"{len(blocked)} of {len(pool)} values blocked"
         )
-        for intent, slot, left, right in found:
-            pool = pools.values[intent, slot]
-            fits = [(v, pools.gate.fit(slot, v.text, left, right)) for v in pool]
-            blocked = [(v, fit) for v, fit in fits if not fit]
-            if not blocked:
-                continue
-            lines.append(
-                f"{intent}: {slot} between {ctx.describe(left)} and {ctx.describe(right)}: "
-                f"{len(blocked)} of {len(pool)} values blocked"
-            )
-            lines += [f"  {v.text!r}: {pools.gate.reason(slot, fit)}" for v, fit in blocked]
+        lines += [f"  {v.text!r}: {why}" for v, why in blocked]
     return "".join(f"{line}\n" for line in lines)
+
+
+def _subtype_lines(kinds: sub.SubTypes) -> list[str]:
+    """Each slot type's sub-types, with their first values."""
+    by_slot: dict[str, list[str]] = {}
+    for label in kinds.members:
+        by_slot.setdefault(label.rpartition("/")[0], []).append(label)
+    return [
+        f"{slot}: {len(labels)} sub-type{'s' * (len(labels) != 1)} by context, values swap "
+        "within their own: " + "; ".join(kinds.describe(label) for label in labels)
+        for slot, labels in by_slot.items()
+    ]
+
+
+def _blocked(pools: Pools, slot: str, value: Value, left: str, right: str, kind: str) -> str:
+    """Why `value` may not fill an occurrence of `slot` between `left` and `right` in place
+    of a value of sub-type `kind` ('': none, or it may)."""
+    why = []
+    if pools.gate is not None and not (fit := pools.gate.fit(slot, value.text, left, right)):
+        why.append(pools.gate.reason(slot, fit))
+    if kind and pools.kinds is not None and not pools.kinds.compatible(slot, kind, value.text):
+        other = pools.kinds.kind(slot, value.text) or ""
+        why.append(f"the sub-types differ: it is of {pools.kinds.describe(other)}, not {kind}")
+    return "; ".join(why)
 
 
 def report(table: Plan, pools: Pools, measure: nat.Measure | None = None) -> str:
@@ -502,4 +544,6 @@ def _swap(
         gate = {**gate, "jaccard": round(pools.index(slot.slot, intent, value.intent), 6)}
     if gate:
         record["gate"] = gate
+    if pools.kinds is not None:
+        record["subtypes"] = [pools.kind(slot.slot, slot.value), pools.kind(slot.slot, value.text)]
     return record
