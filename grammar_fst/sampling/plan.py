@@ -187,14 +187,17 @@ class Job:
                 if key in known or key in fresh:
                     keep[at] = False
                 fresh.add(key)
-        pieces, placed = [walked], [walked_at]
-        for intent in self.enumerated:
-            at = np.flatnonzero(order == intent)
-            pieces.append(self.selected(intent).take(np.arange(len(at)) + block.before[intent]))
-            placed.append(at)
-        walks = Walks.concat(pieces).take(np.argsort(np.concatenate(placed), kind="stable"))
-        kept = np.flatnonzero(keep)
-        return order, keys, kept.tolist(), walks.take(kept)
+        walks, kept = walked, np.flatnonzero(keep)
+        if self.enumerated:
+            pieces, placed = [walked], [walked_at]
+            for intent in self.enumerated:
+                at = np.flatnonzero(order == intent)
+                pieces.append(self.selected(intent).take(np.arange(len(at)) + block.before[intent]))
+                placed.append(at)
+            walks = Walks.concat(pieces).take(np.argsort(np.concatenate(placed), kind="stable"))
+        if len(kept) < len(order):
+            walks = walks.take(kept)
+        return order, keys, kept.tolist(), walks
 
     def lines(self, block: Block) -> Chunk:
         """The block's rendered lines as one chunk (a `joined` job): written at once by
