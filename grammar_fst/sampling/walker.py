@@ -51,7 +51,8 @@ class Walker:
     infinity); `_choice_arc[c]` is the
     arc of choice c, or -1 for stop; `_log_prob[c]` its log probability. Per arc:
     `_ilabel`, `_olabel`, `_nextstate`, and `_call`: the start state of the slot class or
-    rule the arc enters, or -1.
+    rule the arc enters, or -1; and what taking it does (`_target`, `_enters`, `_emits`,
+    see `_steps`).
     """
 
     def __init__(self, fsts: CompiledFsts):
@@ -80,6 +81,7 @@ class Walker:
         self.class_start = {n: starts[("slot", n)] for n in fsts.slots}
         self.rule_start = {n: starts[("rule", n)] for n in fsts.rules}
         self._call = self._calls(fsts, starts)
+        self._steps()
         # masses, callees before the FSTs that enter them (found from the arrays just read)
         for key, part in zip(keyed, parts):
             callees(fsts, key, part)
@@ -112,6 +114,16 @@ class Walker:
         for label, key in nonterminals.items():
             callee[label] = starts[key] if starts[key] >= 0 else _EMPTY
         return np.where(self._ilabel == self._olabel, callee[self._ilabel], -1)
+
+    def _steps(self) -> None:
+        """What taking an arc does, looked up per arc (the last entry is for a stop, arc
+        -1): the state it leads to (the start of the FST it enters, if it enters one),
+        whether it enters one, and whether it emits labels (entering arcs do not)."""
+        calls = self._call >= 0
+        self._target = np.append(np.where(calls, self._call, self._nextstate), -1)
+        self._enters = np.append(calls, False)
+        labelled = (self._ilabel != 0) | (self._olabel != 0)
+        self._emits = np.append(labelled & ~calls, False)
 
     def _arcs(self, state: int) -> range:
         return range(self._arc_start[state], self._arc_start[state + 1])
@@ -233,19 +245,14 @@ class Walker:
         class (its return state pushed), back out of one (popped), or on. Returns which
         walks ended, and the positions of those that took an arc with labels."""
         stops = arc < 0
-        known = np.where(stops, 0, arc)
-        call = np.where(stops, -1, self._call[known])
-        calls = call >= 0
         ends = stops & (top < 0)
         returns = np.flatnonzero(stops & (top >= 0))
-        state[returns], top[returns] = stacks.state[top[returns]], stacks.parent[top[returns]]
-        entering = np.flatnonzero(calls)
-        top[entering] = stacks.push(self._nextstate[known[entering]], top[entering])
-        state[entering] = call[entering]
-        moves = ~stops & ~calls
-        state[moves] = self._nextstate[known[moves]]
-        labelled = (self._ilabel[known] != 0) | (self._olabel[known] != 0)
-        return ends, np.flatnonzero(moves & labelled)
+        popped = top[returns]
+        entering = np.flatnonzero(self._enters[arc])
+        top[entering] = stacks.push(self._nextstate[arc[entering]], top[entering])
+        state[:] = self._target[arc]
+        state[returns], top[returns] = stacks.state[popped], stacks.parent[popped]
+        return ends, np.flatnonzero(self._emits[arc])
 
     def every_path(self, intent: str) -> Enumeration:
         """Every path of `intent`, nonterminals entered, with its probability, all at once:
