@@ -6,6 +6,7 @@ non-ASCII words and synonyms."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,17 @@ def test_quotes_backslashes_control_characters_and_synonyms(fmt):
         '"canonical": "x/y"',
     ):
         assert needle in sampled
+
+
+def test_rare_synonyms_keep_their_slots():
+    """A few canonical values among many slots (their slot numbers far apart) each go to
+    their own slot."""
+    synonyms = " | ".join(f"word{i} => canonical{i}" for i in range(20))
+    rare = f"intent A = go to the {{room}} now\nslot room = den <2000> | {synonyms}\n"
+    grammar = gf.from_text(rare)
+    one = _one_by_one(grammar, "jsonl", 9000, 3)
+    assert len(set(re.findall(rb'"canonical": "canonical\d+"', one))) > 5
+    assert _in_bulk(grammar, "jsonl", 9000, 3) == one
 
 
 def test_massive_takes_its_locale():

@@ -148,9 +148,9 @@ class Block:
         `[slot : `, then ` [slot : `), `closing` the `]`."""
         spelled = layout.spelled
         first, stop = spelled.slot_first, spelled.slot_stop
-        edges = np.stack([first, stop], axis=1).ravel()  # open, close, open, ...: sorted
-        said = np.arange(len(spelled.said))
-        before = np.searchsorted(edges, said, side="right")
+        said = len(spelled.said)
+        # per word, the brackets before it: the slot edges (word numbers) at or below it
+        before = np.cumsum(np.bincount(np.concatenate([first, stop]), minlength=said + 1))[:said]
         sentence = layout.word_sentence
         spaced = spelled.space.copy()
         opened = first[first < stop]
@@ -206,7 +206,6 @@ class Jsonl(Block):
             lambda s, t: f'{{"slot": {_quote(t[1])}, "value": "' if name(t, "open") else ""
         )
         p.region(lambda s, t: f', {{"slot": {_quote(t[1])}, "value": "' if name(t, "open") else "")
-        self.plain_end = p.add("}")
         self.open_annotation = p.add('], "annot_utt": "')
         self.opening = p.region(lambda s, t: f"[{_escaped(t[1])} : " if name(t, "open") else "")
         p.region(lambda s, t: f" [{_escaped(t[1])} : " if name(t, "open") else "")
@@ -216,42 +215,53 @@ class Jsonl(Block):
         self.starts = self.ends = 0
 
     def _offsets(self, most: int) -> None:
-        """Pieces for start and end offsets up to `most`."""
+        """Pieces for start and end offsets up to `most` (an end with the `}` that closes
+        the slot's record, or without, for a canonical value to follow)."""
         if most < self.numbers:
             return
         self.numbers = max(2 * most, 256)
         self.starts = self.pieces.add(*(f'", "start": {i}' for i in range(self.numbers)))
-        self.ends = self.pieces.add(*(f', "end": {i}' for i in range(self.numbers)))
+        self.ends = self.pieces.add(*(f', "end": {i}}}' for i in range(self.numbers)))
+        self.pieces.add(*(f', "end": {i}' for i in range(self.numbers)))
 
     def lines(self, spelled: Spelled, first: int) -> bytes:
         n = len(spelled.base)
         self._offsets(int(spelled.sizes.max(initial=0)))
+        synonyms = {
+            k: f', "canonical": {_quote(canonical)}}}'
+            for k, canonical in sorted(spelled.canonicals.items())  # in slot order
+            if canonical != self.value(spelled, k)
+        }
+        said = np.zeros(len(spelled.slot_label), dtype=np.int64)  # a canonical value
+        said[list(synonyms)] = 1
         words, slots = self.word_count(spelled), self.slot_count(spelled)
-        value_words = spelled.slot_stop - spelled.slot_first
-        slot_pieces = np.bincount(
-            np.repeat(np.arange(n), slots), 4 + value_words, minlength=n
-        ).astype(np.int64)
+        size = 3 + spelled.slot_stop - spelled.slot_first + said
+        slot_pieces = np.bincount(np.repeat(np.arange(n), slots), size, minlength=n)
         one = np.ones(n, dtype=np.int64)
-        layout = Layout(spelled, [one, words, one, slot_pieces, one, words + 2 * slots, one])
+        layout = Layout(
+            spelled, [one, words, one, slot_pieces.astype(np.int64), one, words + 2 * slots, one]
+        )
         layout.place(0, self.open_text)
         layout.place(1, self.word_ids(spelled, self.words), layout.word_sentence, layout.word_rank)
         layout.place(2, self.intent + spelled.intent)
-        extra = self._slots(layout, value_words)
+        self._slots(layout, size, said)
         layout.place(4, self.open_annotation)
         self.annotation(layout, 5, self.words, self.opening, self.closing)
         layout.place(6, self.close_line)
-        return layout.joined(self.pieces.array(extra))
+        return layout.joined(self.pieces.array(list(synonyms.values())))
 
-    def _slots(self, layout: Layout, value_words: np.ndarray) -> list[str]:
-        """The slots' records in section 3; the pieces of canonical values, a block's own."""
+    def _slots(self, layout: Layout, size: np.ndarray, said: np.ndarray) -> None:
+        """The slots' records in section 3, each `size` pieces: its name, its words, its
+        offsets and, where `said`, the canonical value (the block's own pieces, after
+        the table, in slot order)."""
         spelled = layout.spelled
         slot = layout.slot_sentence
         k = np.arange(len(slot))
         later = k > spelled.slot_cuts[slot]  # not the sentence's first slot: a comma first
-        size = 4 + value_words
         before = np.cumsum(size) - size
         rank = before - before[spelled.slot_cuts[slot]] if len(k) else before
         layout.place(3, self.head + spelled.slot_label + self.size * later, slot, rank)
+        value_words = spelled.slot_stop - spelled.slot_first
         value_slot = np.repeat(k, value_words)
         value_rank = np.arange(len(value_slot)) - np.repeat(
             np.cumsum(value_words) - value_words, value_words
@@ -266,16 +276,10 @@ class Jsonl(Block):
         )
         end = rank + 1 + value_words
         layout.place(3, self.starts + spelled.slot_start, slot, end)
-        layout.place(3, self.ends + spelled.slot_end, slot, end + 1)
-        tails = np.full(len(k), self.plain_end)
-        extra = []
+        layout.place(3, self.ends + self.numbers * said + spelled.slot_end, slot, end + 1)
+        synonym = np.flatnonzero(said)
         base = len(self.pieces.table)
-        for at, canonical in spelled.canonicals.items():
-            if canonical != self.value(spelled, at):
-                tails[at] = base + len(extra)
-                extra.append(f', "canonical": {_quote(canonical)}}}')
-        layout.place(3, tails, slot, end + 2)
-        return extra
+        layout.place(3, base + np.arange(len(synonym)), slot[synonym], end[synonym] + 2)
 
 
 class Massive(Block):
