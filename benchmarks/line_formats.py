@@ -10,7 +10,7 @@ trees wrote the same bytes.
 of another checkout (`git archive HEAD~1 | tar -x -C /tmp/before`): its runs alternate
 with this tree's, so that a drift of the machine's speed falls on both. Each figure is
 the median of `--runs` runs (user + system seconds of the command's process, `os.wait4`,
-see measure.py).
+see measure.py). Then, in this process, the CPU time of a jsonl sentence's stages.
 """
 
 from __future__ import annotations
@@ -36,6 +36,39 @@ def digest(path: Path) -> str:
         while chunk := file.read(1 << 24):
             sha.update(chunk)
     return sha.hexdigest()
+
+
+def stages(far: Path, blocks: int = 8) -> None:
+    """Where a jsonl sentence's time goes, in this process (this tree): the walk,
+    spelling the arrays, assembling the lines (CPU µs a sentence, over `blocks` blocks)."""
+    import time
+
+    import grammar_fst as gf
+    from grammar_fst.data import formats
+    from grammar_fst.sampling import plan
+
+    grammar = gf.load(far)
+    render = formats.get("jsonl").line_writer()
+    job = grammar._job({name: 10**6 for name in grammar.intents}, 1, render, False, True)
+    writer = render.block_writer(grammar._speller.words)
+    spent = {"walk": 0.0, "spell": 0.0, "lines": 0.0}
+    chosen = plan.blocks_of([10**6] * len(grammar.intents), 1)[:blocks]
+    for block in chosen:
+        start = time.process_time()
+        walks = job.walks(block)[3]
+        walked = time.process_time()
+        spelled = grammar._speller.spell(walks)
+        done = time.process_time()
+        writer.lines(spelled, block.first)
+        spent["walk"] += walked - start
+        spent["spell"] += done - walked
+        spent["lines"] += time.process_time() - done
+    sentences = sum(sum(block.counts) for block in chosen)
+    print(f"\njsonl, {sentences:,} sentences in this process: CPU µs a sentence\n")
+    print("| " + " | ".join(spent) + " | all |")
+    print("|" + "---:|" * (len(spent) + 1))
+    cells = [f"{1e6 * v / sentences:.2f}" for v in (*spent.values(), sum(spent.values()))]
+    print("| " + " | ".join(cells) + " |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     digests.setdefault((fmt, tree), set()).add(digest(out))
                     out.unlink()
+        sys.path.insert(0, str(ROOT))  # this tree's package, for the stages
+        stages(far)
     print(
         f"\n{args.n:,} sentences of music.far; medians of {args.runs} runs, CPU s (user + system)\n"
     )
