@@ -50,7 +50,7 @@ def stages(far: Path, blocks: int = 8) -> None:
     grammar = gf.load(far)
     render = formats.get("jsonl").line_writer()
     job = grammar._job({name: 10**6 for name in grammar.intents}, 1, render, False, True)
-    writer = render.block_writer(grammar._speller.words)
+    writer = render.block_writer(grammar._speller.words, grammar._speller.tags)
     spent = {"walk": 0.0, "spell": 0.0, "lines": 0.0}
     chosen = plan.blocks_of([10**6] * len(grammar.intents), 1)[:blocks]
     for block in chosen:

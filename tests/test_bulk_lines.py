@@ -43,7 +43,11 @@ def _in_bulk(grammar, fmt: str, n: int, seed: int, **options) -> bytes:
 
 
 def _bulk_writer(grammar, fmt: str, **options):
-    return formats.get(fmt).line_writer(**options).block_writer(grammar._speller.words)
+    return (
+        formats.get(fmt)
+        .line_writer(**options)
+        .block_writer(grammar._speller.words, grammar._speller.tags)
+    )
 
 
 @pytest.mark.parametrize("name", BUNDLED)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import itertools
 import operator
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..data.records import SlotValue, Utterance
+from ..data.spelled import Spelled
 from ..text import scripts, tokens
 from . import labels
 from .walks import LabelPath, Walks
@@ -26,40 +26,12 @@ _WORD, _INTENT, _OPEN, _CLOSE, _CLASS = range(5)
 _KINDS = {"intent": _INTENT, "open": _OPEN, "close": _CLOSE, "class": _CLASS, "rule": _CLASS}
 
 
-@dataclass
-class Spelled:
-    """A batch of paths spelled as arrays: its words (`said`, with `space[i]` when a
-    space comes before word i), sentence i's words at `word_cuts[i]:word_cuts[i+1]`, its
-    intent's tag label, and its text at `base[i]` (`sizes[i]` characters) of the batch's
-    joined text. Slot k (of sentence i's at `slot_cuts[i]:slot_cuts[i+1]`) has its open
-    tag's label, its words at `slot_first[k]:slot_stop[k]` (the first after a space when
-    `slot_spaced[k]`), its value at `slot_begin[k]` of the joined text, its offsets in
-    its sentence; `canonicals[k]` holds its output words when one of them is not the
-    word said (a catalogue synonym)."""
-
-    said: np.ndarray
-    space: np.ndarray
-    word_cuts: np.ndarray
-    intent: np.ndarray
-    base: np.ndarray
-    sizes: np.ndarray
-    slot_label: np.ndarray
-    slot_first: np.ndarray
-    slot_stop: np.ndarray
-    slot_spaced: np.ndarray
-    slot_begin: np.ndarray
-    slot_start: np.ndarray
-    slot_end: np.ndarray
-    slot_cuts: np.ndarray
-    canonicals: dict[int, str]
-
-
 class Speller:
     """Spells paths over one symbol table; each label's word and tag are looked up once."""
 
     def __init__(self, symbols: list[str]):
         self.words = symbols
-        tags = [labels.parse_tag(s) for s in symbols]
+        self.tags = tags = [labels.parse_tag(s) for s in symbols]  # (kind, name), None: a word
         self.kind = np.array([_WORD if t is None else _KINDS[t[0]] for t in tags], dtype=np.int8)
         self.tag_name = [None if t is None else t[1] for t in tags]
         self.length = np.array([len(s) for s in symbols], dtype=np.int64)

@@ -205,7 +205,7 @@ class Job:
         line."""
         if self._bulk is None:
             made = getattr(self.render, "block_writer", None)
-            self._bulk = (made and made(self.speller.words)) or False
+            self._bulk = (made and made(self.speller.words, self.speller.tags)) or False
         if self._bulk:
             _, _, kept, walks = self.walks(block)
             return Chunk(self._bulk.lines(self.speller.spell(walks), block.first), len(kept))

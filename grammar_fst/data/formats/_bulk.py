@@ -7,8 +7,8 @@ grammar, numpy computes where each piece goes in the block, and the block is one
 The bytes are those of the format's `line` writer for each utterance, newline after
 each: JSON escaping goes character by character, so a quoted sentence is the quoted
 words one after the other. A writer is made only for a symbol table whose every line it
-writes as `line` would (`for_symbols` gives None otherwise, for the utterances to be
-written one by one and refused or not as `line` decides): MASSIVE needs words without
+writes as `line` would (`BulkWriter.made` gives None otherwise, for the utterances
+to be written one by one and refused or not as `line` decides): MASSIVE needs words without
 brackets and slot names its annotation reads back, `text` words without line breaks.
 
 Imported when a sampling job writes a block (it needs numpy), never by the registry.
@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...fst import labels
 from ..records import SlotValue
 from .massive import DEFAULT_LOCALE, parse_annotation, scenario
 
 if TYPE_CHECKING:
-    from ...fst.spelling import Spelled
+    from ..spelled import Spelled
 
+Tag = tuple[str, str] | None  # a symbol's (kind, name): ("intent", "PlayMusic"); None: a word
 _quote = json.encoder.encode_basestring  # the escaping of jsonl.line and json.dumps
 
 
@@ -40,10 +40,10 @@ class Pieces:
     """The pieces of a block's lines: a table of strings, grown by appending, and
     the regions of it indexed by symbol label (a word alone, after a space, ...)."""
 
-    def __init__(self, symbols: Sequence[str]):
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
         self.symbols = list(symbols)
         self.table: list[str] = []
-        self.tags = [labels.parse_tag(s) for s in self.symbols]
+        self.tags = list(tags)
         self._array: np.ndarray | None = None
 
     def add(self, *pieces: str) -> int:
@@ -107,24 +107,24 @@ class Layout:
         self.ids[(at if sentence is None else at[sentence]) + rank] = ids
 
     def joined(self, table: np.ndarray) -> bytes:
-        return "".join(table[self.ids].tolist()).encode()  # str joins 3 times faster
+        return "".join(table[self.ids].tolist()).encode()  # faster than joining bytes
 
 
-class Block:
-    """What the bulk writers share: the words, the sentences' words as pieces, the
-    MASSIVE annotation, and the canonical value a slot says instead of its words."""
+class BulkWriter:
+    """What the bulk writers share: the words of the sentences as pieces, the MASSIVE
+    annotation (jsonl's `annot_utt` too), and a slot's value as its utterance has it."""
 
-    def __init__(self, symbols: Sequence[str]):
-        self.pieces = Pieces(symbols)
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
+        self.pieces = Pieces(symbols, tags)
         self.size = len(self.pieces.symbols)
 
     @classmethod
-    def made(cls, symbols: Sequence[str], **options) -> Block | None:
-        """The writer for these symbols, or None when some line over them must be
-        written (or refused) by the format's `line` itself."""
-        if not cls.fits(symbols):
+    def made(cls, symbols: Sequence[str], tags: Sequence[Tag], **options) -> BulkWriter | None:
+        """The writer for these symbols (with their `tags`), or None when some line over
+        them must be written (or refused) by the format's `line` itself."""
+        if not cls.fits(symbols, tags):
             return None
-        writer = cls(symbols, **options)
+        writer = cls(symbols, tags, **options)
         try:
             "".join(writer.pieces.table).encode()
         except UnicodeEncodeError:  # a lone surrogate: `line`'s output cannot be UTF-8
@@ -132,7 +132,7 @@ class Block:
         return writer
 
     @staticmethod
-    def fits(symbols: Sequence[str]) -> bool:
+    def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
         return True
 
     def word_ids(self, spelled: Spelled, at: int, spaced: np.ndarray | None = None) -> np.ndarray:
@@ -190,11 +190,11 @@ class Block:
         )
 
 
-class Jsonl(Block):
+class Jsonl(BulkWriter):
     """The grammar-fst record (`jsonl.line`)."""
 
-    def __init__(self, symbols: Sequence[str]):
-        super().__init__(symbols)
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
+        super().__init__(symbols, tags)
         p = self.pieces
         name = lambda t, kind: t is not None and t[0] == kind  # noqa: E731
         self.open_text = p.add('{"text": "')
@@ -282,11 +282,11 @@ class Jsonl(Block):
         layout.place(3, base + np.arange(len(synonym)), slot[synonym], end[synonym] + 2)
 
 
-class Massive(Block):
+class Massive(BulkWriter):
     """MASSIVE records (`massive.line`), in a locale."""
 
-    def __init__(self, symbols: Sequence[str], locale: str = DEFAULT_LOCALE):
-        super().__init__(symbols)
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag], locale: str = DEFAULT_LOCALE):
+        super().__init__(symbols, tags)
         p = self.pieces
         self.head = f'", "locale": {_quote(locale)}, "partition": "train", '
         self.intent = p.region(
@@ -305,11 +305,10 @@ class Massive(Block):
         self.close_line = p.add('"}\n')
 
     @staticmethod
-    def fits(symbols: Sequence[str]) -> bool:
+    def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
         """Whether `massive.line` writes every sentence over these symbols: no word holds
         a bracket, and each slot's annotation reads back its name."""
-        for symbol in symbols:
-            tag = labels.parse_tag(symbol)
+        for symbol, tag in zip(symbols, tags):
             if tag is None and ("[" in symbol or "]" in symbol):
                 return False
             if tag is not None and tag[0] == "open" and not _reads_back(tag[1]):
@@ -340,18 +339,18 @@ def _reads_back(name: str) -> bool:
         return False
 
 
-class Text(Block):
+class Text(BulkWriter):
     """The sentence alone (`text.line`)."""
 
-    def __init__(self, symbols: Sequence[str]):
-        super().__init__(symbols)
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
+        super().__init__(symbols, tags)
         self.words = self.pieces.words(lambda s: s)
         self.close_line = self.pieces.add("\n")
 
     @staticmethod
-    def fits(symbols: Sequence[str]) -> bool:
+    def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
         """Whether `text.line` writes every sentence: no word holds a line break."""
-        return not any("\n" in s or "\r" in s for s in symbols if labels.parse_tag(s) is None)
+        return not any("\n" in s or "\r" in s for s, tag in zip(symbols, tags) if tag is None)
 
     def lines(self, spelled: Spelled, first: int) -> bytes:
         one = np.ones(len(spelled.base), dtype=np.int64)

@@ -132,7 +132,7 @@ class Format:
 @dataclass(frozen=True)
 class Lines:
     """A line format's writer with its options bound: called as `line(utterance, index)`, one
-    record, and `block_writer(symbols)` what writes a block of sentences sampled over a
+    record, and `block_writer(symbols, tags)` what writes a block of sentences sampled over a
     symbol table at once, with the same bytes (see `_bulk.py`), when the format has one."""
 
     line: Callable[..., str]
@@ -142,11 +142,12 @@ class Lines:
     def __call__(self, utterance: Utterance, index: int) -> str:
         return self.line(utterance, index, **self.options)
 
-    def block_writer(self, symbols: Sequence[str]):
-        """The format's bulk writer for `symbols` (`_bulk.Block`), or None: the format has
-        none, or some sentence over these symbols must be written by `line` itself."""
+    def block_writer(self, symbols: Sequence[str], tags: Sequence):
+        """The format's bulk writer (`_bulk.BulkWriter`) for a symbol table and its tags
+        (`(kind, name)` of a tag, None for a word), or None: the format has none, or some
+        sentence over these symbols must be written by `line` itself."""
         if not self.bulk:
             return None
         from . import _bulk as bulk  # numpy: only when sampling writes blocks
 
-        return getattr(bulk, self.bulk).made(symbols, **self.options)
+        return getattr(bulk, self.bulk).made(symbols, tags, **self.options)
