@@ -25,24 +25,30 @@ import logging
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import draw
 from .data import distribution as dist
 from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
 from .errors import GrammarError, Location, UsageError, Wording
-from .fst import counting, far, openfst
+from .fst import counting, openfst
 from .fst.compiler import CompiledFsts, callees, catalogue_fst, compile_grammar, compile_rule
-from .fst.parse import Recognizer
 from .fst.spelling import Speller
 from .fst.walks import LabelPath, Walks
 from .grm import sources, syntax
 from .grm.ast import CatalogueRef, Grammar, Import
-from .sampling import patterns, plan
-from .sampling.cover import Coverer
+from .sampling import plan
 from .sampling.plan import Render, SentenceKey, quotas
 from .sampling.walker import MEAN_WORDS, Walker, mean_words_limit, overlong
+
+if TYPE_CHECKING:
+    from .fst.parse import Recognizer
+    from .sampling import patterns
+
+# Imported where they are used, so that sampling a grammar does not load them: `draw`
+# (pictures), `fst.parse` (parsing), `fst.far` (archives), `sampling.cover` (--cover)
+# and `sampling.patterns` (--allocate).
 
 log = logging.getLogger("grammar_fst")
 SPELL_BATCH = 4096  # paths spelled at a time by `all`
@@ -91,6 +97,8 @@ class CompiledGrammar:
 
     @functools.cached_property
     def _recognizer(self) -> Recognizer:
+        from .fst.parse import Recognizer
+
         return Recognizer(self.fsts)
 
     def _chosen(self, intents: Iterable[str] | None) -> list[str]:
@@ -198,6 +206,8 @@ class CompiledGrammar:
     ) -> tuple[CompiledGrammar, dict[str, int]]:
         """The network whose intents are the semantic patterns of the chosen intents that
         get sentences (each its intent restricted to the pattern), with their shares."""
+        from .sampling import patterns
+
         shares = [(p, k) for p, k in self.allocation(n, intents, how) if k]
         found = patterns.grammar_patterns(self.fsts, self._walker, self._chosen(intents))
         network = found.network(p.name for p, _ in shares)
@@ -298,6 +308,8 @@ class CompiledGrammar:
             raise UsageError(f"unknown allocation '{how}' for a grammar; use entropy or uniform")
         chosen = self._chosen(intents)
         self._refuse_empty(chosen)
+        from .sampling import patterns
+
         found = patterns.grammar_patterns(self.fsts, self._walker, chosen).patterns
         weights = [p.complexity if how == "entropy" else 1.0 for p in found]
         floor = 1 if n >= len(found) else 0
@@ -320,6 +332,8 @@ class CompiledGrammar:
         walked = set(self.bound) | {
             name for name, slot in self.grammar.slots.items() if isinstance(slot.body, CatalogueRef)
         }
+        from .sampling.cover import Coverer
+
         coverer = Coverer(
             self.grammar, self.fsts.symbols, self._walker, walked, plan.stream(seed, 3)
         )
@@ -437,6 +451,8 @@ class CompiledGrammar:
         or, given none, of every intent: words on the arcs, slots by their class names,
         each arc's probability of being taken. An intent comes with the rules it enters,
         each drawn once, as the network holds them."""
+        from . import draw
+
         if rule is not None:
             if self.grammar is None or rule not in self.grammar.rules:
                 known = ", ".join(sorted(self.grammar.rules)) if self.grammar else ""
@@ -469,6 +485,8 @@ class CompiledGrammar:
 
     def _repr_svg_(self) -> str | None:
         """The grammar's intents as a picture in a notebook (text without Graphviz)."""
+        from . import draw
+
         try:
             return draw.render(self.draw(), "svg").decode("utf-8")
         except UsageError:
@@ -476,6 +494,8 @@ class CompiledGrammar:
 
     def write_far(self, path: str | Path) -> None:
         """Write the grammar to a `.far` archive (atomically)."""
+        from .fst import far
+
         far.write_far(self.fsts, path)
 
 
@@ -519,6 +539,8 @@ def load(
     path = Path(path)
     bound = {slot: _catalogue(c) for slot, c in (catalogues or {}).items()}
     if path.suffix == ".far":
+        from .fst import far
+
         grammar = CompiledGrammar(far.read_far(path), str(path))
         for slot, catalogue in bound.items():
             grammar = grammar.with_catalogue(slot, catalogue)

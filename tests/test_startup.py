@@ -49,6 +49,34 @@ def test_the_check_sees_imports():
     assert HEAVY <= imported("sample", str(TOY), "-n", "1")
 
 
+# What sampling a .grm source needs none of: pictures, parsing, archives, --cover, --allocate
+NOT_FOR_SAMPLING = {
+    "grammar_fst.draw",
+    "grammar_fst.fst.parse",
+    "grammar_fst.fst.far",
+    "grammar_fst.sampling.cover",
+    "grammar_fst.sampling.patterns",
+}
+
+
+def test_sampling_a_source_loads_only_what_it_uses():
+    found = imported("sample", str(TOY), "-n", "1")
+    assert not found & NOT_FOR_SAMPLING
+    assert "grammar_fst.data.formats._bulk" in found  # the check sees what a run imports
+
+
+@pytest.mark.parametrize(
+    "args, module",
+    [
+        (["sample", str(TOY), "-n", "1", "--cover"], "grammar_fst.sampling.cover"),
+        (["sample", str(TOY), "-n", "1", "--allocate", "uniform"], "grammar_fst.sampling.patterns"),
+        (["parse", str(TOY), "play rock music"], "grammar_fst.fst.parse"),
+    ],
+)
+def test_what_sampling_leaves_out_comes_when_asked_for(args, module):
+    assert module in imported(*args)
+
+
 def _help(argv: list[str], capsys) -> str:
     with pytest.raises(SystemExit) as exit:
         main(argv)

@@ -16,6 +16,7 @@ import operator
 import numpy as np
 
 from ..data.records import SlotValue, Utterance
+from ..data.spelled import Spelled
 from ..text import scripts, tokens
 from . import labels
 from .walks import LabelPath, Walks
@@ -30,7 +31,7 @@ class Speller:
 
     def __init__(self, symbols: list[str]):
         self.words = symbols
-        tags = [labels.parse_tag(s) for s in symbols]
+        self.tags = tags = [labels.parse_tag(s) for s in symbols]  # (kind, name), None: a word
         self.kind = np.array([_WORD if t is None else _KINDS[t[0]] for t in tags], dtype=np.int8)
         self.tag_name = [None if t is None else t[1] for t in tags]
         self.length = np.array([len(s) for s in symbols], dtype=np.int64)
@@ -44,6 +45,33 @@ class Speller:
 
     def walks(self, walks: Walks) -> list[Utterance]:
         """The utterances of a batch of paths."""
+        spelled = self.spell(walks)
+        said, space = spelled.said, spelled.space
+        joined = "".join(_pick(self.spaced, said + len(self.words) * space))
+        at = spelled.slot_begin.tolist()
+        ends = (spelled.slot_begin + spelled.slot_end - spelled.slot_start).tolist()
+        values = [joined[a:b] for a, b in zip(at, ends)]
+        canonicals: list[str | None] = [None] * len(values)
+        for k, canonical in spelled.canonicals.items():
+            canonicals[k] = None if canonical == values[k] else canonical
+        slots = _records(
+            SlotValue,
+            _pick(self.tag_name, spelled.slot_label),
+            values,
+            spelled.slot_start.tolist(),
+            spelled.slot_end.tolist(),
+            canonicals,
+        )
+        cuts = spelled.slot_cuts.tolist()
+        grouped = [tuple(slots[a:b]) for a, b in zip(cuts, cuts[1:])]
+        intents = _pick(self.tag_name, spelled.intent)
+        base, sizes = spelled.base.tolist(), spelled.sizes.tolist()
+        texts = [joined[b : b + s] for b, s in zip(base, sizes)]
+        return _records(Utterance, texts, intents, grouped)
+
+    def spell(self, walks: Walks) -> Spelled:
+        """The words, spaces and slots of a batch of paths as arrays, from which its
+        utterances, or its lines in a format, are made."""
         ilabel, olabel, ends = walks.ilabel, walks.olabel, walks.ends
         n = len(ends)
         begins = walks.begins()
@@ -57,34 +85,40 @@ class Speller:
         step[word_at] = self.length[said] + space
         chars = np.concatenate(([0], np.cumsum(step)))  # characters before each arc
         base = chars[begins]
-        sizes = chars[ends] - base
-        joined = "".join(_pick(self.spaced, said + len(self.words) * space))
         kind = self.kind[olabel]
         opens = np.flatnonzero(kind == _OPEN)
         closes = np.flatnonzero(kind == _CLOSE)
         slot_sentence = sentence_of[opens]
         first = np.searchsorted(word_at, opens)  # the slot's first word, if it has one
-        spaced = np.append(space, False)[first] & (np.append(word_at, len(ilabel))[first] < closes)
+        stop = np.searchsorted(word_at, closes)  # the word after its last
+        spaced = np.append(space, False)[first] & (first < stop)
         slot_begin = chars[opens] + spaced
         slot_start = slot_begin - base[slot_sentence]
         slot_end = np.maximum(chars[closes] - base[slot_sentence], slot_start)
         inside = np.cumsum(kind == _OPEN) - np.cumsum(kind == _CLOSE) > 0
         rewritten = np.flatnonzero(inside & (ilabel != olabel) & (kind != _OPEN))
-        names = _pick(self.tag_name, olabel[opens])
-        at = slot_begin.tolist()
-        values = [joined[a:b] for a, b in zip(at, (slot_begin + slot_end - slot_start).tolist())]
-        canonicals: list[str | None] = [None] * len(opens)
-        for k in set((np.searchsorted(opens, rewritten, side="right") - 1).tolist()):
-            canonical = self._canonical(olabel, opens[k], closes[k])
-            canonicals[k] = None if canonical == values[k] else canonical
-        slots = _records(
-            SlotValue, names, values, slot_start.tolist(), slot_end.tolist(), canonicals
+        canonicals = {
+            k: self._canonical(olabel, opens[k], closes[k])
+            for k in set((np.searchsorted(opens, rewritten, side="right") - 1).tolist())
+        }
+        counts = np.bincount(slot_sentence, minlength=n)
+        return Spelled(
+            said=said,
+            space=space,
+            word_cuts=np.searchsorted(word_at, np.concatenate(([0], ends))),
+            intent=olabel[kind == _INTENT],
+            base=base,
+            sizes=chars[ends] - base,
+            slot_label=olabel[opens],
+            slot_first=first,
+            slot_stop=stop,
+            slot_spaced=spaced,
+            slot_begin=slot_begin,
+            slot_start=slot_start,
+            slot_end=slot_end,
+            slot_cuts=np.concatenate(([0], np.cumsum(counts))),
+            canonicals=canonicals,
         )
-        cuts = np.concatenate(([0], np.cumsum(np.bincount(slot_sentence, minlength=n)))).tolist()
-        grouped = [tuple(slots[a:b]) for a, b in zip(cuts, cuts[1:])]
-        intents = _pick(self.tag_name, olabel[kind == _INTENT])
-        texts = [joined[b : b + s] for b, s in zip(base.tolist(), sizes.tolist())]
-        return _records(Utterance, texts, intents, grouped)
 
     def _canonical(self, olabel: np.ndarray, open_at: int, close_at: int) -> str:
         """The output words between a slot's boundary tags."""

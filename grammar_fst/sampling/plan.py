@@ -153,10 +153,25 @@ class Job:
     excluded: frozenset[SentenceKey] = frozenset()
     joined: bool = False
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
+    _bulk: object = field(default=None, repr=False)  # the format's bulk writer, or False
 
     def run(self, block: Block, seen: set[SentenceKey] | None = None) -> Shard:
         """The block's sentences. With `unique`, repeats within the block or of `seen`
         are not spelled (their rendering is None)."""
+        order, keys, kept, walks = self.walks(block, seen)
+        rendered: list[object] = [None] * len(order)
+        utterances = self.speller.walks(walks)
+        render, first = self.render or _as_is, block.first
+        for position, utterance in zip(kept, utterances):
+            rendered[position] = render(utterance, first + position)
+        return Shard(order.tolist(), keys, rendered)
+
+    def walks(
+        self, block: Block, seen: set[SentenceKey] | None = None
+    ) -> tuple[np.ndarray, list[SentenceKey | None], list[int], Walks]:
+        """The block's walks: each position's intent and key (with `unique`), and the
+        positions kept (with `unique`, not a repeat within the block or of `seen`) with
+        their walks, in order."""
         rng = stream(self.seed, 1, block.index)
         order = np.repeat(np.arange(len(block.counts)), block.counts)
         order = order[rng.permutation(len(order))]
@@ -172,22 +187,28 @@ class Job:
                 if key in known or key in fresh:
                     keep[at] = False
                 fresh.add(key)
-        pieces, placed = [walked], [walked_at]
-        for intent in self.enumerated:
-            at = np.flatnonzero(order == intent)
-            pieces.append(self.selected(intent).take(np.arange(len(at)) + block.before[intent]))
-            placed.append(at)
-        walks = Walks.concat(pieces).take(np.argsort(np.concatenate(placed), kind="stable"))
-        kept = np.flatnonzero(keep).tolist()
-        rendered: list[object] = [None] * len(order)
-        utterances = self.speller.walks(walks.take(np.array(kept, dtype=np.int64)))
-        render, first = self.render or _as_is, block.first
-        for position, utterance in zip(kept, utterances):
-            rendered[position] = render(utterance, first + position)
-        return Shard(order.tolist(), keys, rendered)
+        walks, kept = walked, np.flatnonzero(keep)
+        if self.enumerated:
+            pieces, placed = [walked], [walked_at]
+            for intent in self.enumerated:
+                at = np.flatnonzero(order == intent)
+                pieces.append(self.selected(intent).take(np.arange(len(at)) + block.before[intent]))
+                placed.append(at)
+            walks = Walks.concat(pieces).take(np.argsort(np.concatenate(placed), kind="stable"))
+        if len(kept) < len(order):
+            walks = walks.take(kept)
+        return order, keys, kept.tolist(), walks
 
     def lines(self, block: Block) -> Chunk:
-        """The block's rendered lines as one chunk (a `joined` job)."""
+        """The block's rendered lines as one chunk (a `joined` job): written at once by
+        the format's bulk writer when it has one for the grammar's symbols, else line by
+        line."""
+        if self._bulk is None:
+            made = getattr(self.render, "block_writer", None)
+            self._bulk = (made and made(self.speller.words, self.speller.tags)) or False
+        if self._bulk:
+            _, _, kept, walks = self.walks(block)
+            return Chunk(self._bulk.lines(self.speller.spell(walks), block.first), len(kept))
         lines = self.run(block).rendered
         return Chunk("".join(line + "\n" for line in lines).encode(), len(lines))
 
@@ -304,7 +325,8 @@ class Workers:
         so it can skip what is already `seen` (other workers skip repeats within a block
         only)."""
         if self.submit is None:
-            yield from (self.job.run(block, seen) for block in blocks)
+            run = run_block if self.job.joined else lambda job, block: job.run(block, seen)
+            yield from (run(self.job, block) for block in blocks)
             return
         pending: list[Future] = []
         try:

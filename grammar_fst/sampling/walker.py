@@ -10,8 +10,9 @@ a nonterminal's arc carries the total mass of its rule or slot class, and the wa
 that FST there, with the state to come back to on its stack, and returns when it stops.
 
 A batch of walks advances in lock step with numpy: each step draws one uniform number per
-live walk and finds its choice by one `searchsorted` over the keys `state + cumulative
-probability`, which increase across the whole table. Randomness comes from the caller's
+live walk and finds its choice among the keys `state + cumulative probability`, which
+increase across the whole table (stepping through a state's first few choices, then a
+`searchsorted` for the walks still short of theirs). Randomness comes from the caller's
 numpy Generator, so the same seed and FSTs give the same paths, whether the FSTs were just
 compiled or read from a `.far`.
 """
@@ -29,6 +30,7 @@ from ..fst.compiler import CompiledFsts, Key, call_order, callees
 from ..fst.walks import LabelPath, Walks
 
 MEAN_WORDS = 10_000  # a sampled sentence says at most this many words on average
+SCANNED = 3  # choices stepped through before `Walker._choose` searches
 _STOP = -1
 _EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to say)
 
@@ -45,10 +47,12 @@ class Walker:
 
     global state and arc numbering (intents, then slot classes, then rules);
     `_choice_start[s]` is state s's first choice; its choices are its arcs in order, then
-    stop. `_keys[c] = s + P(choices of s up to and including c)`; `_choice_arc[c]` is the
+    stop. `_keys[c] = s + P(choices of s up to and including c)` (and a last key,
+    infinity); `_choice_arc[c]` is the
     arc of choice c, or -1 for stop; `_log_prob[c]` its log probability. Per arc:
     `_ilabel`, `_olabel`, `_nextstate`, and `_call`: the start state of the slot class or
-    rule the arc enters, or -1.
+    rule the arc enters, or -1; and what taking it does (`_target`, `_enters`, `_emits`,
+    see `_steps`).
     """
 
     def __init__(self, fsts: CompiledFsts):
@@ -77,6 +81,7 @@ class Walker:
         self.class_start = {n: starts[("slot", n)] for n in fsts.slots}
         self.rule_start = {n: starts[("rule", n)] for n in fsts.rules}
         self._call = self._calls(fsts, starts)
+        self._steps()
         # masses, callees before the FSTs that enter them (found from the arrays just read)
         for key, part in zip(keyed, parts):
             callees(fsts, key, part)
@@ -109,6 +114,16 @@ class Walker:
         for label, key in nonterminals.items():
             callee[label] = starts[key] if starts[key] >= 0 else _EMPTY
         return np.where(self._ilabel == self._olabel, callee[self._ilabel], -1)
+
+    def _steps(self) -> None:
+        """What taking an arc does, looked up per arc (the last entry is for a stop, arc
+        -1): the state it leads to (the start of the FST it enters, if it enters one),
+        whether it enters one, and whether it emits labels (entering arcs do not)."""
+        calls = self._call >= 0
+        self._target = np.append(np.where(calls, self._call, self._nextstate), -1)
+        self._enters = np.append(calls, False)
+        labelled = (self._ilabel != 0) | (self._olabel != 0)
+        self._emits = np.append(labelled & ~calls, False)
 
     def _arcs(self, state: int) -> range:
         return range(self._arc_start[state], self._arc_start[state + 1])
@@ -170,7 +185,10 @@ class Walker:
         del arc_log_p, stop_log_p, arc_choice, state_of_arc
         self._log_prob[np.isnan(self._log_prob)] = -math.inf
         # cumulative probabilities within each state, normalized to end at exactly 1
-        within = np.cumsum(np.exp(self._log_prob))
+        keys = np.empty(len(self._log_prob) + 1)
+        keys[-1] = np.inf  # a last key above every walk's (see `_choose`)
+        within = keys[:-1]
+        np.cumsum(np.exp(self._log_prob), out=within)
         before = np.concatenate(([0.0], within[self._choice_start[1:-1] - 1]))
         state_of_choice = np.repeat(np.arange(states, dtype=np.int32), np.diff(self._choice_start))
         within -= before[state_of_choice]
@@ -179,7 +197,7 @@ class Walker:
         within[(total <= 0)[state_of_choice]] = 0.0
         within[stop_choice[total > 0]] = 1.0  # the next state's keys start at state + 1
         within += state_of_choice
-        self._keys = within
+        self._keys = keys
 
     def has_paths(self, intent: str) -> bool:
         return self.intent_log_mass[intent] > -math.inf
@@ -194,7 +212,7 @@ class Walker:
         top = np.full(n, -1, dtype=np.int64)  # each walk's return stack (-1: empty)
         walkers, arcs = [], []
         while len(walker):
-            choice = np.searchsorted(self._keys, state + rng.random(len(walker)), side="right")
+            choice = self._choose(state, state + rng.random(len(walker)))
             arc = self._choice_arc[choice]
             ends, emits = self._advance(state, top, arc, stacks)
             walkers.append(walker[emits])
@@ -202,9 +220,23 @@ class Walker:
             walker, state, top = walker[~ends], state[~ends], top[~ends]
         who = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
         taken = np.concatenate(arcs) if arcs else np.zeros(0, dtype=np.int64)
-        taken = taken[np.argsort(who, kind="stable")]
+        by_walk = who.astype(np.uint16) if n <= 1 << 16 else who  # radix sorted, when small
+        taken = taken[np.argsort(by_walk, kind="stable")]
         ends = np.cumsum(np.bincount(who, minlength=n))
         return Walks(self._ilabel[taken], self._olabel[taken], ends)
+
+    def _choose(self, state: np.ndarray, key: np.ndarray) -> np.ndarray:
+        """The choice each walk takes: the first whose key exceeds the walk's `key`, what
+        `searchsorted(self._keys, key, side="right")` finds. Most states have a few
+        choices, so they are stepped through from the state's first a few times (the keys
+        of earlier states are below `key`); the walks still short of theirs are searched."""
+        choice = self._choice_start[state]
+        for _ in range(SCANNED):
+            choice += self._keys[choice] <= key
+        short = np.flatnonzero(self._keys[choice] <= key)
+        if len(short):
+            choice[short] = np.searchsorted(self._keys, key[short], side="right")
+        return choice
 
     def _advance(
         self, state: np.ndarray, top: np.ndarray, arc: np.ndarray, stacks: Stacks
@@ -213,19 +245,14 @@ class Walker:
         class (its return state pushed), back out of one (popped), or on. Returns which
         walks ended, and the positions of those that took an arc with labels."""
         stops = arc < 0
-        known = np.where(stops, 0, arc)
-        call = np.where(stops, -1, self._call[known])
-        calls = call >= 0
         ends = stops & (top < 0)
         returns = np.flatnonzero(stops & (top >= 0))
-        state[returns], top[returns] = stacks.state[top[returns]], stacks.parent[top[returns]]
-        entering = np.flatnonzero(calls)
-        top[entering] = stacks.push(self._nextstate[known[entering]], top[entering])
-        state[entering] = call[entering]
-        moves = ~stops & ~calls
-        state[moves] = self._nextstate[known[moves]]
-        labelled = (self._ilabel[known] != 0) | (self._olabel[known] != 0)
-        return ends, np.flatnonzero(moves & labelled)
+        popped = top[returns]
+        entering = np.flatnonzero(self._enters[arc])
+        top[entering] = stacks.push(self._nextstate[arc[entering]], top[entering])
+        state[:] = self._target[arc]
+        state[returns], top[returns] = stacks.state[popped], stacks.parent[popped]
+        return ends, np.flatnonzero(self._emits[arc])
 
     def every_path(self, intent: str) -> Enumeration:
         """Every path of `intent`, nonterminals entered, with its probability, all at once:

@@ -15,8 +15,8 @@ of its own (`write_file`: Parquet). It reads with `read`, or not at all.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..records import Utterance
@@ -58,6 +58,8 @@ class Format:
         provenance: `provenance(utterance, index, where_from)`: one record with a
             resampled utterance's provenance, for a format with room for it.
         requires: what must be installed to write it, for the help.
+        bulk: for a line format, the writer in `_bulk.py` (its class name) that gives
+            the same lines for a whole block of sampled sentences at once.
     """
 
     name: str
@@ -75,6 +77,7 @@ class Format:
     locale_of: Callable[[str | None], str] | None = None
     provenance: Callable[[Utterance, int, dict], str] | None = None
     requires: str = ""
+    bulk: str = ""
 
     def __post_init__(self) -> None:
         unknown = set(self.options) - set(OPTIONS)
@@ -100,13 +103,12 @@ class Format:
         """The options of `given` this format takes, without those left unset (None)."""
         return {k: v for k, v in given.items() if k in self.options and v is not None}
 
-    def line_writer(self, **options) -> LineWriter | None:
+    def line_writer(self, **options) -> Lines | None:
         """`line(utterance, index)` with the options it takes bound; None when the format
         is not written a record at a time."""
         if self.line is None:
             return None
-        chosen = self._options(options)
-        return functools.partial(self.line, **chosen) if chosen else self.line
+        return Lines(self.line, self._options(options), self.bulk)
 
     def document_writer(self, **options) -> DocumentWriter | None:
         """`document(utterances) -> str` with the options it takes bound: the lines, each
@@ -125,3 +127,27 @@ class Format:
             self.line(utterance, index)
         elif self.document is not None:
             self.document([utterance])
+
+
+@dataclass(frozen=True)
+class Lines:
+    """A line format's writer with its options bound: called as `line(utterance, index)`, one
+    record, and `block_writer(symbols, tags)` what writes a block of sentences sampled over a
+    symbol table at once, with the same bytes (see `_bulk.py`), when the format has one."""
+
+    line: Callable[..., str]
+    options: dict = field(default_factory=dict)
+    bulk: str = ""
+
+    def __call__(self, utterance: Utterance, index: int) -> str:
+        return self.line(utterance, index, **self.options)
+
+    def block_writer(self, symbols: Sequence[str], tags: Sequence):
+        """The format's bulk writer (`_bulk.BulkWriter`) for a symbol table and its tags
+        (`(kind, name)` of a tag, None for a word), or None: the format has none, or some
+        sentence over these symbols must be written by `line` itself."""
+        if not self.bulk:
+            return None
+        from . import _bulk as bulk  # numpy: only when sampling writes blocks
+
+        return getattr(bulk, self.bulk).made(symbols, tags, **self.options)

@@ -93,4 +93,5 @@ FORMAT = Format(
     line=line,
     suffixes=(".jsonl",),
     provenance=line_with_provenance,
+    bulk="Jsonl",
 )

@@ -214,4 +214,5 @@ FORMAT = Format(
     options=("locale",),
     read_locale=locale_read,
     locale_of=locale_of,
+    bulk="Massive",
 )

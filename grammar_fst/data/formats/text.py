@@ -33,4 +33,4 @@ def parse(source: Source) -> Iterator[Parsed]:
 
 write_document = lines_document(line)
 read = reader(parse)
-FORMAT = Format("text", read=read, line=line, suffixes=(".txt",))
+FORMAT = Format("text", read=read, line=line, suffixes=(".txt",), bulk="Text")

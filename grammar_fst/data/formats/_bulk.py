@@ -1,0 +1,360 @@
+"""A block of sampled sentences written as lines at once, from its spelled arrays
+(`fst.spelling.Spelled`), without an Utterance or a string per record: the bytes of
+every piece a line can hold (each word, alone and after a space, JSON-escaped where the
+format quotes it; each intent's and slot's fixed text; each offset) are made once per
+grammar, numpy computes where each piece goes in the block, and the block is one join.
+
+The bytes are those of the format's `line` writer for each utterance, newline after
+each: JSON escaping goes character by character, so a quoted sentence is the quoted
+words one after the other. A writer is made only for a symbol table whose every line it
+writes as `line` would (`BulkWriter.made` gives None otherwise, for the utterances
+to be written one by one and refused or not as `line` decides): MASSIVE needs words without
+brackets and slot names its annotation reads back, `text` words without line breaks.
+
+Imported when a sampling job writes a block (it needs numpy), never by the registry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..records import SlotValue
+from .massive import DEFAULT_LOCALE, parse_annotation, scenario
+
+if TYPE_CHECKING:
+    from ..spelled import Spelled
+
+Tag = tuple[str, str] | None  # a symbol's (kind, name): ("intent", "PlayMusic"); None: a word
+_quote = json.encoder.encode_basestring  # the escaping of jsonl.line and json.dumps
+
+
+def _escaped(text: str) -> str:
+    return _quote(text)[1:-1]
+
+
+class Pieces:
+    """The pieces of a block's lines: a table of strings, grown by appending, and
+    the regions of it indexed by symbol label (a word alone, after a space, ...)."""
+
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
+        self.symbols = list(symbols)
+        self.table: list[str] = []
+        self.tags = list(tags)
+        self._array: np.ndarray | None = None
+
+    def add(self, *pieces: str) -> int:
+        """Append pieces; the index of the first."""
+        at = len(self.table)
+        self.table += pieces
+        self._array = None
+        return at
+
+    def region(self, piece) -> int:
+        """Append `piece(symbol, tag)` for every symbol (tag None for a word); the index
+        of label 0's, so that label i's is at that plus i."""
+        return self.add(*(piece(s, t) for s, t in zip(self.symbols, self.tags)))
+
+    def words(self, escape) -> int:
+        """Each word alone, then each after a space (`escape`d): label i's word is at the
+        index returned plus i, plus the number of symbols after a space."""
+        at = self.region(lambda s, t: escape(s))
+        self.region(lambda s, t: escape(" " + s))
+        return at
+
+    def array(self, extra: Sequence[str] = ()) -> np.ndarray:
+        """The table as an object array, with `extra` pieces (this block's own) after it."""
+        if self._array is None:
+            self._array = np.empty(len(self.table), dtype=object)
+            self._array[:] = self.table
+        if not extra:
+            return self._array
+        more = np.empty(len(extra), dtype=object)
+        more[:] = extra
+        return np.concatenate([self._array, more])
+
+
+class Layout:
+    """Where a block's pieces go: each line is a sequence of sections, each section
+    some pieces per sentence; `place` puts a section's piece ids at their positions."""
+
+    def __init__(self, spelled: Spelled, sizes: list[np.ndarray]):
+        """`sizes[j][i]`: how many pieces section j has in sentence i."""
+        self.spelled = spelled
+        counts = np.stack(sizes, axis=1) if sizes else np.zeros((0, 0), dtype=np.int64)
+        starts = np.cumsum(counts.ravel()) - counts.ravel()
+        self.starts = starts.reshape(counts.shape)  # section j of sentence i starts there
+        self.ids = np.zeros(int(counts.sum()), dtype=np.int64)
+        n = len(spelled.base)
+        cuts = spelled.word_cuts
+        self.word_sentence = np.repeat(np.arange(n), np.diff(cuts))
+        self.word_rank = np.arange(len(spelled.said)) - cuts[self.word_sentence]
+        self.slot_sentence = np.repeat(np.arange(n), np.diff(spelled.slot_cuts))
+
+    def place(
+        self,
+        section: int,
+        ids: np.ndarray,
+        sentence: np.ndarray | None = None,
+        rank: np.ndarray | int = 0,
+    ) -> None:
+        """Piece `ids[k]` at place `rank[k]` of section `section` of sentence
+        `sentence[k]` (every sentence once, at place 0, when `sentence` is None)."""
+        at = self.starts[:, section]
+        self.ids[(at if sentence is None else at[sentence]) + rank] = ids
+
+    def joined(self, table: np.ndarray) -> bytes:
+        return "".join(table[self.ids].tolist()).encode()  # faster than joining bytes
+
+
+class BulkWriter:
+    """What the bulk writers share: the words of the sentences as pieces, the MASSIVE
+    annotation (jsonl's `annot_utt` too), and a slot's value as its utterance has it."""
+
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
+        self.pieces = Pieces(symbols, tags)
+        self.size = len(self.pieces.symbols)
+
+    @classmethod
+    def made(cls, symbols: Sequence[str], tags: Sequence[Tag], **options) -> BulkWriter | None:
+        """The writer for these symbols (with their `tags`), or None when some line over
+        them must be written (or refused) by the format's `line` itself."""
+        if not cls.fits(symbols, tags):
+            return None
+        writer = cls(symbols, tags, **options)
+        try:
+            "".join(writer.pieces.table).encode()
+        except UnicodeEncodeError:  # a lone surrogate: `line`'s output cannot be UTF-8
+            return None
+        return writer
+
+    @staticmethod
+    def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
+        return True
+
+    def word_ids(self, spelled: Spelled, at: int, spaced: np.ndarray | None = None) -> np.ndarray:
+        """The piece of each word of the block, after its space (or as `spaced` says)."""
+        space = spelled.space if spaced is None else spaced
+        return at + spelled.said + self.size * space
+
+    def annotation(
+        self, layout: Layout, section: int, words: int, opening: int, closing: int
+    ) -> None:
+        """The MASSIVE annotation in `section`: each word (from `words`), a slot's value
+        as `[slot : value]`, its space before the `[` (the `opening` region's pieces are
+        `[slot : `, then ` [slot : `), `closing` the `]`."""
+        spelled = layout.spelled
+        first, stop = spelled.slot_first, spelled.slot_stop
+        said = len(spelled.said)
+        # per word, the brackets before it: the slot edges (word numbers) at or below it
+        before = np.cumsum(np.bincount(np.concatenate([first, stop]), minlength=said + 1))[:said]
+        sentence = layout.word_sentence
+        spaced = spelled.space.copy()
+        opened = first[first < stop]
+        spaced[opened] = False  # the space goes before the bracket
+        events_before = 2 * spelled.slot_cuts[sentence]
+        layout.place(
+            section,
+            self.word_ids(spelled, words, spaced),
+            sentence,
+            layout.word_rank + before - events_before,
+        )
+        k = np.arange(len(first))
+        slot = layout.slot_sentence
+        cut = spelled.word_cuts[slot]
+        local = 2 * (k - spelled.slot_cuts[slot])
+        label = spelled.slot_label
+        layout.place(
+            section, opening + label + self.size * spelled.slot_spaced, slot, first - cut + local
+        )
+        layout.place(section, np.full(len(k), closing), slot, stop - cut + local + 1)
+
+    def word_count(self, spelled: Spelled) -> np.ndarray:
+        return np.diff(spelled.word_cuts)
+
+    def slot_count(self, spelled: Spelled) -> np.ndarray:
+        return np.diff(spelled.slot_cuts)
+
+    def value(self, spelled: Spelled, k: int) -> str:
+        """The value of slot `k` as its utterance has it (its words as the text spells
+        them)."""
+        words = spelled.said[spelled.slot_first[k] : spelled.slot_stop[k]].tolist()
+        spaces = spelled.space[spelled.slot_first[k] : spelled.slot_stop[k]].tolist()
+        symbols = self.pieces.symbols
+        return "".join(
+            (" " if space and i else "") + symbols[w]
+            for i, (w, space) in enumerate(zip(words, spaces))
+        )
+
+
+class Jsonl(BulkWriter):
+    """The grammar-fst record (`jsonl.line`)."""
+
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
+        super().__init__(symbols, tags)
+        p = self.pieces
+        name = lambda t, kind: t is not None and t[0] == kind  # noqa: E731
+        self.open_text = p.add('{"text": "')
+        self.words = p.words(_escaped)
+        self.intent = p.region(
+            lambda s, t: f'", "intent": {_quote(t[1])}, "slots": [' if name(t, "intent") else ""
+        )
+        self.head = p.region(
+            lambda s, t: f'{{"slot": {_quote(t[1])}, "value": "' if name(t, "open") else ""
+        )
+        p.region(lambda s, t: f', {{"slot": {_quote(t[1])}, "value": "' if name(t, "open") else "")
+        self.open_annotation = p.add('], "annot_utt": "')
+        self.opening = p.region(lambda s, t: f"[{_escaped(t[1])} : " if name(t, "open") else "")
+        p.region(lambda s, t: f" [{_escaped(t[1])} : " if name(t, "open") else "")
+        self.closing = p.add("]")
+        self.close_line = p.add('"}\n')
+        self.numbers = 0  # offsets below this have their pieces
+        self.starts = self.ends = 0
+
+    def _offsets(self, most: int) -> None:
+        """Pieces for start and end offsets up to `most` (an end with the `}` that closes
+        the slot's record, or without, for a canonical value to follow)."""
+        if most < self.numbers:
+            return
+        self.numbers = max(2 * most, 256)
+        self.starts = self.pieces.add(*(f'", "start": {i}' for i in range(self.numbers)))
+        self.ends = self.pieces.add(*(f', "end": {i}}}' for i in range(self.numbers)))
+        self.pieces.add(*(f', "end": {i}' for i in range(self.numbers)))
+
+    def lines(self, spelled: Spelled, first: int) -> bytes:
+        n = len(spelled.base)
+        self._offsets(int(spelled.sizes.max(initial=0)))
+        synonyms = {
+            k: f', "canonical": {_quote(canonical)}}}'
+            for k, canonical in sorted(spelled.canonicals.items())  # in slot order
+            if canonical != self.value(spelled, k)
+        }
+        said = np.zeros(len(spelled.slot_label), dtype=np.int64)  # a canonical value
+        said[list(synonyms)] = 1
+        words, slots = self.word_count(spelled), self.slot_count(spelled)
+        size = 3 + spelled.slot_stop - spelled.slot_first + said
+        slot_pieces = np.bincount(np.repeat(np.arange(n), slots), size, minlength=n)
+        one = np.ones(n, dtype=np.int64)
+        layout = Layout(
+            spelled, [one, words, one, slot_pieces.astype(np.int64), one, words + 2 * slots, one]
+        )
+        layout.place(0, self.open_text)
+        layout.place(1, self.word_ids(spelled, self.words), layout.word_sentence, layout.word_rank)
+        layout.place(2, self.intent + spelled.intent)
+        self._slots(layout, size, said)
+        layout.place(4, self.open_annotation)
+        self.annotation(layout, 5, self.words, self.opening, self.closing)
+        layout.place(6, self.close_line)
+        return layout.joined(self.pieces.array(list(synonyms.values())))
+
+    def _slots(self, layout: Layout, size: np.ndarray, said: np.ndarray) -> None:
+        """The slots' records in section 3, each `size` pieces: its name, its words, its
+        offsets and, where `said`, the canonical value (the block's own pieces, after
+        the table, in slot order)."""
+        spelled = layout.spelled
+        slot = layout.slot_sentence
+        k = np.arange(len(slot))
+        later = k > spelled.slot_cuts[slot]  # not the sentence's first slot: a comma first
+        before = np.cumsum(size) - size
+        rank = before - before[spelled.slot_cuts[slot]] if len(k) else before
+        layout.place(3, self.head + spelled.slot_label + self.size * later, slot, rank)
+        value_words = spelled.slot_stop - spelled.slot_first
+        value_slot = np.repeat(k, value_words)
+        value_rank = np.arange(len(value_slot)) - np.repeat(
+            np.cumsum(value_words) - value_words, value_words
+        )
+        word = spelled.slot_first[value_slot] + value_rank
+        spaced = spelled.space[word] & (value_rank > 0)
+        layout.place(
+            3,
+            self.words + spelled.said[word] + self.size * spaced,
+            slot[value_slot],
+            rank[value_slot] + 1 + value_rank,
+        )
+        end = rank + 1 + value_words
+        layout.place(3, self.starts + spelled.slot_start, slot, end)
+        layout.place(3, self.ends + self.numbers * said + spelled.slot_end, slot, end + 1)
+        synonym = np.flatnonzero(said)
+        base = len(self.pieces.table)
+        layout.place(3, base + np.arange(len(synonym)), slot[synonym], end[synonym] + 2)
+
+
+class Massive(BulkWriter):
+    """MASSIVE records (`massive.line`), in a locale."""
+
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag], locale: str = DEFAULT_LOCALE):
+        super().__init__(symbols, tags)
+        p = self.pieces
+        self.head = f'", "locale": {_quote(locale)}, "partition": "train", '
+        self.intent = p.region(
+            lambda s, t: (
+                f'"scenario": {_quote(scenario(t[1]))}, "intent": {_quote(t[1])}, "utt": "'
+                if t is not None and t[0] == "intent"
+                else ""
+            )
+        )
+        self.words = p.words(_escaped)
+        self.open_annotation = p.add('", "annot_utt": "')
+        opens = lambda t: t is not None and t[0] == "open"  # noqa: E731
+        self.opening = p.region(lambda s, t: f"[{_escaped(t[1])} : " if opens(t) else "")
+        p.region(lambda s, t: f" [{_escaped(t[1])} : " if opens(t) else "")
+        self.closing = p.add("]")
+        self.close_line = p.add('"}\n')
+
+    @staticmethod
+    def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
+        """Whether `massive.line` writes every sentence over these symbols: no word holds
+        a bracket, and each slot's annotation reads back its name."""
+        for symbol, tag in zip(symbols, tags):
+            if tag is None and ("[" in symbol or "]" in symbol):
+                return False
+            if tag is not None and tag[0] == "open" and not _reads_back(tag[1]):
+                return False
+        return True
+
+    def lines(self, spelled: Spelled, first: int) -> bytes:
+        n = len(spelled.base)
+        words, slots = self.word_count(spelled), self.slot_count(spelled)
+        one = np.ones(n, dtype=np.int64)
+        layout = Layout(spelled, [one, one, words, one, words + 2 * slots, one])
+        base = len(self.pieces.table)
+        layout.place(0, base + np.arange(n))
+        layout.place(1, self.intent + spelled.intent)
+        layout.place(2, self.word_ids(spelled, self.words), layout.word_sentence, layout.word_rank)
+        layout.place(3, self.open_annotation)
+        self.annotation(layout, 4, self.words, self.opening, self.closing)
+        layout.place(5, self.close_line)
+        heads = [f'{{"id": "{i}{self.head}' for i in range(first, first + n)]
+        return layout.joined(self.pieces.array(heads))
+
+
+def _reads_back(name: str) -> bool:
+    """Whether `[name : v]` reads back as slot `name`, value `v`."""
+    try:
+        return parse_annotation(f"[{name} : v]") == ("v", (SlotValue(name, "v", 0, 1),))
+    except Exception:  # noqa: BLE001  (any refusal means: write one by one)
+        return False
+
+
+class Text(BulkWriter):
+    """The sentence alone (`text.line`)."""
+
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
+        super().__init__(symbols, tags)
+        self.words = self.pieces.words(lambda s: s)
+        self.close_line = self.pieces.add("\n")
+
+    @staticmethod
+    def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
+        """Whether `text.line` writes every sentence: no word holds a line break."""
+        return not any("\n" in s or "\r" in s for s, tag in zip(symbols, tags) if tag is None)
+
+    def lines(self, spelled: Spelled, first: int) -> bytes:
+        one = np.ones(len(spelled.base), dtype=np.int64)
+        layout = Layout(spelled, [self.word_count(spelled), one])
+        layout.place(0, self.word_ids(spelled, self.words), layout.word_sentence, layout.word_rank)
+        layout.place(1, self.close_line)
+        return layout.joined(self.pieces.array())
