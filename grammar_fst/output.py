@@ -195,19 +195,22 @@ def temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
     if path.is_dir():
         raise UsageError(f"{path}: is a folder; name a file to write")
     remove_stale(path)
-    try:  # mkstemp opens with O_EXCL: it never writes through a file planted there
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise UsageError(f"{path}: cannot write in {folder}: {err.strerror or err}") from None
-    if path.is_file():
-        mode = path.stat().st_mode & 0o7777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask  # as an ordinary new file would be, not mkstemp's 0600
-    os.fchmod(fd, mode)
-    signals.TEMPORARIES.add(tmp)
+    with signals.held():  # the file is made and listed for removal as one step
+        try:  # mkstemp opens with O_EXCL: it never writes through a file planted there
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder
+            )
+        except OSError as err:
+            raise UsageError(f"{path}: cannot write in {folder}: {err.strerror or err}") from None
+        signals.TEMPORARIES.add(tmp)
     try:
+        if path.is_file():
+            mode = path.stat().st_mode & 0o7777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # as an ordinary new file would be, not mkstemp's 0600
+        os.fchmod(fd, mode)
         yield fd, tmp
     finally:
         with contextlib.suppress(FileNotFoundError):  # gone if renamed into place

@@ -23,6 +23,18 @@ TEMPORARIES: set[str] = set()
 
 
 @contextlib.contextmanager
+def held() -> Iterator[None]:
+    """The signals of CAUGHT held back while the block runs, and handled when it ends: for
+    a step a signal must not cut in two, such as creating a temporary file and adding it
+    to TEMPORARIES (a signal in between would leave the file behind)."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(CAUGHT))
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
 def stop_cleanly(prog: str) -> Iterator[None]:
     """While the block runs, the signals of CAUGHT end this process cleanly (a worker
     forked meanwhile dies of them as usual). Only the main thread can catch signals;

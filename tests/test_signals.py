@@ -59,6 +59,36 @@ def test_a_signal_leaves_no_temporary_file_and_the_old_output(tmp_path, signum):
     assert temporaries(tmp_path) == [] and out.read_text(encoding="utf-8") == OLD
 
 
+# a signal at the worst moment: the temporary file made, not yet listed for removal
+SIGNAL_AT_MKSTEMP = """
+import os, signal, sys, tempfile
+from grammar_fst import output, signals
+made = tempfile.mkstemp
+def mkstemp(*args, **kwargs):
+    made_now = made(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return made_now
+tempfile.mkstemp = mkstemp
+with signals.stop_cleanly("grammar-fst"):
+    output.write_bytes([b"new"], sys.argv[1])
+"""
+
+
+def test_a_signal_as_the_temporary_file_is_made_leaves_none(tmp_path):
+    out = tmp_path / "keep.jsonl"
+    out.write_text(OLD, encoding="utf-8")
+    child = subprocess.run(
+        [sys.executable, "-c", SIGNAL_AT_MKSTEMP, str(out)],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == 128 + signal.SIGTERM
+    assert child.stderr == "grammar-fst: stopped by SIGTERM\n"
+    assert temporaries(tmp_path) == [] and out.read_text(encoding="utf-8") == OLD
+
+
 def test_sigterm_to_a_run_with_worker_processes(tmp_path):
     child, out = start_long_sample(tmp_path, "--jobs", "2", start_new_session=True)
     os.killpg(child.pid, signal.SIGTERM)  # as `timeout` and CI do: the whole group
