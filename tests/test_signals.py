@@ -27,6 +27,18 @@ def environment() -> dict:
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
+def run_script(script: str, *argv) -> subprocess.CompletedProcess:
+    """`script` run by a fresh interpreter with the project on its path, to its end."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *map(str, argv)],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def temporaries(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
@@ -77,13 +89,7 @@ with signals.stop_cleanly("grammar-fst"):
 def test_a_signal_as_the_temporary_file_is_made_leaves_none(tmp_path):
     out = tmp_path / "keep.jsonl"
     out.write_text(OLD, encoding="utf-8")
-    child = subprocess.run(
-        [sys.executable, "-c", SIGNAL_AT_MKSTEMP, str(out)],
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    child = run_script(SIGNAL_AT_MKSTEMP, out)
     assert child.returncode == 128 + signal.SIGTERM
     assert child.stderr == "grammar-fst: stopped by SIGTERM\n"
     assert temporaries(tmp_path) == [] and out.read_text(encoding="utf-8") == OLD
@@ -187,14 +193,7 @@ launcher.run()
 
 
 def test_ctrl_c_while_the_modules_load_is_no_traceback():
-    done = subprocess.run(
-        [sys.executable, "-c", INTERRUPTED_IMPORT, str(MUSIC)],
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_script(INTERRUPTED_IMPORT, MUSIC)
     assert done.returncode == 130 and done.stderr == "grammar-fst: interrupted\n"
     assert done.stdout == ""
 

@@ -97,7 +97,7 @@ class Layout:
     def place(
         self,
         section: int,
-        ids: np.ndarray,
+        ids: np.ndarray | int,
         sentence: np.ndarray | None = None,
         rank: np.ndarray | int = 0,
     ) -> None:
