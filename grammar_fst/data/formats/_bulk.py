@@ -1,8 +1,9 @@
 """A block of sampled sentences written as lines at once, from its spelled arrays
-(`fst.spelling.Spelled`), without an Utterance or a string per record: the bytes of
-every piece a line can hold (each word, alone and after a space, JSON-escaped where the
-format quotes it; each intent's and slot's fixed text; each offset) are made once per
-grammar, numpy computes where each piece goes in the block, and the block is one join.
+(`data.spelled.Spelled`, made by `fst.spelling.Speller.spell`), without an Utterance or
+a string per record: the bytes of every piece a line can hold (each word, alone and
+after a space, JSON-escaped where the format quotes it; each intent's and slot's fixed
+text; each offset) are made once per grammar, numpy computes where each piece goes in
+the block, and the block is one join.
 
 The bytes are those of the format's `line` writer for each utterance, newline after
 each: JSON escaping goes character by character, so a quoted sentence is the quoted
