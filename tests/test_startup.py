@@ -90,3 +90,25 @@ def test_a_run_shows_the_help_of_the_full_parser(capsys):
     assert _help(["--help"], capsys) == full.format_help()
     for name, parser in commands.items():
         assert _help([name, "--help"], capsys) == parser.format_help()
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "1"), ("4", "4")])
+def test_the_command_starts_numpy_without_a_thread_pool(monkeypatch, given, seen):
+    """OpenBLAS starts a thread per core as numpy loads, which no command uses: the command
+    asks for one unless the user has said otherwise."""
+    import os
+
+    import grammar_fst.__main__ as entry
+    import grammar_fst.cli.main as cli_main
+
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", given or "")  # undone after the test
+    if given is None:
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    found = []
+    monkeypatch.setattr(
+        cli_main, "main", lambda: found.append(os.environ.get("OPENBLAS_NUM_THREADS")) or 0
+    )
+    with pytest.raises(SystemExit) as stop:
+        entry.run()
+    assert stop.value.code == 0
+    assert found == [seen]

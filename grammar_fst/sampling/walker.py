@@ -515,11 +515,18 @@ def _heights(source: np.ndarray, nextstate: np.ndarray, states: int) -> np.ndarr
         first, count = into_start[ready], into_start[ready + 1] - into_start[ready]
         before = source[into[_ranges(first, count)]]
         np.subtract.at(waiting, before, 1)
-        ready = np.unique(before[waiting[before] == 0])
+        ready = _distinct(before[waiting[before] == 0])
         level += 1
     if done < states:
         raise ValueError("the FST has a cycle")
     return height
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The values, each once, sorted: `np.unique` without its first call's import of
+    `numpy.ma` (20 ms, a tenth of sampling one sentence)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
 def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
