@@ -28,7 +28,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from . import progress
+from . import parallel, progress
 from .data.records import Utterance
 from .fst import counting, labels
 from .grm import ast as g
@@ -100,24 +100,25 @@ def evaluate(
     heldout: Sequence[Utterance],
     samples: int = 1000,
     seed: int = 0,
+    jobs: int = 1,
+    client=None,
 ) -> Report:
-    """Recall of `grammar` on `heldout`, precision proxies of `samples` of its sentences."""
+    """Recall of `grammar` on `heldout`, precision proxies of `samples` of its sentences.
+    The held-out utterances are parsed, and the samples walked, on `jobs` processes or on
+    the workers of a Dask `client` (the compiled grammar is sent to each once); the
+    report is the same whichever."""
     words = [grammar.fsts.symbols.find(i) for i in range(grammar.fsts.symbols.num_symbols())]
     fold = all(w == w.casefold() for w in words if labels.parse_tag(w) is None)
     reference = [normalized(u, fold) for u in heldout]
     _warn_unknown_intents(reference, grammar)
-    parser = grammar._recognizer  # the grammar's own: its FSTs are indexed once
+    pieces = (reference[at : at + PIECE] for at in range(0, len(reference), PIECE))
+    found = parallel.mapped(_recalled, pieces, grammar, jobs, client)
     said = right_slots = carried = 0
-    for u in progress.steps(reference, len(reference), "utterances"):
-        if u.intent not in grammar.fsts.intents:
-            continue
-        # its words as annotated: a slot edge is a word boundary, whatever the segmenter
-        if parser.derives(u.intent, delexicalized(u, ())):
-            said += 1
-            readings = grammar.readings(u.text, limit=50)
-            right_slots += any(r.intent == u.intent and r.slots == u.slots for r in readings)
-        carried += parser.derives(u.intent, delexicalized(u, grammar.slots), carrier=True)
-    drawn = list(grammar.sample(samples, seed=seed)) if samples else []
+    for piece in progress.counted(found, len(reference), "utterances", size=lambda r: r.count):
+        said += piece.said
+        right_slots += piece.right_slots
+        carried += piece.carried
+    drawn = list(grammar.sample(samples, seed=seed, jobs=jobs, client=client)) if samples else []
     exact = {(u.text, u.intent) for u in reference}
     shapes = {(" ".join(delexicalized(u, grammar.slots)), u.intent) for u in reference}
     seen: dict[str, set[tuple[str, ...]]] = {}
@@ -145,6 +146,36 @@ def evaluate(
         arcs=sum(f.num_arcs(s) for f in all_fsts for s in f.states()),
         sentences=_sentences(grammar.sizes()[1]),
     )
+
+
+PIECE = 256  # held-out utterances a worker parses at a time
+
+
+@dataclass(frozen=True)
+class _Recalled:
+    """What parsing a piece of the held-out utterances found."""
+
+    count: int
+    said: int
+    right_slots: int
+    carried: int
+
+
+def _recalled(grammar: CompiledGrammar, piece: list[Utterance]) -> _Recalled:
+    """How many of `piece` the grammar says with the right intent, with the right slots
+    too, and by their carrier phrase."""
+    parser = grammar._recognizer  # the grammar's own: its FSTs are indexed once
+    said = right_slots = carried = 0
+    for u in piece:
+        if u.intent not in grammar.fsts.intents:
+            continue
+        # its words as annotated: a slot edge is a word boundary, whatever the segmenter
+        if parser.derives(u.intent, delexicalized(u, ())):
+            said += 1
+            readings = grammar.readings(u.text, limit=50)
+            right_slots += any(r.intent == u.intent and r.slots == u.slots for r in readings)
+        carried += parser.derives(u.intent, delexicalized(u, grammar.slots), carrier=True)
+    return _Recalled(len(piece), said, right_slots, carried)
 
 
 def _warn_unknown_intents(reference: Sequence[Utterance], grammar: CompiledGrammar) -> None:

@@ -1,5 +1,7 @@
-"""Sampling on Dask: the same sentences as one process, through the API (a client) and
-the command line (--dask ADDRESS, --dask local:N), and clear errors without the extra."""
+"""Work on Dask and on worker processes: sampling gives the same sentences as one process,
+through the API (a client) and the command line (--dask ADDRESS, --dask local:N);
+`induce` and `evaluate` give the same grammar and report with --jobs and --dask; clear
+errors without the extra."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ import pytest
 from distributed import Client, LocalCluster
 from test_cli_data import run
 
+from grammar_fst import parallel
 from grammar_fst.data.formats import jsonl
+from grammar_fst.errors import UsageError
 from grammar_fst.model import load
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
@@ -81,3 +85,62 @@ def test_without_the_dask_extra_one_message(capsys, monkeypatch):
     assert (status, out) == (2, "")
     assert err == "grammar-fst: error: --dask needs dask.distributed: pip install " \
         "'grammar-fst[dask]'\n"
+
+
+def _scaled(factor: int, item: int) -> int:
+    if item < 0:
+        raise UsageError(f"item {item} is negative")
+    return factor * item
+
+
+@pytest.mark.parametrize("where", ["this process", "processes", "cluster"])
+def test_mapped_work_comes_back_in_order_and_its_errors_are_raised_here(cluster, where):
+    options = {"processes": {"jobs": 2}, "cluster": {"client": cluster[1]}}.get(where, {})
+    assert list(parallel.mapped(_scaled, range(40), 3, **options)) == [3 * i for i in range(40)]
+    with pytest.raises(UsageError, match="item -1 is negative"):
+        list(parallel.mapped(_scaled, [5, 4, -1, 2], 3, **options))
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory):
+    """Annotated utterances of three intents (sampled from the music grammar)."""
+    path = tmp_path_factory.mktemp("golden") / "golden.jsonl"
+    lines = [jsonl.line(u, i) for i, u in enumerate(load(MUSIC).sample(90, seed=4))]
+    path.write_text("".join(f"{line}\n" for line in lines))
+    return path
+
+
+def test_induce_on_processes_and_on_a_cluster_writes_the_same_grammar(cluster, capsys, golden):
+    one = run(capsys, "induce", golden, "--quiet")[1]
+    assert one.count("intent ") >= 3
+    assert run(capsys, "induce", golden, "--quiet", "--jobs", "2")[1] == one
+    address = cluster[0].scheduler_address
+    assert run(capsys, "induce", golden, "--quiet", "--dask", address)[1] == one
+
+
+def test_evaluate_on_processes_and_on_a_cluster_gives_the_same_report(cluster, capsys, golden):
+    argv = ["evaluate", MUSIC, "--heldout", golden, "--json", "--samples", "3000"]
+    one = run(capsys, *argv)[1]
+    assert '"heldout": 90' in one and '"recall": 1.0' in one
+    assert run(capsys, *argv, "--jobs", "2")[1] == one
+    assert run(capsys, *argv, "--dask", cluster[0].scheduler_address)[1] == one
+
+
+@pytest.mark.parametrize(
+    "argv, work",
+    [
+        (["induce", MUSIC.with_suffix(".jsonl")], "the intents"),
+        (["evaluate", MUSIC, "--heldout", "x.jsonl"], "the parsing and sampling"),
+    ],
+)
+def test_dask_beside_jobs_is_one_message(capsys, argv, work):
+    status, out, err = run(capsys, *argv, "--dask", "local:2", "--jobs", "2")
+    assert (status, out) == (2, "")
+    assert err.startswith(f"grammar-fst: error: --dask runs {work} on the cluster: no --jobs")
+
+
+def test_induce_without_the_dask_extra_is_one_message(capsys, monkeypatch, golden):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    status, out, err = run(capsys, "induce", golden, "--dask", "local:2")
+    assert (status, out) == (2, "")
+    assert err.startswith("grammar-fst: error: --dask needs dask.distributed")

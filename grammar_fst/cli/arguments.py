@@ -11,6 +11,7 @@ that command runs (see `main.build_parser`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -141,6 +142,36 @@ def budget_option(parser: argparse.ArgumentParser, what: str) -> None:
         help=f"states a flat form and its determinization may have for {what} "
         f"(default: {DEFAULT_BUDGET:,})",
     )
+
+
+def worker_options(parser: argparse.ArgumentParser, work: str, on_cluster: str) -> None:
+    """`--jobs J` and `--dask ADDRESS`: who does the command's `work`."""
+    parser.add_argument(
+        "--jobs",
+        type=at_least_one,
+        default=1,
+        metavar="J",
+        help=f"processes that {work}; the output is the same for any J (default: 1)",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help=f"{on_cluster} on a Dask cluster instead: a scheduler's address "
+        "(tcp://host:8786) or local:N for a local cluster of N worker processes; the "
+        "output is the same as with --jobs 1 (needs the dask extra)",
+    )
+
+
+def workers(args: argparse.Namespace, work: str) -> contextlib.AbstractContextManager:
+    """What gives the Dask client that `--dask` names (None without it: `--jobs`
+    processes do the `work`); both at once are refused here, before any work."""
+    if args.dask is None:
+        return contextlib.nullcontext()
+    if args.jobs > 1:
+        raise UsageError(f"--dask runs {work} on the cluster: no --jobs with it")
+    from ..parallel import connect
+
+    return connect(args.dask)
 
 
 def data_arguments(parser: argparse.ArgumentParser, run, format_flag: str) -> None:

@@ -16,6 +16,8 @@ from .arguments import (
     on_error_option,
     selected,
     selection_options,
+    worker_options,
+    workers,
 )
 from .io import (
     batches,
@@ -225,6 +227,7 @@ def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
         "golden set given to induce with the same options)",
     )
     on_error_option(p)
+    worker_options(p, "parse the held-out utterances and walk the samples", "parse and walk")
     progress_options(p)
 
 
@@ -250,10 +253,12 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     if formats.is_data_file(args.grammar):
         return _evaluate_data(args)
+    cluster = workers(args, "the parsing and sampling")
     grammar = named_grammar(args)
     records, heldout = read_all(args.heldout, args.source_format, args.on_error, "evaluate against")
     heldout = selected(args, heldout, args.heldout, args.heldout_rest)
-    report = evaluate.evaluate(grammar, heldout, args.samples, args.seed)
+    with cluster as client:
+        report = evaluate.evaluate(grammar, heldout, args.samples, args.seed, args.jobs, client)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
     else:

@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 
 from ..defaults import AUTO, DEFAULT_INTENT
-from .arguments import Command, bindings, data_arguments, selected, selection_options
+from .arguments import (
+    Command,
+    bindings,
+    data_arguments,
+    selected,
+    selection_options,
+    worker_options,
+    workers,
+)
 from .io import progress_options, read_all, report_skipped
 from .values import binding, lambda_value, language_tag
 
@@ -72,6 +80,7 @@ def _induce_arguments(p: argparse.ArgumentParser) -> None:
         metavar="OUT.grm",
         help="write the grammar to OUT.grm (atomically) instead of standard output",
     )
+    worker_options(p, "learn the intents, one intent at a time each", "learn the intents")
     progress_options(p)
     selection_options(p, "learn from", "--sample")
 
@@ -93,20 +102,24 @@ def _induce(args: argparse.Namespace) -> int:
     from ..induction import induce
     from ..output import write_text
 
+    cluster = workers(args, "the intents")
     records, utterances = read_all(args.data, args.source_format, args.on_error, "learn from")
     utterances = selected(args, utterances, args.data)
     base = Path(args.output).parent if args.output else Path()
-    result = induce(
-        utterances,
-        args.weight,
-        bindings(args),
-        base,
-        args.intent,
-        not args.keep_case,
-        lambda intents: progress.steps(intents, len(intents), "intents"),
-        language=args.language or _language_read(args.data, args.source_format),
-        reorder=args.reorder,
-    )
+    with cluster as client:
+        result = induce(
+            utterances,
+            args.weight,
+            bindings(args),
+            base,
+            args.intent,
+            not args.keep_case,
+            lambda intents: progress.steps(intents, len(intents), "intents"),
+            language=args.language or _language_read(args.data, args.source_format),
+            reorder=args.reorder,
+            jobs=args.jobs,
+            client=client,
+        )
     if args.explain:
         sys.stderr.write("".join(f"{step}\n" for step in result.trace))
     write_text([result.text(args.data)], args.output)

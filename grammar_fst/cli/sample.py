@@ -8,9 +8,9 @@ import sys
 
 from ..defaults import DEFAULT_SEED
 from ..errors import UsageError
-from .arguments import Command, grammar_arguments, named_grammar
+from .arguments import Command, grammar_arguments, named_grammar, worker_options
 from .io import batches, output_options, progress_options, progress_shown, write_utterances
-from .values import at_least_one, intent_quota, partition_shares, whole_number
+from .values import intent_quota, partition_shares, whole_number
 
 
 def _sample_arguments(p: argparse.ArgumentParser) -> None:
@@ -67,20 +67,7 @@ def _sample_arguments(p: argparse.ArgumentParser) -> None:
         help="start each intent with sentences that use every alternative of every rule it "
         "reaches (they count toward its share); needs the .grm source",
     )
-    p.add_argument(
-        "--jobs",
-        type=at_least_one,
-        default=1,
-        metavar="J",
-        help="processes that walk the grammar; the output is the same for any J (default: 1)",
-    )
-    p.add_argument(
-        "--dask",
-        metavar="ADDRESS",
-        help="walk on a Dask cluster instead: a scheduler's address (tcp://host:8786) or "
-        "local:N for a local cluster of N worker processes; the output is the same as with "
-        "--jobs 1 (needs the dask extra)",
-    )
+    worker_options(p, "walk the grammar", "walk")
     output_options(
         p,
         "--format",
@@ -116,9 +103,9 @@ def _sample(args: argparse.Namespace) -> int:
         return _sample_on(args, None)
     if args.jobs > 1 or args.all:
         raise UsageError("--dask runs the blocks on the cluster: no --jobs or --all with it")
-    from ..sampling import cluster
+    from ..parallel import connect
 
-    with cluster.connect(args.dask) as client:
+    with connect(args.dask) as client:
         return _sample_on(args, client)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from math import log
 from pathlib import Path
 
+from .. import parallel
 from ..data.catalogue import read_catalogue
 from ..data.records import Utterance
 from ..defaults import AUTO, DEFAULT_INTENT, DEFAULT_LAMBDA
@@ -104,6 +105,8 @@ def induce(
     progress: Callable[[list[str]], Iterable[str]] | None = None,
     language: str | None = None,
     reorder: bool = False,
+    jobs: int = 1,
+    client=None,
 ) -> Induction:
     """Induce a grammar from annotated (or plain) utterances.
 
@@ -116,6 +119,8 @@ def induce(
     `progress`, given the intents' names, yields them as they are learned (a bar).
     `language`, a language tag, is declared by the grammar (`language th`).
     `reorder` learns reorderable modifiers first (see `modifiers`).
+    The intents are learned one by one, on `jobs` processes, or on the workers of a Dask
+    `client`; the grammar is the same whichever.
     """
     if weight != AUTO and not (isinstance(weight, (int, float)) and 0 <= weight <= MAX_LAMBDA):
         raise UsageError(f"lambda must be {AUTO} or between 0 and {MAX_LAMBDA:g}, not {weight}")
@@ -137,15 +142,12 @@ def induce(
     holds: dict = {}
     if reorder:
         paths, phrases = induce_modifiers(paths, _reserver(taken), trace.append, holds)
+    learned = parallel.mapped(
+        _learned, paths.items(), _Settings(weight, holds, known), jobs, client
+    )
     for intent in (progress or iter)(list(paths)):
-        how = lambdas[intent] = (
-            choose(paths[intent], DEFAULT_LAMBDA) if weight == AUTO else float(weight)
-        )
-        if isinstance(how, Choice):
-            trace.append(Step("lambda", intent, how.detail))
-        model = models[intent] = Automaton(paths[intent], _weight(how), holds)
-        _merge_within_budget(model, intent, trace)
-        widen(model, intent, known, trace.append)
+        models[intent], lambdas[intent], steps = next(learned)
+        trace += steps
     statements = _written(models, edges, trace, taken, phrases)
     statements += _slots(statements, golden, catalogues, known, Path(base))
     grammar = g.Grammar(tuple(statements), language=g.Language(language) if language else None)
@@ -156,6 +158,32 @@ def induce(
         golden.skipped,
         lambdas,
     )
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What learning every intent reads (sent to each worker once)."""
+
+    weight: float | str
+    holds: dict
+    known: Mapping[str, frozenset[str]]
+
+
+def _learned(
+    settings: _Settings, intent_paths: tuple[str, list]
+) -> tuple[Automaton, Choice | float, list[Step]]:
+    """One intent's model: lambda chosen by cross-validation (or given), states merged,
+    catalogue classes widened; with what was done."""
+    intent, paths = intent_paths
+    trace: list[Step] = []
+    weight = settings.weight
+    how = choose(paths, DEFAULT_LAMBDA) if weight == AUTO else float(weight)
+    if isinstance(how, Choice):
+        trace.append(Step("lambda", intent, how.detail))
+    model = Automaton(paths, _weight(how), settings.holds)
+    _merge_within_budget(model, intent, trace)
+    widen(model, intent, settings.known, trace.append)
+    return model, how, trace
 
 
 def _merge_within_budget(model: Automaton, intent: str, trace: list[Step]) -> None:

@@ -9,9 +9,10 @@ So the sentences depend on the seed, never on how many processes walk the blocks
 run holds one block at a time per process, however large N is.
 
 Blocks run in this process, in worker processes (`jobs`) or on a Dask cluster (a
-`client`, see `cluster.py`): the job is sent to each worker once, each block is sent as
-its plan, and a block of lines comes back as one UTF-8 chunk (`Chunk`) that the main
-process writes as it is.
+`client`, see `parallel.py`): the job (the walker's arrays, the speller's words, the seed:
+the compiled network, not grammar files) is sent to each worker once, each block is sent
+as its plan (a few numbers), and a block of lines comes back as one UTF-8 chunk (`Chunk`)
+that the main process writes as it is. The workers need grammar-fst, not the grammar.
 
 With `unique`, repeats are dropped in block order (by the block itself when it runs in
 this process, else by the main process as the blocks come back) and drawn again in
@@ -22,24 +23,18 @@ language is not walked but chosen from its enumeration (`without_replacement`).
 from __future__ import annotations
 
 import math
-import os
-import signal
-import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import parallel
 from ..data.records import Utterance
 from ..errors import UsageError, Wording
 from ..fst.counting import Number, log10
 from ..fst.spelling import Speller
 from ..fst.walks import Walks
 from .walker import Walker
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 BLOCK = 8192
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
@@ -263,86 +258,22 @@ def _largest(values: np.ndarray, k: int) -> np.ndarray:
     return chosen[np.argsort(-values[chosen], kind="stable")]
 
 
-_job: Job | None = None
-
-
-def _install(job: Job, parent: int) -> None:
-    global _job
-    _job = job
-    _end_with(parent)
-
-
-def _end_with(parent: int) -> None:
-    """Make this worker end when its parent does. A worker forked just as a signal
-    stopped its parent never receives that signal (a child starts with no pending
-    signal), and would otherwise wait for work forever, holding the parent's standard
-    error open."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent ended before that took effect
-        os._exit(0)
-
-
-def _run_installed(block: Block) -> Shard | Chunk:
-    assert _job is not None
-    return run_block(_job, block)
-
-
 def run_block(job: Job, block: Block) -> Shard | Chunk:
     """What a worker that was sent `job` gives back for `block`."""
     return job.lines(block) if job.joined else job.run(block)
 
 
-class Workers:
-    """Runs blocks of one job on `jobs` processes, on the workers of a Dask `client`, or
-    in this process, giving the shards back in block order; at most two blocks per
-    worker are in flight, so memory does not grow with the number of blocks."""
-
-    def __init__(self, job: Job, jobs: int, client=None):
-        self.job = job
-        self.pool = None
-        self.submit: Callable[[Block], Future] | None = None
-        self.window = 2 * jobs
-        if client is not None:
-            from . import cluster
-
-            self.submit, self.window = cluster.submitter(client, job)
-        elif jobs > 1:  # imported here: one process, the usual case, should not pay for it
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self.pool = ProcessPoolExecutor(
-                jobs, context, initializer=_install, initargs=(job, os.getpid())
-            )
-            self.submit = lambda block: self.pool.submit(_run_installed, block)
-
-    def shards(self, blocks: Iterable[Block], seen: set[SentenceKey]) -> Iterator[Shard | Chunk]:
-        """In this process, a block is run only once the one before it has been consumed,
-        so it can skip what is already `seen` (other workers skip repeats within a block
-        only)."""
-        if self.submit is None:
-            run = run_block if self.job.joined else lambda job, block: job.run(block, seen)
-            yield from (run(self.job, block) for block in blocks)
-            return
-        pending: list[Future] = []
-        try:
-            for block in blocks:
-                pending.append(self.submit(block))
-                if len(pending) >= self.window:
-                    yield pending.pop(0).result()
-            while pending:
-                yield pending.pop(0).result()
-        finally:
-            for future in pending:
-                future.cancel()
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+def _shards(
+    job: Job, blocks: list[Block], seen: set[SentenceKey], jobs: int, client
+) -> Iterator[Shard | Chunk]:
+    """The blocks' shards in block order, from `jobs` processes, the workers of a Dask
+    `client`, or this process. In this process a block runs only once the one before it
+    has been consumed, so it can skip what is already `seen` (other workers skip repeats
+    within a block only)."""
+    if client is None and jobs <= 1:
+        run = run_block if job.joined else lambda job, block: job.run(block, seen)
+        return (run(job, block) for block in blocks)
+    return parallel.mapped(run_block, blocks, job, jobs, client)
 
 
 def run(
@@ -359,24 +290,18 @@ def run(
     of the output (what came before was given). `client`: a Dask client whose workers
     run the blocks instead of `jobs` processes."""
     seen = set() if seen is None else seen
-    workers = Workers(job, jobs, client)
-    try:
-        blocks = blocks_of(counts, job.seed, first=first)
-        drawn = first + sum(counts)
-        since_new = [0] * len(counts)
-        while blocks:
-            missing = [0] * len(counts)
-            for shard in workers.shards(blocks, seen):
-                if not job.unique:
-                    yield shard if isinstance(shard, Chunk) else shard.rendered
-                    continue
-                yield _fresh(shard, job, seen, since_new, missing)
-            blocks = (
-                blocks_of(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
-            )
-            drawn += sum(missing)
-    finally:
-        workers.close()
+    blocks = blocks_of(counts, job.seed, first=first)
+    drawn = first + sum(counts)
+    since_new = [0] * len(counts)
+    while blocks:
+        missing = [0] * len(counts)
+        for shard in _shards(job, blocks, seen, jobs, client):
+            if not job.unique:
+                yield shard if isinstance(shard, Chunk) else shard.rendered
+                continue
+            yield _fresh(shard, job, seen, since_new, missing)
+        blocks = blocks_of(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
+        drawn += sum(missing)
 
 
 def _fresh(

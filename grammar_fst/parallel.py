@@ -1,0 +1,147 @@
+"""Independent pieces of work on worker processes or a Dask cluster, given back in order.
+
+`sample` walks blocks this way (sampling/plan.py), `induce` learns intents and `evaluate`
+parses held-out utterances. Whatever runs them (this process, `jobs` forked processes,
+the workers of a Dask client), the results come back in the order of the work, so the
+output is the same. Dask is the optional `dask` extra (dask.distributed), imported only
+when a cluster is asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+from .errors import UsageError
+
+LOCAL = "local:"
+MISSING = "--dask needs dask.distributed: pip install 'grammar-fst[dask]'"
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+Shared = TypeVar("Shared")
+
+
+def _distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError(MISSING) from None
+    return distributed
+
+
+@contextlib.contextmanager
+def connect(address: str) -> Iterator:
+    """A client of the scheduler at `address` (`tcp://host:8786`, ...), or of a
+    LocalCluster of N worker processes started for the run when `address` is `local:N`
+    (stopped at the end)."""
+    distributed = _distributed()
+    if address.startswith(LOCAL):
+        workers = address[len(LOCAL) :]
+        if not workers.isdigit() or int(workers) < 1:
+            raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
+        with (
+            distributed.LocalCluster(
+                n_workers=int(workers), threads_per_worker=1, dashboard_address=":0"
+            ) as local,
+            distributed.Client(local) as client,
+        ):
+            yield client
+        return
+    try:
+        client = distributed.Client(address, timeout=30)
+    except (OSError, ValueError, TimeoutError) as err:
+        raise UsageError(f"--dask {address}: cannot reach the scheduler: {err}") from None
+    with client:
+        yield client
+
+
+def end_with(parent: int) -> None:
+    """Make this worker end when its parent does. A worker forked just as a signal
+    stopped its parent never receives that signal (a child starts with no pending
+    signal), and would otherwise wait for work forever, holding the parent's standard
+    error open."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent ended before that took effect
+        os._exit(0)
+
+
+def process_pool(jobs: int, initializer: Callable[..., None] | None = None, initargs=()):
+    """A pool of `jobs` worker processes, forked where the platform can (a worker then
+    starts with the parent's memory, `initargs` included, nothing pickled), each ending
+    with its parent."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(
+        jobs, context, initializer=_start, initargs=(os.getpid(), initializer, initargs)
+    )
+
+
+def _start(parent: int, initializer: Callable[..., None] | None, initargs) -> None:
+    end_with(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+_shared: object = None  # in a worker process: what every piece of its work reads
+
+
+def _install(shared: object) -> None:
+    global _shared
+    _shared = shared
+
+
+def _call_installed(function: Callable[[object, Item], Result], item: Item) -> Result:
+    return function(_shared, item)
+
+
+def mapped(
+    function: Callable[[Shared, Item], Result],
+    items: Iterable[Item],
+    shared: Shared,
+    jobs: int = 1,
+    client=None,
+) -> Iterator[Result]:
+    """`function(shared, item)` for each item, in the items' order: in this process, on
+    `jobs` processes, or on the workers of a Dask `client`. `shared` (what every item
+    needs: a compiled network, catalogues) reaches each worker once; each item is sent
+    on its own, at most two per worker in flight, so memory does not grow with the
+    items. `function` must be a module-level function (it is sent by name), and the
+    items and results picklable. An error in a piece of work is raised here."""
+    if client is None and jobs <= 1:
+        yield from (function(shared, item) for item in items)
+        return
+    pool = None
+    if client is not None:
+        # a key of its own: scattering equal data again (sampling's further rounds) would
+        # share the key that the cluster is dropping as the earlier round lets it go
+        [sent] = client.scatter([shared], broadcast=True, hash=False)
+        submit = lambda item: client.submit(function, sent, item, pure=False)  # noqa: E731
+        window = 2 * (sum(client.nthreads().values()) or 1)
+    else:
+        pool = process_pool(jobs, _install, (shared,))
+        submit = lambda item: pool.submit(_call_installed, function, item)  # noqa: E731
+        window = 2 * jobs
+    pending: list = []
+    try:
+        for item in items:
+            pending.append(submit(item))
+            if len(pending) >= window:
+                yield pending.pop(0).result()
+        while pending:
+            yield pending.pop(0).result()
+    finally:
+        for future in pending:
+            future.cancel()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
