@@ -113,7 +113,10 @@ def learn(
     labels: dict[tuple[str, str, str], str] = {}
     members: dict[str, list[str]] = {}
     for (slot, position), (around, within) in sorted(_bags(utterances, neighbours).items()):
-        seen = [w for w, bag in around.items() if sum(bag.values()) >= 4]  # twice or more
+        seen = sorted(  # twice or more, most seen first
+            (w for w, bag in around.items() if sum(bag.values()) >= 4),
+            key=lambda w: -sum(around[w].values()),
+        )
         by_around = _numbers(sub.groups({w: around[w] for w in seen}, similarity))
         by_within = _numbers(sub.groups({w: within[w] for w in seen}, similarity))
         together: dict[tuple[int, int], list[str]] = {}

@@ -475,9 +475,7 @@ def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
         ]
         if not blocked:
             continue
-        place = "".join(
-            f", in place of a value of {what}" for what in (kinds, kind) if what and what != "-"
-        )
+        place = "".join(f", in place of a value of {what}" for what in (kinds, kind) if what)
         lines.append(
             f"{intent}: {slot} between {ctx.describe(left)} and {ctx.describe(right)}{place}: "
             f"{len(blocked)} of {len(pool)} values blocked"
@@ -487,9 +485,9 @@ def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
 
 
 def _named(kinds: kd.Kinds | None) -> str:
-    """A value's kinds as `explain` names them: 'date^1 + date$2' ('-': none; '': kinds
-    off)."""
-    return "" if kinds is None else " + ".join(k or "-" for k in kinds)
+    """A value's kinds as `explain` names them: 'date^1 + date$2' ('-' for an end of no
+    kind; '': kinds off, or no kind at either end)."""
+    return "" if kinds is None or kinds == (None, None) else " + ".join(k or "-" for k in kinds)
 
 
 def _kind_lines(kinds: kd.ValueKinds) -> list[str]:
@@ -528,7 +526,7 @@ def _blocked(
     if kinds and pools.kinds is not None:
         place = tuple(None if k == "-" else k for k in kinds.split(" + "))
         if not pools.kinds.compatible(slot, place, value.text):  # type: ignore[arg-type]
-            own = _named(pools.kinds.kinds(slot, value.text))
+            own = _named(pools.kinds.kinds(slot, value.text)) or "no kind"
             why.append(f"the kinds differ: it is of {own}, sharing no end with {kinds}")
     subtypes = pools.subtypes
     if kind and subtypes is not None and not subtypes.compatible(slot, kind, value.text):
@@ -607,8 +605,8 @@ def _swap(
         record["gate"] = gate
     if pools.kinds is not None:
         record["kinds"] = [
-            pools.value_kinds(slot.slot, slot.value),
-            pools.value_kinds(slot.slot, value.text),
+            list(pools.kinds.kinds(slot.slot, slot.value)),
+            list(pools.kinds.kinds(slot.slot, value.text)),
         ]
     if pools.subtypes is not None:
         record["subtypes"] = [pools.kind(slot.slot, slot.value), pools.kind(slot.slot, value.text)]
