@@ -1,9 +1,10 @@
 """A blind read of resampled utterances: SLURP devel resampled to N under each arm (by
-default the kinds with a looser context gate, `--kinds 0.3 --context 4`, and the default,
-the context gate alone), 100 new utterances drawn at random from each, shuffled together
-into one sheet that does not say which is which. `--arms` picks other arms (`no gate`:
-`--no-context`); the sheets of seeds 0 and 7 were drawn with `--arms gate "no gate"`, that
-of seed 11 with `--arms "gate + sub-types" gate`.
+default the default context gate with the kinds, `--kinds 0.3`, and the gate alone, the
+default), 100 new utterances drawn at random from each, shuffled together into one sheet
+that does not say which is which. `--arms` picks other arms (`no gate`: `--no-context`;
+`gate 4 + kinds`: `--context 4 --kinds 0.3`); the sheets of seeds 0 and 7 were drawn with
+`--arms gate "no gate"`, that of seed 11 with `--arms "gate + sub-types" gate`, that of
+seed 17 with `--arms "gate 4 + kinds" gate`.
 
     .venv/bin/python benchmarks/blind_read.py sheet [--data ../shared/data] [--seed 0] > sheet.tsv
     (judge each line: natural, awkward or unnatural, in the third column)
@@ -29,7 +30,8 @@ logging.getLogger("grammar_fst").setLevel(logging.ERROR)
 JUDGMENTS = ("natural", "awkward", "unnatural")
 # arm -> the options of `resample.resample` it differs by from the defaults (None: off)
 ARMS: dict[str, dict] = {
-    "gate + kinds": {"context": 4.0, "kinds": kinds.DEFAULT_SIMILARITY},
+    "gate + kinds": {"kinds": kinds.DEFAULT_SIMILARITY},
+    "gate 4 + kinds": {"context": 4.0, "kinds": kinds.DEFAULT_SIMILARITY},
     "gate + sub-types": {"subtypes": subtypes.DEFAULT_SIMILARITY},
     "gate": {},
     "no gate": {"context": None},
