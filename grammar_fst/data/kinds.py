@@ -61,8 +61,8 @@ class ValueKinds:
         return self._known[key]
 
     def compatible(self, slot: str, place: Kinds, value: str) -> bool:
-        """Whether `value` may take the place of a value of kinds `place`: it shares the
-        kind of one of its ends, or that end has none."""
+        """Whether `value` may take the place of a value of kinds `place`: one of the
+        place's ends has no kind, or `value` shares the kind of one of them."""
         first, last = self.kinds(slot, value)
         return place[0] is None or place[1] is None or place[0] == first or place[1] == last
 

@@ -493,7 +493,7 @@ def _named(kinds: kd.Kinds | None) -> str:
 def _kind_lines(kinds: kd.ValueKinds) -> list[str]:
     """Each slot type's kinds of first and last words, with their first words."""
     by_slot: dict[str, list[str]] = {}
-    for label in kinds.members:
+    for label in kinds.members:  # slot, position, number: `date$2`
         by_slot.setdefault(label.rstrip("0123456789")[:-1], []).append(label)
     return [
         f"{slot}: {len(labels)} kind{'s' * (len(labels) != 1)} of edge words, a value takes "
@@ -524,8 +524,9 @@ def _blocked(
     if pools.gate is not None and not (fit := pools.gate.fit(slot, value.text, left, right)):
         why.append(pools.gate.reason(slot, fit))
     if kinds and pools.kinds is not None:
-        place = tuple(None if k == "-" else k for k in kinds.split(" + "))
-        if not pools.kinds.compatible(slot, place, value.text):  # type: ignore[arg-type]
+        first, _, last = kinds.partition(" + ")  # as `_named` wrote them
+        place = (None if first == "-" else first, None if last == "-" else last)
+        if not pools.kinds.compatible(slot, place, value.text):
             own = _named(pools.kinds.kinds(slot, value.text)) or "no kind"
             why.append(f"the kinds differ: it is of {own}, sharing no end with {kinds}")
     subtypes = pools.subtypes
