@@ -120,6 +120,7 @@ class Pools:
     subtypes: sub.SubTypes | None = None
     kinds: kd.ValueKinds | None = None
     _choices: dict[tuple, tuple[list[Value], set[str]]] = field(default_factory=dict)
+    _gates: dict[tuple[str, str, str, str], list[Value]] = field(default_factory=dict)
 
     def kind(self, slot: str, value: str) -> str | None:
         """The sub-type of `value` in `slot` (None: none, or sub-types off)."""
@@ -128,6 +129,18 @@ class Pools:
     def value_kinds(self, slot: str, value: str) -> kd.Kinds | None:
         """The kinds of the edge words of `value` in `slot` (None: kinds off)."""
         return None if self.kinds is None else self.kinds.kinds(slot, value)
+
+    def _gated(self, intent: str, slot: str, left: str, right: str) -> list[Value]:
+        """The values of the pool that the context gate lets in between `left` and
+        `right` (made once per occurrence context, whatever the value it replaces)."""
+        key = (intent, slot, left, right)
+        if key not in self._gates:
+            pool = self.values[intent, slot]
+            if self.gate is not None:
+                fits = self.gate.fitting(slot, left, right, (v.text for v in pool))
+                pool = [v for v, fit in zip(pool, fits) if fit]
+            self._gates[key] = pool
+        return self._gates[key]
 
     def _fitting(
         self,
@@ -140,10 +153,7 @@ class Pools:
     ):
         key = (intent, slot, left, right, kind, kinds)
         if key not in self._choices:
-            pool = self.values[intent, slot]
-            if self.gate is not None:
-                fits = self.gate.fitting(slot, left, right, (v.text for v in pool))
-                pool = [v for v, fit in zip(pool, fits) if fit]
+            pool = self._gated(intent, slot, left, right)
             if kinds is not None and self.kinds is not None:
                 fitting_kinds = self.kinds.compatible
                 pool = [v for v in pool if fitting_kinds(slot, kinds, v.text)]
