@@ -1,8 +1,10 @@
 """A blind read of resampled utterances: SLURP devel resampled to N under each arm (by
-default the context gate with sub-types, `--subtypes`, and the gate alone, today's
+default the default context gate with the kinds, `--kinds 0.3`, and the gate alone, the
 default), 100 new utterances drawn at random from each, shuffled together into one sheet
-that does not say which is which. `--arms` picks other arms (`no gate`: `--no-context`);
-the sheets of seeds 0 and 7 were drawn with `--arms gate "no gate"`.
+that does not say which is which. `--arms` picks other arms (`no gate`: `--no-context`;
+`gate 4 + kinds`: `--context 4 --kinds 0.3`); the sheets of seeds 0 and 7 were drawn with
+`--arms gate "no gate"`, that of seed 11 with `--arms "gate + sub-types" gate`, that of
+seed 17 with `--arms "gate 4 + kinds" gate`.
 
     .venv/bin/python benchmarks/blind_read.py sheet [--data ../shared/data] [--seed 0] > sheet.tsv
     (judge each line: natural, awkward or unnatural, in the third column)
@@ -21,18 +23,20 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from grammar_fst.data import context, formats, subtypes
+from grammar_fst.data import formats, kinds, subtypes
 from grammar_fst.data import resample as rs
 
 logging.getLogger("grammar_fst").setLevel(logging.ERROR)
 JUDGMENTS = ("natural", "awkward", "unnatural")
-# arm -> (context evidence, sub-type similarity); None: off
-ARMS = {
-    "gate + sub-types": (context.DEFAULT_EVIDENCE, subtypes.DEFAULT_SIMILARITY),
-    "gate": (context.DEFAULT_EVIDENCE, None),
-    "no gate": (None, None),
+# arm -> the options of `resample.resample` it differs by from the defaults (None: off)
+ARMS: dict[str, dict] = {
+    "gate + kinds": {"kinds": kinds.DEFAULT_SIMILARITY},
+    "gate 4 + kinds": {"context": 4.0, "kinds": kinds.DEFAULT_SIMILARITY},
+    "gate + sub-types": {"subtypes": subtypes.DEFAULT_SIMILARITY},
+    "gate": {},
+    "no gate": {"context": None},
 }
-DEFAULT_ARMS = ("gate + sub-types", "gate")
+DEFAULT_ARMS = ("gate + kinds", "gate")
 
 
 def draws(
@@ -44,8 +48,7 @@ def draws(
     seen = Counter((s.slot, s.value.casefold()) for u in utterances for s in u.slots)
     drawn, rare = [], {}
     for arm in arms:
-        evidence, similarity = ARMS[arm]
-        out, _, _ = rs.resample(utterances, n, seed=seed, context=evidence, subtypes=similarity)
+        out, _, _ = rs.resample(utterances, n, seed=seed, **ARMS[arm])
         new = [g.utterance.annot_utt for g in out if g.swaps is not None]
         drawn += [(arm, text) for text in random.Random(seed + 1).sample(new, size)]
         swaps = [(s["slot"], s["to"].casefold()) for g in out for s in g.swaps or []]

@@ -2,9 +2,11 @@
 indices of SNIPS behind the default threshold.
 
 1. `resample` of SLURP devel (2,033 utterances, 71 intents) to N utterances under each
-   allocation: CPU time, throughput, patterns, and the allocation table's largest rows.
-2. The context gate at several --context evidences (and off), variants of it, and the
-   sub-types (--subtypes) at several similarities, alone and with the gate: SLURP devel
+   allocation: CPU time, throughput, patterns, and the allocation table's largest rows;
+   the best CPU time of five at the default and with `--kinds 0.3`.
+2. The context gate at several --context evidences (and off), variants of it, the
+   sub-types (--subtypes) and the kinds (--kinds) at several similarities, alone and with
+   the gate: SLURP devel
    split in two halves at random (three times), one resampled to N/2, the other held out
    as the reference of the naturalness measure; diversity beside it; CPU time of
    resampling the whole split to N.
@@ -56,6 +58,16 @@ def slurp(data: Path, n: int, top: int) -> None:
                 f"{len(out) / elapsed:,.0f}",
             )
         )
+    print(f"\n### CPU seconds, best of {REPEATS} (the load of a shared machine only adds)\n")
+    print(row("setting", "CPU s", "utterances / s"))
+    print(row(*["---"] * 3))
+    for name, options in (("default", {}), ("--kinds 0.3", {"kinds": 0.3})):
+        times = []
+        for _ in range(REPEATS):
+            start = time.process_time()
+            out, _, _ = rs.resample(utterances, n, seed=0, **options)
+            times.append(time.process_time() - start)
+        print(row(name, f"{min(times):.2f}", f"{len(out) / min(times):,.0f}"))
     table = tables["entropy"]
     by_size = sorted(range(len(table.stats)), key=lambda i: -table.allocated[i])[:top]
     print(f"\n### The {top} largest patterns under each allocation\n")
@@ -81,7 +93,18 @@ SUBTYPES = (
     (0.4, 0.3),
     (0.4, 0.5),
 )
+# (context evidence, kinds similarity), None: off
+KINDS = (
+    (None, 0.3),
+    (0.4, 0.3),
+    (1.0, 0.3),
+    (2.0, 0.3),
+    (4.0, 0.3),
+    (4.0, 0.2),
+    (4.0, 0.4),
+)
 HALVINGS = 3
+REPEATS = 5
 
 
 class WordsOnly(context.ContextGate):
@@ -121,13 +144,12 @@ def halvings(utterances: list) -> list[tuple[list, list]]:
     return found
 
 
-def measured(
-    splits: list[tuple[list, list]], n: int, evidence: float | None, subtypes: float | None = None
-) -> tuple:
-    """Mean naturalness and diversity of the new utterances over the halvings."""
+def measured(splits: list[tuple[list, list]], n: int, evidence: float | None, **options) -> tuple:
+    """Mean naturalness and diversity of the new utterances over the halvings (`options`:
+    more of `resample.resample`'s)."""
     shares, fillings = [], []
     for made_from, held_out in splits:
-        out, _, _ = rs.resample(made_from, n, seed=0, context=evidence, subtypes=subtypes)
+        out, _, _ = rs.resample(made_from, n, seed=0, context=evidence, **options)
         found = naturalness.measure([g.utterance for g in out if g.swaps is not None], held_out)
         shares.append(found.naturalness)
         fillings.append(found.fillings)
@@ -160,19 +182,21 @@ def gate(data: Path, n: int) -> None:
             *extra,
         )
 
-    def seconds(evidence: float | None, subtypes: float | None = None) -> str:
+    def seconds(evidence: float | None, **options) -> str:
         start = time.process_time()
-        rs.resample(utterances, n, seed=0, context=evidence, subtypes=subtypes)
+        rs.resample(utterances, n, seed=0, context=evidence, **options)
         return f"{time.process_time() - start:.2f}"
 
     for evidence in EVIDENCES:
         found = base if evidence is None else measured(splits, n // 2, evidence)
         name = "off (--no-context)" if evidence is None else f"--context {evidence:g}"
         print(line(name, found, seconds(evidence)))
-    for evidence, similarity in SUBTYPES:
-        found = measured(splits, n // 2, evidence, similarity)
-        gated = "--no-context" if evidence is None else f"--context {evidence:g}"
-        print(line(f"--subtypes {similarity:g}, {gated}", found, seconds(evidence, similarity)))
+    for option, settings in (("subtypes", SUBTYPES), ("kinds", KINDS)):
+        for evidence, similarity in settings:
+            found = measured(splits, n // 2, evidence, **{option: similarity})
+            gated = "--no-context" if evidence is None else f"--context {evidence:g}"
+            took = seconds(evidence, **{option: similarity})
+            print(line(f"--{option} {similarity:g}, {gated}", found, took))
     default = context.DEFAULT_EVIDENCE
     for name, variant, evidence in (
         ("near edges only (no far sides)", NearEdgesOnly, default),

@@ -68,7 +68,7 @@ def test_a_duration_is_kept_out_of_a_clock_time_place_in_english():
     assert f"Alarm: time between 'at' and 'tomorrow', in place of a value of {clock}:" in why
     assert (
         "  'ten minutes': the sub-types differ: it is of "
-        f"{pools.kinds.describe(pools.kind('time', 'ten minutes'))}, not {clock}"
+        f"{pools.subtypes.describe(pools.kind('time', 'ten minutes'))}, not {clock}"
     ) in why
 
 

@@ -58,6 +58,7 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _resample_arguments(p: argparse.ArgumentParser) -> None:
+    from ..data import kinds
     from ..data.context import DEFAULT_EVIDENCE
     from ..data.distribution import ALLOCATIONS
     from ..data.subtypes import DEFAULT_SIMILARITY
@@ -127,6 +128,15 @@ def _resample_arguments(p: argparse.ArgumentParser) -> None:
         "--no-context", action="store_true", help="no context gate: the Jaccard gate alone"
     )
     p.add_argument(
+        "--kinds",
+        type=fraction,
+        metavar="S",
+        help="group the first and last words of each slot type's values in DATA into kinds "
+        "(by the words around the values and the words next to them inside; likeness 0 to "
+        "1 at least S) and let a value take the place only of one that shares the kind of "
+        f"an end ({kinds.DEFAULT_SIMILARITY:g} was measured on SLURP; default: off)",
+    )
+    p.add_argument(
         "--subtypes",
         type=fraction,
         metavar="S",
@@ -181,6 +191,7 @@ def _resample(args: argparse.Namespace) -> int:
         args.per_intent,
         None if args.no_context else args.context,
         args.subtypes,
+        args.kinds,
     )
     if args.explain:
         sys.stderr.write(resample.explain(utterances, pools))

@@ -13,7 +13,9 @@ through the gate.
 A value of the pool fills a slot occurrence only when it fits the words around it: the
 context gate (`context`) learns from the data which neighbours go with which edge words
 of a value, in any language. And it takes the place only of a value of its own kind: the
-sub-types (`subtypes`) group each slot type's values by the words seen around them.
+kinds (`kinds`) group the edge words of each slot type's values by where they are seen and
+by the words next to them inside the values, and the sub-types (`subtypes`) group whole
+values by the words seen around them; both are off unless asked for.
 
 A new utterance takes a source utterance of the pattern and draws each of its slot values
 from what that occurrence may take of its slot's pool (the value it had included); the
@@ -38,6 +40,7 @@ from ..errors import UsageError, Wording
 from . import context as ctx
 from . import distribution as dist
 from . import formats
+from . import kinds as kd
 from . import naturalness as nat
 from . import subtypes as sub
 from .catalogue import Catalogue
@@ -107,48 +110,70 @@ def _key(utterance: Utterance) -> tuple[str, str]:
 @dataclass
 class Pools:
     """The values each (intent, slot type) can take, the Jaccard gate behind them, the
-    context gate (None: off) that picks those an occurrence may take, and the sub-types
-    (None: off) that keep values to places of their own kind."""
+    context gate (None: off) that picks those an occurrence may take, and the kinds and
+    sub-types (None: off) that keep values to places of their own kind."""
 
     values: dict[tuple[str, str], list[Value]]
     jaccard: dict[str, dict[tuple[str, str], float]]  # slot -> (intent a, intent b) -> J
     allowed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     gate: ctx.ContextGate | None = None
-    kinds: sub.SubTypes | None = None
+    subtypes: sub.SubTypes | None = None
+    kinds: kd.ValueKinds | None = None
     _choices: dict[tuple, tuple[list[Value], set[str]]] = field(default_factory=dict)
-
-    def choices(
-        self, intent: str, slot: str, left: str, right: str, kind: str | None = None
-    ) -> list[Value]:
-        """The values of the pool that fit an occurrence between `left` and `right` in
-        place of a value of sub-type `kind` (made once per occurrence context)."""
-        return self._fitting(intent, slot, left, right, kind)[0]
+    _gates: dict[tuple[str, str, str, str], list[Value]] = field(default_factory=dict)
 
     def kind(self, slot: str, value: str) -> str | None:
         """The sub-type of `value` in `slot` (None: none, or sub-types off)."""
-        return None if self.kinds is None else self.kinds.kind(slot, value)
+        return None if self.subtypes is None else self.subtypes.kind(slot, value)
 
-    def _fitting(self, intent: str, slot: str, left: str, right: str, kind: str | None):
-        key = (intent, slot, left, right, kind)
-        if key not in self._choices:
+    def value_kinds(self, slot: str, value: str) -> kd.Kinds | None:
+        """The kinds of the edge words of `value` in `slot` (None: kinds off)."""
+        return None if self.kinds is None else self.kinds.kinds(slot, value)
+
+    def _gated(self, intent: str, slot: str, left: str, right: str) -> list[Value]:
+        """The values of the pool that the context gate lets in between `left` and
+        `right` (made once per occurrence context, whatever the value it replaces)."""
+        key = (intent, slot, left, right)
+        if key not in self._gates:
             pool = self.values[intent, slot]
             if self.gate is not None:
-                fits = self.gate.fits
-                pool = [v for v in pool if fits(slot, v.text, left, right)]
-            if kind is not None and self.kinds is not None:
-                compatible = self.kinds.compatible
+                fits = self.gate.fitting(slot, left, right, (v.text for v in pool))
+                pool = [v for v, fit in zip(pool, fits) if fit]
+            self._gates[key] = pool
+        return self._gates[key]
+
+    def _fitting(
+        self,
+        intent: str,
+        slot: str,
+        left: str,
+        right: str,
+        kind: str | None,
+        kinds: kd.Kinds | None,
+    ):
+        key = (intent, slot, left, right, kind, kinds)
+        if key not in self._choices:
+            pool = self._gated(intent, slot, left, right)
+            if kinds is not None and self.kinds is not None:
+                fitting_kinds = self.kinds.compatible
+                pool = [v for v in pool if fitting_kinds(slot, kinds, v.text)]
+            if kind is not None and self.subtypes is not None:
+                compatible = self.subtypes.compatible
                 pool = [v for v in pool if compatible(slot, kind, v.text)]
             self._choices[key] = (pool, {_norm(v.text) for v in pool})
         return self._choices[key]
 
     def occurrences(self, utterance: Utterance) -> list[list[Value]]:
         """What each slot of `utterance` may take: the values that fit, of its value's
-        sub-type, and its own value (the data shows it there, even where the gate finds
-        such values too rare)."""
+        kinds and sub-type, and its own value (the data shows it there, even where the
+        gate finds such values too rare)."""
         found = []
         for slot, (left, right) in zip(utterance.slots, ctx.neighbours(utterance)):
             kind = self.kind(slot.slot, slot.value)
-            choices, norms = self._fitting(utterance.intent, slot.slot, left, right, kind)
+            kinds = self.value_kinds(slot.slot, slot.value)
+            choices, norms = self._fitting(
+                utterance.intent, slot.slot, left, right, kind, kinds
+            )
             if _norm(slot.value) not in norms:
                 choices = [*choices, Value(slot.value, -1, slot.canonical)]
             found.append(choices)
@@ -183,12 +208,14 @@ def build_pools(
     catalogues: Mapping[str, Catalogue] | None = None,
     context: float | None = ctx.DEFAULT_EVIDENCE,
     subtypes: float | None = None,
+    kinds: float | None = None,
 ) -> Pools:
     """Each (intent, slot)'s own values (with those of its intent-bound catalogue), those
     of the same slot in intents whose value sets reach `threshold` in Jaccard index, and
     its slot-wide catalogue's. Values are told apart case-folded: the first form of a
-    value seen in several is the one used. The context gate blocks at evidence `context`
-    and the sub-types group values at similarity `subtypes` (None: off)."""
+    value seen in several is the one used. The context gate blocks at evidence `context`,
+    the kinds group edge words at similarity `kinds`, and the sub-types group values at
+    similarity `subtypes` (None: off)."""
     own: dict[tuple[str, str], dict[str, Value]] = {}
     for number, u in enumerate(utterances):
         for slot in u.slots:
@@ -223,8 +250,9 @@ def build_pools(
             _add(pools[key], catalogue)
     values = {key: list(pool.values()) for key, pool in pools.items()}
     gate = None if context is None else ctx.learn(utterances, context)
-    kinds = None if subtypes is None else sub.learn(utterances, subtypes)
-    return Pools(values, matrix, allowed, gate, kinds)
+    grouped = None if subtypes is None else sub.learn(utterances, subtypes)
+    words = None if kinds is None else kd.learn(utterances, ctx.neighbours, kinds)
+    return Pools(values, matrix, allowed, gate, grouped, words)
 
 
 def _add(pool: dict[str, Value], catalogue: Catalogue, intent: str | None = None) -> None:
@@ -333,14 +361,16 @@ def resample(
     per_intent: bool = False,
     context: float | None = ctx.DEFAULT_EVIDENCE,
     subtypes: float | None = None,
+    kinds: float | None = None,
 ) -> tuple[list[Generated], Plan, Pools]:
     """About `n` distinct utterances (fewer when the patterns cannot give more): the
     input's (unless not `originals`), then new ones, pattern by pattern as planned,
     mixed; deterministic for a seed. `catalogues` are keyed by `SLOT` (every intent) or
     `INTENT:SLOT` (that intent's own values, shared through the gate). `per_intent`
     shares `n` evenly among the intents before their patterns (see `plan`). `context` is
-    the context gate's evidence and `subtypes` the sub-types' similarity (None: off)."""
-    pools = build_pools(utterances, threshold, catalogues, context, subtypes)
+    the context gate's evidence, `kinds` the kinds' similarity and `subtypes` the
+    sub-types' similarity (None: off)."""
+    pools = build_pools(utterances, threshold, catalogues, context, subtypes, kinds)
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues, per_intent)
     if sum(table.allocated) > n:
         log.warning(
@@ -419,9 +449,9 @@ def measured(generated: Sequence[Generated], utterances: Sequence[Utterance]) ->
 
 def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
     """The swaps the gates block, and why: per slot type, the intents whose values stay
-    apart (Jaccard gate) and its sub-types, then per slot occurrence context of the input
-    (its neighbours and its value's sub-type), each value of its pool that does not fit it
-    (context gate) or is of another sub-type."""
+    apart (Jaccard gate), its kinds and its sub-types, then per slot occurrence context of
+    the input (its neighbours and its value's kinds and sub-type), each value of its pool
+    that does not fit it (context gate) or is of other kinds or another sub-type."""
     lines = []
     for slot, pairs in pools.jaccard.items():
         for (a, b), j in sorted(pairs.items()):
@@ -431,26 +461,56 @@ def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
                     "is below the threshold"
                 )
     if pools.kinds is not None:
-        lines += _subtype_lines(pools.kinds)
+        lines += _kind_lines(pools.kinds)
+    if pools.subtypes is not None:
+        lines += _subtype_lines(pools.subtypes)
     found = sorted(
         {
-            (u.intent, s.slot, left, right, pools.kind(s.slot, s.value) or "")
+            (
+                u.intent,
+                s.slot,
+                left,
+                right,
+                pools.kind(s.slot, s.value) or "",
+                _named(pools.value_kinds(s.slot, s.value)),
+            )
             for u in utterances
             for s, (left, right) in zip(u.slots, ctx.neighbours(u))
         }
     )
-    for intent, slot, left, right, kind in found:
+    for intent, slot, left, right, kind, kinds in found:
         pool = pools.values[intent, slot]
-        blocked = [(v, why) for v in pool if (why := _blocked(pools, slot, v, left, right, kind))]
+        blocked = [
+            (v, why) for v in pool if (why := _blocked(pools, slot, v, left, right, kind, kinds))
+        ]
         if not blocked:
             continue
-        place = f", in place of a value of {kind}" if kind else ""
+        place = "".join(f", in place of a value of {what}" for what in (kinds, kind) if what)
         lines.append(
             f"{intent}: {slot} between {ctx.describe(left)} and {ctx.describe(right)}{place}: "
             f"{len(blocked)} of {len(pool)} values blocked"
         )
         lines += [f"  {v.text!r}: {why}" for v, why in blocked]
     return "".join(f"{line}\n" for line in lines)
+
+
+def _named(kinds: kd.Kinds | None) -> str:
+    """A value's kinds as `explain` names them: 'date^1 + date$2' ('-' for an end of no
+    kind; '': kinds off, or no kind at either end)."""
+    return "" if kinds is None or kinds == (None, None) else " + ".join(k or "-" for k in kinds)
+
+
+def _kind_lines(kinds: kd.ValueKinds) -> list[str]:
+    """Each slot type's kinds of first and last words, with their first words."""
+    by_slot: dict[str, list[str]] = {}
+    for label in kinds.members:  # slot, position, number: `date$2`
+        by_slot.setdefault(label.rstrip("0123456789")[:-1], []).append(label)
+    return [
+        f"{slot}: {len(labels)} kind{'s' * (len(labels) != 1)} of edge words, a value takes "
+        "the place of one that shares the kind of an end: "
+        + "; ".join(kinds.describe(label) for label in labels)
+        for slot, labels in by_slot.items()
+    ]
 
 
 def _subtype_lines(kinds: sub.SubTypes) -> list[str]:
@@ -465,15 +525,24 @@ def _subtype_lines(kinds: sub.SubTypes) -> list[str]:
     ]
 
 
-def _blocked(pools: Pools, slot: str, value: Value, left: str, right: str, kind: str) -> str:
+def _blocked(
+    pools: Pools, slot: str, value: Value, left: str, right: str, kind: str, kinds: str
+) -> str:
     """Why `value` may not fill an occurrence of `slot` between `left` and `right` in place
-    of a value of sub-type `kind` ('': none, or it may)."""
+    of a value of sub-type `kind` and of kinds `kinds` ('' when it may)."""
     why = []
     if pools.gate is not None and not (fit := pools.gate.fit(slot, value.text, left, right)):
         why.append(pools.gate.reason(slot, fit))
-    if kind and pools.kinds is not None and not pools.kinds.compatible(slot, kind, value.text):
-        other = pools.kinds.kind(slot, value.text) or ""
-        why.append(f"the sub-types differ: it is of {pools.kinds.describe(other)}, not {kind}")
+    if kinds and pools.kinds is not None:
+        first, _, last = kinds.partition(" + ")  # as `_named` wrote them
+        place = (None if first == "-" else first, None if last == "-" else last)
+        if not pools.kinds.compatible(slot, place, value.text):
+            own = _named(pools.kinds.kinds(slot, value.text)) or "no kind"
+            why.append(f"the kinds differ: it is of {own}, sharing no end with {kinds}")
+    subtypes = pools.subtypes
+    if kind and subtypes is not None and not subtypes.compatible(slot, kind, value.text):
+        other = subtypes.kind(slot, value.text) or ""
+        why.append(f"the sub-types differ: it is of {subtypes.describe(other)}, not {kind}")
     return "; ".join(why)
 
 
@@ -536,8 +605,9 @@ def _swap(
     pools: Pools, intent: str, slot: SlotValue, value: Value, around: tuple[str, str]
 ) -> dict:
     """A swap's provenance: the slot, its value before and after, where the new value was
-    seen, and the gates' scores: the context gate's (per side, times seen and expected)
-    and the Jaccard index when the value comes from another intent."""
+    seen, the gates' scores: the context gate's (per side, times seen and expected) and
+    the Jaccard index when the value comes from another intent; the kinds of the value
+    before and after, and their sub-types."""
     record: dict = {"slot": slot.slot, "from": slot.value, "to": value.text, "source": value.source}
     gate = pools.gate.scores(slot.slot, value.text, *around) if pools.gate else {}
     if value.intent is not None and value.intent != intent:
@@ -545,5 +615,10 @@ def _swap(
     if gate:
         record["gate"] = gate
     if pools.kinds is not None:
+        record["kinds"] = [
+            list(pools.kinds.kinds(slot.slot, slot.value)),
+            list(pools.kinds.kinds(slot.slot, value.text)),
+        ]
+    if pools.subtypes is not None:
         record["subtypes"] = [pools.kind(slot.slot, slot.value), pools.kind(slot.slot, value.text)]
     return record

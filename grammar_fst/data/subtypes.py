@@ -92,14 +92,14 @@ def _vectors(bags: dict[str, Counter]) -> dict[str, dict[str, float]]:
     return found
 
 
-def _groups(bags: dict[str, Counter], similarity: float) -> list[list[str]]:
+def groups(bags: dict[str, Counter], similarity: float) -> list[list[str]]:
     """The values grouped, most seen first, each joining the most alike group's mean bag
     when the cosine reaches `similarity`."""
     vectors = _vectors(bags)
     order = sorted(vectors, key=lambda v: (-sum(bags[v].values()), v))
     sums: list[dict[str, float]] = []
     lengths: list[float] = []
-    groups: list[list[str]] = []
+    found: list[list[str]] = []
     for value in order:
         vector = vectors[value]
         best, where = 0.0, -1
@@ -110,14 +110,14 @@ def _groups(bags: dict[str, Counter], similarity: float) -> list[list[str]]:
         if where < 0 or best < similarity:
             sums.append(dict(vector))
             lengths.append(1.0)
-            groups.append([value])
+            found.append([value])
             continue
         total = sums[where]
         for k, w in vector.items():
             total[k] = total.get(k, 0.0) + w
         lengths[where] = math.sqrt(sum(w * w for w in total.values()))
-        groups[where].append(value)
-    return groups
+        found[where].append(value)
+    return found
 
 
 def learn(utterances: Sequence[Utterance], similarity: float = DEFAULT_SIMILARITY) -> SubTypes:
@@ -125,8 +125,8 @@ def learn(utterances: Sequence[Utterance], similarity: float = DEFAULT_SIMILARIT
     kinds: dict[tuple[str, str], str] = {}
     members: dict[str, list[str]] = {}
     for slot, bags in sorted(_bags(utterances).items()):
-        groups = [g for g in _groups(bags, similarity) if len(g) > 1]
-        for number, group in enumerate(groups, 1):
+        found = [g for g in groups(bags, similarity) if len(g) > 1]
+        for number, group in enumerate(found, 1):
             label = f"{slot}/{number}"
             members[label] = group
             kinds.update(((slot, value), label) for value in group)

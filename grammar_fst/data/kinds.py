@@ -1,0 +1,131 @@
+"""Kinds of values: the first and last words of a slot type's values grouped by where
+they are seen and by the words next to them inside the values, so that a value takes the
+place only of a value of its own kind.
+
+One slot type often holds values of several kinds: SLURP's `date` holds days ("today",
+"tuesday"), periods ("this week", "next month") and calendar dates ("march seventh"), its
+`time` clock times ("five pm") and durations ("ten minutes"). The word that tells the kind
+sits at one end of the value (its last word in English, "pm", "minutes", "week"; its first
+word in many other languages), and words of one kind are alike in two ways:
+
+- the values they start or end are seen in the same places: "minutes" and "hours" end
+  durations after "for" and "in", "pm" and "am" end clock times after "at";
+- the words next to them inside the values are alike: "week", "month" and "year" follow
+  "this", "next" and "last", ordinals follow month names.
+
+Neither alone tells the kinds apart (clock times and durations both follow a number; days
+and periods are both seen after "for" and at the end of a sentence), both together do.
+Each edge word of a slot type seen twice or more (case-folded, over every intent; first
+words and last words apart) gets two bags, of the neighbours of its values and of the
+words next to it inside them, each grouped as sub-types group values
+(`subtypes.groups`, cosine at least `similarity`); words that share both groups, two or
+more, are a *kind*. A word seen once, or alone in its kind, has none.
+
+A value's kinds are those of its first and last words. It may take the place of a value
+when it shares the kind of one of that value's ends, or when that end has no kind: "next
+tuesday" may replace "today" (both end with a day), "next week" may not; any value may
+replace one with an end of no kind (a word seen once), and a value with no kind at either
+end may replace only such a value. No word list of any language is involved: the words
+and their groups are the data's own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from . import subtypes as sub
+from .records import Utterance
+
+DEFAULT_SIMILARITY = 0.3  # as measured; kinds are off by default: see docs/resampling.md
+FIRST, LAST = "^", "$"  # where a word sits in a value: kind labels read `date$2`
+Kinds = tuple[str | None, str | None]  # of a value's first and last words
+
+
+@dataclass(frozen=True)
+class ValueKinds:
+    """Each (slot type, position, edge word)'s kind, and the words of each kind."""
+
+    labels: dict[tuple[str, str, str], str]
+    members: dict[str, list[str]]
+    _known: dict[tuple[str, str], Kinds] = field(default_factory=dict, compare=False, repr=False)
+
+    def kinds(self, slot: str, value: str) -> Kinds:
+        """The kinds of the first and last words of `value` in `slot` (None: none)."""
+        key = (slot, value)
+        if key not in self._known:
+            words = sub.norm(value).split(" ")
+            first = self.labels.get((slot, FIRST, words[0]))
+            self._known[key] = first, self.labels.get((slot, LAST, words[-1]))
+        return self._known[key]
+
+    def compatible(self, slot: str, place: Kinds, value: str) -> bool:
+        """Whether `value` may take the place of a value of kinds `place`: one of the
+        place's ends has no kind, or `value` shares the kind of one of them."""
+        first, last = self.kinds(slot, value)
+        return place[0] is None or place[1] is None or place[0] == first or place[1] == last
+
+    def describe(self, label: str, shown: int = 3) -> str:
+        """A kind as a reason names it: its label and its first words."""
+        words = self.members[label]
+        more = ", ..." if len(words) > shown else ""
+        return f"{label} ({', '.join(map(repr, words[:shown]))}{more})"
+
+
+Neighbours = Callable[[Utterance], list[tuple[str, str]]]
+Bags = dict[tuple[str, str], tuple[dict[str, Counter], dict[str, Counter]]]
+
+
+def _bags(utterances: Iterable[Utterance], neighbours: Neighbours) -> Bags:
+    """Per (slot type, position), each edge word's bags: of its values' neighbours
+    ('<' + left, '>' + right), and of the word next to it inside them ('=' alone for a
+    value of one word)."""
+    bags: Bags = {}
+    for u in utterances:
+        for slot, (left, right) in zip(u.slots, neighbours(u)):
+            words = sub.norm(slot.value).split(" ")
+            one = len(words) == 1
+            for position, word, inner in (
+                (FIRST, words[0], "" if one else words[1]),
+                (LAST, words[-1], "" if one else words[-2]),
+            ):
+                around, within = bags.setdefault((slot.slot, position), ({}, {}))
+                bag = around.setdefault(word, Counter())
+                bag["<" + left] += 1
+                bag[">" + right] += 1
+                within.setdefault(word, Counter())["=" + inner] += 1
+    return bags
+
+
+def _numbers(groups: list[list[str]]) -> dict[str, int]:
+    """Each word's group number."""
+    return {word: number for number, group in enumerate(groups) for word in group}
+
+
+def learn(
+    utterances: Iterable[Utterance],
+    neighbours: Neighbours,
+    similarity: float = DEFAULT_SIMILARITY,
+) -> ValueKinds:
+    """The kinds of the edge words of `utterances` (their neighbours by `neighbours`,
+    `context.neighbours`), words grouped at `similarity`."""
+    labels: dict[tuple[str, str, str], str] = {}
+    members: dict[str, list[str]] = {}
+    for (slot, position), (around, within) in sorted(_bags(utterances, neighbours).items()):
+        seen = sorted(  # twice or more, most seen first
+            (w for w, bag in around.items() if sum(bag.values()) >= 4),
+            key=lambda w: -sum(around[w].values()),
+        )
+        by_around = _numbers(sub.groups({w: around[w] for w in seen}, similarity))
+        by_within = _numbers(sub.groups({w: within[w] for w in seen}, similarity))
+        together: dict[tuple[int, int], list[str]] = {}
+        for word in seen:
+            if word in by_around and word in by_within:
+                together.setdefault((by_around[word], by_within[word]), []).append(word)
+        found = [group for group in together.values() if len(group) > 1]
+        for number, group in enumerate(found, 1):
+            label = f"{slot}{position}{number}"
+            members[label] = group
+            labels.update(((slot, position, word), label) for word in group)
+    return ValueKinds(labels, members)

@@ -1,0 +1,155 @@
+"""Kinds of values (`--kinds`), on hand-made data in two languages: the kinds learned from
+where values are seen and the words inside them, swaps of another kind blocked and of the
+same kind allowed, each with its reason; rare values; provenance, determinism, and nothing
+of the input lost."""
+
+from __future__ import annotations
+
+import json
+
+from test_context_gate import texts
+from test_resample import utt
+
+from grammar_fst.cli.main import main
+from grammar_fst.data import context as ctx
+from grammar_fst.data import kinds as kd
+from grammar_fst.data import resample as rs
+from grammar_fst.data.formats import jsonl
+
+# English `date`: days, one word, after "on"; periods, "this" or "next" then "week" or
+# "month", after "for". Neither the places nor the inner words alone tell them apart as
+# well as both: days and periods both end sentences.
+ENGLISH = [
+    utt("Plan", "see you on [date : friday]"),
+    utt("Plan", "meet me on [date : friday]"),
+    utt("Plan", "see you on [date : monday]"),
+    utt("Plan", "meet me on [date : monday]"),
+    utt("Plan", "call me on [date : tuesday]"),
+    utt("Plan", "meet me on [date : tuesday]"),
+    utt("Plan", "plan it for [date : this week]"),
+    utt("Plan", "book it for [date : next week]"),
+    utt("Plan", "plan it for [date : next month]"),
+    utt("Plan", "book it for [date : this month]"),
+]
+
+# Spanish `fecha`: days after "el" ("el lunes"); periods, "esta" or "la" then "semana" or
+# "tarde", after "para".
+SPANISH = [
+    utt("Planear", "nos vemos el [fecha : lunes]"),
+    utt("Planear", "llámame el [fecha : lunes]"),
+    utt("Planear", "nos vemos el [fecha : martes]"),
+    utt("Planear", "llámame el [fecha : martes]"),
+    utt("Planear", "resérvalo para [fecha : esta semana]"),
+    utt("Planear", "guárdalo para [fecha : la semana]"),
+    utt("Planear", "resérvalo para [fecha : la tarde]"),
+    utt("Planear", "guárdalo para [fecha : esta tarde]"),
+]
+
+NO_GATE = {"context": None, "kinds": kd.DEFAULT_SIMILARITY}  # the kinds alone
+
+
+def test_days_and_periods_are_kinds_of_their_first_and_last_words():
+    kinds = kd.learn(ENGLISH, ctx.neighbours)
+    day, period = kinds.kinds("date", "friday"), kinds.kinds("date", "next week")
+    assert None not in day and None not in period
+    assert day[0] != period[0] and day[1] != period[1]
+    assert kinds.kinds("date", "Monday") == kinds.kinds("date", "tuesday") == day
+    assert kinds.kinds("date", "this month") == period
+    assert kinds.describe(day[1]) == f"{day[1]} ('friday', 'monday', 'tuesday')"
+    assert kinds.describe(period[0]) == f"{period[0]} ('this', 'next')"
+    # a word seen once has no kind: "weekend"; "next weekend" keeps the kind of "next"
+    assert kinds.kinds("date", "the weekend") == (None, None)
+    assert kinds.kinds("date", "next weekend") == (period[0], None)
+
+
+def test_a_period_is_kept_out_of_a_day_place_in_english():
+    out, _, pools = rs.resample(ENGLISH, 60, seed=2, **NO_GATE)
+    made = texts(out)
+    assert "see you on tuesday" in made and "plan it for this month" in made
+    assert not any(" on this " in t or " on next " in t for t in made)
+    assert not any(t.endswith(("for friday", "for monday", "for tuesday")) for t in made)
+    # without kinds the same data makes them
+    blind = texts(rs.resample(ENGLISH, 60, seed=2, context=None)[0])
+    assert any(" on next " in t or " on this " in t for t in blind)
+    day = pools.kinds.kinds("date", "friday")
+    assert not pools.kinds.compatible("date", day, "next week")
+    assert pools.kinds.compatible("date", day, "next friday")  # it ends with a day
+    why = rs.explain(ENGLISH, pools)
+    assert "date: 4 kinds of edge words, a value takes the place of one that shares " in why
+    place = f"{day[0]} + {day[1]}"
+    on = "Plan: date between 'on' and the end of the sentence"
+    assert f"{on}, in place of a value of {place}:" in why
+    period = pools.kinds.kinds("date", "next week")
+    assert (
+        f"  'next week': the kinds differ: it is of {period[0]} + {period[1]}, sharing no end "
+        f"with {place}"
+    ) in why
+
+
+def test_a_day_is_kept_out_of_a_period_place_in_spanish():
+    kinds = kd.learn(SPANISH, ctx.neighbours)
+    day, period = kinds.kinds("fecha", "lunes"), kinds.kinds("fecha", "esta semana")
+    assert None not in day and None not in period and day != period
+    assert kinds.kinds("fecha", "la tarde") == period
+    made = texts(rs.resample(SPANISH, 50, seed=1, **NO_GATE)[0])
+    assert "nos vemos el martes" in made and "resérvalo para la semana" in made
+    assert not any(" el esta " in t or " el la " in t for t in made)
+    assert not any(t.endswith(("para lunes", "para martes")) for t in made)
+
+
+def test_a_rare_value_takes_no_kinded_place_and_any_value_takes_its_place():
+    data = [*ENGLISH, utt("Plan", "relax over [date : the weekend]")]
+    kinds = kd.learn(data, ctx.neighbours)
+    assert not kinds.compatible("date", kinds.kinds("date", "friday"), "the weekend")
+    assert kinds.compatible("date", (None, None), "friday")
+    made = texts(rs.resample(data, 60, seed=1, **NO_GATE)[0])
+    assert not any(t.endswith("on the weekend") for t in made)
+    assert any(t.startswith("relax over ") and "weekend" not in t for t in made)
+
+
+def test_provenance_records_the_kinds_of_each_swap():
+    out, _, pools = rs.resample(ENGLISH, 40, seed=4, **NO_GATE)
+    swaps = [s for g in out for s in g.swaps or []]
+    assert swaps
+    for s in swaps:
+        before, after = s["kinds"]
+        assert before == list(pools.kinds.kinds("date", s["from"]))
+        assert after == list(pools.kinds.kinds("date", s["to"]))
+        assert pools.kinds.compatible("date", (before[0], before[1]), s["to"])
+    record = json.loads(rs.provenance_line(next(g for g in out if g.swaps)))
+    assert "kinds" in record["provenance"]["swaps"][0]
+    assert all("kinds" not in s for g in rs.resample(ENGLISH, 40, seed=4)[0] for s in g.swaps or [])
+
+
+def test_same_seed_same_bytes_and_nothing_lost(tmp_path):
+    data = ENGLISH + SPANISH
+
+    def lines(seed):
+        return [rs.provenance_line(g) for g in rs.resample(data, 60, seed, kinds=0.3)[0]]
+
+    assert lines(3) == lines(3) and lines(3) != lines(4)
+    out, table, pools = rs.resample(data, 60, seed=3, kinds=0.3)
+    assert [g.utterance for g in out[: len(data)]] == data
+    assert sum(table.allocated) == len(out)
+    for u in data:  # every occurrence may keep its own value
+        for slot, choices in zip(u.slots, pools.occurrences(u)):
+            assert slot.value.casefold() in {v.text.casefold() for v in choices}
+    used = {(s.slot, s.value) for g in out for s in g.utterance.slots}
+    assert {(s.slot, s.value) for u in data for s in u.slots} <= used
+
+
+def test_cli_kinds_explain_and_a_bad_similarity(tmp_path, capsys):
+    data = tmp_path / "in.jsonl"
+    data.write_text("".join(jsonl.line(u, 0) + "\n" for u in ENGLISH), "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["resample", str(data), "-n", "30", "--kinds", "0.3", "--no-context",
+                 "--explain", "-o", str(out)]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "kinds of edge words" in err and "the kinds differ" in err
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert any("kinds" in s for r in records for s in r["provenance"]["swaps"])
+    try:
+        main(["resample", str(data), "-n", "30", "--kinds", "1.5", "-o", str(out)])
+    except SystemExit as stop:
+        assert stop.code == 2
+    assert "'1.5' is not between 0 and 1" in capsys.readouterr().err
