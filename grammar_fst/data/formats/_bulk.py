@@ -3,7 +3,10 @@
 a string per record: the bytes of every piece a line can hold (each word, alone and
 after a space, JSON-escaped where the format quotes it; each intent's and slot's fixed
 text; each offset) are made once per grammar, numpy computes where each piece goes in
-the block, and the block is one join.
+the block, and the block is one join. A piece is held as its UTF-8 bytes read as Latin-1
+(`Pieces.add`): every string then has one byte a character, so the join and the
+encoding of the block are copies of bytes (a block with one "é" made the join and the
+UTF-8 encoding of the whole block character by character).
 
 The bytes are those of the format's `line` writer for each utterance, newline after
 each: JSON escaping goes character by character, so a quoted sentence is the quoted
@@ -37,9 +40,21 @@ def _escaped(text: str) -> str:
     return _quote(text)[1:-1]
 
 
+def as_bytes(text: str) -> str:
+    """The UTF-8 bytes of `text`, one character each (Latin-1): what a piece is held as.
+    UnicodeEncodeError for a lone surrogate."""
+    return text.encode().decode("latin-1")
+
+
+def joined(pieces: list[str]) -> bytes:
+    """The bytes of pieces held `as_bytes`, one after the other."""
+    return "".join(pieces).encode("latin-1")
+
+
 class Pieces:
-    """The pieces of a block's lines: a table of strings, grown by appending, and
-    the regions of it indexed by symbol label (a word alone, after a space, ...)."""
+    """The pieces of a block's lines (each `as_bytes`): a table of strings, grown by
+    appending, and the regions of it indexed by symbol label (a word alone, after a
+    space, ...)."""
 
     def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
         self.symbols = list(symbols)
@@ -50,7 +65,7 @@ class Pieces:
     def add(self, *pieces: str) -> int:
         """Append pieces; the index of the first."""
         at = len(self.table)
-        self.table += pieces
+        self.table += map(as_bytes, pieces)
         self._array = None
         return at
 
@@ -74,7 +89,7 @@ class Pieces:
         if not extra:
             return self._array
         more = np.empty(len(extra), dtype=object)
-        more[:] = extra
+        more[:] = [as_bytes(piece) for piece in extra]
         return np.concatenate([self._array, more])
 
 
@@ -108,7 +123,7 @@ class Layout:
         self.ids[(at if sentence is None else at[sentence]) + rank] = ids
 
     def joined(self, table: np.ndarray) -> bytes:
-        return "".join(table[self.ids].tolist()).encode()  # faster than joining bytes
+        return joined(table[self.ids].tolist())  # faster than joining bytes
 
 
 class BulkWriter:
@@ -125,12 +140,10 @@ class BulkWriter:
         them must be written (or refused) by the format's `line` itself."""
         if not cls.fits(symbols, tags):
             return None
-        writer = cls(symbols, tags, **options)
         try:
-            "".join(writer.pieces.table).encode()
+            return cls(symbols, tags, **options)
         except UnicodeEncodeError:  # a lone surrogate: `line`'s output cannot be UTF-8
             return None
-        return writer
 
     @staticmethod
     def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
