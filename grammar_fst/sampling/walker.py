@@ -12,8 +12,7 @@ that FST there, with the state to come back to on its stack, and returns when it
 A batch of walks advances in lock step with numpy: each step draws one uniform number per
 live walk and finds its choice among the keys `state + cumulative probability`, which
 increase across the whole table: the choice a `searchsorted` would find, read from a
-table of buckets of the keys' range (most buckets hold no key, so their choice is known;
-the walks in the others are searched). Randomness comes from the caller's
+table of buckets of the draws (see `unfolded.Buckets`). Randomness comes from the caller's
 numpy Generator, so the same seed and FSTs give the same paths, whether the FSTs were just
 compiled or read from a `.far`.
 """
@@ -29,9 +28,9 @@ import numpy as np
 from ..fst import openfst
 from ..fst.compiler import CompiledFsts, Key, call_order, callees
 from ..fst.walks import LabelPath, Walks
+from .unfolded import Buckets, Unfolded, unfold
 
 MEAN_WORDS = 10_000  # a sampled sentence says at most this many words on average
-BUCKETS = 1 << 20  # `Walker._buckets` has this many entries, or 4 per choice if more
 _STOP = -1
 _EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to say)
 _MOVES, _EMITS, _ENTERS, _STOPS = range(4)  # what taking a choice does (`Walker._effect`)
@@ -54,7 +53,8 @@ class Walker:
     arc of choice c, or -1 for stop; `_log_prob[c]` its log probability. Per arc:
     `_ilabel`, `_olabel`, `_nextstate`, and `_call`: the start state of the slot class or
     rule the arc enters, or -1. Per choice, what taking it does (`_effect`, `_after`, see
-    `_steps`); and the buckets that find a walk's choice (`_bucket`, see `_buckets`).
+    `_steps`). The network unfolded for walks without a stack (`_unfolded`), or the
+    buckets of the walker's own states (`_buckets`), are made by the first walk.
     """
 
     def __init__(self, fsts: CompiledFsts):
@@ -107,7 +107,8 @@ class Walker:
         self.mean_words = {key: float(words[s]) if s >= 0 else 0.0 for key, s in starts.items()}
         self._choices(weight, final, beta)
         self._steps()
-        self._buckets()
+        self._unfolded: Unfolded | bool | None = None  # False: not unfolded
+        self._buckets: Buckets | None = None
 
     def _calls(self, fsts: CompiledFsts, starts: dict) -> np.ndarray:
         """Per arc, the start of the FST it enters (-1: none; -2: one without a state)."""
@@ -130,20 +131,6 @@ class Walker:
         self._effect = np.append(effect, np.int8(_STOPS))[arc]
         after = np.where(calls, self._call, self._nextstate).astype(np.int64)
         self._after = np.append(after, -1)[arc]
-
-    def _buckets(self) -> None:
-        """The range of the keys (0 to the number of states) cut into `per` buckets a
-        state; per bucket, the choice of every key in it when they all have the same
-        (what `searchsorted(self._keys, key, side="right")` finds), else -1. Bucket
-        edges are multiples of a power of two, so a key's bucket is `key * per` rounded
-        down, exactly; one more bucket holds the key `states`."""
-        states = self.num_states()
-        entries = max(BUCKETS, 4 * len(self._keys))
-        self._per = 1 << max(0, min(10, (entries // max(states, 1)).bit_length() - 1))
-        edges = np.arange(states * self._per + 2) / self._per
-        low = np.searchsorted(self._keys, edges[:-1], side="right")
-        high = np.searchsorted(self._keys, edges[1:], side="left")
-        self._bucket = np.where(low == high, low, -1)
 
     def _arcs(self, state: int) -> range:
         return range(self._arc_start[state], self._arc_start[state + 1])
@@ -223,16 +210,56 @@ class Walker:
         return self.intent_log_mass[intent] > -math.inf
 
     def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
-        """One random path from each start state, nonterminals entered; label-free arcs
-        are left out."""
+        """One random path from each start state (an intent's), nonterminals entered;
+        label-free arcs are left out. On the network unfolded when it can be (see
+        `unfolded.py`), else with a return stack per walk: the same paths."""
+        if self._unfolded is None:
+            self._unfolded = unfold(self, list(self.intent_start.values())) or False
         n = len(starts)
         walker = np.arange(n)  # the walks still going, in order
         state = np.asarray(starts, dtype=np.int64).copy()
-        stacks = Stacks()
-        top = np.full(n, -1, dtype=np.int64)  # each walk's return stack (-1: empty)
-        walkers, choices = [], []  # per step, the walks still going and their choices
+        walkers: list[np.ndarray] = []  # per step, the walks still going
+        choices: list[np.ndarray] = []  # and their choices
+        if self._unfolded:
+            self._walk_unfolded(self._unfolded, walker, state, rng, walkers, choices)
+        else:
+            self._walk_stacked(walker, state, rng, walkers, choices)
+        return self._taken(n, walkers, choices)
+
+    def _walk_unfolded(
+        self, unfolded: Unfolded, walker, state, rng, walkers: list, choices: list
+    ) -> None:
+        """The steps of the walks from `state`s, on the unfolded network (its choices,
+        given back as the walker's)."""
+        buckets, per = unfolded.buckets, unfolded.buckets.per
+        at = unfolded.top[state] * per  # a walk's unfolded state, times `per`
+        taken = []
         while len(walker):
-            choice = self._choose(state + rng.random(len(walker)))
+            u = rng.random(len(walker))
+            bucket = at + (u * per).astype(np.int64)
+            choice = buckets.choose(self._keys, bucket, u)
+            walkers.append(walker)
+            taken.append(choice)
+            at = unfolded.after[choice]
+            ended = np.flatnonzero(at < 0)
+            if len(ended):
+                going = np.ones(len(walker), dtype=bool)
+                going[ended] = False
+                walker, at = walker[going], at[going]
+        if taken:
+            choices.append(unfolded.copied[np.concatenate(taken)])
+
+    def _walk_stacked(self, walker, state, rng, walkers: list, choices: list) -> None:
+        """The steps of the walks from `state`s, each with a return stack."""
+        if self._buckets is None:
+            states = np.arange(self.num_states())
+            self._buckets = Buckets.of(self._keys, states, np.zeros_like(states))
+        buckets, per = self._buckets, self._buckets.per
+        stacks = Stacks()
+        top = np.full(len(state), -1, dtype=np.int64)  # each walk's return stack (-1: empty)
+        while len(walker):
+            u = rng.random(len(walker))
+            choice = buckets.choose(self._keys, state * per + (u * per).astype(np.int64), u)
             ended, _ = self._advance(state, top, choice, stacks)
             walkers.append(walker)
             choices.append(choice)
@@ -240,6 +267,9 @@ class Walker:
                 going = np.ones(len(walker), dtype=bool)
                 going[ended] = False
                 walker, state, top = walker[going], state[going], top[going]
+
+    def _taken(self, n: int, walkers: list, choices: list) -> Walks:
+        """The `n` paths of the walks whose steps were `walkers` and their `choices`."""
         who = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
         taken = np.concatenate(choices) if choices else np.zeros(0, dtype=np.int64)
         emits = np.flatnonzero(self._effect[taken] == _EMITS)
@@ -248,17 +278,6 @@ class Walker:
         taken = taken[np.argsort(by_walk, kind="stable")]
         ends = np.cumsum(np.bincount(who, minlength=n))
         return Walks(self._ilabel[taken], self._olabel[taken], ends)
-
-    def _choose(self, key: np.ndarray) -> np.ndarray:
-        """The choice of each walk's `key`: the first whose key exceeds it, what
-        `searchsorted(self._keys, key, side="right")` finds, read from its bucket; the
-        walks whose bucket holds a key are searched."""
-        key_bucket = key * self._per
-        choice = self._bucket[key_bucket.astype(np.int64)]
-        if choice.min(initial=0) < 0:
-            unsure = np.flatnonzero(choice < 0)
-            choice[unsure] = np.searchsorted(self._keys, key[unsure], side="right")
-        return choice
 
     def _advance(
         self, state: np.ndarray, top: np.ndarray, choice: np.ndarray, stacks: Stacks
