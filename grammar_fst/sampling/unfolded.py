@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .walker import Walker
 
 LIMIT = 1 << 18
-BUCKETS = 1 << 18  # the buckets of a table (or 4 per choice of the walker, when more)
+BUCKETS = 1 << 20  # the buckets of a table (or 4 per choice of the walker, when more)
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,12 @@ class Buckets:
         / per` (both exact in floating point), so their choices bound its choice."""
         entries = max(BUCKETS, len(keys))
         per = 1 << max(0, min(10, (entries // max(len(copied), 1)).bit_length() - 1))
-        low = np.repeat(copied.astype(np.float64), per) + np.tile(np.arange(per) / per, len(copied))
-        first = np.searchsorted(keys, low, side="right")
-        last = np.searchsorted(keys, low + 1.0 / per, side="right")
-        choice = np.where(first == last, first + np.repeat(shift, per), -1)
+        states, copy_of = np.unique(copied, return_inverse=True)
+        edges = states[:, None] + np.arange(per + 1) / per  # in order: states are
+        found = np.searchsorted(keys, edges.ravel(), side="right").reshape(len(states), -1)
+        same = found[:, :-1] == found[:, 1:]
+        own = np.where(same, found[:, :-1], -1)[copy_of]
+        choice = np.where(own >= 0, own + shift[:, None], -1).ravel().astype(np.int32)
         return cls(per, choice, copied, shift)
 
     def choose(self, keys: np.ndarray, bucket: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -73,13 +75,14 @@ class Buckets:
 
 @dataclass(frozen=True)
 class Unfolded:
-    """The unfolded states' `buckets`; per unfolded choice, the walker's choice it
-    copies (`copied`), and the unfolded state it leads to times `buckets.per` (`after`,
-    -1: the walk ends); per walker state, the unfolded state where a walk from it starts
-    (`top`, -1: none; only the intents' states have one)."""
+    """The unfolded states' `buckets`; per unfolded choice, the arc with labels it
+    takes (`emitted`, -1: none, see `Walker._emitted`), and the unfolded state it leads
+    to times `buckets.per` (`after`, -1: the walk ends); per walker state, the unfolded
+    state where a walk from it starts (`top`, -1: none; only the intents' states have
+    one)."""
 
     buckets: Buckets
-    copied: np.ndarray
+    emitted: np.ndarray
     after: np.ndarray
     top: np.ndarray
 
@@ -170,4 +173,4 @@ def _tables(
             top[copy.first : copy.first + copy.size] = offset[c] + np.arange(copy.size)
     buckets = Buckets.of(walker._keys, copied, shift)
     after[after >= 0] *= buckets.per
-    return Unfolded(buckets, copied_choice, after, top)
+    return Unfolded(buckets, walker._emitted[copied_choice], after, top)

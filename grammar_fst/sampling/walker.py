@@ -123,12 +123,13 @@ class Walker:
         """What taking a choice does, looked up per choice: `_effect`, whether it stops,
         enters a rule or slot class, emits labels (entering arcs do not) or only moves
         on; `_after`, the state it leads to (the start of the FST it enters, if it
-        enters one; -1 for a stop)."""
+        enters one; -1 for a stop); `_emitted`, the arc if taking it emits labels, else -1."""
         arc = self._choice_arc
         calls = self._call >= 0
         labelled = (self._ilabel != 0) | (self._olabel != 0)
         effect = np.where(calls, _ENTERS, np.where(labelled, _EMITS, _MOVES)).astype(np.int8)
         self._effect = np.append(effect, np.int8(_STOPS))[arc]
+        self._emitted = np.where(self._effect == _EMITS, arc, -1).astype(np.int64)
         after = np.where(calls, self._call, self._nextstate).astype(np.int64)
         self._after = np.append(after, -1)[arc]
 
@@ -219,18 +220,16 @@ class Walker:
         walker = np.arange(n)  # the walks still going, in order
         state = np.asarray(starts, dtype=np.int64).copy()
         walkers: list[np.ndarray] = []  # per step, the walks still going
-        choices: list[np.ndarray] = []  # and their choices
         if self._unfolded:
-            self._walk_unfolded(self._unfolded, walker, state, rng, walkers, choices)
+            arcs = self._walk_unfolded(self._unfolded, walker, state, rng, walkers)
         else:
-            self._walk_stacked(walker, state, rng, walkers, choices)
-        return self._taken(n, walkers, choices)
+            arcs = self._walk_stacked(walker, state, rng, walkers)
+        return self._taken(n, walkers, arcs)
 
-    def _walk_unfolded(
-        self, unfolded: Unfolded, walker, state, rng, walkers: list, choices: list
-    ) -> None:
-        """The steps of the walks from `state`s, on the unfolded network (its choices,
-        given back as the walker's)."""
+    def _walk_unfolded(self, unfolded: Unfolded, walker, state, rng, walkers: list) -> list:
+        """The steps of the walks from `state`s on the unfolded network: the walks
+        still going at each step (appended to `walkers`) and the arcs with labels they
+        take (-1 for others)."""
         buckets, per = unfolded.buckets, unfolded.buckets.per
         at = unfolded.top[state] * per  # a walk's unfolded state, times `per`
         taken = []
@@ -246,34 +245,37 @@ class Walker:
                 going = np.ones(len(walker), dtype=bool)
                 going[ended] = False
                 walker, at = walker[going], at[going]
-        if taken:
-            choices.append(unfolded.copied[np.concatenate(taken)])
+        return [unfolded.emitted[np.concatenate(taken)]] if taken else []
 
-    def _walk_stacked(self, walker, state, rng, walkers: list, choices: list) -> None:
-        """The steps of the walks from `state`s, each with a return stack."""
+    def _walk_stacked(self, walker, state, rng, walkers: list) -> list:
+        """The steps of the walks from `state`s, each with a return stack (what
+        `_walk_unfolded` gives)."""
         if self._buckets is None:
             states = np.arange(self.num_states())
             self._buckets = Buckets.of(self._keys, states, np.zeros_like(states))
         buckets, per = self._buckets, self._buckets.per
         stacks = Stacks()
         top = np.full(len(state), -1, dtype=np.int64)  # each walk's return stack (-1: empty)
+        taken = []
         while len(walker):
             u = rng.random(len(walker))
             choice = buckets.choose(self._keys, state * per + (u * per).astype(np.int64), u)
             ended, _ = self._advance(state, top, choice, stacks)
             walkers.append(walker)
-            choices.append(choice)
+            taken.append(choice)
             if len(ended):
                 going = np.ones(len(walker), dtype=bool)
                 going[ended] = False
                 walker, state, top = walker[going], state[going], top[going]
+        return [self._emitted[np.concatenate(taken)]] if taken else []
 
-    def _taken(self, n: int, walkers: list, choices: list) -> Walks:
-        """The `n` paths of the walks whose steps were `walkers` and their `choices`."""
+    def _taken(self, n: int, walkers: list, arcs: list) -> Walks:
+        """The `n` paths of the walks whose steps were `walkers`, taking `arcs` (an arc
+        with labels, or -1)."""
         who = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
-        taken = np.concatenate(choices) if choices else np.zeros(0, dtype=np.int64)
-        emits = np.flatnonzero(self._effect[taken] == _EMITS)
-        who, taken = who[emits], self._choice_arc[taken[emits]]
+        taken = np.concatenate(arcs) if arcs else np.zeros(0, dtype=np.int64)
+        emits = np.flatnonzero(taken >= 0)
+        who, taken = who[emits], taken[emits]
         by_walk = who.astype(np.uint16) if n <= 1 << 16 else who  # radix sorted, when small
         taken = taken[np.argsort(by_walk, kind="stable")]
         ends = np.cumsum(np.bincount(who, minlength=n))
