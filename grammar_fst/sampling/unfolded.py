@@ -95,10 +95,11 @@ class _Copy:
     back: int  # the walker's state it returns to, in the parent's FST
 
 
-def unfold(walker: Walker, starts: list[int], limit: int = LIMIT) -> Unfolded | None:
+def unfold(walker: Walker, starts: list[int], limit: int | None = None) -> Unfolded | None:
     """The network of `walker` unfolded from the intents' `starts`, or None when it
-    would be larger than `limit` (or 4 times the walker's choices, when more)."""
-    cap = max(limit, 4 * len(walker._effect))
+    would be larger than `limit` (default `LIMIT`; or 4 times the walker's choices, when
+    more)."""
+    cap = max(LIMIT if limit is None else limit, 4 * len(walker._effect))
     fst_first = np.array(sorted(r.start for r in walker._blocks.values() if len(r)))
     fst_size = {r.start: len(r) for r in walker._blocks.values()}
     copies: list[_Copy] = []
