@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .walker import Walker
 
 LIMIT = 1 << 18
-BUCKETS = 1 << 20  # the buckets of a table (or 4 per choice of the walker, when more)
+BUCKETS = 1 << 18  # the buckets of a table (or 4 per choice of the walker, when more)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Buckets:
         found = np.searchsorted(keys, edges.ravel(), side="right").reshape(len(states), -1)
         same = found[:, :-1] == found[:, 1:]
         own = np.where(same, found[:, :-1], -1)[copy_of]
-        choice = np.where(own >= 0, own + shift[:, None], -1).ravel().astype(np.int32)
+        choice = np.where(own >= 0, own + shift[:, None], -1).ravel()
         return cls(per, choice, copied, shift)
 
     def choose(self, keys: np.ndarray, bucket: np.ndarray, u: np.ndarray) -> np.ndarray:
