@@ -10,12 +10,9 @@ catalogue synonym was taken).
 
 from __future__ import annotations
 
-import itertools
-import operator
-
 import numpy as np
 
-from ..data.records import SlotValue, Utterance
+from ..data.records import Utterance
 from ..data.spelled import Spelled
 from ..text import scripts, tokens
 from . import labels
@@ -46,29 +43,7 @@ class Speller:
 
     def walks(self, walks: Walks) -> list[Utterance]:
         """The utterances of a batch of paths."""
-        spelled = self.spell(walks)
-        said, space = spelled.said, spelled.space
-        joined = "".join(_pick(self.spaced, said + len(self.words) * space))
-        at = spelled.slot_begin.tolist()
-        ends = (spelled.slot_begin + spelled.slot_end - spelled.slot_start).tolist()
-        values = [joined[a:b] for a, b in zip(at, ends)]
-        canonicals: list[str | None] = [None] * len(values)
-        for k, canonical in spelled.canonicals.items():
-            canonicals[k] = None if canonical == values[k] else canonical
-        slots = _records(
-            SlotValue,
-            _pick(self.tag_name, spelled.slot_label),
-            values,
-            spelled.slot_start.tolist(),
-            spelled.slot_end.tolist(),
-            canonicals,
-        )
-        cuts = spelled.slot_cuts.tolist()
-        grouped = [tuple(slots[a:b]) for a, b in zip(cuts, cuts[1:])]
-        intents = _pick(self.tag_name, spelled.intent)
-        base, sizes = spelled.base.tolist(), spelled.sizes.tolist()
-        texts = [joined[b : b + s] for b, s in zip(base, sizes)]
-        return _records(Utterance, texts, intents, grouped)
+        return self.spell(walks).utterances(self.spaced, self.tag_name)
 
     def spell(self, walks: Walks) -> Spelled:
         """The words, spaces and slots of a batch of paths as arrays, from which its
@@ -133,17 +108,3 @@ class Speller:
     def _canonical(self, olabel: np.ndarray, open_at: int, close_at: int) -> str:
         """The output words between a slot's boundary tags."""
         return tokens.join([self.words[o] for o in olabel[open_at + 1 : close_at].tolist() if o])
-
-
-def _pick(items: list, indices: np.ndarray) -> list:
-    """`[items[i] for i in indices]`, done in C (itemgetter) for long batches."""
-    if len(indices) == 0:
-        return []
-    picked = operator.itemgetter(*indices.tolist())(items)
-    return list(picked) if len(indices) > 1 else [picked]
-
-
-def _records(kind: type, *columns: list) -> list:
-    """Named tuples of `kind` from columns of field values, made by `tuple.__new__`
-    directly: a named tuple's own `__new__` is Python code, and costs twice as much."""
-    return list(map(tuple.__new__, itertools.repeat(kind), zip(*columns)))
