@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...text import tokens
 from ..records import SlotValue
+from . import bio
 from .massive import DEFAULT_LOCALE, parse_annotation, scenario
 
 if TYPE_CHECKING:
@@ -372,3 +374,103 @@ class Text(BulkWriter):
         layout.place(0, self.word_ids(spelled, self.words), layout.word_sentence, layout.word_rank)
         layout.place(1, self.close_line)
         return layout.joined(self.pieces.array())
+
+
+class Bio(BulkWriter):
+    """BIO blocks (`bio.line`). A word's rows are those of its tokens, as the tokenizer
+    finds them in the word alone, each tagged `O`, `B-slot` or `I-slot` (a piece per
+    word and tag, made when first met). That holds where the words of a sentence are
+    spaced apart; a sentence with two words written together (Thai, Japanese, a mark of
+    punctuation against a word: the tokenizer reads them as one text), or with a slot
+    without words, is written by `bio.line` itself."""
+
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
+        super().__init__(symbols, tags)
+        p = self.pieces
+        opens = [i for i, t in enumerate(tags) if t is not None and t[0] == "open"]
+        self.codes = 1 + 2 * len(opens)  # O, then B- and I- of each slot
+        self.slot = np.full(self.size, -1, dtype=np.int64)  # an open tag's slot number
+        self.slot[opens] = np.arange(len(opens))
+        self.tag_names = ["O"] + [f"{k}-{tags[i][1]}" for i in opens for k in "BI"]
+        self.alone = np.array([s == s.strip() and s != "" for s in symbols])
+        self.spaced = [*symbols, *(" " + s for s in symbols)]
+        self.names = [None if t is None else t[1] for t in tags]
+        intent = lambda t: t is not None and t[0] == "intent"  # noqa: E731
+        self.intent = p.region(lambda s, t: f"{bio.INTENT_PREFIX}{t[1]}\n" if intent(t) else "")
+        self.close_block = p.add("\n")
+        self.rows = np.full(self.size * self.codes, -1, dtype=np.int64)  # piece per word, tag
+
+    @staticmethod
+    def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
+        """Whether `bio.line` writes every sentence's intent and slot names, and the
+        table of a piece per word and tag is not too large."""
+        for tag in tags:
+            if tag is not None and tag[0] == "intent" and not bio.writable_intent(tag[1]):
+                return False
+            if tag is not None and tag[0] == "open" and not bio.writable_slot(tag[1]):
+                return False
+        try:
+            "".join(symbols).encode()  # the rows are made as they are met
+        except UnicodeEncodeError:
+            return False
+        opens = sum(t is not None and t[0] == "open" for t in tags)
+        return len(symbols) * (1 + 2 * opens) <= 1 << 24
+
+    def lines(self, spelled: Spelled, first: int) -> bytes:
+        n = len(spelled.base)
+        words = self.word_count(spelled)
+        sentence = np.repeat(np.arange(n), words)
+        value_words = spelled.slot_stop - spelled.slot_first
+        apart = spelled.space.copy()
+        apart[spelled.word_cuts[:-1][words > 0]] = True  # a sentence's first word
+        fallback = np.zeros(n, dtype=bool)
+        fallback[sentence[~(apart & np.take(self.alone, spelled.said))]] = True
+        fallback[np.repeat(np.arange(n), self.slot_count(spelled))[value_words == 0]] = True
+        kept = ~fallback
+        one = kept.astype(np.int64)
+        layout = Layout(spelled, [np.ones(n, dtype=np.int64), words * one, one])
+        rank = layout.word_rank
+        spoken = np.flatnonzero(kept[sentence])
+        rows = self._rows(spelled, value_words, spoken)
+        layout.place(1, rows, sentence[spoken], rank[spoken])
+        by_record = np.flatnonzero(fallback)
+        base = len(self.pieces.table)  # the block's own pieces, after the rows made
+        layout.place(0, base + np.arange(len(by_record)), by_record)
+        good = np.flatnonzero(kept)
+        layout.place(0, self.intent + spelled.intent[good], good)
+        layout.place(2, np.full(len(good), self.close_block), good)
+        return layout.joined(self.pieces.array(self._by_record(spelled, by_record, first)))
+
+    def _rows(self, spelled: Spelled, value_words: np.ndarray, spoken: np.ndarray) -> np.ndarray:
+        """The piece of each word of the block numbered `spoken`: its rows with its tag
+        (pieces made for the words and tags not met before)."""
+        code = np.zeros(len(spelled.said), dtype=np.int64)
+        owner = np.repeat(np.arange(len(value_words)), value_words)
+        inside = spelled.slot_first[owner] + np.arange(len(owner)) - np.repeat(
+            np.cumsum(value_words) - value_words, value_words
+        )
+        code[inside] = 2 + 2 * self.slot[spelled.slot_label[owner]]
+        code[spelled.slot_first[value_words > 0]] -= 1  # B- on the first word
+        keys = spelled.said[spoken] * self.codes + code[spoken]
+        new = np.unique(keys[self.rows[keys] < 0])
+        if len(new):
+            made = [self._row(*divmod(key, self.codes)) for key in new.tolist()]
+            self.rows[new] = self.pieces.add(*made) + np.arange(len(new))
+        return self.rows[keys]
+
+    def _row(self, label: int, code: int) -> str:
+        """The rows of word `label` alone, with tag `code` (a B- on its first token only)."""
+        word = self.pieces.symbols[label]
+        found = [word[a:b] for a, b in tokens.spans(word)]
+        later = code + 1 if code % 2 else code  # B-slot, then I-slot
+        tags = [self.tag_names[code]] + [self.tag_names[later]] * (len(found) - 1)
+        return "".join(f"{token}\t{tag}\n" for token, tag in zip(found, tags))
+
+    def _by_record(self, spelled: Spelled, sentences: np.ndarray, first: int) -> list[str]:
+        """The blocks of `sentences` as `bio.line` writes them (and refuses them)."""
+        if not len(sentences):
+            return []
+        utterances = spelled.utterances(self.spaced, self.names, sentences)
+        return [
+            bio.line(u, first + i) + "\n" for u, i in zip(utterances, sentences.tolist())
+        ]
