@@ -131,6 +131,23 @@ def test_bio_writes_words_written_together_as_bio_line_does():
     assert made == {"play", "please", "jazz", "hard", "rock"}  # in sentences spaced apart
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "massive"])
+def test_unique_blocks_in_this_process_are_written_in_bulk(fmt):
+    """With `unique`, this process knows the sentences given before each block: the
+    block's new sentences come back as a chunk, the lines rendered one by one (MASSIVE's
+    ids count the repeats dropped too)."""
+    grammar = gf.load(ROOT / "grammars" / "music.grm")
+    render = formats.get(fmt).line_writer()
+
+    def sampled(chunks: bool) -> list:
+        return list(grammar.sample_blocks(20000, 3, unique=True, render=render, chunks=chunks))
+
+    bulk, one = sampled(True), sampled(False)
+    assert all(isinstance(b, plan.Chunk) for b in bulk)
+    assert b"".join(b.data for b in bulk) == "".join(f"{x}\n" for b in one for x in b).encode()
+    assert [len(b) for b in bulk] == [len(b) for b in one]
+
+
 def test_a_joined_job_in_one_process_gives_chunks():
     grammar = gf.load(ROOT / "grammars" / "toy.grm")
     render = formats.get("jsonl").line_writer()

@@ -130,7 +130,9 @@ class Layout:
 
 class BulkWriter:
     """What the bulk writers share: the words of the sentences as pieces, the MASSIVE
-    annotation (jsonl's `annot_utt` too), and a slot's value as its utterance has it."""
+    annotation (jsonl's `annot_utt` too), and a slot's value as its utterance has it.
+    A writer's `lines(spelled, numbers)` gives the lines of a block, sentence i written
+    as `line(utterance, numbers[i])` would."""
 
     def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
         self.pieces = Pieces(symbols, tags)
@@ -240,7 +242,7 @@ class Jsonl(BulkWriter):
         self.ends = self.pieces.add(*(f', "end": {i}}}' for i in range(self.numbers)))
         self.pieces.add(*(f', "end": {i}' for i in range(self.numbers)))
 
-    def lines(self, spelled: Spelled, first: int) -> bytes:
+    def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
         n = len(spelled.base)
         self._offsets(int(spelled.sizes.max(initial=0)))
         synonyms = {
@@ -331,7 +333,7 @@ class Massive(BulkWriter):
                 return False
         return True
 
-    def lines(self, spelled: Spelled, first: int) -> bytes:
+    def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
         n = len(spelled.base)
         words, slots = self.word_count(spelled), self.slot_count(spelled)
         one = np.ones(n, dtype=np.int64)
@@ -343,7 +345,7 @@ class Massive(BulkWriter):
         layout.place(3, self.open_annotation)
         self.annotation(layout, 4, self.words, self.opening, self.closing)
         layout.place(5, self.close_line)
-        heads = [f'{{"id": "{i}{self.head}' for i in range(first, first + n)]
+        heads = [f'{{"id": "{i}{self.head}' for i in numbers.tolist()]
         return layout.joined(self.pieces.array(heads))
 
 
@@ -368,7 +370,7 @@ class Text(BulkWriter):
         """Whether `text.line` writes every sentence: no word holds a line break."""
         return not any("\n" in s or "\r" in s for s, tag in zip(symbols, tags) if tag is None)
 
-    def lines(self, spelled: Spelled, first: int) -> bytes:
+    def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
         one = np.ones(len(spelled.base), dtype=np.int64)
         layout = Layout(spelled, [self.word_count(spelled), one])
         layout.place(0, self.word_ids(spelled, self.words), layout.word_sentence, layout.word_rank)
@@ -416,7 +418,7 @@ class Bio(BulkWriter):
         opens = sum(t is not None and t[0] == "open" for t in tags)
         return len(symbols) * (1 + 2 * opens) <= 1 << 24
 
-    def lines(self, spelled: Spelled, first: int) -> bytes:
+    def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
         n = len(spelled.base)
         words = self.word_count(spelled)
         sentence = np.repeat(np.arange(n), words)
@@ -439,7 +441,7 @@ class Bio(BulkWriter):
         good = np.flatnonzero(kept)
         layout.place(0, self.intent + spelled.intent[good], good)
         layout.place(2, np.full(len(good), self.close_block), good)
-        return layout.joined(self.pieces.array(self._by_record(spelled, by_record, first)))
+        return layout.joined(self.pieces.array(self._by_record(spelled, by_record, numbers)))
 
     def _rows(self, spelled: Spelled, value_words: np.ndarray, spoken: np.ndarray) -> np.ndarray:
         """The piece of each word of the block numbered `spoken`: its rows with its tag
@@ -466,11 +468,11 @@ class Bio(BulkWriter):
         tags = [self.tag_names[code]] + [self.tag_names[later]] * (len(found) - 1)
         return "".join(f"{token}\t{tag}\n" for token, tag in zip(found, tags))
 
-    def _by_record(self, spelled: Spelled, sentences: np.ndarray, first: int) -> list[str]:
+    def _by_record(self, spelled: Spelled, sentences: np.ndarray, numbers: np.ndarray) -> list:
         """The blocks of `sentences` as `bio.line` writes them (and refuses them)."""
         if not len(sentences):
             return []
         utterances = spelled.utterances(self.spaced, self.names, sentences)
         return [
-            bio.line(u, first + i) + "\n" for u, i in zip(utterances, sentences.tolist())
+            bio.line(u, i) + "\n" for u, i in zip(utterances, numbers[sentences].tolist())
         ]
