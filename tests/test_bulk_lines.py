@@ -125,7 +125,7 @@ def test_bio_writes_words_written_together_as_bio_line_does():
     writer = _bulk_writer(mixed, "bio")
     start = mixed._walker.intent_start["A"]
     walks = mixed._walker.walk(np.full(2000, start), np.random.default_rng(0))
-    written = writer.lines(mixed._speller.spell(walks), 0)
+    written = writer.lines(mixed._speller.spell(walks), np.arange(2000))
     assert written.count(b"# intent = A") == 2000
     made = {mixed._speller.words[key // writer.codes] for key in np.flatnonzero(writer.rows >= 0)}
     assert made == {"play", "please", "jazz", "hard", "rock"}  # in sentences spaced apart
