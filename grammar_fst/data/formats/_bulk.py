@@ -34,6 +34,7 @@ from .massive import DEFAULT_LOCALE, parse_annotation, scenario
 if TYPE_CHECKING:
     from ..spelled import Spelled
 
+ROWS = 1 << 22  # the most words times tags BIO numbers the pieces of (16 MB)
 Tag = tuple[str, str] | None  # a symbol's (kind, name): ("intent", "PlayMusic"); None: a word
 _quote = json.encoder.encode_basestring  # the escaping of jsonl.line and json.dumps
 
@@ -400,7 +401,7 @@ class Bio(BulkWriter):
         intent = lambda t: t is not None and t[0] == "intent"  # noqa: E731
         self.intent = p.region(lambda s, t: f"{bio.INTENT_PREFIX}{t[1]}\n" if intent(t) else "")
         self.close_block = p.add("\n")
-        self.rows = np.full(self.size * self.codes, -1, dtype=np.int64)  # piece per word, tag
+        self.rows = np.full(self.size * self.codes, -1, dtype=np.int32)  # piece per word, tag
 
     @staticmethod
     def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
@@ -416,7 +417,7 @@ class Bio(BulkWriter):
         except UnicodeEncodeError:
             return False
         opens = sum(t is not None and t[0] == "open" for t in tags)
-        return len(symbols) * (1 + 2 * opens) <= 1 << 24
+        return len(symbols) * (1 + 2 * opens) <= ROWS
 
     def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
         n = len(spelled.base)
