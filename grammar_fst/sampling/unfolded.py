@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 LIMIT = 1 << 18
 BUCKETS = 1 << 18  # the buckets of a table (or 4 per choice of the walker, when more)
+MOVES, EMITS, ENTERS, STOPS = range(4)  # what taking a choice does (`Walker._effect`)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Buckets:
         entries = max(BUCKETS, len(keys))
         per = 1 << max(0, min(10, (entries // max(len(copied), 1)).bit_length() - 1))
         states, copy_of = np.unique(copied, return_inverse=True)
-        edges = states[:, None] + np.arange(per + 1) / per  # in order: states are
+        edges = states[:, None] + np.arange(per + 1) / per  # increasing (`unique` sorts)
         found = np.searchsorted(keys, edges.ravel(), side="right").reshape(len(states), -1)
         same = found[:, :-1] == found[:, 1:]
         own = np.where(same, found[:, :-1], -1)[copy_of]
@@ -131,11 +132,11 @@ def unfold(walker: Walker, starts: list[int], limit: int | None = None) -> Unfol
                 for a, owner, back in zip(entering.tolist(), owners.tolist(), backs.tolist())
             }
         )
-    return _tables(walker, copies, children, starts, cap)
+    return _tables(walker, copies, children, cap)
 
 
 def _tables(
-    walker: Walker, copies: list[_Copy], children: list[dict[int, int]], starts, cap: int
+    walker: Walker, copies: list[_Copy], children: list[dict[int, int]], cap: int
 ) -> Unfolded | None:
     """The arrays of `Unfolded` for these copies."""
     size = np.array([c.size for c in copies], dtype=np.int64)
@@ -152,18 +153,16 @@ def _tables(
         [np.arange(f, f + s) for f, s in zip(choice_first.tolist(), choice_size.tolist())]
     )
     after = np.empty(int(choice_offset[-1]), dtype=np.int64)
-    from .walker import _ENTERS, _STOPS
-
     for c, copy in enumerate(copies):
         span = slice(int(choice_first[c]), int(choice_first[c] + choice_size[c]))
         own = walker._after[span] - copy.first + offset[c]
         effect = walker._effect[span]
         if copy.parent >= 0:
             returned = offset[copy.parent] + copy.back - copies[copy.parent].first
-            own[effect == _STOPS] = returned
+            own[effect == STOPS] = returned
         else:
-            own[effect == _STOPS] = -1
-        for k in np.flatnonzero(effect == _ENTERS).tolist():
+            own[effect == STOPS] = -1
+        for k in np.flatnonzero(effect == ENTERS).tolist():
             child = children[c][int(walker._choice_arc[span.start + k])]
             entered = walker._after[span.start + k]
             own[k] = offset[child] + entered - copies[child].first

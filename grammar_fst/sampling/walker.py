@@ -28,12 +28,11 @@ import numpy as np
 from ..fst import openfst
 from ..fst.compiler import CompiledFsts, Key, call_order, callees
 from ..fst.walks import LabelPath, Walks
-from .unfolded import Buckets, Unfolded, unfold
+from .unfolded import EMITS, ENTERS, MOVES, STOPS, Buckets, Unfolded, unfold
 
 MEAN_WORDS = 10_000  # a sampled sentence says at most this many words on average
 _STOP = -1
 _EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to say)
-_MOVES, _EMITS, _ENTERS, _STOPS = range(4)  # what taking a choice does (`Walker._effect`)
 
 
 class Walker:
@@ -127,9 +126,9 @@ class Walker:
         arc = self._choice_arc
         calls = self._call >= 0
         labelled = (self._ilabel != 0) | (self._olabel != 0)
-        effect = np.where(calls, _ENTERS, np.where(labelled, _EMITS, _MOVES)).astype(np.int8)
-        self._effect = np.append(effect, np.int8(_STOPS))[arc]
-        self._emitted = np.where(self._effect == _EMITS, arc, -1).astype(np.int64)
+        effect = np.where(calls, ENTERS, np.where(labelled, EMITS, MOVES)).astype(np.int8)
+        self._effect = np.append(effect, np.int8(STOPS))[arc]
+        self._emitted = np.where(self._effect == EMITS, arc, -1).astype(np.int64)
         after = np.where(calls, self._call, self._nextstate).astype(np.int64)
         self._after = np.append(after, -1)[arc]
 
@@ -288,8 +287,8 @@ class Walker:
         return state pushed), back out of one (popped), on along an arc, or to the end.
         Returns the positions of the walks that ended, and each walk's `_effect`."""
         effect = self._effect[choice]
-        turns = np.flatnonzero(effect >= _ENTERS)  # the walks that enter or stop
-        stops = effect[turns] == _STOPS
+        turns = np.flatnonzero(effect >= ENTERS)  # the walks that enter or stop
+        stops = effect[turns] == STOPS
         stopped, entering = turns[stops], turns[~stops]
         inside = top[stopped] >= 0
         returns, ended = stopped[inside], stopped[~inside]
@@ -329,7 +328,7 @@ class Walker:
             words = words[which]
             log_p = log_p[which] + self._log_prob[choice]
             ended, effect = self._advance(state, top, choice, stacks)
-            emits = np.flatnonzero(effect == _EMITS)
+            emits = np.flatnonzero(effect == EMITS)
             done.append((node[ended], log_p[ended], length[ended], words[ended]))
             parent.append(node[emits])
             taken.append(arc[emits])
