@@ -56,12 +56,18 @@ class Buckets:
         entries = max(BUCKETS, len(keys))
         per = 1 << max(0, min(10, (entries // max(len(copied), 1)).bit_length() - 1))
         states, copy_of = np.unique(copied, return_inverse=True)
-        edges = states[:, None] + np.arange(per + 1) / per  # increasing (`unique` sorts)
-        found = np.searchsorted(keys, edges.ravel(), side="right").reshape(len(states), -1)
-        same = found[:, :-1] == found[:, 1:]
-        own = np.where(same, found[:, :-1], -1)[copy_of]
-        choice = np.where(own >= 0, own + shift[:, None], -1).ravel()
-        return cls(per, choice, copied, shift)
+        own = np.empty((len(states), per), dtype=np.int64)  # per state copied
+        step = max(1, (1 << 16) // per)  # states at a time: a catalogue has millions
+        for at in range(0, len(states), step):
+            edges = states[at : at + step, None] + np.arange(per + 1) / per  # increasing
+            found = np.searchsorted(keys, edges.ravel(), side="right").reshape(len(edges), -1)
+            own[at : at + step] = np.where(found[:, :-1] == found[:, 1:], found[:, :-1], -1)
+        choice = own[copy_of]
+        if shift.any():
+            unsure = choice < 0
+            choice += shift[:, None]
+            choice[unsure] = -1
+        return cls(per, choice.ravel(), copied, shift)
 
     def choose(self, keys: np.ndarray, bucket: np.ndarray, u: np.ndarray) -> np.ndarray:
         """The choice of each walk whose draw `u` falls in `bucket`."""
