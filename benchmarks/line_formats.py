@@ -43,6 +43,8 @@ def stages(far: Path, blocks: int = 8) -> None:
     spelling the arrays, assembling the lines (CPU µs a sentence, over `blocks` blocks)."""
     import time
 
+    import numpy as np
+
     import grammar_fst as gf
     from grammar_fst.data import formats
     from grammar_fst.sampling import plan
@@ -59,7 +61,7 @@ def stages(far: Path, blocks: int = 8) -> None:
         walked = time.process_time()
         spelled = grammar._speller.spell(walks)
         done = time.process_time()
-        writer.lines(spelled, block.first)
+        writer.lines(spelled, block.first + np.arange(len(spelled.base)))
         spent["walk"] += walked - start
         spent["spell"] += done - walked
         spent["lines"] += time.process_time() - done

@@ -162,9 +162,10 @@ class CompiledGrammar:
             allocate: "entropy" or "uniform": `n` is shared among the semantic
                 patterns of the chosen intents instead (see `allocation`).
             client: a Dask client whose workers walk the sentences instead.
-            chunks: with a `render` that gives lines and without `unique`, a block
-                walked elsewhere comes back as one `plan.Chunk` of UTF-8 bytes, so the
-                lines are not handled one by one here.
+            chunks: with a `render` that gives lines, a block walked elsewhere (without
+                `unique`) or written at once by the format's bulk writer comes back as
+                one `plan.Chunk` of UTF-8 bytes, so the lines are not handled one by
+                one here.
 
         Returns:
             An iterator of lists (of Utterances, renderings or Chunks).
@@ -234,6 +235,7 @@ class CompiledGrammar:
         """What the processes that walk the sentences of `counts` need."""
         job = plan.Job(self._walker, self._speller, list(counts), seed, render, unique)
         job.joined = chunks and render is not None and not unique
+        job.chunked = chunks and render is not None
         return job
 
     def _run(

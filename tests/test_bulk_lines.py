@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import grammar_fst as gf
@@ -19,7 +20,7 @@ from grammar_fst.sampling import plan
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ["toy", "music", "alarms", "home", "weather", "travel", "thai", "japanese", "hindi"]
-BULK = ["jsonl", "massive", "text"]
+BULK = ["jsonl", "massive", "text", "bio"]
 
 ODD = r"""
 $q = "\"hi\"" | "back\\slash" | "bell{BEL}here" | "a\\\"b" | naïve café | "日本語"
@@ -107,6 +108,44 @@ def test_what_a_line_writer_refuses_is_left_to_it():
     assert _in_bulk(grammar, "jsonl", 100, 0) == _one_by_one(grammar, "jsonl", 100, 0)
     spaced_name = gf.from_text("intent A = play {s}\nslot s = a | b\n")
     assert _bulk_writer(spaced_name, "massive") is not None
+
+
+def test_bio_writes_words_written_together_as_bio_line_does():
+    """Sentences whose words the tokenizer reads as one text (a mark against a word, Thai
+    or Japanese words side by side) are written by `bio.line` in the same blocks as the
+    others, which are written from pieces."""
+    mixed = gf.from_text(
+        'intent A = play {s} ("?" | please | "!" "!")\n'
+        "slot s = jazz | \"hard rock\" | (\"(\" live \")\") | เพลง ไทย | 日本 の 歌\n"
+    )
+    one = _one_by_one(mixed, "bio", 9000, 5)
+    for rows in (b"jazz\tB-s\n?\tO\n", b"please\tO\n", "ไทย\tI-s".encode(), b"(\tB-s"):
+        assert rows in one
+    assert _in_bulk(mixed, "bio", 9000, 5) == one
+    writer = _bulk_writer(mixed, "bio")
+    start = mixed._walker.intent_start["A"]
+    walks = mixed._walker.walk(np.full(2000, start), np.random.default_rng(0))
+    written = writer.lines(mixed._speller.spell(walks), np.arange(2000))
+    assert written.count(b"# intent = A") == 2000
+    made = {mixed._speller.words[key // writer.codes] for key in np.flatnonzero(writer.rows >= 0)}
+    assert made == {"play", "please", "jazz", "hard", "rock"}  # in sentences spaced apart
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "massive"])
+def test_unique_blocks_in_this_process_are_written_in_bulk(fmt):
+    """With `unique`, this process knows the sentences given before each block: the
+    block's new sentences come back as a chunk, the lines rendered one by one (MASSIVE's
+    ids count the repeats dropped too)."""
+    grammar = gf.load(ROOT / "grammars" / "music.grm")
+    render = formats.get(fmt).line_writer()
+
+    def sampled(chunks: bool) -> list:
+        return list(grammar.sample_blocks(20000, 3, unique=True, render=render, chunks=chunks))
+
+    bulk, one = sampled(True), sampled(False)
+    assert all(isinstance(b, plan.Chunk) for b in bulk)
+    assert b"".join(b.data for b in bulk) == "".join(f"{x}\n" for b in one for x in b).encode()
+    assert [len(b) for b in bulk] == [len(b) for b in one]
 
 
 def test_a_joined_job_in_one_process_gives_chunks():

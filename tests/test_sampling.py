@@ -179,3 +179,13 @@ def test_walker_choices_are_each_states_arcs_then_stop_with_their_probabilities(
     inner = walker.choices(walker.states(("rule", "r")))
     arcs, _ = inner.of(grammar.fsts.rules["r"].start())
     assert sorted(math.exp(p) for p in arcs) == pytest.approx([0.25, 0.75])
+
+
+def test_a_batch_without_paths_spells_no_utterance():
+    """With `unique`, a block of repeats only leaves no path to spell."""
+    from grammar_fst.fst.walks import Walks
+
+    grammar = gf.load("grammars/music.grm")
+    assert grammar._speller.walks(Walks.of([])) == []
+    spelled = grammar._speller.spell(Walks.of([]))
+    assert len(spelled.base) == 0 and spelled.word_cuts.tolist() == [0]

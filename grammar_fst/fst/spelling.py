@@ -10,18 +10,16 @@ catalogue synonym was taken).
 
 from __future__ import annotations
 
-import itertools
-import operator
-
 import numpy as np
 
-from ..data.records import SlotValue, Utterance
+from ..data.records import Utterance
 from ..data.spelled import Spelled
 from ..text import scripts, tokens
 from . import labels
 from .walks import LabelPath, Walks
 
-_GAP = np.array(scripts.GAP)  # indexed by a batch of script pairs at once
+_GAP = np.array(scripts.GAP).ravel()  # indexed by a batch of script pairs at once
+_SCRIPTS = len(scripts.GAP)
 _WORD, _INTENT, _OPEN, _CLOSE, _CLASS = range(5)
 _KINDS = {"intent": _INTENT, "open": _OPEN, "close": _CLOSE, "class": _CLASS, "rule": _CLASS}
 
@@ -35,8 +33,8 @@ class Speller:
         self.kind = np.array([_WORD if t is None else _KINDS[t[0]] for t in tags], dtype=np.int8)
         self.tag_name = [None if t is None else t[1] for t in tags]
         self.length = np.array([len(s) for s in symbols], dtype=np.int64)
-        edges = np.array([scripts.edges(s) for s in symbols], dtype=np.int8).reshape(-1, 2)
-        self.lead, self.trail = edges[:, 0], edges[:, 1]
+        edges = np.array([scripts.edges(s) for s in symbols], dtype=np.int64).reshape(-1, 2)
+        self.lead, self.trail = edges[:, 0].copy(), _SCRIPTS * edges[:, 1]  # `_GAP`'s row
         self.spaced = symbols + [" " + s for s in symbols]  # each word, then after a space
 
     def __call__(self, path: LabelPath) -> Utterance:
@@ -45,29 +43,7 @@ class Speller:
 
     def walks(self, walks: Walks) -> list[Utterance]:
         """The utterances of a batch of paths."""
-        spelled = self.spell(walks)
-        said, space = spelled.said, spelled.space
-        joined = "".join(_pick(self.spaced, said + len(self.words) * space))
-        at = spelled.slot_begin.tolist()
-        ends = (spelled.slot_begin + spelled.slot_end - spelled.slot_start).tolist()
-        values = [joined[a:b] for a, b in zip(at, ends)]
-        canonicals: list[str | None] = [None] * len(values)
-        for k, canonical in spelled.canonicals.items():
-            canonicals[k] = None if canonical == values[k] else canonical
-        slots = _records(
-            SlotValue,
-            _pick(self.tag_name, spelled.slot_label),
-            values,
-            spelled.slot_start.tolist(),
-            spelled.slot_end.tolist(),
-            canonicals,
-        )
-        cuts = spelled.slot_cuts.tolist()
-        grouped = [tuple(slots[a:b]) for a, b in zip(cuts, cuts[1:])]
-        intents = _pick(self.tag_name, spelled.intent)
-        base, sizes = spelled.base.tolist(), spelled.sizes.tolist()
-        texts = [joined[b : b + s] for b, s in zip(base, sizes)]
-        return _records(Utterance, texts, intents, grouped)
+        return self.spell(walks).utterances(self.spaced, self.tag_name)
 
     def spell(self, walks: Walks) -> Spelled:
         """The words, spaces and slots of a batch of paths as arrays, from which its
@@ -76,36 +52,33 @@ class Speller:
         n = len(ends)
         begins = walks.begins()
         sentence_of = np.repeat(np.arange(n), ends - begins)
-        word_at = np.flatnonzero(ilabel != 0)
+        is_word = ilabel != 0
+        word_at = np.flatnonzero(is_word)
+        words_before = np.zeros(len(ilabel) + 1, dtype=np.int64)  # before each arc
+        np.cumsum(is_word, out=words_before[1:])
         said = ilabel[word_at]
         space = np.zeros(len(said), dtype=bool)  # a space before each word, as scripts say
-        space[1:] = _GAP[self.trail[said[:-1]], self.lead[said[1:]]]
+        space[1:] = _GAP[np.take(self.trail, said[:-1]) + np.take(self.lead, said[1:])]
         space[1:] &= sentence_of[word_at[1:]] == sentence_of[word_at[:-1]]
         step = np.zeros(len(ilabel), dtype=np.int64)
-        step[word_at] = self.length[said] + space
+        step[word_at] = np.take(self.length, said) + space
         chars = np.concatenate(([0], np.cumsum(step)))  # characters before each arc
         base = chars[begins]
-        kind = self.kind[olabel]
+        kind = np.take(self.kind, olabel)
         opens = np.flatnonzero(kind == _OPEN)
         closes = np.flatnonzero(kind == _CLOSE)
         slot_sentence = sentence_of[opens]
-        first = np.searchsorted(word_at, opens)  # the slot's first word, if it has one
-        stop = np.searchsorted(word_at, closes)  # the word after its last
+        first = words_before[opens]  # the slot's first word, if it has one
+        stop = words_before[closes]  # the word after its last
         spaced = np.append(space, False)[first] & (first < stop)
         slot_begin = chars[opens] + spaced
         slot_start = slot_begin - base[slot_sentence]
         slot_end = np.maximum(chars[closes] - base[slot_sentence], slot_start)
-        inside = np.cumsum(kind == _OPEN) - np.cumsum(kind == _CLOSE) > 0
-        rewritten = np.flatnonzero(inside & (ilabel != olabel) & (kind != _OPEN))
-        canonicals = {
-            k: self._canonical(olabel, opens[k], closes[k])
-            for k in set((np.searchsorted(opens, rewritten, side="right") - 1).tolist())
-        }
         counts = np.bincount(slot_sentence, minlength=n)
         return Spelled(
             said=said,
             space=space,
-            word_cuts=np.searchsorted(word_at, np.concatenate(([0], ends))),
+            word_cuts=words_before[np.concatenate(([0], ends))],
             intent=olabel[kind == _INTENT],
             base=base,
             sizes=chars[ends] - base,
@@ -117,23 +90,21 @@ class Speller:
             slot_start=slot_start,
             slot_end=slot_end,
             slot_cuts=np.concatenate(([0], np.cumsum(counts))),
-            canonicals=canonicals,
+            canonicals=self._canonicals(ilabel, olabel, kind, opens, closes),
         )
+
+    def _canonicals(self, ilabel, olabel, kind, opens, closes) -> dict[int, str]:
+        """Per slot (by number) with an output word that is not the word said inside it,
+        its output words."""
+        changed = np.flatnonzero((ilabel != olabel) & (kind != _OPEN))  # and tags
+        slot = np.cumsum(kind == _OPEN)[changed] - 1  # the last slot opened before
+        inside = slot >= 0
+        inside[inside] = changed[inside] < closes[slot[inside]]
+        return {
+            k: self._canonical(olabel, opens[k], closes[k])
+            for k in sorted(set(slot[inside].tolist()))
+        }
 
     def _canonical(self, olabel: np.ndarray, open_at: int, close_at: int) -> str:
         """The output words between a slot's boundary tags."""
         return tokens.join([self.words[o] for o in olabel[open_at + 1 : close_at].tolist() if o])
-
-
-def _pick(items: list, indices: np.ndarray) -> list:
-    """`[items[i] for i in indices]`, done in C (itemgetter) for long batches."""
-    if len(indices) == 0:
-        return []
-    picked = operator.itemgetter(*indices.tolist())(items)
-    return list(picked) if len(indices) > 1 else [picked]
-
-
-def _records(kind: type, *columns: list) -> list:
-    """Named tuples of `kind` from columns of field values, made by `tuple.__new__`
-    directly: a named tuple's own `__new__` is Python code, and costs twice as much."""
-    return list(map(tuple.__new__, itertools.repeat(kind), zip(*columns)))

@@ -25,7 +25,7 @@ class Walks:
     ends: np.ndarray
 
     def begins(self) -> np.ndarray:
-        return np.concatenate(([0], self.ends[:-1])).astype(np.int64)
+        return np.concatenate(([0], self.ends))[: len(self.ends)].astype(np.int64)
 
     def keys(self) -> list[bytes]:
         """Per path, its input words as bytes: equal keys, equal texts (words hold no

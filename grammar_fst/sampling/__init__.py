@@ -1,3 +1,4 @@
-"""Random and exhaustive paths through a compiled network: the weighted walker (`walker`),
-blocks of seeded draws and their scheduling (`plan`, on a Dask cluster with `cluster`),
-covering every branch first (`cover`) and the grammar's semantic patterns (`patterns`)."""
+"""Random and exhaustive paths through a compiled network: the weighted walker (`walker`)
+and its network unfolded (`unfolded`), blocks of seeded draws and their scheduling on
+processes or a Dask cluster (`plan`), covering every branch first (`cover`) and the
+grammar's semantic patterns (`patterns`)."""

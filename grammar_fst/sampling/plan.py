@@ -22,7 +22,9 @@ language is not walked but chosen from its enumeration (`without_replacement`).
 
 from __future__ import annotations
 
+import functools
 import math
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -39,6 +41,7 @@ from .walker import Walker
 BLOCK = 8192
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
 MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
+HEAP_PAD = 64 << 20  # bytes of freed memory malloc keeps for the next block (`keep_freed`)
 
 # With `unique`, an intent asked for more than this share of its distinct sentences, or
 # with few sentences, has them drawn from its enumeration (at most five times what was
@@ -109,11 +112,13 @@ SentenceKey = tuple[bytes, int]  # a sentence's input words and its intent's ind
 @dataclass
 class Shard:
     """A block's sentences, per position: its intent's index, its key (with `unique`,
-    for walked intents) and its rendering (None for a repeat that was not spelled)."""
+    for walked intents) and its rendering (None for a repeat that was not spelled). With
+    `chunk`, the renderings are only True and the lines of those not None are there."""
 
     order: list[int]
     keys: list[SentenceKey | None]
     rendered: list[object]
+    chunk: Chunk | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,9 @@ class Job:
     `enumerated` maps an intent's index to how many distinct sentences to take from its
     enumeration (see `without_replacement`), none of them `excluded`; those intents are
     not walked. Each process makes the same selection once, from the seed. With `joined`
-    (a `render` giving lines, no `unique`), a block's lines come back as one `Chunk`.
+    (a `render` giving lines, no `unique`), a block's lines come back as one `Chunk`;
+    with `chunked` (a `render` giving lines), so do those of a block run with `unique`
+    in this process, which knows every sentence given before it (see `run`).
     """
 
     walker: Walker
@@ -147,14 +154,23 @@ class Job:
     enumerated: dict[int, int] = field(default_factory=dict)
     excluded: frozenset[SentenceKey] = frozenset()
     joined: bool = False
+    chunked: bool = False
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
     _bulk: object = field(default=None, repr=False)  # the format's bulk writer, or False
 
     def run(self, block: Block, seen: set[SentenceKey] | None = None) -> Shard:
         """The block's sentences. With `unique`, repeats within the block or of `seen`
-        are not spelled (their rendering is None)."""
+        are not spelled (their rendering is None). With `chunked`, a bulk writer and
+        `seen` (this process gives the sentences in order), the lines of the others are
+        written at once (`Shard.chunk`)."""
         order, keys, kept, walks = self.walks(block, seen)
         rendered: list[object] = [None] * len(order)
+        if self.chunked and seen is not None and self.bulk():
+            numbers = block.first + np.array(kept, dtype=np.int64)
+            data = self.bulk().lines(self.speller.spell(walks), numbers)
+            for position in kept:
+                rendered[position] = True
+            return Shard(order.tolist(), keys, rendered, Chunk(data, len(kept)))
         utterances = self.speller.walks(walks)
         render, first = self.render or _as_is, block.first
         for position, utterance in zip(kept, utterances):
@@ -198,14 +214,20 @@ class Job:
         """The block's rendered lines as one chunk (a `joined` job): written at once by
         the format's bulk writer when it has one for the grammar's symbols, else line by
         line."""
+        if self.bulk():
+            _, _, kept, walks = self.walks(block)
+            numbers = block.first + np.arange(len(kept))
+            return Chunk(self.bulk().lines(self.speller.spell(walks), numbers), len(kept))
+        lines = self.run(block).rendered
+        return Chunk("".join(line + "\n" for line in lines).encode(), len(lines))
+
+    def bulk(self):
+        """The format's bulk writer for the grammar's symbols (`_bulk.BulkWriter`), made
+        once per process, or False."""
         if self._bulk is None:
             made = getattr(self.render, "block_writer", None)
             self._bulk = (made and made(self.speller.words, self.speller.tags)) or False
-        if self._bulk:
-            _, _, kept, walks = self.walks(block)
-            return Chunk(self._bulk.lines(self.speller.spell(walks), block.first), len(kept))
-        lines = self.run(block).rendered
-        return Chunk("".join(line + "\n" for line in lines).encode(), len(lines))
+        return self._bulk
 
     def selected(self, intent: int) -> Walks:
         """The enumerated intent's selection, made once per process."""
@@ -258,8 +280,25 @@ def _largest(values: np.ndarray, k: int) -> np.ndarray:
     return chosen[np.argsort(-values[chosen], kind="stable")]
 
 
+@functools.cache
+def keep_freed() -> None:
+    """Have glibc's malloc keep up to `HEAP_PAD` bytes of freed memory instead of giving
+    it back to the kernel: each block makes and frees the same large arrays, and memory
+    fetched again from the kernel costs a page fault per page (a fifth of the CPU time
+    of streaming a million jsonl sentences was the kernel's). Once per process; nothing
+    where the C library is not glibc."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+        if mallopt is not None:
+            mallopt(-2, HEAP_PAD)  # M_TOP_PAD
+
+
 def run_block(job: Job, block: Block) -> Shard | Chunk:
-    """What a worker that was sent `job` gives back for `block`."""
+    """What a worker that was sent `job` gives back for `block` (it knows nothing of
+    the sentences given before, so blocks run with `unique` come back line by line)."""
+    keep_freed()
     return job.lines(block) if job.joined else job.run(block)
 
 
@@ -290,6 +329,7 @@ def run(
     of the output (what came before was given). `client`: a Dask client whose workers
     run the blocks instead of `jobs` processes."""
     seen = set() if seen is None else seen
+    keep_freed()
     blocks = blocks_of(counts, job.seed, first=first)
     drawn = first + sum(counts)
     since_new = [0] * len(counts)
@@ -306,11 +346,12 @@ def run(
 
 def _fresh(
     shard: Shard, job: Job, seen: set[SentenceKey], since_new: list[int], missing: list[int]
-) -> list:
-    """The renderings of a shard's sentences not `seen` before (now seen); per intent,
-    the repeats dropped are counted as `missing` and as draws `since_new`, and too many
-    of these in a row is an error."""
-    kept = []
+) -> list | Chunk:
+    """The renderings of a shard's sentences not `seen` before (now seen), or its chunk
+    (it holds those: the shard was run knowing `seen`); per intent, the repeats dropped
+    are counted as `missing` and as draws `since_new`, and too many of these in a row is
+    an error."""
+    kept: list = []
     for intent, key, rendered in zip(shard.order, shard.keys, shard.rendered):
         if key is None:
             kept.append(rendered)
@@ -332,4 +373,4 @@ def _fresh(
                     patience=PATIENCE,
                 )
             )
-    return kept
+    return kept if shard.chunk is None else shard.chunk

@@ -11,8 +11,8 @@ that FST there, with the state to come back to on its stack, and returns when it
 
 A batch of walks advances in lock step with numpy: each step draws one uniform number per
 live walk and finds its choice among the keys `state + cumulative probability`, which
-increase across the whole table (stepping through a state's first few choices, then a
-`searchsorted` for the walks still short of theirs). Randomness comes from the caller's
+increase across the whole table: the choice a `searchsorted` would find, read from a
+table of buckets of the draws (see `unfolded.Buckets`). Randomness comes from the caller's
 numpy Generator, so the same seed and FSTs give the same paths, whether the FSTs were just
 compiled or read from a `.far`.
 """
@@ -28,9 +28,9 @@ import numpy as np
 from ..fst import openfst
 from ..fst.compiler import CompiledFsts, Key, call_order, callees
 from ..fst.walks import LabelPath, Walks
+from .unfolded import EMITS, ENTERS, MOVES, STOPS, Buckets, Unfolded, unfold
 
 MEAN_WORDS = 10_000  # a sampled sentence says at most this many words on average
-SCANNED = 3  # choices stepped through before `Walker._choose` searches
 _STOP = -1
 _EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to say)
 
@@ -51,8 +51,9 @@ class Walker:
     infinity); `_choice_arc[c]` is the
     arc of choice c, or -1 for stop; `_log_prob[c]` its log probability. Per arc:
     `_ilabel`, `_olabel`, `_nextstate`, and `_call`: the start state of the slot class or
-    rule the arc enters, or -1; and what taking it does (`_target`, `_enters`, `_emits`,
-    see `_steps`).
+    rule the arc enters, or -1. Per choice, what taking it does (`_effect`, `_after`, see
+    `_steps`). The network unfolded for walks without a stack (`_unfolded`), or the
+    buckets of the walker's own states (`_buckets`), are made by the first walk.
     """
 
     def __init__(self, fsts: CompiledFsts):
@@ -81,7 +82,6 @@ class Walker:
         self.class_start = {n: starts[("slot", n)] for n in fsts.slots}
         self.rule_start = {n: starts[("rule", n)] for n in fsts.rules}
         self._call = self._calls(fsts, starts)
-        self._steps()
         # masses, callees before the FSTs that enter them (found from the arrays just read)
         for key, part in zip(keyed, parts):
             callees(fsts, key, part)
@@ -105,6 +105,9 @@ class Walker:
         self.rule_log_mass = {name: _mass(beta, s) for name, s in self.rule_start.items()}
         self.mean_words = {key: float(words[s]) if s >= 0 else 0.0 for key, s in starts.items()}
         self._choices(weight, final, beta)
+        self._steps()
+        self._unfolded: Unfolded | bool | None = None  # False: not unfolded
+        self._buckets: Buckets | None = None
 
     def _calls(self, fsts: CompiledFsts, starts: dict) -> np.ndarray:
         """Per arc, the start of the FST it enters (-1: none; -2: one without a state)."""
@@ -116,14 +119,18 @@ class Walker:
         return np.where(self._ilabel == self._olabel, callee[self._ilabel], -1)
 
     def _steps(self) -> None:
-        """What taking an arc does, looked up per arc (the last entry is for a stop, arc
-        -1): the state it leads to (the start of the FST it enters, if it enters one),
-        whether it enters one, and whether it emits labels (entering arcs do not)."""
+        """What taking a choice does, looked up per choice: `_effect`, whether it stops,
+        enters a rule or slot class, emits labels (entering arcs do not) or only moves
+        on; `_after`, the state it leads to (the start of the FST it enters, if it
+        enters one; -1 for a stop); `_emitted`, the arc if taking it emits labels, else -1."""
+        arc = self._choice_arc
         calls = self._call >= 0
-        self._target = np.append(np.where(calls, self._call, self._nextstate), -1)
-        self._enters = np.append(calls, False)
         labelled = (self._ilabel != 0) | (self._olabel != 0)
-        self._emits = np.append(labelled & ~calls, False)
+        effect = np.where(calls, ENTERS, np.where(labelled, EMITS, MOVES)).astype(np.int8)
+        self._effect = np.append(effect, np.int8(STOPS))[arc]
+        self._emitted = np.where(self._effect == EMITS, arc, -1).astype(np.int64)
+        after = np.where(calls, self._call, self._nextstate).astype(np.int64)
+        self._after = np.append(after, -1)[arc]
 
     def _arcs(self, state: int) -> range:
         return range(self._arc_start[state], self._arc_start[state + 1])
@@ -203,56 +210,95 @@ class Walker:
         return self.intent_log_mass[intent] > -math.inf
 
     def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
-        """One random path from each start state, nonterminals entered; label-free arcs
-        are left out."""
+        """One random path from each start state (an intent's), nonterminals entered;
+        label-free arcs are left out. On the network unfolded when it can be (see
+        `unfolded.py`), else with a return stack per walk: the same paths."""
+        if self._unfolded is None:
+            self._unfolded = unfold(self, list(self.intent_start.values())) or False
         n = len(starts)
         walker = np.arange(n)  # the walks still going, in order
         state = np.asarray(starts, dtype=np.int64).copy()
-        stacks = Stacks()
-        top = np.full(n, -1, dtype=np.int64)  # each walk's return stack (-1: empty)
-        walkers, arcs = [], []
+        walkers: list[np.ndarray] = []  # per step, the walks still going
+        if self._unfolded:
+            arcs = self._walk_unfolded(self._unfolded, walker, state, rng, walkers)
+        else:
+            arcs = self._walk_stacked(walker, state, rng, walkers)
+        return self._taken(n, walkers, arcs)
+
+    def _walk_unfolded(self, unfolded: Unfolded, walker, state, rng, walkers: list) -> list:
+        """The steps of the walks from `state`s on the unfolded network: the walks
+        still going at each step (appended to `walkers`) and the arcs with labels they
+        take (-1 for others)."""
+        buckets, per = unfolded.buckets, unfolded.buckets.per
+        at = unfolded.top[state] * per  # a walk's unfolded state, times `per`
+        taken = []
         while len(walker):
-            choice = self._choose(state, state + rng.random(len(walker)))
-            arc = self._choice_arc[choice]
-            ends, emits = self._advance(state, top, arc, stacks)
-            walkers.append(walker[emits])
-            arcs.append(arc[emits])
-            walker, state, top = walker[~ends], state[~ends], top[~ends]
+            u = rng.random(len(walker))
+            bucket = at + (u * per).astype(np.int64)
+            choice = buckets.choose(self._keys, bucket, u)
+            walkers.append(walker)
+            taken.append(choice)
+            at = unfolded.after[choice]
+            ended = np.flatnonzero(at < 0)
+            if len(ended):
+                going = np.ones(len(walker), dtype=bool)
+                going[ended] = False
+                walker, at = walker[going], at[going]
+        return [unfolded.emitted[np.concatenate(taken)]] if taken else []
+
+    def _walk_stacked(self, walker, state, rng, walkers: list) -> list:
+        """The steps of the walks from `state`s, each with a return stack (what
+        `_walk_unfolded` gives)."""
+        if self._buckets is None:
+            states = np.arange(self.num_states())
+            self._buckets = Buckets.of(self._keys, states, np.zeros_like(states))
+        buckets, per = self._buckets, self._buckets.per
+        stacks = Stacks()
+        top = np.full(len(state), -1, dtype=np.int64)  # each walk's return stack (-1: empty)
+        taken = []
+        while len(walker):
+            u = rng.random(len(walker))
+            choice = buckets.choose(self._keys, state * per + (u * per).astype(np.int64), u)
+            ended, _ = self._advance(state, top, choice, stacks)
+            walkers.append(walker)
+            taken.append(choice)
+            if len(ended):
+                going = np.ones(len(walker), dtype=bool)
+                going[ended] = False
+                walker, state, top = walker[going], state[going], top[going]
+        return [self._emitted[np.concatenate(taken)]] if taken else []
+
+    def _taken(self, n: int, walkers: list, arcs: list) -> Walks:
+        """The `n` paths of the walks whose steps were `walkers`, taking `arcs` (an arc
+        with labels, or -1)."""
         who = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
         taken = np.concatenate(arcs) if arcs else np.zeros(0, dtype=np.int64)
+        emits = np.flatnonzero(taken >= 0)
+        who, taken = who[emits], taken[emits]
         by_walk = who.astype(np.uint16) if n <= 1 << 16 else who  # radix sorted, when small
         taken = taken[np.argsort(by_walk, kind="stable")]
         ends = np.cumsum(np.bincount(who, minlength=n))
         return Walks(self._ilabel[taken], self._olabel[taken], ends)
 
-    def _choose(self, state: np.ndarray, key: np.ndarray) -> np.ndarray:
-        """The choice each walk takes: the first whose key exceeds the walk's `key`, what
-        `searchsorted(self._keys, key, side="right")` finds. Most states have a few
-        choices, so they are stepped through from the state's first a few times (the keys
-        of earlier states are below `key`); the walks still short of theirs are searched."""
-        choice = self._choice_start[state]
-        for _ in range(SCANNED):
-            choice += self._keys[choice] <= key
-        short = np.flatnonzero(self._keys[choice] <= key)
-        if len(short):
-            choice[short] = np.searchsorted(self._keys, key[short], side="right")
-        return choice
-
     def _advance(
-        self, state: np.ndarray, top: np.ndarray, arc: np.ndarray, stacks: Stacks
+        self, state: np.ndarray, top: np.ndarray, choice: np.ndarray, stacks: Stacks
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Move walks (in place) along their chosen `arc`s (-1: stop): into a rule or slot
-        class (its return state pushed), back out of one (popped), or on. Returns which
-        walks ended, and the positions of those that took an arc with labels."""
-        stops = arc < 0
-        ends = stops & (top < 0)
-        returns = np.flatnonzero(stops & (top >= 0))
+        """Move walks (in place) along their `choice`s: into a rule or slot class (its
+        return state pushed), back out of one (popped), on along an arc, or to the end.
+        Returns the positions of the walks that ended, and each walk's `_effect`."""
+        effect = self._effect[choice]
+        turns = np.flatnonzero(effect >= ENTERS)  # the walks that enter or stop
+        stops = effect[turns] == STOPS
+        stopped, entering = turns[stops], turns[~stops]
+        inside = top[stopped] >= 0
+        returns, ended = stopped[inside], stopped[~inside]
         popped = top[returns]
-        entering = np.flatnonzero(self._enters[arc])
-        top[entering] = stacks.push(self._nextstate[arc[entering]], top[entering])
-        state[:] = self._target[arc]
+        if len(entering):
+            back = self._nextstate[self._choice_arc[choice[entering]]]
+            top[entering] = stacks.push(back, top[entering])
+        np.take(self._after, choice, out=state)
         state[returns], top[returns] = stacks.state[popped], stacks.parent[popped]
-        return ends, np.flatnonzero(self._emits[arc])
+        return ended, effect
 
     def every_path(self, intent: str) -> Enumeration:
         """Every path of `intent`, nonterminals entered, with its probability, all at once:
@@ -281,8 +327,9 @@ class Walker:
             state, top, node, length = state[which], top[which], node[which], length[which]
             words = words[which]
             log_p = log_p[which] + self._log_prob[choice]
-            ends, emits = self._advance(state, top, arc, stacks)
-            done.append((node[ends], log_p[ends], length[ends], words[ends]))
+            ended, effect = self._advance(state, top, choice, stacks)
+            emits = np.flatnonzero(effect == EMITS)
+            done.append((node[ended], log_p[ended], length[ended], words[ended]))
             parent.append(node[emits])
             taken.append(arc[emits])
             node[emits] = nodes + np.arange(len(emits))
@@ -290,7 +337,8 @@ class Walker:
             nodes += len(emits)
             said = emits[self._ilabel[arc[emits]] != 0]
             words[said] = words[said] * _HASH + self._ilabel[arc[said]].astype(np.uint64)[:, None]
-            keep = ~ends
+            keep = np.ones(len(state), dtype=bool)
+            keep[ended] = False
             state, top, log_p = state[keep], top[keep], log_p[keep]
             node, length, words = node[keep], length[keep], words[keep]
         last, log_p, length, words = (np.concatenate(column) for column in zip(*done))

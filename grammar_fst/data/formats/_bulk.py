@@ -3,7 +3,10 @@
 a string per record: the bytes of every piece a line can hold (each word, alone and
 after a space, JSON-escaped where the format quotes it; each intent's and slot's fixed
 text; each offset) are made once per grammar, numpy computes where each piece goes in
-the block, and the block is one join.
+the block, and the block is one join. A piece is held as its UTF-8 bytes read as Latin-1
+(`Pieces.add`): every string then has one byte a character, so the join and the
+encoding of the block are copies of bytes (a block with one "é" made the join and the
+UTF-8 encoding of the whole block character by character).
 
 The bytes are those of the format's `line` writer for each utterance, newline after
 each: JSON escaping goes character by character, so a quoted sentence is the quoted
@@ -23,12 +26,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...text import tokens
 from ..records import SlotValue
+from . import bio
 from .massive import DEFAULT_LOCALE, parse_annotation, scenario
 
 if TYPE_CHECKING:
     from ..spelled import Spelled
 
+ROWS = 1 << 22  # the most words times tags BIO numbers the pieces of (16 MB)
 Tag = tuple[str, str] | None  # a symbol's (kind, name): ("intent", "PlayMusic"); None: a word
 _quote = json.encoder.encode_basestring  # the escaping of jsonl.line and json.dumps
 
@@ -37,9 +43,21 @@ def _escaped(text: str) -> str:
     return _quote(text)[1:-1]
 
 
+def as_bytes(text: str) -> str:
+    """The UTF-8 bytes of `text`, one character each (Latin-1): what a piece is held as.
+    UnicodeEncodeError for a lone surrogate."""
+    return text.encode().decode("latin-1")
+
+
+def joined(pieces: list[str]) -> bytes:
+    """The bytes of pieces held `as_bytes`, one after the other."""
+    return "".join(pieces).encode("latin-1")
+
+
 class Pieces:
-    """The pieces of a block's lines: a table of strings, grown by appending, and
-    the regions of it indexed by symbol label (a word alone, after a space, ...)."""
+    """The pieces of a block's lines (each `as_bytes`): a table of strings, grown by
+    appending, and the regions of it indexed by symbol label (a word alone, after a
+    space, ...)."""
 
     def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
         self.symbols = list(symbols)
@@ -50,7 +68,7 @@ class Pieces:
     def add(self, *pieces: str) -> int:
         """Append pieces; the index of the first."""
         at = len(self.table)
-        self.table += pieces
+        self.table += map(as_bytes, pieces)
         self._array = None
         return at
 
@@ -74,7 +92,7 @@ class Pieces:
         if not extra:
             return self._array
         more = np.empty(len(extra), dtype=object)
-        more[:] = extra
+        more[:] = [as_bytes(piece) for piece in extra]
         return np.concatenate([self._array, more])
 
 
@@ -108,12 +126,14 @@ class Layout:
         self.ids[(at if sentence is None else at[sentence]) + rank] = ids
 
     def joined(self, table: np.ndarray) -> bytes:
-        return "".join(table[self.ids].tolist()).encode()  # faster than joining bytes
+        return joined(table[self.ids].tolist())  # faster than joining bytes
 
 
 class BulkWriter:
     """What the bulk writers share: the words of the sentences as pieces, the MASSIVE
-    annotation (jsonl's `annot_utt` too), and a slot's value as its utterance has it."""
+    annotation (jsonl's `annot_utt` too), and a slot's value as its utterance has it.
+    A writer's `lines(spelled, numbers)` gives the lines of a block, sentence i written
+    as `line(utterance, numbers[i])` would."""
 
     def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
         self.pieces = Pieces(symbols, tags)
@@ -125,12 +145,10 @@ class BulkWriter:
         them must be written (or refused) by the format's `line` itself."""
         if not cls.fits(symbols, tags):
             return None
-        writer = cls(symbols, tags, **options)
         try:
-            "".join(writer.pieces.table).encode()
+            return cls(symbols, tags, **options)
         except UnicodeEncodeError:  # a lone surrogate: `line`'s output cannot be UTF-8
             return None
-        return writer
 
     @staticmethod
     def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
@@ -225,7 +243,7 @@ class Jsonl(BulkWriter):
         self.ends = self.pieces.add(*(f', "end": {i}}}' for i in range(self.numbers)))
         self.pieces.add(*(f', "end": {i}' for i in range(self.numbers)))
 
-    def lines(self, spelled: Spelled, first: int) -> bytes:
+    def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
         n = len(spelled.base)
         self._offsets(int(spelled.sizes.max(initial=0)))
         synonyms = {
@@ -316,7 +334,7 @@ class Massive(BulkWriter):
                 return False
         return True
 
-    def lines(self, spelled: Spelled, first: int) -> bytes:
+    def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
         n = len(spelled.base)
         words, slots = self.word_count(spelled), self.slot_count(spelled)
         one = np.ones(n, dtype=np.int64)
@@ -328,7 +346,7 @@ class Massive(BulkWriter):
         layout.place(3, self.open_annotation)
         self.annotation(layout, 4, self.words, self.opening, self.closing)
         layout.place(5, self.close_line)
-        heads = [f'{{"id": "{i}{self.head}' for i in range(first, first + n)]
+        heads = [f'{{"id": "{i}{self.head}' for i in numbers.tolist()]
         return layout.joined(self.pieces.array(heads))
 
 
@@ -353,9 +371,109 @@ class Text(BulkWriter):
         """Whether `text.line` writes every sentence: no word holds a line break."""
         return not any("\n" in s or "\r" in s for s, tag in zip(symbols, tags) if tag is None)
 
-    def lines(self, spelled: Spelled, first: int) -> bytes:
+    def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
         one = np.ones(len(spelled.base), dtype=np.int64)
         layout = Layout(spelled, [self.word_count(spelled), one])
         layout.place(0, self.word_ids(spelled, self.words), layout.word_sentence, layout.word_rank)
         layout.place(1, self.close_line)
         return layout.joined(self.pieces.array())
+
+
+class Bio(BulkWriter):
+    """BIO blocks (`bio.line`). A word's rows are those of its tokens, as the tokenizer
+    finds them in the word alone, each tagged `O`, `B-slot` or `I-slot` (a piece per
+    word and tag, made when first met). That holds where the words of a sentence are
+    spaced apart; a sentence with two words written together (Thai, Japanese, a mark of
+    punctuation against a word: the tokenizer reads them as one text), or with a slot
+    without words, is written by `bio.line` itself."""
+
+    def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
+        super().__init__(symbols, tags)
+        p = self.pieces
+        opens = [i for i, t in enumerate(tags) if t is not None and t[0] == "open"]
+        self.codes = 1 + 2 * len(opens)  # O, then B- and I- of each slot
+        self.slot = np.full(self.size, -1, dtype=np.int64)  # an open tag's slot number
+        self.slot[opens] = np.arange(len(opens))
+        self.tag_names = ["O"] + [f"{k}-{tags[i][1]}" for i in opens for k in "BI"]
+        self.alone = np.array([s == s.strip() and s != "" for s in symbols])
+        self.spaced = [*symbols, *(" " + s for s in symbols)]
+        self.names = [None if t is None else t[1] for t in tags]
+        intent = lambda t: t is not None and t[0] == "intent"  # noqa: E731
+        self.intent = p.region(lambda s, t: f"{bio.INTENT_PREFIX}{t[1]}\n" if intent(t) else "")
+        self.close_block = p.add("\n")
+        self.rows = np.full(self.size * self.codes, -1, dtype=np.int32)  # piece per word, tag
+
+    @staticmethod
+    def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
+        """Whether `bio.line` writes every sentence's intent and slot names, and the
+        table of a piece per word and tag is not too large."""
+        for tag in tags:
+            if tag is not None and tag[0] == "intent" and not bio.writable_intent(tag[1]):
+                return False
+            if tag is not None and tag[0] == "open" and not bio.writable_slot(tag[1]):
+                return False
+        try:
+            "".join(symbols).encode()  # the rows are made as they are met
+        except UnicodeEncodeError:
+            return False
+        opens = sum(t is not None and t[0] == "open" for t in tags)
+        return len(symbols) * (1 + 2 * opens) <= ROWS
+
+    def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
+        n = len(spelled.base)
+        words = self.word_count(spelled)
+        sentence = np.repeat(np.arange(n), words)
+        value_words = spelled.slot_stop - spelled.slot_first
+        apart = spelled.space.copy()
+        apart[spelled.word_cuts[:-1][words > 0]] = True  # a sentence's first word
+        fallback = np.zeros(n, dtype=bool)
+        fallback[sentence[~(apart & np.take(self.alone, spelled.said))]] = True
+        fallback[np.repeat(np.arange(n), self.slot_count(spelled))[value_words == 0]] = True
+        kept = ~fallback
+        one = kept.astype(np.int64)
+        layout = Layout(spelled, [np.ones(n, dtype=np.int64), words * one, one])
+        rank = layout.word_rank
+        spoken = np.flatnonzero(kept[sentence])
+        rows = self._rows(spelled, value_words, spoken)
+        layout.place(1, rows, sentence[spoken], rank[spoken])
+        by_record = np.flatnonzero(fallback)
+        base = len(self.pieces.table)  # the block's own pieces, after the rows made
+        layout.place(0, base + np.arange(len(by_record)), by_record)
+        good = np.flatnonzero(kept)
+        layout.place(0, self.intent + spelled.intent[good], good)
+        layout.place(2, np.full(len(good), self.close_block), good)
+        return layout.joined(self.pieces.array(self._by_record(spelled, by_record, numbers)))
+
+    def _rows(self, spelled: Spelled, value_words: np.ndarray, spoken: np.ndarray) -> np.ndarray:
+        """The piece of each word of the block numbered `spoken`: its rows with its tag
+        (pieces made for the words and tags not met before)."""
+        code = np.zeros(len(spelled.said), dtype=np.int64)
+        owner = np.repeat(np.arange(len(value_words)), value_words)
+        inside = spelled.slot_first[owner] + np.arange(len(owner)) - np.repeat(
+            np.cumsum(value_words) - value_words, value_words
+        )
+        code[inside] = 2 + 2 * self.slot[spelled.slot_label[owner]]
+        code[spelled.slot_first[value_words > 0]] -= 1  # B- on the first word
+        keys = spelled.said[spoken] * self.codes + code[spoken]
+        new = np.unique(keys[self.rows[keys] < 0])
+        if len(new):
+            made = [self._row(*divmod(key, self.codes)) for key in new.tolist()]
+            self.rows[new] = self.pieces.add(*made) + np.arange(len(new))
+        return self.rows[keys]
+
+    def _row(self, label: int, code: int) -> str:
+        """The rows of word `label` alone, with tag `code` (a B- on its first token only)."""
+        word = self.pieces.symbols[label]
+        found = [word[a:b] for a, b in tokens.spans(word)]
+        later = code + 1 if code % 2 else code  # B-slot, then I-slot
+        tags = [self.tag_names[code]] + [self.tag_names[later]] * (len(found) - 1)
+        return "".join(f"{token}\t{tag}\n" for token, tag in zip(found, tags))
+
+    def _by_record(self, spelled: Spelled, sentences: np.ndarray, numbers: np.ndarray) -> list:
+        """The blocks of `sentences` as `bio.line` writes them (and refuses them)."""
+        if not len(sentences):
+            return []
+        utterances = spelled.utterances(self.spaced, self.names, sentences)
+        return [
+            bio.line(u, i) + "\n" for u, i in zip(utterances, numbers[sentences].tolist())
+        ]

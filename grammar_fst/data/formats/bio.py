@@ -69,14 +69,24 @@ def _spaced_apart(text: str, at: int) -> bool:
     return scripts.gap(text[at - 1], text[at])
 
 
+def writable_intent(name: str) -> bool:
+    """Whether an intent's comment line reads back as this name (inner spaces only)."""
+    return name == name.strip() and not any(c.isspace() and c != " " for c in name)
+
+
+def writable_slot(name: str) -> bool:
+    """Whether a slot name can be a tag (`B-name`): not empty, no whitespace."""
+    return bool(name) and name == "".join(name.split())
+
+
 def line(utterance: Utterance, index: int) -> str:
     """One block: the intent comment, a `token<TAB>tag` line per token, and a newline
     (so that the newline a caller adds makes the blank line between blocks)."""
     intent = utterance.intent
-    if intent != intent.strip() or any(c.isspace() and c != " " for c in intent):
+    if not writable_intent(intent):
         raise FormatError(f"cannot write the intent {intent!r} as BIO")
     for slot in utterance.slots:
-        if slot.slot != "".join(slot.slot.split()) or not slot.slot:
+        if not writable_slot(slot.slot):
             raise FormatError(f"cannot write the slot name {slot.slot!r} as a BIO tag")
     rows = [INTENT_PREFIX + intent] + [f"{token}\t{tag}" for token, tag in tags(utterance)]
     return "\n".join(rows) + "\n"
@@ -154,4 +164,4 @@ def _slot(open_slot: tuple[str, int], words: list[str], length: int) -> SlotValu
 
 write_document = lines_document(line)
 read = reader(parse)
-FORMAT = Format("bio", read=read, line=line, suffixes=(".conll", ".bio"))
+FORMAT = Format("bio", read=read, line=line, suffixes=(".conll", ".bio"), bulk="Bio")
