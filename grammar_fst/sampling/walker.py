@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -106,7 +107,7 @@ class Walker:
         self.mean_words = {key: float(words[s]) if s >= 0 else 0.0 for key, s in starts.items()}
         self._choices(weight, final, beta)
         self._steps()
-        self._unfolded: Unfolded | bool | None = None  # False: not unfolded
+        self._unfolded: Unfolded | Literal[False] | None = None  # False: not unfolded
         self._buckets: Buckets | None = None
 
     def _calls(self, fsts: CompiledFsts, starts: dict) -> np.ndarray:

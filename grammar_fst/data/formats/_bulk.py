@@ -394,7 +394,9 @@ class Bio(BulkWriter):
         self.codes = 1 + 2 * len(opens)  # O, then B- and I- of each slot
         self.slot = np.full(self.size, -1, dtype=np.int64)  # an open tag's slot number
         self.slot[opens] = np.arange(len(opens))
-        self.tag_names = ["O"] + [f"{k}-{tags[i][1]}" for i in opens for k in "BI"]
+        self.tag_names = ["O"] + [
+            f"{k}-{t[1]}" for t in tags if t is not None and t[0] == "open" for k in "BI"
+        ]
         self.alone = np.array([s == s.strip() and s != "" for s in symbols])
         self.spaced = [*symbols, *(" " + s for s in symbols)]
         self.names = [None if t is None else t[1] for t in tags]
