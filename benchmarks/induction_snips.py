@@ -354,35 +354,40 @@ def summary(scores: list[Score], runs: int) -> None:
 
 
 def per_intent(scores: list[Score]) -> None:
-    """Delexicalized recall / trigram precision per intent, means over the seeds."""
-    methods = list(dict.fromkeys(s.method for s in scores))
+    """Delexicalized recall / trigram precision per intent, means over the seeds; then the
+    lambdas `auto` chose, per intent, one per seed."""
     intents = list(dict.fromkeys(s.intent for s in scores))
-    print("\n## Per intent: delexicalized recall / trigram precision (means over seeds)\n")
-    print(row("method", *intents))
-    print(row(*["---"] * (len(intents) + 1)))
-    for method in methods:
-        cells = []
-        for intent in intents:
-            mine = [s for s in scores if s.method == method and s.intent == intent]
-            delex = mean([s.delexicalized_recall for s in mine])
-            cells.append(f"{delex:.3f} / {mean([s.trigram for s in mine]):.3f}")
-        print(row(method, *cells))
-    chosen(scores, intents)
+    intent_table(
+        "Per intent: delexicalized recall / trigram precision (means over seeds)",
+        scores,
+        intents,
+        lambda mine: (
+            f"{mean([s.delexicalized_recall for s in mine]):.3f} / "
+            f"{mean([s.trigram for s in mine]):.3f}"
+        ),
+    )
+    intent_table(
+        "The lambdas auto chose (per intent, seeds 0, 1, ...)",
+        [s for s in scores if s.chosen is not None],
+        intents,
+        lambda mine: ", ".join(f"{s.chosen:g}" for s in sorted(mine, key=lambda s: s.seed)),
+    )
 
 
-def chosen(scores: list[Score], intents: list[str]) -> None:
-    """The lambdas `auto` chose, per intent, one per seed."""
-    methods = list(dict.fromkeys(s.method for s in scores if s.chosen is not None))
+def intent_table(title: str, scores: list[Score], intents: list[str], cell) -> None:
+    """A table of one row per method of `scores` and one `cell` per intent, made from the
+    method's scores of that intent (nothing when `scores` is empty)."""
+    methods = list(dict.fromkeys(s.method for s in scores))
     if not methods:
         return
-    print("\n## The lambdas auto chose (per intent, seeds 0, 1, ...)\n")
+    print(f"\n## {title}\n")
     print(row("method", *intents))
     print(row(*["---"] * (len(intents) + 1)))
     for method in methods:
-        cells = []
-        for intent in intents:
-            mine = [s for s in scores if s.method == method and s.intent == intent]
-            cells.append(", ".join(f"{s.chosen:g}" for s in sorted(mine, key=lambda s: s.seed)))
+        cells = [
+            cell([s for s in scores if s.method == method and s.intent == intent])
+            for intent in intents
+        ]
         print(row(method, *cells))
 
 

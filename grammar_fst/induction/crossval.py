@@ -20,8 +20,10 @@ takes more than STEPS steps per state (utterances that say a few words in many p
 where thirty merges would take minutes). Candidates are tried in increasing
 order, and the search stops at the first below the floor: a larger lambda merges more
 and is less precise. On SNIPS (50 golden utterances per intent) the floor sits near the
-precision of the former fixed default, lambda 1, and the choices range from 0.5 to 2.
-Every draw is seeded, so the same utterances give the same choice.
+precision of the former fixed default, lambda 1, and the choices range from 0.25 to 3;
+other floors, or recall plus a share of precision, trade recall for precision along the
+same curve (benchmarks/induction_lambda_choice.py). Every draw is seeded, so the same
+utterances give the same choice.
 """
 
 from __future__ import annotations
