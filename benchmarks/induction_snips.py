@@ -15,9 +15,10 @@ the slot values of the full file make the catalogues (one `.txt` per slot type, 
    On 50 sequences the Hoeffding bound is loose, so eps matters little until near its
    maximum: 0.001 and 0.05 (aalpy's default) give the same chains, 1 keeps a few more
    states, and 2 keeps the prefix tree (the golden-only language); hence `--eps 0.05,1`;
-3. BMM: `induce` at each lambda of `--lambdas`, and with reorderable modifiers at each
-   lambda of `--reorder`; of 10,000 samples of each grammar, how many say a phrase of 3+
-   words twice back to back.
+3. BMM: `induce` at each lambda of `--lambdas` (`auto`, induce's default, chooses it per
+   intent by cross-validation; a table says what it chose), and with reorderable
+   modifiers at each lambda of `--reorder`; of 10,000 samples of each grammar, how many
+   say a phrase of 3+ words twice back to back.
 
 Then the time `induce` takes for 60 golden utterances of one intent and for 2,000 across
 all seven intents, and for each intent's whole `_full` file and all seven at once,
@@ -46,7 +47,7 @@ import grammar_fst as gf
 from grammar_fst.evaluate import delexicalized, evaluate, normalized, trigrams
 from grammar_fst.fst import labels
 from grammar_fst.grm import ast as g
-from grammar_fst.induction import induce
+from grammar_fst.induction import AUTO, induce
 
 START, END = "<s>", "</s>"  # Alergia's sequence boundaries; evaluate's trigram padding
 MAX_WALK = 200  # tokens; a longer random walk of a cyclic chain is cut (and scored as is)
@@ -60,6 +61,11 @@ def row(*cells: object) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
+def shown(weight: float | str) -> str:
+    """A lambda as the tables name it: `1.5`, or `auto`."""
+    return weight if isinstance(weight, str) else f"{weight:g}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """What every run shares."""
@@ -67,9 +73,9 @@ class Settings:
     data: Path
     golden: int
     samples: int
-    lambdas: tuple[float, ...]
+    lambdas: tuple[float | str, ...]  # a number, or AUTO: chosen per intent (the default)
     eps: tuple[float, ...]  # empty without aalpy
-    reorder: tuple[float, ...] = ()  # lambdas also induced with reorderable modifiers
+    reorder: tuple[float | str, ...] = ()  # lambdas also induced with reorderable modifiers
 
 
 @dataclass
@@ -90,6 +96,7 @@ class Score:
     states: int | None = None  # Alergia's
     cyclic: bool | None = None  # Alergia's
     repeating: int | None = None  # of REPEAT_SAMPLES samples, those saying a phrase twice
+    chosen: float | None = None  # the lambda `auto` chose
 
 
 # -- data ------------------------------------------------------------------------------
@@ -252,9 +259,11 @@ def run(task: tuple[str, int, Settings]) -> list[Score]:
                 golden, weight=weight, catalogues=catalogues, base=folder, reorder=reorder
             )
             seconds = time.process_time() - start
-            method = f"BMM λ={weight:g}" + " reorder" * reorder
+            method = f"BMM λ={shown(weight)}" + " reorder" * reorder
             score = grammar_score(method, induced.text(), heldout, folder, seed, settings.samples)
             score.seconds = seconds
+            if weight == AUTO:
+                score.chosen = induced.lambdas[intent].weight
             score.repeating = repeating(gf.load(folder / "grammar.grm"), seed)
             scores.append(score)
     return scores
@@ -345,25 +354,47 @@ def summary(scores: list[Score], runs: int) -> None:
 
 
 def per_intent(scores: list[Score]) -> None:
-    """Delexicalized recall / trigram precision per intent, means over the seeds."""
-    methods = list(dict.fromkeys(s.method for s in scores))
+    """Delexicalized recall / trigram precision per intent, means over the seeds; then the
+    lambdas `auto` chose, per intent, one per seed."""
     intents = list(dict.fromkeys(s.intent for s in scores))
-    print("\n## Per intent: delexicalized recall / trigram precision (means over seeds)\n")
+    intent_table(
+        "Per intent: delexicalized recall / trigram precision (means over seeds)",
+        scores,
+        intents,
+        lambda mine: (
+            f"{mean([s.delexicalized_recall for s in mine]):.3f} / "
+            f"{mean([s.trigram for s in mine]):.3f}"
+        ),
+    )
+    intent_table(
+        "The lambdas auto chose (per intent, seeds 0, 1, ...)",
+        [s for s in scores if s.chosen is not None],
+        intents,
+        lambda mine: ", ".join(f"{s.chosen:g}" for s in sorted(mine, key=lambda s: s.seed)),
+    )
+
+
+def intent_table(title: str, scores: list[Score], intents: list[str], cell) -> None:
+    """A table of one row per method of `scores` and one `cell` per intent, made from the
+    method's scores of that intent (nothing when `scores` is empty)."""
+    methods = list(dict.fromkeys(s.method for s in scores))
+    if not methods:
+        return
+    print(f"\n## {title}\n")
     print(row("method", *intents))
     print(row(*["---"] * (len(intents) + 1)))
     for method in methods:
-        cells = []
-        for intent in intents:
-            mine = [s for s in scores if s.method == method and s.intent == intent]
-            delex = mean([s.delexicalized_recall for s in mine])
-            cells.append(f"{delex:.3f} / {mean([s.trigram for s in mine]):.3f}")
+        cells = [
+            cell([s for s in scores if s.method == method and s.intent == intent])
+            for intent in intents
+        ]
         print(row(method, *cells))
 
 
 # -- timing ----------------------------------------------------------------------------
 
 
-def timed_induce(golden, catalogues, folder: Path, weight: float, repeats: int) -> float:
+def timed_induce(golden, catalogues, folder: Path, weight: float | str, repeats: int) -> float:
     """The median of `repeats` induce times, in seconds."""
     times = []
     for _ in range(repeats):
@@ -389,10 +420,10 @@ def timing_sets(data: Path) -> list[tuple[list[gf.Utterance], list[gf.Utterance]
     return [(small, list(full_of(data, "PlayMusic"))), (large, everything)]
 
 
-def timing(data: Path, lambdas: Sequence[float], repeats: int = 3) -> None:
+def timing(data: Path, lambdas: Sequence[float | str], repeats: int = 3) -> None:
     """Induce time against the targets, at each lambda (median of `repeats` runs)."""
     print(f"\n## Induce time (median of {repeats} runs, seconds; ✗ misses the target)\n")
-    print(row("golden utterances", "target", *(f"λ={w:g}" for w in lambdas)))
+    print(row("golden utterances", "target", *(f"λ={shown(w)}" for w in lambdas)))
     print(row(*["---"] * (len(lambdas) + 2)))
     for golden, values in timing_sets(data):
         target = TARGETS[len(golden)]
@@ -400,7 +431,7 @@ def timing(data: Path, lambdas: Sequence[float], repeats: int = 3) -> None:
             catalogues = write_catalogues(values, Path(tmp))
             cells = []
             for weight in lambdas:
-                print(f"timing {len(golden)} at λ={weight:g}", file=sys.stderr, flush=True)
+                print(f"timing {len(golden)} at λ={shown(weight)}", file=sys.stderr, flush=True)
                 seconds = timed_induce(golden, catalogues, Path(tmp), weight, repeats)
                 cells.append(f"{seconds:.2f}" + (" ✗" if seconds > target else ""))
         print(row(f"{len(golden):,}", f"≤ {target:g}", *cells))
@@ -470,7 +501,13 @@ def compare(settings: Settings, intents: Sequence[str], seeds: int, jobs: int) -
 
 
 def floats(text: str) -> tuple[float, ...]:
-    return tuple(float(x) for x in text.split(","))
+    """Comma-separated numbers; empty for none."""
+    return tuple(float(x) for x in text.split(",") if x)
+
+
+def lambdas(text: str) -> tuple[float | str, ...]:
+    """Comma-separated lambdas, each a number or `auto`; empty for none."""
+    return tuple(x if x == AUTO else float(x) for x in text.split(",") if x)
 
 
 def main() -> None:
@@ -479,15 +516,23 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5, help="selection seeds 0 .. N-1")
     parser.add_argument("--golden", type=int, default=50, help="golden utterances per run")
     parser.add_argument("--samples", type=int, default=1000, help="sentences per precision")
-    parser.add_argument("--lambdas", type=floats, default=floats("0.5,1,1.5,2,3"))
     parser.add_argument(
-        "--reorder", type=floats, default=floats("1,3"), help="lambdas also run with --reorder"
+        "--lambdas",
+        type=lambdas,
+        default=lambdas("auto,0.5,1,1.5,2,3"),
+        help="lambdas induced (auto: chosen per intent, the default of induce)",
     )
-    parser.add_argument("--eps", type=floats, default=floats("0.05,1"), help="Alergia's eps")
+    parser.add_argument(
+        "--reorder", type=lambdas, default=lambdas("1,3"), help="lambdas also run with --reorder"
+    )
+    parser.add_argument(
+        "--eps", type=floats, default=floats("0.05,1"), help="Alergia's eps ('': no Alergia)"
+    )
     parser.add_argument("--intents", type=lambda t: tuple(t.split(",")), default=INTENTS)
     parser.add_argument("--jobs", type=int, default=2, help="runs in parallel")
     parser.add_argument("--quick", action="store_true", help="1 seed, 2 intents")
     parser.add_argument("--timing-only", action="store_true")
+    parser.add_argument("--no-timing", action="store_true", help="the comparison tables only")
     args = parser.parse_args()
     if not all((args.data / "snips" / f"train_{i}_full.json").is_file() for i in INTENTS):
         sys.exit(f"no SNIPS data in {args.data / 'snips'} (give --data): nothing to measure")
@@ -505,8 +550,9 @@ def main() -> None:
         settings = Settings(args.data, args.golden, args.samples, args.lambdas, eps, args.reorder)
         seeds, intents = (1, args.intents[:2]) if args.quick else (args.seeds, args.intents)
         compare(settings, intents, seeds, args.jobs)
-    timing(args.data, args.lambdas)
-    whole_files(args.data)
+    if not args.no_timing:
+        timing(args.data, args.lambdas)
+        whole_files(args.data)
     print(f"\nWall time: {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

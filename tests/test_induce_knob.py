@@ -158,6 +158,20 @@ def test_a_stricter_precision_floor_never_chooses_more_generalization(monkeypatc
     assert strict.precision >= 0.99 or strict.weight == crossval.CANDIDATES[0]
 
 
+def test_pick_takes_the_least_lambda_that_recalls_about_the_best_above_the_floor():
+    scored = [(0.5, 0.2, 0.9), (1.0, 0.5, 0.6), (1.5, 0.51, 0.5), (2.0, 0.9, 0.3), (3.0, 1, 0.5)]
+    assert crossval.pick(scored, 0.35) == (1.0, 0.5, 0.6)  # 1.5 is within TIE; 3 is past 2
+    assert crossval.pick(scored, 0.55) == (1.0, 0.5, 0.6)  # the search stopped at 1.5
+    assert crossval.pick(scored, 0.95) == (0.5, 0.2, 0.9)  # none reaches it: the most precise
+    assert crossval.pick([(0.5, 0.0, 0.9), (1.0, 0.0, 0.8)], 0.35) is None
+
+
+def test_cross_validated_scores_are_those_choose_reads():
+    paths = _paths(MUSIC)
+    choice = crossval.choose(paths, 1.0)
+    assert crossval.cross_validated(paths, choice.weight) == (choice.recall, choice.precision)
+
+
 def test_recall_counts_held_out_utterances_the_merged_automaton_says():
     paths = _paths(MUSIC)
     model = crossval.Automaton(paths, 1.0)

@@ -83,6 +83,8 @@ class Automaton:
         self.into: dict[int, set[int]] = {START: set(), END: set()}
         self.level = {START: 0, END: 1}
         self._scores: dict[int, float] = {}  # row_score of a state's rows, while they last
+        self._context_cache: dict[tuple[int, bool], set[frozenset[Symbol]]] = {}
+        self._state_bits: dict[int, int] = {}  # `_bits_of` each state, while its row lasts
         paths = list(paths)
         self._prefix_tree(paths)
         self.saying: dict[frozenset[Symbol], set[int]] = {}
@@ -174,16 +176,29 @@ class Automaton:
         two slot types mixes entities ("play {artist}" and "play {genre}" would give
         "by {genre}")."""
         return (
-            not self.alike(a, b)
-            and not (self._says_slot(a) or self._says_slot(b))
-            and not self._contexts(self.into[a]).isdisjoint(self._contexts(self.into[b]))
-            and not self._contexts(self.out[a]).isdisjoint(self._contexts(self.out[b]))
+            not (self.says_slot(a) or self.says_slot(b))
+            and not self.alike(a, b)
+            and not self._context(a, False).isdisjoint(self._context(b, False))
+            and not self._context(a, True).isdisjoint(self._context(b, True))
         )
 
     def _contexts(self, states: Iterable[int]) -> set[frozenset[Symbol]]:
-        return {self.said(s) for s in states}
+        said = self._said
+        return {said[s] for s in states}
 
-    def _says_slot(self, state: int) -> bool:
+    def _context(self, state: int, after: bool) -> set[frozenset[Symbol]]:
+        """What the states before (or after) `state` say, kept until the model changes:
+        a batch of candidates looks up the same states' contexts many times."""
+        key = (state, after)
+        context = self._context_cache.get(key)
+        if context is None:
+            context = self._context_cache[key] = self._contexts(
+                self.out[state] if after else self.into[state]
+            )
+        return context
+
+    def says_slot(self, state: int) -> bool:
+        """Whether the state says a slot (or a rule holding slots)."""
         return next(iter(self.emit[state])).slot
 
     def repeats(self, a: int, b: int) -> bool:
@@ -211,10 +226,14 @@ class Automaton:
             self._bits[symbol] = sum(bit[Symbol(name, slot=True)] for name in set(names))
 
     def _bits_of(self, state: int) -> int:
-        """The symbols a state says, as bits."""
-        bits = 0
-        for symbol in self.emit.get(state, ()):
-            bits |= self._bits.get(symbol, 0)
+        """The symbols a state says, as bits (kept until the state says more)."""
+        bits = self._state_bits.get(state)
+        if bits is None:
+            bits = 0
+            for symbol in self.emit.get(state, ()):
+                bits |= self._bits.get(symbol, 0)
+            if state in self.emit:
+                self._state_bits[state] = bits
         return bits
 
     def _symbols_around(self) -> None:
@@ -261,8 +280,10 @@ class Automaton:
 
     def merge(self, keep: int, gone: int) -> None:
         """Make `gone` part of `keep`: rows add up, arcs to and from `gone` move to `keep`."""
+        self._context_cache.clear()
         self.saying[self.said(gone)].discard(gone)
         self._said.pop(gone)
+        self._state_bits.pop(gone, None)
         self._scores.pop(gone, None)
         self.say_more(keep, self.emit.pop(gone))
         for target, count in self.out.pop(gone).items():
@@ -285,6 +306,8 @@ class Automaton:
         self._reindex(state, self.emit[state] + emissions)
 
     def _reindex(self, state: int, emissions: Counter[Symbol]) -> None:
+        self._context_cache.clear()
+        self._state_bits.pop(state, None)
         self.saying[self.said(state)].discard(state)
         self.emit[state] = emissions
         self._said[state] = frozenset(emissions)

@@ -33,24 +33,26 @@ def chunk(
 ) -> list[g.Rule]:
     """Chunk `statements` in place while it saves symbols; the new rules, in order."""
     rules: list[g.Rule] = []
+    counted: list[Counter[Run] | None] = []  # each statement's runs, until it changes
     while True:
         runs: Counter[Run] = Counter()
-        for statement in statements:
-            for items in _sequences(statement.body):
-                runs.update(_runs(items))
-        saving, run = max(
-            ((_saving(run, uses), run) for run, uses in runs.items() if uses > 1),
-            key=lambda pair: (pair[0], -len(format_expr(g.Sequence(pair[1])))),
-            default=(0, ()),
-        )
+        counted += [None] * (len(statements) - len(counted))
+        for i, statement in enumerate(statements):
+            if counted[i] is None:
+                counted[i] = Counter()
+                for items in _sequences(statement.body):
+                    counted[i].update(_runs(items))
+            runs.update(counted[i])
+        saving, run = _best(runs)
         if saving <= 0:
             return rules
         rule = g.Rule(name([_label(item) for item in run]), g.Sequence(run))
         replacement = g.RuleRef(rule.name)
         uses = 0
         for i, statement in enumerate(statements):
-            body, found = _replace(statement.body, run, replacement)
-            statements[i], uses = _with_body(statement, body), uses + found
+            if run in counted[i]:  # a statement without the run stays as it is
+                body, found = _replace(statement.body, run, replacement)
+                statements[i], uses, counted[i] = _with_body(statement, body), uses + found, None
         rules.append(_with_comment(rule, f"{uses} uses"))  # a chunk has two or more
         trace(
             Step(
@@ -58,6 +60,19 @@ def chunk(
             )
         )
         statements.append(rules[-1])
+
+
+def _best(runs: Counter[Run]) -> tuple[int, Run]:
+    """The run that saves most, the shortest written of those, then the first counted;
+    (0, ()) when none saves anything."""
+    savings = [(_saving(run, uses), run) for run, uses in runs.items() if uses > 1]
+    most = max((saving for saving, _ in savings), default=0)
+    if most <= 0:
+        return 0, ()
+    return max(
+        ((saving, run) for saving, run in savings if saving == most),
+        key=lambda pair: -len(format_expr(g.Sequence(pair[1]))),
+    )
 
 
 def _saving(run: Run, uses: int) -> int:

@@ -20,8 +20,10 @@ takes more than STEPS steps per state (utterances that say a few words in many p
 where thirty merges would take minutes). Candidates are tried in increasing
 order, and the search stops at the first below the floor: a larger lambda merges more
 and is less precise. On SNIPS (50 golden utterances per intent) the floor sits near the
-precision of the former fixed default, lambda 1, and the choices range from 0.5 to 2.
-Every draw is seeded, so the same utterances give the same choice.
+precision of the former fixed default, lambda 1, and the choices range from 0.25 to 3;
+other floors, or recall plus a share of precision, trade recall for precision along the
+same curve (benchmarks/induction_lambda_choice.py). Every draw is seeded, so the same
+utterances give the same choice.
 """
 
 from __future__ import annotations
@@ -76,31 +78,59 @@ class Choice:
 def choose(paths: Sequence[Path], default: float) -> Choice:
     """The lambda for an intent whose golden utterances are `paths` (`default` when
     cross-validation cannot tell)."""
-    if len(paths) > MOST:
-        paths = random.Random(len(paths)).sample(list(paths), MOST)
+    paths = _validated(paths)
     folds = min(FOLDS, len(paths))
     if folds < 2:
         return Choice(default, math.nan, math.nan, 0)
     attested = {t for path in paths for t in trigrams(path)}
-    scored: list[tuple[tuple[float, float], float]] = []
+    scored: list[tuple[float, float, float]] = []
     for weight in CANDIDATES:  # increasing: more merging, so less precision
         try:
-            scored.append((_score(paths, weight, folds, attested), weight))
+            scored.append((weight, *_score(paths, weight, folds, attested)))
         except OverBudget:  # thirty merges of utterances this repetitive would take minutes
             return Choice(
                 default, math.nan, math.nan, 0, "utterances too repetitive to cross-validate"
             )
-        if scored[-1][0][1] < PRECISION_FLOOR:
+        if scored[-1][2] < PRECISION_FLOOR:
             break  # the larger lambdas would fall below the floor too
-    precise = [(r, weight) for (r, p), weight in scored if p >= PRECISION_FLOOR]
-    if not precise:
-        weight = max(scored, key=lambda item: (item[0][1], -item[1]))[1]
-    elif (best := max(r for r, _ in precise)) > 0:
-        weight = min(weight for r, weight in precise if r >= best - TIE)
-    else:
+    picked = pick(scored, PRECISION_FLOOR)
+    if picked is None:
         return Choice(default, 0.0, math.nan, folds)
-    recall, precision = {w: s for s, w in scored}[weight]
-    return Choice(weight, recall, precision, folds)
+    return Choice(*picked, folds)
+
+
+def pick(
+    scored: Sequence[tuple[float, float, float]], floor: float
+) -> tuple[float, float, float] | None:
+    """Of candidates (lambda, recall, precision) in increasing lambda, up to the first
+    below `floor`: the smallest lambda whose recall is within TIE of the best recall of
+    those at or above the floor (the most precise when none is); None when none of those
+    recalls anything."""
+    kept = []
+    for candidate in scored:
+        kept.append(candidate)
+        if candidate[2] < floor:
+            break
+    precise = [c for c in kept if c[2] >= floor]
+    if not precise:
+        return max(kept, key=lambda c: (c[2], -c[0]))
+    best = max(c[1] for c in precise)
+    if best <= 0:
+        return None
+    return min((c for c in precise if c[1] >= best - TIE), key=lambda c: c[0])
+
+
+def cross_validated(paths: Sequence[Path], weight: float) -> tuple[float, float]:
+    """Mean held-out recall and trigram precision of `weight` on `paths`, as `choose`
+    scores each candidate (on at least 2 paths)."""
+    paths = _validated(paths)
+    attested = {t for path in paths for t in trigrams(path)}
+    return _score(paths, weight, min(FOLDS, len(paths)), attested)
+
+
+def _validated(paths: Sequence[Path]) -> Sequence[Path]:
+    """The paths cross-validated: at most MOST, drawn with a fixed seed."""
+    return random.Random(len(paths)).sample(list(paths), MOST) if len(paths) > MOST else paths
 
 
 def _score(

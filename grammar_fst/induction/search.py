@@ -86,7 +86,8 @@ def _best_first(
     """Apply the `allowed` merges best first while one raises the score; how many."""
     heap: list[tuple[float, int, int]] = []
     merged = 0
-    near = model.like_neighbours if allowed == model.alike else model.neighbours
+    alike = allowed == model.alike
+    near = model.like_neighbours if alike else model.neighbours
 
     def consider(pairs: Iterable[tuple[int, int]]) -> None:
         for a, b in pairs:
@@ -100,7 +101,7 @@ def _best_first(
                 ):
                     heapq.heappush(heap, (-gain, a, b))
 
-    if allowed == model.alike:
+    if alike:
         consider(sorted(model.like_pairs()))
     else:
         consider(_neighbour_pairs(model, steps))
@@ -126,17 +127,33 @@ def _best_first(
         for state in [a, *fold(model, a, intent, trace)]:
             if state in model.emit:
                 consider((state, other) for other in set(near(state)))
-        consider((x, y) for x in after_a - after_b for y in after_b - after_a if min(x, y) > 1)
-        consider((x, y) for x in before_a - before_b for y in before_b - before_a if min(x, y) > 1)
+        consider(_crossed(model, after_a - after_b, after_b - after_a, alike))
+        consider(_crossed(model, before_a - before_b, before_b - before_a, alike))
     return merged
 
 
+def _crossed(
+    model: Automaton, xs: set[int], ys: set[int], alike: bool
+) -> Iterator[tuple[int, int]]:
+    """The pairs of an emitting state of `xs` and one of `ys`, which now share a context
+    through a merge; `alike`: only those that say the same symbols (the others cannot
+    merge in that phase, and two states with a hundred successors each make 10,000)."""
+    xs, ys = {x for x in xs if x > END}, {y for y in ys if y > END}
+    if not alike:
+        return ((x, y) for x in xs for y in ys)
+    said = {s: model.said(s) for s in xs | ys if s in model.emit}  # folding merges some away
+    return ((x, y) for x in xs for y in ys if x in said and said[x] == said.get(y))
+
+
 def _neighbour_pairs(model: Automaton, steps: Steps) -> Iterator[tuple[int, int]]:
-    """Every pair of neighbours once, a step for each neighbour looked at."""
+    """Every pair of neighbours that may become a class once, a step for each neighbour
+    looked at (states that say a slot never do)."""
     for a in model.states:
-        for b in model.neighbours(a):
+        if model.says_slot(a):
+            continue
+        for b in set(model.neighbours(a)):
             steps.spend()
-            if a < b:
+            if a < b and not model.says_slot(b):
                 yield a, b
 
 
