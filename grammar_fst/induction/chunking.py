@@ -38,11 +38,12 @@ def chunk(
         runs: Counter[Run] = Counter()
         counted += [None] * (len(statements) - len(counted))
         for i, statement in enumerate(statements):
-            if counted[i] is None:
-                counted[i] = Counter()
+            own = counted[i]
+            if own is None:
+                own = counted[i] = Counter()
                 for items in _sequences(statement.body):
-                    counted[i].update(_runs(items))
-            runs.update(counted[i])
+                    own.update(_runs(items))
+            runs.update(own)
         saving, run = _best(runs)
         if saving <= 0:
             return rules
@@ -50,7 +51,7 @@ def chunk(
         replacement = g.RuleRef(rule.name)
         uses = 0
         for i, statement in enumerate(statements):
-            if run in counted[i]:  # a statement without the run stays as it is
+            if run in (counted[i] or ()):  # a statement without the run stays as it is
                 body, found = _replace(statement.body, run, replacement)
                 statements[i], uses, counted[i] = _with_body(statement, body), uses + found, None
         rules.append(_with_comment(rule, f"{uses} uses"))  # a chunk has two or more
