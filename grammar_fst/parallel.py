@@ -10,13 +10,17 @@ when a cluster is asked for.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 LOCAL = "local:"
 MISSING = "--dask needs dask.distributed: pip install 'grammar-fst[dask]'"
@@ -118,6 +122,10 @@ def _call_installed(function: Callable[[object, Item], Result], item: Item) -> R
     return function(_shared, item)
 
 
+def _submitted(client, function: Callable, sent, item: object) -> Future:
+    return client.submit(function, sent, item, pure=False)
+
+
 def mapped(
     function: Callable[[Shared, Item], Result],
     items: Iterable[Item],
@@ -135,15 +143,16 @@ def mapped(
         yield from (function(shared, item) for item in items)
         return
     pool = None
+    submit: Callable[[Item], Future]
     if client is not None:
         # a key of its own: scattering equal data again (sampling's further rounds) would
         # share the key that the cluster is dropping as the earlier round lets it go
         [sent] = client.scatter([shared], broadcast=True, hash=False)
-        submit = lambda item: client.submit(function, sent, item, pure=False)  # noqa: E731
+        submit = functools.partial(_submitted, client, function, sent)
         window = 2 * (sum(client.nthreads().values()) or 1)
     else:
         pool = process_pool(jobs, _install, (shared,))
-        submit = lambda item: pool.submit(_call_installed, function, item)  # noqa: E731
+        submit = functools.partial(pool.submit, _call_installed, function)
         window = 2 * jobs
     pending: list = []
     try:
