@@ -88,3 +88,15 @@ def test_bad_selections_are_one_clear_message(data, tmp_path, capsys, extra, mes
     status, out, err = run(capsys, "evaluate", grammar, "--heldout", data, *extra)
     assert status == 2 and message in err and "Traceback" not in err
     assert err.count("\n") == 1
+
+
+def test_induce_limit_reads_no_further_than_its_utterances(data, tmp_path, capsys):
+    """A bad record past the first N does not stop `induce --limit N`, which never reads
+    it; without --limit it is the located error it always was."""
+    with data.open("a") as file:
+        file.write("{not json\n")
+    grammar = tmp_path / "g.grm"
+    status, _, err = run(capsys, "induce", data, "--limit", 3, "-o", grammar)
+    assert status == 0 and "3 golden utterances" in err
+    status, _, err = run(capsys, "induce", data, "-o", grammar)
+    assert status == 2 and err.startswith(f"grammar-fst: error: {data}:8:")

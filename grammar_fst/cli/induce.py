@@ -103,7 +103,9 @@ def _induce(args: argparse.Namespace) -> int:
     from ..output import write_text
 
     cluster = workers(args, "the intents")
-    records, utterances = read_all(args.data, args.source_format, args.on_error, "learn from")
+    records, utterances = read_all(
+        args.data, args.source_format, args.on_error, "learn from", args.limit
+    )
     utterances = selected(args, utterances, args.data)
     base = Path(args.output).parent if args.output else Path()
     with cluster as client:

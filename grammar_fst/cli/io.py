@@ -114,12 +114,16 @@ def write_utterances(
         write_bytes([chunk], path)
 
 
-def read_all(path: str, fmt: str | None, on_error: str, purpose: str):
-    """The records of a data file and the utterances read from it; none is an error."""
+def read_all(path: str, fmt: str | None, on_error: str, purpose: str, limit: int | None = None):
+    """The records of a data file and the utterances read from it (the first `limit`
+    only, when given: what lies beyond is not read, so its bad records do not matter);
+    none is an error."""
+    import itertools
+
     from ..data import formats
 
     records = formats.read(path, fmt, on_error)
-    utterances = list(records)
+    utterances = list(itertools.islice(records, limit))
     if not utterances:
         raise UsageError(f"{path}: no utterance to {purpose}")
     return records, utterances
