@@ -66,11 +66,9 @@ class ValueKinds:
         first, last = self.kinds(slot, value)
         return place[0] is None or place[1] is None or place[0] == first or place[1] == last
 
-    def describe(self, label: str, shown: int = 3) -> str:
+    def describe(self, label: str) -> str:
         """A kind as a reason names it: its label and its first words."""
-        words = self.members[label]
-        more = ", ..." if len(words) > shown else ""
-        return f"{label} ({', '.join(map(repr, words[:shown]))}{more})"
+        return sub.described(label, self.members[label])
 
 
 Neighbours = Callable[[Utterance], list[tuple[str, str]]]

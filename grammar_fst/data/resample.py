@@ -30,7 +30,7 @@ import itertools
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -171,9 +171,7 @@ class Pools:
         for slot, (left, right) in zip(utterance.slots, ctx.neighbours(utterance)):
             kind = self.kind(slot.slot, slot.value)
             kinds = self.value_kinds(slot.slot, slot.value)
-            choices, norms = self._fitting(
-                utterance.intent, slot.slot, left, right, kind, kinds
-            )
+            choices, norms = self._fitting(utterance.intent, slot.slot, left, right, kind, kinds)
             if _norm(slot.value) not in norms:
                 choices = [*choices, Value(slot.value, -1, slot.canonical)]
             found.append(choices)
@@ -472,11 +470,12 @@ def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
                 left,
                 right,
                 pools.kind(s.slot, s.value) or "",
-                _named(pools.value_kinds(s.slot, s.value)),
+                pools.value_kinds(s.slot, s.value),
             )
             for u in utterances
             for s, (left, right) in zip(u.slots, ctx.neighbours(u))
-        }
+        },
+        key=lambda place: (*place[:5], _named(place[5])),
     )
     for intent, slot, left, right, kind, kinds in found:
         pool = pools.values[intent, slot]
@@ -485,7 +484,9 @@ def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
         ]
         if not blocked:
             continue
-        place = "".join(f", in place of a value of {what}" for what in (kinds, kind) if what)
+        place = "".join(
+            f", in place of a value of {what}" for what in (_named(kinds), kind) if what
+        )
         lines.append(
             f"{intent}: {slot} between {ctx.describe(left)} and {ctx.describe(right)}{place}: "
             f"{len(blocked)} of {len(pool)} values blocked"
@@ -502,43 +503,54 @@ def _named(kinds: kd.Kinds | None) -> str:
 
 def _kind_lines(kinds: kd.ValueKinds) -> list[str]:
     """Each slot type's kinds of first and last words, with their first words."""
-    by_slot: dict[str, list[str]] = {}
-    for label in kinds.members:  # slot, position, number: `date$2`
-        by_slot.setdefault(label.rstrip("0123456789")[:-1], []).append(label)
-    return [
-        f"{slot}: {len(labels)} kind{'s' * (len(labels) != 1)} of edge words, a value takes "
-        "the place of one that shares the kind of an end: "
-        + "; ".join(kinds.describe(label) for label in labels)
-        for slot, labels in by_slot.items()
-    ]
+    rule = "kind{} of edge words, a value takes the place of one that shares the kind of an end"
+    # a label is slot, position, number: `date$2`
+    return _group_lines(
+        kinds.members, lambda label: label.rstrip("0123456789")[:-1], rule, kinds.describe
+    )
 
 
-def _subtype_lines(kinds: sub.SubTypes) -> list[str]:
+def _subtype_lines(subtypes: sub.SubTypes) -> list[str]:
     """Each slot type's sub-types, with their first values."""
+    rule = "sub-type{} by context, values swap within their own"
+    return _group_lines(
+        subtypes.members, lambda label: label.rpartition("/")[0], rule, subtypes.describe
+    )
+
+
+def _group_lines(
+    labels: Iterable[str], slot_of: Callable[[str], str], rule: str, describe: Callable
+) -> list[str]:
+    """One line per slot type: how many groups it has, the `rule` they follow (its `{}`
+    the plural's s), and each group described."""
     by_slot: dict[str, list[str]] = {}
-    for label in kinds.members:
-        by_slot.setdefault(label.rpartition("/")[0], []).append(label)
+    for label in labels:
+        by_slot.setdefault(slot_of(label), []).append(label)
     return [
-        f"{slot}: {len(labels)} sub-type{'s' * (len(labels) != 1)} by context, values swap "
-        "within their own: " + "; ".join(kinds.describe(label) for label in labels)
-        for slot, labels in by_slot.items()
+        f"{slot}: {len(group)} {rule.format('s' * (len(group) != 1))}: "
+        + "; ".join(describe(label) for label in group)
+        for slot, group in by_slot.items()
     ]
 
 
 def _blocked(
-    pools: Pools, slot: str, value: Value, left: str, right: str, kind: str, kinds: str
+    pools: Pools,
+    slot: str,
+    value: Value,
+    left: str,
+    right: str,
+    kind: str,
+    kinds: kd.Kinds | None,
 ) -> str:
     """Why `value` may not fill an occurrence of `slot` between `left` and `right` in place
     of a value of sub-type `kind` and of kinds `kinds` ('' when it may)."""
     why = []
     if pools.gate is not None and not (fit := pools.gate.fit(slot, value.text, left, right)):
         why.append(pools.gate.reason(slot, fit))
-    if kinds and pools.kinds is not None:
-        first, _, last = kinds.partition(" + ")  # as `_named` wrote them
-        place = (None if first == "-" else first, None if last == "-" else last)
-        if not pools.kinds.compatible(slot, place, value.text):
+    if kinds is not None and pools.kinds is not None:
+        if not pools.kinds.compatible(slot, kinds, value.text):
             own = _named(pools.kinds.kinds(slot, value.text)) or "no kind"
-            why.append(f"the kinds differ: it is of {own}, sharing no end with {kinds}")
+            why.append(f"the kinds differ: it is of {own}, sharing no end with {_named(kinds)}")
     subtypes = pools.subtypes
     if kind and subtypes is not None and not subtypes.compatible(slot, kind, value.text):
         other = subtypes.kind(slot, value.text) or ""

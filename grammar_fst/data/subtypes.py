@@ -57,11 +57,15 @@ class SubTypes:
         kind = self.kind(slot, value)
         return place is None or kind is None or kind == place
 
-    def describe(self, label: str, shown: int = 3) -> str:
+    def describe(self, label: str) -> str:
         """A sub-type as a reason names it: its label and its first values."""
-        values = self.members[label]
-        more = ", ..." if len(values) > shown else ""
-        return f"{label} ({', '.join(map(repr, values[:shown]))}{more})"
+        return described(label, self.members[label])
+
+
+def described(label: str, members: Sequence[str], shown: int = 3) -> str:
+    """A group as a reason names it: `label ('a', 'b', 'c', ...)`."""
+    more = ", ..." if len(members) > shown else ""
+    return f"{label} ({', '.join(map(repr, members[:shown]))}{more})"
 
 
 def _bags(utterances: Iterable[Utterance]) -> dict[str, dict[str, Counter]]:

@@ -451,8 +451,10 @@ class Bio(BulkWriter):
         (pieces made for the words and tags not met before)."""
         code = np.zeros(len(spelled.said), dtype=np.int64)
         owner = np.repeat(np.arange(len(value_words)), value_words)
-        inside = spelled.slot_first[owner] + np.arange(len(owner)) - np.repeat(
-            np.cumsum(value_words) - value_words, value_words
+        inside = (
+            spelled.slot_first[owner]
+            + np.arange(len(owner))
+            - np.repeat(np.cumsum(value_words) - value_words, value_words)
         )
         code[inside] = 2 + 2 * self.slot[spelled.slot_label[owner]]
         code[spelled.slot_first[value_words > 0]] -= 1  # B- on the first word
@@ -476,6 +478,4 @@ class Bio(BulkWriter):
         if not len(sentences):
             return []
         utterances = spelled.utterances(self.spaced, self.names, sentences)
-        return [
-            bio.line(u, i) + "\n" for u, i in zip(utterances, numbers[sentences].tolist())
-        ]
+        return [bio.line(u, i) + "\n" for u, i in zip(utterances, numbers[sentences].tolist())]
