@@ -19,7 +19,6 @@ import bisect
 import functools
 import heapq
 import math
-import unicodedata
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -29,6 +28,7 @@ from ..data.records import Utterance
 from ..text import scripts, tokens
 from . import labels, openfst
 from .compiler import CompiledFsts, Key
+from .lattice import Lattice, lattice, passable
 from .spelling import Speller
 from .walks import LabelPath
 
@@ -161,24 +161,37 @@ class Recognizer:
                 folded.setdefault(word.casefold(), label)
         return folded
 
-    def _kept(self, words: list[str]) -> tuple[list[int], list[int]] | None:
-        """The ids of `words` as the grammar has them, read as `evaluate` reads held-out
+    @functools.cached_property
+    def _unspaced(self) -> tuple[dict[str, int], list[str]]:
+        """The grammar's words that hold a script written without spaces, by label and
+        sorted (where words of a sentence may start and end); found when such text is
+        first met."""
+        words = {
+            word: label
+            for label, word in enumerate(self.speller.words)
+            if scripts.unspaced(word) and labels.parse_tag(word) is None
+        }
+        return words, sorted(words)
+
+    def label(self, word: str) -> int:
+        """The label of `word` as the grammar has it, read as `evaluate` reads held-out
         text: a word the grammar lacks is looked up case-folded (Unicode's folding, on
-        both sides), and punctuation it lacks (closing and opening marks, quotes) is
-        passed over; with the positions of the words kept. None when a word is not in the
-        grammar either way."""
-        ids, kept = [], []
-        for k, word in enumerate(words):
-            label = self.symbols.find(word)
-            if label < 0:
-                label = self._folded.get(word.casefold(), -1)
-            if label < 0 and all(_passable(ch) for ch in word):
+        both sides); -1 when it has it neither way."""
+        label = self.symbols.find(word)
+        return self._folded.get(word.casefold(), -1) if label < 0 else label
+
+    def _kept(self, words: list[str]) -> list[int] | None:
+        """The labels of `words` (see `label`), punctuation the grammar lacks (closing and
+        opening marks, quotes) passed over; None when a word is not in the grammar."""
+        ids = []
+        for word in words:
+            label = self.label(word)
+            if label < 0 and all(passable(ch) for ch in word):
                 continue
             if label < 0:
                 return None
             ids.append(label)
-            kept.append(k)
-        return ids, kept
+        return ids
 
     def parse(self, text: str) -> Utterance | None:
         """The reading of the most probable derivation of `text`, or None when the
@@ -189,31 +202,29 @@ class Recognizer:
     def best(self, text: str) -> tuple[Utterance, float] | None:
         """The most probable derivation's reading and its log probability, or None."""
         sentence = _Sentence(self, text)
-        ids = sentence.ids
-        if not ids:
+        if not sentence.readable:
             return None
-        chart = Chart(self, ids)
-        winner = None
+        chart = Chart(self, sentence.lattice)
+        end, winner = sentence.lattice.end, None
         for k in self.intents:
-            cost = chart.spans(k, 0).get(len(ids))
+            cost = chart.spans(k, 0).get(end)
             if cost is not None and (winner is None or cost[0] < winner[1]):
                 winner = (k, cost[0])
         if winner is None:
             return None
-        return sentence.record(self.spell(chart.path(winner[0], 0, len(ids)))), -winner[1]
+        return sentence.record(chart.path(winner[0], 0, end), self.speller), -winner[1]
 
     def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
         """The distinct readings of `text` (at most `limit`; empty when not in the grammar)."""
         sentence = _Sentence(self, text)
-        ids = sentence.ids
-        if not ids:
+        if not sentence.readable:
             return []
-        chart = Chart(self, ids, forest=True, limit=limit)
-        found: dict[Utterance, None] = {}
+        chart = Chart(self, sentence.lattice, forest=True, limit=limit)
+        end, found = sentence.lattice.end, {}
         for k in self.intents:
-            if len(ids) in chart.spans(k, 0):
-                for path in sorted(chart.paths(k, 0, len(ids))):
-                    found.setdefault(sentence.record(self.spell(list(path))))
+            if end in chart.spans(k, 0):
+                for path in sorted(chart.paths(k, 0, end)):
+                    found.setdefault(sentence.record(list(path), self.speller))
                     if limit is not None and len(found) >= limit:
                         return list(found)
         return list(found)
@@ -222,48 +233,35 @@ class Recognizer:
         """Whether `intent` derives `words` (read as `parse` reads them); with `carrier`,
         each slot is the single word `labels.slot_class(name)` instead of one of its
         values."""
-        found = self._kept(words)
-        if found is None:
+        ids = self._kept(words)
+        if ids is None:
             return False
-        ids = found[0]
         k = self.number[("intent", intent)]
-        return len(ids) in Chart(self, ids, carrier=carrier).spans(k, 0)
+        return len(ids) in Chart(self, Lattice.of_labels(ids), carrier=carrier).spans(k, 0)
 
-    def spell(self, path: LabelPath) -> Utterance:
-        """The utterance of a derivation's label pairs, spelled as sampling spells it
-        (words joined as their script writes them; a slot's canonical value is the
-        output side between its tags, when it differs)."""
-        return self.speller(path)
-
-
-def _passable(ch: str) -> bool:
-    """Punctuation a sentence may hold that its grammar lacks: marks that close or open
-    (`.`, `?`, `¿`, brackets) and quotes; not `&`, `/` or `-`, which may stand for words."""
-    return scripts.script(ch) in (scripts.CLOSING, scripts.OPENING) or (
-        unicodedata.category(ch) in ("Pi", "Pf") or ch in "\"'"
-    )
 
 
 class _Sentence:
-    """A sentence to parse: its words as the grammar has them, and how to give a reading
-    back in the sentence's own text (NFC), its slots' offsets in that text."""
+    """A sentence to parse: its text (NFC) as a lattice of the grammar's words, and how
+    to give a reading back in that text, its slots' offsets in it."""
 
     def __init__(self, recognizer: Recognizer, text: str):
         self.text = tokens.normalize(text)
-        self.spans = tokens.spans(self.text)
-        found = recognizer._kept([self.text[a:b] for a, b in self.spans])
-        self.ids, self.kept = found if found is not None else (None, [])
+        self.lattice = lattice(self.text, recognizer.label, lambda: recognizer._unspaced)
+        self.readable = self.lattice.end > 0 and self.lattice.connected()
 
-    def record(self, reading: Utterance) -> Utterance:
-        """`reading` (spelled from the grammar's words) with the sentence's text, each
-        slot's value and offsets those of the words it covers there."""
+    def record(self, path: LabelPath, speller: Speller) -> Utterance:
+        """The reading of a derivation's `path`, spelled from the grammar's words, with
+        the sentence's text, each slot's value and offsets those of the words it covers
+        there."""
+        reading = speller(path)
         if reading.text == self.text:
             return reading
-        said = [self.spans[k] for k in self.kept]
-        spelled = _spelled(reading)
-        if len(spelled) != len(said):  # the segmenter cut the spelled text otherwise
+        words = [i for i, _ in path if i]
+        said = self.lattice.spans(words)
+        if said is None:
             return reading
-        starts, ends = [a for a, _ in spelled], [b for _, b in spelled]
+        starts, ends = _spelled([speller.words[i] for i in words])
         slots = []
         for slot in reading.slots:
             first = bisect.bisect_left(starts, slot.start)
@@ -276,10 +274,16 @@ class _Sentence:
         return reading._replace(text=self.text, slots=tuple(slots))
 
 
-def _spelled(reading: Utterance) -> list[tuple[int, int]]:
-    """The (start, end) of each word of a spelled reading, its slot edges word boundaries."""
-    cuts = [edge for slot in reading.slots for edge in (slot.start, slot.end)]
-    return tokens.spans(reading.text, cuts)
+def _spelled(words: list[str]) -> tuple[list[int], list[int]]:
+    """Where each of `words` starts and ends in their text spelled as sampling spells it
+    (a space between two only where their scripts use one)."""
+    starts, ends, at = [], [], 0
+    for k, word in enumerate(words):
+        at += k > 0 and scripts.gap(words[k - 1], word)
+        starts.append(at)
+        at += len(word)
+        ends.append(at)
+    return starts, ends
 
 
 class Chart:
@@ -291,14 +295,14 @@ class Chart:
     def __init__(
         self,
         recognizer: Recognizer,
-        ids: list[int],
+        sentence: Lattice,
         forest: bool = False,
         limit: int | None = None,
         carrier: bool = False,
     ):
         self.fsts = recognizer.fsts
-        self.ids = ids
-        self.n = len(ids)
+        self.edges = sentence.edges
+        self.n = sentence.end
         self.forest = forest
         self.limit = limit
         self.matched = recognizer.slot_classes if carrier else frozenset()
@@ -333,8 +337,12 @@ class Chart:
         fst = self.fsts[k]
         if fst.first is None:
             self._prepare(fst)
-        if not fst.nullable and (i == self.n or self.ids[i] not in fst.first):
-            return _NO_SPANS
+        if not fst.nullable:
+            for word, _, _ in self.edges[i]:
+                if word in fst.first:
+                    break
+            else:
+                return _NO_SPANS
         found = self.memo.get((k, i))
         return None if found is None else found[0]
 
@@ -342,8 +350,8 @@ class Chart:
         """The spans of `fst` from `i`: its items in state order, each relaxed along its
         arcs (the hot loop of parsing, hence the local names). Yields (FST, position)
         when it needs spans not known yet, and is sent them."""
-        ids, n, forest, matched = self.ids, self.n, self.forest, self.matched
-        stride = n + 1
+        edges, forest, matched = self.edges, self.forest, self.matched
+        stride = self.n + 1
         first = fst.start * stride + i
         chart = {first: (0.0, None)}
         incoming: dict[int, list] = {}
@@ -364,16 +372,16 @@ class Chart:
                     finals.setdefault(pos, []).append(item)
             steps = []
             add = steps.append
-            if pos < n:
-                word = ids[pos]
+            for word, after, _ in edges[pos]:
                 for olabel, w, nxt in words.get(word, ()):
-                    add((nxt * stride + pos + 1, cost + w, (item, word, olabel)))
+                    add((nxt * stride + after, cost + w, (item, word, olabel)))
             for callee, ilabel, olabel, w, nxt in others:
                 if callee < 0:
                     add((nxt * stride + pos, cost + w, (item, 0, olabel)))
                 elif ilabel in matched:  # a slot class taken as its one symbol
-                    if pos < n and ids[pos] == ilabel:
-                        add((nxt * stride + pos + 1, cost + w, (item, ilabel, olabel)))
+                    for word, after, _ in edges[pos]:
+                        if word == ilabel:
+                            add((nxt * stride + after, cost + w, (item, ilabel, olabel)))
                 else:
                     spans = self._known(callee, pos)
                     if spans is None:

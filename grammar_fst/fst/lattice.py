@@ -1,0 +1,179 @@
+"""A sentence to parse as a lattice of the grammar's words: every way its text can be
+read as words the grammar has, between the character offsets where words meet.
+
+Where a script puts spaces between words, the words are the segmenter's (`tokens.spans`),
+one reading. Text written without spaces (Thai, Japanese) has no one right cut: ICU's
+dictionary cuts `ฝนตก` alone as one word and as `ฝน`, `ตก` inside a sentence, while a
+grammar holds the words its authors, or its golden utterances, cut. So in a chunk of
+such text every substring that is a word of the grammar is a word of the lattice too, and
+the parser takes the reading the grammar derives.
+
+A word the grammar lacks is looked up case-folded, and punctuation it lacks (closing and
+opening marks, quotes) is passed over: its offsets and the next word's are one node.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..text import scripts, tokens
+
+Lookup = Callable[[str], int]  # a word's label in the grammar (-1: none)
+Unspaced = tuple[dict[str, int], list[str]]  # words written without spaces: labels, sorted
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """`edges[node]`: the words that start at a node, `(label, next node, end)` in order,
+    `end` where the word ends in `text`; node 0 is the sentence's start, the last node
+    its end, and `offsets[node]` is where a node's words start."""
+
+    text: str
+    offsets: tuple[int, ...]
+    edges: tuple[tuple[tuple[int, int, int], ...], ...]
+
+    @classmethod
+    def of_labels(cls, ids: list[int]) -> Lattice:
+        """The lattice of one reading, a word per node (offsets count words)."""
+        edges = (*(((w, k + 1, k + 1),) for k, w in enumerate(ids)), ())
+        return cls("", tuple(range(len(ids) + 1)), edges)
+
+    @property
+    def end(self) -> int:
+        return len(self.offsets) - 1
+
+    def connected(self) -> bool:
+        """Whether a path of words leads from the start to the end."""
+        reached = [False] * len(self.offsets)
+        reached[0] = True
+        for node, edges in enumerate(self.edges):
+            if reached[node]:
+                for _, following, _ in edges:
+                    reached[following] = True
+        return reached[-1]
+
+    def spans(self, words: list[int]) -> list[tuple[int, int]] | None:
+        """The (start, end) in `text` of each of `words` (labels, in order) along a path
+        of the lattice from its start to its end, the first in the edges' order; None
+        when there is none."""
+        stack: list[tuple[int, tuple[tuple[int, int], ...]]] = [(0, ())]
+        while stack:
+            node, found = stack.pop()
+            if len(found) == len(words):
+                if node == self.end:
+                    return list(found)
+                continue
+            for label, following, end in reversed(self.edges[node]):
+                if label == words[len(found)]:
+                    stack.append((following, (*found, (self.offsets[node], end))))
+        return None
+
+
+def lattice(text: str, find: Lookup, unspaced: Callable[[], Unspaced]) -> Lattice:
+    """The lattice of `text` (NFC) over a grammar whose words `find` gives labels of
+    (exact, case-folded, or -1); `unspaced()`, its words that hold a script written
+    without spaces (by label, and sorted), is asked only when the text holds such a
+    script."""
+    chunks = _unspaced_chunks(text) if scripts.unspaced(text) else []
+    if not chunks:
+        return _chain(text, find)
+    words: dict[tuple[int, int], int] = {}  # (start, end) in text: label
+    passed: list[tuple[int, int]] = []
+    for a, b in tokens.spans(text):
+        label = find(text[a:b])
+        if label >= 0:
+            words[(a, b)] = label
+        elif all(passable(ch) for ch in text[a:b]):
+            passed.append((a, b))
+    known, ordered = unspaced()
+    for chunk in chunks:
+        _add_substrings(text, chunk, known, ordered, words)
+    return _linked(text, words, passed)
+
+
+def _chain(text: str, find: Lookup) -> Lattice:
+    """The lattice of text whose words are the segmenter's: one reading, a chain (none,
+    when a word is not the grammar's)."""
+    offsets: list[int] = []
+    edges: list[tuple[tuple[int, int, int], ...]] = []
+    for a, b in tokens.spans(text):
+        label = find(text[a:b])
+        if label >= 0:
+            offsets.append(a)
+            edges.append(((label, len(offsets), b),))
+        elif not all(passable(ch) for ch in text[a:b]):
+            return Lattice(text, (0, len(text)), ((), ()))  # no path
+    return Lattice(text, (*offsets, len(text)), (*edges, ()))
+
+
+def _unspaced_chunks(text: str) -> list[tuple[int, int]]:
+    """The whitespace-free chunks of `text` that hold a script written without spaces."""
+    chunks, at = [], 0
+    for part in text.split():
+        start = text.index(part, at)
+        at = start + len(part)
+        if scripts.unspaced(part):
+            chunks.append((start, at))
+    return chunks
+
+
+def _add_substrings(
+    text: str, chunk: tuple[int, int], known: dict[str, int], ordered: list[str], words: dict
+) -> None:
+    """Every substring of the chunk that is one of the grammar's words `known` (those
+    written without spaces, as written; `ordered`, the same sorted, tells when no word
+    starts with a substring, so a longer one is not tried), neither starting nor ending
+    inside a character's combining marks."""
+    first, stop = chunk
+    marks = [_combining(ch) for ch in text[first:stop]] + [False]
+    for a in range(first, stop):
+        if marks[a - first]:
+            continue
+        for b in range(a + 1, stop + 1):
+            piece = text[a:b]
+            k = bisect.bisect_left(ordered, piece)
+            if k == len(ordered) or not ordered[k].startswith(piece):
+                break
+            if ordered[k] == piece and not marks[b - first] and (a, b) not in words:
+                words[(a, b)] = known[piece]
+
+
+def _linked(text: str, words: dict[tuple[int, int], int], passed: list) -> Lattice:
+    """The lattice of these words: an offset and the next word's start are one node when
+    only spaces and punctuation passed over lie between them."""
+    skipped = {a: b for a, b in passed}
+
+    def node_at(offset: int) -> int:
+        while True:
+            while offset < len(text) and text[offset].isspace():
+                offset += 1
+            if offset not in skipped:
+                return offset
+            offset = skipped[offset]
+
+    linked = {
+        (node_at(a), node_at(b), b): label
+        for (a, b), label in words.items()
+        if node_at(a) < node_at(b)  # not a word made of what is passed over
+    }
+    places = sorted({node_at(0), node_at(len(text))}.union(*((a, b) for a, b, _ in linked)))
+    number = {offset: k for k, offset in enumerate(places)}
+    edges: list[list[tuple[int, int, int]]] = [[] for _ in places]
+    for (a, b, end), label in sorted(linked.items()):
+        edges[number[a]].append((label, number[b], end))
+    return Lattice(text, tuple(places), tuple(tuple(e) for e in edges))
+
+
+def passable(ch: str) -> bool:
+    """Punctuation a sentence may hold that its grammar lacks: marks that close or open
+    (`.`, `?`, `¿`, brackets) and quotes; not `&`, `/` or `-`, which may stand for words."""
+    return scripts.script(ch) in (scripts.CLOSING, scripts.OPENING) or (
+        unicodedata.category(ch) in ("Pi", "Pf") or ch in "\"'"
+    )
+
+
+def _combining(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M"
