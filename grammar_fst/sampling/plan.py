@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import parallel
+from .. import parallel, pieces
 from ..data.records import Utterance
 from ..errors import UsageError, Wording
 from ..fst.counting import Number, log10
 from ..fst.spelling import Speller
 from ..fst.walks import Walks
+from ..pieces import Piece
 from .walker import Walker
 
 BLOCK = 8192
@@ -142,7 +143,9 @@ class Job:
     not walked. Each process makes the same selection once, from the seed. With `joined`
     (a `render` giving lines, no `unique`), a block's lines come back as one `Chunk`;
     with `chunked` (a `render` giving lines), so do those of a block run with `unique`
-    in this process, which knows every sentence given before it (see `run`).
+    in this process, which knows every sentence given before it (see `run`). With
+    `pieces` (a folder), a worker process writes a joined block's lines to a file there
+    and gives back a `pieces.Piece` instead.
     """
 
     walker: Walker
@@ -155,6 +158,7 @@ class Job:
     excluded: frozenset[SentenceKey] = frozenset()
     joined: bool = False
     chunked: bool = False
+    pieces: str | None = None
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
     _bulk: object = field(default=None, repr=False)  # the format's bulk writer, or False
 
@@ -295,16 +299,21 @@ def keep_freed() -> None:
             mallopt(-2, HEAP_PAD)  # M_TOP_PAD
 
 
-def run_block(job: Job, block: Block) -> Shard | Chunk:
+def run_block(job: Job, block: Block) -> Shard | Chunk | Piece:
     """What a worker that was sent `job` gives back for `block` (it knows nothing of
     the sentences given before, so blocks run with `unique` come back line by line)."""
     keep_freed()
-    return job.lines(block) if job.joined else job.run(block)
+    if not job.joined:
+        return job.run(block)
+    chunk = job.lines(block)
+    if job.pieces is None:
+        return chunk
+    return pieces.put(job.pieces, block.index, chunk.data, chunk.count)
 
 
 def _shards(
     job: Job, blocks: list[Block], seen: set[SentenceKey], jobs: int, client
-) -> Iterator[Shard | Chunk]:
+) -> Iterator[Shard | Chunk | Piece]:
     """The blocks' shards in block order, from `jobs` processes, the workers of a Dask
     `client`, or this process. In this process a block runs only once the one before it
     has been consumed, so it can skip what is already `seen` (other workers skip repeats
@@ -322,12 +331,12 @@ def run(
     seen: set[SentenceKey] | None = None,
     first: int = 0,
     client=None,
-) -> Iterator[list | Chunk]:
+) -> Iterator[list | Chunk | Piece]:
     """`counts[i]` sentences of intent i, mixed, rendered, a list per block (a `Chunk`
-    per block for a `joined` job run by other workers); with `job.unique`, no repeated
-    key (`seen` holds those already given). The first sentence is at position `first`
-    of the output (what came before was given). `client`: a Dask client whose workers
-    run the blocks instead of `jobs` processes."""
+    per block for a `joined` job run by other workers, a `Piece` with `job.pieces`);
+    with `job.unique`, no repeated key (`seen` holds those already given). The first
+    sentence is at position `first` of the output (what came before was given).
+    `client`: a Dask client whose workers run the blocks instead of `jobs` processes."""
     seen = set() if seen is None else seen
     keep_freed()
     blocks = blocks_of(counts, job.seed, first=first)
@@ -337,7 +346,7 @@ def run(
         missing = [0] * len(counts)
         for shard in _shards(job, blocks, seen, jobs, client):
             if not job.unique:
-                yield shard if isinstance(shard, Chunk) else shard.rendered
+                yield shard if isinstance(shard, (Chunk, Piece)) else shard.rendered
                 continue
             yield _fresh(shard, job, seen, since_new, missing)
         blocks = blocks_of(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []

@@ -1,0 +1,162 @@
+"""`sample --jobs N` hands the workers' blocks to the output as files (`pieces`): the
+bytes of `--jobs 1` in every line format, to a file, a pipe, /dev/null or a stream with
+no file descriptor, by whichever copy works, and no folder of pieces left behind."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from grammar_fst import pieces
+from grammar_fst.cli.main import main
+from grammar_fst.data import formats
+
+MUSIC = Path(__file__).parent.parent / "grammars" / "music.grm"
+N = 20_000  # three blocks
+LINE_FORMATS = [f.name for f in formats.FORMATS if f.line_writer(locale=None) is not None]
+
+
+@pytest.fixture(scope="module")
+def far(tmp_path_factory) -> Path:
+    compiled = tmp_path_factory.mktemp("far") / "music.far"
+    assert main(["compile", str(MUSIC), "-o", str(compiled)]) == 0
+    return compiled
+
+
+@pytest.fixture
+def joined(monkeypatch, tmp_path) -> list[int]:
+    """The sizes of the pieces the main process joins; the temporary folder is a fresh
+    one of the test's (where pieces for standard output go)."""
+    sizes: list[int] = []
+    join = pieces.Joiner.join
+
+    def counted(self, piece):
+        sizes.append(piece.size)
+        join(self, piece)
+
+    monkeypatch.setattr(pieces.Joiner, "join", counted)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temporary"))
+    (tmp_path / "temporary").mkdir()
+    return sizes
+
+
+def argv(far: Path, fmt: str, jobs: int, *more: str) -> list[str]:
+    common = ["sample", str(far), "-n", str(N), "--seed", "7", "--no-unique", "--format", fmt]
+    return [*common, "--jobs", str(jobs), *more]
+
+
+def to_file(far: Path, fmt: str, jobs: int, out: Path) -> bytes:
+    assert main(argv(far, fmt, jobs, "-o", str(out))) == 0
+    return out.read_bytes()
+
+
+def to_pipe(far: Path, fmt: str, jobs: int, monkeypatch) -> bytes:
+    """What the run writes to standard output when that is a pipe."""
+    read, write = os.pipe()
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(_all_of(read)))
+    reader.start()
+    with open(write, "w", encoding="utf-8") as stdout:
+        monkeypatch.setattr(sys, "stdout", stdout)
+        status = main(argv(far, fmt, jobs))
+    reader.join()
+    assert status == 0
+    return got[0]
+
+
+def _all_of(fd: int) -> bytes:
+    with open(fd, "rb") as pipe:
+        return pipe.read()
+
+
+def left_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".pieces", ".tmp")))
+
+
+@pytest.mark.parametrize("fmt", LINE_FORMATS)
+def test_the_bytes_of_one_process_to_a_file_and_a_pipe(far, tmp_path, monkeypatch, joined, fmt):
+    one = to_file(far, fmt, 1, tmp_path / "one")
+    assert joined == []  # one process writes its blocks itself
+    assert to_file(far, fmt, 2, tmp_path / "two") == one
+    assert len(joined) == 3 and sum(joined) == len(one)
+    assert to_pipe(far, fmt, 2, monkeypatch) == one and len(joined) == 6
+    assert left_in(tmp_path) == [] and left_in(tmp_path / "temporary") == []
+
+
+def test_dev_null_as_a_name_and_as_standard_output(far, tmp_path, monkeypatch, joined):
+    assert main(argv(far, "jsonl", 2, "-o", os.devnull)) == 0
+    with open(os.devnull, "w") as null:
+        monkeypatch.setattr(sys, "stdout", null)
+        assert main(argv(far, "jsonl", 2)) == 0
+    assert len(joined) == 6 and left_in(tmp_path / "temporary") == []
+
+
+def test_a_stream_without_a_file_descriptor_is_written_the_bytes(far, tmp_path, monkeypatch):
+    one = to_file(far, "text", 1, tmp_path / "one")
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert main(argv(far, "text", 2)) == 0
+    assert stream.buffer.getvalue() == one
+
+
+def test_no_pieces_where_they_would_not_be_joined(far, tmp_path, joined):
+    """--unique drops repeats line by line, a folder of shards takes each block as is."""
+    assert main([*argv(far, "jsonl", 2, "-o", str(tmp_path / "u.jsonl")), "--unique"]) == 0
+    assert main(argv(far, "jsonl", 2, "-o", f"{tmp_path / 'shards'}/")) == 0
+    assert joined == [] and len(list((tmp_path / "shards").iterdir())) == 3
+
+
+def piece_of(folder: Path, data: bytes) -> pieces.Piece:
+    return pieces.put(str(folder), 0, data, data.count(b"\n"))
+
+
+@pytest.mark.parametrize("cannot", [[], ["copy_file_range"], ["copy_file_range", "sendfile"]])
+def test_each_way_of_copying_gives_the_bytes_and_deletes_the_piece(tmp_path, monkeypatch, cannot):
+    def refused(*args):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    for name in cannot:
+        monkeypatch.setattr(os, name, refused)
+    data = "".join(f"line {i} é\n" for i in range(50_000)).encode()
+    piece = piece_of(tmp_path, data)
+    with open(tmp_path / "out", "wb") as out:
+        out.write(b"before\n")  # buffered: written before the piece
+        joiner = pieces.Joiner(out)
+        joiner.join(piece)
+        joiner.join(piece_of(tmp_path, b"after\n"))
+        assert len(joiner.ways) == 2 - len(cannot)
+    assert (tmp_path / "out").read_bytes() == b"before\n" + data + b"after\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failure_to_copy_is_raised(tmp_path, monkeypatch):
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "copy_file_range", full)
+    with open(tmp_path / "out", "wb") as out, pytest.raises(OSError, match="No space"):
+        pieces.Joiner(out).join(piece_of(tmp_path, b"line\n"))
+
+
+def test_the_folder_goes_with_what_is_left_in_it(tmp_path):
+    out = tmp_path / "out.jsonl"
+    with pieces.folder(out) as made:
+        assert Path(made).parent == tmp_path and Path(made).name.startswith(".out.jsonl.")
+        piece_of(Path(made), b"never joined\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_piece_that_cannot_be_written_names_the_output(tmp_path):
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(Exception, match=f"cannot write {out}: File exists") as failed:
+        with pieces.folder(out) as made:
+            piece_of(Path(made), b"line\n")
+            piece_of(Path(made), b"the same block again\n")
+    assert type(failed.value).__name__ == "OutputError" and list(tmp_path.iterdir()) == []
