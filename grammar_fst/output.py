@@ -97,8 +97,8 @@ class _Decoded:
     def __init__(self, text: IO[str]):
         self.text = text
 
-    def write(self, data: bytes) -> None:
-        self.text.write(data.decode())
+    def write(self, data: bytes | memoryview) -> None:
+        self.text.write(str(data, "utf-8"))
 
     def flush(self) -> None:
         self.text.flush()

@@ -6,16 +6,16 @@ again by the main process, which then takes a good part of a core that the worke
 need (3.6 CPU s for 10 million jsonl lines). Instead, each worker writes a block's
 bytes to a file of its own (`put`) in a folder the main process made (`folder`), and
 gives back only where they are (a `Piece`); the main process copies the pieces into the
-output in block order inside the kernel (`Joiner`: `copy_file_range` to a file,
-`sendfile` to a pipe, a plain read and write where neither works) and deletes each one
-once copied. The bytes are those one process writes.
+output in block order (`Joiner`: `sendfile` to a pipe, inside the kernel; read and
+written to a file) and deletes each one once copied. The bytes are those one process
+writes.
 
 Cost: the folder holds only the blocks in flight (a few per worker, a megabyte or two
 each), never the output. Each byte goes through the page cache twice (its piece, then
 the output); a piece is deleted moments after it is written, usually before it reaches
-the disk. The folder is made beside the output file, so the copy stays on one
-filesystem, or in the temporary folder when writing to standard output or to what is
-not a regular file.
+the disk. The folder is made beside the output file, on the disk that takes the output
+anyway (a full one is then the output's error), or in the temporary folder when writing
+to standard output or to what is not a regular file.
 
 The folder is named like `output`'s temporary files (`.OUT.PID.XXXXXXXX.pieces`, or
 `grammar-fst.PID.XXXXXXXX.pieces` in the temporary folder), removed when the run ends,
@@ -28,9 +28,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
+import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -41,9 +41,9 @@ from .errors import OutputError, UsageError
 SUFFIX = ".pieces"
 IN_TEMPORARY = "grammar-fst."  # the start of a folder's name in the temporary folder
 
-# what copy_file_range or sendfile answer when they cannot copy between these two files
-# (another filesystem, not a regular file, an output opened to append, an old kernel)
-CANNOT = {errno.EXDEV, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOSYS, errno.EBADF}
+# what sendfile answers when it cannot copy to the output (a kind of file it cannot write
+# to, an output opened to append, a kernel without it)
+CANNOT = {errno.EINVAL, errno.EOPNOTSUPP, errno.ENOSYS, errno.EBADF}
 
 
 @dataclass(frozen=True)
@@ -108,21 +108,16 @@ def _place(written: str | Path | None) -> tuple[str, str]:
     return tempfile.gettempdir(), IN_TEMPORARY
 
 
-Copy = Callable[[int, int, int, int], int]  # (from, to, offset, count) -> bytes copied
-
-
-def _copy_file_range(source: int, to: int, offset: int, count: int) -> int:
-    return os.copy_file_range(source, to, count, offset)
-
-
-def _sendfile(source: int, to: int, offset: int, count: int) -> int:
-    return os.sendfile(to, source, offset, count)
-
-
 class Joiner:
     """Copies pieces, one after the other, to the end of what was written to `out` (a
-    binary file), then deletes them: by the first of `copy_file_range` and `sendfile`
-    that works on `out`, else read and written (an `out` with no file descriptor)."""
+    binary file), then deletes them.
+
+    To a pipe, or anything else that is not a regular file, with `sendfile`, which hands
+    the piece's pages over without copying them through this process. To a regular file
+    by a read into a buffer and a write, which costs less: on Linux 6.18's ext4,
+    `copy_file_range` and `sendfile` between two files copy through a pipe in the kernel
+    at about 0.5 CPU s a GB, a read and write at about 0.35 (docs/benchmarks.md). An
+    `out` without a file descriptor is written the bytes."""
 
     def __init__(self, out: IO[bytes]):
         self.out = out
@@ -130,25 +125,42 @@ class Joiner:
             self.to = out.fileno()
         except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
             self.to = -1
-        self.ways: list[Copy] = [_copy_file_range, _sendfile] if self.to >= 0 else []
+        self.sends = self.to >= 0 and not stat.S_ISREG(os.fstat(self.to).st_mode)
+        self.buffer = bytearray()
 
     def join(self, piece: Piece) -> None:
         """Copy `piece` to `out`, then delete it."""
         self.out.flush()  # what was written before it goes first
-        with open(piece.path, "rb") as source:
-            done = 0
-            while self.ways and done < piece.size:
-                try:
-                    copied = self.ways[0](source.fileno(), self.to, done, piece.size - done)
-                except OSError as err:
-                    if err.errno not in CANNOT:
-                        raise
-                    del self.ways[0]  # not between these files: the next way, from here
-                    continue
-                if not copied:
-                    break
-                done += copied
+        with open(piece.path, "rb", buffering=0) as source:
+            done = self._sent(source.fileno(), piece.size) if self.sends else 0
             if done < piece.size:
-                source.seek(done)
-                shutil.copyfileobj(source, self.out)
+                self._copied(source, done, piece.size)
         os.unlink(piece.path)
+
+    def _sent(self, source: int, size: int) -> int:
+        """How much of `source`'s first `size` bytes `sendfile` copied (all of them, or
+        none where it cannot copy to `out`: then it is not tried again)."""
+        done = 0
+        while done < size:
+            try:
+                sent = os.sendfile(self.to, source, done, size - done)
+            except OSError as err:
+                if err.errno not in CANNOT:
+                    raise
+                self.sends = False
+                break
+            if not sent:
+                break
+            done += sent
+        return done
+
+    def _copied(self, source: IO[bytes], done: int, size: int) -> None:
+        """`source`'s bytes from `done` to `size` read and written to `out`."""
+        if len(self.buffer) < size - done:
+            self.buffer = bytearray(size - done)  # kept for the next piece
+        view = memoryview(self.buffer)[: size - done]
+        source.seek(done)
+        got = 0
+        while got < len(view) and (read := source.readinto(view[got:])):
+            got += read
+        self.out.write(view[:got])

@@ -117,31 +117,49 @@ def piece_of(folder: Path, data: bytes) -> pieces.Piece:
     return pieces.put(str(folder), 0, data, data.count(b"\n"))
 
 
-@pytest.mark.parametrize("cannot", [[], ["copy_file_range"], ["copy_file_range", "sendfile"]])
-def test_each_way_of_copying_gives_the_bytes_and_deletes_the_piece(tmp_path, monkeypatch, cannot):
-    def refused(*args):
-        raise OSError(errno.EXDEV, "Invalid cross-device link")
+def join_into(out, folder: Path, data: bytes) -> pieces.Joiner:
+    """`data` and a last line joined as two pieces to `out`, after a line it was
+    written (buffered: it goes first)."""
+    out.write(b"before\n")
+    joiner = pieces.Joiner(out)
+    joiner.join(piece_of(folder, data))
+    joiner.join(piece_of(folder, b"after\n"))
+    return joiner
 
-    for name in cannot:
-        monkeypatch.setattr(os, name, refused)
-    data = "".join(f"line {i} é\n" for i in range(50_000)).encode()
-    piece = piece_of(tmp_path, data)
+
+DATA = "".join(f"line {i} é\n" for i in range(50_000)).encode()
+
+
+def test_to_a_file_pieces_are_read_and_written(tmp_path):
     with open(tmp_path / "out", "wb") as out:
-        out.write(b"before\n")  # buffered: written before the piece
-        joiner = pieces.Joiner(out)
-        joiner.join(piece)
-        joiner.join(piece_of(tmp_path, b"after\n"))
-        assert len(joiner.ways) == 2 - len(cannot)
-    assert (tmp_path / "out").read_bytes() == b"before\n" + data + b"after\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+        assert not join_into(out, tmp_path, DATA).sends
+    assert (tmp_path / "out").read_bytes() == b"before\n" + DATA + b"after\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the pieces deleted
 
 
-def test_a_failure_to_copy_is_raised(tmp_path, monkeypatch):
+@pytest.mark.parametrize("sendfile", [True, False])
+def test_to_a_pipe_pieces_are_sent_or_else_read_and_written(tmp_path, monkeypatch, sendfile):
+    def refused(*args):
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    if not sendfile:
+        monkeypatch.setattr(os, "sendfile", refused)
+    read, write = os.pipe()
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(_all_of(read)))
+    reader.start()
+    with open(write, "wb") as out:
+        assert join_into(out, tmp_path, DATA).sends == sendfile
+    reader.join()
+    assert got == [b"before\n" + DATA + b"after\n"] and list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_to_send_is_raised(tmp_path, monkeypatch):
     def full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(os, "copy_file_range", full)
-    with open(tmp_path / "out", "wb") as out, pytest.raises(OSError, match="No space"):
+    monkeypatch.setattr(os, "sendfile", full)
+    with open(os.devnull, "wb") as out, pytest.raises(OSError, match="No space"):
         pieces.Joiner(out).join(piece_of(tmp_path, b"line\n"))
 
 
