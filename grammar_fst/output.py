@@ -5,7 +5,8 @@ Nothing already written is lost: a file is written through a temporary file besi
 renamed into place only when complete. The temporary file is created exclusively, named
 after the writing process (`.OUT.PID.XXXXXXXX.tmp`), removed when the run fails or is
 stopped by a signal it can catch (see `signals`), and removed by the next write to the
-same output when its process is gone (killed with SIGKILL, or the machine stopped).
+same output when its process is gone (killed with SIGKILL, or the machine stopped); so
+are the folders of pieces of `sample --jobs` (see `pieces`).
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ def stdout_checked() -> Iterator[None]:
 
 
 def write_bytes(parts: Iterable[bytes | Piece], path: str | Path | None) -> None:
-    """Write `parts` of UTF-8 bytes, or `pieces.Piece`s of them (copied inside the kernel,
-    then deleted), one after the other, to `path`, or to stdout when None (its text layer
-    when it has no binary one)."""
+    """Write `parts` of UTF-8 bytes, or `pieces.Piece`s of them (copied, then deleted),
+    one after the other, to `path`, or to stdout when None (its text layer when it has
+    no binary one)."""
     if path is None or str(path) == "-":
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
@@ -79,9 +80,10 @@ def _write_parts(parts: Iterable[bytes | Piece], out: IO[bytes], failed=None) ->
         if isinstance(part, bytes):
             out.write(part)
             continue
-        from .pieces import Joiner
+        if joiner is None:
+            from .pieces import Joiner
 
-        joiner = joiner or Joiner(out)
+            joiner = Joiner(out)
         try:
             joiner.join(part)
         except OSError as err:

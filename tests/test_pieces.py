@@ -7,6 +7,8 @@ from __future__ import annotations
 import errno
 import io
 import os
+import shlex
+import subprocess
 import sys
 import tempfile
 import threading
@@ -178,3 +180,24 @@ def test_a_piece_that_cannot_be_written_names_the_output(tmp_path):
             piece_of(Path(made), b"line\n")
             piece_of(Path(made), b"the same block again\n")
     assert type(failed.value).__name__ == "OutputError" and list(tmp_path.iterdir()) == []
+
+
+def test_covering_sentences_first_then_the_pieces(tmp_path, joined):
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    for jobs, out in ((1, one), (2, two)):
+        argv = ["sample", str(MUSIC), "-n", str(N), "--cover", "--format", "text"]
+        assert main([*argv, "--jobs", str(jobs), "-o", str(out)]) == 0
+    assert two.read_bytes() == one.read_bytes() and len(joined) == 3
+
+
+def test_a_reader_that_goes_away_is_no_error_and_leaves_no_folder(far, tmp_path):
+    command = [sys.executable, "-m", "grammar_fst", "sample", str(far), "-n", "1000000"]
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{shlex.join(command)} --jobs 2 | head -1"],
+        env={**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(MUSIC.parents[1])},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == "" and len(done.stdout.splitlines()) == 1
+    assert left_in(tmp_path) == []

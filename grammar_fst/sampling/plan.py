@@ -12,7 +12,11 @@ Blocks run in this process, in worker processes (`jobs`) or on a Dask cluster (a
 `client`, see `parallel.py`): the job (the walker's arrays, the speller's words, the seed:
 the compiled network, not grammar files) is sent to each worker once, each block is sent
 as its plan (a few numbers), and a block of lines comes back as one UTF-8 chunk (`Chunk`)
-that the main process writes as it is. The workers need grammar-fst, not the grammar.
+that the main process writes as it is. Worker processes given a folder (`Job.pieces`)
+write that chunk to a file there instead and give back only where it is (a
+`pieces.Piece`, which the main process copies into the output without reading it into
+Python): through the pool's pipe, the bytes would cost the main process more CPU than
+the workers can spare it. The workers need grammar-fst, not the grammar.
 
 With `unique`, repeats are dropped in block order (by the block itself when it runs in
 this process, else by the main process as the blocks come back) and drawn again in
