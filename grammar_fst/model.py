@@ -38,6 +38,8 @@ from .fst.spelling import Speller
 from .fst.walks import LabelPath, Walks
 from .grm import sources, syntax
 from .grm.ast import CatalogueRef, Grammar, Import
+from .parallel import in_flight
+from .pieces import Ring
 from .sampling import plan
 from .sampling.plan import Render, SentenceKey, quotas
 from .sampling.walker import MEAN_WORDS, Walker, mean_words_limit, overlong
@@ -169,8 +171,8 @@ class CompiledGrammar:
                 one here.
             pieces: with `chunks` and `jobs` above 1, a folder (made by `pieces.folder`)
                 where each worker process writes such a block's bytes: it comes back as
-                a `pieces.Piece` saying where they are (`output.write_bytes` copies it
-                into the output and deletes it).
+                a `pieces.Piece` saying where they are, to be copied out
+                (`output.write_bytes` does) before the next block is asked for.
 
         Returns:
             An iterator of lists (of Utterances, renderings, Chunks or Pieces).
@@ -189,7 +191,8 @@ class CompiledGrammar:
             grammar, counts = self, self._counts(n, intents, quota, split)
         grammar._check_counts(counts)
         job = grammar._job(counts, seed, render, unique, chunks)
-        job.pieces = pieces if job.joined and jobs > 1 and client is None else None
+        if pieces is not None and job.joined and jobs > 1 and client is None:
+            job.pieces = Ring(pieces, in_flight(jobs) + 1)  # one to spare
         yield from grammar._run(job, counts, cover, jobs, client)
 
     def _check_lengths(self, chosen: list[str]) -> None:

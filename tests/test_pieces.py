@@ -4,7 +4,6 @@ no file descriptor, by whichever copy works, and no folder of pieces left behind
 
 from __future__ import annotations
 
-import errno
 import io
 import os
 import shlex
@@ -115,70 +114,54 @@ def test_no_pieces_where_they_would_not_be_joined(far, tmp_path, joined):
     assert joined == [] and len(list((tmp_path / "shards").iterdir())) == 3
 
 
-def piece_of(folder: Path, data: bytes) -> pieces.Piece:
-    return pieces.put(str(folder), 0, data, data.count(b"\n"))
-
-
-def join_into(out, folder: Path, data: bytes) -> pieces.Joiner:
-    """`data` and a last line joined as two pieces to `out`, after a line it was
-    written (buffered: it goes first)."""
-    out.write(b"before\n")
-    joiner = pieces.Joiner(out)
-    joiner.join(piece_of(folder, data))
-    joiner.join(piece_of(folder, b"after\n"))
-    return joiner
+def test_a_block_rewrites_the_file_of_the_block_a_ring_before_it(tmp_path):
+    ring = pieces.Ring(str(tmp_path), 3)
+    first = ring.put(4, b"a long first block\n" * 100, 100)
+    later = ring.put(7, b"a shorter one\n", 1)
+    assert first.path == later.path and len(later) == 1
+    with open(tmp_path / "out", "wb") as out:
+        pieces.Joiner(out).join(later)
+    assert (tmp_path / "out").read_bytes() == b"a shorter one\n"  # not what is past it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1", "out"]
 
 
 DATA = "".join(f"line {i} é\n" for i in range(50_000)).encode()
 
 
-def test_to_a_file_pieces_are_read_and_written(tmp_path):
-    with open(tmp_path / "out", "wb") as out:
-        assert not join_into(out, tmp_path, DATA).sends
-    assert (tmp_path / "out").read_bytes() == b"before\n" + DATA + b"after\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the pieces deleted
-
-
-@pytest.mark.parametrize("sendfile", [True, False])
-def test_to_a_pipe_pieces_are_sent_or_else_read_and_written(tmp_path, monkeypatch, sendfile):
-    def refused(*args):
-        raise OSError(errno.EINVAL, "Invalid argument")
-
-    if not sendfile:
-        monkeypatch.setattr(os, "sendfile", refused)
+@pytest.mark.parametrize("to", ["file", "pipe"])
+def test_pieces_after_what_was_written_before(tmp_path, to):
+    ring = pieces.Ring(str(tmp_path / "ring"), 2)
+    (tmp_path / "ring").mkdir()
     read, write = os.pipe()
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(_all_of(read)))
     reader.start()
-    with open(write, "wb") as out:
-        assert join_into(out, tmp_path, DATA).sends == sendfile
+    with open(write if to == "pipe" else tmp_path / "out", "wb") as out:
+        out.write(b"before\n")  # buffered: it goes first
+        joiner = pieces.Joiner(out)
+        for index, data in enumerate([DATA, b"after\n", DATA[:1000]]):
+            joiner.join(ring.put(index, data, data.count(b"\n")))
+    if to == "file":
+        os.close(write)
     reader.join()
-    assert got == [b"before\n" + DATA + b"after\n"] and list(tmp_path.iterdir()) == []
-
-
-def test_a_failure_to_send_is_raised(tmp_path, monkeypatch):
-    def full(*args):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(os, "sendfile", full)
-    with open(os.devnull, "wb") as out, pytest.raises(OSError, match="No space"):
-        pieces.Joiner(out).join(piece_of(tmp_path, b"line\n"))
+    written = got[0] if to == "pipe" else (tmp_path / "out").read_bytes()
+    assert written == b"before\n" + DATA + b"after\n" + DATA[:1000]
 
 
 def test_the_folder_goes_with_what_is_left_in_it(tmp_path):
     out = tmp_path / "out.jsonl"
     with pieces.folder(out) as made:
         assert Path(made).parent == tmp_path and Path(made).name.startswith(".out.jsonl.")
-        piece_of(Path(made), b"never joined\n")
+        pieces.Ring(made, 2).put(0, b"never joined\n", 1)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_piece_that_cannot_be_written_names_the_output(tmp_path):
     out = tmp_path / "out.jsonl"
-    with pytest.raises(Exception, match=f"cannot write {out}: File exists") as failed:
+    with pytest.raises(Exception, match=f"cannot write {out}: Too many levels") as failed:
         with pieces.folder(out) as made:
-            piece_of(Path(made), b"line\n")
-            piece_of(Path(made), b"the same block again\n")
+            os.symlink(tmp_path / "elsewhere", Path(made) / "0")  # never followed
+            pieces.Ring(made, 2).put(0, b"line\n", 1)
     assert type(failed.value).__name__ == "OutputError" and list(tmp_path.iterdir()) == []
 
 

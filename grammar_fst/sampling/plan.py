@@ -12,8 +12,8 @@ Blocks run in this process, in worker processes (`jobs`) or on a Dask cluster (a
 `client`, see `parallel.py`): the job (the walker's arrays, the speller's words, the seed:
 the compiled network, not grammar files) is sent to each worker once, each block is sent
 as its plan (a few numbers), and a block of lines comes back as one UTF-8 chunk (`Chunk`)
-that the main process writes as it is. Worker processes given a folder (`Job.pieces`)
-write that chunk to a file there instead and give back only where it is (a
+that the main process writes as it is. Worker processes given a ring of files (`Job.pieces`)
+write that chunk to one of them instead and give back only where it is (a
 `pieces.Piece`, which the main process copies into the output without reading it into
 Python): through the pool's pipe, the bytes would cost the main process more CPU than
 the workers can spare it. The workers need grammar-fst, not the grammar.
@@ -34,13 +34,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import parallel, pieces
+from .. import parallel
 from ..data.records import Utterance
 from ..errors import UsageError, Wording
 from ..fst.counting import Number, log10
 from ..fst.spelling import Speller
 from ..fst.walks import Walks
-from ..pieces import Piece
+from ..pieces import Piece, Ring
 from .walker import Walker
 
 BLOCK = 8192
@@ -148,8 +148,8 @@ class Job:
     (a `render` giving lines, no `unique`), a block's lines come back as one `Chunk`;
     with `chunked` (a `render` giving lines), so do those of a block run with `unique`
     in this process, which knows every sentence given before it (see `run`). With
-    `pieces` (a folder), a worker process writes a joined block's lines to a file there
-    and gives back a `pieces.Piece` instead.
+    `pieces`, a worker process writes a joined block's lines to a file of that ring and
+    gives back a `pieces.Piece` instead.
     """
 
     walker: Walker
@@ -162,7 +162,7 @@ class Job:
     excluded: frozenset[SentenceKey] = frozenset()
     joined: bool = False
     chunked: bool = False
-    pieces: str | None = None
+    pieces: Ring | None = None
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
     _bulk: object = field(default=None, repr=False)  # the format's bulk writer, or False
 
@@ -312,7 +312,7 @@ def run_block(job: Job, block: Block) -> Shard | Chunk | Piece:
     chunk = job.lines(block)
     if job.pieces is None:
         return chunk
-    return pieces.put(job.pieces, block.index, chunk.data, chunk.count)
+    return job.pieces.put(block.index, chunk.data, chunk.count)
 
 
 def _shards(
