@@ -13,7 +13,8 @@ The folder holds a ring of files, one per block in flight (`parallel.in_flight`,
 more), each rewritten in place by the block that comes that many blocks later: the main
 process is done with a piece before it asks for the next block, and never has more
 blocks asked for than that. Rewritten files keep their pages in the page cache, which
-costs a third of the CPU time of a new file per block (pages allocated, then freed). So
+costs half the CPU time of a new file per block (pages allocated, then freed:
+benchmarks/piece_copies.py). So
 the pieces take a few megabytes of disk (a file per block in flight, of the largest
 block's size), never the output's; each byte is copied twice (into its piece, then into
 the output), and the pieces' pages are written back to the disk now and then.
@@ -122,9 +123,10 @@ class Joiner:
     binary file): each is read into a buffer, kept for the next, and written.
 
     A read and a write cost less CPU than `copy_file_range` or `sendfile` from file to
-    file (on Linux 6.18's ext4 both copy through a pipe in the kernel: about 0.5 CPU s a
-    GB, against 0.35), and `sendfile` to a pipe hands over the piece's pages themselves,
-    which the next block written to that file would change before they are read."""
+    file (on Linux 6.18's ext4 both copy through a pipe in the kernel: about 0.38 CPU s
+    a GB, against 0.27; benchmarks/piece_copies.py). `sendfile` to a pipe would cost
+    less, but it hands over the piece's pages themselves, which the block written to
+    that file next would change before the reader reads them."""
 
     def __init__(self, out: IO[bytes]):
         self.out = out
