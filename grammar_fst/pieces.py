@@ -14,10 +14,10 @@ more), each rewritten in place by the block that comes that many blocks later: t
 process is done with a piece before it asks for the next block, and never has more
 blocks asked for than that. Rewritten files keep their pages in the page cache, which
 costs half the CPU time of a new file per block (pages allocated, then freed:
-benchmarks/piece_copies.py). So
-the pieces take a few megabytes of disk (a file per block in flight, of the largest
-block's size), never the output's; each byte is copied twice (into its piece, then into
-the output), and the pieces' pages are written back to the disk now and then.
+benchmarks/piece_copies.py). So the pieces take a few megabytes of disk (a file per
+block in flight, of the largest block's size), never the output's; each byte is copied
+twice (into its piece, then into the output), and the pieces' pages are written back to
+the disk now and then.
 
 The folder is made beside the output file, on the disk that takes the output anyway (a
 full one is then the output's error), or in the temporary folder when writing to
