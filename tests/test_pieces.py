@@ -105,6 +105,10 @@ def test_a_stream_without_a_file_descriptor_is_written_the_bytes(far, tmp_path, 
     monkeypatch.setattr(sys, "stdout", stream)
     assert main(argv(far, "text", 2)) == 0
     assert stream.buffer.getvalue() == one
+    text = io.StringIO()  # no binary layer at all (a notebook's, a test's)
+    monkeypatch.setattr(sys, "stdout", text)
+    assert main(argv(far, "text", 2)) == 0
+    assert text.getvalue() == one.decode()
 
 
 def test_no_pieces_where_they_would_not_be_joined(far, tmp_path, joined):
