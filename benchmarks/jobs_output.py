@@ -6,8 +6,9 @@ the wall-clock speed-up, and whether the bytes are those of `--jobs 1`.
 
 The main process's own CPU time (`RUSAGE_SELF` as it exits) is what joining the workers'
 output costs; it holds whatever the load on the machine, unlike the speed-up, which says
-something only on idle cores. `--tree DIR` runs another checkout of the project (an
-older commit unpacked with `git archive`) on the same grammar, to compare. The package's
+something only on idle cores. `--trees A,B` runs several checkouts of the project (an
+older commit unpacked with `git archive`, say) on the same grammar, one after the other
+for each measurement, and `--repeat N` shows the median of N such rounds. The package's
 bytecode is compiled first, as an installed package has it.
 """
 
@@ -17,6 +18,7 @@ import argparse
 import compileall
 import hashlib
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,41 +82,49 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000_000, help="sentences")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes to compare")
-    parser.add_argument("--tree", type=Path, default=HERE.parent, help="checkout to run")
+    parser.add_argument(
+        "--trees", default=str(HERE.parent), help="checkouts to run, separated by commas"
+    )
     parser.add_argument("--targets", default=",".join(TARGETS), help="file, pipe, /dev/null")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each, the median shown")
     args = parser.parse_args()
-    tree = args.tree.resolve()
-    compileall.compile_dir(tree / "grammar_fst", quiet=1)
+    trees = [Path(tree).resolve() for tree in args.trees.split(",")]
+    for tree in trees:
+        compileall.compile_dir(tree / "grammar_fst", quiet=1)
+    runs: dict[tuple[Path, str, int], list[Run]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        far = work / "music.far"
+        compiling = [sys.executable, "-m", "grammar_fst", "compile"]
+        subprocess.run(
+            [*compiling, str(HERE.parent / "grammars/music.grm"), "-o", str(far)],
+            env={**os.environ, "PYTHONPATH": str(trees[0])},
+            check=True,
+            capture_output=True,
+        )
+        for _ in range(args.repeat):  # interleaved, so that a busy moment hits each alike
+            for target in args.targets.split(","):
+                for tree in trees:
+                    for jobs in (1, args.jobs):
+                        done = run(tree, far, work, args.n, jobs, target)
+                        runs.setdefault((tree, target, jobs), []).append(done)
     lines = [
         f"| {args.n:,} sentences | output | wall s | main process CPU s | CPU s (all) | "
         "speed-up (wall) | same bytes as --jobs 1 |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        far = work / "music.far"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "grammar_fst",
-                "compile",
-                str(HERE.parent / "grammars/music.grm"),
-            ]
-            + ["-o", str(far)],
-            env={**os.environ, "PYTHONPATH": str(tree)},
-            check=True,
-            capture_output=True,
+    for (tree, target, jobs), done in runs.items():
+        one = runs[tree, target, 1]
+        digests = {d.digest for d in done + one}
+        same = "-" if jobs == 1 or None in digests else str(len(digests) == 1)
+        wall = statistics.median(d.wall_s for d in done)
+        name = f"{tree.name} --jobs {jobs}" if len(trees) > 1 else f"--jobs {jobs}"
+        lines.append(
+            f"| {name} | {target} | {wall:.2f} | "
+            f"{statistics.median(d.main_cpu_s for d in done):.2f} | "
+            f"{statistics.median(d.cpu_s for d in done):.2f} | "
+            f"{statistics.median(d.wall_s for d in one) / wall:.2f}x | {same} |"
         )
-        for target in args.targets.split(","):
-            one = run(tree, far, work, args.n, 1, target)
-            many = run(tree, far, work, args.n, args.jobs, target)
-            for jobs, done in ((1, one), (args.jobs, many)):
-                same = "-" if jobs == 1 or done.digest is None else str(done.digest == one.digest)
-                lines.append(
-                    f"| --jobs {jobs} | {target} | {done.wall_s:.2f} | {done.main_cpu_s:.2f} | "
-                    f"{done.cpu_s:.2f} | {one.wall_s / done.wall_s:.2f}x | {same} |"
-                )
     sys.stdout.write("\n".join(lines) + "\n")
 
 
