@@ -38,8 +38,6 @@ from .fst.spelling import Speller
 from .fst.walks import LabelPath, Walks
 from .grm import sources, syntax
 from .grm.ast import CatalogueRef, Grammar, Import
-from .parallel import in_flight
-from .pieces import Ring
 from .sampling import plan
 from .sampling.plan import Render, SentenceKey, quotas
 from .sampling.walker import MEAN_WORDS, Walker, mean_words_limit, overlong
@@ -192,6 +190,9 @@ class CompiledGrammar:
         grammar._check_counts(counts)
         job = grammar._job(counts, seed, render, unique, chunks)
         if pieces is not None and job.joined and jobs > 1 and client is None:
+            from .parallel import in_flight
+            from .pieces import Ring
+
             job.pieces = Ring(pieces, in_flight(jobs) + 1)  # one to spare
         yield from grammar._run(job, counts, cover, jobs, client)
 

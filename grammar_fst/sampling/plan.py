@@ -31,6 +31,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,8 +41,10 @@ from ..errors import UsageError, Wording
 from ..fst.counting import Number, log10
 from ..fst.spelling import Speller
 from ..fst.walks import Walks
-from ..pieces import Piece, Ring
 from .walker import Walker
+
+if TYPE_CHECKING:
+    from ..pieces import Piece, Ring
 
 BLOCK = 8192
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
@@ -350,7 +353,7 @@ def run(
         missing = [0] * len(counts)
         for shard in _shards(job, blocks, seen, jobs, client):
             if not job.unique:
-                yield shard if isinstance(shard, (Chunk, Piece)) else shard.rendered
+                yield shard.rendered if isinstance(shard, Shard) else shard  # or bytes
                 continue
             yield _fresh(shard, job, seen, since_new, missing)
         blocks = blocks_of(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
