@@ -140,6 +140,7 @@ class CompiledGrammar:
         allocate: str | None = None,
         client=None,
         chunks: bool = False,
+        pieces: str | None = None,
     ) -> Iterator[list]:
         """`n` random sentences, the intents mixed, a list at a time (what writing them
         out at speed wants). Weights on alternatives are relative probabilities.
@@ -166,9 +167,13 @@ class CompiledGrammar:
                 `unique`) or written at once by the format's bulk writer comes back as
                 one `plan.Chunk` of UTF-8 bytes, so the lines are not handled one by
                 one here.
+            pieces: with `chunks` and `jobs` above 1, a folder (made by `pieces.folder`)
+                where each worker process writes such a block's bytes: it comes back as
+                a `pieces.Piece` saying where they are, to be copied out
+                (`output.write_bytes` does) before the next block is asked for.
 
         Returns:
-            An iterator of lists (of Utterances, renderings or Chunks).
+            An iterator of lists (of Utterances, renderings, Chunks or Pieces).
 
         Raises:
             UsageError: an unknown intent, split or allocation; `allocate` with
@@ -184,6 +189,11 @@ class CompiledGrammar:
             grammar, counts = self, self._counts(n, intents, quota, split)
         grammar._check_counts(counts)
         job = grammar._job(counts, seed, render, unique, chunks)
+        if pieces is not None and job.joined and jobs > 1 and client is None:
+            from .parallel import in_flight
+            from .pieces import Ring
+
+            job.pieces = Ring(pieces, in_flight(jobs) + 1)  # one to spare
         yield from grammar._run(job, counts, cover, jobs, client)
 
     def _check_lengths(self, chosen: list[str]) -> None:

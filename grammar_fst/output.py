@@ -5,7 +5,8 @@ Nothing already written is lost: a file is written through a temporary file besi
 renamed into place only when complete. The temporary file is created exclusively, named
 after the writing process (`.OUT.PID.XXXXXXXX.tmp`), removed when the run fails or is
 stopped by a signal it can catch (see `signals`), and removed by the next write to the
-same output when its process is gone (killed with SIGKILL, or the machine stopped).
+same output when its process is gone (killed with SIGKILL, or the machine stopped); so
+are the folders of pieces of `sample --jobs` (see `pieces`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import signals
 from .errors import OutputError, UsageError
+
+if TYPE_CHECKING:
+    from .pieces import Piece
 
 
 def write_text(pieces: Iterable[str], path: str | Path | None) -> None:
@@ -55,20 +59,51 @@ def stdout_checked() -> Iterator[None]:
         raise OutputError(f"cannot write to standard output: {err.strerror or err}") from None
 
 
-def write_bytes(pieces: Iterable[bytes], path: str | Path | None) -> None:
-    """Write `pieces` of UTF-8 bytes, one after the other, to `path`, or to stdout when
-    None (its text layer when it has no binary one)."""
+def write_bytes(parts: Iterable[bytes | Piece], path: str | Path | None) -> None:
+    """Write `parts` of UTF-8 bytes, or `pieces.Piece`s of them (copied, then deleted),
+    one after the other, to `path`, or to stdout when None (its text layer when it has
+    no binary one)."""
     if path is None or str(path) == "-":
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
-        write = binary.write if binary else (lambda piece: sys.stdout.write(piece.decode()))
-        for piece in pieces:
-            write(piece)
-        (binary or sys.stdout).flush()
+        _write_parts(parts, binary or _Decoded(sys.stdout))
         return
     with atomic_file(path, "wb") as out:
-        for piece in pieces:
-            out.write(piece)
+        _write_parts(parts, out, out.failed)
+
+
+def _write_parts(parts: Iterable[bytes | Piece], out: IO[bytes], failed=None) -> None:
+    """`parts` written to `out`; a piece that cannot be copied to it is `failed(error)`
+    when given (an OutputError naming the output)."""
+    joiner = None
+    for part in parts:
+        if isinstance(part, bytes):
+            out.write(part)
+            continue
+        if joiner is None:
+            from .pieces import Joiner
+
+            joiner = Joiner(out)
+        try:
+            joiner.join(part)
+        except OSError as err:
+            if failed is None:
+                raise
+            raise failed(err) from None
+    out.flush()
+
+
+class _Decoded:
+    """A text file written bytes (UTF-8), with no file descriptor to copy pieces to."""
+
+    def __init__(self, text: IO[str]):
+        self.text = text
+
+    def write(self, data: bytes | memoryview) -> None:
+        self.text.write(str(data, "utf-8"))
+
+    def flush(self) -> None:
+        self.text.flush()
 
 
 SHARD = "part-{:05d}{}"
@@ -218,24 +253,33 @@ def temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
         signals.TEMPORARIES.discard(tmp)
 
 
+STALE = {".tmp": stat.S_ISREG, ".pieces": stat.S_ISDIR}  # what a run leaves, by its ending
+
+
 def remove_stale(path: Path) -> None:
-    """Remove the temporary files beside `path` of processes that no longer run (only
-    regular files of this user)."""
-    start = f".{path.name}."
+    """Remove the temporary files (and folders of pieces, see `pieces`) beside `path` of
+    processes that no longer run."""
+    remove_stale_in(path.parent, f".{path.name}.")
+
+
+def remove_stale_in(folder: str | Path, start: str) -> None:
+    """Remove what processes that no longer run left in `folder` under names `start` +
+    PID.XXXXXXXX + an ending of STALE (only what is of that kind, and of this user)."""
     try:
-        entries = list(os.scandir(path.parent))
+        entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
-        if not (entry.name.startswith(start) and entry.name.endswith(".tmp")):
+        ending = next((e for e in STALE if entry.name.endswith(e)), None)
+        if ending is None or not entry.name.startswith(start):
             continue
         pid, _, rest = entry.name[len(start) :].partition(".")
-        if not pid.isdigit() or "." in rest.removesuffix(".tmp") or _running(int(pid)):
+        if not pid.isdigit() or "." in rest.removesuffix(ending) or _running(int(pid)):
             continue
         with contextlib.suppress(OSError):
             info = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
-                os.unlink(entry.path)
+            if STALE[ending](info.st_mode) and info.st_uid == os.getuid():
+                signals.remove(entry.path)
 
 
 def _running(pid: int) -> bool:

@@ -126,6 +126,13 @@ def _submitted(client, function: Callable, sent, item: object) -> Future:
     return client.submit(function, sent, item, pure=False)
 
 
+def in_flight(jobs: int) -> int:
+    """How many items `mapped` has sent to `jobs` processes and not yet given back, at
+    most: two per process, so none waits for work. An item is given back, and the
+    caller done with it, before the next is sent."""
+    return 2 * jobs
+
+
 def mapped(
     function: Callable[[Shared, Item], Result],
     items: Iterable[Item],
@@ -153,7 +160,7 @@ def mapped(
     else:
         pool = process_pool(jobs, _install, (shared,))
         submit = functools.partial(pool.submit, _call_installed, function)
-        window = 2 * jobs
+        window = in_flight(jobs)
     pending: list = []
     try:
         for item in items:

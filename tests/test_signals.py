@@ -40,7 +40,12 @@ def run_script(script: str, *argv) -> subprocess.CompletedProcess:
 
 
 def temporaries(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+    """The temporary files and folders of pieces (`--jobs`) in `folder`."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".pieces")))
+
+
+def piece_folders(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.endswith(".pieces")]
 
 
 def start_long_sample(folder: Path, *argv, **options) -> tuple[subprocess.Popen, Path]:
@@ -103,6 +108,70 @@ def test_sigterm_to_a_run_with_worker_processes(tmp_path):
     assert temporaries(tmp_path) == [] and out.read_text(encoding="utf-8") == OLD
 
 
+def start_joining_pieces(folder: Path, to_stdout: bool, **options) -> subprocess.Popen:
+    """A long sample on two workers once a piece is in its folder of pieces (in
+    `folder`: beside the output, or the temporary folder when writing to stdout)."""
+    out = folder / "keep.jsonl"
+    out.write_text(OLD, encoding="utf-8")
+    written = [] if to_stdout else ["-o", out]
+    child = subprocess.Popen(
+        command("sample", MUSIC, "-n", "5000000", "--jobs", "2", *written),
+        env={**environment(), "TMPDIR": str(folder)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        **options,
+    )
+    deadline = time.monotonic() + 60
+    while not any(any(p.iterdir()) for p in piece_folders(folder)):
+        assert child.poll() is None and time.monotonic() < deadline, "no piece"
+        time.sleep(0.02)
+    return child
+
+
+@pytest.mark.parametrize("to_stdout", [False, True])
+@pytest.mark.parametrize("group", [False, True])
+def test_a_signal_while_joining_pieces_leaves_no_folder(tmp_path, to_stdout, group):
+    """SIGTERM to the main process alone (its workers go on writing pieces as it
+    removes their folder) or SIGINT to the whole group (Ctrl-C)."""
+    child = start_joining_pieces(tmp_path, to_stdout, start_new_session=True)
+    signum = signal.SIGINT if group else signal.SIGTERM
+    if group:
+        os.killpg(child.pid, signum)
+    else:
+        child.send_signal(signum)
+    err = child.communicate(timeout=60)[1]
+    assert child.returncode == 128 + signum and "Traceback" not in err
+    assert temporaries(tmp_path) == []
+    assert (tmp_path / "keep.jsonl").read_text(encoding="utf-8") == OLD
+
+
+@pytest.mark.parametrize("to_stdout", [False, True])
+def test_the_next_run_removes_the_pieces_a_killed_run_left(tmp_path, to_stdout):
+    child = start_joining_pieces(tmp_path, to_stdout)
+    child.kill()
+    child.communicate(timeout=60)
+    [left] = piece_folders(tmp_path)
+    start = "grammar-fst." if to_stdout else ".keep.jsonl."
+    alive = tmp_path / f"{start}{os.getpid()}.abcd1234.pieces"  # a run still going
+    alive.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "0").write_text("kept\n", encoding="utf-8")
+    planted = tmp_path / f"{start}999999999.abcd1234.pieces"  # a link: never followed
+    planted.symlink_to(elsewhere)
+    written = [] if to_stdout else ["-o", tmp_path / "keep.jsonl"]
+    done = subprocess.run(
+        command("sample", MUSIC, "-n", "20000", "--jobs", "2", *written),
+        env={**environment(), "TMPDIR": str(tmp_path)},
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+    assert done.returncode == 0 and not left.exists()
+    assert temporaries(tmp_path) == sorted([alive.name, planted.name])
+    assert (elsewhere / "0").read_text(encoding="utf-8") == "kept\n"
+
+
 def test_the_next_run_removes_what_a_killed_run_left(tmp_path):
     child, out = start_long_sample(tmp_path)
     child.kill()
@@ -134,13 +203,16 @@ def _file_size_limit(size: int):
 
 
 @pytest.mark.parametrize(
-    "argv, name",
+    "argv, name, size",
     [
-        (["compile", MUSIC, "-o", "{out}"], "music.far"),
-        (["sample", MUSIC, "-n", "2000", "-o", "{out}"], "keep.jsonl"),
+        (["compile", MUSIC, "-o", "{out}"], "music.far", 8000),
+        (["sample", MUSIC, "-n", "2000", "-o", "{out}"], "keep.jsonl", 8000),
+        # a worker's piece of a block cannot be written, or the output it is copied to
+        (["sample", MUSIC, "-n", "20000", "--jobs", "2", "-o", "{out}"], "keep.jsonl", 8000),
+        (["sample", MUSIC, "-n", "20000", "--jobs", "2", "-o", "{out}"], "keep.jsonl", 3 << 20),
     ],
 )
-def test_a_full_disk_is_one_line_naming_the_output(tmp_path, argv, name):
+def test_a_full_disk_is_one_line_naming_the_output(tmp_path, argv, name, size):
     out = tmp_path / name
     out.write_text(OLD, encoding="utf-8")
     done = subprocess.run(
@@ -148,7 +220,7 @@ def test_a_full_disk_is_one_line_naming_the_output(tmp_path, argv, name):
         env=environment(),
         capture_output=True,
         text=True,
-        preexec_fn=_file_size_limit(8000),
+        preexec_fn=_file_size_limit(size),
         check=False,
     )
     assert done.returncode == 2
@@ -158,9 +230,10 @@ def test_a_full_disk_is_one_line_naming_the_output(tmp_path, argv, name):
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_a_full_device_or_standard_output_is_named(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])  # on 2, the pieces are copied to the device
+def test_a_full_device_or_standard_output_is_named(tmp_path, jobs):
     done = subprocess.run(
-        command("sample", MUSIC, "-n", "2000", "-o", "/dev/full"),
+        command("sample", MUSIC, "-n", "2000", "--jobs", jobs, "-o", "/dev/full"),
         env=environment(),
         capture_output=True,
         text=True,
@@ -168,7 +241,7 @@ def test_a_full_device_or_standard_output_is_named(tmp_path):
     )
     assert done.returncode == 2 and "cannot write /dev/full: No space left" in done.stderr
     with open("/dev/full", "w") as full:
-        for argv in (["sample", MUSIC, "-n", "2000"], ["count", MUSIC]):
+        for argv in (["sample", MUSIC, "-n", "2000", "--jobs", jobs], ["count", MUSIC]):
             done = subprocess.run(
                 command(*argv), env=environment(), stdout=full, stderr=subprocess.PIPE, text=True
             )

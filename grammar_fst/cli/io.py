@@ -81,13 +81,12 @@ def write_utterances(
     locale: str | None = None,
 ) -> None:
     """Write blocks of utterances (or of lines already `rendered` in a line format, or
-    `Chunk`s of them) to `output` in format `fmt` (with `locale` where it has one): line
-    formats and Parquet stream, document formats are written whole (a Snips NLU dataset
-    says its `language`). An `output` ending with / is a folder of shards, one file per
-    block."""
+    `Chunk`s or `Piece`s of them) to `output` in format `fmt` (with `locale` where it
+    has one): line formats and Parquet stream, document formats are written whole (a
+    Snips NLU dataset says its `language`). An `output` ending with / is a folder of
+    shards, one file per block."""
     from ..data import formats
     from ..output import is_folder, shard_paths, write_bytes, write_text
-    from ..sampling.plan import Chunk  # what sampling workers give back
 
     target = formats.get(fmt)
     if target.write_file is not None:
@@ -103,15 +102,25 @@ def write_utterances(
     if not rendered:
         numbered = itertools.count()
         blocks = ([line(u, next(numbered)) for u in block] for block in blocks)
-    chunks = (
-        b.data if isinstance(b, Chunk) else "".join(line + "\n" for line in b).encode()
-        for b in blocks
-    )
+    chunks = (_bytes_of(block) for block in blocks)
     if not is_folder(output):
         write_bytes(chunks, output)
         return
     for chunk, path in zip(chunks, shard_paths(output, f".{target.name}")):
         write_bytes([chunk], path)
+
+
+def _bytes_of(block):
+    """A block of rendered lines as UTF-8 bytes; a chunk's bytes, or a piece (copied as
+    it is by `write_bytes`), as they are (what sampling workers give back)."""
+    from ..pieces import Piece
+    from ..sampling.plan import Chunk
+
+    if isinstance(block, Chunk):
+        return block.data
+    if isinstance(block, Piece):
+        return block
+    return "".join(line + "\n" for line in block).encode()
 
 
 def read_all(path: str, fmt: str | None, on_error: str, purpose: str, limit: int | None = None):

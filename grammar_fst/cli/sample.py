@@ -4,6 +4,7 @@ worker processes or a Dask cluster, optionally cut into sets that share no sente
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from ..defaults import DEFAULT_SEED
@@ -110,9 +111,8 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _sample_on(args: argparse.Namespace, client) -> int:
-    from .. import progress
+    from .. import pieces, progress
     from ..data import formats
-    from ..data.distribution import table
     from ..data.partition import part_path, partition
     from ..output import is_folder
 
@@ -142,40 +142,73 @@ def _sample_on(args: argparse.Namespace, client) -> int:
     grammar = named_grammar(args)
     locale = args.locale or (fmt.locale_of and fmt.locale_of(grammar.fsts.language))
     render = fmt.line_writer(locale=locale)  # lines are rendered by the workers
-    if args.partition:
-        render = None  # the sets are cut from utterances
-    if args.all:
-        total, render = None, None
-        blocks = batches(grammar.all(names or None, unique=unique))
-    else:
-        quota = {name: count for name, count in args.intent or [] if count is not None}
-        shared = not names or len(quota) < len(set(names))  # some intents share -n
-        total = sum(quota.values()) + (args.n if shared else 0)
-        blocks = grammar.sample_blocks(
-            args.n,
-            args.seed,
-            intents=names,
-            unique=unique,
-            quota=quota,
-            split=args.split,
-            cover=args.cover,
-            jobs=args.jobs,
-            render=render,
-            allocate=args.allocate,
-            client=client,
-            chunks=True,
+    if args.partition or args.all:
+        render = None  # the sets are cut from utterances; --all gives utterances
+    with contextlib.ExitStack() as run:
+        folder = None
+        if _in_pieces(args, client, render is not None and not unique):
+            folder = run.enter_context(pieces.folder(args.output))
+        blocks, total = _drawn(args, grammar, names, unique, render, client, folder)
+        blocks = run.enter_context(  # closed (its workers stopped) before the folder goes
+            contextlib.closing(progress.counted(blocks, total, "sentences", progress_shown(args)))
         )
-        if args.report:
-            shares = grammar.allocation(args.n, names or None, args.allocate)
-            rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
-            sys.stderr.write(table(rows))
-    blocks = progress.counted(blocks, total, "sentences", progress_shown(args))
-    if args.partition:
-        drawn = [u for block in blocks for u in block]
-        for name, part in partition(drawn, args.partition, args.seed).items():
-            path = part_path(args.output, name)
-            write_utterances([part], args.format, path, language=args.language, locale=locale)
-            sys.stderr.write(f"wrote {path}: {len(part)} sentences\n")
-        return 0
-    write_utterances(blocks, args.format, args.output, render is not None, args.language, locale)
+        if args.partition:
+            drawn = [u for block in blocks for u in block]
+            for name, part in partition(drawn, args.partition, args.seed).items():
+                path = part_path(args.output, name)
+                write_utterances([part], args.format, path, language=args.language, locale=locale)
+                sys.stderr.write(f"wrote {path}: {len(part)} sentences\n")
+            return 0
+        rendered = render is not None
+        write_utterances(blocks, args.format, args.output, rendered, args.language, locale)
     return 0
+
+
+def _drawn(
+    args: argparse.Namespace,
+    grammar,
+    names: list[str],
+    unique: bool,
+    render,
+    client,
+    folder: str | None,
+):
+    """The blocks of sentences the arguments ask for, and how many sentences (None for
+    --all)."""
+    from ..data.distribution import table
+
+    if args.all:
+        return batches(grammar.all(names or None, unique=unique)), None
+    quota = {name: count for name, count in args.intent or [] if count is not None}
+    shared = not names or len(quota) < len(set(names))  # some intents share -n
+    total = sum(quota.values()) + (args.n if shared else 0)
+    blocks = grammar.sample_blocks(
+        args.n,
+        args.seed,
+        intents=names,
+        unique=unique,
+        quota=quota,
+        split=args.split,
+        cover=args.cover,
+        jobs=args.jobs,
+        render=render,
+        allocate=args.allocate,
+        client=client,
+        chunks=True,
+        pieces=folder,
+    )
+    if args.report:
+        shares = grammar.allocation(args.n, names or None, args.allocate)
+        rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
+        sys.stderr.write(table(rows))
+    return blocks, total
+
+
+def _in_pieces(args: argparse.Namespace, client, joined: bool) -> bool:
+    """Whether worker processes hand their `joined` blocks (lines, no `--unique`) to the
+    output as files (see `pieces`) rather than through the process pool's pipe: on
+    `--jobs` processes, to a file or standard output (a folder of shards takes a block
+    a file, as it is)."""
+    from ..output import is_folder
+
+    return joined and args.jobs > 1 and client is None and not is_folder(args.output)

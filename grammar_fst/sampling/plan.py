@@ -12,7 +12,11 @@ Blocks run in this process, in worker processes (`jobs`) or on a Dask cluster (a
 `client`, see `parallel.py`): the job (the walker's arrays, the speller's words, the seed:
 the compiled network, not grammar files) is sent to each worker once, each block is sent
 as its plan (a few numbers), and a block of lines comes back as one UTF-8 chunk (`Chunk`)
-that the main process writes as it is. The workers need grammar-fst, not the grammar.
+that the main process writes as it is. Worker processes given a ring of files (`Job.pieces`)
+write that chunk to one of them instead and give back only where it is (a
+`pieces.Piece`, which the main process copies into the output without reading it into
+Python): through the pool's pipe, the bytes would cost the main process more CPU than
+the workers can spare it. The workers need grammar-fst, not the grammar.
 
 With `unique`, repeats are dropped in block order (by the block itself when it runs in
 this process, else by the main process as the blocks come back) and drawn again in
@@ -27,6 +31,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,6 +42,9 @@ from ..fst.counting import Number, log10
 from ..fst.spelling import Speller
 from ..fst.walks import Walks
 from .walker import Walker
+
+if TYPE_CHECKING:
+    from ..pieces import Piece, Ring
 
 BLOCK = 8192
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
@@ -142,7 +150,9 @@ class Job:
     not walked. Each process makes the same selection once, from the seed. With `joined`
     (a `render` giving lines, no `unique`), a block's lines come back as one `Chunk`;
     with `chunked` (a `render` giving lines), so do those of a block run with `unique`
-    in this process, which knows every sentence given before it (see `run`).
+    in this process, which knows every sentence given before it (see `run`). With
+    `pieces`, a worker process writes a joined block's lines to a file of that ring and
+    gives back a `pieces.Piece` instead.
     """
 
     walker: Walker
@@ -155,6 +165,7 @@ class Job:
     excluded: frozenset[SentenceKey] = frozenset()
     joined: bool = False
     chunked: bool = False
+    pieces: Ring | None = None
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
     _bulk: object = field(default=None, repr=False)  # the format's bulk writer, or False
 
@@ -295,16 +306,21 @@ def keep_freed() -> None:
             mallopt(-2, HEAP_PAD)  # M_TOP_PAD
 
 
-def run_block(job: Job, block: Block) -> Shard | Chunk:
+def run_block(job: Job, block: Block) -> Shard | Chunk | Piece:
     """What a worker that was sent `job` gives back for `block` (it knows nothing of
     the sentences given before, so blocks run with `unique` come back line by line)."""
     keep_freed()
-    return job.lines(block) if job.joined else job.run(block)
+    if not job.joined:
+        return job.run(block)
+    chunk = job.lines(block)
+    if job.pieces is None:
+        return chunk
+    return job.pieces.put(block.index, chunk.data, chunk.count)
 
 
 def _shards(
     job: Job, blocks: list[Block], seen: set[SentenceKey], jobs: int, client
-) -> Iterator[Shard | Chunk]:
+) -> Iterator[Shard | Chunk | Piece]:
     """The blocks' shards in block order, from `jobs` processes, the workers of a Dask
     `client`, or this process. In this process a block runs only once the one before it
     has been consumed, so it can skip what is already `seen` (other workers skip repeats
@@ -322,12 +338,12 @@ def run(
     seen: set[SentenceKey] | None = None,
     first: int = 0,
     client=None,
-) -> Iterator[list | Chunk]:
+) -> Iterator[list | Chunk | Piece]:
     """`counts[i]` sentences of intent i, mixed, rendered, a list per block (a `Chunk`
-    per block for a `joined` job run by other workers); with `job.unique`, no repeated
-    key (`seen` holds those already given). The first sentence is at position `first`
-    of the output (what came before was given). `client`: a Dask client whose workers
-    run the blocks instead of `jobs` processes."""
+    per block for a `joined` job run by other workers, a `Piece` with `job.pieces`);
+    with `job.unique`, no repeated key (`seen` holds those already given). The first
+    sentence is at position `first` of the output (what came before was given).
+    `client`: a Dask client whose workers run the blocks instead of `jobs` processes."""
     seen = set() if seen is None else seen
     keep_freed()
     blocks = blocks_of(counts, job.seed, first=first)
@@ -337,7 +353,7 @@ def run(
         missing = [0] * len(counts)
         for shard in _shards(job, blocks, seen, jobs, client):
             if not job.unique:
-                yield shard if isinstance(shard, Chunk) else shard.rendered
+                yield shard.rendered if isinstance(shard, Shard) else shard  # or bytes
                 continue
             yield _fresh(shard, job, seen, since_new, missing)
         blocks = blocks_of(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
