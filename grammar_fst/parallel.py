@@ -49,7 +49,6 @@ def connect(address: str) -> Iterator:
         if not workers.isdigit() or int(workers) < 1:
             raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
         with (
-            _adaptive_malloc(),
             distributed.LocalCluster(
                 n_workers=int(workers), threads_per_worker=1, dashboard_address=":0"
             ) as local,
@@ -63,18 +62,6 @@ def connect(address: str) -> Iterator:
         raise UsageError(f"--dask {address}: cannot reach the scheduler: {err}") from None
     with client:
         yield client
-
-
-def _adaptive_malloc():
-    """Dask starts its workers with MALLOC_TRIM_THRESHOLD_ set, which turns off glibc's
-    adaptive mmap threshold: every block's large arrays are then mapped and unmapped
-    afresh (page faults, system time), a quarter of a local worker's CPU time when
-    sampling. The workers started here keep glibc's default."""
-    import dask
-
-    environ = dask.config.get("distributed.nanny.pre-spawn-environ", {})
-    kept = {name: value for name, value in environ.items() if name != "MALLOC_TRIM_THRESHOLD_"}
-    return dask.config.set({"distributed.nanny.pre-spawn-environ": kept})
 
 
 def end_with(parent: int) -> None:
