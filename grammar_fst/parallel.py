@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import signal
 import sys
@@ -109,8 +110,19 @@ def _call_installed(function: Callable[[object, Item], Result], item: Item) -> R
     return function(_shared, item)
 
 
-def _submitted(client, function: Callable, sent, item: object) -> Future:
-    return client.submit(function, sent, item, pure=False)
+def _submitted(client, function: Callable, sent, items: list) -> Future:
+    return client.submit(_each, function, sent, items, pure=False)
+
+
+def _each(function: Callable[[Shared, Item], Result], shared: Shared, items: list) -> list:
+    return [function(shared, item) for item in items]
+
+
+def _groups(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """The items in lists of `size` (the last may be shorter)."""
+    items = iter(items)
+    while group := list(itertools.islice(items, size)):
+        yield group
 
 
 def mapped(
@@ -119,38 +131,51 @@ def mapped(
     shared: Shared,
     jobs: int = 1,
     client=None,
+    per_task: int = 1,
 ) -> Iterator[Result]:
     """`function(shared, item)` for each item, in the items' order: in this process, on
     `jobs` processes, or on the workers of a Dask `client`. `shared` (what every item
     needs: a compiled network, catalogues) reaches each worker once; each item is sent
-    on its own, at most two per worker in flight, so memory does not grow with the
-    items. `function` must be a module-level function (it is sent by name), and the
-    items and results picklable. An error in a piece of work is raised here."""
+    on its own (on a cluster, `per_task` items in one task: a task costs the scheduler
+    and the client milliseconds of their own), at most two per worker in flight, so
+    memory does not grow with the items. `function` must be a module-level function (it
+    is sent by name), and the items and results picklable. An error in a piece of work
+    is raised here."""
     if client is None and jobs <= 1:
         yield from (function(shared, item) for item in items)
         return
     pool = None
-    submit: Callable[[Item], Future]
+    pieces: Iterable
     if client is not None:
         # a key of its own: scattering equal data again (sampling's further rounds) would
         # share the key that the cluster is dropping as the earlier round lets it go
         [sent] = client.scatter([shared], broadcast=True, hash=False)
         submit = functools.partial(_submitted, client, function, sent)
+        pieces, results = _groups(items, per_task), _listed
         window = 2 * (sum(client.nthreads().values()) or 1)
     else:
         pool = process_pool(jobs, _install, (shared,))
         submit = functools.partial(pool.submit, _call_installed, function)
+        pieces, results = items, _alone
         window = 2 * jobs
     pending: list = []
     try:
-        for item in items:
-            pending.append(submit(item))
+        for piece in pieces:
+            pending.append(submit(piece))
             if len(pending) >= window:
-                yield pending.pop(0).result()
+                yield from results(pending.pop(0))
         while pending:
-            yield pending.pop(0).result()
+            yield from results(pending.pop(0))
     finally:
         for future in pending:
             future.cancel()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _listed(future: Future) -> list:
+    return future.result()
+
+
+def _alone(future: Future) -> tuple:
+    return (future.result(),)

@@ -52,7 +52,7 @@ def test_rendered_chunks_from_the_cluster_are_the_lines_of_one_process(cluster):
 def test_cli_on_a_scheduler_address_gives_the_bytes_of_jobs_1(cluster, capsys, tmp_path):
     far = tmp_path / "music.far"
     run(capsys, "compile", MUSIC, "-o", far)
-    argv = ["-n", "20000", "--seed", "9"]
+    argv = ["-n", "70000", "--seed", "9"]  # 9 blocks: tasks of 4, 4 and 1 on the cluster
     one = run(capsys, "sample", MUSIC, *argv)[1]
     assert run(capsys, "sample", far, *argv, "--jobs", "2")[1] == one
     address = cluster[0].scheduler_address
@@ -93,9 +93,13 @@ def _scaled(factor: int, item: int) -> int:
     return factor * item
 
 
-@pytest.mark.parametrize("where", ["this process", "processes", "cluster"])
+@pytest.mark.parametrize("where", ["this process", "processes", "cluster", "tasks of 3"])
 def test_mapped_work_comes_back_in_order_and_its_errors_are_raised_here(cluster, where):
-    options = {"processes": {"jobs": 2}, "cluster": {"client": cluster[1]}}.get(where, {})
+    options = {
+        "processes": {"jobs": 2},
+        "cluster": {"client": cluster[1]},
+        "tasks of 3": {"client": cluster[1], "per_task": 3},  # 40 items: the last task has 1
+    }.get(where, {})
     assert list(parallel.mapped(_scaled, range(40), 3, **options)) == [3 * i for i in range(40)]
     with pytest.raises(UsageError, match="item -1 is negative"):
         list(parallel.mapped(_scaled, [5, 4, -1, 2], 3, **options))

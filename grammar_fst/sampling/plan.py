@@ -39,6 +39,7 @@ from ..fst.walks import Walks
 from .walker import Walker
 
 BLOCK = 8192
+TASK_BLOCKS = 4  # blocks in one Dask task: a task costs the scheduler and client milliseconds
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
 MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
 HEAP_PAD = 64 << 20  # bytes of freed memory malloc keeps for the next block (`keep_freed`)
@@ -318,7 +319,7 @@ def _shards(
     if client is None and jobs <= 1:
         run = run_block if job.joined else lambda job, block: job.run(block, seen)
         return (run(job, block) for block in blocks)
-    return parallel.mapped(run_block, blocks, job, jobs, client)
+    return parallel.mapped(run_block, blocks, job, jobs, client, per_task=TASK_BLOCKS)
 
 
 def run(
