@@ -62,6 +62,18 @@ def test_cli_on_a_scheduler_address_gives_the_bytes_of_jobs_1(cluster, capsys, t
     assert len(parts) > 1 and "".join(p.read_text() for p in parts) == one
 
 
+def _profiled() -> bool:
+    import dask
+
+    return dask.config.get(parallel.PROFILER)
+
+
+def test_a_local_cluster_runs_its_workers_without_the_profiler():
+    with parallel.connect("local:1") as client:
+        assert list(client.run(_profiled).values()) == [False]
+    assert _profiled()  # this process's setting is left as it was
+
+
 def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys):
     argv = ["sample", MUSIC, "-n", "5000", "--seed", "3", "--format", "massive"]
     assert run(capsys, *argv, "--dask", "local:2")[1] == run(capsys, *argv)[1]
