@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import signal
 import sys
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 LOCAL = "local:"
+PROFILER = "distributed.worker.profile.enabled"
 MISSING = "--dask needs dask.distributed: pip install 'grammar-fst[dask]'"
 
 Item = TypeVar("Item")
@@ -42,14 +44,18 @@ def _distributed():
 def connect(address: str) -> Iterator:
     """A client of the scheduler at `address` (`tcp://host:8786`, ...), or of a
     LocalCluster of N worker processes started for the run when `address` is `local:N`
-    (stopped at the end)."""
+    (stopped at the end). Its workers do not run Dask's profiler, which samples their
+    threads every 10 ms for a dashboard that no one is shown: a third of an idle
+    worker's CPU time."""
     distributed = _distributed()
     if address.startswith(LOCAL):
+        import dask
+
         workers = address[len(LOCAL) :]
         if not workers.isdigit() or int(workers) < 1:
             raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
         with (
-            _adaptive_malloc(),
+            dask.config.set({PROFILER: False}),
             distributed.LocalCluster(
                 n_workers=int(workers), threads_per_worker=1, dashboard_address=":0"
             ) as local,
@@ -63,18 +69,6 @@ def connect(address: str) -> Iterator:
         raise UsageError(f"--dask {address}: cannot reach the scheduler: {err}") from None
     with client:
         yield client
-
-
-def _adaptive_malloc():
-    """Dask starts its workers with MALLOC_TRIM_THRESHOLD_ set, which turns off glibc's
-    adaptive mmap threshold: every block's large arrays are then mapped and unmapped
-    afresh (page faults, system time), a quarter of a local worker's CPU time when
-    sampling. The workers started here keep glibc's default."""
-    import dask
-
-    environ = dask.config.get("distributed.nanny.pre-spawn-environ", {})
-    kept = {name: value for name, value in environ.items() if name != "MALLOC_TRIM_THRESHOLD_"}
-    return dask.config.set({"distributed.nanny.pre-spawn-environ": kept})
 
 
 def end_with(parent: int) -> None:
@@ -122,8 +116,19 @@ def _call_installed(function: Callable[[object, Item], Result], item: Item) -> R
     return function(_shared, item)
 
 
-def _submitted(client, function: Callable, sent, item: object) -> Future:
-    return client.submit(function, sent, item, pure=False)
+def _submitted(client, function: Callable, sent, items: list) -> Future:
+    return client.submit(_each, function, sent, items, pure=False)
+
+
+def _each(function: Callable[[Shared, Item], Result], shared: Shared, items: list) -> list:
+    return [function(shared, item) for item in items]
+
+
+def _groups(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """The items in lists of `size` (the last may be shorter)."""
+    items = iter(items)
+    while group := list(itertools.islice(items, size)):
+        yield group
 
 
 def in_flight(jobs: int) -> int:
@@ -139,38 +144,51 @@ def mapped(
     shared: Shared,
     jobs: int = 1,
     client=None,
+    per_task: int = 1,
 ) -> Iterator[Result]:
     """`function(shared, item)` for each item, in the items' order: in this process, on
     `jobs` processes, or on the workers of a Dask `client`. `shared` (what every item
     needs: a compiled network, catalogues) reaches each worker once; each item is sent
-    on its own, at most two per worker in flight, so memory does not grow with the
-    items. `function` must be a module-level function (it is sent by name), and the
-    items and results picklable. An error in a piece of work is raised here."""
+    on its own (on a cluster, `per_task` items in one task: a task costs the scheduler
+    and the client milliseconds of their own), at most two per worker in flight, so
+    memory does not grow with the items. `function` must be a module-level function (it
+    is sent by name), and the items and results picklable. An error in a piece of work
+    is raised here."""
     if client is None and jobs <= 1:
         yield from (function(shared, item) for item in items)
         return
     pool = None
-    submit: Callable[[Item], Future]
+    tasks: Iterable
     if client is not None:
         # a key of its own: scattering equal data again (sampling's further rounds) would
         # share the key that the cluster is dropping as the earlier round lets it go
         [sent] = client.scatter([shared], broadcast=True, hash=False)
         submit = functools.partial(_submitted, client, function, sent)
+        tasks, results = _groups(items, per_task), _listed
         window = 2 * (sum(client.nthreads().values()) or 1)
     else:
         pool = process_pool(jobs, _install, (shared,))
         submit = functools.partial(pool.submit, _call_installed, function)
+        tasks, results = items, _alone
         window = in_flight(jobs)
     pending: list = []
     try:
-        for item in items:
-            pending.append(submit(item))
+        for task in tasks:
+            pending.append(submit(task))
             if len(pending) >= window:
-                yield pending.pop(0).result()
+                yield from results(pending.pop(0))
         while pending:
-            yield pending.pop(0).result()
+            yield from results(pending.pop(0))
     finally:
         for future in pending:
             future.cancel()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _listed(future: Future) -> list:
+    return future.result()
+
+
+def _alone(future: Future) -> tuple:
+    return (future.result(),)

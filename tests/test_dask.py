@@ -52,7 +52,7 @@ def test_rendered_chunks_from_the_cluster_are_the_lines_of_one_process(cluster):
 def test_cli_on_a_scheduler_address_gives_the_bytes_of_jobs_1(cluster, capsys, tmp_path):
     far = tmp_path / "music.far"
     run(capsys, "compile", MUSIC, "-o", far)
-    argv = ["-n", "20000", "--seed", "9"]
+    argv = ["-n", "70000", "--seed", "9"]  # 9 blocks: tasks of 4, 4 and 1 on the cluster
     one = run(capsys, "sample", MUSIC, *argv)[1]
     assert run(capsys, "sample", far, *argv, "--jobs", "2")[1] == one
     address = cluster[0].scheduler_address
@@ -60,6 +60,18 @@ def test_cli_on_a_scheduler_address_gives_the_bytes_of_jobs_1(cluster, capsys, t
     assert run(capsys, "sample", far, *argv, "--dask", address, "-o", f"{tmp_path}/parts/")[0] == 0
     parts = sorted((tmp_path / "parts").iterdir())
     assert len(parts) > 1 and "".join(p.read_text() for p in parts) == one
+
+
+def _profiled() -> bool:
+    import dask
+
+    return dask.config.get(parallel.PROFILER)
+
+
+def test_a_local_cluster_runs_its_workers_without_the_profiler():
+    with parallel.connect("local:1") as client:
+        assert list(client.run(_profiled).values()) == [False]
+    assert _profiled()  # this process's setting is left as it was
 
 
 def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys):
@@ -93,9 +105,13 @@ def _scaled(factor: int, item: int) -> int:
     return factor * item
 
 
-@pytest.mark.parametrize("where", ["this process", "processes", "cluster"])
+@pytest.mark.parametrize("where", ["this process", "processes", "cluster", "tasks of 3"])
 def test_mapped_work_comes_back_in_order_and_its_errors_are_raised_here(cluster, where):
-    options = {"processes": {"jobs": 2}, "cluster": {"client": cluster[1]}}.get(where, {})
+    options = {
+        "processes": {"jobs": 2},
+        "cluster": {"client": cluster[1]},
+        "tasks of 3": {"client": cluster[1], "per_task": 3},  # 40 items: the last task has 1
+    }.get(where, {})
     assert list(parallel.mapped(_scaled, range(40), 3, **options)) == [3 * i for i in range(40)]
     with pytest.raises(UsageError, match="item -1 is negative"):
         list(parallel.mapped(_scaled, [5, 4, -1, 2], 3, **options))

@@ -47,9 +47,11 @@ if TYPE_CHECKING:
     from ..pieces import Piece, Ring
 
 BLOCK = 8192
+TASK_BLOCKS = 4  # blocks in one Dask task: a task costs the scheduler and client milliseconds
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
 MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
 HEAP_PAD = 64 << 20  # bytes of freed memory malloc keeps for the next block (`keep_freed`)
+MAPPED_ABOVE = 32 << 20  # bytes: smaller allocations come from malloc's heap (`keep_freed`)
 
 # With `unique`, an intent asked for more than this share of its distinct sentences, or
 # with few sentences, has them drawn from its enumeration (at most five times what was
@@ -296,14 +298,19 @@ def keep_freed() -> None:
     """Have glibc's malloc keep up to `HEAP_PAD` bytes of freed memory instead of giving
     it back to the kernel: each block makes and frees the same large arrays, and memory
     fetched again from the kernel costs a page fault per page (a fifth of the CPU time
-    of streaming a million jsonl sentences was the kernel's). Once per process; nothing
-    where the C library is not glibc."""
+    of streaming a million jsonl sentences was the kernel's). Arrays below `MAPPED_ABOVE`
+    (glibc's own ceiling for its adaptive threshold) come from the heap, not from a
+    mapping of their own: a thread other than the main one (a Dask worker's) has a heap
+    of its own that the pad does not reach, and there every block's arrays were mapped
+    and unmapped afresh (a third of its CPU time). Once per process; nothing where the C
+    library is not glibc."""
     if sys.platform.startswith("linux"):
         import ctypes
 
         mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
         if mallopt is not None:
             mallopt(-2, HEAP_PAD)  # M_TOP_PAD
+            mallopt(-3, MAPPED_ABOVE)  # M_MMAP_THRESHOLD
 
 
 def run_block(job: Job, block: Block) -> Shard | Chunk | Piece:
@@ -328,7 +335,7 @@ def _shards(
     if client is None and jobs <= 1:
         run = run_block if job.joined else lambda job, block: job.run(block, seen)
         return (run(job, block) for block in blocks)
-    return parallel.mapped(run_block, blocks, job, jobs, client)
+    return parallel.mapped(run_block, blocks, job, jobs, client, per_task=TASK_BLOCKS)
 
 
 def run(
