@@ -36,7 +36,7 @@ from ..errors import UsageError, Wording
 from ..fst.counting import Number, log10
 from ..fst.spelling import Speller
 from ..fst.walks import Walks
-from .walker import Walker
+from .walker import Enumeration, Walker
 
 BLOCK = 8192
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
@@ -156,7 +156,12 @@ class Job:
     joined: bool = False
     chunked: bool = False
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
+    _drawn: dict[int, Drawn] = field(default_factory=dict, repr=False)
     _bulk: object = field(default=None, repr=False)  # the format's bulk writer, or False
+
+    def __getstate__(self) -> dict:
+        """What a worker is sent: not the enumerations drawn here (it draws its own)."""
+        return {**self.__dict__, "_drawn": {}}
 
     def run(self, block: Block, seen: set[SentenceKey] | None = None) -> Shard:
         """The block's sentences. With `unique`, repeats within the block or of `seen`
@@ -235,6 +240,19 @@ class Job:
             self._selected[intent] = without_replacement(self, intent)
         return self._selected[intent]
 
+    def drawn(self, intent: int) -> Drawn:
+        """Every sentence of intent number `intent` with its draw (see `without_replacement`),
+        made once per process."""
+        if intent not in self._drawn:
+            self._drawn[intent] = _draws(self, intent)
+        return self._drawn[intent]
+
+    def left(self, intent: int) -> int:
+        """How many distinct sentences intent number `intent` has that are not `excluded`,
+        from its enumeration: what `unique` can give of an intent it enumerates anyway
+        (`enumerated_anyway`), without counting them on its FSTs."""
+        return int(np.isfinite(self.drawn(intent).draws).sum())
+
 
 def _as_is(utterance: Utterance, position: int) -> Utterance:
     return utterance
@@ -249,17 +267,40 @@ def enumerates(wanted: int, left: int, paths: Number) -> bool:
     return wanted / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS
 
 
+def enumerated_anyway(wanted: int, paths: Number) -> bool:
+    """Whether `enumerates` holds of `wanted` sentences of an intent of `paths` derivations
+    however many distinct sentences it has left (never more than `paths`)."""
+    if too_many_to_enumerate(paths) or not wanted:
+        return False
+    return wanted / ENUMERATE_ABOVE > paths or paths <= ENUMERATE_ALWAYS
+
+
 def too_many_to_enumerate(paths: Number) -> bool:
     """Whether an intent of `paths` derivations has too many to go through them all: `$r =
     x{1,12}` then `$r{1,9}` has 108 sentences and 5.6 billion derivations."""
     return log10(paths) > math.log10(ENUMERATE_PATHS)
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """Every path of an intent (`paths`), the first path of each of its sentences
+    (`first`) and each sentence's draw (`draws`, -inf for one `excluded`)."""
+
+    paths: Enumeration
+    first: np.ndarray
+    draws: np.ndarray
+
+
 def without_replacement(job: Job, intent: int) -> Walks:
     """`job.enumerated[intent]` distinct sentences of intent number `intent`, none excluded,
     drawn by weight without replacement, in the order of the draws: what `unique` gives
-    when asked for much of a language, where drawing and dropping repeats would stall.
-    Efraimidis and Spirakis's method: each sentence gets the key log(u) / p, and the
+    when asked for much of a language, where drawing and dropping repeats would stall."""
+    drawn = job.drawn(intent)
+    return drawn.paths.walks(drawn.first[_largest(drawn.draws, job.enumerated[intent])])
+
+
+def _draws(job: Job, intent: int) -> Drawn:
+    """Efraimidis and Spirakis's method: each sentence gets the key log(u) / p, and the
     largest keys come first. A sentence's p adds up the probabilities of its readings."""
     paths = job.walker.every_path(job.intents[intent])
     sentence, first = paths.sentences()
@@ -268,7 +309,7 @@ def without_replacement(job: Job, intent: int) -> Walks:
     if job.excluded:
         keys = paths.walks(first).keys()
         draws[[i for i, words in enumerate(keys) if (words, intent) in job.excluded]] = -np.inf
-    return paths.walks(first[_largest(draws, job.enumerated[intent])])
+    return Drawn(paths, first, draws)
 
 
 def _largest(values: np.ndarray, k: int) -> np.ndarray:
