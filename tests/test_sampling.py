@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import grammar_fst as gf
+from grammar_fst.fst.walks import Walks
 from grammar_fst.sampling import plan, walker
 
 # chi-square critical values at p = 0.001 (a fixed seed makes each test deterministic;
@@ -185,8 +186,6 @@ def test_walker_choices_are_each_states_arcs_then_stop_with_their_probabilities(
 
 def test_a_batch_without_paths_spells_no_utterance():
     """With `unique`, a block of repeats only leaves no path to spell."""
-    from grammar_fst.fst.walks import Walks
-
     grammar = gf.load("grammars/music.grm")
     assert grammar._speller.walks(Walks.of([])) == []
     spelled = grammar._speller.spell(Walks.of([]))
@@ -215,3 +214,11 @@ def test_sentences_whose_first_hashes_agree_are_told_apart_by_the_second():
     order = np.lexsort((words[:, 1], words[:, 0]))  # the sentences in order of both hashes
     assert sentence.tolist() == [2, 1, 0, 2, 0]
     assert first.tolist() == [2, 1, 0] and order.tolist() == [2, 4, 1, 0, 3]
+
+
+@pytest.mark.parametrize("first, count", [(0, 0), (0, 2), (1, 3), (2, 2), (4, 0), (3, 1)])
+def test_a_span_of_walks_is_the_take_of_its_range(first, count):
+    walks = Walks.of([[(1, 1)], [], [(2, 0), (3, 3)], [(4, 4)]])
+    span, taken = walks.span(first, count), walks.take(np.arange(first, first + count))
+    for name in ("ilabel", "olabel", "ends"):
+        assert getattr(span, name).tolist() == getattr(taken, name).tolist(), name

@@ -208,9 +208,11 @@ class Job:
             pieces, placed = [walked], [walked_at]
             for intent in self.enumerated:
                 at = np.flatnonzero(order == intent)
-                pieces.append(self.selected(intent).take(np.arange(len(at)) + block.before[intent]))
+                pieces.append(self.selected(intent).span(block.before[intent], len(at)))
                 placed.append(at)
-            walks = Walks.concat(pieces).take(np.argsort(np.concatenate(placed), kind="stable"))
+            walks, at = Walks.concat(pieces), np.concatenate(placed)
+            if (np.diff(at) < 0).any():  # else they are in order already (one intent)
+                walks = walks.take(np.argsort(at, kind="stable"))
         if len(kept) < len(order):
             walks = walks.take(kept)
         return order, keys, kept.tolist(), walks
