@@ -27,7 +27,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .data import distribution as dist
 from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
@@ -327,7 +326,9 @@ class CompiledGrammar:
                 len(found),
                 n,
             )
-        shares = dist.allocate(n, weights, [floor] * len(found), [math.inf] * len(found))
+        from .data.distribution import allocate
+
+        shares = allocate(n, weights, [floor] * len(found), [math.inf] * len(found))
         return list(zip(found, shares))
 
     def _covering(self, chosen: list[str], seed: int) -> Iterator[tuple[int, LabelPath]]:

@@ -112,8 +112,6 @@ def _sample(args: argparse.Namespace) -> int:
 def _sample_on(args: argparse.Namespace, client) -> int:
     from .. import progress
     from ..data import formats
-    from ..data.distribution import table
-    from ..data.partition import part_path, partition
     from ..output import is_folder
 
     names = [name for name, _ in args.intent or []]
@@ -166,11 +164,15 @@ def _sample_on(args: argparse.Namespace, client) -> int:
             chunks=True,
         )
         if args.report:
+            from ..data.distribution import table
+
             shares = grammar.allocation(args.n, names or None, args.allocate)
             rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
             sys.stderr.write(table(rows))
     blocks = progress.counted(blocks, total, "sentences", progress_shown(args))
     if args.partition:
+        from ..data.partition import part_path, partition
+
         drawn = [u for block in blocks for u in block]
         for name, part in partition(drawn, args.partition, args.seed).items():
             path = part_path(args.output, name)

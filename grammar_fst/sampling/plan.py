@@ -27,6 +27,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -283,10 +284,10 @@ def too_many_to_enumerate(paths: Number) -> bool:
     return log10(paths) > math.log10(ENUMERATE_PATHS)
 
 
-@dataclass(frozen=True)
-class Drawn:
+class Drawn(NamedTuple):
     """Every path of an intent (`paths`), the first path of each of its sentences
-    (`first`) and each sentence's draw (`draws`, -inf for one `excluded`)."""
+    (`first`) and each sentence's draw (`draws`, -inf for one `excluded`). (A named
+    tuple: a class is made faster than a dataclass, at every start of the command.)"""
 
     paths: Enumeration
     first: np.ndarray
