@@ -213,7 +213,10 @@ class Walker:
     def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
         """One random path from each start state (an intent's), nonterminals entered;
         label-free arcs are left out. On the network unfolded when it can be (see
-        `unfolded.py`), else with a return stack per walk: the same paths."""
+        `unfolded.py`), else with a return stack per walk: the same paths. Without
+        starts nothing is unfolded: a block's sentences may all come from an enumeration."""
+        if not len(starts):
+            return self._taken(0, [], [])
         if self._unfolded is None:
             self._unfolded = unfold(self, list(self.intent_start.values())) or False
         n = len(starts)
