@@ -222,3 +222,14 @@ def test_a_span_of_walks_is_the_take_of_its_range(first, count):
     span, taken = walks.span(first, count), walks.take(np.arange(first, first + count))
     for name in ("ilabel", "olabel", "ends"):
         assert getattr(span, name).tolist() == getattr(taken, name).tolist(), name
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 6, 7])
+def test_the_largest_values_come_first_and_ties_in_their_order(k):
+    values = np.array([0.5, -np.inf, 2.0, 0.5, 3.0, 2.0, 0.5])
+    expected = sorted(range(len(values)), key=lambda i: -values[i])[:k]  # stable
+    assert set(plan._largest(values, k).tolist()) == set(expected)
+    if k == len(values):
+        assert plan._largest(values, k).tolist() == expected
+    distinct = np.array([0.1, 4.0, -2.0, 3.5, 0.2, -np.inf, 9.0])
+    assert plan._largest(distinct, k).tolist() == sorted(range(7), key=lambda i: -distinct[i])[:k]

@@ -321,7 +321,12 @@ def _largest(values: np.ndarray, k: int) -> np.ndarray:
         chosen = np.argpartition(-values, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
     else:
         chosen = np.arange(len(values))
-    return chosen[np.argsort(-values[chosen], kind="stable")]
+    keys = -values[chosen]
+    order = np.argsort(keys)  # a quicker sort, the same order while no two keys are equal
+    ranked = keys[order]
+    if (ranked[1:] == ranked[:-1]).any():
+        order = np.argsort(keys, kind="stable")
+    return chosen[order]
 
 
 @functools.cache
