@@ -245,8 +245,9 @@ class Job:
 
     def drawn(self, intent: int) -> Drawn:
         """Every sentence of intent number `intent` with its draw (see `without_replacement`),
-        made once per process."""
+        made once per process (its arrays, freed, kept for the blocks': `keep_freed`)."""
         if intent not in self._drawn:
+            keep_freed()
             self._drawn[intent] = _draws(self, intent)
         return self._drawn[intent]
 
