@@ -113,6 +113,7 @@ def _sample_on(args: argparse.Namespace, client) -> int:
     from .. import progress
     from ..data import formats
     from ..output import is_folder
+    from ..sampling import plan
 
     names = [name for name, _ in args.intent or []]
     if len(set(names)) < len(names):
@@ -137,6 +138,7 @@ def _sample_on(args: argparse.Namespace, client) -> int:
     fmt = formats.get(args.format)
     unique = fmt.training_set if args.unique is None else args.unique
     unique = unique or bool(args.partition)
+    plan.keep_freed()  # from the start: compiling a catalogue makes and frees arrays too
     grammar = named_grammar(args)
     locale = args.locale or (fmt.locale_of and fmt.locale_of(grammar.fsts.language))
     render = fmt.line_writer(locale=locale)  # lines are rendered by the workers
