@@ -27,7 +27,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .data import distribution as dist
 from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
@@ -291,8 +290,13 @@ class CompiledGrammar:
         paths = counting.derivations(self.fsts)
         for index, name in enumerate(job.intents):
             given = sum(i == index for _, i in seen)
-            counts[name] = self._capped(name, counts[name], given)
-            if plan.enumerates(counts[name], self.count(name) - given, paths[("intent", name)]):
+            derivations = paths[("intent", name)]
+            if plan.enumerated_anyway(counts[name], derivations):
+                left = job.left(index)  # no need to count the sentences on the FSTs
+            else:
+                left = self.count(name) - given
+            counts[name] = self._capped(name, counts[name], left, given)
+            if plan.enumerates(counts[name], left, derivations):
                 job.enumerated[index] = counts[name]
 
     def allocation(
@@ -332,7 +336,9 @@ class CompiledGrammar:
                 len(found),
                 n,
             )
-        shares = dist.allocate(n, weights, [floor] * len(found), [math.inf] * len(found))
+        from .data.distribution import allocate
+
+        shares = allocate(n, weights, [floor] * len(found), [math.inf] * len(found))
         return list(zip(found, shares))
 
     def _covering(self, chosen: list[str], seed: int) -> Iterator[tuple[int, LabelPath]]:
@@ -362,9 +368,10 @@ class CompiledGrammar:
             return quotas(n, intents, counting.proportions(self.sizes(intents)[0]))
         raise UsageError(f"unknown split '{split}'; use even or proportional")
 
-    def _capped(self, intent: str, wanted: int, given: int) -> int:
-        """`wanted`, or fewer when the intent has fewer distinct sentences not yet given."""
-        size = self.count(intent) - given if wanted else 0
+    def _capped(self, intent: str, wanted: int, left: int, given: int) -> int:
+        """`wanted`, or fewer when the intent has fewer distinct sentences (`left`) not yet
+        given (`given` were)."""
+        size = left if wanted else 0
         if size < wanted:
             log.warning(
                 "intent %s has only %d distinct sentences (asked for %d); producing all of them",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grammar_fst.data.catalogue import (
@@ -84,6 +86,55 @@ def test_txt_normalizes_decomposed_unicode_to_nfc(tmp_path):
     cat = read_catalogue(str(path))
     assert [e.words for e in cat.entries] == [(HINDI_NFC,), ("café", "noir"), (NNNA_NFC,)]
     assert cat.surface_values() == {HINDI_NFC, "café noir", NNNA_NFC}
+
+
+def line_by_line(text: str) -> tuple[list[Entry], list[tuple[int, int]]]:
+    """What a .txt catalogue says, read the plain way: each line normalized and split,
+    comments and blank lines skipped, a repeat dropped; with the (line, first line) of
+    each repeat."""
+    entries: list[Entry] = []
+    first: dict[tuple[str, ...], int] = {}
+    repeats = []
+    for number, line in enumerate(text.split("\n"), 1):
+        words = tuple(unicodedata.normalize("NFC", line).split())
+        if not words or words[0].startswith("#"):
+            continue
+        if words in first:
+            repeats.append((number, first[words]))
+            continue
+        first[words] = number
+        entries.append(Entry(words, line=number))
+    return entries, repeats
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rock\npop\njazz\n",
+        "rock",  # no line break at the end
+        f"# genres\n\n  \t \nnew  york\r\n{HINDI_RAW}\n{HINDI_NFC}\nc# major\n#x\n",
+        "เพลง ลูกทุ่ง\n周杰伦\nفيروز\nпесни\nเพลง  ลูกทุ่ง\n\n周杰伦\n",
+        f"{CAFE_RAW} noir\ncafé noir\ncafé   noir\nrock\n{NNNA_RAW}\nrock\n\n\n",
+        "a b\nab\na  b\nb a\n",  # words, not characters, tell values apart
+    ],
+)
+def test_txt_columns_are_those_of_the_lines_read_one_by_one(tmp_path, caplog, text):
+    path = write(tmp_path, "values.txt", text)
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        cat = read_catalogue(path)
+    entries, repeats = line_by_line(text)
+    expected = Catalogue(str(path), entries).columns
+    columns = cat.columns
+    assert columns.vocabulary == expected.vocabulary
+    for name in ("tokens", "bounds", "lines"):
+        assert getattr(columns, name).tolist() == getattr(expected, name).tolist(), name
+        assert getattr(columns, name).dtype == getattr(expected, name).dtype, name
+    assert np.isnan(columns.weights).all() and len(columns.weights) == len(entries)
+    assert cat.entries == tuple(entries)
+    reported = [
+        re.search(r" at line (\d+) \(first at line (\d+)\)", r.getMessage()) for r in caplog.records
+    ]
+    assert [(int(m[1]), int(m[2])) for m in reported] == repeats
 
 
 def test_suffix_is_case_insensitive(tmp_path):

@@ -17,6 +17,7 @@ from grammar_fst.fst import counting
 from grammar_fst.fst.compiler import compile_grammar
 from grammar_fst.grm import syntax
 from grammar_fst.model import CompiledGrammar, from_text
+from grammar_fst.sampling import plan
 
 SETTINGS = settings(
     max_examples=60,
@@ -55,6 +56,29 @@ def test_derivations_are_the_paths_the_walker_enumerates(grammar):
         assume(paths[("intent", intent)] <= 2000)
         walked = compiled._walker.every_path(intent).probability
         assert paths[("intent", intent)] == len(walked)
+
+
+@SETTINGS
+@given(grammars(words=st.sampled_from(["a", "b", "c"]), comments=False))
+def test_an_enumeration_knows_as_many_sentences_as_counting(grammar):
+    """What `unique` takes from the enumeration of an intent it enumerates anyway instead
+    of counting its sentences on the FSTs."""
+    compiled = CompiledGrammar(compile_grammar(grammar))
+    paths = counting.derivations(compiled.fsts)
+    sizes, _ = compiled.sizes()
+    job = plan.Job(compiled._walker, compiled._speller, compiled.intents, 0)
+    for index, intent in enumerate(compiled.intents):
+        assume(paths[("intent", intent)] <= 2000 and sizes[intent].exact)
+        assert job.left(index) == sizes[intent].value
+
+
+def test_unique_with_cover_asked_for_more_than_there_is_gives_each_once(caplog):
+    grammar = from_text("$r = a | a a\nintent A = $r $r? | b <0> | c\n")  # a a: two ways
+    assert grammar.count("A") == 5 and plan.enumerated_anyway(50, 7)
+    with caplog.at_level("WARNING", logger="grammar_fst"):
+        texts = [u.text for u in grammar.sample(50, unique=True, cover=True)]
+    assert sorted(texts) == ["a", "a a", "a a a", "a a a a", "c"]
+    assert "intent A has only 5 distinct sentences (asked for 50)" in caplog.text
 
 
 @SETTINGS

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 
+import numpy as np
 import pytest
 
 import grammar_fst as gf
-from grammar_fst.sampling import plan
+from grammar_fst.fst.walks import Walks
+from grammar_fst.sampling import plan, walker
 
 # chi-square critical values at p = 0.001 (a fixed seed makes each test deterministic;
 # the threshold says how surprising a correct sampler would have to be to fail it)
@@ -183,9 +186,50 @@ def test_walker_choices_are_each_states_arcs_then_stop_with_their_probabilities(
 
 def test_a_batch_without_paths_spells_no_utterance():
     """With `unique`, a block of repeats only leaves no path to spell."""
-    from grammar_fst.fst.walks import Walks
-
     grammar = gf.load("grammars/music.grm")
     assert grammar._speller.walks(Walks.of([])) == []
     spelled = grammar._speller.spell(Walks.of([]))
     assert len(spelled.base) == 0 and spelled.word_cuts.tolist() == [0]
+
+
+def test_every_path_says_the_length_and_hashes_of_its_walks():
+    grammar = gf.from_text("$r = a | a b\nintent A = go $r? {s} now | go\nslot s = x y | x | z\n")
+    enum = grammar._walker.every_path("A")
+    walks = enum.walks(np.arange(len(enum.probability)))
+    assert enum.length.tolist() == np.diff(walks.ends, prepend=0).tolist()
+    for k, (begin, end) in enumerate(zip(walks.begins(), walks.ends)):
+        expected = [0, 0]
+        for label in walks.ilabel[begin:end].tolist():
+            if label:
+                expected = [(h * int(f) + label) % 2**64 for h, f in zip(expected, walker._HASH)]
+        assert enum.words[k].tolist() == expected
+
+
+def test_sentences_whose_first_hashes_agree_are_told_apart_by_the_second():
+    grammar = gf.from_text("intent A = a | b | c | d | e\n")
+    enum = grammar._walker.every_path("A")
+    words = np.array([[7, 2], [7, 1], [3, 9], [7, 2], [3, 9]], dtype=np.uint64)
+    tied = dataclasses.replace(enum, words=words)
+    sentence, first = tied.sentences()
+    order = np.lexsort((words[:, 1], words[:, 0]))  # the sentences in order of both hashes
+    assert sentence.tolist() == [2, 1, 0, 2, 0]
+    assert first.tolist() == [2, 1, 0] and order.tolist() == [2, 4, 1, 0, 3]
+
+
+@pytest.mark.parametrize("first, count", [(0, 0), (0, 2), (1, 3), (2, 2), (4, 0), (3, 1)])
+def test_a_span_of_walks_is_the_take_of_its_range(first, count):
+    walks = Walks.of([[(1, 1)], [], [(2, 0), (3, 3)], [(4, 4)]])
+    span, taken = walks.span(first, count), walks.take(np.arange(first, first + count))
+    for name in ("ilabel", "olabel", "ends"):
+        assert getattr(span, name).tolist() == getattr(taken, name).tolist(), name
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 6, 7])
+def test_the_largest_values_come_first_and_ties_in_their_order(k):
+    values = np.array([0.5, -np.inf, 2.0, 0.5, 3.0, 2.0, 0.5])
+    expected = sorted(range(len(values)), key=lambda i: -values[i])[:k]  # stable
+    assert set(plan._largest(values, k).tolist()) == set(expected)
+    if k == len(values):
+        assert plan._largest(values, k).tolist() == expected
+    distinct = np.array([0.1, 4.0, -2.0, 3.5, 0.2, -np.inf, 9.0])
+    assert plan._largest(distinct, k).tolist() == sorted(range(7), key=lambda i: -distinct[i])[:k]

@@ -6,6 +6,7 @@ deterministic and a correct sampler would fail one only by a rare accident of it
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 
 import numpy as np
@@ -190,3 +191,14 @@ def test_cover_reaches_every_word_that_can_occur(grammar, seed):
     for name in live:
         words = {w for u in covering if u.intent == name for w in u.text.split()}
         assert words == expected[name]
+
+
+def test_a_job_sent_to_a_worker_draws_its_enumeration_again_the_same():
+    grammar = gf.from_text("intent A = (a | b <2> | c) (x | y)\n")
+    job = grammar._job({"A": 4}, 7, None, True, False)
+    assert job.left(0) == 6
+    job.enumerated[0] = 4
+    sent = pickle.loads(pickle.dumps(job))
+    assert sent._drawn == {} and 0 in job._drawn  # not sent: the worker draws its own
+    mine, theirs = job.selected(0), sent.selected(0)
+    assert mine.ilabel.tolist() == theirs.ilabel.tolist() and len(mine.ends) == 4

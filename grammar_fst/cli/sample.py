@@ -113,8 +113,8 @@ def _sample(args: argparse.Namespace) -> int:
 def _sample_on(args: argparse.Namespace, client) -> int:
     from .. import pieces, progress
     from ..data import formats
-    from ..data.partition import part_path, partition
     from ..output import is_folder
+    from ..sampling import plan
 
     names = [name for name, _ in args.intent or []]
     if len(set(names)) < len(names):
@@ -139,6 +139,7 @@ def _sample_on(args: argparse.Namespace, client) -> int:
     fmt = formats.get(args.format)
     unique = fmt.training_set if args.unique is None else args.unique
     unique = unique or bool(args.partition)
+    plan.keep_freed()  # from the start: compiling a catalogue makes and frees arrays too
     grammar = named_grammar(args)
     locale = args.locale or (fmt.locale_of and fmt.locale_of(grammar.fsts.language))
     render = fmt.line_writer(locale=locale)  # lines are rendered by the workers
@@ -153,6 +154,8 @@ def _sample_on(args: argparse.Namespace, client) -> int:
             contextlib.closing(progress.counted(blocks, total, "sentences", progress_shown(args)))
         )
         if args.partition:
+            from ..data.partition import part_path, partition
+
             drawn = [u for block in blocks for u in block]
             for name, part in partition(drawn, args.partition, args.seed).items():
                 path = part_path(args.output, name)
@@ -175,8 +178,6 @@ def _drawn(
 ):
     """The blocks of sentences the arguments ask for, and how many sentences (None for
     --all)."""
-    from ..data.distribution import table
-
     if args.all:
         return batches(grammar.all(names or None, unique=unique)), None
     quota = {name: count for name, count in args.intent or [] if count is not None}
@@ -198,6 +199,8 @@ def _drawn(
         pieces=folder,
     )
     if args.report:
+        from ..data.distribution import table
+
         shares = grammar.allocation(args.n, names or None, args.allocate)
         rows = [(str(p.pattern), None, p.carrier_entropy, p.complexity, k) for p, k in shares]
         sys.stderr.write(table(rows))

@@ -8,10 +8,10 @@ in decomposed Unicode or with extra spaces matches the same words in a sentence.
 
 from __future__ import annotations
 
-import array
 import contextlib
 import functools
 import gc
+import itertools
 import json
 import logging
 import math
@@ -198,35 +198,43 @@ def _entry(words: list[str], weight: float | None, canonical: list[str] | None, 
 
 def _txt_columns(text: str, file: str) -> Columns:
     """One value per line; blank lines and lines starting with '#' are skipped; a repeated
-    value is reported and left out. Read straight into columns: the file is normalized
-    once (the same as line by line: a line break is a starter), each word is numbered as
-    it is met, and nothing per entry is kept but numbers."""
-    vocabulary: dict[str, int] = {}
-    tokens_ = array.array("i")
-    bounds, lines = array.array("q", [0]), array.array("q")
-    first: dict[int, int] = {}  # hash of an entry's word numbers -> its entry number
-    for number, line in enumerate(tokens.normalize(text).split("\n"), 1):
-        words = line.split()
-        if not words or words[0].startswith("#"):
-            continue
-        ids = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
-        key = hash(tuple(ids))
-        seen = first.get(key)
-        if seen is not None and tokens_[bounds[seen] : bounds[seen + 1]].tolist() == ids:
-            _duplicate(file, f"'{' '.join(words)}'", f"line {number}", f"line {lines[seen]}")
-            continue
-        first.setdefault(key, len(lines))  # (two values of one hash: the first is kept)
-        tokens_.extend(ids)
-        bounds.append(len(tokens_))
-        lines.append(number)
+    value is reported and left out. Read straight into columns, a step for all lines at
+    once: the file is normalized once (the same as line by line: a line break is a
+    starter), each line split into words, the words numbered in the order they are met."""
+    lines = list(map(str.split, tokens.normalize(text).split("\n")))
+    numbers = [n for n, words in enumerate(lines, 1) if words and words[0][0] != "#"]
+    values = lines if len(numbers) == len(lines) else [lines[n - 1] for n in numbers]
+    values, numbers = _first_of_each(values, numbers, file)
+    said = list(itertools.chain.from_iterable(values))
+    vocabulary = {word: k for k, word in enumerate(dict.fromkeys(said))}
+    lengths = np.fromiter(map(len, values), np.int64, len(values))
     return Columns(
         tuple(vocabulary),
-        np.frombuffer(tokens_, dtype=np.int32).copy(),
-        np.frombuffer(bounds, dtype=np.int64).copy(),
-        np.full(len(lines), np.nan),
-        np.frombuffer(lines, dtype=np.int64).copy(),
+        np.fromiter(map(vocabulary.__getitem__, said), np.int32, len(said)),
+        np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+        np.full(len(values), np.nan),
+        np.array(numbers, dtype=np.int64),
         {},
     )
+
+
+def _first_of_each(
+    values: list[list[str]], numbers: list[int], file: str
+) -> tuple[list[list[str]], list[int]]:
+    """The values without repeats (each first one kept, the others reported), with their
+    line numbers. Words hold no whitespace, so words joined by a space tell values apart."""
+    said = list(map(" ".join, values))
+    if len(dict.fromkeys(said)) == len(said):
+        return values, numbers
+    first: dict[str, int] = {}
+    kept = []
+    for k, value in enumerate(said):
+        if value in first:
+            _duplicate(file, f"'{value}'", f"line {numbers[k]}", f"line {numbers[first[value]]}")
+        else:
+            first[value] = k
+            kept.append(k)
+    return [values[k] for k in kept], [numbers[k] for k in kept]
 
 
 def _tsv_entries(text: str, file: str) -> list[Placed]:

@@ -53,6 +53,13 @@ class Walks:
             np.concatenate([p.ends + o for p, o in zip(parts, offsets)]).astype(np.int64),
         )
 
+    def span(self, first: int, count: int) -> Walks:
+        """The `count` walks from position `first` on (`take` of a range, without copying)."""
+        begin = int(self.ends[first - 1]) if first else 0
+        ends = self.ends[first : first + count]
+        end = int(ends[-1]) if len(ends) else begin
+        return Walks(self.ilabel[begin:end], self.olabel[begin:end], ends - begin)
+
     def take(self, chosen: np.ndarray) -> Walks:
         """The walks at the positions `chosen`, in that order."""
         begins, lengths = self.begins()[chosen], (self.ends - self.begins())[chosen]

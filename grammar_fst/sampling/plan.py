@@ -31,7 +31,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -41,7 +41,7 @@ from ..errors import UsageError, Wording
 from ..fst.counting import Number, log10
 from ..fst.spelling import Speller
 from ..fst.walks import Walks
-from .walker import Walker
+from .walker import Enumeration, Walker
 
 if TYPE_CHECKING:
     from ..pieces import Piece, Ring
@@ -169,7 +169,12 @@ class Job:
     chunked: bool = False
     pieces: Ring | None = None
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
+    _drawn: dict[int, Drawn] = field(default_factory=dict, repr=False)
     _bulk: object = field(default=None, repr=False)  # the format's bulk writer, or False
+
+    def __getstate__(self) -> dict:
+        """What a worker is sent: not the enumerations drawn here (it draws its own)."""
+        return {**self.__dict__, "_drawn": {}}
 
     def run(self, block: Block, seen: set[SentenceKey] | None = None) -> Shard:
         """The block's sentences. With `unique`, repeats within the block or of `seen`
@@ -216,9 +221,11 @@ class Job:
             pieces, placed = [walked], [walked_at]
             for intent in self.enumerated:
                 at = np.flatnonzero(order == intent)
-                pieces.append(self.selected(intent).take(np.arange(len(at)) + block.before[intent]))
+                pieces.append(self.selected(intent).span(block.before[intent], len(at)))
                 placed.append(at)
-            walks = Walks.concat(pieces).take(np.argsort(np.concatenate(placed), kind="stable"))
+            walks, at = Walks.concat(pieces), np.concatenate(placed)
+            if (np.diff(at) < 0).any():  # else they are in order already (one intent)
+                walks = walks.take(np.argsort(at, kind="stable"))
         if len(kept) < len(order):
             walks = walks.take(kept)
         return order, keys, kept.tolist(), walks
@@ -248,6 +255,20 @@ class Job:
             self._selected[intent] = without_replacement(self, intent)
         return self._selected[intent]
 
+    def drawn(self, intent: int) -> Drawn:
+        """Every sentence of intent number `intent` with its draw (see `without_replacement`),
+        made once per process (its arrays, freed, kept for the blocks': `keep_freed`)."""
+        if intent not in self._drawn:
+            keep_freed()
+            self._drawn[intent] = _draws(self, intent)
+        return self._drawn[intent]
+
+    def left(self, intent: int) -> int:
+        """How many distinct sentences intent number `intent` has that are not `excluded`,
+        from its enumeration: what `unique` can give of an intent it enumerates anyway
+        (`enumerated_anyway`), without counting them on its FSTs."""
+        return int(np.isfinite(self.drawn(intent).draws).sum())
+
 
 def _as_is(utterance: Utterance, position: int) -> Utterance:
     return utterance
@@ -262,17 +283,40 @@ def enumerates(wanted: int, left: int, paths: Number) -> bool:
     return wanted / ENUMERATE_ABOVE > left or left <= ENUMERATE_ALWAYS
 
 
+def enumerated_anyway(wanted: int, paths: Number) -> bool:
+    """Whether `enumerates` holds of `wanted` sentences of an intent of `paths` derivations
+    however many distinct sentences it has left (never more than `paths`)."""
+    if too_many_to_enumerate(paths) or not wanted:
+        return False
+    return wanted / ENUMERATE_ABOVE > paths or paths <= ENUMERATE_ALWAYS
+
+
 def too_many_to_enumerate(paths: Number) -> bool:
     """Whether an intent of `paths` derivations has too many to go through them all: `$r =
     x{1,12}` then `$r{1,9}` has 108 sentences and 5.6 billion derivations."""
     return log10(paths) > math.log10(ENUMERATE_PATHS)
 
 
+class Drawn(NamedTuple):
+    """Every path of an intent (`paths`), the first path of each of its sentences
+    (`first`) and each sentence's draw (`draws`, -inf for one `excluded`). (A named
+    tuple: a class is made faster than a dataclass, at every start of the command.)"""
+
+    paths: Enumeration
+    first: np.ndarray
+    draws: np.ndarray
+
+
 def without_replacement(job: Job, intent: int) -> Walks:
     """`job.enumerated[intent]` distinct sentences of intent number `intent`, none excluded,
     drawn by weight without replacement, in the order of the draws: what `unique` gives
-    when asked for much of a language, where drawing and dropping repeats would stall.
-    Efraimidis and Spirakis's method: each sentence gets the key log(u) / p, and the
+    when asked for much of a language, where drawing and dropping repeats would stall."""
+    drawn = job.drawn(intent)
+    return drawn.paths.walks(drawn.first[_largest(drawn.draws, job.enumerated[intent])])
+
+
+def _draws(job: Job, intent: int) -> Drawn:
+    """Efraimidis and Spirakis's method: each sentence gets the key log(u) / p, and the
     largest keys come first. A sentence's p adds up the probabilities of its readings."""
     paths = job.walker.every_path(job.intents[intent])
     sentence, first = paths.sentences()
@@ -281,7 +325,7 @@ def without_replacement(job: Job, intent: int) -> Walks:
     if job.excluded:
         keys = paths.walks(first).keys()
         draws[[i for i, words in enumerate(keys) if (words, intent) in job.excluded]] = -np.inf
-    return paths.walks(first[_largest(draws, job.enumerated[intent])])
+    return Drawn(paths, first, draws)
 
 
 def _largest(values: np.ndarray, k: int) -> np.ndarray:
@@ -290,7 +334,12 @@ def _largest(values: np.ndarray, k: int) -> np.ndarray:
         chosen = np.argpartition(-values, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
     else:
         chosen = np.arange(len(values))
-    return chosen[np.argsort(-values[chosen], kind="stable")]
+    keys = -values[chosen]
+    order = np.argsort(keys)  # a quicker sort, the same order while no two keys are equal
+    ranked = keys[order]
+    if (ranked[1:] == ranked[:-1]).any():
+        order = np.argsort(keys, kind="stable")
+    return chosen[order]
 
 
 @functools.cache

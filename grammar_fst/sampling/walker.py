@@ -213,7 +213,10 @@ class Walker:
     def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
         """One random path from each start state (an intent's), nonterminals entered;
         label-free arcs are left out. On the network unfolded when it can be (see
-        `unfolded.py`), else with a return stack per walk: the same paths."""
+        `unfolded.py`), else with a return stack per walk: the same paths. Without
+        starts nothing is unfolded: a block's sentences may all come from an enumeration."""
+        if not len(starts):
+            return self._taken(0, [], [])
         if self._unfolded is None:
             self._unfolded = unfold(self, list(self.intent_start.values())) or False
         n = len(starts)
@@ -304,7 +307,9 @@ class Walker:
     def every_path(self, intent: str) -> Enumeration:
         """Every path of `intent`, nonterminals entered, with its probability, all at once:
         breadth first, a layer of choices per step for all partial paths together. For
-        languages that fit in memory; `all_paths` streams."""
+        languages that fit in memory; `all_paths` streams. A partial path carries only its
+        state, stack, probability and node of the tree of prefixes: what a node says (its
+        length, its hash) is worked out once per node at the end."""
         parent, taken = [np.array([-1])], [np.array([-1])]
         nodes = 1  # node 0 is the empty prefix; each emitting arc taken adds one
         state = np.array([self.intent_start[intent]], dtype=np.int64)
@@ -312,9 +317,7 @@ class Walker:
         top = np.full(1, -1, dtype=np.int64)
         log_p = np.zeros(1)
         node = np.zeros(1, dtype=np.int64)
-        length = np.zeros(1, dtype=np.int64)  # arcs emitted so far
-        words = np.zeros((1, 2), dtype=np.uint64)  # a hash of the input labels so far
-        done = [(node[:0], log_p[:0], length[:0], words[:0])]  # no path, when there is none
+        done = [(node[:0], log_p[:0])]  # no path, when there is none
         while len(state) and self.has_paths(intent):
             first = self._choice_start[state]
             count = self._choice_start[state + 1] - first
@@ -324,28 +327,47 @@ class Walker:
             )
             live = self._log_prob[choice] > -math.inf
             which, choice = which[live], choice[live]
-            arc = self._choice_arc[choice]
-            state, top, node, length = state[which], top[which], node[which], length[which]
-            words = words[which]
+            state, top, node = state[which], top[which], node[which]
             log_p = log_p[which] + self._log_prob[choice]
             ended, effect = self._advance(state, top, choice, stacks)
             emits = np.flatnonzero(effect == EMITS)
-            done.append((node[ended], log_p[ended], length[ended], words[ended]))
+            done.append((node[ended], log_p[ended]))
             parent.append(node[emits])
-            taken.append(arc[emits])
+            taken.append(self._choice_arc[choice[emits]])
             node[emits] = nodes + np.arange(len(emits))
-            length[emits] += 1
             nodes += len(emits)
-            said = emits[self._ilabel[arc[emits]] != 0]
-            words[said] = words[said] * _HASH + self._ilabel[arc[said]].astype(np.uint64)[:, None]
             keep = np.ones(len(state), dtype=bool)
             keep[ended] = False
-            state, top, log_p = state[keep], top[keep], log_p[keep]
-            node, length, words = node[keep], length[keep], words[keep]
-        last, log_p, length, words = (np.concatenate(column) for column in zip(*done))
+            state, top, log_p, node = state[keep], top[keep], log_p[keep], node[keep]
+        last, log_p = (np.concatenate(column) for column in zip(*done))
+        length, words = self._said(parent, taken)
         return Enumeration(
-            self, np.concatenate(parent), np.concatenate(taken), last, length, np.exp(log_p), words
+            self,
+            np.concatenate(parent),
+            np.concatenate(taken),
+            last,
+            length[last],
+            np.exp(log_p),
+            words[last],
         )
+
+    def _said(self, parents: list[np.ndarray], arcs: list[np.ndarray]) -> tuple[np.ndarray, ...]:
+        """Per node of a tree of prefixes made a layer at a time (each layer's nodes the
+        children of earlier ones, the root alone in the first), its number of arcs and
+        two 64-bit polynomial hashes of its input labels (an arc without one leaves them:
+        times 1, plus 0)."""
+        total = sum(len(p) for p in parents)
+        length = np.zeros(total, dtype=np.int64)
+        hashes = [np.zeros(total, dtype=np.uint64) for _ in _HASH]
+        at = 1
+        for parent, arc in zip(parents[1:], arcs[1:]):
+            here = slice(at, at + len(parent))
+            label = self._ilabel[arc].astype(np.uint64)
+            length[here] = length[parent] + 1
+            for words, factor in zip(hashes, _HASH):
+                words[here] = words[parent] * np.where(label != 0, factor, np.uint64(1)) + label
+            at += len(parent)
+        return length, np.stack(hashes, axis=1)
 
     def all_paths(self, intent: str) -> Iterator[LabelPath]:
         """Every path of `intent` with slots expanded, depth first in arc order: a fixed
@@ -438,9 +460,15 @@ class Enumeration:
     words: np.ndarray  # (paths, 2) uint64
 
     def sentences(self) -> tuple[np.ndarray, np.ndarray]:
-        """A sentence number for each path, and each sentence's first path."""
-        order = np.lexsort((self.words[:, 1], self.words[:, 0]))  # stable: first path first
-        ordered = self.words[order]
+        """A sentence number for each path, and each sentence's first path: sentences in
+        the order of their hashes (the first, then the second), a sentence's paths in
+        their own order."""
+        order = np.argsort(self.words[:, 0])  # quicker than a stable sort, and the same
+        ordered = self.words[order]  # while no two paths have the same first hash
+        tied = ordered[1:, 0] == ordered[:-1, 0]
+        if tied.any():  # readings of one sentence, or first hashes alike
+            order = np.lexsort((self.words[:, 1], self.words[:, 0]))
+            ordered = self.words[order]
         new = np.ones(len(order), dtype=bool)
         new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
         sentence = np.empty(len(order), dtype=np.int64)

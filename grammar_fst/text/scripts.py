@@ -51,7 +51,6 @@ _RANGES = sorted(
     ]
 )
 _FIRSTS = [r[0] for r in _RANGES]
-UNSPACED = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _RANGES) + "]")
 
 # the sentence marks among "other punctuation" (Po), by the words of their Unicode names
 _MARKS = ("FULL STOP", "COMMA", "COLON", "QUESTION MARK", "EXCLAMATION MARK", "ELLIPSIS", "DANDA")
@@ -90,12 +89,19 @@ def _punctuation(ch: str) -> int:
 
 def unspaced(text: str) -> bool:
     """Whether `text` holds a letter of a script written without spaces."""
-    return UNSPACED.search(text) is not None
+    return not text.isascii() and _unspaced().search(text) is not None
 
 
 def used(text: str) -> set[int]:
     """The scripts written without spaces that `text` holds letters of."""
-    return {script(ch) for ch in UNSPACED.findall(text)}
+    return set() if text.isascii() else {script(ch) for ch in _unspaced().findall(text)}
+
+
+@functools.cache
+def _unspaced() -> re.Pattern:
+    """A letter of the scripts written without spaces, compiled when text other than ASCII
+    first needs it: `re` takes milliseconds over a class of these ranges."""
+    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _RANGES) + "]")
 
 
 def edges(word: str) -> tuple[int, int]:
