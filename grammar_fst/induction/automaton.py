@@ -41,14 +41,31 @@ class Symbol(NamedTuple):
         return f"${self.name}" if self.rule else f"{{{self.name}}}" if self.slot else self.name
 
 
+_LGAMMAS = [lgamma(ALPHA + n) for n in range(1024)]  # lgamma(ALPHA + n), grown on demand
+
+
+def _lgamma_sum(counts: list[int]) -> float:
+    """The sum of lgamma(ALPHA + n) over `counts`, in their order, from a table: a row's
+    likelihood is scored tens of thousands of times, with counts below the utterances."""
+    try:
+        return sum(map(_LGAMMAS.__getitem__, counts))
+    except IndexError:
+        _LGAMMAS.extend(lgamma(ALPHA + n) for n in range(len(_LGAMMAS), 2 * max(counts) + 1))
+        return sum(map(_LGAMMAS.__getitem__, counts))
+
+
 def dirichlet(counts: Iterable[int]) -> float:
     """log P(counts) of one row: a multinomial over the outcomes seen, its parameters
     drawn from a symmetric Dirichlet(ALPHA) and integrated out."""
-    counts = list(counts)
+    return _likelihood(list(counts))
+
+
+def _likelihood(counts: list[int]) -> float:
+    """`dirichlet` of a list."""
     if not counts:
         return 0.0
     k, total = len(counts), sum(counts)
-    score = sum(lgamma(ALPHA + n) for n in counts) - k * _LGAMMA_ALPHA
+    score = _lgamma_sum(counts) - k * _LGAMMA_ALPHA
     return score + lgamma(k * ALPHA) - lgamma(k * ALPHA + total)
 
 
@@ -63,7 +80,11 @@ def _joined_gain(k: int, total: int, a: int, b: int) -> float:
 
 
 def _added(a: Counter, b: Counter) -> list[int]:
-    """The counts of the row `a + b` (faster than adding the Counters)."""
+    """The counts of the row `a + b` (faster than adding the Counters; most rows of a
+    merge have one count)."""
+    if len(a) == 1 == len(b):
+        ((key_a, count_a),), ((key_b, count_b),) = a.items(), b.items()
+        return [count_a + count_b] if key_a == key_b else [count_a, count_b]
     get = b.get
     return [n + get(key, 0) for key, n in a.items()] + [n for key, n in b.items() if key not in a]
 
@@ -85,12 +106,14 @@ class Automaton:
         self._scores: dict[int, float] = {}  # row_score of a state's rows, while they last
         self._context_cache: dict[tuple[int, bool], set[frozenset[Symbol]]] = {}
         self._state_bits: dict[int, int] = {}  # `_bits_of` each state, while its row lasts
+        self._refused: set[tuple[int, int]] = set()  # pairs that `repeats`, for good
+        self._one: dict[frozenset[Symbol], frozenset[Symbol]] = {}  # one object per set said
         paths = list(paths)
         self._prefix_tree(paths)
         self.saying: dict[frozenset[Symbol], set[int]] = {}
         self._said = {state: frozenset({Symbol(str(state), slot=True)}) for state in (START, END)}
         for state, row in self.emit.items():
-            self._said[state] = frozenset(row)
+            self._said[state] = self._interned(frozenset(row))
             self.saying.setdefault(self._said[state], set()).add(state)
         symbols = {s for row in self.emit.values() for s in row}
         self.emit_cost = log(len(symbols) + 1)
@@ -128,6 +151,8 @@ class Automaton:
 
     def _link(self, source: int, target: int, count: int) -> None:
         self._scores.pop(source, None)
+        self._context_cache.pop((source, True), None)
+        self._context_cache.pop((target, False), None)
         self.out[source][target] += count
         self.into[target].add(source)
 
@@ -152,7 +177,7 @@ class Automaton:
     def merge_gain(self, a: int, b: int) -> float:
         """The change of the model's score if states `a` and `b` became one."""
         emit, out = _added(self.emit[a], self.emit[b]), _added(self.out[a], self.out[b])
-        gain = dirichlet(emit) + dirichlet(out)
+        gain = _likelihood(emit) + _likelihood(out)
         gain -= self.weight * (len(emit) * self.emit_cost + len(out) * self.move_cost)
         gain -= self.state_score(a) + self.state_score(b)
         for source in self.into[a] & self.into[b]:
@@ -168,7 +193,10 @@ class Automaton:
 
     def alike(self, a: int, b: int) -> bool:
         """Whether the two states say the same symbols."""
-        return self.emit[a].keys() == self.emit[b].keys()
+        return self._said[a] is self._said[b]  # each set said is one object
+
+    def _interned(self, said: frozenset[Symbol]) -> frozenset[Symbol]:
+        return self._one.setdefault(said, said)
 
     def interchangeable(self, a: int, b: int) -> bool:
         """Whether two states that say different words have both a left and a right
@@ -187,8 +215,9 @@ class Automaton:
         return {said[s] for s in states}
 
     def _context(self, state: int, after: bool) -> set[frozenset[Symbol]]:
-        """What the states before (or after) `state` say, kept until the model changes:
-        a batch of candidates looks up the same states' contexts many times."""
+        """What the states before (or after) `state` say, kept until its arcs or what its
+        neighbours say change (`_forget_contexts`): candidates look up the same states'
+        contexts many times."""
         key = (state, after)
         context = self._context_cache.get(key)
         if context is None:
@@ -206,6 +235,8 @@ class Automaton:
         utterance says twice: "for {size} people in {city}" and "in {city} for {size}
         people" share "in", but merging it would say "for 4 people in rome for 2 people";
         "a table at a {restaurant}" would say "a table at a table at"."""
+        if (a, b) in self._refused:
+            return True
         before_a, after_a, said_a = self.before[a], self.after[a], self._bits_of(a)
         before_b, after_b, said_b = self.before[b], self.after[b], self._bits_of(b)
         clash = (
@@ -214,7 +245,10 @@ class Automaton:
             | ((before_a | after_a) & said_b)
             | ((before_b | after_b) & said_a)
         )
-        return bool(clash & ~self.repeated)
+        if clash & ~self.repeated:  # merges only grow the bits: refused for good
+            self._refused.add((a, b))
+            return True
+        return False
 
     def _symbol_bits(self, symbols: set[Symbol], holds: Mapping[Symbol, Iterable[str]]) -> None:
         """One bit per symbol; a rule symbol has the bits of the slots it holds."""
@@ -280,7 +314,7 @@ class Automaton:
 
     def merge(self, keep: int, gone: int) -> None:
         """Make `gone` part of `keep`: rows add up, arcs to and from `gone` move to `keep`."""
-        self._context_cache.clear()
+        self._forget_contexts(gone)
         self.saying[self.said(gone)].discard(gone)
         self._said.pop(gone)
         self._state_bits.pop(gone, None)
@@ -296,9 +330,11 @@ class Automaton:
         self.before[keep] |= self.before.pop(gone)
         self.after[keep] |= self.after.pop(gone)
         self._spread(keep)
+        self._forget_contexts(keep)
 
     def say(self, state: int, symbol: Symbol) -> None:
         """Make `state` say `symbol` alone, as often as it said all its symbols."""
+        self._refused.clear()  # its bits may shrink
         self._reindex(state, Counter({symbol: self.emit[state].total()}))
 
     def say_more(self, state: int, emissions: Counter[Symbol]) -> None:
@@ -306,13 +342,24 @@ class Automaton:
         self._reindex(state, self.emit[state] + emissions)
 
     def _reindex(self, state: int, emissions: Counter[Symbol]) -> None:
-        self._context_cache.clear()
+        self._forget_contexts(state)
         self._state_bits.pop(state, None)
         self.saying[self.said(state)].discard(state)
         self.emit[state] = emissions
-        self._said[state] = frozenset(emissions)
+        self._said[state] = self._interned(frozenset(emissions))
         self._scores.pop(state, None)
         self.saying.setdefault(self.said(state), set()).add(state)
+
+    def _forget_contexts(self, state: int) -> None:
+        """Drop the kept contexts that `state`'s arcs and what it says make: its own, and
+        its neighbours' on its side."""
+        cache = self._context_cache
+        cache.pop((state, False), None)
+        cache.pop((state, True), None)
+        for target in self.out[state]:
+            cache.pop((target, False), None)
+        for source in self.into[state]:
+            cache.pop((source, True), None)
 
     def _raise_levels(self, state: int, level: int) -> None:
         """Set `state`'s level to at least `level` and push the states after it up to match."""
@@ -358,9 +405,9 @@ class Automaton:
             if other == state:
                 continue
             if before is None:
-                before, after = self._contexts(self.into[state]), self._contexts(self.out[state])
-            if not before.isdisjoint(self._contexts(self.into[other])) or not after.isdisjoint(
-                self._contexts(self.out[other])
+                before, after = self._context(state, False), self._context(state, True)
+            if not before.isdisjoint(self._context(other, False)) or not after.isdisjoint(
+                self._context(other, True)
             ):
                 yield other
 
