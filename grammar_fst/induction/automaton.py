@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from math import lgamma, log
 from typing import NamedTuple
 
@@ -41,31 +42,20 @@ class Symbol(NamedTuple):
         return f"${self.name}" if self.rule else f"{{{self.name}}}" if self.slot else self.name
 
 
-_LGAMMAS = [lgamma(ALPHA + n) for n in range(1024)]  # lgamma(ALPHA + n), grown on demand
-
-
-def _lgamma_sum(counts: list[int]) -> float:
-    """The sum of lgamma(ALPHA + n) over `counts`, in their order, from a table: a row's
-    likelihood is scored tens of thousands of times, with counts below the utterances."""
-    try:
-        return sum(map(_LGAMMAS.__getitem__, counts))
-    except IndexError:
-        _LGAMMAS.extend(lgamma(ALPHA + n) for n in range(len(_LGAMMAS), 2 * max(counts) + 1))
-        return sum(map(_LGAMMAS.__getitem__, counts))
-
-
 def dirichlet(counts: Iterable[int]) -> float:
     """log P(counts) of one row: a multinomial over the outcomes seen, its parameters
     drawn from a symmetric Dirichlet(ALPHA) and integrated out."""
-    return _likelihood(list(counts))
+    return _likelihood(tuple(counts))
 
 
-def _likelihood(counts: list[int]) -> float:
-    """`dirichlet` of a list."""
+@lru_cache(maxsize=1 << 16)
+def _likelihood(counts: tuple[int, ...]) -> float:
+    """`dirichlet` of a tuple, remembered: the merges of a search score the same few
+    rows (of one or two counts, mostly) hundreds of thousands of times."""
     if not counts:
         return 0.0
     k, total = len(counts), sum(counts)
-    score = _lgamma_sum(counts) - k * _LGAMMA_ALPHA
+    score = sum(lgamma(ALPHA + n) for n in counts) - k * _LGAMMA_ALPHA
     return score + lgamma(k * ALPHA) - lgamma(k * ALPHA + total)
 
 
@@ -79,14 +69,17 @@ def _joined_gain(k: int, total: int, a: int, b: int) -> float:
     return after - before + norm_after - norm_before
 
 
-def _added(a: Counter, b: Counter) -> list[int]:
+def _added(a: Counter, b: Counter) -> tuple[int, ...]:
     """The counts of the row `a + b` (faster than adding the Counters; most rows of a
     merge have one count)."""
     if len(a) == 1 == len(b):
         ((key_a, count_a),), ((key_b, count_b),) = a.items(), b.items()
-        return [count_a + count_b] if key_a == key_b else [count_a, count_b]
+        return (count_a + count_b,) if key_a == key_b else (count_a, count_b)
     get = b.get
-    return [n + get(key, 0) for key, n in a.items()] + [n for key, n in b.items() if key not in a]
+    return (
+        *(n + get(key, 0) for key, n in a.items()),
+        *(n for key, n in b.items() if key not in a),
+    )
 
 
 class Automaton:
@@ -104,7 +97,8 @@ class Automaton:
         self.into: dict[int, set[int]] = {START: set(), END: set()}
         self.level = {START: 0, END: 1}
         self._scores: dict[int, float] = {}  # row_score of a state's rows, while they last
-        self._context_cache: dict[tuple[int, bool], set[frozenset[Symbol]]] = {}
+        # `_context` of each state, before it and after it, while they last
+        self._contexts_kept: tuple[dict[int, set], dict[int, set]] = ({}, {})
         self._state_bits: dict[int, int] = {}  # `_bits_of` each state, while its row lasts
         self._refused: set[tuple[int, int]] = set()  # pairs that `repeats`, for good
         self._one: dict[frozenset[Symbol], frozenset[Symbol]] = {}  # one object per set said
@@ -127,6 +121,7 @@ class Automaton:
                 bits = self._bits.get(symbol, 0)
                 self.repeated |= said & bits
                 said |= bits
+        self._unrepeated = ~self.repeated
         self._symbols_around()
 
     def _prefix_tree(self, paths: Iterable[tuple[Symbol, ...]]) -> None:
@@ -151,8 +146,9 @@ class Automaton:
 
     def _link(self, source: int, target: int, count: int) -> None:
         self._scores.pop(source, None)
-        self._context_cache.pop((source, True), None)
-        self._context_cache.pop((target, False), None)
+        before, after = self._contexts_kept
+        after.pop(source, None)
+        before.pop(target, None)
         self.out[source][target] += count
         self.into[target].add(source)
 
@@ -179,8 +175,17 @@ class Automaton:
         emit, out = _added(self.emit[a], self.emit[b]), _added(self.out[a], self.out[b])
         gain = _likelihood(emit) + _likelihood(out)
         gain -= self.weight * (len(emit) * self.emit_cost + len(out) * self.move_cost)
-        gain -= self.state_score(a) + self.state_score(b)
-        for source in self.into[a] & self.into[b]:
+        scores = self._scores
+        score_a, score_b = scores.get(a), scores.get(b)
+        if score_a is None:
+            score_a = self.state_score(a)
+        if score_b is None:
+            score_b = self.state_score(b)
+        gain -= score_a + score_b
+        into_a, into_b = self.into[a], self.into[b]
+        if into_a.isdisjoint(into_b):  # most pairs: no state leads to both
+            return gain
+        for source in into_a & into_b:
             row = self.out[source]
             gain += (
                 _joined_gain(len(row), row.total(), row[a], row[b]) + self.weight * self.move_cost
@@ -218,12 +223,10 @@ class Automaton:
         """What the states before (or after) `state` say, kept until its arcs or what its
         neighbours say change (`_forget_contexts`): candidates look up the same states'
         contexts many times."""
-        key = (state, after)
-        context = self._context_cache.get(key)
+        kept = self._contexts_kept[after]
+        context = kept.get(state)
         if context is None:
-            context = self._context_cache[key] = self._contexts(
-                self.out[state] if after else self.into[state]
-            )
+            context = kept[state] = self._contexts(self.out[state] if after else self.into[state])
         return context
 
     def says_slot(self, state: int) -> bool:
@@ -237,15 +240,21 @@ class Automaton:
         "a table at a {restaurant}" would say "a table at a table at"."""
         if (a, b) in self._refused:
             return True
-        before_a, after_a, said_a = self.before[a], self.after[a], self._bits_of(a)
-        before_b, after_b, said_b = self.before[b], self.after[b], self._bits_of(b)
+        bits = self._state_bits
+        said_a, said_b = bits.get(a), bits.get(b)
+        if said_a is None:
+            said_a = self._bits_of(a)
+        if said_b is None:
+            said_b = self._bits_of(b)
+        before_a, after_a = self.before[a], self.after[a]
+        before_b, after_b = self.before[b], self.after[b]
         clash = (
             (before_a & after_b)
             | (before_b & after_a)
             | ((before_a | after_a) & said_b)
             | ((before_b | after_b) & said_a)
         )
-        if clash & ~self.repeated:  # merges only grow the bits: refused for good
+        if clash & self._unrepeated:  # merges only grow the bits: refused for good
             self._refused.add((a, b))
             return True
         return False
@@ -353,13 +362,13 @@ class Automaton:
     def _forget_contexts(self, state: int) -> None:
         """Drop the kept contexts that `state`'s arcs and what it says make: its own, and
         its neighbours' on its side."""
-        cache = self._context_cache
-        cache.pop((state, False), None)
-        cache.pop((state, True), None)
+        before, after = self._contexts_kept
+        before.pop(state, None)
+        after.pop(state, None)
         for target in self.out[state]:
-            cache.pop((target, False), None)
+            before.pop(target, None)
         for source in self.into[state]:
-            cache.pop((source, True), None)
+            after.pop(source, None)
 
     def _raise_levels(self, state: int, level: int) -> None:
         """Set `state`'s level to at least `level` and push the states after it up to match."""
