@@ -55,7 +55,10 @@ def run(tree: Path, cmd: list[str]) -> tuple[float, subprocess.CompletedProcess]
     """`cmd` under `tree`'s grammar_fst, with its CPU seconds."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     before = children_cpu()
-    done = subprocess.run(cmd, env=env, capture_output=True, check=False)
+    # in an empty folder: `python -m` puts the working folder (which may hold another
+    # grammar_fst) before PYTHONPATH
+    with tempfile.TemporaryDirectory() as empty:
+        done = subprocess.run(cmd, env=env, cwd=empty, capture_output=True, check=False)
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed under {tree}:\n{done.stderr.decode()[-2000:]}")
     return children_cpu() - before, done
@@ -74,9 +77,20 @@ def whole(tree: Path, data: Path, intent: str, flags: list[str]) -> tuple[float,
 
 def small(tree: Path, data: Path, seeds: int) -> dict[str, tuple[float, str]]:
     """Every small case under `tree`, in one child process: case -> (CPU s, digest)."""
-    cmd = [sys.executable, __file__, "--child", "--data", str(data), "--seeds", str(seeds)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        "--data",
+        str(data),
+        "--seeds",
+        str(seeds),
+    ]
     _, done = run(tree, cmd)
-    return {case: (cpu, sha) for case, cpu, sha in map(json.loads, done.stdout.splitlines())}
+    loaded, *cases = done.stdout.splitlines()
+    if not Path(json.loads(loaded)).is_relative_to(tree):
+        sys.exit(f"the child ran {loaded}, not the grammar_fst of {tree}")
+    return {case: (cpu, sha) for case, cpu, sha in map(json.loads, cases)}
 
 
 def child(data: Path, seeds: int) -> None:
@@ -85,8 +99,10 @@ def child(data: Path, seeds: int) -> None:
     from induction_snips import draw
     from snips_data import INTENTS, full_of, write_catalogues
 
+    import grammar_fst
     from grammar_fst.induction import induce
 
+    print(json.dumps(grammar_fst.__file__), flush=True)
     for intent in INTENTS:
         for seed in range(seeds):
             golden, _ = draw(data, intent, seed, 50)
@@ -107,7 +123,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old", type=Path, help="tree holding the old grammar_fst")
     parser.add_argument("--new", type=Path, default=NEW, help="tree holding the new one")
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--data", type=lambda p: Path(p).resolve(), default="../shared/data")
     parser.add_argument("--intents", default="BookRestaurant,GetWeather")
     parser.add_argument("--whole", default=",".join(name for name, _ in WHOLE))
     parser.add_argument("--repeats", type=int, default=3)

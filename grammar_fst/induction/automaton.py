@@ -101,6 +101,7 @@ class Automaton:
         self._contexts_kept: tuple[dict[int, set], dict[int, set]] = ({}, {})
         self._state_bits: dict[int, int] = {}  # `_bits_of` each state, while its row lasts
         self._refused: set[tuple[int, int]] = set()  # pairs that `repeats`, for good
+        self._slotted: dict[int, bool] = {}  # `says_slot` of each state, while its row lasts
         self._one: dict[frozenset[Symbol], frozenset[Symbol]] = {}  # one object per set said
         paths = list(paths)
         self._prefix_tree(paths)
@@ -231,7 +232,10 @@ class Automaton:
 
     def says_slot(self, state: int) -> bool:
         """Whether the state says a slot (or a rule holding slots)."""
-        return next(iter(self.emit[state])).slot
+        slotted = self._slotted.get(state)
+        if slotted is None:
+            slotted = self._slotted[state] = next(iter(self.emit[state])).slot
+        return slotted
 
     def repeats(self, a: int, b: int) -> bool:
         """Whether merging `a` and `b` would make a path say a symbol twice that no golden
@@ -327,6 +331,7 @@ class Automaton:
         self.saying[self.said(gone)].discard(gone)
         self._said.pop(gone)
         self._state_bits.pop(gone, None)
+        self._slotted.pop(gone, None)
         self._scores.pop(gone, None)
         self.say_more(keep, self.emit.pop(gone))
         for target, count in self.out.pop(gone).items():
@@ -353,6 +358,7 @@ class Automaton:
     def _reindex(self, state: int, emissions: Counter[Symbol]) -> None:
         self._forget_contexts(state)
         self._state_bits.pop(state, None)
+        self._slotted.pop(state, None)
         self.saying[self.said(state)].discard(state)
         self.emit[state] = emissions
         self._said[state] = self._interned(frozenset(emissions))
