@@ -344,7 +344,6 @@ class Automaton:
         self.before[keep] |= self.before.pop(gone)
         self.after[keep] |= self.after.pop(gone)
         self._spread(keep)
-        self._forget_contexts(keep)
 
     def say(self, state: int, symbol: Symbol) -> None:
         """Make `state` say `symbol` alone, as often as it said all its symbols."""
