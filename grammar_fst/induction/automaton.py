@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from math import lgamma, log
 from typing import NamedTuple
 
@@ -44,7 +45,13 @@ class Symbol(NamedTuple):
 def dirichlet(counts: Iterable[int]) -> float:
     """log P(counts) of one row: a multinomial over the outcomes seen, its parameters
     drawn from a symmetric Dirichlet(ALPHA) and integrated out."""
-    counts = list(counts)
+    return _likelihood(tuple(counts))
+
+
+@lru_cache(maxsize=1 << 16)
+def _likelihood(counts: tuple[int, ...]) -> float:
+    """`dirichlet` of a tuple, remembered: the merges of a search score the same few
+    rows (of one or two counts, mostly) hundreds of thousands of times."""
     if not counts:
         return 0.0
     k, total = len(counts), sum(counts)
@@ -62,10 +69,17 @@ def _joined_gain(k: int, total: int, a: int, b: int) -> float:
     return after - before + norm_after - norm_before
 
 
-def _added(a: Counter, b: Counter) -> list[int]:
-    """The counts of the row `a + b` (faster than adding the Counters)."""
+def _added(a: Counter, b: Counter) -> tuple[int, ...]:
+    """The counts of the row `a + b` (faster than adding the Counters; most rows of a
+    merge have one count)."""
+    if len(a) == 1 == len(b):
+        ((key_a, count_a),), ((key_b, count_b),) = a.items(), b.items()
+        return (count_a + count_b,) if key_a == key_b else (count_a, count_b)
     get = b.get
-    return [n + get(key, 0) for key, n in a.items()] + [n for key, n in b.items() if key not in a]
+    return (
+        *(n + get(key, 0) for key, n in a.items()),
+        *(n for key, n in b.items() if key not in a),
+    )
 
 
 class Automaton:
@@ -83,14 +97,18 @@ class Automaton:
         self.into: dict[int, set[int]] = {START: set(), END: set()}
         self.level = {START: 0, END: 1}
         self._scores: dict[int, float] = {}  # row_score of a state's rows, while they last
-        self._context_cache: dict[tuple[int, bool], set[frozenset[Symbol]]] = {}
+        # `_context` of each state, before it and after it, while they last
+        self._contexts_kept: tuple[dict[int, set], dict[int, set]] = ({}, {})
         self._state_bits: dict[int, int] = {}  # `_bits_of` each state, while its row lasts
+        self._refused: set[tuple[int, int]] = set()  # pairs that `repeats`, for good
+        self._slotted: dict[int, bool] = {}  # `says_slot` of each state, while its row lasts
+        self._one: dict[frozenset[Symbol], frozenset[Symbol]] = {}  # one object per set said
         paths = list(paths)
         self._prefix_tree(paths)
         self.saying: dict[frozenset[Symbol], set[int]] = {}
         self._said = {state: frozenset({Symbol(str(state), slot=True)}) for state in (START, END)}
         for state, row in self.emit.items():
-            self._said[state] = frozenset(row)
+            self._said[state] = self._interned(frozenset(row))
             self.saying.setdefault(self._said[state], set()).add(state)
         symbols = {s for row in self.emit.values() for s in row}
         self.emit_cost = log(len(symbols) + 1)
@@ -104,6 +122,7 @@ class Automaton:
                 bits = self._bits.get(symbol, 0)
                 self.repeated |= said & bits
                 said |= bits
+        self._unrepeated = ~self.repeated
         self._symbols_around()
 
     def _prefix_tree(self, paths: Iterable[tuple[Symbol, ...]]) -> None:
@@ -128,6 +147,9 @@ class Automaton:
 
     def _link(self, source: int, target: int, count: int) -> None:
         self._scores.pop(source, None)
+        before, after = self._contexts_kept
+        after.pop(source, None)
+        before.pop(target, None)
         self.out[source][target] += count
         self.into[target].add(source)
 
@@ -152,10 +174,19 @@ class Automaton:
     def merge_gain(self, a: int, b: int) -> float:
         """The change of the model's score if states `a` and `b` became one."""
         emit, out = _added(self.emit[a], self.emit[b]), _added(self.out[a], self.out[b])
-        gain = dirichlet(emit) + dirichlet(out)
+        gain = _likelihood(emit) + _likelihood(out)
         gain -= self.weight * (len(emit) * self.emit_cost + len(out) * self.move_cost)
-        gain -= self.state_score(a) + self.state_score(b)
-        for source in self.into[a] & self.into[b]:
+        scores = self._scores
+        score_a, score_b = scores.get(a), scores.get(b)
+        if score_a is None:
+            score_a = self.state_score(a)
+        if score_b is None:
+            score_b = self.state_score(b)
+        gain -= score_a + score_b
+        into_a, into_b = self.into[a], self.into[b]
+        if into_a.isdisjoint(into_b):  # most pairs: no state leads to both
+            return gain
+        for source in into_a & into_b:
             row = self.out[source]
             gain += (
                 _joined_gain(len(row), row.total(), row[a], row[b]) + self.weight * self.move_cost
@@ -168,7 +199,10 @@ class Automaton:
 
     def alike(self, a: int, b: int) -> bool:
         """Whether the two states say the same symbols."""
-        return self.emit[a].keys() == self.emit[b].keys()
+        return self._said[a] is self._said[b]  # each set said is one object
+
+    def _interned(self, said: frozenset[Symbol]) -> frozenset[Symbol]:
+        return self._one.setdefault(said, said)
 
     def interchangeable(self, a: int, b: int) -> bool:
         """Whether two states that say different words have both a left and a right
@@ -187,34 +221,47 @@ class Automaton:
         return {said[s] for s in states}
 
     def _context(self, state: int, after: bool) -> set[frozenset[Symbol]]:
-        """What the states before (or after) `state` say, kept until the model changes:
-        a batch of candidates looks up the same states' contexts many times."""
-        key = (state, after)
-        context = self._context_cache.get(key)
+        """What the states before (or after) `state` say, kept until its arcs or what its
+        neighbours say change (`_forget_contexts`): candidates look up the same states'
+        contexts many times."""
+        kept = self._contexts_kept[after]
+        context = kept.get(state)
         if context is None:
-            context = self._context_cache[key] = self._contexts(
-                self.out[state] if after else self.into[state]
-            )
+            context = kept[state] = self._contexts(self.out[state] if after else self.into[state])
         return context
 
     def says_slot(self, state: int) -> bool:
         """Whether the state says a slot (or a rule holding slots)."""
-        return next(iter(self.emit[state])).slot
+        slotted = self._slotted.get(state)
+        if slotted is None:
+            slotted = self._slotted[state] = next(iter(self.emit[state])).slot
+        return slotted
 
     def repeats(self, a: int, b: int) -> bool:
         """Whether merging `a` and `b` would make a path say a symbol twice that no golden
         utterance says twice: "for {size} people in {city}" and "in {city} for {size}
         people" share "in", but merging it would say "for 4 people in rome for 2 people";
         "a table at a {restaurant}" would say "a table at a table at"."""
-        before_a, after_a, said_a = self.before[a], self.after[a], self._bits_of(a)
-        before_b, after_b, said_b = self.before[b], self.after[b], self._bits_of(b)
+        if (a, b) in self._refused:
+            return True
+        bits = self._state_bits
+        said_a, said_b = bits.get(a), bits.get(b)
+        if said_a is None:
+            said_a = self._bits_of(a)
+        if said_b is None:
+            said_b = self._bits_of(b)
+        before_a, after_a = self.before[a], self.after[a]
+        before_b, after_b = self.before[b], self.after[b]
         clash = (
             (before_a & after_b)
             | (before_b & after_a)
             | ((before_a | after_a) & said_b)
             | ((before_b | after_b) & said_a)
         )
-        return bool(clash & ~self.repeated)
+        if clash & self._unrepeated:  # merges only grow the bits: refused for good
+            self._refused.add((a, b))
+            return True
+        return False
 
     def _symbol_bits(self, symbols: set[Symbol], holds: Mapping[Symbol, Iterable[str]]) -> None:
         """One bit per symbol; a rule symbol has the bits of the slots it holds."""
@@ -280,10 +327,11 @@ class Automaton:
 
     def merge(self, keep: int, gone: int) -> None:
         """Make `gone` part of `keep`: rows add up, arcs to and from `gone` move to `keep`."""
-        self._context_cache.clear()
+        self._forget_contexts(gone)
         self.saying[self.said(gone)].discard(gone)
         self._said.pop(gone)
         self._state_bits.pop(gone, None)
+        self._slotted.pop(gone, None)
         self._scores.pop(gone, None)
         self.say_more(keep, self.emit.pop(gone))
         for target, count in self.out.pop(gone).items():
@@ -299,6 +347,7 @@ class Automaton:
 
     def say(self, state: int, symbol: Symbol) -> None:
         """Make `state` say `symbol` alone, as often as it said all its symbols."""
+        self._refused.clear()  # its bits may shrink
         self._reindex(state, Counter({symbol: self.emit[state].total()}))
 
     def say_more(self, state: int, emissions: Counter[Symbol]) -> None:
@@ -306,13 +355,25 @@ class Automaton:
         self._reindex(state, self.emit[state] + emissions)
 
     def _reindex(self, state: int, emissions: Counter[Symbol]) -> None:
-        self._context_cache.clear()
+        self._forget_contexts(state)
         self._state_bits.pop(state, None)
+        self._slotted.pop(state, None)
         self.saying[self.said(state)].discard(state)
         self.emit[state] = emissions
-        self._said[state] = frozenset(emissions)
+        self._said[state] = self._interned(frozenset(emissions))
         self._scores.pop(state, None)
         self.saying.setdefault(self.said(state), set()).add(state)
+
+    def _forget_contexts(self, state: int) -> None:
+        """Drop the kept contexts that `state`'s arcs and what it says make: its own, and
+        its neighbours' on its side."""
+        before, after = self._contexts_kept
+        before.pop(state, None)
+        after.pop(state, None)
+        for target in self.out[state]:
+            before.pop(target, None)
+        for source in self.into[state]:
+            after.pop(source, None)
 
     def _raise_levels(self, state: int, level: int) -> None:
         """Set `state`'s level to at least `level` and push the states after it up to match."""
@@ -358,9 +419,9 @@ class Automaton:
             if other == state:
                 continue
             if before is None:
-                before, after = self._contexts(self.into[state]), self._contexts(self.out[state])
-            if not before.isdisjoint(self._contexts(self.into[other])) or not after.isdisjoint(
-                self._contexts(self.out[other])
+                before, after = self._context(state, False), self._context(state, True)
+            if not before.isdisjoint(self._context(other, False)) or not after.isdisjoint(
+                self._context(other, True)
             ):
                 yield other
 

@@ -33,27 +33,25 @@ def chunk(
 ) -> list[g.Rule]:
     """Chunk `statements` in place while it saves symbols; the new rules, in order."""
     rules: list[g.Rule] = []
-    counted: list[Counter[Run] | None] = []  # each statement's runs, until it changes
+    counted: list[Counter[Run]] = []  # each statement's runs
+    runs: Counter[Run] = Counter()  # all statements' runs: counted again where they change
     while True:
-        runs: Counter[Run] = Counter()
-        counted += [None] * (len(statements) - len(counted))
-        for i, statement in enumerate(statements):
-            own = counted[i]
-            if own is None:
-                own = counted[i] = Counter()
-                for items in _sequences(statement.body):
-                    own.update(_runs(items))
-            runs.update(own)
-        saving, run = _best(runs)
+        for statement in statements[len(counted) :]:
+            counted.append(_counted(statement))
+            runs.update(counted[-1])
+        saving, run = _best(runs, counted)
         if saving <= 0:
             return rules
         rule = g.Rule(name([_label(item) for item in run]), g.Sequence(run))
         replacement = g.RuleRef(rule.name)
         uses = 0
         for i, statement in enumerate(statements):
-            if run in (counted[i] or ()):  # a statement without the run stays as it is
+            if run in counted[i]:  # a statement without the run stays as it is
                 body, found = _replace(statement.body, run, replacement)
-                statements[i], uses, counted[i] = _with_body(statement, body), uses + found, None
+                statements[i], uses = _with_body(statement, body), uses + found
+                runs.subtract(counted[i])
+                counted[i] = _counted(statements[i])
+                runs.update(counted[i])
         rules.append(_with_comment(rule, f"{uses} uses"))  # a chunk has two or more
         trace(
             Step(
@@ -63,17 +61,34 @@ def chunk(
         statements.append(rules[-1])
 
 
-def _best(runs: Counter[Run]) -> tuple[int, Run]:
-    """The run that saves most, the shortest written of those, then the first counted;
-    (0, ()) when none saves anything."""
+def _counted(statement: g.Definition) -> Counter[Run]:
+    """The runs of a statement's sequences."""
+    own: Counter[Run] = Counter()
+    for items in _sequences(statement.body):
+        own.update(_runs(items))
+    return own
+
+
+def _best(runs: Counter[Run], counted: list[Counter[Run]]) -> tuple[int, Run]:
+    """The run that saves most, the shortest written of those, then the first counted
+    (in the first statement that has it, the first there); (0, ()) when none saves
+    anything."""
     savings = [(_saving(run, uses), run) for run, uses in runs.items() if uses > 1]
     most = max((saving for saving, _ in savings), default=0)
     if most <= 0:
         return 0, ()
-    return max(
-        ((saving, run) for saving, run in savings if saving == most),
-        key=lambda pair: -len(format_expr(g.Sequence(pair[1]))),
-    )
+    best = [(len(format_expr(g.Sequence(run))), run) for saving, run in savings if saving == most]
+    least = min(length for length, _ in best)
+    shortest = [run for length, run in best if length == least]
+    if len(shortest) == 1:
+        return most, shortest[0]
+    return most, min(shortest, key=lambda run: _first(run, counted))
+
+
+def _first(run: Run, counted: list[Counter[Run]]) -> tuple[int, int]:
+    """Where `run` is counted first: the statement, and its place among that one's runs."""
+    i = next(i for i, own in enumerate(counted) if run in own)
+    return i, list(counted[i]).index(run)
 
 
 def _saving(run: Run, uses: int) -> int:
@@ -147,7 +162,11 @@ def _label(expr: g.Expr) -> str:
         case g.RuleRef(name=name) | g.SlotRef(name=name):
             return name
         case (
-            g.CatalogueRef() | g.Sequence() | g.Alternation() | g.OptionalPart() | g.Repeat()
+            g.CatalogueRef()
+            | g.Sequence()
+            | g.Alternation()
+            | g.OptionalPart()
+            | g.Repeat()
             | g.Synonym()
         ):
             return "part"

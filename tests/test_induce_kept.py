@@ -1,0 +1,181 @@
+"""What the merge search keeps between merges equals what it would compute afresh: the
+contexts of the states, the pairs refused for repeating a symbol, the gain of a merge
+(against the model's whole score before and after), the heap that drops its dead
+entries (the same merges and steps as popping them one by one), and chunking's counts
+of runs (the same chunks as counting every statement again). Hypothesis draws small
+sets of utterances over a few words, so that merges, folds and refusals all happen."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grammar_fst.grm import ast as g
+from grammar_fst.induction import chunking, search
+from grammar_fst.induction.automaton import START, Automaton, Symbol
+from grammar_fst.induction.search import OverBudget, Steps, merge_states
+
+WORDS = ("a", "b", "c", "play", "pop", "rock", "music")
+utterances = st.lists(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(
+        lambda words: tuple(Symbol(w) for w in words)
+    ),
+    min_size=2,
+    max_size=14,
+)
+weights = st.sampled_from([0.5, 1.0, 3.0])
+
+
+class Checked(Automaton):
+    """An automaton that checks what it keeps after every merge."""
+
+    def merge(self, keep: int, gone: int) -> None:
+        super().merge(keep, gone)
+        check_kept(self)
+
+
+def check_kept(model: Automaton) -> None:
+    for after, kept in enumerate(model._contexts_kept):
+        for state, context in kept.items():
+            links = model.out[state] if after else model.into[state]
+            assert context == {model.said(s) for s in links}, (state, bool(after))
+    for state, row in model.emit.items():
+        said = model.said(state)
+        assert said == frozenset(row)
+        # one object per set said: like states compare by identity
+        assert all(model.said(s) is said for s in model.saying[said])
+        assert model.says_slot(state) == next(iter(row)).slot
+    for a, b in model._refused:  # (pairs with a state merged away are never asked)
+        assert a not in model.emit or b not in model.emit or repeats_afresh(model, a, b)
+
+
+def repeats_afresh(model: Automaton, a: int, b: int) -> bool:
+    """`Automaton.repeats` from the bits alone."""
+
+    def bits(state: int) -> int:
+        return sum({model._bits[s] for s in model.emit[state]})
+
+    clash = (
+        (model.before[a] & model.after[b])
+        | (model.before[b] & model.after[a])
+        | ((model.before[a] | model.after[a]) & bits(b))
+        | ((model.before[b] | model.after[b]) & bits(a))
+    )
+    return bool(clash & ~model.repeated)
+
+
+def whole_score(model: Automaton) -> float:
+    rows = [model.row_score(model.emit[s], model.out[s]) for s in model.states]
+    return sum(rows) + model.row_score(Counter(), model.out[START])
+
+
+@settings(max_examples=60, deadline=None)
+@given(utterances, weights)
+def test_what_the_search_keeps_equals_what_it_would_compute(paths, weight):
+    model = Checked(paths, weight)
+    merge_states(model, "I", lambda step: None)
+    check_kept(model)
+    for a in model.states:  # the refusals of the last model, asked again, agree
+        for b in model.states:
+            if a < b:
+                assert model.repeats(a, b) == repeats_afresh(model, a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(utterances, weights, st.data())
+def test_a_merge_gain_is_the_change_of_the_whole_score(paths, weight, data):
+    model = Automaton(paths, weight)
+    try:  # part of the way, so that rows hold several counts
+        merge_states(model, "I", lambda step: None, Steps(data.draw(st.integers(0, 80))))
+    except OverBudget:
+        pass
+    states = model.states
+    if len(states) < 2:
+        return
+    a, b = sorted(data.draw(st.lists(st.sampled_from(states), min_size=2, max_size=2, unique=True)))
+    if model.reaches(a, b):
+        return
+    gain = model.merge_gain(a, b)
+    before = whole_score(model)
+    model.merge(a, b)
+    assert gain == pytest.approx(whole_score(model) - before, abs=1e-9)
+
+
+def trace_and_steps(paths, weight):
+    steps = Steps(10**9)
+    trace = []
+    merge_states(Automaton(paths, weight), "I", trace.append, steps)
+    return [str(step) for step in trace], steps.left
+
+
+@settings(max_examples=60, deadline=None)
+@given(utterances, weights)
+def test_dropping_the_dead_of_the_heap_changes_neither_merges_nor_steps(paths, weight):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search._Candidates, "SMALL", 10**9)  # never dropped
+        kept = trace_and_steps(paths, weight)
+        patch.setattr(search._Candidates, "SMALL", 0)  # dropped as soon as half are dead
+        dropped = trace_and_steps(paths, weight)
+    assert dropped == kept
+
+
+def chunked_afresh(statements: list[g.Definition], name) -> list[g.Rule]:
+    """Chunking as it was first written: every statement's runs counted again after each
+    chunk, ties going to the first counted."""
+    rules = []
+    while True:
+        runs: Counter = Counter()
+        for statement in statements:
+            for items in chunking._sequences(statement.body):
+                runs.update(chunking._runs(items))
+        savings = [(chunking._saving(r, n), r) for r, n in runs.items() if n > 1]
+        most = max((s for s, _ in savings), default=0)
+        if most <= 0:
+            return rules
+        _, run = max(
+            ((s, r) for s, r in savings if s == most),
+            key=lambda pair: -len(chunking.format_expr(g.Sequence(pair[1]))),
+        )
+        rule = g.Rule(name([chunking._label(item) for item in run]), g.Sequence(run))
+        uses = 0
+        for i, statement in enumerate(statements):
+            body, found = chunking._replace(statement.body, run, g.RuleRef(rule.name))
+            statements[i], uses = chunking._with_body(statement, body), uses + found
+        rules.append(chunking._with_comment(rule, f"{uses} uses"))
+        statements.append(rules[-1])
+
+
+def namer():
+    taken: set[str] = set()
+
+    def name(labels: list[str]) -> str:
+        wanted = "_".join(labels)
+        while wanted in taken:
+            wanted += "_"
+        taken.add(wanted)
+        return wanted
+
+    return name
+
+
+sentences = st.lists(
+    st.lists(st.sampled_from(WORDS), min_size=2, max_size=9), min_size=1, max_size=8
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(sentences)
+def test_chunking_counted_where_it_changes_chunks_as_counted_afresh(texts):
+    def statements():
+        return [
+            g.Rule(f"s{i}", g.Sequence(tuple(g.Word(w) for w in words)))
+            for i, words in enumerate(texts)
+        ]
+
+    kept, afresh = statements(), statements()
+    rules = chunking.chunk(kept, namer(), 1.0, lambda step: None)
+    assert rules == chunked_afresh(afresh, namer())
+    assert kept == afresh
