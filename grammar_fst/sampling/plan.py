@@ -250,9 +250,11 @@ class Job:
         return self._bulk
 
     def selected(self, intent: int) -> Walks:
-        """The enumerated intent's selection, made once per process."""
+        """The enumerated intent's selection, made once per process (the enumeration it
+        is made from is let go then)."""
         if intent not in self._selected:
             self._selected[intent] = without_replacement(self, intent)
+            self._drawn.pop(intent, None)
         return self._selected[intent]
 
     def drawn(self, intent: int) -> Drawn:
