@@ -401,7 +401,7 @@ class Automaton:
             # a big bucket pairs every state with its busiest few only: merging there
             # makes a hub, and the hub is paired with the rest as soon as it is merged
             hubs = sorted(bucket, key=lambda s: (-self.emit[s].total(), s))[:HUBS]
-            pairs.update((min(a, b), max(a, b)) for a in hubs for b in bucket if a != b)
+            pairs.update((a, b) if a < b else (b, a) for a in hubs for b in bucket if a != b)
         return pairs
 
     def like_neighbours(self, state: int) -> Iterator[int]:
