@@ -176,13 +176,7 @@ class Automaton:
         emit, out = _added(self.emit[a], self.emit[b]), _added(self.out[a], self.out[b])
         gain = _likelihood(emit) + _likelihood(out)
         gain -= self.weight * (len(emit) * self.emit_cost + len(out) * self.move_cost)
-        scores = self._scores
-        score_a, score_b = scores.get(a), scores.get(b)
-        if score_a is None:
-            score_a = self.state_score(a)
-        if score_b is None:
-            score_b = self.state_score(b)
-        gain -= score_a + score_b
+        gain -= self.state_score(a) + self.state_score(b)
         into_a, into_b = self.into[a], self.into[b]
         if into_a.isdisjoint(into_b):  # most pairs: no state leads to both
             return gain
@@ -244,14 +238,8 @@ class Automaton:
         "a table at a {restaurant}" would say "a table at a table at"."""
         if (a, b) in self._refused:
             return True
-        bits = self._state_bits
-        said_a, said_b = bits.get(a), bits.get(b)
-        if said_a is None:
-            said_a = self._bits_of(a)
-        if said_b is None:
-            said_b = self._bits_of(b)
-        before_a, after_a = self.before[a], self.after[a]
-        before_b, after_b = self.before[b], self.after[b]
+        before_a, after_a, said_a = self.before[a], self.after[a], self._bits_of(a)
+        before_b, after_b, said_b = self.before[b], self.after[b], self._bits_of(b)
         clash = (
             (before_a & after_b)
             | (before_b & after_a)
@@ -401,7 +389,7 @@ class Automaton:
             # a big bucket pairs every state with its busiest few only: merging there
             # makes a hub, and the hub is paired with the rest as soon as it is merged
             hubs = sorted(bucket, key=lambda s: (-self.emit[s].total(), s))[:HUBS]
-            pairs.update((min(a, b), max(a, b)) for a in hubs for b in bucket if a != b)
+            pairs.update((a, b) if a < b else (b, a) for a in hubs for b in bucket if a != b)
         return pairs
 
     def like_neighbours(self, state: int) -> Iterator[int]:

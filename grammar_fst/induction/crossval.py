@@ -143,8 +143,8 @@ def _score(
         model = Automaton([p for i, p in enumerate(paths) if i % folds != fold], weight)
         merge_states(model, "", lambda step: None, Steps(STEPS * len(model.states)))
         recall += sum(says(model, p) for p in held) / len(held)
-        rng = random.Random(fold)
-        drawn = [walk(model, rng) for _ in range(SAMPLES)]
+        rng, tables = random.Random(fold), {}
+        drawn = [walk(model, rng, tables) for _ in range(SAMPLES)]
         precision += sum(set(trigrams(p)) <= attested for p in drawn) / SAMPLES
     return recall / folds, precision / folds
 
@@ -159,20 +159,25 @@ def says(model: Automaton, path: Path) -> bool:
     return any(END in model.out[s] for s in here)
 
 
-def walk(model: Automaton, rng: random.Random) -> Path:
-    """A random path of the automaton, its steps and symbols drawn by their counts."""
+def walk(model: Automaton, rng: random.Random, tables: dict | None = None) -> Path:
+    """A random path of the automaton, its steps and symbols drawn by their counts;
+    `tables` keeps what `_draw` orders, for walks of one model while it does not change."""
+    tables = {} if tables is None else tables
     said: list[Symbol] = []
-    state = _draw(model.out[START], rng)
+    state = _draw(model.out[START], rng, tables)
     while state != END:
-        said.append(_draw(model.emit[state], rng))
-        state = _draw(model.out[state], rng)
+        said.append(_draw(model.emit[state], rng, tables))
+        state = _draw(model.out[state], rng, tables)
     return tuple(said)
 
 
-def _draw(counts, rng: random.Random):
+def _draw(counts, rng: random.Random, tables: dict):
     """One key of a Counter, drawn in proportion to its count (keys in a fixed order)."""
-    keys = sorted(counts, key=str)
-    cumulative = list(itertools.accumulate(counts[k] for k in keys))
+    table = tables.get(id(counts))
+    if table is None:
+        keys = sorted(counts, key=str)
+        table = tables[id(counts)] = (keys, list(itertools.accumulate(counts[k] for k in keys)))
+    keys, cumulative = table
     return keys[bisect.bisect_right(cumulative, rng.random() * cumulative[-1])]
 
 

@@ -92,9 +92,8 @@ def _best_first(
     emit = model.emit
 
     def consider(pairs: Iterable[tuple[int, int]]) -> None:
-        looked = 0
         for a, b in pairs:
-            looked += 1
+            steps.spend()
             if a != b and a in emit and b in emit:  # folding merges states away
                 if a > b:
                     a, b = b, a
@@ -104,7 +103,6 @@ def _best_first(
                     and (gain := model.merge_gain(a, b)) > EPSILON
                 ):
                     heap.push(gain, a, b)
-        steps.spend(looked)
 
     if alike:
         consider(sorted(model.like_pairs()))
