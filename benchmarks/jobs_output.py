@@ -5,11 +5,12 @@ the wall-clock speed-up, and whether the bytes are those of `--jobs 1`.
     nice .venv/bin/python benchmarks/jobs_output.py --n 10000000 --jobs 2
 
 The main process's own CPU time (`RUSAGE_SELF` as it exits) is what joining the workers'
-output costs; it holds whatever the load on the machine, unlike the speed-up, which says
-something only on idle cores. `--trees A,B` runs several checkouts of the project (an
-older commit unpacked with `git archive`, say) on the same grammar, one after the other
-for each measurement, and `--repeat N` shows the median of N such rounds. The package's
-bytecode is compiled first, as an installed package has it.
+output costs, and its waits (voluntary context switches) how often it slept for more;
+both hold better than the speed-up under load, which says something only on idle cores.
+`--trees A,B` runs several checkouts of the project (an older commit unpacked with `git
+archive`, say) on the same grammar, one after the other for each measurement, and
+`--repeat N` shows the median of N such rounds. The package's bytecode is compiled
+first, as an installed package has it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ report = sys.argv.pop(1)
 def own_cpu():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     with open(report, "w") as out:
-        out.write(str(usage.ru_utime + usage.ru_stime))
+        out.write(f"{usage.ru_utime + usage.ru_stime} {usage.ru_nvcsw}")
 atexit.register(own_cpu)
 sys.argv[0] = "grammar-fst"
 runpy.run_module("grammar_fst", run_name="__main__", alter_sys=True)
@@ -47,6 +48,7 @@ runpy.run_module("grammar_fst", run_name="__main__", alter_sys=True)
 class Run:
     wall_s: float
     main_cpu_s: float  # the main process alone
+    main_waits: int  # how often the main process slept, waiting (voluntary switches)
     cpu_s: float  # the main process and the workers it waited for
     digest: str | None  # of the bytes written (None for /dev/null)
 
@@ -61,7 +63,9 @@ def run(tree: Path, far: Path, work: Path, n: int, jobs: int, target: str) -> Ru
     sink = {"file": subprocess.DEVNULL, "pipe": subprocess.PIPE}.get(target)
     with open(os.devnull, "wb") as null:
         start = time.perf_counter()
-        child = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=sink or null)
+        child = subprocess.Popen(  # not in a checkout: `python -c` imports from its folder
+            argv, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=sink or null
+        )
         digest = None
         if target == "pipe":
             hashed = hashlib.sha256()
@@ -74,8 +78,8 @@ def run(tree: Path, far: Path, work: Path, n: int, jobs: int, target: str) -> Ru
         raise RuntimeError(f"{' '.join(argv[3:])} failed")
     if target == "file":
         digest = hashlib.sha256(out.read_bytes()).hexdigest()
-    main_cpu = float(report.read_text())
-    return Run(wall, main_cpu, usage.ru_utime + usage.ru_stime, digest)
+    main_cpu, main_waits = report.read_text().split()
+    return Run(wall, float(main_cpu), int(main_waits), usage.ru_utime + usage.ru_stime, digest)
 
 
 def main() -> None:
@@ -109,9 +113,9 @@ def main() -> None:
                         done = run(tree, far, work, args.n, jobs, target)
                         runs.setdefault((tree, target, jobs), []).append(done)
     lines = [
-        f"| {args.n:,} sentences | output | wall s | main process CPU s | CPU s (all) | "
-        "speed-up (wall) | same bytes as --jobs 1 |",
-        "|---|---|---:|---:|---:|---:|---|",
+        f"| {args.n:,} sentences | output | wall s | main process CPU s | main process waits "
+        "| CPU s (all) | speed-up (wall) | same bytes as --jobs 1 |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for (tree, target, jobs), done in runs.items():
         one = runs[tree, target, 1]
@@ -122,6 +126,7 @@ def main() -> None:
         lines.append(
             f"| {name} | {target} | {wall:.2f} | "
             f"{statistics.median(d.main_cpu_s for d in done):.2f} | "
+            f"{statistics.median(d.main_waits for d in done):,.0f} | "
             f"{statistics.median(d.cpu_s for d in done):.2f} | "
             f"{statistics.median(d.wall_s for d in one) / wall:.2f}x | {same} |"
         )

@@ -92,7 +92,8 @@ def folder(written: str | Path | None) -> Iterator[str]:
         try:
             made = tempfile.mkdtemp(prefix=f"{start}{os.getpid()}.", suffix=SUFFIX, dir=where)
         except OSError as err:
-            raise UsageError(f"{written}: cannot write in {where}: {err.strerror or err}") from None
+            said = f"cannot write in {where}: {err.strerror or err}"
+            raise UsageError(said if start == IN_TEMPORARY else f"{written}: {said}") from None
         signals.TEMPORARIES.add(made)
     try:
         yield made
