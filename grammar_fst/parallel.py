@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import UsageError
 
@@ -158,7 +158,10 @@ def mapped(
         yield from (function(shared, item) for item in items)
         return
     pool = None
-    tasks: Iterable
+    tasks: Iterable[Any]
+    task: Any
+    submit: Callable[[Any], Future]
+    results: Callable[[Future], Iterable[Result]]
     if client is not None:
         # a key of its own: scattering equal data again (sampling's further rounds) would
         # share the key that the cluster is dropping as the earlier round lets it go

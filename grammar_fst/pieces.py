@@ -100,7 +100,7 @@ def folder(written: str | Path | None) -> Iterator[str]:
     except OSError as err:
         if not str(err.filename or "").startswith(made + os.sep):
             raise
-        if start == IN_TEMPORARY:  # the blocks on their way out, not the output
+        if start == IN_TEMPORARY or written is None:  # the blocks on their way out
             raise OutputError(f"cannot write in {where}: {err.strerror or err}") from None
         path = output.target(written)  # as `output.atomic_file` names it
         raise OutputError(f"cannot write {path}: {err.strerror or err}; {output.KEPT}") from None

@@ -8,7 +8,7 @@ shows a bar unless told.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -29,7 +29,7 @@ def counted(
     shown: bool | None = None,
     size: Callable[[Any], int] = len,
     scaled: bool = True,
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """`blocks` as they are, advancing a bar by each block's `size` (its length unless
     told; rate and time left when `total` is known). `shown`: True forces the bar, None
     leaves it to `choose`; `scaled`: counts as 1.2k, 3.4M."""

@@ -143,7 +143,7 @@ def _score(
         model = Automaton([p for i, p in enumerate(paths) if i % folds != fold], weight)
         merge_states(model, "", lambda step: None, Steps(STEPS * len(model.states)))
         recall += sum(says(model, p) for p in held) / len(held)
-        rng, tables = random.Random(fold), {}
+        rng, tables = random.Random(fold), dict[object, object]()
         drawn = [walk(model, rng, tables) for _ in range(SAMPLES)]
         precision += sum(set(trigrams(p)) <= attested for p in drawn) / SAMPLES
     return recall / folds, precision / folds
