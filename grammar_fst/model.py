@@ -166,8 +166,9 @@ class CompiledGrammar:
                 `unique`) or written at once by the format's bulk writer comes back as
                 one `plan.Chunk` of UTF-8 bytes, so the lines are not handled one by
                 one here.
-            pieces: with `chunks` and `jobs` above 1, a folder (made by `pieces.folder`)
-                where each worker process writes such a block's bytes: it comes back as
+            pieces: with `chunks` and `jobs` above 1 (or a `client` whose workers see
+                this machine's files), a folder (made by `pieces.folder`) where each
+                worker writes such a block's bytes: it comes back as
                 a `pieces.Piece` saying where they are, to be copied out
                 (`output.write_bytes` does) before the next block is asked for.
 
@@ -188,11 +189,12 @@ class CompiledGrammar:
             grammar, counts = self, self._counts(n, intents, quota, split)
         grammar._check_counts(counts)
         job = grammar._job(counts, seed, render, unique, chunks)
-        if pieces is not None and job.joined and jobs > 1 and client is None:
+        if pieces is not None and job.joined and (jobs > 1 or client is not None):
             from .parallel import in_flight
             from .pieces import Ring
+            from .sampling.plan import TASK_BLOCKS
 
-            job.pieces = Ring(pieces, in_flight(jobs) + 1)  # one to spare
+            job.pieces = Ring(pieces, in_flight(jobs, client, TASK_BLOCKS) + 1)  # one to spare
         yield from grammar._run(job, counts, cover, jobs, client)
 
     def _check_lengths(self, chosen: list[str]) -> None:

@@ -131,11 +131,16 @@ def _groups(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield group
 
 
-def in_flight(jobs: int) -> int:
-    """How many items `mapped` has sent to `jobs` processes and not yet given back, at
-    most: two per process, so none waits for work. An item is given back, and the
-    caller done with it, before the next is sent."""
-    return 2 * jobs
+def in_flight(jobs: int, client=None, per_task: int = 1) -> int:
+    """How many items `mapped` has sent to `jobs` processes (or the workers of a Dask
+    `client`, `per_task` items to a task) and not yet given back, at most: two tasks per
+    worker, so none waits for work. The items of a task are given back, and the caller
+    done with them, before the next task is sent."""
+    return 2 * _workers(jobs, client) * (per_task if client is not None else 1)
+
+
+def _workers(jobs: int, client) -> int:
+    return jobs if client is None else (sum(client.nthreads().values()) or 1)
 
 
 def mapped(
@@ -168,12 +173,12 @@ def mapped(
         [sent] = client.scatter([shared], broadcast=True, hash=False)
         submit = functools.partial(_submitted, client, function, sent)
         tasks, results = _groups(items, per_task), _listed
-        window = 2 * (sum(client.nthreads().values()) or 1)
+        window = 2 * _workers(jobs, client)
     else:
         pool = process_pool(jobs, _install, (shared,))
         submit = functools.partial(pool.submit, _call_installed, function)
         tasks, results = items, _alone
-        window = in_flight(jobs)
+        window = 2 * _workers(jobs, client)
     pending: list = []
     try:
         for task in tasks:

@@ -16,6 +16,7 @@ from grammar_fst import parallel
 from grammar_fst.data.formats import jsonl
 from grammar_fst.errors import UsageError
 from grammar_fst.model import load
+from grammar_fst.pieces import Piece
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 MUSIC = GRAMMARS / "music.grm"
@@ -74,9 +75,27 @@ def test_a_local_cluster_runs_its_workers_without_the_profiler():
     assert _profiled()  # this process's setting is left as it was
 
 
-def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys):
-    argv = ["sample", MUSIC, "-n", "5000", "--seed", "3", "--format", "massive"]
-    assert run(capsys, *argv, "--dask", "local:2")[1] == run(capsys, *argv)[1]
+def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys, tmp_path):
+    """Its workers hand their blocks over as pieces (this machine's files): 19 blocks,
+    more than the ring of 17 files holds, to a file and to standard output."""
+    argv = ["sample", MUSIC, "-n", "150000", "--seed", "3", "--format", "text"]
+    one = run(capsys, *argv)[1]
+    assert run(capsys, *argv, "--dask", "local:2")[1] == one
+    assert run(capsys, *argv, "--dask", "local:2", "-o", tmp_path / "out.txt")[0] == 0
+    assert (tmp_path / "out.txt").read_text() == one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]  # no pieces left
+
+
+def test_cluster_workers_given_a_folder_hand_back_pieces(cluster, tmp_path):
+    grammar = load(MUSIC)
+    joined = b""
+    for block in grammar.sample_blocks(
+        200000, seed=2, render=jsonl.line, chunks=True, client=cluster[1], pieces=str(tmp_path)
+    ):
+        assert isinstance(block, Piece)  # 25 blocks: the ring's 17 files are reused
+        joined += Path(block.path).read_bytes()[: block.size]
+    lines = [jsonl.line(u, i) for i, u in enumerate(grammar.sample(200000, seed=2))]
+    assert joined.decode() == "".join(f"{line}\n" for line in lines)
 
 
 @pytest.mark.parametrize(

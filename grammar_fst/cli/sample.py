@@ -209,9 +209,13 @@ def _drawn(
 
 def _in_pieces(args: argparse.Namespace, client, joined: bool) -> bool:
     """Whether worker processes hand their `joined` blocks (lines, no `--unique`) to the
-    output as files (see `pieces`) rather than through the process pool's pipe: on
-    `--jobs` processes, to a file or standard output (a folder of shards takes a block
-    a file, as it is)."""
+    output as files (see `pieces`) rather than through the process pool's pipe or the
+    cluster's connections: on `--jobs` processes or the workers of a `--dask local:N`
+    cluster (this machine's, which see its files), to a file or standard output (a
+    folder of shards takes a block a file, as it is)."""
     from ..output import is_folder
+    from ..parallel import LOCAL
 
-    return joined and args.jobs > 1 and client is None and not is_folder(args.output)
+    local = client is not None and args.dask.startswith(LOCAL)
+    on_workers = (args.jobs > 1 and client is None) or local
+    return joined and on_workers and not is_folder(args.output)
