@@ -60,7 +60,7 @@ def stdout_checked() -> Iterator[None]:
 
 
 def write_bytes(parts: Iterable[bytes | Piece], path: str | Path | None) -> None:
-    """Write `parts` of UTF-8 bytes, or `pieces.Piece`s of them (copied, then deleted),
+    """Write `parts` of UTF-8 bytes, or `pieces.Piece`s of them (copied from their files),
     one after the other, to `path`, or to stdout when None (its text layer when it has
     no binary one)."""
     if path is None or str(path) == "-":

@@ -15,6 +15,7 @@ opening marks, quotes) is passed over: its offsets and the next word's are one n
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from ..text import scripts, tokens
 
 Lookup = Callable[[str], int]  # a word's label in the grammar (-1: none)
+PASSED = -2  # `word_label` of punctuation passed over
 Unspaced = tuple[dict[str, int], list[str]]  # words written without spaces: labels, sorted
 
 
@@ -83,11 +85,11 @@ def lattice(text: str, find: Lookup, unspaced: Callable[[], Unspaced]) -> Lattic
     words: dict[tuple[int, int], int] = {}  # (start, end) in text: label
     passed: list[tuple[int, int]] = []
     for a, b in tokens.spans(text):
-        label = find(text[a:b])
-        if label >= 0:
-            words[(a, b)] = label
-        elif all(passable(ch) for ch in text[a:b]):
+        label = word_label(text[a:b], find)
+        if label == PASSED:
             passed.append((a, b))
+        elif label >= 0:
+            words[(a, b)] = label
     known, ordered = unspaced()
     for chunk in chunks:
         _add_substrings(text, chunk, known, ordered, words)
@@ -100,24 +102,25 @@ def _chain(text: str, find: Lookup) -> Lattice:
     offsets: list[int] = []
     edges: list[tuple[tuple[int, int, int], ...]] = []
     for a, b in tokens.spans(text):
-        label = find(text[a:b])
+        label = word_label(text[a:b], find)
         if label >= 0:
             offsets.append(a)
             edges.append(((label, len(offsets), b),))
-        elif not all(passable(ch) for ch in text[a:b]):
+        elif label != PASSED:
             return Lattice(text, (0, len(text)), ((), ()))  # no path
     return Lattice(text, (*offsets, len(text)), (*edges, ()))
 
 
+def word_label(word: str, find: Lookup) -> int:
+    """The label `find` gives `word`; PASSED for punctuation the grammar lacks, which a
+    sentence may hold; -1 for another word it lacks."""
+    label = find(word)
+    return PASSED if label < 0 and all(passable(ch) for ch in word) else label
+
+
 def _unspaced_chunks(text: str) -> list[tuple[int, int]]:
     """The whitespace-free chunks of `text` that hold a script written without spaces."""
-    chunks, at = [], 0
-    for part in text.split():
-        start = text.index(part, at)
-        at = start + len(part)
-        if scripts.unspaced(part):
-            chunks.append((start, at))
-    return chunks
+    return [m.span() for m in re.finditer(r"\S+", text) if scripts.unspaced(m.group())]
 
 
 def _add_substrings(

@@ -28,7 +28,7 @@ from ..data.records import Utterance
 from ..text import scripts, tokens
 from . import labels, openfst
 from .compiler import CompiledFsts, Key
-from .lattice import Lattice, lattice, passable
+from .lattice import PASSED, Lattice, lattice, word_label
 from .spelling import Speller
 from .walks import LabelPath
 
@@ -183,15 +183,8 @@ class Recognizer:
     def _kept(self, words: list[str]) -> list[int] | None:
         """The labels of `words` (see `label`), punctuation the grammar lacks (closing and
         opening marks, quotes) passed over; None when a word is not in the grammar."""
-        ids = []
-        for word in words:
-            label = self.label(word)
-            if label < 0 and all(passable(ch) for ch in word):
-                continue
-            if label < 0:
-                return None
-            ids.append(label)
-        return ids
+        ids = [word_label(word, self.label) for word in words]
+        return None if -1 in ids else [label for label in ids if label != PASSED]
 
     def parse(self, text: str) -> Utterance | None:
         """The reading of the most probable derivation of `text`, or None when the

@@ -276,7 +276,7 @@ def _as_is(utterance: Utterance, position: int) -> Utterance:
     return utterance
 
 
-def enumerates(wanted: int, left: int, paths: Number) -> bool:
+def enumerates(wanted: int, left: Number, paths: Number) -> bool:
     """Whether `unique` takes `wanted` sentences of an intent that has `left` distinct
     ones not yet given and `paths` derivations from its enumeration (`without_replacement`)
     rather than drawing them and dropping repeats."""
@@ -288,9 +288,7 @@ def enumerates(wanted: int, left: int, paths: Number) -> bool:
 def enumerated_anyway(wanted: int, paths: Number) -> bool:
     """Whether `enumerates` holds of `wanted` sentences of an intent of `paths` derivations
     however many distinct sentences it has left (never more than `paths`)."""
-    if too_many_to_enumerate(paths) or not wanted:
-        return False
-    return wanted / ENUMERATE_ABOVE > paths or paths <= ENUMERATE_ALWAYS
+    return bool(wanted) and enumerates(wanted, paths, paths)
 
 
 def too_many_to_enumerate(paths: Number) -> bool:
