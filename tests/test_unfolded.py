@@ -1,8 +1,11 @@
 """Walks on the unfolded network (sampling/unfolded.py) are the walks with a return stack:
 the same choices for the same draws, read from buckets exactly as a search of the keys
-finds them, and a network too large to unfold keeps the stack."""
+finds them, and a network too large to unfold keeps the stack. Both draw only where a
+state has a real choice, and sentences come with their grammar probabilities."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -18,6 +21,16 @@ NESTED = "\n".join(
     + [f"$r{k + 1} = $r{k} (and $r{k})?" for k in range(9)]
     + ["intent Say = say {thing} $r9", "slot thing = lamp | $r3"]
 )
+
+
+# a sentence probability of each kind: optional, weighted, nested, a multi-word value
+WEIGHTED = """\
+$greet = hello there | hi
+$r = a b | c <3>
+intent A = $greet? go {s} $r now
+slot s = x y <2> | z
+"""
+CRITICAL_11 = 31.26  # chi-square with 11 degrees of freedom at p = 0.001
 
 
 def _walks(grammar, seed: int, n: int = 3000):
@@ -50,7 +63,7 @@ def test_a_network_too_large_to_unfold_keeps_the_stack(monkeypatch):
     starts = list(walker.intent_start.values())
     assert unfold(walker, starts, limit=100) is None  # 4 times its choices are fewer
     whole = unfold(walker, starts)
-    assert whole is not None and len(whole.emitted) > 4 * len(walker._emitted)
+    assert whole is not None and len(whole.after) > 4 * len(walker._emitted)
     walks = _walks(grammar, 3)
     assert grammar._walker._unfolded
     monkeypatch.setattr(unfolded, "LIMIT", 100)
@@ -82,3 +95,49 @@ def test_buckets_find_what_a_search_of_the_keys_finds(name):
         key = table.copied[state] + u
         expected = np.searchsorted(walker._keys, key, side="right") + table.shift[state]
         assert np.array_equal(got, expected)
+
+
+def _stacked(monkeypatch, make):
+    """The grammar `make()` gives, walked with a stack (never unfolded)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(walker_module, "unfold", lambda *args: None)
+        grammar = make()
+        walker = grammar._walker
+        walker.walk(np.array([walker.intent_start[grammar.intents[0]]]), np.random.default_rng(0))
+    assert grammar._walker._unfolded is False
+    return grammar
+
+
+@pytest.mark.parametrize("stack", [False, True])
+def test_a_walk_draws_once_per_real_choice(monkeypatch, stack):
+    """`(a | b) c (d | e)`: a draw at the start, one for `d | e`; `c`, entering the rule,
+    leaving it and stopping are sure, and draw nothing."""
+    make = lambda: gf.from_text("$r = c\nintent A = (a | b) $r (d | e)\n")  # noqa: E731
+    grammar = _stacked(monkeypatch, make) if stack else make()
+    walker, n = grammar._walker, 500
+    drawn = np.random.default_rng(4)
+    walks = walker.walk(np.full(n, walker.intent_start["A"]), drawn)
+    assert (np.diff(walks.ends, prepend=0) == 4).all()  # the intent tag and three words
+    reference = np.random.default_rng(4)
+    reference.random(2 * n)
+    assert drawn.random() == reference.random()
+
+
+@pytest.mark.parametrize("stack", [False, True])
+def test_walks_give_each_sentence_its_probability(monkeypatch, stack):
+    """The 12 sentences of WEIGHTED against their probabilities from the enumeration, a
+    chi-square test at a fixed seed."""
+    make = lambda: gf.from_text(WEIGHTED)  # noqa: E731
+    grammar = _stacked(monkeypatch, make) if stack else make()
+    walker, n = grammar._walker, 40_000
+    paths = walker.every_path("A")
+    sentence, first = paths.sentences()
+    probability = np.bincount(sentence, paths.probability)
+    keys = paths.walks(first).keys()
+    assert len(keys) == 12 and np.isclose(probability.sum(), 1.0)
+    walks = walker.walk(np.full(n, walker.intent_start["A"]), np.random.default_rng(8))
+    observed = Counter(walks.keys())
+    assert set(observed) <= set(keys)
+    expected = dict(zip(keys, n * probability))
+    chi_square = sum((observed[k] - e) ** 2 / e for k, e in expected.items())
+    assert chi_square < CRITICAL_11, chi_square
