@@ -72,6 +72,24 @@ def test_a_network_too_large_to_unfold_keeps_the_stack(monkeypatch):
     assert small._walker._unfolded is False
 
 
+def test_a_network_whose_runs_would_be_too_long_keeps_the_stack(monkeypatch):
+    """50 ways into one phrase of 60 words: 50 runs of 61 arcs, more than 4 times the
+    walker's choices, though its states are fewer."""
+    phrase = " ".join(f"w{k}" for k in range(60))
+    source = f"intent A = ({' | '.join(f'v{k}' for k in range(50))}) {phrase}\n"
+    grammar = gf.from_text(source)
+    walker = grammar._walker
+    starts = list(walker.intent_start.values())
+    assert walker.num_states() < 4 * len(walker._effect) < 50 * 61
+    assert unfold(walker, starts, limit=100) is None
+    walks = _walks(grammar, 5, n=200)
+    assert grammar._walker._unfolded
+    monkeypatch.setattr(unfolded, "LIMIT", 100)
+    small = gf.from_text(source)
+    assert _walks(small, 5, n=200) == walks
+    assert small._walker._unfolded is False
+
+
 @pytest.mark.parametrize("name", ["music", "thai"])
 def test_buckets_find_what_a_search_of_the_keys_finds(name):
     """Draws on and next to every bucket edge, and the largest draw, whose key may round

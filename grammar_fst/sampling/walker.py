@@ -12,9 +12,10 @@ that FST there, with the state to come back to on its stack, and returns when it
 A batch of walks advances in lock step with numpy: each step draws one uniform number per
 live walk and finds its choice among the keys `state + cumulative probability`, which
 increase across the whole table: the choice a `searchsorted` would find, read from a
-table of buckets of the draws (see `unfolded.Buckets`). Randomness comes from the caller's
-numpy Generator, so the same seed and FSTs give the same paths, whether the FSTs were just
-compiled or read from a `.far`.
+table of buckets of the draws (see `unfolded.Buckets`), then every sure choice after it
+(a state's only choice with a probability), which draws nothing. Randomness comes from
+the caller's numpy Generator, so the same seed and FSTs give the same paths, whether the
+FSTs were just compiled or read from a `.far`.
 """
 
 from __future__ import annotations
