@@ -284,10 +284,12 @@ class Walker:
                 state[at], top[at] = moved, up
                 walkers.append(walker[at])
                 taken.append(choice)
-                going[at[ended]] = False
-                at = at[going[at]]
+                if len(ended):
+                    going[at[ended]] = False
+                    at = at[going[at]]
                 choice = self._sure[state[at]]
-                at, choice = at[choice >= 0], choice[choice >= 0]
+                sure = choice >= 0
+                at, choice = at[sure], choice[sure]
             if not going.all():
                 walker, state, top = walker[going], state[going], top[going]
             if not len(walker):
