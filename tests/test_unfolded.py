@@ -9,9 +9,14 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import grammars
 from test_bulk_lines import BUNDLED, ODD, ROOT
 
 import grammar_fst as gf
+from grammar_fst import model
+from grammar_fst.fst.compiler import compile_grammar
 from grammar_fst.sampling import unfolded
 from grammar_fst.sampling import walker as walker_module
 from grammar_fst.sampling.unfolded import Buckets, unfold
@@ -55,6 +60,20 @@ def test_unfolded_walks_are_the_walks_with_a_stack(monkeypatch, name):
     stacked = _grammar(name)
     assert _walks(stacked, 7) == walks
     assert stacked._walker._unfolded is False
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grammars(comments=False), st.integers(0, 99))
+def test_walks_with_a_stack_are_the_unfolded_walks_on_any_grammar(grammar, seed):
+    walks = []
+    for stack in (False, True):
+        walker = model.CompiledGrammar(compile_grammar(grammar))._walker
+        if stack:
+            walker._unfolded = False  # never unfolded
+        starts = [s for name, s in walker.intent_start.items() if walker.has_paths(name)]
+        walked = walker.walk(np.array(starts * 40, dtype=np.int64), np.random.default_rng(seed))
+        walks.append((walked.ilabel.tolist(), walked.olabel.tolist(), walked.ends.tolist()))
+    assert walks[0] == walks[1]
 
 
 def test_a_network_too_large_to_unfold_keeps_the_stack(monkeypatch):
