@@ -96,8 +96,8 @@ class Speller:
     def _canonicals(self, ilabel, olabel, kind, opens, closes) -> dict[int, str]:
         """Per slot (by number) with an output word that is not the word said inside it,
         its output words."""
-        changed = np.flatnonzero((ilabel != olabel) & (kind != _OPEN))  # and tags
-        slot = np.cumsum(kind == _OPEN)[changed] - 1  # the last slot opened before
+        changed = np.flatnonzero((ilabel != olabel) & (kind == _WORD))  # not tags
+        slot = np.searchsorted(opens, changed) - 1  # the last slot opened before
         inside = slot >= 0
         inside[inside] = changed[inside] < closes[slot[inside]]
         return {

@@ -9,8 +9,14 @@ the draws are those of the walk with a stack. Only what a choice leads to is the
 own: entering goes to the callee's copy for this call, stopping inside a callee goes back
 to the caller's copy at the return state, and stopping at the top ends the walk.
 
+A choice that is sure (the only one its state can take) is not drawn: both walks take it
+with the choice before it (see `Walker.walk`). So an unfolded choice leads, through the
+sure choices after it, to the next state with a real choice (`Unfolded.after`), and takes
+a run of arcs with labels on the way (`Runs`): a walk takes one step per draw.
+
 A network whose copies would hold more than `LIMIT` states or choices (or 4 times the
-walker's choices, when more) is not unfolded: its walks keep the stack.
+walker's choices, when more), or whose runs would, is not unfolded: its walks keep the
+stack.
 
 A choice is found among the walker's keys `state + cumulative probability` as a
 `searchsorted(keys, state + u, side="right")` for the walk's draw u would find it. The
@@ -81,17 +87,35 @@ class Buckets:
 
 
 @dataclass(frozen=True)
+class Runs:
+    """Per choice of a table, the label pairs of the arcs with labels that taking it
+    takes: `ilabel[first[c] : first[c] + length[c]]`, and the same of `olabel`."""
+
+    first: np.ndarray
+    length: np.ndarray
+    ilabel: np.ndarray
+    olabel: np.ndarray
+
+    @classmethod
+    def of(cls, walker: Walker, length: np.ndarray, arcs: np.ndarray) -> Runs:
+        """Runs of `length` arcs each, one after the other in `arcs` (the walker's)."""
+        first = np.cumsum(length) - length
+        return cls(first, length, walker._ilabel[arcs], walker._olabel[arcs])
+
+
+@dataclass(frozen=True)
 class Unfolded:
-    """The unfolded states' `buckets`; per unfolded choice, the arc with labels it
-    takes (`emitted`, -1: none, see `Walker._emitted`), and the unfolded state it leads
-    to times `buckets.per` (`after`, -1: the walk ends); per walker state, the unfolded
-    state where a walk from it starts (`top`, -1: none; only the intents' states have
-    one)."""
+    """The unfolded states' `buckets`; per unfolded choice, the arcs with labels it and
+    the sure choices after it take (`runs`), and the unfolded state with a real choice
+    they lead to, times `buckets.per` (`after`, -1: the walk ends); per walker state, the
+    entry of `runs` and `after` a walk from it begins with (`begin`, -1: none; only the
+    intents' start states have one), after the choices': it takes no choice itself, then
+    the sure choices from the start (an intent's tag, at least)."""
 
     buckets: Buckets
-    emitted: np.ndarray
+    runs: Runs
     after: np.ndarray
-    top: np.ndarray
+    begin: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -138,11 +162,15 @@ def unfold(walker: Walker, starts: list[int], limit: int | None = None) -> Unfol
                 for a, owner, back in zip(entering.tolist(), owners.tolist(), backs.tolist())
             }
         )
-    return _tables(walker, copies, children, cap)
+    return _tables(walker, copies, children, np.asarray(starts, dtype=np.int64), cap)
 
 
 def _tables(
-    walker: Walker, copies: list[_Copy], children: list[dict[int, int]], cap: int
+    walker: Walker,
+    copies: list[_Copy],
+    children: list[dict[int, int]],
+    starts: np.ndarray,
+    cap: int,
 ) -> Unfolded | None:
     """The arrays of `Unfolded` for these copies."""
     size = np.array([c.size for c in copies], dtype=np.int64)
@@ -173,10 +201,62 @@ def _tables(
             entered = walker._after[span.start + k]
             own[k] = offset[child] + entered - copies[child].first
         after[choice_offset[c] : choice_offset[c + 1]] = own
-    top = np.full(walker.num_states(), -1, dtype=np.int64)
+    starts = np.unique(starts[starts >= 0])
+    start_state = np.full(len(starts), -1, dtype=np.int64)  # each start's unfolded state
     for c, copy in enumerate(copies):
         if copy.parent < 0:
-            top[copy.first : copy.first + copy.size] = offset[c] + np.arange(copy.size)
+            own = (starts >= copy.first) & (starts < copy.first + copy.size)
+            start_state[own] = offset[c] + starts[own] - copy.first
+    sure = walker._sure[copied]
+    sure = np.where(sure >= 0, sure + shift, -1)  # per unfolded state
+    drawn = np.flatnonzero(sure < 0)
+    first = walker._choice_start[copied[drawn]]
+    count = walker._choice_start[copied[drawn] + 1] - first
+    # a walk begins with an entry after the choices, which takes none and leads to its start
+    begin = np.full(walker.num_states(), -1, dtype=np.int64)
+    begin[starts] = len(after) + np.arange(len(starts))
+    followed = np.concatenate([spans(first + shift[drawn], count), begin[starts]])
+    after = np.concatenate([after, start_state])
+    emitted = np.concatenate([walker._emitted[copied_choice], np.full(len(starts), -1)])
+    folded = _folded(after, emitted, sure, followed, cap)
+    if folded is None:
+        return None
     buckets = Buckets.of(walker._keys, copied, shift)
+    after, length, arcs = folded
     after[after >= 0] *= buckets.per
-    return Unfolded(buckets, walker._emitted[copied_choice], after, top)
+    return Unfolded(buckets, Runs.of(walker, length, arcs), after, begin)
+
+
+def _folded(
+    after: np.ndarray, emitted: np.ndarray, sure: np.ndarray, followed: np.ndarray, cap: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per entry `followed` of `after` (the choices a walk may draw, and the walks'
+    beginnings), the state it leads to through the `sure` choices after it (per state,
+    -1: none), how many arcs with labels it and they take, and those arcs, entry after
+    entry; None when they would be more than `cap`. The choices of states with a sure
+    choice are never drawn."""
+    reached = after.copy()
+    steps, arcs = [followed], [emitted[followed]]
+    going = followed[reached[followed] >= 0]
+    going = going[sure[reached[going]] >= 0]
+    total = len(followed)
+    while len(going):
+        choice = sure[reached[going]]
+        steps.append(going)
+        arcs.append(emitted[choice])
+        total += len(going)
+        if total > cap:
+            return None
+        reached[going] = after[choice]
+        going = going[reached[going] >= 0]
+        going = going[sure[reached[going]] >= 0]
+    step, arc = np.concatenate(steps), np.concatenate(arcs)
+    labelled = arc >= 0
+    step, arc = step[labelled], arc[labelled]
+    length = np.bincount(step, minlength=len(after))
+    return reached, length, arc[np.argsort(step, kind="stable")]
+
+
+def spans(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The numbers first[i] .. first[i] + count[i] - 1, for every i, one after the other."""
+    return np.arange(int(count.sum())) + np.repeat(first - np.cumsum(count) + count, count)

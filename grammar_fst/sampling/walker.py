@@ -12,9 +12,10 @@ that FST there, with the state to come back to on its stack, and returns when it
 A batch of walks advances in lock step with numpy: each step draws one uniform number per
 live walk and finds its choice among the keys `state + cumulative probability`, which
 increase across the whole table: the choice a `searchsorted` would find, read from a
-table of buckets of the draws (see `unfolded.Buckets`). Randomness comes from the caller's
-numpy Generator, so the same seed and FSTs give the same paths, whether the FSTs were just
-compiled or read from a `.far`.
+table of buckets of the draws (see `unfolded.Buckets`), then every sure choice after it
+(a state's only choice with a probability), which draws nothing. Randomness comes from
+the caller's numpy Generator, so the same seed and FSTs give the same paths, whether the
+FSTs were just compiled or read from a `.far`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import numpy as np
 from ..fst import openfst
 from ..fst.compiler import CompiledFsts, Key, call_order, callees
 from ..fst.walks import LabelPath, Walks
-from .unfolded import EMITS, ENTERS, MOVES, STOPS, Buckets, Unfolded, unfold
+from .unfolded import EMITS, ENTERS, MOVES, STOPS, Buckets, Runs, Unfolded, spans, unfold
 
 MEAN_WORDS = 10_000  # a sampled sentence says at most this many words on average
 _STOP = -1
@@ -123,7 +124,9 @@ class Walker:
         """What taking a choice does, looked up per choice: `_effect`, whether it stops,
         enters a rule or slot class, emits labels (entering arcs do not) or only moves
         on; `_after`, the state it leads to (the start of the FST it enters, if it
-        enters one; -1 for a stop); `_emitted`, the arc if taking it emits labels, else -1."""
+        enters one; -1 for a stop); `_emitted`, the arc if taking it emits labels, else -1
+        (`_runs`, the same as runs of at most one arc). Per state, `_sure`: its only
+        choice with a probability, or -1 (a dead state's, or one of several)."""
         arc = self._choice_arc
         calls = self._call >= 0
         labelled = (self._ilabel != 0) | (self._olabel != 0)
@@ -132,6 +135,13 @@ class Walker:
         self._emitted = np.where(self._effect == EMITS, arc, -1).astype(np.int64)
         after = np.where(calls, self._call, self._nextstate).astype(np.int64)
         self._after = np.append(after, -1)[arc]
+        said = self._emitted >= 0
+        self._runs = Runs.of(self, said.astype(np.int64), self._emitted[said])
+        live = np.flatnonzero(self._log_prob > -math.inf)
+        state = np.repeat(np.arange(self.num_states()), np.diff(self._choice_start))[live]
+        alone = np.bincount(state, minlength=self.num_states())[state] == 1
+        self._sure = np.full(self.num_states(), -1, dtype=np.int64)
+        self._sure[state[alone]] = live[alone]
 
     def _arcs(self, state: int) -> range:
         return range(self._arc_start[state], self._arc_start[state + 1])
@@ -212,11 +222,14 @@ class Walker:
 
     def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
         """One random path from each start state (an intent's), nonterminals entered;
-        label-free arcs are left out. On the network unfolded when it can be (see
-        `unfolded.py`), else with a return stack per walk: the same paths. Without
-        starts nothing is unfolded: a block's sentences may all come from an enumeration."""
+        label-free arcs are left out. A step draws one number per walk still going and
+        takes its choice, then every sure choice after it (the only one a state can
+        take), drawing nothing for those: each draw is a real choice. On the network
+        unfolded when it can be (see `unfolded.py`), else with a return stack per walk:
+        the same paths. Without starts nothing is unfolded: a block's sentences may all
+        come from an enumeration."""
         if not len(starts):
-            return self._taken(0, [], [])
+            return self._taken(0, [], [], self._runs)
         if self._unfolded is None:
             self._unfolded = unfold(self, list(self.intent_start.values())) or False
         n = len(starts)
@@ -224,65 +237,80 @@ class Walker:
         state = np.asarray(starts, dtype=np.int64).copy()
         walkers: list[np.ndarray] = []  # per step, the walks still going
         if self._unfolded:
-            arcs = self._walk_unfolded(self._unfolded, walker, state, rng, walkers)
-        else:
-            arcs = self._walk_stacked(walker, state, rng, walkers)
-        return self._taken(n, walkers, arcs)
+            taken = self._walk_unfolded(self._unfolded, walker, state, rng, walkers)
+            return self._taken(n, walkers, taken, self._unfolded.runs)
+        taken = self._walk_stacked(walker, state, rng, walkers)
+        return self._taken(n, walkers, taken, self._runs)
 
     def _walk_unfolded(self, unfolded: Unfolded, walker, state, rng, walkers: list) -> list:
         """The steps of the walks from `state`s on the unfolded network: the walks
-        still going at each step (appended to `walkers`) and the arcs with labels they
-        take (-1 for others)."""
+        still going at each step (appended to `walkers`) and the entries of
+        `unfolded.runs` they take (a beginning, then one drawn choice a step)."""
         buckets, per = unfolded.buckets, unfolded.buckets.per
-        at = unfolded.top[state] * per  # a walk's unfolded state, times `per`
+        choice = unfolded.begin[state]
         taken = []
-        while len(walker):
-            u = rng.random(len(walker))
-            bucket = at + (u * per).astype(np.int64)
-            choice = buckets.choose(self._keys, bucket, u)
+        while True:
             walkers.append(walker)
             taken.append(choice)
-            at = unfolded.after[choice]
+            at = unfolded.after[choice]  # the walk's unfolded state, times `per`
             ended = np.flatnonzero(at < 0)
             if len(ended):
                 going = np.ones(len(walker), dtype=bool)
                 going[ended] = False
                 walker, at = walker[going], at[going]
-        return [unfolded.emitted[np.concatenate(taken)]] if taken else []
+            if not len(walker):
+                return taken
+            u = rng.random(len(walker))
+            choice = buckets.choose(self._keys, at + (u * per).astype(np.int64), u)
 
     def _walk_stacked(self, walker, state, rng, walkers: list) -> list:
-        """The steps of the walks from `state`s, each with a return stack (what
-        `_walk_unfolded` gives)."""
+        """The steps of the walks from `state`s, each with a return stack: the walks
+        at each step (appended to `walkers`) and the choices they take, drawn or sure."""
         if self._buckets is None:
             states = np.arange(self.num_states())
             self._buckets = Buckets.of(self._keys, states, np.zeros_like(states))
         buckets, per = self._buckets, self._buckets.per
         stacks = Stacks()
         top = np.full(len(state), -1, dtype=np.int64)  # each walk's return stack (-1: empty)
-        taken = []
-        while len(walker):
+        taken: list[np.ndarray] = []
+        choice = self._sure[state]
+        at = np.flatnonzero(choice >= 0)  # the walks taking `choice[at]`
+        choice = choice[at]
+        while True:
+            going = np.ones(len(walker), dtype=bool)
+            while len(at):  # the choice drawn, then the sure ones after it
+                moved, up = state[at], top[at]
+                ended, _ = self._advance(moved, up, choice, stacks)
+                state[at], top[at] = moved, up
+                walkers.append(walker[at])
+                taken.append(choice)
+                if len(ended):
+                    going[at[ended]] = False
+                    at = at[going[at]]
+                choice = self._sure[state[at]]
+                sure = choice >= 0
+                at, choice = at[sure], choice[sure]
+            if not going.all():
+                walker, state, top = walker[going], state[going], top[going]
+            if not len(walker):
+                return taken
             u = rng.random(len(walker))
             choice = buckets.choose(self._keys, state * per + (u * per).astype(np.int64), u)
-            ended, _ = self._advance(state, top, choice, stacks)
-            walkers.append(walker)
-            taken.append(choice)
-            if len(ended):
-                going = np.ones(len(walker), dtype=bool)
-                going[ended] = False
-                walker, state, top = walker[going], state[going], top[going]
-        return [self._emitted[np.concatenate(taken)]] if taken else []
+            at = np.arange(len(walker))
 
-    def _taken(self, n: int, walkers: list, arcs: list) -> Walks:
-        """The `n` paths of the walks whose steps were `walkers`, taking `arcs` (an arc
-        with labels, or -1)."""
+    def _taken(self, n: int, walkers: list, taken: list, runs: Runs) -> Walks:
+        """The `n` paths of the walks whose steps were `walkers`, taking the choices
+        `taken` (the arcs with labels of each are its `runs`)."""
         who = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
-        taken = np.concatenate(arcs) if arcs else np.zeros(0, dtype=np.int64)
-        emits = np.flatnonzero(taken >= 0)
-        who, taken = who[emits], taken[emits]
+        chosen = np.concatenate(taken) if taken else np.zeros(0, dtype=np.int64)
+        length = runs.length[chosen]
+        ends = np.cumsum(np.bincount(who, length, minlength=n)).astype(np.int64)
+        said = np.flatnonzero(length)
+        who, chosen = who[said], chosen[said]
         by_walk = who.astype(np.uint16) if n <= 1 << 16 else who  # radix sorted, when small
-        taken = taken[np.argsort(by_walk, kind="stable")]
-        ends = np.cumsum(np.bincount(who, minlength=n))
-        return Walks(self._ilabel[taken], self._olabel[taken], ends)
+        chosen = chosen[np.argsort(by_walk, kind="stable")]
+        at = spans(runs.first[chosen], runs.length[chosen])
+        return Walks(runs.ilabel[at], runs.olabel[at], ends)
 
     def _advance(
         self, state: np.ndarray, top: np.ndarray, choice: np.ndarray, stacks: Stacks
@@ -590,7 +618,7 @@ def _heights(source: np.ndarray, nextstate: np.ndarray, states: int) -> np.ndarr
         height[ready] = level
         done += len(ready)
         first, count = into_start[ready], into_start[ready + 1] - into_start[ready]
-        before = source[into[_ranges(first, count)]]
+        before = source[into[spans(first, count)]]
         np.subtract.at(waiting, before, 1)
         ready = _distinct(before[waiting[before] == 0])
         level += 1
@@ -604,12 +632,6 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     `numpy.ma` (20 ms, a tenth of sampling one sentence)."""
     values = np.sort(values)
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
-
-
-def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """The positions first[i] .. first[i] + count[i] - 1, for every i, one after the other."""
-    total = int(count.sum())
-    return np.arange(total) + np.repeat(first - np.cumsum(count) + count, count)
 
 
 def _mass(beta: np.ndarray, start: int) -> float:
