@@ -338,14 +338,7 @@ class Walker:
         node = np.zeros(1, dtype=np.int64)
         done = [(node[:0], log_p[:0])]  # no path, when there is none
         while len(state) and self.has_paths(intent):
-            first = self._choice_start[state]
-            count = self._choice_start[state + 1] - first
-            which = np.repeat(np.arange(len(state)), count)
-            choice = (
-                first[which] + np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count)
-            )
-            live = self._log_prob[choice] > -math.inf
-            which, choice = which[live], choice[live]
+            which, choice = self._live_choices(state)
             state, top, node = state[which], top[which], node[which]
             log_p = log_p[which] + self._log_prob[choice]
             ended, effect = self._advance(state, top, choice, stacks)
@@ -367,6 +360,16 @@ class Walker:
         )
         walks = Walks(self._ilabel[arcs.items], self._olabel[arcs.items], arcs.ends)
         return Enumeration(walks, np.exp(log_p), _hashes(walks)[0])
+
+    def _live_choices(self, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The choices that can be taken from each of `state` (a partial path's), in
+        order: for each, the position of its state in `state`, and the choice."""
+        first = self._choice_start[state]
+        count = self._choice_start[state + 1] - first
+        which = np.repeat(np.arange(len(state)), count)
+        choice = first[which] + np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count)
+        live = self._log_prob[choice] > -math.inf
+        return which[live], choice[live]
 
     def _combined(self, intent: str) -> Enumeration | None:
         """Every path of `intent`, each catalogue on the way (see `every_path`) enumerated
@@ -412,12 +415,7 @@ class Walker:
         node = np.full(1, -1, dtype=np.int64)  # each partial path's last choice (-1: none)
         nodes = 0
         while len(state):
-            first = self._choice_start[state]
-            count = self._choice_start[state + 1] - first
-            which = np.repeat(np.arange(len(state)), count)
-            choice = first[which] + _ranges(np.zeros_like(count), count)
-            live = self._log_prob[choice] > -math.inf
-            which, choice = which[live], choice[live]
+            which, choice = self._live_choices(state)
             state, top = state[which], top[which]
             parents.append(node[which])
             taken.append(choice)
