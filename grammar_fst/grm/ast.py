@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from typing import ClassVar
 
 from ..errors import Location
 
@@ -33,12 +34,13 @@ class Node:
     long to define, at every start of the command)."""
 
     __slots__ = ()
+    _compared_names: ClassVar[tuple[str, ...]]  # per class, the fields that compare
 
     def _compared(self) -> tuple:
         names = type(self).__dict__.get("_compared_names")
         if names is None:
             names = tuple(f.name for f in fields(self) if f.compare)  # type: ignore[arg-type]
-            setattr(type(self), "_compared_names", names)
+            type(self)._compared_names = names
         return tuple(getattr(self, name) for name in names)
 
     def __eq__(self, other: object) -> bool:
