@@ -30,7 +30,13 @@ def run() -> None:
     from .cli.main import main
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    finally:
+        # As the interpreter ends, it runs full collections over every object left (numpy's,
+        # pynini's, the grammar's): 30 to 45 ms, a fifth of a one-sentence sample. Frozen,
+        # they are skipped; the memory goes back to the system with the process anyway.
+        gc.freeze()
 
 
 if __name__ == "__main__":

@@ -202,8 +202,13 @@ def _txt_columns(text: str, file: str) -> Columns:
     once: the file is normalized once (the same as line by line: a line break is a
     starter), each line split into words, the words numbered in the order they are met."""
     lines = list(map(str.split, tokens.normalize(text).split("\n")))
-    numbers = [n for n, words in enumerate(lines, 1) if words and words[0][0] != "#"]
-    values = lines if len(numbers) == len(lines) else [lines[n - 1] for n in numbers]
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()  # what follows the last line break
+    if all(lines) and "#" not in text:  # every line a value, as in most files
+        values, numbers = lines, list(range(1, len(lines) + 1))
+    else:
+        numbers = [n for n, words in enumerate(lines, 1) if words and words[0][0] != "#"]
+        values = [lines[n - 1] for n in numbers]
     values, numbers = _first_of_each(values, numbers, file)
     said = list(itertools.chain.from_iterable(values))
     vocabulary = {word: k for k, word in enumerate(dict.fromkeys(said))}

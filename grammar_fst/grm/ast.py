@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from typing import ClassVar
 
 from ..errors import Location
 
@@ -26,16 +27,45 @@ else:
 NOWHERE = Location("<ast>")
 
 
-@dataclass(frozen=True)
-class Word:
+class Node:
+    """What every node of the tree shares: equality and hashing by the fields that
+    compare (not locations), and a repr of those shown; the methods a dataclass would
+    make for each class, written once (a class whose methods are made takes twice as
+    long to define, at every start of the command)."""
+
+    __slots__ = ()
+    _compared_names: ClassVar[tuple[str, ...]]  # per class, the fields that compare
+
+    def _compared(self) -> tuple:
+        names = type(self).__dict__.get("_compared_names")
+        if names is None:
+            names = tuple(f.name for f in fields(self) if f.compare)  # type: ignore[arg-type]
+            type(self)._compared_names = names
+        return tuple(getattr(self, name) for name in names)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)  # type: ignore[arg-type]
+        return f"{type(self).__qualname__}({', '.join(shown)})"
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Word(Node):
     """One word of the surface text (no whitespace inside)."""
 
     text: str
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
-class Reference:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Reference(Node):
     """A use of a named definition."""
 
     name: str
@@ -50,8 +80,8 @@ class SlotRef(Reference):
     """A slot filled from the named slot class: `{name}`."""
 
 
-@dataclass(frozen=True)
-class CatalogueRef:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class CatalogueRef(Node):
     """A slot's values read from a catalogue file: `slot city from "cities.txt"`.
 
     Only valid as the whole body of a slot; the path is relative to the grammar file."""
@@ -60,32 +90,32 @@ class CatalogueRef:
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
-class Sequence:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Sequence(Node):
     """Two or more expressions one after the other."""
 
     items: tuple[Expr, ...]
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
-class Option:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Option(Node):
     """One alternative of an alternation with its relative weight (None means 1)."""
 
     expr: Expr
     weight: float | None = None
 
 
-@dataclass(frozen=True)
-class Alternation:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Alternation(Node):
     """A choice between two or more weighted options: `a <2> | b`."""
 
     options: tuple[Option, ...]
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
-class OptionalPart:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class OptionalPart(Node):
     """Zero or one occurrence: `x?` or `[x y]`; present with `probability` (None means
     one half), written `x?<0.3>` or `[x y]<0.3>`."""
 
@@ -94,8 +124,8 @@ class OptionalPart:
     probability: float | None = None  # branches.presence says what None means
 
 
-@dataclass(frozen=True)
-class Synonym:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Synonym(Node):
     """Words that stand for a canonical value: `(lounge | sitting room) => "living room"`.
 
     Like a catalogue synonym, the sentence holds the surface words and the slot's record
@@ -106,8 +136,8 @@ class Synonym:
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
-class Repeat:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Repeat(Node):
     """Between `low` and `high` occurrences: `x{1,3}`."""
 
     expr: Expr
@@ -123,8 +153,8 @@ Expr = (
 )
 
 
-@dataclass(frozen=True)
-class Import:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Import(Node):
     """`import "other.grm"`: the rules and slots of another file become visible."""
 
     path: str
@@ -132,8 +162,8 @@ class Import:
     comment: str | None = None
 
 
-@dataclass(frozen=True)
-class Definition:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Definition(Node):
     """A named definition: `name = body`, with the comment lines written above it."""
 
     name: str
@@ -171,8 +201,8 @@ def title(definition: Rule | Intent | Slot, written: Callable[[str], str] = str)
             assert_never(definition)
 
 
-@dataclass(frozen=True)
-class Language:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Language(Node):
     """`language th`: the language the grammar's words are written in (a BCP 47 tag),
     which names the locale of its data; its script decides spacing on its own."""
 
@@ -181,8 +211,8 @@ class Language:
     comment: str | None = None
 
 
-@dataclass(frozen=True)
-class Grammar:
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: Node
+class Grammar(Node):
     """A grammar file's statements in source order, and the language it declares."""
 
     statements: tuple[Statement, ...]

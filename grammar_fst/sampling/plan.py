@@ -218,12 +218,13 @@ class Job:
                 fresh.add(key)
         walks, kept = walked, np.flatnonzero(keep)
         if self.enumerated:
-            pieces, placed = [walked], [walked_at]
+            pieces, placed = ([walked], [walked_at]) if len(walked_at) else ([], [])
             for intent in self.enumerated:
                 at = np.flatnonzero(order == intent)
                 pieces.append(self.selected(intent).span(block.before[intent], len(at)))
                 placed.append(at)
-            walks, at = Walks.concat(pieces), np.concatenate(placed)
+            walks = Walks.concat(pieces) if len(pieces) > 1 else pieces[0]
+            at = np.concatenate(placed)
             if (np.diff(at) < 0).any():  # else they are in order already (one intent)
                 walks = walks.take(np.argsort(at, kind="stable"))
         if len(kept) < len(order):
@@ -423,6 +424,8 @@ def _fresh(
     (it holds those: the shard was run knowing `seen`); per intent, the repeats dropped
     are counted as `missing` and as draws `since_new`, and too many of these in a row is
     an error."""
+    if shard.chunk is not None and not any(shard.keys):  # only enumerated: none repeats
+        return shard.chunk
     kept: list = []
     for intent, key, rendered in zip(shard.order, shard.keys, shard.rendered):
         if key is None:

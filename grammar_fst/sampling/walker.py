@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -32,7 +32,11 @@ from ..fst.compiler import CompiledFsts, Key, call_order, callees
 from ..fst.walks import LabelPath, Walks
 from .unfolded import EMITS, ENTERS, MOVES, STOPS, Buckets, Runs, Unfolded, spans, unfold
 
+COMBINED_ABOVE = 1_000  # choices: a catalogue, enumerated once (`Walker.every_path`)
 MEAN_WORDS = 10_000  # a sampled sentence says at most this many words on average
+# a catalogue's paths as `Walker._joined` combines them: their walks, their choices' log
+# probabilities (a row per place), their hashes and what they multiply the hashes before by
+Combined = tuple[Walks, np.ndarray, np.ndarray, np.ndarray]
 _STOP = -1
 _EMPTY = -2  # `Walker.call` of an arc into an FST without a state (nothing to say)
 
@@ -333,11 +337,26 @@ class Walker:
         return ended, effect
 
     def every_path(self, intent: str) -> Enumeration:
-        """Every path of `intent`, nonterminals entered, with its probability, all at once:
-        breadth first, a layer of choices per step for all partial paths together. For
-        languages that fit in memory; `all_paths` streams. A partial path carries only its
-        state, stack, probability and node of the tree of prefixes: what a node says (its
-        length, its hash) is worked out once per node at the end."""
+        """Every path of `intent`, nonterminals entered, with its probability, all at once.
+        For languages that fit in memory; `all_paths` streams.
+
+        A slot class or rule that enters nothing and has more than `COMBINED_ABOVE`
+        choices (a catalogue) is enumerated once and combined with each way to it
+        (`_combined`), instead of being walked once per way. If two of those paths say
+        one sentence, or there is no such FST, the paths are found breadth first
+        (`_breadth_first`), whose order decides which path a sentence keeps and how its
+        probabilities add up (`Enumeration.sentences`). Either way a path's probability
+        adds its choices' log probabilities one by one, in its order."""
+        combined = self._combined(intent)
+        if combined is not None and len(combined.sentences()[1]) == len(combined.probability):
+            return combined
+        return self._breadth_first(intent)
+
+    def _breadth_first(self, intent: str) -> Enumeration:
+        """Every path of `intent`, a layer of choices per step for all partial paths
+        together: fewest choices first, then in the order of their choices. A partial
+        path carries only its state, stack, probability and node of the tree of
+        prefixes, which is spelled out at the end."""
         parent, taken = [np.array([-1])], [np.array([-1])]
         nodes = 1  # node 0 is the empty prefix; each emitting arc taken adds one
         state = np.array([self.intent_start[intent]], dtype=np.int64)
@@ -347,14 +366,7 @@ class Walker:
         node = np.zeros(1, dtype=np.int64)
         done = [(node[:0], log_p[:0])]  # no path, when there is none
         while len(state) and self.has_paths(intent):
-            first = self._choice_start[state]
-            count = self._choice_start[state + 1] - first
-            which = np.repeat(np.arange(len(state)), count)
-            choice = (
-                first[which] + np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count)
-            )
-            live = self._log_prob[choice] > -math.inf
-            which, choice = which[live], choice[live]
+            which, choice = self._live_choices(state)
             state, top, node = state[which], top[which], node[which]
             log_p = log_p[which] + self._log_prob[choice]
             ended, effect = self._advance(state, top, choice, stacks)
@@ -368,34 +380,152 @@ class Walker:
             keep[ended] = False
             state, top, log_p, node = state[keep], top[keep], log_p[keep], node[keep]
         last, log_p = (np.concatenate(column) for column in zip(*done))
-        length, words = self._said(parent, taken)
-        return Enumeration(
-            self,
-            np.concatenate(parent),
-            np.concatenate(taken),
-            last,
-            length[last],
-            np.exp(log_p),
-            words[last],
+        depth = [np.zeros(1, dtype=np.int64)]
+        for layer in parent[1:]:  # a layer's nodes are children of earlier ones
+            depth.append(np.concatenate(depth)[layer] + 1)
+        arcs = _backtracked(
+            np.concatenate(parent), np.concatenate(taken), last, np.concatenate(depth)[last]
+        )
+        walks = Walks(self._ilabel[arcs.items], self._olabel[arcs.items], arcs.ends)
+        return Enumeration(walks, np.exp(log_p), _hashes(walks)[0])
+
+    def _live_choices(self, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The choices that can be taken from each of `state` (a partial path's), in
+        order: for each, the position of its state in `state`, and the choice."""
+        first = self._choice_start[state]
+        count = self._choice_start[state + 1] - first
+        which = np.repeat(np.arange(len(state)), count)
+        choice = first[which] + np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count)
+        live = self._log_prob[choice] > -math.inf
+        return which[live], choice[live]
+
+    def _combined(self, intent: str) -> Enumeration | None:
+        """Every path of `intent`, each catalogue on the way (see `every_path`) enumerated
+        once and combined with each way to it; None if there is none."""
+        starts = {
+            **{("slot", n): s for n, s in self.class_start.items()},
+            **{("rule", n): s for n, s in self.rule_start.items()},
+        }
+        leaves = np.zeros(self.num_states() + 1, dtype=bool)  # by start state
+        for key, start in starts.items():
+            states = self._blocks[key]
+            span = slice(self._choice_start[states.start], self._choice_start[states.stop])
+            if span.stop - span.start > COMBINED_ABOVE and start >= 0:
+                leaves[start] = not (self._effect[span] == ENTERS).any()
+        if not leaves.any() or not self.has_paths(intent):
+            return None
+        ways = self._paths_from(self.intent_start[intent], leaves)
+        enters = self._effect[ways.items] == ENTERS
+        cut = enters & leaves[self._call[self._choice_arc[ways.items]]]
+        row, _ = ways.numbered()
+        through = np.zeros(len(ways.ends), dtype=bool)
+        through[row[cut]] = True
+        if not through.any():
+            return None
+        found: dict[int, Combined] = {}
+        parts = [self._spelled(ways.take(np.flatnonzero(~through)))]
+        for k in np.flatnonzero(through).tolist():
+            items = ways.take(np.array([k])).items
+            parts.append(self._joined(items, np.flatnonzero(cut[row == k]), leaves, found))
+        walks = Walks.concat([p[0] for p in parts])
+        log_p = np.concatenate([p[1] for p in parts])
+        words = np.concatenate([p[2] for p in parts])
+        return Enumeration(walks, np.exp(log_p), words)
+
+    def _paths_from(self, start: int, leaves: np.ndarray) -> Ragged:
+        """The choices of every path from `start`, rules and slot classes entered except
+        `leaves` (by start state): an arc into one is taken as one choice that leads
+        where the walk comes back to."""
+        parents, taken, depth, done = [], [], [np.zeros(0, dtype=np.int64)], []
+        state = np.array([start], dtype=np.int64)
+        stacks = Stacks()
+        top = np.full(1, -1, dtype=np.int64)
+        node = np.full(1, -1, dtype=np.int64)  # each partial path's last choice (-1: none)
+        nodes = 0
+        while len(state):
+            which, choice = self._live_choices(state)
+            state, top = state[which], top[which]
+            parents.append(node[which])
+            taken.append(choice)
+            depth.append(np.full(len(choice), len(taken)))
+            node = nodes + np.arange(len(choice))
+            nodes += len(choice)
+            arc = self._choice_arc[choice]
+            passed = (self._effect[choice] == ENTERS) & leaves[self._call[arc]]
+            held = top[passed]
+            ended, _ = self._advance(state, top, choice, stacks)
+            state[passed], top[passed] = self._nextstate[arc[passed]], held
+            keep = np.ones(len(state), dtype=bool)
+            keep[ended] = False
+            done.append(node[ended])
+            state, top, node = state[keep], top[keep], node[keep]
+        last = np.concatenate(done)
+        return _backtracked(
+            np.concatenate(parents), np.concatenate(taken), last, np.concatenate(depth)[last]
         )
 
-    def _said(self, parents: list[np.ndarray], arcs: list[np.ndarray]) -> tuple[np.ndarray, ...]:
-        """Per node of a tree of prefixes made a layer at a time (each layer's nodes the
-        children of earlier ones, the root alone in the first), its number of arcs and
-        two 64-bit polynomial hashes of its input labels (an arc without one leaves them:
-        times 1, plus 0)."""
-        total = sum(len(p) for p in parents)
-        length = np.zeros(total, dtype=np.int64)
-        hashes = [np.zeros(total, dtype=np.uint64) for _ in _HASH]
-        at = 1
-        for parent, arc in zip(parents[1:], arcs[1:]):
-            here = slice(at, at + len(parent))
-            label = self._ilabel[arc].astype(np.uint64)
-            length[here] = length[parent] + 1
-            for words, factor in zip(hashes, _HASH):
-                words[here] = words[parent] * np.where(label != 0, factor, np.uint64(1)) + label
-            at += len(parent)
-        return length, np.stack(hashes, axis=1)
+    def _spelled(self, choices: Ragged) -> tuple[Walks, np.ndarray, np.ndarray]:
+        """Paths given as their choices: their walks, log probabilities (the choices'
+        added one by one) and hashes."""
+        walks, terms = self._walks_of(choices)
+        log_p = np.zeros(len(choices.ends))
+        for term in terms:
+            log_p += term
+        return walks, log_p, _hashes(walks)[0]
+
+    def _walks_of(self, choices: Ragged) -> tuple[Walks, np.ndarray]:
+        """Paths given as their choices: their walks, and their choices' log
+        probabilities a row per place (0 past a path's end)."""
+        row, place = choices.numbered()
+        counts = np.diff(choices.ends, prepend=0)
+        terms = np.zeros((int(counts.max(initial=0)), len(counts)))
+        terms[place, row] = self._log_prob[choices.items]
+        emitted = self._emitted[choices.items]
+        said = emitted >= 0
+        arcs = emitted[said]
+        ends = np.cumsum(np.bincount(row[said], minlength=len(counts)))
+        return Walks(self._ilabel[arcs], self._olabel[arcs], ends), terms
+
+    def _joined(
+        self, items: np.ndarray, cuts: np.ndarray, leaves: np.ndarray, found: dict[int, Combined]
+    ) -> tuple[Walks, np.ndarray, np.ndarray]:
+        """The paths of one way (`items`, its choices) with each of the catalogues its
+        choices at `cuts` enter: its walks, log probabilities and hashes, the catalogue's
+        paths in turn (`found`: each catalogue's, by start state, made once)."""
+        log_p = np.zeros(1)
+        words = [np.zeros(1, dtype=np.uint64) for _ in _HASH]
+        pieces: list[tuple[Walks, np.ndarray]] = []  # each part's walks, and whose per path
+        n = 1
+        for k, segment in enumerate(np.split(items, cuts + 1)):
+            for term in self._log_prob[segment].tolist():
+                log_p += term
+            emitted = self._emitted[segment]
+            arcs = emitted[emitted >= 0]
+            for label in self._ilabel[arcs].astype(np.uint64).tolist():
+                for h, factor in zip(words, _HASH):
+                    h *= factor if label else np.uint64(1)
+                    h += np.uint64(label)
+            own = Walks(self._ilabel[arcs], self._olabel[arcs], np.array([len(arcs)]))
+            pieces.append((own, np.zeros(n, dtype=np.int64)))
+            if k == len(cuts):  # the way's end
+                continue
+            start = int(self._call[self._choice_arc[segment[-1]]])
+            if start not in found:
+                walks, terms = self._walks_of(self._paths_from(start, leaves))
+                found[start] = (walks, terms, *_hashes(walks))
+            walks, terms, inner, power = found[start]
+            m = len(walks.ends)
+            log_p = np.repeat(log_p, m)
+            for term in terms:
+                log_p += np.tile(term, n)
+            words = [
+                np.repeat(h, m) * np.tile(power[:, i], n) + np.tile(inner[:, i], n)
+                for i, h in enumerate(words)
+            ]
+            pieces = [(w, np.repeat(whose, m)) for w, whose in pieces]
+            pieces.append((walks, np.tile(np.arange(m), n)))
+            n *= m
+        return _combinations(pieces, n), log_p, np.stack(words, axis=1)
 
     def all_paths(self, intent: str) -> Iterator[LabelPath]:
         """Every path of `intent` with slots expanded, depth first in arc order: a fixed
@@ -474,46 +604,110 @@ _HASH = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F], dtype=np.uint64)  # o
 
 @dataclass
 class Enumeration:
-    """Every path of an intent as a tree of prefixes: per node its parent and the arc
-    that ends it; per path its last node, its number of arcs, its probability, and two
-    64-bit polynomial hashes of its input labels, which tell which paths spell the same
+    """Every path of an intent spelled out (`paths`), with its probability and two 64-bit
+    polynomial hashes of its input labels (`words`), which tell which paths say the same
     sentence (a 128-bit collision among a language's sentences is not to be expected)."""
 
-    walker: Walker
-    parent: np.ndarray
-    arc: np.ndarray
-    last: np.ndarray
-    length: np.ndarray
+    paths: Walks
     probability: np.ndarray
     words: np.ndarray  # (paths, 2) uint64
+    _grouped: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def length(self) -> np.ndarray:
+        """Per path, its number of labelled arcs."""
+        return np.diff(self.paths.ends, prepend=0)
 
     def sentences(self) -> tuple[np.ndarray, np.ndarray]:
         """A sentence number for each path, and each sentence's first path: sentences in
         the order of their hashes (the first, then the second), a sentence's paths in
-        their own order."""
-        order = np.argsort(self.words[:, 0])  # quicker than a stable sort, and the same
-        ordered = self.words[order]  # while no two paths have the same first hash
-        tied = ordered[1:, 0] == ordered[:-1, 0]
-        if tied.any():  # readings of one sentence, or first hashes alike
-            order = np.lexsort((self.words[:, 1], self.words[:, 0]))
-            ordered = self.words[order]
-        new = np.ones(len(order), dtype=bool)
-        new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
-        sentence = np.empty(len(order), dtype=np.int64)
-        sentence[order] = np.cumsum(new) - 1
-        return sentence, order[new]
+        their own order (found once)."""
+        if self._grouped is None:
+            order = np.argsort(self.words[:, 0])  # quicker than a stable sort, and the same
+            ordered = self.words[order]  # while no two paths have the same first hash
+            tied = ordered[1:, 0] == ordered[:-1, 0]
+            if tied.any():  # readings of one sentence, or first hashes alike
+                order = np.lexsort((self.words[:, 1], self.words[:, 0]))
+                ordered = self.words[order]
+            new = np.ones(len(order), dtype=bool)
+            new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+            sentence = np.empty(len(order), dtype=np.int64)
+            sentence[order] = np.cumsum(new) - 1
+            self._grouped = sentence, order[new]
+        return self._grouped
 
     def walks(self, chosen: np.ndarray) -> Walks:
-        """The paths numbered `chosen`, in that order, spelled out from the tree."""
-        lengths = self.length[chosen]
-        ends = np.cumsum(lengths)
-        arcs = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-        at, cursor = ends - 1, self.last[chosen]
-        for _ in range(int(lengths.max()) if len(lengths) else 0):
-            live = cursor > 0
-            arcs[at[live]] = self.arc[cursor[live]]
-            at, cursor = at - 1, np.where(live, self.parent[cursor], 0)
-        return Walks(self.walker._ilabel[arcs], self.walker._olabel[arcs], ends)
+        """The paths numbered `chosen`, in that order."""
+        return self.paths.take(chosen)
+
+
+@dataclass
+class Ragged:
+    """Rows of numbers of different lengths, one after the other: row i is
+    `items[ends[i-1]:ends[i]]` (from 0 for the first)."""
+
+    items: np.ndarray
+    ends: np.ndarray
+
+    def begins(self) -> np.ndarray:
+        return np.concatenate(([0], self.ends[:-1])).astype(np.int64)
+
+    def numbered(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per item, its row and its place in the row."""
+        lengths = np.diff(self.ends, prepend=0)
+        row = np.repeat(np.arange(len(lengths)), lengths)
+        return row, np.arange(len(self.items)) - self.begins()[row]
+
+    def take(self, rows: np.ndarray) -> Ragged:
+        """The rows numbered `rows`, in that order."""
+        lengths = np.diff(self.ends, prepend=0)[rows]
+        return Ragged(self.items[_ranges(self.begins()[rows], lengths)], np.cumsum(lengths))
+
+
+def _backtracked(
+    parent: np.ndarray, item: np.ndarray, last: np.ndarray, length: np.ndarray
+) -> Ragged:
+    """Rows read from a tree of prefixes (each node's `parent` and `item`): row i holds
+    the items of the `length[i]` nodes that end at node `last[i]`, first to last."""
+    ends = np.cumsum(length)
+    items = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    at, cursor, left = ends - 1, last, length
+    while len(cursor):
+        live = left > 0
+        at, cursor, left = at[live], cursor[live], left[live]
+        items[at] = item[cursor]
+        at, cursor, left = at - 1, parent[cursor], left - 1
+    return Ragged(items, ends)
+
+
+def _combinations(pieces: list[tuple[Walks, np.ndarray]], n: int) -> Walks:
+    """`n` walks, each the concatenation of one walk of every piece in turn: of piece
+    (walks, whose), walk `whose[i]` goes into walk i."""
+    ilabel = np.concatenate([w.ilabel for w, _ in pieces])
+    olabel = np.concatenate([w.olabel for w, _ in pieces])
+    offsets = np.cumsum([0, *(len(w.ilabel) for w, _ in pieces)])
+    starts = np.stack([w.begins()[whose] + o for (w, whose), o in zip(pieces, offsets)], axis=1)
+    counts = np.stack([np.diff(w.ends, prepend=0)[whose] for w, whose in pieces], axis=1)
+    index = _ranges(starts.ravel(), counts.ravel())
+    return Walks(ilabel[index], olabel[index], np.cumsum(counts.sum(axis=1)))
+
+
+def _hashes(walks: Walks) -> tuple[np.ndarray, np.ndarray]:
+    """Per walk, two 64-bit polynomial hashes of its input labels (a label 0 leaves them:
+    times 1, plus 0), and what the hashes of a walk before it are multiplied by."""
+    lengths = np.diff(walks.ends, prepend=0)
+    row, place = Ragged(walks.ilabel, walks.ends).numbered()
+    labels = np.zeros((int(lengths.max(initial=0)), len(lengths)), dtype=np.uint64)
+    labels[place, row] = walks.ilabel
+    hashes = [np.zeros(len(lengths), dtype=np.uint64) for _ in _HASH]
+    powers = [np.ones(len(lengths), dtype=np.uint64) for _ in _HASH]
+    for label in labels:
+        for words, power, factor in zip(hashes, powers, _HASH):
+            times = np.where(label != 0, factor, np.uint64(1))
+            words *= times
+            words += label
+            power *= times
+    return np.stack(hashes, axis=1), np.stack(powers, axis=1)
 
 
 class Stacks:
