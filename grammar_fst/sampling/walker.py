@@ -661,7 +661,7 @@ class Ragged:
     def take(self, rows: np.ndarray) -> Ragged:
         """The rows numbered `rows`, in that order."""
         lengths = np.diff(self.ends, prepend=0)[rows]
-        return Ragged(self.items[_ranges(self.begins()[rows], lengths)], np.cumsum(lengths))
+        return Ragged(self.items[spans(self.begins()[rows], lengths)], np.cumsum(lengths))
 
 
 def _backtracked(
@@ -688,7 +688,7 @@ def _combinations(pieces: list[tuple[Walks, np.ndarray]], n: int) -> Walks:
     offsets = np.cumsum([0, *(len(w.ilabel) for w, _ in pieces)])
     starts = np.stack([w.begins()[whose] + o for (w, whose), o in zip(pieces, offsets)], axis=1)
     counts = np.stack([np.diff(w.ends, prepend=0)[whose] for w, whose in pieces], axis=1)
-    index = _ranges(starts.ravel(), counts.ravel())
+    index = spans(starts.ravel(), counts.ravel())
     return Walks(ilabel[index], olabel[index], np.cumsum(counts.sum(axis=1)))
 
 
