@@ -34,6 +34,7 @@ import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..text import tokens
 from .records import Utterance
@@ -42,7 +43,7 @@ START, END = "<s>", "</s>"
 ALL = ""  # the counts over every slot type
 # `~`: with the last word's ending; `^`: across the value, with the edge at its other end
 SIDES = ("before", "after", "before~", "after~", "before^", "after^")
-DEFAULT_EVIDENCE = 0.4  # chosen on SLURP: see docs/resampling.md
+DEFAULT_EVIDENCE = 0.5  # chosen on SLURP with the join gate: see docs/resampling.md
 
 
 def folded_words(text: str) -> list[str]:
@@ -126,8 +127,7 @@ class Side:
 _NONE = Side()  # the counts of a slot type never seen
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One side of a fit: its (neighbour, edge) pair, the times it was seen, the times it
     was expected, and whose counts say so: the slot type's, or all slot types' (`ALL`)
     when none of them saw the pair and they expect it more often."""
