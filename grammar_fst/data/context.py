@@ -25,7 +25,9 @@ every intent) and over all slot types together, so that a pair no slot type show
 value starting with "the" after "the") is blocked even in a slot type too small to tell.
 
 No list of words of any language is involved: "the", "el", "de" or "'s" block or let
-values through because the data uses them often, in some places only.
+values through because the data uses them often, in some places only. Where two slots
+touch, the gate sees the other slot only as `{slot}`; how their values meet is the join
+gate's (`joins`).
 """
 
 from __future__ import annotations
