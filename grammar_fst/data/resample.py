@@ -101,10 +101,12 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / union if union else 0.0
 
 
-@functools.lru_cache(maxsize=65536)
 def _norm(value: str) -> str:
     """A value or text as values and utterances are told apart: case-folded, single spaces."""
     return " ".join(value.casefold().split())
+
+
+_value_norm = functools.lru_cache(maxsize=65536)(_norm)  # values recur in draws; texts not
 
 
 def _key(utterance: Utterance) -> tuple[str, str]:
@@ -698,14 +700,14 @@ def _draw(
     for i, (slot, choices) in enumerate(zip(source.slots, choosing)):
         if joins is not None and i - 1 in touching:
             before = values[-1].text
-            key = (number, i, _norm(before))
+            key = (number, i, _value_norm(before))
             if key not in follows:
                 follows[key] = joins.following(before, choices, lambda v: v.text)
             choices = follows[key]
             if not choices:
                 return None
         value = choices[int(rng.integers(len(choices)))]
-        if _norm(value.text) == _norm(slot.value):  # the source's own, as it wrote it
+        if _value_norm(value.text) == _value_norm(slot.value):  # the source's own, as written
             value = Value(slot.value, number, slot.canonical, source.intent)
         values.append(value)
     return values
