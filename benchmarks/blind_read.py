@@ -1,10 +1,13 @@
 """A blind read of resampled utterances: SLURP devel resampled to N under each arm (by
-default the default context gate with the kinds, `--kinds 0.3`, and the gate alone, the
-default), 100 new utterances drawn at random from each, shuffled together into one sheet
-that does not say which is which. `--arms` picks other arms (`no gate`: `--no-context`;
-`gate 4 + kinds`: `--context 4 --kinds 0.3`); the sheets of seeds 0 and 7 were drawn with
-`--arms gate "no gate"`, that of seed 11 with `--arms "gate + sub-types" gate`, that of
-seed 17 with `--arms "gate 4 + kinds" gate`.
+default today's default, the context gate at 0.5 with the join gate, and the gate at 0.4
+alone, the default before the join gate), 100 new utterances drawn at random from each,
+shuffled together into one sheet that does not say which is which. `--arms` picks other
+arms (`no gate`: `--no-context`; `gate 4 + kinds`: `--context 4 --kinds 0.3`); the sheets
+of seeds 0 and 7 were drawn with `--arms gate "no gate"`, that of seed 11 with `--arms
+"gate + sub-types" gate`, that of seed 17 with `--arms "gate 4 + kinds" gate`, that of
+seed 19 with `--arms "gate + kinds" gate`, that of seed 23 with `--arms "gate 0.6 + joins"
+gate`, that of seed 29 with the default arms (the arms of the earlier sheets are drawn as
+they were).
 
     .venv/bin/python benchmarks/blind_read.py sheet [--data ../shared/data] [--seed 0] > sheet.tsv
     (judge each line: natural, awkward or unnatural, in the third column)
@@ -28,15 +31,19 @@ from grammar_fst.data import resample as rs
 
 logging.getLogger("grammar_fst").setLevel(logging.ERROR)
 JUDGMENTS = ("natural", "awkward", "unnatural")
-# arm -> the options of `resample.resample` it differs by from the defaults (None: off)
+# arm -> the options of `resample.resample` it differs by from the defaults (None: off);
+# the arms of the earlier sheets are as they were drawn, before the join gate
+BEFORE = {"context": 0.4, "joins": None}
 ARMS: dict[str, dict] = {
-    "gate + kinds": {"kinds": kinds.DEFAULT_SIMILARITY},
-    "gate 4 + kinds": {"context": 4.0, "kinds": kinds.DEFAULT_SIMILARITY},
-    "gate + sub-types": {"subtypes": subtypes.DEFAULT_SIMILARITY},
-    "gate": {},
-    "no gate": {"context": None},
+    "default": {},
+    "gate 0.6 + joins": {"context": 0.6},
+    "gate + kinds": {**BEFORE, "kinds": kinds.DEFAULT_SIMILARITY},
+    "gate 4 + kinds": {**BEFORE, "context": 4.0, "kinds": kinds.DEFAULT_SIMILARITY},
+    "gate + sub-types": {**BEFORE, "subtypes": subtypes.DEFAULT_SIMILARITY},
+    "gate": BEFORE,
+    "no gate": {**BEFORE, "context": None},
 }
-DEFAULT_ARMS = ("gate + kinds", "gate")
+DEFAULT_ARMS = ("default", "gate")
 
 
 def draws(

@@ -3,10 +3,12 @@ indices of SNIPS behind the default threshold.
 
 1. `resample` of SLURP devel (2,033 utterances, 71 intents) to N utterances under each
    allocation: CPU time, throughput, patterns, and the allocation table's largest rows;
-   the best CPU time of five at the default and with `--kinds 0.3`.
-2. The context gate at several --context evidences (and off), variants of it, the
-   sub-types (--subtypes) and the kinds (--kinds) at several similarities, alone and with
-   the gate: SLURP devel
+   the best CPU time of five at the default, before the join gate (`--context 0.4
+   --no-joins`) and with `--kinds 0.3`.
+2. The context gate at several --context evidences (and off), variants of it, the join
+   gate (--joins) at several rarities with several evidences, the sub-types (--subtypes)
+   and the kinds (--kinds) at several similarities, alone and with the gates (rows
+   without the join gate unless they say so): SLURP devel
    split in two halves at random (three times), one resampled to N/2, the other held out
    as the reference of the naturalness measure; diversity beside it; CPU time of
    resampling the whole split to N.
@@ -27,7 +29,7 @@ import time
 from pathlib import Path
 from unittest import mock
 
-from grammar_fst.data import context, formats, naturalness
+from grammar_fst.data import context, formats, joins, naturalness
 from grammar_fst.data import resample as rs
 
 logging.getLogger("grammar_fst").setLevel(logging.ERROR)  # skipped records, exhausted patterns
@@ -61,7 +63,11 @@ def slurp(data: Path, n: int, top: int) -> None:
     print(f"\n### CPU seconds, best of {REPEATS} (the load of a shared machine only adds)\n")
     print(row("setting", "CPU s", "utterances / s"))
     print(row(*["---"] * 3))
-    for name, options in (("default", {}), ("--kinds 0.3", {"kinds": 0.3})):
+    for name, options in (
+        ("default", {}),
+        ("--context 0.4 --no-joins (before the join gate)", {"context": 0.4, "joins": None}),
+        ("--kinds 0.3", {"kinds": 0.3}),
+    ):
         times = []
         for _ in range(REPEATS):
             start = time.process_time()
@@ -79,7 +85,7 @@ def slurp(data: Path, n: int, top: int) -> None:
         print(row(s.pattern, s.count, f"{s.complexity:.1f}", *shares))
 
 
-EVIDENCES = (None, 2.0, 1.0, 0.5, 0.4, 0.3, 0.25, 0.0)
+EVIDENCES = (None, 2.0, 1.0, 0.7, 0.6, 0.5, 0.4, 0.3, 0.25, 0.0)
 # (context evidence, sub-type similarity), None: off
 SUBTYPES = (
     (None, 0.1),
@@ -102,6 +108,18 @@ KINDS = (
     (4.0, 0.3),
     (4.0, 0.2),
     (4.0, 0.4),
+)
+# (context evidence, join rarity), None: off
+JOINS = (
+    (None, 2),
+    (None, 5),
+    (0.4, 2),
+    (0.4, 3),
+    (0.4, 5),
+    (0.5, 2),
+    (0.6, 2),
+    (0.7, 2),
+    (1.0, 2),
 )
 HALVINGS = 3
 REPEATS = 5
@@ -146,8 +164,9 @@ def halvings(utterances: list) -> list[tuple[list, list]]:
 
 def measured(splits: list[tuple[list, list]], n: int, evidence: float | None, **options) -> tuple:
     """Mean naturalness and diversity of the new utterances over the halvings (`options`:
-    more of `resample.resample`'s)."""
+    more of `resample.resample`'s; the join gate off unless given)."""
     shares, fillings = [], []
+    options = {"joins": None, **options}
     for made_from, held_out in splits:
         out, _, _ = rs.resample(made_from, n, seed=0, context=evidence, **options)
         found = naturalness.measure([g.utterance for g in out if g.swaps is not None], held_out)
@@ -184,13 +203,22 @@ def gate(data: Path, n: int) -> None:
 
     def seconds(evidence: float | None, **options) -> str:
         start = time.process_time()
-        rs.resample(utterances, n, seed=0, context=evidence, **options)
+        rs.resample(utterances, n, seed=0, context=evidence, **{"joins": None, **options})
         return f"{time.process_time() - start:.2f}"
 
     for evidence in EVIDENCES:
         found = base if evidence is None else measured(splits, n // 2, evidence)
         name = "off (--no-context)" if evidence is None else f"--context {evidence:g}"
         print(line(name, found, seconds(evidence)))
+    for evidence, rare in JOINS:
+        found = measured(splits, n // 2, evidence, joins=rare)
+        gated = "--no-context" if evidence is None else f"--context {evidence:g}"
+        print(line(f"--joins {rare}, {gated}", found, seconds(evidence, joins=rare)))
+    for evidence, similarity in KINDS[:2]:
+        found = measured(splits, n // 2, evidence, kinds=similarity, joins=joins.DEFAULT_RARE)
+        gated = "--no-context" if evidence is None else f"--context {evidence:g}"
+        took = seconds(evidence, kinds=similarity, joins=joins.DEFAULT_RARE)
+        print(line(f"--kinds {similarity:g}, --joins 2, {gated}", found, took))
     for option, settings in (("subtypes", SUBTYPES), ("kinds", KINDS)):
         for evidence, similarity in settings:
             found = measured(splits, n // 2, evidence, **{option: similarity})
@@ -207,7 +235,7 @@ def gate(data: Path, n: int) -> None:
         with mock.patch.object(context, "ContextGate", variant):
             found = measured(splits, n // 2, evidence)
         print(line(f"{name}, --context {evidence:g}", found, ""))
-    print(f"\nDefault: --context {default:g}.")
+    print(f"\nDefault: --context {default:g} --joins {joins.DEFAULT_RARE}.")
 
 
 def snips_jaccard(data: Path) -> None:

@@ -78,6 +78,11 @@ def test_a_possessive_value_is_kept_out_of_a_plain_context():
     fit = gate.fit("person", "peter's", "call", ctx.END)  # a form never seen, its ending is
     assert not fit
     assert gate.reason("person", fit) == (
+        "the end of the sentence never comes after a value of any slot ending in -'s "
+        "(1.3 times expected)"
+    )
+    stricter = ctx.learn(ENGLISH, 0.4)  # 0.4 times expected blocks at 0.4 too
+    assert stricter.reason("person", stricter.fit("person", "peter's", "call", ctx.END)) == (
         "'call' never comes before a value of person ending in -'s (0.4 times expected); "
         "the end of the sentence never comes after a value of any slot ending in -'s "
         "(1.3 times expected)"

@@ -58,7 +58,7 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _resample_arguments(p: argparse.ArgumentParser) -> None:
-    from ..data import kinds
+    from ..data import joins, kinds
     from ..data.context import DEFAULT_EVIDENCE
     from ..data.distribution import ALLOCATIONS
     from ..data.subtypes import DEFAULT_SIMILARITY
@@ -125,7 +125,21 @@ def _resample_arguments(p: argparse.ArgumentParser) -> None:
         f"although E times were expected (default: {DEFAULT_EVIDENCE:g}; smaller blocks more)",
     )
     p.add_argument(
-        "--no-context", action="store_true", help="no context gate: the Jaccard gate alone"
+        "--no-context",
+        action="store_true",
+        help="no context gate (the join gate stays unless --no-joins)",
+    )
+    p.add_argument(
+        "--joins",
+        type=whole_number,
+        default=joins.DEFAULT_RARE,
+        metavar="K",
+        help="where two slots touch, the last word of one value and the first of the next "
+        "must be seen side by side in DATA, unless one of them is seen fewer than K times "
+        f"(default: {joins.DEFAULT_RARE})",
+    )
+    p.add_argument(
+        "--no-joins", action="store_true", help="let the values of touching slots meet freely"
     )
     p.add_argument(
         "--kinds",
@@ -192,6 +206,7 @@ def _resample(args: argparse.Namespace) -> int:
         None if args.no_context else args.context,
         args.subtypes,
         args.kinds,
+        None if args.no_joins else args.joins,
     )
     if args.explain:
         sys.stderr.write(resample.explain(utterances, pools))

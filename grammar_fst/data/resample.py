@@ -15,7 +15,8 @@ context gate (`context`) learns from the data which neighbours go with which edg
 of a value, in any language. And it takes the place only of a value of its own kind: the
 kinds (`kinds`) group the edge words of each slot type's values by where they are seen and
 by the words next to them inside the values, and the sub-types (`subtypes`) group whole
-values by the words seen around them; both are off unless asked for.
+values by the words seen around them; both are off unless asked for. Where two slots touch, the
+join gate (`joins`) keeps their values from meeting as the data's words never do.
 
 A new utterance takes a source utterance of the pattern and draws each of its slot values
 from what that occurrence may take of its slot's pool (the value it had included); the
@@ -26,6 +27,7 @@ each swap, with the gate's scores.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import math
@@ -40,6 +42,7 @@ from ..errors import UsageError, Wording
 from . import context as ctx
 from . import distribution as dist
 from . import formats
+from . import joins as jn
 from . import kinds as kd
 from . import naturalness as nat
 from . import subtypes as sub
@@ -103,6 +106,9 @@ def _norm(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
+_value_norm = functools.lru_cache(maxsize=65536)(_norm)  # values recur in draws; texts not
+
+
 def _key(utterance: Utterance) -> tuple[str, str]:
     return _norm(utterance.text), utterance.intent
 
@@ -110,8 +116,9 @@ def _key(utterance: Utterance) -> tuple[str, str]:
 @dataclass
 class Pools:
     """The values each (intent, slot type) can take, the Jaccard gate behind them, the
-    context gate (None: off) that picks those an occurrence may take, and the kinds and
-    sub-types (None: off) that keep values to places of their own kind."""
+    context gate (None: off) that picks those an occurrence may take, the join gate (None:
+    off) that checks where two slots touch, and the kinds and sub-types (None: off) that
+    keep values to places of their own kind."""
 
     values: dict[tuple[str, str], list[Value]]
     jaccard: dict[str, dict[tuple[str, str], float]]  # slot -> (intent a, intent b) -> J
@@ -119,6 +126,7 @@ class Pools:
     gate: ctx.ContextGate | None = None
     subtypes: sub.SubTypes | None = None
     kinds: kd.ValueKinds | None = None
+    joins: jn.JoinGate | None = None
     _choices: dict[tuple, tuple[list[Value], set[str]]] = field(default_factory=dict)
     _gates: dict[tuple[str, str, str, str], list[Value]] = field(default_factory=dict)
 
@@ -207,13 +215,15 @@ def build_pools(
     context: float | None = ctx.DEFAULT_EVIDENCE,
     subtypes: float | None = None,
     kinds: float | None = None,
+    joins: int | None = jn.DEFAULT_RARE,
 ) -> Pools:
     """Each (intent, slot)'s own values (with those of its intent-bound catalogue), those
     of the same slot in intents whose value sets reach `threshold` in Jaccard index, and
     its slot-wide catalogue's. Values are told apart case-folded: the first form of a
     value seen in several is the one used. The context gate blocks at evidence `context`,
-    the kinds group edge words at similarity `kinds`, and the sub-types group values at
-    similarity `subtypes` (None: off)."""
+    the kinds group edge words at similarity `kinds`, the sub-types group values at
+    similarity `subtypes`, and the join gate takes words seen fewer than `joins` times as
+    no evidence (None: off)."""
     own: dict[tuple[str, str], dict[str, Value]] = {}
     for number, u in enumerate(utterances):
         for slot in u.slots:
@@ -250,7 +260,8 @@ def build_pools(
     gate = None if context is None else ctx.learn(utterances, context)
     grouped = None if subtypes is None else sub.learn(utterances, subtypes)
     words = None if kinds is None else kd.learn(utterances, ctx.neighbours, kinds)
-    return Pools(values, matrix, allowed, gate, grouped, words)
+    joined = None if joins is None else jn.learn(utterances, joins)
+    return Pools(values, matrix, allowed, gate, grouped, words, joined)
 
 
 def _add(pool: dict[str, Value], catalogue: Catalogue, intent: str | None = None) -> None:
@@ -289,7 +300,36 @@ def capacity(sources: Iterable[Utterance], pools: Pools) -> float:
     phrase, the product of the numbers of values its slots may take (sources that differ
     only in their values give the same utterances)."""
     carriers = {dist.carrier(u): u for u in sources}
-    return sum(math.prod(map(len, pools.occurrences(u))) for u in carriers.values())
+    return sum(_combinations(u, pools) for u in carriers.values())
+
+
+def _combinations(utterance: Utterance, pools: Pools) -> float:
+    """How many ways the slots of `utterance` may be filled: the product of what each may
+    take, where slots touch only the pairs of values the join gate lets meet (counted
+    through the last word of each value)."""
+    occurrences = pools.occurrences(utterance)
+    touching = [] if pools.joins is None else jn.touching(utterance)
+    if not touching:
+        return float(math.prod(map(len, occurrences)))
+    joins, total = pools.joins, 1.0
+    assert joins is not None
+    ways: Counter = Counter()  # the last word of the value drawn so far -> ways to get there
+    for i, choices in enumerate(occurrences):
+        if i - 1 not in touching:
+            total *= sum(ways.values()) if ways else 1.0
+            ways = Counter(ctx.edges(v.text)[1] for v in choices)
+            continue
+        by_first: dict[str, Counter] = {}
+        for v in choices:
+            first, last, _ = ctx.edges(v.text)
+            by_first.setdefault(first, Counter())[last] += 1
+        after: Counter = Counter()
+        for first, lasts in by_first.items():
+            reach = sum(n for last, n in ways.items() if joins.meets(last, first))
+            for last, count in lasts.items():
+                after[last] += reach * count
+        ways = after
+    return total * sum(ways.values())
 
 
 def plan(
@@ -360,15 +400,16 @@ def resample(
     context: float | None = ctx.DEFAULT_EVIDENCE,
     subtypes: float | None = None,
     kinds: float | None = None,
+    joins: int | None = jn.DEFAULT_RARE,
 ) -> tuple[list[Generated], Plan, Pools]:
     """About `n` distinct utterances (fewer when the patterns cannot give more): the
     input's (unless not `originals`), then new ones, pattern by pattern as planned,
     mixed; deterministic for a seed. `catalogues` are keyed by `SLOT` (every intent) or
     `INTENT:SLOT` (that intent's own values, shared through the gate). `per_intent`
     shares `n` evenly among the intents before their patterns (see `plan`). `context` is
-    the context gate's evidence, `kinds` the kinds' similarity and `subtypes` the
-    sub-types' similarity (None: off)."""
-    pools = build_pools(utterances, threshold, catalogues, context, subtypes, kinds)
+    the context gate's evidence, `kinds` the kinds' similarity, `subtypes` the
+    sub-types' similarity and `joins` the join gate's rarity (None: off)."""
+    pools = build_pools(utterances, threshold, catalogues, context, subtypes, kinds, joins)
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues, per_intent)
     if sum(table.allocated) > n:
         log.warning(
@@ -447,7 +488,8 @@ def measured(generated: Sequence[Generated], utterances: Sequence[Utterance]) ->
 
 def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
     """The swaps the gates block, and why: per slot type, the intents whose values stay
-    apart (Jaccard gate), its kinds and its sub-types, then per slot occurrence context of
+    apart (Jaccard gate), its kinds and its sub-types, the joins of touching slots' words
+    that the join gate blocks, then per slot occurrence context of
     the input (its neighbours and its value's kinds and sub-type), each value of its pool
     that does not fit it (context gate) or is of other kinds or another sub-type."""
     lines = []
@@ -462,6 +504,7 @@ def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
         lines += _kind_lines(pools.kinds)
     if pools.subtypes is not None:
         lines += _subtype_lines(pools.subtypes)
+    lines += _join_lines(utterances, pools)
     found = sorted(
         {
             (
@@ -493,6 +536,30 @@ def explain(utterances: Sequence[Utterance], pools: Pools) -> str:
         )
         lines += [f"  {v.text!r}: {why}" for v, why in blocked]
     return "".join(f"{line}\n" for line in lines)
+
+
+def _join_lines(utterances: Sequence[Utterance], pools: Pools) -> list[str]:
+    """Per pair of slot types that touch in the input (in an intent), the joins of their
+    values' words that the join gate blocks, and why."""
+    joins, touching = pools.joins, jn.touching
+    if joins is None:
+        return []
+    lines = []
+    places = sorted(
+        {(u.intent, u.slots[i].slot, u.slots[i + 1].slot) for u in utterances for i in touching(u)}
+    )
+    for intent, first, second in places:
+        lasts = sorted({ctx.edges(v.text)[1] for v in pools.values[intent, first]})
+        firsts = sorted({ctx.edges(v.text)[0] for v in pools.values[intent, second]})
+        meeting = [joins.meeting(last, word) for last in lasts for word in firsts]
+        blocked = [j for j in meeting if not j.fits]
+        if blocked:
+            lines.append(
+                f"{intent}: {first} then {second}, touching: {len(blocked)} of "
+                f"{len(meeting)} joins of their words blocked"
+            )
+            lines += [f"  {j.reason()}" for j in blocked]
+    return lines
 
 
 def _named(kinds: kd.Kinds | None) -> str:
@@ -586,42 +653,97 @@ def _generate(
 ) -> list[Generated]:
     made: list[Generated] = []
     attempts = 0
-    occurrences: dict[int, tuple[list[list[Value]], list[tuple[str, str]]]] = {}
+    joins = pools.joins
+    follows: dict[tuple[int, int, str], list[Value]] = {}
+    occurrences: dict[int, tuple[list[list[Value]], list[tuple[str, str]], list[int]]] = {}
     while len(made) < wanted and attempts < PATIENCE * max(wanted, 1):
         attempts += 1
         number, source = sources[int(rng.integers(len(sources)))]
         if number not in occurrences:
-            occurrences[number] = (pools.occurrences(source), ctx.neighbours(source))
-        choosing, around = occurrences[number]
-        values = []
-        for slot, choices in zip(source.slots, choosing):
-            value = choices[int(rng.integers(len(choices)))]
-            if _norm(value.text) == _norm(slot.value):  # the source's own, as it wrote it
-                value = Value(slot.value, number, slot.canonical, source.intent)
-            values.append(value)
+            touching = jn.touching(source) if joins is not None else []
+            choosing = pools.occurrences(source)
+            if joins is not None:
+                choosing = joins.leading(choosing, touching, lambda v: v.text)
+            occurrences[number] = (choosing, ctx.neighbours(source), touching)
+        choosing, around, touching = occurrences[number]
+        values = _draw(source, number, choosing, touching, joins, rng, follows)
+        if values is None:
+            continue
         utterance = swapped(source, values)
         key = _key(utterance)
         if key in seen:
             continue
         seen.add(key)
         swaps = [
-            _swap(pools, source.intent, slot, value, sides)
-            for slot, value, sides in zip(source.slots, values, around)
+            _swap(pools, source.intent, slot, value, sides, _joined(pools, values, touching, i))
+            for i, (slot, value, sides) in enumerate(zip(source.slots, values, around))
             if value.text != slot.value
         ]
         made.append(Generated(utterance, number, swaps))
     return made
 
 
+def _draw(
+    source: Utterance,
+    number: int,
+    choosing: list[list[Value]],
+    touching: list[int],
+    joins: jn.JoinGate | None,
+    rng: np.random.Generator,
+    follows: dict[tuple[int, int, str], list[Value]],
+) -> list[Value] | None:
+    """A value for each slot of `source` (input record `number`), drawn from what each may
+    take; a slot that touches the one before it draws only from the values that may
+    follow the value drawn there (`follows` keeps them, per record, slot and value). None
+    when none may."""
+    values: list[Value] = []
+    for i, (slot, choices) in enumerate(zip(source.slots, choosing)):
+        if joins is not None and i - 1 in touching:
+            before = values[-1].text
+            key = (number, i, _value_norm(before))
+            if key not in follows:
+                follows[key] = joins.following(before, choices, lambda v: v.text)
+            choices = follows[key]
+            if not choices:
+                return None
+        value = choices[int(rng.integers(len(choices)))]
+        if _value_norm(value.text) == _value_norm(slot.value):  # the source's own, as written
+            value = Value(slot.value, number, slot.canonical, source.intent)
+        values.append(value)
+    return values
+
+
+def _joined(pools: Pools, values: Sequence[Value], touching: Sequence[int], i: int) -> dict:
+    """The join gate's scores of slot `i` where it touches the slot before (`join before`)
+    or after it (`join after`): times its words were seen side by side, and times the
+    rarer of them was seen."""
+    if pools.joins is None or not touching:
+        return {}
+    found = {}
+    if i - 1 in touching:
+        found["join before"] = pools.joins.join(values[i - 1].text, values[i].text).score
+    if i in touching:
+        found["join after"] = pools.joins.join(values[i].text, values[i + 1].text).score
+    return found
+
+
 def _swap(
-    pools: Pools, intent: str, slot: SlotValue, value: Value, around: tuple[str, str]
+    pools: Pools,
+    intent: str,
+    slot: SlotValue,
+    value: Value,
+    around: tuple[str, str],
+    joined: dict,
 ) -> dict:
     """A swap's provenance: the slot, its value before and after, where the new value was
-    seen, the gates' scores: the context gate's (per side, times seen and expected) and
-    the Jaccard index when the value comes from another intent; the kinds of the value
-    before and after, and their sub-types."""
+    seen, the gates' scores: the context gate's (per side, times seen and expected), the
+    join gate's where the slot touches another (`_joined`) and the Jaccard index when the
+    value comes from another intent; the kinds of the value before and after, and their
+    sub-types."""
     record: dict = {"slot": slot.slot, "from": slot.value, "to": value.text, "source": value.source}
     gate = pools.gate.scores(slot.slot, value.text, *around) if pools.gate else {}
+    if joined:
+        gate = {**gate, **joined}
     if value.intent is not None and value.intent != intent:
         gate = {**gate, "jaccard": round(pools.index(slot.slot, intent, value.intent), 6)}
     if gate:
