@@ -6,7 +6,7 @@ renamed into place only when complete. The temporary file is created exclusively
 after the writing process (`.OUT.PID.XXXXXXXX.tmp`), removed when the run fails or is
 stopped by a signal it can catch (see `signals`), and removed by the next write to the
 same output when its process is gone (killed with SIGKILL, or the machine stopped); so
-are the folders of pieces of `sample --jobs` (see `pieces`).
+are the folders of pieces of `sample --dask local:N` (see `pieces`).
 """
 
 from __future__ import annotations

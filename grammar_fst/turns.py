@@ -113,16 +113,14 @@ class Turns:
             index, data = blocks.get()
             try:
                 self._wait(index, index)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(self.fd, view) :]
+                _write(self.fd, data)
             except Abandoned:
                 continue
             except OSError as err:
                 self._fail(index, err.errno or errno.EIO)
                 continue
             finally:
-                del data
+                del data  # not kept while the next block is awaited
             with self._changed:
                 self._state[NEXT] = index + 1
                 self._changed.notify_all()
@@ -171,6 +169,13 @@ class Turns:
         """End the turns of every block still waiting (in the main process, when the run
         stops before its blocks are all back)."""
         self._fail(-1, 0)
+
+
+def _write(fd: int, data: bytes) -> None:
+    """All of `data` written to `fd` (a pipe may take less than all at once)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def for_output(out: IO[bytes], ahead: int) -> Turns | None:
