@@ -89,28 +89,24 @@ def write_parts(parts: Iterable[bytes | Piece | Written], out: IO[bytes]) -> Non
     can say it (`_Checked.failed`)."""
     from .turns import Unwritten, Written
 
-    failed = getattr(out, "failed", None)
     joiner = None
     try:
         for part in parts:
             if isinstance(part, bytes):
                 out.write(part)
                 out.flush()
-                continue
-            if isinstance(part, Written):
-                continue
-            if joiner is None:
-                from .pieces import Joiner
+            elif not isinstance(part, Written):
+                if joiner is None:
+                    from .pieces import Joiner
 
-                joiner = Joiner(out)
-            try:
-                joiner.join(part)
-            except OSError as err:
-                if failed is None:
-                    raise
-                raise failed(err) from None
+                    joiner = Joiner(out)
+                try:
+                    joiner.join(part)
+                except OSError as err:  # reading the piece: writing `out` says its own
+                    raise Unwritten(err.errno, err.strerror) from None
     except Unwritten as err:
-        if failed is None:
+        failed = getattr(out, "failed", None)
+        if failed is None:  # standard output: `stdout_checked` says so
             raise
         raise failed(err) from None
     out.flush()
