@@ -218,7 +218,8 @@ def test_blocks_after_one_that_failed_give_up_and_its_error_is_raised(tmp_path, 
         )
         with pytest.raises(RuntimeError, match="block 1 cannot be rendered"):
             list(blocks)
-    assert len(out.read_bytes().splitlines()) == plan.BLOCK  # block 0 only
+    # block 0 at most (its worker may be stopped before it is written), never a later one
+    assert len(out.read_bytes().splitlines()) in (0, plan.BLOCK)
 
 
 def test_a_run_stopped_early_ends_the_turns_still_waiting():
