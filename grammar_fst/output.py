@@ -6,7 +6,7 @@ renamed into place only when complete. The temporary file is created exclusively
 after the writing process (`.OUT.PID.XXXXXXXX.tmp`), removed when the run fails or is
 stopped by a signal it can catch (see `signals`), and removed by the next write to the
 same output when its process is gone (killed with SIGKILL, or the machine stopped); so
-are the folders of pieces of `sample --jobs` (see `pieces`).
+are the folders of pieces of `sample --dask local:N` (see `pieces`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .errors import OutputError, UsageError
 
 if TYPE_CHECKING:
     from .pieces import Piece
+    from .turns import Written
 
 
 def write_text(pieces: Iterable[str], path: str | Path | None) -> None:
@@ -59,37 +60,55 @@ def stdout_checked() -> Iterator[None]:
         raise OutputError(f"cannot write to standard output: {err.strerror or err}") from None
 
 
-def write_bytes(parts: Iterable[bytes | Piece], path: str | Path | None) -> None:
-    """Write `parts` of UTF-8 bytes, or `pieces.Piece`s of them (copied from their files),
-    one after the other, to `path`, or to stdout when None (its text layer when it has
-    no binary one)."""
+def write_bytes(parts: Iterable[bytes | Piece | Written], path: str | Path | None) -> None:
+    """Write `parts` of UTF-8 bytes (see `write_parts`) to `path`, or to stdout when
+    None."""
+    with binary(path) as out:
+        write_parts(parts, out)
+
+
+@contextlib.contextmanager
+def binary(path: str | Path | None) -> Iterator[IO[bytes]]:
+    """The output opened for bytes: `path` written atomically (`atomic_file`), or
+    standard output when None or "-" (its text layer when it has no binary one)."""
     if path is None or str(path) == "-":
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
-        _write_parts(parts, binary or _Decoded(sys.stdout))
+        yield binary or _Decoded(sys.stdout)
         return
     with atomic_file(path, "wb") as out:
-        _write_parts(parts, out, out.failed)
+        yield out
 
 
-def _write_parts(parts: Iterable[bytes | Piece], out: IO[bytes], failed=None) -> None:
-    """`parts` written to `out`; a piece that cannot be copied to it is `failed(error)`
-    when given (an OutputError naming the output)."""
+def write_parts(parts: Iterable[bytes | Piece | Written], out: IO[bytes]) -> None:
+    """`parts` written to `out` (opened by `binary`) one after the other: bytes as they
+    are, flushed before the next part is asked for (forked workers may write to `out`
+    too, see `turns`); `pieces.Piece`s copied from their files; nothing for a
+    `turns.Written`, which a worker wrote itself. A piece that cannot be copied, or a
+    block a worker could not write, is an OutputError naming the output where `out`
+    can say it (`_Checked.failed`)."""
+    from .turns import Unwritten, Written
+
     joiner = None
-    for part in parts:
-        if isinstance(part, bytes):
-            out.write(part)
-            continue
-        if joiner is None:
-            from .pieces import Joiner
+    try:
+        for part in parts:
+            if isinstance(part, bytes):
+                out.write(part)
+                out.flush()
+            elif not isinstance(part, Written):
+                if joiner is None:
+                    from .pieces import Joiner
 
-            joiner = Joiner(out)
-        try:
-            joiner.join(part)
-        except OSError as err:
-            if failed is None:
-                raise
-            raise failed(err) from None
+                    joiner = Joiner(out)
+                try:
+                    joiner.join(part)
+                except OSError as err:  # reading the piece: writing `out` says its own
+                    raise Unwritten(err.errno, err.strerror) from None
+    except Unwritten as err:
+        failed = getattr(out, "failed", None)
+        if failed is None:  # standard output: `stdout_checked` says so
+            raise
+        raise failed(err) from None
     out.flush()
 
 

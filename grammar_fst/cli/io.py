@@ -8,7 +8,7 @@ import argparse
 import itertools
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from ..errors import UsageError
 from . import PROG
@@ -79,14 +79,16 @@ def write_utterances(
     rendered: bool = False,
     language: str | None = None,
     locale: str | None = None,
+    opened: IO[bytes] | None = None,
 ) -> None:
     """Write blocks of utterances (or of lines already `rendered` in a line format, or
-    `Chunk`s or `Piece`s of them) to `output` in format `fmt` (with `locale` where it
-    has one): line formats and Parquet stream, document formats are written whole (a
-    Snips NLU dataset says its `language`). An `output` ending with / is a folder of
-    shards, one file per block."""
+    `Chunk`s, `Written`s or `Piece`s of them) to `output` in format `fmt` (with `locale`
+    where it has one): line formats and Parquet stream, document formats are written
+    whole (a Snips NLU dataset says its `language`). An `output` ending with / is a
+    folder of shards, one file per block. `opened`: the output of a line format, opened
+    already (by `output.binary`, for workers that write into it themselves)."""
     from ..data import formats
-    from ..output import is_folder, shard_paths, write_bytes, write_text
+    from ..output import is_folder, shard_paths, write_bytes, write_parts, write_text
 
     target = formats.get(fmt)
     if target.write_file is not None:
@@ -103,6 +105,9 @@ def write_utterances(
         numbered = itertools.count()
         blocks = ([line(u, next(numbered)) for u in block] for block in blocks)
     chunks = (_bytes_of(block) for block in blocks)
+    if opened is not None:
+        write_parts(chunks, opened)
+        return
     if not is_folder(output):
         write_bytes(chunks, output)
         return
@@ -111,14 +116,16 @@ def write_utterances(
 
 
 def _bytes_of(block):
-    """A block of rendered lines as UTF-8 bytes; a chunk's bytes, or a piece (copied as
-    it is by `write_bytes`), as they are (what sampling workers give back)."""
+    """A block of rendered lines as UTF-8 bytes; a chunk's bytes; a piece (copied as it
+    is by `write_parts`) or what a worker wrote itself, as they are (what sampling
+    workers give back)."""
     from ..pieces import Piece
     from ..sampling.plan import Chunk
+    from ..turns import Written
 
     if isinstance(block, Chunk):
         return block.data
-    if isinstance(block, Piece):
+    if isinstance(block, (Piece, Written)):
         return block
     return "".join(line + "\n" for line in block).encode()
 

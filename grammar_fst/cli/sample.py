@@ -111,10 +111,11 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _sample_on(args: argparse.Namespace, client) -> int:
-    from .. import pieces, progress
+    from .. import output, pieces, progress
     from ..data import formats
-    from ..output import is_folder
+    from ..parallel import in_flight
     from ..sampling import plan
+    from ..turns import for_output
 
     names = [name for name, _ in args.intent or []]
     if len(set(names)) < len(names):
@@ -132,7 +133,7 @@ def _sample_on(args: argparse.Namespace, client) -> int:
         raise UsageError("--all gives every sentence: no quota, --allocate or --cover with it")
     if args.report and not args.allocate:
         raise UsageError("--report prints the table of --allocate; give --allocate too")
-    if args.partition and (not args.output or args.output == "-" or is_folder(args.output)):
+    if args.partition and (not args.output or args.output == "-" or output.is_folder(args.output)):
         raise UsageError("--partition writes one file per set: name the output with -o FILE")
     if args.partition and args.unique is False:
         raise UsageError("--partition makes sets that share no sentence: drop --no-unique")
@@ -146,13 +147,19 @@ def _sample_on(args: argparse.Namespace, client) -> int:
     if args.partition or args.all:
         render = None  # the sets are cut from utterances; --all gives utterances
     with contextlib.ExitStack() as run:
-        folder = None
-        if _in_pieces(args, client, render is not None and not unique):
+        folder = turns = opened = None
+        handing = _handing_over(args, client, render is not None and not unique)
+        if handing == "pieces":
             folder = run.enter_context(pieces.folder(args.output))
-        blocks, total = _drawn(args, grammar, names, unique, render, client, folder)
+        elif handing == "turns":  # opened before the workers are forked: they share it
+            opened = run.enter_context(output.binary(args.output))
+            turns = for_output(opened, in_flight(args.jobs))
+        blocks, total = _drawn(args, grammar, names, unique, render, client, turns, folder)
         blocks = run.enter_context(  # closed (its workers stopped) before the folder goes
             contextlib.closing(progress.counted(blocks, total, "sentences", progress_shown(args)))
         )
+        if turns is not None:  # a run stopped early: the workers waiting for a turn give up
+            run.callback(turns.stop)  # before they are waited for
         if args.partition:
             from ..data.partition import part_path, partition
 
@@ -163,7 +170,7 @@ def _sample_on(args: argparse.Namespace, client) -> int:
                 sys.stderr.write(f"wrote {path}: {len(part)} sentences\n")
             return 0
         rendered = render is not None
-        write_utterances(blocks, args.format, args.output, rendered, args.language, locale)
+        write_utterances(blocks, args.format, args.output, rendered, args.language, locale, opened)
     return 0
 
 
@@ -174,6 +181,7 @@ def _drawn(
     unique: bool,
     render,
     client,
+    turns,
     folder: str | None,
 ):
     """The blocks of sentences the arguments ask for, and how many sentences (None for
@@ -196,6 +204,7 @@ def _drawn(
         allocate=args.allocate,
         client=client,
         chunks=True,
+        turns=turns,
         pieces=folder,
     )
     if args.report:
@@ -207,15 +216,18 @@ def _drawn(
     return blocks, total
 
 
-def _in_pieces(args: argparse.Namespace, client, joined: bool) -> bool:
-    """Whether worker processes hand their `joined` blocks (lines, no `--unique`) to the
-    output as files (see `pieces`) rather than through the process pool's pipe or the
-    cluster's connections: on `--jobs` processes or the workers of a `--dask local:N`
-    cluster (this machine's, which see its files), to a file or standard output (a
-    folder of shards takes a block a file, as it is)."""
+def _handing_over(args: argparse.Namespace, client, joined: bool) -> str | None:
+    """How worker processes hand their `joined` blocks (lines, no `--unique`) to the
+    output, to a file or standard output (a folder of shards takes a block a file, as
+    it is): "turns", forked `--jobs` processes write them into it themselves (see
+    `turns`); "pieces", the workers of a `--dask local:N` cluster (this machine's, which
+    see its files) write them to files the main process copies (see `pieces`); None,
+    through the process pool's pipe or the cluster's connections."""
     from ..output import is_folder
     from ..parallel import LOCAL
 
-    local = client is not None and args.dask.startswith(LOCAL)
-    on_workers = (args.jobs > 1 and client is None) or local
-    return joined and on_workers and not is_folder(args.output)
+    if not joined or is_folder(args.output):
+        return None
+    if client is not None:
+        return "pieces" if args.dask.startswith(LOCAL) else None
+    return "turns" if args.jobs > 1 else None

@@ -12,11 +12,13 @@ Blocks run in this process, in worker processes (`jobs`) or on a Dask cluster (a
 `client`, see `parallel.py`): the job (the walker's arrays, the speller's words, the seed:
 the compiled network, not grammar files) is sent to each worker once, each block is sent
 as its plan (a few numbers), and a block of lines comes back as one UTF-8 chunk (`Chunk`)
-that the main process writes as it is. Worker processes given a ring of files (`Job.pieces`)
-write that chunk to one of them instead and give back only where it is (a
-`pieces.Piece`, which the main process copies into the output without reading it into
-Python): through the pool's pipe, the bytes would cost the main process more CPU than
-the workers can spare it. The workers need grammar-fst, not the grammar.
+that the main process writes as it is. Through the pool's pipe, the bytes would cost the
+main process more CPU than the workers can spare it, so forked workers given the
+output's turns (`Job.turns`) write that chunk straight into the output, in block order,
+and give back only how many lines it held (a `turns.Written`); the workers of a local
+Dask cluster, given a ring of files (`Job.pieces`), write it to one of them and give
+back where it is (a `pieces.Piece`, which the main process copies into the output
+without reading it into Python). The workers need grammar-fst, not the grammar.
 
 With `unique`, repeats are dropped in block order (by the block itself when it runs in
 this process, else by the main process as the blocks come back) and drawn again in
@@ -45,6 +47,7 @@ from .walker import Enumeration, Walker
 
 if TYPE_CHECKING:
     from ..pieces import Piece, Ring
+    from ..turns import Turns, Written
 
 BLOCK = 8192
 TASK_BLOCKS = 4  # blocks in one Dask task: a task costs the scheduler and client milliseconds
@@ -153,8 +156,9 @@ class Job:
     (a `render` giving lines, no `unique`), a block's lines come back as one `Chunk`;
     with `chunked` (a `render` giving lines), so do those of a block run with `unique`
     in this process, which knows every sentence given before it (see `run`). With
-    `pieces`, a worker process writes a joined block's lines to a file of that ring and
-    gives back a `pieces.Piece` instead.
+    `turns`, a forked worker writes a joined block's lines into the output itself and
+    gives back a `turns.Written`; with `pieces`, a worker writes them to a file of that
+    ring and gives back a `pieces.Piece`.
     """
 
     walker: Walker
@@ -167,6 +171,7 @@ class Job:
     excluded: frozenset[SentenceKey] = frozenset()
     joined: bool = False
     chunked: bool = False
+    turns: Turns | None = None
     pieces: Ring | None = None
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
     _drawn: dict[int, Drawn] = field(default_factory=dict, repr=False)
@@ -363,12 +368,14 @@ def keep_freed() -> None:
             mallopt(-3, MAPPED_ABOVE)  # M_MMAP_THRESHOLD
 
 
-def run_block(job: Job, block: Block) -> Shard | Chunk | Piece:
+def run_block(job: Job, block: Block) -> Shard | Chunk | Written | Piece:
     """What a worker that was sent `job` gives back for `block` (it knows nothing of
     the sentences given before, so blocks run with `unique` come back line by line)."""
     keep_freed()
     if not job.joined:
         return job.run(block)
+    if job.turns is not None:
+        return job.turns.render(block.index, lambda: job.lines(block))
     chunk = job.lines(block)
     if job.pieces is None:
         return chunk
@@ -377,7 +384,7 @@ def run_block(job: Job, block: Block) -> Shard | Chunk | Piece:
 
 def _shards(
     job: Job, blocks: list[Block], seen: set[SentenceKey], jobs: int, client
-) -> Iterator[Shard | Chunk | Piece]:
+) -> Iterator[Shard | Chunk | Written | Piece]:
     """The blocks' shards in block order, from `jobs` processes, the workers of a Dask
     `client`, or this process. In this process a block runs only once the one before it
     has been consumed, so it can skip what is already `seen` (other workers skip repeats
@@ -385,7 +392,25 @@ def _shards(
     if client is None and jobs <= 1:
         run = run_block if job.joined else lambda job, block: job.run(block, seen)
         return (run(job, block) for block in blocks)
-    return parallel.mapped(run_block, blocks, job, jobs, client, per_task=TASK_BLOCKS)
+    shards = parallel.mapped(run_block, blocks, job, jobs, client, per_task=TASK_BLOCKS)
+    if job.turns is not None:
+        return _in_turn(job.turns, shards, blocks[-1].index + 1)
+    return shards
+
+
+def _in_turn(turns: Turns, written: Iterator[Written], blocks: int) -> Iterator[Written]:
+    """What workers that write the `blocks` blocks into the output themselves give back;
+    the last once every block is written (the workers still running: `turns.finish`).
+    A block whose turn was abandoned raises the error that ended the turns."""
+    from ..turns import Abandoned
+
+    try:
+        for done, block in enumerate(written, 1):
+            if done == blocks:
+                turns.finish(blocks)
+            yield block
+    except Abandoned:
+        raise turns.failure() from None
 
 
 def run(
@@ -395,9 +420,10 @@ def run(
     seen: set[SentenceKey] | None = None,
     first: int = 0,
     client=None,
-) -> Iterator[list | Chunk | Piece]:
+) -> Iterator[list | Chunk | Written | Piece]:
     """`counts[i]` sentences of intent i, mixed, rendered, a list per block (a `Chunk`
-    per block for a `joined` job run by other workers, a `Piece` with `job.pieces`);
+    per block for a `joined` job run by other workers, a `Written` with `job.turns`, a
+    `Piece` with `job.pieces`);
     with `job.unique`, no repeated key (`seen` holds those already given). The first
     sentence is at position `first` of the output (what came before was given).
     `client`: a Dask client whose workers run the blocks instead of `jobs` processes."""
