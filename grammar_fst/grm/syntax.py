@@ -8,6 +8,7 @@ docs/grammar-language.md.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -58,8 +59,10 @@ def label(name: str, loc: Location | None = None) -> str:
     return normalize(name)
 
 
+@functools.lru_cache(maxsize=4096)
 def written_name(name: str) -> str:
-    """`name` as the grammar writes it: bare when it can be, else quoted."""
+    """`name` as the grammar writes it: bare when it can be, else quoted (kept: a
+    resampled record's pattern writes the same few names thousands of times)."""
     return name if is_name(name) else _quote(name)
 
 

@@ -25,6 +25,10 @@ OnError = Literal["stop", "skip"]
 log = logging.getLogger("grammar_fst")
 
 # The characters `surrogateescape` decodes bad bytes to; valid UTF-8 never gives them.
+# json.dumps(x, ensure_ascii=False) builds an encoder on every call; one made once gives
+# the same text without that cost (a fifth of a resampled record's line).
+to_json = json.JSONEncoder(ensure_ascii=False).encode
+
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

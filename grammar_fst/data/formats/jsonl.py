@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from ..records import SlotValue, Utterance
-from ._common import FormatError, json_lines, lines_document, problem, reader
+from ._common import FormatError, json_lines, lines_document, problem, reader, to_json
 from ._format import Format
 from .massive import annotation
 
@@ -27,7 +27,7 @@ def line(utterance: Utterance, index: int) -> str:
 
 def line_with_provenance(utterance: Utterance, index: int, provenance: dict) -> str:
     """One record with a last field, `provenance` (where a resampled utterance came from)."""
-    return _record(utterance, ', "provenance": ' + json.dumps(provenance, ensure_ascii=False))
+    return _record(utterance, ', "provenance": ' + to_json(provenance))
 
 
 def _record(utterance: Utterance, more: str) -> str:

@@ -25,6 +25,7 @@ from ._common import (
     problem,
     reader,
     same_length_case_variant,
+    to_json,
 )
 from ._format import Format
 
@@ -112,7 +113,7 @@ def record(
 
 def line(utterance: Utterance, index: int, locale: str = DEFAULT_LOCALE) -> str:
     """One record (partition train); non-ASCII text written as is."""
-    return json.dumps(record(utterance, index, locale), ensure_ascii=False)
+    return to_json(record(utterance, index, locale))
 
 
 def locale_read(path: str) -> str | None:

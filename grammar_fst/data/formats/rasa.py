@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..records import SlotValue, Utterance
-from ._common import FormatError, Parsed, Source, log, problem, reader
+from ._common import FormatError, Parsed, Source, log, problem, reader, to_json
 from ._format import Format
 
 VERSION = "3.1"
@@ -79,7 +79,7 @@ def example(utterance: Utterance) -> str:
             entity = {"entity": slot.slot}
             if slot.canonical is not None:
                 entity["value"] = slot.canonical
-            parts.append(f"[{slot.value}]{json.dumps(entity, ensure_ascii=False)}")
+            parts.append(f"[{slot.value}]{to_json(entity)}")
         pos = slot.end
     parts.append(text[pos:])
     line = "".join(parts)
@@ -102,7 +102,7 @@ def _name(intent: str) -> str:
     if bad or not intent:
         what = f"U+{ord(bad.group(0)):04X}" if bad else "an empty name"
         raise FormatError(f"cannot write the intent {intent!r} as Rasa YAML: {what}")
-    return json.dumps(intent, ensure_ascii=False)
+    return to_json(intent)
 
 
 def write_document(utterances: Iterable[Utterance]) -> str:
