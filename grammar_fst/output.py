@@ -100,10 +100,7 @@ def write_parts(parts: Iterable[bytes | Piece | Written], out: IO[bytes]) -> Non
                     from .pieces import Joiner
 
                     joiner = Joiner(out)
-                try:
-                    joiner.join(part)
-                except OSError as err:  # reading the piece: writing `out` says its own
-                    raise Unwritten(err.errno, err.strerror) from None
+                joiner.join(part)
     except Unwritten as err:
         failed = getattr(out, "failed", None)
         if failed is None:  # standard output: `stdout_checked` says so

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import logging
 import os
 import signal
 import sys
@@ -56,8 +57,11 @@ def connect(address: str) -> Iterator:
             raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
         with (
             dask.config.set({PROFILER: False}),
-            distributed.LocalCluster(
-                n_workers=int(workers), threads_per_worker=1, dashboard_address=":0"
+            distributed.LocalCluster(  # its workers' logs: errors only (tasks cancelled
+                n_workers=int(workers),  # when a run stops early are no news to the user)
+                threads_per_worker=1,
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,
             ) as local,
             distributed.Client(local) as client,
         ):

@@ -135,14 +135,21 @@ class Joiner:
         self.buffer = bytearray()
 
     def join(self, piece: Piece) -> None:
-        """Copy `piece` to `out`."""
+        """Copy `piece` to `out`. A piece that cannot be read is an `Unwritten` (the
+        block did not reach the output); a failed write to `out` raises its own error
+        (a reader gone away is a BrokenPipeError, as for any write)."""
+        from .turns import Unwritten
+
         if len(self.buffer) < piece.size:
             self.buffer = bytearray(piece.size)
         view = memoryview(self.buffer)[: piece.size]
-        with open(piece.path, "rb", buffering=0) as source:
-            got = 0
-            while got < piece.size and (read := source.readinto(view[got:])):
-                got += read
+        try:
+            with open(piece.path, "rb", buffering=0) as source:
+                got = 0
+                while got < piece.size and (read := source.readinto(view[got:])):
+                    got += read
+        except OSError as err:
+            raise Unwritten(err.errno, err.strerror) from None
         if got < piece.size:
-            raise OSError(errno.EIO, "a piece is shorter than its block", piece.path)
+            raise Unwritten(errno.EIO, "a piece is shorter than its block")
         self.out.write(view)

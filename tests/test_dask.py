@@ -5,6 +5,9 @@ errors without the extra."""
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
 import sys
 from pathlib import Path
 
@@ -84,6 +87,23 @@ def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys, tmp_path):
     assert run(capsys, *argv, "--dask", "local:2", "-o", tmp_path / "out.txt")[0] == 0
     assert (tmp_path / "out.txt").read_text() == one
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]  # no pieces left
+
+
+def test_cli_local_cluster_to_a_reader_that_goes_away_is_no_error(tmp_path):
+    """`| head -1` stops the run while pieces are copied to the pipe: exit 0, nothing on
+    standard error (the cluster's cancelled tasks included), no piece left."""
+    command = [sys.executable, "-m", "grammar_fst", "sample", str(MUSIC), "-n", "2000000"]
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{shlex.join(command)} --dask local:2 | head -1"],
+        env={**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(GRAMMARS.parent)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert len(done.stdout.splitlines()) == 1
+    assert [p for p in tmp_path.iterdir() if p.name.endswith(".pieces")] == []
 
 
 def test_cluster_workers_given_a_folder_hand_back_pieces(cluster, tmp_path):
