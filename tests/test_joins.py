@@ -74,6 +74,22 @@ def test_slots_touch_where_no_word_comes_between():
     assert jn.touching(THAI[0]) == [0]
 
 
+def test_values_written_together_keep_their_own_join():
+    """"7pm" is one word of the text but two values: the gate counts the words at the
+    slot edges, so the source's own values meet and stay drawable (no empty choice)."""
+    glued = Utterance(
+        "set it at 7pm", "Set", (SlotValue("num", "7", 10, 11), SlotValue("unit", "pm", 11, 13))
+    )
+    spaced = [
+        *[utt("Set", f"{lead} at [num : 7] [unit : am]") for lead in ("set it", "wake me")],
+        *[utt("Set", f"{lead} at [num : 5] [unit : pm]") for lead in ("set it", "wake me")],
+    ]
+    gate = jn.learn([glued, *spaced])
+    assert gate.meets("7", "pm") and not gate.meets("5", "am")
+    out, _, _ = rs.resample([glued, *spaced], 6, seed=0, **NO_CONTEXT)
+    assert glued in [g.utterance for g in out]
+
+
 def test_a_join_is_blocked_allowed_or_rare_each_with_its_reason():
     gate = jn.learn(ENGLISH)
     seen = gate.join("tomorrow", "evening")

@@ -75,7 +75,12 @@ class JoinGate:
     _joins: dict[tuple[str, str], Join] = field(default_factory=dict)
 
     def add(self, utterance: Utterance) -> None:
-        found = folded_words(utterance.text)
+        """Count the words and bigrams of `utterance`, its text cut at the slot edges as
+        the values' own words are (two values written together, "7pm", are two words
+        here, as `edges` reads them: a source's own join is always seen)."""
+        text = utterance.text
+        cuts = sorted({0, len(text), *(at for s in utterance.slots for at in (s.start, s.end))})
+        found = [w for a, b in zip(cuts, cuts[1:]) for w in folded_words(text[a:b])]
         self.words.update(found)
         self.bigrams.update(zip(found, found[1:]))
         self._joins.clear()
