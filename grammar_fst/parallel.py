@@ -177,12 +177,11 @@ def mapped(
         [sent] = client.scatter([shared], broadcast=True, hash=False)
         submit = functools.partial(_submitted, client, function, sent)
         tasks, results = _groups(items, per_task), _listed
-        window = in_flight(jobs, client)  # tasks
     else:
         pool = process_pool(jobs, _install, (shared,))
         submit = functools.partial(pool.submit, _call_installed, function)
         tasks, results = items, _alone
-        window = in_flight(jobs, client)  # tasks
+    window = in_flight(jobs, client)  # tasks
     pending: list = []
     try:
         for task in tasks:

@@ -254,7 +254,9 @@ class _Sentence:
         said = self.lattice.spans(words)
         if said is None:
             return reading
-        starts, ends = _spelled([speller.words[i] for i in words])
+        # where each word starts and ends in the text as sampling spells it
+        placed = tokens.spelled([[speller.words[i]] for i in words])[1]
+        starts, ends = [a for a, _ in placed], [b for _, b in placed]
         slots = []
         for slot in reading.slots:
             first = bisect.bisect_left(starts, slot.start)
@@ -265,18 +267,6 @@ class _Sentence:
                 start = end = said[first][0] if first < len(said) else len(self.text)
             slots.append(slot._replace(value=self.text[start:end], start=start, end=end))
         return reading._replace(text=self.text, slots=tuple(slots))
-
-
-def _spelled(words: list[str]) -> tuple[list[int], list[int]]:
-    """Where each of `words` starts and ends in their text spelled as sampling spells it
-    (a space between two only where their scripts use one)."""
-    starts, ends, at = [], [], 0
-    for k, word in enumerate(words):
-        at += k > 0 and scripts.gap(words[k - 1], word)
-        starts.append(at)
-        at += len(word)
-        ends.append(at)
-    return starts, ends
 
 
 class Chart:

@@ -63,8 +63,10 @@ class Walks:
     def take(self, chosen: np.ndarray) -> Walks:
         """The walks at the positions `chosen`, in that order."""
         begins, lengths = self.begins()[chosen], (self.ends - self.begins())[chosen]
-        ends = np.cumsum(lengths)
-        index = np.arange(ends[-1] if len(ends) else 0) + np.repeat(
-            begins - ends + lengths, lengths
-        )
-        return Walks(self.ilabel[index], self.olabel[index], ends)
+        index = spans(begins, lengths)
+        return Walks(self.ilabel[index], self.olabel[index], np.cumsum(lengths))
+
+
+def spans(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The numbers first[i] .. first[i] + count[i] - 1, for every i, one after the other."""
+    return np.arange(int(count.sum())) + np.repeat(first - np.cumsum(count) + count, count)

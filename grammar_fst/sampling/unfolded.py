@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..fst.walks import spans
+
 if TYPE_CHECKING:
     from .walker import Walker
 
@@ -255,8 +257,3 @@ def _folded(
     step, arc = step[labelled], arc[labelled]
     length = np.bincount(step, minlength=len(after))
     return reached, length, arc[np.argsort(step, kind="stable")]
-
-
-def spans(first: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """The numbers first[i] .. first[i] + count[i] - 1, for every i, one after the other."""
-    return np.arange(int(count.sum())) + np.repeat(first - np.cumsum(count) + count, count)

@@ -29,8 +29,8 @@ import numpy as np
 
 from ..fst import openfst
 from ..fst.compiler import CompiledFsts, Key, call_order, callees
-from ..fst.walks import LabelPath, Walks
-from .unfolded import EMITS, ENTERS, MOVES, STOPS, Buckets, Runs, Unfolded, spans, unfold
+from ..fst.walks import LabelPath, Walks, spans
+from .unfolded import EMITS, ENTERS, MOVES, STOPS, Buckets, Runs, Unfolded, unfold
 
 COMBINED_ABOVE = 1_000  # choices: a catalogue, enumerated once (`Walker.every_path`)
 MEAN_WORDS = 10_000  # a sampled sentence says at most this many words on average
@@ -395,7 +395,7 @@ class Walker:
         first = self._choice_start[state]
         count = self._choice_start[state + 1] - first
         which = np.repeat(np.arange(len(state)), count)
-        choice = first[which] + np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count)
+        choice = spans(first, count)
         live = self._log_prob[choice] > -math.inf
         return which[live], choice[live]
 
@@ -612,11 +612,6 @@ class Enumeration:
     probability: np.ndarray
     words: np.ndarray  # (paths, 2) uint64
     _grouped: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
-
-    @property
-    def length(self) -> np.ndarray:
-        """Per path, its number of labelled arcs."""
-        return np.diff(self.paths.ends, prepend=0)
 
     def sentences(self) -> tuple[np.ndarray, np.ndarray]:
         """A sentence number for each path, and each sentence's first path: sentences in
