@@ -166,7 +166,7 @@ def measured(splits: list[tuple[list, list]], n: int, evidence: float | None, **
     """Mean naturalness and diversity of the new utterances over the halvings (`options`:
     more of `resample.resample`'s; the join gate off unless given)."""
     shares, fillings = [], []
-    options = {"joins": None, **options}
+    options = {"joins": None, "kinds": None, **options}
     for made_from, held_out in splits:
         out, _, _ = rs.resample(made_from, n, seed=0, context=evidence, **options)
         found = naturalness.measure([g.utterance for g in out if g.swaps is not None], held_out)
@@ -203,7 +203,9 @@ def gate(data: Path, n: int) -> None:
 
     def seconds(evidence: float | None, **options) -> str:
         start = time.process_time()
-        rs.resample(utterances, n, seed=0, context=evidence, **{"joins": None, **options})
+        rs.resample(
+            utterances, n, seed=0, context=evidence, **{"joins": None, "kinds": None, **options}
+        )
         return f"{time.process_time() - start:.2f}"
 
     for evidence in EVIDENCES:

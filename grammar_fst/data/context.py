@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..text import tokens
+from . import forms
 from .records import Utterance
 
 START, END = "<s>", "</s>"
@@ -46,6 +47,7 @@ ALL = ""  # the counts over every slot type
 # `~`: with the last word's ending; `^`: across the value, with the edge at its other end
 SIDES = ("before", "after", "before~", "after~", "before^", "after^")
 DEFAULT_EVIDENCE = 0.5  # chosen on SLURP with the join gate: see docs/resampling.md
+FORM, REPEAT = "form", "repeat"  # the evidence beyond the sides (`ContextGate.beyond`)
 
 
 def folded_words(text: str) -> list[str]:
@@ -194,6 +196,42 @@ class ContextGate:
         self._scores.clear()
         self._blocked.clear()
         self._known.clear()
+        self.__dict__.pop("_forms", None)
+
+    @functools.cached_property
+    def _forms(self) -> tuple[dict[str, str], dict[tuple[str, str], set[str]]]:
+        """The marked words of the data's text with their endings (`forms`), and per (slot
+        type, right neighbour) the endings of the marked last words of the values seen
+        before it (made again after an `add`)."""
+        marks = forms.endings({w for pair in self.bigrams for w in pair} - {START, END})
+        before: dict[tuple[str, str], set[str]] = {}
+        for (side, slot), counted in self.counts.items():
+            if side == "after" and slot != ALL:
+                for right, last in counted.pairs:
+                    if last in marks:
+                        before.setdefault((slot, right), set()).add(marks[last])
+        return marks, before
+
+    def _marked_before(self, slot: str, right: str) -> set[str]:
+        """The endings of marked words that values of `slot` end with before `right` in
+        the data (a possessive ends many a value before many a word: over all slot types,
+        nearly anything goes)."""
+        return self._forms[1].get((slot, right), set())
+
+    def beyond(self, slot: str, value: str, left: str, right: str) -> tuple[Evidence, ...]:
+        """What keeps `value` out of an occurrence beyond the sides: its last word is a
+        marked form (`forms`) whose ending no value of `slot` ends with before `right`;
+        or a word would be said twice across an edge, which the data's text never does
+        ("this this")."""
+        first, last, _ = edges(value)
+        ending = self._forms[0].get(last)
+        found = []
+        if ending is not None and ending not in self._marked_before(slot, right):
+            found.append(Evidence(FORM, right, "-" + ending, 0, 0.0, slot))
+        for neighbour, edge, pair in ((left, first, (left, first)), (right, last, (last, right))):
+            if neighbour == edge and pair not in self.bigrams:
+                found.append(Evidence(REPEAT, neighbour, edge, 0, 0.0, slot))
+        return tuple(found)
 
     def _evidence(self, side: str, slot: str, neighbour: str, edge: str) -> Evidence:
         key = (side, slot, neighbour, edge)
@@ -241,6 +279,7 @@ class ContextGate:
         ]
         return [
             not any(edge in edges for (_, edge), edges in zip(pairs(left, right, v), blocked))
+            and not self.beyond(slot, v, left, right)
             for v in values
         ]
 
@@ -267,7 +306,8 @@ class ContextGate:
                 self._evidence(side, slot, *pair)
                 for side, pair in zip(SIDES, pairs(left, right, value))
             )
-            self._fits[key] = Fit(sides, tuple(e for e in sides if self._blocks(e)))
+            blocked = tuple(e for e in sides if self._blocks(e))
+            self._fits[key] = Fit(sides, blocked + self.beyond(slot, value, left, right))
         return self._fits[key]
 
     @staticmethod
@@ -279,6 +319,15 @@ class ContextGate:
         near = {(e.side[0], e.neighbour, e.edge) for e in fit.blocked if e.side[-1] != "^"}
         for e in fit.blocked:
             if e.side.endswith("^") and (e.side[0], e.neighbour, e.edge) in near:
+                continue
+            if e.side == FORM:
+                why.append(
+                    f"no value of {slot} ending in {e.edge} comes before "
+                    f"{describe(e.neighbour)} in the data"
+                )
+                continue
+            if e.side == REPEAT:
+                why.append(f"{describe(e.edge)} would be said twice, which the data never does")
                 continue
             value = f"a value of {slot}" if e.within != ALL else "a value of any slot"
             order = "before" if e.side.startswith("before") else "after"

@@ -667,7 +667,7 @@ def _generate(
             occurrences[number] = (choosing, ctx.neighbours(source), touching)
         choosing, around, touching = occurrences[number]
         values = _draw(source, number, choosing, touching, joins, rng, follows)
-        if values is None:
+        if values is None or _repeats(source, values):
             continue
         utterance = swapped(source, values)
         key = _key(utterance)
@@ -711,6 +711,13 @@ def _draw(
             value = Value(slot.value, number, slot.canonical, source.intent)
         values.append(value)
     return values
+
+
+def _repeats(source: Utterance, values: Sequence[Value]) -> bool:
+    """Whether one value is drawn for two slots of `source` that held different values
+    ("what concerts or concerts are on"): the same value twice says nothing twice."""
+    drawn = {_value_norm(v.text) for v in values}
+    return len(drawn) < len({_value_norm(s.value) for s in source.slots})
 
 
 def _joined(pools: Pools, values: Sequence[Value], touching: Sequence[int], i: int) -> dict:
