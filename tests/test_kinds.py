@@ -45,11 +45,14 @@ SPANISH = [
     utt("Planear", "guárdalo para [fecha : esta tarde]"),
 ]
 
-NO_GATE = {"context": None, "kinds": kd.DEFAULT_SIMILARITY}  # the kinds alone
+# hand-made data says each word two or three times: far below the bar of data of some size
+# (`kinds.MIN_SEEN`, `test_small_data_has_no_kinds`)
+SEEN = 2
+NO_GATE = {"context": None, "kinds": kd.DEFAULT_SIMILARITY, "kinds_seen": SEEN}  # kinds alone
 
 
 def test_days_and_periods_are_kinds_of_their_first_and_last_words():
-    kinds = kd.learn(ENGLISH, ctx.neighbours)
+    kinds = kd.learn(ENGLISH, ctx.neighbours, min_seen=SEEN)
     day, period = kinds.kinds("date", "friday"), kinds.kinds("date", "next week")
     assert None not in day and None not in period
     assert day[0] != period[0] and day[1] != period[1]
@@ -69,11 +72,13 @@ def test_a_period_is_kept_out_of_a_day_place_in_english():
     assert not any(" on this " in t or " on next " in t for t in made)
     assert not any(t.endswith(("for friday", "for monday", "for tuesday")) for t in made)
     # without kinds the same data makes them
-    blind = texts(rs.resample(ENGLISH, 60, seed=2, context=None)[0])
+    blind = texts(rs.resample(ENGLISH, 60, seed=2, context=None, kinds=None)[0])
     assert any(" on next " in t or " on this " in t for t in blind)
     day = pools.kinds.kinds("date", "friday")
     assert not pools.kinds.compatible("date", day, "next week")
-    assert pools.kinds.compatible("date", day, "next friday")  # it ends with a day
+    # it ends with a day, but starts with a word of the periods' kind, not of the days'
+    assert not pools.kinds.compatible("date", day, "next friday")
+    assert pools.kinds.compatible("date", day, "monday")
     why = rs.explain(ENGLISH, pools)
     assert "date: 4 kinds of edge words, a value takes the place of one that shares " in why
     place = f"{day[0]} + {day[1]}"
@@ -87,7 +92,7 @@ def test_a_period_is_kept_out_of_a_day_place_in_english():
 
 
 def test_a_day_is_kept_out_of_a_period_place_in_spanish():
-    kinds = kd.learn(SPANISH, ctx.neighbours)
+    kinds = kd.learn(SPANISH, ctx.neighbours, min_seen=SEEN)
     day, period = kinds.kinds("fecha", "lunes"), kinds.kinds("fecha", "esta semana")
     assert None not in day and None not in period and day != period
     assert kinds.kinds("fecha", "la tarde") == period
@@ -99,7 +104,7 @@ def test_a_day_is_kept_out_of_a_period_place_in_spanish():
 
 def test_a_rare_value_takes_no_kinded_place_and_any_value_takes_its_place():
     data = [*ENGLISH, utt("Plan", "relax over [date : the weekend]")]
-    kinds = kd.learn(data, ctx.neighbours)
+    kinds = kd.learn(data, ctx.neighbours, min_seen=SEEN)
     assert not kinds.compatible("date", kinds.kinds("date", "friday"), "the weekend")
     assert kinds.compatible("date", (None, None), "friday")
     made = texts(rs.resample(data, 60, seed=1, **NO_GATE)[0])
@@ -118,17 +123,19 @@ def test_provenance_records_the_kinds_of_each_swap():
         assert pools.kinds.compatible("date", (before[0], before[1]), s["to"])
     record = json.loads(rs.provenance_line(next(g for g in out if g.swaps)))
     assert "kinds" in record["provenance"]["swaps"][0]
-    assert all("kinds" not in s for g in rs.resample(ENGLISH, 40, seed=4)[0] for s in g.swaps or [])
+    off = rs.resample(ENGLISH, 40, seed=4, kinds=None)[0]
+    assert all("kinds" not in s for g in off for s in g.swaps or [])
 
 
 def test_same_seed_same_bytes_and_nothing_lost(tmp_path):
     data = ENGLISH + SPANISH
 
     def lines(seed):
-        return [rs.provenance_line(g) for g in rs.resample(data, 60, seed, kinds=0.3)[0]]
+        made = rs.resample(data, 60, seed, kinds=0.3, kinds_seen=SEEN)[0]
+        return [rs.provenance_line(g) for g in made]
 
     assert lines(3) == lines(3) and lines(3) != lines(4)
-    out, table, pools = rs.resample(data, 60, seed=3, kinds=0.3)
+    out, table, pools = rs.resample(data, 60, seed=3, kinds=0.3, kinds_seen=SEEN)
     assert [g.utterance for g in out[: len(data)]] == data
     assert sum(table.allocated) == len(out)
     for u in data:  # every occurrence may keep its own value
@@ -142,8 +149,8 @@ def test_cli_kinds_explain_and_a_bad_similarity(tmp_path, capsys):
     data = tmp_path / "in.jsonl"
     data.write_text("".join(jsonl.line(u, 0) + "\n" for u in ENGLISH), "utf-8")
     out = tmp_path / "out.jsonl"
-    assert main(["resample", str(data), "-n", "30", "--kinds", "0.3", "--no-context",
-                 "--explain", "-o", str(out)]) == 0  # fmt: skip
+    assert main(["resample", str(data), "-n", "30", "--kinds", "0.3", "--kinds-seen", "2",
+                 "--no-context", "--explain", "-o", str(out)]) == 0  # fmt: skip
     err = capsys.readouterr().err
     assert "kinds of edge words" in err and "the kinds differ" in err
     records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
@@ -153,3 +160,32 @@ def test_cli_kinds_explain_and_a_bad_similarity(tmp_path, capsys):
     except SystemExit as stop:
         assert stop.code == 2
     assert "'1.5' is not between 0 and 1" in capsys.readouterr().err
+
+
+# English `time`: clock times after "at", durations after "for"; both start with a number.
+NUMBERS = ("five", "ten", "six", "eight")
+TIMES = [utt("Set", f"wake me at [time : {n} {u}]") for n in NUMBERS for u in ("pm", "am")] + [
+    utt("Set", f"wait for [time : {n} {u}]") for n in NUMBERS for u in ("minutes", "hours")
+]
+
+
+def test_a_value_with_one_end_of_another_kind_is_kept_out():
+    kinds = kd.learn(TIMES, ctx.neighbours, min_seen=SEEN)
+    clock, duration = kinds.kinds("time", "eight am"), kinds.kinds("time", "five minutes")
+    assert clock[0] == duration[0] and None not in clock + duration  # numbers first, both
+    assert clock[1] != duration[1]
+    assert not kinds.compatible("time", clock, "five minutes")  # shares its first end only
+    assert kinds.compatible("time", clock, "six pm")
+    for kinds_on, options in ((True, NO_GATE), (False, {"context": None, "kinds": None})):
+        made = texts(rs.resample(TIMES, 32, seed=0, **options)[0])
+        mixed = {t for t in made if t.startswith("wake") and t.endswith(("minutes", "hours"))}
+        mixed |= {t for t in made if t.startswith("wait") and t.endswith(("am", "pm"))}
+        assert bool(mixed) is not kinds_on
+
+
+def test_small_data_has_no_kinds():
+    assert kd.learn(ENGLISH, ctx.neighbours).members == {}
+    # words seen `MIN_SEEN` times have kinds, as words seen twice do at a bar of 2
+    assert kd.learn(ENGLISH * (kd.MIN_SEEN // 2), ctx.neighbours).members == (
+        kd.learn(ENGLISH, ctx.neighbours, min_seen=SEEN).members
+    )

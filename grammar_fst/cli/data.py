@@ -144,12 +144,22 @@ def _resample_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--kinds",
         type=fraction,
+        default=kinds.DEFAULT_SIMILARITY,
         metavar="S",
         help="group the first and last words of each slot type's values in DATA into kinds "
         "(by the words around the values and the words next to them inside; likeness 0 to "
         "1 at least S) and let a value take the place only of one that shares the kind of "
-        f"an end ({kinds.DEFAULT_SIMILARITY:g} was measured on SLURP; default: off)",
+        f"an end and no other kind at either end (default: {kinds.DEFAULT_SIMILARITY:g})",
     )
+    p.add_argument(
+        "--kinds-seen",
+        type=whole_number,
+        default=kinds.MIN_SEEN,
+        metavar="N",
+        help="an edge word seen fewer than N times in DATA has no kind: its places are too "
+        f"few to tell (default: {kinds.MIN_SEEN}; lower it for small data)",
+    )
+    p.add_argument("--no-kinds", action="store_true", help="let values of any kind swap")
     p.add_argument(
         "--subtypes",
         type=fraction,
@@ -205,8 +215,9 @@ def _resample(args: argparse.Namespace) -> int:
         args.per_intent,
         None if args.no_context else args.context,
         args.subtypes,
-        args.kinds,
+        None if args.no_kinds else args.kinds,
         None if args.no_joins else args.joins,
+        args.kinds_seen,
     )
     if args.explain:
         sys.stderr.write(resample.explain(utterances, pools))

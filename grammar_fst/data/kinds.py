@@ -15,18 +15,20 @@ word in many other languages), and words of one kind are alike in two ways:
 
 Neither alone tells the kinds apart (clock times and durations both follow a number; days
 and periods are both seen after "for" and at the end of a sentence), both together do.
-Each edge word of a slot type seen twice or more (case-folded, over every intent; first
-words and last words apart) gets two bags, of the neighbours of its values and of the
+Each edge word of a slot type seen `MIN_SEEN` times or more (case-folded, over every
+intent; first words and last words apart) gets two bags, of the neighbours of its values and of the
 words next to it inside them, each grouped as sub-types group values
 (`subtypes.groups`, cosine at least `similarity`); words that share both groups, two or
-more, are a *kind*. A word seen once, or alone in its kind, has none.
+more, are a *kind*. A word seen fewer times, or alone in its kind, has none: its
+places are too few to tell.
 
 A value's kinds are those of its first and last words. It may take the place of a value
-when it shares the kind of one of that value's ends, or when that end has no kind: "next
-tuesday" may replace "today" (both end with a day), "next week" may not; any value may
-replace one with an end of no kind (a word seen once), and a value with no kind at either
-end may replace only such a value. No word list of any language is involved: the words
-and their groups are the data's own.
+when none of its ends is of another kind than the same end of that value, and it shares
+the kind of one of that value's ends or that value has an end of no kind: "friday" may
+replace "today" (both days), "next week" may not, nor may "five minutes" replace "eight
+am", though both start with a number. Any value whose ends agree so may replace one with
+an end of no kind, and a value with no kind at either end may replace only such a value.
+No word list of any language is involved: the words and their groups are the data's own.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from dataclasses import dataclass, field
 from . import subtypes as sub
 from .records import Utterance
 
-DEFAULT_SIMILARITY = 0.3  # as measured; kinds are off by default: see docs/resampling.md
+DEFAULT_SIMILARITY = 0.3  # chosen on SLURP: see docs/resampling.md
+MIN_SEEN = 8  # times an edge word is seen before it may have a kind; chosen on SLURP
 FIRST, LAST = "^", "$"  # where a word sits in a value: kind labels read `date$2`
 Kinds = tuple[str | None, str | None]  # of a value's first and last words
 
@@ -61,10 +64,14 @@ class ValueKinds:
         return self._known[key]
 
     def compatible(self, slot: str, place: Kinds, value: str) -> bool:
-        """Whether `value` may take the place of a value of kinds `place`: one of the
-        place's ends has no kind, or `value` shares the kind of one of them."""
-        first, last = self.kinds(slot, value)
-        return place[0] is None or place[1] is None or place[0] == first or place[1] == last
+        """Whether `value` may take the place of a value of kinds `place`: no end of
+        `value` has a kind other than the place's same end ("five minutes" does not take
+        the place of "eight am", though both start with a number), and one of the place's
+        ends has no kind or `value` shares the kind of one of them."""
+        ends = self.kinds(slot, value)
+        if any(p is not None and v is not None and p != v for p, v in zip(place, ends)):
+            return False
+        return place[0] is None or place[1] is None or place[0] == ends[0] or place[1] == ends[1]
 
     def describe(self, label: str) -> str:
         """A kind as a reason names it: its label and its first words."""
@@ -105,16 +112,15 @@ def learn(
     utterances: Iterable[Utterance],
     neighbours: Neighbours,
     similarity: float = DEFAULT_SIMILARITY,
+    min_seen: int = MIN_SEEN,
 ) -> ValueKinds:
     """The kinds of the edge words of `utterances` (their neighbours by `neighbours`,
-    `context.neighbours`), words grouped at `similarity`."""
+    `context.neighbours`) seen `min_seen` times or more, grouped at `similarity`."""
     labels: dict[tuple[str, str, str], str] = {}
     members: dict[str, list[str]] = {}
     for (slot, position), (around, within) in sorted(_bags(utterances, neighbours).items()):
-        seen = sorted(  # twice or more, most seen first
-            (w for w, bag in around.items() if sum(bag.values()) >= 4),
-            key=lambda w: -sum(around[w].values()),
-        )
+        times = {w: sum(bag.values()) // 2 for w, bag in around.items()}  # two neighbours each
+        seen = sorted((w for w, n in times.items() if n >= min_seen), key=lambda w: -times[w])
         by_around = _numbers(sub.groups({w: around[w] for w in seen}, similarity))
         by_within = _numbers(sub.groups({w: within[w] for w in seen}, similarity))
         together: dict[tuple[int, int], list[str]] = {}

@@ -214,8 +214,9 @@ def build_pools(
     catalogues: Mapping[str, Catalogue] | None = None,
     context: float | None = ctx.DEFAULT_EVIDENCE,
     subtypes: float | None = None,
-    kinds: float | None = None,
+    kinds: float | None = kd.DEFAULT_SIMILARITY,
     joins: int | None = jn.DEFAULT_RARE,
+    kinds_seen: int = kd.MIN_SEEN,
 ) -> Pools:
     """Each (intent, slot)'s own values (with those of its intent-bound catalogue), those
     of the same slot in intents whose value sets reach `threshold` in Jaccard index, and
@@ -223,7 +224,7 @@ def build_pools(
     value seen in several is the one used. The context gate blocks at evidence `context`,
     the kinds group edge words at similarity `kinds`, the sub-types group values at
     similarity `subtypes`, and the join gate takes words seen fewer than `joins` times as
-    no evidence (None: off)."""
+    no evidence (None: off); an edge word seen fewer than `kinds_seen` times has no kind."""
     own: dict[tuple[str, str], dict[str, Value]] = {}
     for number, u in enumerate(utterances):
         for slot in u.slots:
@@ -259,7 +260,7 @@ def build_pools(
     values = {key: list(pool.values()) for key, pool in pools.items()}
     gate = None if context is None else ctx.learn(utterances, context)
     grouped = None if subtypes is None else sub.learn(utterances, subtypes)
-    words = None if kinds is None else kd.learn(utterances, ctx.neighbours, kinds)
+    words = None if kinds is None else kd.learn(utterances, ctx.neighbours, kinds, kinds_seen)
     joined = None if joins is None else jn.learn(utterances, joins)
     return Pools(values, matrix, allowed, gate, grouped, words, joined)
 
@@ -399,8 +400,9 @@ def resample(
     per_intent: bool = False,
     context: float | None = ctx.DEFAULT_EVIDENCE,
     subtypes: float | None = None,
-    kinds: float | None = None,
+    kinds: float | None = kd.DEFAULT_SIMILARITY,
     joins: int | None = jn.DEFAULT_RARE,
+    kinds_seen: int = kd.MIN_SEEN,
 ) -> tuple[list[Generated], Plan, Pools]:
     """About `n` distinct utterances (fewer when the patterns cannot give more): the
     input's (unless not `originals`), then new ones, pattern by pattern as planned,
@@ -408,8 +410,11 @@ def resample(
     `INTENT:SLOT` (that intent's own values, shared through the gate). `per_intent`
     shares `n` evenly among the intents before their patterns (see `plan`). `context` is
     the context gate's evidence, `kinds` the kinds' similarity, `subtypes` the
-    sub-types' similarity and `joins` the join gate's rarity (None: off)."""
-    pools = build_pools(utterances, threshold, catalogues, context, subtypes, kinds, joins)
+    sub-types' similarity and `joins` the join gate's rarity (None: off); `kinds_seen`, the
+    sightings an edge word needs to have a kind."""
+    pools = build_pools(
+        utterances, threshold, catalogues, context, subtypes, kinds, joins, kinds_seen
+    )
     table = plan(utterances, n, pools, allocation, floor, originals, catalogues, per_intent)
     if sum(table.allocated) > n:
         log.warning(
