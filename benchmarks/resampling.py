@@ -3,12 +3,14 @@ indices of SNIPS behind the default threshold.
 
 1. `resample` of SLURP devel (2,033 utterances, 71 intents) to N utterances under each
    allocation: CPU time, throughput, patterns, and the allocation table's largest rows;
-   the best CPU time of five at the default, before the join gate (`--context 0.4
-   --no-joins`) and with `--kinds 0.3`.
+   the best CPU time of five at the default, before the kinds (`--context 0.5
+   --no-kinds`) and before the join gate (`--context 0.4 --no-joins --no-kinds`).
 2. The context gate at several --context evidences (and off), variants of it, the join
    gate (--joins) at several rarities with several evidences, the sub-types (--subtypes)
    and the kinds (--kinds) at several similarities, alone and with the gates (rows
-   without the join gate unless they say so): SLURP devel
+   without the join gate and the kinds unless they say so), the default (the kinds with
+   the join gate and the context gate) at several evidences and sightings, and without
+   its parts: SLURP devel
    split in two halves at random (three times), one resampled to N/2, the other held out
    as the reference of the naturalness measure; diversity beside it; CPU time of
    resampling the whole split to N.
@@ -29,7 +31,7 @@ import time
 from pathlib import Path
 from unittest import mock
 
-from grammar_fst.data import context, formats, joins, naturalness
+from grammar_fst.data import context, formats, joins, kinds, naturalness
 from grammar_fst.data import resample as rs
 
 logging.getLogger("grammar_fst").setLevel(logging.ERROR)  # skipped records, exhausted patterns
@@ -65,8 +67,11 @@ def slurp(data: Path, n: int, top: int) -> None:
     print(row(*["---"] * 3))
     for name, options in (
         ("default", {}),
-        ("--context 0.4 --no-joins (before the join gate)", {"context": 0.4, "joins": None}),
-        ("--kinds 0.3", {"kinds": 0.3}),
+        ("--context 0.5 --no-kinds (the default before the kinds)", BEFORE_KINDS),
+        (
+            "--context 0.4 --no-joins --no-kinds (before the join gate)",
+            {"context": 0.4, "joins": None, "kinds": None},
+        ),
     ):
         times = []
         for _ in range(REPEATS):
@@ -121,8 +126,35 @@ JOINS = (
     (0.7, 2),
     (1.0, 2),
 )
+# (context evidence, kinds' sightings), with the kinds at 0.3 and the join gate at 2
+DEFAULTS = (
+    (1.0, 8),
+    (0.5, 8),
+    (0.8, 8),
+    (2.0, 8),
+    (None, 8),
+    (1.0, 4),
+    (1.0, 12),
+)
+BEFORE_KINDS = {"context": 0.5, "kinds": None}
 HALVINGS = 3
 REPEATS = 5
+
+
+class OneEndKinds(kinds.ValueKinds):
+    """The kinds as they were: a value shares the kind of one end of the value it
+    replaces, whatever the kind of its other end."""
+
+    def compatible(self, slot: str, place: kinds.Kinds, value: str) -> bool:
+        first, last = self.kinds(slot, value)
+        return place[0] is None or place[1] is None or place[0] == first or place[1] == last
+
+
+class SidesOnly(context.ContextGate):
+    """The context gate without the marked forms and the words said twice."""
+
+    def beyond(self, slot: str, value: str, left: str, right: str) -> tuple:
+        return ()
 
 
 class WordsOnly(context.ContextGate):
@@ -227,7 +259,22 @@ def gate(data: Path, n: int) -> None:
             gated = "--no-context" if evidence is None else f"--context {evidence:g}"
             took = seconds(evidence, **{option: similarity})
             print(line(f"--{option} {similarity:g}, {gated}", found, took))
+    on = {"kinds": kinds.DEFAULT_SIMILARITY, "joins": joins.DEFAULT_RARE}
+    for evidence, seen in DEFAULTS:
+        found = measured(splits, n // 2, evidence, kinds_seen=seen, **on)
+        gated = "--no-context" if evidence is None else f"--context {evidence:g}"
+        took = seconds(evidence, kinds_seen=seen, **on)
+        print(line(f"--kinds 0.3 --kinds-seen {seen}, --joins 2, {gated}", found, took))
     default = context.DEFAULT_EVIDENCE
+    for name, where, variant in (
+        ("the kinds of one end (the rule before)", kinds, ("ValueKinds", OneEndKinds)),
+        ("no marked forms or words said twice", context, ("ContextGate", SidesOnly)),
+    ):
+        with mock.patch.object(where, *variant):
+            found = measured(splits, n // 2, default, **on)
+        print(line(f"default, {name}", found, ""))
+    before = measured(splits, n // 2, 0.5, joins=joins.DEFAULT_RARE)
+    print(line("the default before the kinds (--context 0.5 --no-kinds)", before, ""))
     for name, variant, evidence in (
         ("near edges only (no far sides)", NearEdgesOnly, default),
         ("whole words only", WordsOnly, default),
@@ -237,7 +284,10 @@ def gate(data: Path, n: int) -> None:
         with mock.patch.object(context, "ContextGate", variant):
             found = measured(splits, n // 2, evidence)
         print(line(f"{name}, --context {evidence:g}", found, ""))
-    print(f"\nDefault: --context {default:g} --joins {joins.DEFAULT_RARE}.")
+    print(
+        f"\nDefault: --context {default:g} --joins {joins.DEFAULT_RARE} --kinds "
+        f"{kinds.DEFAULT_SIMILARITY:g} --kinds-seen {kinds.MIN_SEEN}."
+    )
 
 
 def snips_jaccard(data: Path) -> None:

@@ -181,6 +181,11 @@ def test_a_value_with_one_end_of_another_kind_is_kept_out():
         mixed = {t for t in made if t.startswith("wake") and t.endswith(("minutes", "hours"))}
         mixed |= {t for t in made if t.startswith("wait") and t.endswith(("am", "pm"))}
         assert bool(mixed) is not kinds_on
+    why = rs.explain(TIMES, rs.build_pools(TIMES, context=None, kinds_seen=SEEN))
+    assert (
+        f"  'ten minutes': the kinds differ: it is of time^1 + {duration[1]}, of another kind "
+        f"at its other end than time^1 + {clock[1]}"
+    ) in why
 
 
 def test_small_data_has_no_kinds():

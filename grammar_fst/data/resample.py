@@ -575,7 +575,10 @@ def _named(kinds: kd.Kinds | None) -> str:
 
 def _kind_lines(kinds: kd.ValueKinds) -> list[str]:
     """Each slot type's kinds of first and last words, with their first words."""
-    rule = "kind{} of edge words, a value takes the place of one that shares the kind of an end"
+    rule = (
+        "kind{} of edge words, a value takes the place of one that shares the kind of an end "
+        "and has no end of another kind"
+    )
     # a label is slot, position, number: `date$2`
     return _group_lines(
         kinds.members, lambda label: label.rstrip("0123456789")[:-1], rule, kinds.describe
@@ -621,8 +624,11 @@ def _blocked(
         why.append(pools.gate.reason(slot, fit))
     if kinds is not None and pools.kinds is not None:
         if not pools.kinds.compatible(slot, kinds, value.text):
-            own = _named(pools.kinds.kinds(slot, value.text)) or "no kind"
-            why.append(f"the kinds differ: it is of {own}, sharing no end with {_named(kinds)}")
+            ends = pools.kinds.kinds(slot, value.text)
+            shares = any(k is not None and k == e for k, e in zip(kinds, ends))
+            how = "of another kind at its other end than" if shares else "sharing no end with"
+            own = _named(ends) or "no kind"
+            why.append(f"the kinds differ: it is of {own}, {how} {_named(kinds)}")
     subtypes = pools.subtypes
     if kind and subtypes is not None and not subtypes.compatible(slot, kind, value.text):
         other = subtypes.kind(slot, value.text) or ""
