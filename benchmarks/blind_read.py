@@ -17,7 +17,9 @@ the context gate at 0.5 with the join gate, no kinds), each arm drawn by its own
 which row is whose, and `score --key` counts them. Seed 37's other arm is commit a414f09
 (marked forms, words said twice, one value twice), seed 43's commit 71d5e90 (today's
 default); seed 31's was a trial not kept (the kinds of one end with 6 sightings, the
-context gate at 2).
+context gate at 2). The sheet of seed 47 compares today's default with a trial not kept,
+both drawn by this tree (a value sharing the kind of every kinded end of the value it
+replaces, words seen 10 times).
 
     .venv/bin/python benchmarks/blind_read.py sheet [--data ../shared/data] [--seed 0] > sheet.tsv
     (judge each line: natural, awkward or unnatural, in the third column)
