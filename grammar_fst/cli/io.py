@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str = "") -> None:
     """The output format (`format_flag`) and -o FILE."""
     from ..data import formats
-    from ..data.formats import snips_nlu
+    from ..data.formats._format import LANGUAGE, LANGUAGES
 
     parser.add_argument(
         format_flag,
@@ -38,9 +38,9 @@ def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str 
     )
     parser.add_argument(
         "--language",
-        choices=snips_nlu.LANGUAGES,
-        default=snips_nlu.LANGUAGE,
-        help=f"the language a snips-nlu dataset declares (default: {snips_nlu.LANGUAGE})",
+        choices=LANGUAGES,
+        default=LANGUAGE,
+        help=f"the language a snips-nlu dataset declares (default: {LANGUAGE})",
     )
     parser.add_argument(
         "--locale",

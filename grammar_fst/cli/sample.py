@@ -72,8 +72,8 @@ def _sample_arguments(p: argparse.ArgumentParser) -> None:
     output_options(
         p,
         "--format",
-        f"; {formats.described(lambda f: f.document)} are whole documents, written once every "
-        "sentence is drawn",
+        f"; {formats.described(lambda f: f.has('document'))} are whole documents, written once "
+        "every sentence is drawn",
     )
     progress_options(p)
     p.add_argument(
