@@ -153,7 +153,7 @@ def _sample_on(args: argparse.Namespace, client) -> int:
             folder = run.enter_context(pieces.folder(args.output))
         elif handing == "turns":  # opened before the workers are forked: they share it
             opened = run.enter_context(output.binary(args.output))
-            turns = for_output(opened, in_flight(args.jobs))
+            turns = for_output(opened, in_flight(args.jobs, None, plan.TASK_BLOCKS))
         blocks, total = _drawn(args, grammar, names, unique, render, client, turns, folder)
         blocks = run.enter_context(  # closed (its workers stopped) before the folder goes
             contextlib.closing(progress.counted(blocks, total, "sentences", progress_shown(args)))
