@@ -119,15 +119,11 @@ def _bytes_of(block):
     """A block of rendered lines as UTF-8 bytes; a chunk's bytes; a piece (copied as it
     is by `write_parts`) or what a worker wrote itself, as they are (what sampling
     workers give back)."""
-    from ..pieces import Piece
+    if isinstance(block, list):
+        return "".join(line + "\n" for line in block).encode()
     from ..sampling.plan import Chunk
-    from ..turns import Written
 
-    if isinstance(block, Chunk):
-        return block.data
-    if isinstance(block, (Piece, Written)):
-        return block
-    return "".join(line + "\n" for line in block).encode()
+    return block.data if isinstance(block, Chunk) else block  # a Piece or a Written as is
 
 
 def read_all(path: str, fmt: str | None, on_error: str, purpose: str, limit: int | None = None):
