@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import UsageError
 
@@ -137,10 +137,10 @@ def _groups(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def in_flight(jobs: int, client=None, per_task: int = 1) -> int:
     """How many items `mapped` has sent to `jobs` processes (or the workers of a Dask
-    `client`, `per_task` items to a task) and not yet given back, at most: two tasks per
+    `client`), `per_task` items to a task, and not yet given back, at most: two tasks per
     worker, so none waits for work. The items of a task are given back, and the caller
     done with them, before the next task is sent."""
-    return 2 * _workers(jobs, client) * (per_task if client is not None else 1)
+    return 2 * _workers(jobs, client) * per_task
 
 
 def _workers(jobs: int, client) -> int:
@@ -157,49 +157,36 @@ def mapped(
 ) -> Iterator[Result]:
     """`function(shared, item)` for each item, in the items' order: in this process, on
     `jobs` processes, or on the workers of a Dask `client`. `shared` (what every item
-    needs: a compiled network, catalogues) reaches each worker once; each item is sent
-    on its own (on a cluster, `per_task` items in one task: a task costs the scheduler
-    and the client milliseconds of their own), at most two per worker in flight, so
-    memory does not grow with the items. `function` must be a module-level function (it
-    is sent by name), and the items and results picklable. An error in a piece of work
-    is raised here."""
+    needs: a compiled network, catalogues) reaches each worker once; the items are sent
+    `per_task` at a time (a task, whose handing over and back costs this process, and a
+    cluster's scheduler, the same however many items it holds), at most two tasks per
+    worker in flight, so memory does not grow with the items. `function` must be a
+    module-level function (it is sent by name), and the items and results picklable. An
+    error in a piece of work is raised here."""
     if client is None and jobs <= 1:
         yield from (function(shared, item) for item in items)
         return
     pool = None
-    tasks: Iterable[Any]
-    task: Any
-    submit: Callable[[Any], Future]
-    results: Callable[[Future], Iterable[Result]]
+    submit: Callable[[list], Future]
     if client is not None:
         # a key of its own: scattering equal data again (sampling's further rounds) would
         # share the key that the cluster is dropping as the earlier round lets it go
         [sent] = client.scatter([shared], broadcast=True, hash=False)
         submit = functools.partial(_submitted, client, function, sent)
-        tasks, results = _groups(items, per_task), _listed
     else:
         pool = process_pool(jobs, _install, (shared,))
-        submit = functools.partial(pool.submit, _call_installed, function)
-        tasks, results = items, _alone
+        submit = functools.partial(pool.submit, _call_installed, functools.partial(_each, function))
     window = in_flight(jobs, client)  # tasks
     pending: list = []
     try:
-        for task in tasks:
+        for task in _groups(items, per_task):
             pending.append(submit(task))
             if len(pending) >= window:
-                yield from results(pending.pop(0))
+                yield from pending.pop(0).result()
         while pending:
-            yield from results(pending.pop(0))
+            yield from pending.pop(0).result()
     finally:
         for future in pending:
             future.cancel()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-
-
-def _listed(future: Future) -> list:
-    return future.result()
-
-
-def _alone(future: Future) -> tuple:
-    return (future.result(),)

@@ -144,10 +144,13 @@ def _scaled(factor: int, item: int) -> int:
     return factor * item
 
 
-@pytest.mark.parametrize("where", ["this process", "processes", "cluster", "tasks of 3"])
+@pytest.mark.parametrize(
+    "where", ["this process", "processes", "processes, tasks of 3", "cluster", "tasks of 3"]
+)
 def test_mapped_work_comes_back_in_order_and_its_errors_are_raised_here(cluster, where):
     options = {
         "processes": {"jobs": 2},
+        "processes, tasks of 3": {"jobs": 2, "per_task": 3},
         "cluster": {"client": cluster[1]},
         "tasks of 3": {"client": cluster[1], "per_task": 3},  # 40 items: the last task has 1
     }.get(where, {})

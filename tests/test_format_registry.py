@@ -159,7 +159,6 @@ from collections.abc import Iterator
 
 from ..records import Utterance
 from ._common import Parsed, Source, reader
-from ._format import Format
 
 
 def line(utterance: Utterance, index: int) -> str:
@@ -172,7 +171,11 @@ def parse(source: Source) -> Iterator[Parsed]:
         yield Utterance(said, intent) if said else source.error("expected INTENT<TAB>TEXT", pos)
 
 
-FORMAT = Format("tiny", read=reader(parse), line=line, suffixes=(".tiny",))
+read = reader(parse)
+'''
+TEXT = '''    Format("text", "text", read="read", line="line", suffixes=(".txt",), bulk="Text"),
+'''
+TINY_LINE = '''    Format("tiny", "tiny", read="read", line="line", suffixes=(".tiny",)),
 '''
 
 
@@ -182,8 +185,8 @@ def test_a_new_format_is_its_module_and_one_registry_line(tmp_path):
     (package / "data" / "formats" / "tiny.py").write_text(TINY, encoding="utf-8")
     registry = package / "data" / "formats" / "__init__.py"
     source = registry.read_text(encoding="utf-8")
-    assert source.count('    "text",\n') == 1
-    registry.write_text(source.replace('    "text",\n', '    "text",\n    "tiny",\n'))
+    assert source.count(TEXT) == 1
+    registry.write_text(source.replace(TEXT, TEXT + TINY_LINE))
 
     def run(*args: str) -> subprocess.CompletedProcess:
         env = {**os.environ, "PYTHONPATH": str(tmp_path)}

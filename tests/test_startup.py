@@ -134,3 +134,56 @@ def test_the_command_ends_without_collecting_what_it_leaves(monkeypatch):
             assert gc.get_freeze_count() > 0
         finally:
             gc.unfreeze()
+
+
+# --- the format registry: a format's module is imported when the format is used ---------
+
+FORMATS_PACKAGE = "grammar_fst.data.formats."
+
+
+def format_modules(code: str) -> set[str]:
+    """The format modules (helpers `_*` aside) imported once `code` has run in a fresh
+    interpreter (`-X importtime` does not see `importlib.import_module`: sys.modules does)."""
+    report = "import sys; print('\\n'.join(sys.modules), file=sys.stderr)"
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{report}"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = [m.removeprefix(FORMATS_PACKAGE) for m in done.stderr.split() if FORMATS_PACKAGE in m]
+    return {name for name in found if not name.startswith("_")}
+
+
+def test_the_registry_imports_no_format_module():
+    from grammar_fst.data import formats
+
+    listed = "from grammar_fst.data import formats; formats.READABLE, formats.endings()"
+    assert format_modules(listed) == set()
+    assert format_modules("from grammar_fst.cli.main import build_parser; build_parser()") == set()
+    assert len(formats.MODULES) == 9  # and there are modules to leave out
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "text", "bio", "massive", "rasa", "snips-nlu"])
+def test_choosing_a_format_imports_its_module_alone(tmp_path, fmt):
+    """`sample --format F` imports F's module and those it imports itself (the bulk
+    writers' helpers included), no other format's."""
+    from grammar_fst.data import formats
+
+    chosen = formats.get(fmt)
+    needs = f"import grammar_fst.data.formats.{chosen.module}"
+    if chosen.bulk:
+        needs += "\nimport grammar_fst.data.formats._bulk"
+    run = (
+        "from grammar_fst.cli.main import main\n"
+        f"assert main(['sample', {str(TOY)!r}, '-n', '3', '--format', {fmt!r}, "
+        f"'-o', {str(tmp_path / 'out')!r}]) == 0"
+    )
+    found = format_modules(run)
+    assert chosen.module in found
+    assert found == format_modules(needs)
+    assert len(found) < len(formats.MODULES) // 2
+
+
+def test_a_format_module_is_named_when_first_asked_for():
+    """`formats.jsonl` (as code written before the registry was lazy reads it)."""
+    code = "from grammar_fst.data import formats; formats.tod.locale_read"
+    assert format_modules(code) == {"tod"}

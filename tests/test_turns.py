@@ -225,11 +225,12 @@ def test_blocks_after_one_that_failed_give_up_and_its_error_is_raised(tmp_path, 
 def test_a_run_stopped_early_ends_the_turns_still_waiting():
     """The main process stops after the first block, while the workers' writes wait for
     a reader that never reads (a pipe): those waiting for their turns give up, and the
-    run ends rather than wait for them."""
+    run ends rather than wait for them. (A worker gives its blocks back a task at a
+    time: the first task's come back, rendered ahead of the first block's write.)"""
     grammar = load(MUSIC)
     read, write = os.pipe()
     with open(write, "wb") as unread:
-        shared = turns.for_output(unread, ahead=1)
+        shared = turns.for_output(unread, ahead=plan.TASK_BLOCKS)
         blocks = grammar.sample_blocks(
             1_000_000, render=jsonl.line, chunks=True, jobs=2, turns=shared
         )

@@ -59,8 +59,8 @@ def _induce_arguments(p: argparse.ArgumentParser) -> None:
         "--language",
         type=language_tag,
         metavar="TAG",
-        help="the language the grammar declares (language th); default: the data's "
-        f"locale, when its format has one ({formats.described(lambda f: f.read_locale, ', ')})",
+        help="the language the grammar declares (language th); default: the data's locale, "
+        f"when its format has one ({formats.described(lambda f: f.has('read_locale'), ', ')})",
     )
     p.add_argument(
         "--explain",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str = "") -> None:
     """The output format (`format_flag`) and -o FILE."""
     from ..data import formats
-    from ..data.formats import snips_nlu
+    from ..data.formats._format import LANGUAGE, LANGUAGES
 
     parser.add_argument(
         format_flag,
@@ -38,9 +38,9 @@ def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str 
     )
     parser.add_argument(
         "--language",
-        choices=snips_nlu.LANGUAGES,
-        default=snips_nlu.LANGUAGE,
-        help=f"the language a snips-nlu dataset declares (default: {snips_nlu.LANGUAGE})",
+        choices=LANGUAGES,
+        default=LANGUAGE,
+        help=f"the language a snips-nlu dataset declares (default: {LANGUAGE})",
     )
     parser.add_argument(
         "--locale",
@@ -119,15 +119,11 @@ def _bytes_of(block):
     """A block of rendered lines as UTF-8 bytes; a chunk's bytes; a piece (copied as it
     is by `write_parts`) or what a worker wrote itself, as they are (what sampling
     workers give back)."""
-    from ..pieces import Piece
+    if isinstance(block, list):
+        return "".join(line + "\n" for line in block).encode()
     from ..sampling.plan import Chunk
-    from ..turns import Written
 
-    if isinstance(block, Chunk):
-        return block.data
-    if isinstance(block, (Piece, Written)):
-        return block
-    return "".join(line + "\n" for line in block).encode()
+    return block.data if isinstance(block, Chunk) else block  # a Piece or a Written as is
 
 
 def read_all(path: str, fmt: str | None, on_error: str, purpose: str, limit: int | None = None):

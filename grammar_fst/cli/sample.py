@@ -72,8 +72,8 @@ def _sample_arguments(p: argparse.ArgumentParser) -> None:
     output_options(
         p,
         "--format",
-        f"; {formats.described(lambda f: f.document)} are whole documents, written once every "
-        "sentence is drawn",
+        f"; {formats.described(lambda f: f.has('document'))} are whole documents, written once "
+        "every sentence is drawn",
     )
     progress_options(p)
     p.add_argument(
@@ -111,11 +111,9 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _sample_on(args: argparse.Namespace, client) -> int:
-    from .. import output, pieces, progress
+    from .. import output, progress
     from ..data import formats
-    from ..parallel import in_flight
     from ..sampling import plan
-    from ..turns import for_output
 
     names = [name for name, _ in args.intent or []]
     if len(set(names)) < len(names):
@@ -150,10 +148,15 @@ def _sample_on(args: argparse.Namespace, client) -> int:
         folder = turns = opened = None
         handing = _handing_over(args, client, render is not None and not unique)
         if handing == "pieces":
+            from .. import pieces
+
             folder = run.enter_context(pieces.folder(args.output))
         elif handing == "turns":  # opened before the workers are forked: they share it
             opened = run.enter_context(output.binary(args.output))
-            turns = for_output(opened, in_flight(args.jobs))
+            from ..parallel import in_flight
+            from ..turns import for_output
+
+            turns = for_output(opened, in_flight(args.jobs, None, plan.TASK_BLOCKS))
         blocks, total = _drawn(args, grammar, names, unique, render, client, turns, folder)
         blocks = run.enter_context(  # closed (its workers stopped) before the folder goes
             contextlib.closing(progress.counted(blocks, total, "sentences", progress_shown(args)))

@@ -5,7 +5,6 @@ with any of these; `grammar-fst check` reports them all.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from ..errors import GrammarError, Location
@@ -85,6 +84,8 @@ def _unknown_references(grammar: g.Grammar) -> list[Diagnostic]:
 
 
 def _unknown(kind: str, sigil: str, ref, known: dict) -> Diagnostic:
+    import difflib  # only for a grammar with a mistake
+
     close = difflib.get_close_matches(ref.name, list(known), n=1, cutoff=0.6)
     shown = f"{sigil}{ref.name}" if sigil else f"{{{written_name(ref.name)}}}"
     if close:

@@ -50,7 +50,9 @@ if TYPE_CHECKING:
     from ..turns import Turns, Written
 
 BLOCK = 8192
-TASK_BLOCKS = 4  # blocks in one Dask task: a task costs the scheduler and client milliseconds
+# Blocks in one task (a future of the process pool, a Dask task): handing a task over and
+# back costs the main process (and a cluster's scheduler) the same whatever it holds.
+TASK_BLOCKS = 4
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
 MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
 HEAP_PAD = 64 << 20  # bytes of freed memory malloc keeps for the next block (`keep_freed`)

@@ -1,11 +1,12 @@
 """Formats of utterance records: one registry of format objects.
 
-Each module below is one format, and ends with its `FORMAT` (a `Format`, see `_format`):
-its names, file endings, reader, writer and what it carries; the module's docstring says
-what its files look like and what it cannot carry. `MODULES` is the registry: adding a
-format is its module plus one line there. Everything else here (guessing a file's format,
-reading, the utterances a format can write, the lists the command line offers) is asked of
-the format objects.
+Each module below is one format: its reader and writers; its docstring says what its
+files look like and what it cannot carry. `FORMATS` is the registry, a `Format` (see
+`_format`) a line: its names, file endings, what it carries and which functions of its
+module read and write it. Adding a format is its module plus one line there. Everything
+else here (guessing a file's format, reading, the utterances a format can write, the
+lists the command line offers) is asked of the format objects, and a format's module is
+imported only when one of its functions is used: `sample` imports the one it writes.
 
 Readers: `read(path, on_error="stop"|"skip") -> Records`: an iterator of Utterances; a bad
 record raises a FormatError `FILE:LINE:COL: message` ("stop"), or is logged as a warning
@@ -27,23 +28,44 @@ from ._format import Format
 
 log = logging.getLogger("grammar_fst")
 
-# The registry: one line per format module, each defining FORMAT.
-MODULES = (
-    "bio",
-    "jsonl",
-    "massive",
-    "parquet",
-    "rasa",
-    "snips",
-    "snips_nlu",
-    "text",
-    "tod",
-)
-
-FORMATS: tuple[Format, ...] = tuple(
-    importlib.import_module(f".{module}", __name__).FORMAT for module in MODULES
-)
+# The registry: one line per format, naming its module and the module's functions.
+FORMATS: tuple[Format, ...] = (
+    Format("bio", "bio", read="read", line="line", suffixes=(".conll", ".bio"), bulk="Bio"),
+    Format(
+        "jsonl", "jsonl", read="read", line="line", suffixes=(".jsonl",),
+        provenance="line_with_provenance", bulk="Jsonl",
+    ),
+    Format(
+        "massive", "massive", read="read", line="line", suffixes=(".jsonl",),
+        recognise="recognise", recognised_by="by its first record", options=("locale",),
+        read_locale="locale_read", locale_of="locale_of", bulk="Massive",
+    ),
+    Format("parquet", "parquet", write_file="write_output", requires="the parquet extra"),
+    Format(
+        "rasa", "rasa", read="read", document="write_document", suffixes=(".yml", ".yaml"),
+        training_set=True,
+    ),
+    Format(
+        "snips-benchmark", "snips", read="read", document="write_document", suffixes=(".json",),
+        aliases=("snips",),
+    ),
+    Format(
+        "snips-nlu", "snips_nlu", read="read", document="write_document", suffixes=(".json",),
+        recognise="is_dataset", recognised_by="by its first key", training_set=True,
+        options=("language",),
+    ),
+    Format("text", "text", read="read", line="line", suffixes=(".txt",), bulk="Text"),
+    Format("tod", "tod", read="read", suffixes=(".tsv",), read_locale="locale_read"),
+)  # fmt: skip
+MODULES = tuple(dict.fromkeys(fmt.module for fmt in FORMATS))
 _BY_NAME = {name: fmt for fmt in FORMATS for name in fmt.names}
+
+
+def __getattr__(name: str):
+    """A format's module, as `formats.jsonl`, imported when first named."""
+    if name in MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def names(which: Callable[[Format], object] = lambda fmt: True) -> list[str]:
@@ -51,7 +73,7 @@ def names(which: Callable[[Format], object] = lambda fmt: True) -> list[str]:
     return sorted(name for fmt in FORMATS if which(fmt) for name in fmt.names)
 
 
-READABLE = names(lambda fmt: fmt.read is not None)  # what --from and --format DATA take
+READABLE = names(lambda fmt: fmt.has("read"))  # what --from and --format DATA take
 WRITABLE = names(lambda fmt: fmt.writes)  # what --to and sample's --format take
 
 
@@ -79,11 +101,11 @@ def endings() -> str:
     jsonl (by its first record), ...`."""
     groups: dict[tuple[str, ...], list[Format]] = {}
     for fmt in FORMATS:
-        if fmt.read is not None and fmt.suffixes:
+        if fmt.has("read") and fmt.suffixes:
             groups.setdefault(fmt.suffixes, []).append(fmt)
     said = []
     for suffixes, group in groups.items():
-        group.sort(key=lambda fmt: fmt.recognise is None)  # those that look first
+        group.sort(key=lambda fmt: not fmt.has("recognise"))  # those that look first
         how = "".join(f" ({fmt.recognised_by})" for fmt in group if fmt.recognised_by)
         said.append(f"{'/'.join(suffixes)} = {' or '.join(f.name for f in group)}{how}")
     return ", ".join(said)
@@ -92,7 +114,7 @@ def endings() -> str:
 def is_data_file(path: str | Path) -> bool:
     """Whether the name of `path` ends as a data file of some format does."""
     suffix = Path(path).suffix.lower()
-    return any(suffix in fmt.suffixes for fmt in FORMATS if fmt.read is not None)
+    return any(suffix in fmt.suffixes for fmt in FORMATS if fmt.has("read"))
 
 
 def guess(path: str | Path) -> str:
@@ -100,9 +122,9 @@ def guess(path: str | Path) -> str:
     the start of the file (a `.jsonl` of MASSIVE records, a `.json` Snips NLU dataset)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    claims = [fmt for fmt in FORMATS if fmt.read is not None and suffix in fmt.suffixes]
+    claims = [fmt for fmt in FORMATS if fmt.has("read") and suffix in fmt.suffixes]
     if not claims:
-        known = ", ".join(sorted({s for fmt in FORMATS if fmt.read for s in fmt.suffixes}))
+        known = ", ".join(sorted({s for fmt in FORMATS if fmt.has("read") for s in fmt.suffixes}))
         raise FormatError(
             f"cannot tell the format from the name (known endings: {known}); name it with "
             f"the command's format option ({', '.join(READABLE)})",
@@ -111,9 +133,9 @@ def guess(path: str | Path) -> str:
     if len(claims) > 1:
         head = _head(path)
         for fmt in claims:
-            if fmt.recognise is not None and fmt.recognise(head):
+            if fmt.has("recognise") and fmt.recognise(head):
                 return fmt.name
-    return next(fmt.name for fmt in claims if fmt.recognise is None)
+    return next(fmt.name for fmt in claims if not fmt.has("recognise"))
 
 
 def _head(path: Path, size: int = 65536) -> str:
@@ -128,8 +150,8 @@ def _head(path: Path, size: int = 65536) -> str:
 
 def locale_read(path: str, fmt: str | None) -> str | None:
     """The locale a data file names (MASSIVE's `locale` field), if its format has one."""
-    reader = get(fmt or guess(path)).read_locale
-    return reader(path) if reader else None
+    found = get(fmt or guess(path))
+    return found.read_locale(path) if found.has("read_locale") else None
 
 
 def writable(

@@ -1,10 +1,12 @@
 """The format object: everything the rest of the package asks of a format, in one place.
 
-Each format module ends with `FORMAT = Format(...)`, naming its own functions and saying
-what it is (its file endings, whether it is a training set, the writer options it takes,
-...); the registry (`formats/__init__.py`) lists the modules. The command line and
-resampling ask the object (`fmt.writes_lines`, `fmt.line_writer(locale=...)`,
-`fmt.provenance`) and never branch on a format's name.
+The registry (`formats/__init__.py`) declares each format as a `Format`: its names, its
+file endings, whether it is a training set, the writer options it takes, ..., and which
+functions of its module read and write it, by name. The module is imported when one of
+those functions is first asked for: every command lists all the formats in its help, and
+imports only the one it reads or writes. The command line and resampling ask the object
+(`fmt.has("line")`, `fmt.line_writer(locale=...)`, `fmt.provenance`) and never branch on
+a format's name.
 
 A format writes in one of three ways: a record at a time (`line`: the lines stream, and
 its document is its lines), as one text document once every utterance is known
@@ -15,9 +17,11 @@ of its own (`write_file`: Parquet). It reads with `read`, or not at all.
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..records import Utterance
 from ._common import OnError, Records, lines_document
@@ -30,14 +34,34 @@ FileWriter = Callable[[Iterable[list[Utterance]], str | None], int]
 # The writer options a format may take, as the command line gives them: `locale` (a
 # record's locale field, MASSIVE) and `language` (the language a Snips NLU dataset declares).
 OPTIONS = ("locale", "language")
+LANGUAGE = "en"  # the `language` option's default, and the languages of snips-nlu 0.20
+LANGUAGES = ("de", "en", "es", "fr", "it", "ja", "ko", "pt_br", "pt_pt")
+WRITERS = ("line", "document", "write_file")
 
 
-@dataclass(frozen=True)
+class _Function:
+    """A function of the format's module, named where the format is declared: the module
+    is imported when the function is first asked for. None when the format has none."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, fmt: Format | None, owner: type | None = None) -> Any:
+        if fmt is None:
+            return self
+        named = fmt.functions.get(self.name)
+        return None if named is None else getattr(fmt.imported(), named)
+
+
 class Format:
     """One data format: its names, file endings, reader and writer, and what it carries.
 
+    Its functions are named (`read="read"`), found in module `grammar_fst.data.formats.
+    MODULE` when first used; `fmt.has("read")` says whether it has one without importing.
+
     Attributes:
         name: what the format options take (`--format`, `--from`, `--to`).
+        module: the module of `grammar_fst.data.formats` that reads and writes it.
         read: `read(path, on_error)` -> Records; None for a format written only.
         line: `line(utterance, index, **options)`: one record, without its newline.
         document: `document(utterances, **options)`: the whole file, for a format
@@ -62,29 +86,55 @@ class Format:
             the same lines for a whole block of sampled sentences at once.
     """
 
-    name: str
-    read: Reader | None = None
-    line: Callable[..., str] | None = None
-    document: Callable[..., str] | None = None
-    write_file: FileWriter | None = None
-    suffixes: tuple[str, ...] = ()
-    recognise: Callable[[str], bool] | None = None
-    recognised_by: str = ""
-    aliases: tuple[str, ...] = ()
-    training_set: bool = False
-    options: tuple[str, ...] = ()
-    read_locale: Callable[[str], str | None] | None = None
-    locale_of: Callable[[str | None], str] | None = None
-    provenance: Callable[[Utterance, int, dict], str] | None = None
-    requires: str = ""
-    bulk: str = ""
+    read = _Function()
+    line = _Function()
+    document = _Function()
+    write_file = _Function()
+    recognise = _Function()
+    read_locale = _Function()
+    locale_of = _Function()
+    provenance = _Function()
+    FUNCTIONS = ("read", *WRITERS, "recognise", "read_locale", "locale_of", "provenance")
 
-    def __post_init__(self) -> None:
-        unknown = set(self.options) - set(OPTIONS)
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        *,
+        suffixes: tuple[str, ...] = (),
+        recognised_by: str = "",
+        aliases: tuple[str, ...] = (),
+        training_set: bool = False,
+        options: tuple[str, ...] = (),
+        requires: str = "",
+        bulk: str = "",
+        **functions: str,
+    ):
+        self.name, self.module, self.suffixes = name, module, suffixes
+        self.recognised_by, self.aliases, self.training_set = recognised_by, aliases, training_set
+        self.options, self.requires, self.bulk = options, requires, bulk
+        self.functions = functions
+        unknown = set(functions) - set(self.FUNCTIONS)
         if unknown:
-            raise ValueError(f"format {self.name}: unknown writer options {sorted(unknown)}")
-        if sum(w is not None for w in (self.line, self.document, self.write_file)) > 1:
-            raise ValueError(f"format {self.name}: one of line, document or write_file")
+            raise ValueError(f"format {name}: unknown functions {sorted(unknown)}")
+        unknown = set(options) - set(OPTIONS)
+        if unknown:
+            raise ValueError(f"format {name}: unknown writer options {sorted(unknown)}")
+        if sum(self.has(writer) for writer in WRITERS) > 1:
+            raise ValueError(f"format {name}: one of line, document or write_file")
+        if self.has("recognise") != bool(recognised_by):
+            raise ValueError(f"format {name}: recognise and recognised_by go together")
+
+    def __repr__(self) -> str:
+        return f"Format({self.name!r})"
+
+    def has(self, function: str) -> bool:
+        """Whether the format has `function` (one of FUNCTIONS), without importing it."""
+        return function in self.functions
+
+    def imported(self):
+        """The format's module (imported now if it was not)."""
+        return importlib.import_module(f".{self.module}", __package__)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -92,12 +142,12 @@ class Format:
 
     @property
     def writes(self) -> bool:
-        return self.line is not None or self.document is not None or self.write_file is not None
+        return any(self.has(writer) for writer in WRITERS)
 
     @property
     def shards(self) -> bool:
         """Whether it can be written as a folder of shards, a file per block."""
-        return self.line is not None or self.write_file is not None
+        return self.has("line") or self.has("write_file")
 
     def _options(self, given: dict) -> dict:
         """The options of `given` this format takes, without those left unset (None)."""
@@ -106,7 +156,7 @@ class Format:
     def line_writer(self, **options) -> Lines | None:
         """`line(utterance, index)` with the options it takes bound; None when the format
         is not written a record at a time."""
-        if self.line is None:
+        if not self.has("line"):
             return None
         return Lines(self.line, self._options(options), self.bulk)
 
@@ -116,16 +166,16 @@ class Format:
         line = self.line_writer(**options)
         if line is not None:
             return lines_document(line)
-        if self.document is None:
+        if not self.has("document"):
             return None
         return functools.partial(self.document, **self._options(options))
 
     def check(self, utterance: Utterance, index: int = 0) -> None:
         """Raise the writer's FormatError if it cannot write `utterance`. A binary format
         holds any utterance: its typed columns take any string."""
-        if self.line is not None:
+        if self.has("line"):
             self.line(utterance, index)
-        elif self.document is not None:
+        elif self.has("document"):
             self.document([utterance])
 
 

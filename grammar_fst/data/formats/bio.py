@@ -29,7 +29,6 @@ from collections.abc import Iterator
 from ...text import scripts, tokens
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, lines_document, problem, reader
-from ._format import Format
 
 INTENT_PREFIX = "# intent = "
 
@@ -164,4 +163,3 @@ def _slot(open_slot: tuple[str, int], words: list[str], length: int) -> SlotValu
 
 write_document = lines_document(line)
 read = reader(parse)
-FORMAT = Format("bio", read=read, line=line, suffixes=(".conll", ".bio"), bulk="Bio")

@@ -10,7 +10,6 @@ import json
 
 from ..records import SlotValue, Utterance
 from ._common import FormatError, json_lines, lines_document, problem, reader, to_json
-from ._format import Format
 from .massive import annotation
 
 # json's own string encoder (its C version when there is one), as json.dumps uses it
@@ -87,11 +86,3 @@ def _slot(item: object, n: int) -> SlotValue:
 write_document = lines_document(line)
 parse = json_lines(from_record)
 read = reader(parse)
-FORMAT = Format(
-    "jsonl",
-    read=read,
-    line=line,
-    suffixes=(".jsonl",),
-    provenance=line_with_provenance,
-    bulk="Jsonl",
-)

@@ -27,7 +27,6 @@ from ._common import (
     same_length_case_variant,
     to_json,
 )
-from ._format import Format
 
 DEFAULT_LOCALE = "en-US"
 DEFAULT_PARTITION = "train"
@@ -205,15 +204,3 @@ def _field(rec: dict, names: tuple[str, ...], required: bool) -> str | None:
 write_document = lines_document(line)
 parse = json_lines(from_record)
 read = reader(parse)
-FORMAT = Format(
-    "massive",
-    read=read,
-    line=line,
-    suffixes=(".jsonl",),
-    recognise=recognise,
-    recognised_by="by its first record",
-    options=("locale",),
-    read_locale=locale_read,
-    locale_of=locale_of,
-    bulk="Massive",
-)

@@ -16,7 +16,6 @@ from pathlib import Path
 from ...errors import UsageError
 from ...output import atomic_file, is_folder, shard_paths
 from ..records import Utterance
-from ._format import Format
 from .massive import annotation
 
 MISSING = "--format parquet needs pyarrow: pip install 'grammar-fst[parquet]'"
@@ -102,6 +101,3 @@ def write(blocks: Iterable[list[Utterance]], path: str | Path | None) -> int:
                 writer.write_table(table(block))
                 rows += len(block)
     return rows
-
-
-FORMAT = Format("parquet", write_file=write_output, requires="the parquet extra")

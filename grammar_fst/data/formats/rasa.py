@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, log, problem, reader, to_json
-from ._format import Format
 
 VERSION = "3.1"
 
@@ -346,6 +345,3 @@ def _finish(item: _Item, source: Source) -> Iterator[Parsed]:
 
 
 read = reader(parse)
-FORMAT = Format(
-    "rasa", read=read, document=write_document, suffixes=(".yml", ".yaml"), training_set=True
-)

@@ -24,7 +24,6 @@ from collections.abc import Iterable, Iterator
 
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, json_document, problem, reader
-from ._format import Format
 
 _WHITESPACE = " \t\n\r"
 
@@ -166,6 +165,3 @@ def _fatal(source: Source, message: str, pos: int) -> FormatError:
 
 
 read = reader(parse)
-FORMAT = Format(
-    "snips-benchmark", read=read, document=write_document, suffixes=(".json",), aliases=("snips",)
-)

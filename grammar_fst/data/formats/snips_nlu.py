@@ -32,11 +32,8 @@ from collections.abc import Iterable, Iterator
 from ...errors import Location
 from ..records import Utterance
 from ._common import FormatError, Parsed, Source, json_document, problem, reader
-from ._format import Format
+from ._format import LANGUAGE
 from .snips import chunks, from_record
-
-LANGUAGE = "en"
-LANGUAGES = ("de", "en", "es", "fr", "it", "ja", "ko", "pt_br", "pt_pt")  # snips-nlu 0.20
 
 
 def document(utterances: Iterable[Utterance], language: str = LANGUAGE) -> dict:
@@ -149,13 +146,3 @@ def is_dataset(head: str) -> bool:
 
 
 read = reader(parse)
-FORMAT = Format(
-    "snips-nlu",
-    read=read,
-    document=write_document,
-    suffixes=(".json",),
-    recognise=is_dataset,
-    recognised_by="by its first key",
-    training_set=True,
-    options=("language",),
-)

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 from ..records import Utterance
 from ._common import FormatError, Parsed, Source, lines_document, reader
-from ._format import Format
 
 
 def line(utterance: Utterance, index: int) -> str:
@@ -33,4 +32,3 @@ def parse(source: Source) -> Iterator[Parsed]:
 
 write_document = lines_document(line)
 read = reader(parse)
-FORMAT = Format("text", read=read, line=line, suffixes=(".txt",), bulk="Text")

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from ...text import tokens
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, problem, reader
-from ._format import Format
 
 COLUMNS = ("intent", "slots", "text", "locale")
 
@@ -89,4 +88,3 @@ def locale_read(path: str) -> str | None:
 
 
 read = reader(parse)
-FORMAT = Format("tod", read=read, suffixes=(".tsv",), read_locale=locale_read)
