@@ -47,6 +47,7 @@ from . import kinds as kd
 from . import naturalness as nat
 from . import subtypes as sub
 from .catalogue import Catalogue
+from .draws import Draws, drawing
 from .formats import Format
 from .formats._common import to_json
 from .records import SlotValue, Utterance
@@ -470,17 +471,18 @@ def resample(
             kept += [Generated(u, number)] if originals else []
     given = Counter(dist.semantic_pattern(g.utterance) for g in kept)
     new: list[Generated] = []
-    for stats, wanted in zip(table.stats, table.allocated):
-        wanted -= given[stats.pattern]
-        made = _generate(by_pattern[stats.pattern], wanted, pools, rng, seen)
-        if len(made) < wanted:
-            log.warning(
-                "pattern %s gives only %d new utterances (asked for %d)",
-                stats.pattern,
-                len(made),
-                wanted,
-            )
-        new += made
+    with drawing(rng) as draws:
+        for stats, wanted in zip(table.stats, table.allocated):
+            wanted -= given[stats.pattern]
+            made = _generate(by_pattern[stats.pattern], wanted, pools, draws, seen)
+            if len(made) < wanted:
+                log.warning(
+                    "pattern %s gives only %d new utterances (asked for %d)",
+                    stats.pattern,
+                    len(made),
+                    wanted,
+                )
+            new += made
     return kept + [new[i] for i in rng.permutation(len(new))], table, pools
 
 
@@ -678,7 +680,7 @@ def _generate(
     sources: list[tuple[int, Utterance]],
     wanted: int,
     pools: Pools,
-    rng: np.random.Generator,
+    draws: Draws,
     seen: set[tuple[str, str]],
 ) -> list[Generated]:
     made: list[Generated] = []
@@ -690,11 +692,11 @@ def _generate(
     records: dict[tuple, dict] = {}  # a swap's record, per record, slot and values it meets
     while len(made) < wanted and attempts < PATIENCE * max(wanted, 1):
         attempts += 1
-        number, source = sources[int(rng.integers(len(sources)))]
+        number, source = sources[draws.below(len(sources))]
         if number not in places:
             places[number] = _places(source, number, pools)
         choosing, around, touching = places[number]
-        drew = _draw(number, choosing, touching, joins, rng, follows)
+        drew = _draw(number, choosing, touching, joins, draws, follows)
         if drew is None or drew[0] in drawn:  # a draw made again is an utterance seen
             continue
         picks, values = drew
@@ -744,7 +746,7 @@ def _draw(
     choosing: list[list[Value]],
     touching: list[int],
     joins: jn.JoinGate | None,
-    rng: np.random.Generator,
+    draws: Draws,
     follows: dict[tuple[int, int, str], list[Value]],
 ) -> tuple[tuple[int, ...], list[Value]] | None:
     """A value for each slot of input record `number`, drawn from what each may take
@@ -762,7 +764,7 @@ def _draw(
             choices = follows[key]
             if not choices:
                 return None
-        pick = int(rng.integers(len(choices)))
+        pick = draws.below(len(choices))
         picks.append(pick)
         values.append(choices[pick])
     return tuple(picks), values
