@@ -15,6 +15,7 @@ from test_resample import MUSIC_AND_BOOKS, utt
 
 from grammar_fst.cli.main import main
 from grammar_fst.data import context as ctx
+from grammar_fst.data import joins as jn
 from grammar_fst.data import resample as rs
 from grammar_fst.data.catalogue import read_catalogue
 
@@ -81,6 +82,29 @@ def test_the_context_gates_quick_answers_are_its_full_ones(name):
             assert gate.scores(slot, value, left, right) == fit.scores
         blocked += sum(not f for f in fits)
     assert blocked  # the data has swaps to block
+
+
+@pytest.mark.parametrize("name", DATA)
+@pytest.mark.parametrize("rare", [1, 2, 3])
+def test_the_join_gates_quick_answers_are_meets(name, rare):
+    data = DATA[name]
+    gate = jn.learn(data, rare)
+    words = sorted({w for u in data for w in ctx.folded_words(u.text)} | {"unseen"})
+    ways = {word: number for number, word in enumerate(words, 1)}
+    meets = {(a, b): gate.meets(a, b) for a in words for b in words}
+    assert not all(meets.values())  # the data has joins to block
+    assert gate.reaches(ways, words) == {
+        b: sum(n for a, n in ways.items() if meets[a, b]) for b in words
+    }
+    assert gate.reaches({w: ways[w] for w in words[:2]}, words) == {
+        b: sum(n for a, n in ways.items() if meets[a, b] and a in words[:2]) for b in words
+    }
+    values = [s.value for u in data for s in u.slots]
+    for value in values:
+        last = ctx.edges(value)[1]
+        assert gate.following(value, values, str) == [
+            v for v in values if gate.meets(last, ctx.edges(v)[0])
+        ]
 
 
 def test_a_sources_own_value_keeps_its_form():

@@ -355,10 +355,10 @@ def _combinations(utterance: Utterance, pools: Pools) -> float:
             first, last, _ = ctx.edges(v.text)
             by_first.setdefault(first, Counter())[last] += 1
         after: Counter = Counter()
+        reach = joins.reaches(ways, by_first)
         for first, lasts in by_first.items():
-            reach = sum(n for last, n in ways.items() if joins.meets(last, first))
             for last, count in lasts.items():
-                after[last] += reach * count
+                after[last] += reach[first] * count
         ways = after
     return total * sum(ways.values())
 
