@@ -7,7 +7,7 @@ write the same bytes.
 
 Rows: SLURP devel (2,033 records, 2,029 read; MASSIVE annotation) to 20,000, the issue's
 "2,000 utterances to 20,000" target; the same written as MASSIVE records (no
-provenance); SNIPS GetWeather's `_full` file (2,100 utterances) to 20,000; Thai TOD
+provenance); SNIPS GetWeather's `_full` file (2,000 utterances) to 20,000; Thai TOD
 (`train-th.tsv`, 2,156 rows) to 20,000. `--before` names the root of another checkout
 (e.g. `git worktree add /tmp/old main`): its runs take turns with this tree's, run by
 run, so that a drift of the machine's speed falls on both. Each figure is user + system
@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", help="the rows to run, by number from 1 (default: all)")
     args = parser.parse_args(argv)
     if not (args.data / "slurp" / "devel.jsonl").exists():
-        print(f"no SLURP data under {args.data}; give --data", file=sys.stderr)
-        return 2
+        print(f"no SLURP data under {args.data} (give --data): skipped", file=sys.stderr)
+        return 0
     rows = list(ROWS)
     if args.rows:
         rows = [rows[int(k) - 1] for k in args.rows.split(",")]
