@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/induction_snips.py
 	$(BIN)/python benchmarks/tod_scripts.py --data $(DATA)
 	$(BIN)/python benchmarks/network_scale.py --data $(DATA)
+	$(BIN)/python benchmarks/resample_command.py --data $(DATA)
 
 # the downstream benchmark: an NLU model trained on SNIPS with and without synthetic data
 # (about 20 minutes on 2 cores; DATA=folder if the data is not in ../shared/data)

@@ -28,18 +28,22 @@ class Usage:
     timed_out: bool = False  # stopped at its CPU limit: cpu_s is that limit
 
 
-def measure(cmd: list[str], cwd: Path, log: Path, cpu_limit: int = 0) -> Usage:
+def measure(
+    cmd: list[str], cwd: Path, log: Path, cpu_limit: int = 0, succeeds: tuple[int, ...] = (0,)
+) -> Usage:
     """Run `cmd` in `cwd` (its output to `log`); its CPU time, peak RSS and wall time,
     stopping it after `cpu_limit` CPU seconds if that is given.
-    A command that fails raises RuntimeError with the end of its output."""
-    launcher = [sys.executable, __file__, str(log), str(cpu_limit), *cmd]
+    A command that fails (an exit status not in `succeeds`: 1 is a success for a command
+    that skipped bad records on purpose) raises RuntimeError with the end of its output."""
+    codes = ",".join(map(str, succeeds))
+    launcher = [sys.executable, __file__, str(log), str(cpu_limit), codes, *cmd]
     done = subprocess.run(launcher, cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed: {done.stderr[-500:]}{log.read_text()[-2000:]}")
     return Usage(**json.loads(done.stdout))
 
 
-def _launch(log: str, cpu_limit: int, cmd: list[str]) -> int:
+def _launch(log: str, cpu_limit: int, succeeds: set[int], cmd: list[str]) -> int:
     def limit() -> None:  # SIGXCPU at the soft limit, SIGKILL a little later
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_limit, cpu_limit + 5))
 
@@ -55,7 +59,7 @@ def _launch(log: str, cpu_limit: int, cmd: list[str]) -> int:
         _, status, usage = os.wait4(proc.pid, 0)
     code = os.waitstatus_to_exitcode(status)
     timed_out = cpu_limit > 0 and code in (-signal.SIGXCPU, -signal.SIGKILL)
-    if code == 0 or timed_out:  # Linux reports ru_maxrss in KiB
+    if code in succeeds or timed_out:  # Linux reports ru_maxrss in KiB
         cpu = usage.ru_utime + usage.ru_stime
         wall = time.perf_counter() - start
         peak = usage.ru_maxrss / 1024
@@ -67,4 +71,5 @@ def _launch(log: str, cpu_limit: int, cmd: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(_launch(sys.argv[1], int(sys.argv[2]), sys.argv[3:]))
+    codes = {int(code) for code in sys.argv[3].split(",")}
+    raise SystemExit(_launch(sys.argv[1], int(sys.argv[2]), codes, sys.argv[4:]))

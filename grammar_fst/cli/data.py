@@ -227,8 +227,7 @@ def _resample(args: argparse.Namespace) -> int:
     unwritable: list = []
     fmt = formats.get(args.to)
     if fmt.provenance is not None:
-        lines = (resample.provenance_line(g, fmt, i) + "\n" for i, g in enumerate(generated))
-        write_text(lines, args.output)
+        write_text(map("".join, batches(resample.provenance_lines(generated, fmt))), args.output)
     else:
         utterances = [g.utterance for g in generated]
         kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)

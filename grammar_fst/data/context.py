@@ -191,7 +191,10 @@ class ContextGate:
         for slot, (left, right) in zip(utterance.slots, neighbours(utterance)):
             for side, pair in zip(SIDES, pairs(left, right, slot.value)):
                 for within in (slot.slot, ALL):
-                    self.counts.setdefault((side, within), Side()).add(*pair)
+                    counts = self.counts.get((side, within))
+                    if counts is None:
+                        counts = self.counts[side, within] = Side()
+                    counts.add(*pair)
         self._fits.clear()
         self._scores.clear()
         self._blocked.clear()
@@ -235,21 +238,21 @@ class ContextGate:
 
     def _evidence(self, side: str, slot: str, neighbour: str, edge: str) -> Evidence:
         key = (side, slot, neighbour, edge)
-        if key not in self._known:
-            self._known[key] = self._count(side, slot, neighbour, edge)
-        return self._known[key]
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = self._count(side, slot, neighbour, edge)
+        return found
 
     def _count(self, side: str, slot: str, neighbour: str, edge: str) -> Evidence:
         own = self.counts.get((side, slot), _NONE)
         pair = (neighbour, edge)
-        found = Evidence(side, *pair, own.pairs.get(pair, 0), own.expected(*pair), slot)
+        seen, expected = own.pairs.get(pair, 0), own.expected(neighbour, edge)
         every = self.counts.get((side, ALL), _NONE)
-        if found.seen or pair in every.pairs:
-            return found
-        overall = every.expected(neighbour, edge)
-        return (
-            found if found.expected >= overall else Evidence(side, neighbour, edge, 0, overall, ALL)
-        )
+        if not seen and pair not in every.pairs:
+            overall = every.expected(neighbour, edge)
+            if expected < overall:
+                return Evidence(side, neighbour, edge, 0, overall, ALL)
+        return Evidence(side, neighbour, edge, seen, expected, slot)
 
     def _blocks(self, e: Evidence) -> bool:
         if e.seen or e.expected < self.evidence or not e.expected:
@@ -277,10 +280,14 @@ class ContextGate:
             self.blocked_edges(side, slot, neighbour)
             for side, (neighbour, _) in zip(SIDES, pairs(left, right, ""))
         ]
+        # the edge each side of `pairs` holds: first, last, ending, ending, last, first
+        firsts, lasts = blocked[0] | blocked[5], blocked[1] | blocked[4]
+        endings = blocked[2] | blocked[3]
         return [
-            not any(edge in edges for (_, edge), edges in zip(pairs(left, right, v), blocked))
-            and not self.beyond(slot, v, left, right)
-            for v in values
+            not (first in firsts or last in lasts or ending in endings)
+            and not self.beyond(slot, value, left, right)
+            for value in values
+            for first, last, ending in (edges(value),)
         ]
 
     def fits(self, slot: str, value: str, left: str, right: str) -> bool:
@@ -291,12 +298,14 @@ class ContextGate:
         """`fit(...).scores`, quicker (made once per slot, neighbours and edges; do not
         change it)."""
         key = (slot, left, right, edges(value))
-        if key not in self._scores:
-            self._scores[key] = {
-                side: self._evidence(side, slot, *pair).score
-                for side, pair in zip(SIDES, pairs(left, right, value))
+        found = self._scores.get(key)
+        if found is None:
+            evidence = self._evidence
+            found = self._scores[key] = {
+                side: evidence(side, slot, neighbour, edge).score
+                for side, (neighbour, edge) in zip(SIDES, pairs(left, right, value))
             }
-        return self._scores[key]
+        return found
 
     def fit(self, slot: str, value: str, left: str, right: str) -> Fit:
         """How `value` fits an occurrence of `slot` between `left` and `right`."""

@@ -18,7 +18,7 @@ segmented.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -73,6 +73,7 @@ class JoinGate:
     bigrams: Counter = field(default_factory=Counter)
     words: Counter = field(default_factory=Counter)
     _joins: dict[tuple[str, str], Join] = field(default_factory=dict)
+    _before: dict[str, set[str]] | None = None  # per word, the words seen right before it
 
     def add(self, utterance: Utterance) -> None:
         """Count the words and bigrams of `utterance`, its text cut at the slot edges as
@@ -84,6 +85,7 @@ class JoinGate:
         self.words.update(found)
         self.bigrams.update(zip(found, found[1:]))
         self._joins.clear()
+        self._before = None
 
     def join(self, first_value: str, second_value: str) -> Join:
         """How `first_value` meets `second_value` when the second follows the first."""
@@ -105,10 +107,41 @@ class JoinGate:
             (last, first) in self.bigrams or words.get(last, 0) < rare or words.get(first, 0) < rare
         )
 
+    def reaches(self, ways: Mapping[str, int], firsts: Iterable[str]) -> dict[str, int]:
+        """Per word of `firsts`, the sum of `ways` (a count per last word) over the words
+        that `meets` lets meet it, quicker than asking it of each pair: a rare word meets
+        anything, a word seen often only the words seen right before it."""
+        words, rare = self.words, self.rare
+        if self._before is None:
+            self._before = {}
+            for last, word in self.bigrams:
+                self._before.setdefault(word, set()).add(last)
+        total = sum(ways.values())
+        common = {last: n for last, n in ways.items() if words.get(last, 0) >= rare}
+        rare_ways = total - sum(common.values())
+        found = {}
+        for first in firsts:
+            before = self._before.get(first, set())
+            if words.get(first, 0) < rare:
+                found[first] = total
+            elif len(before) < len(common):
+                found[first] = rare_ways + sum(common.get(last, 0) for last in before)
+            else:
+                found[first] = rare_ways + sum(n for last, n in common.items() if last in before)
+        return found
+
     def following(self, value: str, values: Sequence[V], text: Callable[[V], str]) -> list[V]:
-        """The `values` (their text by `text`) whose first word may follow `value`'s last."""
-        last = edges(value)[1]
-        return [v for v in values if self.meets(last, edges(text(v))[0])]
+        """The `values` (their text by `text`) whose first word may follow `value`'s last
+        (as `meets` says, quicker)."""
+        last, words, rare = edges(value)[1], self.words, self.rare
+        if words.get(last, 0) < rare:
+            return list(values)
+        firsts = [edges(text(v))[0] for v in values]
+        return [
+            v
+            for v, first in zip(values, firsts)
+            if (last, first) in self.bigrams or words.get(first, 0) < rare
+        ]
 
     def leading(
         self, choosing: list[list[V]], touching: Iterable[int], text: Callable[[V], str]

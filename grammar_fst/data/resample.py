@@ -32,7 +32,7 @@ import itertools
 import logging
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,7 +47,9 @@ from . import kinds as kd
 from . import naturalness as nat
 from . import subtypes as sub
 from .catalogue import Catalogue
+from .draws import Draws, drawing
 from .formats import Format
+from .formats._common import to_json
 from .records import SlotValue, Utterance
 
 log = logging.getLogger("grammar_fst")
@@ -89,10 +91,39 @@ def provenance_line(generated: Generated, fmt: Format | None = None, index: int 
     provenance (`fmt.provenance`), with its provenance: the input record it came from (by
     number, from 0), its swaps (slot, from, to, and where `to` was seen), and its
     semantic and word patterns."""
+    fmt = _with_provenance(fmt)
+    return fmt.provenance(generated.utterance, index, to_json(generated.provenance()))
+
+
+def provenance_lines(generated: Iterable[Generated], fmt: Format | None = None) -> Iterator[str]:
+    """`provenance_line` of each of `generated` (numbered from 0), with its newline;
+    quicker: a swap's record that several utterances share (`_generate` makes one per
+    place and value) is encoded once, and so are the patterns of each input record, which
+    the utterances made from it keep (a swap changes values only)."""
+    fmt = _with_provenance(fmt)
+    encoded: dict[int, tuple[dict, str]] = {}  # by id, the record kept: the id stays its own
+    patterns: dict[int, str] = {}  # per input record, its patterns' fields
+    for index, g in enumerate(generated):
+        swaps = []
+        for swap in g.swaps or ():
+            known = encoded.get(id(swap))
+            if known is None:
+                known = encoded[id(swap)] = (swap, to_json(swap))
+            swaps.append(known[1])
+        if g.source not in patterns:
+            where = g.provenance()
+            fields = {"pattern": where["pattern"], "word_pattern": where["word_pattern"]}
+            patterns[g.source] = to_json(fields)[1:-1]
+        where_from = f'"source": {g.source}, "swaps": [{", ".join(swaps)}], {patterns[g.source]}'
+        yield fmt.provenance(g.utterance, index, "{" + where_from + "}") + "\n"
+
+
+def _with_provenance(fmt: Format | None) -> Format:
+    """`fmt` (jsonl when None), which must have room for provenance."""
     fmt = fmt or formats.get("jsonl")
     if fmt.provenance is None:
         raise ValueError(f"format {fmt.name} has no room for provenance")
-    return fmt.provenance(generated.utterance, index, generated.provenance())
+    return fmt
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -325,10 +356,10 @@ def _combinations(utterance: Utterance, pools: Pools) -> float:
             first, last, _ = ctx.edges(v.text)
             by_first.setdefault(first, Counter())[last] += 1
         after: Counter = Counter()
+        reach = joins.reaches(ways, by_first)
         for first, lasts in by_first.items():
-            reach = sum(n for last, n in ways.items() if joins.meets(last, first))
             for last, count in lasts.items():
-                after[last] += reach * count
+                after[last] += reach[first] * count
         ways = after
     return total * sum(ways.values())
 
@@ -445,17 +476,18 @@ def resample(
             kept += [Generated(u, number)] if originals else []
     given = Counter(dist.semantic_pattern(g.utterance) for g in kept)
     new: list[Generated] = []
-    for stats, wanted in zip(table.stats, table.allocated):
-        wanted -= given[stats.pattern]
-        made = _generate(by_pattern[stats.pattern], wanted, pools, rng, seen)
-        if len(made) < wanted:
-            log.warning(
-                "pattern %s gives only %d new utterances (asked for %d)",
-                stats.pattern,
-                len(made),
-                wanted,
-            )
-        new += made
+    with drawing(rng) as draws:
+        for stats, wanted in zip(table.stats, table.allocated):
+            wanted -= given[stats.pattern]
+            made = _generate(by_pattern[stats.pattern], wanted, pools, draws, seen)
+            if len(made) < wanted:
+                log.warning(
+                    "pattern %s gives only %d new utterances (asked for %d)",
+                    stats.pattern,
+                    len(made),
+                    wanted,
+                )
+            new += made
     return kept + [new[i] for i in rng.permutation(len(new))], table, pools
 
 
@@ -659,56 +691,82 @@ def _generate(
     sources: list[tuple[int, Utterance]],
     wanted: int,
     pools: Pools,
-    rng: np.random.Generator,
+    draws: Draws,
     seen: set[tuple[str, str]],
 ) -> list[Generated]:
     made: list[Generated] = []
     attempts = 0
     joins = pools.joins
     follows: dict[tuple[int, int, str], list[Value]] = {}
-    occurrences: dict[int, tuple[list[list[Value]], list[tuple[str, str]], list[int]]] = {}
+    places: dict[int, tuple[list[list[Value]], list[tuple[str, str]], list[int]]] = {}
+    drawn: set[tuple[int, ...]] = set()  # the record and the picks of each draw so far
+    records: dict[tuple, dict] = {}  # a swap's record, per record, slot and values it meets
     while len(made) < wanted and attempts < PATIENCE * max(wanted, 1):
         attempts += 1
-        number, source = sources[int(rng.integers(len(sources)))]
-        if number not in occurrences:
-            touching = jn.touching(source) if joins is not None else []
-            choosing = pools.occurrences(source)
-            if joins is not None:
-                choosing = joins.leading(choosing, touching, lambda v: v.text)
-            occurrences[number] = (choosing, ctx.neighbours(source), touching)
-        choosing, around, touching = occurrences[number]
-        values = _draw(source, number, choosing, touching, joins, rng, follows)
-        if values is None or _repeats(source, values):
+        number, source = sources[draws.below(len(sources))]
+        if number not in places:
+            places[number] = _places(source, number, pools)
+        choosing, around, touching = places[number]
+        drew = _draw(number, choosing, touching, joins, draws, follows)
+        if drew is None or drew[0] in drawn or _repeats(source, drew[1]):  # seen, or a value twice
             continue
+        picks, values = drew
+        drawn.add(picks)
         utterance = swapped(source, values)
         key = _key(utterance)
         if key in seen:
             continue
         seen.add(key)
-        swaps = [
-            _swap(pools, source.intent, slot, value, sides, _joined(pools, values, touching, i))
-            for i, (slot, value, sides) in enumerate(zip(source.slots, values, around))
-            if value.text != slot.value
-        ]
+        swaps = []
+        for i, (slot, value) in enumerate(zip(source.slots, values)):
+            if value.text == slot.value:
+                continue
+            meets = (
+                values[i - 1] if i - 1 in touching else None,
+                values[i + 1] if i in touching else None,
+            )
+            place = (number, i, value, meets)
+            if place not in records:
+                joined = _joined(pools, values, touching, i)
+                records[place] = _swap(pools, source.intent, slot, value, around[i], joined)
+            swaps.append(records[place])
         made.append(Generated(utterance, number, swaps))
     return made
 
 
+def _places(
+    source: Utterance, number: int, pools: Pools
+) -> tuple[list[list[Value]], list[tuple[str, str]], list[int]]:
+    """What each slot of `source` (input record `number`) may draw, with the source's own
+    value as written in place of the pool's form of it (the same once case-folded); the
+    slots' neighbours; the slots that touch the next one."""
+    joins = pools.joins
+    touching = jn.touching(source) if joins is not None else []
+    choosing = pools.occurrences(source)
+    if joins is not None:
+        choosing = joins.leading(choosing, touching, lambda v: v.text)
+    written = []
+    for slot, choices in zip(source.slots, choosing):
+        own, norm = Value(slot.value, number, slot.canonical, source.intent), _norm(slot.value)
+        written.append([own if _value_norm(v.text) == norm else v for v in choices])
+    return written, ctx.neighbours(source), touching
+
+
 def _draw(
-    source: Utterance,
     number: int,
     choosing: list[list[Value]],
     touching: list[int],
     joins: jn.JoinGate | None,
-    rng: np.random.Generator,
+    draws: Draws,
     follows: dict[tuple[int, int, str], list[Value]],
-) -> list[Value] | None:
-    """A value for each slot of `source` (input record `number`), drawn from what each may
-    take; a slot that touches the one before it draws only from the values that may
-    follow the value drawn there (`follows` keeps them, per record, slot and value). None
-    when none may."""
-    values: list[Value] = []
-    for i, (slot, choices) in enumerate(zip(source.slots, choosing)):
+) -> tuple[tuple[int, ...], list[Value]] | None:
+    """A value for each slot of input record `number`, drawn from what each may take
+    (`choosing`), and the draw's picks: the record's number, then the place of each value in what
+    its slot drew from (the same picks, the same values). A slot that touches the one
+    before it draws only from the values that may follow the value drawn there
+    (`follows` keeps them, per record, slot and value). None when none may."""
+    picks, values = [number], []
+    for i, choices in enumerate(choosing):
         if joins is not None and i - 1 in touching:
             before = values[-1].text
             key = (number, i, _value_norm(before))
@@ -717,11 +775,10 @@ def _draw(
             choices = follows[key]
             if not choices:
                 return None
-        value = choices[int(rng.integers(len(choices)))]
-        if _value_norm(value.text) == _value_norm(slot.value):  # the source's own, as written
-            value = Value(slot.value, number, slot.canonical, source.intent)
-        values.append(value)
-    return values
+        pick = draws.below(len(choices))
+        picks.append(pick)
+        values.append(choices[pick])
+    return tuple(picks), values
 
 
 def _repeats(source: Utterance, values: Sequence[Value]) -> bool:

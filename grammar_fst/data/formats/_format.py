@@ -80,7 +80,8 @@ class Format:
         locale_of: the format's locale for a grammar's language tag (MASSIVE's `th-TH`
             for `th`), for a format with a `locale` option.
         provenance: `provenance(utterance, index, where_from)`: one record with a
-            resampled utterance's provenance, for a format with room for it.
+            resampled utterance's provenance (`where_from`, the text of a JSON object),
+            for a format with room for it.
         requires: what must be installed to write it, for the help.
         bulk: for a line format, the writer in `_bulk.py` (its class name) that gives
             the same lines for a whole block of sampled sentences at once.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from ..records import SlotValue, Utterance
-from ._common import FormatError, json_lines, lines_document, problem, reader, to_json
+from ._common import FormatError, json_lines, lines_document, problem, reader
 from .massive import annotation
 
 # json's own string encoder (its C version when there is one), as json.dumps uses it
@@ -24,9 +24,10 @@ def line(utterance: Utterance, index: int) -> str:
     return _record(utterance, "")
 
 
-def line_with_provenance(utterance: Utterance, index: int, provenance: dict) -> str:
-    """One record with a last field, `provenance` (where a resampled utterance came from)."""
-    return _record(utterance, ', "provenance": ' + to_json(provenance))
+def line_with_provenance(utterance: Utterance, index: int, provenance: str) -> str:
+    """One record with a last field, `provenance` (where a resampled utterance came from,
+    a JSON object's text)."""
+    return _record(utterance, ', "provenance": ' + provenance)
 
 
 def _record(utterance: Utterance, more: str) -> str:
