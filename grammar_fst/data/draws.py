@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,7 @@ class Draws:
         state = bits.state
         self._halves: list[int] = [state["uinteger"]] if state["has_uint32"] else []
         self._at = 0  # halves used
-        self._before: dict | None = None  # the state before the last block read
+        self._before: Any = None  # the state before the last block read (a dict)
 
     def below(self, n: int) -> int:
         """A whole number from 0 to `n` - 1."""
