@@ -48,8 +48,11 @@ def check_kept(model: Automaton) -> None:
         # one object per set said: like states compare by identity
         assert all(model.said(s) is said for s in model.saying[said])
         assert model.says_slot(state) == next(iter(row)).slot
-    for a, b in model._refused:  # (pairs with a state merged away are never asked)
-        assert a not in model.emit or b not in model.emit or repeats_afresh(model, a, b)
+    for a, partners in model._refused.items():  # live states only, each way
+        assert a in model.emit
+        for b in partners:
+            assert b in model.emit and a in model._refused[b]
+            assert repeats_afresh(model, a, b)
 
 
 def repeats_afresh(model: Automaton, a: int, b: int) -> bool:

@@ -18,7 +18,7 @@ The score of a model is lambda * log P(M) + log P(X | M):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from math import lgamma, log
 from typing import NamedTuple
@@ -100,7 +100,7 @@ class Automaton:
         # `_context` of each state, before it and after it, while they last
         self._contexts_kept: tuple[dict[int, set], dict[int, set]] = ({}, {})
         self._state_bits: dict[int, int] = {}  # `_bits_of` each state, while its row lasts
-        self._refused: set[tuple[int, int]] = set()  # pairs that `repeats`, for good
+        self._refused: dict[int, set[int]] = {}  # per state, the states it `repeats` with
         self._slotted: dict[int, bool] = {}  # `says_slot` of each state, while its row lasts
         self._one: dict[frozenset[Symbol], frozenset[Symbol]] = {}  # one object per set said
         paths = list(paths)
@@ -173,19 +173,79 @@ class Automaton:
 
     def merge_gain(self, a: int, b: int) -> float:
         """The change of the model's score if states `a` and `b` became one."""
-        emit, out = _added(self.emit[a], self.emit[b]), _added(self.out[a], self.out[b])
-        gain = _likelihood(emit) + _likelihood(out)
-        gain -= self.weight * (len(emit) * self.emit_cost + len(out) * self.move_cost)
-        gain -= self.state_score(a) + self.state_score(b)
+        emit, out = self.emit, self.out
+        emit_ab, out_ab = _added(emit[a], emit[b]), _added(out[a], out[b])
+        gain = _likelihood(emit_ab) + _likelihood(out_ab)
+        gain -= self.weight * (len(emit_ab) * self.emit_cost + len(out_ab) * self.move_cost)
+        scores = self._scores
+        score_a, score_b = scores.get(a), scores.get(b)
+        if score_a is None:
+            score_a = self.state_score(a)
+        if score_b is None:
+            score_b = self.state_score(b)
+        gain -= score_a + score_b
         into_a, into_b = self.into[a], self.into[b]
         if into_a.isdisjoint(into_b):  # most pairs: no state leads to both
             return gain
         for source in into_a & into_b:
-            row = self.out[source]
+            row = out[source]
             gain += (
                 _joined_gain(len(row), row.total(), row[a], row[b]) + self.weight * self.move_cost
             )
         return gain
+
+    def scored(self, state: int, others: set[int]) -> list[tuple[float, int, int]]:
+        """`(merge_gain, a, b)` of `state` with each of `others` (`a < b`), but for the
+        pairs that `repeats`: the pairs a merge at `state` asks about, scored at once.
+
+        Most of the others say one symbol once and go to one state, as a prefix tree's
+        states do, and no state leads to both: their gains then depend only on that
+        symbol and its count, that state and its count, and the pair's order, so each
+        such gain is computed once (the same float as `merge_gain`'s, from the same
+        rows)."""
+        refused = self._refused.get(state)
+        if refused:
+            others = others - refused
+        emit, out, into = self.emit, self.out, self.into
+        emit_s, out_s, into_s = emit[state], out[state], into[state]
+        before, after, bits_of = self.before, self.after, self._bits_of
+        before_s, after_s, said_s = before[state], after[state], bits_of(state)
+        around_s, unrepeated = before_s | after_s, self._unrepeated
+        merge_gain, scored = self.merge_gain, []
+        known: dict[tuple, float] = {}  # the gains of the plain others, by what decides them
+        kept_bits = self._state_bits
+        for other in others:
+            said_o = kept_bits.get(other)
+            if said_o is None:
+                said_o = bits_of(other)
+            before_o, after_o = before[other], after[other]
+            clash = (
+                (before_s & after_o)
+                | (before_o & after_s)
+                | (around_s & said_o)
+                | ((before_o | after_o) & said_s)
+            )
+            if clash & unrepeated:  # merges only grow the bits: refused for good
+                self._refuse(state, other)
+                continue
+            a, b = (state, other) if state < other else (other, state)
+            emit_o, out_o = emit[other], out[other]
+            if len(emit_o) == 1 == len(out_o) and into_s.isdisjoint(into[other]):
+                ((symbol, said), (target, moves)) = *emit_o.items(), *out_o.items()
+                plain = (
+                    a == state,
+                    symbol if symbol in emit_s else None,
+                    said,
+                    target if target in out_s else None,
+                    moves,
+                )
+                gain = known.get(plain)
+                if gain is None:
+                    gain = known[plain] = merge_gain(a, b)
+            else:
+                gain = merge_gain(a, b)
+            scored.append((gain, a, b))
+        return scored
 
     def said(self, state: int) -> frozenset[Symbol]:
         """What a state says; START and END say nothing, each in its own way."""
@@ -209,6 +269,18 @@ class Automaton:
             and not self._context(a, False).isdisjoint(self._context(b, False))
             and not self._context(a, True).isdisjoint(self._context(b, True))
         )
+
+    def interchangeable_with(self, state: int, others: Iterable[int]) -> set[int]:
+        """The `others` that are `interchangeable` with `state`."""
+        if self.says_slot(state):
+            return set()
+        said, slotted = self._said, self.says_slot
+        said_here = said[state]
+        unlike = {other for other in others if said[other] is not said_here and not slotted(other)}
+        if not unlike:
+            return unlike
+        before = self._sharing(unlike, self._context(state, False), False)
+        return self._sharing(before, self._context(state, True), True)
 
     def _contexts(self, states: Iterable[int]) -> set[frozenset[Symbol]]:
         said = self._said
@@ -236,7 +308,8 @@ class Automaton:
         utterance says twice: "for {size} people in {city}" and "in {city} for {size}
         people" share "in", but merging it would say "for 4 people in rome for 2 people";
         "a table at a {restaurant}" would say "a table at a table at"."""
-        if (a, b) in self._refused:
+        refused = self._refused.get(a)
+        if refused and b in refused:
             return True
         before_a, after_a, said_a = self.before[a], self.after[a], self._bits_of(a)
         before_b, after_b, said_b = self.before[b], self.after[b], self._bits_of(b)
@@ -247,9 +320,14 @@ class Automaton:
             | ((before_b | after_b) & said_a)
         )
         if clash & self._unrepeated:  # merges only grow the bits: refused for good
-            self._refused.add((a, b))
+            self._refuse(a, b)
             return True
         return False
+
+    def _refuse(self, a: int, b: int) -> None:
+        refused = self._refused
+        refused.setdefault(a, set()).add(b)
+        refused.setdefault(b, set()).add(a)
 
     def _symbol_bits(self, symbols: set[Symbol], holds: Mapping[Symbol, Iterable[str]]) -> None:
         """One bit per symbol; a rule symbol has the bits of the slots it holds."""
@@ -321,6 +399,7 @@ class Automaton:
         self._state_bits.pop(gone, None)
         self._slotted.pop(gone, None)
         self._scores.pop(gone, None)
+        self._refuse_as(keep, gone)
         self.say_more(keep, self.emit.pop(gone))
         for target, count in self.out.pop(gone).items():
             self.into[target].discard(gone)
@@ -332,6 +411,22 @@ class Automaton:
         self.before[keep] |= self.before.pop(gone)
         self.after[keep] |= self.after.pop(gone)
         self._spread(keep)
+
+    def _refuse_as(self, keep: int, gone: int) -> None:
+        """The states refused with `gone` are refused with `keep`, which says what `gone`
+        said and more (bits only grow)."""
+        refused = self._refused
+        partners = refused.pop(gone, None)
+        if not partners:
+            return
+        partners.discard(keep)
+        kept = refused.setdefault(keep, set())
+        kept.discard(gone)
+        for other in partners:
+            with_other = refused[other]
+            with_other.discard(gone)
+            with_other.add(keep)
+        kept |= partners
 
     def say(self, state: int, symbol: Symbol) -> None:
         """Make `state` say `symbol` alone, as often as it said all its symbols."""
@@ -392,33 +487,43 @@ class Automaton:
             pairs.update((a, b) if a < b else (b, a) for a in hubs for b in bucket if a != b)
         return pairs
 
-    def like_neighbours(self, state: int) -> Iterator[int]:
+    def like_neighbours(self, state: int) -> set[int]:
         """The neighbours of `state` that say the same symbols: the states it may merge
         with in the phase of like states, found from the few that say them."""
-        group = self.saying.get(self.said(state), ())
-        reach = sum(len(self.saying.get(self._said[s], ())) for s in self.into[state])
-        reach += sum(len(self.saying.get(self._said[s], ())) for s in self.out[state])
+        saying, said = self.saying, self._said
+        said_here = said[state]
+        group = saying.get(said_here, ())
+        reach = sum(len(saying.get(said[s], ())) for s in self.into[state])
+        reach += sum(len(saying.get(said[s], ())) for s in self.out[state])
         if reach < len(group):  # fewer states share a context than say the same
-            said = self._said[state]
-            yield from {other for other in self.neighbours(state) if self._said[other] == said}
-            return
-        before = after = None
-        for other in group:
-            if other == state:
-                continue
-            if before is None:
-                before, after = self._context(state, False), self._context(state, True)
-            if not before.isdisjoint(self._context(other, False)) or not after.isdisjoint(
-                self._context(other, True)
-            ):
-                yield other
+            return {other for other in self.neighbours(state) if said[other] is said_here}
+        sharing = self._sharing(group, self._context(state, False), False)
+        sharing |= self._sharing(group - sharing, self._context(state, True), True)
+        sharing.discard(state)
+        return sharing
 
-    def neighbours(self, state: int) -> Iterator[int]:
+    def _sharing(self, states: Iterable[int], context: set, after: bool) -> set[int]:
+        """The `states` whose context before (or after) them meets `context`."""
+        kept, contexts = self._contexts_kept[after], self.out if after else self.into
+        said, sharing = self._said, set()
+        for state in states:
+            theirs = kept.get(state)
+            if theirs is None:
+                theirs = kept[state] = {said[s] for s in contexts[state]}
+            if not context.isdisjoint(theirs):
+                sharing.add(state)
+        return sharing
+
+    def neighbours(self, state: int) -> set[int]:
         """The states with a left or a right context in common with `state`: states that
         follow (or precede) a state saying what one before (or after) `state` says."""
-        for source in self.into[state]:
-            for like in self.saying.get(self.said(source), (source,)):
-                yield from (other for other in self.out[like] if other not in (END, state))
-        for target in self.out[state]:
-            for like in self.saying.get(self.said(target), (target,)):
-                yield from (other for other in self.into[like] if other not in (START, state))
+        saying, said, out, into = self.saying, self._said, self.out, self.into
+        found: set[int] = set()
+        for source in into[state]:
+            for like in saying.get(said[source], (source,)):
+                found.update(out[like])
+        for target in out[state]:
+            for like in saying.get(said[target], (target,)):
+                found.update(into[like])
+        found.difference_update((START, END, state))
+        return found
