@@ -97,6 +97,7 @@ class Automaton:
         self.into: dict[int, set[int]] = {START: set(), END: set()}
         self.level = {START: 0, END: 1}
         self._scores: dict[int, float] = {}  # row_score of a state's rows, while they last
+        self._plain: dict[int, tuple | None] = {}  # `plain` of each state, while its rows last
         # `_context` of each state, before it and after it, while they last
         self._contexts_kept: tuple[dict[int, set], dict[int, set]] = ({}, {})
         self._state_bits: dict[int, int] = {}  # `_bits_of` each state, while its row lasts
@@ -147,6 +148,7 @@ class Automaton:
 
     def _link(self, source: int, target: int, count: int) -> None:
         self._scores.pop(source, None)
+        self._plain.pop(source, None)
         before, after = self._contexts_kept
         after.pop(source, None)
         before.pop(target, None)
@@ -198,22 +200,22 @@ class Automaton:
         """`(merge_gain, a, b)` of `state` with each of `others` (`a < b`), but for the
         pairs that `repeats`: the pairs a merge at `state` asks about, scored at once.
 
-        Most of the others say one symbol once and go to one state, as a prefix tree's
-        states do, and no state leads to both: their gains then depend only on that
-        symbol and its count, that state and its count, and the pair's order, so each
-        such gain is computed once (the same float as `merge_gain`'s, from the same
+        Most of the others are `plain`, one symbol to one state as a prefix tree's states,
+        and share no state before them with `state`: their gains then depend only on
+        that symbol and its count, that state and its count, and the pair's order, so
+        each such gain is computed once (the same float as `merge_gain`'s, from the same
         rows)."""
         refused = self._refused.get(state)
         if refused:
             others = others - refused
-        emit, out, into = self.emit, self.out, self.into
-        emit_s, out_s, into_s = emit[state], out[state], into[state]
+        into = self.into
+        emit_s, out_s, into_s = self.emit[state], self.out[state], into[state]
         before, after, bits_of = self.before, self.after, self._bits_of
         before_s, after_s, said_s = before[state], after[state], bits_of(state)
         around_s, unrepeated = before_s | after_s, self._unrepeated
         merge_gain, scored = self.merge_gain, []
         known: dict[tuple, float] = {}  # the gains of the plain others, by what decides them
-        kept_bits = self._state_bits
+        kept_bits, kept_plain, plain = self._state_bits, self._plain, self.plain
         for other in others:
             said_o = kept_bits.get(other)
             if said_o is None:
@@ -229,23 +231,37 @@ class Automaton:
                 self._refuse(state, other)
                 continue
             a, b = (state, other) if state < other else (other, state)
-            emit_o, out_o = emit[other], out[other]
-            if len(emit_o) == 1 == len(out_o) and into_s.isdisjoint(into[other]):
-                ((symbol, said), (target, moves)) = *emit_o.items(), *out_o.items()
-                plain = (
+            rows = kept_plain.get(other, False)
+            if rows is False:
+                rows = plain(other)
+            if rows is not None and into_s.isdisjoint(into[other]):
+                symbol, said, target, moves = rows
+                decided = (
                     a == state,
                     symbol if symbol in emit_s else None,
                     said,
                     target if target in out_s else None,
                     moves,
                 )
-                gain = known.get(plain)
+                gain = known.get(decided)
                 if gain is None:
-                    gain = known[plain] = merge_gain(a, b)
+                    gain = known[decided] = merge_gain(a, b)
             else:
                 gain = merge_gain(a, b)
             scored.append((gain, a, b))
         return scored
+
+    def plain(self, state: int) -> tuple[Symbol, int, int, int] | None:
+        """`(symbol, count, target, count)` of a state that says one symbol and goes to one
+        state (as most states of a prefix tree), None for the others; kept while its rows
+        last."""
+        emit, out = self.emit[state], self.out[state]
+        rows = None
+        if len(emit) == 1 == len(out):
+            ((symbol, said),), ((target, moves),) = emit.items(), out.items()
+            rows = (symbol, said, target, moves)
+        self._plain[state] = rows
+        return rows
 
     def said(self, state: int) -> frozenset[Symbol]:
         """What a state says; START and END say nothing, each in its own way."""
@@ -399,6 +415,7 @@ class Automaton:
         self._state_bits.pop(gone, None)
         self._slotted.pop(gone, None)
         self._scores.pop(gone, None)
+        self._plain.pop(gone, None)
         self._refuse_as(keep, gone)
         self.say_more(keep, self.emit.pop(gone))
         for target, count in self.out.pop(gone).items():
@@ -445,6 +462,7 @@ class Automaton:
         self.emit[state] = emissions
         self._said[state] = self._interned(frozenset(emissions))
         self._scores.pop(state, None)
+        self._plain.pop(state, None)
         self.saying.setdefault(self.said(state), set()).add(state)
 
     def _forget_contexts(self, state: int) -> None:
@@ -517,13 +535,15 @@ class Automaton:
     def neighbours(self, state: int) -> set[int]:
         """The states with a left or a right context in common with `state`: states that
         follow (or precede) a state saying what one before (or after) `state` says."""
-        saying, said, out, into = self.saying, self._said, self.out, self.into
+        return self.neighbours_on(state, False) | self.neighbours_on(state, True)
+
+    def neighbours_on(self, state: int, after: bool) -> set[int]:
+        """The states with a context before (or `after`) them in common with `state`'s."""
+        saying, said = self.saying, self._said
+        links, back = (self.out, self.into) if after else (self.into, self.out)
         found: set[int] = set()
-        for source in into[state]:
-            for like in saying.get(said[source], (source,)):
-                found.update(out[like])
-        for target in out[state]:
-            for like in saying.get(said[target], (target,)):
-                found.update(into[like])
+        for near in links[state]:
+            for like in saying.get(said[near], (near,)):
+                found.update(back[like])
         found.difference_update((START, END, state))
         return found

@@ -225,16 +225,18 @@ def _crossed(
 
 
 def _neighbour_pairs(model: Automaton, steps: Steps) -> Iterator[tuple[int, set[int]]]:
-    """Each state with its neighbours after it that may become a class with it, a step
-    for each neighbour looked at and each pair (states that say a slot never do)."""
+    """Each state with the states after it that may become a class with it, a step for
+    each neighbour looked at and each neighbour after it (states that say a slot never
+    do): those with a context in common with it on both sides."""
+    slotted = {state for state in model.states if model.says_slot(state)}
     for a in model.states:
-        if model.says_slot(a):
+        if a in slotted:
             continue
-        others = model.neighbours(a)
-        steps.spend(len(others))
-        later = {b for b in others if a < b and not model.says_slot(b)}
-        steps.spend(len(later))
-        yield a, later
+        before, after = model.neighbours_on(a, False), model.neighbours_on(a, True)
+        near = before | after
+        later = {b for b in near if b > a} - slotted
+        steps.spend(len(near) + len(later))
+        yield a, later & before & after
 
 
 def fold(
