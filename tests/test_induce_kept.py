@@ -193,7 +193,7 @@ def chunked_afresh(statements: list[g.Definition], name) -> list[g.Rule]:
 def namer():
     taken: set[str] = set()
 
-    def name(labels: list[str]) -> str:
+    def name(labels: list[str], *more: list[str], context=()) -> str:
         wanted = "_".join(labels)
         while wanted in taken:
             wanted += "_"

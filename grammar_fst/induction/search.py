@@ -29,7 +29,6 @@ from .automaton import END, Automaton, Symbol
 EPSILON = 1e-9
 
 
-
 @dataclass(frozen=True)
 class Step:
     """One operation of the trace: what was done and how much it raised the score."""
