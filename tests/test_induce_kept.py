@@ -96,14 +96,20 @@ def test_what_the_search_keeps_equals_what_it_would_compute(paths, weight):
                 assert model.repeats(a, b) == repeats_afresh(model, a, b)
 
 
-@settings(max_examples=60, deadline=None)
-@given(utterances, weights, st.data())
-def test_a_merge_gain_is_the_change_of_the_whole_score(paths, weight, data):
+def part_merged(paths, weight, data) -> Automaton:
+    """A model merged part of the way, so that rows hold several counts."""
     model = Automaton(paths, weight)
-    try:  # part of the way, so that rows hold several counts
+    try:
         merge_states(model, "I", lambda step: None, Steps(data.draw(st.integers(0, 80))))
     except OverBudget:
         pass
+    return model
+
+
+@settings(max_examples=60, deadline=None)
+@given(utterances, weights, st.data())
+def test_a_merge_gain_is_the_change_of_the_whole_score(paths, weight, data):
+    model = part_merged(paths, weight, data)
     states = model.states
     if len(states) < 2:
         return
@@ -122,11 +128,7 @@ def test_a_state_scored_with_many_gets_each_pairs_merge_gain(paths, weight, data
     """`scored` (gains computed once per kind of plain state) gives the very floats of
     `merge_gain` and leaves out exactly the pairs that repeat; `interchangeable_with`
     and `neighbours_on` are `interchangeable` and `neighbours` for many states at once."""
-    model = Automaton(paths, weight)
-    try:  # part of the way, so that rows hold several counts
-        merge_states(model, "I", lambda step: None, Steps(data.draw(st.integers(0, 80))))
-    except OverBudget:
-        pass
+    model = part_merged(paths, weight, data)
     states = model.states
     for state in states:
         others = set(states) - {state}
