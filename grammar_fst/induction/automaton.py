@@ -211,8 +211,9 @@ class Automaton:
         into = self.into
         emit_s, out_s, into_s = self.emit[state], self.out[state], into[state]
         before, after, bits_of = self.before, self.after, self._bits_of
-        before_s, after_s, said_s = before[state], after[state], bits_of(state)
-        around_s, unrepeated = before_s | after_s, self._unrepeated
+        unrepeated = self._unrepeated  # `repeats`' clash, with this state's side hoisted
+        before_s, after_s = before[state] & unrepeated, after[state] & unrepeated
+        around_s, said_s = before_s | after_s, bits_of(state) & unrepeated
         merge_gain, scored = self.merge_gain, []
         known: dict[tuple, float] = {}  # the gains of the plain others, by what decides them
         kept_bits, kept_plain, plain = self._state_bits, self._plain, self.plain
@@ -221,13 +222,12 @@ class Automaton:
             if said_o is None:
                 said_o = bits_of(other)
             before_o, after_o = before[other], after[other]
-            clash = (
-                (before_s & after_o)
-                | (before_o & after_s)
-                | (around_s & said_o)
-                | ((before_o | after_o) & said_s)
-            )
-            if clash & unrepeated:  # merges only grow the bits: refused for good
+            if (
+                before_s & after_o
+                or after_s & before_o
+                or around_s & said_o
+                or said_s & (before_o | after_o)
+            ):  # merges only grow the bits: refused for good
                 self._refuse(state, other)
                 continue
             a, b = (state, other) if state < other else (other, state)

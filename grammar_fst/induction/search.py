@@ -153,13 +153,10 @@ class _Candidates:
         return bool(self.heap)
 
     def push(self, gain: float, a: int, b: int) -> None:
-        heapq.heappush(self.heap, (-gain, a, b))
-        entries = self.entries
-        entries[a] = entries.get(a, 0) + 1
-        entries[b] = entries.get(b, 0) + 1
+        self.push_all(((gain, a, b),))
 
     def push_all(self, scored: Iterable[tuple[float, int, int]]) -> None:
-        """`push` each `(gain, a, b)`."""
+        """Push each `(gain, a, b)`."""
         heap, entries, get, push = self.heap, self.entries, self.entries.get, heapq.heappush
         for gain, a, b in scored:
             push(heap, (-gain, a, b))
