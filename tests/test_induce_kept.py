@@ -48,8 +48,20 @@ def check_kept(model: Automaton) -> None:
         # one object per set said: like states compare by identity
         assert all(model.said(s) is said for s in model.saying[said])
         assert model.says_slot(state) == next(iter(row)).slot
-    for a, b in model._refused:  # (pairs with a state merged away are never asked)
-        assert a not in model.emit or b not in model.emit or repeats_afresh(model, a, b)
+    for state, plain in model._plain.items():
+        assert plain == plain_afresh(model, state), state
+    for a, partners in model._refused.items():  # live states only, each way
+        assert a in model.emit
+        for b in partners:
+            assert b in model.emit and a in model._refused[b]
+            assert repeats_afresh(model, a, b)
+
+
+def plain_afresh(model: Automaton, state: int):
+    emit, out = model.emit[state], model.out[state]
+    if len(emit) == 1 == len(out):
+        return (*next(iter(emit.items())), *next(iter(out.items())))
+    return None
 
 
 def repeats_afresh(model: Automaton, a: int, b: int) -> bool:
@@ -84,14 +96,20 @@ def test_what_the_search_keeps_equals_what_it_would_compute(paths, weight):
                 assert model.repeats(a, b) == repeats_afresh(model, a, b)
 
 
-@settings(max_examples=60, deadline=None)
-@given(utterances, weights, st.data())
-def test_a_merge_gain_is_the_change_of_the_whole_score(paths, weight, data):
+def part_merged(paths, weight, data) -> Automaton:
+    """A model merged part of the way, so that rows hold several counts."""
     model = Automaton(paths, weight)
-    try:  # part of the way, so that rows hold several counts
+    try:
         merge_states(model, "I", lambda step: None, Steps(data.draw(st.integers(0, 80))))
     except OverBudget:
         pass
+    return model
+
+
+@settings(max_examples=60, deadline=None)
+@given(utterances, weights, st.data())
+def test_a_merge_gain_is_the_change_of_the_whole_score(paths, weight, data):
+    model = part_merged(paths, weight, data)
     states = model.states
     if len(states) < 2:
         return
@@ -102,6 +120,32 @@ def test_a_merge_gain_is_the_change_of_the_whole_score(paths, weight, data):
     before = whole_score(model)
     model.merge(a, b)
     assert gain == pytest.approx(whole_score(model) - before, abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(utterances, weights, st.data())
+def test_a_state_scored_with_many_gets_each_pairs_merge_gain(paths, weight, data):
+    """`scored` (gains computed once per kind of plain state) gives the very floats of
+    `merge_gain` and leaves out exactly the pairs that repeat; `interchangeable_with`
+    and `neighbours_on` are `interchangeable` and `neighbours` for many states at once."""
+    model = part_merged(paths, weight, data)
+    states = model.states
+    for state in states:
+        others = set(states) - {state}
+        expected = [
+            (model.merge_gain(min(state, o), max(state, o)), min(state, o), max(state, o))
+            for o in others
+            if not repeats_afresh(model, state, o)
+        ]
+        assert sorted(model.scored(state, others)) == sorted(expected)
+        assert model.interchangeable_with(state, others) == {
+            o for o in others if model.interchangeable(state, o)
+        }
+        for after in (False, True):
+            mine = model._context(state, after)
+            assert model.neighbours_on(state, after) == {
+                o for o in others if not mine.isdisjoint(model._context(o, after))
+            }
 
 
 def trace_and_steps(paths, weight):
@@ -151,7 +195,7 @@ def chunked_afresh(statements: list[g.Definition], name) -> list[g.Rule]:
 def namer():
     taken: set[str] = set()
 
-    def name(labels: list[str]) -> str:
+    def name(labels: list[str], *more: list[str], context=()) -> str:
         wanted = "_".join(labels)
         while wanted in taken:
             wanted += "_"

@@ -18,7 +18,7 @@ The score of a model is lambda * log P(M) + log P(X | M):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from math import lgamma, log
 from typing import NamedTuple
@@ -97,10 +97,11 @@ class Automaton:
         self.into: dict[int, set[int]] = {START: set(), END: set()}
         self.level = {START: 0, END: 1}
         self._scores: dict[int, float] = {}  # row_score of a state's rows, while they last
+        self._plain: dict[int, tuple | None] = {}  # `plain` of each state, while its rows last
         # `_context` of each state, before it and after it, while they last
         self._contexts_kept: tuple[dict[int, set], dict[int, set]] = ({}, {})
         self._state_bits: dict[int, int] = {}  # `_bits_of` each state, while its row lasts
-        self._refused: set[tuple[int, int]] = set()  # pairs that `repeats`, for good
+        self._refused: dict[int, set[int]] = {}  # per state, the states it `repeats` with
         self._slotted: dict[int, bool] = {}  # `says_slot` of each state, while its row lasts
         self._one: dict[frozenset[Symbol], frozenset[Symbol]] = {}  # one object per set said
         paths = list(paths)
@@ -147,6 +148,7 @@ class Automaton:
 
     def _link(self, source: int, target: int, count: int) -> None:
         self._scores.pop(source, None)
+        self._plain.pop(source, None)
         before, after = self._contexts_kept
         after.pop(source, None)
         before.pop(target, None)
@@ -173,19 +175,93 @@ class Automaton:
 
     def merge_gain(self, a: int, b: int) -> float:
         """The change of the model's score if states `a` and `b` became one."""
-        emit, out = _added(self.emit[a], self.emit[b]), _added(self.out[a], self.out[b])
-        gain = _likelihood(emit) + _likelihood(out)
-        gain -= self.weight * (len(emit) * self.emit_cost + len(out) * self.move_cost)
-        gain -= self.state_score(a) + self.state_score(b)
+        emit, out = self.emit, self.out
+        emit_ab, out_ab = _added(emit[a], emit[b]), _added(out[a], out[b])
+        gain = _likelihood(emit_ab) + _likelihood(out_ab)
+        gain -= self.weight * (len(emit_ab) * self.emit_cost + len(out_ab) * self.move_cost)
+        scores = self._scores
+        score_a, score_b = scores.get(a), scores.get(b)
+        if score_a is None:
+            score_a = self.state_score(a)
+        if score_b is None:
+            score_b = self.state_score(b)
+        gain -= score_a + score_b
         into_a, into_b = self.into[a], self.into[b]
         if into_a.isdisjoint(into_b):  # most pairs: no state leads to both
             return gain
         for source in into_a & into_b:
-            row = self.out[source]
+            row = out[source]
             gain += (
                 _joined_gain(len(row), row.total(), row[a], row[b]) + self.weight * self.move_cost
             )
         return gain
+
+    def scored(self, state: int, others: set[int]) -> list[tuple[float, int, int]]:
+        """`(merge_gain, a, b)` of `state` with each of `others` (`a < b`), but for the
+        pairs that `repeats`: the pairs a merge at `state` asks about, scored at once.
+
+        Most of the others are `plain`, one symbol to one state as a prefix tree's states,
+        and share no state before them with `state`: their gains then depend only on
+        that symbol and its count, that state and its count, and the pair's order, so
+        each such gain is computed once (the same float as `merge_gain`'s, from the same
+        rows)."""
+        refused = self._refused.get(state)
+        if refused:
+            others = others - refused
+        into = self.into
+        emit_s, out_s, into_s = self.emit[state], self.out[state], into[state]
+        before, after, bits_of = self.before, self.after, self._bits_of
+        unrepeated = self._unrepeated  # `repeats`' clash, with this state's side hoisted
+        before_s, after_s = before[state] & unrepeated, after[state] & unrepeated
+        around_s, said_s = before_s | after_s, bits_of(state) & unrepeated
+        merge_gain, scored = self.merge_gain, []
+        known: dict[tuple, float] = {}  # the gains of the plain others, by what decides them
+        kept_bits, kept_plain, plain = self._state_bits, self._plain, self.plain
+        for other in others:
+            said_o = kept_bits.get(other)
+            if said_o is None:
+                said_o = bits_of(other)
+            before_o, after_o = before[other], after[other]
+            if (
+                before_s & after_o
+                or after_s & before_o
+                or around_s & said_o
+                or said_s & (before_o | after_o)
+            ):  # merges only grow the bits: refused for good
+                self._refuse(state, other)
+                continue
+            a, b = (state, other) if state < other else (other, state)
+            rows = kept_plain.get(other, False)
+            if rows is False:
+                rows = plain(other)
+            if rows is not None and into_s.isdisjoint(into[other]):
+                symbol, said, target, moves = rows
+                decided = (
+                    a == state,
+                    symbol if symbol in emit_s else None,
+                    said,
+                    target if target in out_s else None,
+                    moves,
+                )
+                gain = known.get(decided)
+                if gain is None:
+                    gain = known[decided] = merge_gain(a, b)
+            else:
+                gain = merge_gain(a, b)
+            scored.append((gain, a, b))
+        return scored
+
+    def plain(self, state: int) -> tuple[Symbol, int, int, int] | None:
+        """`(symbol, count, target, count)` of a state that says one symbol and goes to one
+        state (as most states of a prefix tree), None for the others; kept while its rows
+        last."""
+        emit, out = self.emit[state], self.out[state]
+        rows = None
+        if len(emit) == 1 == len(out):
+            ((symbol, said),), ((target, moves),) = emit.items(), out.items()
+            rows = (symbol, said, target, moves)
+        self._plain[state] = rows
+        return rows
 
     def said(self, state: int) -> frozenset[Symbol]:
         """What a state says; START and END say nothing, each in its own way."""
@@ -209,6 +285,18 @@ class Automaton:
             and not self._context(a, False).isdisjoint(self._context(b, False))
             and not self._context(a, True).isdisjoint(self._context(b, True))
         )
+
+    def interchangeable_with(self, state: int, others: Iterable[int]) -> set[int]:
+        """The `others` that are `interchangeable` with `state`."""
+        if self.says_slot(state):
+            return set()
+        said, slotted = self._said, self.says_slot
+        said_here = said[state]
+        unlike = {other for other in others if said[other] is not said_here and not slotted(other)}
+        if not unlike:
+            return unlike
+        before = self._sharing(unlike, self._context(state, False), False)
+        return self._sharing(before, self._context(state, True), True)
 
     def _contexts(self, states: Iterable[int]) -> set[frozenset[Symbol]]:
         said = self._said
@@ -236,7 +324,8 @@ class Automaton:
         utterance says twice: "for {size} people in {city}" and "in {city} for {size}
         people" share "in", but merging it would say "for 4 people in rome for 2 people";
         "a table at a {restaurant}" would say "a table at a table at"."""
-        if (a, b) in self._refused:
+        refused = self._refused.get(a)
+        if refused and b in refused:
             return True
         before_a, after_a, said_a = self.before[a], self.after[a], self._bits_of(a)
         before_b, after_b, said_b = self.before[b], self.after[b], self._bits_of(b)
@@ -247,9 +336,14 @@ class Automaton:
             | ((before_b | after_b) & said_a)
         )
         if clash & self._unrepeated:  # merges only grow the bits: refused for good
-            self._refused.add((a, b))
+            self._refuse(a, b)
             return True
         return False
+
+    def _refuse(self, a: int, b: int) -> None:
+        refused = self._refused
+        refused.setdefault(a, set()).add(b)
+        refused.setdefault(b, set()).add(a)
 
     def _symbol_bits(self, symbols: set[Symbol], holds: Mapping[Symbol, Iterable[str]]) -> None:
         """One bit per symbol; a rule symbol has the bits of the slots it holds."""
@@ -321,6 +415,8 @@ class Automaton:
         self._state_bits.pop(gone, None)
         self._slotted.pop(gone, None)
         self._scores.pop(gone, None)
+        self._plain.pop(gone, None)
+        self._refuse_as(keep, gone)
         self.say_more(keep, self.emit.pop(gone))
         for target, count in self.out.pop(gone).items():
             self.into[target].discard(gone)
@@ -332,6 +428,22 @@ class Automaton:
         self.before[keep] |= self.before.pop(gone)
         self.after[keep] |= self.after.pop(gone)
         self._spread(keep)
+
+    def _refuse_as(self, keep: int, gone: int) -> None:
+        """The states refused with `gone` are refused with `keep`, which says what `gone`
+        said and more (bits only grow)."""
+        refused = self._refused
+        partners = refused.pop(gone, None)
+        if not partners:
+            return
+        partners.discard(keep)
+        kept = refused.setdefault(keep, set())
+        kept.discard(gone)
+        for other in partners:
+            with_other = refused[other]
+            with_other.discard(gone)
+            with_other.add(keep)
+        kept |= partners
 
     def say(self, state: int, symbol: Symbol) -> None:
         """Make `state` say `symbol` alone, as often as it said all its symbols."""
@@ -350,6 +462,7 @@ class Automaton:
         self.emit[state] = emissions
         self._said[state] = self._interned(frozenset(emissions))
         self._scores.pop(state, None)
+        self._plain.pop(state, None)
         self.saying.setdefault(self.said(state), set()).add(state)
 
     def _forget_contexts(self, state: int) -> None:
@@ -392,33 +505,45 @@ class Automaton:
             pairs.update((a, b) if a < b else (b, a) for a in hubs for b in bucket if a != b)
         return pairs
 
-    def like_neighbours(self, state: int) -> Iterator[int]:
+    def like_neighbours(self, state: int) -> set[int]:
         """The neighbours of `state` that say the same symbols: the states it may merge
         with in the phase of like states, found from the few that say them."""
-        group = self.saying.get(self.said(state), ())
-        reach = sum(len(self.saying.get(self._said[s], ())) for s in self.into[state])
-        reach += sum(len(self.saying.get(self._said[s], ())) for s in self.out[state])
+        saying, said = self.saying, self._said
+        said_here = said[state]
+        group = saying.get(said_here, ())
+        reach = sum(len(saying.get(said[s], ())) for s in self.into[state])
+        reach += sum(len(saying.get(said[s], ())) for s in self.out[state])
         if reach < len(group):  # fewer states share a context than say the same
-            said = self._said[state]
-            yield from {other for other in self.neighbours(state) if self._said[other] == said}
-            return
-        before = after = None
-        for other in group:
-            if other == state:
-                continue
-            if before is None:
-                before, after = self._context(state, False), self._context(state, True)
-            if not before.isdisjoint(self._context(other, False)) or not after.isdisjoint(
-                self._context(other, True)
-            ):
-                yield other
+            return {other for other in self.neighbours(state) if said[other] is said_here}
+        sharing = self._sharing(group, self._context(state, False), False)
+        sharing |= self._sharing(group - sharing, self._context(state, True), True)
+        sharing.discard(state)
+        return sharing
 
-    def neighbours(self, state: int) -> Iterator[int]:
+    def _sharing(self, states: Iterable[int], context: set, after: bool) -> set[int]:
+        """The `states` whose context before (or after) them meets `context`."""
+        kept, contexts = self._contexts_kept[after], self.out if after else self.into
+        said, sharing = self._said, set()
+        for state in states:
+            theirs = kept.get(state)
+            if theirs is None:
+                theirs = kept[state] = {said[s] for s in contexts[state]}
+            if not context.isdisjoint(theirs):
+                sharing.add(state)
+        return sharing
+
+    def neighbours(self, state: int) -> set[int]:
         """The states with a left or a right context in common with `state`: states that
         follow (or precede) a state saying what one before (or after) `state` says."""
-        for source in self.into[state]:
-            for like in self.saying.get(self.said(source), (source,)):
-                yield from (other for other in self.out[like] if other not in (END, state))
-        for target in self.out[state]:
-            for like in self.saying.get(self.said(target), (target,)):
-                yield from (other for other in self.into[like] if other not in (START, state))
+        return self.neighbours_on(state, False) | self.neighbours_on(state, True)
+
+    def neighbours_on(self, state: int, after: bool) -> set[int]:
+        """The states with a context before (or `after`) them in common with `state`'s."""
+        saying, said = self.saying, self._said
+        links, back = (self.out, self.into) if after else (self.into, self.out)
+        found: set[int] = set()
+        for near in links[state]:
+            for like in saying.get(said[near], (near,)):
+                found.update(back[like])
+        found.difference_update((START, END, state))
+        return found

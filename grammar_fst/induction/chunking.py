@@ -18,7 +18,7 @@ from dataclasses import replace
 from ..grm import ast as g
 from ..grm.syntax import format_expr
 from .search import Step
-from .writer import sequence
+from .writer import sequence, spoken, with_context
 
 LONGEST = 6  # items in a chunk, at most
 
@@ -27,7 +27,7 @@ Run = tuple[g.Expr, ...]
 
 def chunk(
     statements: list[g.Definition],
-    name: Callable[[list[str]], str],
+    name: Callable[..., str],
     symbol_cost: float,
     trace: Callable[[Step], None],
 ) -> list[g.Rule]:
@@ -42,7 +42,10 @@ def chunk(
         saving, run = _best(runs, counted)
         if saving <= 0:
             return rules
-        rule = g.Rule(name([_label(item) for item in run]), g.Sequence(run))
+        labels = [_label(item) for item in run]
+        bodies = {s.name: s.body for s in statements if isinstance(s, g.Rule)}
+        wanted = name(labels, spoken(g.Sequence(run), bodies), context=_around(statements, run))
+        rule = g.Rule(wanted, g.Sequence(run))
         replacement = g.RuleRef(rule.name)
         uses = 0
         for i, statement in enumerate(statements):
@@ -59,6 +62,50 @@ def chunk(
             )
         )
         statements.append(rules[-1])
+
+
+def _around(statements: list[g.Definition], run: Run) -> tuple[list[str], ...]:
+    """The run's labels with the item most often said before it, with the one most
+    often after it (the first seen of the most frequent), then with both: names for a
+    chunk whose own labels name another rule."""
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    for statement in statements:
+        for items, left, right in _in_context(statement.body, None, None):
+            for start in range(len(items) - len(run) + 1):
+                if items[start : start + len(run)] == run:
+                    end = start + len(run)
+                    said = _label(items[start - 1]) if start else left
+                    if said is not None:
+                        before[said] += 1
+                    said = _label(items[end]) if end < len(items) else right
+                    if said is not None:
+                        after[said] += 1
+    most = [c.most_common(1)[0][0] for c in (before, after) if c]
+    return with_context(
+        [_label(item) for item in run], most[:1] if before else [], most[-1:] if after else []
+    )
+
+
+def _in_context(expr: g.Expr, left: str | None, right: str | None):
+    """Each sequence inside `expr` with the labels of the items said just before and
+    just after it (None at a statement's edge)."""
+    match expr:
+        case g.Sequence(items=items):
+            yield items, left, right
+            for i, item in enumerate(items):
+                before = _label(items[i - 1]) if i else left
+                after = _label(items[i + 1]) if i + 1 < len(items) else right
+                yield from _in_context(item, before, after)
+        case g.Alternation(options=options):
+            for option in options:
+                yield from _in_context(option.expr, left, right)
+        case g.OptionalPart(expr=inner) | g.Repeat(expr=inner) | g.Synonym(expr=inner):
+            yield from _in_context(inner, left, right)
+        case g.Word() | g.RuleRef() | g.SlotRef() | g.CatalogueRef():
+            return
+        case _:
+            g.assert_never(expr)
 
 
 def _counted(statement: g.Definition) -> Counter[Run]:

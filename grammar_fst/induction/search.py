@@ -28,8 +28,6 @@ from .automaton import END, Automaton, Symbol
 
 EPSILON = 1e-9
 
-Allowed = Callable[[int, int], bool]
-
 
 @dataclass(frozen=True)
 class Step:
@@ -72,42 +70,43 @@ def merge_states(
     its score; never two states on one path (that would make a cycle). OverBudget when
     that takes more than `steps`."""
     steps = steps or Steps()
-    _best_first(model, model.alike, intent, trace, steps)
-    while _best_first(model, model.interchangeable, intent, trace, steps):
-        _best_first(model, model.alike, intent, trace, steps)
+    _best_first(model, False, intent, trace, steps)
+    while _best_first(model, True, intent, trace, steps):
+        _best_first(model, False, intent, trace, steps)
 
 
 def _best_first(
     model: Automaton,
-    allowed: Allowed,
+    classes: bool,
     intent: str,
     trace: Callable[[Step], None],
     steps: Steps,
 ) -> int:
-    """Apply the `allowed` merges best first while one raises the score; how many."""
+    """Apply the merges of like states (or with `classes`, of interchangeable ones) best
+    first while one raises the score; how many."""
     heap = _Candidates(model, steps)
     merged = 0
-    alike = allowed == model.alike
-    near = model.like_neighbours if alike else model.neighbours
+    allowed = model.interchangeable if classes else model.alike
+    near = model.neighbours if classes else model.like_neighbours
     emit = model.emit
 
-    def consider(pairs: Iterable[tuple[int, int]]) -> None:
-        for a, b in pairs:
-            steps.spend()
-            if a != b and a in emit and b in emit:  # folding merges states away
-                if a > b:
-                    a, b = b, a
-                if (
-                    allowed(a, b)
-                    and not model.repeats(a, b)  # bits only grow: refused for good
-                    and (gain := model.merge_gain(a, b)) > EPSILON
-                ):
-                    heap.push(gain, a, b)
+    def consider(groups: Iterable[tuple[int, set[int]]]) -> None:
+        """Score each state with the live states grouped with it (a step each, spent by
+        whoever found them) and push the merges that may raise the score."""
+        for state, others in groups:
+            if classes:  # like states are `alike` by construction
+                others = model.interchangeable_with(state, others)
+            heap.push_all(entry for entry in model.scored(state, others) if entry[0] > EPSILON)
 
-    if alike:
-        consider(sorted(model.like_pairs()))
-    else:
+    def near_of(state: int) -> tuple[int, set[int]]:
+        others = near(state)
+        steps.spend(len(others))
+        return state, others
+
+    if classes:
         consider(_neighbour_pairs(model, steps))
+    else:
+        consider(_grouped(model.like_pairs(), steps))
     while heap:
         steps.spend()
         stored, a, b = heap.pop()
@@ -129,11 +128,9 @@ def _best_first(
         trace(Step("merge", intent, detail, gain))
         folded = fold(model, a, intent, trace)
         heap.forget([b, *(gone for _, gone in folded)])
-        for state in [a, *(kept for kept, _ in folded)]:
-            if state in model.emit:
-                consider((state, other) for other in set(near(state)))
-        consider(_crossed(model, after_a - after_b, after_b - after_a, alike))
-        consider(_crossed(model, before_a - before_b, before_b - before_a, alike))
+        consider(near_of(state) for state in [a, *(kept for kept, _ in folded)] if state in emit)
+        consider(_crossed(model, after_a - after_b, after_b - after_a, classes, steps))
+        consider(_crossed(model, before_a - before_b, before_b - before_a, classes, steps))
     return merged
 
 
@@ -156,10 +153,15 @@ class _Candidates:
         return bool(self.heap)
 
     def push(self, gain: float, a: int, b: int) -> None:
-        heapq.heappush(self.heap, (-gain, a, b))
-        entries = self.entries
-        entries[a] = entries.get(a, 0) + 1
-        entries[b] = entries.get(b, 0) + 1
+        self.push_all(((gain, a, b),))
+
+    def push_all(self, scored: Iterable[tuple[float, int, int]]) -> None:
+        """Push each `(gain, a, b)`."""
+        heap, entries, get, push = self.heap, self.entries, self.entries.get, heapq.heappush
+        for gain, a, b in scored:
+            push(heap, (-gain, a, b))
+            entries[a] = get(a, 0) + 1
+            entries[b] = get(b, 0) + 1
 
     def pop(self) -> tuple[float, int, int]:
         entry = heapq.heappop(self.heap)
@@ -186,29 +188,51 @@ class _Candidates:
         self.entries = dict(Counter(state for entry in alive for state in entry[1:]))
 
 
+def _grouped(pairs: set[tuple[int, int]], steps: Steps) -> list[tuple[int, set[int]]]:
+    """Pairs `(a, b)` as each `a` with its `b`s, a step each."""
+    steps.spend(len(pairs))
+    groups: dict[int, set[int]] = {}
+    for a, b in pairs:
+        groups.setdefault(a, set()).add(b)
+    return sorted(groups.items())
+
+
 def _crossed(
-    model: Automaton, xs: set[int], ys: set[int], alike: bool
-) -> Iterator[tuple[int, int]]:
-    """The pairs of an emitting state of `xs` and one of `ys`, which now share a context
-    through a merge; `alike`: only those that say the same symbols (the others cannot
-    merge in that phase, and two states with a hundred successors each make 10,000)."""
+    model: Automaton, xs: set[int], ys: set[int], classes: bool, steps: Steps
+) -> list[tuple[int, set[int]]]:
+    """Each emitting state of `xs` with the emitting states of `ys`, which now share a
+    context with it through a merge, a step for each pair; unless for `classes`, only
+    those that say the same symbols (the others cannot merge in that phase, and two
+    states with a hundred successors each make 10,000)."""
+    emit = model.emit
     xs, ys = {x for x in xs if x > END}, {y for y in ys if y > END}
-    if not alike:
-        return ((x, y) for x in xs for y in ys)
-    said = {s: model.said(s) for s in xs | ys if s in model.emit}  # folding merges some away
-    return ((x, y) for x in xs for y in ys if x in said and said[x] == said.get(y))
+    if classes:
+        steps.spend(len(xs) * len(ys))
+        live = {y for y in ys if y in emit}  # folding merges some away
+        return [(x, live) for x in xs if x in emit and live]
+    said = {s: model.said(s) for s in xs | ys if s in emit}
+    by_said: dict[frozenset[Symbol], set[int]] = {}
+    for y in ys:
+        if y in said:
+            by_said.setdefault(said[y], set()).add(y)
+    groups = [(x, by_said[said[x]]) for x in xs if x in said and said[x] in by_said]
+    steps.spend(sum(len(others) for _, others in groups))
+    return groups
 
 
-def _neighbour_pairs(model: Automaton, steps: Steps) -> Iterator[tuple[int, int]]:
-    """Every pair of neighbours that may become a class once, a step for each neighbour
-    looked at (states that say a slot never do)."""
+def _neighbour_pairs(model: Automaton, steps: Steps) -> Iterator[tuple[int, set[int]]]:
+    """Each state with the states after it that may become a class with it, a step for
+    each neighbour looked at and each neighbour after it (states that say a slot never
+    do): those with a context in common with it on both sides."""
+    slotted = {state for state in model.states if model.says_slot(state)}
     for a in model.states:
-        if model.says_slot(a):
+        if a in slotted:
             continue
-        for b in set(model.neighbours(a)):
-            steps.spend()
-            if a < b and not model.says_slot(b):
-                yield a, b
+        before, after = model.neighbours_on(a, False), model.neighbours_on(a, True)
+        near = before | after
+        later = {b for b in near if b > a} - slotted
+        steps.spend(len(near) + len(later))
+        yield a, later & before & after
 
 
 def fold(

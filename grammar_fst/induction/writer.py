@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 
 from ..grm import ast as g
 from ..grm import validate
@@ -44,16 +45,20 @@ class RuleBook:
         self.rules: list[g.Rule] = []
         self.marks: dict[frozenset[Marks], str] = {}
 
-    def name(self, *phrases: list[str], least: int = NAME_WORDS) -> str:
+    def name(
+        self, *phrases: list[str], least: int = NAME_WORDS, context: tuple[list[str], ...] = ()
+    ) -> str:
         """A new rule name made of the first `least` words of the first phrase,
         `$to_my_playlist`, or of more of them (up to NAME_MOST) when that name is taken,
-        then of the other phrases' words."""
+        then of the other phrases' words; then of a `context` phrase (the rule's words
+        with the word before or after them, `$in_city_on_day`)."""
         return self.first_free(
             [
                 "_".join(words[:n])
                 for words in phrases
                 for n in range(least, max(min(NAME_MOST, len(words)), least) + 1)
             ]
+            + ["_".join(words[:NAME_MOST]) for words in context]
         )
 
     def first_free(self, candidates: list[str]) -> str:
@@ -220,7 +225,10 @@ class _IntentWriter:
         written = sequence(items)
         shared = self.uses[state] > 1 and len(items) > 1
         if shared or len(format_expr(written)) > LONG or validate.depth(written) > DEEP:
-            rule = self.book.name(self._words(state), self._words(state, shortest=False))
+            words = self._words(state)
+            rule = self.book.name(
+                words, self._words(state, shortest=False), context=self._around(state, words)
+            )
             self.book.rules.append(
                 g.Rule(rule, written, comment=amount(self._through(state), "utterance"))
             )
@@ -265,10 +273,71 @@ class _IntentWriter:
         words, stop = [], self.meet[state]
         while state != stop and len(words) < NAME_MOST:
             row = self.model.emit[state]
-            words.append(min(row, key=lambda s: (-row[s], str(s))).name)
+            words.append(_likeliest(row).name)
             out = self.model.out[state]
             state = min(out, key=lambda t: (not shortest and t == stop, -out[t], t))
         return words
+
+    def _around(self, state: int, words: list[str]) -> tuple[list[str], ...]:
+        """`words` with words said before `state` (along its likeliest way in, up to two)
+        and the word said where its paths meet: names for a segment whose own words name
+        another rule (`with_context`)."""
+        model, before = self.model, []
+        here = state
+        while len(before) < 2 and model.into[here]:
+            here = max(model.into[here], key=lambda s: (model.out[s][here], -s))
+            if here == START:
+                break
+            before.insert(0, _likeliest(model.emit[here]).name)
+        meet = self.meet[state]
+        after = [] if meet == END else [_likeliest(model.emit[meet]).name]
+        return with_context(words, before, after)
+
+
+def with_context(words: list[str], before: list[str], after: list[str]) -> tuple[list[str], ...]:
+    """`words` with the last word `before` them, with the word `after` them, with the
+    last two before, then with one before and one after (those there are): names for a
+    rule whose own words name another rule."""
+    phrases = (
+        (before[-1:], [*before[-1:], *words]),
+        (after, [*words, *after]),
+        (before[-2:-1], [*before[-2:], *words]),
+        (before and after, [*before[-1:], *words, *after]),
+    )
+    return tuple(phrase for used, phrase in phrases if used)
+
+
+def _likeliest(row: Counter[Symbol]) -> Symbol:
+    return min(row, key=lambda s: (-row[s], str(s)))
+
+
+def spoken(expr: g.Expr, rules: Mapping[str, g.Expr], most: int = NAME_MOST) -> list[str]:
+    """The words of `expr`'s likeliest sentence, the rules it uses spoken out, up to
+    `most`: what a rule says, to name it when its parts' names name another rule."""
+    words: list[str] = []
+    todo: list[g.Expr] = [expr]
+    while todo and len(words) < most:
+        match todo.pop():
+            case g.Word(text=text):
+                words.append(text)
+            case g.SlotRef(name=name):
+                words.append(name)
+            case g.RuleRef(name=name):
+                todo.append(rules.get(name, g.Word(name)))
+            case g.Sequence(items=items):
+                todo += reversed(items)
+            case g.Alternation(options=options):
+                todo.append(max(options, key=lambda o: 1 if o.weight is None else o.weight).expr)
+            case g.OptionalPart(expr=inner, probability=probability):
+                if probability is None or probability >= 0.5:
+                    todo.append(inner)
+            case g.Repeat(expr=inner) | g.Synonym(expr=inner):
+                todo.append(inner)
+            case g.CatalogueRef():
+                pass
+            case other:
+                g.assert_never(other)
+    return words
 
 
 def _post_dominators(model: Automaton) -> dict[int, int]:
