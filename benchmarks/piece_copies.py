@@ -1,5 +1,4 @@
-"""What the ways of handing blocks over through files cost (as `sample --dask local:N`
-did before its workers were forked and wrote in turn, see `grammar_fst/turns.py`): CPU
+"""What the ways of handing blocks over through files cost (`grammar_fst/pieces.py`): CPU
 seconds of this process for writing a block's bytes to a piece (a new file per block,
 deleted once read, or one of a ring of files rewritten in place), and for copying a
 piece into an output file or a pipe (`copy_file_range`, `sendfile`, a read and a write).

@@ -105,6 +105,20 @@ def test_turns_are_sent_as_a_reference_to_the_inherited_copy():
         turns._inherited(key)
 
 
+@pytest.fixture
+def finished(monkeypatch) -> list[int]:
+    """How many blocks each run's workers wrote into the output themselves."""
+    counts: list[int] = []
+    finish = turns.Turns.finish
+
+    def counted(self, blocks):
+        finish(self, blocks)
+        counts.append(blocks)
+
+    monkeypatch.setattr(turns.Turns, "finish", counted)
+    return counts
+
+
 def _piped(argv: list, monkeypatch) -> bytes:
     """What `grammar-fst argv` writes to standard output when that is a pipe."""
     from grammar_fst.cli.main import main

@@ -36,6 +36,20 @@ def far(tmp_path_factory) -> Path:
     return compiled
 
 
+@pytest.fixture
+def finished(monkeypatch) -> list[int]:
+    """How many blocks each run's workers wrote into the output themselves."""
+    counts: list[int] = []
+    finish = turns.Turns.finish
+
+    def counted(self, blocks):
+        finish(self, blocks)
+        counts.append(blocks)
+
+    monkeypatch.setattr(turns.Turns, "finish", counted)
+    return counts
+
+
 def argv(far: Path, fmt: str, jobs: int, *more: str) -> list[str]:
     common = ["sample", str(far), "-n", str(N), "--seed", "7", "--no-unique", "--format", fmt]
     return [*common, "--jobs", str(jobs), *more]
