@@ -141,6 +141,7 @@ class CompiledGrammar:
         client=None,
         chunks: bool = False,
         turns: Turns | None = None,
+        pieces: str | None = None,
     ) -> Iterator[list]:
         """`n` random sentences, the intents mixed, a list at a time (what writing them
         out at speed wants). Weights on alternatives are relative probabilities.
@@ -167,16 +168,20 @@ class CompiledGrammar:
                 `unique`) or written at once by the format's bulk writer comes back as
                 one `plan.Chunk` of UTF-8 bytes, so the lines are not handled one by
                 one here.
-            turns: with `chunks`, and `jobs` above 1 (forked processes) or a `client`
-                whose workers were forked after the turns were made (those of
-                `parallel.connect("local:N")`), the output they share
-                (`turns.for_output`): each writes such a block's bytes into it in block
-                order, and the block comes back as a `turns.Written` holding its number
-                of lines (what this process writes to the output meanwhile must be
-                flushed before the next block is asked for).
+            turns: with `chunks` and `jobs` above 1 (forked processes), the output
+                they share (`turns.for_output`): each writes such a block's bytes into
+                it in block order, and the block comes back as a `turns.Written`
+                holding its number of lines (what this process writes to the output
+                meanwhile must be flushed before the next block is asked for).
+            pieces: with `chunks` and a `client` whose workers see this machine's
+                files, a folder (made by `pieces.folder`) where each worker writes
+                such a block's bytes: it comes back as a `pieces.Piece` saying where
+                they are, to be copied out (`output.write_parts` does) before the next
+                block is asked for.
 
         Returns:
-            An iterator of lists (of Utterances, renderings, Chunks or Writtens).
+            An iterator of lists (of Utterances, renderings, Chunks, Writtens or
+            Pieces).
 
         Raises:
             UsageError: an unknown intent, split or allocation; `allocate` with
@@ -192,8 +197,14 @@ class CompiledGrammar:
             grammar, counts = self, self._counts(n, intents, quota, split)
         grammar._check_counts(counts)
         job = grammar._job(counts, seed, render, unique, chunks)
-        if turns is not None and job.joined and (jobs > 1 or client is not None):
+        if turns is not None and job.joined and jobs > 1 and client is None:
             job.turns = turns
+        if pieces is not None and job.joined and client is not None:
+            from .parallel import in_flight
+            from .pieces import Ring
+            from .sampling.plan import TASK_BLOCKS
+
+            job.pieces = Ring(pieces, in_flight(jobs, client, TASK_BLOCKS) + 1)  # one to spare
         yield from grammar._run(job, counts, cover, jobs, client)
 
     def _check_lengths(self, chosen: list[str]) -> None:

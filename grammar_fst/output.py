@@ -5,7 +5,8 @@ Nothing already written is lost: a file is written through a temporary file besi
 renamed into place only when complete. The temporary file is created exclusively, named
 after the writing process (`.OUT.PID.XXXXXXXX.tmp`), removed when the run fails or is
 stopped by a signal it can catch (see `signals`), and removed by the next write to the
-same output when its process is gone (killed with SIGKILL, or the machine stopped).
+same output when its process is gone (killed with SIGKILL, or the machine stopped); so
+are the folders of pieces of `sample --dask local:N` (see `pieces`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from . import signals
 from .errors import OutputError, UsageError
 
 if TYPE_CHECKING:
+    from .pieces import Piece
     from .turns import Written
 
 
@@ -58,7 +60,7 @@ def stdout_checked() -> Iterator[None]:
         raise OutputError(f"cannot write to standard output: {err.strerror or err}") from None
 
 
-def write_bytes(parts: Iterable[bytes | Written], path: str | Path | None) -> None:
+def write_bytes(parts: Iterable[bytes | Piece | Written], path: str | Path | None) -> None:
     """Write `parts` of UTF-8 bytes (see `write_parts`) to `path`, or to stdout when
     None."""
     with binary(path) as out:
@@ -78,19 +80,27 @@ def binary(path: str | Path | None) -> Iterator[IO[bytes]]:
         yield out
 
 
-def write_parts(parts: Iterable[bytes | Written], out: IO[bytes]) -> None:
+def write_parts(parts: Iterable[bytes | Piece | Written], out: IO[bytes]) -> None:
     """`parts` written to `out` (opened by `binary`) one after the other: bytes as they
     are, flushed before the next part is asked for (forked workers may write to `out`
-    too, see `turns`); nothing for a `turns.Written`, which a worker wrote itself. A
-    block a worker could not write is an OutputError naming the output where `out` can
-    say it (`_Checked.failed`)."""
-    from .turns import Unwritten
+    too, see `turns`); `pieces.Piece`s copied from their files; nothing for a
+    `turns.Written`, which a worker wrote itself. A piece that cannot be copied, or a
+    block a worker could not write, is an OutputError naming the output where `out`
+    can say it (`_Checked.failed`)."""
+    from .turns import Unwritten, Written
 
+    joiner = None
     try:
         for part in parts:
             if isinstance(part, bytes):
                 out.write(part)
                 out.flush()
+            elif not isinstance(part, Written):
+                if joiner is None:
+                    from .pieces import Joiner
+
+                    joiner = Joiner(out)
+                joiner.join(part)
     except Unwritten as err:
         failed = getattr(out, "failed", None)
         if failed is None:  # standard output: `stdout_checked` says so
@@ -100,7 +110,7 @@ def write_parts(parts: Iterable[bytes | Written], out: IO[bytes]) -> None:
 
 
 class _Decoded:
-    """A text file written bytes (UTF-8), with no file descriptor for workers to share."""
+    """A text file written bytes (UTF-8), with no file descriptor to copy pieces to."""
 
     def __init__(self, text: IO[str]):
         self.text = text
@@ -239,7 +249,7 @@ def temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
     with signals.held():  # the file is made and listed for removal as one step
         try:  # mkstemp opens with O_EXCL: it never writes through a file planted there
             fd, tmp = tempfile.mkstemp(
-                prefix=f".{path.name}.{os.getpid()}.", suffix=TEMPORARY, dir=folder
+                prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder
             )
         except OSError as err:
             raise UsageError(f"{path}: cannot write in {folder}: {err.strerror or err}") from None
@@ -259,26 +269,32 @@ def temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
         signals.TEMPORARIES.discard(tmp)
 
 
-TEMPORARY = ".tmp"  # the ending of a temporary file's name
+STALE = {".tmp": stat.S_ISREG, ".pieces": stat.S_ISDIR}  # what a run leaves, by its ending
 
 
 def remove_stale(path: Path) -> None:
-    """Remove the temporary files beside `path` of processes that no longer run (named
-    `.NAME.` + PID.XXXXXXXX + TEMPORARY; only regular files, and of this user)."""
-    start = f".{path.name}."
+    """Remove the temporary files (and folders of pieces, see `pieces`) beside `path` of
+    processes that no longer run."""
+    remove_stale_in(path.parent, f".{path.name}.")
+
+
+def remove_stale_in(folder: str | Path, start: str) -> None:
+    """Remove what processes that no longer run left in `folder` under names `start` +
+    PID.XXXXXXXX + an ending of STALE (only what is of that kind, and of this user)."""
     try:
-        entries = list(os.scandir(path.parent))
+        entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
-        if not entry.name.startswith(start) or not entry.name.endswith(TEMPORARY):
+        ending = next((e for e in STALE if entry.name.endswith(e)), None)
+        if ending is None or not entry.name.startswith(start):
             continue
         pid, _, rest = entry.name[len(start) :].partition(".")
-        if not pid.isdigit() or "." in rest.removesuffix(TEMPORARY) or _running(int(pid)):
+        if not pid.isdigit() or "." in rest.removesuffix(ending) or _running(int(pid)):
             continue
         with contextlib.suppress(OSError):
             info = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
+            if STALE[ending](info.st_mode) and info.st_uid == os.getuid():
                 signals.remove(entry.path)
 
 

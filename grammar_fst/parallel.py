@@ -25,16 +25,8 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 LOCAL = "local:"
-MISSING = "--dask needs dask.distributed: pip install 'grammar-fst[dask]'"
-# A local cluster's settings (see `connect`): its workers forked, not spawned; no
-# profiler, no event-loop health checks every 20 ms, no system samples every 500 ms.
-START_METHOD = "distributed.worker.multiprocessing-method"
 PROFILER = "distributed.worker.profile.enabled"
-QUIET = {
-    PROFILER: False,
-    "distributed.admin.tick.interval": "1s",
-    "distributed.admin.system-monitor.interval": "60s",
-}
+MISSING = "--dask needs dask.distributed: pip install 'grammar-fst[dask]'"
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -49,51 +41,27 @@ def _distributed():
     return distributed
 
 
-def local_workers(address: str) -> int | None:
-    """How many worker processes `--dask local:N` asks for; None for a scheduler's
-    address."""
-    if not address.startswith(LOCAL):
-        return None
-    workers = address[len(LOCAL) :]
-    if not workers.isdigit() or int(workers) < 1:
-        raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
-    return int(workers)
-
-
-def local_config() -> dict[str, object]:
-    """The Dask settings of a cluster started for the run (`local:N`).
-
-    Its workers are forked from this process where the platform can: they start with
-    its modules imported and its memory (the network loaded, the output opened,
-    `turns` shared), where spawned workers each import dask, distributed, pynini and
-    the package anew (about 1 CPU s each). They run without Dask's statistical profiler
-    (it samples their threads every 10 ms, a third of an idle worker's CPU) and check
-    their event loops' health and sample the system less often, for dashboards no one
-    is shown: together 85% of the CPU an idle cluster spends (benchmarks/dask_local.py).
-    """
-    import multiprocessing
-
-    forked = "fork" in multiprocessing.get_all_start_methods()
-    return {**QUIET, **({START_METHOD: "fork"} if forked else {})}
-
-
 @contextlib.contextmanager
 def connect(address: str) -> Iterator:
     """A client of the scheduler at `address` (`tcp://host:8786`, ...), or of a
-    LocalCluster of N worker processes, one thread each, started for the run when
-    `address` is `local:N` (with `local_config`; stopped at the end)."""
+    LocalCluster of N worker processes started for the run when `address` is `local:N`
+    (stopped at the end). Its workers do not run Dask's profiler, which samples their
+    threads every 10 ms for a dashboard that no one is shown: a third of an idle
+    worker's CPU time."""
     distributed = _distributed()
-    count = local_workers(address)
-    if count is not None:
+    if address.startswith(LOCAL):
         import dask
 
+        workers = address[len(LOCAL) :]
+        if not workers.isdigit() or int(workers) < 1:
+            raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
         with (
-            dask.config.set(local_config()),
-            distributed.LocalCluster(  # no logs: a task's error is raised here (and those
-                n_workers=count,  # of a run stopped early, its turns ended, are no news)
+            dask.config.set({PROFILER: False}),
+            distributed.LocalCluster(  # its workers' logs: errors only (tasks cancelled
+                n_workers=int(workers),  # when a run stops early are no news to the user)
                 threads_per_worker=1,
                 dashboard_address=":0",
-                silence_logs=logging.CRITICAL,
+                silence_logs=logging.ERROR,
             ) as local,
             distributed.Client(local) as client,
         ):
@@ -167,17 +135,15 @@ def _groups(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield group
 
 
-def in_flight(workers: int, per_task: int = 1) -> int:
-    """How many items `mapped` has sent to `workers` processes or worker threads of a
-    cluster (`per_task` items to a task) and not yet given back, at most: two tasks per
+def in_flight(jobs: int, client=None, per_task: int = 1) -> int:
+    """How many items `mapped` has sent to `jobs` processes (or the workers of a Dask
+    `client`, `per_task` items to a task) and not yet given back, at most: two tasks per
     worker, so none waits for work. The items of a task are given back, and the caller
     done with them, before the next task is sent."""
-    return 2 * workers * per_task
+    return 2 * _workers(jobs, client) * (per_task if client is not None else 1)
 
 
-def workers(jobs: int, client=None) -> int:
-    """How many workers `mapped` runs items on: `jobs` processes, or the worker threads
-    of a Dask `client`."""
+def _workers(jobs: int, client) -> int:
     return jobs if client is None else (sum(client.nthreads().values()) or 1)
 
 
@@ -215,7 +181,7 @@ def mapped(
         pool = process_pool(jobs, _install, (shared,))
         submit = functools.partial(pool.submit, _call_installed, function)
         tasks, results = items, _alone
-    window = in_flight(workers(jobs, client))  # tasks
+    window = in_flight(jobs, client)  # tasks
     pending: list = []
     try:
         for task in tasks:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Iterator
@@ -18,14 +19,26 @@ from collections.abc import Iterator
 CAUGHT = {signal.SIGINT: "interrupted", signal.SIGTERM: "stopped by SIGTERM"}
 CAUGHT[signal.SIGHUP] = "stopped by SIGHUP"
 
-# Temporary files of this process not yet renamed into place: removed on a signal.
+# Temporary files of this process not yet renamed into place, and folders of pieces
+# (see `pieces`): removed on a signal.
 TEMPORARIES: set[str] = set()
 
 
 def remove(path: str) -> None:
-    """Remove the temporary file at `path`, if it is still there."""
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
+    """Remove the temporary file or folder at `path` (a folder with what is in it), if
+    it is still there. A worker may still be adding to a folder (a run stopped before
+    its workers are): removing it is tried again until it is gone."""
+    for _ in range(100):
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except FileNotFoundError:
+            return
+        except OSError:  # a file added to the folder as it was emptied
+            continue
+        return
 
 
 @contextlib.contextmanager

@@ -1,18 +1,19 @@
 """Turns: forked worker processes write their blocks' bytes straight into the output,
 each block once the one before it is written.
 
-Sent back through the process pool's pipe or a Dask cluster's connections, every byte a
-worker renders is written again by the main process, on the cores the workers need (1.6
-CPU s for 10 million jsonl lines to a file, 2.5 to a pipe). Forked workers share the
-output's file descriptor with the main process (the temporary file renamed into place at
-the end, a device, standard output or a pipe), and with it the position in the file. So
-a worker renders a block, hands its bytes to a thread of its own and gives back only how
-many lines it holds (`Written`); the thread waits until the block before it is written,
-writes the bytes with `os.write` and passes the turn on (a counter in shared memory and
-a condition, `Turns.render`). A worker thus goes on to its next block while the one
-before waits for its turn, rather than wait with it whenever the other workers are a
-little behind (or not given a core for a while). The bytes are those one process writes,
-in block order, whatever reads them.
+Sent back through the process pool's pipe, or handed over as files for the main
+process to copy (`pieces`), every byte a worker renders is written again by the main
+process, on the cores the workers need (1.6 CPU s for 10 million jsonl lines to a file,
+2.5 to a pipe). Forked workers share the output's file descriptor with the main
+process (the temporary file renamed into place at the end, a device, standard output or
+a pipe), and with it the position in the file. So a worker renders a block, hands its
+bytes to a thread of its own and gives back only how many lines it holds (`Written`);
+the thread waits until the block before it is written, writes the bytes with
+`os.write` and passes the turn on (a counter in shared memory and a condition,
+`Turns.render`). A worker thus goes on to its next block while the one before waits
+for its turn, rather than wait with it whenever the other workers are a little behind
+(or not given a core for a while). The bytes are those one process writes, in block
+order, whatever reads them.
 
 A worker renders a block only once the block `ahead` blocks before it is written, so
 the bytes waiting for their turn stay a few blocks (a slow reader holds back the
@@ -26,10 +27,8 @@ turns of the blocks after it (`Abandoned`), and the main process raises its erro
 early, the main process ends every turn still waiting (`Turns.stop`).
 
 Only where workers are forked (they inherit the descriptor) and the output has a file
-descriptor: the `--jobs` processes, and the workers of a `--dask local:N` cluster,
-forked once the turns are made (`parallel.local_config`); these are sent their job
-pickled, and the turns in it as a reference to their own inherited copy. The workers
-of a cluster elsewhere send their blocks' bytes back.
+descriptor; a Dask cluster's workers are other processes, and hand their blocks over as
+pieces.
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ import errno
 import os
 import queue
 import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
@@ -84,12 +82,6 @@ class Turns:
         self._state = context.RawArray("q", [0, NONE, 0])  # NEXT, FAILED, ERRNO
         self._changed = context.Condition(context.Lock())
         self._writing: tuple[int, queue.SimpleQueue] | None = None  # a worker's: pid, queue
-        _MADE[id(self)] = self
-
-    def __reduce__(self):
-        """Sent pickled (to a local Dask cluster's worker, forked after these turns were
-        made): a reference to that worker's own inherited copy."""
-        return _inherited, (id(self),)
 
     def render(self, index: int, render: Callable[[], Chunk]) -> Written:
         """Block number `index`'s lines, `render()`, handed to this worker's writing
@@ -177,16 +169,6 @@ class Turns:
         """End the turns of every block still waiting (in the main process, when the run
         stops before its blocks are all back)."""
         self._fail(-1, 0)
-
-
-_MADE: weakref.WeakValueDictionary[int, Turns] = weakref.WeakValueDictionary()
-
-
-def _inherited(key: int) -> Turns:
-    """The turns this process inherited as `key` (made before it was forked)."""
-    if key not in _MADE:
-        raise RuntimeError("turns reach only workers forked after they were made")
-    return _MADE[key]
 
 
 def _write(fd: int, data: bytes) -> None:

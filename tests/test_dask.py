@@ -1,31 +1,28 @@
 """Work on Dask and on worker processes: sampling gives the same sentences as one process,
-through the API (a client) and the command line (--dask ADDRESS, --dask local:N, whose
-workers are forked and write into the output in turn); `induce` and `evaluate` give the
-same grammar and report with --jobs and --dask; clear errors without the extra."""
+through the API (a client) and the command line (--dask ADDRESS, --dask local:N);
+`induce` and `evaluate` give the same grammar and report with --jobs and --dask; clear
+errors without the extra."""
 
 from __future__ import annotations
 
 import os
-import pickle
 import shlex
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from distributed import Client, LocalCluster
 from test_cli_data import run
 
-from grammar_fst import parallel, turns
-from grammar_fst.data import formats
+from grammar_fst import parallel
 from grammar_fst.data.formats import jsonl
 from grammar_fst.errors import UsageError
 from grammar_fst.model import load
+from grammar_fst.pieces import Piece
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 MUSIC = GRAMMARS / "music.grm"
-LINE_FORMATS = [f.name for f in formats.FORMATS if f.line_writer(locale=None) is not None]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +56,7 @@ def test_rendered_chunks_from_the_cluster_are_the_lines_of_one_process(cluster):
 def test_cli_on_a_scheduler_address_gives_the_bytes_of_jobs_1(cluster, capsys, tmp_path):
     far = tmp_path / "music.far"
     run(capsys, "compile", MUSIC, "-o", far)
-    argv = ["-n", "70000", "--seed", "9"]  # 9 blocks: a task each (four or more a worker)
+    argv = ["-n", "70000", "--seed", "9"]  # 9 blocks: tasks of 4, 4 and 1 on the cluster
     one = run(capsys, "sample", MUSIC, *argv)[1]
     assert run(capsys, "sample", far, *argv, "--jobs", "2")[1] == one
     address = cluster[0].scheduler_address
@@ -69,89 +66,32 @@ def test_cli_on_a_scheduler_address_gives_the_bytes_of_jobs_1(cluster, capsys, t
     assert len(parts) > 1 and "".join(p.read_text() for p in parts) == one
 
 
-def _settings() -> dict:
+def _profiled() -> bool:
     import dask
 
-    return {key: dask.config.get(key) for key in parallel.QUIET}
+    return dask.config.get(parallel.PROFILER)
 
 
-def _inherits(key: int) -> bool:
-    return key in turns._MADE
+def test_a_local_cluster_runs_its_workers_without_the_profiler():
+    with parallel.connect("local:1") as client:
+        assert list(client.run(_profiled).values()) == [False]
+    assert _profiled()  # this process's setting is left as it was
 
 
-def test_a_local_cluster_runs_forked_workers_without_the_profiler_and_ticks():
-    """Forked after the turns were made, its workers have them (not a spawned copy); they
-    run with `parallel.QUIET`, and this process's settings are left as they were."""
-    before = _settings()
-    made = turns.Turns(os.open(os.devnull, os.O_WRONLY), 2)
-    try:
-        with parallel.connect("local:1") as client:
-            assert list(client.run(_inherits, id(made)).values()) == [True]
-            assert list(client.run(_settings).values()) == [parallel.QUIET]
-    finally:
-        os.close(made.fd)
-    assert _settings() == before != parallel.QUIET
-
-
-def test_turns_are_sent_as_a_reference_to_the_inherited_copy():
-    made = turns.Turns(os.open(os.devnull, os.O_WRONLY), 2)
-    try:
-        assert pickle.loads(pickle.dumps(made)) is made
-        key = id(made)
-    finally:
-        os.close(made.fd)
-    del made  # gone: a process that did not inherit them is told why
-    with pytest.raises(RuntimeError, match="only workers forked after they were made"):
-        turns._inherited(key)
-
-
-@pytest.fixture
-def finished(monkeypatch) -> list[int]:
-    """How many blocks each run's workers wrote into the output themselves."""
-    counts: list[int] = []
-    finish = turns.Turns.finish
-
-    def counted(self, blocks):
-        finish(self, blocks)
-        counts.append(blocks)
-
-    monkeypatch.setattr(turns.Turns, "finish", counted)
-    return counts
-
-
-def _piped(argv: list, monkeypatch) -> bytes:
-    """What `grammar-fst argv` writes to standard output when that is a pipe."""
-    from grammar_fst.cli.main import main
-
-    read, write = os.pipe()
-    got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(open(read, "rb").read()))
-    reader.start()
-    with open(write, "w", encoding="utf-8") as stdout:
-        monkeypatch.setattr(sys, "stdout", stdout)
-        status = main([str(a) for a in argv])
-    reader.join()
-    assert status == 0
-    return got[0]
-
-
-@pytest.mark.parametrize("fmt", LINE_FORMATS)
-def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys, monkeypatch, tmp_path, finished, fmt):
-    """Its forked workers write their blocks into the output in turn: 19 blocks in tasks
-    of 2 (four or more tasks a worker), to a file and to a pipe."""
-    argv = ["sample", MUSIC, "-n", "150000", "--seed", "3", "--no-unique", "--format", fmt]
-    assert run(capsys, *argv, "-o", tmp_path / "one")[0] == 0
-    one = (tmp_path / "one").read_bytes()
-    assert run(capsys, *argv, "--dask", "local:2", "-o", tmp_path / "out")[0] == 0
-    assert (tmp_path / "out").read_bytes() == one
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "out"]  # no temporary file
-    assert _piped([*argv, "--dask", "local:2"], monkeypatch) == one
-    assert finished == [19, 19]
+def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys, tmp_path):
+    """Its workers hand their blocks over as pieces (this machine's files): 19 blocks,
+    more than the ring of 17 files holds, to a file and to standard output."""
+    argv = ["sample", MUSIC, "-n", "150000", "--seed", "3", "--format", "text"]
+    one = run(capsys, *argv)[1]
+    assert run(capsys, *argv, "--dask", "local:2")[1] == one
+    assert run(capsys, *argv, "--dask", "local:2", "-o", tmp_path / "out.txt")[0] == 0
+    assert (tmp_path / "out.txt").read_text() == one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]  # no pieces left
 
 
 def test_cli_local_cluster_to_a_reader_that_goes_away_is_no_error(tmp_path):
-    """`| head -1` stops the run while its workers write to the pipe: exit 0, nothing on
-    standard error (the cluster's tasks whose turns were ended included)."""
+    """`| head -1` stops the run while pieces are copied to the pipe: exit 0, nothing on
+    standard error (the cluster's cancelled tasks included), no piece left."""
     command = [sys.executable, "-m", "grammar_fst", "sample", str(MUSIC), "-n", "2000000"]
     done = subprocess.run(
         ["bash", "-o", "pipefail", "-c", f"{shlex.join(command)} --dask local:2 | head -1"],
@@ -163,6 +103,19 @@ def test_cli_local_cluster_to_a_reader_that_goes_away_is_no_error(tmp_path):
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert len(done.stdout.splitlines()) == 1
+    assert [p for p in tmp_path.iterdir() if p.name.endswith(".pieces")] == []
+
+
+def test_cluster_workers_given_a_folder_hand_back_pieces(cluster, tmp_path):
+    grammar = load(MUSIC)
+    joined = b""
+    for block in grammar.sample_blocks(
+        200000, seed=2, render=jsonl.line, chunks=True, client=cluster[1], pieces=str(tmp_path)
+    ):
+        assert isinstance(block, Piece)  # 25 blocks: the ring's 17 files are reused
+        joined += Path(block.path).read_bytes()[: block.size]
+    lines = [jsonl.line(u, i) for i, u in enumerate(grammar.sample(200000, seed=2))]
+    assert joined.decode() == "".join(f"{line}\n" for line in lines)
 
 
 @pytest.mark.parametrize(

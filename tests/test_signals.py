@@ -4,7 +4,6 @@ that was there before is intact in every case."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import resource
 import signal
@@ -41,8 +40,8 @@ def run_script(script: str, *argv) -> subprocess.CompletedProcess:
 
 
 def temporaries(folder: Path) -> list[str]:
-    """The temporary files in `folder`."""
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+    """The temporary files and folders of pieces (`--dask local:N`) in `folder`."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".pieces")))
 
 
 def start_long_sample(folder: Path, *argv, **options) -> tuple[subprocess.Popen, Path]:
@@ -105,20 +104,15 @@ def test_sigterm_to_a_run_with_worker_processes(tmp_path):
     assert temporaries(tmp_path) == [] and out.read_text(encoding="utf-8") == OLD
 
 
-WORKERS = [["--jobs", "2"], ["--dask", "local:2"]]  # forked, each writing in its turn
-
-
-def start_writing_in_turn(
-    folder: Path, to_stdout: bool, workers: list[str], **options
-) -> subprocess.Popen:
-    """A long sample on two `workers` once they write into the output themselves (its
+def start_writing_in_turn(folder: Path, to_stdout: bool, **options) -> subprocess.Popen:
+    """A long sample on two workers once they write into the output themselves (its
     temporary file in `folder` holds bytes, or its two workers run when it writes to
     standard output)."""
     out = folder / "keep.jsonl"
     out.write_text(OLD, encoding="utf-8")
     written = [] if to_stdout else ["-o", out]
     child = subprocess.Popen(
-        command("sample", MUSIC, "-n", "5000000", *workers, *written),
+        command("sample", MUSIC, "-n", "5000000", "--jobs", "2", *written),
         env={**environment(), "TMPDIR": str(folder)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -138,15 +132,12 @@ def start_writing_in_turn(
     return child
 
 
-@pytest.mark.parametrize("workers", WORKERS)
 @pytest.mark.parametrize("to_stdout", [False, True])
 @pytest.mark.parametrize("group", [False, True])
-def test_a_signal_while_the_workers_write_leaves_the_old_output(
-    tmp_path, to_stdout, group, workers
-):
+def test_a_signal_while_the_workers_write_leaves_the_old_output(tmp_path, to_stdout, group):
     """SIGTERM to the main process alone (its workers end with it, whatever they were
     writing) or SIGINT to the whole group (Ctrl-C)."""
-    child = start_writing_in_turn(tmp_path, to_stdout, workers, start_new_session=True)
+    child = start_writing_in_turn(tmp_path, to_stdout, start_new_session=True)
     workers = _children(child.pid)
     signum = signal.SIGINT if group else signal.SIGTERM
     if group:
@@ -263,13 +254,8 @@ def test_ctrl_c_while_the_modules_load_is_no_traceback():
 
 
 def _children(pid: int) -> list[int]:
-    """The processes `pid` started, from any of its threads (a Dask nanny forks its
-    worker from a thread of its own)."""
-    found = []
-    for thread in Path(f"/proc/{pid}/task").glob("*/children"):
-        with contextlib.suppress(FileNotFoundError):  # a thread that just ended
-            found += [int(p) for p in thread.read_text().split()]
-    return found
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
 def _alive(pid: int) -> bool:
@@ -281,12 +267,11 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
-@pytest.mark.parametrize("workers", WORKERS)
-def test_workers_end_with_their_parent(tmp_path, workers):
+def test_workers_end_with_their_parent(tmp_path):
     """A worker whose parent is gone (killed outright, or stopped by a signal sent while
     the worker was being forked, which the worker never receives) ends too, rather than
     waiting for work forever with the parent's standard error open."""
-    child, _ = start_long_sample(tmp_path, *workers)
+    child, _ = start_long_sample(tmp_path, "--jobs", "2")
     deadline = time.monotonic() + 60
     while len(workers := _children(child.pid)) < 2:
         assert child.poll() is None and time.monotonic() < deadline, "no workers"

@@ -80,7 +80,7 @@ def _all_of(fd: int) -> bytes:
 
 
 def left_in(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".pieces", ".tmp")))
 
 
 @pytest.mark.parametrize("fmt", LINE_FORMATS)

@@ -82,7 +82,7 @@ def write_utterances(
     opened: IO[bytes] | None = None,
 ) -> None:
     """Write blocks of utterances (or of lines already `rendered` in a line format, or
-    `Chunk`s or `Written`s of them) to `output` in format `fmt` (with `locale`
+    `Chunk`s, `Written`s or `Piece`s of them) to `output` in format `fmt` (with `locale`
     where it has one): line formats and Parquet stream, document formats are written
     whole (a Snips NLU dataset says its `language`). An `output` ending with / is a
     folder of shards, one file per block. `opened`: the output of a line format, opened
@@ -116,14 +116,16 @@ def write_utterances(
 
 
 def _bytes_of(block):
-    """A block of rendered lines as UTF-8 bytes; a chunk's bytes; what a worker wrote
-    itself, as it is (what sampling workers give back)."""
+    """A block of rendered lines as UTF-8 bytes; a chunk's bytes; a piece (copied as it
+    is by `write_parts`) or what a worker wrote itself, as they are (what sampling
+    workers give back)."""
+    from ..pieces import Piece
     from ..sampling.plan import Chunk
     from ..turns import Written
 
     if isinstance(block, Chunk):
         return block.data
-    if isinstance(block, Written):
+    if isinstance(block, (Piece, Written)):
         return block
     return "".join(line + "\n" for line in block).encode()
 

@@ -100,13 +100,23 @@ SAMPLE = Command(
 
 
 def _sample(args: argparse.Namespace) -> int:
-    from .. import output, progress
+    if args.dask is None:
+        return _sample_on(args, None)
+    if args.jobs > 1 or args.all:
+        raise UsageError("--dask runs the blocks on the cluster: no --jobs or --all with it")
+    from ..parallel import connect
+
+    with connect(args.dask) as client:
+        return _sample_on(args, client)
+
+
+def _sample_on(args: argparse.Namespace, client) -> int:
+    from .. import output, pieces, progress
     from ..data import formats
+    from ..parallel import in_flight
     from ..sampling import plan
     from ..turns import for_output
 
-    if args.dask is not None and (args.jobs > 1 or args.all):
-        raise UsageError("--dask runs the blocks on the cluster: no --jobs or --all with it")
     names = [name for name, _ in args.intent or []]
     if len(set(names)) < len(names):
         raise UsageError("an intent is named twice with --intent; name each once")
@@ -137,18 +147,15 @@ def _sample(args: argparse.Namespace) -> int:
     if args.partition or args.all:
         render = None  # the sets are cut from utterances; --all gives utterances
     with contextlib.ExitStack() as run:
-        turns = opened = None
-        ahead = _forked_ahead(args, render is not None and not unique)
-        if ahead:  # opened before the workers are forked: they share it
+        folder = turns = opened = None
+        handing = _handing_over(args, client, render is not None and not unique)
+        if handing == "pieces":
+            folder = run.enter_context(pieces.folder(args.output))
+        elif handing == "turns":  # opened before the workers are forked: they share it
             opened = run.enter_context(output.binary(args.output))
-            turns = for_output(opened, ahead)
-        client = None
-        if args.dask is not None:  # a local cluster's workers forked with the turns made
-            from ..parallel import connect
-
-            client = run.enter_context(connect(args.dask))
-        blocks, total = _drawn(args, grammar, names, unique, render, client, turns)
-        blocks = run.enter_context(  # closed (its tasks cancelled) before the cluster stops
+            turns = for_output(opened, in_flight(args.jobs))
+        blocks, total = _drawn(args, grammar, names, unique, render, client, turns, folder)
+        blocks = run.enter_context(  # closed (its workers stopped) before the folder goes
             contextlib.closing(progress.counted(blocks, total, "sentences", progress_shown(args)))
         )
         if turns is not None:  # a run stopped early: the workers waiting for a turn give up
@@ -175,6 +182,7 @@ def _drawn(
     render,
     client,
     turns,
+    folder: str | None,
 ):
     """The blocks of sentences the arguments ask for, and how many sentences (None for
     --all)."""
@@ -197,6 +205,7 @@ def _drawn(
         client=client,
         chunks=True,
         turns=turns,
+        pieces=folder,
     )
     if args.report:
         from ..data.distribution import table
@@ -207,20 +216,18 @@ def _drawn(
     return blocks, total
 
 
-def _forked_ahead(args: argparse.Namespace, joined: bool) -> int:
-    """How many blocks ahead of the last one written forked workers may render, when
-    they write `joined` blocks (lines, no `--unique`) into the output themselves, a file
-    or standard output (see `turns`): the `--jobs` processes, or the workers of a
-    `--dask local:N` cluster (forked, `parallel.local_config`); 0 when blocks come back
-    through the process pool's pipe or the cluster's connections (a cluster elsewhere,
-    or a folder of shards, a block a file)."""
-    from .. import parallel
+def _handing_over(args: argparse.Namespace, client, joined: bool) -> str | None:
+    """How worker processes hand their `joined` blocks (lines, no `--unique`) to the
+    output, to a file or standard output (a folder of shards takes a block a file, as
+    it is): "turns", forked `--jobs` processes write them into it themselves (see
+    `turns`); "pieces", the workers of a `--dask local:N` cluster (this machine's, which
+    see its files) write them to files the main process copies (see `pieces`); None,
+    through the process pool's pipe or the cluster's connections."""
     from ..output import is_folder
-    from ..sampling.plan import TASK_BLOCKS
+    from ..parallel import LOCAL
 
     if not joined or is_folder(args.output):
-        return 0
-    if args.dask is not None:
-        local = parallel.local_workers(args.dask)
-        return parallel.in_flight(local, TASK_BLOCKS) if local else 0
-    return parallel.in_flight(args.jobs) if args.jobs > 1 else 0
+        return None
+    if client is not None:
+        return "pieces" if args.dask.startswith(LOCAL) else None
+    return "turns" if args.jobs > 1 else None

@@ -14,10 +14,11 @@ the compiled network, not grammar files) is sent to each worker once, each block
 as its plan (a few numbers), and a block of lines comes back as one UTF-8 chunk (`Chunk`)
 that the main process writes as it is. Through the pool's pipe, the bytes would cost the
 main process more CPU than the workers can spare it, so forked workers given the
-output's turns (`Job.turns`: the `--jobs` processes, and the workers of a local Dask
-cluster, forked too) write that chunk straight into the output, in block order, and
-give back only how many lines it held (a `turns.Written`). The workers need
-grammar-fst, not the grammar.
+output's turns (`Job.turns`) write that chunk straight into the output, in block order,
+and give back only how many lines it held (a `turns.Written`); the workers of a local
+Dask cluster, given a ring of files (`Job.pieces`), write it to one of them and give
+back where it is (a `pieces.Piece`, which the main process copies into the output
+without reading it into Python). The workers need grammar-fst, not the grammar.
 
 With `unique`, repeats are dropped in block order (by the block itself when it runs in
 this process, else by the main process as the blocks come back) and drawn again in
@@ -45,12 +46,11 @@ from ..fst.walks import Walks
 from .walker import Enumeration, Walker
 
 if TYPE_CHECKING:
+    from ..pieces import Piece, Ring
     from ..turns import Turns, Written
 
 BLOCK = 8192
-# Blocks in one Dask task, at most (fewer, so that each worker has four tasks or more):
-# a task costs the scheduler, the client and the worker milliseconds of their own.
-TASK_BLOCKS = 16
+TASK_BLOCKS = 4  # blocks in one Dask task: a task costs the scheduler and client milliseconds
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
 MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
 HEAP_PAD = 64 << 20  # bytes of freed memory malloc keeps for the next block (`keep_freed`)
@@ -157,7 +157,8 @@ class Job:
     with `chunked` (a `render` giving lines), so do those of a block run with `unique`
     in this process, which knows every sentence given before it (see `run`). With
     `turns`, a forked worker writes a joined block's lines into the output itself and
-    gives back a `turns.Written`.
+    gives back a `turns.Written`; with `pieces`, a worker writes them to a file of that
+    ring and gives back a `pieces.Piece`.
     """
 
     walker: Walker
@@ -171,6 +172,7 @@ class Job:
     joined: bool = False
     chunked: bool = False
     turns: Turns | None = None
+    pieces: Ring | None = None
     _selected: dict[int, Walks] = field(default_factory=dict, repr=False)
     _drawn: dict[int, Drawn] = field(default_factory=dict, repr=False)
     _bulk: object = field(default=None, repr=False)  # the format's bulk writer, or False
@@ -366,7 +368,7 @@ def keep_freed() -> None:
             mallopt(-3, MAPPED_ABOVE)  # M_MMAP_THRESHOLD
 
 
-def run_block(job: Job, block: Block) -> Shard | Chunk | Written:
+def run_block(job: Job, block: Block) -> Shard | Chunk | Written | Piece:
     """What a worker that was sent `job` gives back for `block` (it knows nothing of
     the sentences given before, so blocks run with `unique` come back line by line)."""
     keep_freed()
@@ -374,12 +376,15 @@ def run_block(job: Job, block: Block) -> Shard | Chunk | Written:
         return job.run(block)
     if job.turns is not None:
         return job.turns.render(block.index, lambda: job.lines(block))
-    return job.lines(block)
+    chunk = job.lines(block)
+    if job.pieces is None:
+        return chunk
+    return job.pieces.put(block.index, chunk.data, chunk.count)
 
 
 def _shards(
     job: Job, blocks: list[Block], seen: set[SentenceKey], jobs: int, client
-) -> Iterator[Shard | Chunk | Written]:
+) -> Iterator[Shard | Chunk | Written | Piece]:
     """The blocks' shards in block order, from `jobs` processes, the workers of a Dask
     `client`, or this process. In this process a block runs only once the one before it
     has been consumed, so it can skip what is already `seen` (other workers skip repeats
@@ -387,8 +392,7 @@ def _shards(
     if client is None and jobs <= 1:
         run = run_block if job.joined else lambda job, block: job.run(block, seen)
         return (run(job, block) for block in blocks)
-    per_task = min(TASK_BLOCKS, max(1, len(blocks) // (4 * parallel.workers(jobs, client))))
-    shards = parallel.mapped(run_block, blocks, job, jobs, client, per_task)
+    shards = parallel.mapped(run_block, blocks, job, jobs, client, per_task=TASK_BLOCKS)
     if job.turns is not None:
         return _in_turn(job.turns, shards, blocks[-1].index + 1)
     return shards
@@ -416,9 +420,10 @@ def run(
     seen: set[SentenceKey] | None = None,
     first: int = 0,
     client=None,
-) -> Iterator[list | Chunk | Written]:
+) -> Iterator[list | Chunk | Written | Piece]:
     """`counts[i]` sentences of intent i, mixed, rendered, a list per block (a `Chunk`
-    per block for a `joined` job run by other workers, a `Written` with `job.turns`);
+    per block for a `joined` job run by other workers, a `Written` with `job.turns`, a
+    `Piece` with `job.pieces`);
     with `job.unique`, no repeated key (`seen` holds those already given). The first
     sentence is at position `first` of the output (what came before was given).
     `client`: a Dask client whose workers run the blocks instead of `jobs` processes."""
