@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 
 LOCAL = "local:"
 PROFILER = "distributed.worker.profile.enabled"
+# What the servers of a cluster started for the run need not do, for dashboards no one
+# is shown: Dask's profiler, an event-loop health check every 20 ms, a sample of the
+# system every 500 ms (0.80-1.00 CPU s in 10 s of an idle cluster of two, 0.28-0.31
+# without; docs/benchmarks.md, Dask workers).
+QUIET = {
+    PROFILER: False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "60s",
+}
 MISSING = "--dask needs dask.distributed: pip install 'grammar-fst[dask]'"
 
 Item = TypeVar("Item")
@@ -45,9 +54,9 @@ def _distributed():
 def connect(address: str) -> Iterator:
     """A client of the scheduler at `address` (`tcp://host:8786`, ...), or of a
     LocalCluster of N worker processes started for the run when `address` is `local:N`
-    (stopped at the end). Its workers do not run Dask's profiler, which samples their
-    threads every 10 ms for a dashboard that no one is shown: a third of an idle
-    worker's CPU time."""
+    (stopped at the end). Its servers run with `QUIET`: no profiler (it samples the
+    workers' threads every 10 ms, a third of an idle worker's CPU time), an event-loop
+    health check once a second and the system sampled once a minute."""
     distributed = _distributed()
     if address.startswith(LOCAL):
         import dask
@@ -56,7 +65,7 @@ def connect(address: str) -> Iterator:
         if not workers.isdigit() or int(workers) < 1:
             raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
         with (
-            dask.config.set({PROFILER: False}),
+            dask.config.set(QUIET),
             distributed.LocalCluster(  # its workers' logs: errors only (tasks cancelled
                 n_workers=int(workers),  # when a run stops early are no news to the user)
                 threads_per_worker=1,

@@ -66,16 +66,17 @@ def test_cli_on_a_scheduler_address_gives_the_bytes_of_jobs_1(cluster, capsys, t
     assert len(parts) > 1 and "".join(p.read_text() for p in parts) == one
 
 
-def _profiled() -> bool:
+def _settings() -> dict:
     import dask
 
-    return dask.config.get(parallel.PROFILER)
+    return {key: dask.config.get(key) for key in parallel.QUIET}
 
 
-def test_a_local_cluster_runs_its_workers_without_the_profiler():
+def test_a_local_cluster_runs_its_workers_without_the_profiler_and_ticks():
+    before = _settings()
     with parallel.connect("local:1") as client:
-        assert list(client.run(_profiled).values()) == [False]
-    assert _profiled()  # this process's setting is left as it was
+        assert list(client.run(_settings).values()) == [parallel.QUIET]
+    assert _settings() == before != parallel.QUIET  # this process's are left as they were
 
 
 def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys, tmp_path):
