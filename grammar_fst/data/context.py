@@ -50,9 +50,11 @@ DEFAULT_EVIDENCE = 1.0  # chosen on SLURP with the join gate and the kinds: see 
 FORM, REPEAT = "form", "repeat"  # the evidence beyond the sides (`ContextGate.beyond`)
 
 
-def folded_words(text: str) -> list[str]:
-    """The words of `text`, case-folded."""
-    return tokens.words(text.casefold())
+@functools.lru_cache(maxsize=65536)
+def folded_words(text: str) -> tuple[str, ...]:
+    """The words of `text`, case-folded (kept: every gate reads the same texts and their
+    parts around the slots again)."""
+    return tuple(tokens.words(text.casefold()))
 
 
 @functools.lru_cache(maxsize=65536)
