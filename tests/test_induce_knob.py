@@ -267,17 +267,17 @@ def test_a_taken_name_gives_way_to_the_words_further_on_then_around():
         ["in", "city", "please"],
     )
     book.taken |= {"city", "in_city"}
-    assert book.name(["city"], context=around) == "city_please"
-    assert book.name(["city"], context=around) == "book_in_city"
-    assert book.name(["city"], context=around) == "in_city_please"
-    assert book.name(["city"], context=around) == "city_2"  # nothing else tells them apart
+    assert book.name(["city"], context=lambda: around) == "city_please"
+    assert book.name(["city"], context=lambda: around) == "book_in_city"
+    assert book.name(["city"], context=lambda: around) == "in_city_please"
+    assert book.name(["city"], context=lambda: around) == "city_2"  # nothing else tells them apart
 
 
 def test_a_chunk_whose_labels_name_a_rule_is_named_from_its_context():
     taken = {"tonight_at_time"}
 
-    def name(*phrases, context=()):
-        wanted = next("_".join(p) for p in [*phrases, *context] if "_".join(p) not in taken)
+    def name(*phrases, context=tuple):
+        wanted = next("_".join(p) for p in [*phrases, *context()] if "_".join(p) not in taken)
         taken.add(wanted)
         return wanted
 

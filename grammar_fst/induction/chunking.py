@@ -11,6 +11,7 @@ recursively stays within the depth the writer bounds (writer.DEEP).
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -44,7 +45,8 @@ def chunk(
             return rules
         labels = [_label(item) for item in run]
         bodies = {s.name: s.body for s in statements if isinstance(s, g.Rule)}
-        wanted = name(labels, spoken(g.Sequence(run), bodies), context=_around(statements, run))
+        around = functools.partial(_around, statements, run)
+        wanted = name(labels, spoken(g.Sequence(run), bodies), context=around)
         rule = g.Rule(wanted, g.Sequence(run))
         replacement = g.RuleRef(rule.name)
         uses = 0

@@ -15,9 +15,10 @@ than DEEP becomes a rule too, so every definition stays well inside what loads.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ..grm import ast as g
 from ..grm import validate
@@ -46,20 +47,24 @@ class RuleBook:
         self.marks: dict[frozenset[Marks], str] = {}
 
     def name(
-        self, *phrases: list[str], least: int = NAME_WORDS, context: tuple[list[str], ...] = ()
+        self,
+        *phrases: list[str],
+        least: int = NAME_WORDS,
+        context: Callable[[], tuple[list[str], ...]] = tuple,
     ) -> str:
         """A new rule name made of the first `least` words of the first phrase,
         `$to_my_playlist`, or of more of them (up to NAME_MOST) when that name is taken,
-        then of the other phrases' words; then of a `context` phrase (the rule's words
-        with the word before or after them, `$in_city_on_day`)."""
-        return self.first_free(
-            [
-                "_".join(words[:n])
-                for words in phrases
-                for n in range(least, max(min(NAME_MOST, len(words)), least) + 1)
-            ]
-            + ["_".join(words[:NAME_MOST]) for words in context]
-        )
+        then of the other phrases' words; then of a phrase `context()` gives (the rule's
+        words with the word before or after them, `$in_city_on_day`: looked for only
+        when every name of its own is taken, as finding them reads the whole grammar)."""
+        candidates = [
+            "_".join(words[:n])
+            for words in phrases
+            for n in range(least, max(min(NAME_MOST, len(words)), least) + 1)
+        ]
+        if all(as_name(c.casefold(), "rule") in self.taken for c in candidates):
+            candidates += ["_".join(words[:NAME_MOST]) for words in context()]
+        return self.first_free(candidates)
 
     def first_free(self, candidates: list[str]) -> str:
         """The first of `candidates` (as names) that no rule has; when all are taken, the
@@ -226,9 +231,8 @@ class _IntentWriter:
         shared = self.uses[state] > 1 and len(items) > 1
         if shared or len(format_expr(written)) > LONG or validate.depth(written) > DEEP:
             words = self._words(state)
-            rule = self.book.name(
-                words, self._words(state, shortest=False), context=self._around(state, words)
-            )
+            around = functools.partial(self._around, state, words)
+            rule = self.book.name(words, self._words(state, shortest=False), context=around)
             self.book.rules.append(
                 g.Rule(rule, written, comment=amount(self._through(state), "utterance"))
             )
