@@ -226,7 +226,7 @@ def _resample(args: argparse.Namespace) -> int:
         sys.stderr.write(resample.report(table, pools, measure))
     unwritable: list = []
     fmt = formats.get(args.to)
-    if fmt.provenance is not None:
+    if fmt.has("provenance"):
         write_text(map("".join, batches(resample.provenance_lines(generated, fmt))), args.output)
     else:
         utterances = [g.utterance for g in generated]

@@ -121,7 +121,7 @@ def provenance_lines(generated: Iterable[Generated], fmt: Format | None = None) 
 def _with_provenance(fmt: Format | None) -> Format:
     """`fmt` (jsonl when None), which must have room for provenance."""
     fmt = fmt or formats.get("jsonl")
-    if fmt.provenance is None:
+    if not fmt.has("provenance"):
         raise ValueError(f"format {fmt.name} has no room for provenance")
     return fmt
 

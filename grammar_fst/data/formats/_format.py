@@ -41,7 +41,8 @@ WRITERS = ("line", "document", "write_file")
 
 class _Function:
     """A function of the format's module, named where the format is declared: the module
-    is imported when the function is first asked for. None when the format has none."""
+    is imported when the function is first asked for, and the function kept on the format
+    (so a writer asked for it per record finds it at once). None when the format has none."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -50,7 +51,9 @@ class _Function:
         if fmt is None:
             return self
         named = fmt.functions.get(self.name)
-        return None if named is None else getattr(fmt.imported(), named)
+        found = None if named is None else getattr(fmt.imported(), named)
+        fmt.__dict__[self.name] = found  # found before this descriptor from now on
+        return found
 
 
 class Format:
