@@ -333,6 +333,28 @@ def test_cli_writes_to_standard_output_with_a_dash(tmp_path, capsys):
     assert not err.startswith("wrote") and "4 golden utterances" in err
 
 
+def test_intent_names_plain_lines_and_is_said_unused_where_records_have_intents(
+    tmp_path, capsys
+):
+    plain = tmp_path / "golden.txt"
+    plain.write_text("\n".join(SPORTS) + "\n", encoding="utf-8")
+    assert main(["induce", str(plain), "-o", "-", "--intent", "Sports"]) == 0
+    out, err = capsys.readouterr()
+    assert "intent Sports =" in out and "not used" not in err
+    records = tmp_path / "golden.jsonl"
+    records.write_text(
+        "".join(f'{{"text": "{t}", "intent": "Sports", "slots": []}}\n' for t in SPORTS),
+        encoding="utf-8",
+    )
+    assert main(["induce", str(records), "-o", "-", "--intent", "Other"]) == 0
+    out, err = capsys.readouterr()
+    assert "intent Sports =" in out and "intent Other" not in out
+    assert (
+        f"--intent Other is the intent of utterances without one, and every utterance of "
+        f"{records} has its own: it is not used"
+    ) in err
+
+
 @pytest.mark.parametrize(
     "content, args, message",
     [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -107,6 +108,13 @@ def _induce(args: argparse.Namespace) -> int:
         args.data, args.source_format, args.on_error, "learn from", args.limit
     )
     utterances = selected(args, utterances, args.data)
+    if args.intent != DEFAULT_INTENT and all(u.intent for u in utterances):
+        logging.getLogger("grammar_fst").warning(
+            "--intent %s is the intent of utterances without one, and every utterance of "
+            "%s has its own: it is not used",
+            args.intent,
+            args.data,
+        )
     base = Path(args.output).parent if args.output else Path()
     with cluster as client:
         result = induce(
