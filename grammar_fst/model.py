@@ -168,8 +168,10 @@ class CompiledGrammar:
                 `unique`) or written at once by the format's bulk writer comes back as
                 one `plan.Chunk` of UTF-8 bytes, so the lines are not handled one by
                 one here.
-            turns: with `chunks` and `jobs` above 1 (forked processes), the output
-                they share (`turns.for_output`): each writes such a block's bytes into
+            turns: with `chunks` and `jobs` above 1 (forked processes), or a `client`
+                whose workers were forked from this process once `turns` was made
+                (`parallel.connect` on `local:N`), the output they share
+                (`turns.for_output`): each writes such a block's bytes into
                 it in block order, and the block comes back as a `turns.Written`
                 holding its number of lines (what this process writes to the output
                 meanwhile must be flushed before the next block is asked for).
@@ -197,14 +199,14 @@ class CompiledGrammar:
             grammar, counts = self, self._counts(n, intents, quota, split)
         grammar._check_counts(counts)
         job = grammar._job(counts, seed, render, unique, chunks)
-        if turns is not None and job.joined and jobs > 1 and client is None:
+        if turns is not None and job.joined and (jobs > 1 or client is not None):
             job.turns = turns
         if pieces is not None and job.joined and client is not None:
             from .parallel import in_flight
             from .pieces import Ring
-            from .sampling.plan import TASK_BLOCKS
 
-            job.pieces = Ring(pieces, in_flight(jobs, client, TASK_BLOCKS) + 1)  # one to spare
+            ring = in_flight(jobs, client, plan.task_blocks(on_cluster=True)) + 1  # one to spare
+            job.pieces = Ring(pieces, ring)
         yield from grammar._run(job, counts, cover, jobs, client)
 
     def _check_lengths(self, chosen: list[str]) -> None:

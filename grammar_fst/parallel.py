@@ -50,38 +50,158 @@ def _distributed():
     return distributed
 
 
-@contextlib.contextmanager
-def connect(address: str) -> Iterator:
-    """A client of the scheduler at `address` (`tcp://host:8786`, ...), or of a
-    LocalCluster of N worker processes started for the run when `address` is `local:N`
-    (stopped at the end). Its servers run with `QUIET`: no profiler (it samples the
-    workers' threads every 10 ms, a third of an idle worker's CPU time), an event-loop
-    health check once a second and the system sampled once a minute."""
-    distributed = _distributed()
-    if address.startswith(LOCAL):
-        import dask
+def local_workers(address: str) -> int | None:
+    """How many worker processes `--dask local:N` asks for; None for a scheduler's
+    address."""
+    if not address.startswith(LOCAL):
+        return None
+    workers = address[len(LOCAL) :]
+    if not workers.isdigit() or int(workers) < 1:
+        raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
+    return int(workers)
 
-        workers = address[len(LOCAL) :]
-        if not workers.isdigit() or int(workers) < 1:
-            raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
-        with (
-            dask.config.set(QUIET),
+
+def forks_here() -> bool:
+    """Whether a local cluster's workers are forked from this process (`connect`): where
+    the platform can fork, and while this process runs no other thread. A thread may
+    hold a lock at the moment of the fork that no thread of the child would release (a
+    worker forked then can hang at its start), so workers forked from the event loop of
+    a running cluster, as Dask's own `fork` method does, are not safe."""
+    import multiprocessing
+    import threading
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+@contextlib.contextmanager
+def connect(address: str, fork: bool | None = None) -> Iterator:
+    """A client of the scheduler at `address` (`tcp://host:8786`, ...), or of a
+    LocalCluster of N worker processes, one thread each, started for the run when
+    `address` is `local:N` (stopped at the end). Its servers run with `QUIET`: no
+    profiler (it samples the workers' threads every 10 ms, a third of an idle worker's
+    CPU time), an event-loop health check once a second and the system sampled once a
+    minute.
+
+    Where `forks_here`, the workers are forked from this process before the cluster
+    starts (`_forked`): they start with its modules and memory, the output it opened and
+    its `turns` included, in a tenth of the CPU time of a spawned worker, which imports
+    dask, distributed, pynini and the package anew. Else (or when `fork` is False) they
+    are Dask's own, spawned. A caller whose workers must share what it opened asks
+    `forks_here` first and passes the answer as `fork`."""
+    distributed = _distributed()
+    count = local_workers(address)
+    if count is None:
+        try:
+            client = distributed.Client(address, timeout=30)
+        except (OSError, ValueError, TimeoutError) as err:
+            raise UsageError(f"--dask {address}: cannot reach the scheduler: {err}") from None
+        with client:
+            yield client
+        return
+    import dask
+
+    forked = forks_here() if fork is None else fork
+    with contextlib.ExitStack() as cluster:
+        cluster.enter_context(dask.config.set(QUIET))
+        workers = cluster.enter_context(_forked(count)) if forked else None
+        local = cluster.enter_context(
             distributed.LocalCluster(  # its workers' logs: errors only (tasks cancelled
-                n_workers=int(workers),  # when a run stops early are no news to the user)
+                n_workers=0 if forked else count,  # when a run stops early are no news)
                 threads_per_worker=1,
                 dashboard_address=":0",
                 silence_logs=logging.ERROR,
-            ) as local,
-            distributed.Client(local) as client,
-        ):
-            yield client
-        return
-    try:
-        client = distributed.Client(address, timeout=30)
-    except (OSError, ValueError, TimeoutError) as err:
-        raise UsageError(f"--dask {address}: cannot reach the scheduler: {err}") from None
-    with client:
+            )
+        )
+        client = cluster.enter_context(distributed.Client(local))
+        if workers is not None:
+            workers.start(local.scheduler_address, client)
         yield client
+
+
+class _Forked:
+    """Worker processes forked from this one, each waiting for the address of the
+    scheduler to serve (`start`), ending with the cluster (its scheduler tells them to)
+    or, at the latest, when this process leaves `_forked`."""
+
+    STARTED = 60  # seconds the workers may take to reach the scheduler
+
+    def __init__(self, count: int):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.addresses: list[int] = []
+        self.processes = []
+        for _ in range(count):
+            reader, writer = os.pipe()
+            self.addresses.append(writer)
+            process = context.Process(
+                target=_serve, args=(reader, tuple(self.addresses), os.getpid()), daemon=True
+            )
+            process.start()
+            os.close(reader)
+            self.processes.append(process)
+
+    def start(self, scheduler: str, client) -> None:
+        """Give each worker the `scheduler`'s address; wait until all serve it."""
+        for writer in self.addresses:
+            os.write(writer, scheduler.encode())
+        self.close_pipes()
+        try:
+            client.wait_for_workers(len(self.processes), timeout=self.STARTED)
+        except TimeoutError:
+            raise UsageError(
+                f"--dask local:{len(self.processes)}: the workers did not start "
+                f"within {self.STARTED} s"
+            ) from None
+
+    def close_pipes(self) -> None:
+        """A worker whose pipe closes before it was given an address ends at once."""
+        for writer in self.addresses:
+            os.close(writer)
+        self.addresses.clear()
+
+    def stop(self) -> None:
+        """Wait a moment for the workers to end (their scheduler closed), then end them."""
+        self.close_pipes()
+        for process in self.processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+@contextlib.contextmanager
+def _forked(count: int) -> Iterator[_Forked]:
+    workers = _Forked(count)
+    try:
+        yield workers
+    finally:
+        workers.stop()
+
+
+def _serve(reader: int, writers: tuple[int, ...], parent: int) -> None:
+    """A forked worker: read the scheduler's address, then serve it as a Dask worker of
+    one thread until the scheduler closes (a pipe closed unread: end at once). The pipes'
+    ends for writing that it inherited are closed first, so that its own can close."""
+    end_with(parent)
+    for writer in writers:
+        os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        address = pipe.read().decode()
+    if address:
+        import asyncio
+
+        # no logs: a task's error is raised in the main process, and those of a run
+        # stopped early (its turns ended) are no news
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
+        asyncio.run(_work(address))
+
+
+async def _work(address: str) -> None:
+    import distributed
+
+    async with distributed.Worker(address, nthreads=1) as worker:
+        await worker.finished()
 
 
 def end_with(parent: int) -> None:
@@ -149,10 +269,12 @@ def in_flight(jobs: int, client=None, per_task: int = 1) -> int:
     `client`), `per_task` items to a task, and not yet given back, at most: two tasks per
     worker, so none waits for work. The items of a task are given back, and the caller
     done with them, before the next task is sent."""
-    return 2 * _workers(jobs, client) * per_task
+    return 2 * workers(jobs, client) * per_task
 
 
-def _workers(jobs: int, client) -> int:
+def workers(jobs: int, client=None) -> int:
+    """How many workers `mapped` runs items on: `jobs` processes, or the worker threads
+    of a Dask `client`."""
     return jobs if client is None else (sum(client.nthreads().values()) or 1)
 
 

@@ -1,10 +1,11 @@
-"""Pieces: the workers of a local Dask cluster (`--dask local:N`) hand their blocks'
-bytes to the main process through files, not through the cluster's connections.
+"""Pieces: the spawned workers of a local Dask cluster (`--dask local:N` where the main
+process could not fork them, `parallel.forks_here`) hand their blocks' bytes to the main
+process through files, not through the cluster's connections.
 
 Sent back through the connections, every byte a worker renders is pickled, read and
 written again by the main process, in two event loops. The workers see this machine's
 files, but are not forked from the main process, so they cannot write into the output
-themselves as `--jobs` workers do (`turns`). Instead, each worker writes a block's
+themselves as forked workers do (`turns`). Instead, each worker writes a block's
 bytes to a file (`Ring.put`) in a folder the main process made (`folder`), and gives
 back only where they are (a `Piece`); the main process copies the pieces into the output
 in block order (`Joiner`), without making a Python object of a line. The bytes are

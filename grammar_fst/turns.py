@@ -27,8 +27,11 @@ turns of the blocks after it (`Abandoned`), and the main process raises its erro
 early, the main process ends every turn still waiting (`Turns.stop`).
 
 Only where workers are forked (they inherit the descriptor) and the output has a file
-descriptor; a Dask cluster's workers are other processes, and hand their blocks over as
-pieces.
+descriptor: the `--jobs` processes, and the workers of a `--dask local:N` cluster forked
+once the turns are made (`parallel.connect`); these are sent their job pickled, and the
+turns in it as a reference to their own inherited copy. Spawned workers of a local
+cluster hand their blocks over as pieces; those of a cluster elsewhere send the bytes
+back.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import errno
 import os
 import queue
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
@@ -82,6 +86,12 @@ class Turns:
         self._state = context.RawArray("q", [0, NONE, 0])  # NEXT, FAILED, ERRNO
         self._changed = context.Condition(context.Lock())
         self._writing: tuple[int, queue.SimpleQueue] | None = None  # a worker's: pid, queue
+        _MADE[id(self)] = self
+
+    def __reduce__(self):
+        """Sent pickled (to a local Dask cluster's worker, forked after these turns were
+        made): a reference to that worker's own inherited copy."""
+        return _inherited, (id(self),)
 
     def render(self, index: int, render: Callable[[], Chunk]) -> Written:
         """Block number `index`'s lines, `render()`, handed to this worker's writing
@@ -169,6 +179,16 @@ class Turns:
         """End the turns of every block still waiting (in the main process, when the run
         stops before its blocks are all back)."""
         self._fail(-1, 0)
+
+
+_MADE: weakref.WeakValueDictionary[int, Turns] = weakref.WeakValueDictionary()
+
+
+def _inherited(key: int) -> Turns:
+    """The turns this process inherited as `key` (made before it was forked)."""
+    if key not in _MADE:
+        raise RuntimeError("turns reach only workers forked after they were made")
+    return _MADE[key]
 
 
 def _write(fd: int, data: bytes) -> None:

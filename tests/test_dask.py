@@ -5,6 +5,7 @@ errors without the extra."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -79,9 +80,54 @@ def test_a_local_cluster_runs_its_workers_without_the_profiler_and_ticks():
     assert _settings() == before != parallel.QUIET  # this process's are left as they were
 
 
-def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys, tmp_path):
-    """Its workers hand their blocks over as pieces (this machine's files): 19 blocks,
-    more than the ring of 17 files holds, to a file and to standard output."""
+FORKED = """
+import json, os, threading
+from grammar_fst import parallel, turns
+shared = turns.for_output(open(os.devnull, "wb"), ahead=4)
+def reached(given):  # in a worker: its parent, its threads, the turns it was sent
+    threads = sorted(t.name.split("-")[0] for t in threading.enumerate())
+    return os.getppid(), threads, given is not None
+with parallel.connect("local:2") as client:
+    tasks = client.gather(client.map(reached, [shared] * 2, pure=False))
+    print(json.dumps([os.getpid(), tasks]))
+"""
+
+
+def test_a_local_cluster_forks_its_workers_from_a_process_without_threads():
+    """Forked from this process, before the cluster's threads start: each runs its event
+    loop and its task thread, and the turns made before reach it as its inherited copy
+    (a spawned worker could not unpickle them)."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORKED],
+        env={**os.environ, "PYTHONPATH": str(GRAMMARS.parent)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    parent, tasks = json.loads(done.stdout)
+    assert tasks == [[parent, ["Dask", "MainThread"], True]] * 2 and done.stderr == ""
+
+
+def _marker() -> object:
+    return parallel._shared
+
+
+def test_a_local_cluster_started_beside_other_threads_spawns_its_workers(cluster, monkeypatch):
+    """This process runs the in-process cluster's threads: forking now could hang, so
+    the workers start anew, without this process's memory."""
+    monkeypatch.setattr(parallel, "_shared", "set in this process")
+    assert not parallel.forks_here()
+    with parallel.connect("local:1") as client:
+        assert list(client.run(_marker).values()) == [None]
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys, tmp_path, monkeypatch, forked):
+    """Forked workers write their blocks into the output in turn; spawned ones (where this
+    process could not fork safely) hand them over as pieces (this machine's files): 19
+    blocks, more than a ring of files holds, to a file and to standard output."""
+    monkeypatch.setattr(parallel, "forks_here", lambda: forked)
     argv = ["sample", MUSIC, "-n", "150000", "--seed", "3", "--format", "text"]
     one = run(capsys, *argv)[1]
     assert run(capsys, *argv, "--dask", "local:2")[1] == one

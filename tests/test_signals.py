@@ -104,15 +104,17 @@ def test_sigterm_to_a_run_with_worker_processes(tmp_path):
     assert temporaries(tmp_path) == [] and out.read_text(encoding="utf-8") == OLD
 
 
-def start_writing_in_turn(folder: Path, to_stdout: bool, **options) -> subprocess.Popen:
-    """A long sample on two workers once they write into the output themselves (its
-    temporary file in `folder` holds bytes, or its two workers run when it writes to
-    standard output)."""
+def start_writing_in_turn(
+    folder: Path, to_stdout: bool, workers: tuple[str, ...] = ("--jobs", "2"), **options
+) -> subprocess.Popen:
+    """A long sample on two forked workers (`--jobs 2` or `--dask local:2`) once they
+    write into the output themselves (its temporary file in `folder` holds bytes, or its
+    two workers run when it writes to standard output)."""
     out = folder / "keep.jsonl"
     out.write_text(OLD, encoding="utf-8")
     written = [] if to_stdout else ["-o", out]
     child = subprocess.Popen(
-        command("sample", MUSIC, "-n", "5000000", "--jobs", "2", *written),
+        command("sample", MUSIC, "-n", "5000000", *workers, *written),
         env={**environment(), "TMPDIR": str(folder)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -132,12 +134,15 @@ def start_writing_in_turn(folder: Path, to_stdout: bool, **options) -> subproces
     return child
 
 
+@pytest.mark.parametrize("workers", [("--jobs", "2"), ("--dask", "local:2")])
 @pytest.mark.parametrize("to_stdout", [False, True])
 @pytest.mark.parametrize("group", [False, True])
-def test_a_signal_while_the_workers_write_leaves_the_old_output(tmp_path, to_stdout, group):
+def test_a_signal_while_the_workers_write_leaves_the_old_output(
+    tmp_path, to_stdout, group, workers
+):
     """SIGTERM to the main process alone (its workers end with it, whatever they were
     writing) or SIGINT to the whole group (Ctrl-C)."""
-    child = start_writing_in_turn(tmp_path, to_stdout, start_new_session=True)
+    child = start_writing_in_turn(tmp_path, to_stdout, workers, start_new_session=True)
     workers = _children(child.pid)
     signum = signal.SIGINT if group else signal.SIGTERM
     if group:
@@ -192,6 +197,7 @@ def _file_size_limit(size: int):
         # a worker cannot write its block into the output: the first one, or a later one
         (["sample", MUSIC, "-n", "20000", "--jobs", "2", "-o", "{out}"], "keep.jsonl", 8000),
         (["sample", MUSIC, "-n", "20000", "--jobs", "2", "-o", "{out}"], "keep.jsonl", 3 << 20),
+        (["sample", MUSIC, "-n", "20000", "--dask", "local:2", "-o", "{out}"], "keep.jsonl", 8000),
     ],
 )
 def test_a_full_disk_is_one_line_naming_the_output(tmp_path, argv, name, size):

@@ -100,18 +100,7 @@ SAMPLE = Command(
 
 
 def _sample(args: argparse.Namespace) -> int:
-    if args.dask is None:
-        return _sample_on(args, None)
-    if args.jobs > 1 or args.all:
-        raise UsageError("--dask runs the blocks on the cluster: no --jobs or --all with it")
-    from ..parallel import connect
-
-    with connect(args.dask) as client:
-        return _sample_on(args, client)
-
-
-def _sample_on(args: argparse.Namespace, client) -> int:
-    from .. import output, progress
+    from .. import output, parallel, progress
     from ..data import formats
     from ..sampling import plan
 
@@ -129,6 +118,8 @@ def _sample_on(args: argparse.Namespace, client) -> int:
         )
     if args.all and (quotas_given or args.allocate or args.cover):
         raise UsageError("--all gives every sentence: no quota, --allocate or --cover with it")
+    if args.dask is not None and (args.jobs > 1 or args.all):
+        raise UsageError("--dask runs the blocks on the cluster: no --jobs or --all with it")
     if args.report and not args.allocate:
         raise UsageError("--report prints the table of --allocate; give --allocate too")
     if args.partition and (not args.output or args.output == "-" or output.is_folder(args.output)):
@@ -144,19 +135,23 @@ def _sample_on(args: argparse.Namespace, client) -> int:
     render = fmt.line_writer(locale=locale)  # lines are rendered by the workers
     if args.partition or args.all:
         render = None  # the sets are cut from utterances; --all gives utterances
+    local = args.dask is not None and parallel.local_workers(args.dask)
+    forked = bool(local) and parallel.forks_here()
     with contextlib.ExitStack() as run:
-        folder = turns = opened = None
-        handing = _handing_over(args, client, render is not None and not unique)
+        folder = turns = opened = client = None
+        handing = _handing_over(args, forked, render is not None and not unique)
         if handing == "pieces":
             from .. import pieces
 
             folder = run.enter_context(pieces.folder(args.output))
         elif handing == "turns":  # opened before the workers are forked: they share it
             opened = run.enter_context(output.binary(args.output))
-            from ..parallel import in_flight
             from ..turns import for_output
 
-            turns = for_output(opened, in_flight(args.jobs, None, plan.TASK_BLOCKS))
+            per_task = plan.task_blocks(on_cluster=bool(local))
+            turns = for_output(opened, parallel.in_flight(local or args.jobs, None, per_task))
+        if args.dask is not None:
+            client = run.enter_context(parallel.connect(args.dask, fork=forked))
         blocks, total = _drawn(args, grammar, names, unique, render, client, turns, folder)
         blocks = run.enter_context(  # closed (its workers stopped) before the folder goes
             contextlib.closing(progress.counted(blocks, total, "sentences", progress_shown(args)))
@@ -219,18 +214,21 @@ def _drawn(
     return blocks, total
 
 
-def _handing_over(args: argparse.Namespace, client, joined: bool) -> str | None:
+def _handing_over(args: argparse.Namespace, forked: bool, joined: bool) -> str | None:
     """How worker processes hand their `joined` blocks (lines, no `--unique`) to the
     output, to a file or standard output (a folder of shards takes a block a file, as
-    it is): "turns", forked `--jobs` processes write them into it themselves (see
-    `turns`); "pieces", the workers of a `--dask local:N` cluster (this machine's, which
-    see its files) write them to files the main process copies (see `pieces`); None,
-    through the process pool's pipe or the cluster's connections."""
+    it is): "turns", forked processes (`--jobs`, or a `--dask local:N` cluster's that
+    are `forked`) write them into it themselves (see `turns`); "pieces", the spawned
+    workers of a local cluster (this machine's, which see its files) write them to files
+    the main process copies (see `pieces`); None, through the process pool's pipe or the
+    cluster's connections."""
     from ..output import is_folder
-    from ..parallel import LOCAL
+    from ..parallel import local_workers
 
     if not joined or is_folder(args.output):
         return None
-    if client is not None:
-        return "pieces" if args.dask.startswith(LOCAL) else None
-    return "turns" if args.jobs > 1 else None
+    if args.dask is None:
+        return "turns" if args.jobs > 1 else None
+    if local_workers(args.dask) is None:
+        return None
+    return "turns" if forked else "pieces"

@@ -50,9 +50,11 @@ if TYPE_CHECKING:
     from ..turns import Turns, Written
 
 BLOCK = 8192
-# Blocks in one task (a future of the process pool, a Dask task): handing a task over and
-# back costs the main process (and a cluster's scheduler) the same whatever it holds.
+# Blocks in one task, at most (a future of the process pool, a Dask task): handing a task
+# over and back costs the main process the same whatever it holds, and on a cluster also
+# the scheduler and the worker, about 9 ms of their event loops in all (docs/benchmarks.md).
 TASK_BLOCKS = 4
+CLUSTER_TASK_BLOCKS = 16
 PATIENCE = 100_000  # draws in a row without a new sentence before `unique` gives up
 MAX_SENTENCES = 999_999_999  # numpy's hypergeometric draws stop below 10**9
 HEAP_PAD = 64 << 20  # bytes of freed memory malloc keeps for the next block (`keep_freed`)
@@ -384,6 +386,12 @@ def run_block(job: Job, block: Block) -> Shard | Chunk | Written | Piece:
     return job.pieces.put(block.index, chunk.data, chunk.count)
 
 
+def task_blocks(on_cluster: bool) -> int:
+    """The most blocks `run` sends in one task to the process pool or to a cluster (fewer,
+    so that each worker gets four tasks or more)."""
+    return CLUSTER_TASK_BLOCKS if on_cluster else TASK_BLOCKS
+
+
 def _shards(
     job: Job, blocks: list[Block], seen: set[SentenceKey], jobs: int, client
 ) -> Iterator[Shard | Chunk | Written | Piece]:
@@ -394,7 +402,9 @@ def _shards(
     if client is None and jobs <= 1:
         run = run_block if job.joined else lambda job, block: job.run(block, seen)
         return (run(job, block) for block in blocks)
-    shards = parallel.mapped(run_block, blocks, job, jobs, client, per_task=TASK_BLOCKS)
+    most = task_blocks(client is not None)
+    per_task = min(most, max(1, len(blocks) // (4 * parallel.workers(jobs, client))))
+    shards = parallel.mapped(run_block, blocks, job, jobs, client, per_task)
     if job.turns is not None:
         return _in_turn(job.turns, shards, blocks[-1].index + 1)
     return shards
