@@ -608,8 +608,8 @@ def _named(kinds: kd.Kinds | None) -> str:
 def _kind_lines(kinds: kd.ValueKinds) -> list[str]:
     """Each slot type's kinds of first and last words, with their first words."""
     rule = (
-        "kind{} of edge words, a value takes the place of one that shares the kind of an end "
-        "and has no end of another kind"
+        "kind{} of edge words, a value takes the place of one only with the same kind at each "
+        "end of it that has one"
     )
     # a label is slot, position, number: `date$2`
     return _group_lines(
@@ -658,7 +658,13 @@ def _blocked(
         if not pools.kinds.compatible(slot, kinds, value.text):
             ends = pools.kinds.kinds(slot, value.text)
             shares = any(k is not None and k == e for k, e in zip(kinds, ends))
-            how = "of another kind at its other end than" if shares else "sharing no end with"
+            other = any(k is not None and e is not None and k != e for k, e in zip(kinds, ends))
+            if not other:  # its ends have no kind where the value there has one
+                how = "of no kind at an end where there is one in"
+            elif shares:
+                how = "of another kind at its other end than"
+            else:
+                how = "sharing no end with"
             own = _named(ends) or "no kind"
             why.append(f"the kinds differ: it is of {own}, {how} {_named(kinds)}")
     subtypes = pools.subtypes
