@@ -15,8 +15,9 @@ context gate (`context`) learns from the data which neighbours go with which edg
 of a value, in any language. And it takes the place only of a value of its own kind: the
 kinds (`kinds`) group the edge words of each slot type's values by where they are seen and
 by the words next to them inside the values, and the sub-types (`subtypes`) group whole
-values by the words seen around them; both are off unless asked for. Where two slots touch, the
-join gate (`joins`) keeps their values from meeting as the data's words never do.
+values by the words seen around them (the kinds are on by default, the sub-types off).
+Where two slots touch, the join gate (`joins`) keeps their values from meeting as the
+data's words never do.
 
 A new utterance takes a source utterance of the pattern and draws each of its slot values
 from what that occurrence may take of its slot's pool (the value it had included); the
