@@ -231,24 +231,24 @@ def test_a_value_whose_kind_cannot_be_told_is_kept_out_of_a_kinded_place():
         ) in why
 
 
-DAYS = ("friday", "monday")
+DAYS, DÍAS = ("friday", "monday"), ("lunes", "martes")
 
 
 def test_a_word_seen_often_and_like_no_other_is_a_kind_of_its_own():
-    """'week' ends every period and no day: alone in its groups, it is a kind of its own,
-    so "this week" does not take the place of "this friday" though both start with 'this'
-    (nor "este mes" that of "este lunes" in Spanish); before, an end of no kind let it."""
+    """'week' ends every period and no day: sharing its groups with no other word, it is a
+    kind of its own, so "this week" does not take the place of "this friday" though both
+    start with 'this' (nor "este mes" that of "este lunes" in Spanish), nor the reverse."""
     english = [
-        *(utt("Plan", f"see you on [date : {d}]") for d in ("friday", "monday")),
-        *(utt("Plan", f"book it for [date : {d}] please") for d in ("friday", "monday")),
+        *(utt("Plan", f"see you on [date : {d}]") for d in DAYS),
+        *(utt("Plan", f"book it for [date : {d}] please") for d in DAYS),
         *(utt("Plan", f"meet me on [date : {f} {d}]") for f in ("this", "next") for d in DAYS),
         *(utt("Plan", f"book it for [date : {f} week] please") for f in ("this", "next")),
         utt("Plan", "plan it for [date : this week] please"),
     ]  # fmt: skip
     spanish = [
-        *(utt("Planear", f"nos vemos el [fecha : {d}]") for d in ("lunes", "martes")),
-        *(utt("Planear", f"resérvalo para el [fecha : {d}] porfa") for d in ("lunes", "martes")),
-        *(utt("Planear", f"quedamos el [fecha : este {d}]") for d in ("lunes", "martes")),
+        *(utt("Planear", f"nos vemos el [fecha : {d}]") for d in DÍAS),
+        *(utt("Planear", f"resérvalo para el [fecha : {d}] porfa") for d in DÍAS),
+        *(utt("Planear", f"quedamos el [fecha : este {d}]") for d in DÍAS),
         *(utt("Planear", f"{v} para [fecha : este mes] porfa") for v in ("ponlo", "dilo", "anota")),
     ]  # fmt: skip
     for data, slot, period, day in (
