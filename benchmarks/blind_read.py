@@ -1,5 +1,5 @@
 """A blind read of resampled utterances: SLURP devel resampled to N under each arm (by
-default today's default, the kinds with the context gate at 1.0 and the join gate, and the
+default today's default, the kinds with the context gate at 2.0 and the join gate, and the
 default before the kinds, the context gate at 0.5 with the join gate), 100 new utterances
 drawn at random from each, shuffled together into one sheet that does not say which is
 which. `--arms` picks other arms (`no gate`: `--no-context`; `gate 4 + kinds`: `--context
@@ -19,7 +19,11 @@ which row is whose, and `score --key` counts them. Seed 37's other arm is commit
 default); seed 31's was a trial not kept (the kinds of one end with 6 sightings, the
 context gate at 2). The sheet of seed 47 compares today's default with a trial not kept,
 both drawn by this tree (a value sharing the kind of every kinded end of the value it
-replaces, words seen 10 times).
+replaces, words seen 10 times). The sheets of seeds 53 and 59 compare the default of the
+commit that added them (a value's end of no kind takes no kinded place, a word alone in
+its groups a kind of its own, the context gate at 2) with main at 82e9b6f (the rule
+before, the context gate at 1), each arm drawn by its own tree as `sheet --arms default`
+draws it, this tree's first, then shuffled together; `.arms.tsv` says whose each row is.
 
     .venv/bin/python benchmarks/blind_read.py sheet [--data ../shared/data] [--seed 0] > sheet.tsv
     (judge each line: natural, awkward or unnatural, in the third column)

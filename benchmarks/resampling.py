@@ -23,6 +23,7 @@ indices of SNIPS behind the default threshold.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import logging
 import random
@@ -128,26 +129,41 @@ JOINS = (
 )
 # (context evidence, kinds' sightings), with the kinds at 0.3 and the join gate at 2
 DEFAULTS = (
-    (1.0, 8),
-    (0.5, 8),
-    (0.8, 8),
     (2.0, 8),
+    (1.0, 8),
+    (1.5, 8),
+    (3.0, 8),
     (None, 8),
-    (1.0, 4),
-    (1.0, 12),
+    (2.0, 4),
+    (2.0, 12),
 )
 BEFORE_KINDS = {"context": 0.5, "kinds": None}
 HALVINGS = 3
 REPEATS = 5
 
 
-class OneEndKinds(kinds.ValueKinds):
-    """The kinds as they were: a value shares the kind of one end of the value it
-    replaces, whatever the kind of its other end."""
+class KindsBefore(kinds.ValueKinds):
+    """The rule of the kinds before: no end of the value of another kind than the same end
+    of the value it replaces, and one end's kind shared unless that value has an end of no
+    kind (so "ten minutes", its last word of no kind, took the place of "five pm")."""
 
     def compatible(self, slot: str, place: kinds.Kinds, value: str) -> bool:
-        first, last = self.kinds(slot, value)
-        return place[0] is None or place[1] is None or place[0] == first or place[1] == last
+        ends = self.kinds(slot, value)
+        if any(p is not None and v is not None and p != v for p, v in zip(place, ends)):
+            return False
+        return place[0] is None or place[1] is None or place[0] == ends[0] or place[1] == ends[1]
+
+
+def no_lone_kinds(*args, **options) -> kinds.ValueKinds:
+    """The kinds without the kinds of one word (as before: a word that shared its groups
+    with no other had none)."""
+    found = LEARN(*args, **options)
+    members = {label: words for label, words in found.members.items() if len(words) > 1}
+    labels = {key: label for key, label in found.labels.items() if label in members}
+    return kinds.ValueKinds(labels, members)
+
+
+LEARN = kinds.learn
 
 
 class SidesOnly(context.ContextGate):
@@ -266,11 +282,18 @@ def gate(data: Path, n: int) -> None:
         took = seconds(evidence, kinds_seen=seen, **on)
         print(line(f"--kinds 0.3 --kinds-seen {seen}, --joins 2, {gated}", found, took))
     default = context.DEFAULT_EVIDENCE
-    for name, where, variant in (
-        ("the kinds of one end (the rule before)", kinds, ("ValueKinds", OneEndKinds)),
-        ("no marked forms or words said twice", context, ("ContextGate", SidesOnly)),
+    for name, patches in (
+        ("the rule of the kinds before", [(kinds, "ValueKinds", KindsBefore)]),
+        ("no kinds of one word", [(kinds, "learn", no_lone_kinds)]),
+        (
+            "the kinds as before (their rule, no kinds of one word)",
+            [(kinds, "ValueKinds", KindsBefore), (kinds, "learn", no_lone_kinds)],
+        ),
+        ("no marked forms or words said twice", [(context, "ContextGate", SidesOnly)]),
     ):
-        with mock.patch.object(where, *variant):
+        with contextlib.ExitStack() as stack:
+            for where, what, variant in patches:
+                stack.enter_context(mock.patch.object(where, what, variant))
             found = measured(splits, n // 2, default, **on)
         print(line(f"default, {name}", found, ""))
     before = measured(splits, n // 2, 0.5, joins=joins.DEFAULT_RARE)

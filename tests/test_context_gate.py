@@ -15,6 +15,10 @@ from grammar_fst.data import naturalness as nat
 from grammar_fst.data import resample as rs
 from grammar_fst.data.formats import jsonl
 
+# hand-made data says each pair a few times: the tests read the gate at an evidence of 1
+# (the default, 2, is chosen for data of some size; its own test says what 2 lets through)
+EVIDENCE = 1.0
+
 # English: dates after "on" are weekdays, dates starting with "next" stand alone; names
 # take "'s" before a noun only.
 ENGLISH = [
@@ -51,7 +55,7 @@ def texts(out) -> set[str]:
 
 
 def test_a_date_starting_with_next_is_kept_out_of_on():
-    gate = ctx.learn(ENGLISH)
+    gate = ctx.learn(ENGLISH, EVIDENCE)
     blocked = gate.fit("date", "next week", "on", ctx.END)
     assert not blocked
     assert gate.reason("date", blocked).startswith(
@@ -67,14 +71,14 @@ def test_a_date_starting_with_next_is_kept_out_of_on():
     allowed = gate.fit("date", "next year", "me", ctx.END)
     assert allowed and gate.reason("date", allowed) == ""
     assert allowed.scores["before"] == (3, 1.5)
-    out, _, _ = rs.resample(ENGLISH, 60, seed=1)
+    out, _, _ = rs.resample(ENGLISH, 60, seed=1, context=EVIDENCE)
     made = texts(out)
     assert "call me next year" in made and "see you on sunday" in made
     assert not any("on next" in t or "me friday" in t for t in made)
 
 
 def test_a_possessive_value_is_kept_out_of_a_plain_context():
-    gate = ctx.learn(ENGLISH)
+    gate = ctx.learn(ENGLISH, EVIDENCE)
     fit = gate.fit("person", "peter's", "call", ctx.END)  # a form never seen, its ending is
     assert not fit
     assert gate.reason("person", fit) == (
@@ -87,7 +91,7 @@ def test_a_possessive_value_is_kept_out_of_a_plain_context():
         "the end of the sentence never comes after a value of any slot ending in -'s "
         "(1.3 times expected)"
     )
-    out, _, _ = rs.resample(ENGLISH, 60, seed=2)
+    out, _, _ = rs.resample(ENGLISH, 60, seed=2, context=EVIDENCE)
     for g in out:
         for slot in g.utterance.slots:
             if slot.value.endswith("'s"):
@@ -109,7 +113,7 @@ TIMES = [
 
 
 def test_a_value_of_another_kind_is_kept_out_by_its_far_edge():
-    gate = ctx.learn(TIMES)
+    gate = ctx.learn(TIMES, EVIDENCE)
     fit = gate.fit("time", "ten minutes", "at", ctx.END)
     assert not fit  # "at ten" and "at ... -es" were seen: only the far edge tells
     assert [e.side for e in fit.blocked] == ["before^"]
@@ -119,23 +123,23 @@ def test_a_value_of_another_kind_is_kept_out_by_its_far_edge():
     )
     assert gate.fit("time", "seven pm", "at", ctx.END)
     assert gate.fit("time", "five minutes", "for", ctx.END)
-    out, _, _ = rs.resample(TIMES, 40, seed=3)
+    out, _, _ = rs.resample(TIMES, 40, seed=3, context=EVIDENCE)
     made = texts(out)
     assert "wake me at seven pm" in made and "wait for five minutes" in made
     assert not any(t.startswith(("wake", "call", "ring")) and "minutes" in t for t in made)
-    again, _, _ = rs.resample(TIMES, 40, seed=3)
+    again, _, _ = rs.resample(TIMES, 40, seed=3, context=EVIDENCE)
     assert [g.utterance.annot_utt for g in again] == [g.utterance.annot_utt for g in out]
 
 
 def test_edge_words_are_learned_in_spanish_too():
-    gate = ctx.learn(SPANISH)
+    gate = ctx.learn(SPANISH, EVIDENCE)
     fit = gate.fit("lugar", "la playa", "al", ctx.END)
     assert not fit
     assert "'al' never comes before a value of lugar starting with 'la'" in gate.reason(
         "lugar", fit
     )
     assert gate.fit("lugar", "la oficina", "a", "mañana")  # "a la": seen
-    out, _, _ = rs.resample(SPANISH, 40, seed=3)
+    out, _, _ = rs.resample(SPANISH, 40, seed=3, context=EVIDENCE)
     made = texts(out)
     assert not any(" al la " in f" {t} " for t in made)
     assert "vamos a la plaza" in made and "llévame al parque" in made
@@ -152,18 +156,18 @@ def test_a_pair_no_slot_type_shows_is_blocked_even_in_a_small_slot_type():
         utt("Watch", "open the [app : netflix]"),
         utt("Watch", "open the [app : hulu] app"),
     ]
-    gate = ctx.learn(data)
+    gate = ctx.learn(data, EVIDENCE)
     fit = gate.fit("title", "the hobbit", "the", ctx.END)
     assert not fit and "'the' never comes before" in gate.reason("title", fit)
-    out, _, _ = rs.resample(data, 30, seed=0)
+    out, _, _ = rs.resample(data, 30, seed=0, context=EVIDENCE)
     assert not any("the the" in t for t in texts(out))
     assert "play the hobbit now" in texts(out) or "play the wall now" in texts(out)
 
 
 def test_a_word_pair_the_text_says_elsewhere_is_not_blocked():
     data = ENGLISH + [utt("Meet", "are you free on next week's trip")]  # "on next", outside a slot
-    assert ctx.learn(data).fit("date", "next week", "on", ctx.END).blocked == ()
-    assert not ctx.learn(ENGLISH).fit("date", "next week", "on", ctx.END)
+    assert ctx.learn(data, EVIDENCE).fit("date", "next week", "on", ctx.END).blocked == ()
+    assert not ctx.learn(ENGLISH, EVIDENCE).fit("date", "next week", "on", ctx.END)
 
 
 def test_the_evidence_knob_and_no_gate():
@@ -179,7 +183,7 @@ def test_the_evidence_knob_and_no_gate():
 
 def test_provenance_records_the_gate_scores():
     data = ENGLISH + [utt("Plan", "plan a trip [date : next week]")]
-    out, _, _ = rs.resample(data, 70, seed=4, threshold=0.0)
+    out, _, _ = rs.resample(data, 70, seed=4, threshold=0.0, context=EVIDENCE)
     swaps = [s for g in out for s in g.swaps or []]
     assert swaps and all(set(s["gate"]) >= set(ctx.SIDES) for s in swaps)
     for s in swaps:
@@ -193,14 +197,17 @@ def test_provenance_records_the_gate_scores():
 
 def test_same_seed_same_bytes_with_the_gate():
     def lines(seed):
-        return [rs.provenance_line(g) for g in rs.resample(ENGLISH + SPANISH, 50, seed)[0]]
+        return [
+            rs.provenance_line(g)
+            for g in rs.resample(ENGLISH + SPANISH, 50, seed, context=EVIDENCE)[0]
+        ]
 
     assert lines(7) == lines(7) and lines(7) != lines(8)
 
 
 def test_nothing_of_the_input_is_lost():
     data = ENGLISH + SPANISH
-    out, table, pools = rs.resample(data, 80, seed=5)
+    out, table, pools = rs.resample(data, 80, seed=5, context=EVIDENCE)
     assert [g.utterance for g in out[: len(data)]] == data
     assert sum(table.allocated) == len(out)
     # every occurrence may keep its own value, even where the gate finds it too rare
@@ -239,7 +246,8 @@ def test_cli_explain_report_and_evaluate(tmp_path, capsys):
     data = tmp_path / "in.jsonl"
     data.write_text("".join(jsonl.line(u, 0) + "\n" for u in ENGLISH), encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    assert main(["resample", str(data), "-n", "40", "-o", str(out), "--explain", "--report"]) == 0
+    options = ["-n", "40", "-o", str(out), "--context", str(EVIDENCE), "--explain", "--report"]
+    assert main(["resample", str(data), *options]) == 0
     err = capsys.readouterr().err
     assert "Meet: date between 'on' and the end of the sentence: 3 of 6 values blocked" in err
     assert "  'next week': 'on' never comes before a value of date starting with 'next'" in err

@@ -148,8 +148,8 @@ def _resample_arguments(p: argparse.ArgumentParser) -> None:
         metavar="S",
         help="group the first and last words of each slot type's values in DATA into kinds "
         "(by the words around the values and the words next to them inside; likeness 0 to "
-        "1 at least S) and let a value take the place only of one that shares the kind of "
-        f"an end and no other kind at either end (default: {kinds.DEFAULT_SIMILARITY:g})",
+        "1 at least S) and let a value take the place only of one whose ends that have a "
+        f"kind are of the same kind in it (default: {kinds.DEFAULT_SIMILARITY:g})",
     )
     p.add_argument(
         "--kinds-seen",

@@ -46,7 +46,7 @@ START, END = "<s>", "</s>"
 ALL = ""  # the counts over every slot type
 # `~`: with the last word's ending; `^`: across the value, with the edge at its other end
 SIDES = ("before", "after", "before~", "after~", "before^", "after^")
-DEFAULT_EVIDENCE = 1.0  # chosen on SLURP with the join gate and the kinds: see docs/resampling.md
+DEFAULT_EVIDENCE = 2.0  # chosen on SLURP with the join gate and the kinds: see docs/resampling.md
 FORM, REPEAT = "form", "repeat"  # the evidence beyond the sides (`ContextGate.beyond`)
 
 

@@ -18,17 +18,19 @@ and periods are both seen after "for" and at the end of a sentence), both togeth
 Each edge word of a slot type seen `MIN_SEEN` times or more (case-folded, over every
 intent; first words and last words apart) gets two bags, of the neighbours of its values and of the
 words next to it inside them, each grouped as sub-types group values
-(`subtypes.groups`, cosine at least `similarity`); words that share both groups, two or
-more, are a *kind*. A word seen fewer times, or alone in its kind, has none: its
-places are too few to tell.
+(`subtypes.groups`, cosine at least `similarity`); words that share both groups are a
+*kind*, and a word that shares them with no other is a kind of its own: seen that often
+and like no other ("week" among SLURP's days), it tells a kind by itself. A word seen
+fewer times has none: its places are too few to tell.
 
 A value's kinds are those of its first and last words. It may take the place of a value
-when none of its ends is of another kind than the same end of that value, and it shares
-the kind of one of that value's ends or that value has an end of no kind: "friday" may
+when each end of that value that has a kind is of the same kind in it: "friday" may
 replace "today" (both days), "next week" may not, nor may "five minutes" replace "eight
-am", though both start with a number. Any value whose ends agree so may replace one with
-an end of no kind, and a value with no kind at either end may replace only such a value.
-No word list of any language is involved: the words and their groups are the data's own.
+am", though both start with a number, nor "ten minutes" (its last word too rare to have a
+kind: its kind cannot be told where the slot type's values are known to be of several).
+An end of no kind in the value it replaces takes any value; a value with no kind at either
+end replaces only a value with none. No word list of any language is involved: the words
+and their groups are the data's own.
 """
 
 from __future__ import annotations
@@ -64,14 +66,12 @@ class ValueKinds:
         return self._known[key]
 
     def compatible(self, slot: str, place: Kinds, value: str) -> bool:
-        """Whether `value` may take the place of a value of kinds `place`: no end of
-        `value` has a kind other than the place's same end ("five minutes" does not take
-        the place of "eight am", though both start with a number), and one of the place's
-        ends has no kind or `value` shares the kind of one of them."""
+        """Whether `value` may take the place of a value of kinds `place`: each end of the
+        place that has a kind is of that kind in `value` ("five minutes" and "ten minutes",
+        whose last word has no kind, do not take the place of "eight am", though all start
+        with a number)."""
         ends = self.kinds(slot, value)
-        if any(p is not None and v is not None and p != v for p, v in zip(place, ends)):
-            return False
-        return place[0] is None or place[1] is None or place[0] == ends[0] or place[1] == ends[1]
+        return all(p is None or p == v for p, v in zip(place, ends))
 
     def describe(self, label: str) -> str:
         """A kind as a reason names it: its label and its first words."""
@@ -127,7 +127,7 @@ def learn(
         for word in seen:
             if word in by_around and word in by_within:
                 together.setdefault((by_around[word], by_within[word]), []).append(word)
-        found = [group for group in together.values() if len(group) > 1]
+        found = list(together.values())
         for number, group in enumerate(found, 1):
             label = f"{slot}{position}{number}"
             members[label] = group

@@ -15,8 +15,9 @@ context gate (`context`) learns from the data which neighbours go with which edg
 of a value, in any language. And it takes the place only of a value of its own kind: the
 kinds (`kinds`) group the edge words of each slot type's values by where they are seen and
 by the words next to them inside the values, and the sub-types (`subtypes`) group whole
-values by the words seen around them; both are off unless asked for. Where two slots touch, the
-join gate (`joins`) keeps their values from meeting as the data's words never do.
+values by the words seen around them (the kinds are on by default, the sub-types off).
+Where two slots touch, the join gate (`joins`) keeps their values from meeting as the
+data's words never do.
 
 A new utterance takes a source utterance of the pattern and draws each of its slot values
 from what that occurrence may take of its slot's pool (the value it had included); the
@@ -608,8 +609,8 @@ def _named(kinds: kd.Kinds | None) -> str:
 def _kind_lines(kinds: kd.ValueKinds) -> list[str]:
     """Each slot type's kinds of first and last words, with their first words."""
     rule = (
-        "kind{} of edge words, a value takes the place of one that shares the kind of an end "
-        "and has no end of another kind"
+        "kind{} of edge words, a value takes the place of one only with the same kind at each "
+        "end of it that has one"
     )
     # a label is slot, position, number: `date$2`
     return _group_lines(
@@ -658,7 +659,13 @@ def _blocked(
         if not pools.kinds.compatible(slot, kinds, value.text):
             ends = pools.kinds.kinds(slot, value.text)
             shares = any(k is not None and k == e for k, e in zip(kinds, ends))
-            how = "of another kind at its other end than" if shares else "sharing no end with"
+            other = any(k is not None and e is not None and k != e for k, e in zip(kinds, ends))
+            if not other:  # its ends have no kind where the value there has one
+                how = "of no kind at an end where there is one in"
+            elif shares:
+                how = "of another kind at its other end than"
+            else:
+                how = "sharing no end with"
             own = _named(ends) or "no kind"
             why.append(f"the kinds differ: it is of {own}, {how} {_named(kinds)}")
     subtypes = pools.subtypes
