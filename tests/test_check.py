@@ -45,6 +45,15 @@ def test_ambiguity_is_found_with_its_readings():
     ]
 
 
+def test_sentences_are_shown_as_the_script_writes_them():
+    """Thai has no spaces between words, and a question mark follows its word: the
+    sentence a finding quotes is one the grammar says, as sampling spells it."""
+    found = findings("intent A = เปิด {s} | เปิด ไฟ\nintent B = ปิด ไฟ\nslot s = ไฟ\n")
+    assert found[0].startswith("g.grm:1:1: warning: ambiguous: 'เปิดไฟ' has 2 readings: ")
+    found = findings("intent A = is it on \"?\"\nintent B = is it on \"?\" | no\n")
+    assert found == ["g.grm:2:1: warning: 'is it on?' is a sentence of both intent A and intent B"]
+
+
 def test_sentence_in_two_intents():
     found = findings("intent A = stop | halt\nintent B = stop now | stop\n")
     assert found == ["g.grm:2:1: warning: 'stop' is a sentence of both intent A and intent B"]

@@ -1,5 +1,5 @@
 """The README's tour, docs/index.md, sampling.md, resampling.md, induction.md,
-importing.md and security.md show what the tool does: their console sessions print what
+evaluation.md, importing.md, security.md and scaling.md show what the tool does: their console sessions print what
 is shown, and their Python sessions run as shown.
 
 Unlike docs/catalogues.md, whose blocks stand alone, each of these documents is one
@@ -23,6 +23,7 @@ DOCS = [
             "sampling.md",
             "resampling.md",
             "induction.md",
+            "evaluation.md",
             "importing.md",
             "security.md",
             "scaling.md",
@@ -52,3 +53,13 @@ def _check_pycon(block, doc):
     report: list[str] = []
     result = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS).run(test, out=report.append)
     assert result.failed == 0, "".join(report)
+
+
+# docs/catalogues.md's blocks are run one by one (test_docs_catalogues.py); benchmarks.md
+# records what benchmark runs printed, on one machine at one time
+ELSEWHERE = {"catalogues.md", "benchmarks.md"}
+
+
+def test_every_doc_with_a_session_is_run():
+    shown = {p.name for p in (ROOT / "docs").glob("*.md") if "```console" in p.read_text("utf-8")}
+    assert shown - ELSEWHERE <= {doc.name for doc in DOCS}

@@ -22,6 +22,7 @@ import numpy as np
 import pynini
 
 from .. import progress
+from ..text import tokens
 from ..defaults import DEFAULT_BUDGET
 from . import openfst
 from .compiler import CompiledFsts, Key, call_order, callees, flat_size
@@ -338,5 +339,7 @@ def most_readings(
 
 
 def path_text(path: pynini.Fst, symbols: pynini.SymbolTable) -> str:
-    """The input words of a one-path FST (as shortestpath returns), as text."""
-    return " ".join(symbols.find(i) for i, _ in openfst.single_path(path) if i)
+    """The input words of a one-path FST (as shortestpath returns), as text: spelled as
+    sampling spells them (no space where the scripts write none, `tokens.join`), so that
+    the sentence a diagnostic shows is one the grammar says."""
+    return tokens.join([symbols.find(i) for i, _ in openfst.single_path(path) if i])
