@@ -122,18 +122,41 @@ def test_a_local_cluster_started_beside_other_threads_spawns_its_workers(cluster
         assert list(client.run(_marker).values()) == [None]
 
 
-@pytest.mark.parametrize("forked", [False, True])
-def test_cli_local_cluster_gives_the_bytes_of_jobs_1(capsys, tmp_path, monkeypatch, forked):
-    """Forked workers write their blocks into the output in turn; spawned ones (where this
-    process could not fork safely) hand them over as pieces (this machine's files): 19
-    blocks, more than a ring of files holds, to a file and to standard output."""
-    monkeypatch.setattr(parallel, "forks_here", lambda: forked)
-    argv = ["sample", MUSIC, "-n", "150000", "--seed", "3", "--format", "text"]
+def test_cli_local_cluster_of_spawned_workers_gives_the_bytes_of_jobs_1(
+    capsys, tmp_path, monkeypatch
+):
+    """Spawned workers (where this process cannot fork safely) hand their blocks over as
+    pieces (this machine's files): 73 blocks, more than the ring of 65 files holds, to a
+    file and to standard output."""
+    monkeypatch.setattr(parallel, "forks_here", lambda: False)
+    argv = ["sample", MUSIC, "-n", "600000", "--seed", "3", "--format", "text"]
     one = run(capsys, *argv)[1]
     assert run(capsys, *argv, "--dask", "local:2")[1] == one
     assert run(capsys, *argv, "--dask", "local:2", "-o", tmp_path / "out.txt")[0] == 0
     assert (tmp_path / "out.txt").read_text() == one
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]  # no pieces left
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_cli_local_cluster_of_forked_workers_gives_the_bytes_of_jobs_1(capsys, tmp_path, to_file):
+    """Forked workers write their blocks into the output in turn, to a file or standard
+    output. Run as a command of its own: this process runs other threads."""
+    argv = ["sample", str(MUSIC), "-n", "150000", "--seed", "3", "--format", "text"]
+    one = run(capsys, *argv)[1]
+    out = tmp_path / "out.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "grammar_fst", *argv, "--dask", "local:2", "-o", str(out)]
+        if to_file
+        else [sys.executable, "-m", "grammar_fst", *argv, "--dask", "local:2"],
+        env={**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(GRAMMARS.parent)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    assert (out.read_text() if to_file else done.stdout) == one and done.stderr == ""
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name != "dask-scratch-space")
+    assert left == (["out.txt"] if to_file else [])  # no pieces, no temporary file
 
 
 def test_cli_local_cluster_to_a_reader_that_goes_away_is_no_error(tmp_path):
@@ -157,11 +180,11 @@ def test_cluster_workers_given_a_folder_hand_back_pieces(cluster, tmp_path):
     grammar = load(MUSIC)
     joined = b""
     for block in grammar.sample_blocks(
-        200000, seed=2, render=jsonl.line, chunks=True, client=cluster[1], pieces=str(tmp_path)
+        600000, seed=2, render=jsonl.line, chunks=True, client=cluster[1], pieces=str(tmp_path)
     ):
-        assert isinstance(block, Piece)  # 25 blocks: the ring's 17 files are reused
+        assert isinstance(block, Piece)  # 74 blocks: the ring's 65 files are reused
         joined += Path(block.path).read_bytes()[: block.size]
-    lines = [jsonl.line(u, i) for i, u in enumerate(grammar.sample(200000, seed=2))]
+    lines = [jsonl.line(u, i) for i, u in enumerate(grammar.sample(600000, seed=2))]
     assert joined.decode() == "".join(f"{line}\n" for line in lines)
 
 
