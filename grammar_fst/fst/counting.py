@@ -22,8 +22,8 @@ import numpy as np
 import pynini
 
 from .. import progress
-from ..text import tokens
 from ..defaults import DEFAULT_BUDGET
+from ..text import tokens
 from . import openfst
 from .compiler import CompiledFsts, Key, call_order, callees, flat_size
 
