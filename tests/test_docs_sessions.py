@@ -1,6 +1,6 @@
 """The README's tour, docs/index.md, sampling.md, resampling.md, induction.md,
-evaluation.md, importing.md, security.md and scaling.md show what the tool does: their console sessions print what
-is shown, and their Python sessions run as shown.
+evaluation.md, importing.md, security.md and scaling.md show what the tool does: their
+console sessions print what is shown, and their Python sessions run as shown.
 
 Unlike docs/catalogues.md, whose blocks stand alone, each of these documents is one
 session: its blocks run in order in one folder (the README compiles `music.far` in one
