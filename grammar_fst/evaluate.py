@@ -54,7 +54,8 @@ class Report:
     alternatives: int | None  # from the grammar's source; None for a .far
     states: int
     arcs: int
-    sentences: int | str  # distinct; else text: "at most" a bound, or too long for an int
+    sentences: int | str  # distinct, or at most (see sentences_exact); text if too long
+    sentences_exact: bool  # False: `sentences` counts derivations, a bound
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -71,12 +72,14 @@ class Report:
             ("trigram precision", _share(self.trigram)),
             ("rules / alternatives", f"{self.rules:,} / {_count(self.alternatives)}"),
             ("states / arcs", f"{self.states:,} / {self.arcs:,}"),
-            (
-                "distinct sentences",
-                f"{self.sentences:,}" if isinstance(self.sentences, int) else self.sentences,
-            ),
+            ("distinct sentences", self._sentences_shown()),
         ]
         return "".join(f"{name:40} {value}\n" for name, value in rows)
+
+
+    def _sentences_shown(self) -> str:
+        shown = f"{self.sentences:,}" if isinstance(self.sentences, int) else self.sentences
+        return shown if self.sentences_exact else f"at most {shown} (derivations)"
 
 
 def _count(value: int | None) -> str:
@@ -84,11 +87,8 @@ def _count(value: int | None) -> str:
 
 
 def _sentences(size: counting.Count) -> int | str:
-    """An exact count as an int; a bound, or a Huge, as text."""
-    if size.exact and isinstance(size.value, int):
-        return size.value
-    shown = counting.shown(size.value)
-    return shown if size.exact else f"at most {shown} (derivations)"
+    """A count, exact or a bound, as an int; one too long for an int (a Huge) as text."""
+    return size.value if isinstance(size.value, int) else counting.shown(size.value)
 
 
 def _share(value: float) -> str:
@@ -131,6 +131,7 @@ def evaluate(
         template_hits += (" ".join(shape), u.intent) in shapes
         trigram_hits += set(trigrams(shape)) <= seen.get(u.intent, set())
     all_fsts = grammar.fsts.all_fsts()
+    size = grammar.sizes()[1]
     return Report(
         heldout=len(reference),
         recall=_ratio(said, len(reference)),
@@ -144,7 +145,8 @@ def evaluate(
         alternatives=None if grammar.grammar is None else _alternatives(grammar.grammar),
         states=sum(f.num_states() for f in all_fsts),
         arcs=sum(f.num_arcs(s) for f in all_fsts for s in f.states()),
-        sentences=_sentences(grammar.sizes()[1]),
+        sentences=_sentences(size),
+        sentences_exact=size.exact,
     )
 
 

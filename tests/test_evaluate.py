@@ -18,6 +18,7 @@ from grammar_fst.data.formats import jsonl
 from grammar_fst.data.formats.massive import parse_annotation
 from grammar_fst.data.records import Utterance
 from grammar_fst.evaluate import evaluate
+from grammar_fst.fst import counting
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
 GRAMMAR = (
@@ -69,6 +70,19 @@ def test_size_of_the_grammar():
     report = evaluate(gf.from_text(GRAMMAR), HELDOUT, samples=0)
     assert report.rules == 0 and report.alternatives == 2 + 1 + 2
     assert report.sentences == 5 and report.states > 0 and report.arcs > 0
+    assert report.sentences_exact and "distinct sentences                       5\n" in str(report)
+
+
+def test_a_bound_on_the_sentences_is_a_number_that_says_so(monkeypatch):
+    """Where the distinct sentences cannot be counted, the derivations bound them: a
+    number in the JSON, with `sentences_exact` false, and "at most" in the table."""
+    grammar = gf.from_text(GRAMMAR)
+    sizes = grammar.sizes()
+    bound = counting.Count(425487576, exact=False, why="derivations")
+    monkeypatch.setattr(type(grammar), "sizes", lambda self, *a, **k: (sizes[0], bound))
+    report = evaluate(grammar, HELDOUT, samples=0)
+    assert (report.as_dict()["sentences"], report.as_dict()["sentences_exact"]) == (425487576, False)
+    assert "distinct sentences                       at most 425,487,576 (derivations)" in str(report)
 
 
 def test_size_of_an_archive_is_its_network(tmp_path, capsys):
