@@ -28,15 +28,17 @@ log = logging.getLogger("grammar_fst")
 
 def dot_source(fsts: CompiledFsts, drawn: list[tuple[str, pynini.Fst]]) -> str:
     """DOT text of the FSTs in `drawn` (title, FST), each in a box of its own; slot
-    nonterminals in them are weighted by the slot classes of `fsts`."""
+    nonterminals in them are weighted by the slot classes of `fsts`. One walker holds
+    them all: its probabilities of the network's rules and slots are found once, not
+    once per FST drawn."""
     symbols = [fsts.symbols.find(i) for i in range(fsts.symbols.num_symbols())]
+    walker = Walker(CompiledFsts(fsts.symbols, dict(drawn), fsts.slots, fsts.rules))
     lines = [
         "digraph grammar {",
         '  rankdir=LR; node [shape=circle, fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=10];',
     ]
     for number, (title, fst) in enumerate(drawn):
-        walker = Walker(CompiledFsts(fsts.symbols, {title: fst}, fsts.slots, fsts.rules))
         choices = walker.choices(walker.states(("intent", title)))
         lines += [f"  subgraph cluster_{number} {{", f'    label="{_escape(title)}";']
         for state in range(fst.num_states()):

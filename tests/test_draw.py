@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 import grammar_fst as gf
+from grammar_fst import draw
 from grammar_fst.cli.main import main
+from grammar_fst.sampling.walker import Walker
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 EDGE = re.compile(r'(n\d+_\d+) -> n\d+_\d+ \[label="(.*)\\np=([0-9.e-]+)"\];')
@@ -127,3 +129,22 @@ def test_with_graphviz_a_notebook_shows_a_picture(graphviz):
     grammar = gf.from_text('intent A = say "\\"hi\\"" | नमस्ते\nintent B = x {s}\nslot s = a | b\n')
     svg = grammar._repr_svg_()
     assert svg is not None and "<svg" in svg and "नमस्ते" in svg and "intent B" in svg
+
+
+def boxes(dot: str) -> list[str]:
+    """The boxes of a drawing, each with its number taken out (`cluster_3`, `n3_7`)."""
+    parts = dot.removesuffix("\n}\n").split("\n  subgraph cluster_")[1:]
+    return [re.sub(r"\b(n|start|cluster_)\d+", r"\1#", "cluster_" + part) for part in parts]
+
+
+def test_a_drawing_builds_one_walker_and_each_box_is_as_drawn_alone(monkeypatch):
+    grammar = gf.load(GRAMMARS / "music.grm")
+    built = []
+    monkeypatch.setattr(draw, "Walker", lambda fsts: built.append(fsts) or Walker(fsts))
+    together = boxes(grammar.draw())
+    assert len(built) == 1 and len(together) > 10  # every intent and the rules they enter
+    drawn = [(f"intent {n}", grammar.fsts.intents[n]) for n in grammar.intents]
+    drawn += [(f"${n}", f) for n, f in grammar.fsts.rules.items()]
+    alone = {title: boxes(draw.dot_source(grammar.fsts, [(title, fst)]))[0] for title, fst in drawn}
+    titles = [re.search(r'label="(.*)";', box).group(1) for box in together]
+    assert len(built) == 1 + len(drawn) and together == [alone[title] for title in titles]
