@@ -174,3 +174,26 @@ def test_cover_refuses_a_chain_beyond_its_depth_with_a_located_error(monkeypatch
         "chain.grm:41:1: --cover follows intent I through rules nesting 82 levels deep, "
         "more than 50; sample it without --cover"
     )
+
+
+def shared_layers(layers: int, width: int) -> str:
+    """Rules in layers, each with two alternatives entering two rules of the layer below
+    and an optional word, as induction shares rules: 2**layers paths from the intent."""
+    lines = [f"$r0_{i} = a{i} | b{i}" for i in range(width)]
+    for layer in range(1, layers):
+        for i in range(width):
+            below, other = f"$r{layer - 1}_{i}", f"$r{layer - 1}_{(i + 1) % width}"
+            lines.append(
+                f"$r{layer}_{i} = x{layer}_{i} {below} | y{layer}_{i} [o{layer}_{i}] {other}"
+            )
+    tops = " | ".join(f"$r{layers - 1}_{i}" for i in range(width))
+    return "\n".join([*lines, f"intent I = go ({tops})"]) + "\n"
+
+
+def test_cover_uses_every_alternative_of_many_layers_of_shared_rules():
+    text = shared_layers(40, 3)  # 2**40 paths: counting targets path by path never ends
+    covering = list(gf.from_text(text).sample(0, seed=1, cover=True))
+    used = {word for u in covering for word in u.text.split()}
+    written = {word for word in text.split() if word.isalnum() and word not in {"go", "I"}}
+    assert written - {"intent"} <= used
+    assert len(covering) <= len(written)

@@ -11,6 +11,12 @@ draws by the weights. Every derivation covers at least one new target, so an int
 at most as many as it has targets. Catalogue slots are filled by a random walk of their
 class FST, as when sampling.
 
+The uncovered targets under each node are counted once and kept until one of them is
+covered, when only the counts of the nodes above it (in its rule, and up through the
+rules entering that rule) are dropped: an induced grammar's rules are shared by many
+others, and counting them again on every path through them took time exponential in
+the grammar.
+
 A derivation follows the grammar's nesting with the call stack, so an intent's covering
 paths are derived in a thread whose stack fits MAX_DEPTH expression levels (the rules'
 own nesting added along the deepest chain of rules: an induced grammar's chains of
@@ -46,6 +52,7 @@ T = TypeVar("T")
 
 Owner = tuple[str, str]  # ("intent" | "rule" | "slot", name)
 Target = tuple[Owner, tuple[int, ...], int]  # definition, node path, option (-1: optional)
+Node = tuple[Owner, tuple[int, ...]]  # definition, node path
 
 
 class Coverer:
@@ -67,6 +74,8 @@ class Coverer:
         self.covered: set[Target] = set()
         self._live: dict[g.Expr, bool] = {}
         self._depth = nesting_depths(grammar, self.inline)
+        self._uses = _uses(grammar, self.inline)
+        self._owed: dict[Owner, dict[tuple[int, ...], int]] = {}  # `_pending` per node
 
     def paths(self, intent: str) -> list[LabelPath]:
         """Label paths of `intent` until its every target is covered, at least one
@@ -87,7 +96,7 @@ class Coverer:
 
     def _paths(self, intent: str) -> Iterator[LabelPath]:
         body, owner = self.grammar.intents[intent].body, ("intent", intent)
-        self.covered = set()
+        self.covered, self._owed = set(), {}
         head = [(0, self.symbols.find(labels.intent_tag(intent)))]
         first = self.live(body)  # at least one sentence, even with nothing to choose
         while first or self._pending(body, owner, ()):
@@ -145,9 +154,14 @@ class Coverer:
                 g.assert_never(expr)
 
     def _pending(self, expr: g.Expr, owner: Owner, at: tuple[int, ...]) -> int:
-        """How many uncovered targets a derivation of `expr` could still reach."""
-        if not self.live(expr):
-            return 0
+        """How many uncovered targets a derivation of `expr` could still reach (each
+        counted once per way to it), kept until `_cover` drops it."""
+        owed = self._owed.setdefault(owner, {})
+        if at not in owed:
+            owed[at] = self._count(expr, owner, at) if self.live(expr) else 0
+        return owed[at]
+
+    def _count(self, expr: g.Expr, owner: Owner, at: tuple[int, ...]) -> int:
         match expr:
             case g.RuleRef(name=name):
                 return self._pending(self.grammar.rules[name].body, ("rule", name), ())
@@ -168,6 +182,24 @@ class Coverer:
             case _:
                 g.assert_never(expr)
 
+    def _cover(self, owner: Owner, at: tuple[int, ...], target: int) -> None:
+        """Marks a target covered and drops the counts that counted it: of the nodes
+        above it, up through every use of its rule. A count kept implies those it was
+        summed from, so the climb stops at the first node not counted."""
+        if (owner, at, target) in self.covered:
+            return
+        self.covered.add((owner, at, target))
+        stale = [(owner, at)]
+        while stale:
+            owner, at = stale.pop()
+            owed = self._owed.get(owner, {})
+            while at in owed:
+                del owed[at]
+                if not at:
+                    stale += self._uses.get(owner, ())
+                    break
+                at = at[:-1]
+
     def _derive(self, expr: g.Expr, owner: Owner, at: tuple[int, ...], path: LabelPath) -> None:
         match expr:
             case g.Word(text=text):
@@ -182,13 +214,13 @@ class Coverer:
                     self._derive(item, owner, (*at, k), path)
             case g.Alternation(options=options):
                 k = self._option(expr, owner, at)
-                self.covered.add((owner, at, k))
+                self._cover(owner, at, k)
                 self._derive(options[k].expr, owner, (*at, k), path)
             case g.OptionalPart(expr=inner):
                 if self._targets(expr, owner, at) and (
                     self._pending(expr, owner, at) or self.rng.random() < branches.presence(expr)
                 ):
-                    self.covered.add((owner, at, -1))
+                    self._cover(owner, at, -1)
                     self._derive(inner, owner, (*at, 0), path)
             case g.Synonym(expr=inner, canonical=canonical):  # the surface words, then the value
                 surface: LabelPath = []
@@ -204,7 +236,7 @@ class Coverer:
                     counts = branches.counts(expr)
                     count = int(self.rng.integers(counts.start, counts.stop))
                 if count:
-                    self.covered.add((owner, at, -1))
+                    self._cover(owner, at, -1)
                 for _ in range(count):
                     self._derive(inner, owner, (*at, 0), path)
             case g.CatalogueRef(loc=loc):  # a catalogue slot is walked in its class FST
@@ -235,6 +267,24 @@ class Coverer:
             walks = self.walker.walk(start, self.rng)
             path.extend(zip(walks.ilabel.tolist(), walks.olabel.tolist()))
         path.append((0, self.symbols.find(labels.slot_close(name))))
+
+
+def _uses(grammar: g.Grammar, inline: dict[str, g.Slot]) -> dict[Owner, list[Node]]:
+    """Per rule and inline slot, where the intents, rules and inline slots name it."""
+    bodies = {("intent", n): i.body for n, i in grammar.intents.items()}
+    bodies.update({("rule", n): r.body for n, r in grammar.rules.items()})
+    bodies.update({("slot", n): s.body for n, s in inline.items()})
+    uses: dict[Owner, list[Node]] = {}
+    for owner, body in bodies.items():
+        stack: list[tuple[g.Expr, tuple[int, ...]]] = [(body, ())]
+        while stack:
+            expr, at = stack.pop()
+            if isinstance(expr, g.RuleRef):
+                uses.setdefault(("rule", expr.name), []).append((owner, at))
+            elif isinstance(expr, g.SlotRef) and expr.name in inline:
+                uses.setdefault(("slot", expr.name), []).append((owner, at))
+            stack += [(child, (*at, k)) for k, child in enumerate(g.children(expr))]
+    return uses
 
 
 def nesting_depths(grammar: g.Grammar, inline: dict[str, g.Slot]) -> dict[tuple[str, str], int]:
