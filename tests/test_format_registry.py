@@ -146,7 +146,7 @@ def test_each_ending_is_one_format_when_nothing_else_recognises_the_file():
 
 def test_what_the_help_says_comes_from_the_registry():
     assert formats.described(lambda f: f.training_set) == "rasa and snips-nlu"
-    assert formats.described(lambda f: f.read_locale, ", ") == "massive, tod"
+    assert formats.described(lambda f: f.read_locale, ", ") == "massive, snips-nlu, tod"
     assert formats.endings().startswith(".conll/.bio = bio, .jsonl = massive or jsonl (by ")
     assert formats.requirements() == "; parquet needs the parquet extra"
 

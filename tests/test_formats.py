@@ -237,6 +237,7 @@ def test_snips_groups_by_intent():
         ("bio", Utterance("playrock", "A", (SlotValue("g", "rock", 4, 8),)), "whole words"),
         ("bio", Utterance("a", "A\tB"), "intent"),
         ("bio", Utterance("a b", "A", (SlotValue("g", "", 1, 1),)), "has an empty value"),
+        ("bio", Utterance("in a year  x", "A", (SlotValue("t", "in a year ", 0, 10),)), "ends"),
         ("rasa", Utterance(" a", "A"), "strips spaces"),
         ("rasa", Utterance("a\u2028b", "A"), "U+2028"),
         ("rasa", Utterance("[a](b)", "A"), "other entities"),
@@ -306,6 +307,8 @@ BAD = [
     ("bio", "# intent = A\nplay\tO\nrock\tI-genre\n", "3:6", "'I-genre' does not continue"),
     ("bio", "play\tO\n", "1:1", "a block without a '# intent = NAME' line"),
     ("bio", "# intent = A\nplay\tO\tx\n", "2:1", "expected 'token<TAB>tag'"),
+    ("bio", "# intent = A\n# text = play  rok\nplay\tO\nrock\tO\n", "2:1", "do not spell"),
+    ("bio", "# intent = A\n# text = a\n# text = a\na\tO\n", "3:1", "a second text line"),
 ]
 
 
@@ -523,6 +526,59 @@ def test_bio_ignores_other_comments_and_reads_hash_tokens(tmp_path):
     ]
 
 
+def _slotted(text: str, intent: str, *values: tuple[str, str]) -> Utterance:
+    """An utterance of `text` with each (slot, value) at its first place in the text."""
+    slots = (SlotValue(n, v, text.index(v), text.index(v) + len(v)) for n, v in values)
+    return Utterance(text, intent, tuple(slots))
+
+
+GLUED = [  # slot edges where the text has no space but the tokens would read back with one
+    _slotted("ตั้งนาฬิกาปลุกตอน10โมงเช้า", "alarm/set_alarm", ("datetime", "10โมงเช้า")),
+    _slotted("อุณหภูมิคืออะไรตอน9โมงเช้า?", "weather/find", ("datetime", "9โมงเช้า")),
+    _slotted(
+        'Cancelar mi recordatorio "Tienda libre para Kenzo" para el aeropuerto',
+        "reminder/cancel_reminder",
+        ("reminder/noun", "recordatorio"),
+        ("reminder/todo", "Tienda libre para Kenzo"),
+    ),
+    _slotted("play Nas's greatest ballad", "PlayMusic", ("artist", "Nas")),
+]
+
+
+@pytest.mark.parametrize("utterance", GLUED, ids=lambda u: u.text)
+def test_bio_splits_tokens_at_glued_slot_edges_and_reads_back_the_text(tmp_path, utterance):
+    block = bio.line(utterance, 0)
+    assert block.splitlines()[1] == f"# text = {utterance.text}"
+    rows = [row.split("\t") for row in block.splitlines()[2:]]
+    for slot in utterance.slots:  # the slot's tokens are its value, whole
+        tagged = [token for token, tag in rows if tag.endswith(f"-{slot.slot}")]
+        assert "".join(tagged) == "".join(slot.value.split())
+    path = write_file(tmp_path, "glued.bio", block + "\n")
+    assert list(bio.read(path)) == [utterance]
+
+
+def test_bio_writes_thai_digits_glued_to_a_slot_in_two_tokens():
+    block = bio.line(GLUED[0], 0)
+    assert "ตอน\tO\n10\tB-datetime\nโมง\tI-datetime\nเช้า\tI-datetime\n" in block
+
+
+def test_bio_text_line_only_where_a_slot_edge_needs_it():
+    spaced = _slotted("ตั้งปลุก 7 โมง", "A", ("datetime", "7 โมง"))
+    glued_inside = _slotted("ปลุกตอน7โมง พรุ่งนี้", "A", ("date", "พรุ่งนี้"))
+    for utterance in (spaced, glued_inside, PLAY):
+        assert "# text = " not in bio.line(utterance, 0)
+
+
+def test_bio_convert_writes_every_thai_record_that_reads(tmp_path, capsys):
+    spans = [",".join(f"{s.start}:{s.end}:{s.slot}" for s in u.slots) for u in GLUED[:2]]
+    rows = [f"{u.intent}\t{at}\t{u.text}\tth_TH\t{{}}" for u, at in zip(GLUED, spans)]
+    data = write_file(tmp_path, "train-th.tsv", "\n".join(rows) + "\n")
+    out = tmp_path / "th.bio"
+    assert main(["convert", str(data), "--to", "bio", "-o", str(out)]) == 0
+    assert "cannot write" not in capsys.readouterr().err
+    assert list(bio.read(out)) == GLUED[:2]
+
+
 # --- the real data sets (opt-in) -----------------------------------------------------
 
 DATA = os.environ.get("GRAMMAR_FST_DATA")
@@ -562,6 +618,19 @@ def test_real_slurp_devel(warnings):
     assert all("does not spell the text" in str(e) for e in records.skipped)
     assert sum(len(u.slots) for u in utterances) > len(utterances) // 2
     assert massive.write_document(utterances).count("\n") == len(utterances)  # written back
+
+
+@needs_data
+@pytest.mark.parametrize("name", ["train-th.tsv", "train-es.tsv"])
+def test_real_tod_data_is_written_as_bio_whole(tmp_path, warnings, name):
+    utterances = list(get("tod").read(Path(DATA, "tod", name), on_error="skip"))
+    back = list(bio.read(write_file(tmp_path, "tod.bio", bio.write_document(utterances))))
+
+    def unspaced(u: Utterance) -> list[tuple[str, str]]:  # what tokens keep of each slot
+        return [(s.slot, "".join(s.value.split())) for s in u.slots]
+
+    assert len(back) == len(utterances)
+    assert list(map(unspaced, back)) == list(map(unspaced, utterances))
 
 
 @given(st.lists(utterances(), max_size=4))

@@ -131,3 +131,41 @@ def test_the_dataset_says_its_language(tmp_path, capsys):
     status, out, _ = run(capsys, "convert", data, "--to", "snips-nlu", "--language", "es")
     assert json.loads(out)["language"] == "es"
     assert json.loads(snips_nlu.write_document([HI]))["language"] == "en"
+
+
+@pytest.mark.parametrize(
+    "declared, language", [("es-XX", "es"), ("es", "es"), ("pt-BR", "pt_br"), ("fr-FR", "fr")]
+)
+def test_the_dataset_takes_the_grammars_language(tmp_path, capsys, declared, language):
+    grammar = tmp_path / "g.grm"
+    grammar.write_text(f"language {declared}\nintent A = hola\n")
+    status, out, _ = run(capsys, "sample", grammar, "-n", 1, "--format", "snips-nlu")
+    assert status == 0 and json.loads(out)["language"] == language
+    status, out, _ = run(
+        capsys, "sample", grammar, "-n", 1, "--format", "snips-nlu", "--language", "it"
+    )
+    assert status == 0 and json.loads(out)["language"] == "it"  # --language says otherwise
+
+
+def test_the_dataset_takes_the_datas_locale(tmp_path, capsys):
+    tod = tmp_path / "train-es.tsv"
+    tod.write_text("weather/find\t\tqué tiempo hace\tes_XX\t{}\n")
+    status, out, _ = run(capsys, "convert", tod, "--to", "snips-nlu", "-o", tmp_path / "es.json")
+    assert status == 0 and json.loads((tmp_path / "es.json").read_text())["language"] == "es"
+    status, out, _ = run(capsys, "convert", tmp_path / "es.json", "--to", "snips-nlu")
+    assert status == 0 and json.loads(out)["language"] == "es"  # a dataset keeps its own
+
+
+def test_a_language_snips_nlu_has_not_is_refused_with_one_message(tmp_path, capsys):
+    grammar = tmp_path / "th.grm"
+    grammar.write_text("language th\nintent A = สวัสดี\n")
+    status, out, err = run(capsys, "sample", grammar, "-n", 1, "--format", "snips-nlu")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "snips-nlu has no language for 'th'" in err
+    assert "--language" in err and "Traceback" not in err
+    status, out, _ = run(
+        capsys, "sample", grammar, "-n", 1, "--format", "snips-nlu", "--language", "en"
+    )
+    assert status == 0 and json.loads(out)["language"] == "en"  # said on purpose
+    with pytest.raises(formats.FormatError, match="no language for 'zh-Hant'"):
+        snips_nlu.document([HI], locale="zh-Hant")

@@ -39,8 +39,9 @@ def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str 
     parser.add_argument(
         "--language",
         choices=LANGUAGES,
-        default=LANGUAGE,
-        help=f"the language a snips-nlu dataset declares (default: {LANGUAGE})",
+        help="the language a snips-nlu dataset declares (default: the grammar's language or "
+        f"the data's locale as snips-nlu names it, es-MX -> es, else {LANGUAGE}; one it "
+        "does not list is refused)",
     )
     parser.add_argument(
         "--locale",

@@ -52,7 +52,7 @@ FORMATS: tuple[Format, ...] = (
     Format(
         "snips-nlu", "snips_nlu", read="read", document="write_document", suffixes=(".json",),
         recognise="is_dataset", recognised_by="by its first key", training_set=True,
-        options=("language",),
+        options=("language", "locale"), read_locale="locale_read", locale_of="locale_of",
     ),
     Format("text", "text", read="read", line="line", suffixes=(".txt",), bulk="Text"),
     Format("tod", "tod", read="read", suffixes=(".tsv",), read_locale="locale_read"),

@@ -10,16 +10,22 @@ Tokens are the text's words (`tokens.words`: split at whitespace, Thai or Japane
 segmented, a slot's edges always a boundary); a slot covers whole tokens, tagged `B-slot`
 on the first and `I-slot` on the rest, other tokens `O`. Reading joins the tokens as their
 script writes them (`tokens.join`: single spaces, none between two Thai words), and the
-slots' offsets are computed in that text.
+slots' offsets are computed in that text. Where a slot edge falls between two tokens
+written together that the script would space (`ตอน|10โมง`, `"|Kenzo"`), the block also
+holds the text as written, `# text = ตั้งปลุกตอน10โมง` after the intent line (as CoNLL-U
+has it), and reading finds the tokens in it: every record that reads can be written, with
+its text and slots.
 
 Streams: `line` gives a block ending with a newline, so that the lines a caller writes
 (`line(u, i) + "\\n"`) leave the blank line that ends a block.
 
 Cannot carry: `canonical` values (dropped on writing), runs of whitespace other than one
-space (normalised to one), spacing other than the script's (`0ข` reads back `0 ข`), an
-empty slot value or one that does not cover whole tokens,
-whitespace in a slot name, an intent with whitespace other than inner spaces. The writer
-refuses what it cannot write. Lines starting with `#` and holding no tab are comments.
+space (normalised to one), spacing other than the script's away from slot edges in a
+block without a text line (`0ข` reads back `0 ข`), an empty slot value, one starting or
+ending with whitespace, one that cuts a word of a script written with spaces (`play|rock`,
+as readers refuse it too), whitespace in a slot name, an intent with whitespace other
+than inner spaces. The writer refuses what it cannot write. Lines starting with `#` and
+holding no tab are comments (but for the intent and text lines).
 """
 
 from __future__ import annotations
@@ -31,10 +37,13 @@ from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, lines_document, problem, reader
 
 INTENT_PREFIX = "# intent = "
+TEXT_PREFIX = "# text = "  # the text as written, where the tokens cannot say its spacing
 
 
-def tags(utterance: Utterance) -> list[tuple[str, str]]:
-    """(token, tag) pairs; a FormatError if a slot does not cover whole tokens."""
+def tags(utterance: Utterance) -> tuple[list[tuple[str, str]], bool]:
+    """(token, tag) pairs, and whether the block needs its text line (a slot edge where the
+    text has no space but the tokens read back with one: `ตอน|10`, `"|Kenzo`); a
+    FormatError if a slot cuts a word of a script written with spaces (`play|rock`)."""
     message = problem(utterance)
     if message:
         raise FormatError(f"cannot write {utterance.text!r} as BIO: {message}")
@@ -43,13 +52,18 @@ def tags(utterance: Utterance) -> list[tuple[str, str]]:
     spans = tokens.spans(text, edges)
     tags = ["O"] * len(spans)
     for slot in utterance.slots:
+        if slot.value != slot.value.strip():
+            raise FormatError(
+                f"cannot write {text!r} as BIO: slot '{slot.slot}' ({slot.value!r}) starts or "
+                "ends with whitespace, which no token holds"
+            )
         touched = [k for k, (s, e) in enumerate(spans) if s < slot.end and e > slot.start]
         if (
             not touched
             or spans[touched[0]][0] != slot.start
             or spans[touched[-1]][1] != slot.end
-            or _spaced_apart(text, slot.start)
-            or _spaced_apart(text, slot.end)
+            or tokens.inside_word(text, slot.start)
+            or tokens.inside_word(text, slot.end)
         ):
             raise FormatError(
                 f"cannot write {text!r} as BIO: slot '{slot.slot}' ({slot.value!r}) does "
@@ -57,12 +71,13 @@ def tags(utterance: Utterance) -> list[tuple[str, str]]:
             )
         for k in touched:
             tags[k] = f"{'B' if k == touched[0] else 'I'}-{slot.slot}"
-    return [(text[s:e], tag) for (s, e), tag in zip(spans, tags)]
+    spaced = any(_spaced_apart(text, edge) for edge in edges)
+    return [(text[s:e], tag) for (s, e), tag in zip(spans, tags)], spaced
 
 
 def _spaced_apart(text: str, at: int) -> bool:
     """Whether a token edge at `at` would read back with a space the text does not have
-    (`jazz|.`, `play|rock`); between two Thai letters it would not."""
+    (`jazz|.`, `ตอน|10`); between two Thai letters it would not."""
     if not 0 < at < len(text) or text[at - 1].isspace() or text[at].isspace():
         return False
     return scripts.gap(text[at - 1], text[at])
@@ -87,7 +102,11 @@ def line(utterance: Utterance, index: int) -> str:
     for slot in utterance.slots:
         if not writable_slot(slot.slot):
             raise FormatError(f"cannot write the slot name {slot.slot!r} as a BIO tag")
-    rows = [INTENT_PREFIX + intent] + [f"{token}\t{tag}" for token, tag in tags(utterance)]
+    pairs, spaced = tags(utterance)
+    rows = [INTENT_PREFIX + intent]
+    if spaced:
+        rows.append(TEXT_PREFIX + " ".join(utterance.text.split()))
+    rows += [f"{token}\t{tag}" for token, tag in pairs]
     return "\n".join(rows) + "\n"
 
 
@@ -110,55 +129,94 @@ def _block(block: list[tuple[int, int, str]], source: Source) -> Parsed:
         if bad is not None:
             return bad
     intent: str | None = None
-    words: list[str] = []
-    slots: list[SlotValue] = []
-    length = 0
-    open_slot: tuple[str, int] | None = None  # name, start
+    written: tuple[str, int] | None = None  # the text line and where it is
+    rows: list[tuple[str, str, int]] = []  # token, tag, where the tag is
     for _, pos, text in block:
         if "\t" not in text and text.startswith("#"):
             if text.startswith(INTENT_PREFIX.rstrip()):
                 if intent is not None:
                     return source.error("a second intent line in one block", pos)
                 intent = text[len(INTENT_PREFIX.rstrip()) :].strip()
+            elif text.startswith(TEXT_PREFIX.rstrip()):
+                if written is not None:
+                    return source.error("a second text line in one block", pos)
+                written = (text[len(TEXT_PREFIX.rstrip()) :].strip(), pos)
             continue
         columns = text.split("\t")
         if len(columns) != 2 or not columns[0] or columns[0] != "".join(columns[0].split()):
             return source.error("expected 'token<TAB>tag' (one token, no spaces)", pos)
-        token, tag = columns[0], columns[1].strip()
-        start = length + (1 if words and scripts.gap(words[-1], token) else 0)
-        if tag == "O" or tag.startswith("B-"):
-            if open_slot is not None:
-                slots.append(_slot(open_slot, words, length))
-                open_slot = None
-            if tag.startswith("B-"):
-                if not tag[2:]:
-                    return source.error("a B- tag without a slot name", pos + len(token) + 1)
-                open_slot = (tag[2:], start)
-        elif tag.startswith("I-"):
-            if open_slot is None or open_slot[0] != tag[2:]:
-                return source.error(
-                    f"'{tag}' does not continue a slot '{tag[2:]}' (B-{tag[2:]} first)",
-                    pos + len(token) + 1,
-                )
-        else:
-            return source.error(
-                f"unknown tag '{tag}' (expected O, B-slot or I-slot)", pos + len(token) + 1
-            )
-        words.append(token)
-        length = start + len(token)
-    if open_slot is not None:
-        slots.append(_slot(open_slot, words, length))
+        rows.append((columns[0], columns[1].strip(), pos + len(columns[0]) + 1))
+    words = [token for token, _, _ in rows]
+    if written is None:
+        said, starts = tokens.join(words), _joined_starts(words)
+    else:
+        said, found = written[0], _found(words, written[0])
+        if found is None:
+            prefix = TEXT_PREFIX.rstrip()
+            return source.error(f"the tokens do not spell the '{prefix}' line", written[1])
+        starts = found
+    slots = _slots(rows, starts, said, source)
+    if not isinstance(slots, list):
+        return slots
     if intent is None:
         return source.error(f"a block without a '{INTENT_PREFIX}NAME' line", block[0][1])
-    utterance = Utterance(tokens.join(words), intent, tuple(slots))
+    utterance = Utterance(said, intent, tuple(slots))
     message = problem(utterance)
     return source.error(message, block[0][1]) if message else utterance
 
 
-def _slot(open_slot: tuple[str, int], words: list[str], length: int) -> SlotValue:
-    name, start = open_slot
-    text = tokens.join(words)
-    return SlotValue(name, text[start:length], start, length)
+def _slots(
+    rows: list[tuple[str, str, int]], starts: list[int], said: str, source: Source
+) -> list[SlotValue] | FormatError:
+    """The slots the tags of `rows` (token, tag, where the tag is) mark in the text `said`,
+    where the tokens start at `starts`; the error of a bad tag."""
+    slots: list[SlotValue] = []
+    open_slot: tuple[str, int] | None = None  # name, start
+    end = 0  # of the token before
+    for (token, tag, at), start in zip(rows, starts):
+        if tag == "O" or tag.startswith("B-"):
+            if open_slot is not None:
+                slots.append(SlotValue(open_slot[0], said[open_slot[1] : end], open_slot[1], end))
+                open_slot = None
+            if tag.startswith("B-"):
+                if not tag[2:]:
+                    return source.error("a B- tag without a slot name", at)
+                open_slot = (tag[2:], start)
+        elif tag.startswith("I-"):
+            if open_slot is None or open_slot[0] != tag[2:]:
+                return source.error(
+                    f"'{tag}' does not continue a slot '{tag[2:]}' (B-{tag[2:]} first)", at
+                )
+        else:
+            return source.error(f"unknown tag '{tag}' (expected O, B-slot or I-slot)", at)
+        end = start + len(token)
+    if open_slot is not None:
+        slots.append(SlotValue(open_slot[0], said[open_slot[1] : end], open_slot[1], end))
+    return slots
+
+
+def _joined_starts(words: list[str]) -> list[int]:
+    """Where each word starts in `tokens.join(words)`."""
+    starts, end = [], 0
+    for k, word in enumerate(words):
+        start = end + (1 if k and scripts.gap(words[k - 1], word) else 0)
+        starts.append(start)
+        end = start + len(word)
+    return starts
+
+
+def _found(words: list[str], text: str) -> list[int] | None:
+    """Where each word starts in `text`, which holds them in order with nothing but
+    whitespace around them; None if it does not."""
+    starts, at = [], 0
+    for word in words:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if not text.startswith(word, at):
+            return None
+        starts.append(at)
+        at += len(word)
+    return starts if not text[at:].strip() else None
 
 
 write_document = lines_document(line)

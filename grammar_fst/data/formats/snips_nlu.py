@@ -19,6 +19,12 @@ Reading: a chunk's `slot_name` is the slot; a value said as one of its entity's 
 type other than the slot's name (a built-in `snips/datetime` slot is read by its slot
 name, and written back as a custom entity of that name).
 
+The language: `--language`, else the grammar's language or the data's locale as snips-nlu
+names it (`es-MX` -> `es`, `pt-BR` -> `pt_br`), else `en`. A language snips-nlu 0.20 does
+not list (Thai, Chinese) is refused with one message: `SnipsNLUEngine.fit` refuses a
+dataset of an unknown language, and one declared English would be fitted with English
+rules (`--language en` still says so).
+
 A whole-file format, like `snips-benchmark`: `write_document`, no line writer. A bad
 utterance is a bad record named by its place, `intents.Lights.utterances[3]`; a document
 that is not JSON, or not shaped as above, cannot be read past its error.
@@ -32,12 +38,16 @@ from collections.abc import Iterable, Iterator
 from ...errors import Location
 from ..records import Utterance
 from ._common import FormatError, Parsed, Source, json_document, problem, reader
-from ._format import LANGUAGE
+from ._format import LANGUAGE, LANGUAGES
 from .snips import chunks, from_record
 
 
-def document(utterances: Iterable[Utterance], language: str = LANGUAGE) -> dict:
-    """The dataset object of some utterances (intents in order of first appearance)."""
+def document(
+    utterances: Iterable[Utterance], language: str | None = None, locale: str | None = None
+) -> dict:
+    """The dataset object of some utterances (intents in order of first appearance), in
+    `language`, else that of `locale` (the grammar's language, the data's locale)."""
+    language = language or language_of(locale)
     intents: dict[str, list[dict]] = {}
     values: dict[str, dict[str, dict[str, None]]] = {}  # entity -> canonical -> synonyms
     for u in utterances:
@@ -58,6 +68,36 @@ def document(utterances: Iterable[Utterance], language: str = LANGUAGE) -> dict:
         "intents": {name: {"utterances": said} for name, said in intents.items()},
         "entities": {name: _entity(entries) for name, entries in values.items()},
     }
+
+
+def language_of(locale: str | None) -> str:
+    """The snips-nlu language of a language tag or locale (`es-MX`, `es_XX`, `pt-BR`); en
+    for none; a FormatError for a language snips-nlu has not."""
+    if locale is None:
+        return LANGUAGE
+    tag = locale.replace("-", "_").lower()
+    for code in (tag, tag.split("_")[0]):
+        if code in LANGUAGES:
+            return code
+    raise FormatError(
+        f"snips-nlu has no language for {locale!r} (it has {', '.join(LANGUAGES)}): "
+        "SnipsNLUEngine.fit refuses a dataset in another; --language LANG declares one"
+    )
+
+
+def locale_of(language: str | None) -> str | None:
+    """A grammar's language tag as it is: `document` finds snips-nlu's language in it."""
+    return language
+
+
+def locale_read(path: str) -> str | None:
+    """The language a dataset declares, to write the same."""
+    try:
+        dataset = json.loads(Source.open(path).text)
+    except (json.JSONDecodeError, RecursionError):
+        return None  # reading the file says what is wrong with it
+    declared = dataset.get("language") if isinstance(dataset, dict) else None
+    return declared if isinstance(declared, str) else None
 
 
 def _entity(entries: dict[str, dict[str, None]]) -> dict:
