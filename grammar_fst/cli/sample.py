@@ -139,7 +139,7 @@ def _sample(args: argparse.Namespace) -> int:
     forked = bool(local) and parallel.forks_here()
     with contextlib.ExitStack() as run:
         folder = turns = opened = client = None
-        handing = _handing_over(args, forked, render is not None and not unique)
+        handing = _handing_over(args, bool(local), forked, render is not None and not unique)
         if handing == "pieces":
             from .. import pieces
 
@@ -214,21 +214,22 @@ def _drawn(
     return blocks, total
 
 
-def _handing_over(args: argparse.Namespace, forked: bool, joined: bool) -> str | None:
+def _handing_over(
+    args: argparse.Namespace, local: bool, forked: bool, joined: bool
+) -> str | None:
     """How worker processes hand their `joined` blocks (lines, no `--unique`) to the
     output, to a file or standard output (a folder of shards takes a block a file, as
     it is): "turns", forked processes (`--jobs`, or a `--dask local:N` cluster's that
     are `forked`) write them into it themselves (see `turns`); "pieces", the spawned
-    workers of a local cluster (this machine's, which see its files) write them to files
-    the main process copies (see `pieces`); None, through the process pool's pipe or the
-    cluster's connections."""
+    workers of a `local` cluster (this machine's, which see its files) write them to
+    files the main process copies (see `pieces`); None, through the process pool's pipe
+    or the connections of a cluster elsewhere."""
     from ..output import is_folder
-    from ..parallel import local_workers
 
     if not joined or is_folder(args.output):
         return None
     if args.dask is None:
         return "turns" if args.jobs > 1 else None
-    if local_workers(args.dask) is None:
+    if not local:
         return None
     return "turns" if forked else "pieces"

@@ -147,8 +147,9 @@ def _block(block: list[tuple[int, int, str]], source: Source) -> Parsed:
             return source.error("expected 'token<TAB>tag' (one token, no spaces)", pos)
         rows.append((columns[0], columns[1].strip(), pos + len(columns[0]) + 1))
     words = [token for token, _, _ in rows]
-    if written is None:
-        said, starts = tokens.join(words), _joined_starts(words)
+    if written is None:  # the words as their script writes them, each where it starts
+        said, spans = tokens.spelled([[word] for word in words])
+        starts = [start for start, _ in spans]
     else:
         said, found = written[0], _found(words, written[0])
         if found is None:
@@ -193,16 +194,6 @@ def _slots(
     if open_slot is not None:
         slots.append(SlotValue(open_slot[0], said[open_slot[1] : end], open_slot[1], end))
     return slots
-
-
-def _joined_starts(words: list[str]) -> list[int]:
-    """Where each word starts in `tokens.join(words)`."""
-    starts, end = [], 0
-    for k, word in enumerate(words):
-        start = end + (1 if k and scripts.gap(words[k - 1], word) else 0)
-        starts.append(start)
-        end = start + len(word)
-    return starts
 
 
 def _found(words: list[str], text: str) -> list[int] | None:
