@@ -174,21 +174,21 @@ class Automaton:
         """Count the arc `source` -> `target` (`step` 1) in `_sharers`, or uncount it (-1):
         `target` after what `source` says, `source` before what `target` says; START
         and END are contexts, never counted as sharers."""
-        said = self._said
-        if target != END:
-            self._count_sharer((False, said[source], said[target]), target, step)
-        if source != START:
-            self._count_sharer((True, said[target], said[source]), source, step)
-
-    def _count_sharer(self, key: tuple, state: int, step: int) -> None:
-        sharers = self._sharers.get(key)
-        if sharers is None:
-            sharers = self._sharers[key] = {}
-        arcs = sharers.get(state, 0) + step
-        if arcs:
-            sharers[state] = arcs
-        else:
-            del sharers[state]
+        said, buckets = self._said, self._sharers
+        for key, state in (
+            ((False, said[source], said[target]), target if target != END else None),
+            ((True, said[target], said[source]), source if source != START else None),
+        ):
+            if state is None:
+                continue
+            sharers = buckets.get(key)
+            if sharers is None:
+                sharers = buckets[key] = {}
+            arcs = sharers.get(state, 0) + step
+            if arcs:
+                sharers[state] = arcs
+            else:
+                del sharers[state]
 
     def _count_arcs(self, state: int, step: int) -> None:
         """`_count_arc` for every arc into and out of `state`."""
