@@ -1,12 +1,14 @@
 """What the merge search keeps between merges equals what it would compute afresh: the
-contexts of the states, the pairs refused for repeating a symbol, the gain of a merge
-(against the model's whole score before and after), the heap that drops its dead
-entries (the same merges and steps as popping them one by one), and chunking's counts
+contexts of the states, the buckets of states sharing a context, the pairs refused for
+repeating a symbol, whether a path joins two states, the gain of a merge (against the
+model's whole score before and after), the candidates in runs that drop their dead in
+bulk (the same merges and steps as one heap popped one by one), and chunking's counts
 of runs (the same chunks as counting every statement again). Hypothesis draws small
 sets of utterances over a few words, so that merges, folds and refusals all happen."""
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 
 import pytest
@@ -15,7 +17,7 @@ from hypothesis import strategies as st
 
 from grammar_fst.grm import ast as g
 from grammar_fst.induction import chunking, search
-from grammar_fst.induction.automaton import START, Automaton, Symbol
+from grammar_fst.induction.automaton import END, START, Automaton, Symbol
 from grammar_fst.induction.search import OverBudget, Steps, merge_states
 
 WORDS = ("a", "b", "c", "play", "pop", "rock", "music")
@@ -50,11 +52,52 @@ def check_kept(model: Automaton) -> None:
         assert model.says_slot(state) == next(iter(row)).slot
     for state, plain in model._plain.items():
         assert plain == plain_afresh(model, state), state
+    assert sharers_kept(model) == sharers_afresh(model)
+    for state in model.states:
+        said = model.said(state)
+        like = {o for o in model.neighbours(state) if model.said(o) is said}
+        assert model.like_neighbours(state) == like, state
     for a, partners in model._refused.items():  # live states only, each way
         assert a in model.emit
         for b in partners:
             assert b in model.emit and a in model._refused[b]
             assert repeats_afresh(model, a, b)
+
+
+def sharers_kept(model: Automaton) -> Counter:
+    return Counter(
+        {(*key, s): arcs for key, sharers in model._sharers.items() for s, arcs in sharers.items()}
+    )
+
+
+def sharers_afresh(model: Automaton) -> Counter:
+    """Per (after, context, said, state), the arcs of `state` to or from states saying
+    `context`."""
+    said, counted = model.said, Counter()
+    for source, targets in model.out.items():
+        for target in targets:
+            if target != END:
+                counted[False, said(source), said(target), target] += 1
+            if source != START:
+                counted[True, said(target), said(source), source] += 1
+    return counted
+
+
+def reaches_afresh(model: Automaton, a: int, b: int) -> bool:
+    """Whether a path leads from one to the other, by walking every path."""
+
+    def leads(here: int, there: int) -> bool:
+        todo, seen = [here], {here}
+        while todo:
+            for target in model.out[todo.pop()]:
+                if target == there:
+                    return True
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return False
+
+    return leads(a, b) or leads(b, a)
 
 
 def plain_afresh(model: Automaton, state: int):
@@ -94,6 +137,7 @@ def test_what_the_search_keeps_equals_what_it_would_compute(paths, weight):
         for b in model.states:
             if a < b:
                 assert model.repeats(a, b) == repeats_afresh(model, a, b)
+                assert model.reaches(a, b) == reaches_afresh(model, a, b)
 
 
 def part_merged(paths, weight, data) -> Automaton:
@@ -137,7 +181,12 @@ def test_a_state_scored_with_many_gets_each_pairs_merge_gain(paths, weight, data
             for o in others
             if not repeats_afresh(model, state, o)
         ]
-        assert sorted(model.scored(state, others)) == sorted(expected)
+        scored = [
+            (gain, min(state, o), max(state, o))
+            for gain, them in model.scored(state, others).items()
+            for o in them
+        ]
+        assert sorted(scored) == sorted(expected)
         assert model.interchangeable_with(state, others) == {
             o for o in others if model.interchangeable(state, o)
         }
@@ -155,15 +204,40 @@ def trace_and_steps(paths, weight):
     return [str(step) for step in trace], steps.left
 
 
+class OneHeap:
+    """The candidates as one heap of every entry, popped one by one, a step each (the
+    search spends the step of the entry it takes)."""
+
+    def __init__(self, live, steps):
+        self.heap, self.live, self.steps = [], live, steps
+
+    def push(self, state, by_gain):
+        for gain, others in by_gain.items():
+            for other in others:
+                if gain > search.EPSILON:
+                    heapq.heappush(self.heap, (-gain, min(state, other), max(state, other)))
+
+    def take(self):
+        while self.heap:
+            entry = heapq.heappop(self.heap)
+            if entry[1] in self.live and entry[2] in self.live:
+                return entry
+            self.steps.spend()
+        return None
+
+    def forget(self, gone):
+        pass
+
+
 @settings(max_examples=60, deadline=None)
 @given(utterances, weights)
-def test_dropping_the_dead_of_the_heap_changes_neither_merges_nor_steps(paths, weight):
+def test_runs_of_candidates_pop_as_one_heap_in_merges_and_steps(paths, weight):
+    """The candidates in sorted runs, their dead dropped in bulk, give the merges and the
+    steps of one heap popped one by one."""
+    runs = trace_and_steps(paths, weight)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search._Candidates, "SMALL", 10**9)  # never dropped
-        kept = trace_and_steps(paths, weight)
-        patch.setattr(search._Candidates, "SMALL", 0)  # dropped as soon as half are dead
-        dropped = trace_and_steps(paths, weight)
-    assert dropped == kept
+        patch.setattr(search, "_Candidates", OneHeap)
+        assert trace_and_steps(paths, weight) == runs
 
 
 def chunked_afresh(statements: list[g.Definition], name) -> list[g.Rule]:

@@ -104,13 +104,23 @@ class Automaton:
         self._refused: dict[int, set[int]] = {}  # per state, the states it `repeats` with
         self._slotted: dict[int, bool] = {}  # `says_slot` of each state, while its row lasts
         self._one: dict[frozenset[Symbol], frozenset[Symbol]] = {}  # one object per set said
+        # (after, context, said) -> the states saying `said` after (or before) a state
+        # saying `context`, each with how many such arcs it has: `like_neighbours`' buckets
+        self._sharers: dict[tuple[bool, frozenset[Symbol], frozenset[Symbol]], dict[int, int]]
+        self._sharers = {}
+        self._said: dict[int, frozenset[Symbol]] = {}  # counted in `_sharers` once set
         paths = list(paths)
         self._prefix_tree(paths)
         self.saying: dict[frozenset[Symbol], set[int]] = {}
-        self._said = {state: frozenset({Symbol(str(state), slot=True)}) for state in (START, END)}
+        self._said.update(
+            (state, frozenset({Symbol(str(state), slot=True)})) for state in (START, END)
+        )
         for state, row in self.emit.items():
             self._said[state] = self._interned(frozenset(row))
             self.saying.setdefault(self._said[state], set()).add(state)
+        for source, targets in self.out.items():
+            for target in targets:
+                self._count_arc(source, target, 1)
         symbols = {s for row in self.emit.values() for s in row}
         self.emit_cost = log(len(symbols) + 1)
         self.move_cost = log(len(self.emit) + 3)
@@ -152,8 +162,40 @@ class Automaton:
         before, after = self._contexts_kept
         after.pop(source, None)
         before.pop(target, None)
-        self.out[source][target] += count
+        out = self.out[source]
+        if target not in out and source in self._said:  # a new arc, once the states say
+            out[target] = count
+            self._count_arc(source, target, 1)
+        else:
+            out[target] += count
         self.into[target].add(source)
+
+    def _count_arc(self, source: int, target: int, step: int) -> None:
+        """Count the arc `source` -> `target` (`step` 1) in `_sharers`, or uncount it (-1):
+        `target` after what `source` says, `source` before what `target` says; START
+        and END are contexts, never counted as sharers."""
+        said, buckets = self._said, self._sharers
+        for key, state in (
+            ((False, said[source], said[target]), target if target != END else None),
+            ((True, said[target], said[source]), source if source != START else None),
+        ):
+            if state is None:
+                continue
+            sharers = buckets.get(key)
+            if sharers is None:
+                sharers = buckets[key] = {}
+            arcs = sharers.get(state, 0) + step
+            if arcs:
+                sharers[state] = arcs
+            else:
+                del sharers[state]
+
+    def _count_arcs(self, state: int, step: int) -> None:
+        """`_count_arc` for every arc into and out of `state`."""
+        for source in self.into[state]:
+            self._count_arc(source, state, step)
+        for target in self.out[state]:
+            self._count_arc(state, target, step)
 
     @property
     def states(self) -> list[int]:
@@ -196,9 +238,9 @@ class Automaton:
             )
         return gain
 
-    def scored(self, state: int, others: set[int]) -> list[tuple[float, int, int]]:
-        """`(merge_gain, a, b)` of `state` with each of `others` (`a < b`), but for the
-        pairs that `repeats`: the pairs a merge at `state` asks about, scored at once.
+    def scored(self, state: int, others: set[int]) -> dict[float, list[int]]:
+        """The `others` by the `merge_gain` of each with `state`, but for those that
+        `repeats` with it: the pairs a merge at `state` asks about, scored at once.
 
         Most of the others are `plain`, one symbol to one state as a prefix tree's states,
         and share no state before them with `state`: their gains then depend only on
@@ -213,43 +255,51 @@ class Automaton:
         before, after, bits_of = self.before, self.after, self._bits_of
         unrepeated = self._unrepeated  # `repeats`' clash, with this state's side hoisted
         before_s, after_s = before[state] & unrepeated, after[state] & unrepeated
-        around_s, said_s = before_s | after_s, bits_of(state) & unrepeated
-        merge_gain, scored = self.merge_gain, []
-        known: dict[tuple, float] = {}  # the gains of the plain others, by what decides them
+        said_s = bits_of(state) & unrepeated
+        around_s = before_s | after_s
+        after_clash, before_clash = before_s | said_s, after_s | said_s
+        merge_gain, clashing = self.merge_gain, []
+        by_gain: dict[float, list[int]] = {}
+        alike: dict[tuple, list[int]] = {}  # the plain others, by what decides their gain
         kept_bits, kept_plain, plain = self._state_bits, self._plain, self.plain
         for other in others:
             said_o = kept_bits.get(other)
             if said_o is None:
                 said_o = bits_of(other)
-            before_o, after_o = before[other], after[other]
-            if (
-                before_s & after_o
-                or after_s & before_o
-                or around_s & said_o
-                or said_s & (before_o | after_o)
-            ):  # merges only grow the bits: refused for good
-                self._refuse(state, other)
+            if after_clash & after[other] or before_clash & before[other] or around_s & said_o:
+                clashing.append(other)  # merges only grow the bits: refused for good
                 continue
-            a, b = (state, other) if state < other else (other, state)
             rows = kept_plain.get(other, False)
             if rows is False:
                 rows = plain(other)
             if rows is not None and into_s.isdisjoint(into[other]):
                 symbol, said, target, moves = rows
                 decided = (
-                    a == state,
+                    other > state,
                     symbol if symbol in emit_s else None,
                     said,
                     target if target in out_s else None,
                     moves,
                 )
-                gain = known.get(decided)
-                if gain is None:
-                    gain = known[decided] = merge_gain(a, b)
+                group = alike.get(decided)
+                if group is None:
+                    alike[decided] = [other]
+                else:
+                    group.append(other)
             else:
-                gain = merge_gain(a, b)
-            scored.append((gain, a, b))
-        return scored
+                gain = merge_gain(*((state, other) if state < other else (other, state)))
+                group = by_gain.get(gain)
+                if group is None:
+                    by_gain[gain] = [other]
+                else:
+                    group.append(other)
+        for group in alike.values():
+            other = group[0]
+            gain = merge_gain(*((state, other) if state < other else (other, state)))
+            by_gain.setdefault(gain, []).extend(group)
+        if clashing:
+            self._refuse_all(state, clashing)
+        return by_gain
 
     def plain(self, state: int) -> tuple[Symbol, int, int, int] | None:
         """`(symbol, count, target, count)` of a state that says one symbol and goes to one
@@ -341,9 +391,21 @@ class Automaton:
         return False
 
     def _refuse(self, a: int, b: int) -> None:
+        self._refuse_all(a, (b,))
+
+    def _refuse_all(self, state: int, others: Iterable[int]) -> None:
+        """Remember that `state` `repeats` with each of `others`."""
         refused = self._refused
-        refused.setdefault(a, set()).add(b)
-        refused.setdefault(b, set()).add(a)
+        mine = refused.get(state)
+        if mine is None:
+            mine = refused[state] = set()
+        for other in others:
+            mine.add(other)
+            theirs = refused.get(other)
+            if theirs is None:
+                refused[other] = {state}
+            else:
+                theirs.add(state)
 
     def _symbol_bits(self, symbols: set[Symbol], holds: Mapping[Symbol, Iterable[str]]) -> None:
         """One bit per symbol; a rule symbol has the bits of the slots it holds."""
@@ -392,17 +454,21 @@ class Automaton:
     def reaches(self, a: int, b: int) -> bool:
         """Whether a path leads from `a` to `b` or from `b` to `a`: merging them would make a
         cycle, and the language infinite. Levels (longest distance from START) prune the
-        search: a path only climbs."""
-        if self.level[a] > self.level[b]:
+        search: a path only climbs. The symbols said around the two decide most pairs
+        first: a path from `a` to `b` says `a`'s symbols before `b` and `b`'s after `a`."""
+        level = self.level
+        if level[a] > level[b]:
             a, b = b, a
-        if self.level[a] == self.level[b]:
+        if level[a] == level[b]:
             return False
-        limit, seen, todo = self.level[b], {a}, [a]
+        if self._bits_of(a) & ~self.before[b] or self._bits_of(b) & ~self.after[a]:
+            return False
+        limit, seen, todo = level[b], {a}, [a]
         while todo:
             for target in self.out[todo.pop()]:
                 if target == b:
                     return True
-                if target not in seen and self.level[target] < limit:
+                if target not in seen and level[target] < limit:
                     seen.add(target)
                     todo.append(target)
         return False
@@ -410,6 +476,7 @@ class Automaton:
     def merge(self, keep: int, gone: int) -> None:
         """Make `gone` part of `keep`: rows add up, arcs to and from `gone` move to `keep`."""
         self._forget_contexts(gone)
+        self._count_arcs(gone, -1)
         self.saying[self.said(gone)].discard(gone)
         self._said.pop(gone)
         self._state_bits.pop(gone, None)
@@ -460,7 +527,11 @@ class Automaton:
         self._slotted.pop(state, None)
         self.saying[self.said(state)].discard(state)
         self.emit[state] = emissions
-        self._said[state] = self._interned(frozenset(emissions))
+        said = self._interned(frozenset(emissions))
+        if said is not self._said[state]:  # its arcs move to other buckets
+            self._count_arcs(state, -1)
+            self._said[state] = said
+            self._count_arcs(state, 1)
         self._scores.pop(state, None)
         self._plain.pop(state, None)
         self.saying.setdefault(self.said(state), set()).add(state)
@@ -489,16 +560,12 @@ class Automaton:
 
     def like_pairs(self) -> set[tuple[int, int]]:
         """The pairs of neighbours that say the same symbols (`like_neighbours` of every
-        state at once, from buckets of the states that one context leads to); in a bucket
-        of more than HUBS states, the pairs with one of its HUBS busiest states."""
-        buckets: dict[tuple[bool, frozenset[Symbol], frozenset[Symbol]], list[int]] = {}
-        for state in self.states:
-            said = self._said[state]
-            for side, others in ((False, self.into[state]), (True, self.out[state])):
-                for context in {self._said[other] for other in others}:
-                    buckets.setdefault((side, context, said), []).append(state)
+        state at once, from the buckets of `_sharers`); in a bucket of more than HUBS
+        states, the pairs with one of its HUBS busiest states."""
         pairs = set()
-        for bucket in buckets.values():
+        for bucket in self._sharers.values():
+            if len(bucket) < 2:
+                continue
             # a big bucket pairs every state with its busiest few only: merging there
             # makes a hub, and the hub is paired with the rest as soon as it is merged
             hubs = sorted(bucket, key=lambda s: (-self.emit[s].total(), s))[:HUBS]
@@ -507,16 +574,13 @@ class Automaton:
 
     def like_neighbours(self, state: int) -> set[int]:
         """The neighbours of `state` that say the same symbols: the states it may merge
-        with in the phase of like states, found from the few that say them."""
-        saying, said = self.saying, self._said
-        said_here = said[state]
-        group = saying.get(said_here, ())
-        reach = sum(len(saying.get(said[s], ())) for s in self.into[state])
-        reach += sum(len(saying.get(said[s], ())) for s in self.out[state])
-        if reach < len(group):  # fewer states share a context than say the same
-            return {other for other in self.neighbours(state) if said[other] is said_here}
-        sharing = self._sharing(group, self._context(state, False), False)
-        sharing |= self._sharing(group - sharing, self._context(state, True), True)
+        with in the phase of like states, from the buckets of its contexts."""
+        said_here, get, sharing = self._said[state], self._sharers.get, set()
+        for after in (False, True):
+            for context in self._context(state, after):
+                sharers = get((after, context, said_here))
+                if sharers:
+                    sharing.update(sharers)
         sharing.discard(state)
         return sharing
 

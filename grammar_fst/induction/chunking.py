@@ -45,18 +45,18 @@ def chunk(
             return rules
         labels = [_label(item) for item in run]
         bodies = {s.name: s.body for s in statements if isinstance(s, g.Rule)}
-        around = functools.partial(_around, statements, run)
+        holding = [i for i, own in enumerate(counted) if run in own]  # the others stay
+        around = functools.partial(_around, [statements[i] for i in holding], run)
         wanted = name(labels, spoken(g.Sequence(run), bodies), context=around)
         rule = g.Rule(wanted, g.Sequence(run))
         replacement = g.RuleRef(rule.name)
         uses = 0
-        for i, statement in enumerate(statements):
-            if run in counted[i]:  # a statement without the run stays as it is
-                body, found = _replace(statement.body, run, replacement)
-                statements[i], uses = _with_body(statement, body), uses + found
-                runs.subtract(counted[i])
-                counted[i] = _counted(statements[i])
-                runs.update(counted[i])
+        for i in holding:
+            body, found = _replace(statements[i].body, run, replacement)
+            statements[i], uses = _with_body(statements[i], body), uses + found
+            runs.subtract(counted[i])
+            counted[i] = _counted(statements[i])
+            runs.update(counted[i])
         rules.append(_with_comment(rule, f"{uses} uses"))  # a chunk has two or more
         trace(
             Step(
@@ -69,7 +69,7 @@ def chunk(
 def _around(statements: list[g.Definition], run: Run) -> tuple[list[str], ...]:
     """The run's labels with the item most often said before it, with the one most
     often after it (the first seen of the most frequent), then with both: names for a
-    chunk whose own labels name another rule."""
+    chunk whose own labels name another rule. `statements`: those that hold the run."""
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
     for statement in statements:
