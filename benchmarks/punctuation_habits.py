@@ -1,5 +1,5 @@
 """Punctuation and spacing habits of texts, to compare sampled sentences with the data
-they were induced from: doubled marks, `¿`/`¡` without their closing mark (and closing
+they were induced from: marks written twice, `¿`/`¡` without their closing mark (and closing
 marks without the opening one), and spaced against glued boundaries between a Thai
 letter and a digit.
 
@@ -16,6 +16,13 @@ import unicodedata
 THAI = r"[\u0e00-\u0e7f]"
 
 
+def doubled(text: str) -> bool:
+    """Whether a mark is written twice running (`??`, `. .`), an ellipsis (`...`) not
+    counting."""
+    runs = re.finditer(r"([?!.,¿¡])(?:\s*\1)+", text)
+    return any(len(run.group().replace(" ", "")) == 2 for run in runs)
+
+
 def habits(texts: list[str]) -> dict[str, int]:
     def unopened(t: str, opening: str, closing: str) -> bool:
         return closing in t and opening not in t[: t.rindex(closing)]
@@ -28,7 +35,7 @@ def habits(texts: list[str]) -> dict[str, int]:
     glued = [bool(re.search(f"{THAI}\\d|\\d{THAI}", t)) for t in texts]
     return {
         "texts": len(texts),
-        "doubled marks": sum(bool(re.search(r"([?!.,¿¡])\s*\1", t)) for t in texts),
+        "doubled marks": sum(doubled(t) for t in texts),
         "with ¿": sum("¿" in t for t in texts),
         "¿ without a later ?": sum(unclosed(t, "¿", "?") for t in texts),
         "with ?": sum("?" in t for t in texts),
