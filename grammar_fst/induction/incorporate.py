@@ -1,7 +1,9 @@
 """Data incorporation: golden utterances as paths of symbols, one list per intent.
 
 A slot value becomes one slot symbol, so a multi-word entity stays whole and becomes a
-catalogue slot of the grammar; the values seen are kept to define the slot.
+catalogue slot of the grammar; the values seen are kept to define the slot. A value that
+begins or ends the utterance is kept without the punctuation at that edge, which is the
+sentence's (`punctuation`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from dataclasses import dataclass, field
 from ..data.records import Utterance
 from ..errors import GrammarError, UsageError
 from ..grm.syntax import is_name, label, name_char
-from ..text import tokens
+from ..text import scripts, tokens
 from .automaton import Symbol
+from .punctuation import edges, only
 
 log = logging.getLogger("grammar_fst")
 
@@ -90,9 +93,14 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
         for slot in u.slots:
             path += [Symbol(change(w)) for w in tokens.words(u.text[position : slot.start])]
             name = golden.slot_name(slot.slot)
-            value = " ".join(change(w) for w in tokens.words(slot.value))
-            golden.values.setdefault(name, Counter())[value] += 1
-            path.append(Symbol(name, slot=True))
+            said = [change(w) for w in tokens.words(slot.value)]
+            start, end = edges(said)  # at the sentence's edges its marks are the sentence's
+            if start and not only(tokens.words(u.text[: slot.start]), scripts.OPENING):
+                start = 0
+            if end < len(said) and not only(tokens.words(u.text[slot.end :]), scripts.CLOSING):
+                end = len(said)
+            golden.values.setdefault(name, Counter())[" ".join(said[start:end])] += 1
+            path += [*map(Symbol, said[:start]), Symbol(name, slot=True), *map(Symbol, said[end:])]
             position = slot.end
         path += [Symbol(change(w)) for w in tokens.words(u.text[position:])]
         if not path:

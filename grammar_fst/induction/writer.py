@@ -138,7 +138,7 @@ def intent_statements(
     first = len(book.rules)
     body = _IntentWriter(model, book).body()  # adds the rules it needs to the book
     if edges is not None:
-        body = _punctuated(body, _marks(edges.leads, book), _marks(edges.trails, book))
+        body = _punctuated(name, body, edges, book)
     utterances = model.out[START].total()
     comment = f"{name}: learned from {amount(utterances, 'golden utterance')}"
     return [g.Intent(name, body, comment=comment), *book.rules[first:]]
@@ -155,9 +155,31 @@ def _marks(counts: Counter[Marks], book: RuleBook) -> list[g.Expr]:
     return [g.OptionalPart(choice, probability=_presence(said.total(), counts[()]))]
 
 
-def _punctuated(body: g.Expr, leads: list[g.Expr], trails: list[g.Expr]) -> g.Expr:
-    """`body` between its punctuation; into each option of a choice between phrasings, so
-    that they stay one per line (the same language and probabilities)."""
+def _punctuated(name: str, body: g.Expr, edges: Edges, book: RuleBook) -> g.Expr:
+    """`body` between its punctuation. With one opening run (most often none), the closing
+    marks go into each option of a choice between phrasings, so that they stay one per
+    line (the same language and probabilities). With several, each is said with the
+    closing runs that followed it in the data (`¿` with its `?`), around the phrasings
+    made one rule."""
+    leads = edges.leads()
+    if len(leads) == 1:
+        (lead,) = leads
+        return _around(body, [g.Word(m) for m in lead], _marks(edges.trails(), book))
+    if not isinstance(body, (g.RuleRef, g.Word, g.SlotRef)):
+        rule = book.first_free([f"{name} phrasing"])
+        book.rules.append(g.Rule(rule, body, comment=f"what {name} says between its marks"))
+        body = g.RuleRef(rule)
+    ranked = sorted(leads, key=lambda run: (-leads[run], run))
+    return alternation(
+        [
+            (_around(body, [g.Word(m) for m in run], _marks(edges.trails(run), book)), leads[run])
+            for run in ranked
+        ]
+    )
+
+
+def _around(body: g.Expr, leads: list[g.Expr], trails: list[g.Expr]) -> g.Expr:
+    """`body` with `leads` before and `trails` after it, in each option of a choice."""
     if not leads and not trails:
         return body
 
