@@ -333,6 +333,28 @@ def test_cli_resample_with_report(tmp_path, capsys):
     assert [json.loads(m)["utt"] for m in massive] == [r["text"] for r in records]
 
 
+def test_cli_resample_runs_with_the_collector_paused_and_freezes_what_it_leaves(
+    tmp_path, monkeypatch
+):
+    """The collector walked the objects of resampling again at each collection, and would
+    walk them all once running again: paused, then frozen."""
+    import gc
+
+    data = tmp_path / "in.jsonl"
+    data.write_text("".join(jsonl.line(u, 0) + "\n" for u in MUSIC_AND_BOOKS), encoding="utf-8")
+    collecting = []
+    original = rs.resample
+    monkeypatch.setattr(
+        rs, "resample", lambda *a: collecting.append(gc.isenabled()) or original(*a)
+    )
+    gc.unfreeze()
+    try:
+        assert main(["resample", str(data), "-n", "10", "-o", str(tmp_path / "out.jsonl")]) == 0
+        assert collecting == [False] and gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_cli_resample_bad_input(tmp_path, capsys):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
