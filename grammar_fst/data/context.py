@@ -230,6 +230,8 @@ class ContextGate:
         ("this this")."""
         first, last, _ = edges(value)
         ending = self._forms[0].get(last)
+        if ending is None and first != left and last != right:
+            return ()  # most values: no marked form, no word said twice
         found = []
         if ending is not None and ending not in self._marked_before(slot, right):
             found.append(Evidence(FORM, right, "-" + ending, 0, 0.0, slot))

@@ -70,8 +70,8 @@ class ValueKinds:
         place that has a kind is of that kind in `value` ("five minutes" and "ten minutes",
         whose last word has no kind, do not take the place of "eight am", though all start
         with a number)."""
-        ends = self.kinds(slot, value)
-        return all(p is None or p == v for p, v in zip(place, ends))
+        (first, last), (value_first, value_last) = place, self.kinds(slot, value)
+        return (first is None or first == value_first) and (last is None or last == value_last)
 
     def describe(self, label: str) -> str:
         """A kind as a reason names it: its label and its first words."""

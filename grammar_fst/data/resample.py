@@ -35,7 +35,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..defaults import DEFAULT_THRESHOLD
 from ..errors import UsageError, Wording
@@ -59,10 +59,10 @@ log = logging.getLogger("grammar_fst")
 PATIENCE = 50  # draws per wanted utterance before a pattern is taken as exhausted
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A slot value a swap can put in, and where it was first seen: an input record's
-    number, or a catalogue file."""
+    number, or a catalogue file. A named tuple: a swap's record is found by the values it
+    puts in, tens of thousands of times, and a tuple hashes in C."""
 
     text: str
     source: int | str
@@ -201,7 +201,7 @@ class Pools:
             if kind is not None and self.subtypes is not None:
                 compatible = self.subtypes.compatible
                 pool = [v for v in pool if compatible(slot, kind, v.text)]
-            self._choices[key] = (pool, {_norm(v.text) for v in pool})
+            self._choices[key] = (pool, {_value_norm(v.text) for v in pool})
         return self._choices[key]
 
     def occurrences(self, utterance: Utterance) -> list[list[Value]]:
@@ -791,6 +791,8 @@ def _draw(
 def _repeats(source: Utterance, values: Sequence[Value]) -> bool:
     """Whether one value is drawn for two slots of `source` that held different values
     ("what concerts or concerts are on"): the same value twice says nothing twice."""
+    if len(values) < 2:
+        return False
     drawn = {_value_norm(v.text) for v in values}
     return len(drawn) < len({_value_norm(s.value) for s in source.slots})
 
