@@ -96,16 +96,17 @@ class Side:
     edges: Counter = field(default_factory=Counter)
     total: int = 0
 
-    def add(self, neighbour: str, edge: str) -> None:
-        self.pairs[neighbour, edge] += 1
-        self.neighbours[neighbour] += 1
-        self.edges[edge] += 1
-        self.total += 1
+    def update(self, pairs: list[tuple[str, str]]) -> None:
+        """Count (neighbour, edge) `pairs` (counted at once: a Counter counts a list in C)."""
+        self.pairs.update(pairs)
+        self.neighbours.update([neighbour for neighbour, _ in pairs])
+        self.edges.update([edge for _, edge in pairs])
+        self.total += len(pairs)
         self.__dict__.pop("by_count", None)
 
     @functools.cached_property
     def by_count(self) -> list[tuple[int, str]]:
-        """The edges seen twice or more, most seen first (made again after an `add`)."""
+        """The edges seen twice or more, most seen first (made again after an `update`)."""
         return sorted(((-c, e) for e, c in self.edges.items() if c >= 2))
 
     def unseen(self, neighbour: str, at_least: float) -> Iterator[str]:
@@ -188,16 +189,21 @@ class ContextGate:
     _side_scores: dict[tuple[str, str, str, str], tuple[int, float]] = field(default_factory=dict)
     _blocked: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
 
-    def add(self, utterance: Utterance) -> None:
-        words = [START, *folded_words(utterance.text), END]
-        self.bigrams.update(zip(words, words[1:]))
-        for slot, (left, right) in zip(utterance.slots, neighbours(utterance)):
-            for side, pair in zip(SIDES, pairs(left, right, slot.value)):
-                for within in (slot.slot, ALL):
-                    counts = self.counts.get((side, within))
-                    if counts is None:
-                        counts = self.counts[side, within] = Side()
-                    counts.add(*pair)
+    def update(self, utterances: Iterable[Utterance]) -> None:
+        """Count the slot edges and the bigrams of `utterances`."""
+        found: dict[tuple[str, str], list[tuple[str, str]]] = {}  # per (side, slot), its pairs
+        for utterance in utterances:
+            words = [START, *folded_words(utterance.text), END]
+            self.bigrams.update(zip(words, words[1:]))
+            for slot, (left, right) in zip(utterance.slots, neighbours(utterance)):
+                for side, pair in zip(SIDES, pairs(left, right, slot.value)):
+                    for within in (slot.slot, ALL):
+                        found.setdefault((side, within), []).append(pair)
+        for key, counted in found.items():
+            counts = self.counts.get(key)
+            if counts is None:
+                counts = self.counts[key] = Side()
+            counts.update(counted)
         self._fits.clear()
         self._scores.clear()
         self._blocked.clear()
@@ -209,7 +215,7 @@ class ContextGate:
     def _forms(self) -> tuple[dict[str, str], dict[tuple[str, str], set[str]]]:
         """The marked words of the data's text with their endings (`forms`), and per (slot
         type, right neighbour) the endings of the marked last words of the values seen
-        before it (made again after an `add`)."""
+        before it (made again after an `update`)."""
         marks = forms.endings({w for pair in self.bigrams for w in pair} - {START, END})
         before: dict[tuple[str, str], set[str]] = {}
         for (side, slot), counted in self.counts.items():
@@ -365,6 +371,5 @@ class ContextGate:
 def learn(utterances: Sequence[Utterance], evidence: float = DEFAULT_EVIDENCE) -> ContextGate:
     """The gate the slot edges of `utterances` show, blocking at `evidence`."""
     gate = ContextGate(evidence)
-    for u in utterances:
-        gate.add(u)
+    gate.update(utterances)
     return gate
