@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -355,23 +353,6 @@ def test_cli_resample_runs_with_the_collector_paused_and_freezes_what_it_leaves(
         assert collecting == [False] and gc.isenabled() and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
-
-
-def test_cli_resample_imports_no_numpy_without_a_catalogue(tmp_path):
-    """Importing numpy took a twentieth of the command: its numbers are drawn without it
-    (`draws`), and a catalogue's module, which needs it, is imported for a catalogue."""
-    data = tmp_path / "in.jsonl"
-    data.write_text("".join(jsonl.line(u, 0) + "\n" for u in MUSIC_AND_BOOKS), encoding="utf-8")
-    artists = tmp_path / "artists.txt"
-    artists.write_text("billie eilish\nbad bunny\n", encoding="utf-8")
-    run = [str(data), "-n", "12", "-o", str(tmp_path / "out.jsonl")]
-    heavy = "print(sorted(m for m in ('numpy', 'pynini') if m in sys.modules))"
-    for options, found in [([], "[]"), (["--catalogue", f"artist={artists}"], "['numpy']")]:
-        args = ["resample", *run, *options]
-        code = f"import sys; from grammar_fst.cli.main import main; main({args!r}); {heavy}"
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr[-2000:]
-        assert done.stdout.strip() == found
 
 
 def test_cli_resample_bad_input(tmp_path, capsys):
