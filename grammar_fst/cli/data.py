@@ -208,14 +208,11 @@ def _resample(args: argparse.Namespace) -> int:
 
 def _resample_all(args: argparse.Namespace) -> int:
     from ..data import formats, resample
+    from ..data.catalogue import read_catalogue
     from ..output import write_text
 
     records, utterances = read_all(args.data, args.source_format, args.on_error, "resample")
-    catalogues = {}
-    if bound := bindings(args):  # a catalogue's module imports numpy
-        from ..data.catalogue import read_catalogue
-
-        catalogues = {slot: read_catalogue(file) for slot, file in bound.items()}
+    catalogues = {slot: read_catalogue(file) for slot, file in bindings(args).items()}
     generated, table, pools = resample.resample(
         utterances,
         args.n,

@@ -35,7 +35,9 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
+
+import numpy as np
 
 from ..defaults import DEFAULT_THRESHOLD
 from ..errors import UsageError, Wording
@@ -46,13 +48,11 @@ from . import joins as jn
 from . import kinds as kd
 from . import naturalness as nat
 from . import subtypes as sub
-from .draws import Draws
+from .catalogue import Catalogue
+from .draws import Draws, drawing
 from .formats import Format
 from .formats._common import to_json
 from .records import SlotValue, Utterance
-
-if TYPE_CHECKING:  # a catalogue's module imports numpy
-    from .catalogue import Catalogue
 
 log = logging.getLogger("grammar_fst")
 
@@ -466,6 +466,7 @@ def resample(
             sum(table.allocated),
             n,
         )
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
     by_pattern: dict[dist.SemanticPattern, list[tuple[int, Utterance]]] = {}
     for number, u in enumerate(utterances):
         by_pattern.setdefault(dist.semantic_pattern(u), []).append((number, u))
@@ -477,19 +478,19 @@ def resample(
             kept += [Generated(u, number)] if originals else []
     given = Counter(dist.semantic_pattern(g.utterance) for g in kept)
     new: list[Generated] = []
-    draws = Draws(seed)
-    for stats, wanted in zip(table.stats, table.allocated):
-        wanted -= given[stats.pattern]
-        made = _generate(by_pattern[stats.pattern], wanted, pools, draws, seen)
-        if len(made) < wanted:
-            log.warning(
-                "pattern %s gives only %d new utterances (asked for %d)",
-                stats.pattern,
-                len(made),
-                wanted,
-            )
-        new += made
-    return kept + [new[i] for i in draws.permutation(len(new))], table, pools
+    with drawing(rng) as draws:
+        for stats, wanted in zip(table.stats, table.allocated):
+            wanted -= given[stats.pattern]
+            made = _generate(by_pattern[stats.pattern], wanted, pools, draws, seen)
+            if len(made) < wanted:
+                log.warning(
+                    "pattern %s gives only %d new utterances (asked for %d)",
+                    stats.pattern,
+                    len(made),
+                    wanted,
+                )
+            new += made
+    return kept + [new[i] for i in rng.permutation(len(new))], table, pools
 
 
 def _check_bindings(
