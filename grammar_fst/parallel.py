@@ -91,10 +91,16 @@ def connect(address: str, fork: bool | None = None) -> Iterator:
     distributed = _distributed()
     count = local_workers(address)
     if count is None:
-        try:
-            client = distributed.Client(address, timeout=30)
-        except (OSError, ValueError, TimeoutError) as err:
-            raise UsageError(f"--dask {address}: cannot reach the scheduler: {err}") from None
+        _answers(address)
+        try:  # Dask's own connect timeout (30 s unless configured; docs/scaling.md)
+            client = distributed.Client(address)
+        except TimeoutError as err:
+            raise UsageError(
+                f"--dask {address}: the scheduler did not answer in time: {err} (a slow "
+                "one can be given longer: DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=120s)"
+            ) from None
+        except (OSError, ValueError) as err:
+            raise UsageError(f"--dask {address}: no Dask scheduler answers there: {err}") from None
         with client:
             yield client
         return
@@ -116,6 +122,35 @@ def connect(address: str, fork: bool | None = None) -> Iterator:
         if workers is not None:
             workers.start(local.scheduler_address, client)
         yield client
+
+
+def _answers(address: str) -> None:
+    """Refuse, at once, a scheduler's address where nothing answers: Dask's client would
+    retry a refused connection, silently, for its whole connect timeout. Only TCP
+    addresses (tcp://, tls://, no scheme) are tried here; Dask connects to the others."""
+    import socket
+
+    import dask
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme not in ("tcp", "tls"):
+        return
+    try:
+        host, port = parse_host_port(location)
+    except ValueError:
+        raise UsageError(
+            f"--dask {address}: not a scheduler's address such as tcp://host:8786, nor local:N"
+        ) from None
+    wait = dask.utils.parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"))
+    try:
+        socket.create_connection((host, port), timeout=wait).close()
+    except OSError as err:
+        raise UsageError(
+            f"--dask {address}: nothing answers at {host}:{port} ({err.strerror or err}); "
+            f"start a scheduler there (dask scheduler --port {port}, then dask worker "
+            f"{address} on each machine) or use --dask local:N for N worker processes here"
+        ) from None
 
 
 class _Forked:

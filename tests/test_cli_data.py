@@ -81,6 +81,23 @@ def test_progress_bar_only_when_asked_off_a_terminal(capsys):
     assert "100%" in err and "sentences/s" in err
 
 
+def test_resample_shows_its_bar_as_sample_does(capsys, tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text(
+        "".join(json.dumps({"intent": "PlayMusic", "utt": f"play {g} by {a}",
+                            "annot_utt": f"play [genre : {g}] by [artist : {a}]"}) + "\n"
+                for g, a in zip(("jazz", "rock", "pop", "soul", "funk", "folk"), "abcdef")),
+        encoding="utf-8",
+    )
+    argv = ["resample", data, "-n", "30", "--seed", "1", "--no-context", "--no-kinds"]
+    status, quiet, err = run(capsys, *argv)
+    assert (status, err) == (0, "")  # off a terminal: no bar unless asked
+    status, out, err = run(capsys, *argv, "--progress")
+    assert status == 0 and out == quiet  # the bar never reaches standard output
+    assert "100%" in err and "utterances/s" in err
+    assert run(capsys, *argv, "--quiet") == (0, quiet, "")
+
+
 # -- convert ------------------------------------------------------------------------------
 
 

@@ -151,3 +151,45 @@ def test_held_out_intents_the_grammar_lacks_are_named(caplog):
     assert report.recall == 0.5
     assert "1 held-out intents (50% of the utterances) are not intents of" in caplog.text
     assert "music/play; its intents: Play, Stop" in caplog.text
+
+
+# -- annotated data in place of a grammar --------------------------------------------------
+
+
+def _written(path: Path, annotated: list[str]) -> Path:
+    lines = []
+    for a in annotated:
+        text, slots = parse_annotation(a)
+        lines.append(jsonl.line(Utterance(text, "Play", tuple(slots)), 0) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_copies_of_the_originals_are_not_counted_as_new(tmp_path, capsys):
+    part = ["play [artist : adele]", "put on [artist : queen] please"]
+    originals = _written(tmp_path / "part.jsonl", part)
+    held = _written(tmp_path / "held.jsonl", [
+        "play [artist : queen] now", "i like [artist : queen]"
+    ])
+    made = tmp_path / "made.jsonl"
+    assert main(["resample", str(originals), "-n", "4", "--no-context", "--no-kinds",
+                 "--seed", "1", "-o", str(made)]) == 0
+    assert len(made.read_text("utf-8").splitlines()) == 4  # the two originals and two new
+    argv = ["evaluate", str(made), "--heldout", str(held), "--json"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["utterances"] == 4  # nothing says what is old
+    assert main([*argv, "--originals", str(originals)]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert (found["utterances"], found["slots"]) == (2, 2)  # 'play queen', 'put on adele please'
+    assert found["natural"] == 1  # 'play queen': 'play queen' and 'queen </s>' are in held
+    assert main([*argv[:2], "--heldout", str(held), "--originals", str(held)]) == 0
+    assert "in 4 new utterances" in capsys.readouterr().out  # copies of held's only
+
+
+def test_originals_with_a_grammar_are_a_usage_error(tmp_path, capsys):
+    grammar = tmp_path / "g.grm"
+    grammar.write_text(GRAMMAR, encoding="utf-8")
+    held = _written(tmp_path / "held.jsonl", ["play [artist : queen]"])
+    assert main(["evaluate", str(grammar), "--heldout", str(held), "--originals", str(held)]) == 2
+    assert capsys.readouterr().err == "grammar-fst: error: --originals is for annotated data " \
+        "in place of GRAMMAR (made from them)\n"

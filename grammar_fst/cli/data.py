@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from ..defaults import DEFAULT_SEED, DEFAULT_THRESHOLD
+from ..errors import UsageError
 from .arguments import (
     Command,
     bindings,
@@ -181,6 +182,7 @@ def _resample_arguments(p: argparse.ArgumentParser) -> None:
         "naturalness and diversity on standard error",
     )
     output_options(p, "--to", ", with each record's provenance")
+    progress_options(p, "; it counts the new utterances as they are made")
 
 
 RESAMPLE = Command(
@@ -265,6 +267,13 @@ def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
         help="sentences sampled for the precision proxies (default: 1000)",
     )
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    p.add_argument(
+        "--originals",
+        metavar="DATA",
+        help="with annotated data in place of GRAMMAR: the data it was made from "
+        "(resample's or induce's input); its utterances, which resample keeps in its "
+        "output, are not counted as new (its format from its name)",
+    )
     selection_options(p, "evaluate on", "the sampled sentences and of --sample")
     p.add_argument(
         "--heldout-rest",
@@ -299,6 +308,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     if formats.is_data_file(args.grammar):
         return _evaluate_data(args)
+    if args.originals:
+        raise UsageError("--originals is for annotated data in place of GRAMMAR (made from them)")
     cluster = workers(args, "the parsing and sampling")
     grammar = named_grammar(args)
     records, heldout = read_all(args.heldout, args.source_format, args.on_error, "evaluate against")
@@ -317,13 +328,18 @@ def _evaluate_data(args: argparse.Namespace) -> int:
     utterances."""
     import json
 
-    from ..data import naturalness
+    from ..data import formats, naturalness
 
     records, data = read_all(args.grammar, None, args.on_error, "evaluate")
     held, heldout = read_all(args.heldout, args.source_format, args.on_error, "evaluate against")
-    found = naturalness.measure(data, heldout)
+    read = [records, held]
+    originals: list = []
+    if args.originals:
+        read.append(formats.read(args.originals, None, args.on_error))
+        originals = list(read[-1])
+    found = naturalness.measure(data, heldout, originals=originals)
     if args.json:
         sys.stdout.write(json.dumps(found.as_dict()) + "\n")
     else:
         sys.stdout.write(str(found))
-    return max(report_skipped(records), report_skipped(held))
+    return max(report_skipped(r) for r in read)

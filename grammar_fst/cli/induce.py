@@ -143,9 +143,10 @@ def _induce(args: argparse.Namespace) -> int:
 
 
 def _language_read(path: str, fmt: str | None) -> str | None:
-    """The language tag of a data file's locale (`th_TH` -> `th-TH`), if it names one."""
+    """A data file's locale as it spells it (`th_TH` stays `th_TH`: sampled records then
+    carry the locale of the data), if it names one that is a language tag."""
     from ..data import formats
     from ..grm.syntax import LANGUAGE_TAG
 
     locale = formats.locale_read(path, fmt)
-    return locale.replace("_", "-") if locale and LANGUAGE_TAG.fullmatch(locale) else None
+    return locale if locale and LANGUAGE_TAG.fullmatch(locale) else None

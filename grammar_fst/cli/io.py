@@ -21,6 +21,7 @@ def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str 
     """The output format (`format_flag`) and -o FILE."""
     from ..data import formats
     from ..data.formats._format import LANGUAGE, LANGUAGES
+    from .values import snips_language
 
     parser.add_argument(
         format_flag,
@@ -38,6 +39,7 @@ def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str 
     )
     parser.add_argument(
         "--language",
+        type=snips_language,
         choices=LANGUAGES,
         help="the language a snips-nlu dataset declares (default: the grammar's language or "
         f"the data's locale as snips-nlu names it, es-MX -> es, else {LANGUAGE}; one it "

@@ -57,6 +57,13 @@ def language_tag(text: str) -> str:
     return text
 
 
+def snips_language(text: str) -> str:
+    """snips-nlu's spelling of a language (`pt-BR` -> `pt_br`): either spelling is one."""
+    from ..data.formats._format import locale_key
+
+    return locale_key(text).replace("-", "_")
+
+
 def lambda_value(text: str) -> float | str:
     """`induce --lambda`: auto, or a number of 0 or more."""
     if text == AUTO:

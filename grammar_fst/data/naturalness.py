@@ -6,7 +6,8 @@ before + the value's first word, the value's last word + the word after; `<s>` a
 at the sentence's ends) both occur in reference data written by people. The reference
 should be data held out from whatever made the utterances; when it is the data they were
 made from (`resample --report`), the utterance each was made from is left out of it.
-Utterances that are in the reference themselves are not counted.
+Utterances that are in the reference themselves are not counted, nor copies of the
+originals they were made from (resample keeps its input): neither is new.
 
 A gate could win by saying little, so *diversity* is reported beside it: the number of
 distinct fillings, (carrier phrase, slot position, value) triples, that the utterances
@@ -80,18 +81,19 @@ def measure(
     utterances: Sequence[Utterance],
     reference: Sequence[Utterance],
     made_from: Sequence[Utterance | None] | None = None,
+    originals: Sequence[Utterance] = (),
 ) -> Measure:
     """The naturalness of `utterances` against `reference` and their diversity. With
     `made_from` (one per utterance, or None), each utterance's source is left out of the
-    reference when it is judged."""
+    reference when it is judged. The new utterances are those in neither `reference`
+    nor `originals` (the data `utterances` were made from)."""
     counts: Counter = Counter()
-    known = set()
     for u in reference:
         counts.update(bigrams(u))
-        known.add((" ".join(folded_words(u.text)), u.intent))
+    known = {_key(u) for u in (*reference, *originals)}
     slots = natural = counted = 0
     for i, u in enumerate(utterances):
-        if (" ".join(folded_words(u.text)), u.intent) in known:
+        if _key(u) in known:
             continue
         counted += 1
         source = made_from[i] if made_from else None
@@ -100,6 +102,11 @@ def measure(
             slots += 1
             natural += counts[left] > own[left] and counts[right] > own[right]
     return Measure(counted, slots, natural, diversity(utterances))
+
+
+def _key(utterance: Utterance) -> tuple[str, str]:
+    """What makes two utterances one: their words case-folded, and their intent."""
+    return " ".join(folded_words(utterance.text)), utterance.intent
 
 
 def diversity(utterances: Sequence[Utterance]) -> int:

@@ -39,6 +39,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import progress
 from ..defaults import DEFAULT_THRESHOLD
 from ..errors import UsageError, Wording
 from . import context as ctx
@@ -479,7 +480,7 @@ def resample(
     given = Counter(dist.semantic_pattern(g.utterance) for g in kept)
     new: list[Generated] = []
     with drawing(rng) as draws:
-        for stats, wanted in zip(table.stats, table.allocated):
+        for stats, wanted in _shown(table, given):
             wanted -= given[stats.pattern]
             made = _generate(by_pattern[stats.pattern], wanted, pools, draws, seen)
             if len(made) < wanted:
@@ -491,6 +492,18 @@ def resample(
                 )
             new += made
     return kept + [new[i] for i in rng.permutation(len(new))], table, pools
+
+
+def _shown(table: Plan, given: Counter) -> Iterator[tuple[dist.PatternStats, int]]:
+    """The plan's patterns and their shares, a progress bar (`progress.choose`) counting
+    the new utterances asked of each: making them is the part that grows with -n."""
+    steps = list(zip(table.stats, table.allocated))
+    return progress.counted(
+        steps,
+        sum(max(0, wanted - given[s.pattern]) for s, wanted in steps),
+        "utterances",
+        size=lambda step: max(0, step[1] - given[step[0].pattern]),
+    )
 
 
 def _check_bindings(

@@ -39,6 +39,12 @@ LANGUAGES = ("de", "en", "es", "fr", "it", "ja", "ko", "pt_br", "pt_pt")
 WRITERS = ("line", "document", "write_file")
 
 
+def locale_key(tag: str) -> str:
+    """What two spellings of one locale share (`th_TH`, `th-TH`, `TH-th`): a locale is
+    compared by this, and written as the data or the grammar spells it."""
+    return tag.replace("_", "-").casefold()
+
+
 class _Function:
     """A function of the format's module, named where the format is declared: the module
     is imported when the function is first asked for, and the function kept on the format

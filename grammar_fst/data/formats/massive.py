@@ -27,6 +27,7 @@ from ._common import (
     same_length_case_variant,
     to_json,
 )
+from ._format import locale_key
 
 DEFAULT_LOCALE = "en-US"
 DEFAULT_PARTITION = "train"
@@ -45,16 +46,16 @@ SCRIPT_LOCALES = {"zh-hant": "zh-TW", "zh-hans": "zh-CN"}
 
 
 def locale_of(language: str | None) -> str:
-    """The MASSIVE locale of a grammar's language tag: the tag itself when it names a
-    region (`es-MX`), MASSIVE's locale for the language (`th` -> `th-TH`), else en-US
-    when there is no tag."""
+    """The MASSIVE locale of a grammar's language tag: the tag itself, as it is spelled,
+    when it names a region (`es-MX`, `th_TH`), MASSIVE's locale for the language (`th` ->
+    `th-TH`), else en-US when there is no tag."""
     if language is None:
         return DEFAULT_LOCALE
-    tag = language.replace("_", "-")
-    parts = tag.split("-")
+    key = locale_key(language)
+    parts = key.split("-")
     if len(parts) > 1 and (len(parts[-1]) == 2 or parts[-1].isdigit()):
-        return tag
-    return SCRIPT_LOCALES.get(tag.lower()) or LOCALES.get(parts[0].lower(), tag)
+        return language
+    return SCRIPT_LOCALES.get(key) or LOCALES.get(parts[0], language)
 
 # `[slot : value]`: the slot name ends at the first " : ", the value at the next "]".
 _SLOT = re.compile(r"\[([^\[\]]*?) : ([^\[\]]*)\]")

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from ...errors import Location
 from ..records import Utterance
 from ._common import FormatError, Parsed, Source, json_document, problem, reader
-from ._format import LANGUAGE, LANGUAGES
+from ._format import LANGUAGE, LANGUAGES, locale_key
 from .snips import chunks, from_record
 
 
@@ -75,10 +75,10 @@ def language_of(locale: str | None) -> str:
     for none; a FormatError for a language snips-nlu has not."""
     if locale is None:
         return LANGUAGE
-    tag = locale.replace("-", "_").lower()
-    for code in (tag, tag.split("_")[0]):
-        if code in LANGUAGES:
-            return code
+    key = locale_key(locale)
+    for code in (key, key.split("-")[0]):
+        if code.replace("-", "_") in LANGUAGES:
+            return code.replace("-", "_")
     raise FormatError(
         f"snips-nlu has no language for {locale!r} (it has {', '.join(LANGUAGES)}): "
         "SnipsNLUEngine.fit refuses a dataset in another; --language LANG declares one"

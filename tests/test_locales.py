@@ -1,0 +1,59 @@
+"""A locale in either spelling (`th_TH`, `th-TH`) is one locale wherever one is compared,
+and is written as the data (or the grammar) spells it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_cli_data import run
+
+import grammar_fst as gf
+from grammar_fst.data.formats import massive, snips_nlu
+from grammar_fst.data.formats._format import locale_key
+
+THAI = (
+    "alarm/set_alarm\t9:18:datetime\tตั้งปลุก 7 โมงเช้าครับ\tth_TH\t{}\n"
+    "alarm/set_alarm\t\tปลุกฉันหน่อย\tth_TH\t{}\n"
+)
+
+
+@pytest.mark.parametrize("spelling", ["th_TH", "th-TH", "TH_th", "th-th"])
+def test_every_spelling_is_one_locale(spelling):
+    assert locale_key(spelling) == locale_key("th-TH")
+    assert locale_key(spelling) != locale_key("th-XX")
+
+
+@pytest.mark.parametrize(
+    "language, locale",
+    [("th_TH", "th_TH"), ("th-TH", "th-TH"), ("es_XX", "es_XX"), ("zh_Hant", "zh-TW"),
+     ("TH", "th-TH"), ("pt_BR", "pt_BR")],
+)  # fmt: skip
+def test_massive_writes_a_region_as_spelled_and_finds_a_language_in_either(language, locale):
+    assert massive.locale_of(language) == locale
+
+
+@pytest.mark.parametrize("locale", ["pt_BR", "pt-BR", "PT-br", "pt_br"])
+def test_snips_nlu_names_either_spelling_alike(locale):
+    assert snips_nlu.language_of(locale) == "pt_br"
+
+
+def test_snips_nlu_language_option_takes_either_spelling(capsys, tmp_path):
+    data = tmp_path / "in.tsv"
+    data.write_text("a/b\t\thola\tes_XX\t{}\n", encoding="utf-8")
+    for spelling in ("pt-BR", "pt_br"):
+        status, out, _ = run(capsys, "convert", data, "--to", "snips-nlu", "--language", spelling)
+        assert status == 0 and json.loads(out)["language"] == "pt_br"
+
+
+def test_induced_thai_grammar_samples_the_locale_of_its_data(capsys, tmp_path):
+    data = tmp_path / "golden.tsv"
+    data.write_text(THAI, encoding="utf-8")
+    status, grammar, _ = run(capsys, "induce", data)
+    assert status == 0 and gf.from_text(grammar).fsts.language == "th_TH"
+    source = tmp_path / "thai.grm"
+    source.write_text(grammar, encoding="utf-8")
+    out = run(capsys, "sample", source, "-n", "3", "--format", "massive")[1]
+    assert {json.loads(line)["locale"] for line in out.splitlines()} == {"th_TH"}
+    converted = run(capsys, "convert", data, "--to", "massive")[1]
+    assert {json.loads(line)["locale"] for line in converted.splitlines()} == {"th_TH"}
