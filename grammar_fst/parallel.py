@@ -29,11 +29,16 @@ PROFILER = "distributed.worker.profile.enabled"
 # What the servers of a cluster started for the run need not do, for dashboards no one
 # is shown: Dask's profiler, an event-loop health check every 20 ms, a sample of the
 # system every 500 ms (0.80-1.00 CPU s in 10 s of an idle cluster of two, 0.28-0.31
-# without; docs/benchmarks.md, Dask workers).
+# without); nor, for workers on this machine given the blocks in order, move queued
+# tasks between them (work stealing: its bookkeeping at every task) or read their
+# memory every 100 ms (0.3 and 0.1 CPU s of a run of 10 million; docs/benchmarks.md,
+# Dask workers).
 QUIET = {
     PROFILER: False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "60s",
+    "distributed.scheduler.work-stealing": False,
+    "distributed.worker.memory.monitor-interval": "1s",
 }
 MISSING = "--dask needs dask.distributed: pip install 'grammar-fst[dask]'"
 
@@ -79,8 +84,8 @@ def connect(address: str, fork: bool | None = None) -> Iterator:
     LocalCluster of N worker processes, one thread each, started for the run when
     `address` is `local:N` (stopped at the end). Its servers run with `QUIET`: no
     profiler (it samples the workers' threads every 10 ms, a third of an idle worker's
-    CPU time), an event-loop health check once a second and the system sampled once a
-    minute.
+    CPU time), an event-loop health check once a second, the system sampled once a
+    minute, no work stealing and the workers' memory read once a second.
 
     Where `forks_here`, the workers are forked from this process before the cluster
     starts (`_forked`): they start with its modules and memory, the output it opened and
@@ -112,15 +117,17 @@ def connect(address: str, fork: bool | None = None) -> Iterator:
                 silence_logs=logging.ERROR,
             )
         )
+        if workers is not None:  # they connect while the client does
+            workers.tell(local.scheduler_address)
         client = cluster.enter_context(distributed.Client(local))
         if workers is not None:
-            workers.start(local.scheduler_address, client)
+            workers.wait(client)
         yield client
 
 
 class _Forked:
     """Worker processes forked from this one, each waiting for the address of the
-    scheduler to serve (`start`), ending with the cluster (its scheduler tells them to)
+    scheduler to serve (`tell`), ending with the cluster (its scheduler tells them to)
     or, at the latest, when this process leaves `_forked`."""
 
     STARTED = 60  # seconds the workers may take to reach the scheduler
@@ -141,11 +148,14 @@ class _Forked:
             os.close(reader)
             self.processes.append(process)
 
-    def start(self, scheduler: str, client) -> None:
-        """Give each worker the `scheduler`'s address; wait until all serve it."""
+    def tell(self, scheduler: str) -> None:
+        """Give each worker the `scheduler`'s address."""
         for writer in self.addresses:
             os.write(writer, scheduler.encode())
         self.close_pipes()
+
+    def wait(self, client) -> None:
+        """Wait until every worker serves the scheduler of `client`."""
         try:
             client.wait_for_workers(len(self.processes), timeout=self.STARTED)
         except TimeoutError:
