@@ -30,9 +30,9 @@ PROFILER = "distributed.worker.profile.enabled"
 # is shown: Dask's profiler, an event-loop health check every 20 ms, a sample of the
 # system every 500 ms (0.80-1.00 CPU s in 10 s of an idle cluster of two, 0.28-0.31
 # without); nor, for workers on this machine given the blocks in order, move queued
-# tasks between them (work stealing: its bookkeeping at every task) or read their
-# memory every 100 ms (0.3 and 0.1 CPU s of a run of 10 million; docs/benchmarks.md,
-# Dask workers).
+# tasks between them (work stealing: bookkeeping at every task, 0.3 CPU s of a run of
+# 10 million) or read their memory every 100 ms (0.1 CPU s in 10 s of an idle
+# cluster); docs/benchmarks.md, Dask workers.
 QUIET = {
     PROFILER: False,
     "distributed.admin.tick.interval": "1s",
@@ -117,17 +117,15 @@ def connect(address: str, fork: bool | None = None) -> Iterator:
                 silence_logs=logging.ERROR,
             )
         )
-        if workers is not None:  # they connect while the client does
-            workers.tell(local.scheduler_address)
         client = cluster.enter_context(distributed.Client(local))
         if workers is not None:
-            workers.wait(client)
+            workers.start(local.scheduler_address, client)
         yield client
 
 
 class _Forked:
     """Worker processes forked from this one, each waiting for the address of the
-    scheduler to serve (`tell`), ending with the cluster (its scheduler tells them to)
+    scheduler to serve (`start`), ending with the cluster (its scheduler tells them to)
     or, at the latest, when this process leaves `_forked`."""
 
     STARTED = 60  # seconds the workers may take to reach the scheduler
@@ -148,14 +146,11 @@ class _Forked:
             os.close(reader)
             self.processes.append(process)
 
-    def tell(self, scheduler: str) -> None:
-        """Give each worker the `scheduler`'s address."""
+    def start(self, scheduler: str, client) -> None:
+        """Give each worker the `scheduler`'s address; wait until all serve it."""
         for writer in self.addresses:
             os.write(writer, scheduler.encode())
         self.close_pipes()
-
-    def wait(self, client) -> None:
-        """Wait until every worker serves the scheduler of `client`."""
         try:
             client.wait_for_workers(len(self.processes), timeout=self.STARTED)
         except TimeoutError:
