@@ -29,11 +29,16 @@ PROFILER = "distributed.worker.profile.enabled"
 # What the servers of a cluster started for the run need not do, for dashboards no one
 # is shown: Dask's profiler, an event-loop health check every 20 ms, a sample of the
 # system every 500 ms (0.80-1.00 CPU s in 10 s of an idle cluster of two, 0.28-0.31
-# without; docs/benchmarks.md, Dask workers).
+# without); nor, for workers on this machine given the blocks in order, move queued
+# tasks between them (work stealing: bookkeeping at every task, 0.3 CPU s of a run of
+# 10 million) or read their memory every 100 ms (0.1 CPU s in 10 s of an idle
+# cluster); docs/benchmarks.md, Dask workers.
 QUIET = {
     PROFILER: False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "60s",
+    "distributed.scheduler.work-stealing": False,
+    "distributed.worker.memory.monitor-interval": "1s",
 }
 MISSING = "--dask needs dask.distributed: pip install 'grammar-fst[dask]'"
 
@@ -79,8 +84,8 @@ def connect(address: str, fork: bool | None = None) -> Iterator:
     LocalCluster of N worker processes, one thread each, started for the run when
     `address` is `local:N` (stopped at the end). Its servers run with `QUIET`: no
     profiler (it samples the workers' threads every 10 ms, a third of an idle worker's
-    CPU time), an event-loop health check once a second and the system sampled once a
-    minute.
+    CPU time), an event-loop health check once a second, the system sampled once a
+    minute, no work stealing and the workers' memory read once a second.
 
     Where `forks_here`, the workers are forked from this process before the cluster
     starts (`_forked`): they start with its modules and memory, the output it opened and

@@ -73,10 +73,15 @@ def _settings() -> dict:
     return {key: dask.config.get(key) for key in parallel.QUIET}
 
 
+def _steals(dask_scheduler) -> bool:
+    return "stealing" in dask_scheduler.extensions
+
+
 def test_a_local_cluster_runs_its_workers_without_the_profiler_and_ticks():
     before = _settings()
     with parallel.connect("local:1") as client:
         assert list(client.run(_settings).values()) == [parallel.QUIET]
+        assert not client.run_on_scheduler(_steals)  # the blocks stay where they were sent
     assert _settings() == before != parallel.QUIET  # this process's are left as they were
 
 
