@@ -76,7 +76,6 @@ class Report:
         ]
         return "".join(f"{name:40} {value}\n" for name, value in rows)
 
-
     def _sentences_shown(self) -> str:
         shown = f"{self.sentences:,}" if isinstance(self.sentences, int) else self.sentences
         return shown if self.sentences_exact else f"at most {shown} (derivations)"

@@ -328,15 +328,14 @@ def _evaluate_data(args: argparse.Namespace) -> int:
     utterances."""
     import json
 
-    from ..data import formats, naturalness
+    from ..data import naturalness
 
     records, data = read_all(args.grammar, None, args.on_error, "evaluate")
     held, heldout = read_all(args.heldout, args.source_format, args.on_error, "evaluate against")
-    read = [records, held]
-    originals: list = []
+    read, originals = [records, held], []
     if args.originals:
-        read.append(formats.read(args.originals, None, args.on_error))
-        originals = list(read[-1])
+        made_from, originals = read_all(args.originals, None, args.on_error, "leave out")
+        read.append(made_from)
     found = naturalness.measure(data, heldout, originals=originals)
     if args.json:
         sys.stdout.write(json.dumps(found.as_dict()) + "\n")

@@ -186,7 +186,6 @@ class ContextGate:
     _fits: dict[tuple, Fit] = field(default_factory=dict)
     _scores: dict[tuple, dict[str, tuple[int, float]]] = field(default_factory=dict)
     _known: dict[tuple[str, str, str, str], Evidence] = field(default_factory=dict)
-    _side_scores: dict[tuple[str, str, str, str], tuple[int, float]] = field(default_factory=dict)
     _blocked: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
 
     def update(self, utterances: Iterable[Utterance]) -> None:
@@ -208,7 +207,6 @@ class ContextGate:
         self._scores.clear()
         self._blocked.clear()
         self._known.clear()
-        self._side_scores.clear()
         self.__dict__.pop("_forms", None)
 
     @functools.cached_property
@@ -313,13 +311,13 @@ class ContextGate:
         found = self._scores.get(key)
         if found is None:
             found = self._scores[key] = {}
-            known = self._side_scores  # each side's score, kept: many recur in other fits
+            known = self._known  # `_evidence` inlined: many sides recur in other fits
             for side, (neighbour, edge) in zip(SIDES, pairs(left, right, value)):
                 place = (side, slot, neighbour, edge)
-                score = known.get(place)
-                if score is None:
-                    score = known[place] = self._count(*place).score
-                found[side] = score
+                evidence = known.get(place)
+                if evidence is None:
+                    evidence = known[place] = self._count(*place)
+                found[side] = evidence.score
         return found
 
     def fit(self, slot: str, value: str, left: str, right: str) -> Fit:

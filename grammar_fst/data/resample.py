@@ -481,7 +481,6 @@ def resample(
     new: list[Generated] = []
     with drawing(rng) as draws:
         for stats, wanted in _shown(table, given):
-            wanted -= given[stats.pattern]
             made = _generate(by_pattern[stats.pattern], wanted, pools, draws, seen)
             if len(made) < wanted:
                 log.warning(
@@ -495,15 +494,14 @@ def resample(
 
 
 def _shown(table: Plan, given: Counter) -> Iterator[tuple[dist.PatternStats, int]]:
-    """The plan's patterns and their shares, a progress bar (`progress.choose`) counting
-    the new utterances asked of each: making them is the part that grows with -n."""
-    steps = list(zip(table.stats, table.allocated))
-    return progress.counted(
-        steps,
-        sum(max(0, wanted - given[s.pattern]) for s, wanted in steps),
-        "utterances",
-        size=lambda step: max(0, step[1] - given[step[0].pattern]),
-    )
+    """The plan's patterns with the new utterances asked of each (its share less the
+    originals `given`), under a progress bar (`progress.choose`) counting them: making
+    them is the part that grows with -n."""
+    steps = [
+        (stats, max(0, wanted - given[stats.pattern]))
+        for stats, wanted in zip(table.stats, table.allocated)
+    ]
+    return progress.counted(steps, sum(new for _, new in steps), "utterances", size=lambda s: s[1])
 
 
 def _check_bindings(
