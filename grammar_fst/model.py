@@ -37,6 +37,7 @@ from .fst.spelling import Speller
 from .fst.walks import LabelPath, Walks
 from .grm import sources, syntax
 from .grm.ast import CatalogueRef, Grammar, Import
+from .plurals import amount
 from .sampling import plan
 from .sampling.plan import Render, SentenceKey, quotas
 from .sampling.walker import MEAN_WORDS, Walker, mean_words_limit, overlong
@@ -83,7 +84,8 @@ class CompiledGrammar:
 
     def __repr__(self) -> str:
         return (
-            f"<CompiledGrammar {self.source}: {len(self.intents)} intents, {len(self.slots)} slots>"
+            f"<CompiledGrammar {self.source}: {amount(len(self.intents), 'intent')}, "
+            f"{amount(len(self.slots), 'slot')}>"
         )
 
     @functools.cached_property

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..errors import GrammarError, Location, UsageError
+from ..plurals import amount
 from . import parameters
 from .arguments import Command, budget_option, grammar_arguments, named_grammar
 from .io import progress_options, progress_shown
@@ -51,8 +52,9 @@ def _compile(args: argparse.Namespace) -> int:
     grammar.write_far(output)
     fsts = grammar.fsts
     sys.stderr.write(
-        f"wrote {output}: {len(grammar.intents)} intents, {len(fsts.rules)} rules, "
-        f"{len(grammar.slots)} slots, {fsts.states()} states\n"
+        f"wrote {output}: {amount(len(grammar.intents), 'intent')}, "
+        f"{amount(len(fsts.rules), 'rule')}, {amount(len(grammar.slots), 'slot')}, "
+        f"{amount(fsts.states(), 'state')}\n"
     )
     return 0
 

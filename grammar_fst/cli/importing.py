@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..plurals import amount
 from . import PROG
 from .arguments import Command
 
@@ -51,7 +52,8 @@ def _import(args: argparse.Namespace) -> int:
     header = f"# Imported by {PROG} from {Path(args.source).name}.\n\n"
     write_text([header, format_grammar(grammar)], args.output)
     summary = (
-        f"{len(grammar.intents)} intents, {len(grammar.slots)} slots, {len(grammar.rules)} rules"
+        f"{amount(len(grammar.intents), 'intent')}, {amount(len(grammar.slots), 'slot')}, "
+        f"{amount(len(grammar.rules), 'rule')}"
     )
     sys.stderr.write(f"wrote {output}: {summary}\n" if output else f"{summary}\n")
     return 0

@@ -30,6 +30,7 @@ from ..errors import UsageError
 from ..grm import ast as g
 from ..grm.sources import split_spec
 from ..grm.syntax import format_grammar
+from ..plurals import amount
 from .automaton import Automaton, Symbol
 from .chunking import chunk
 from .crossval import Choice, choose
@@ -40,7 +41,6 @@ from .search import OverBudget, Step, Steps, describe, merge_states
 from .writer import (
     RuleBook,
     alternation,
-    amount,
     class_counts,
     intent_statements,
     sequence,

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from ..grm import ast as g
 from ..grm import validate
 from ..grm.syntax import format_expr
+from ..plurals import amount
 from .automaton import END, START, Automaton, Symbol
 from .incorporate import as_name
 from .punctuation import Edges, Marks
@@ -383,11 +384,6 @@ def _post_dominators(model: Automaton) -> dict[int, int]:
                     other = meet[other]
         meet[state], depth[state] = common, depth[common] + 1
     return meet
-
-
-def amount(count: int, noun: str) -> str:
-    """`3 rules`, `1 rule`."""
-    return f"{count:,} {noun}{'s' * (count != 1)}"
 
 
 def alternation(options: list[tuple[g.Expr, int]]) -> g.Expr:
