@@ -26,6 +26,7 @@ from . import signals
 from .errors import OutputError, UsageError
 
 if TYPE_CHECKING:
+    from .behind import Behind
     from .pieces import Piece
     from .turns import Written
 
@@ -90,6 +91,7 @@ def write_parts(parts: Iterable[bytes | Piece | Written], out: IO[bytes]) -> Non
     from .turns import Unwritten, Written
 
     joiner = None
+    behind = _behind(out)
     try:
         for part in parts:
             if isinstance(part, bytes):
@@ -101,12 +103,28 @@ def write_parts(parts: Iterable[bytes | Piece | Written], out: IO[bytes]) -> Non
 
                     joiner = Joiner(out)
                 joiner.join(part)
+            else:
+                continue
+            if behind is not None:
+                behind.written()
     except Unwritten as err:
         failed = getattr(out, "failed", None)
         if failed is None:  # standard output: `stdout_checked` says so
             raise
         raise failed(err) from None
     out.flush()
+
+
+def _behind(out: IO[bytes]) -> Behind | None:
+    """The written pages of `out` to let go (`behind`), or None where it has no file
+    descriptor."""
+    try:
+        fd = out.fileno()
+    except (AttributeError, OSError):  # io.UnsupportedOperation is an OSError
+        return None
+    from .behind import Behind
+
+    return Behind(fd)
 
 
 class _Decoded:

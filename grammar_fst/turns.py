@@ -119,11 +119,15 @@ class Turns:
 
     def _write_all(self, blocks: queue.SimpleQueue) -> None:
         """Write the blocks put in `blocks`, each in its turn."""
+        from .behind import Behind
+
+        behind = Behind(self.fd)
         while True:
             index, data = blocks.get()
             try:
                 self._wait(index, index)
                 _write(self.fd, data)
+                behind.written()
             except Abandoned:
                 continue
             except OSError as err:
