@@ -1,5 +1,5 @@
 """What writing a large output costs the kernel, with and without letting its written
-pages go behind the writer (`grammar_fst/behind.py`): user and system CPU seconds of
+pages go behind the writer (`grammar_fst/page_cache.py`): user and system CPU seconds of
 writing `--gb` GB in 2 MB blocks (the size of a 10-million-line jsonl run's blocks) to a
 new file in the temporary folder, the two ways taking turns, each run in
 a process of its own after a `sync`.
@@ -25,16 +25,16 @@ BLOCK = (b'{"text": "play the new album by the beatles", "intent": "PlayMusic"}\
 
 def write(path: str, gb: float, let_go: bool) -> None:
     """The child's work: `gb` GB of blocks to a new file at `path`, then its CPU."""
-    from grammar_fst.behind import Behind
+    from grammar_fst.page_cache import WrittenPages
 
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    behind = Behind(fd)
+    pages = WrittenPages(fd)
     for _ in range(int(gb * (1 << 30)) // len(BLOCK)):
         view = memoryview(BLOCK)
         while view:
             view = view[os.write(fd, view) :]
         if let_go:
-            behind.written()
+            pages.let_go()
     os.close(fd)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(usage.ru_utime, usage.ru_stime)

@@ -26,7 +26,7 @@ from . import signals
 from .errors import OutputError, UsageError
 
 if TYPE_CHECKING:
-    from .behind import Behind
+    from .page_cache import WrittenPages
     from .pieces import Piece
     from .turns import Written
 
@@ -91,7 +91,7 @@ def write_parts(parts: Iterable[bytes | Piece | Written], out: IO[bytes]) -> Non
     from .turns import Unwritten, Written
 
     joiner = None
-    behind = _behind(out)
+    pages = _written_pages(out)
     try:
         for part in parts:
             if isinstance(part, bytes):
@@ -105,8 +105,8 @@ def write_parts(parts: Iterable[bytes | Piece | Written], out: IO[bytes]) -> Non
                 joiner.join(part)
             else:
                 continue
-            if behind is not None:
-                behind.written()
+            if pages is not None:
+                pages.let_go()
     except Unwritten as err:
         failed = getattr(out, "failed", None)
         if failed is None:  # standard output: `stdout_checked` says so
@@ -115,16 +115,16 @@ def write_parts(parts: Iterable[bytes | Piece | Written], out: IO[bytes]) -> Non
     out.flush()
 
 
-def _behind(out: IO[bytes]) -> Behind | None:
-    """The written pages of `out` to let go (`behind`), or None where it has no file
-    descriptor."""
+def _written_pages(out: IO[bytes]) -> WrittenPages | None:
+    """The written pages of `out` to let go (`page_cache`), or None where it has no
+    file descriptor."""
     try:
         fd = out.fileno()
     except (AttributeError, OSError):  # io.UnsupportedOperation is an OSError
         return None
-    from .behind import Behind
+    from .page_cache import WrittenPages
 
-    return Behind(fd)
+    return WrittenPages(fd)
 
 
 class _Decoded:

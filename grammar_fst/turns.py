@@ -119,15 +119,15 @@ class Turns:
 
     def _write_all(self, blocks: queue.SimpleQueue) -> None:
         """Write the blocks put in `blocks`, each in its turn."""
-        from .behind import Behind
+        from .page_cache import WrittenPages
 
-        behind = Behind(self.fd)
+        pages = WrittenPages(self.fd)
         while True:
             index, data = blocks.get()
             try:
                 self._wait(index, index)
                 _write(self.fd, data)
-                behind.written()
+                pages.let_go()
             except Abandoned:
                 continue
             except OSError as err:

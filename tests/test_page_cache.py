@@ -1,4 +1,4 @@
-"""A large output's written pages are let go as it grows (`behind`): every `STEP` bytes,
+"""A large output's written pages are let go as it grows (`page_cache`): every `STEP` bytes,
 for a regular file, by whichever process writes (the main one, or forked workers in
 their turns); never for a pipe, and never for an output smaller than a step. The bytes
 are those written without it."""
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grammar_fst import behind, output
+from grammar_fst import output, page_cache
 from grammar_fst.cli.main import main
 
 MUSIC = Path(__file__).parent.parent / "grammars" / "music.grm"
@@ -30,7 +30,7 @@ def advised(monkeypatch, tmp_path) -> Path:
             notes.write(f"{os.getpid()} {offset} {length}\n")
         advise(fd, offset, length, advice)
 
-    monkeypatch.setattr(behind, "STEP", 1 << 16)
+    monkeypatch.setattr(page_cache, "STEP", 1 << 16)
     monkeypatch.setattr(os, "posix_fadvise", logged)
     return log
 
@@ -91,4 +91,4 @@ def test_forked_workers_let_go_what_they_write(advised, tmp_path):
     for advice in (by_main, by_workers):
         lengths = [length for _, _, length in advice]
         assert lengths == sorted(lengths) and lengths[-1] <= size
-        assert size - lengths[-1] < 2 * behind.STEP  # never more than two steps behind
+        assert size - lengths[-1] < 2 * page_cache.STEP  # never more than two steps behind

@@ -2,13 +2,14 @@
 
 Ten million jsonl lines are 2.5 GB. Written through the page cache, each of their pages
 is a new page the kernel allocates, fills and keeps after the run, though nothing reads
-it soon. On this project's benchmark machine (a virtual machine) that cost 8 to 17 CPU s
-of kernel time for 2.5 GB, more than sampling the lines; with the written pages let go
-every `STEP` bytes (`posix_fadvise` DONTNEED, which also starts writing them back), the
-kernel reuses the pages it just freed, and the same 2.5 GB cost about 1 CPU s
-(benchmarks/page_cache.py). Outputs smaller than `STEP` are left as they are, in the
-cache, for whatever reads them next. The bytes written are the same either way: only
-clean pages are dropped, and a dropped page is read back from the disk when asked for.
+it soon. On this project's benchmark machine (a virtual machine) that cost 1.7 to 17 CPU
+s of kernel time for 2.5 GB (the most where the pages were new to the machine), up to
+more than sampling the lines. With the written pages let go every `STEP` bytes
+(`posix_fadvise` DONTNEED, which also starts writing them back), the kernel reuses the
+pages it just freed, and the same 2.5 GB cost about 1 CPU s (benchmarks/page_cache.py).
+Outputs smaller than `STEP` are left as they are, in the cache, for whatever reads them
+next. The bytes written are the same either way: only clean pages are dropped, and a
+dropped page is read back from the disk when asked for.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import stat
 STEP = 32 << 20  # bytes written between two calls: the cache keeps about two steps
 
 
-class Behind:
+class WrittenPages:
     """The written pages of file descriptor `fd`, let go every `STEP` bytes; nothing for
     what is not a regular file (a pipe, a terminal, /dev/null) or where the system has
     no `posix_fadvise`."""
@@ -29,7 +30,7 @@ class Behind:
         self.fd = fd
         self.next = STEP if _regular(fd) and hasattr(os, "posix_fadvise") else None
 
-    def written(self) -> None:
+    def let_go(self) -> None:
         """Called after each write: past the next step, the pages up to where the file
         now ends are let go (those still being written back, at the next step)."""
         if self.next is None:
