@@ -176,7 +176,8 @@ def _check(args: argparse.Namespace) -> int:
         findings = [Diagnostic("error", err.message, err.location)]
     findings = [dataclasses.replace(f, message=parameters.text(f.message)) for f in findings]
     errors = sum(f.level == "error" for f in findings)
-    summary = f"{args.grammar}: {errors} errors, {len(findings) - errors} warnings"
+    warnings = len(findings) - errors
+    summary = f"{args.grammar}: {amount(errors, 'error')}, {amount(warnings, 'warning')}"
     sys.stdout.write("".join(f"{line}\n" for line in [*findings, summary]))
     return 1 if errors else 0
 

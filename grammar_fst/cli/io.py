@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING
 
 from ..errors import UsageError
+from ..plurals import amount
 from . import PROG
 
 if TYPE_CHECKING:
@@ -148,11 +149,9 @@ def report_skipped(records: Records, unwritable: list = ()) -> int:
     """Say how many records were skipped, as unreadable or as not writable in the output
     format (each was reported as it was met); 1 if any."""
     if records.skipped:
-        sys.stderr.write(
-            f"{PROG}: warning: {records.path}: skipped {len(records.skipped)} bad records\n"
-        )
+        skipped = amount(len(records.skipped), "bad record")
+        sys.stderr.write(f"{PROG}: warning: {records.path}: skipped {skipped}\n")
     if unwritable:
-        sys.stderr.write(
-            f"{PROG}: warning: left out {len(unwritable)} records the output format cannot hold\n"
-        )
+        left = amount(len(unwritable), "record")
+        sys.stderr.write(f"{PROG}: warning: left out {left} the output format cannot hold\n")
     return 1 if records.skipped or unwritable else 0
