@@ -23,6 +23,7 @@ import functools
 import itertools
 import logging
 import math
+import numbers
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,7 +105,7 @@ class CompiledGrammar:
         return Recognizer(self.fsts)
 
     def _chosen(self, intents: Iterable[str] | None) -> list[str]:
-        chosen = list(intents) if intents else self.intents
+        chosen = _names(intents) or self.intents
         for name in chosen:
             if name not in self.fsts.intents:
                 known = ", ".join(self.intents)
@@ -191,8 +192,16 @@ class CompiledGrammar:
             UsageError: an unknown intent, split or allocation; `allocate` with
                 `quota`, `split` or `cover`; more than 999,999,999 sentences; an intent
                 asked for sentences that has none; `cover` on a grammar read from a
-                `.far`; with `unique`, an intent whose new sentences are too unlikely.
+                `.far`; with `unique`, an intent whose new sentences are too unlikely;
+                an `n`, `seed`, `jobs` or quota that is not a whole number (`jobs` of 1
+                or more, the others of 0 or more).
         """
+        _whole(n, "n")
+        _whole(seed, "seed")
+        _whole(jobs, "jobs", least=1)
+        for wanted in (quota or {}).values():
+            _whole(wanted, "quota")
+        intents = _names(intents)
         self._check_lengths(self._chosen(list(intents or []) + list(quota or {}) or None))
         if allocate is not None:
             _alone_with_allocate(quota, split, cover)
@@ -334,8 +343,10 @@ class CompiledGrammar:
             patterns' slot sets.
 
         Raises:
-            UsageError: an unknown intent or `how`; an intent without sentences.
+            UsageError: an unknown intent or `how`; an intent without sentences; an `n`
+                that is not a whole number of 0 or more.
         """
+        _whole(n, "n")
         if how not in ("entropy", "uniform"):
             raise UsageError(f"unknown allocation '{how}' for a grammar; use entropy or uniform")
         chosen = self._chosen(intents)
@@ -347,10 +358,9 @@ class CompiledGrammar:
         floor = 1 if n >= len(found) else 0
         if not floor:
             log.warning(
-                "%d patterns for %d sentences: shares follow the weights, and some patterns "
-                "get none",
-                len(found),
-                n,
+                "%s for %s: shares follow the weights, and some patterns get none",
+                amount(len(found), "pattern"),
+                amount(n, "sentence"),
             )
         from .data.distribution import allocate
 
@@ -539,6 +549,26 @@ CatalogueLike = Catalogue | str | Path
 
 def _catalogue(value: CatalogueLike) -> Catalogue:
     return value if isinstance(value, Catalogue) else read_catalogue(value)
+
+
+def _names(intents: Iterable[str] | None) -> list[str] | None:
+    """The intents named, a single name given as a string being one of them (not its
+    letters)."""
+    if isinstance(intents, str):
+        return [intents]
+    return list(intents) if intents else None
+
+
+def _whole(value: object, name: str, least: int = 0) -> None:
+    """A clear error for an argument that is not a whole number of `least` or more (a
+    float, a string, None), before numpy meets it deep in a walk."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
+        raise UsageError(
+            Wording(
+                f"{{{name}}} must be a whole number of {least} or more, not {{given}}",
+                given=repr(value),
+            )
+        )
 
 
 def _alone_with_allocate(quota: Mapping[str, int] | None, split: str, cover: bool) -> None:

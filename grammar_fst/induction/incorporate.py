@@ -82,7 +82,9 @@ class Golden:
 def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str) -> Golden:
     """Turn each utterance into its path; `fold` case-folds words and values."""
     change = str.casefold if fold else str
-    utterances = list(utterances)
+    if isinstance(utterances, str):
+        raise UsageError("give the utterances as a list (of Utterances or strings), not one string")
+    utterances = [_utterance(u, number) for number, u in enumerate(utterances, 1)]
     golden = Golden(
         intent_name=Names((u.intent or default_intent for u in utterances), "intent"),
         slot_name=Names((s.slot for u in utterances for s in u.slots), "slot"),
@@ -115,6 +117,18 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
         intent = golden.intent_name(u.intent or default_intent)
         golden.paths.setdefault(intent, []).append(tuple(path))
     return golden
+
+
+def _utterance(given: Utterance | str, number: int) -> Utterance:
+    """`given`, a plain sentence being an utterance without intent or slots; anything else
+    is a clear error, not an AttributeError deep in the learning."""
+    if isinstance(given, str):
+        return Utterance(given, "")
+    if not isinstance(given, Utterance):
+        raise UsageError(
+            f"utterance {number} is a {type(given).__name__}, not an Utterance or a string"
+        )
+    return given
 
 
 def as_name(text: str, fallback: str = "x") -> str:

@@ -1,0 +1,70 @@
+"""What the Python API says to a caller's mistakes: a UsageError naming the parameter,
+not a numpy ValueError or an AttributeError from deep inside; and a single intent name
+given as a string is that intent, not its letters."""
+
+from __future__ import annotations
+
+import pytest
+
+import grammar_fst as gf
+
+TOY = """$some_more = some | more
+intent PlayMusic = play $some_more? {genre} music
+slot genre = pop | rock
+"""
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return gf.from_text(TOY)
+
+
+@pytest.mark.parametrize(
+    "n, options, message",
+    [
+        (-1, {}, "`n` must be a whole number of 0 or more, not -1"),
+        (2.5, {}, "`n` must be a whole number of 0 or more, not 2.5"),
+        ("3", {}, "`n` must be a whole number of 0 or more, not '3'"),
+        (2, {"seed": -1}, "`seed` must be a whole number of 0 or more, not -1"),
+        (2, {"seed": None}, "`seed` must be a whole number of 0 or more, not None"),
+        (2, {"seed": 1.5}, "`seed` must be a whole number of 0 or more, not 1.5"),
+        (2, {"jobs": 0}, "`jobs` must be a whole number of 1 or more, not 0"),
+        (0, {"quota": {"PlayMusic": -2}}, "`quota` must be a whole number of 0 or more, not -2"),
+    ],
+)
+def test_bad_numbers_are_usage_errors(toy, n, options, message):
+    with pytest.raises(gf.UsageError) as caught:
+        next(toy.sample(n, **options))
+    assert str(caught.value) == message
+
+
+def test_one_intent_named_as_a_string(toy):
+    assert {u.intent for u in toy.sample(3, seed=1, intents="PlayMusic")} == {"PlayMusic"}
+    assert toy.counts("PlayMusic") == ({"PlayMusic": 6}, 6)
+    assert len(list(toy.all("PlayMusic"))) == 6
+    assert toy.allocation(4, "PlayMusic")[0][1] == 4
+
+
+def test_allocation_refuses_a_negative_number(toy):
+    with pytest.raises(gf.UsageError, match="`n` must be a whole number of 0 or more"):
+        toy.allocation(-5)
+
+
+def test_induce_takes_plain_sentences():
+    induced = gf.induce(["play rock music", "play pop music"], weight=1)
+    assert induced.summary() == "1 rule, 1 intent, 2 golden utterances"
+    assert gf.from_text(induced.text()).count() == 2
+
+
+@pytest.mark.parametrize(
+    "utterances, options, message",
+    [
+        ("play rock", {}, "give the utterances as a list (of Utterances or strings), not one"),
+        ([{"text": "play rock"}], {}, "utterance 1 is a dict, not an Utterance or a string"),
+        (["play rock"], {"language": "!!"}, "'!!' is not a language tag such as th or es-MX"),
+    ],
+)  # fmt: skip
+def test_induce_mistakes_are_usage_errors(utterances, options, message):
+    with pytest.raises(gf.UsageError) as caught:
+        gf.induce(utterances, weight=1, **options)
+    assert str(caught.value).startswith(message)
