@@ -157,3 +157,14 @@ def test_convert_needs_a_format_it_can_tell(capsys, tmp_path):
     assert status == 2 and f"{source}: cannot tell the format from the name" in err
     status, out, _ = run(capsys, "convert", source, "--from", "text", "--to", "text")
     assert status == 0 and out == "a,b\n"
+
+
+@pytest.mark.parametrize("command", [["convert"], ["resample", "-n", "2"], ["induce"]])
+def test_a_parquet_file_is_named_as_written_only(capsys, tmp_path, command):
+    source = tmp_path / "data.parquet"
+    source.write_bytes(b"PAR1")
+    status, _, err = run(capsys, command[0], source, *command[1:])
+    assert status == 2 and err == (
+        f"grammar-fst: error: {source}: parquet is a format grammar-fst writes but does not "
+        "read; give the data it was written from, or read it with pyarrow\n"
+    )
