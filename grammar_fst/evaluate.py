@@ -58,7 +58,9 @@ class Report:
     sentences_exact: bool  # False: `sentences` counts derivations, a bound
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields as JSON holds them: a proxy with nothing to measure (NaN: no samples,
+        no held-out utterance) is None, since NaN is not JSON."""
+        return {k: None if _unmeasured(v) else v for k, v in asdict(self).items()}
 
     def __str__(self) -> str:
         rows = [
@@ -88,6 +90,10 @@ def _count(value: int | None) -> str:
 def _sentences(size: counting.Count) -> int | str:
     """A count, exact or a bound, as an int; one too long for an int (a Huge) as text."""
     return size.value if isinstance(size.value, int) else counting.shown(size.value)
+
+
+def _unmeasured(value: object) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _share(value: float) -> str:

@@ -114,6 +114,18 @@ def test_cli_evaluate_json_and_table(tmp_path, capsys):
     assert "no utterance to evaluate against" in capsys.readouterr().err
 
 
+def test_cli_evaluate_json_without_samples_is_strict_json(tmp_path, capsys):
+    grammar = tmp_path / "g.grm"
+    grammar.write_text(GRAMMAR, encoding="utf-8")
+    data = tmp_path / "heldout.jsonl"
+    data.write_text("".join(jsonl.line(u, 0) + "\n" for u in HELDOUT), encoding="utf-8")
+    assert main(["evaluate", str(grammar), "--heldout", str(data), "--json", "--samples", "0"]) == 0
+    out = capsys.readouterr().out
+    record = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+    assert record["samples"] == 0 and record["exact"] is None and record["trigram"] is None
+    assert record["recall"] == 5 / 8
+
+
 def test_bad_heldout_record_is_located(tmp_path, capsys):
     grammar = tmp_path / "g.grm"
     grammar.write_text(GRAMMAR, encoding="utf-8")
