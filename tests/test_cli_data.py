@@ -159,6 +159,15 @@ def test_convert_needs_a_format_it_can_tell(capsys, tmp_path):
     assert status == 0 and out == "a,b\n"
 
 
+@pytest.mark.parametrize("name", ["data", "data.jsonl"])
+@pytest.mark.parametrize("command", [["convert"], ["resample", "-n", "2"], ["induce"]])
+def test_a_folder_given_as_data_is_named_as_one(capsys, tmp_path, command, name):
+    folder = tmp_path / name
+    folder.mkdir()
+    status, _, err = run(capsys, command[0], folder, *command[1:])
+    assert status == 2 and err == f"grammar-fst: error: {folder}: is a folder; name a data file\n"
+
+
 @pytest.mark.parametrize("command", [["convert"], ["resample", "-n", "2"], ["induce"]])
 def test_a_parquet_file_is_named_as_written_only(capsys, tmp_path, command):
     source = tmp_path / "data.parquet"

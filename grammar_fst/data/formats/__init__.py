@@ -125,6 +125,8 @@ def guess(path: str | Path) -> str:
     the start of the file (a `.jsonl` of MASSIVE records, a `.json` Snips NLU dataset)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():  # before its name is judged: "data" has no suffix
+        raise FormatError("is a folder; name a data file", Location(str(path)))
     claims = [fmt for fmt in FORMATS if fmt.has("read") and suffix in fmt.suffixes]
     if not claims and (written := [fmt.name for fmt in FORMATS if suffix in fmt.suffixes]):
         raise FormatError(
