@@ -199,6 +199,15 @@ def test_an_output_named_as_the_other_kind_of_grammar_is_refused(
     assert not list(tmp_path.iterdir())
 
 
+def test_a_folder_named_for_a_template_or_a_picture_is_said_to_be_one(capsys, tmp_path):
+    said = f"grammar-fst: error: {tmp_path}: is a folder; name a"
+    assert run(capsys, "import", tmp_path, "-o", tmp_path / "x.grm") == (
+        2, "", f"{said} template file\n"
+    )  # fmt: skip
+    assert run(capsys, "draw", TOY, "-o", tmp_path) == (2, "", f"{said} file to write\n")
+    assert not list(tmp_path.iterdir())
+
+
 def test_parse_stdin_that_is_not_utf8(capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", FakeStdin(b"play pop music\nplay caf\xe9\n"))
     status, out, err = run(capsys, "parse", TOY)
