@@ -22,7 +22,7 @@ def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str 
     """The output format (`format_flag`) and -o FILE."""
     from ..data import formats
     from ..data.formats._format import LANGUAGE, LANGUAGES
-    from .values import snips_language
+    from .values import language_tag, snips_language
 
     parser.add_argument(
         format_flag,
@@ -48,6 +48,7 @@ def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str 
     )
     parser.add_argument(
         "--locale",
+        type=language_tag,
         metavar="TAG",
         help="the locale field of formats that have one "
         f"({formats.described(lambda f: 'locale' in f.options, ', ')}); default: the "
