@@ -498,6 +498,8 @@ class CompiledGrammar:
         each drawn once, as the network holds them."""
         from . import draw
 
+        if sum(name is not None for name in (intent, rule, slot)) > 1:
+            raise UsageError(Wording("draw one of {intent}, {rule} or {slot}, not several"))
         if rule is not None:
             if self.grammar is None or rule not in self.grammar.rules:
                 known = ", ".join(sorted(self.grammar.rules)) if self.grammar else ""

@@ -68,3 +68,12 @@ def test_induce_mistakes_are_usage_errors(utterances, options, message):
     with pytest.raises(gf.UsageError) as caught:
         gf.induce(utterances, weight=1, **options)
     assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "asked", [{"intent": "PlayMusic", "slot": "genre"}, {"rule": "some_more", "slot": "genre"}]
+)
+def test_draw_refuses_two_things_at_once(toy, asked):
+    with pytest.raises(gf.UsageError) as caught:
+        toy.draw(**asked)
+    assert str(caught.value) == "draw one of `intent`, `rule` or `slot`, not several"
