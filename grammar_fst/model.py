@@ -628,6 +628,7 @@ def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
 
     Raises:
         GrammarError: a source that cannot be compiled, or that imports a file.
+        UsageError: a `text` that is not a str (bytes not decoded).
     """
     grammar = syntax.parse(text, name)
     for stmt in grammar.of_kind(Import):

@@ -77,3 +77,17 @@ def test_draw_refuses_two_things_at_once(toy, asked):
     with pytest.raises(gf.UsageError) as caught:
         toy.draw(**asked)
     assert str(caught.value) == "draw one of `intent`, `rule` or `slot`, not several"
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        (b"intent A = a", "x.grm: the source must be a str, not bytes; decode it first"),
+        (None, "x.grm: the source must be a str, not NoneType"),
+    ],
+)
+def test_source_text_that_is_not_a_str(source, message):
+    for read in (gf.from_text, gf.parse):
+        with pytest.raises(gf.UsageError) as caught:
+            read(source, "x.grm")
+        assert str(caught.value) == message
