@@ -440,11 +440,13 @@ class CompiledGrammar:
 
     def parse(self, text: str) -> Utterance | None:
         """The most probable reading of `text`, or None if the grammar does not hold it."""
-        return self._recognizer.parse(text)
+        return self._recognizer.parse(_sentence(text))
 
     def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
         """The distinct readings of `text`, at most `limit` of them when given."""
-        return self._recognizer.readings(text, limit)
+        if limit is not None:
+            _whole(limit, "limit")
+        return self._recognizer.readings(_sentence(text), limit)
 
     def count(self, intent: str | None = None) -> int | float:
         """The number of distinct sentences of one intent or of the whole grammar (see
@@ -559,6 +561,13 @@ def _names(intents: Iterable[str] | None) -> list[str] | None:
     if isinstance(intents, str):
         return [intents]
     return list(intents) if intents else None
+
+
+def _sentence(text: object) -> str:
+    """`text`, or a clear error for what is not a str (None, a list of sentences)."""
+    if not isinstance(text, str):
+        raise UsageError(f"a sentence to parse is a str, not {type(text).__name__}")
+    return text
 
 
 def _whole(value: object, name: str, least: int = 0) -> None:

@@ -91,3 +91,16 @@ def test_source_text_that_is_not_a_str(source, message):
         with pytest.raises(gf.UsageError) as caught:
             read(source, "x.grm")
         assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("sentence", [None, ["play pop music"], b"play pop music"])
+def test_parse_needs_a_str(toy, sentence):
+    for read in (toy.parse, toy.readings):
+        with pytest.raises(gf.UsageError, match="a sentence to parse is a str, not "):
+            read(sentence)
+
+
+def test_readings_refuse_a_negative_limit(toy):
+    assert len(toy.readings("play pop music", limit=0)) == 0
+    with pytest.raises(gf.UsageError, match="`limit` must be a whole number of 0 or more"):
+        toy.readings("play pop music", limit=-1)
