@@ -542,9 +542,13 @@ class CompiledGrammar:
             return None
 
     def write_far(self, path: str | Path) -> None:
-        """Write the grammar to a `.far` archive (atomically)."""
+        """Write the grammar to a `.far` archive (atomically); refused (a UsageError)
+        over one of the files the grammar was read from, as the command line refuses."""
         from .fst import far
+        from .output import refuse_inputs
 
+        if self.grammar is not None:
+            refuse_inputs(path, sources.files_read(self.grammar))
         far.write_far(self.fsts, path)
 
 

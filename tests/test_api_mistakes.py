@@ -104,3 +104,17 @@ def test_readings_refuse_a_negative_limit(toy):
     assert len(toy.readings("play pop music", limit=0)) == 0
     with pytest.raises(gf.UsageError, match="`limit` must be a whole number of 0 or more"):
         toy.readings("play pop music", limit=-1)
+
+
+def test_write_far_keeps_the_files_the_grammar_was_read_from(tmp_path):
+    (tmp_path / "common.grm").write_text("slot genre = pop | rock\n", encoding="utf-8")
+    source = tmp_path / "toy.grm"
+    source.write_text('import "common.grm"\nintent A = play {genre}\n', encoding="utf-8")
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    grammar = gf.load(source)
+    for path in (source, tmp_path / "common.grm"):
+        with pytest.raises(gf.UsageError, match=f"the output {path} is also an input"):
+            grammar.write_far(path)
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
+    grammar.write_far(tmp_path / "toy.far")
+    assert gf.load(tmp_path / "toy.far").count() == 2
