@@ -446,6 +446,7 @@ def resample(
     the context gate's evidence, `kinds` the kinds' similarity, `subtypes` the
     sub-types' similarity and `joins` the join gate's rarity (None: off); `kinds_seen`, the
     sightings an edge word needs to have a kind."""
+    utterances = list(utterances)  # read twice: an iterator would be empty the second time
     pools = build_pools(
         utterances, threshold, catalogues, context, subtypes, kinds, joins, kinds_seen
     )
