@@ -33,6 +33,7 @@ from .data.records import Utterance
 from .fst import counting, labels
 from .grm import ast as g
 from .model import CompiledGrammar
+from .plurals import amount
 from .text import tokens
 
 log = logging.getLogger("grammar_fst")
@@ -193,11 +194,11 @@ def _warn_unknown_intents(reference: Sequence[Utterance], grammar: CompiledGramm
     if unknown:
         share = sum(u.intent in unknown for u in reference) / len(reference)
         log.warning(
-            "%d held-out intents (%.0f%% of the utterances) are not intents of %s and count "
-            "as missed: %s; its intents: %s",
-            len(unknown),
-            100 * share,
+            "%s lacks %s of the held-out data (%.0f%% of the utterances), counted as "
+            "missed: %s; its intents: %s",
             grammar.source,
+            amount(len(unknown), "intent"),
+            100 * share,
             ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else ""),
             ", ".join(grammar.intents[:5]) + (", ..." if len(grammar.intents) > 5 else ""),
         )
