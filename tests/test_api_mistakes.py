@@ -118,3 +118,12 @@ def test_write_far_keeps_the_files_the_grammar_was_read_from(tmp_path):
     assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
     grammar.write_far(tmp_path / "toy.far")
     assert gf.load(tmp_path / "toy.far").count() == 2
+
+
+def test_induce_refuses_a_slot_that_does_not_fit_its_text():
+    wrong = gf.Utterance("play rock", "A", (gf.SlotValue("genre", "rock", 0, 4),))
+    with pytest.raises(gf.UsageError) as caught:
+        gf.induce([gf.Utterance("play pop", "A"), wrong], weight=1)
+    assert str(caught.value) == (
+        "utterance 2: slot 'genre' has value 'rock' but the text at 0..4 is 'play'"
+    )

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..data.formats._common import problem
 from ..data.records import Utterance
 from ..errors import GrammarError, UsageError
 from ..grm.syntax import is_name, label, name_char
@@ -120,14 +121,17 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
 
 
 def _utterance(given: Utterance | str, number: int) -> Utterance:
-    """`given`, a plain sentence being an utterance without intent or slots; anything else
-    is a clear error, not an AttributeError deep in the learning."""
+    """`given`, a plain sentence being an utterance without intent or slots; anything else,
+    or an utterance whose slots do not fit its text (made by hand: readers refuse them),
+    is a clear error, not an AttributeError or a wrong grammar."""
     if isinstance(given, str):
         return Utterance(given, "")
     if not isinstance(given, Utterance):
         raise UsageError(
             f"utterance {number} is a {type(given).__name__}, not an Utterance or a string"
         )
+    if (wrong := problem(given)) is not None:
+        raise UsageError(f"utterance {number}: {wrong}")
     return given
 
 
