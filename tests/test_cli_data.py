@@ -159,6 +159,29 @@ def test_convert_needs_a_format_it_can_tell(capsys, tmp_path):
     assert status == 0 and out == "a,b\n"
 
 
+@pytest.mark.parametrize(
+    "argv, name, named",
+    [
+        (["sample", TRAVEL, "-n", "2"], "out.yml", "rasa"),
+        (["sample", TRAVEL, "-n", "2"], "out.json", "snips-benchmark or snips-nlu"),
+        (["convert", GRAMMARS.parent / "examples" / "music_and_books.jsonl", "--to", "rasa"],
+         "out.conll", "bio"),
+    ],
+)  # fmt: skip
+def test_an_output_named_as_another_formats_files_is_warned_of(capsys, tmp_path, argv, name, named):
+    out = tmp_path / name
+    status, _, err = run(capsys, *argv, "-o", out)
+    written = "rasa" if "rasa" in argv else "jsonl"
+    assert status == 0 and out.exists()
+    assert err == (
+        f"grammar-fst: warning: {out} is named as {named} files are, but holds {written}: what "
+        f"reads it goes by its name; write it as {named.split()[0]}, or name it otherwise\n"
+    )
+    for fine in (["--format", "massive"], []):  # a format of the ending, or no file ending
+        target = tmp_path / ("m.jsonl" if fine else "m.out")
+        assert run(capsys, "sample", TRAVEL, "-n", "2", *fine, "-o", target)[2] == ""
+
+
 @pytest.mark.parametrize("name", ["data", "data.jsonl"])
 @pytest.mark.parametrize("command", [["convert"], ["resample", "-n", "2"], ["induce"]])
 def test_a_folder_given_as_data_is_named_as_one(capsys, tmp_path, command, name):

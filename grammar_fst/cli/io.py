@@ -96,6 +96,8 @@ def write_utterances(
     from ..output import is_folder, shard_paths, write_bytes, write_parts, write_text
 
     target = formats.get(fmt)
+    if output is not None and not is_folder(output):
+        _warn_misnamed(output, target.name)
     if target.write_file is not None:
         target.write_file(blocks, output)
         return
@@ -118,6 +120,23 @@ def write_utterances(
         return
     for chunk, path in zip(chunks, shard_paths(output, f".{target.name}")):
         write_bytes([chunk], path)
+
+
+def _warn_misnamed(output: str, fmt: str) -> None:
+    """Warn when the output's ending is that of other formats' files (`-o data.yml`
+    without `--format rasa`): what reads it later goes by the name, and misreads it."""
+    from pathlib import Path
+
+    from ..data import formats
+
+    suffix = Path(output).suffix.lower()
+    named = [f.name for f in formats.FORMATS if suffix in f.suffixes]
+    if named and fmt not in named:
+        sys.stderr.write(
+            f"{PROG}: warning: {output} is named as {' or '.join(named)} files are, but "
+            f"holds {fmt}: what reads it goes by its name; write it as {named[0]}, or name "
+            "it otherwise\n"
+        )
 
 
 def _bytes_of(block):
