@@ -23,7 +23,6 @@ import functools
 import itertools
 import logging
 import math
-import numbers
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +30,7 @@ from typing import TYPE_CHECKING
 from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
-from .errors import GrammarError, Location, UsageError, Wording
+from .errors import GrammarError, Location, UsageError, Wording, whole_argument
 from .fst import counting, openfst
 from .fst.compiler import CompiledFsts, callees, catalogue_fst, compile_grammar, compile_rule
 from .fst.spelling import Speller
@@ -196,11 +195,11 @@ class CompiledGrammar:
                 an `n`, `seed`, `jobs` or quota that is not a whole number (`jobs` of 1
                 or more, the others of 0 or more).
         """
-        _whole(n, "n")
-        _whole(seed, "seed")
-        _whole(jobs, "jobs", least=1)
+        whole_argument(n, "n")
+        whole_argument(seed, "seed")
+        whole_argument(jobs, "jobs", least=1)
         for wanted in (quota or {}).values():
-            _whole(wanted, "quota")
+            whole_argument(wanted, "quota")
         intents = _names(intents)
         self._check_lengths(self._chosen(list(intents or []) + list(quota or {}) or None))
         if allocate is not None:
@@ -346,7 +345,7 @@ class CompiledGrammar:
             UsageError: an unknown intent or `how`; an intent without sentences; an `n`
                 that is not a whole number of 0 or more.
         """
-        _whole(n, "n")
+        whole_argument(n, "n")
         if how not in ("entropy", "uniform"):
             raise UsageError(f"unknown allocation '{how}' for a grammar; use entropy or uniform")
         chosen = self._chosen(intents)
@@ -445,7 +444,7 @@ class CompiledGrammar:
     def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
         """The distinct readings of `text`, at most `limit` of them when given."""
         if limit is not None:
-            _whole(limit, "limit")
+            whole_argument(limit, "limit")
         return self._recognizer.readings(_sentence(text), limit)
 
     def count(self, intent: str | None = None) -> int | float:
@@ -572,18 +571,6 @@ def _sentence(text: object) -> str:
     if not isinstance(text, str):
         raise UsageError(f"a sentence to parse is a str, not {type(text).__name__}")
     return text
-
-
-def _whole(value: object, name: str, least: int = 0) -> None:
-    """A clear error for an argument that is not a whole number of `least` or more (a
-    float, a string, None), before numpy meets it deep in a walk."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
-        raise UsageError(
-            Wording(
-                f"{{{name}}} must be a whole number of {least} or more, not {{given}}",
-                given=repr(value),
-            )
-        )
 
 
 def _alone_with_allocate(quota: Mapping[str, int] | None, split: str, cover: bool) -> None:
