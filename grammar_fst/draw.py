@@ -142,6 +142,8 @@ def write(source: str, path: str | Path) -> None:
     """Write the picture to `path`, in the format its ending names (atomically)."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
+    if path.is_dir():  # before its name is judged: "pictures/" has no suffix
+        raise UsageError(f"{path}: is a folder; name a file to write")
     if fmt not in FORMATS:
         raise UsageError(
             f"{path}: cannot draw as '{path.suffix}'; end the name with .dot, .svg or .png"

@@ -6,6 +6,7 @@ file that cannot be read, or is not UTF-8, is reported alike whatever kind of fi
 
 from __future__ import annotations
 
+import numbers
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -110,6 +111,18 @@ class OutputError(GrammarFstError):
 
 class UsageError(GrammarFstError):
     """A request that cannot be met (unknown intent, bad argument value)."""
+
+
+def whole_argument(value: object, name: str, least: int = 0) -> None:
+    """A UsageError naming the parameter `name` when its `value` is not a whole number of
+    `least` or more (a float, a string, None), before numpy meets it deep in the work."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
+        raise UsageError(
+            Wording(
+                f"{{{name}}} must be a whole number of {least} or more, not {{given}}",
+                given=repr(value),
+            )
+        )
 
 
 def read_bytes(path: str | Path, error: type[GrammarFstError] = GrammarError) -> bytes:

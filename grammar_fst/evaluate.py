@@ -33,6 +33,7 @@ from .data.records import Utterance
 from .fst import counting, labels
 from .grm import ast as g
 from .model import CompiledGrammar
+from .plurals import amount
 from .text import tokens
 
 log = logging.getLogger("grammar_fst")
@@ -58,7 +59,9 @@ class Report:
     sentences_exact: bool  # False: `sentences` counts derivations, a bound
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields as JSON holds them: a proxy with nothing to measure (NaN: no samples,
+        no held-out utterance) is None, since NaN is not JSON."""
+        return {k: None if _unmeasured(v) else v for k, v in asdict(self).items()}
 
     def __str__(self) -> str:
         rows = [
@@ -88,6 +91,10 @@ def _count(value: int | None) -> str:
 def _sentences(size: counting.Count) -> int | str:
     """A count, exact or a bound, as an int; one too long for an int (a Huge) as text."""
     return size.value if isinstance(size.value, int) else counting.shown(size.value)
+
+
+def _unmeasured(value: object) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _share(value: float) -> str:
@@ -187,11 +194,11 @@ def _warn_unknown_intents(reference: Sequence[Utterance], grammar: CompiledGramm
     if unknown:
         share = sum(u.intent in unknown for u in reference) / len(reference)
         log.warning(
-            "%d held-out intents (%.0f%% of the utterances) are not intents of %s and count "
-            "as missed: %s; its intents: %s",
-            len(unknown),
-            100 * share,
+            "%s lacks %s of the held-out data (%.0f%% of the utterances), counted as "
+            "missed: %s; its intents: %s",
             grammar.source,
+            amount(len(unknown), "intent"),
+            100 * share,
             ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else ""),
             ", ".join(grammar.intents[:5]) + (", ..." if len(grammar.intents) > 5 else ""),
         )

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
-from .errors import GrammarError, Location, UsageError, Wording
+from .errors import GrammarError, Location, UsageError, Wording, whole_argument
 from .fst import counting, openfst
 from .fst.compiler import CompiledFsts, callees, catalogue_fst, compile_grammar, compile_rule
 from .fst.spelling import Speller
@@ -104,7 +104,7 @@ class CompiledGrammar:
         return Recognizer(self.fsts)
 
     def _chosen(self, intents: Iterable[str] | None) -> list[str]:
-        chosen = list(intents) if intents else self.intents
+        chosen = _names(intents) or self.intents
         for name in chosen:
             if name not in self.fsts.intents:
                 known = ", ".join(self.intents)
@@ -191,8 +191,16 @@ class CompiledGrammar:
             UsageError: an unknown intent, split or allocation; `allocate` with
                 `quota`, `split` or `cover`; more than 999,999,999 sentences; an intent
                 asked for sentences that has none; `cover` on a grammar read from a
-                `.far`; with `unique`, an intent whose new sentences are too unlikely.
+                `.far`; with `unique`, an intent whose new sentences are too unlikely;
+                an `n`, `seed`, `jobs` or quota that is not a whole number (`jobs` of 1
+                or more, the others of 0 or more).
         """
+        whole_argument(n, "n")
+        whole_argument(seed, "seed")
+        whole_argument(jobs, "jobs", least=1)
+        for wanted in (quota or {}).values():
+            whole_argument(wanted, "quota")
+        intents = _names(intents)
         self._check_lengths(self._chosen(list(intents or []) + list(quota or {}) or None))
         if allocate is not None:
             _alone_with_allocate(quota, split, cover)
@@ -334,8 +342,10 @@ class CompiledGrammar:
             patterns' slot sets.
 
         Raises:
-            UsageError: an unknown intent or `how`; an intent without sentences.
+            UsageError: an unknown intent or `how`; an intent without sentences; an `n`
+                that is not a whole number of 0 or more.
         """
+        whole_argument(n, "n")
         if how not in ("entropy", "uniform"):
             raise UsageError(f"unknown allocation '{how}' for a grammar; use entropy or uniform")
         chosen = self._chosen(intents)
@@ -347,10 +357,9 @@ class CompiledGrammar:
         floor = 1 if n >= len(found) else 0
         if not floor:
             log.warning(
-                "%d patterns for %d sentences: shares follow the weights, and some patterns "
-                "get none",
-                len(found),
-                n,
+                "%s for %s: shares follow the weights, and some patterns get none",
+                amount(len(found), "pattern"),
+                amount(n, "sentence"),
             )
         from .data.distribution import allocate
 
@@ -430,11 +439,13 @@ class CompiledGrammar:
 
     def parse(self, text: str) -> Utterance | None:
         """The most probable reading of `text`, or None if the grammar does not hold it."""
-        return self._recognizer.parse(text)
+        return self._recognizer.parse(_sentence(text))
 
     def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
         """The distinct readings of `text`, at most `limit` of them when given."""
-        return self._recognizer.readings(text, limit)
+        if limit is not None:
+            whole_argument(limit, "limit")
+        return self._recognizer.readings(_sentence(text), limit)
 
     def count(self, intent: str | None = None) -> int | float:
         """The number of distinct sentences of one intent or of the whole grammar (see
@@ -488,6 +499,8 @@ class CompiledGrammar:
         each drawn once, as the network holds them."""
         from . import draw
 
+        if sum(name is not None for name in (intent, rule, slot)) > 1:
+            raise UsageError(Wording("draw one of {intent}, {rule} or {slot}, not several"))
         if rule is not None:
             if self.grammar is None or rule not in self.grammar.rules:
                 known = ", ".join(sorted(self.grammar.rules)) if self.grammar else ""
@@ -528,9 +541,13 @@ class CompiledGrammar:
             return None
 
     def write_far(self, path: str | Path) -> None:
-        """Write the grammar to a `.far` archive (atomically)."""
+        """Write the grammar to a `.far` archive (atomically); refused (a UsageError)
+        over one of the files the grammar was read from, as the command line refuses."""
         from .fst import far
+        from .output import refuse_inputs
 
+        if self.grammar is not None:
+            refuse_inputs(path, sources.files_read(self.grammar))
         far.write_far(self.fsts, path)
 
 
@@ -539,6 +556,21 @@ CatalogueLike = Catalogue | str | Path
 
 def _catalogue(value: CatalogueLike) -> Catalogue:
     return value if isinstance(value, Catalogue) else read_catalogue(value)
+
+
+def _names(intents: Iterable[str] | None) -> list[str] | None:
+    """The intents named, a single name given as a string being one of them (not its
+    letters)."""
+    if isinstance(intents, str):
+        return [intents]
+    return list(intents) if intents else None
+
+
+def _sentence(text: object) -> str:
+    """`text`, or a clear error for what is not a str (None, a list of sentences)."""
+    if not isinstance(text, str):
+        raise UsageError(f"a sentence to parse is a str, not {type(text).__name__}")
+    return text
 
 
 def _alone_with_allocate(quota: Mapping[str, int] | None, split: str, cover: bool) -> None:
@@ -596,6 +628,7 @@ def from_text(text: str, name: str = "<string>") -> CompiledGrammar:
 
     Raises:
         GrammarError: a source that cannot be compiled, or that imports a file.
+        UsageError: a `text` that is not a str (bytes not decoded).
     """
     grammar = syntax.parse(text, name)
     for stmt in grammar.of_kind(Import):

@@ -158,7 +158,7 @@ def test_records_a_format_cannot_hold_are_skipped_with_their_number(capsys, tmp_
     assert status == 2 and f"{data}: record 1: cannot write 'play jazzy' as BIO" in err
     status, out, err = run(capsys, "convert", data, "--to", "bio", "--on-error", "skip")
     assert status == 1 and "rock\tB-g" in out and "jazz" not in out
-    assert "left out 1 records the output format cannot hold" in err
+    assert "left out 1 record the output format cannot hold" in err
 
 
 def test_deeply_nested_json_is_a_located_error(capsys, tmp_path):

@@ -349,6 +349,13 @@ def test_missing_file(tmp_path):
     assert error(path).startswith(f"{path}: cannot read the file: ")
 
 
+def test_a_folder_is_named_as_one(tmp_path):
+    folder = tmp_path / "cities.txt"
+    folder.mkdir()
+    for path in (tmp_path, folder):
+        assert error(path) == f"{path}: is a folder; name a catalogue file"
+
+
 def test_unsupported_suffix(tmp_path):
     path = write(tmp_path, "cities.csv", "rome\n")
     assert error(path) == (

@@ -74,7 +74,7 @@ def test_check_exit_status(tmp_path, capsys):
     out = capsys.readouterr()
     assert "warning: this alternative repeats" in out.out
     assert "error: intent A has an empty language" in out.out
-    assert out.out.endswith(f"{bad}: 1 errors, 0 warnings\n") and not out.err
+    assert out.out.endswith(f"{bad}: 1 error, 0 warnings\n") and not out.err
 
 
 def test_catalogue_problems_are_findings(tmp_path, capsys):
@@ -100,7 +100,7 @@ def test_check_writes_its_whole_report_to_standard_output(tmp_path, capsys):
     out = capsys.readouterr()
     assert out.out == (
         f"{broken}:1:12: error: '(' is never closed: expected ')' before the end of the file\n"
-        f"{broken}: 1 errors, 0 warnings\n"
+        f"{broken}: 1 error, 0 warnings\n"
     )
     assert not out.err
     assert main(["check", str(tmp_path / "absent.grm")]) == 2  # nothing could be checked

@@ -178,6 +178,36 @@ def test_missing_output_folder_exits_2(capsys, tmp_path):
     assert status == 2 and err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    "command, output, message",
+    [
+        (["compile", TOY], "toy.grm", "compile writes a .far archive, not .grm source: name "
+         "the output {folder}/toy.far"),
+        (["import", TOY.parent.parent / "examples" / "lights.chatette"], "lights.far",
+         "import writes .grm source, not an archive: name the output {folder}/lights.grm, "
+         "then compile it with: grammar-fst compile {folder}/lights.grm -o {folder}/lights.far"),
+        (["induce", TOY.parent.parent / "examples" / "play_music.txt"], "play.far",
+         "induce writes .grm source, not an archive: name the output {folder}/play.grm, "
+         "then compile it with: grammar-fst compile {folder}/play.grm -o {folder}/play.far"),
+    ],
+)  # fmt: skip
+def test_an_output_named_as_the_other_kind_of_grammar_is_refused(
+    capsys, tmp_path, command, output, message
+):
+    status, _, err = run(capsys, *command, "-o", tmp_path / output)
+    assert status == 2 and err == f"grammar-fst: error: {message.format(folder=tmp_path)}\n"
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_folder_named_for_a_template_or_a_picture_is_said_to_be_one(capsys, tmp_path):
+    said = f"grammar-fst: error: {tmp_path}: is a folder; name a"
+    assert run(capsys, "import", tmp_path, "-o", tmp_path / "x.grm") == (
+        2, "", f"{said} template file\n"
+    )  # fmt: skip
+    assert run(capsys, "draw", TOY, "-o", tmp_path) == (2, "", f"{said} file to write\n")
+    assert not list(tmp_path.iterdir())
+
+
 def test_parse_stdin_that_is_not_utf8(capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", FakeStdin(b"play pop music\nplay caf\xe9\n"))
     status, out, err = run(capsys, "parse", TOY)

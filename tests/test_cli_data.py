@@ -157,3 +157,46 @@ def test_convert_needs_a_format_it_can_tell(capsys, tmp_path):
     assert status == 2 and f"{source}: cannot tell the format from the name" in err
     status, out, _ = run(capsys, "convert", source, "--from", "text", "--to", "text")
     assert status == 0 and out == "a,b\n"
+
+
+@pytest.mark.parametrize(
+    "argv, name, named",
+    [
+        (["sample", TRAVEL, "-n", "2"], "out.yml", "rasa"),
+        (["sample", TRAVEL, "-n", "2"], "out.json", "snips-benchmark or snips-nlu"),
+        (["convert", GRAMMARS.parent / "examples" / "music_and_books.jsonl", "--to", "rasa"],
+         "out.conll", "bio"),
+    ],
+)  # fmt: skip
+def test_an_output_named_as_another_formats_files_is_warned_of(capsys, tmp_path, argv, name, named):
+    out = tmp_path / name
+    status, _, err = run(capsys, *argv, "-o", out)
+    written = "rasa" if "rasa" in argv else "jsonl"
+    assert status == 0 and out.exists()
+    assert err == (
+        f"grammar-fst: warning: {out} is named as {named} files are, but holds {written}: what "
+        f"reads it goes by its name; write it as {named.split()[0]}, or name it otherwise\n"
+    )
+    for fine in (["--format", "massive"], []):  # a format of the ending, or no file ending
+        target = tmp_path / ("m.jsonl" if fine else "m.out")
+        assert run(capsys, "sample", TRAVEL, "-n", "2", *fine, "-o", target)[2] == ""
+
+
+@pytest.mark.parametrize("name", ["data", "data.jsonl"])
+@pytest.mark.parametrize("command", [["convert"], ["resample", "-n", "2"], ["induce"]])
+def test_a_folder_given_as_data_is_named_as_one(capsys, tmp_path, command, name):
+    folder = tmp_path / name
+    folder.mkdir()
+    status, _, err = run(capsys, command[0], folder, *command[1:])
+    assert status == 2 and err == f"grammar-fst: error: {folder}: is a folder; name a data file\n"
+
+
+@pytest.mark.parametrize("command", [["convert"], ["resample", "-n", "2"], ["induce"]])
+def test_a_parquet_file_is_named_as_written_only(capsys, tmp_path, command):
+    source = tmp_path / "data.parquet"
+    source.write_bytes(b"PAR1")
+    status, _, err = run(capsys, command[0], source, *command[1:])
+    assert status == 2 and err == (
+        f"grammar-fst: error: {source}: parquet is a format grammar-fst writes but does not "
+        "read; give the data it was written from, or read it with pyarrow\n"
+    )

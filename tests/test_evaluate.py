@@ -114,6 +114,18 @@ def test_cli_evaluate_json_and_table(tmp_path, capsys):
     assert "no utterance to evaluate against" in capsys.readouterr().err
 
 
+def test_cli_evaluate_json_without_samples_is_strict_json(tmp_path, capsys):
+    grammar = tmp_path / "g.grm"
+    grammar.write_text(GRAMMAR, encoding="utf-8")
+    data = tmp_path / "heldout.jsonl"
+    data.write_text("".join(jsonl.line(u, 0) + "\n" for u in HELDOUT), encoding="utf-8")
+    assert main(["evaluate", str(grammar), "--heldout", str(data), "--json", "--samples", "0"]) == 0
+    out = capsys.readouterr().out
+    record = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+    assert record["samples"] == 0 and record["exact"] is None and record["trigram"] is None
+    assert record["recall"] == 5 / 8
+
+
 def test_bad_heldout_record_is_located(tmp_path, capsys):
     grammar = tmp_path / "g.grm"
     grammar.write_text(GRAMMAR, encoding="utf-8")
@@ -149,8 +161,10 @@ def test_held_out_intents_the_grammar_lacks_are_named(caplog):
     heldout = [utt("music/play", "play [artist : adele]"), utt("Stop", "stop")]
     report = evaluate(gf.from_text(GRAMMAR), heldout, samples=0)
     assert report.recall == 0.5
-    assert "1 held-out intents (50% of the utterances) are not intents of" in caplog.text
-    assert "music/play; its intents: Play, Stop" in caplog.text
+    assert (
+        "<string> lacks 1 intent of the held-out data (50% of the utterances), counted as "
+        "missed: music/play; its intents: Play, Stop" in caplog.text
+    )
 
 
 # -- annotated data in place of a grammar --------------------------------------------------

@@ -57,3 +57,19 @@ def test_induced_thai_grammar_samples_the_locale_of_its_data(capsys, tmp_path):
     assert {json.loads(line)["locale"] for line in out.splitlines()} == {"th_TH"}
     converted = run(capsys, "convert", data, "--to", "massive")[1]
     assert {json.loads(line)["locale"] for line in converted.splitlines()} == {"th_TH"}
+
+
+@pytest.mark.parametrize("command", [["sample", "TOY", "-n", "1"], ["convert", "DATA"]])
+@pytest.mark.parametrize("locale", ["!!", "x y", ""])
+def test_a_locale_that_is_no_tag_is_refused(capsys, tmp_path, command, locale):
+    toy = tmp_path / "toy.grm"
+    toy.write_text("intent A = play {g}\nslot g = pop\n", encoding="utf-8")
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"text": "play pop", "intent": "A", "slots": []}\n', encoding="utf-8")
+    argv = [{"TOY": toy, "DATA": data}.get(a, a) for a in command]
+    to = "--to" if command[0] == "convert" else "--format"
+    with pytest.raises(SystemExit) as refused:  # as argparse refuses an option's value
+        run(capsys, *argv, to, "massive", "--locale", locale)
+    out, err = capsys.readouterr()
+    assert refused.value.code == 2 and not out
+    assert f"argument --locale: '{locale}' is not a language tag such as th or es-MX" in err

@@ -61,6 +61,19 @@ def test_sample_partition_writes_disjoint_sets(tmp_path, capsys):
     assert (tmp_path / "data.train.jsonl").read_bytes() != first
 
 
+def test_sample_partition_says_what_each_set_holds(tmp_path, capsys):
+    grammar = tmp_path / "g.grm"
+    grammar.write_text("intent A = a | b\n")
+    out = tmp_path / "data.txt"
+    args = ["sample", grammar, "--all", "--format", "text", "--partition", "train=0.5,test=0.5"]
+    status, _, err = run(capsys, *args, "-o", out)
+    assert status == 0
+    assert err.splitlines() == [
+        f"wrote {tmp_path / 'data.train.txt'}: 1 sentence",
+        f"wrote {tmp_path / 'data.test.txt'}: 1 sentence",
+    ]
+
+
 def test_sample_n_partition_in_a_document_format(tmp_path, capsys):
     grammar = tmp_path / "g.grm"
     grammar.write_text(GRAMMAR)

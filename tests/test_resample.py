@@ -63,6 +63,29 @@ def test_jazz_and_detective_stay_in_their_intents_at_the_default_threshold():
     assert any("play rock music" == g.utterance.text for g in out)
 
 
+def test_utterances_given_as_an_iterator_resample_as_a_list_does():
+    # as `formats.read` gives them; the pools and the plan each read the utterances
+    listed, _, _ = rs.resample(MUSIC_AND_BOOKS, 20, seed=1)
+    streamed, _, _ = rs.resample(iter(MUSIC_AND_BOOKS), 20, seed=1)
+    assert len(listed) > len(MUSIC_AND_BOOKS) and streamed == listed
+
+
+@pytest.mark.parametrize(
+    "n, options, message",
+    [
+        (-1, {}, "`n` must be a whole number of 0 or more, not -1"),
+        (2.5, {}, "`n` must be a whole number of 0 or more, not 2.5"),
+        (5, {"seed": None}, "`seed` must be a whole number of 0 or more, not None"),
+        (5, {"seed": -1}, "`seed` must be a whole number of 0 or more, not -1"),
+        (5, {"floor": -2}, "`floor` must be a whole number of 0 or more, not -2"),
+    ],
+)
+def test_bad_numbers_are_usage_errors(n, options, message):
+    with pytest.raises(gf.UsageError) as caught:
+        rs.resample(MUSIC_AND_BOOKS, n, **options)
+    assert str(caught.value) == message
+
+
 def test_values_flow_between_intents_that_share_enough_of_them():
     data = [
         utt("Weather", "weather in [city : paris]"),

@@ -75,6 +75,20 @@ def test_allow_path_lets_a_grammar_read_another_folder(capsys, project):
         gf.load(path)
 
 
+def test_one_allowed_folder_given_alone_allows_that_folder_only(project):
+    elsewhere = project.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "values.txt").write_text("ok\n", encoding="utf-8")
+    for written in ("../elsewhere/values.txt", "../secret.txt"):
+        path = grammar(project, f'slot s from "{written}"\nintent A = a {{s}}\n')
+        for allow in (str(elsewhere), elsewhere):  # not its characters: "/" would allow all
+            if written.startswith("../elsewhere"):
+                assert gf.load(path, allow=allow).count() == 1
+            else:
+                with pytest.raises(gf.GrammarError, match="outside the folder of"):
+                    gf.load(path, allow=allow)
+
+
 def test_allow_path_must_name_a_folder(capsys, project):
     with pytest.raises(SystemExit) as stop:
         main(["count", str(TOY), "--allow-path", str(project / "none")])

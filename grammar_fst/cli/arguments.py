@@ -65,6 +65,17 @@ def grammar_arguments(parser: argparse.ArgumentParser, run, source_only: bool = 
     parser.set_defaults(run=run)
 
 
+def source_output(output: str | None, command: str) -> None:
+    """Refuse to write the .grm text `command` writes to a name ending with .far: every
+    later command would read it as a damaged archive."""
+    if output and output.lower().endswith(".far"):
+        source = output[:-4] + ".grm"
+        raise UsageError(
+            f"{command} writes .grm source, not an archive: name the output {source}, then "
+            f"compile it with: grammar-fst compile {source} -o {output}"
+        )
+
+
 def named_grammar(args: argparse.Namespace) -> CompiledGrammar:
     """The grammar named on the command line, with its --catalogue
     bindings; an -o that names one of the files it was read from is refused."""

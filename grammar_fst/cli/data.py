@@ -317,7 +317,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     with cluster as client:
         report = evaluate.evaluate(grammar, heldout, args.samples, args.seed, args.jobs, client)
     if args.json:
-        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, allow_nan=False) + "\n")
     else:
         sys.stdout.write(str(report))
     return report_skipped(records)
@@ -338,7 +338,7 @@ def _evaluate_data(args: argparse.Namespace) -> int:
         read.append(made_from)
     found = naturalness.measure(data, heldout, originals=originals)
     if args.json:
-        sys.stdout.write(json.dumps(found.as_dict()) + "\n")
+        sys.stdout.write(json.dumps(found.as_dict(), allow_nan=False) + "\n")
     else:
         sys.stdout.write(str(found))
     return max(report_skipped(r) for r in read)

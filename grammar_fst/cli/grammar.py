@@ -42,7 +42,12 @@ def _compile(args: argparse.Namespace) -> int:
             f"{args.grammar} is already compiled; give a .grm source, or --catalogue SLOT=FILE "
             "to replace a catalogue in the archive"
         )
-    grammar = named_grammar(args)
+    grammar = named_grammar(args)  # first: it refuses an output that is an input
+    if args.output and args.output.lower().endswith(".grm"):
+        raise UsageError(
+            f"compile writes a .far archive, not .grm source: name the output "
+            f"{args.output[:-4]}.far"
+        )
     output = args.output or str(Path(args.grammar).with_suffix(".far"))
     if not args.output and args.grammar.endswith(".grm") and Path(output).is_symlink():
         raise UsageError(
@@ -176,7 +181,8 @@ def _check(args: argparse.Namespace) -> int:
         findings = [Diagnostic("error", err.message, err.location)]
     findings = [dataclasses.replace(f, message=parameters.text(f.message)) for f in findings]
     errors = sum(f.level == "error" for f in findings)
-    summary = f"{args.grammar}: {errors} errors, {len(findings) - errors} warnings"
+    warnings = len(findings) - errors
+    summary = f"{args.grammar}: {amount(errors, 'error')}, {amount(warnings, 'warning')}"
     sys.stdout.write("".join(f"{line}\n" for line in [*findings, summary]))
     return 1 if errors else 0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..plurals import amount
 from . import PROG
-from .arguments import Command
+from .arguments import Command, source_output
 
 
 def _import_arguments(p: argparse.ArgumentParser) -> None:
@@ -48,6 +48,7 @@ def _import(args: argparse.Namespace) -> int:
     from ..output import write_text
 
     output = None if args.output in (None, "-") else args.output
+    source_output(output, "import")
     grammar = import_grammar(args.source, args.kind, output)
     header = f"# Imported by {PROG} from {Path(args.source).name}.\n\n"
     write_text([header, format_grammar(grammar)], args.output)

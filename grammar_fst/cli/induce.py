@@ -14,6 +14,7 @@ from .arguments import (
     data_arguments,
     selected,
     selection_options,
+    source_output,
     worker_options,
     workers,
 )
@@ -103,6 +104,7 @@ def _induce(args: argparse.Namespace) -> int:
     from ..induction import induce
     from ..output import write_text
 
+    source_output(args.output, "induce")
     cluster = workers(args, "the intents")
     records, utterances = read_all(
         args.data, args.source_format, args.on_error, "learn from", args.limit

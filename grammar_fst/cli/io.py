@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING
 
 from ..errors import UsageError
+from ..plurals import amount
 from . import PROG
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str 
     """The output format (`format_flag`) and -o FILE."""
     from ..data import formats
     from ..data.formats._format import LANGUAGE, LANGUAGES
-    from .values import snips_language
+    from .values import language_tag, snips_language
 
     parser.add_argument(
         format_flag,
@@ -47,6 +48,7 @@ def output_options(parser: argparse.ArgumentParser, format_flag: str, note: str 
     )
     parser.add_argument(
         "--locale",
+        type=language_tag,
         metavar="TAG",
         help="the locale field of formats that have one "
         f"({formats.described(lambda f: 'locale' in f.options, ', ')}); default: the "
@@ -94,6 +96,8 @@ def write_utterances(
     from ..output import is_folder, shard_paths, write_bytes, write_parts, write_text
 
     target = formats.get(fmt)
+    if output is not None and not is_folder(output):
+        _warn_misnamed(output, target.name)
     if target.write_file is not None:
         target.write_file(blocks, output)
         return
@@ -116,6 +120,23 @@ def write_utterances(
         return
     for chunk, path in zip(chunks, shard_paths(output, f".{target.name}")):
         write_bytes([chunk], path)
+
+
+def _warn_misnamed(output: str, fmt: str) -> None:
+    """Warn when the output's ending is that of other formats' files (`-o data.yml`
+    without `--format rasa`): what reads it later goes by the name, and misreads it."""
+    from pathlib import Path
+
+    from ..data import formats
+
+    suffix = Path(output).suffix.lower()
+    named = [f.name for f in formats.FORMATS if suffix in f.suffixes]
+    if named and fmt not in named:
+        sys.stderr.write(
+            f"{PROG}: warning: {output} is named as {' or '.join(named)} files are, but "
+            f"holds {fmt}: what reads it goes by its name; write it as {named[0]}, or name "
+            "it otherwise\n"
+        )
 
 
 def _bytes_of(block):
@@ -148,11 +169,9 @@ def report_skipped(records: Records, unwritable: list = ()) -> int:
     """Say how many records were skipped, as unreadable or as not writable in the output
     format (each was reported as it was met); 1 if any."""
     if records.skipped:
-        sys.stderr.write(
-            f"{PROG}: warning: {records.path}: skipped {len(records.skipped)} bad records\n"
-        )
+        skipped = amount(len(records.skipped), "bad record")
+        sys.stderr.write(f"{PROG}: warning: {records.path}: skipped {skipped}\n")
     if unwritable:
-        sys.stderr.write(
-            f"{PROG}: warning: left out {len(unwritable)} records the output format cannot hold\n"
-        )
+        left = amount(len(unwritable), "record")
+        sys.stderr.write(f"{PROG}: warning: left out {left} the output format cannot hold\n")
     return 1 if records.skipped or unwritable else 0

@@ -9,6 +9,7 @@ import sys
 
 from ..defaults import DEFAULT_SEED
 from ..errors import UsageError
+from ..plurals import amount
 from .arguments import Command, grammar_arguments, named_grammar, worker_options
 from .io import batches, output_options, progress_options, progress_shown, write_utterances
 from .values import intent_quota, partition_shares, whole_number
@@ -165,7 +166,7 @@ def _sample(args: argparse.Namespace) -> int:
             for name, part in partition(drawn, args.partition, args.seed).items():
                 path = part_path(args.output, name)
                 write_utterances([part], args.format, path, language=args.language, locale=locale)
-                sys.stderr.write(f"wrote {path}: {len(part)} sentences\n")
+                sys.stderr.write(f"wrote {path}: {amount(len(part), 'sentence')}\n")
             return 0
         rendered = render is not None
         write_utterances(blocks, args.format, args.output, rendered, args.language, locale, opened)

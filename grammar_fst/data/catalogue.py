@@ -137,6 +137,8 @@ def read_catalogue(spec: str | Path) -> Catalogue:
     """Read the catalogue that `spec` names: a file, or `model.json#TypeName`."""
     file, type_name = split_spec(str(spec))
     suffix = Path(file).suffix.lower()
+    if Path(file).is_dir():  # before its name is judged: "grammars" has no suffix
+        raise CatalogueError("is a folder; name a catalogue file", Location(file))
     if suffix not in SUFFIXES:
         raise CatalogueError(
             f"unsupported catalogue format '{suffix or '(no suffix)'}'; "

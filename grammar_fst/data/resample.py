@@ -41,7 +41,7 @@ import numpy as np
 
 from .. import progress
 from ..defaults import DEFAULT_THRESHOLD
-from ..errors import UsageError, Wording
+from ..errors import UsageError, Wording, whole_argument
 from . import context as ctx
 from . import distribution as dist
 from . import formats
@@ -446,6 +446,9 @@ def resample(
     the context gate's evidence, `kinds` the kinds' similarity, `subtypes` the
     sub-types' similarity and `joins` the join gate's rarity (None: off); `kinds_seen`, the
     sightings an edge word needs to have a kind."""
+    for value, name in ((n, "n"), (seed, "seed"), (floor, "floor")):
+        whole_argument(value, name)
+    utterances = list(utterances)  # read twice: an iterator would be empty the second time
     pools = build_pools(
         utterances, threshold, catalogues, context, subtypes, kinds, joins, kinds_seen
     )

@@ -31,7 +31,10 @@ class Folders:
 
     @classmethod
     def of(cls, grammar: str | Path, allowed: Iterable[str | Path] = ()) -> Folders:
-        """The folder of the `grammar` file being loaded, and the `allowed` ones."""
+        """The folder of the `grammar` file being loaded, and the `allowed` ones (one
+        folder given alone is that folder: a string's characters would allow `/`)."""
+        if isinstance(allowed, (str, os.PathLike)):
+            allowed = [allowed]
         folders = [Path(grammar).parent, *(Path(folder) for folder in allowed)]
         return cls(str(grammar), tuple(Path(os.path.realpath(folder)) for folder in folders))
 

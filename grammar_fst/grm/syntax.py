@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..errors import GrammarError, Location
+from ..errors import GrammarError, Location, UsageError
 from ..text import tokens
 from ..text.scripts import unspaced
 from ..text.segmentation import MissingSegmenter
@@ -554,6 +554,11 @@ def _words(tok: Token, text: str) -> g.Expr:
 
 def parse(text: str, path: str = "<string>") -> g.Grammar:
     """Parse `.grm` source text into a Grammar; imports are not followed here."""
+    if not isinstance(text, str):  # bytes read from a file: TypeErrors inside say little
+        hint = "; decode it first" if isinstance(text, (bytes, bytearray)) else ""
+        raise UsageError(
+            f"the source must be a str, not {type(text).__name__}{hint}", Location(path)
+        )
     return _Parser(tokenize(text, path), path).grammar()
 
 

@@ -25,6 +25,8 @@ def import_grammar(
 ) -> g.Grammar:
     """The grammar of a template file; `kind` defaults to the one its suffix names.
     `output` is where the grammar will be written: catalogue paths are relative to it."""
+    if Path(path).is_dir():  # before its name is judged
+        raise GrammarError("is a folder; name a template file", Location(str(path)))
     kind = kind or SUFFIXES.get(Path(path).suffix.lower())
     if kind is None:
         raise GrammarError(

@@ -29,7 +29,7 @@ from ..defaults import AUTO, DEFAULT_INTENT, DEFAULT_LAMBDA
 from ..errors import UsageError
 from ..grm import ast as g
 from ..grm.sources import split_spec
-from ..grm.syntax import format_grammar
+from ..grm.syntax import LANGUAGE_TAG, format_grammar
 from ..plurals import amount
 from .automaton import Automaton, Symbol
 from .chunking import chunk
@@ -108,7 +108,7 @@ def induce(
     jobs: int = 1,
     client=None,
 ) -> Induction:
-    """Induce a grammar from annotated (or plain) utterances.
+    """Induce a grammar from annotated (or plain) utterances: Utterances, or strings.
 
     `weight` is lambda, the weight of the structure prior: higher merges more and
     generalizes further; `"auto"` chooses it per intent by cross-validation (`crossval`).
@@ -124,6 +124,8 @@ def induce(
     """
     if weight != AUTO and not (isinstance(weight, (int, float)) and 0 <= weight <= MAX_LAMBDA):
         raise UsageError(f"lambda must be {AUTO} or between 0 and {MAX_LAMBDA:g}, not {weight}")
+    if language is not None and not LANGUAGE_TAG.fullmatch(language):
+        raise UsageError(f"{language!r} is not a language tag such as th or es-MX")
     golden = incorporate(utterances, fold_case, default_intent)
     if not golden.paths:
         raise UsageError("no utterance with a word to learn from")

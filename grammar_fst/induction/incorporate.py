@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..data.formats._common import problem
 from ..data.records import Utterance
 from ..errors import GrammarError, UsageError
 from ..grm.syntax import is_name, label, name_char
@@ -82,7 +83,9 @@ class Golden:
 def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str) -> Golden:
     """Turn each utterance into its path; `fold` case-folds words and values."""
     change = str.casefold if fold else str
-    utterances = list(utterances)
+    if isinstance(utterances, str):
+        raise UsageError("give the utterances as a list (of Utterances or strings), not one string")
+    utterances = [_utterance(u, number) for number, u in enumerate(utterances, 1)]
     golden = Golden(
         intent_name=Names((u.intent or default_intent for u in utterances), "intent"),
         slot_name=Names((s.slot for u in utterances for s in u.slots), "slot"),
@@ -115,6 +118,21 @@ def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str
         intent = golden.intent_name(u.intent or default_intent)
         golden.paths.setdefault(intent, []).append(tuple(path))
     return golden
+
+
+def _utterance(given: Utterance | str, number: int) -> Utterance:
+    """`given`, a plain sentence being an utterance without intent or slots; anything else,
+    or an utterance whose slots do not fit its text (made by hand: readers refuse them),
+    is a clear error, not an AttributeError or a wrong grammar."""
+    if isinstance(given, str):
+        return Utterance(given, "")
+    if not isinstance(given, Utterance):
+        raise UsageError(
+            f"utterance {number} is a {type(given).__name__}, not an Utterance or a string"
+        )
+    if (wrong := problem(given)) is not None:
+        raise UsageError(f"utterance {number}: {wrong}")
+    return given
 
 
 def as_name(text: str, fallback: str = "x") -> str:

@@ -40,7 +40,10 @@ FORMATS: tuple[Format, ...] = (
         recognise="recognise", recognised_by="by its first record", options=("locale",),
         read_locale="locale_read", locale_of="locale_of", bulk="Massive",
     ),
-    Format("parquet", "parquet", write_file="write_output", requires="the parquet extra"),
+    Format(
+        "parquet", "parquet", write_file="write_output", suffixes=(".parquet",),
+        requires="the parquet extra",
+    ),
     Format(
         "rasa", "rasa", read="read", document="write_document", suffixes=(".yml", ".yaml"),
         training_set=True,
@@ -122,7 +125,15 @@ def guess(path: str | Path) -> str:
     the start of the file (a `.jsonl` of MASSIVE records, a `.json` Snips NLU dataset)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():  # before its name is judged: "data" has no suffix
+        raise FormatError("is a folder; name a data file", Location(str(path)))
     claims = [fmt for fmt in FORMATS if fmt.has("read") and suffix in fmt.suffixes]
+    if not claims and (written := [fmt.name for fmt in FORMATS if suffix in fmt.suffixes]):
+        raise FormatError(
+            f"{written[0]} is a format grammar-fst writes but does not read; give the data "
+            "it was written from, or read it with pyarrow",
+            Location(str(path)),
+        )
     if not claims:
         known = ", ".join(sorted({s for fmt in FORMATS if fmt.has("read") for s in fmt.suffixes}))
         raise FormatError(

@@ -1,0 +1,129 @@
+"""What the Python API says to a caller's mistakes: a UsageError naming the parameter,
+not a numpy ValueError or an AttributeError from deep inside; and a single intent name
+given as a string is that intent, not its letters."""
+
+from __future__ import annotations
+
+import pytest
+
+import grammar_fst as gf
+
+TOY = """$some_more = some | more
+intent PlayMusic = play $some_more? {genre} music
+slot genre = pop | rock
+"""
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return gf.from_text(TOY)
+
+
+@pytest.mark.parametrize(
+    "n, options, message",
+    [
+        (-1, {}, "`n` must be a whole number of 0 or more, not -1"),
+        (2.5, {}, "`n` must be a whole number of 0 or more, not 2.5"),
+        ("3", {}, "`n` must be a whole number of 0 or more, not '3'"),
+        (2, {"seed": -1}, "`seed` must be a whole number of 0 or more, not -1"),
+        (2, {"seed": None}, "`seed` must be a whole number of 0 or more, not None"),
+        (2, {"seed": 1.5}, "`seed` must be a whole number of 0 or more, not 1.5"),
+        (2, {"jobs": 0}, "`jobs` must be a whole number of 1 or more, not 0"),
+        (0, {"quota": {"PlayMusic": -2}}, "`quota` must be a whole number of 0 or more, not -2"),
+    ],
+)
+def test_bad_numbers_are_usage_errors(toy, n, options, message):
+    with pytest.raises(gf.UsageError) as caught:
+        next(toy.sample(n, **options))
+    assert str(caught.value) == message
+
+
+def test_one_intent_named_as_a_string(toy):
+    assert {u.intent for u in toy.sample(3, seed=1, intents="PlayMusic")} == {"PlayMusic"}
+    assert toy.counts("PlayMusic") == ({"PlayMusic": 6}, 6)
+    assert len(list(toy.all("PlayMusic"))) == 6
+    assert toy.allocation(4, "PlayMusic")[0][1] == 4
+
+
+def test_allocation_refuses_a_negative_number(toy):
+    with pytest.raises(gf.UsageError, match="`n` must be a whole number of 0 or more"):
+        toy.allocation(-5)
+
+
+def test_induce_takes_plain_sentences():
+    induced = gf.induce(["play rock music", "play pop music"], weight=1)
+    assert induced.summary() == "1 rule, 1 intent, 2 golden utterances"
+    assert gf.from_text(induced.text()).count() == 2
+
+
+@pytest.mark.parametrize(
+    "utterances, options, message",
+    [
+        ("play rock", {}, "give the utterances as a list (of Utterances or strings), not one"),
+        ([{"text": "play rock"}], {}, "utterance 1 is a dict, not an Utterance or a string"),
+        (["play rock"], {"language": "!!"}, "'!!' is not a language tag such as th or es-MX"),
+    ],
+)  # fmt: skip
+def test_induce_mistakes_are_usage_errors(utterances, options, message):
+    with pytest.raises(gf.UsageError) as caught:
+        gf.induce(utterances, weight=1, **options)
+    assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "asked", [{"intent": "PlayMusic", "slot": "genre"}, {"rule": "some_more", "slot": "genre"}]
+)
+def test_draw_refuses_two_things_at_once(toy, asked):
+    with pytest.raises(gf.UsageError) as caught:
+        toy.draw(**asked)
+    assert str(caught.value) == "draw one of `intent`, `rule` or `slot`, not several"
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        (b"intent A = a", "x.grm: the source must be a str, not bytes; decode it first"),
+        (None, "x.grm: the source must be a str, not NoneType"),
+    ],
+)
+def test_source_text_that_is_not_a_str(source, message):
+    for read in (gf.from_text, gf.parse):
+        with pytest.raises(gf.UsageError) as caught:
+            read(source, "x.grm")
+        assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("sentence", [None, ["play pop music"], b"play pop music"])
+def test_parse_needs_a_str(toy, sentence):
+    for read in (toy.parse, toy.readings):
+        with pytest.raises(gf.UsageError, match="a sentence to parse is a str, not "):
+            read(sentence)
+
+
+def test_readings_refuse_a_negative_limit(toy):
+    assert len(toy.readings("play pop music", limit=0)) == 0
+    with pytest.raises(gf.UsageError, match="`limit` must be a whole number of 0 or more"):
+        toy.readings("play pop music", limit=-1)
+
+
+def test_write_far_keeps_the_files_the_grammar_was_read_from(tmp_path):
+    (tmp_path / "common.grm").write_text("slot genre = pop | rock\n", encoding="utf-8")
+    source = tmp_path / "toy.grm"
+    source.write_text('import "common.grm"\nintent A = play {genre}\n', encoding="utf-8")
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    grammar = gf.load(source)
+    for path in (source, tmp_path / "common.grm"):
+        with pytest.raises(gf.UsageError, match=f"the output {path} is also an input"):
+            grammar.write_far(path)
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
+    grammar.write_far(tmp_path / "toy.far")
+    assert gf.load(tmp_path / "toy.far").count() == 2
+
+
+def test_induce_refuses_a_slot_that_does_not_fit_its_text():
+    wrong = gf.Utterance("play rock", "A", (gf.SlotValue("genre", "rock", 0, 4),))
+    with pytest.raises(gf.UsageError) as caught:
+        gf.induce([gf.Utterance("play pop", "A"), wrong], weight=1)
+    assert str(caught.value) == (
+        "utterance 2: slot 'genre' has value 'rock' but the text at 0..4 is 'play'"
+    )
