@@ -149,15 +149,25 @@ def is_folder(path: str | Path | None) -> bool:
 
 
 def shard_paths(folder: str | Path, suffix: str) -> Iterator[Path]:
-    """`part-00000{suffix}`, `part-00001{suffix}`, ... in `folder`, created if missing; a
-    folder that already holds shards is refused (a shorter run would leave stale ones)."""
+    """`part-00000{suffix}`, `part-00001{suffix}`, ... in `folder`; a folder that already
+    holds shards is refused (a shorter run would leave stale ones). A missing folder is
+    created when the first name is asked for: a run that fails before its first shard
+    leaves nothing behind."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder}: is a file; a name ending with / is a folder of shards")
-    folder.mkdir(parents=True, exist_ok=True)
-    if any(folder.glob("part-*")):
+    if folder.is_dir() and any(folder.glob("part-*")):
         raise UsageError(f"{folder}: already holds shards (part-*); remove them or name another")
-    return (folder / SHARD.format(n, suffix) for n in itertools.count())
+    return _shards_in(folder, suffix)
+
+
+def _shards_in(folder: Path, suffix: str) -> Iterator[Path]:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"{folder}: cannot make the folder: {err.strerror or err}") from None
+    for n in itertools.count():
+        yield folder / SHARD.format(n, suffix)
 
 
 @contextlib.contextmanager
@@ -197,7 +207,13 @@ class _Checked:
         except OSError as err:
             raise self.failed(err) from None
 
-    def __getattr__(self, name: str) -> Any:  # flush, tell, closed: what writers ask of a file
+    def flush(self) -> None:
+        try:
+            self.file.flush()
+        except OSError as err:
+            raise self.failed(err) from None
+
+    def __getattr__(self, name: str) -> Any:  # tell, closed, fileno: what writers ask of a file
         return getattr(self.file, name)
 
     def __enter__(self) -> _Checked:

@@ -228,6 +228,11 @@ def test_a_full_device_or_standard_output_is_named(tmp_path, jobs):
         check=False,
     )
     assert done.returncode == 2 and "cannot write /dev/full: No space left" in done.stderr
+    for fmt in ("jsonl", "text"):  # a few lines: the failure comes at the flush
+        few = ["sample", MUSIC, "-n", "5", "--jobs", jobs, "--format", fmt, "-o", "/dev/full"]
+        done = subprocess.run(command(*few), env=environment(), capture_output=True, text=True)
+        assert done.returncode == 2
+        assert done.stderr == "grammar-fst: error: cannot write /dev/full: No space left on device\n"
     with open("/dev/full", "w") as full:
         for argv in (["sample", MUSIC, "-n", "2000", "--jobs", jobs], ["count", MUSIC]):
             done = subprocess.run(
@@ -251,6 +256,20 @@ builtins.__import__ = interrupting
 sys.argv = ["grammar-fst", "count", sys.argv[1]]
 launcher.run()
 """
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_a_run_that_fails_before_its_first_shard_makes_no_folder(tmp_path, fmt):
+    """The folder of shards is made with the first shard: an unknown intent leaves
+    nothing behind; a folder that is there is used as it is."""
+    folder = tmp_path / "new" / "shards"
+    argv = ["sample", MUSIC, "-n", "10", "--format", fmt, "-o", f"{folder}/"]
+    done = subprocess.run(
+        command(*argv, "--intent", "Nope"), env=environment(), capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "Nope" in done.stderr and not (tmp_path / "new").exists()
+    done = subprocess.run(command(*argv), env=environment(), capture_output=True, text=True)
+    assert done.returncode == 0 and [p.name for p in folder.iterdir()] == [f"part-00000.{fmt}"]
 
 
 def test_ctrl_c_while_the_modules_load_is_no_traceback():
