@@ -232,7 +232,8 @@ def test_a_full_device_or_standard_output_is_named(tmp_path, jobs):
         few = ["sample", MUSIC, "-n", "5", "--jobs", jobs, "--format", fmt, "-o", "/dev/full"]
         done = subprocess.run(command(*few), env=environment(), capture_output=True, text=True)
         assert done.returncode == 2
-        assert done.stderr == "grammar-fst: error: cannot write /dev/full: No space left on device\n"
+        said = "grammar-fst: error: cannot write /dev/full: No space left on device\n"
+        assert done.stderr == said
     with open("/dev/full", "w") as full:
         for argv in (["sample", MUSIC, "-n", "2000", "--jobs", jobs], ["count", MUSIC]):
             done = subprocess.run(
