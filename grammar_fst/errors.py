@@ -125,6 +125,18 @@ def whole_argument(value: object, name: str, least: int = 0) -> None:
         )
 
 
+def catalogues_argument(catalogues: object) -> None:
+    """A UsageError when `catalogues` is given and is not a mapping of slot names to
+    catalogues (a file name alone would be read as its letters)."""
+    from collections.abc import Mapping
+
+    if catalogues is not None and not isinstance(catalogues, Mapping):
+        raise UsageError(
+            "catalogues maps slot names to catalogue files, such as {'team': 'nba.txt'}, "
+            f"not {catalogues!r}"
+        )
+
+
 def read_bytes(path: str | Path, error: type[GrammarFstError] = GrammarError) -> bytes:
     """The bytes of `path`; a file that cannot be read is an `error` naming it."""
     try:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
-from .errors import GrammarError, Location, UsageError, Wording, whole_argument
+from .errors import GrammarError, Location, UsageError, Wording, catalogues_argument, whole_argument
 from .fst import counting, openfst
 from .fst.compiler import CompiledFsts, callees, catalogue_fst, compile_grammar, compile_rule
 from .fst.spelling import Speller
@@ -603,6 +603,7 @@ def load(
         FarError: an archive that cannot be read.
         UsageError: a catalogue bound to a slot the grammar does not have.
     """
+    catalogues_argument(catalogues)
     path = Path(path)
     bound = {slot: _catalogue(c) for slot, c in (catalogues or {}).items()}
     if path.suffix == ".far":

@@ -127,3 +127,21 @@ def test_induce_refuses_a_slot_that_does_not_fit_its_text():
     assert str(caught.value) == (
         "utterance 2: slot 'genre' has value 'rock' but the text at 0..4 is 'play'"
     )
+
+
+def test_catalogues_must_be_a_mapping(tmp_path):
+    grammar = tmp_path / "toy.grm"
+    grammar.write_text(TOY)
+    said = "catalogues maps slot names to catalogue files, such as {'team': 'nba.txt'}, not"
+    with pytest.raises(gf.UsageError, match="^" + said):
+        gf.load(grammar, catalogues="genres.txt")
+    with pytest.raises(gf.UsageError, match="^" + said):
+        gf.induce(["play some jazz"], catalogues="genres.txt")
+
+
+def test_an_unknown_resample_allocation_is_a_usage_error():
+    from grammar_fst.data import resample
+
+    golden = gf.Utterance("play jazz", "PlayMusic", (gf.SlotValue("genre", "jazz", 5, 9),))
+    with pytest.raises(gf.UsageError, match="allocation must be one of entropy, source, uniform"):
+        resample.resample([golden], 4, allocation="x")

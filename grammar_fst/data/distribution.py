@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..errors import UsageError
 from ..grm.syntax import written_name
 from .records import Utterance
 
@@ -129,7 +130,7 @@ def weights(stats: Sequence[PatternStats], how: str) -> list[float]:
         return [float(s.count) for s in stats]
     if how == "uniform":
         return [1.0] * len(stats)
-    raise ValueError(f"unknown allocation '{how}'; use {', '.join(ALLOCATIONS)}")
+    raise UsageError(f"allocation must be one of {', '.join(ALLOCATIONS)}, not {how!r}")
 
 
 def allocate(

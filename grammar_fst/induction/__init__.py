@@ -26,7 +26,7 @@ from .. import parallel
 from ..data.catalogue import read_catalogue
 from ..data.records import Utterance
 from ..defaults import AUTO, DEFAULT_INTENT, DEFAULT_LAMBDA
-from ..errors import UsageError
+from ..errors import UsageError, catalogues_argument
 from ..grm import ast as g
 from ..grm.sources import split_spec
 from ..grm.syntax import LANGUAGE_TAG, format_grammar
@@ -129,6 +129,7 @@ def induce(
     golden = incorporate(utterances, fold_case, default_intent)
     if not golden.paths:
         raise UsageError("no utterance with a word to learn from")
+    catalogues_argument(catalogues)
     catalogues = {golden.slot_name(slot): str(path) for slot, path in (catalogues or {}).items()}
     # as written: the grammar will say the catalogue's values as the file writes them
     known = {slot: read_catalogue(path).surface_values() for slot, path in catalogues.items()}
