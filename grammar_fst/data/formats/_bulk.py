@@ -65,6 +65,10 @@ class Pieces:
         self.table: list[str] = []
         self.tags = list(tags)
         self._array: np.ndarray | None = None
+        self._tagged: dict[str, list[tuple[int, str]]] = {}  # per kind, (label, name)
+        for label, tag in enumerate(self.tags):
+            if tag is not None:
+                self._tagged.setdefault(tag[0], []).append((label, tag[1]))
 
     def add(self, *pieces: str) -> int:
         """Append pieces; the index of the first."""
@@ -74,15 +78,34 @@ class Pieces:
         return at
 
     def region(self, piece) -> int:
-        """Append `piece(symbol, tag)` for every symbol (tag None for a word); the index
-        of label 0's, so that label i's is at that plus i."""
-        return self.add(*(piece(s, t) for s, t in zip(self.symbols, self.tags)))
+        """Append `piece(symbol)` for every symbol; the index of label 0's, so that label
+        i's is at that plus i."""
+        return self.add(*map(piece, self.symbols))
+
+    def tagged(self, kind: str, piece) -> int:
+        """A region (as `region` gives) holding `piece(name)` for each symbol tagged
+        (`kind`, name), nothing for the others: made without a call per symbol, which
+        a catalogue of 40,000 words would pay for each region."""
+        at = len(self.table)
+        self.table += [""] * len(self.symbols)
+        for label, name in self._tagged.get(kind, []):
+            self.table[at + label] = as_bytes(piece(name))
+        self._array = None
+        return at
 
     def words(self, escape) -> int:
         """Each word alone, then each after a space (`escape`d): label i's word is at the
         index returned plus i, plus the number of symbols after a space."""
-        at = self.region(lambda s, t: escape(s))
-        self.region(lambda s, t: escape(" " + s))
+        at = self.region(escape)
+        self.region(lambda s: escape(" " + s))
+        return at
+
+    def closed(self, words: int) -> int:
+        """The `words` regions (see `words`) again, each word with a `]` after it: a
+        slot's last word in an annotation."""
+        at = len(self.table)
+        self.table += [piece + "]" for piece in self.table[words : words + 2 * len(self.symbols)]]
+        self._array = None
         return at
 
     def array(self, extra: Sequence[str] = ()) -> np.ndarray:
@@ -233,25 +256,16 @@ class Jsonl(BulkWriter):
     def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
         super().__init__(symbols, tags)
         p = self.pieces
-        name = lambda t, kind: t is not None and t[0] == kind  # noqa: E731
         self.open_text = p.add('{"text": "')
         self.next_text = p.add('"}\n{"text": "')  # after the line before
         self.words = p.words(_escaped)
-        self.closed = p.words(lambda s: _escaped(s) + "]")  # a slot's last word
-        self.intent = p.region(
-            lambda s, t: f'", "intent": {_quote(t[1])}, "slots": [' if name(t, "intent") else ""
-        )
-        p.region(  # a sentence without slots
-            lambda s, t: (
-                f'", "intent": {_quote(t[1])}, "slots": []{ANNOTATION}' if name(t, "intent") else ""
-            )
-        )
-        self.head = p.region(
-            lambda s, t: f'{{"slot": {_quote(t[1])}, "value": "' if name(t, "open") else ""
-        )
-        p.region(lambda s, t: f', {{"slot": {_quote(t[1])}, "value": "' if name(t, "open") else "")
-        self.opening = p.region(lambda s, t: f"[{_escaped(t[1])} : " if name(t, "open") else "")
-        p.region(lambda s, t: f" [{_escaped(t[1])} : " if name(t, "open") else "")
+        self.closed = p.closed(self.words)
+        self.intent = p.tagged("intent", lambda t: f'", "intent": {_quote(t)}, "slots": [')
+        p.tagged("intent", lambda t: f'", "intent": {_quote(t)}, "slots": []{ANNOTATION}')
+        self.head = p.tagged("open", lambda t: f'{{"slot": {_quote(t)}, "value": "')
+        p.tagged("open", lambda t: f', {{"slot": {_quote(t)}, "value": "')
+        self.opening = p.tagged("open", lambda t: f"[{_escaped(t)} : ")
+        p.tagged("open", lambda t: f" [{_escaped(t)} : ")
         self.closing = p.add("]")
         self.close_line = p.add('"}\n')
         self.numbers = 0  # offsets below this have their pieces
@@ -341,19 +355,15 @@ class Massive(BulkWriter):
         super().__init__(symbols, tags)
         p = self.pieces
         self.head = f'", "locale": {_quote(locale)}, "partition": "train", '
-        self.intent = p.region(
-            lambda s, t: (
-                f'"scenario": {_quote(scenario(t[1]))}, "intent": {_quote(t[1])}, "utt": "'
-                if t is not None and t[0] == "intent"
-                else ""
-            )
+        self.intent = p.tagged(
+            "intent",
+            lambda t: f'"scenario": {_quote(scenario(t))}, "intent": {_quote(t)}, "utt": "',
         )
         self.words = p.words(_escaped)
-        self.closed = p.words(lambda s: _escaped(s) + "]")  # a slot's last word
+        self.closed = p.closed(self.words)
         self.open_annotation = p.add('", "annot_utt": "')
-        opens = lambda t: t is not None and t[0] == "open"  # noqa: E731
-        self.opening = p.region(lambda s, t: f"[{_escaped(t[1])} : " if opens(t) else "")
-        p.region(lambda s, t: f" [{_escaped(t[1])} : " if opens(t) else "")
+        self.opening = p.tagged("open", lambda t: f"[{_escaped(t)} : ")
+        p.tagged("open", lambda t: f" [{_escaped(t)} : ")
         self.closing = p.add("]")
         self.close_line = p.add('"}\n')
 
@@ -436,8 +446,7 @@ class Bio(BulkWriter):
         self.alone = np.array([s == s.strip() and s != "" for s in symbols])
         self.spaced = [*symbols, *(" " + s for s in symbols)]
         self.names = [None if t is None else t[1] for t in tags]
-        intent = lambda t: t is not None and t[0] == "intent"  # noqa: E731
-        self.intent = p.region(lambda s, t: f"{bio.INTENT_PREFIX}{t[1]}\n" if intent(t) else "")
+        self.intent = p.tagged("intent", lambda t: f"{bio.INTENT_PREFIX}{t}\n")
         self.close_block = p.add("\n")
         self.rows = np.full(self.size * self.codes, -1, dtype=np.int32)  # piece per word, tag
 
