@@ -50,38 +50,38 @@ class Speller:
         utterances, or its lines in a format, are made."""
         ilabel, olabel, ends = walks.ilabel, walks.olabel, walks.ends
         n = len(ends)
-        begins = walks.begins()
-        sentence_of = np.repeat(np.arange(n), ends - begins)
         is_word = ilabel != 0
-        word_at = np.flatnonzero(is_word)
         words_before = np.zeros(len(ilabel) + 1, dtype=np.int64)  # before each arc
         np.cumsum(is_word, out=words_before[1:])
-        said = ilabel[word_at]
-        space = np.zeros(len(said), dtype=bool)  # a space before each word, as scripts say
-        space[1:] = _GAP[np.take(self.trail, said[:-1]) + np.take(self.lead, said[1:])]
-        space[1:] &= sentence_of[word_at[1:]] == sentence_of[word_at[:-1]]
-        step = np.zeros(len(ilabel), dtype=np.int64)
-        step[word_at] = np.take(self.length, said) + space
-        chars = np.concatenate(([0], np.cumsum(step)))  # characters before each arc
-        base = chars[begins]
+        said = ilabel[is_word]
+        word_cuts = words_before[np.concatenate(([0], ends))]
+        # a space before each word, as scripts say, never before a sentence's first; one
+        # more place, where a slot without words may stand at the end
+        gaps = np.zeros(len(said) + 1, dtype=bool)
+        gaps[1:-1] = _GAP[np.take(self.trail, said[:-1]) + np.take(self.lead, said[1:])]
+        gaps[word_cuts] = False
+        space = gaps[:-1]
+        chars = np.zeros(len(said) + 1, dtype=np.int64)  # characters before each word
+        np.cumsum(np.take(self.length, said) + space, out=chars[1:])
+        base = chars[word_cuts[:-1]]
         kind = np.take(self.kind, olabel)
         opens = np.flatnonzero(kind == _OPEN)
         closes = np.flatnonzero(kind == _CLOSE)
-        slot_sentence = sentence_of[opens]
+        slot_sentence = np.searchsorted(ends, opens, side="right")
         first = words_before[opens]  # the slot's first word, if it has one
         stop = words_before[closes]  # the word after its last
-        spaced = np.append(space, False)[first] & (first < stop)
-        slot_begin = chars[opens] + spaced
+        spaced = gaps[first] & (first < stop)
+        slot_begin = chars[first] + spaced
         slot_start = slot_begin - base[slot_sentence]
-        slot_end = np.maximum(chars[closes] - base[slot_sentence], slot_start)
+        slot_end = np.maximum(chars[stop] - base[slot_sentence], slot_start)
         counts = np.bincount(slot_sentence, minlength=n)
         return Spelled(
             said=said,
             space=space,
-            word_cuts=words_before[np.concatenate(([0], ends))],
+            word_cuts=word_cuts,
             intent=olabel[kind == _INTENT],
             base=base,
-            sizes=chars[ends] - base,
+            sizes=chars[word_cuts[1:]] - base,
             slot_label=olabel[opens],
             slot_first=first,
             slot_stop=stop,

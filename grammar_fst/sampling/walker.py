@@ -257,10 +257,8 @@ class Walker:
             walkers.append(walker)
             taken.append(choice)
             at = unfolded.after[choice]  # the walk's unfolded state, times `per`
-            ended = np.flatnonzero(at < 0)
-            if len(ended):
-                going = np.ones(len(walker), dtype=bool)
-                going[ended] = False
+            going = at >= 0
+            if not going.all():
                 walker, at = walker[going], at[going]
             if not len(walker):
                 return taken
@@ -304,16 +302,21 @@ class Walker:
 
     def _taken(self, n: int, walkers: list, taken: list, runs: Runs) -> Walks:
         """The `n` paths of the walks whose steps were `walkers`, taking the choices
-        `taken` (the arcs with labels of each are its `runs`)."""
-        who = np.concatenate(walkers) if walkers else np.zeros(0, dtype=np.int64)
-        chosen = np.concatenate(taken) if taken else np.zeros(0, dtype=np.int64)
+        `taken` (the arcs with labels of each are its `runs`). A walk is at most once in
+        a step, so its entries are put in place walk after walk, step by step, without
+        a sort."""
+        steps = np.zeros(n, dtype=np.int64)  # per walk, how many steps it took
+        for walker in walkers:
+            steps[walker] += 1
+        stop = np.cumsum(steps)
+        place = stop - steps  # per walk, where its next entry goes
+        chosen = np.empty(int(stop[-1]) if n else 0, dtype=np.int64)
+        for walker, choice in zip(walkers, taken):
+            chosen[place[walker]] = choice
+            place[walker] += 1
         length = runs.length[chosen]
-        ends = np.cumsum(np.bincount(who, length, minlength=n)).astype(np.int64)
-        said = np.flatnonzero(length)
-        who, chosen = who[said], chosen[said]
-        by_walk = who.astype(np.uint16) if n <= 1 << 16 else who  # radix sorted, when small
-        chosen = chosen[np.argsort(by_walk, kind="stable")]
-        at = spans(runs.first[chosen], runs.length[chosen])
+        at = spans(runs.first[chosen], length)
+        ends = np.concatenate(([0], np.cumsum(length)))[stop]
         return Walks(runs.ilabel[at], runs.olabel[at], ends)
 
     def _advance(

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 ROWS = 1 << 22  # the most words times tags BIO numbers the pieces of (16 MB)
 Tag = tuple[str, str] | None  # a symbol's (kind, name): ("intent", "PlayMusic"); None: a word
 _quote = json.encoder.encode_basestring  # the escaping of jsonl.line and json.dumps
+ANNOTATION = ', "annot_utt": "'  # what follows the slots of a jsonl record
 
 
 def _escaped(text: str) -> str:
@@ -64,6 +65,10 @@ class Pieces:
         self.table: list[str] = []
         self.tags = list(tags)
         self._array: np.ndarray | None = None
+        self._tagged: dict[str, list[tuple[int, str]]] = {}  # per kind, (label, name)
+        for label, tag in enumerate(self.tags):
+            if tag is not None:
+                self._tagged.setdefault(tag[0], []).append((label, tag[1]))
 
     def add(self, *pieces: str) -> int:
         """Append pieces; the index of the first."""
@@ -73,15 +78,34 @@ class Pieces:
         return at
 
     def region(self, piece) -> int:
-        """Append `piece(symbol, tag)` for every symbol (tag None for a word); the index
-        of label 0's, so that label i's is at that plus i."""
-        return self.add(*(piece(s, t) for s, t in zip(self.symbols, self.tags)))
+        """Append `piece(symbol)` for every symbol; the index of label 0's, so that label
+        i's is at that plus i."""
+        return self.add(*map(piece, self.symbols))
+
+    def tagged(self, kind: str, piece) -> int:
+        """A region (as `region` gives) holding `piece(name)` for each symbol tagged
+        (`kind`, name), nothing for the others: made without a call per symbol, which
+        a catalogue of 40,000 words would pay for each region."""
+        at = len(self.table)
+        self.table += [""] * len(self.symbols)
+        for label, name in self._tagged.get(kind, []):
+            self.table[at + label] = as_bytes(piece(name))
+        self._array = None
+        return at
 
     def words(self, escape) -> int:
         """Each word alone, then each after a space (`escape`d): label i's word is at the
         index returned plus i, plus the number of symbols after a space."""
-        at = self.region(lambda s, t: escape(s))
-        self.region(lambda s, t: escape(" " + s))
+        at = self.region(escape)
+        self.region(lambda s: escape(" " + s))
+        return at
+
+    def closed(self, words: int) -> int:
+        """The `words` regions (see `words`) again, each word with a `]` after it: a
+        slot's last word in an annotation."""
+        at = len(self.table)
+        self.table += [piece + "]" for piece in self.table[words : words + 2 * len(self.symbols)]]
+        self._array = None
         return at
 
     def array(self, extra: Sequence[str] = ()) -> np.ndarray:
@@ -104,9 +128,10 @@ class Layout:
         """`sizes[j][i]`: how many pieces section j has in sentence i."""
         self.spelled = spelled
         counts = np.stack(sizes, axis=1) if sizes else np.zeros((0, 0), dtype=np.int64)
-        starts = np.cumsum(counts.ravel()) - counts.ravel()
-        self.starts = starts.reshape(counts.shape)  # section j of sentence i starts there
-        self.ids = np.zeros(int(counts.sum()), dtype=np.int64)
+        ends = np.cumsum(counts.ravel())
+        # section j of sentence i starts at [j, i] (a section's starts side by side)
+        self.starts = (ends - counts.ravel()).reshape(counts.shape).T.copy()
+        self.ids = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
         n = len(spelled.base)
         cuts = spelled.word_cuts
         self.word_sentence = np.repeat(np.arange(n), np.diff(cuts))
@@ -122,7 +147,7 @@ class Layout:
     ) -> None:
         """Piece `ids[k]` at place `rank[k]` of section `section` of sentence
         `sentence[k]` (every sentence once, at place 0, when `sentence` is None)."""
-        at = self.starts[:, section]
+        at = self.starts[section]
         self.ids[(at if sentence is None else at[sentence]) + rank] = ids
 
     def joined(self, table: np.ndarray) -> bytes:
@@ -154,42 +179,48 @@ class BulkWriter:
     def fits(symbols: Sequence[str], tags: Sequence[Tag]) -> bool:
         return True
 
-    def word_ids(self, spelled: Spelled, at: int, spaced: np.ndarray | None = None) -> np.ndarray:
-        """The piece of each word of the block, after its space (or as `spaced` says)."""
-        space = spelled.space if spaced is None else spaced
-        return at + spelled.said + self.size * space
+    def word_ids(self, spelled: Spelled, at: int) -> np.ndarray:
+        """The piece of each word of the block, after its space."""
+        return at + spelled.said + self.size * spelled.space
 
     def annotation(
-        self, layout: Layout, section: int, words: int, opening: int, closing: int
+        self,
+        layout: Layout,
+        section: int,
+        text: np.ndarray,
+        closed: int,
+        opening: int,
+        closing: int,
     ) -> None:
-        """The MASSIVE annotation in `section`: each word (from `words`), a slot's value
-        as `[slot : value]`, its space before the `[` (the `opening` region's pieces are
-        `[slot : `, then ` [slot : `), `closing` the `]`."""
+        """The MASSIVE annotation in `section`: each word (`text`, its piece in the text,
+        from `word_ids`), a slot's value as `[slot : value]`, its space before the `[`
+        (the `opening` region's pieces are `[slot : `, then ` [slot : `). A slot's last
+        word carries its `]` (its piece `closed` on from the text's, one piece fewer a
+        slot); `closing` is the `]` of a slot without words."""
         spelled = layout.spelled
         first, stop = spelled.slot_first, spelled.slot_stop
-        said = len(spelled.said)
-        # per word, the brackets before it: the slot edges (word numbers) at or below it
-        before = np.cumsum(np.bincount(np.concatenate([first, stop]), minlength=said + 1))[:said]
+        words, empty = len(spelled.said), first == stop
+        edges = _brackets(spelled)
+        # per word, the brackets of their own before it in the block
+        before = np.cumsum(np.bincount(np.concatenate([first, stop[empty]]), minlength=words + 1))
+        ids = text.copy()
+        spoken = ~empty
+        ids[first[spoken]] -= self.size * spelled.slot_spaced[spoken]  # the space before the `[`
+        ids[stop[spoken] - 1] += closed
         sentence = layout.word_sentence
-        spaced = spelled.space.copy()
-        opened = first[first < stop]
-        spaced[opened] = False  # the space goes before the bracket
-        events_before = 2 * spelled.slot_cuts[sentence]
+        edges_before = edges[spelled.slot_cuts[:-1]]  # per sentence, in the sentences before
         layout.place(
-            section,
-            self.word_ids(spelled, words, spaced),
-            sentence,
-            layout.word_rank + before - events_before,
+            section, ids, sentence, layout.word_rank + before[:words] - edges_before[sentence]
         )
-        k = np.arange(len(first))
         slot = layout.slot_sentence
-        cut = spelled.word_cuts[slot]
-        local = 2 * (k - spelled.slot_cuts[slot])
+        at = first - spelled.word_cuts[slot] + edges[:-1] - edges_before[slot]
         label = spelled.slot_label
-        layout.place(
-            section, opening + label + self.size * spelled.slot_spaced, slot, first - cut + local
-        )
-        layout.place(section, np.full(len(k), closing), slot, stop - cut + local + 1)
+        layout.place(section, opening + label + self.size * spelled.slot_spaced, slot, at)
+        layout.place(section, np.full(int(empty.sum()), closing), slot[empty], at[empty] + 1)
+
+    def annotation_count(self, spelled: Spelled) -> np.ndarray:
+        """Per sentence, the pieces of its annotation."""
+        return self.word_count(spelled) + np.diff(_brackets(spelled)[spelled.slot_cuts])
 
     def word_count(self, spelled: Spelled) -> np.ndarray:
         return np.diff(spelled.word_cuts)
@@ -209,70 +240,85 @@ class BulkWriter:
         )
 
 
+def _brackets(spelled: Spelled) -> np.ndarray:
+    """Per slot of the block, then one more, how many brackets of its own the annotations
+    have before that slot's `[`: every `[`, and the `]` of a slot without words (any
+    other `]` is in the piece of the slot's last word)."""
+    empty = spelled.slot_first == spelled.slot_stop
+    return np.arange(len(empty) + 1) + np.concatenate(([0], np.cumsum(empty)))
+
+
 class Jsonl(BulkWriter):
-    """The grammar-fst record (`jsonl.line`)."""
+    """The grammar-fst record (`jsonl.line`). A line's pieces that always follow one
+    another are one piece: a line's end and the next line's start, the annotation's
+    start and the end of the slots (the last slot's record or the intent's `[`)."""
 
     def __init__(self, symbols: Sequence[str], tags: Sequence[Tag]):
         super().__init__(symbols, tags)
         p = self.pieces
-        name = lambda t, kind: t is not None and t[0] == kind  # noqa: E731
         self.open_text = p.add('{"text": "')
+        self.next_text = p.add('"}\n{"text": "')  # after the line before
         self.words = p.words(_escaped)
-        self.intent = p.region(
-            lambda s, t: f'", "intent": {_quote(t[1])}, "slots": [' if name(t, "intent") else ""
-        )
-        self.head = p.region(
-            lambda s, t: f'{{"slot": {_quote(t[1])}, "value": "' if name(t, "open") else ""
-        )
-        p.region(lambda s, t: f', {{"slot": {_quote(t[1])}, "value": "' if name(t, "open") else "")
-        self.open_annotation = p.add('], "annot_utt": "')
-        self.opening = p.region(lambda s, t: f"[{_escaped(t[1])} : " if name(t, "open") else "")
-        p.region(lambda s, t: f" [{_escaped(t[1])} : " if name(t, "open") else "")
+        self.closed = p.closed(self.words)
+        self.intent = p.tagged("intent", lambda t: f'", "intent": {_quote(t)}, "slots": [')
+        p.tagged("intent", lambda t: f'", "intent": {_quote(t)}, "slots": []{ANNOTATION}')
+        self.head = p.tagged("open", lambda t: f'{{"slot": {_quote(t)}, "value": "')
+        p.tagged("open", lambda t: f', {{"slot": {_quote(t)}, "value": "')
+        self.opening = p.tagged("open", lambda t: f"[{_escaped(t)} : ")
+        p.tagged("open", lambda t: f" [{_escaped(t)} : ")
         self.closing = p.add("]")
         self.close_line = p.add('"}\n')
         self.numbers = 0  # offsets below this have their pieces
         self.starts = self.ends = 0
 
     def _offsets(self, most: int) -> None:
-        """Pieces for start and end offsets up to `most` (an end with the `}` that closes
-        the slot's record, or without, for a canonical value to follow)."""
+        """Pieces for start and end offsets up to `most`: an end with the `}` that closes
+        the slot's record, without (for a canonical value to follow), or with the end of
+        the slots (the sentence's last slot)."""
         if most < self.numbers:
             return
         self.numbers = max(2 * most, 256)
         self.starts = self.pieces.add(*(f'", "start": {i}' for i in range(self.numbers)))
         self.ends = self.pieces.add(*(f', "end": {i}}}' for i in range(self.numbers)))
         self.pieces.add(*(f', "end": {i}' for i in range(self.numbers)))
+        self.pieces.add(*(f', "end": {i}}}]{ANNOTATION}' for i in range(self.numbers)))
 
     def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
         n = len(spelled.base)
         self._offsets(int(spelled.sizes.max(initial=0)))
+        words, slots = self.word_count(spelled), self.slot_count(spelled)
+        last = np.zeros(len(spelled.slot_label), dtype=bool)  # the sentence's last slot
+        last[spelled.slot_cuts[1:][slots > 0] - 1] = True
         synonyms = {
-            k: f', "canonical": {_quote(canonical)}}}'
+            k: f', "canonical": {_quote(canonical)}}}' + (f"]{ANNOTATION}" if last[k] else "")
             for k, canonical in sorted(spelled.canonicals.items())  # in slot order
             if canonical != self.value(spelled, k)
         }
         said = np.zeros(len(spelled.slot_label), dtype=np.int64)  # a canonical value
         said[list(synonyms)] = 1
-        words, slots = self.word_count(spelled), self.slot_count(spelled)
         size = 3 + spelled.slot_stop - spelled.slot_first + said
-        slot_pieces = np.bincount(np.repeat(np.arange(n), slots), size, minlength=n)
+        slot_pieces = np.diff(np.concatenate(([0], np.cumsum(size)))[spelled.slot_cuts])
         one = np.ones(n, dtype=np.int64)
-        layout = Layout(
-            spelled, [one, words, one, slot_pieces.astype(np.int64), one, words + 2 * slots, one]
-        )
-        layout.place(0, self.open_text)
-        layout.place(1, self.word_ids(spelled, self.words), layout.word_sentence, layout.word_rank)
-        layout.place(2, self.intent + spelled.intent)
-        self._slots(layout, size, said)
-        layout.place(4, self.open_annotation)
-        self.annotation(layout, 5, self.words, self.opening, self.closing)
-        layout.place(6, self.close_line)
+        ending = np.zeros(n, dtype=np.int64)
+        ending[-1:] = 1  # the block's last line
+        annotation = self.annotation_count(spelled)
+        layout = Layout(spelled, [one, words, one, slot_pieces, annotation, ending])
+        starts = np.full(n, self.next_text)
+        starts[:1] = self.open_text
+        layout.place(0, starts)
+        text = self.word_ids(spelled, self.words)
+        layout.place(1, text, layout.word_sentence, layout.word_rank)
+        layout.place(2, self.intent + spelled.intent + self.size * (slots == 0))
+        self._slots(layout, size, said, last)
+        closed = self.closed - self.words
+        self.annotation(layout, 4, text, closed, self.opening, self.closing)
+        layout.place(5, np.full(int(ending.sum()), self.close_line), np.arange(n)[-1:])
         return layout.joined(self.pieces.array(list(synonyms.values())))
 
-    def _slots(self, layout: Layout, size: np.ndarray, said: np.ndarray) -> None:
+    def _slots(self, layout: Layout, size: np.ndarray, said: np.ndarray, last: np.ndarray) -> None:
         """The slots' records in section 3, each `size` pieces: its name, its words, its
         offsets and, where `said`, the canonical value (the block's own pieces, after
-        the table, in slot order)."""
+        the table, in slot order); the `last` of a sentence ends the slots."""
         spelled = layout.spelled
         slot = layout.slot_sentence
         k = np.arange(len(slot))
@@ -295,7 +341,8 @@ class Jsonl(BulkWriter):
         )
         end = rank + 1 + value_words
         layout.place(3, self.starts + spelled.slot_start, slot, end)
-        layout.place(3, self.ends + self.numbers * said + spelled.slot_end, slot, end + 1)
+        variant = np.where(said == 1, 1, 2 * last)  # closed, open for a canonical, last
+        layout.place(3, self.ends + self.numbers * variant + spelled.slot_end, slot, end + 1)
         synonym = np.flatnonzero(said)
         base = len(self.pieces.table)
         layout.place(3, base + np.arange(len(synonym)), slot[synonym], end[synonym] + 2)
@@ -308,18 +355,15 @@ class Massive(BulkWriter):
         super().__init__(symbols, tags)
         p = self.pieces
         self.head = f'", "locale": {_quote(locale)}, "partition": "train", '
-        self.intent = p.region(
-            lambda s, t: (
-                f'"scenario": {_quote(scenario(t[1]))}, "intent": {_quote(t[1])}, "utt": "'
-                if t is not None and t[0] == "intent"
-                else ""
-            )
+        self.intent = p.tagged(
+            "intent",
+            lambda t: f'"scenario": {_quote(scenario(t))}, "intent": {_quote(t)}, "utt": "',
         )
         self.words = p.words(_escaped)
+        self.closed = p.closed(self.words)
         self.open_annotation = p.add('", "annot_utt": "')
-        opens = lambda t: t is not None and t[0] == "open"  # noqa: E731
-        self.opening = p.region(lambda s, t: f"[{_escaped(t[1])} : " if opens(t) else "")
-        p.region(lambda s, t: f" [{_escaped(t[1])} : " if opens(t) else "")
+        self.opening = p.tagged("open", lambda t: f"[{_escaped(t)} : ")
+        p.tagged("open", lambda t: f" [{_escaped(t)} : ")
         self.closing = p.add("]")
         self.close_line = p.add('"}\n')
 
@@ -336,15 +380,17 @@ class Massive(BulkWriter):
 
     def lines(self, spelled: Spelled, numbers: np.ndarray) -> bytes:
         n = len(spelled.base)
-        words, slots = self.word_count(spelled), self.slot_count(spelled)
+        words = self.word_count(spelled)
         one = np.ones(n, dtype=np.int64)
-        layout = Layout(spelled, [one, one, words, one, words + 2 * slots, one])
+        layout = Layout(spelled, [one, one, words, one, self.annotation_count(spelled), one])
         base = len(self.pieces.table)
         layout.place(0, base + np.arange(n))
         layout.place(1, self.intent + spelled.intent)
-        layout.place(2, self.word_ids(spelled, self.words), layout.word_sentence, layout.word_rank)
+        text = self.word_ids(spelled, self.words)
+        layout.place(2, text, layout.word_sentence, layout.word_rank)
         layout.place(3, self.open_annotation)
-        self.annotation(layout, 4, self.words, self.opening, self.closing)
+        closed = self.closed - self.words
+        self.annotation(layout, 4, text, closed, self.opening, self.closing)
         layout.place(5, self.close_line)
         heads = [f'{{"id": "{i}{self.head}' for i in numbers.tolist()]
         return layout.joined(self.pieces.array(heads))
@@ -400,8 +446,7 @@ class Bio(BulkWriter):
         self.alone = np.array([s == s.strip() and s != "" for s in symbols])
         self.spaced = [*symbols, *(" " + s for s in symbols)]
         self.names = [None if t is None else t[1] for t in tags]
-        intent = lambda t: t is not None and t[0] == "intent"  # noqa: E731
-        self.intent = p.region(lambda s, t: f"{bio.INTENT_PREFIX}{t[1]}\n" if intent(t) else "")
+        self.intent = p.tagged("intent", lambda t: f"{bio.INTENT_PREFIX}{t}\n")
         self.close_block = p.add("\n")
         self.rows = np.full(self.size * self.codes, -1, dtype=np.int32)  # piece per word, tag
 
