@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pynini
 
-from .errors import UsageError
+from .errors import UsageError, not_a_folder
 from .fst import labels
 from .fst.compiler import CompiledFsts
 from .output import atomic_file
@@ -142,8 +142,7 @@ def write(source: str, path: str | Path) -> None:
     """Write the picture to `path`, in the format its ending names (atomically)."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
-    if path.is_dir():  # before its name is judged: "pictures/" has no suffix
-        raise UsageError(f"{path}: is a folder; name a file to write")
+    not_a_folder(path, "a file to write")
     if fmt not in FORMATS:
         raise UsageError(
             f"{path}: cannot draw as '{path.suffix}'; end the name with .dot, .svg or .png"

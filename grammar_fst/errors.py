@@ -125,6 +125,13 @@ def whole_argument(value: object, name: str, least: int = 0) -> None:
         )
 
 
+def not_a_folder(path: str | Path, wanted: str, error: type[GrammarFstError] = UsageError) -> None:
+    """Refuse a folder given where a file is `wanted` ("a catalogue file"), before the
+    name is judged by its ending (a folder's name has none): an `error` at `path`."""
+    if Path(path).is_dir():
+        raise error(f"is a folder; name {wanted}", Location(str(path)))
+
+
 def catalogues_argument(catalogues: object) -> None:
     """A UsageError when `catalogues` is given and is not a mapping of slot names to
     catalogues (a file name alone would be read as its letters)."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from . import signals
-from .errors import OutputError, UsageError
+from .errors import OutputError, UsageError, not_a_folder
 
 if TYPE_CHECKING:
     from .page_cache import WrittenPages
@@ -183,8 +183,7 @@ def atomic_file(path: str | Path, mode: str) -> Iterator[IO]:
     path = target(path)
     encoding = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
     if path.exists() and not path.is_file():
-        if path.is_dir():
-            raise UsageError(f"{path}: is a folder; name a file to write")
+        not_a_folder(path, "a file to write")
         with _Checked(open(path, mode, **encoding), path, replaced=False) as out:
             yield out
         return
@@ -277,8 +276,7 @@ def temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"{path}: the folder {folder} does not exist; create it first")
-    if path.is_dir():
-        raise UsageError(f"{path}: is a folder; name a file to write")
+    not_a_folder(path, "a file to write")
     remove_stale(path)
     with signals.held():  # the file is made and listed for removal as one step
         try:  # mkstemp opens with O_EXCL: it never writes through a file planted there

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import collector
-from ..errors import CatalogueError, Location, read_text
+from ..errors import CatalogueError, Location, not_a_folder, read_text
 from ..grm.sources import split_spec
 from ..text import tokens
 
@@ -137,8 +137,7 @@ def read_catalogue(spec: str | Path) -> Catalogue:
     """Read the catalogue that `spec` names: a file, or `model.json#TypeName`."""
     file, type_name = split_spec(str(spec))
     suffix = Path(file).suffix.lower()
-    if Path(file).is_dir():  # before its name is judged: "grammars" has no suffix
-        raise CatalogueError("is a folder; name a catalogue file", Location(file))
+    not_a_folder(file, "a catalogue file", CatalogueError)
     if suffix not in SUFFIXES:
         raise CatalogueError(
             f"unsupported catalogue format '{suffix or '(no suffix)'}'; "

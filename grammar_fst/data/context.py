@@ -310,14 +310,10 @@ class ContextGate:
         key = (slot, left, right, edges(value))
         found = self._scores.get(key)
         if found is None:
-            found = self._scores[key] = {}
-            known = self._known  # `_evidence` inlined: many sides recur in other fits
-            for side, (neighbour, edge) in zip(SIDES, pairs(left, right, value)):
-                place = (side, slot, neighbour, edge)
-                evidence = known.get(place)
-                if evidence is None:
-                    evidence = known[place] = self._count(*place)
-                found[side] = evidence.score
+            found = self._scores[key] = {
+                side: self._evidence(side, slot, *pair).score
+                for side, pair in zip(SIDES, pairs(left, right, value))
+            }
         return found
 
     def fit(self, slot: str, value: str, left: str, right: str) -> Fit:

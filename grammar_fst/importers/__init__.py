@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from ..errors import GrammarError, Location
+from ..errors import GrammarError, Location, not_a_folder
 from ..grm import ast as g
 
 IMPORTERS = ("alexa", "chatette", "chatito")  # modules here with `read(path, base)`, imported
@@ -25,8 +25,7 @@ def import_grammar(
 ) -> g.Grammar:
     """The grammar of a template file; `kind` defaults to the one its suffix names.
     `output` is where the grammar will be written: catalogue paths are relative to it."""
-    if Path(path).is_dir():  # before its name is judged
-        raise GrammarError("is a folder; name a template file", Location(str(path)))
+    not_a_folder(path, "a template file", GrammarError)
     kind = kind or SUFFIXES.get(Path(path).suffix.lower())
     if kind is None:
         raise GrammarError(

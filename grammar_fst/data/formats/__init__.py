@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ...errors import Location
+from ...errors import Location, not_a_folder
 from ..records import Utterance
 from ._common import FormatError, OnError, Records, Source
 from ._format import Format
@@ -125,8 +125,7 @@ def guess(path: str | Path) -> str:
     the start of the file (a `.jsonl` of MASSIVE records, a `.json` Snips NLU dataset)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if path.is_dir():  # before its name is judged: "data" has no suffix
-        raise FormatError("is a folder; name a data file", Location(str(path)))
+    not_a_folder(path, "a data file", FormatError)
     claims = [fmt for fmt in FORMATS if fmt.has("read") and suffix in fmt.suffixes]
     if not claims and (written := [fmt.name for fmt in FORMATS if suffix in fmt.suffixes]):
         raise FormatError(

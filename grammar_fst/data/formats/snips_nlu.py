@@ -75,10 +75,10 @@ def language_of(locale: str | None) -> str:
     for none; a FormatError for a language snips-nlu has not."""
     if locale is None:
         return LANGUAGE
-    key = locale_key(locale)
-    for code in (key, key.split("-")[0]):
-        if code.replace("-", "_") in LANGUAGES:
-            return code.replace("-", "_")
+    key = locale_key(locale).replace("-", "_")  # snips-nlu's spelling: pt_br
+    for code in (key, key.split("_")[0]):
+        if code in LANGUAGES:
+            return code
     raise FormatError(
         f"snips-nlu has no language for {locale!r} (it has {', '.join(LANGUAGES)}): "
         "SnipsNLUEngine.fit refuses a dataset in another; --language LANG declares one"
