@@ -22,15 +22,15 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from induction_snips import START, draw, golden_slots, shape
+from induction_snips import END, START, draw, floats, golden_slots, shape
 from snips_data import INTENTS
 
 from grammar_fst.evaluate import trigrams
 
-END = "</s>"
 SAMPLES, LONGEST = 1000, 60  # walks per chain; words a walk may say before it is cut
 
 
@@ -83,9 +83,15 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--golden", type=int, default=50)
-    parser.add_argument("--temperatures", default="1,0.67,0.5", help="of the chains' walks")
+    parser.add_argument(
+        "--temperatures", type=floats, default=floats("1,0.67,0.5"), help="of the chains' walks"
+    )
     args = parser.parse_args()
-    temperatures = [float(t) for t in args.temperatures.split(",")]
+    if not all((args.data / "snips" / f"train_{i}_full.json").is_file() for i in INTENTS):
+        sys.exit(f"no SNIPS data in {args.data / 'snips'} (give --data): nothing to measure")
+    if args.seeds < 1 or args.golden < 1 or not all(t > 0 for t in args.temperatures):
+        sys.exit("--seeds and --golden must be at least 1, and every temperature above 0")
+    temperatures = args.temperatures
     per_intent: dict[str, list[dict]] = defaultdict(list)
     for intent in INTENTS:
         for seed in range(args.seeds):
