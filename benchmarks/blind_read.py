@@ -24,6 +24,8 @@ commit that added them (a value's end of no kind takes no kinded place, a word a
 its groups a kind of its own, the context gate at 2) with main at 82e9b6f (the rule
 before, the context gate at 1), each arm drawn by its own tree as `sheet --arms default`
 draws it, this tree's first, then shuffled together; `.arms.tsv` says whose each row is.
+The sheets of seeds 67 and 71 set the default beside `real`, 100 utterances of SLURP
+devel as they are (`--arms default real`): how the same reader reads the data itself.
 
     .venv/bin/python benchmarks/blind_read.py sheet [--data ../shared/data] [--seed 0] > sheet.tsv
     (judge each line: natural, awkward or unnatural, in the third column)
@@ -51,8 +53,11 @@ JUDGMENTS = ("natural", "awkward", "unnatural")
 # arm -> the options of `resample.resample` it differs by from the defaults (None: off);
 # the arms of the earlier sheets are as they were drawn, before the join gate
 BEFORE = {"context": 0.4, "joins": None, "kinds": None}
-ARMS: dict[str, dict] = {
+# `real`: utterances of SLURP devel as they are, no swap: what the reader calls unnatural
+# in the data itself, the floor a resampled arm is read against
+ARMS: dict[str, dict | None] = {
     "default": {},
+    "real": None,
     "before the kinds": {"context": 0.5, "kinds": None},
     "gate 0.6 + joins": {"context": 0.6, "kinds": None},
     "gate + kinds": {**BEFORE, "kinds": kinds.DEFAULT_SIMILARITY},
@@ -73,7 +78,12 @@ def draws(
     seen = Counter((s.slot, s.value.casefold()) for u in utterances for s in u.slots)
     drawn, rare = [], {}
     for arm in arms:
-        out, _, _ = rs.resample(utterances, n, seed=seed, **ARMS[arm])
+        options = ARMS[arm]
+        if options is None:  # the real utterances
+            real = [u.annot_utt for u in utterances]
+            drawn += [(arm, text) for text in random.Random(seed + 1).sample(real, size)]
+            continue
+        out, _, _ = rs.resample(utterances, n, seed=seed, **options)
         new = [g.utterance.annot_utt for g in out if g.swaps is not None]
         drawn += [(arm, text) for text in random.Random(seed + 1).sample(new, size)]
         swaps = [(s["slot"], s["to"].casefold()) for g in out for s in g.swaps or []]
@@ -135,7 +145,7 @@ def scored(rows: list, arms: list, sheet: Path, rare: dict[str, float] | None = 
         "| --- | " + " | ".join("---" for _ in JUDGMENTS) + " | ---" * bool(rare) + " |",
     ]
     for arm, counted in counts.items():
-        share = f" | {100 * rare[arm]:.1f}%" if rare else ""
+        share = (f" | {100 * rare[arm]:.1f}%" if arm in rare else " | -") if rare else ""
         lines.append(f"| {arm} | " + " | ".join(str(counted[j]) for j in JUDGMENTS) + share + " |")
     return "\n".join(lines)
 
