@@ -123,6 +123,25 @@ def test_a_usage_error_is_one_line(capsys):
     )
 
 
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (["--n", "3"], "unrecognized arguments: --n 3; did you mean -n?"),
+        (["--no-uniq"], "unrecognized arguments: --no-uniq; did you mean --no-unique?"),
+        (
+            ["--seeed", "2", "--formt", "bio"],
+            "--seeed: did you mean --seed?; --formt: did you mean --format?",
+        ),
+    ],
+)
+def test_a_mistyped_option_is_not_shortened_and_the_one_meant_is_named(capsys, argv, meant):
+    """`--n` was taken for `--no-unique` (argparse's abbreviations) and the 3 refused."""
+    with pytest.raises(SystemExit) as stop:
+        main(["sample", str(TOY), *argv])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and meant in err and len(err.splitlines()) == 1
+
+
 # -- archives -------------------------------------------------------------------------------
 
 

@@ -134,7 +134,10 @@ def test_convert_stops_at_a_bad_record_with_its_location(capsys, tmp_path):
     out = tmp_path / "out.jsonl"
     status, _, err = run(capsys, "convert", source, "-o", out)
     assert status == 2
-    assert err == f"grammar-fst: error: {source}:2:1: the record has no string field 'intent'\n"
+    assert err == (
+        f"grammar-fst: error: {source}:2:1: the record has no string field 'intent'; "
+        "--on-error skip leaves such records out\n"
+    )
     assert not out.exists()
 
 

@@ -38,7 +38,12 @@ COMMANDS = (  # in the order --help lists them
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with the project's one-line error form and exit status 2."""
+    """argparse with the project's one-line error form and exit status 2, and no options
+    shortened: `--n 3` is not taken for `--no-unique` followed by a stray 3."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise SystemExit(_fail(f"{message} (see '{self.prog} --help')"))
@@ -72,6 +77,24 @@ def build_parser(wanted: Collection[str] | None = None) -> argparse.ArgumentPars
     return parser
 
 
+def _unrecognized(command: argparse.ArgumentParser, extra: list[str]) -> str:
+    """The message for arguments the command does not take, with the option meant where
+    one is close to what was written (`--n` for `-n`)."""
+    import difflib
+
+    known = [o for action in command._actions for o in action.option_strings]
+    meant = [
+        (given, close[0])
+        for given in extra
+        if given.startswith("-") and (close := difflib.get_close_matches(given, known, 1, 0.7))
+    ]
+    if len(meant) == 1:
+        hint = f"; did you mean {meant[0][1]}?"
+    else:
+        hint = "".join(f"; {given}: did you mean {close}?" for given, close in meant)
+    return f"unrecognized arguments: {' '.join(extra)}{hint}"
+
+
 def _named_inputs(args: argparse.Namespace) -> list[str]:
     """The files named on the command line that the command reads (an archive that
     `compile --catalogue` rewrites in place is not one: replacing it is the point)."""
@@ -97,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             args.sentences += extra  # sentences written after an option
         elif extra:
             command = next(a for a in parser._actions if a.dest == "command").choices
-            command[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+            command[args.command].error(_unrecognized(command[args.command], extra))
         from .. import signals
         from ..output import refuse_inputs, stdout_checked
         from . import logs

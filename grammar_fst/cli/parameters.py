@@ -21,6 +21,7 @@ OPTIONS = {
     "catalogues": "--catalogue {slot}=FILE",
     "cover": "--cover",
     "floor": "--floor",
+    "on_error:'skip'": "--on-error skip",
     "originals:False": "--no-originals",
     "quota": "quota",  # given as --intent NAME=N
     "split": "--split",

@@ -259,8 +259,9 @@ def _tsv_columns(header: str, line: int, file: str) -> dict[str, int]:
         name = cell.strip()
         if name not in TSV_COLUMNS:
             raise CatalogueError(
-                f"unknown column '{name}'; the header row names columns among "
-                f"{', '.join(TSV_COLUMNS)} (value is required)",
+                f"unknown column '{name}': a .tsv catalogue's first row is a header naming "
+                f"its columns among {', '.join(TSV_COLUMNS)} (value is required), e.g. "
+                "value<TAB>weight; a list of values without a header is a .txt catalogue",
                 Location(file, line, col),
             )
         if name in columns:

@@ -301,7 +301,8 @@ class _Parser:
             self.finish_statement()
             return g.Import(path_tok.text, tok.loc, comment)
         raise GrammarError(
-            f"a statement starts with '$name =', 'intent', 'slot' or 'import', not '{tok.text}'; "
+            "a statement starts with '$name =', 'intent', 'slot', 'import' or 'language', not "
+            f"'{tok.text}'; "
             "indent the line if it continues the statement above",
             tok.loc,
         )

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ...errors import Location, not_a_folder
 from ..records import Utterance
-from ._common import FormatError, OnError, Records, Source
+from ._common import FormatError, OnError, Records, Source, stopped_at
 from ._format import Format
 
 log = logging.getLogger("grammar_fst")
@@ -177,7 +177,7 @@ def writable(
         except FormatError as err:
             error = FormatError(f"record {number}: {err.message}", Location(where))
             if on_error == "stop":
-                raise error from None
+                raise stopped_at(error) from None
             log.warning("%s (record skipped)", error)
             skipped.append(error)
             continue

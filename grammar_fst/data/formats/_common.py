@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ...errors import FormatError, Location, read_bytes
+from ...errors import FormatError, Location, Wording, read_bytes
 from ..records import Utterance
 
 OnError = Literal["stop", "skip"]
@@ -120,9 +120,19 @@ class Records(Iterator[Utterance]):
             if isinstance(item, Utterance):
                 return item
             if self.on_error == "stop":
-                raise item
+                raise stopped_at(item) from None
             log.warning("%s (record skipped)", item)
             self.skipped.append(item)
+
+
+def stopped_at(error: FormatError) -> FormatError:
+    """The error of a bad record that stops the run, saying how to go on without it: real
+    data often holds a few such records, and the way past them is otherwise only in the
+    help."""
+    return FormatError(
+        Wording("{record}; {on_error:'skip'} leaves such records out", record=error.message),
+        error.location,
+    )
 
 
 def reader(parser: Parser) -> Callable[..., Records]:
