@@ -123,6 +123,15 @@ def test_a_usage_error_is_one_line(capsys):
     )
 
 
+def test_a_mistyped_option_before_the_command_is_named(capsys):
+    """It was refused as a missing COMMAND."""
+    with pytest.raises(SystemExit) as stop:
+        main(["--verison"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert "unrecognized arguments: --verison; did you mean --version?" in err
+
+
 @pytest.mark.parametrize(
     ("argv", "meant"),
     [

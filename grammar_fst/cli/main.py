@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         argv = sys.argv[1:] if argv is None else argv
         parser = build_parser(wanted=set(argv))  # the command is one of the words
+        if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+            parser.error(_unrecognized(parser, argv[:1]))  # else "COMMAND is required"
         args, extra = parser.parse_known_args(argv)
         if extra and args.command == "parse" and not any(a.startswith("-") for a in extra):
             args.sentences += extra  # sentences written after an option

@@ -324,13 +324,19 @@ def most_readings(
     Every distinct reading is one path of weight 0 (probability 1); determinizing the
     input projection in the log semiring then sums them, so a sentence's weight is
     -log(number of readings) and the shortest path is the most ambiguous sentence.
+    Determinizing the words may make exponentially many subsets of the readings' states
+    (a thousand uses of one ambiguous slot in a row took 24 GB and half an hour), and
+    OpenFst cannot stop a determinization in the log semiring at a number of states: the
+    subsets are bounded first (`_subsets_fit`), and None is the answer beyond `budget`.
     """
     distinct = readings(fsts, intent, budget)
     if distinct is None:
         return None
     with openfst.captured(f"looking for ambiguity in intent {intent}"):
         words = pynini.arcmap(distinct, map_type="to_log").project("input").rmepsilon()
-        per_sentence = pynini.determinize(words)  # of a budgeted deterministic FST
+        if not _subsets_fit(words, budget):
+            return None
+        per_sentence = pynini.determinize(words)
         best = pynini.shortestpath(pynini.arcmap(per_sentence, map_type="to_std"))
     if best.start() < 0:
         return None, 0
