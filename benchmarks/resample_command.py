@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", type=Path, metavar="TREE", help="another source tree")
     parser.add_argument("--rows", help="the rows to run, by number from 1 (default: all)")
     args = parser.parse_args(argv)
+    args.data = args.data.resolve()  # each tree's commands run in that tree
     if not (args.data / "slurp" / "devel.jsonl").exists():
         print(f"no SLURP data under {args.data} (give --data): skipped", file=sys.stderr)
         return 0

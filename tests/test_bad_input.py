@@ -123,13 +123,25 @@ def test_a_usage_error_is_one_line(capsys):
     )
 
 
-def test_a_mistyped_option_before_the_command_is_named(capsys):
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--verison"], "unrecognized arguments: --verison; did you mean --version?"),
+        (["--seed", "3", "sample", "g.grm"], "--seed goes after the command: grammar-fst sample"),
+    ],
+)
+def test_an_option_before_the_command_is_named(capsys, argv, said):
     """It was refused as a missing COMMAND."""
     with pytest.raises(SystemExit) as stop:
-        main(["--verison"])
+        main(argv)
     err = capsys.readouterr().err
-    assert stop.value.code == 2
-    assert "unrecognized arguments: --verison; did you mean --version?" in err
+    assert stop.value.code == 2 and said in err and len(err.splitlines()) == 1
+
+
+def test_no_option_is_suggested_after_a_double_dash(capsys):
+    with pytest.raises(SystemExit):
+        main(["sample", str(TOY), "--", "--seed", "3"])
+    assert "did you mean" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -427,6 +427,12 @@ def test_snips_white_space_around_a_sentence_is_not_part_of_it(tmp_path):
         get("text").check(utterance)
 
 
+def test_a_snips_record_of_white_space_alone_is_a_bad_record(tmp_path):
+    path = write_file(tmp_path, "t.json", json.dumps({"A": [{"data": [{"text": " \n"}]}]}))
+    with pytest.raises(FormatError, match="the record says nothing"):
+        list(snips.read(path))
+
+
 def test_non_utf8_stops_with_file_line_and_byte_offset(tmp_path):
     path = write_file(tmp_path, "latin1.json", LATIN1_SNIPS)
     offset = LATIN1_SNIPS.index(b"\xe9")

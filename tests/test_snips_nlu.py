@@ -54,6 +54,16 @@ def test_reading_gives_synonyms_their_canonical_value(tmp_path):
     assert list(formats.read(path)) == [LOUNGE, KITCHEN, HI]
 
 
+def test_a_synonym_at_the_sentence_edge_keeps_its_canonical_value_when_trimmed(tmp_path):
+    """The white space around a sentence is trimmed (a slot at its end with it): the
+    synonym is looked up as the slot's words are read."""
+    dataset = json.loads(snips_nlu.write_document([LOUNGE]))
+    dataset["intents"]["Lights"]["utterances"][0]["data"][1]["text"] = "lounge\n"
+    path = tmp_path / "dataset.json"
+    path.write_text(json.dumps(dataset))
+    assert list(formats.read(path)) == [LOUNGE]
+
+
 def test_slot_name_is_the_slot_and_use_synonyms_false_keeps_values(tmp_path):
     path = tmp_path / "d.json"
     path.write_text(

@@ -37,6 +37,9 @@ COMMANDS = (  # in the order --help lists them
 )
 
 
+TOP_OPTIONS = ("-h", "--help", "--version")
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with the project's one-line error form and exit status 2, and no options
     shortened: `--n 3` is not taken for `--no-unique` followed by a stray 3."""
@@ -77,16 +80,36 @@ def build_parser(wanted: Collection[str] | None = None) -> argparse.ArgumentPars
     return parser
 
 
-def _unrecognized(command: argparse.ArgumentParser, extra: list[str]) -> str:
+def _before_the_command(
+    parser: argparse.ArgumentParser, argv: list[str]
+) -> tuple[argparse.ArgumentParser, str]:
+    """The parser to refuse an unknown option written before the command, and why: the
+    command's, when the option is one of its own (it goes after the command), else the
+    top level's, with the option meant."""
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    named = next((word for word in argv if word in commands), None)
+    option = argv[0].split("=")[0]
+    if named is not None:
+        command = commands[named]
+        if option in [o for action in command._actions for o in action.option_strings]:
+            return command, f"{option} goes after the command: {PROG} {named} {option} ..."
+    return parser, _unrecognized(parser, argv[:1], argv)
+
+
+def _unrecognized(command: argparse.ArgumentParser, extra: list[str], argv: list[str]) -> str:
     """The message for arguments the command does not take, with the option meant where
-    one is close to what was written (`--n` for `-n`)."""
+    one is close to what was written (`--n` for `-n`); none for what follows `--`, which
+    argparse drops from `extra`."""
     import difflib
 
     known = [o for action in command._actions for o in action.option_strings]
+    options = set(argv[: argv.index("--")] if "--" in argv else argv)
     meant = [
         (given, close[0])
         for given in extra
-        if given.startswith("-") and (close := difflib.get_close_matches(given, known, 1, 0.7))
+        if given.startswith("-")
+        and given in options
+        and (close := difflib.get_close_matches(given, known, 1, 0.7))
     ]
     if len(meant) == 1:
         hint = f"; did you mean {meant[0][1]}?"
@@ -115,14 +138,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         argv = sys.argv[1:] if argv is None else argv
         parser = build_parser(wanted=set(argv))  # the command is one of the words
-        if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
-            parser.error(_unrecognized(parser, argv[:1]))  # else "COMMAND is required"
+        if argv and argv[0].startswith("-") and argv[0] not in ("-", "--", *TOP_OPTIONS):
+            where, message = _before_the_command(parser, argv)
+            where.error(message)  # else argparse says "COMMAND is required"
         args, extra = parser.parse_known_args(argv)
         if extra and args.command == "parse" and not any(a.startswith("-") for a in extra):
             args.sentences += extra  # sentences written after an option
         elif extra:
             command = next(a for a in parser._actions if a.dest == "command").choices
-            command[args.command].error(_unrecognized(command[args.command], extra))
+            command[args.command].error(_unrecognized(command[args.command], extra, argv))
         from .. import signals
         from ..output import refuse_inputs, stdout_checked
         from . import logs

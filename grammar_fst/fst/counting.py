@@ -327,7 +327,9 @@ def most_readings(
     Determinizing the words may make exponentially many subsets of the readings' states
     (a thousand uses of one ambiguous slot in a row took 24 GB and half an hour), and
     OpenFst cannot stop a determinization in the log semiring at a number of states: the
-    subsets are bounded first (`_subsets_fit`), and None is the answer beyond `budget`.
+    subsets of states are bounded first (`_subsets_fit`; a subset may come back with other
+    residual weights, so the states made may be somewhat more), and None is the answer
+    beyond `budget`.
     """
     distinct = readings(fsts, intent, budget)
     if distinct is None:

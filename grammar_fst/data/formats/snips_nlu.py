@@ -163,7 +163,7 @@ def _utterance(intent: str, record: object, canonical: dict[tuple[str, str], str
         slot = chunk.get("slot_name", entity)
         if not isinstance(entity, str) or not isinstance(slot, str) or not slot:
             raise FormatError(f'chunk {n}: "entity" and "slot_name" must be non-empty strings')
-        return slot, canonical.get((entity, chunk["text"]))
+        return slot, canonical.get((entity, chunk["text"].strip()))  # as the text is read
 
     return from_record(intent, record, slot_of)
 
