@@ -11,6 +11,7 @@ import json
 import statistics
 
 import numpy as np
+import pynini
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -189,3 +190,18 @@ def test_an_intent_of_too_many_derivations_is_drawn_not_enumerated():
     assert not plan.enumerates(50, 108, 5_628_851_292) and plan.enumerates(50, 108, 1_000)
     drawn = [u.text for u in grammar.sample(50, seed=1, unique=True)]
     assert len(set(drawn)) == 50
+
+
+def test_a_definition_whose_determinization_explodes_compiles_undeterminized():
+    """`(a | b){0,20} a (a | b){20}`: its deterministic form needs a state for every
+    20 words last said (2^20 and more); OpenFst ran out of memory and aborted the
+    interpreter. It is kept epsilon-free instead, the same weighted language."""
+    grammar = gf.from_text("intent I = (a | b){0,20} a (a | b){20,20}\n")
+    assert sum(fst.num_states() for fst in grammar.fsts.intents.values()) < 1_000
+    for utterance in grammar.sample(50, seed=3):
+        words = utterance.text.split()
+        assert 21 <= len(words) <= 41 and words[-21] == "a"
+    # a definition that determinizes within the bounds is still made deterministic
+    small = gf.from_text("intent I = (a | b){0,3} a (a | b){3,3}\n")
+    (fst,) = small.fsts.intents.values()
+    assert fst.properties(pynini.I_DETERMINISTIC, True) == pynini.I_DETERMINISTIC

@@ -5,7 +5,8 @@ rules, callees first: per FST, the paths from each state, a nonterminal arc coun
 many paths as the FST it enters. That never expands a rule, so any grammar is counted
 at once. Distinct sentences need determinization: each FST's minimal acceptor, built
 on its callees' (see `language`), only where the flat form and each determinization
-fit a budget of states, and each determinization a budget of steps (`_subsets_fit`);
+fit a budget of states, and each determinization a budget of steps
+(`openfst.subsets_fit`);
 otherwise the number of derivations is given as an upper bound.
 
 Counts are exact Python ints up to `HUGE_BITS` bits and then `Huge`, a base-10
@@ -29,7 +30,6 @@ from .compiler import CompiledFsts, Key, call_order, callees, flat_size
 
 HUGE_BITS = 100_000
 DECIMAL_DIGITS = 4_300  # Python's limit for int-to-text conversion
-SUBSET_STEPS = 25  # per state of the budget: the steps a determinization may take
 
 
 @dataclass(frozen=True)
@@ -230,47 +230,13 @@ def _language(
 def _determinized(fst: pynini.Fst, budget: int) -> pynini.Fst | None:
     """The minimal deterministic form of an unweighted tropical acceptor, or None when
     determinizing it reaches `budget` states (OpenFst stops there) or would take more
-    than SUBSET_STEPS x `budget` steps (`_subsets_fit`)."""
-    if not _subsets_fit(fst, budget):
+    than `openfst.SUBSET_STEPS` x `budget` steps (`openfst.subsets_fit`)."""
+    if not openfst.subsets_fit(fst, budget):
         return None
     deterministic = pynini.determinize(fst, nstate=budget)
     if deterministic.num_states() >= budget:
         return None
     return deterministic.minimize().topsort()
-
-
-def _subsets_fit(fst: pynini.Fst, budget: int) -> bool:
-    """Whether determinizing `fst` makes fewer than `budget` subsets of its states in at
-    most SUBSET_STEPS x `budget` steps (a step: one arc of one state of a subset). OpenFst
-    bounds the subsets only, and an ambiguous acceptor's subsets each hold thousands of
-    states: a repetition of a repetition (`$r = x{1,100}`, `$r{1,100}`) has 10,000 of
-    them, which OpenFst determinizes in 14 s. The subsets are made here without their
-    weights and dropped; only a deterministic acceptor is taken as it is."""
-    if fst.properties(pynini.I_DETERMINISTIC, True) == pynini.I_DETERMINISTIC:
-        return True
-    arcs = openfst.arrays(fst)
-    if arcs.start < 0:
-        return True
-    bounds, labels, targets = arcs.arc_start.tolist(), arcs.ilabel.tolist(), arcs.nextstate.tolist()
-    steps = SUBSET_STEPS * budget
-    first = frozenset([arcs.start])
-    made, todo = {first}, [first]
-    while todo:
-        moves: dict[int, set[int]] = {}
-        for state in todo.pop():
-            steps -= bounds[state + 1] - bounds[state]
-            for arc in range(bounds[state], bounds[state + 1]):
-                moves.setdefault(labels[arc], set()).add(targets[arc])
-        if steps < 0:
-            return False
-        for move in moves.values():
-            subset = frozenset(move)
-            if subset not in made:
-                made.add(subset)
-                todo.append(subset)
-        if len(made) >= budget:
-            return False
-    return True
 
 
 def count_strings(acceptor: pynini.Fst) -> Number:
@@ -327,16 +293,16 @@ def most_readings(
     Determinizing the words may make exponentially many subsets of the readings' states
     (a thousand uses of one ambiguous slot in a row took 24 GB and half an hour), and
     OpenFst cannot stop a determinization in the log semiring at a number of states: the
-    subsets of states are bounded first (`_subsets_fit`; a subset may come back with other
-    residual weights, so the states made may be somewhat more), and None is the answer
-    beyond `budget`.
+    subsets of states are bounded first (`openfst.subsets_fit`; a subset may come back
+    with other residual weights, so the states made may be somewhat more), and None is
+    the answer beyond `budget`.
     """
     distinct = readings(fsts, intent, budget)
     if distinct is None:
         return None
     with openfst.captured(f"looking for ambiguity in intent {intent}"):
         words = pynini.arcmap(distinct, map_type="to_log").project("input").rmepsilon()
-        if not _subsets_fit(words, budget):
+        if not openfst.subsets_fit(words, budget):
             return None
         per_sentence = pynini.determinize(words)
         best = pynini.shortestpath(pynini.arcmap(per_sentence, map_type="to_std"))
