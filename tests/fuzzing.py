@@ -155,16 +155,20 @@ def _odd_path(rng: random.Random, text: str) -> str:
 
 def _expansion(rng: random.Random, text: str) -> str:
     """`text` and rules whose expansion grows exponentially with their number: doubling
-    chains, repetitions of repetitions through rules, long chains of optional parts."""
+    chains, repetitions of repetitions through rules, long chains of optional parts; or
+    whose deterministic form does, though they are small: the k-th word from the end
+    fixed (`(a | b){0,k} a (a | b){k}`)."""
     k = rng.choice([4, 8, 15, 18, 30])
-    shape = rng.choice(["doubling", "repeat", "optional"])
+    shape = rng.choice(["doubling", "repeat", "optional", "suffix"])
     if shape == "doubling":
         lines = ["$r0 = a | b", *(f"$r{i} = $r{i - 1} $r{i - 1} | x{i}" for i in range(1, k + 1))]
     elif shape == "repeat":
         k, n = rng.choice([2, 3]), rng.choice([10, 100])
         lines = ["$r0 = a | b", *(f"$r{i} = $r{i - 1}{{1,{n}}}" for i in range(1, k + 1))]
-    else:
+    elif shape == "optional":
         lines = ["$r0 = c", *(f"$r{i} = [a] [b] $r{i - 1}" for i in range(1, k + 1))]
+    else:
+        lines = [f"$r{k} = (a | b){{0,{k}}} a (a | b){{{k},{k}}}"]  # inline: no rule to share
     return text + "\n" + "\n".join([*lines, f"intent Blow = $r{k}"]) + "\n"
 
 

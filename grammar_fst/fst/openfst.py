@@ -25,7 +25,7 @@ ARC_TYPE = "log"
 SUBSET_STEPS = 25  # per state of a budget: the steps a determinization may take (`subsets_fit`)
 # A definition determinizes to at most this many states, or this many per state of its own
 # (`optimize`): beyond, its subsets grow exponentially, `(a | b){0,20} a (a | b){20}`
-OPTIMIZE_STATES = 200_000
+OPTIMIZE_STATES = 20_000
 OPTIMIZE_GROWTH = 8
 FST_MAGIC = 2125659606  # OpenFst's, at the head of every serialized FST
 
