@@ -22,6 +22,9 @@ CAUGHT[signal.SIGHUP] = "stopped by SIGHUP"
 # Temporary files of this process not yet renamed into place, and folders of pieces
 # (see `pieces`): removed on a signal.
 TEMPORARIES: set[str] = set()
+# Programs this process runs and waits for (Graphviz's dot), by process id: killed on a
+# signal, which a program started with `kill PID` on this process would not receive.
+CHILDREN: set[int] = set()
 
 
 def remove(path: str) -> None:
@@ -69,6 +72,9 @@ def stop_cleanly(prog: str) -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
+        for pid in list(CHILDREN):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         for path in list(TEMPORARIES):
             remove(path)
         os.write(stderr, f"{prog}: {CAUGHT[signum]}\n".encode())

@@ -308,3 +308,39 @@ def test_workers_end_with_their_parent(tmp_path):
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
+
+
+def test_a_signal_stops_the_graphviz_it_waits_for(tmp_path):
+    """`kill PID` reaches grammar-fst alone: the `dot` it waits for (minutes on a large
+    picture) went on running after it had stopped."""
+    pid_file = tmp_path / "dot.pid"
+    fake = tmp_path / "bin" / "dot"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 60\n")
+    fake.chmod(0o755)
+    env = {**environment(), "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"}
+    out = tmp_path / "toy.svg"
+    child = subprocess.Popen(
+        command("draw", ROOT / "grammars" / "toy.grm", "-o", out), env=env, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text().strip():
+        assert child.poll() is None and time.monotonic() < deadline, "dot never started"
+        time.sleep(0.05)
+    dot = int(pid_file.read_text())
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=30) == 128 + signal.SIGTERM
+    deadline = time.monotonic() + 10
+    while _running(dot):
+        assert time.monotonic() < deadline, "dot still running"
+        time.sleep(0.05)
+    assert not out.exists() and not temporaries(tmp_path)
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie waiting for its parent's exit does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
