@@ -132,7 +132,7 @@ def test_a_repetition_of_a_repetition_is_a_bound_when_determinizing_would_take_t
     assert from_text("$r = x{1,100}\nintent I = $r{1,3}\n").sizes()[0]["I"] == counting.Count(300)
 
 
-def test_subsets_fit_only_what_their_budget_of_steps_allows():  # openfst.subsets_fit
+def test_subsets_fit_only_what_their_budget_of_steps_allows():
     # 900 subsets of about 800 steps each: 720,796 steps, over 25 x 20,000
     fsts = from_text("$r = x{1,30}\nintent I = $r{1,30}\n").fsts
     assert counting.sentences(fsts, "I", budget=20_000) is None

@@ -37,9 +37,6 @@ COMMANDS = (  # in the order --help lists them
 )
 
 
-TOP_OPTIONS = ("-h", "--help", "--version")
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse with the project's one-line error form and exit status 2, and no options
     shortened: `--n 3` is not taken for `--no-unique` followed by a stray 3."""
@@ -86,14 +83,22 @@ def _before_the_command(
     """The parser to refuse an unknown option written before the command, and why: the
     command's, when the option is one of its own (it goes after the command), else the
     top level's, with the option meant."""
-    commands = next(a for a in parser._actions if a.dest == "command").choices
+    commands = _commands(parser)
     named = next((word for word in argv if word in commands), None)
     option = argv[0].split("=")[0]
-    if named is not None:
-        command = commands[named]
-        if option in [o for action in command._actions for o in action.option_strings]:
-            return command, f"{option} goes after the command: {PROG} {named} {option} ..."
+    if named is not None and option in _options(commands[named]):
+        return commands[named], f"{option} goes after the command: {PROG} {named} {option} ..."
     return parser, _unrecognized(parser, argv[:1], argv)
+
+
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Each command's parser, by name."""
+    return next(a for a in parser._actions if a.dest == "command").choices
+
+
+def _options(parser: argparse.ArgumentParser) -> list[str]:
+    """Every option string a parser takes (`-n`, `--seed`, ...)."""
+    return [o for action in parser._actions for o in action.option_strings]
 
 
 def _unrecognized(command: argparse.ArgumentParser, extra: list[str], argv: list[str]) -> str:
@@ -102,7 +107,7 @@ def _unrecognized(command: argparse.ArgumentParser, extra: list[str], argv: list
     argparse drops from `extra`."""
     import difflib
 
-    known = [o for action in command._actions for o in action.option_strings]
+    known = _options(command)
     options = set(argv[: argv.index("--")] if "--" in argv else argv)
     meant = [
         (given, close[0])
@@ -138,15 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         argv = sys.argv[1:] if argv is None else argv
         parser = build_parser(wanted=set(argv))  # the command is one of the words
-        if argv and argv[0].startswith("-") and argv[0] not in ("-", "--", *TOP_OPTIONS):
+        if argv and argv[0].startswith("-") and argv[0] not in ("-", "--", *_options(parser)):
             where, message = _before_the_command(parser, argv)
             where.error(message)  # else argparse says "COMMAND is required"
         args, extra = parser.parse_known_args(argv)
         if extra and args.command == "parse" and not any(a.startswith("-") for a in extra):
             args.sentences += extra  # sentences written after an option
         elif extra:
-            command = next(a for a in parser._actions if a.dest == "command").choices
-            command[args.command].error(_unrecognized(command[args.command], extra, argv))
+            command = _commands(parser)[args.command]
+            command.error(_unrecognized(command, extra, argv))
         from .. import signals
         from ..output import refuse_inputs, stdout_checked
         from . import logs
