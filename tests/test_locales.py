@@ -73,3 +73,16 @@ def test_a_locale_that_is_no_tag_is_refused(capsys, tmp_path, command, locale):
     out, err = capsys.readouterr()
     assert refused.value.code == 2 and not out
     assert f"argument --locale: '{locale}' is not a language tag such as th or es-MX" in err
+
+
+@pytest.mark.parametrize("command", ["convert", "resample"])
+def test_a_locale_the_output_cannot_hold_is_warned_of_with_how_to_induce(capsys, tmp_path, command):
+    data = tmp_path / "golden.tsv"
+    data.write_text(THAI, encoding="utf-8")
+    more = ["-n", "4"] if command == "resample" else []
+    status, out, err = run(capsys, command, data, "--to", "jsonl", *more)
+    assert status == 0 and out
+    assert f"{data} is in locale th_TH, which jsonl has no field for" in err
+    assert "induce from it with --language th_TH" in err
+    for kept in (["--to", "massive"], ["--to", "jsonl", "--locale", "th-TH"]):
+        assert "has no field for" not in run(capsys, command, data, *kept, *more)[2]

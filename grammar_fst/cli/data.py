@@ -22,6 +22,7 @@ from .arguments import (
 )
 from .io import (
     batches,
+    locale_kept,
     output_options,
     progress_options,
     read_all,
@@ -53,7 +54,7 @@ def _convert(args: argparse.Namespace) -> int:
     records = formats.read(args.data, args.source_format, args.on_error)
     unwritable: list = []
     written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
-    locale = args.locale or formats.locale_read(args.data, args.source_format)
+    locale = locale_kept(args)
     write_utterances(batches(written), args.to, args.output, language=args.language, locale=locale)
     return report_skipped(records, unwritable)
 
@@ -238,12 +239,12 @@ def _resample_all(args: argparse.Namespace) -> int:
         sys.stderr.write(resample.report(table, pools, measure))
     unwritable: list = []
     fmt = formats.get(args.to)
+    locale = locale_kept(args)
     if fmt.has("provenance"):
         write_text(map("".join, batches(resample.provenance_lines(generated, fmt))), args.output)
     else:
         utterances = [g.utterance for g in generated]
         kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)
-        locale = args.locale or formats.locale_read(args.data, args.source_format)
         write_utterances([list(kept)], args.to, args.output, language=args.language, locale=locale)
     return report_skipped(records, unwritable)
 
