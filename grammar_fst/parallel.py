@@ -125,7 +125,7 @@ def connect(address: str, fork: bool | None = None) -> Iterator:
         )
         client = cluster.enter_context(distributed.Client(local))
         if workers is not None:
-            workers.start(local.scheduler_address, client)
+            workers.start(local.scheduler_address)
         yield client
 
 
@@ -161,9 +161,12 @@ def _answers(address: str) -> None:
 class _Forked:
     """Worker processes forked from this one, each waiting for the address of the
     scheduler to serve (`start`), ending with the cluster (its scheduler tells them to)
-    or, at the latest, when this process leaves `_forked`."""
+    or, at the latest, when this process leaves `_forked`. Each says on a pipe when it
+    serves: the client's own wait for workers looks every 0.1 s, a tenth of a second
+    of every run."""
 
     STARTED = 60  # seconds the workers may take to reach the scheduler
+    ENDED = 5  # seconds they may take to end once it closed, all of them
 
     def __init__(self, count: int):
         import multiprocessing
@@ -171,28 +174,42 @@ class _Forked:
         context = multiprocessing.get_context("fork")
         self.addresses: list[int] = []
         self.processes = []
+        self.serving, serves = os.pipe()
         for _ in range(count):
             reader, writer = os.pipe()
             self.addresses.append(writer)
             process = context.Process(
-                target=_serve, args=(reader, tuple(self.addresses), os.getpid()), daemon=True
+                target=_serve,
+                args=(reader, tuple(self.addresses), os.getpid(), serves, self.serving),
+                daemon=True,
             )
             process.start()
             os.close(reader)
             self.processes.append(process)
+        os.close(serves)  # the workers' copies alone: all gone, the pipe ends
 
-    def start(self, scheduler: str, client) -> None:
+    def start(self, scheduler: str) -> None:
         """Give each worker the `scheduler`'s address; wait until all serve it."""
+        import selectors
+        import time
+
         for writer in self.addresses:
             os.write(writer, scheduler.encode())
         self.close_pipes()
-        try:
-            client.wait_for_workers(len(self.processes), timeout=self.STARTED)
-        except TimeoutError:
-            raise UsageError(
-                f"--dask local:{len(self.processes)}: the workers did not start "
-                f"within {self.STARTED} s"
-            ) from None
+        deadline, serving = time.monotonic() + self.STARTED, 0
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(self.serving, selectors.EVENT_READ)
+            while serving < len(self.processes):
+                left = deadline - time.monotonic()
+                if left <= 0 or not waiting.select(left):
+                    self._failed(f"{serving} of them started within {self.STARTED} s")
+                said = os.read(self.serving, 64)
+                if not said:  # every worker's end of the pipe closed
+                    self._failed(f"{len(self.processes) - serving} ended before serving")
+                serving += len(said)
+
+    def _failed(self, why: str) -> None:
+        raise UsageError(f"--dask local:{len(self.processes)}: the workers did not start: {why}")
 
     def close_pipes(self) -> None:
         """A worker whose pipe closes before it was given an address ends at once."""
@@ -201,10 +218,18 @@ class _Forked:
         self.addresses.clear()
 
     def stop(self) -> None:
-        """Wait a moment for the workers to end (their scheduler closed), then end them."""
+        """Wait a moment (`ENDED`) for the workers to end (their scheduler closed), then
+        end them."""
         self.close_pipes()
+        if self.serving >= 0:
+            os.close(self.serving)
+            self.serving = -1
+        import time
+
+        deadline = time.monotonic() + self.ENDED
         for process in self.processes:
-            process.join(5)
+            process.join(max(0.0, deadline - time.monotonic()))
+        for process in self.processes:
             if process.is_alive():
                 process.kill()
                 process.join()
@@ -219,12 +244,13 @@ def _forked(count: int) -> Iterator[_Forked]:
         workers.stop()
 
 
-def _serve(reader: int, writers: tuple[int, ...], parent: int) -> None:
+def _serve(reader: int, writers: tuple[int, ...], parent: int, serves: int, serving: int) -> None:
     """A forked worker: read the scheduler's address, then serve it as a Dask worker of
-    one thread until the scheduler closes (a pipe closed unread: end at once). The pipes'
-    ends for writing that it inherited are closed first, so that its own can close."""
+    one thread until the scheduler closes (a pipe closed unread: end at once), saying on
+    `serves` when it does. The pipes' ends that it inherited and does not use are closed
+    first, so that each pipe ends when its last user is gone."""
     end_with(parent)
-    for writer in writers:
+    for writer in (*writers, serving):
         os.close(writer)
     with os.fdopen(reader, "rb") as pipe:
         address = pipe.read().decode()
@@ -234,13 +260,15 @@ def _serve(reader: int, writers: tuple[int, ...], parent: int) -> None:
         # no logs: a task's error is raised in the main process, and those of a run
         # stopped early (its turns ended) are no news
         logging.getLogger("distributed").setLevel(logging.CRITICAL)
-        asyncio.run(_work(address))
+        asyncio.run(_work(address, serves))
 
 
-async def _work(address: str) -> None:
+async def _work(address: str, serves: int) -> None:
     import distributed
 
-    async with distributed.Worker(address, nthreads=1) as worker:
+    async with distributed.Worker(address, nthreads=1) as worker:  # registered: it serves
+        os.write(serves, b"1")
+        os.close(serves)
         await worker.finished()
 
 

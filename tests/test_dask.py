@@ -277,3 +277,37 @@ def test_induce_without_the_dask_extra_is_one_message(capsys, monkeypatch, golde
     status, out, err = run(capsys, "induce", golden, "--dask", "local:2")
     assert (status, out) == (2, "")
     assert err.startswith("grammar-fst: error: --dask needs dask.distributed")
+
+
+@pytest.mark.parametrize(
+    "work, said",
+    [
+        ("os._exit(1)", "the workers did not start: 2 ended before serving"),
+        ("time.sleep(30)", "the workers did not start: 0 of them started within 0.5 s"),
+    ],
+)
+def test_forked_workers_that_never_serve_are_one_clear_error(work, said):
+    """The forked workers say on a pipe when they serve; one that dies first, or never
+    gets there, stops the run at once or at the deadline. In a process of its own: this
+    one runs other threads, and forks only from a process without them are safe."""
+    script = f"""
+import os, time
+from grammar_fst import errors, parallel
+async def _work(address, serves):
+    {work}
+parallel._work = _work
+parallel._Forked.STARTED = parallel._Forked.ENDED = 0.5
+with parallel._forked(2) as workers:
+    try:
+        workers.start("tcp://127.0.0.1:9")
+    except errors.UsageError as err:
+        print(err)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(GRAMMARS.parent)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip() == f"--dask local:2: {said}", done.stderr
