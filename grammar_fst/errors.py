@@ -26,6 +26,12 @@ class Location:
             return f"{self.file}:{self.line}:{self.col}"
         return self.file
 
+    @classmethod
+    def of(cls, file: str, text: str, pos: int) -> Location:
+        """The line and column of character `pos` of `text`, the text of `file`."""
+        line_start = text.rfind("\n", 0, pos) + 1
+        return cls(file, text.count("\n", 0, pos) + 1, pos - line_start + 1)
+
 
 class Wording(str):
     """A message that names parameters of the function that raised it, so that each

@@ -41,6 +41,7 @@ from .plurals import amount
 from .sampling import plan
 from .sampling.plan import Render, SentenceKey, quotas
 from .sampling.walker import MEAN_WORDS, Walker, mean_words_limit, overlong
+from .text import tokens
 
 if TYPE_CHECKING:
     from .fst.parse import Recognizer
@@ -257,10 +258,14 @@ class CompiledGrammar:
         self._refuse_empty([name for name, k in counts.items() if k])
 
     def _refuse_empty(self, intents: list[str]) -> None:
-        """A clear error for the first of `intents` that has no sentence."""
+        """A clear error, at its definition, for the first of `intents` that has no
+        sentence."""
         for name in intents:
             if not self._walker.has_paths(name):
-                raise UsageError(f"intent {name} has no sentences (all its weights are zero)")
+                intent = self.grammar.intents.get(name) if self.grammar is not None else None
+                where = intent.loc if intent is not None else Location(str(self.source))
+                said = f"intent {name} has no sentences (all its weights are zero)"
+                raise GrammarError(said, where)
 
     def _job(
         self, counts: dict[str, int], seed: int, render: Render | None, unique: bool, chunks: bool
@@ -542,12 +547,14 @@ class CompiledGrammar:
 
     def write_far(self, path: str | Path) -> None:
         """Write the grammar to a `.far` archive (atomically); refused (a UsageError)
-        over one of the files the grammar was read from, as the command line refuses."""
+        over one of the files the grammar was read from, as the command line refuses, and
+        (a GrammarError) when an intent has no sentence."""
         from .fst import far
         from .output import refuse_inputs
 
         if self.grammar is not None:
             refuse_inputs(path, sources.files_read(self.grammar))
+        self._refuse_empty(list(self.intents))  # an archive that nothing could sample
         far.write_far(self.fsts, path)
 
 
@@ -570,6 +577,12 @@ def _sentence(text: object) -> str:
     """`text`, or a clear error for what is not a str (None, a list of sentences)."""
     if not isinstance(text, str):
         raise UsageError(f"a sentence to parse is a str, not {type(text).__name__}")
+    at = tokens.surrogate(text)
+    if at >= 0:
+        raise UsageError(
+            f"a sentence to parse holds U+{ord(text[at]):04X} (character {at + 1}), a lone "
+            "surrogate, which is not text"
+        )
     return text
 
 

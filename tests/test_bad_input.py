@@ -205,11 +205,11 @@ def test_deeply_nested_json_is_a_located_error(capsys, tmp_path):
     deep = tmp_path / "deep.jsonl"
     deep.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     status, _, err = run(capsys, "convert", deep, "--on-error", "skip")
-    assert status == 1 and f"{deep}:1:1: not a record: JSON nested too deeply" in err
+    assert status == 1 and f"{deep}:1:1: not a JSON record: nested too deeply" in err
     snips = tmp_path / "deep.json"
     snips.write_text('{"A": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
     status, _, err = run(capsys, "convert", snips)
-    assert status == 2 and "JSON nested too deeply" in err
+    assert status == 2 and f"{snips}:1:8: not valid JSON: nested too deeply" in err
 
 
 def test_jsonl_is_told_from_massive_by_its_keys(tmp_path):
@@ -264,3 +264,133 @@ def test_compiling_through_a_link_replaces_its_target(capsys, tmp_path):
     link.symlink_to(tmp_path / "real.far")
     assert run(capsys, "compile", TOY, "-o", link)[0] == 0
     assert link.is_symlink() and gf.load(tmp_path / "real.far").count() == 6
+
+
+# -- found by trying the tool with hostile input (session 34) --------------------------------
+
+
+def test_text_arguments_that_are_not_utf8_are_refused(tmp_path):
+    """Bytes that are not UTF-8 on the command line (a sentence, an intent's name) reach
+    Python as lone surrogates, which nothing can write: one line, exit 2."""
+    data = ROOT / "examples" / "play_music.txt"
+    for argv, said in [
+        ([b"parse", bytes(TOY), b"play \xff music"], "argument SENTENCE: 'play \\xff music'"),
+        ([b"induce", bytes(data), b"--intent", b"\xff", b"-o", bytes(tmp_path / "g.grm")],
+         "argument --intent: '\\xff'"),
+    ]:  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "grammar_fst", *argv], capture_output=True, timeout=60
+        )
+        err = done.stderr.decode()
+        assert done.returncode == 2 and err.count("\n") == 1, err
+        assert f"{said} is not valid UTF-8" in err
+    assert not (tmp_path / "g.grm").exists()
+
+
+def test_lone_surrogates_in_the_api_are_located_errors():
+    grammar = gf.load(TOY)
+    with pytest.raises(gf.UsageError, match=r"holds U\+D800 \(character 6\), a lone surrogate"):
+        grammar.parse("play \ud800 music")
+    for source, col in [("intent A = a\ud800", 13), ("intent A = \udc80", 12)]:
+        with pytest.raises(gf.GrammarError, match="is a lone surrogate") as refused:
+            gf.from_text(source)
+        assert (refused.value.location.line, refused.value.location.col) == (1, col)
+
+
+@pytest.mark.parametrize("fmt, record", [
+    ("massive", '{"utt": "x", "annot_utt": "x", "intent": "a_b", "locale": "en-US", "id": N}'),
+    ("jsonl", '{"text": "x", "intent": "a", "slots": [{"slot": "s", "value": "x", "start": N}]}'),
+])  # fmt: skip
+def test_an_integer_too_long_for_python_is_a_located_bad_record(capsys, tmp_path, fmt, record):
+    data = tmp_path / "in.jsonl"
+    data.write_text(record.replace("N", "7" * 5000) + "\n", encoding="utf-8")
+    status, out, err = run(capsys, "convert", data, "--from", fmt)
+    assert (status, out) == (2, "")
+    assert f"{data}:1:" in err and "an integer of more than 4,300 digits" in err
+    status, _, err = run(capsys, "convert", data, "--from", fmt, "--on-error", "skip")
+    assert status == 1 and "(record skipped)" in err
+
+
+def test_templates_nested_too_deeply_are_one_located_error(capsys, tmp_path):
+    template = tmp_path / "deep.chatette"
+    template.write_text("%[a]\n    " + "[" * 500 + "x" + "]" * 500 + "\n", encoding="utf-8")
+    status, out, err = run(capsys, "import", template)
+    assert (status, out) == (2, "")
+    assert err == f"grammar-fst: error: {template}:2:105: choices nest more than 100 deep; " \
+        "make an inner choice an alias\n"
+
+
+def test_a_rasa_entity_nested_too_deeply_is_a_bad_record(capsys, tmp_path):
+    data = tmp_path / "nlu.yml"
+    entity = '{"entity": ' + "[" * 2000 + "}"
+    data.write_text(
+        f'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - [x]{entity}\n    - hi\n',
+        encoding="utf-8",
+    )
+    status, out, err = run(capsys, "convert", data, "--on-error", "skip")
+    assert status == 1 and json.loads(out)["text"] == "hi"
+    assert "nested too deeply" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["count", TOY, "--budget", "BIG"], ["check", TOY, "--budget", "BIG"],
+    ["sample", TOY, "--jobs", "BIG"], ["induce", EXAMPLE, "--limit", "BIG"],
+])  # fmt: skip
+def test_numbers_too_large_for_any_size_are_refused(capsys, argv):
+    big = "99999999999999999999"
+    with pytest.raises(SystemExit) as refused:
+        run(capsys, *[big if a == "BIG" else a for a in argv])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2
+    assert f"'{big}' is more than 9,223,372,036,854,775,807" in err
+
+
+def test_more_processes_than_the_cores_can_use_are_not_started(capsys, monkeypatch):
+    """3,000 processes for 2 sentences took 9 GB; at most 4 a CPU run, with a warning,
+    and the output is that of one process."""
+    from grammar_fst import parallel
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    parallel.processes.cache_clear()
+    started, real = [], parallel.process_pool
+    monkeypatch.setattr(parallel, "process_pool", lambda j, *a: started.append(j) or real(j, *a))
+    status, out, err = run(capsys, "sample", TOY, "-n", "2000", "--jobs", "3000")
+    parallel.processes.cache_clear()
+    assert status == 0 and started == [8]
+    assert out == run(capsys, "sample", TOY, "-n", "2000")[1]
+    assert err == "grammar-fst: warning: 3000 processes asked for (--jobs): running 8, 4 for " \
+        "each of the 2 CPUs this process may use\n"
+
+
+def test_import_refuses_to_write_over_its_template(capsys, tmp_path):
+    template = tmp_path / "lights.chatette"
+    template.write_text((ROOT / "examples" / "lights.chatette").read_text(encoding="utf-8"))
+    before = template.read_bytes()
+    link = tmp_path / "link.chatette"
+    link.symlink_to(template)
+    for source in (template, link):
+        status, out, err = run(capsys, "import", source, "-o", template)
+        assert (status, out) == (2, "") and "is also an input" in err
+    assert template.read_bytes() == before
+
+
+def test_compile_writes_into_a_device_and_leaves_it_one(capsys, tmp_path):
+    """As any output: a device (or a pipe) is written into; replacing it with a regular
+    file would destroy /dev/null for whoever runs as root."""
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device needs root")
+    assert run(capsys, "compile", TOY, "-o", device)[0] == 0
+    assert stat.S_ISCHR(device.stat().st_mode)
+
+
+def test_an_intent_without_sentences_is_not_compiled(capsys, tmp_path):
+    source = tmp_path / "zero.grm"
+    source.write_text("intent A = a <0> | b <0>\nintent B = c\n", encoding="utf-8")
+    status, out, err = run(capsys, "compile", source)
+    assert (status, out) == (2, "")
+    assert err == f"grammar-fst: error: {source}:1:1: intent A has no sentences (all its " \
+        "weights are zero)\n"
+    assert not source.with_suffix(".far").exists()

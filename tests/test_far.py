@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import io
+import os
+
 import pynini
 import pytest
 
@@ -95,11 +99,12 @@ def test_failed_write_keeps_the_previous_file(toy, tmp_path, monkeypatch):
     target = tmp_path / "toy.far"
     target.write_bytes(b"previous")
 
-    def broken(data, where):
-        raise gf.FarError("simulated failure while verifying")
+    class Full(io.BytesIO):
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(far, "_checked_layout", broken)  # what reads the written bytes back
-    with pytest.raises(gf.OutputError, match="previous file, if any, is unchanged"):
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode, **options: Full())  # a full disk
+    with pytest.raises(gf.OutputError, match="No space left on device; the previous file, if"):
         gf.load(toy).write_far(target)
     assert target.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["toy.far", "toy.grm"]

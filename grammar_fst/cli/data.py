@@ -22,11 +22,12 @@ from .arguments import (
 )
 from .io import (
     batches,
-    locale_kept,
+    data_locale,
     output_options,
     progress_options,
     read_all,
     report_skipped,
+    warn_locale_lost,
     write_utterances,
 )
 from .values import at_least_one, binding, fraction, non_negative, whole_number
@@ -54,8 +55,9 @@ def _convert(args: argparse.Namespace) -> int:
     records = formats.read(args.data, args.source_format, args.on_error)
     unwritable: list = []
     written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
-    locale = locale_kept(args)
+    locale = data_locale(args)
     write_utterances(batches(written), args.to, args.output, language=args.language, locale=locale)
+    warn_locale_lost(args, locale)
     return report_skipped(records, unwritable)
 
 
@@ -239,13 +241,14 @@ def _resample_all(args: argparse.Namespace) -> int:
         sys.stderr.write(resample.report(table, pools, measure))
     unwritable: list = []
     fmt = formats.get(args.to)
-    locale = locale_kept(args)
+    locale = data_locale(args)
     if fmt.has("provenance"):
         write_text(map("".join, batches(resample.provenance_lines(generated, fmt))), args.output)
     else:
         utterances = [g.utterance for g in generated]
         kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)
         write_utterances([list(kept)], args.to, args.output, language=args.language, locale=locale)
+    warn_locale_lost(args, locale)
     return report_skipped(records, unwritable)
 
 

@@ -12,6 +12,7 @@ from ..plurals import amount
 from . import parameters
 from .arguments import Command, budget_option, grammar_arguments, named_grammar
 from .io import progress_options, progress_shown
+from .values import text_argument
 
 
 def _compile_arguments(p: argparse.ArgumentParser) -> None:
@@ -69,6 +70,7 @@ def _parse_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "sentences",
         nargs="*",
+        type=text_argument,
         metavar="SENTENCE",
         help="sentences to parse (default: one per line from standard input)",
     )

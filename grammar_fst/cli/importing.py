@@ -45,10 +45,11 @@ IMPORT = Command(
 def _import(args: argparse.Namespace) -> int:
     from ..grm.syntax import format_grammar
     from ..importers import import_grammar
-    from ..output import write_text
+    from ..output import refuse_inputs, write_text
 
     output = None if args.output in (None, "-") else args.output
     source_output(output, "import")
+    refuse_inputs(output, [args.source])
     grammar = import_grammar(args.source, args.kind, output)
     header = f"# Imported by {PROG} from {Path(args.source).name}.\n\n"
     write_text([header, format_grammar(grammar)], args.output)

@@ -19,7 +19,7 @@ from .arguments import (
     workers,
 )
 from .io import progress_options, read_all, report_skipped
-from .values import binding, lambda_value, language_tag
+from .values import binding, lambda_value, language_tag, text_argument
 
 
 def _induce_arguments(p: argparse.ArgumentParser) -> None:
@@ -48,6 +48,7 @@ def _induce_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--intent",
         default=DEFAULT_INTENT,
+        type=text_argument,
         metavar="NAME",
         help=f"intent of utterances that have none, as plain text lines "
         f"(default: {DEFAULT_INTENT})",

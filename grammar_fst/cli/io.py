@@ -122,25 +122,32 @@ def write_utterances(
         write_bytes([chunk], path)
 
 
-def locale_kept(args: argparse.Namespace) -> str | None:
-    """The locale to write (`--locale`, else the data's own), with a warning when the
-    data names one that the output format has no field for: it is lost, and `induce`
-    reading the output would not know the data's language."""
+def data_locale(args: argparse.Namespace) -> str | None:
+    """The locale to write: `--locale`, else the data's own."""
     from ..data import formats
+
+    return args.locale or formats.locale_read(args.data, args.source_format)
+
+
+def warn_locale_lost(args: argparse.Namespace, locale: str | None) -> None:
+    """Warn, once the output is written, when the data named a locale of a language
+    other than English (`--locale` not given) that the output format has no field for:
+    it is lost, and `induce` reading the output would not know the data's language."""
+    from ..data import formats
+    from ..data.formats._format import locale_key
     from ..grm.syntax import LANGUAGE_TAG
 
-    if args.locale:
-        return args.locale
-    locale = formats.locale_read(args.data, args.source_format)
     target = formats.get(args.to)
-    if locale and "locale" not in target.options:
-        hint = f"; induce from it with --language {locale}" if LANGUAGE_TAG.fullmatch(locale) else ""
-        keeping = formats.described(lambda f: "locale" in f.options, " or ")
-        sys.stderr.write(
-            f"{PROG}: warning: {args.data} is in locale {locale}, which {target.name} has no "
-            f"field for: the output does not say it ({keeping} would){hint}\n"
-        )
-    return locale
+    if args.locale or not locale or "locale" in target.options:
+        return
+    if locale_key(locale).split("-")[0] == "en":
+        return
+    hint = f"; induce from it with --language {locale}" if LANGUAGE_TAG.fullmatch(locale) else ""
+    keeping = formats.described(lambda f: "locale" in f.options, " or ")
+    sys.stderr.write(
+        f"{PROG}: warning: {args.data} is in locale {locale}, which {target.name} has no "
+        f"field for: the output does not say it ({keeping} would){hint}\n"
+    )
 
 
 def _warn_misnamed(output: str, fmt: str) -> None:

@@ -20,7 +20,9 @@ OPTIONS = {
     "allocate": "--allocate",
     "catalogues": "--catalogue {slot}=FILE",
     "cover": "--cover",
+    "dask": "--dask",
     "floor": "--floor",
+    "jobs": "--jobs",
     "on_error:'skip'": "--on-error skip",
     "originals:False": "--no-originals",
     "quota": "quota",  # given as --intent NAME=N

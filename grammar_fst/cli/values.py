@@ -4,6 +4,7 @@ option cannot take with one line that argparse prefixes with the option's name."
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..defaults import AUTO
@@ -22,10 +23,25 @@ def whole_number(text: str) -> int:
 
 
 def at_least_one(text: str) -> int:
-    """1 or more: where 0 would ask for nothing (resample's -n, --jobs, --limit, --budget)."""
+    """1 or more: where 0 would ask for nothing (resample's -n, --jobs, --limit, --budget);
+    at most the largest size Python and OpenFst count in (2**63 - 1)."""
     value = whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is less than 1")
+    if value > sys.maxsize:
+        raise argparse.ArgumentTypeError(f"'{text}' is more than {sys.maxsize:,}")
+    return value
+
+
+def text_argument(value: str) -> str:
+    """Text that becomes content (a sentence, an intent's name), refused when the command
+    line gave bytes that are not UTF-8: Python holds them as lone surrogates, which
+    nothing can write."""
+    from ..text import tokens
+
+    if tokens.surrogate(value) >= 0:
+        said = value.encode("utf-8", "surrogateescape")
+        raise argparse.ArgumentTypeError(f"'{str(said)[2:-1]}' is not valid UTF-8")
     return value
 
 

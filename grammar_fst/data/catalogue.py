@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .. import collector
+from .. import collector, json_input
 from ..errors import CatalogueError, Location, not_a_folder, read_text
 from ..grm.sources import split_spec
 from ..text import tokens
@@ -321,7 +321,7 @@ def _weight(cell: str, where: Location) -> float | None:
 def _alexa_entries(text: str, file: str, type_name: str | None) -> list[Placed]:
     """An entry for each value of the chosen slot type, and one for each of its synonyms."""
     try:
-        model = json.loads(text)
+        model = json_input.loads(text)
     except json.JSONDecodeError as err:
         raise CatalogueError(
             f"invalid JSON: {err.msg}", Location(file, err.lineno, err.colno)

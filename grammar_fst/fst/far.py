@@ -21,17 +21,17 @@ is renamed into place.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
 import struct
 from pathlib import Path
 
 import numpy as np
 import pynini
 
-from ..errors import FarError, Location, OpenFstError, OutputError, read_bytes
+from ..errors import FarError, Location, OpenFstError, read_bytes
 from ..grm.syntax import LANGUAGE_TAG
-from ..output import KEPT, target, temporary_beside
+from ..output import atomic_file, target
 from . import labels, openfst
 from .compiler import Archived, CompiledFsts, call_order, callees
 
@@ -78,14 +78,12 @@ def write_far(fsts: CompiledFsts, path: str | Path) -> None:
         "digests": {key: _digest(_entry(key, data)) for key, data in entries.items()},
     }
     entries[META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = EMPTY
-    with temporary_beside(path) as (fd, tmp):
-        try:
-            with os.fdopen(fd, "wb") as out:
-                _write_sttable(out, [_entry(key, entries[key]) for key in sorted(entries)])
-            _checked_layout(Path(tmp).read_bytes(), Location(tmp))  # the bytes, as checked
-        except (OSError, FarError) as err:  # a write that failed part way: a full disk
-            raise OutputError(f"cannot write {path} whole (is the disk full?); {KEPT}") from err
-        os.replace(tmp, path)
+    archive = io.BytesIO()
+    _write_sttable(archive, [_entry(key, entries[key]) for key in sorted(entries)])
+    data = archive.getvalue()
+    _checked_layout(data, Location(str(path)))  # the bytes, as readers check them
+    with atomic_file(path, "wb") as out:  # a device or a pipe is written into, not replaced
+        out.write(data)
 
 
 def _write_sttable(out, entries: list[bytes]) -> None:

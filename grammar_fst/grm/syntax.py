@@ -560,7 +560,17 @@ def parse(text: str, path: str = "<string>") -> g.Grammar:
         raise UsageError(
             f"the source must be a str, not {type(text).__name__}{hint}", Location(path)
         )
+    at = tokens.surrogate(text)
+    if at >= 0:
+        raise GrammarError(_not_a_character(text[at]), Location.of(path, text, at))
     return _Parser(tokenize(text, path), path).grammar()
+
+
+def _not_a_character(surrogate: str) -> str:
+    return (
+        f"U+{ord(surrogate):04X} is a lone surrogate, not a character (text made of bytes "
+        "that are not UTF-8, or an escape such as \\udc80)"
+    )
 
 
 # -- formatting ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import os
 import re
 from pathlib import Path
 
+from .. import json_input
 from ..data.catalogue import ALEXA_PATH
 from ..errors import GrammarError, Location, read_text
 from ..grm import ast as g
@@ -30,7 +31,7 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
     text = read_text(path)
     where = _Places(text, str(path))
     try:
-        model = json.loads(text)
+        model = json_input.loads(text)
     except json.JSONDecodeError as err:
         raise GrammarError(
             f"not valid JSON: {err.msg}", Location(str(path), err.lineno, err.colno)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..errors import GrammarError, Location, read_text
 from ..grm import ast as g
+from ..grm.syntax import MAX_NESTING
 from ._common import (
     Definition,
     Piece,
@@ -50,6 +51,7 @@ class _File(TemplateReader):
     def __init__(self):
         super().__init__()
         self.used: list[tuple[str, str, Location]] = []  # references, checked at the end
+        self.nesting = 0  # choices being read, one inside another
 
     def read(self, path: Path) -> None:
         if not self.first_reading(path):
@@ -146,6 +148,12 @@ class _File(TemplateReader):
             raise GrammarError(
                 "case generation (&) has no .grm form; write both cases out", line.loc(i + 1)
             )
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:  # deeper would exhaust Python's recursion limit
+            raise GrammarError(
+                f"choices nest more than {MAX_NESTING} deep; make an inner choice an alias",
+                line.loc(start),
+            )
         options, i = [], i + 1
         while True:
             pieces, i = self.contents(line, i, sep + closer + "?")
@@ -154,6 +162,7 @@ class _File(TemplateReader):
                 i += 1
                 continue
             break
+        self.nesting -= 1
         presence, i = line.randgen(i)
         if i >= len(text) or text[i] != closer:
             raise GrammarError(f"this choice is never closed: add '{closer}'", line.loc(start))

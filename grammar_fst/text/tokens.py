@@ -19,6 +19,16 @@ from collections.abc import Sequence
 
 from . import scripts, segmentation
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate(text: str) -> int:
+    """Where `text` holds its first lone surrogate, or -1. No text holds one: Python
+    makes them of bytes that are not UTF-8 (a file name, a command-line argument) or
+    of an escape such as `\\udc80`, and they cannot be written as UTF-8."""
+    found = _SURROGATE.search(text)
+    return -1 if found is None else found.start()
+
 
 def normalize(text: str) -> str:
     """Return `text` in Unicode NFC, the form every word is stored in."""

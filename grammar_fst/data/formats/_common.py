@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ... import json_input
 from ...errors import FormatError, Location, Wording, read_bytes
+from ...text import tokens
 from ..records import Utterance
 
 OnError = Literal["stop", "skip"]
@@ -31,7 +33,6 @@ to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 # The characters `surrogateescape` decodes bad bytes to; valid UTF-8 never gives them.
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,7 @@ class Source:
 
     def location(self, pos: int) -> Location:
         """The line and column (from 1, in characters) of character `pos` of the text."""
-        line_start = self.text.rfind("\n", 0, pos) + 1
-        return Location(self.path, self.text.count("\n", 0, pos) + 1, pos - line_start + 1)
+        return Location.of(self.path, self.text, pos)
 
     def error(self, message: str, pos: int) -> FormatError:
         return FormatError(message, self.location(pos))
@@ -184,12 +184,9 @@ def json_lines(from_record: Callable[[object], Utterance]) -> Parser:
                 yield bad
                 continue
             try:
-                record = json.loads(text)
+                record = json_input.loads(text)
             except json.JSONDecodeError as err:
                 yield source.error(f"not a JSON record: {err.msg}", pos + err.pos)
-                continue
-            except RecursionError:
-                yield source.error("not a record: JSON nested too deeply", pos)
                 continue
             try:
                 yield from_record(record)
@@ -226,7 +223,7 @@ def problem(utterance: Utterance) -> str | None:
     strings = [text, utterance.intent]
     for slot in utterance.slots:
         strings += [slot.slot, slot.canonical or ""]
-    if any(_SURROGATE.search(s) for s in strings):
+    if any(tokens.surrogate(s) >= 0 for s in strings):
         return "a string holds a lone surrogate (an escape like \\udc80), which is not text"
     return None
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 
+from ... import json_input
 from ..records import SlotValue, Utterance
 from ._common import (
     FormatError,
@@ -56,6 +57,7 @@ def locale_of(language: str | None) -> str:
     if len(parts) > 1 and (len(parts[-1]) == 2 or parts[-1].isdigit()):
         return language
     return SCRIPT_LOCALES.get(key) or LOCALES.get(parts[0], language)
+
 
 # `[slot : value]`: the slot name ends at the first " : ", the value at the next "]".
 _SLOT = re.compile(r"\[([^\[\]]*?) : ([^\[\]]*)\]")
@@ -122,8 +124,8 @@ def locale_read(path: str) -> str | None:
     for _, _, text in source.lines():
         if text.strip():
             try:
-                locale = json.loads(text).get("locale")
-            except (json.JSONDecodeError, AttributeError, RecursionError):
+                locale = json_input.loads(text).get("locale")
+            except (json.JSONDecodeError, AttributeError):
                 return None
             return locale if isinstance(locale, str) else None
     return None
@@ -134,8 +136,8 @@ def recognise(head: str) -> bool:
     fields: `utt` or `sentence`, and no `text` (the grammar-fst record's)."""
     first = next((line for line in head.splitlines() if line.strip()), "")
     try:
-        keys = set(json.loads(first)) if first.lstrip().startswith("{") else set()
-    except (json.JSONDecodeError, RecursionError):
+        keys = set(json_input.loads(first)) if first.lstrip().startswith("{") else set()
+    except json.JSONDecodeError:
         keys = set()
     return bool(keys & {"utt", "sentence"}) and "text" not in keys
 

@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ... import json_input
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, log, problem, reader, to_json
 
@@ -146,7 +147,7 @@ def parse_example(line: str) -> tuple[str, tuple[SlotValue, ...]]:
 
 def _entity_dict(whole: str, inside: str) -> tuple[str, str | None]:
     try:
-        entity = json.loads("{" + inside + "}")
+        entity = json_input.loads("{" + inside + "}")
     except json.JSONDecodeError as err:
         raise FormatError(f"{whole!r}: the entity is not a JSON object ({err.msg})") from None
     name, canonical = entity.get("entity"), entity.get("value")
@@ -195,7 +196,7 @@ def _scalar(raw: str, source: Source, pos: int) -> str:
     raw = raw.strip()
     if raw.startswith('"'):
         try:
-            value = json.loads(raw)
+            value = json_input.loads(raw)
         except json.JSONDecodeError:
             raise source.error(f"cannot read the quoted name {raw}", pos) from None
         return value

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
+from ... import json_input
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, json_document, problem, reader
 
@@ -116,7 +117,6 @@ def parse(source: Source) -> Iterator[Parsed]:
     """Walk the two outer levels (object of intents, lists of records) by hand, so that
     each record is known by where it starts; each record is decoded on its own."""
     text = source.text
-    decoder = json.JSONDecoder()
 
     def skip(pos: int) -> int:
         while pos < len(text) and text[pos] in _WHITESPACE:
@@ -132,11 +132,9 @@ def parse(source: Source) -> Iterator[Parsed]:
 
     def value(pos: int) -> tuple[object, int]:
         try:
-            return decoder.raw_decode(text, pos)
+            return json_input.raw_decode(text, pos)
         except json.JSONDecodeError as err:
             raise _fatal(source, f"not valid JSON: {err.msg}", err.pos) from None
-        except RecursionError:
-            raise _fatal(source, "JSON nested too deeply", pos) from None
 
     pos = expect(0, "{", "a JSON object of intents ('{')")
     pos = skip(pos + 1)

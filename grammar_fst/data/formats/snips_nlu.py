@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
+from ... import json_input
 from ...errors import Location
 from ..records import Utterance
 from ._common import FormatError, Parsed, Source, json_document, problem, reader
@@ -93,8 +94,8 @@ def locale_of(language: str | None) -> str | None:
 def locale_read(path: str) -> str | None:
     """The language a dataset declares, to write the same."""
     try:
-        dataset = json.loads(Source.open(path).text)
-    except (json.JSONDecodeError, RecursionError):
+        dataset = json_input.loads(Source.open(path).text)
+    except json.JSONDecodeError:
         return None  # reading the file says what is wrong with it
     declared = dataset.get("language") if isinstance(dataset, dict) else None
     return declared if isinstance(declared, str) else None
@@ -118,11 +119,9 @@ def parse(source: Source) -> Iterator[Parsed]:
     if bad is not None:
         raise bad
     try:
-        dataset = json.loads(source.text)
+        dataset = json_input.loads(source.text)
     except json.JSONDecodeError as err:
         raise source.error(f"not valid JSON: {err.msg}", err.pos) from None
-    except RecursionError:
-        raise source.error("JSON nested too deeply", 0) from None
     intents = dataset.get("intents") if isinstance(dataset, dict) else None
     if not isinstance(intents, dict):
         raise source.error('expected a Snips NLU dataset: an object with "intents"', 0)
@@ -179,7 +178,7 @@ def is_dataset(head: str) -> bool:
     if not start.startswith("{"):
         return False
     try:
-        key, _ = json.JSONDecoder().raw_decode(start[1:].lstrip())
+        key, _ = json_input.raw_decode(start[1:].lstrip())
     except json.JSONDecodeError:
         return False
     return key in ("language", "intents", "entities")
