@@ -196,3 +196,23 @@ def test_compile_rewrites_an_archive_in_place_with_a_new_catalogue(capsys, tmp_p
     values.write_text("jazz\nblues\nfolk\n", encoding="utf-8")
     assert run(capsys, "compile", far, "--catalogue", f"genre={values}")[0] == 0
     assert gf.load(far).count() == gf.load(TOY, {"genre": values}).count()
+
+
+@pytest.mark.parametrize("suffix, include", [("chatette", "|{}"), ("chatito", "import {}")])
+@pytest.mark.parametrize("written, said", [
+    ("../secret.txt", "is outside the folder of"),
+    ("/etc/passwd", "is outside the folder of"),
+    ("link.txt", "leads through a link outside the folder of"),
+    ("nothing.txt", "is not found"),
+    ("sub", "is a folder, not a file"),
+])  # fmt: skip
+def test_a_template_includes_files_of_its_own_folder_tree_only(
+    capsys, project, suffix, include, written, said
+):
+    (project / "link.txt").symlink_to(project.parent / "secret.txt")
+    (project / "sub").mkdir()
+    template = grammar(project, include.format(written) + "\n%[a]\n    hi\n", f"t.{suffix}")
+    status, out, err = run(capsys, "import", template)
+    assert (status, out) == (2, "") and SECRET not in err
+    assert err.startswith(f"grammar-fst: error: {template}:1:") and said in err
+    assert f"the included file '{written}'" in err

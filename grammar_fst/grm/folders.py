@@ -28,6 +28,7 @@ class Folders:
 
     grammar: str
     roots: tuple[Path, ...]
+    remedy: str = "move the file there, or allow its folder with --allow-path DIR"
 
     @classmethod
     def of(cls, grammar: str | Path, allowed: Iterable[str | Path] = ()) -> Folders:
@@ -59,8 +60,7 @@ class Folders:
             how = "leads through a link outside" if self.inside(base / written) else "is outside"
             raise GrammarError(
                 f"the {what} '{shown}' {how} the folder of {self.grammar}: a grammar reads "
-                "files only in its own folder tree; move the file there, or allow its "
-                "folder with --allow-path DIR",
+                f"files only in its own folder tree; {self.remedy}",
                 where,
             )
         return resolved

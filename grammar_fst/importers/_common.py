@@ -3,6 +3,7 @@ warnings, and pieces of text glued into whole words."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from ..errors import GrammarError, Location
 from ..grm import ast as g
+from ..grm.folders import Folders, printable
 from ..grm.syntax import label
 from ..induction.incorporate import as_name
 
@@ -81,6 +83,7 @@ class TemplateReader:
     def __init__(self):
         self.definitions: dict[tuple[str, str], Definition] = {}
         self.files: set[Path] = set()
+        self.top: Path | None = None  # the template imported: includes stay in its folder
         self.names = {"intent": Labels(), "alias": Namer("rule"), "slot": Labels()}
         self.rules, self.slots = self.names["alias"], self.names["slot"]
 
@@ -89,6 +92,16 @@ class TemplateReader:
         seen = path.resolve() in self.files
         self.files.add(path.resolve())
         return not seen
+
+    def included(self, template: Path, written: str, loc: Location) -> Path:
+        """The file that `template` includes as `written`, at `loc`: in the folder tree of
+        the first template, as a grammar's imports are (`grm.folders`), and a file."""
+        folders = dataclasses.replace(Folders.of(self.top or template), remedy="move it there")
+        found = folders.resolve(template.parent, written, "included file", loc)
+        if not found.is_file():
+            what = "is a folder, not a file" if found.is_dir() else "is not found"
+            raise GrammarError(f"the included file '{printable(written)}' {what}", loc)
+        return found
 
     def define(self, kind: str, name: str, loc: Location) -> Definition:
         """A new definition; one that exists already is an error at the second."""

@@ -64,7 +64,7 @@ class _File(TemplateReader):
                 continue
             if not text[0].isspace():
                 if text.startswith("|"):
-                    self.read(path.parent / text[1:].strip())
+                    self.read(self.included(path, text[1:].strip(), line.loc(1)))
                     unit = None
                     continue
                 unit = self.declaration(line)
@@ -196,6 +196,7 @@ class _File(TemplateReader):
         return Piece(expr, i, end, loc), end
 
     def grammar(self, path: Path) -> g.Grammar:
+        self.top = path
         self.read(path)
         for kind, name, loc in self.used:
             if (kind, name) not in self.definitions:

@@ -52,7 +52,7 @@ class _Reader(TemplateReader):
                 continue
             if not line[0].isspace():
                 if line.startswith("import "):
-                    self.read(path.parent / line[len("import ") :].strip())
+                    self.read(self.included(path, line[len("import ") :].strip(), loc))
                     current = None
                     continue
                 current = self.declaration(line, loc)
@@ -128,7 +128,8 @@ class _Reader(TemplateReader):
 
     def grammar(self, path: Path) -> g.Grammar:
         self.used: list[tuple[str, Location]] = []  # slot references, checked at the end
-        self.aliases = _alias_names(path)
+        self.top = path
+        self.aliases = _alias_names(path, self)
         self.read(path)
         for name, loc in self.used:
             if ("slot", name) not in self.definitions:
@@ -178,20 +179,22 @@ def _words(text: str, loc: Location) -> g.Expr:
     return words[0] if len(words) == 1 else g.Sequence(words, loc)
 
 
-def _alias_names(path: Path) -> set[str]:
-    """The aliases a file (and what it imports) defines, known before its sentences are
-    read: a reference to an alias that is never defined stands for its name's words."""
-    names, todo, seen = set(), [path.resolve()], set()
+def _alias_names(path: Path, reader: TemplateReader) -> set[str]:
+    """The aliases a file (and what it imports, as `reader` finds it) defines, known
+    before its sentences are read: a reference to an alias that is never defined stands
+    for its name's words."""
+    names, todo, seen = set(), [path], set()
     while todo:
         file = todo.pop()
-        if file in seen:
+        if file.resolve() in seen:
             continue
-        seen.add(file)
-        for line in read_text(file).split("\n"):
+        seen.add(file.resolve())
+        for number, line in enumerate(read_text(file).split("\n"), 1):
             if line.startswith("~["):
                 names.add(line[2:].split("]")[0].rstrip("?").strip())
             elif line.startswith("import "):
-                todo.append(file.parent / line[len("import ") :].strip())
+                written = line[len("import ") :].strip()
+                todo.append(reader.included(file, written, Location(str(file), number, 1)))
     return names
 
 
