@@ -162,7 +162,8 @@ def worker_options(parser: argparse.ArgumentParser, work: str, on_cluster: str) 
         type=at_least_one,
         default=1,
         metavar="J",
-        help=f"processes that {work}; the output is the same for any J (default: 1)",
+        help=f"processes that {work}, at most 4 for each CPU; the output is the same for any "
+        "J (default: 1)",
     )
     parser.add_argument(
         "--dask",
