@@ -265,7 +265,7 @@ class CompiledGrammar:
                 intent = self.grammar.intents.get(name) if self.grammar is not None else None
                 where = intent.loc if intent is not None else Location(str(self.source))
                 said = f"intent {name} has no sentences (all its weights are zero)"
-                raise GrammarError(said, where)
+                raise UsageError(said, where)
 
     def _job(
         self, counts: dict[str, int], seed: int, render: Render | None, unique: bool, chunks: bool
@@ -548,7 +548,7 @@ class CompiledGrammar:
     def write_far(self, path: str | Path) -> None:
         """Write the grammar to a `.far` archive (atomically); refused (a UsageError)
         over one of the files the grammar was read from, as the command line refuses, and
-        (a GrammarError) when an intent has no sentence."""
+        when an intent has no sentence."""
         from .fst import far
         from .output import refuse_inputs
 

@@ -234,9 +234,12 @@ KEPT = "the previous file, if any, is unchanged"
 
 def target(path: str | Path) -> Path:
     """The file that writing to `path` replaces: the file a link points to (so the link
-    stays a link)."""
+    stays a link). What is there and no regular file is written into as named: the link
+    /dev/stdout to a pipe resolves to no path (`/proc/PID/fd/pipe:[...]`)."""
     if not str(path):
         raise UsageError("the output file name is empty")
+    if os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):
+        return Path(path)
     return Path(os.path.realpath(path))
 
 

@@ -394,3 +394,45 @@ def test_an_intent_without_sentences_is_not_compiled(capsys, tmp_path):
     assert err == f"grammar-fst: error: {source}:1:1: intent A has no sentences (all its " \
         "weights are zero)\n"
     assert not source.with_suffix(".far").exists()
+
+
+def test_standard_output_named_as_a_file_is_written_into(tmp_path):
+    """`-o /dev/stdout` to a pipe: the link leads to no path, and is written as named."""
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c",
+         f"{sys.executable} -m grammar_fst sample {TOY} -n 2 -o /dev/stdout | cat"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0 and done.stderr == ""
+    assert len(done.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize("statement, said", [
+    ('slot s from "."\nintent A = a {s}\n', "1:8: catalogue file '.' is a folder, not a file"),
+    ('import "."\nintent A = a\n', "1:1: imported file '.' is a folder, not a file"),
+])  # fmt: skip
+def test_a_folder_where_a_file_goes_is_said_so(capsys, tmp_path, statement, said):
+    source = tmp_path / "g.grm"
+    source.write_text(statement, encoding="utf-8")
+    status, _, err = run(capsys, "count", source)
+    assert status == 2 and f"{source}:{said}" in err
+
+
+def test_old_mac_line_ends_are_named_where_the_first_one_is(capsys, tmp_path):
+    source = tmp_path / "cr.grm"
+    source.write_bytes(b"intent A = play {s}\rslot s = a\r")
+    status, _, err = run(capsys, "count", source)
+    assert status == 2
+    assert f"{source}:1:20: a carriage return without a line feed (old Mac line ends)" in err
+
+
+@pytest.mark.parametrize("fmt, data, said", [
+    ("jsonl", '{"text": " ", "intent": "a", "slots": []}\n', "the record says nothing"),
+    ("jsonl", '{"text": "hi", "intent": "", "slots": []}\n', "the record's intent is empty"),
+    ("bio", "# intent = \nhi\tO\n\n", "the record's intent is empty"),
+])  # fmt: skip
+def test_a_record_without_text_or_intent_is_a_bad_record(capsys, tmp_path, fmt, data, said):
+    source = tmp_path / f"in.{fmt}"
+    source.write_text(data, encoding="utf-8")
+    status, out, err = run(capsys, "convert", source, "--from", fmt)
+    assert (status, out) == (2, "") and f"{source}:1:1: {said}" in err

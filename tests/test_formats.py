@@ -546,11 +546,11 @@ def test_rasa_reads_its_usual_variants(tmp_path, warnings):
 
 
 def test_bio_ignores_other_comments_and_reads_hash_tokens(tmp_path):
-    content = "# id = 3\n# intent = A\n#5\tB-num\n\n\n# intent = B\n"
+    content = "# id = 3\n# intent = A\n#5\tB-num\n\n\n# intent = B\nhi\tO\n"
     path = write_file(tmp_path, "x.bio", content)
     assert list(bio.read(path)) == [
         Utterance("#5", "A", (SlotValue("num", "#5", 0, 2),)),
-        Utterance("", "B"),
+        Utterance("hi", "B"),
     ]
 
 

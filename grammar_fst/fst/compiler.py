@@ -246,11 +246,13 @@ def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> d
             written, type_name = split_spec(slot.body.path)  # model.json#Type picks a type
             file = Path(slot.body.loc.file).parent / written
             if not file.is_file():
+                missing = "is a folder, not a file" if file.is_dir() else "not found"
                 raise GrammarError(
                     Wording(
-                        "catalogue file '{written}' not found (looked for {file}); "
+                        "catalogue file '{written}' {missing} (looked for {file}); "
                         "or bind one with {catalogues}",
                         written=written,
+                        missing=missing,
                         file=file,
                         slot=name,
                     ),

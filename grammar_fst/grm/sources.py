@@ -78,8 +78,9 @@ class _Loader:
         if target in self.done:
             return
         if not target.is_file():
+            missing = "is a folder, not a file" if target.is_dir() else "not found"
             raise GrammarError(
-                f"imported file '{stmt.path}' not found (looked for {target})", stmt.loc
+                f"imported file '{stmt.path}' {missing} (looked for {target})", stmt.loc
             )
         self.include(path.parent / stmt.path, root=False)
 

@@ -563,7 +563,17 @@ def parse(text: str, path: str = "<string>") -> g.Grammar:
     at = tokens.surrogate(text)
     if at >= 0:
         raise GrammarError(_not_a_character(text[at]), Location.of(path, text, at))
+    lone = _LONE_CR.search(text)
+    if lone:
+        raise GrammarError(
+            "a carriage return without a line feed (old Mac line ends) is no line end here: "
+            "save the file with \\n or \\r\\n line ends",
+            Location.of(path, text, lone.start()),
+        )
     return _Parser(tokenize(text, path), path).grammar()
+
+
+_LONE_CR = re.compile("\r(?!\n)")
 
 
 def _not_a_character(surrogate: str) -> str:

@@ -197,10 +197,12 @@ def json_lines(from_record: Callable[[object], Utterance]) -> Parser:
 
 
 def problem(utterance: Utterance) -> str | None:
-    """What makes a record inconsistent, if anything: a slot without a name or a value, a
-    slot whose offsets do not hold its value, overlapping or unordered slots, or text
-    that cannot be written as UTF-8."""
+    """What makes a record inconsistent, if anything: a text of white space alone, a slot
+    without a name or a value, a slot whose offsets do not hold its value, overlapping or
+    unordered slots, or text that cannot be written as UTF-8."""
     text = utterance.text
+    if not text.strip():
+        return "the record says nothing (its text is empty or white space)"
     end = 0
     for slot in utterance.slots:
         if not slot.slot.strip():

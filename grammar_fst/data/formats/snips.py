@@ -87,8 +87,6 @@ def from_record(intent: str, rec: object, slot_of=entity_slot) -> Utterance:
         parts.append(value)
         length += len(value)
     utterance = _trimmed(Utterance("".join(parts), intent, tuple(slots)))
-    if not utterance.text:
-        raise FormatError("the record says nothing (its text is empty or white space)")
     message = problem(utterance)
     if message:
         raise FormatError(message)
