@@ -1,4 +1,4 @@
-"""The long fuzz run (`make fuzz`): mutated grammars, data and archives, each run as one
+"""The long fuzz run (`make fuzz`): mutated grammars, data, archives and arguments, each run as one
 `grammar-fst` command in a child process with a CPU, memory and wall-clock budget (see
 tests/fuzzing.py), for a number of cases or seconds, whichever ends first. Prints a
 table per category (cases, clean, tracebacks, signals, hangs, over budget, leftover
@@ -10,8 +10,10 @@ one case of each under tests/fuzz_cases/open/ to be replayed as a regression fix
 
 The categories: grammar (bundled grammars, mutated), data (annotated data in every
 format, mutated), archive (compiled archives with damaged bytes), expansion (rules whose
-expansion is exponential) and archive-signed (archives with right checksums and hostile
-content). Same seed and options, same cases.
+expansion is exponential), archive-signed (archives with right checksums and hostile
+content) and arguments (odd values for a command's options: out of range, not numbers,
+bytes that are not UTF-8, `--opt=--`, ...; files are never named by them). Same seed and
+options, same cases.
 """
 
 from __future__ import annotations

@@ -62,8 +62,8 @@ def local_workers(address: str) -> int | None:
     if not address.startswith(LOCAL):
         return None
     workers = address[len(LOCAL) :]
-    if not workers.isdigit() or int(workers) < 1:
-        raise UsageError(f"--dask {address}: say how many workers, e.g. local:2")
+    if not workers.isascii() or not workers.isdigit() or len(workers) > 9 or int(workers) < 1:
+        raise UsageError(f"--dask {address[:40]}: say how many workers, e.g. local:2")
     return processes(int(workers), "dask")
 
 

@@ -416,11 +416,74 @@ def signed_archive_case(rng: random.Random, small: bool = False) -> Case:
     return Case("archive-signed", case.argv, {**case.files, "a.far": data})
 
 
+# -- odd arguments -------------------------------------------------------------------------
+
+# Command lines over the case's own files; the arguments below are added to them.
+ARGUMENT_COMMANDS = [
+    ["sample", "toy.grm", "-n", "3"],
+    ["sample", "toy.grm", "-n", "3", "--format", "bio", "-o", "out.bio"],
+    ["count", "toy.grm"],
+    ["check", "toy.grm"],
+    ["parse", "toy.grm", "play pop music"],
+    ["compile", "toy.grm", "-o", "out.far"],
+    ["draw", "toy.grm", "-o", "out.dot"],
+    ["convert", "data.jsonl", "--to", "bio", "-o", "out.bio"],
+    ["resample", "data.jsonl", "-n", "10"],
+    ["induce", "data.jsonl", "-o", "out.grm"],
+    ["evaluate", "toy.grm", "--heldout", "data.jsonl", "--samples", "10"],
+    ["import", "lights.chatette", "-o", "out.grm"],
+]
+# Values an option may be given by mistake or by malice: out of range, not numbers,
+# bytes that are not UTF-8 (as Python decodes them), control characters, long.
+ODD_VALUES = [
+    "0", "-1", "-0", "99999999999999999999", "9" * 5000, "1e400", "nan", "inf", "-inf",
+    "0x10", "1_000", " 5", "\u0663", "\u00b2", "", " ", "-", "--", "=", "a=b=c", "x=",
+    "=1", "\udcff", "a\udcffb", "a\0b", "\u202e", "\x1b[31m", "x" * 5000, "💥", "local:0",
+    "local:99999", "local:x", "PlayMusic=99999999999999999999", "genre=", "genre=\0",
+]  # fmt: skip
+# Options naming files: left as the command line gives them, so no case writes or reads
+# anything outside its own folder (the fuzzer may run as root).
+PATH_DESTS = {"output", "heldout", "heldout_rest", "allow_path", "catalogue", "grammar", "data"}
+
+
+@cache
+def _value_options(command: str) -> tuple[str, ...]:
+    """The options of `command` that take a value and name no file."""
+    from grammar_fst.cli.main import build_parser
+
+    commands = next(a for a in build_parser([command])._actions if a.dest == "command")
+    return tuple(
+        action.option_strings[-1]
+        for action in commands.choices[command]._actions
+        if action.option_strings and action.nargs != 0 and action.dest not in PATH_DESTS
+    )
+
+
+def arguments_case(rng: random.Random, small: bool = False) -> Case:
+    """A command line over the bundled files with odd values for one to three of its
+    options (`--opt V` or `--opt=V`), and now and then an odd sentence or a stray word."""
+    argv = list(rng.choice(ARGUMENT_COMMANDS))
+    for _ in range(rng.randint(1, 3) if _value_options(argv[0]) else 0):
+        option, value = rng.choice(_value_options(argv[0])), rng.choice(ODD_VALUES)
+        if option == "--dask" and not value.startswith("local:"):
+            value = "local:" + value  # a scheduler's address would wait for the network
+        argv += [f"{option}={value}"] if rng.random() < 0.3 else [option, value]
+    if rng.random() < 0.2 or not _value_options(argv[0]):
+        argv.insert(rng.randint(1, len(argv)), rng.choice(ODD_VALUES))
+    files = {
+        "toy.grm": (GRAMMARS / "toy.grm").read_bytes(),
+        "data.jsonl": (EXAMPLES / "music_and_books.jsonl").read_bytes(),
+        "lights.chatette": (EXAMPLES / "lights.chatette").read_bytes(),
+    }
+    return Case("arguments", tuple(argv), files)
+
+
 # The categories of the test suite; `make fuzz` runs all of them.
 CATEGORIES: dict[str, Callable[..., Case]] = {
     "grammar": grammar_case,
     "data": data_case,
     "archive": archive_case,
+    "arguments": arguments_case,
 }
 ALL_CATEGORIES: dict[str, Callable[..., Case]] = {
     **CATEGORIES,
@@ -495,7 +558,9 @@ def _child(case: Case, folder: Path, err_path: Path, budget: Budget, main) -> No
         os.dup2(err, 2)
         sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
-        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8")
+        sys.stderr = io.TextIOWrapper(  # as Python's own: what it cannot encode, escaped
+            io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace"
+        )
         signal.signal(signal.SIGINT, signal.default_int_handler)
         faulthandler.disable()  # a crash is told by the exit status, not by a dump
         if main is None:

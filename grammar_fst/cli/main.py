@@ -13,6 +13,7 @@ Ctrl-C, 128 + N signal N (SIGTERM, SIGHUP); see docs/security.md.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections.abc import Collection
@@ -75,6 +76,15 @@ def build_parser(wanted: Collection[str] | None = None) -> argparse.ArgumentPars
         if wanted is None or command.name in wanted:
             command.add(sub)
     return parser
+
+
+def _refuse_a_double_dash_value(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """Refuse `--option=--`: argparse drops the `--` and leaves the option without a value
+    (None where a number or a name must be), which no command expects."""
+    for word in itertools.takewhile(lambda word: word != "--", argv):
+        option, sep, value = word.partition("=")
+        if word.startswith("-") and sep and value == "--":
+            parser.error(f"argument {option}: '--' is no value; write {option} VALUE")
 
 
 def _before_the_command(
@@ -146,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0].startswith("-") and argv[0] not in ("-", "--", *_options(parser)):
             where, message = _before_the_command(parser, argv)
             where.error(message)  # else argparse says "COMMAND is required"
+        _refuse_a_double_dash_value(parser, argv)
         args, extra = parser.parse_known_args(argv)
         if extra and args.command == "parse" and not any(a.startswith("-") for a in extra):
             args.sentences += extra  # sentences written after an option
