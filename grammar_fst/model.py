@@ -199,6 +199,9 @@ class CompiledGrammar:
         whole_argument(n, "n")
         whole_argument(seed, "seed")
         whole_argument(jobs, "jobs", least=1)
+        if quota is not None and not isinstance(quota, Mapping):
+            said = Wording("{quota} maps intents to counts, not {given}", given=repr(quota))
+            raise UsageError(said)
         for wanted in (quota or {}).values():
             whole_argument(wanted, "quota")
         intents = _names(intents)
@@ -474,6 +477,7 @@ class CompiledGrammar:
         form and its determinization take at most `budget` states; else (`exact` False)
         at most the number of derivations, in which a sentence said in several ways counts
         once per way."""
+        whole_argument(budget, "budget", least=1)
         return counting.counts(self.fsts, self._chosen(intents), budget)
 
     def with_catalogue(self, slot: str, catalogue: CatalogueLike) -> CompiledGrammar:

@@ -4,6 +4,9 @@ given as a string is that intent, not its letters."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 import grammar_fst as gf
@@ -145,3 +148,21 @@ def test_an_unknown_resample_allocation_is_a_usage_error():
     golden = gf.Utterance("play jazz", "PlayMusic", (gf.SlotValue("genre", "jazz", 5, 9),))
     with pytest.raises(gf.UsageError, match="allocation must be one of entropy, source, uniform"):
         resample.resample([golden], 4, allocation="x")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda g: list(g.sample(3, quota=[("PlayMusic", 2)])), "`quota` maps intents to counts"),
+    (lambda g: g.sizes(budget="x"), "`budget` must be a whole number of 1 or more, not 'x'"),
+    (lambda g: g.sizes(budget=-1), "`budget` must be a whole number of 1 or more, not -1"),
+    (lambda g: gf.catalogues_containing(["pop"], {"genre": "x.txt"}),
+     "catalogue 'genre' is a str, not a Catalogue: read it with read_catalogue first"),
+    (lambda g: gf.induce([gf.Utterance("play pop", None)]),
+     "utterance 1: its intent is a NoneType, not a string"),
+    (lambda g: gf.induce(["play pop"], jobs=0), "`jobs` must be a whole number of 1 or more"),
+    (lambda g: gf.load(Path(__file__).parent.parent / "grammars" / "toy.grm", allow=5),
+     "allow names folders"),
+    (lambda g: gf.format_grammar(None), "format_grammar takes a Grammar"),
+])  # fmt: skip
+def test_wrong_types_are_usage_errors_that_say_what_is_wanted(toy, call, message):
+    with pytest.raises(gf.UsageError, match=re.escape(message)):
+        call(toy)

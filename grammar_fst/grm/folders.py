@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import GrammarError, Location
+from ..errors import GrammarError, Location, UsageError
 
 NAME_MAX = 255  # bytes in one path component, on every common file system
 
@@ -36,6 +36,10 @@ class Folders:
         folder given alone is that folder: a string's characters would allow `/`)."""
         if isinstance(allowed, (str, os.PathLike)):
             allowed = [allowed]
+        if not isinstance(allowed, Iterable) or not all(
+            isinstance(folder, (str, os.PathLike)) for folder in allowed
+        ):
+            raise UsageError(f"allow names folders (a path or a list of paths), not {allowed!r}")
         folders = [Path(grammar).parent, *(Path(folder) for folder in allowed)]
         return cls(str(grammar), tuple(Path(os.path.realpath(folder)) for folder in folders))
 

@@ -590,6 +590,9 @@ LINE_WIDTH = 88
 
 def format_grammar(grammar: g.Grammar) -> str:
     """Render `grammar` as `.grm` text that parses back to an equal Grammar."""
+    if not isinstance(grammar, g.Grammar):
+        kind = type(grammar).__name__
+        raise UsageError(f"format_grammar takes a Grammar (from parse), not {kind}")
     blocks = [format_statement(s) for s in grammar.statements]
     if grammar.language is not None:
         blocks.insert(0, _format_language(grammar.language))

@@ -26,7 +26,7 @@ from .. import parallel
 from ..data.catalogue import read_catalogue
 from ..data.records import Utterance
 from ..defaults import AUTO, DEFAULT_INTENT, DEFAULT_LAMBDA
-from ..errors import UsageError, catalogues_argument
+from ..errors import UsageError, catalogues_argument, whole_argument
 from ..grm import ast as g
 from ..grm.sources import split_spec
 from ..grm.syntax import LANGUAGE_TAG, format_grammar
@@ -126,6 +126,7 @@ def induce(
         raise UsageError(f"lambda must be {AUTO} or between 0 and {MAX_LAMBDA:g}, not {weight}")
     if language is not None and not LANGUAGE_TAG.fullmatch(language):
         raise UsageError(f"{language!r} is not a language tag such as th or es-MX")
+    whole_argument(jobs, "jobs", least=1)
     golden = incorporate(utterances, fold_case, default_intent)
     if not golden.paths:
         raise UsageError("no utterance with a word to learn from")

@@ -130,6 +130,10 @@ def _utterance(given: Utterance | str, number: int) -> Utterance:
         raise UsageError(
             f"utterance {number} is a {type(given).__name__}, not an Utterance or a string"
         )
+    for part in ("text", "intent"):
+        if not isinstance(getattr(given, part), str):
+            kind = type(getattr(given, part)).__name__
+            raise UsageError(f"utterance {number}: its {part} is a {kind}, not a string")
     if (wrong := problem(given)) is not None:
         raise UsageError(f"utterance {number}: {wrong}")
     return given
