@@ -141,7 +141,8 @@ def _language_findings(grammar: g.Grammar, budget: int) -> list[Diagnostic]:
                     grammar.intents[name].loc,
                 )
             )
-    for a, b in itertools.combinations(live, 2):
+    pairs = itertools.combinations(live, 2)
+    for a, b in progress.steps(pairs, math.comb(len(live), 2), "pairs of intents"):
         both = counting.sentences(fsts, a, budget), counting.sentences(fsts, b, budget)
         if any(acceptor is None for acceptor in both):
             text, how = sampled.shared(a, b), sampled.how

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from grammar_fst import check
 from grammar_fst.cli.main import main
+from grammar_fst.fst.compiler import CompiledFsts
 from grammar_fst.grm import syntax
 
 
@@ -112,3 +115,27 @@ def test_check_help_gives_the_exit_statuses(capsys):
         main(["check", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "Exit status 1 on errors, 2 if the grammar cannot be read at all" in help_text
+
+
+def _rule_reads(monkeypatch, intents: int) -> Counter:
+    """How often `check` reads each rule's FST on a chain of 20 rules that `intents`
+    intents share."""
+    rules = ["$r0 = a | b"] + [f"$r{i} = $r{i - 1} (c{i} | d{i})" for i in range(1, 20)]
+    lines = rules + [f"intent I{n} = w{n} $r{n % 20}" for n in range(intents)]
+    reads: Counter = Counter()
+    arrays = CompiledFsts.arrays
+
+    def counted(self, key):
+        reads[key] += 1
+        return arrays(self, key)
+
+    monkeypatch.setattr(CompiledFsts, "arrays", counted)
+    assert check.check(syntax.parse("\n".join(lines) + "\n", "g.grm")) == []
+    return Counter({key: n for key, n in reads.items() if key[0] == "rule"})
+
+
+def test_check_reads_the_rules_as_often_for_forty_intents_as_for_twenty(monkeypatch):
+    """The flat sizes are found once per network: found again for each intent and each
+    pair of intents, they read every rule once per asking (107 s on a grammar induced
+    from 2,000 utterances of 71 intents)."""
+    assert _rule_reads(monkeypatch, 40) == _rule_reads(monkeypatch, 20)

@@ -218,6 +218,7 @@ def test_progress_is_shown_when_asked_and_never_with_quiet(tmp_path, capsys, com
     status, _, err = run(capsys, command, grammar, "--progress")
     unit = "definitions" if command == "compile" else "intents"
     assert status == 0 and "100%" in err and f"{unit}/s" in err
+    assert ("pairs of intents/s" in err) == (command == "check")  # the pairs take longest
     status, _, err = run(capsys, command, grammar, "--quiet")
     assert status == 0 and "%|" not in err
     status, _, err = run(capsys, command, grammar)  # not a terminal

@@ -392,12 +392,18 @@ def flatten(fsts: CompiledFsts, intent: str) -> pynini.Fst:
 def flat_size(fsts: CompiledFsts, intent: str) -> int:
     """The number of states `flatten` would give the intent before optimization: each
     nonterminal arc costs a copy of its FST, counted once per FST by dynamic programming
-    over the rules (they are acyclic), so a figure that does not fit is known at once."""
-    size: dict[Key, int] = {}
-    for key in [*call_order(fsts), ("intent", intent)]:
-        own = fsts.arrays(key).num_states()
-        size[key] = own + sum(size[c] * arcs for c, arcs in callees(fsts, key).items())
-    return size[("intent", intent)]
+    over the rules (they are acyclic), so a figure that does not fit is known at once.
+    The figures of every intent are made together, once per network: count and check
+    ask for each intent and each pair of intents, and every intent shares the rules."""
+
+    def build() -> dict[Key, int]:
+        size: dict[Key, int] = {}
+        for key in [*call_order(fsts), *(("intent", n) for n in sorted(fsts.intents))]:
+            own = fsts.arrays(key).num_states()
+            size[key] = own + sum(size[c] * arcs for c, arcs in callees(fsts, key).items())
+        return size
+
+    return fsts.memo("flat sizes", "", build)[("intent", intent)]
 
 
 Key = tuple[str, str]  # ("intent" | "slot" | "rule", name)
@@ -420,24 +426,29 @@ def callees(
 
 
 def call_order(fsts: CompiledFsts) -> list[Key]:
-    """Every rule and slot class, each after the ones its FST enters (callees first).
-    A rule that enters itself (possible only in a hand-made archive) is a ValueError."""
-    order: list[Key] = []
-    done: set[Key] = set()
-    for first in sorted([("slot", n) for n in fsts.slots] + [("rule", n) for n in fsts.rules]):
-        if first in done:
-            continue
-        path = [first]
-        stack = [iter(sorted(callees(fsts, first)))]
-        while stack:
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                stack.pop()
-                done.add(path[-1])
-                order.append(path.pop())
-            elif nxt in path:
-                raise ValueError(f"{nxt[0]} {nxt[1]} enters itself")
-            elif nxt not in done:
-                path.append(nxt)
-                stack.append(iter(sorted(callees(fsts, nxt))))
-    return order
+    """Every rule and slot class, each after the ones its FST enters (callees first;
+    found once per network: every intent's count asks). A rule that enters itself
+    (possible only in a hand-made archive) is a ValueError."""
+
+    def build() -> list[Key]:
+        order: list[Key] = []
+        done: set[Key] = set()
+        for first in sorted([("slot", n) for n in fsts.slots] + [("rule", n) for n in fsts.rules]):
+            if first in done:
+                continue
+            path = [first]
+            stack = [iter(sorted(callees(fsts, first)))]
+            while stack:
+                nxt = next(stack[-1], None)
+                if nxt is None:
+                    stack.pop()
+                    done.add(path[-1])
+                    order.append(path.pop())
+                elif nxt in path:
+                    raise ValueError(f"{nxt[0]} {nxt[1]} enters itself")
+                elif nxt not in done:
+                    path.append(nxt)
+                    stack.append(iter(sorted(callees(fsts, nxt))))
+        return order
+
+    return fsts.memo("call order", "", build)

@@ -170,6 +170,8 @@ def language(fsts: CompiledFsts, intent: str, side: str, budget: int) -> pynini.
     if flat_size(fsts, intent) > budget:
         return None
     made = fsts.memo(f"{side} languages within {budget}", "", dict)
+    if ("intent", intent) in made:  # check asks again for each pair of intents
+        return made[("intent", intent)]
     nonterminals = fsts.memo("nonterminals", "", fsts.nonterminals)
     root = fsts.symbols.available_key()  # a label no FST uses
     reached = _reached(fsts, ("intent", intent))
