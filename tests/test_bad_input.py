@@ -28,6 +28,11 @@ def run(capsys, *argv):
     return status, out.out, out.err
 
 
+def written(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 # -- where outputs go ---------------------------------------------------------------------
 
 
@@ -302,8 +307,7 @@ def test_lone_surrogates_in_the_api_are_located_errors():
     ("jsonl", '{"text": "x", "intent": "a", "slots": [{"slot": "s", "value": "x", "start": N}]}'),
 ])  # fmt: skip
 def test_an_integer_too_long_for_python_is_a_located_bad_record(capsys, tmp_path, fmt, record):
-    data = tmp_path / "in.jsonl"
-    data.write_text(record.replace("N", "7" * 5000) + "\n", encoding="utf-8")
+    data = written(tmp_path / "in.jsonl", record.replace("N", "7" * 5000) + "\n")
     status, out, err = run(capsys, "convert", data, "--from", fmt)
     assert (status, out) == (2, "")
     assert f"{data}:1:" in err and "an integer of more than 4,300 digits" in err
@@ -312,8 +316,8 @@ def test_an_integer_too_long_for_python_is_a_located_bad_record(capsys, tmp_path
 
 
 def test_templates_nested_too_deeply_are_one_located_error(capsys, tmp_path):
-    template = tmp_path / "deep.chatette"
-    template.write_text("%[a]\n    " + "[" * 500 + "x" + "]" * 500 + "\n", encoding="utf-8")
+    nested = "[" * 500 + "x" + "]" * 500
+    template = written(tmp_path / "deep.chatette", f"%[a]\n    {nested}\n")
     status, out, err = run(capsys, "import", template)
     assert (status, out) == (2, "")
     assert err == f"grammar-fst: error: {template}:2:105: choices nest more than 100 deep; " \
@@ -387,8 +391,7 @@ def test_compile_writes_into_a_device_and_leaves_it_one(capsys, tmp_path):
 
 
 def test_an_intent_without_sentences_is_not_compiled(capsys, tmp_path):
-    source = tmp_path / "zero.grm"
-    source.write_text("intent A = a <0> | b <0>\nintent B = c\n", encoding="utf-8")
+    source = written(tmp_path / "zero.grm", "intent A = a <0> | b <0>\nintent B = c\n")
     status, out, err = run(capsys, "compile", source)
     assert (status, out) == (2, "")
     assert err == f"grammar-fst: error: {source}:1:1: intent A has no sentences (all its " \
@@ -412,8 +415,7 @@ def test_standard_output_named_as_a_file_is_written_into(tmp_path):
     ('import "."\nintent A = a\n', "1:1: imported file '.' is a folder, not a file"),
 ])  # fmt: skip
 def test_a_folder_where_a_file_goes_is_said_so(capsys, tmp_path, statement, said):
-    source = tmp_path / "g.grm"
-    source.write_text(statement, encoding="utf-8")
+    source = written(tmp_path / "g.grm", statement)
     status, _, err = run(capsys, "count", source)
     assert status == 2 and f"{source}:{said}" in err
 
@@ -432,7 +434,6 @@ def test_old_mac_line_ends_are_named_where_the_first_one_is(capsys, tmp_path):
     ("bio", "# intent = \nhi\tO\n\n", "the record's intent is empty"),
 ])  # fmt: skip
 def test_a_record_without_text_or_intent_is_a_bad_record(capsys, tmp_path, fmt, data, said):
-    source = tmp_path / f"in.{fmt}"
-    source.write_text(data, encoding="utf-8")
+    source = written(tmp_path / f"in.{fmt}", data)
     status, out, err = run(capsys, "convert", source, "--from", fmt)
     assert (status, out) == (2, "") and f"{source}:1:1: {said}" in err
