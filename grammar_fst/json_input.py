@@ -9,16 +9,17 @@ from __future__ import annotations
 import json
 import re
 import sys
+from typing import Any
 
 _DECODER = json.JSONDecoder()
 
 
-def loads(text: str) -> object:
+def loads(text: str) -> Any:
     """The value `text` holds, as `json.loads` reads it."""
     return raw_decode(text, 0, whole=True)[0]
 
 
-def raw_decode(text: str, pos: int = 0, whole: bool = False) -> tuple[object, int]:
+def raw_decode(text: str, pos: int = 0, whole: bool = False) -> tuple[Any, int]:
     """The value starting at `pos` and where it ends (`whole`: nothing but white space
     may follow), as `json.JSONDecoder.raw_decode` reads it."""
     try:
