@@ -5,12 +5,20 @@ never replaces one of the files being read."""
 from __future__ import annotations
 
 import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import grammar_fst as gf
 from grammar_fst.cli.main import main
+from grammar_fst.errors import Location
+from grammar_fst.fst import far, openfst
 
 ROOT = Path(__file__).parent.parent
 TOY = ROOT / "grammars" / "toy.grm"
@@ -196,3 +204,106 @@ def test_compile_rewrites_an_archive_in_place_with_a_new_catalogue(capsys, tmp_p
     values.write_text("jazz\nblues\nfolk\n", encoding="utf-8")
     assert run(capsys, "compile", far, "--catalogue", f"genre={values}")[0] == 0
     assert gf.load(far).count() == gf.load(TOY, {"genre": values}).count()
+
+
+# -- archives written by hand, with right checksums -----------------------------------------
+
+# Offsets in an FST's bytes: the magic number and the type names ("vector" for `.symbols`,
+# "const" for the others, then "log"), then version, flags, properties, start, states and
+# arcs (40 bytes), then the symbol table that `.symbols` carries.
+VECTOR, CONST = 4 + 10 + 7, 4 + 9 + 7
+PROPERTIES, STATES, SYMBOLS = 8, 24, 40
+MEMORY = 4 << 30  # a child's address space: what asks for more fails in the child
+GRAMMAR_FST = [sys.executable, "-m", "grammar_fst"]
+
+
+def bounded(*command, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`command` in its own process, so that a crash is its exit status rather than the
+    end of the test run: at most 60 s and MEMORY bytes, no core file."""
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return subprocess.run(
+        list(map(str, command)),
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limits,
+        check=False,
+    )
+
+
+def resigned(archive: Path, key: str, change: Callable[[bytearray], None]) -> None:
+    """Change the entry `key` of `archive` in place and write its checksums anew, as
+    someone who writes archives by hand can."""
+    meta, found = far._checked_layout(archive.read_bytes(), Location(str(archive)))
+    entries = {k: bytearray(v) for k, v in found.items()}
+    change(entries[key])
+    meta["digests"] = {k: far._digest(far._entry(k, bytes(v))) for k, v in entries.items()}
+    entries[far.META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = far.EMPTY
+    with archive.open("wb") as out:
+        far._write_sttable(out, [far._entry(k, bytes(entries[k])) for k in sorted(entries)])
+
+
+def put(fmt: str, where: Callable[[bytearray], int], value: int) -> Callable[[bytearray], None]:
+    """A change that writes `value` at `where(entry)`."""
+    return lambda entry: struct.pack_into(fmt, entry, where(entry), value)
+
+
+def name_length(entry: bytearray) -> int:
+    return struct.unpack_from("<i", entry, VECTOR + SYMBOLS + 4)[0]
+
+
+def error_bit(entry: bytearray) -> None:
+    """Set OpenFst's kError property in an FST's header."""
+    at = CONST + PROPERTIES
+    struct.pack_into("<Q", entry, at, struct.unpack_from("<Q", entry, at)[0] | openfst.K_ERROR)
+
+
+SYMBOL_TABLE_FORGERIES = {
+    "2^40 states": put("<q", lambda e: VECTOR + STATES, 2**40),
+    "-5 states": put("<q", lambda e: VECTOR + STATES, -5),
+    "a state of 2^40 arcs": put("<q", lambda e: len(e) - 8, 2**40),
+    "-1 symbols": put("<q", lambda e: VECTOR + SYMBOLS + 16 + name_length(e), -1),
+    "a name of 2^31 - 1 bytes": put("<i", lambda e: VECTOR + SYMBOLS + 4, 2**31 - 1),
+}
+COMMANDS = {
+    "count": ["count", "toy.far"],
+    "sample": ["sample", "toy.far", "-n", "3"],
+    "compile": ["compile", "toy.far", "--catalogue", "genre=genres.txt"],
+}
+
+
+def refused(tmp_path: Path, argv: list[str]) -> str:
+    """The one line of a command that refuses the archive: exit status 2, no crash."""
+    done = bounded(*GRAMMAR_FST, *argv, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.startswith("grammar-fst: error: toy.far: damaged archive: ")
+    assert done.stderr.count("\n") == 1
+    return done.stderr
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """toy.far, compiled from the toy grammar, and a catalogue to compile it with."""
+    gf.load(TOY).write_far(tmp_path / "toy.far")
+    (tmp_path / "genres.txt").write_text("jazz\nblues\n", encoding="utf-8")
+    return tmp_path / "toy.far"
+
+
+@pytest.mark.parametrize("change", SYMBOL_TABLE_FORGERIES.values(), ids=SYMBOL_TABLE_FORGERIES)
+def test_a_signed_symbol_table_whose_sizes_lie_is_refused(tmp_path, archive, change):
+    resigned(archive, ".symbols", change)
+    assert "no readable symbol table" in refused(tmp_path, COMMANDS["count"])
+
+
+@pytest.mark.parametrize("key", ["intent/PlayMusic", "slot/genre", "rule/some_more"])
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS)
+def test_a_signed_fst_marked_as_failed_is_refused(tmp_path, archive, key, command):
+    resigned(archive, key, error_bit)
+    kind, name = key.split("/")
+    assert f"{kind} {name}: the FST is marked as" in refused(tmp_path, command)
