@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shlex
 import struct
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import pytest
 
 import grammar_fst as gf
 from grammar_fst.cli.main import main
-from grammar_fst.errors import Location
+from grammar_fst.errors import READ_LIMIT, Location
 from grammar_fst.fst import far, openfst
 
 ROOT = Path(__file__).parent.parent
@@ -307,3 +308,49 @@ def test_a_signed_fst_marked_as_failed_is_refused(tmp_path, archive, key, comman
     resigned(archive, key, error_bit)
     kind, name = key.split("/")
     assert f"{kind} {name}: the FST is marked as" in refused(tmp_path, command)
+
+
+# -- files without end -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["count", "/dev/zero"], ["count", "endless.far"]])
+def test_a_file_without_end_is_read_up_to_the_limit(tmp_path, argv):
+    (tmp_path / "endless.far").symlink_to("/dev/zero")
+    done = bounded(*GRAMMAR_FST, *argv, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr == (
+        f"grammar-fst: error: {argv[1]}: larger than 1 GiB, the most grammar-fst reads of one "
+        "file (or a file that never ends)\n"
+    )
+
+
+LIMITED = """import resource, sys
+import grammar_fst.model  # pynini and numpy, mapped before the limit
+from grammar_fst.cli.main import main
+status = open("/proc/self/status").read().split("VmSize:")[1]
+limit = int(status.split()[0]) * 1024 + (256 << 20)
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_file_larger_than_the_memory_left_is_one_line():
+    done = bounded(sys.executable, "-c", LIMITED, "count", "/dev/zero")
+    assert done.returncode == 2 and done.stderr == (
+        "grammar-fst: error: /dev/zero: cannot read the file: it does not fit in memory\n"
+    )
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(tmp_path):
+    with (tmp_path / "huge.grm").open("wb") as out:  # sparse: no disk used
+        out.truncate(READ_LIMIT + 1)
+    done = bounded(*GRAMMAR_FST, "count", "huge.grm", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr == (
+        "grammar-fst: error: huge.grm: larger than 1 GiB, the most grammar-fst reads of one "
+        "file (or a file that never ends)\n"
+    )
+
+
+def test_a_grammar_through_a_pipe_is_read():
+    done = bounded("bash", "-c", f"{shlex.join(GRAMMAR_FST)} count <(cat {shlex.quote(str(TOY))})")
+    assert done.returncode == 0 and done.stdout.endswith("total\t6\n")
