@@ -7,10 +7,17 @@ file that cannot be read, or is not UTF-8, is reported alike whatever kind of fi
 from __future__ import annotations
 
 import numbers
+import os
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+
+# The most bytes of one input file (grammar, import, catalogue, archive, data) read: far
+# more than any real one holds, and an endless file (/dev/zero, a pipe) stops there.
+READ_LIMIT = 1 << 30
+READ_BLOCK = 1 << 20  # what a pipe or a device is read in
 
 
 @dataclass(frozen=True)
@@ -151,12 +158,39 @@ def catalogues_argument(catalogues: object) -> None:
 
 
 def read_bytes(path: str | Path, error: type[GrammarFstError] = GrammarError) -> bytes:
-    """The bytes of `path`; a file that cannot be read is an `error` naming it."""
+    """The bytes of `path`; a file that cannot be read, or that holds more than READ_LIMIT
+    bytes (an endless one such as /dev/zero would take all the memory), is an `error`
+    naming it."""
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as file:
+            data = _at_most(file, READ_LIMIT)
     except (OSError, ValueError) as err:  # ValueError: a NUL in the name
         reason = getattr(err, "strerror", None) or err
         raise error(f"cannot read the file: {reason}", Location(str(path))) from None
+    except MemoryError:  # under a memory limit (ulimit -v) lower than READ_LIMIT
+        raise error(
+            "cannot read the file: it does not fit in memory", Location(str(path))
+        ) from None
+    if data is None:
+        raise error(
+            f"larger than {READ_LIMIT >> 30} GiB, the most grammar-fst reads of one file "
+            "(or a file that never ends)",
+            Location(str(path)),
+        )
+    return data
+
+
+def _at_most(file: BinaryIO, limit: int) -> bytes | None:
+    """The bytes of `file`, or None past `limit` of them: a regular file is read at once
+    (its size is known), a pipe or a device (which has none) a block at a time."""
+    known = os.fstat(file.fileno()).st_size
+    if known > limit:
+        return None
+    blocks, left = [], limit + 1
+    while left > 0 and (block := file.read(min(left, max(known + 1, READ_BLOCK)))):
+        blocks.append(block)
+        left -= len(block)
+    return b"".join(blocks) if left > 0 else None
 
 
 def read_text(path: str | Path, error: type[GrammarFstError] = GrammarError) -> str:

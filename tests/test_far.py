@@ -11,6 +11,7 @@ import pytest
 
 import grammar_fst as gf
 from grammar_fst.fst import far
+from grammar_fst.fst.compiler import Archived
 
 TOY = """$some_more = some | more
 intent PlayMusic = play $some_more? {genre} music
@@ -108,3 +109,9 @@ def test_failed_write_keeps_the_previous_file(toy, tmp_path, monkeypatch):
         gf.load(toy).write_far(target)
     assert target.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["toy.far", "toy.grm"]
+
+
+def test_an_fst_openfst_cannot_read_is_an_error_naming_the_archive():
+    fsts = Archived({"Stop": b"not an FST"}, "a.far")
+    with pytest.raises(gf.OpenFstError, match="^reading Stop from a.far failed: "):
+        fsts["Stop"]

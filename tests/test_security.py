@@ -5,12 +5,21 @@ never replaces one of the files being read."""
 from __future__ import annotations
 
 import json
+import os
+import resource
+import shlex
+import struct
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import grammar_fst as gf
 from grammar_fst.cli.main import main
+from grammar_fst.errors import READ_LIMIT, Location
+from grammar_fst.fst import far, openfst
 
 ROOT = Path(__file__).parent.parent
 TOY = ROOT / "grammars" / "toy.grm"
@@ -216,3 +225,152 @@ def test_a_template_includes_files_of_its_own_folder_tree_only(
     assert (status, out) == (2, "") and SECRET not in err
     assert err.startswith(f"grammar-fst: error: {template}:1:") and said in err
     assert f"the included file '{written}'" in err
+
+
+# -- archives written by hand, with right checksums -----------------------------------------
+
+# Offsets in an FST's bytes: the magic number and the type names ("vector" for `.symbols`,
+# "const" for the others, then "log"), then version, flags, properties, start, states and
+# arcs (40 bytes), then the symbol table that `.symbols` carries.
+VECTOR, CONST = 4 + 10 + 7, 4 + 9 + 7
+PROPERTIES, STATES, SYMBOLS = 8, 24, 40
+MEMORY = 4 << 30  # a child's address space: what asks for more fails in the child
+GRAMMAR_FST = [sys.executable, "-m", "grammar_fst"]
+
+
+def bounded(*command, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`command` in its own process, so that a crash is its exit status rather than the
+    end of the test run: at most 60 s and MEMORY bytes, no core file."""
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return subprocess.run(
+        list(map(str, command)),
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limits,
+        check=False,
+    )
+
+
+def resigned(archive: Path, key: str, change: Callable[[bytearray], None]) -> None:
+    """Change the entry `key` of `archive` in place and write its checksums anew, as
+    someone who writes archives by hand can."""
+    meta, found = far._checked_layout(archive.read_bytes(), Location(str(archive)))
+    entries = {k: bytearray(v) for k, v in found.items()}
+    change(entries[key])
+    meta["digests"] = {k: far._digest(far._entry(k, bytes(v))) for k, v in entries.items()}
+    entries[far.META + json.dumps(meta, sort_keys=True, ensure_ascii=False)] = far.EMPTY
+    with archive.open("wb") as out:
+        far._write_sttable(out, [far._entry(k, bytes(entries[k])) for k in sorted(entries)])
+
+
+def put(fmt: str, where: Callable[[bytearray], int], value: int) -> Callable[[bytearray], None]:
+    """A change that writes `value` at `where(entry)`."""
+    return lambda entry: struct.pack_into(fmt, entry, where(entry), value)
+
+
+def name_length(entry: bytearray) -> int:
+    return struct.unpack_from("<i", entry, VECTOR + SYMBOLS + 4)[0]
+
+
+def error_bit(entry: bytearray) -> None:
+    """Set OpenFst's kError property in an FST's header."""
+    at = CONST + PROPERTIES
+    struct.pack_into("<Q", entry, at, struct.unpack_from("<Q", entry, at)[0] | openfst.K_ERROR)
+
+
+SYMBOL_TABLE_FORGERIES = {
+    "2^40 states": put("<q", lambda e: VECTOR + STATES, 2**40),
+    "-5 states": put("<q", lambda e: VECTOR + STATES, -5),
+    "a state of 2^40 arcs": put("<q", lambda e: len(e) - 8, 2**40),
+    "-1 symbols": put("<q", lambda e: VECTOR + SYMBOLS + 16 + name_length(e), -1),
+    "a name of 2^31 - 1 bytes": put("<i", lambda e: VECTOR + SYMBOLS + 4, 2**31 - 1),
+}
+COMMANDS = {
+    "count": ["count", "toy.far"],
+    "sample": ["sample", "toy.far", "-n", "3"],
+    "compile": ["compile", "toy.far", "--catalogue", "genre=genres.txt"],
+}
+
+
+def refused(tmp_path: Path, argv: list[str]) -> str:
+    """The one line of a command that refuses the archive: exit status 2, no crash."""
+    done = bounded(*GRAMMAR_FST, *argv, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.startswith("grammar-fst: error: toy.far: damaged archive: ")
+    assert done.stderr.count("\n") == 1
+    return done.stderr
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """toy.far, compiled from the toy grammar, and a catalogue to compile it with."""
+    gf.load(TOY).write_far(tmp_path / "toy.far")
+    (tmp_path / "genres.txt").write_text("jazz\nblues\n", encoding="utf-8")
+    return tmp_path / "toy.far"
+
+
+@pytest.mark.parametrize("change", SYMBOL_TABLE_FORGERIES.values(), ids=SYMBOL_TABLE_FORGERIES)
+def test_a_signed_symbol_table_whose_sizes_lie_is_refused(tmp_path, archive, change):
+    resigned(archive, ".symbols", change)
+    assert "no readable symbol table" in refused(tmp_path, COMMANDS["count"])
+
+
+@pytest.mark.parametrize("key", ["intent/PlayMusic", "slot/genre", "rule/some_more"])
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS)
+def test_a_signed_fst_marked_as_failed_is_refused(tmp_path, archive, key, command):
+    resigned(archive, key, error_bit)
+    kind, name = key.split("/")
+    assert f"{kind} {name}: the FST is marked as" in refused(tmp_path, command)
+
+
+# -- files without end -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["count", "/dev/zero"], ["count", "endless.far"]])
+def test_a_file_without_end_is_read_up_to_the_limit(tmp_path, argv):
+    (tmp_path / "endless.far").symlink_to("/dev/zero")
+    done = bounded(*GRAMMAR_FST, *argv, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr == (
+        f"grammar-fst: error: {argv[1]}: larger than 1 GiB, the most grammar-fst reads of one "
+        "file (or a file that never ends)\n"
+    )
+
+
+LIMITED = """import resource, sys
+import grammar_fst.model  # pynini and numpy, mapped before the limit
+from grammar_fst.cli.main import main
+status = open("/proc/self/status").read().split("VmSize:")[1]
+limit = int(status.split()[0]) * 1024 + (256 << 20)
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_file_larger_than_the_memory_left_is_one_line():
+    done = bounded(sys.executable, "-c", LIMITED, "count", "/dev/zero")
+    assert done.returncode == 2 and done.stderr == (
+        "grammar-fst: error: /dev/zero: cannot read the file: it does not fit in memory\n"
+    )
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(tmp_path):
+    with (tmp_path / "huge.grm").open("wb") as out:  # sparse: no disk used
+        out.truncate(READ_LIMIT + 1)
+    done = bounded(*GRAMMAR_FST, "count", "huge.grm", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr == (
+        "grammar-fst: error: huge.grm: larger than 1 GiB, the most grammar-fst reads of one "
+        "file (or a file that never ends)\n"
+    )
+
+
+def test_a_grammar_through_a_pipe_is_read():
+    done = bounded("bash", "-c", f"{shlex.join(GRAMMAR_FST)} count <(cat {shlex.quote(str(TOY))})")
+    assert done.returncode == 0 and done.stdout.endswith("total\t6\n")

@@ -100,15 +100,18 @@ class CompiledFsts:
 
 class Archived(Mapping):
     """FSTs read from an archive, kept as their bytes (ConstFst: compact, and read into
-    arrays without OpenFst) and made into FSTs only when an operation asks for one."""
+    arrays without OpenFst) and made into FSTs only when an operation asks for one;
+    `source` names the archive when OpenFst cannot read one."""
 
-    def __init__(self, serialized: Mapping[str, bytes | memoryview]):
+    def __init__(self, serialized: Mapping[str, bytes | memoryview], source: str):
         self._serialized = serialized
         self._built: dict[str, pynini.Fst] = {}
+        self.source = source
 
     def __getitem__(self, name: str) -> pynini.Fst:
         if name not in self._built:
-            self._built[name] = pynini.Fst.read_from_string(bytes(self._serialized[name]))
+            with openfst.captured(f"reading {name} from {self.source}"):
+                self._built[name] = pynini.Fst.read_from_string(bytes(self._serialized[name]))
         return self._built[name]
 
     def __iter__(self) -> Iterator[str]:

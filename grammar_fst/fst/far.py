@@ -11,11 +11,12 @@ OpenFst trusts the sizes it reads, so a truncated or damaged file can make it al
 without bound. The archive's layout (OpenFst's STTable: entries, then an index of their
 offsets) is therefore checked in Python, and every entry's bytes against its checksum,
 before OpenFst reads anything. Checksums prove only that nothing changed since the file
-was written, not who wrote it, so the network itself is checked next (`network_problem`):
-acyclic FSTs, labels from the symbol table, each intent opened by its tag, nonterminals
-that name FSTs of the archive and no rule that enters itself, weights that are
-probabilities. Writing goes to a temporary file that is read back and checked before it
-is renamed into place.
+was written, not who wrote it, so every FST's header is checked against its bytes too
+(the symbol table's by `openfst.check_holder`, the others' as their arrays are read), and
+the network itself next (`network_problem`): acyclic FSTs, labels from the symbol table,
+each intent opened by its tag, nonterminals that name FSTs of the archive and no rule
+that enters itself, weights that are probabilities. Writing goes to a temporary file that
+is read back and checked before it is renamed into place.
 """
 
 from __future__ import annotations
@@ -104,16 +105,17 @@ def read_far(path: str | Path) -> CompiledFsts:
     data = read_bytes(path, FarError)
     meta, entries = _checked_layout(data, where)
     try:
+        openfst.check_holder(entries[SYMBOLS])  # OpenFst trusts the sizes it reads
         with openfst.captured(f"reading {path}"):
             symbols = pynini.Fst.read_from_string(bytes(entries[SYMBOLS])).input_symbols()
-    except OpenFstError:
-        symbols = None
-    if symbols is None:
-        raise FarError(f"damaged archive: no symbol table; {HINT}", where)
+    except (ValueError, OpenFstError) as err:
+        raise FarError(
+            f"damaged archive: no readable symbol table ({err}); {HINT}", where
+        ) from None
     fsts = CompiledFsts(
         symbols.copy(),
         *(
-            Archived({name: entries[prefix + name] for name in meta[kind]})
+            Archived({name: entries[prefix + name] for name in meta[kind]}, str(path))
             for kind, prefix in KINDS
         ),
         language=meta.get("language"),
@@ -143,7 +145,10 @@ def network_problem(fsts: CompiledFsts) -> str | None:
     named = [("intent", n) for n in fsts.intents] + [("slot", n) for n in fsts.slots]
     for kind, name in sorted(named + [("rule", n) for n in fsts.rules]):
         what = f"{kind} {name}"
-        arcs = fsts.arrays((kind, name))
+        try:
+            arcs = fsts.arrays((kind, name))
+        except ValueError as err:  # bytes that are no FST of ours: read_far says so
+            raise ValueError(f"{what}: {err}") from None
         callees(fsts, (kind, name), arcs)  # found now, from arrays already read
         source = np.repeat(np.arange(arcs.num_states(), dtype=np.int32), np.diff(arcs.arc_start))
         if (arcs.nextstate <= source).any():  # the compiler writes topologically sorted FSTs

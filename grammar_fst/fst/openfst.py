@@ -28,6 +28,9 @@ SUBSET_STEPS = 25  # per state of a budget: the steps a determinization may take
 OPTIMIZE_STATES = 20_000
 OPTIMIZE_GROWTH = 8
 FST_MAGIC = 2125659606  # OpenFst's, at the head of every serialized FST
+SYMBOLS_MAGIC = 2125658996  # OpenFst's, at the head of a serialized symbol table
+HAS_INPUT_SYMBOLS = 0x1  # an FST header's flag: its input symbol table follows it
+K_ERROR = 0x4  # OpenFst's kError property: an FST read with it fails every operation
 
 
 @contextlib.contextmanager
@@ -239,7 +242,7 @@ def arrays(fst: pynini.Fst) -> Arrays:
 def const_arrays(data: bytes | memoryview) -> Arrays:
     """The arrays of a ConstFst's bytes, which may come from anyone's archive: every size
     is checked against the data before it is used (a ValueError otherwise)."""
-    start, (states, arcs), at = _const_header(data)
+    start, (states, arcs), at = _header(data, b"const", 0)
     if len(data) != at + states * _CONST_STATE.itemsize + arcs * _CONST_ARC.itemsize:
         raise ValueError("the FST's size does not match its header")
     table = np.frombuffer(data, _CONST_STATE, states, at)
@@ -263,27 +266,77 @@ def const_arrays(data: bytes | memoryview) -> Arrays:
     )
 
 
-def _const_header(data: bytes | memoryview) -> tuple[int, tuple[int, int], int]:
-    """Start state, (states, arcs), and where the state table begins, of ConstFst bytes."""
+_VECTOR_STATE = np.dtype([("final", "<f4"), ("narcs", "<i8")])  # a VectorFst's state, no arcs
+
+
+def check_holder(data: bytes | memoryview) -> None:
+    """Raise a ValueError unless `data` is a VectorFst without arcs that carries an input
+    symbol table (an archive's `.symbols`), every size in it within the bytes present:
+    OpenFst makes room for what a size says before it reads, so a count of 2^40 states
+    or -1 symbols aborted the process, and a name of 2^31 - 1 bytes took 2 GB."""
+    _, (states, arcs), at = _header(data, b"vector", HAS_INPUT_SYMBOLS)
+    at = _symbols_end(data, at)
+    if arcs or len(data) != at + states * _VECTOR_STATE.itemsize:
+        raise ValueError("the FST's size does not match its header")
+    if (np.frombuffer(data, _VECTOR_STATE, states, at)["narcs"] != 0).any():
+        raise ValueError("the FST's states have arcs its header does not count")
+
+
+def _header(data: bytes | memoryview, kind: bytes, flags: int) -> tuple[int, tuple[int, int], int]:
+    """Start state, (states, arcs), and where the tables after the header begin, of the
+    bytes of an FST of type `kind` (log or standard arcs) whose header has exactly
+    `flags`: the sizes OpenFst would trust are checked, and the kError property refused."""
     try:
         magic, at = struct.unpack_from("<i", data, 0)[0], 4
         kinds = []
         for _ in range(2):  # the FST type and the arc type, as length-prefixed strings
-            size = struct.unpack_from("<i", data, at)[0]
-            if not 0 <= size <= 64:
+            end = _string_end(data, at)
+            if end - at > 4 + 64:
                 raise ValueError("not an FST")
-            kinds.append(bytes(data[at + 4 : at + 4 + size]))
-            at += 4 + size
-        _version, flags, _properties, start, states, arcs = struct.unpack_from("<iiQqqq", data, at)
+            kinds.append(bytes(data[at + 4 : end]))
+            at = end
+        version, found, properties, start, states, arcs = struct.unpack_from("<iiQqqq", data, at)
     except struct.error:
         raise ValueError("not an FST: too short") from None
-    if magic != FST_MAGIC or kinds[0] != b"const" or kinds[1] not in (b"log", b"standard"):
-        raise ValueError("not a ConstFst of log or standard arcs")
-    if flags & 0x7:  # symbol tables or alignment: not written for FSTs without symbols
-        raise ValueError(f"unexpected ConstFst header flags {flags:#x}")
+    if magic != FST_MAGIC or kinds[0] != kind or kinds[1] not in (b"log", b"standard"):
+        raise ValueError(f"not a {kind.decode().capitalize()}Fst of log or standard arcs")
+    if version != 2:  # what OpenFst writes; it refuses an older one, naming no file
+        raise ValueError(f"unexpected FST version {version}")
+    if found != flags:  # symbol tables or alignment the writer did not write
+        raise ValueError(f"unexpected FST header flags {found:#x}")
+    if properties & K_ERROR:
+        raise ValueError("the FST is marked as the result of a failed operation")
     if not (0 <= states < 2**31 and 0 <= arcs < 2**31):
         raise ValueError("impossible FST sizes")
     return start, (states, arcs), at + 40
+
+
+def _symbols_end(data: bytes | memoryview, at: int) -> int:
+    """Where the symbol table serialized at `at` ends, its name, count and every symbol
+    checked against the bytes present (a ValueError otherwise)."""
+    try:
+        if struct.unpack_from("<i", data, at)[0] != SYMBOLS_MAGIC:
+            raise ValueError("no symbol table where the FST's header says")
+        at = _string_end(data, at + 4) + 8  # the name, then the next free key
+        size = struct.unpack_from("<q", data, at)[0]
+        at += 8
+        if not 0 <= size <= (len(data) - at) // 12:  # a symbol: its length, bytes, key
+            raise ValueError("impossible symbol table size")
+        for _ in range(size):
+            at = _string_end(data, at) + 8
+    except struct.error:
+        raise ValueError("the symbol table is cut short") from None
+    if at > len(data):
+        raise ValueError("the symbol table is cut short")
+    return at
+
+
+def _string_end(data: bytes | memoryview, at: int) -> int:
+    """Where the length-prefixed string at `at` ends, its length checked against the data."""
+    size = struct.unpack_from("<i", data, at)[0]
+    if not 0 <= size <= len(data) - at - 4:
+        raise ValueError("a string longer than the bytes present")
+    return at + 4 + size
 
 
 def from_arrays(fst: Arrays) -> pynini.Fst:
