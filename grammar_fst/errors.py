@@ -16,7 +16,8 @@ from typing import BinaryIO
 
 # The most bytes of one input file (grammar, import, catalogue, archive, data) read: far
 # more than any real one holds, and an endless file (/dev/zero, a pipe) stops there.
-READ_LIMIT = 1 << 30
+READ_LIMIT = 1 << 30  # bytes of a grammar, catalogue or archive, at most
+DATA_READ_LIMIT = 4 << 30  # of a file of annotated data (10 million sampled lines: 2.5 GB)
 READ_BLOCK = 1 << 20  # what a pipe or a device is read in
 
 
@@ -157,23 +158,25 @@ def catalogues_argument(catalogues: object) -> None:
         )
 
 
-def read_bytes(path: str | Path, error: type[GrammarFstError] = GrammarError) -> bytes:
-    """The bytes of `path`; a file that cannot be read, or that holds more than READ_LIMIT
+def read_bytes(
+    path: str | Path, error: type[GrammarFstError] = GrammarError, limit: int = READ_LIMIT
+) -> bytes:
+    """The bytes of `path`; a file that cannot be read, or that holds more than `limit`
     bytes (an endless one such as /dev/zero would take all the memory), is an `error`
     naming it."""
     try:
         with open(path, "rb") as file:
-            data = _at_most(file, READ_LIMIT)
+            data = _at_most(file, limit)
     except (OSError, ValueError) as err:  # ValueError: a NUL in the name
         reason = getattr(err, "strerror", None) or err
         raise error(f"cannot read the file: {reason}", Location(str(path))) from None
-    except MemoryError:  # under a memory limit (ulimit -v) lower than READ_LIMIT
+    except MemoryError:  # under a memory limit (ulimit -v) lower than `limit`
         raise error(
             "cannot read the file: it does not fit in memory", Location(str(path))
         ) from None
     if data is None:
         raise error(
-            f"larger than {READ_LIMIT >> 30} GiB, the most grammar-fst reads of one file "
+            f"larger than {limit >> 30} GiB, the most grammar-fst reads of one file "
             "(or a file that never ends)",
             Location(str(path)),
         )

@@ -374,3 +374,4 @@ def test_a_file_too_large_is_refused_before_it_is_read(tmp_path):
 def test_a_grammar_through_a_pipe_is_read():
     done = bounded("bash", "-c", f"{shlex.join(GRAMMAR_FST)} count <(cat {shlex.quote(str(TOY))})")
     assert done.returncode == 0 and done.stdout.endswith("total\t6\n")
+

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from ... import json_input
-from ...errors import FormatError, Location, Wording, read_bytes
+from ...errors import DATA_READ_LIMIT, FormatError, Location, Wording, read_bytes
 from ...text import tokens
 from ..records import Utterance
 
@@ -46,7 +46,7 @@ class Source:
     @classmethod
     def open(cls, path: str | Path) -> Source:
         """Read `path`; a file that cannot be read is a FormatError naming it."""
-        data = read_bytes(path, FormatError)
+        data = read_bytes(path, FormatError, DATA_READ_LIMIT)
         bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
         return cls(str(path), data[bom:].decode("utf-8", errors="surrogateescape"), bom)
 
