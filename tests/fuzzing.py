@@ -447,27 +447,35 @@ PATH_DESTS = {"output", "heldout", "heldout_rest", "allow_path", "catalogue", "g
 
 
 @cache
-def _value_options(command: str) -> tuple[str, ...]:
-    """The options of `command` that take a value and name no file."""
+def _options(command: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The options of `command` that take a value and name no file, and its flags (but
+    `--help` and `--version`, which end the run at once)."""
     from grammar_fst.cli.main import build_parser
 
     commands = next(a for a in build_parser([command])._actions if a.dest == "command")
-    return tuple(
-        action.option_strings[-1]
-        for action in commands.choices[command]._actions
-        if action.option_strings and action.nargs != 0 and action.dest not in PATH_DESTS
+    actions = [a for a in commands.choices[command]._actions if a.option_strings]
+    return (
+        tuple(a.option_strings[-1] for a in actions if a.nargs != 0 and a.dest not in PATH_DESTS),
+        tuple(a.option_strings[-1] for a in actions if a.nargs == 0 and a.dest != "help"),
     )
+
+
+def _value_options(command: str) -> tuple[str, ...]:
+    return _options(command)[0]
 
 
 def arguments_case(rng: random.Random, small: bool = False) -> Case:
     """A command line over the bundled files with odd values for one to three of its
-    options (`--opt V` or `--opt=V`), and now and then an odd sentence or a stray word."""
+    options (`--opt V` or `--opt=V`), some of its flags together, and now and then a stray
+    word."""
     argv = list(rng.choice(ARGUMENT_COMMANDS))
     for _ in range(rng.randint(1, 3) if _value_options(argv[0]) else 0):
         option, value = rng.choice(_value_options(argv[0])), rng.choice(ODD_VALUES)
         if option == "--dask" and not value.startswith("local:"):
             value = "local:" + value  # a scheduler's address would wait for the network
         argv += [f"{option}={value}"] if rng.random() < 0.3 else [option, value]
+    flags = _options(argv[0])[1]
+    argv += rng.sample(flags, min(len(flags), rng.choice([0, 0, 1, 2, 3])))
     if rng.random() < 0.2 or not _value_options(argv[0]):
         argv.insert(rng.randint(1, len(argv)), rng.choice(ODD_VALUES))
     files = {
