@@ -115,6 +115,7 @@ def connect(address: str, fork: bool | None = None) -> Iterator:
     forked = forks_here() if fork is None else fork
     with contextlib.ExitStack() as cluster:
         cluster.enter_context(dask.config.set(QUIET))
+        cluster.enter_context(_quiet_logs())
         workers = cluster.enter_context(_forked(count)) if forked else None
         local = cluster.enter_context(
             distributed.LocalCluster(  # its workers' logs: errors only (tasks cancelled
@@ -128,6 +129,20 @@ def connect(address: str, fork: bool | None = None) -> Iterator:
         if workers is not None:
             workers.start(local.scheduler_address)
         yield client
+
+
+@contextlib.contextmanager
+def _quiet_logs() -> Iterator[None]:
+    """Dask's logs in this process at errors only, while a local cluster runs: a run that
+    stops early (a user's error, a signal) closes the cluster's connections under its
+    feet, and its scheduler says so at INFO, with a traceback, on standard error."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _answers(address: str) -> None:

@@ -446,10 +446,14 @@ ODD_VALUES = [
 PATH_DESTS = {"output", "heldout", "heldout_rest", "allow_path", "catalogue", "grammar", "data"}
 
 
+# Values that many options take, so that odd combinations get past the parser.
+PLAUSIBLE = ["1", "2", "3", "7", "0.5", "1000", "PlayMusic", "genre", "train=0.5,test=0.5"]
+
+
 @cache
-def _options(command: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The options of `command` that take a value and name no file, and its flags (but
-    `--help` and `--version`, which end the run at once)."""
+def _options(command: str) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
+    """The options of `command` that take a value and name no file, its flags (but
+    `--help`, which ends the run at once), and each option's choices."""
     from grammar_fst.cli.main import build_parser
 
     commands = next(a for a in build_parser([command])._actions if a.dest == "command")
@@ -457,11 +461,20 @@ def _options(command: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (
         tuple(a.option_strings[-1] for a in actions if a.nargs != 0 and a.dest not in PATH_DESTS),
         tuple(a.option_strings[-1] for a in actions if a.nargs == 0 and a.dest != "help"),
+        {a.option_strings[-1]: sorted(a.choices) for a in actions if a.choices},
     )
 
 
 def _value_options(command: str) -> tuple[str, ...]:
     return _options(command)[0]
+
+
+def _value(rng: random.Random, command: str, option: str) -> str:
+    """An odd value for `option`, or one it may well take: one of its choices, or a
+    plausible one."""
+    if rng.random() < 0.5:
+        return rng.choice(ODD_VALUES)
+    return rng.choice(_options(command)[2].get(option) or PLAUSIBLE)
 
 
 def arguments_case(rng: random.Random, small: bool = False) -> Case:
@@ -470,7 +483,8 @@ def arguments_case(rng: random.Random, small: bool = False) -> Case:
     word."""
     argv = list(rng.choice(ARGUMENT_COMMANDS))
     for _ in range(rng.randint(1, 3) if _value_options(argv[0]) else 0):
-        option, value = rng.choice(_value_options(argv[0])), rng.choice(ODD_VALUES)
+        option = rng.choice(_value_options(argv[0]))
+        value = _value(rng, argv[0], option)
         if option == "--dask" and not value.startswith("local:"):
             value = "local:" + value  # a scheduler's address would wait for the network
         argv += [f"{option}={value}"] if rng.random() < 0.3 else [option, value]
