@@ -375,3 +375,20 @@ def test_a_grammar_through_a_pipe_is_read():
     done = bounded("bash", "-c", f"{shlex.join(GRAMMAR_FST)} count <(cat {shlex.quote(str(TOY))})")
     assert done.returncode == 0 and done.stdout.endswith("total\t6\n")
 
+
+
+def test_the_sets_of_a_partition_are_outputs_like_any_other(capsys, tmp_path):
+    """`-o g.grm --partition train=...` writes g.train.grm: never over the grammar read,
+    never through a link nobody named."""
+    source = tmp_path / "g.train.grm"
+    source.write_text("intent A = play (jazz | rock | pop | soul)\n", encoding="utf-8")
+    argv = ["--all", "--partition", "train=0.5,test=0.5", "--format", "text"]
+    status, _, err = run(capsys, "sample", source, *argv, "-o", tmp_path / "g.grm")
+    assert status == 2 and "is also an input" in err
+    assert source.read_text(encoding="utf-8").startswith("intent A")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (tmp_path / "out.train.txt").symlink_to(victim)
+    status, _, err = run(capsys, "sample", TOY, *argv, "-o", tmp_path / "out.txt")
+    assert status == 2 and "is a symbolic link; not writing set train through a link" in err
+    assert victim.read_text(encoding="utf-8") == "precious\n"

@@ -214,7 +214,6 @@ def _resample(args: argparse.Namespace) -> int:
 def _resample_all(args: argparse.Namespace) -> int:
     from ..data import formats, resample
     from ..data.catalogue import read_catalogue
-    from ..output import write_text
 
     records, utterances = read_all(args.data, args.source_format, args.on_error, "resample")
     catalogues = {slot: read_catalogue(file) for slot, file in bindings(args).items()}
@@ -242,8 +241,9 @@ def _resample_all(args: argparse.Namespace) -> int:
     unwritable: list = []
     fmt = formats.get(args.to)
     locale = data_locale(args)
-    if fmt.has("provenance"):
-        write_text(map("".join, batches(resample.provenance_lines(generated, fmt))), args.output)
+    if fmt.has("provenance"):  # lines already written, as write_utterances takes them
+        lines = (line[:-1] for line in resample.provenance_lines(generated, fmt))
+        write_utterances(batches(lines), args.to, args.output, rendered=True)
     else:
         utterances = [g.utterance for g in generated]
         kept = formats.writable(utterances, args.to, args.on_error, "the output", unwritable)

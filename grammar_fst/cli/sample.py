@@ -132,6 +132,8 @@ def _sample(args: argparse.Namespace) -> int:
     unique = unique or bool(args.partition)
     plan.keep_freed()  # from the start: compiling a catalogue makes and frees arrays too
     grammar = named_grammar(args)
+    if args.partition:
+        _refuse_unsafe_sets(args, grammar)
     locale = args.locale or (fmt.locale_of and fmt.locale_of(grammar.fsts.language))
     render = fmt.line_writer(locale=locale)  # lines are rendered by the workers
     if args.partition or args.all:
@@ -171,6 +173,27 @@ def _sample(args: argparse.Namespace) -> int:
         rendered = render is not None
         write_utterances(blocks, args.format, args.output, rendered, args.language, locale, opened)
     return 0
+
+
+def _refuse_unsafe_sets(args: argparse.Namespace, grammar) -> None:
+    """The files of the sets (`--partition`) are outputs as `-o` is: none may be one of
+    the files read, nor a link that the command line does not name."""
+    from pathlib import Path
+
+    from ..data.partition import part_path
+    from ..grm.sources import files_read, split_spec
+    from ..output import refuse_inputs
+
+    read = [args.grammar, *(split_spec(file)[0] for _, file in args.catalogue or [])]
+    read += files_read(grammar.grammar) if grammar.grammar is not None else []
+    for name in args.partition:
+        path = part_path(args.output, name)
+        refuse_inputs(path, read)
+        if Path(path).is_symlink():
+            raise UsageError(
+                f"{path} is a symbolic link; not writing set {name} through a link the "
+                "command line does not name: remove it, or name another output"
+            )
 
 
 def _drawn(

@@ -161,8 +161,6 @@ def _block(block: list[tuple[int, int, str]], source: Source) -> Parsed:
         return slots
     if intent is None:
         return source.error(f"a block without a '{INTENT_PREFIX}NAME' line", block[0][1])
-    if not intent:
-        return source.error("the record's intent is empty", block[0][1])
     utterance = Utterance(said, intent, tuple(slots))
     message = problem(utterance)
     return source.error(message, block[0][1]) if message else utterance

@@ -52,8 +52,6 @@ def from_record(record: object) -> Utterance:
         raise FormatError("the record has no string field 'text'")
     if not isinstance(intent, str):
         raise FormatError("the record has no string field 'intent'")
-    if not intent.strip():
-        raise FormatError("the record's intent is empty")
     items = record.get("slots", [])
     if not isinstance(items, list):
         raise FormatError("'slots' must be a list")

@@ -176,8 +176,6 @@ def from_record(rec: object) -> Utterance:
     intent = rec.get("intent")
     if not isinstance(intent, str):
         raise FormatError("the record has no string field 'intent'")
-    if not intent.strip():
-        raise FormatError("the record's intent is empty")
     plain, slots = parse_annotation(annot)
     if text is None:
         text = plain
