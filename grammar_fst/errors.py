@@ -127,15 +127,27 @@ class UsageError(GrammarFstError):
     """A request that cannot be met (unknown intent, bad argument value)."""
 
 
-def whole_argument(value: object, name: str, least: int = 0) -> None:
+def whole_argument(value: object, name: str, least: int = 0, most: int | None = None) -> None:
     """A UsageError naming the parameter `name` when its `value` is not a whole number of
-    `least` or more (a float, a string, None), before numpy meets it deep in the work."""
+    `least` or more (a float, a string, None), or is more than `most`, before numpy or
+    OpenFst meets it deep in the work."""
+    if isinstance(value, numbers.Integral) and most is not None and value > most:
+        raise UsageError(Wording(f"{{{name}}} must be at most {most:,}, not {value!r}"))
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
         raise UsageError(
             Wording(
                 f"{{{name}}} must be a whole number of {least} or more, not {{given}}",
                 given=repr(value),
             )
+        )
+
+
+def path_argument(value: object, name: str = "path") -> None:
+    """A UsageError naming the parameter `name` when its `value` names no file: not a
+    str or a path (None, bytes, a number), or empty."""
+    if not isinstance(value, (str, os.PathLike)) or not str(value):
+        raise UsageError(
+            Wording(f"{{{name}}} names a file (a str or a Path), not {{given}}", given=repr(value))
         )
 
 

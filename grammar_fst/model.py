@@ -23,6 +23,7 @@ import functools
 import itertools
 import logging
 import math
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,15 @@ from typing import TYPE_CHECKING
 from .data.catalogue import Catalogue, read_catalogue
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
-from .errors import GrammarError, Location, UsageError, Wording, catalogues_argument, whole_argument
+from .errors import (
+    GrammarError,
+    Location,
+    UsageError,
+    Wording,
+    catalogues_argument,
+    path_argument,
+    whole_argument,
+)
 from .fst import counting, openfst
 from .fst.compiler import CompiledFsts, callees, catalogue_fst, compile_grammar, compile_rule
 from .fst.spelling import Speller
@@ -477,7 +486,7 @@ class CompiledGrammar:
         form and its determinization take at most `budget` states; else (`exact` False)
         at most the number of derivations, in which a sentence said in several ways counts
         once per way."""
-        whole_argument(budget, "budget", least=1)
+        whole_argument(budget, "budget", least=1, most=sys.maxsize)
         return counting.counts(self.fsts, self._chosen(intents), budget)
 
     def with_catalogue(self, slot: str, catalogue: CatalogueLike) -> CompiledGrammar:
@@ -556,6 +565,7 @@ class CompiledGrammar:
         from .fst import far
         from .output import refuse_inputs
 
+        path_argument(path)
         if self.grammar is not None:
             refuse_inputs(path, sources.files_read(self.grammar))
         self._refuse_empty(list(self.intents))  # an archive that nothing could sample
@@ -621,6 +631,7 @@ def load(
         UsageError: a catalogue bound to a slot the grammar does not have.
     """
     catalogues_argument(catalogues)
+    path_argument(path)
     path = Path(path)
     bound = {slot: _catalogue(c) for slot, c in (catalogues or {}).items()}
     if path.suffix == ".far":

@@ -162,6 +162,10 @@ def test_an_unknown_resample_allocation_is_a_usage_error():
     (lambda g: gf.load(Path(__file__).parent.parent / "grammars" / "toy.grm", allow=5),
      "allow names folders"),
     (lambda g: gf.format_grammar(None), "format_grammar takes a Grammar"),
+    (lambda g: g.sizes(budget=10**30), "`budget` must be at most 9,223,372,036,854,775,807"),
+    (lambda g: g.write_far(None), "`path` names a file (a str or a Path), not None"),
+    (lambda g: gf.load(b"toy.grm"), "`path` names a file (a str or a Path), not b'toy.grm'"),
+    (lambda g: gf.load(""), "`path` names a file (a str or a Path), not ''"),
 ])  # fmt: skip
 def test_wrong_types_are_usage_errors_that_say_what_is_wanted(toy, call, message):
     with pytest.raises(gf.UsageError, match=re.escape(message)):

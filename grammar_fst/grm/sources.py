@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import GrammarError, read_text
+from ..errors import GrammarError, path_argument, read_text
 from . import ast as g
 from . import syntax
 from .folders import Folders
@@ -36,6 +36,7 @@ def load_grammar(path: str | Path, allow: Iterable[str | Path] = ()) -> g.Gramma
     Imported rules and slots come first, then the file's own rules, slots and intents.
     Imports and catalogues must lie in `path`'s folder tree or in an `allow`ed folder.
     """
+    path_argument(path)
     statements: list[g.Statement] = []
     language = _Loader(Folders.of(path, allow), statements).include(Path(path), root=True)
     return g.Grammar(tuple(statements), path=str(path), language=language)
