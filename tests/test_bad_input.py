@@ -446,3 +446,15 @@ def test_resample_writes_a_folder_of_shards_in_jsonl_too(capsys, tmp_path):
     shards = sorted((tmp_path / "out").iterdir())
     assert [p.name for p in shards] == ["part-00000.jsonl"]
     assert "".join(p.read_text(encoding="utf-8") for p in shards) == one
+
+
+def test_a_slot_value_bio_tokens_would_respell_keeps_its_text(capsys, tmp_path):
+    """`a : b` as tokens reads back `a: b`: the block gets its text line, and the value
+    comes back as it was."""
+    record = {"text": "set it to a : b", "intent": "Set",
+              "slots": [{"slot": "v", "value": "a : b", "start": 10, "end": 15}]}  # fmt: skip
+    data = written(tmp_path / "in.jsonl", json.dumps(record) + "\n")
+    assert run(capsys, "convert", data, "--to", "bio", "-o", tmp_path / "out.bio")[0] == 0
+    assert "# text = set it to a : b\n" in (tmp_path / "out.bio").read_text(encoding="utf-8")
+    back = json.loads(run(capsys, "convert", tmp_path / "out.bio")[1])
+    assert (back["text"], back["slots"][0]["value"]) == ("set it to a : b", "a : b")

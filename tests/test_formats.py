@@ -99,8 +99,12 @@ def as_carried(fmt: str, utterances: list[Utterance]) -> list[Utterance]:
                                               for s in u.slots))
             for u in utterances
         ]  # fmt: skip
-    if fmt == "bio":  # words, joined as their scripts write them
-        utterances = [as_words(u) for u in utterances]
+    if fmt == "bio":  # words, joined as their scripts write them, but for a slot value
+        # whose words would read back otherwise (`a : b`): the text line keeps the text
+        utterances = [
+            u if any(bio._respelled(s.value) for s in u.slots) else as_words(u)
+            for u in utterances
+        ]
     if fmt in ("snips", "snips-benchmark", "snips-nlu", "rasa"):  # grouped by intent, in order
         order = list(dict.fromkeys(u.intent for u in utterances))
         utterances = sorted(utterances, key=lambda u: order.index(u.intent))

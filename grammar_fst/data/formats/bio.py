@@ -42,8 +42,9 @@ TEXT_PREFIX = "# text = "  # the text as written, where the tokens cannot say it
 
 def tags(utterance: Utterance) -> tuple[list[tuple[str, str]], bool]:
     """(token, tag) pairs, and whether the block needs its text line (a slot edge where the
-    text has no space but the tokens read back with one: `ตอน|10`, `"|Kenzo`); a
-    FormatError if a slot cuts a word of a script written with spaces (`play|rock`)."""
+    text has no space but the tokens read back with one: `ตอน|10`, `"|Kenzo`; a slot value
+    whose tokens read back otherwise: `a : b`); a FormatError if a slot cuts a word of a
+    script written with spaces (`play|rock`)."""
     message = problem(utterance)
     if message:
         raise FormatError(f"cannot write {utterance.text!r} as BIO: {message}")
@@ -71,8 +72,16 @@ def tags(utterance: Utterance) -> tuple[list[tuple[str, str]], bool]:
             )
         for k in touched:
             tags[k] = f"{'B' if k == touched[0] else 'I'}-{slot.slot}"
+    pairs = [(text[s:e], tag) for (s, e), tag in zip(spans, tags)]
     spaced = any(_spaced_apart(text, edge) for edge in edges)
-    return [(text[s:e], tag) for (s, e), tag in zip(spans, tags)], spaced
+    spaced = spaced or any(_respelled(slot.value) for slot in utterance.slots)
+    return pairs, spaced
+
+
+def _respelled(value: str) -> bool:
+    """Whether a slot's value, its tokens alone, would read back as another value (its
+    spaces aside): `a : b`, a space before a mark of punctuation, reads back `a: b`."""
+    return tokens.spelled([[t] for t in tokens.words(value)])[0] != " ".join(value.split())
 
 
 def _spaced_apart(text: str, at: int) -> bool:
