@@ -131,7 +131,7 @@ def whole_argument(value: object, name: str, least: int = 0, most: int | None = 
     """A UsageError naming the parameter `name` when its `value` is not a whole number of
     `least` or more (a float, a string, None), or is more than `most`, before numpy or
     OpenFst meets it deep in the work."""
-    if isinstance(value, numbers.Integral) and most is not None and value > most:
+    if isinstance(value, numbers.Integral) and most is not None and int(value) > most:
         raise UsageError(Wording(f"{{{name}}} must be at most {most:,}, not {value!r}"))
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
         raise UsageError(
