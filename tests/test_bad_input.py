@@ -458,3 +458,12 @@ def test_a_slot_value_bio_tokens_would_respell_keeps_its_text(capsys, tmp_path):
     assert "# text = set it to a : b\n" in (tmp_path / "out.bio").read_text(encoding="utf-8")
     back = json.loads(run(capsys, "convert", tmp_path / "out.bio")[1])
     assert (back["text"], back["slots"][0]["value"]) == ("set it to a : b", "a : b")
+
+
+@pytest.mark.parametrize("fmt, ending", [("massive", ".jsonl"), ("text", ".txt"), ("bio", ".bio")])
+def test_shards_are_named_as_files_of_what_they_hold(capsys, tmp_path, fmt, ending):
+    """A shard is read back as what it holds: its ending is one its format's files have."""
+    assert run(capsys, "sample", TOY, "-n", "3", "--format", fmt, "-o", f"{tmp_path}/s/")[0] == 0
+    [shard] = (tmp_path / "s").iterdir()
+    assert shard.name == f"part-00000{ending}"
+    assert run(capsys, "convert", shard, "--to", "text")[0] == 0

@@ -118,7 +118,7 @@ def write_utterances(
     if not is_folder(output):
         write_bytes(chunks, output)
         return
-    for chunk, path in zip(chunks, shard_paths(output, f".{target.name}")):
+    for chunk, path in zip(chunks, shard_paths(output, target.shard_suffix)):
         write_bytes([chunk], path)
 
 

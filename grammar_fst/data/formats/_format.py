@@ -159,6 +159,14 @@ class Format:
         """Whether it can be written as a folder of shards, a file per block."""
         return self.has("line") or self.has("write_file")
 
+    @property
+    def shard_suffix(self) -> str:
+        """The ending of its shards: its name where that is one of its files' endings
+        (`.jsonl`, `.bio`), else its first one (MASSIVE's `.jsonl`, text's `.txt`), so that
+        a shard is read back as what it holds."""
+        own = f".{self.name}"
+        return own if own in self.suffixes or not self.suffixes else self.suffixes[0]
+
     def _options(self, given: dict) -> dict:
         """The options of `given` this format takes, without those left unset (None)."""
         return {k: v for k, v in given.items() if k in self.options and v is not None}
