@@ -8,3 +8,4 @@ DEFAULT_THRESHOLD = 0.1  # data.resample's Jaccard gate, chosen on SNIPS: see do
 AUTO = "auto"  # induction: lambda chosen per intent by cross-validation (the default)
 DEFAULT_LAMBDA = 1.0  # induction: the weight of the structure prior where too few utterances
 DEFAULT_INTENT = "Utterance"  # induction: the intent of utterances that name none
+DEFAULT_SAMPLES = 1000  # evaluate: sentences sampled for the precision proxies

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 
 from . import parallel, progress
 from .data.records import Utterance
+from .defaults import DEFAULT_SAMPLES
 from .fst import counting, labels
 from .grm import ast as g
 from .model import CompiledGrammar
@@ -104,7 +105,7 @@ def _share(value: float) -> str:
 def evaluate(
     grammar: CompiledGrammar,
     heldout: Sequence[Utterance],
-    samples: int = 1000,
+    samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     jobs: int = 1,
     client=None,

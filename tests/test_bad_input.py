@@ -467,3 +467,11 @@ def test_shards_are_named_as_files_of_what_they_hold(capsys, tmp_path, fmt, endi
     [shard] = (tmp_path / "s").iterdir()
     assert shard.name == f"part-00000{ending}"
     assert run(capsys, "convert", shard, "--to", "text")[0] == 0
+
+
+@pytest.mark.parametrize("option", [["--samples", "10"], ["--limit", "3"], ["--jobs", "2"],
+                                    ["--catalogue", "genre=x.txt"], ["--heldout-rest"]])
+def test_evaluate_on_data_refuses_what_only_a_grammar_takes(capsys, option):
+    status, out, err = run(capsys, "evaluate", EXAMPLE, "--heldout", EXAMPLE, *option)
+    assert (status, out) == (2, "")
+    assert f"{option[0]} is for a grammar in place of {EXAMPLE}, not for data" in err

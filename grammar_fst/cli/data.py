@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..defaults import DEFAULT_SEED, DEFAULT_THRESHOLD
+from ..defaults import DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_THRESHOLD
 from ..errors import UsageError
 from .arguments import (
     Command,
@@ -266,9 +266,8 @@ def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--samples",
         type=whole_number,
-        default=1000,
         metavar="N",
-        help="sentences sampled for the precision proxies (default: 1000)",
+        help=f"sentences sampled for the precision proxies (default: {DEFAULT_SAMPLES})",
     )
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     p.add_argument(
@@ -318,8 +317,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     grammar = named_grammar(args)
     records, heldout = read_all(args.heldout, args.source_format, args.on_error, "evaluate against")
     heldout = selected(args, heldout, args.heldout, args.heldout_rest)
+    samples = DEFAULT_SAMPLES if args.samples is None else args.samples
     with cluster as client:
-        report = evaluate.evaluate(grammar, heldout, args.samples, args.seed, args.jobs, client)
+        report = evaluate.evaluate(grammar, heldout, samples, args.seed, args.jobs, client)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, allow_nan=False) + "\n")
     else:
@@ -334,6 +334,14 @@ def _evaluate_data(args: argparse.Namespace) -> int:
 
     from ..data import naturalness
 
+    given = {
+        "--samples": args.samples is not None, "--catalogue": bool(args.catalogue),
+        "--limit": args.limit is not None, "--sample": args.sample is not None,
+        "--heldout-rest": args.heldout_rest, "--jobs": args.jobs > 1,
+        "--dask": args.dask is not None,
+    }  # fmt: skip
+    for option in (option for option, said in given.items() if said):
+        raise UsageError(f"{option} is for a grammar in place of {args.grammar}, not for data")
     records, data = read_all(args.grammar, None, args.on_error, "evaluate")
     held, heldout = read_all(args.heldout, args.source_format, args.on_error, "evaluate against")
     read, originals = [records, held], []
