@@ -40,6 +40,9 @@ def counted(
         return
     from tqdm import tqdm  # imported only when a bar is shown: it costs start-up time
 
+    # no monitor thread (it only corrects bars that stall): with a thread running, a local
+    # Dask cluster's workers cannot be forked safely, and are spawned (`parallel`)
+    tqdm.monitor_interval = 0
     with tqdm(total=total, unit=f" {unit}", unit_scale=scaled) as bar:
         for block in blocks:
             bar.update(size(block))

@@ -311,3 +311,22 @@ with parallel._forked(2) as workers:
         timeout=120,
     )
     assert done.stdout.strip() == f"--dask local:2: {said}", done.stderr
+
+
+def test_a_progress_bar_leaves_no_thread_so_local_workers_are_forked():
+    """A bar's monitor thread would make `forks_here` false for the rest of the run: the
+    workers of `--dask local:N --progress` were spawned, slower, and on a signal their
+    queues' semaphores were reported leaked. In a process of its own: this one runs
+    other threads."""
+    script = """
+from grammar_fst import parallel, progress
+print(parallel.forks_here(), end=" ")
+list(progress.counted([[1], [2]], 2, "x", shown=True))
+print(parallel.forks_here())
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(GRAMMARS.parent)},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.stdout.strip() == "True True", done.stderr
