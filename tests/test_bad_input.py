@@ -475,3 +475,12 @@ def test_evaluate_on_data_refuses_what_only_a_grammar_takes(capsys, option):
     status, out, err = run(capsys, "evaluate", EXAMPLE, "--heldout", EXAMPLE, *option)
     assert (status, out) == (2, "")
     assert f"{option[0]} is for a grammar in place of {EXAMPLE}, not for data" in err
+
+
+def test_converting_away_canonical_values_is_warned_of(capsys, tmp_path):
+    record = {"text": "fly to nyc", "intent": "Fly", "slots": [
+        {"slot": "city", "value": "nyc", "start": 7, "end": 10, "canonical": "new york"}]}
+    data = written(tmp_path / "in.jsonl", json.dumps(record) + "\n")
+    status, _, err = run(capsys, "convert", data, "--to", "massive")
+    assert status == 0 and "1 slot value with a canonical value written as said: massive" in err
+    assert "canonical" not in run(capsys, "convert", data, "--to", "rasa")[2]

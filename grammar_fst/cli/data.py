@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Iterator
 
 from ..defaults import DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_THRESHOLD
 from ..errors import UsageError
+from ..plurals import amount
+from . import PROG
 from .arguments import (
     Command,
     bindings,
@@ -56,9 +59,34 @@ def _convert(args: argparse.Namespace) -> int:
     unwritable: list = []
     written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
     locale = data_locale(args)
+    synonyms: list[int] = []  # per utterance written, its slots with a canonical value
+    if not formats.get(args.to).canonical:
+        written = _counted(written, synonyms)
     write_utterances(batches(written), args.to, args.output, language=args.language, locale=locale)
     warn_locale_lost(args, locale)
+    _warn_synonyms_lost(args.to, sum(synonyms))
     return report_skipped(records, unwritable)
+
+
+def _counted(utterances: Iterable, synonyms: list[int]) -> Iterator:
+    """The utterances, counting in `synonyms` each one's slots with a canonical value."""
+    for utterance in utterances:
+        synonyms.append(sum(slot.canonical is not None for slot in utterance.slots))
+        yield utterance
+
+
+def _warn_synonyms_lost(fmt: str, lost: int) -> None:
+    """Warn when slot values with a canonical value were written in a format without a
+    field for it: the output says the values as written, and their meaning is lost."""
+    if not lost:
+        return
+    from ..data import formats
+
+    keeping = formats.described(lambda f: f.canonical, " or ")
+    sys.stderr.write(
+        f"{PROG}: warning: {amount(lost, 'slot value')} with a canonical value written as "
+        f"said: {fmt} has no field for it ({keeping} would keep it)\n"
+    )
 
 
 def _resample_arguments(p: argparse.ArgumentParser) -> None:

@@ -33,7 +33,7 @@ FORMATS: tuple[Format, ...] = (
     Format("bio", "bio", read="read", line="line", suffixes=(".conll", ".bio"), bulk="Bio"),
     Format(
         "jsonl", "jsonl", read="read", line="line", suffixes=(".jsonl",),
-        provenance="line_with_provenance", bulk="Jsonl",
+        provenance="line_with_provenance", bulk="Jsonl", canonical=True,
     ),
     Format(
         "massive", "massive", read="read", line="line", suffixes=(".jsonl",),
@@ -42,11 +42,11 @@ FORMATS: tuple[Format, ...] = (
     ),
     Format(
         "parquet", "parquet", write_file="write_output", suffixes=(".parquet",),
-        requires="the parquet extra",
+        requires="the parquet extra", canonical=True,
     ),
     Format(
         "rasa", "rasa", read="read", document="write_document", suffixes=(".yml", ".yaml"),
-        training_set=True,
+        training_set=True, canonical=True,
     ),
     Format(
         "snips-benchmark", "snips", read="read", document="write_document", suffixes=(".json",),
@@ -56,6 +56,7 @@ FORMATS: tuple[Format, ...] = (
         "snips-nlu", "snips_nlu", read="read", document="write_document", suffixes=(".json",),
         recognise="is_dataset", recognised_by="by its first key", training_set=True,
         options=("language", "locale"), read_locale="locale_read", locale_of="locale_of",
+        canonical=True,
     ),
     Format("text", "text", read="read", line="line", suffixes=(".txt",), bulk="Text"),
     Format("tod", "tod", read="read", suffixes=(".tsv",), read_locale="locale_read"),

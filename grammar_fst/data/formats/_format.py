@@ -85,6 +85,7 @@ class Format:
         aliases: older names still accepted.
         training_set: sampling it gives no repeated sentence unless told otherwise.
         options: the writer options (of OPTIONS) its writers take.
+        canonical: whether it keeps a slot's canonical value beside the value said.
         read_locale: the locale a file of this format names, if it names one.
         locale_of: the format's locale for a grammar's language tag (MASSIVE's `th-TH`
             for `th`), for a format with a `locale` option.
@@ -118,9 +119,11 @@ class Format:
         options: tuple[str, ...] = (),
         requires: str = "",
         bulk: str = "",
+        canonical: bool = False,
         **functions: str,
     ):
         self.name, self.module, self.suffixes = name, module, suffixes
+        self.canonical = canonical
         self.recognised_by, self.aliases, self.training_set = recognised_by, aliases, training_set
         self.options, self.requires, self.bulk = options, requires, bulk
         self.functions = functions
