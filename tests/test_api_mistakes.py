@@ -170,3 +170,34 @@ def test_an_unknown_resample_allocation_is_a_usage_error():
 def test_wrong_types_are_usage_errors_that_say_what_is_wanted(toy, call, message):
     with pytest.raises(gf.UsageError, match=re.escape(message)):
         call(toy)
+
+
+GOLDEN = [gf.Utterance("play jazz", "P", (gf.SlotValue("g", "jazz", 5, 9),))]
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"threshold": "x"}, "`threshold` must be a number from 0 to 1, not 'x'"),
+    ({"threshold": float("nan")}, "`threshold` must be a number from 0 to 1, not nan"),
+    ({"context": -1}, "`context` must be a number of 0 or more, not -1"),
+    ({"kinds": 5}, "`kinds` must be a number from 0 to 1, not 5"),
+    ({"joins": 1.5}, "`joins` must be a whole number of 0 or more, not 1.5"),
+    ({"kinds_seen": -3}, "`kinds_seen` must be a whole number of 0 or more, not -3"),
+])  # fmt: skip
+def test_resample_refuses_what_the_command_line_refuses(options, message):
+    from grammar_fst.data import resample
+
+    with pytest.raises(gf.UsageError, match=re.escape(message)):
+        resample.resample(GOLDEN, 4, **options)
+
+
+@pytest.mark.parametrize("utterances, message", [
+    (["play jazz"], "utterance 1: not an Utterance with a tuple of slots"),
+    ([gf.Utterance("hi", "A", None)], "utterance 1: not an Utterance with a tuple of slots"),
+    ([gf.Utterance("play jazz", "P", (gf.SlotValue("g", "zz", 5, 9),))],
+     "utterance 1: slot 'g' has value 'zz' but the text at 5..9 is 'jazz'"),
+])  # fmt: skip
+def test_resample_refuses_records_that_do_not_fit(utterances, message):
+    from grammar_fst.data import resample
+
+    with pytest.raises(gf.UsageError, match=re.escape(message)):
+        resample.resample(utterances, 4)

@@ -41,7 +41,7 @@ import numpy as np
 
 from .. import progress
 from ..defaults import DEFAULT_THRESHOLD
-from ..errors import UsageError, Wording, whole_argument
+from ..errors import UsageError, Wording, number_argument, whole_argument
 from . import context as ctx
 from . import distribution as dist
 from . import formats
@@ -52,7 +52,7 @@ from . import subtypes as sub
 from .catalogue import Catalogue
 from .draws import Draws, drawing
 from .formats import Format
-from .formats._common import to_json
+from .formats._common import problem, to_json
 from .records import SlotValue, Utterance
 
 log = logging.getLogger("grammar_fst")
@@ -446,9 +446,21 @@ def resample(
     the context gate's evidence, `kinds` the kinds' similarity, `subtypes` the
     sub-types' similarity and `joins` the join gate's rarity (None: off); `kinds_seen`, the
     sightings an edge word needs to have a kind."""
-    for value, name in ((n, "n"), (seed, "seed"), (floor, "floor")):
+    for value, name in ((n, "n"), (seed, "seed"), (floor, "floor"), (kinds_seen, "kinds_seen")):
         whole_argument(value, name)
+    for value, name, most in ((threshold, "threshold", 1), (context, "context", math.inf),
+                              (subtypes, "subtypes", 1), (kinds, "kinds", 1)):  # fmt: skip
+        if value is not None or name == "threshold":
+            number_argument(value, name, 0, most)
+    if joins is not None:
+        whole_argument(joins, "joins")
     utterances = list(utterances)  # read twice: an iterator would be empty the second time
+    for number, utterance in enumerate(utterances, 1):
+        wrong = "not an Utterance with a tuple of slots"
+        if isinstance(utterance, Utterance) and isinstance(utterance.slots, tuple):
+            wrong = problem(utterance)
+        if wrong:
+            raise UsageError(f"utterance {number}: {wrong}")
     pools = build_pools(
         utterances, threshold, catalogues, context, subtypes, kinds, joins, kinds_seen
     )
