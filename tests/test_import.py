@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -295,3 +296,27 @@ def test_a_name_no_grammar_can_hold_is_refused_where_it_is(tmp_path):
     with pytest.raises(GrammarError, match=r"control character \(here U\+0009\)") as err:
         import_grammar(path)
     assert str(err.value).startswith(f"{path}:2:12: ")
+
+
+@pytest.mark.parametrize("sample, said", [
+    ("play {song", "a '{' that no '}' closes"), ("play song}", "a '}' that no '{' opens"),
+])  # fmt: skip
+def test_alexa_a_brace_without_its_pair_is_located(tmp_path, sample, said):
+    model = json.loads((EXAMPLES / "music_model.json").read_text())
+    model["interactionModel"]["languageModel"]["intents"][1]["samples"].append(sample)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model, indent=2))
+    with pytest.raises(GrammarError, match=re.escape(said)) as caught:
+        import_grammar(path)
+    line = next(n for n, text in enumerate(path.read_text().split("\n"), 1) if sample in text)
+    assert caught.value.location.line == line
+
+
+def test_alexa_a_custom_type_the_model_lacks_is_not_called_built_in(tmp_path, caplog):
+    model = {"interactionModel": {"languageModel": {"intents": [
+        {"name": "A", "slots": [{"name": "x", "type": "Tune"}], "samples": ["play {x}"]}]}}}
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model))
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        import_grammar(path)
+    assert "slot x has the type Tune, whose values are not in the model" in caplog.text

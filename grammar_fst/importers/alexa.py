@@ -24,6 +24,7 @@ from ..grm import ast as g
 from ._common import Labels, Piece, join, text_pieces, warn, weighted
 
 _SLOT = re.compile(r"\{([^{}]*)\}")
+_STRAY_BRACE = re.compile(r"[{}]")  # one left once every `{slot}` is taken out
 
 
 def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
@@ -74,9 +75,10 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
             file = f"{model_file}#{type_name}"
         else:
             file = f"{type_name}.txt"
+            kind = "built-in type" if type_name.startswith("AMAZON.") else "type"
             warn(
                 loc,
-                f"slot {slot} has the built-in type {type_name}, whose values are not in the "
+                f"slot {slot} has the {kind} {type_name}, whose values are not in the "
                 f"model: write them in {file} beside the grammar, or bind --catalogue {slot}=FILE",
             )
         statements.append(g.Slot(slot, g.CatalogueRef(file, loc), loc, f"values of {type_name}"))
@@ -91,6 +93,14 @@ def _sample(sample: str, declared: dict, slots: Labels, loc: Location, intent: s
     def locate(col: int) -> Location:
         return Location(loc.file, loc.line, loc.col + 1 + col) if loc.line else loc
 
+    for stray in _STRAY_BRACE.finditer(_SLOT.sub(lambda ref: " " * len(ref.group(0)), sample)):
+        closing = stray.group(0) == "}"
+        raise GrammarError(
+            f"intent {intent}: a '{stray.group(0)}' that no "
+            f"'{'{' if closing else '}'}' {'opens' if closing else 'closes'}: a slot is "
+            "written {name}",
+            locate(stray.start()),
+        )
     for ref in _SLOT.finditer(sample):
         pieces += text_pieces(sample[at : ref.start()], at, locate)
         name = ref.group(1).strip()
