@@ -146,8 +146,11 @@ def whole_argument(value: object, name: str, least: int = 0, most: int | None = 
 def number_argument(value: object, name: str, least: float = 0.0, most: float = math.inf) -> None:
     """A UsageError naming the parameter `name` when its `value` is not a number from
     `least` to `most` (a string, None, NaN), as the command line's option refuses it."""
-    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not number or not least <= value <= most or value != value:  # NaN is not itself
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not least <= float(value) <= most  # NaN is between no two numbers
+    ):
         span = f"from {least:g} to {most:g}" if most < math.inf else f"of {least:g} or more"
         raise UsageError(
             Wording(f"{{{name}}} must be a number {span}, not {{given}}", given=repr(value))

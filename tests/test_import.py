@@ -299,7 +299,7 @@ def test_a_name_no_grammar_can_hold_is_refused_where_it_is(tmp_path):
 
 
 @pytest.mark.parametrize("sample, said", [
-    ("play {song", "a '{' that no '}' closes"), ("play song}", "a '}' that no '{' opens"),
+    ("hum {song", "a '{' that no '}' closes"), ("hum song}", "a '}' that no '{' opens"),
 ])  # fmt: skip
 def test_alexa_a_brace_without_its_pair_is_located(tmp_path, sample, said):
     model = json.loads((EXAMPLES / "music_model.json").read_text())
