@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 from . import parallel, progress
 from .data.records import Utterance
 from .defaults import DEFAULT_SAMPLES
+from .errors import whole_argument
 from .fst import counting, labels
 from .grm import ast as g
 from .model import CompiledGrammar
@@ -114,6 +115,7 @@ def evaluate(
     The held-out utterances are parsed, and the samples walked, on `jobs` processes or on
     the workers of a Dask `client` (the compiled grammar is sent to each once); the
     report is the same whichever."""
+    whole_argument(samples, "samples")
     words = [grammar.fsts.symbols.find(i) for i in range(grammar.fsts.symbols.num_symbols())]
     fold = all(w == w.casefold() for w in words if labels.parse_tag(w) is None)
     reference = [normalized(u, fold) for u in heldout]

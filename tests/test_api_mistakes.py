@@ -201,3 +201,10 @@ def test_resample_refuses_records_that_do_not_fit(utterances, message):
 
     with pytest.raises(gf.UsageError, match=re.escape(message)):
         resample.resample(utterances, 4)
+
+
+def test_evaluate_names_its_own_parameter(toy):
+    from grammar_fst import evaluate
+
+    with pytest.raises(gf.UsageError, match=re.escape("`samples` must be a whole number")):
+        evaluate.evaluate(toy, [], samples=-1)

@@ -484,3 +484,11 @@ def test_converting_away_canonical_values_is_warned_of(capsys, tmp_path):
     status, _, err = run(capsys, "convert", data, "--to", "massive")
     assert status == 0 and "1 slot value with a canonical value written as said: massive" in err
     assert "canonical" not in run(capsys, "convert", data, "--to", "rasa")[2]
+
+
+@pytest.mark.parametrize("binding", [":artist=a.txt", "Play:=a.txt", "a::b=a.txt"])
+def test_a_catalogue_binding_with_an_empty_part_is_refused(capsys, binding):
+    with pytest.raises(SystemExit) as refused:
+        run(capsys, "resample", EXAMPLE, "-n", "5", "--catalogue", binding)
+    assert refused.value.code == 2
+    assert f"'{binding}' is not SLOT=FILE (or INTENT:SLOT=FILE)" in capsys.readouterr().err

@@ -60,8 +60,8 @@ def intent_quota(text: str) -> tuple[str, int | None]:
 
 def binding(text: str) -> tuple[str, str]:
     slot, sep, file = text.partition("=")
-    if not sep or not slot or not file:
-        raise argparse.ArgumentTypeError(f"'{text}' is not SLOT=FILE")
+    if not sep or not all(slot.split(":")) or not file:  # INTENT:SLOT, neither empty
+        raise argparse.ArgumentTypeError(f"'{text}' is not SLOT=FILE (or INTENT:SLOT=FILE)")
     return slot, file
 
 
