@@ -320,3 +320,16 @@ def test_alexa_a_custom_type_the_model_lacks_is_not_called_built_in(tmp_path, ca
     with caplog.at_level(logging.WARNING, logger="grammar_fst"):
         import_grammar(path)
     assert "slot x has the type Tune, whose values are not in the model" in caplog.text
+
+
+@pytest.mark.parametrize("language, said", [
+    ({"intents": [{"name": "A", "slots": [{"name": "x", "type": "T"}], "samples": ["play {x}"]}],
+      "types": [{"name": "T", "values": []}]}, "slot type 'T' is empty"),
+    ({"intents": [{"name": "A", "samples": []}]},
+     "no intent of the model has sample utterances: nothing to import"),
+])  # fmt: skip
+def test_alexa_a_model_nothing_could_sample_is_refused_on_import(tmp_path, language, said):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"interactionModel": {"languageModel": language}}))
+    with pytest.raises(gf.GrammarFstError, match=re.escape(said)):
+        import_grammar(path)

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from .. import json_input
-from ..data.catalogue import ALEXA_PATH
+from ..data.catalogue import ALEXA_PATH, read_catalogue
 from ..errors import GrammarError, Location, read_text
 from ..grm import ast as g
 from ._common import Labels, Piece, join, text_pieces, warn, weighted
@@ -70,9 +70,15 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
             for slot_name in _SLOT.findall(sample):
                 slot_types.setdefault(slots(slot_name), (declared[slot_name], where.of(sample)))
         statements.append(g.Intent(intents(name, loc), weighted(options, loc), loc))
+    if not statements:
+        raise GrammarError(
+            "no intent of the model has sample utterances: nothing to import",
+            Location(str(path)),
+        )
     for slot, (type_name, loc) in slot_types.items():
         if type_name in types:
             file = f"{model_file}#{type_name}"
+            read_catalogue(f"{path}#{type_name}")  # an empty one is an error here, not later
         else:
             file = f"{type_name}.txt"
             kind = "built-in type" if type_name.startswith("AMAZON.") else "type"
