@@ -492,3 +492,11 @@ def test_a_catalogue_binding_with_an_empty_part_is_refused(capsys, binding):
         run(capsys, "resample", EXAMPLE, "-n", "5", "--catalogue", binding)
     assert refused.value.code == 2
     assert f"'{binding}' is not SLOT=FILE (or INTENT:SLOT=FILE)" in capsys.readouterr().err
+
+
+def test_a_massive_annotation_left_open_is_said_to_be(capsys, tmp_path):
+    record = {"utt": "play jazz", "annot_utt": "play [genre : jazz", "intent": "a_b",
+              "locale": "en-US"}  # fmt: skip
+    data = written(tmp_path / "m.jsonl", json.dumps(record) + "\n")
+    status, _, err = run(capsys, "convert", data, "--from", "massive")
+    assert status == 2 and "a '[slot : value]' annotation that is never closed" in err

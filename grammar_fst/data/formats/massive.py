@@ -162,6 +162,8 @@ def parse_annotation(annot: str) -> tuple[str, tuple[SlotValue, ...]]:
     parts.append(annot[pos:])
     text = "".join(parts)
     stray = re.search(r"[\[\]]", "".join(p for i, p in enumerate(parts) if i % 2 == 0))
+    if stray and "[" in annot[pos:] and "]" not in annot[pos:]:  # the last one left open
+        raise FormatError(f"a '[slot : value]' annotation that is never closed in {annot!r}")
     if stray:
         raise FormatError(f"'{stray.group(0)}' outside a '[slot : value]' annotation in {annot!r}")
     return text, tuple(slots)
