@@ -278,7 +278,7 @@ BAD = [
         "'annot_utt' 'ab' does not match",
     ),
     ("massive", '{"utt": "a", "intent": "A"}\n', "1:1", "no field 'annot_utt' or"),
-    ("massive", '{"annot_utt": "a [b", "intent": "A"}\n', "1:1", "'[' outside"),
+    ("massive", '{"annot_utt": "a [b", "intent": "A"}\n', "1:1", "never closed"),
     (
         "massive",
         '{"utt": "play rock", "annot_utt": "play [genre : pop]", "intent": "A"}\n',
