@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-# The most bytes of one input file (grammar, import, catalogue, archive, data) read: far
-# more than any real one holds, and an endless file (/dev/zero, a pipe) stops there.
+# The most bytes of one input file read: far more than any real one holds, and an
+# endless file (/dev/zero, a pipe) stops there.
 READ_LIMIT = 1 << 30  # bytes of a grammar, catalogue or archive, at most
 DATA_READ_LIMIT = 4 << 30  # of a file of annotated data (10 million sampled lines: 2.5 GB)
 READ_BLOCK = 1 << 20  # what a pipe or a device is read in

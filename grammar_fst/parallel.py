@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
@@ -207,7 +208,6 @@ class _Forked:
     def start(self, scheduler: str) -> None:
         """Give each worker the `scheduler`'s address; wait until all serve it."""
         import selectors
-        import time
 
         for writer in self.addresses:
             os.write(writer, scheduler.encode())
@@ -240,8 +240,6 @@ class _Forked:
         if self.serving >= 0:
             os.close(self.serving)
             self.serving = -1
-        import time
-
         deadline = time.monotonic() + self.ENDED
         for process in self.processes:
             process.join(max(0.0, deadline - time.monotonic()))

@@ -59,19 +59,19 @@ def _convert(args: argparse.Namespace) -> int:
     unwritable: list = []
     written = formats.writable(records, args.to, args.on_error, args.data, unwritable)
     locale = data_locale(args)
-    synonyms: list[int] = []  # per utterance written, its slots with a canonical value
+    synonyms = [0]  # slots written with a canonical value, counted as they are written
     if not formats.get(args.to).canonical:
         written = _counted(written, synonyms)
     write_utterances(batches(written), args.to, args.output, language=args.language, locale=locale)
     warn_locale_lost(args, locale)
-    _warn_synonyms_lost(args.to, sum(synonyms))
+    _warn_synonyms_lost(args.to, synonyms[0])
     return report_skipped(records, unwritable)
 
 
 def _counted(utterances: Iterable, synonyms: list[int]) -> Iterator:
-    """The utterances, counting in `synonyms` each one's slots with a canonical value."""
+    """The utterances, adding to `synonyms[0]` each one's slots with a canonical value."""
     for utterance in utterances:
-        synonyms.append(sum(slot.canonical is not None for slot in utterance.slots))
+        synonyms[0] += sum(slot.canonical is not None for slot in utterance.slots)
         yield utterance
 
 
@@ -368,8 +368,9 @@ def _evaluate_data(args: argparse.Namespace) -> int:
         "--heldout-rest": args.heldout_rest, "--jobs": args.jobs > 1,
         "--dask": args.dask is not None,
     }  # fmt: skip
-    for option in (option for option, said in given.items() if said):
-        raise UsageError(f"{option} is for a grammar in place of {args.grammar}, not for data")
+    wrong = next((option for option, said in given.items() if said), None)
+    if wrong:
+        raise UsageError(f"{wrong} is for a grammar in place of {args.grammar}, not for data")
     records, data = read_all(args.grammar, None, args.on_error, "evaluate")
     held, heldout = read_all(args.heldout, args.source_format, args.on_error, "evaluate against")
     read, originals = [records, held], []

@@ -448,9 +448,10 @@ def resample(
     sightings an edge word needs to have a kind."""
     for value, name in ((n, "n"), (seed, "seed"), (floor, "floor"), (kinds_seen, "kinds_seen")):
         whole_argument(value, name)
-    for value, name, most in ((threshold, "threshold", 1), (context, "context", math.inf),
-                              (subtypes, "subtypes", 1), (kinds, "kinds", 1)):  # fmt: skip
-        if value is not None or name == "threshold":
+    number_argument(threshold, "threshold", 0, 1)
+    for value, name, most in ((context, "context", math.inf), (subtypes, "subtypes", 1),
+                              (kinds, "kinds", 1)):  # fmt: skip
+        if value is not None:  # None: that gate is off
             number_argument(value, name, 0, most)
     if joins is not None:
         whole_argument(joins, "joins")

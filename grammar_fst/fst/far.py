@@ -15,8 +15,8 @@ was written, not who wrote it, so every FST's header is checked against its byte
 (the symbol table's by `openfst.check_holder`, the others' as their arrays are read), and
 the network itself next (`network_problem`): acyclic FSTs, labels from the symbol table,
 each intent opened by its tag, nonterminals that name FSTs of the archive and no rule
-that enters itself, weights that are probabilities. Writing goes to a temporary file that
-is read back and checked before it is renamed into place.
+that enters itself, weights that are probabilities. Writing checks the archive's bytes
+as a reader would before they are written, atomically (`output.atomic_file`).
 """
 
 from __future__ import annotations

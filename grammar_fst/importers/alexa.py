@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from .. import json_input
-from ..data.catalogue import ALEXA_PATH, read_catalogue
+from ..data.catalogue import ALEXA_PATH
 from ..errors import GrammarError, Location, read_text
 from ..grm import ast as g
 from ._common import Labels, Piece, join, text_pieces, warn, weighted
@@ -45,7 +45,7 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
             "not an Alexa interaction model: expected interactionModel.languageModel.intents",
             Location(str(path)),
         )
-    types = {t.get("name") for t in language.get("types", []) if isinstance(t, dict)}
+    types = {t.get("name"): t for t in language.get("types", []) if isinstance(t, dict)}
     model_file = os.path.relpath(os.path.abspath(path), os.path.abspath(output_folder or Path()))
     intents, slots = Labels(), Labels()
     statements: list[g.Statement] = []
@@ -78,7 +78,8 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
     for slot, (type_name, loc) in slot_types.items():
         if type_name in types:
             file = f"{model_file}#{type_name}"
-            read_catalogue(f"{path}#{type_name}")  # an empty one is an error here, not later
+            if not types[type_name].get("values"):  # here, not at the grammar's first sample
+                raise GrammarError(f"slot type '{type_name}' is empty", where.of(type_name))
         else:
             file = f"{type_name}.txt"
             kind = "built-in type" if type_name.startswith("AMAZON.") else "type"
