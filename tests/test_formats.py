@@ -546,7 +546,11 @@ def test_rasa_reads_its_usual_variants(tmp_path, warnings):
         ),
         Utterance("[nothing]", "it's"),
     ]
-    assert warnings == [f"{path}:12:3: 'synonym' items are not utterances; ignored"]
+    assert warnings == [
+        f"{path}:12:3: 'synonym' items are not utterances; ignored",
+        f"{path}:17:9: '[' opens or closes no entity Rasa reads (an entity is [text](entity) "
+        "or [text]{...}); kept as text",
+    ]
 
 
 def test_bio_ignores_other_comments_and_reads_hash_tokens(tmp_path):
@@ -671,3 +675,20 @@ def test_jsonl_line_is_json_dumps_of_the_record(corpus):
     for u in corpus:
         assert jsonl.line(u, 0) == json.dumps(u.to_dict(), ensure_ascii=False)
         assert json.loads(jsonl.line(u, 0))["annot_utt"] == u.annot_utt
+
+
+def test_rasa_bracket_outside_an_entity_is_text_with_a_warning(tmp_path, caplog):
+    """Rasa reads an entity left unclosed as words; so does the reader, but it says where."""
+    content = (
+        "nlu:\n- intent: A\n  examples: |\n"
+        "    - play [madonna(artist)\n    - play [abba](artist) now\n    - play [x](artist\n"
+    )
+    path = write_file(tmp_path, "unclosed.yml", content)
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        records = list(rasa.read(path))
+    texts = ["play [madonna(artist)", "play abba now", "play [x](artist"]
+    assert [r.text for r in records] == texts
+    assert [r.slots[0].value for r in records if r.slots] == ["abba"]
+    where = [r.getMessage().split(": '")[0] for r in caplog.records]
+    assert where == [f"{path}:4:12", f"{path}:6:12"]
+    assert all("opens or closes no entity" in r.getMessage() for r in caplog.records)

@@ -262,6 +262,20 @@ def test_resample_sizes_patterns_by_complexity():
     assert with_room[1] - 4 > artist[1] - 20  # more new ones for the more complex pattern
 
 
+def test_carriers_that_differ_in_case_or_spacing_are_one_in_the_table():
+    """The output tells utterances apart case-folded with single spaces, so the table
+    counts what a carrier can give the same way, and promises no more than is written."""
+    data = [
+        utt("Play", "play [artist : abba]"),
+        utt("Play", "Play [artist : queen]"),
+        utt("Play", "play  [artist : toto]"),
+        utt("Play", "play me [artist : sting]"),
+    ]
+    out, table, _ = rs.resample(data, 100, seed=1)
+    assert table.capacity == [8.0]  # two carriers, four values each
+    assert sum(table.allocated) == len(out) == 8
+
+
 def test_per_intent_shares_n_evenly_among_intents_first():
     play = [
         utt("Play", "play [artist : a0]"),

@@ -11,7 +11,8 @@ A slot with a `canonical` value is written in the dictionary form, whose `value`
 canonical one. Reading follows Rasa's own rules: an example is a line of the block that
 starts with `-`, its text what follows with spaces stripped, and an entity is what Rasa's
 entity pattern finds: `[text](entity)`, `[text](entity:value)` or `[text]{"entity": ...,
-"value": ...}` (a `role` or `group` is ignored); anything else is literal text.
+"value": ...}` (a `role` or `group` is ignored); anything else is literal text, with a
+warning for a square bracket outside an entity (most often an entity left unclosed).
 
 This is not a YAML parser. It reads the layout above: top-level keys, the `nlu:` list of
 `- intent: NAME` items (plain, 'single'- or "double"-quoted name) with an `examples: |`
@@ -143,6 +144,14 @@ def parse_example(line: str) -> tuple[str, tuple[SlotValue, ...]]:
         pos = match.end()
     parts.append(line[pos:])
     return "".join(parts), tuple(slots)
+
+
+def _stray_bracket(line: str) -> int | None:
+    """Where the first square bracket outside Rasa's entities is: most often an entity
+    left unclosed, which Rasa, and so this reader, takes as words."""
+    outside = ENTITY.sub(lambda m: " " * len(m.group(0)), line)
+    found = re.search(r"[\[\]]", outside)
+    return found.start() if found else None
 
 
 def _entity_dict(whole: str, inside: str) -> tuple[str, str | None]:
@@ -340,6 +349,14 @@ def _finish(item: _Item, source: Source) -> Iterator[Parsed]:
         except FormatError as err:
             yield source.error(err.message, pos)
             continue
+        stray = _stray_bracket(line)
+        if stray is not None:
+            log.warning(
+                "%s: '%s' opens or closes no entity Rasa reads (an entity is "
+                "[text](entity) or [text]{...}); kept as text",
+                source.location(pos + stray),
+                line[stray],
+            )
         utterance = Utterance(text, item.name, slots)
         message = problem(utterance)
         yield source.error(message, pos) if message else utterance
