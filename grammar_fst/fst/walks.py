@@ -67,6 +67,13 @@ class Walks:
         return Walks(self.ilabel[index], self.olabel[index], np.cumsum(lengths))
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The values, each once, sorted: `np.unique` without its first call's import of
+    `numpy.ma` (6 ms and more, a twentieth of sampling one sentence)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
 def spans(first: np.ndarray, count: np.ndarray) -> np.ndarray:
     """The numbers first[i] .. first[i] + count[i] - 1, for every i, one after the other."""
     return np.arange(int(count.sum())) + np.repeat(first - np.cumsum(count) + count, count)

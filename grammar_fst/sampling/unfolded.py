@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..fst.walks import spans
+from ..fst.walks import distinct, spans
 
 if TYPE_CHECKING:
     from .walker import Walker
@@ -203,7 +203,7 @@ def _tables(
             entered = walker._after[span.start + k]
             own[k] = offset[child] + entered - copies[child].first
         after[choice_offset[c] : choice_offset[c + 1]] = own
-    starts = np.unique(starts[starts >= 0])
+    starts = distinct(starts[starts >= 0])
     start_state = np.full(len(starts), -1, dtype=np.int64)  # each start's unfolded state
     for c, copy in enumerate(copies):
         if copy.parent < 0:

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..fst import openfst
 from ..fst.compiler import CompiledFsts, Key, call_order, callees
-from ..fst.walks import LabelPath, Walks, spans
+from ..fst.walks import LabelPath, Walks, distinct, spans
 from .unfolded import EMITS, ENTERS, MOVES, STOPS, Buckets, Runs, Unfolded, unfold
 
 COMBINED_ABOVE = 1_000  # choices: a catalogue, enumerated once (`Walker.every_path`)
@@ -812,18 +812,11 @@ def _heights(source: np.ndarray, nextstate: np.ndarray, states: int) -> np.ndarr
         first, count = into_start[ready], into_start[ready + 1] - into_start[ready]
         before = source[into[spans(first, count)]]
         np.subtract.at(waiting, before, 1)
-        ready = _distinct(before[waiting[before] == 0])
+        ready = distinct(before[waiting[before] == 0])
         level += 1
     if done < states:
         raise ValueError("the FST has a cycle")
     return height
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The values, each once, sorted: `np.unique` without its first call's import of
-    `numpy.ma` (20 ms, a tenth of sampling one sentence)."""
-    values = np.sort(values)
-    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
 def _mass(beta: np.ndarray, start: int) -> float:
