@@ -210,6 +210,40 @@ def read_bytes(
     return data
 
 
+def text_bytes(
+    path: str | Path, error: type[GrammarFstError] = GrammarError, limit: int = READ_LIMIT
+) -> bytes:
+    """The bytes of a text file (`read_bytes`); one in UTF-16 or UTF-32 is an `error`
+    for the whole file, which no skipping of records or lines could get past."""
+    data = read_bytes(path, error, limit)
+    wide = _wide_encoding(data[:4096])
+    if wide:
+        raise error(f"the file is in {wide}; save it as UTF-8", Location(str(path)))
+    return data
+
+
+# byte-order marks of the encodings whose characters are wider than a byte, longest first
+_WIDE_MARKS = (
+    (b"\xff\xfe\x00\x00", "UTF-32 (it starts with the byte-order mark FF FE 00 00)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (it starts with the byte-order mark 00 00 FE FF)"),
+    (b"\xff\xfe", "UTF-16 (it starts with the byte-order mark FF FE)"),
+    (b"\xfe\xff", "UTF-16 (it starts with the byte-order mark FE FF)"),
+)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """The wide encoding that the first bytes of a file are in, said as the message
+    should say it, or None: a byte-order mark, or (without one) a NUL byte in every
+    other place, as UTF-16 writes ASCII."""
+    for mark, name in _WIDE_MARKS:
+        if head.startswith(mark):
+            return name
+    pairs = len(head) // 2
+    if pairs >= 2 and max(head[0::2].count(0), head[1::2].count(0)) > 0.9 * pairs:
+        return "UTF-16 (every other byte is NUL, as UTF-16 writes ASCII)"
+    return None
+
+
 def _at_most(file: BinaryIO, limit: int) -> bytes | None:
     """The bytes of `file`, or None past `limit` of them: a regular file is read at once
     (its size is known), a pipe or a device (which has none) a block at a time."""
@@ -225,8 +259,8 @@ def _at_most(file: BinaryIO, limit: int) -> bytes | None:
 
 def read_text(path: str | Path, error: type[GrammarFstError] = GrammarError) -> str:
     """The UTF-8 text of `path`, without a byte-order mark; a missing file or a bad byte is
-    a located `error`."""
-    data = read_bytes(path, error)
+    a located `error`, and so is text in UTF-16 or UTF-32 (`text_bytes`)."""
+    data = text_bytes(path, error)
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:

@@ -214,15 +214,16 @@ def _ratio(part: int, whole: int) -> float:
 def normalized(u: Utterance, fold: bool) -> Utterance:
     """The utterance as the grammar's sentences are written: its NFC words, segmented
     between slot edges, joined as their scripts write them (offsets recomputed),
-    case-folded when asked."""
+    case-folded when asked; its intent and slot names in NFC, as a grammar's are."""
     change = (lambda t: t.casefold()) if fold else (lambda t: t)
     cuts = [0, *itertools.chain.from_iterable((s.start, s.end) for s in u.slots), len(u.text)]
     pieces = [tokens.words(change(u.text[a:b])) for a, b in zip(cuts, cuts[1:])]
     text, spans = tokens.spelled(pieces)
     slots = tuple(
-        s._replace(value=text[a:b], start=a, end=b) for s, (a, b) in zip(u.slots, spans[1::2])
+        s._replace(slot=tokens.normalize(s.slot), value=text[a:b], start=a, end=b)
+        for s, (a, b) in zip(u.slots, spans[1::2])
     )
-    return Utterance(text, u.intent, slots)
+    return Utterance(text, tokens.normalize(u.intent), slots)
 
 
 def delexicalized(u: Utterance, slots: Sequence[str]) -> list[str]:

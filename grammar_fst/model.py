@@ -213,6 +213,7 @@ class CompiledGrammar:
             raise UsageError(said)
         for wanted in (quota or {}).values():
             whole_argument(wanted, "quota")
+        quota = None if quota is None else {_name(k): v for k, v in quota.items()}
         intents = _names(intents)
         self._check_lengths(self._chosen(list(intents or []) + list(quota or {}) or None))
         if allocate is not None:
@@ -495,6 +496,7 @@ class CompiledGrammar:
         New words are appended to the symbol table, so existing labels keep their ids and
         the intents need no recompiling.
         """
+        slot = _name(slot)
         if slot not in self.fsts.slots:
             known = ", ".join(self.slots) or "none"
             raise UsageError(f"no slot '{slot}' in {self.source}; slots: {known}")
@@ -519,6 +521,7 @@ class CompiledGrammar:
 
         if sum(name is not None for name in (intent, rule, slot)) > 1:
             raise UsageError(Wording("draw one of {intent}, {rule} or {slot}, not several"))
+        intent, rule, slot = (None if x is None else _name(x) for x in (intent, rule, slot))
         if rule is not None:
             if self.grammar is None or rule not in self.grammar.rules:
                 known = ", ".join(sorted(self.grammar.rules)) if self.grammar else ""
@@ -581,10 +584,16 @@ def _catalogue(value: CatalogueLike) -> Catalogue:
 
 def _names(intents: Iterable[str] | None) -> list[str] | None:
     """The intents named, a single name given as a string being one of them (not its
-    letters)."""
+    letters), each as the grammar holds names (`_name`)."""
     if isinstance(intents, str):
-        return [intents]
-    return list(intents) if intents else None
+        return [_name(intents)]
+    return [_name(name) for name in intents] if intents else None
+
+
+def _name(name: str) -> str:
+    """An intent's, slot's or rule's name as a grammar holds it (NFC, `tokens.normalize`):
+    a terminal or a file name may give it decomposed, which looks the same."""
+    return tokens.normalize(name) if isinstance(name, str) else name
 
 
 def _sentence(text: object) -> str:

@@ -500,3 +500,35 @@ def test_a_massive_annotation_left_open_is_said_to_be(capsys, tmp_path):
     data = written(tmp_path / "m.jsonl", json.dumps(record) + "\n")
     status, _, err = run(capsys, "convert", data, "--from", "massive")
     assert status == 2 and "a '[slot : value]' annotation that is never closed" in err
+
+
+@pytest.mark.parametrize(
+    "encoding, said",
+    [
+        ("utf-16", "UTF-16 (it starts with the byte-order mark FF FE)"),
+        ("utf-16-be", "UTF-16 (every other byte is NUL, as UTF-16 writes ASCII)"),
+        ("utf-32", "UTF-32 (it starts with the byte-order mark FF FE 00 00)"),
+    ],
+)
+def test_a_text_file_in_a_wide_encoding_is_one_error_for_the_whole_file(
+    capsys, tmp_path, encoding, said
+):
+    """Skipping records cannot get past a file whose every character is two or four
+    bytes: one message says what the file is, whatever --on-error says."""
+    data = tmp_path / "d.tsv"
+    data.write_text("weather/find\t0:3:location\tabc\tth_TH\t{}\n", encoding=encoding)
+    grammar = tmp_path / "g.grm"
+    grammar.write_text("intent A = a\n", encoding=encoding)
+    message = f"the file is in {said}; save it as UTF-8\n"
+    for argv in (["convert", str(data), "--on-error", "skip"], ["check", str(grammar)]):
+        status, _, err = run(capsys, *argv)
+        assert status == 2 and err == f"grammar-fst: error: {argv[1]}: {message}"
+
+
+def test_control_characters_from_a_file_are_escapes_in_messages(capsys, tmp_path):
+    """A message quoting a file's text neither drops a NUL nor sends an escape sequence
+    to the terminal (this one would clear it)."""
+    data = written(tmp_path / "d.tsv", "A\t\tabc\tth\x1b[2J\x00\t{}\n")
+    status, _, err = run(capsys, "convert", str(data))
+    assert status == 0 and "is in locale th\\x1b[2J\\x00," in err
+    assert "\x1b" not in err and "\x00" not in err

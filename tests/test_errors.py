@@ -179,6 +179,18 @@ CASES = [
     ("glued-quote", {"g.grm": 'intent A = what"?"\n'}, "g.grm:1:16", "'?' is glued to 'what'"),
     ("glued-slot", {"g.grm": "slot s = a\nintent A = {s}s\n"}, "g.grm:2:15", "glued to 's'"),
     (
+        "ideographic-indent",
+        {"g.grm": "intent A = a\n\u3000intent B = b\n"},
+        "g.grm:2:1",
+        "the line starts with U+3000 IDEOGRAPHIC SPACE, so 'intent' starts no statement",
+    ),
+    (
+        "glued-slots",
+        {"g.grm": "language ja\nslot d = 明日\nslot t = 七時\nintent A = {d}{t}に\n"},
+        "g.grm:4:15",
+        "'{t}' is glued to '{d}': write a space between them ({d} {t}); it is the grammar's",
+    ),
+    (
         "nested-repeats",
         {"g.grm": "intent A = (x{1,100}){1,100}\n"},
         "g.grm:1:14",

@@ -27,7 +27,6 @@ from grammar_fst.data.formats import (
 )
 from grammar_fst.data.records import SlotValue, Utterance
 from grammar_fst.errors import GrammarFstError
-from grammar_fst.text import tokens
 
 # The formats read and written as text (each by each of its names): the round trip's.
 ROUND_TRIP = sorted(n for f in FORMATS if f.read and f.document_writer() for n in f.names)
@@ -99,12 +98,6 @@ def as_carried(fmt: str, utterances: list[Utterance]) -> list[Utterance]:
                                               for s in u.slots))
             for u in utterances
         ]  # fmt: skip
-    if fmt == "bio":  # words, joined as their scripts write them, but for a slot value
-        # whose words would read back otherwise (`a : b`): the text line keeps the text
-        utterances = [
-            u if any(bio._respelled(s.value) for s in u.slots) else as_words(u)
-            for u in utterances
-        ]
     if fmt in ("snips", "snips-benchmark", "snips-nlu", "rasa"):  # grouped by intent, in order
         order = list(dict.fromkeys(u.intent for u in utterances))
         utterances = sorted(utterances, key=lambda u: order.index(u.intent))
@@ -132,16 +125,6 @@ def _through_entities(utterances: list[Utterance]) -> list[Utterance]:
         )
         for u in utterances
     ]
-
-
-def as_words(u: Utterance) -> Utterance:
-    """`u` with its words (a slot's edges always a boundary) joined by `tokens.join`."""
-    cuts = [0, *(edge for s in u.slots for edge in (s.start, s.end)), len(u.text)]
-    pieces = [u.text[start:end] for start, end in zip(cuts, cuts[1:])]
-    text, spans = tokens.spelled([[p[a:b] for a, b in tokens.spans(p)] for p in pieces])
-    slots = zip(u.slots, spans[1::2])
-    return Utterance(text, u.intent, tuple(s._replace(value=text[a:b], start=a, end=b)
-                                           for s, (a, b) in slots))
 
 
 @pytest.fixture(scope="module")
@@ -278,6 +261,19 @@ BAD = [
         "'annot_utt' 'ab' does not match",
     ),
     ("massive", '{"utt": "a", "intent": "A"}\n', "1:1", "no field 'annot_utt' or"),
+    (  # a Thai tone mark left out of the slot's last letter
+        "jsonl",
+        '{"text": "ตั้งปลุก 7 โมงเช้า", "intent": "A", "slots": [{"slot": "t", '
+        '"value": "7 โมงเช", "start": 9, "end": 16}]}\n',
+        "1:1",
+        "cuts a letter from its mark (U+0E49 at 16): 'ช้' is one letter",
+    ),
+    (  # a Devanagari vowel sign at the slot's start
+        "massive",
+        '{"annot_utt": "मु[city : ंबई] में", "intent": "A"}\n',
+        "1:1",
+        "cuts a letter from its mark (U+0902 at 2): 'मुं' is one letter",
+    ),
     ("massive", '{"annot_utt": "a [b", "intent": "A"}\n', "1:1", "never closed"),
     (
         "massive",
@@ -598,11 +594,18 @@ def test_bio_writes_thai_digits_glued_to_a_slot_in_two_tokens():
     assert "ตอน\tO\n10\tB-datetime\nโมง\tI-datetime\nเช้า\tI-datetime\n" in block
 
 
-def test_bio_text_line_only_where_a_slot_edge_needs_it():
+def test_bio_text_line_only_where_the_tokens_would_not_give_the_text_back(tmp_path):
     spaced = _slotted("ตั้งปลุก 7 โมง", "A", ("datetime", "7 โมง"))
-    glued_inside = _slotted("ปลุกตอน7โมง พรุ่งนี้", "A", ("date", "พรุ่งนี้"))
-    for utterance in (spaced, glued_inside, PLAY):
+    for utterance in (spaced, PLAY):
         assert "# text = " not in bio.line(utterance, 0)
+    respaced = [  # a digit glued inside, two clauses a space apart, a spaced mark
+        _slotted("ปลุกตอน7โมง พรุ่งนี้", "A", ("date", "พรุ่งนี้")),
+        _slotted("ไปซื้อของชำ เร็ว ๆ นี้", "A", ("item", "ของชำ")),
+        _slotted("play jazz .", "A", ("genre", "jazz")),
+    ]
+    path = tmp_path / "respaced.bio"
+    path.write_text("".join(bio.line(u, i) + "\n" for i, u in enumerate(respaced)))
+    assert list(bio.read(path)) == respaced
 
 
 def test_bio_convert_writes_every_thai_record_that_reads(tmp_path, capsys):

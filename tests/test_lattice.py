@@ -3,6 +3,8 @@ wherever ICU's dictionary, reading the whole sentence, cuts otherwise."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -102,3 +104,67 @@ def test_every_sampled_sentence_of_thai_words_parses_back(carriers, values, seed
         assert found.text == utterance.text
         for slot_value in found.slots:
             assert found.text[slot_value.start : slot_value.end] == slot_value.value
+
+
+PLAY = """
+language ja-JP
+intent play = {genre} を 流して
+slot genre = ジャズ | ７時 | AC/DC | P!nk | will.i.am
+"""
+
+
+def _read(grammar, sentence: str) -> tuple[str, list[tuple[str, int, int]]]:
+    found = grammar.parse(sentence)
+    assert found is not None, sentence
+    return found.text, [(s.value, s.start, s.end) for s in found.slots]
+
+
+def test_punctuation_of_any_script_and_emoji_are_passed_over():
+    grammar = gf.from_text(PLAY)
+    for mark in ["?", "!", "。", "？", "！", "、", "」", "😀", "👍🏽", "❤️", "♪"]:
+        sentence = f"ジャズを流して{mark}"
+        assert _read(grammar, sentence) == (sentence, [("ジャズ", 0, 3)])
+    assert _read(grammar, "「ジャズ」を、流して") == ("「ジャズ」を、流して", [("ジャズ", 1, 4)])
+    assert grammar.parse("ジャズを/流して") is None  # '/' may stand for a word: not passed
+
+
+def test_words_written_with_spaces_are_whole_inside_unspaced_text():
+    """The segmenter cuts `AC/DC` at the `/` next to kana; every sampled sentence parses."""
+    grammar = gf.from_text(PLAY)
+    for utterance in grammar.sample(100, unique=True):
+        found = grammar.parse(utterance.text)
+        assert found == utterance, utterance.text
+
+
+def test_a_sentence_is_read_as_typed_and_given_back_as_typed():
+    """Decomposed, full-width, half-width and invisible characters are read as the
+    grammar's words; the record keeps the text as given and its offsets in it."""
+    grammar = gf.from_text(PLAY)
+    cases = {
+        unicodedata.normalize("NFD", "ジャズを流して"): (0, 5),  # 9 characters
+        "ｼﾞｬｽﾞを流して": (0, 5),
+        "７時を流して": (0, 2),
+        "7時を流して": (0, 2),  # the grammar's full-width digit typed in ASCII
+        "\u200bジャズ\u200bを流して\u200f": (1, 4),
+        "Ｐ!ｎｋを流して": (0, 4),
+    }
+    for sentence, (start, end) in cases.items():
+        text, [(value, a, b)] = _read(grammar, sentence)
+        assert text == sentence and (a, b) == (start, end) and value == sentence[a:b]
+
+
+def test_joiners_in_a_word_the_grammar_lacks_are_looked_past():
+    grammar = gf.from_text("language hi\nintent W = {city} में मौसम\nslot city = मुंबई\n")
+    assert _read(grammar, "मुंबई\u200d में मौसम") == ("मुंबई\u200d में मौसम", [("मुंबई\u200d", 0, 6)])
+
+
+def test_invisible_characters_are_no_part_of_a_grammar_s_words(tmp_path):
+    (tmp_path / "cities.txt").write_text("กรุงเทพ\u200b\nเชียง\u200bใหม่\n\u200b\n", encoding="utf-8")
+    (tmp_path / "w.grm").write_text(
+        'language th\nintent W = อากาศที่{city}เป็นไง \u200b\nslot city from "cities.txt"\n',
+        encoding="utf-8",
+    )
+    grammar = gf.load(tmp_path / "w.grm")
+    texts = sorted(u.text for u in grammar.sample(10, unique=True))
+    assert texts == ["อากาศที่กรุงเทพเป็นไง", "อากาศที่เชียงใหม่เป็นไง"]
+    assert tokens.normalize("a\u200bb\u202ec") == "abc"

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from ..defaults import DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_THRESHOLD
 from ..errors import UsageError
 from ..plurals import amount
-from . import PROG
+from . import PROG, printable
 from .arguments import (
     Command,
     bindings,
@@ -262,10 +262,10 @@ def _resample_all(args: argparse.Namespace) -> int:
         args.kinds_seen,
     )
     if args.explain:
-        sys.stderr.write(resample.explain(utterances, pools))
+        sys.stderr.write(printable(resample.explain(utterances, pools)))
     if args.report:
         measure = resample.measured(generated, utterances)
-        sys.stderr.write(resample.report(table, pools, measure))
+        sys.stderr.write(printable(resample.report(table, pools, measure)))
     unwritable: list = []
     fmt = formats.get(args.to)
     locale = data_locale(args)

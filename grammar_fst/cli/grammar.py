@@ -82,10 +82,12 @@ PARSE = Command(
     help="find the intent and slots of sentences",
     description="Parse sentences with the grammar: one JSON record per "
     "input line, or null when the sentence is not in the grammar. A word the grammar "
-    "lacks as written is looked up case-folded, and punctuation it lacks is passed "
-    "over; text written without spaces (Thai, Japanese) is read in every cut into "
-    "the grammar's words. The record keeps the sentence as given, its slots' offsets in it. "
-    "Exit status 1 if any sentence was not.",
+    "lacks as written is looked up case-folded (full-width and half-width forms "
+    "folded too: ７時, ｼﾞｬｽﾞ), and punctuation of any script (?, 。, 「) and emoji "
+    "it lacks are passed over, as are invisible characters (a zero-width space, a "
+    "direction mark); text written without spaces (Thai, Japanese) is read in every "
+    "cut into the grammar's words. The record keeps the sentence as given, composed or "
+    "decomposed, its slots' offsets in it. Exit status 1 if any sentence was not.",
     add=_parse_arguments,
 )
 

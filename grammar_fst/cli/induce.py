@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..defaults import AUTO, DEFAULT_INTENT
+from . import printable
 from .arguments import (
     Command,
     bindings,
@@ -134,7 +135,7 @@ def _induce(args: argparse.Namespace) -> int:
             client=client,
         )
     if args.explain:
-        sys.stderr.write("".join(f"{step}\n" for step in result.trace))
+        sys.stderr.write(printable("".join(f"{step}\n" for step in result.trace)))
     write_text([result.text(args.data)], args.output)
     summary = result.summary()
     if result.skipped:

@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING
 
 from ..errors import UsageError
 from ..plurals import amount
-from . import PROG
+from . import PROG, printable
 
 if TYPE_CHECKING:
     from ..data.formats import Records
@@ -145,8 +145,10 @@ def warn_locale_lost(args: argparse.Namespace, locale: str | None) -> None:
     hint = f"; induce from it with --language {locale}" if LANGUAGE_TAG.fullmatch(locale) else ""
     keeping = formats.described(lambda f: "locale" in f.options, " or ")
     sys.stderr.write(
-        f"{PROG}: warning: {args.data} is in locale {locale}, which {target.name} has no "
-        f"field for: the output does not say it ({keeping} would){hint}\n"
+        printable(
+            f"{PROG}: warning: {args.data} is in locale {locale}, which {target.name} has no "
+            f"field for: the output does not say it ({keeping} would){hint}\n"
+        )
     )
 
 

@@ -9,13 +9,13 @@ import logging
 import sys
 from collections.abc import Iterator
 
-from . import PROG
+from . import PROG, printable
 from .parameters import warning_text
 
 
 class _WarningFormat(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return f"{PROG}: {record.levelname.lower()}: {warning_text(record)}"
+        return printable(f"{PROG}: {record.levelname.lower()}: {warning_text(record)}")
 
 
 @contextlib.contextmanager

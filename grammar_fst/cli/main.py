@@ -20,7 +20,7 @@ from collections.abc import Collection
 
 from .. import __version__, progress
 from ..errors import GrammarFstError
-from . import PROG, data, grammar, importing, induce, sample
+from . import PROG, data, grammar, importing, induce, printable, sample
 from .io import progress_shown
 
 COMMANDS = (  # in the order --help lists them
@@ -51,7 +51,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"{PROG}: error: {message}\n")
+    sys.stderr.write(printable(f"{PROG}: error: {message}\n"))
     return 2
 
 

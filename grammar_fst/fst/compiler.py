@@ -30,6 +30,7 @@ from ..errors import CatalogueError, GrammarError, Location, UsageError, Wording
 from ..grm import ast as g
 from ..grm import branches, validate
 from ..grm.sources import split_spec
+from ..text import tokens
 from . import labels, openfst
 
 T = TypeVar("T")
@@ -236,7 +237,9 @@ def compile_rule(grammar: g.Grammar, symbols: pynini.SymbolTable, name: str) -> 
 
 
 def slot_catalogues(grammar: g.Grammar, overrides: Mapping[str, Catalogue]) -> dict[str, Catalogue]:
-    """The catalogue of every catalogue-backed or overridden slot."""
+    """The catalogue of every catalogue-backed or overridden slot (an override's name in
+    NFC, as the grammar's names are)."""
+    overrides = {tokens.normalize(name): catalogue for name, catalogue in overrides.items()}
     unknown = sorted(set(overrides) - set(grammar.slots))
     if unknown:
         known = ", ".join(sorted(grammar.slots)) or "none"

@@ -24,6 +24,7 @@ from ..text import scripts, tokens
 
 Lookup = Callable[[str], int]  # a word's label in the grammar (-1: none)
 PASSED = -2  # `word_label` of punctuation passed over
+_EMOJI_PARTS = "\u200d\ufe0e\ufe0f\u20e3"  # the joiner, the variation selectors, the keycap
 Unspaced = tuple[dict[str, int], list[str]]  # words written without spaces: labels, sorted
 
 
@@ -93,6 +94,7 @@ def lattice(text: str, find: Lookup, unspaced: Callable[[], Unspaced]) -> Lattic
     known, ordered = unspaced()
     for chunk in chunks:
         _add_substrings(text, chunk, known, ordered, words)
+        _add_spaced_runs(text, chunk, find, words)
     return _linked(text, words, passed)
 
 
@@ -144,6 +146,17 @@ def _add_substrings(
                 words[(a, b)] = known[piece]
 
 
+def _add_spaced_runs(text: str, chunk: tuple[int, int], find: Lookup, words: dict) -> None:
+    """Each run of the chunk in no script written without spaces that is one of the
+    grammar's words, whole: `AC/DC` of `AC/DCをかけて`, which the segmenter cuts at the
+    `/` (as it does not when the word stands alone)."""
+    first, stop = chunk
+    for run in scripts.spaced_runs().finditer(text, first, stop):
+        label = find(run.group())
+        if label >= 0 and run.span() not in words:
+            words[run.span()] = label
+
+
 def _linked(text: str, words: dict[tuple[int, int], int], passed: list) -> Lattice:
     """The lattice of these words: an offset and the next word's start are one node when
     only spaces and punctuation passed over lie between them."""
@@ -172,10 +185,15 @@ def _linked(text: str, words: dict[tuple[int, int], int], passed: list) -> Latti
 
 def passable(ch: str) -> bool:
     """Punctuation a sentence may hold that its grammar lacks: marks that close or open
-    (`.`, `?`, `¿`, brackets) and quotes; not `&`, `/` or `-`, which may stand for words."""
-    return scripts.script(ch) in (scripts.CLOSING, scripts.OPENING) or (
-        unicodedata.category(ch) in ("Pi", "Pf") or ch in "\"'"
-    )
+    in any script (`.`, `?`, `¿`, brackets, `。`, `、`, `？`, `「`) and quotes; not `&`, `/`
+    or `-`, which may stand for words. Emoji and other symbols (`😀`, `♪`, `™`) too,
+    with what joins and varies them."""
+    category = unicodedata.category(ch)
+    if category[0] == "P":
+        return scripts.punctuation(ch) != scripts.SPACED or category in ("Pi", "Pf") or (
+            ch in "\"'"
+        )
+    return category in ("So", "Sk") or ch in _EMOJI_PARTS
 
 
 def _combining(ch: str) -> bool:

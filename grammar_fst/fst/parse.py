@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..data.records import Utterance
-from ..text import scripts, tokens
+from ..text import folding, scripts, tokens
 from . import labels, openfst
 from .compiler import CompiledFsts, Key
 from .lattice import PASSED, Lattice, lattice, word_label
@@ -153,12 +153,13 @@ class Recognizer:
 
     @functools.cached_property
     def _folded(self) -> dict[str, int]:
-        """Each word of the grammar case-folded, to its label (the first of words that
-        fold alike); made when a sentence first has a word the grammar lacks as written."""
+        """Each word of the grammar case-folded (`folding.loose`), to its label (the
+        first of words that fold alike); made when a sentence first has a word the
+        grammar lacks as written."""
         folded: dict[str, int] = {}
         for label, word in enumerate(self.speller.words):
             if labels.parse_tag(word) is None:
-                folded.setdefault(word.casefold(), label)
+                folded.setdefault(folding.loose(word), label)
         return folded
 
     @functools.cached_property
@@ -167,7 +168,7 @@ class Recognizer:
         sorted (where words of a sentence may start and end); found when such text is
         first met."""
         words = {
-            word: label
+            folding.width(word): label
             for label, word in enumerate(self.speller.words)
             if scripts.unspaced(word) and labels.parse_tag(word) is None
         }
@@ -176,9 +177,10 @@ class Recognizer:
     def label(self, word: str) -> int:
         """The label of `word` as the grammar has it, read as `evaluate` reads held-out
         text: a word the grammar lacks is looked up case-folded (Unicode's folding, on
-        both sides); -1 when it has it neither way."""
+        both sides, their width forms and joiners folded too: `folding.loose`); -1 when
+        it has it neither way."""
         label = self.symbols.find(word)
-        return self._folded.get(word.casefold(), -1) if label < 0 else label
+        return self._folded.get(folding.loose(word), -1) if label < 0 else label
 
     def _kept(self, words: list[str]) -> list[int] | None:
         """The labels of `words` (see `label`), punctuation the grammar lacks (closing and
@@ -235,18 +237,32 @@ class Recognizer:
 
 
 class _Sentence:
-    """A sentence to parse: its text (NFC) as a lattice of the grammar's words, and how
-    to give a reading back in that text, its slots' offsets in it."""
+    """A sentence to parse: its text as the parser reads it (`folding`) as a lattice of
+    the grammar's words, and how to give a reading back in the text as given, its slots'
+    offsets in it."""
 
     def __init__(self, recognizer: Recognizer, text: str):
-        self.text = tokens.normalize(text)
+        self.given = text
+        self.text, self._starts, self._ends = folding.folded(text)
         self.lattice = lattice(self.text, recognizer.label, lambda: recognizer._unspaced)
         self.readable = self.lattice.end > 0 and self.lattice.connected()
 
     def record(self, path: LabelPath, speller: Speller) -> Utterance:
         """The reading of a derivation's `path`, spelled from the grammar's words, with
-        the sentence's text, each slot's value and offsets those of the words it covers
-        there."""
+        the sentence's text as given, each slot's value and offsets those of the words
+        it covers there."""
+        reading = self._read(path, speller)
+        if self.given == self.text:
+            return reading
+        slots = []
+        for slot in reading.slots:
+            start, end = self._starts[slot.start], self._ends[slot.end]
+            end = max(start, end)  # an empty value stays where it is
+            slots.append(slot._replace(value=self.given[start:end], start=start, end=end))
+        return reading._replace(text=self.given, slots=tuple(slots))
+
+    def _read(self, path: LabelPath, speller: Speller) -> Utterance:
+        """The reading in the text as the parser reads it."""
         reading = speller(path)
         if reading.text == self.text:
             return reading

@@ -103,12 +103,44 @@ def _tokenize_line(line: str, path: str, lineno: int, out: list[Token]) -> None:
         # words of a script written without spaces may touch a slot or rule
         glued = i == previous_end and out[-1].kind in GLUABLE and not unspaced(line[i - 1 : i + 1])
         i = previous_end = _token(line, i, loc, out)
+        if out and out[-1].loc is loc and out[-1].kind == "word" and out[-1].text in KEYWORDS:
+            _hidden_indent(line, out[-1], path, lineno)
         if glued and out[-1].kind in GLUABLE:
-            raise GrammarError(
-                f"'{out[-1].text}' is glued to '{out[-2].text}'; grammars work on whole "
-                "words: separate them with a space, or quote the whole word",
-                loc,
-            )
+            raise GrammarError(_glued(out[-2], out[-1]), loc)
+
+
+def _hidden_indent(line: str, first: Token, path: str, lineno: int) -> None:
+    """A keyword that starts its line after white space other than spaces and tabs (an
+    ideographic space, a no-break space): the error names what cannot be seen."""
+    if first.loc.col - 1 != len(line) - len(line.lstrip()):
+        return  # not the line's first token
+    odd = next((c for c in line[: first.loc.col - 1] if c not in " \t"), None)
+    if odd is not None:
+        name = unicodedata.name(odd, "a white space character")
+        raise GrammarError(
+            f"the line starts with U+{ord(odd):04X} {name}, so '{first.text}' starts no "
+            "statement (a statement starts at column 1); remove it",
+            Location(path, lineno, 1),
+        )
+
+
+def _glued(left: Token, right: Token) -> str:
+    """The message for two pieces written together that the grammar cannot take so."""
+    if {left.kind, right.kind} <= {"slot", "rule"}:
+        pair = f"{_written(left)} {_written(right)}"
+        return (
+            f"'{_written(right)}' is glued to '{_written(left)}': write a space between them "
+            f"({pair}); it is the grammar's space, not the sentences': their words are joined "
+            "as their scripts write them (none between two Japanese or Thai words)"
+        )
+    return (
+        f"'{right.text}' is glued to '{left.text}'; grammars work on whole "
+        "words: separate them with a space, or quote the whole word"
+    )
+
+
+def _written(token: Token) -> str:
+    return {"slot": f"{{{token.text}}}", "rule": f"${token.text}"}.get(token.kind, token.text)
 
 
 def _token(line: str, i: int, loc: Location, out: list[Token]) -> int:
@@ -161,7 +193,9 @@ def _token(line: str, i: int, loc: Location, out: list[Token]) -> int:
         and (line[end] == "#" or line[end] not in SPECIAL)
     ):
         end += 1
-    out.append(Token("word", normalize(line[i:end]), loc, at_start))
+    word = normalize(line[i:end])
+    if word:  # not invisible characters alone (`tokens.INVISIBLE`)
+        out.append(Token("word", word, loc, at_start))
     return end
 
 

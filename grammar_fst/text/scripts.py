@@ -51,6 +51,7 @@ _RANGES = sorted(
     ]
 )
 _FIRSTS = [r[0] for r in _RANGES]
+_UNSPACED_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _RANGES)
 
 # the sentence marks among "other punctuation" (Po), by the words of their Unicode names
 _MARKS = ("FULL STOP", "COMMA", "COLON", "QUESTION MARK", "EXCLAMATION MARK", "ELLIPSIS", "DANDA")
@@ -72,6 +73,12 @@ def script(ch: str) -> int:
     k = bisect.bisect_right(_FIRSTS, code) - 1
     if k >= 0 and code <= _RANGES[k][1]:
         return _RANGES[k][2]
+    return _punctuation(ch) if unicodedata.category(ch)[0] == "P" else SPACED
+
+
+def punctuation(ch: str) -> int:
+    """CLOSING or OPENING for punctuation (of any block, CJK's `。` and `「` too) that
+    touches the word before or after it, else SPACED."""
     return _punctuation(ch) if unicodedata.category(ch)[0] == "P" else SPACED
 
 
@@ -101,7 +108,14 @@ def used(text: str) -> set[int]:
 def _unspaced() -> re.Pattern:
     """A letter of the scripts written without spaces, compiled when text other than ASCII
     first needs it: `re` takes milliseconds over a class of these ranges."""
-    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _RANGES) + "]")
+    return re.compile("[" + _UNSPACED_CLASS + "]")
+
+
+@functools.cache
+def spaced_runs() -> re.Pattern:
+    """Runs of two characters or more, neither whitespace nor of a script written
+    without spaces: `AC/DC` in `AC/DCをかけて`."""
+    return re.compile(r"[^\s" + _UNSPACED_CLASS + "]{2,}")
 
 
 def edges(word: str) -> tuple[int, int]:

@@ -2,7 +2,8 @@
 all use it, so they agree on what a word is.
 
 Text is put in Unicode NFC (the same sentence typed composed or decomposed gives the same
-words), split at whitespace, and each run holding a script written without spaces (Thai,
+words) without the invisible characters pasted text carries (`INVISIBLE`), split at
+whitespace, and each run holding a script written without spaces (Thai,
 Chinese, Japanese, ...) is segmented into words (`segmentation`). Punctuation that
 touches a word (`scripts`: closing marks after it, opening ones before it) is a word of
 its own: `music.` is `music` and `.`, `¿qué` is `¿` and `qué`; inside a word it stays
@@ -20,6 +21,11 @@ from collections.abc import Sequence
 from . import scripts, segmentation
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters with no width that change no letter around them: the zero-width space, the
+# word joiner, the byte order mark, the direction marks and embeddings. Pasted text
+# carries them unseen, and a word holding one would not be the same word without it.
+# (The zero-width joiner and non-joiner change how Indic and Persian letters join: kept.)
+INVISIBLE = re.compile("[\u200b\u200e\u200f\u061c\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 def surrogate(text: str) -> int:
@@ -31,8 +37,11 @@ def surrogate(text: str) -> int:
 
 
 def normalize(text: str) -> str:
-    """Return `text` in Unicode NFC, the form every word is stored in."""
-    return unicodedata.normalize("NFC", text)
+    """Return `text` in Unicode NFC without its INVISIBLE characters: the form every
+    word is stored in."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", INVISIBLE.sub("", text))
 
 
 def words(text: str) -> list[str]:

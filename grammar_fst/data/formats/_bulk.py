@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...fst.walks import distinct
 from ...text import tokens
 from ..records import SlotValue
 from . import bio
@@ -505,7 +504,7 @@ class Bio(BulkWriter):
         code[inside] = 2 + 2 * self.slot[spelled.slot_label[owner]]
         code[spelled.slot_first[value_words > 0]] -= 1  # B- on the first word
         keys = spelled.said[spoken] * self.codes + code[spoken]
-        new = distinct(keys[self.rows[keys] < 0])
+        new = np.unique(keys[self.rows[keys] < 0])
         if len(new):
             made = [self._row(*divmod(key, self.codes)) for key in new.tolist()]
             self.rows[new] = self.pieces.add(*made) + np.arange(len(new))

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from ... import json_input
-from ...errors import DATA_READ_LIMIT, FormatError, Location, Wording, read_bytes
+from ...errors import DATA_READ_LIMIT, FormatError, Location, Wording, text_bytes
 from ...text import tokens
 from ..records import Utterance
 
@@ -46,7 +47,7 @@ class Source:
     @classmethod
     def open(cls, path: str | Path) -> Source:
         """Read `path`; a file that cannot be read is a FormatError naming it."""
-        data = read_bytes(path, FormatError, DATA_READ_LIMIT)
+        data = text_bytes(path, FormatError, DATA_READ_LIMIT)
         bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
         return cls(str(path), data[bom:].decode("utf-8", errors="surrogateescape"), bom)
 
@@ -199,7 +200,9 @@ def json_lines(from_record: Callable[[object], Utterance]) -> Parser:
 def problem(utterance: Utterance) -> str | None:
     """What makes a record inconsistent, if anything: a text of white space alone, a slot
     without a name or a value, a slot whose offsets do not hold its value, overlapping or
-    unordered slots, or text that cannot be written as UTF-8."""
+    unordered slots, a slot edge between a letter and its combining mark (a Thai tone
+    mark, a Devanagari vowel sign: in any script, no word ends or starts there), or text
+    that cannot be written as UTF-8."""
     text = utterance.text
     if not text.strip():
         return "the record says nothing (its text is empty or white space)"
@@ -221,6 +224,18 @@ def problem(utterance: Utterance) -> str | None:
             )
         if slot.start < end:
             return f"slot '{slot.slot}' at {slot.start}..{slot.end} overlaps the slot before"
+        edges = (slot.start, slot.end)
+        cut = next((at for at in edges if _cuts_a_letter(text, at)), None)
+        if cut is not None:
+            first, last = cut - 1, cut + 1
+            while first > 0 and _mark(text[first]):
+                first -= 1
+            while last < len(text) and _mark(text[last]):
+                last += 1
+            return (
+                f"slot '{slot.slot}' at {slot.start}..{slot.end} cuts a letter from its mark "
+                f"(U+{ord(text[cut]):04X} at {cut}): {text[first:last]!r} is one letter"
+            )
         end = slot.end
     strings = [text, utterance.intent]
     for slot in utterance.slots:
@@ -228,6 +243,15 @@ def problem(utterance: Utterance) -> str | None:
     if any(tokens.surrogate(s) >= 0 for s in strings):
         return "a string holds a lone surrogate (an escape like \\udc80), which is not text"
     return None
+
+
+def _mark(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M"
+
+
+def _cuts_a_letter(text: str, at: int) -> bool:
+    """Whether offset `at` parts a combining mark from the letter (or mark) before it."""
+    return 0 < at < len(text) and _mark(text[at]) and not text[at - 1].isspace()
 
 
 def same_length_case_variant(a: str, b: str) -> bool:

@@ -10,18 +10,18 @@ Tokens are the text's words (`tokens.words`: split at whitespace, Thai or Japane
 segmented, a slot's edges always a boundary); a slot covers whole tokens, tagged `B-slot`
 on the first and `I-slot` on the rest, other tokens `O`. Reading joins the tokens as their
 script writes them (`tokens.join`: single spaces, none between two Thai words), and the
-slots' offsets are computed in that text. Where a slot edge falls between two tokens
-written together that the script would space (`ตอน|10โมง`, `"|Kenzo"`), the block also
-holds the text as written, `# text = ตั้งปลุกตอน10โมง` after the intent line (as CoNLL-U
-has it), and reading finds the tokens in it: every record that reads can be written, with
-its text and slots.
+slots' offsets are computed in that text. Where that is not the text (a slot edge between
+two tokens written together that the script would space, `ตอน|10โมง`, `"|Kenzo"`; a
+space the script would not write, `เร็ว ๆ นี้`, `music .`), the block also holds the text
+as written, `# text = ตั้งปลุกตอน10โมง` after the intent line (as CoNLL-U has it), and
+reading finds the tokens in it: every record that reads can be written, with its text and
+slots.
 
 Streams: `line` gives a block ending with a newline, so that the lines a caller writes
 (`line(u, i) + "\\n"`) leave the blank line that ends a block.
 
 Cannot carry: `canonical` values (dropped on writing), runs of whitespace other than one
-space (normalised to one), spacing other than the script's away from slot edges in a
-block without a text line (`0ข` reads back `0 ข`), an empty slot value, one starting or
+space (normalised to one), an empty slot value, one starting or
 ending with whitespace, one that cuts a word of a script written with spaces (`play|rock`,
 as readers refuse it too), whitespace in a slot name, an intent with whitespace other
 than inner spaces. The writer refuses what it cannot write. Lines starting with `#` and
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...text import scripts, tokens
+from ...text import tokens
 from ..records import SlotValue, Utterance
 from ._common import FormatError, Parsed, Source, lines_document, problem, reader
 
@@ -41,10 +41,10 @@ TEXT_PREFIX = "# text = "  # the text as written, where the tokens cannot say it
 
 
 def tags(utterance: Utterance) -> tuple[list[tuple[str, str]], bool]:
-    """(token, tag) pairs, and whether the block needs its text line (a slot edge where the
-    text has no space but the tokens read back with one: `ตอน|10`, `"|Kenzo`; a slot value
-    whose tokens read back otherwise: `a : b`); a FormatError if a slot cuts a word of a
-    script written with spaces (`play|rock`)."""
+    """(token, tag) pairs, and whether the block needs its text line: the tokens joined
+    as their scripts write them are not the text (`ตอน|10` read back `ตอน 10`, `a : b`
+    read back `a: b`, two Thai clauses a space apart read back as one); a FormatError if
+    a slot cuts a word of a script written with spaces (`play|rock`)."""
     message = problem(utterance)
     if message:
         raise FormatError(f"cannot write {utterance.text!r} as BIO: {message}")
@@ -73,23 +73,7 @@ def tags(utterance: Utterance) -> tuple[list[tuple[str, str]], bool]:
         for k in touched:
             tags[k] = f"{'B' if k == touched[0] else 'I'}-{slot.slot}"
     pairs = [(text[s:e], tag) for (s, e), tag in zip(spans, tags)]
-    spaced = any(_spaced_apart(text, edge) for edge in edges)
-    spaced = spaced or any(_respelled(slot.value) for slot in utterance.slots)
-    return pairs, spaced
-
-
-def _respelled(value: str) -> bool:
-    """Whether a slot's value, its tokens alone, would read back as another value (its
-    spaces aside): `a : b`, a space before a mark of punctuation, reads back `a: b`."""
-    return tokens.spelled([[t] for t in tokens.words(value)])[0] != " ".join(value.split())
-
-
-def _spaced_apart(text: str, at: int) -> bool:
-    """Whether a token edge at `at` would read back with a space the text does not have
-    (`jazz|.`, `ตอน|10`); between two Thai letters it would not."""
-    if not 0 < at < len(text) or text[at - 1].isspace() or text[at].isspace():
-        return False
-    return scripts.gap(text[at - 1], text[at])
+    return pairs, tokens.join([token for token, _ in pairs]) != " ".join(text.split())
 
 
 def writable_intent(name: str) -> bool:
