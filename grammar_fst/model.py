@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .data.catalogue import Catalogue, read_catalogue
+from .data.catalogue import Catalogue, catalogue_of
 from .data.records import Utterance
 from .defaults import DEFAULT_SEED
 from .errors import (
@@ -340,6 +340,16 @@ class CompiledGrammar:
             counts[name] = self._capped(name, counts[name], left, given)
             if plan.enumerates(counts[name], left, derivations):
                 job.enumerated[index] = counts[name]
+            elif counts[name] / plan.ENUMERATE_ABOVE > left:  # as `plan.enumerates` compares
+                log.warning(
+                    "intent %s: %d of its %d distinct sentences left are drawn one by one, "
+                    "repeats dropped (it has too many derivations to go through them all): "
+                    "the last ones take long to come; all() (sample --all) gives every one "
+                    "at once, in a fixed order",
+                    name,
+                    counts[name],
+                    left,
+                )
 
     def allocation(
         self, n: int, intents: Iterable[str] | None = None, how: str = "entropy"
@@ -466,8 +476,9 @@ class CompiledGrammar:
         return self._recognizer.readings(_sentence(text), limit)
 
     def count(self, intent: str | None = None) -> int | float:
-        """The number of distinct sentences of one intent or of the whole grammar (see
-        `counts`)."""
+        """The number of distinct sentences of one intent or of the whole grammar where
+        it can be counted exactly, else an upper bound (the number of derivations); the
+        CLI's `count` says which, as `sizes` does here (see `counts`)."""
         return self.counts(None if intent is None else [intent])[1]
 
     def counts(
@@ -491,16 +502,19 @@ class CompiledGrammar:
         return counting.counts(self.fsts, self._chosen(intents), budget)
 
     def with_catalogue(self, slot: str, catalogue: CatalogueLike) -> CompiledGrammar:
-        """This grammar with `slot` filled from `catalogue`; the intent FSTs are shared.
+        """This grammar with `slot` filled from `catalogue`: a Catalogue, a catalogue
+        file, or a list of values (`["new york", "paris"]`). The intent FSTs are shared.
 
         New words are appended to the symbol table, so existing labels keep their ids and
-        the intents need no recompiling.
+        the intents need no recompiling. Its sentences for a seed are not those of
+        `load(..., catalogues=...)`, which compiles the catalogue into the symbols first
+        (see docs/catalogues.md).
         """
         slot = _name(slot)
         if slot not in self.fsts.slots:
             known = ", ".join(self.slots) or "none"
             raise UsageError(f"no slot '{slot}' in {self.source}; slots: {known}")
-        catalogue = _catalogue(catalogue)
+        catalogue = catalogue_of(catalogue)
         symbols = self.fsts.symbols.copy()
         for word in sorted(catalogue.words()):
             if symbols.find(word) < 0:
@@ -575,11 +589,7 @@ class CompiledGrammar:
         far.write_far(self.fsts, path)
 
 
-CatalogueLike = Catalogue | str | Path
-
-
-def _catalogue(value: CatalogueLike) -> Catalogue:
-    return value if isinstance(value, Catalogue) else read_catalogue(value)
+CatalogueLike = Catalogue | str | Path | Iterable[str]  # see `catalogue_of`
 
 
 def _names(intents: Iterable[str] | None) -> list[str] | None:
@@ -625,8 +635,9 @@ def load(
 
     Args:
         path: the `.grm` source or `.far` archive.
-        catalogues: slots bound to catalogue files (or Catalogue values), overriding the
-            values the grammar gives them; a `.far` keeps its intent FSTs as they are.
+        catalogues: slots bound to catalogue files (or Catalogues, or lists of values),
+            overriding the values the grammar gives them; a `.far` keeps its intent FSTs
+            as they are.
         allow: folders besides the source's own folder tree that the files it imports
             or reads catalogues from may lie in.
 
@@ -642,7 +653,7 @@ def load(
     catalogues_argument(catalogues)
     path_argument(path)
     path = Path(path)
-    bound = {slot: _catalogue(c) for slot, c in (catalogues or {}).items()}
+    bound = {slot: catalogue_of(c) for slot, c in (catalogues or {}).items()}
     if path.suffix == ".far":
         from .fst import far
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import grammar_fst as gf
+from grammar_fst.data import resample
 from grammar_fst.data.catalogue import (
     Catalogue,
     CatalogueError,
@@ -18,7 +20,8 @@ from grammar_fst.data.catalogue import (
     catalogues_containing,
     read_catalogue,
 )
-from grammar_fst.errors import GrammarFstError
+from grammar_fst.data.records import SlotValue, Utterance
+from grammar_fst.errors import GrammarFstError, UsageError
 
 # Input that NFC changes: Devanagari ऩ typed as न + nukta (NFC composes it), ज़िंदगी typed
 # with the precomposed ज़ (a composition exclusion: NFC decomposes it), and "café" with a
@@ -469,3 +472,43 @@ def test_catalogues_containing_on_100k_entries(tmp_path):
     assert catalogues_containing(queries, catalogues) == ["big", "synonyms"]
     assert catalogues_containing(["alias99999"], catalogues) == ["synonyms"]
     assert catalogues_containing([*queries, f"city {n} {HINDI_NFC}"], catalogues) == []
+
+
+def test_a_catalogue_made_in_python_is_read_as_a_file_s_lines_are(caplog):
+    made = Catalogue("made", [Entry("taylor swift"), Entry(("new  york",)), Entry(("rome",), 2)])
+    assert [e.words for e in made.entries] == [("taylor", "swift"), ("new", "york"), ("rome",)]
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        merged = Catalogue("made", [Entry(("berlin",)), Entry(("berlin",)), Entry(("rome",))])
+    assert len(merged.entries) == 2 and "duplicate value 'berlin' at entry 1" in caplog.text
+    for entries, message in [
+        ([Entry(("",))], "entry 0 has no words"),
+        ([], "the catalogue is empty"),
+        ([Entry(("a",), float("nan"))], "bad weight nan"),
+        ([Entry(("a",), -1.0)], "bad weight -1.0"),
+        ([Entry(("a",), float("inf"))], "bad weight inf"),
+        (["a"], "entry 0 is 'a', not an Entry"),
+        ("abc", "a list of Entry, not 'abc'"),
+    ]:
+        with pytest.raises(GrammarFstError, match=re.escape(message)):
+            Catalogue("made", entries)
+
+
+def test_every_catalogue_argument_takes_a_catalogue_a_file_or_values(tmp_path):
+    (tmp_path / "artists.txt").write_text("dua lipa\nqueen\n", encoding="utf-8")
+    grammar = gf.from_text("intent Play = play {artist}\nslot artist = abba\n")
+    texts = lambda g: sorted(u.text for u in g.sample(5, unique=True))  # noqa: E731
+    filed = texts(grammar.with_catalogue("artist", tmp_path / "artists.txt"))
+    assert filed == ["play dua lipa", "play queen"]
+    assert texts(grammar.with_catalogue("artist", ["dua lipa", "queen"])) == filed
+    read = read_catalogue(tmp_path / "artists.txt")
+    assert texts(grammar.with_catalogue("artist", read)) == filed
+    with pytest.raises(UsageError, match="a Catalogue, a file or a list of values, not int"):
+        grammar.with_catalogue("artist", 5)
+    data = [Utterance("play abba", "Play", (SlotValue("artist", "abba", 5, 9),))] * 2
+    for given in (read, str(tmp_path / "artists.txt"), ["dua lipa", "queen"]):
+        out, _, _ = resample.resample(data, 3, catalogues={"artist": given})
+        assert sorted(g.utterance.text for g in out) == ["play abba", "play dua lipa", "play queen"]
+    result = gf.induce(data, catalogues={"artist": read})
+    assert 'slot artist from "' in result.text()
+    with pytest.raises(UsageError, match="names each catalogue's file"):
+        gf.induce(data, catalogues={"artist": ["dua lipa"]})

@@ -115,3 +115,23 @@ def test_an_fst_openfst_cannot_read_is_an_error_naming_the_archive():
     fsts = Archived({"Stop": b"not an FST"}, "a.far")
     with pytest.raises(gf.OpenFstError, match="^reading Stop from a.far failed: "):
         fsts["Stop"]
+
+
+def test_a_grammar_read_from_an_archive_pickles(toy, tmp_path):
+    """Its FSTs are views into the archive's bytes, which pickle cannot take: a grammar
+    sent to `multiprocessing` or saved with `pickle` carries the bytes themselves."""
+    import multiprocessing
+    import pickle
+
+    path = tmp_path / "toy.far"
+    gf.load(toy).write_far(path)
+    archived = gf.load(path)
+    again = pickle.loads(pickle.dumps(archived))
+    assert list(again.sample(20, seed=4)) == list(archived.sample(20, seed=4))
+    assert again.parse("play some rock music") == archived.parse("play some rock music")
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.apply(_texts, (archived,)) == [u.text for u in archived.sample(5, seed=1)]
+
+
+def _texts(grammar) -> list[str]:
+    return [u.text for u in grammar.sample(5, seed=1)]

@@ -168,3 +168,12 @@ def test_invisible_characters_are_no_part_of_a_grammar_s_words(tmp_path):
     texts = sorted(u.text for u in grammar.sample(10, unique=True))
     assert texts == ["อากาศที่กรุงเทพเป็นไง", "อากาศที่เชียงใหม่เป็นไง"]
     assert tokens.normalize("a\u200bb\u202ec") == "abc"
+
+
+def test_marks_the_segmenter_keeps_together_are_the_grammar_s_marks_one_by_one():
+    """`one am.` then `.` is written `am..`, which the segmenter reads as `am` and `..`;
+    every sampled sentence still parses back."""
+    grammar = gf.from_text('intent A = see you at {t} . | what "?" "!"\nslot t = one am. | noon\n')
+    for utterance in grammar.sample(10, unique=True):
+        assert grammar.parse(utterance.text) == utterance, utterance.text
+    assert {u.text for u in grammar.sample(10, unique=True)} >= {"see you at one am..", "what?!"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from collections import Counter
 
@@ -232,3 +233,18 @@ def test_the_largest_values_come_first_and_ties_in_their_order(k):
         assert plan._largest(values, k).tolist() == expected
     distinct = np.array([0.1, 4.0, -2.0, 3.5, 0.2, -np.inf, 9.0])
     assert plan._largest(distinct, k).tolist() == sorted(range(7), key=lambda i: -distinct[i])[:k]
+
+
+def test_unique_says_when_most_of_a_language_is_drawn_one_by_one(monkeypatch, caplog):
+    """Past the derivations that can be gone through, `unique` draws and drops repeats;
+    asked for most of a language, the last sentences take long: the warning says so."""
+    grammar = gf.from_text("intent A = {x} {x}\nslot x = a | b | c | d | e | f\n")
+    monkeypatch.setattr(plan, "ENUMERATE_PATHS", 10)
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        drawn = list(grammar.sample(30, seed=1, unique=True))
+    assert len({u.text for u in drawn}) == 30
+    assert "30 of its 36 distinct sentences left are drawn one by one" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+        list(grammar.sample(3, seed=1, unique=True))
+    assert "one by one" not in caplog.text

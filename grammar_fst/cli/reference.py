@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib
 import inspect
 import sys
 from pathlib import Path
@@ -63,7 +64,21 @@ def api_markdown() -> str:
             parts += [f"## `gf.{name}{_signature(item)}`\n", _doc(item)]
         else:
             parts += [f"## `gf.{name}`\n", f"`{item!r}`\n"]
+    parts.append("# Modules the guides use\n")
+    for module, names in MODULE_API:
+        loaded = importlib.import_module(module)
+        for name in names:
+            item = getattr(loaded, name)
+            parts += [f"## `{module}.{name}{_signature(item)}`\n", _doc(item)]
     return "\n".join(parts)
+
+
+# functions of the package's modules that the guides call (beyond `import grammar_fst`)
+MODULE_API = (
+    ("grammar_fst.evaluate", ("evaluate",)),
+    ("grammar_fst.data.resample", ("resample", "measured", "explain", "report")),
+    ("grammar_fst.data.formats", ("read", "get", "guess")),
+)
 
 
 def _class(name: str, kind: type) -> list[str]:

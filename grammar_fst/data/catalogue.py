@@ -34,8 +34,10 @@ JSON_KINDS = {dict: "JSON object", list: "JSON list", str: "string"}
 
 
 class Entry(NamedTuple):
-    """One way of saying a slot value; a synonym also carries the value it stands for (a
-    named tuple: catalogues have millions of entries, and a tuple is made fastest)."""
+    """One way of saying a slot value: its `words` (a tuple of words, or in Python one
+    string, split at white space), a `weight` (a finite number of 0 or more; None:
+    unweighted) and, for a synonym, the `canonical` words it stands for (a named tuple:
+    catalogues have millions of entries, and a tuple is made fastest)."""
 
     words: tuple[str, ...]
     weight: float | None = None
@@ -93,15 +95,27 @@ class Columns:
 
 class Catalogue:
     """The entries of one catalogue, held as `Columns`; the `entries` as Entry values and
-    the value sets are built on first use, once (compiling needs neither)."""
+    the value sets are built on first use, once (compiling needs neither).
+
+    Entries made in Python are read as a file's lines are: each `words` (a tuple of
+    words, or one string) is split at white space as a `.txt` line is, a weight is a
+    finite number of 0 or more (or None), a repeated entry is left out with a warning,
+    and an empty catalogue, or an entry of no words, is a CatalogueError."""
 
     def __init__(self, path: str, entries: Iterable[Entry] = (), columns: Columns | None = None):
         self.path = path
         if columns is None:
-            entries = tuple(entries)
-            self.__dict__["entries"] = entries  # kept as given
+            entries = _checked(entries, path)
+            self.__dict__["entries"] = entries
             columns = Columns.of(entries)
         self.columns = columns
+
+    @classmethod
+    def of_values(cls, values: Iterable[str], name: str = "<values>") -> Catalogue:
+        """A catalogue of these values (strings of one or more words), unweighted."""
+        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+            raise UsageError(f"a catalogue's values are a list of strings, not {values!r}")
+        return cls(name, [Entry(_value(v, name)) for v in values])
 
     def __repr__(self) -> str:
         return f"Catalogue({self.path!r}, {len(self.columns)} entries)"
@@ -157,6 +171,65 @@ def read_catalogue(spec: str | Path) -> Catalogue:
         if not len(columns):
             raise CatalogueError("the catalogue is empty; add at least one value", Location(file))
         return Catalogue(str(spec), columns=columns)
+
+
+def catalogue_of(value: object) -> Catalogue:
+    """What every catalogue argument takes: a Catalogue, a file (a path, or
+    `model.json#TypeName`), or values (a list of strings)."""
+    if isinstance(value, Catalogue):
+        return value
+    if isinstance(value, (str, Path)):
+        return read_catalogue(value)
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        return Catalogue.of_values(value)
+    raise UsageError(
+        f"a catalogue is a Catalogue, a file or a list of values, not {type(value).__name__}"
+    )
+
+
+def _value(value: object, name: str) -> tuple[str, ...]:
+    if not isinstance(value, str):
+        raise UsageError(f"{name}: a catalogue value is a string, not {value!r}")
+    return (value,)
+
+
+def _checked(entries: Iterable[Entry], name: str) -> tuple[Entry, ...]:
+    """Entries made in Python, read as a file's lines are (see `Catalogue`)."""
+    if isinstance(entries, (str, bytes)) or not isinstance(entries, Iterable):
+        raise UsageError(f"{name}: a catalogue's entries are a list of Entry, not {entries!r}")
+    placed: list[Placed] = []
+    for k, entry in enumerate(entries):
+        where = f"entry {k}"
+        if not isinstance(entry, Entry):
+            raise UsageError(f"{name}: {where} is {entry!r}, not an Entry")
+        words = _words(entry.words, name, where)
+        if not words:
+            raise CatalogueError(f"{where} has no words: {entry.words!r}", Location(name))
+        weight = entry.weight
+        if weight is not None and (
+            isinstance(weight, bool) or not isinstance(weight, (int, float))
+            or not math.isfinite(weight) or weight < 0
+        ):  # fmt: skip
+            raise CatalogueError(
+                f"{where}: bad weight {weight!r}: a weight is a finite number of 0 or more, "
+                "or None",
+                Location(name),
+            )
+        canonical = None if entry.canonical is None else _words(entry.canonical, name, where)
+        placed.append((_entry(words, weight, canonical, entry.line), where))
+    if not placed:
+        raise CatalogueError("the catalogue is empty; add at least one value", Location(name))
+    return _merge(placed, name)
+
+
+def _words(said: object, name: str, where: str) -> list[str]:
+    """The words of an entry's `words` or `canonical` (a string, or a tuple of strings),
+    split as a line of a `.txt` catalogue is."""
+    if isinstance(said, str):
+        said = (said,)
+    if not isinstance(said, (tuple, list)) or not all(isinstance(w, str) for w in said):
+        raise UsageError(f"{name}: {where}'s words are a tuple of strings, not {said!r}")
+    return tokens.normalize(" ".join(said)).split()
 
 
 def catalogues_containing(values: Iterable[str], catalogues: Mapping[str, Catalogue]) -> list[str]:

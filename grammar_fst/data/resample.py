@@ -41,7 +41,7 @@ import numpy as np
 
 from .. import progress
 from ..defaults import DEFAULT_THRESHOLD
-from ..errors import UsageError, Wording, number_argument, whole_argument
+from ..errors import UsageError, Wording, catalogues_argument, number_argument, whole_argument
 from . import context as ctx
 from . import distribution as dist
 from . import formats
@@ -49,7 +49,7 @@ from . import joins as jn
 from . import kinds as kd
 from . import naturalness as nat
 from . import subtypes as sub
-from .catalogue import Catalogue
+from .catalogue import Catalogue, catalogue_of
 from .draws import Draws, drawing
 from .formats import Format
 from .formats._common import problem, to_json
@@ -431,7 +431,7 @@ def resample(
     allocation: str = "entropy",
     floor: int = 1,
     originals: bool = True,
-    catalogues: Mapping[str, Catalogue] | None = None,
+    catalogues: Mapping[str, Catalogue | str] | None = None,
     per_intent: bool = False,
     context: float | None = ctx.DEFAULT_EVIDENCE,
     subtypes: float | None = None,
@@ -441,8 +441,9 @@ def resample(
 ) -> tuple[list[Generated], Plan, Pools]:
     """About `n` distinct utterances (fewer when the patterns cannot give more): the
     input's (unless not `originals`), then new ones, pattern by pattern as planned,
-    mixed; deterministic for a seed. `catalogues` are keyed by `SLOT` (every intent) or
-    `INTENT:SLOT` (that intent's own values, shared through the gate). `per_intent`
+    mixed; deterministic for a seed. `catalogues` (Catalogues, files or lists of values,
+    as `catalogue_of` takes them) are keyed by `SLOT` (every intent) or `INTENT:SLOT`
+    (that intent's own values, shared through the gate). `per_intent`
     shares `n` evenly among the intents before their patterns (see `plan`). `context` is
     the context gate's evidence, `kinds` the kinds' similarity, `subtypes` the
     sub-types' similarity and `joins` the join gate's rarity (None: off); `kinds_seen`, the
@@ -456,6 +457,10 @@ def resample(
             number_argument(value, name, 0, most)
     if joins is not None:
         whole_argument(joins, "joins")
+    catalogues_argument(catalogues)
+    catalogues = {binding: catalogue_of(c) for binding, c in (catalogues or {}).items()}
+    if isinstance(utterances, (str, bytes)) or not isinstance(utterances, Iterable):
+        raise UsageError(f"utterances are a list of Utterances, not {utterances!r}")
     utterances = list(utterances)  # read twice: an iterator would be empty the second time
     for number, utterance in enumerate(utterances, 1):
         wrong = "not an Utterance with a tuple of slots"

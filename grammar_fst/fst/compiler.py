@@ -124,6 +124,11 @@ class Archived(Mapping):
     def built(self, name: str) -> bool:
         return name in self._built
 
+    def __reduce__(self):
+        """Pickled as the bytes themselves: the views into the archive's file are not
+        picklable (a grammar sent to `multiprocessing` or saved with `pickle`)."""
+        return Archived, ({k: bytes(v) for k, v in self._serialized.items()}, self.source)
+
     def serialized(self, name: str) -> bytes | memoryview:
         return self._serialized[name]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..text import scripts, tokens
@@ -85,7 +85,7 @@ def lattice(text: str, find: Lookup, unspaced: Callable[[], Unspaced]) -> Lattic
         return _chain(text, find)
     words: dict[tuple[int, int], int] = {}  # (start, end) in text: label
     passed: list[tuple[int, int]] = []
-    for a, b in tokens.spans(text):
+    for a, b in _spans(text, find):
         label = word_label(text[a:b], find)
         if label == PASSED:
             passed.append((a, b))
@@ -103,7 +103,7 @@ def _chain(text: str, find: Lookup) -> Lattice:
     when a word is not the grammar's)."""
     offsets: list[int] = []
     edges: list[tuple[tuple[int, int, int], ...]] = []
-    for a, b in tokens.spans(text):
+    for a, b in _spans(text, find):
         label = word_label(text[a:b], find)
         if label >= 0:
             offsets.append(a)
@@ -111,6 +111,18 @@ def _chain(text: str, find: Lookup) -> Lattice:
         elif label != PASSED:
             return Lattice(text, (0, len(text)), ((), ()))  # no path
     return Lattice(text, (*offsets, len(text)), (*edges, ()))
+
+
+def _spans(text: str, find: Lookup) -> Iterator[tuple[int, int]]:
+    """The segmenter's words of `text`, but for a run of marks the grammar lacks whose
+    marks it has one by one: `am..` of `one am.` then `.` is `am`, `.`, `.` to the
+    grammar, and `..` to the segmenter."""
+    for a, b in tokens.spans(text):
+        marks = text[a:b]
+        if b - a > 1 and find(marks) < 0 and all(passable(ch) and find(ch) >= 0 for ch in marks):
+            yield from ((k, k + 1) for k in range(a, b))
+        else:
+            yield a, b
 
 
 def word_label(word: str, find: Lookup) -> int:

@@ -23,7 +23,7 @@ from math import log
 from pathlib import Path
 
 from .. import parallel
-from ..data.catalogue import read_catalogue
+from ..data.catalogue import Catalogue, catalogue_of
 from ..data.records import Utterance
 from ..defaults import AUTO, DEFAULT_INTENT, DEFAULT_LAMBDA
 from ..errors import UsageError, catalogues_argument, whole_argument
@@ -131,9 +131,10 @@ def induce(
     if not golden.paths:
         raise UsageError("no utterance with a word to learn from")
     catalogues_argument(catalogues)
-    catalogues = {golden.slot_name(slot): str(path) for slot, path in (catalogues or {}).items()}
+    read = {golden.slot_name(slot): _filed(c) for slot, c in (catalogues or {}).items()}
+    catalogues = {slot: catalogue.path for slot, catalogue in read.items()}
     # as written: the grammar will say the catalogue's values as the file writes them
-    known = {slot: read_catalogue(path).surface_values() for slot, path in catalogues.items()}
+    known = {slot: catalogue.surface_values() for slot, catalogue in read.items()}
     trace: list[Step] = []
     models: dict[str, Automaton] = {}
     lambdas: dict[str, Choice | float] = {}
@@ -314,3 +315,15 @@ def _relative(spec: str, base: Path) -> str:
     path = file if Path(file).is_absolute() else os.path.relpath(file, base)
     path = path.replace(os.sep, "/")
     return f"{path}#{type_name}" if type_name else path
+
+
+def _filed(catalogue: object) -> Catalogue:
+    """A catalogue given to `induce` (a file, or a Catalogue read from one): the grammar
+    it writes names the file (`slot team from "nba.txt"`)."""
+    read = catalogue_of(catalogue)
+    if not Path(split_spec(read.path)[0]).is_file():
+        raise UsageError(
+            f"induce names each catalogue's file in the grammar it writes; {read!r} has none: "
+            "write its values to a file and give that"
+        )
+    return read
