@@ -105,6 +105,9 @@ def test_without_icu_a_thai_grammar_is_a_located_error(capsys, tmp_path, without
         (["गाने", "चलाओ"], "गाने चलाओ"),  # Devanagari, with its combining vowel signs
         (["ما", "هو", "الطقس"], "ما هو الطقس"),  # Arabic, right to left, logical order
         (["ไทย", "ລາວ"], "ไทย ລາວ"),  # two unspaced scripts still get a space
+        (["شغل", "宇多田", "ヒカル", "من", "فضلك"], "شغل 宇多田ヒカル من فضلك"),  # in Arabic
+        (["включи", "宇多田", "ヒカル"], "включи 宇多田ヒカル"),  # and in Russian
+        (["เปิด", "宇多田", "ヒカル", "ให้"], "เปิด 宇多田ヒカル ให้"),  # and in Thai
     ],
 )
 def test_join_writes_each_script_as_it_is_written(words, text):

@@ -6,7 +6,9 @@ Spacing rules, by the script of the last character of one word and the first of 
   script; a space separates them from a word of another script, a digit or punctuation
   other than the marks below (`ตั้งปลุก 7 โมง`, `เปิด Netflix`), as people write them.
 - Chinese and Japanese (Han, Hiragana, Katakana, CJK punctuation, full-width forms) write
-  no space next to anything: `明日7時にNetflixを見る`.
+  no space next to their own script, Latin letters, digits or punctuation:
+  `明日7時にNetflixを見る`; a space separates them from the letters of other scripts
+  (`شغل 宇多田ヒカル من فضلك`, `เปิด 宇多田ヒカル ให้หน่อย`).
 - Closing punctuation (full stops, commas, colons, question and exclamation marks,
   ellipses, dandas, closing brackets, in any script) takes no space before it, and
   opening punctuation (opening brackets, `¿`, `¡`) none after it: `music.`, `(live)`,
@@ -26,7 +28,9 @@ import functools
 import re
 import unicodedata
 
-SPACED, THAI, LAO, KHMER, MYANMAR, CJK, CLOSING, OPENING = range(8)
+SPACED, THAI, LAO, KHMER, MYANMAR, CJK, CLOSING, OPENING, LETTERS = range(9)
+# LETTERS: the letters of a script written with spaces other than Latin (Greek, Cyrillic,
+# Arabic, Hebrew, Devanagari, Hangul, ...): SPACED, but spaced from Chinese and Japanese too
 NAMES = {THAI: "Thai", LAO: "Lao", KHMER: "Khmer", MYANMAR: "Burmese", CJK: "Chinese/Japanese"}
 
 # (first, last, script) code point ranges of the scripts written without spaces
@@ -58,22 +62,33 @@ _MARKS = ("FULL STOP", "COMMA", "COLON", "QUESTION MARK", "EXCLAMATION MARK", "E
 
 
 def _spaced(a: int, b: int) -> bool:
-    if CJK in (a, b) or b == CLOSING or a == OPENING:
+    if b == CLOSING or a == OPENING:
         return False
+    if CJK in (a, b):  # spaced only from the letters of another script than Latin
+        return bool({a, b} & {LETTERS, THAI, LAO, KHMER, MYANMAR})
     return not (a == b and a in (THAI, LAO, KHMER, MYANMAR))
 
 
 # GAP[a][b]: whether a space goes between a word ending in script a and one starting in b
-GAP = tuple(tuple(_spaced(a, b) for b in range(8)) for a in range(8))
+GAP = tuple(tuple(_spaced(a, b) for b in range(9)) for a in range(9))
+# the Latin letters past U+0370: phonetic extensions, Latin Extended Additional, C, D, E
+_LATIN_LATE = ((0x1D00, 0x1DBF), (0x1E00, 0x1EFF), (0x2C60, 0x2C7F), (0xA720, 0xA7FF),
+               (0xAB30, 0xAB6F))  # fmt: skip
 
 
 def script(ch: str) -> int:
-    """The spacing script of one character (SPACED for every script that uses spaces)."""
+    """The spacing script of one character (SPACED or LETTERS for the scripts that use
+    spaces)."""
     code = ord(ch)
     k = bisect.bisect_right(_FIRSTS, code) - 1
     if k >= 0 and code <= _RANGES[k][1]:
         return _RANGES[k][2]
-    return _punctuation(ch) if unicodedata.category(ch)[0] == "P" else SPACED
+    kind = unicodedata.category(ch)[0]
+    if kind == "P":
+        return _punctuation(ch)
+    if code >= 0x0370 and kind in "LM" and not any(a <= code <= b for a, b in _LATIN_LATE):
+        return LETTERS
+    return SPACED
 
 
 def punctuation(ch: str) -> int:

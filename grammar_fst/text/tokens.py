@@ -117,7 +117,8 @@ def inside_word(text: str, at: int) -> bool:
     if not 0 < at < len(text):
         return False
     left, right = text[at - 1], text[at]
-    spaced = scripts.script(left) == scripts.script(right) == scripts.SPACED
+    kinds = (scripts.SPACED, scripts.LETTERS)
+    spaced = scripts.script(left) in kinds and scripts.script(right) in kinds
     return spaced and _letter(left) and _letter(right)
 
 
