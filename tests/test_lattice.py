@@ -3,6 +3,7 @@ wherever ICU's dictionary, reading the whole sentence, cuts otherwise."""
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 import grammar_fst as gf
 from grammar_fst.fst.lattice import Lattice, lattice
-from grammar_fst.text import tokens
+from grammar_fst.text import folding, tokens
 
 # ICU cuts these sentences otherwise than the grammars below do: "ฝนตก" alone is one
 # word and, in the sentence, two; "อุณหภูมิ" in the sentence is three; "朝七時に" is cut
@@ -177,3 +178,39 @@ def test_marks_the_segmenter_keeps_together_are_the_grammar_s_marks_one_by_one()
     for utterance in grammar.sample(10, unique=True):
         assert grammar.parse(utterance.text) == utterance, utterance.text
     assert {u.text for u in grammar.sample(10, unique=True)} >= {"see you at one am..", "what?!"}
+
+
+TYPED = st.text(
+    alphabet=st.sampled_from(
+        list("ジャズを流して") + ["\u3099", "\u0301", "ｼ", "ﾞ", "７", "Ｐ", "!", "。", " ", "\u3000"]
+        + ["\u200b", "\u200d", "\u200f", "\ufeff", "a", "e", "😀", "\ufe0f", "ต", "\u0e49"]
+    ),
+    max_size=14,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TYPED)
+def test_folded_offsets_lead_back_into_the_text_as_given(text):
+    folded, starts, ends = folding.folded(text)
+    assert len(starts) == len(ends) == len(folded) + 1
+    assert starts[0] >= 0 and ends[-1] <= len(text) and starts[-1] == len(text)
+    assert starts == sorted(starts) and ends == sorted(ends)
+    new = [k for k in range(1, len(folded)) if starts[k] > starts[k - 1]]  # a cluster starts
+    assert all(ends[k] <= starts[k] for k in new)  # a word's end never passes the next's start
+    assert folding.folded(folded).text == folded  # folding twice changes nothing more
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TYPED)
+def test_any_typed_sentence_is_parsed_or_not_and_given_back_as_typed(text):
+    grammar = _typed_grammar()
+    found = grammar.parse(text)
+    if found is not None:
+        assert found.text == text
+        assert all(text[s.start : s.end] == s.value for s in found.slots)
+
+
+@functools.cache
+def _typed_grammar():
+    return gf.from_text(PLAY)

@@ -66,6 +66,14 @@ def test_words_segment_scripts_written_without_spaces(text, words):
     assert tokens.words(text) == words
 
 
+def test_characters_past_u_ffff_are_cut_as_characters():
+    """ICU counts UTF-16 code units: an emoji or a Han character of Extension B is two,
+    and its offsets used as they were cut words in the wrong places."""
+    assert tokens.words("𠮷野家で牛丼") == ["𠮷", "野家", "で", "牛", "丼"]
+    assert tokens.words("ジャズ😀を流して") == ["ジャズ", "😀", "を", "流し", "て"]
+    assert "".join(tokens.words("を😀\u3099😀")) == "を😀\u3099😀"
+
+
 def test_words_are_nfc_whatever_the_input_form():
     decomposed = unicodedata.normalize("NFD", "mañana à")
     assert tokens.words(decomposed) == ["mañana", "à"]

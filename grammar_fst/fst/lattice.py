@@ -172,7 +172,7 @@ def _add_spaced_runs(text: str, chunk: tuple[int, int], find: Lookup, words: dic
 def _linked(text: str, words: dict[tuple[int, int], int], passed: list) -> Lattice:
     """The lattice of these words: an offset and the next word's start are one node when
     only spaces and punctuation passed over lie between them."""
-    skipped = {a: b for a, b in passed}
+    skipped = {a: b for a, b in passed if b > a}
 
     def node_at(offset: int) -> int:
         while True:

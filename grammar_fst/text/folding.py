@@ -84,7 +84,10 @@ def _changes(text: str) -> bool:
 
 
 def _starts_cluster(before: str, piece: str) -> bool:
-    """Whether NFC leaves `piece` apart from the cluster `before` it: it composes with
-    nothing before it (a combining mark, a voiced sound mark, a Hangul vowel would)."""
+    """Whether NFC leaves `piece` apart from the cluster `before` it: it starts with a
+    character of combining class 0 that composes with nothing before it (a combining
+    mark, a voiced sound mark, a Hangul vowel would; marks may also be reordered)."""
+    if unicodedata.combining(piece[0]):
+        return False
     joined = unicodedata.normalize("NFC", before + piece)
     return joined == unicodedata.normalize("NFC", before) + unicodedata.normalize("NFC", piece)

@@ -47,11 +47,22 @@ def segment(chunk: str) -> tuple[str, ...]:
             f"needs PyICU: {INSTALL}"
         )
     breaker.setText(chunk)
+    at = _code_points(chunk)
     words, start = [], 0
-    for end in breaker:
+    for end in map(at.__getitem__, breaker):
         words += _by_script(chunk[start:end])
         start = end
     return tuple(words)
+
+
+def _code_points(chunk: str) -> dict[int, int]:
+    """ICU's offsets (UTF-16 code units: an emoji or a rare Han character past U+FFFF is
+    two) as offsets in `chunk` (code points)."""
+    at, units = {0: 0}, 0
+    for k, ch in enumerate(chunk, 1):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        at[units] = k
+    return at
 
 
 # Thai's repetition mark (เร็ว ๆ, "quickly") is written with or without a space before it,
