@@ -248,6 +248,8 @@ def test_snips_groups_by_intent():
         ("rasa", Utterance("a", "A", (SlotValue("g", "", 1, 1),)), "Rasa YAML"),
         ("text", Utterance("a\nb", "A"), "line break"),
         ("snips", Utterance("ab", "A", (SlotValue("g", "x", 0, 1),)), "has value 'x'"),
+        ("jsonl", Utterance("play x", "I", (SlotValue("a", "zz", 0, 2),)), "has value 'zz'"),
+        ("jsonl", Utterance(" ", "I"), "says nothing"),
     ],
 )
 def test_writers_refuse_what_their_format_cannot_carry(fmt, utterance, message):

@@ -204,6 +204,7 @@ def problem(utterance: Utterance) -> str | None:
     if not text.strip():
         return "the record says nothing (its text is empty or white space)"
     end = 0
+    said = [text, utterance.intent]  # the strings written (a slot's value is in the text)
     for slot in utterance.slots:
         if not slot.slot.strip():
             return "a slot has an empty name"
@@ -222,10 +223,8 @@ def problem(utterance: Utterance) -> str | None:
         if slot.start < end:
             return f"slot '{slot.slot}' at {slot.start}..{slot.end} overlaps the slot before"
         end = slot.end
-    strings = [text, utterance.intent]
-    for slot in utterance.slots:
-        strings += [slot.slot, slot.canonical or ""]
-    if any(tokens.surrogate(s) >= 0 for s in strings):
+        said += (slot.slot, slot.canonical or "")
+    if tokens.surrogate("".join(said)) >= 0:  # one search: joining makes no surrogate
         return "a string holds a lone surrogate (an escape like \\udc80), which is not text"
     return None
 
