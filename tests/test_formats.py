@@ -26,7 +26,7 @@ from grammar_fst.data.formats import (
     snips,
 )
 from grammar_fst.data.records import SlotValue, Utterance
-from grammar_fst.errors import GrammarFstError
+from grammar_fst.errors import GrammarFstError, UsageError
 from grammar_fst.text import tokens
 
 # The formats read and written as text (each by each of its names): the round trip's.
@@ -398,7 +398,7 @@ def test_a_broken_document_stops_even_when_skipping(tmp_path, fmt, content, mess
 def test_missing_file_and_bad_on_error(tmp_path):
     with pytest.raises(FormatError, match="absent.jsonl: cannot read the file"):
         jsonl.read(tmp_path / "absent.jsonl")
-    with pytest.raises(ValueError, match="on_error"):
+    with pytest.raises(UsageError, match="^`on_error` must be one of 'stop', 'skip', not 'ignore'"):
         jsonl.read(tmp_path / "absent.jsonl", on_error="ignore")
 
 
