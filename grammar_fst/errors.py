@@ -10,7 +10,7 @@ import math
 import numbers
 import os
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -164,6 +164,80 @@ def path_argument(value: object, name: str = "path") -> None:
         raise UsageError(
             Wording(f"{{{name}}} names a file (a str or a Path), not {{given}}", given=repr(value))
         )
+
+
+def flag_argument(value: object, name: str) -> None:
+    """A UsageError naming the parameter `name` when its `value` is not True or False: a
+    string such as "no" would be taken as True."""
+    if not isinstance(value, bool):
+        raise UsageError(
+            Wording(f"{{{name}}} must be True or False, not {{given}}", given=repr(value))
+        )
+
+
+def choice_argument(value: object, name: str, choices: tuple[str, ...]) -> None:
+    """A UsageError naming the parameter `name` when its `value` is none of `choices`,
+    rather than a ValueError, or a value taken as another choice."""
+    if not isinstance(value, str) or value not in choices:
+        wanted = ", ".join(map(repr, choices))
+        raise UsageError(
+            Wording(f"{{{name}}} must be one of {wanted}, not {{given}}", given=repr(value))
+        )
+
+
+def kind_argument(value: object, name: str, kind: type, wanted: str, how: str = "") -> None:
+    """A UsageError naming the parameter `name` when its `value` is not a `kind` (`wanted`
+    says what it is, `how` how to make one), before an AttributeError deep inside."""
+    if not isinstance(value, kind):
+        raise UsageError(
+            Wording(f"{{{name}}} must be {wanted}, not {{given}}{how}", given=repr(value))
+        )
+
+
+def items_argument(value: object, name: str, wanted: str) -> list:
+    """`value` as a list; a UsageError naming the parameter `name` (which holds a list of
+    `wanted`) when it is not a collection: None, a number, or one string (which would
+    be read as its letters)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        given = "one string" if isinstance(value, str) else repr(value)
+        said = Wording(f"{{{name}}} must be a list of {wanted}, not {{given}}", given=given)
+        raise UsageError(said)
+    return list(value)
+
+
+def names_argument(value: object, name: str) -> list[str] | None:
+    """The names the parameter `name` gives: a str is one name (not its letters), an
+    iterable of str is several, and None or none at all is None; anything else (a number,
+    a list of lists) is a UsageError, not a TypeError (unhashable list) deep inside."""
+    if value is None or isinstance(value, str):
+        return None if value is None else [value]
+    names = list(value) if isinstance(value, Iterable) else None
+    if names is None or not all(isinstance(item, str) for item in names):
+        said = f"{{{name}}} must be a str or an iterable of str, not {{given}}"
+        raise UsageError(Wording(said, given=repr(value)))
+    return names or None
+
+
+def callable_argument(value: object, name: str, called: str, count: int) -> None:
+    """A UsageError naming the parameter `name` when its `value` is not a function that
+    takes the `count` arguments it is given (as `called` shows), found from its signature
+    now rather than from a TypeError at its first call, deep in the work (perhaps in
+    another process). A builtin whose signature cannot be read is left to its call."""
+    if not callable(value):
+        said = f"{{{name}}} is called as {called}: a function, not {{given}}"
+        raise UsageError(Wording(said, given=repr(value)))
+    import inspect  # only here: it takes longer to import than the rest of this module
+
+    try:
+        signature = inspect.signature(value)
+    except (TypeError, ValueError):  # no signature to read (`str`, some builtins)
+        return
+    try:
+        signature.bind(*range(count))
+    except TypeError:
+        shown = getattr(value, "__name__", type(value).__name__) + str(signature)
+        said = f"{{{name}}} is called as {called}, which {{given}} does not take"
+        raise UsageError(Wording(said, given=shown)) from None
 
 
 def not_a_folder(path: str | Path, wanted: str, error: type[GrammarFstError] = UsageError) -> None:

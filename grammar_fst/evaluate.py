@@ -29,9 +29,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from . import parallel, progress
+from .data.formats._common import utterances_argument
 from .data.records import Utterance
 from .defaults import DEFAULT_SAMPLES
-from .errors import whole_argument
+from .errors import kind_argument, whole_argument
 from .fst import counting, labels
 from .grm import ast as g
 from .model import CompiledGrammar
@@ -114,8 +115,14 @@ def evaluate(
     """Recall of `grammar` on `heldout`, precision proxies of `samples` of its sentences.
     The held-out utterances are parsed, and the samples walked, on `jobs` processes or on
     the workers of a Dask `client` (the compiled grammar is sent to each once); the
-    report is the same whichever."""
+    report is the same whichever. The arguments are checked before any work."""
+    how = "; load it with grammar_fst.load(path)"
+    kind_argument(grammar, "grammar", CompiledGrammar, "a CompiledGrammar", how)
     whole_argument(samples, "samples")
+    whole_argument(seed, "seed")
+    whole_argument(jobs, "jobs", least=1)
+    parallel.client_argument(client)
+    heldout = utterances_argument(heldout, "heldout")
     words = [grammar.fsts.symbols.find(i) for i in range(grammar.fsts.symbols.num_symbols())]
     fold = all(w == w.casefold() for w in words if labels.parse_tag(w) is None)
     reference = [normalized(u, fold) for u in heldout]

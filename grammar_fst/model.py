@@ -15,6 +15,8 @@ patterns, `_by_pattern`), checked (`_check_counts`), then the job the walking pr
 share (`_job`), the covering sentences first (`_covering_first`), what `unique` changes
 (`_without_repeats`) and the blocks of `plan.run`. Errors about the caller's arguments
 name its parameters (`errors.Wording`); the command line writes its options instead.
+They are raised at the call: `sample`, `sample_blocks` and `all` check, then return the
+generator of their sentences.
 """
 
 from __future__ import annotations
@@ -36,7 +38,11 @@ from .errors import (
     Location,
     UsageError,
     Wording,
+    callable_argument,
     catalogues_argument,
+    flag_argument,
+    kind_argument,
+    names_argument,
     path_argument,
     whole_argument,
 )
@@ -46,6 +52,7 @@ from .fst.spelling import Speller
 from .fst.walks import LabelPath, Walks
 from .grm import sources, syntax
 from .grm.ast import CatalogueRef, Grammar, Import
+from .parallel import client_argument
 from .plurals import amount
 from .sampling import plan
 from .sampling.plan import Render, SentenceKey, quotas
@@ -76,7 +83,15 @@ class CompiledGrammar:
         bound: Iterable[str] = (),
     ):
         """`grammar` is the AST the FSTs came from (None for a `.far`); `bound` names the
-        slots whose catalogue replaced the values the grammar gives them."""
+        slots whose catalogue replaced the values the grammar gives them. Made by `load`
+        and `from_text`: a file name given for `fsts` is refused at once."""
+        kind_argument(
+            fsts,
+            "fsts",
+            CompiledFsts,
+            "compiled FSTs (a CompiledFsts)",
+            "; make a grammar with grammar_fst.load(path) or grammar_fst.from_text(text)",
+        )
         self.fsts = fsts
         self.source = source
         self.grammar = grammar
@@ -122,7 +137,7 @@ class CompiledGrammar:
         return list(dict.fromkeys(chosen))
 
     def sample(self, n: int, seed: int = DEFAULT_SEED, **options) -> Iterator:
-        """`n` random sentences, one at a time.
+        """`n` random sentences, one at a time; the arguments are checked at the call.
 
         Args:
             n: how many sentences the intents without a quota share.
@@ -135,8 +150,7 @@ class CompiledGrammar:
         Raises:
             UsageError: as `sample_blocks`.
         """
-        for block in self.sample_blocks(n, seed, **options):
-            yield from block
+        return itertools.chain.from_iterable(self.sample_blocks(n, seed, **options))
 
     def sample_blocks(
         self,
@@ -156,7 +170,8 @@ class CompiledGrammar:
         pieces: str | None = None,
     ) -> Iterator[list]:
         """`n` random sentences, the intents mixed, a list at a time (what writing them
-        out at speed wants). Weights on alternatives are relative probabilities.
+        out at speed wants). Weights on alternatives are relative probabilities. The
+        arguments are checked at the call, not at the first block.
 
         Args:
             n: how many sentences the chosen intents without a `quota` share.
@@ -203,11 +218,23 @@ class CompiledGrammar:
                 asked for sentences that has none; `cover` on a grammar read from a
                 `.far`; with `unique`, an intent whose new sentences are too unlikely;
                 an `n`, `seed`, `jobs` or quota that is not a whole number (`jobs` of 1
-                or more, the others of 0 or more).
+                or more, the others of 0 or more); `intents` that are not a str or an
+                iterable of str; `unique`, `cover` or `chunks` not True or False; a
+                `render` that cannot be called as `render(utterance, position)`; a
+                `client` that is not a connected Dask client.
         """
         whole_argument(n, "n")
         whole_argument(seed, "seed")
         whole_argument(jobs, "jobs", least=1)
+        for flag, name in ((unique, "unique"), (cover, "cover"), (chunks, "chunks")):
+            flag_argument(flag, name)
+        if render is not None:
+            callable_argument(render, "render", "render(utterance, position)", 2)
+        client_argument(client)
+        if cover and self.grammar is None:
+            raise UsageError(
+                f"covering needs the grammar's rules: give the .grm source, not {self.source}"
+            )
         if quota is not None and not isinstance(quota, Mapping):
             said = Wording("{quota} maps intents to counts, not {given}", given=repr(quota))
             raise UsageError(said)
@@ -231,7 +258,7 @@ class CompiledGrammar:
 
             ring = in_flight(jobs, client, plan.task_blocks(on_cluster=True)) + 1  # one to spare
             job.pieces = Ring(pieces, ring)
-        yield from grammar._run(job, counts, cover, jobs, client)
+        return grammar._run(job, counts, cover, jobs, client)
 
     def _check_lengths(self, chosen: list[str]) -> None:
         """Refuse, before any walk, an intent whose sentences are too long to sample."""
@@ -395,11 +422,9 @@ class CompiledGrammar:
         return list(zip(found, shares))
 
     def _covering(self, chosen: list[str], seed: int) -> Iterator[tuple[int, LabelPath]]:
-        """Covering paths of each chosen intent (see `cover`), with its index."""
-        if self.grammar is None:
-            raise UsageError(
-                f"covering needs the grammar's rules: give the .grm source, not {self.source}"
-            )
+        """Covering paths of each chosen intent (see `cover`, refused by `sample_blocks`
+        without the grammar's rules), with its index."""
+        assert self.grammar is not None
         walked = set(self.bound) | {
             name for name, slot in self.grammar.slots.items() if isinstance(slot.body, CatalogueRef)
         }
@@ -440,8 +465,13 @@ class CompiledGrammar:
         """Every sentence with its annotation, intent by intent, in a fixed order; with
         `unique`, only the first reading of a sentence that has several. Two derivations
         of one reading (a rule that may say nothing, under an optional part) give it once:
-        the readings given are remembered by a 64-bit hash of their labels."""
-        for name in self._chosen(intents):
+        the readings given are remembered by a 64-bit hash of their labels. The arguments
+        are checked at the call."""
+        flag_argument(unique, "unique")
+        return self._all(self._chosen(intents), unique)
+
+    def _all(self, chosen: list[str], unique: bool) -> Iterator[Utterance]:
+        for name in chosen:
             seen: set[str] = set()
             given: set[int] = set()
             paths = self._every_path(name)
@@ -479,7 +509,7 @@ class CompiledGrammar:
         """The number of distinct sentences of one intent or of the whole grammar where
         it can be counted exactly, else an upper bound (the number of derivations); the
         CLI's `count` says which, as `sizes` does here (see `counts`)."""
-        return self.counts(None if intent is None else [intent])[1]
+        return self.counts(_intent(intent))[1]
 
     def counts(
         self, intents: Iterable[str] | None = None
@@ -549,7 +579,7 @@ class CompiledGrammar:
                     f"no slot '{slot}' in {self.source}; slots: {', '.join(self.slots)}"
                 )
             return draw.dot_source(self.fsts, [(f"slot {slot}", self.fsts.slots[slot])])
-        chosen = self._chosen(None if intent is None else [intent])
+        chosen = self._chosen(_intent(intent))
         drawn = [(f"intent {n}", self.fsts.intents[n]) for n in chosen]
         reached = {c for n in chosen for c in self._reached(("intent", n)) if c[0] == "rule"}
         drawn += [(f"${name}", self.fsts.rules[name]) for _, name in sorted(reached)]
@@ -577,14 +607,15 @@ class CompiledGrammar:
 
     def write_far(self, path: str | Path) -> None:
         """Write the grammar to a `.far` archive (atomically); refused (a UsageError)
-        over one of the files the grammar was read from, as the command line refuses, and
-        when an intent has no sentence."""
+        over one of the files the grammar was read from or to a name ending in `.grm`, as
+        the command line refuses, and when an intent has no sentence."""
         from .fst import far
-        from .output import refuse_inputs
+        from .output import archive_output, refuse_inputs
 
         path_argument(path)
         if self.grammar is not None:
             refuse_inputs(path, sources.files_read(self.grammar))
+        archive_output(path, "write_far")
         self._refuse_empty(list(self.intents))  # an archive that nothing could sample
         far.write_far(self.fsts, path)
 
@@ -592,18 +623,25 @@ class CompiledGrammar:
 CatalogueLike = Catalogue | str | Path | Iterable[str]  # see `catalogue_of`
 
 
-def _names(intents: Iterable[str] | None) -> list[str] | None:
-    """The intents named, a single name given as a string being one of them (not its
-    letters), each as the grammar holds names (`_name`)."""
-    if isinstance(intents, str):
-        return [_name(intents)]
-    return [_name(name) for name in intents] if intents else None
+def _names(intents: object, name: str = "intents") -> list[str] | None:
+    """The intents named (`names_argument`: a str is one name, not its letters), each as
+    the grammar holds names (`_name`)."""
+    named = names_argument(intents, name)
+    return None if named is None else [_name(n) for n in named]
 
 
 def _name(name: str) -> str:
     """An intent's, slot's or rule's name as a grammar holds it (NFC, `tokens.normalize`):
     a terminal or a file name may give it decomposed, which looks the same."""
     return tokens.normalize(name) if isinstance(name, str) else name
+
+
+def _intent(intent: str | None) -> list[str] | None:
+    """The one intent a method that takes an `intent` names, as a list (None: all)."""
+    if intent is None:
+        return None
+    kind_argument(intent, "intent", str, "an intent's name (a str)")
+    return [_name(intent)]
 
 
 def _sentence(text: object) -> str:

@@ -243,6 +243,16 @@ def target(path: str | Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def archive_output(output: str | Path, writer: str) -> None:
+    """Refuse to write the .far archive `writer` writes to a name ending with .grm: every
+    later command would read its bytes as grammar source."""
+    if str(output).lower().endswith(".grm"):
+        raise UsageError(
+            f"{writer} writes a .far archive, not .grm source: name the output "
+            f"{str(output)[:-4]}.far"
+        )
+
+
 def refuse_inputs(output: str | Path | None, inputs: Iterable[str | Path]) -> None:
     """A UsageError if `output` is one of the `inputs` (also through a link or a hard
     link): replacing a file while reading it loses it."""

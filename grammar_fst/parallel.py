@@ -57,6 +57,24 @@ def _distributed():
     return distributed
 
 
+def client_argument(client: object) -> None:
+    """A UsageError when a `client` is given that is not a connected Dask client (an
+    address, a closed client), said at the call rather than as an AttributeError in the
+    middle of the run. dask.distributed is not imported for it: a Client is one of its
+    objects, so without it loaded there is none."""
+    if client is None:
+        return
+    distributed = sys.modules.get("distributed")
+    if distributed is None or not isinstance(client, distributed.Client) or (
+        client.status != "running"
+    ):
+        said = (
+            "{client} must be a connected dask.distributed.Client, not {given}: make one "
+            "with distributed.Client(address), or with grammar_fst.parallel.connect('local:2')"
+        )
+        raise UsageError(Wording(said, given=repr(client)))
+
+
 def local_workers(address: str) -> int | None:
     """How many worker processes `--dask local:N` asks for; None for a scheduler's
     address."""

@@ -43,6 +43,16 @@ def test_api_with_a_client_gives_what_one_process_gives(cluster, unique):
     assert on_dask == one and len(one) > 18000  # one intent has fewer distinct sentences
 
 
+def test_a_closed_client_is_refused_at_the_call():
+    grammar = load(MUSIC)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+    ) as local, Client(local) as client:
+        pass
+    with pytest.raises(UsageError, match="^`client` must be a connected dask.distributed.Client"):
+        grammar.sample(10, client=client)
+
+
 def test_rendered_chunks_from_the_cluster_are_the_lines_of_one_process(cluster):
     grammar = load(MUSIC)
     blocks = list(grammar.sample_blocks(20000, seed=1, render=jsonl.line, chunks=True,

@@ -26,7 +26,7 @@ from grammar_fst.data.formats import (
     snips,
 )
 from grammar_fst.data.records import SlotValue, Utterance
-from grammar_fst.errors import GrammarFstError
+from grammar_fst.errors import GrammarFstError, UsageError
 
 # The formats read and written as text (each by each of its names): the round trip's.
 ROUND_TRIP = sorted(n for f in FORMATS if f.read and f.document_writer() for n in f.names)
@@ -231,6 +231,8 @@ def test_snips_groups_by_intent():
         ("rasa", Utterance("a", "A", (SlotValue("g", "", 1, 1),)), "Rasa YAML"),
         ("text", Utterance("a\nb", "A"), "line break"),
         ("snips", Utterance("ab", "A", (SlotValue("g", "x", 0, 1),)), "has value 'x'"),
+        ("jsonl", Utterance("play x", "I", (SlotValue("a", "zz", 0, 2),)), "has value 'zz'"),
+        ("jsonl", Utterance(" ", "I"), "says nothing"),
     ],
 )
 def test_writers_refuse_what_their_format_cannot_carry(fmt, utterance, message):
@@ -392,7 +394,7 @@ def test_a_broken_document_stops_even_when_skipping(tmp_path, fmt, content, mess
 def test_missing_file_and_bad_on_error(tmp_path):
     with pytest.raises(FormatError, match="absent.jsonl: cannot read the file"):
         jsonl.read(tmp_path / "absent.jsonl")
-    with pytest.raises(ValueError, match="on_error"):
+    with pytest.raises(UsageError, match="^`on_error` must be one of 'stop', 'skip', not 'ignore'"):
         jsonl.read(tmp_path / "absent.jsonl", on_error="ignore")
 
 

@@ -38,17 +38,15 @@ COMPILE = Command(
 
 
 def _compile(args: argparse.Namespace) -> int:
+    from ..output import archive_output
+
     if args.grammar.endswith(".far") and not args.catalogue:
         raise UsageError(
             f"{args.grammar} is already compiled; give a .grm source, or --catalogue SLOT=FILE "
             "to replace a catalogue in the archive"
         )
     grammar = named_grammar(args)  # first: it refuses an output that is an input
-    if args.output and args.output.lower().endswith(".grm"):
-        raise UsageError(
-            f"compile writes a .far archive, not .grm source: name the output "
-            f"{args.output[:-4]}.far"
-        )
+    archive_output(args.output or "", "compile")
     output = args.output or str(Path(args.grammar).with_suffix(".far"))
     if not args.output and args.grammar.endswith(".grm") and Path(output).is_symlink():
         raise UsageError(

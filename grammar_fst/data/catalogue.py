@@ -21,7 +21,14 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import collector, json_input
-from ..errors import CatalogueError, Location, UsageError, not_a_folder, read_text
+from ..errors import (
+    CatalogueError,
+    Location,
+    UsageError,
+    names_argument,
+    not_a_folder,
+    read_text,
+)
 from ..grm.sources import split_spec
 from ..text import tokens
 
@@ -234,14 +241,16 @@ def _words(said: object, name: str, where: str) -> list[str]:
 
 def catalogues_containing(values: Iterable[str], catalogues: Mapping[str, Catalogue]) -> list[str]:
     """The names (sorted) of the catalogues knowing every value, as surface or canonical:
-    the slots that could have produced these words."""
+    the slots that could have produced these words. A single str is one value (not its
+    letters)."""
+    given = names_argument(values, "values") or []
     for name, catalogue in catalogues.items():
         if not isinstance(catalogue, Catalogue):
             raise UsageError(
                 f"catalogue {name!r} is a {type(catalogue).__name__}, not a Catalogue: "
                 "read it with read_catalogue first"
             )
-    wanted = {" ".join(tokens.words(value)) for value in values}
+    wanted = {" ".join(tokens.words(value)) for value in given}
     return sorted(
         name
         for name, catalogue in catalogues.items()

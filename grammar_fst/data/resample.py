@@ -41,7 +41,14 @@ import numpy as np
 
 from .. import progress
 from ..defaults import DEFAULT_THRESHOLD
-from ..errors import UsageError, Wording, catalogues_argument, number_argument, whole_argument
+from ..errors import (
+    UsageError,
+    Wording,
+    catalogues_argument,
+    flag_argument,
+    number_argument,
+    whole_argument,
+)
 from . import context as ctx
 from . import distribution as dist
 from . import formats
@@ -52,7 +59,7 @@ from . import subtypes as sub
 from .catalogue import Catalogue, catalogue_of
 from .draws import Draws, drawing
 from .formats import Format
-from .formats._common import problem, to_json
+from .formats._common import to_json, utterances_argument
 from .records import SlotValue, Utterance
 
 log = logging.getLogger("grammar_fst")
@@ -457,17 +464,12 @@ def resample(
             number_argument(value, name, 0, most)
     if joins is not None:
         whole_argument(joins, "joins")
+    flag_argument(originals, "originals")
+    flag_argument(per_intent, "per_intent")
     catalogues_argument(catalogues)
     catalogues = {binding: catalogue_of(c) for binding, c in (catalogues or {}).items()}
-    if isinstance(utterances, (str, bytes)) or not isinstance(utterances, Iterable):
-        raise UsageError(f"utterances are a list of Utterances, not {utterances!r}")
-    utterances = list(utterances)  # read twice: an iterator would be empty the second time
-    for number, utterance in enumerate(utterances, 1):
-        wrong = "not an Utterance with a tuple of slots"
-        if isinstance(utterance, Utterance) and isinstance(utterance.slots, tuple):
-            wrong = problem(utterance)
-        if wrong:
-            raise UsageError(f"utterance {number}: {wrong}")
+    # a list: read twice, and an iterator would be empty the second time
+    utterances = utterances_argument(utterances, "utterances")
     pools = build_pools(
         utterances, threshold, catalogues, context, subtypes, kinds, joins, kinds_seen
     )

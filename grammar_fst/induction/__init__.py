@@ -26,7 +26,7 @@ from .. import parallel
 from ..data.catalogue import Catalogue, catalogue_of
 from ..data.records import Utterance
 from ..defaults import AUTO, DEFAULT_INTENT, DEFAULT_LAMBDA
-from ..errors import UsageError, catalogues_argument, whole_argument
+from ..errors import UsageError, catalogues_argument, flag_argument, whole_argument
 from ..grm import ast as g
 from ..grm.sources import split_spec
 from ..grm.syntax import LANGUAGE_TAG, format_grammar
@@ -127,6 +127,9 @@ def induce(
     if language is not None and not LANGUAGE_TAG.fullmatch(language):
         raise UsageError(f"{language!r} is not a language tag such as th or es-MX")
     whole_argument(jobs, "jobs", least=1)
+    flag_argument(fold_case, "fold_case")
+    flag_argument(reorder, "reorder")
+    parallel.client_argument(client)
     golden = incorporate(utterances, fold_case, default_intent)
     if not golden.paths:
         raise UsageError("no utterance with a word to learn from")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..data.formats._common import problem
 from ..data.records import Utterance
-from ..errors import GrammarError, UsageError
+from ..errors import GrammarError, UsageError, items_argument
 from ..grm.syntax import is_name, label, name_char
 from ..text import scripts, tokens
 from .automaton import Symbol
@@ -83,9 +83,8 @@ class Golden:
 def incorporate(utterances: Iterable[Utterance], fold: bool, default_intent: str) -> Golden:
     """Turn each utterance into its path; `fold` case-folds words and values."""
     change = str.casefold if fold else str
-    if isinstance(utterances, str):
-        raise UsageError("give the utterances as a list (of Utterances or strings), not one string")
-    utterances = [_utterance(u, number) for number, u in enumerate(utterances, 1)]
+    given = items_argument(utterances, "utterances", "Utterances or strings")
+    utterances = [_utterance(u, number) for number, u in enumerate(given, 1)]
     golden = Golden(
         intent_name=Names((u.intent or default_intent for u in utterances), "intent"),
         slot_name=Names((s.slot for u in utterances for s in u.slots), "slot"),

@@ -21,9 +21,9 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ...errors import Location, not_a_folder
+from ...errors import Location, choice_argument, not_a_folder, path_argument
 from ..records import Utterance
-from ._common import FormatError, OnError, Records, Source, stopped_at
+from ._common import ON_ERROR, FormatError, OnError, Records, Source, stopped_at
 from ._format import Format
 
 log = logging.getLogger("grammar_fst")
@@ -170,8 +170,15 @@ def writable(
 ) -> Iterator[Utterance]:
     """The utterances format `fmt` can write. One it cannot (BIO needs slots on whole
     words, Rasa no spaces around an example, ...) raises a FormatError naming `where` and
-    its number (on_error="stop"), or is logged as a warning and listed in `skipped`."""
-    target = get(fmt)
+    its number (on_error="stop"), or is logged as a warning and listed in `skipped`.
+    `on_error` is checked at the call."""
+    choice_argument(on_error, "on_error", ON_ERROR)
+    return _writable(utterances, get(fmt), on_error, where, skipped)
+
+
+def _writable(
+    utterances: Iterable[Utterance], target: Format, on_error: OnError, where: str, skipped: list
+) -> Iterator[Utterance]:
     for number, utterance in enumerate(utterances, 1):
         try:
             target.check(utterance, number - 1)
@@ -187,6 +194,8 @@ def writable(
 
 def read(path: str | Path, format: str | None = None, on_error: OnError = "stop") -> Records:
     """The utterances of a data file in `format` (guessed from the name when None)."""
+    path_argument(path)
+    choice_argument(on_error, "on_error", ON_ERROR)
     name = format or guess(path)
     if name not in READABLE:
         raise FormatError(f"unknown format '{name}'; known: {', '.join(READABLE)}")

@@ -19,11 +19,22 @@ from pathlib import Path
 from typing import Literal
 
 from ... import json_input
-from ...errors import DATA_READ_LIMIT, FormatError, Location, Wording, text_bytes
+from ...errors import (
+    DATA_READ_LIMIT,
+    FormatError,
+    Location,
+    UsageError,
+    Wording,
+    choice_argument,
+    items_argument,
+    path_argument,
+    text_bytes,
+)
 from ...text import tokens
 from ..records import Utterance
 
 OnError = Literal["stop", "skip"]
+ON_ERROR = ("stop", "skip")
 
 log = logging.getLogger("grammar_fst")
 
@@ -105,8 +116,7 @@ class Records(Iterator[Utterance]):
     """
 
     def __init__(self, source: Source, parser: Parser, on_error: OnError = "stop"):
-        if on_error not in ("stop", "skip"):
-            raise ValueError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
+        choice_argument(on_error, "on_error", ON_ERROR)
         self.path = source.path
         self.on_error = on_error
         self.skipped: list[FormatError] = []
@@ -140,8 +150,8 @@ def reader(parser: Parser) -> Callable[..., Records]:
     """The `read(path, on_error="stop")` function of a format with this parser."""
 
     def read(path: str | Path, on_error: OnError = "stop") -> Records:
-        if on_error not in ("stop", "skip"):
-            raise ValueError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
+        path_argument(path)
+        choice_argument(on_error, "on_error", ON_ERROR)
         return Records(Source.open(path), parser, on_error)
 
     read.__doc__ = (
@@ -207,6 +217,7 @@ def problem(utterance: Utterance) -> str | None:
     if not text.strip():
         return "the record says nothing (its text is empty or white space)"
     end = 0
+    said = [text, utterance.intent]  # the strings written (a slot's value is in the text)
     for slot in utterance.slots:
         if not slot.slot.strip():
             return "a slot has an empty name"
@@ -237,10 +248,8 @@ def problem(utterance: Utterance) -> str | None:
                 f"(U+{ord(text[cut]):04X} at {cut}): {text[first:last]!r} is one letter"
             )
         end = slot.end
-    strings = [text, utterance.intent]
-    for slot in utterance.slots:
-        strings += [slot.slot, slot.canonical or ""]
-    if any(tokens.surrogate(s) >= 0 for s in strings):
+        said += (slot.slot, slot.canonical or "")
+    if tokens.surrogate("".join(said)) >= 0:  # one search: joining makes no surrogate
         return "a string holds a lone surrogate (an escape like \\udc80), which is not text"
     return None
 
@@ -252,6 +261,20 @@ def _mark(ch: str) -> bool:
 def _cuts_a_letter(text: str, at: int) -> bool:
     """Whether offset `at` parts a combining mark from the letter (or mark) before it."""
     return 0 < at < len(text) and _mark(text[at]) and not text[at - 1].isspace()
+
+
+def utterances_argument(value: object, name: str) -> list[Utterance]:
+    """`value` as a list of Utterances that hold together (see `problem`); else a
+    UsageError naming the parameter `name` and the first that does not, rather than an
+    AttributeError, or a result made of a record a reader would refuse."""
+    utterances = items_argument(value, name, "Utterances")
+    for number, utterance in enumerate(utterances, 1):
+        wrong: str | None = "not an Utterance with a tuple of slots"
+        if isinstance(utterance, Utterance) and isinstance(utterance.slots, tuple):
+            wrong = problem(utterance)
+        if wrong:
+            raise UsageError(Wording(f"utterance {number} of {{{name}}}: {{wrong}}", wrong=wrong))
+    return utterances
 
 
 def same_length_case_variant(a: str, b: str) -> bool:

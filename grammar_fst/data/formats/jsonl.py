@@ -31,7 +31,11 @@ def line_with_provenance(utterance: Utterance, index: int, provenance: str) -> s
 
 
 def _record(utterance: Utterance, more: str) -> str:
-    """The record's fields, then `more` (further fields, each after a comma)."""
+    """The record's fields, then `more` (further fields, each after a comma); a
+    FormatError for an utterance whose record the reader would refuse (`problem`)."""
+    message = problem(utterance)
+    if message:
+        raise FormatError(f"cannot write {utterance.text!r} as jsonl: {message}")
     slots = ""
     for s in utterance.slots:
         slots += f'{", " if slots else ""}{{"slot": {_quote(s.slot)}, "value": {_quote(s.value)}, '
