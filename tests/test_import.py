@@ -111,8 +111,55 @@ def test_chatette_include(tmp_path):
     }
 
 
+# What Chatette 1.6.3 itself generates from these templates (run with a large count:
+# every sentence), against the imported grammar's every sentence.
+CHATETTE_SAYS = [
+    (  # options that start with a space are words apart from the word they touch
+        "%[a]\n    my name{'s/ is} John\n    it[ is|'s] fine\n    play music[ please?]\n"
+        "    [I|we]['d| would?] like it\n",
+        {"my name's John", "my name is John", "it is fine", "it's fine", "play music",
+         "play music please", "I'd like it", "I like it", "I would like it", "we'd like it",
+         "we like it", "we would like it"},
+    ),
+    (  # case generation of an intent, a choice and an alias
+        "%[&greet]\n    ~[hi] there\n    [&i] want ~[&hi?]\n    [&i]['d| would] like\n"
+        "~[hi]\n    hello\n    hey you\n",
+        {"Hello there", "Hey you there", "I want", "I want Hello", "I want Hey you",
+         "I want hello", "I want hey you", "I would like", "I'd like", "hello there",
+         "hey you there", "i want", "i want Hello", "i want Hey you", "i want hello",
+         "i want hey you", "i would like", "i'd like"},
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("template, sentences", CHATETTE_SAYS)
+def test_chatette_constructs_say_what_chatette_says(tmp_path, template, sentences):
+    source = tmp_path / "t.chatette"
+    source.write_text(template, encoding="utf-8")
+    assert {u.text for u in compiled(import_grammar(source)).all()} == sentences
+
+
+def test_chatette_slash_value_is_the_name_of_the_first_alias_or_word(tmp_path):
+    """Chatette writes the value 'astronaut' for both, and 'pilot' for `pilot guy = /`."""
+    source = tmp_path / "t.chatette"
+    source.write_text(
+        "%[a]\n    I am a @[job]\n@[job]\n    ~[astronaut] = /\n    pilot guy = /\n"
+        "~[astronaut]\n    astronaut\n    cosmonaut\n"
+    )
+    said = {(u.text, u.slots[0].canonical) for u in compiled(import_grammar(source)).all()}
+    assert said == {
+        ("I am a astronaut", None),
+        ("I am a cosmonaut", "astronaut"),
+        ("I am a pilot guy", "pilot"),
+    }
+
+
 CHATETTE_ERRORS = [
-    ("%[a]\n    hi ~[&x]\n~[x]\n    y\n", (2, 10), "case generation (&)"),
+    ("%[a]\n    hi @[&x]\n@[x]\n    y\n", (2, 8), "case generation (&) of a slot"),
+    ("%[a]\n    hi\n@[&x]\n    y\n", (3, 3), "case generation (&) of a slot"),
+    ("%[&a]\n    @[x] y\n@[x]\n    y\n", (2, 5), "text that starts with a slot"),
+    ("%[a]\n    hi @[x]\n@[x]\n    [y|z] w = /\n", (4, 13), "'= /' names the value"),
+    ("%[a]\n    hi[ ] x\n", (2, 7), "this choice says nothing"),
     ("%[a]\n    hi ~[x#v]\n~[x]\n    y\n", (2, 11), "variations (#name)"),
     ("%[a]\n    hi ~[x$p]\n~[x]\n    y\n", (2, 11), "arguments ($name)"),
     ("%[a]\n    hi ~[x?n]\n~[x]\n    y\n", (2, 11), "named or opposite random generation"),

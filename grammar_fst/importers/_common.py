@@ -154,15 +154,21 @@ def word_piece(word: str, start: int, end: int, loc: Location) -> Piece:
     return Piece(g.Word(word, loc), start, end, loc, {word: 1.0})
 
 
-def choice_spellings(options: list[list[Piece]], presence: float | None) -> dict[str, float] | None:
+def choice_spellings(
+    options: list[list[Piece]],
+    presence: float | None,
+    spaced: list[tuple[bool, bool]] | None = None,
+) -> dict[str, float] | None:
     """The spellings of a choice whose options are plain words, each equally likely, and
-    the empty one if it is optional; None if an option holds anything else."""
+    the empty one if it is optional; None if an option holds anything else. `spaced`
+    says of each option whether it starts and ends with a space: a space is then part of
+    its spellings, so that it stays a word apart from the text it touches."""
     spellings: dict[str, float] = {}
-    for option in options:
+    for option, (lead, trail) in zip(options, spaced or [(False, False)] * len(options)):
         if any(p.spellings is None for p in option):
             return None
         for parts in itertools.product(*(p.spellings.items() for p in option)):
-            text = " ".join(s for s, _ in parts if s)
+            text = " " * lead + " ".join(s for s, _ in parts if s) + " " * trail
             share = 1.0 / len(options)
             for _, p in parts:
                 share *= p

@@ -13,16 +13,21 @@ What is read: intents, aliases and slots with their rules; references `~[a]`, `@
 with `?` (present half of the time) or `?/30` (30% of the time); choices `[a|b]` (and the
 older `{a/b}`), optional with `?` or `?/N` too; slot values `= value`; `\\` escapes;
 comments `//` and `;`; included files `|other.chatette`; words glued to a choice of
-words (`light[s?]` is `light | lights`). Intent annotations (`training`, `testing`) and
-other annotations do not change the sentences: they are left out with a warning (`sample
--n`, `--partition train=...,test=...` do that work). Case generation (`&`), named or
-opposite random generation (`?name`, `?!name`), variations (`#v`), arguments (`$a`) and
-intent references have no `.grm` form: each is an error at its place.
+words (`light[s?]` is `light | lights`; an option starting with a space stays a word
+apart: `name{'s/ is}`); `= /` (the value named after the rule's first alias or word);
+case generation (`&`: the first letter in either case; an alias is copied once per
+case). Intent annotations (`training`, `testing`) and other annotations do not change
+the sentences: they are left out with a warning (`sample -n`, `--partition
+train=...,test=...` do that work). Named or opposite random generation (`?name`,
+`?!name`), variations (`#v`), arguments (`$a`), intent references and case generation
+of a slot have no `.grm` form: each is an error at its place.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import GrammarError, Location, read_text
@@ -35,6 +40,7 @@ from ._common import (
     choice_spellings,
     join,
     optional,
+    sequence,
     warn,
     weighted,
     word_piece,
@@ -52,6 +58,9 @@ class _File(TemplateReader):
         super().__init__()
         self.used: list[tuple[str, str, Location]] = []  # references, checked at the end
         self.nesting = 0  # choices being read, one inside another
+        self.cased: set[tuple[str, str]] = set()  # declared with `&`: either case
+        self.alias_of: dict[str, str] = {}  # rule name: its alias's name
+        self.recased: dict[tuple[str, bool], str] = {}  # (alias, upper): its copy's rule
 
     def read(self, path: Path) -> None:
         if not self.first_reading(path):
@@ -88,6 +97,14 @@ class _File(TemplateReader):
             )
         kind = KINDS[text[0]]
         name, end = line.unit_name(2, declaration=True)
+        if line.cased and kind == "slot":
+            raise GrammarError(
+                "case generation (&) of a slot would change the values it says; write the "
+                "values in both cases",
+                line.loc(2),
+            )
+        if line.cased:
+            self.cased.add((kind, name))
         rest = text[end:].strip()
         if rest:
             match = _ANNOTATION.match(rest)
@@ -112,6 +129,8 @@ class _File(TemplateReader):
             value = line.unescape(text[end + 1 :]).split()
             if not value:
                 raise GrammarError("'=' needs the slot value after it", line.loc(end))
+            if text[end + 1 :].strip() == "/":
+                value = _first_name(line, pieces, line.loc(end))
             if value != list(_words(expr)):
                 return g.Synonym(expr, tuple(value), line.loc(end))
         return expr
@@ -144,20 +163,20 @@ class _File(TemplateReader):
         text, start = line.text, i
         opener = text[i]
         sep, closer = ("|", "]") if opener == "[" else ("/", "}")
-        if text.startswith("&", i + 1):
-            raise GrammarError(
-                "case generation (&) has no .grm form; write both cases out", line.loc(i + 1)
-            )
+        cased = text.startswith("&", i + 1)
+        i += cased
         self.nesting += 1
         if self.nesting > MAX_NESTING:  # deeper would exhaust Python's recursion limit
             raise GrammarError(
                 f"choices nest more than {MAX_NESTING} deep; make an inner choice an alias",
                 line.loc(start),
             )
-        options, i = [], i + 1
+        options, spaced, i = [], [], i + 1
         while True:
+            first = i
             pieces, i = self.contents(line, i, sep + closer + "?")
             options.append(pieces)
+            spaced.append((text[first : first + 1].isspace(), text[i - 1 : i].isspace()))
             if i < len(text) and text[i] == sep:
                 i += 1
                 continue
@@ -167,16 +186,24 @@ class _File(TemplateReader):
         if i >= len(text) or text[i] != closer:
             raise GrammarError(f"this choice is never closed: add '{closer}'", line.loc(start))
         loc = line.loc(start)
+        if not any(options):
+            raise GrammarError("this choice says nothing (spaces at most); leave it out", loc)
         if not all(options):
             raise GrammarError(
                 "a choice with an empty option; make the choice optional with ?", loc
             )
         exprs = [_sequence(join(p, "reference"), loc) for p in options]
         expr = weighted([(e, 1.0) for e in exprs], loc)
+        if cased:
+            expr = self.either_case(expr)
         if presence is not None:
             expr = optional(expr, presence, loc)
-        spellings = choice_spellings(options, presence)
-        return Piece(expr, start, i + 1, loc, spellings), i + 1
+        # an option that starts or ends with a space is a word apart (`name{'s/ is}`)
+        spellings = choice_spellings(options, presence, spaced)
+        if cased and spellings is not None:
+            spellings = _either_case_spellings(spellings)
+        lead, trail = (all(ends) for ends in zip(*spaced))
+        return Piece(expr, start + lead, i + 1 - trail, loc, spellings), i + 1
 
     def reference(self, line: _Line, i: int) -> tuple[Piece, int]:
         """`~[alias]`, `@[slot]`, with `?` or `?/N`."""
@@ -185,15 +212,41 @@ class _File(TemplateReader):
         if kind == "intent":
             raise GrammarError("a reference to an intent has no .grm form; use an alias", loc)
         name, end = line.unit_name(i + 2, declaration=False)
-        presence = line.presence
-        ref = (
-            g.RuleRef(self.rules(name), loc)
-            if kind == "alias"
-            else g.SlotRef(self.slots(name, loc), loc)
-        )
+        presence, cased = line.presence, line.cased
+        if kind == "alias":
+            ref: g.Expr = self.alias_ref(name, loc)
+        elif cased:
+            raise GrammarError(
+                "case generation (&) of a slot would change the values it says; write the "
+                "values in both cases in the slot",
+                loc,
+            )
+        else:
+            ref = g.SlotRef(self.slots(name, loc), loc)
         self.used.append((kind, name, loc))
+        ref = self.either_case(ref) if cased else ref
         expr = ref if presence is None else optional(ref, presence, loc)
         return Piece(expr, i, end, loc), end
+
+    def alias_ref(self, name: str, loc: Location) -> g.RuleRef:
+        rule = self.rules(name)
+        self.alias_of[rule] = name
+        return g.RuleRef(rule, loc)
+
+    def either_case(self, expr: g.Expr) -> g.Expr:
+        """Chatette's case generation (`&`): what `expr` says with its first letter lower
+        or upper case, each half of the time."""
+        return weighted([(_recased(expr, up, self.recased_ref), 1.0) for up in (False, True)],
+                        expr.loc)  # fmt: skip
+
+    def recased_ref(self, ref: g.RuleRef, upper: bool) -> g.RuleRef:
+        """A reference to the copy of an alias whose first letter is in one case, made
+        (once per alias and case) when the grammar is put together."""
+        alias = self.alias_of[ref.name]
+        key = (alias, upper)
+        if key not in self.recased:
+            self.recased[key] = self.rules(f"{alias} ({'upper' if upper else 'lower'} case)")
+        return g.RuleRef(self.recased[key], ref.loc)
 
     def grammar(self, path: Path) -> g.Grammar:
         self.top = path
@@ -202,13 +255,30 @@ class _File(TemplateReader):
             if (kind, name) not in self.definitions:
                 sigil = "~" if kind == "alias" else "@"
                 raise GrammarError(f"{kind} {sigil}[{name}] is used but never declared", loc)
-        statements = []
+        statements, bodies = [], {}
         for unit in self.definitions.values():
             if not unit.lines:
                 raise GrammarError(f"{unit.kind} '{unit.name}' has no rule", unit.loc)
             body = weighted([(expr, 1.0) for expr in unit.lines], unit.loc)
+            if (unit.kind, unit.name) in self.cased:
+                body = self.either_case(body)
+            bodies[unit.name] = body
             statements.append(self.statement(unit, body))
-        return g.Grammar(tuple(statements), str(path))
+        done: set[tuple[str, bool]] = set()
+        while todo := [key for key in self.recased if key not in done]:  # copies ask for copies
+            for alias, upper in todo:
+                done.add((alias, upper))
+                unit = self.definitions[("alias", alias)]
+                body = _recased(bodies[unit.name], upper, self.recased_ref)
+                comment = f"alias '{alias}', its first letter {'upper' if upper else 'lower'} case"
+                statements.append(g.Rule(self.recased[(alias, upper)], body, unit.loc, comment))
+        return g.Grammar(tuple(self.without_unsaid(statements)), str(path))
+
+    def without_unsaid(self, statements: list[g.Statement]) -> list[g.Statement]:
+        """The statements but for an alias now said only through its copies in a case."""
+        used = {n.name for st in statements for n in g.walk(st.body) if isinstance(n, g.RuleRef)}
+        unsaid = {self.rules(alias) for alias, _ in self.recased} - used
+        return [st for st in statements if not (isinstance(st, g.Rule) and st.name in unsaid)]
 
 
 class _Line:
@@ -221,6 +291,7 @@ class _Line:
         ends = [c for c in (cut, old) if c is not None]
         self.text = raw[: min(ends)] if ends else raw
         self.presence: float | None = None
+        self.cased = False  # the last unit name read had `&`
 
     def loc(self, col: int) -> Location:
         return Location(self.path, self.number, col + 1)
@@ -266,10 +337,8 @@ class _Line:
         """The name of a unit between `[` and `]` from column i, its modifiers checked;
         `self.presence` is set from a `?` modifier. Returns the name and the column after `]`."""
         text, start = self.text, i
-        if text.startswith("&", i):
-            raise GrammarError(
-                "case generation (&) has no .grm form; write both cases out", self.loc(i)
-            )
+        self.cased = text.startswith("&", i)
+        i += self.cased
         chars = []
         while i < len(text) and text[i] not in "]#$?":
             if text[i] == "\\" and i + 1 < len(text):
@@ -312,6 +381,66 @@ class _Line:
         if percent > 100:
             raise GrammarError(f"a percentage above 100: {percent:g}", self.loc(i))
         return percent / 100, match.end()
+
+
+def _recased(expr: g.Expr, upper: bool, ref: Callable[[g.RuleRef, bool], g.Expr]) -> g.Expr:
+    """`expr` with the first letter it says in upper (or lower) case; an alias it starts
+    with becomes `ref` of it, its copy in that case."""
+    loc = expr.loc
+    if isinstance(expr, g.Word):
+        first = expr.text[:1].upper() if upper else expr.text[:1].lower()
+        return g.Word(first + expr.text[1:], loc)
+    if isinstance(expr, g.RuleRef):
+        return ref(expr, upper)
+    if isinstance(expr, g.Alternation):  # options that become alike become one (`i | I`)
+        merged: dict[g.Expr, float] = {}
+        for o in expr.options:
+            said = _recased(o.expr, upper, ref)
+            merged[said] = merged.get(said, 0.0) + (1.0 if o.weight is None else o.weight)
+        return weighted(list(merged.items()), loc)
+    if isinstance(expr, g.OptionalPart):
+        return dataclasses.replace(expr, expr=_recased(expr.expr, upper, ref))
+    if isinstance(expr, g.Sequence):
+        head, rest = expr.items[0], expr.items[1:]
+        if not isinstance(head, g.OptionalPart):
+            return g.Sequence((_recased(head, upper, ref), *rest), loc)
+        # the first letter is the optional part's when it is there, else what follows
+        there = 0.5 if head.probability is None else head.probability
+        said = g.Sequence((_recased(head.expr, upper, ref), *rest), loc)
+        return weighted([(said, there), (_recased(sequence(list(rest), loc), upper, ref),
+                                         1 - there)], loc)  # fmt: skip
+    raise GrammarError(
+        "case generation (&) of text that starts with a slot would change the values it "
+        "says; write the cases out",
+        loc,
+    )
+
+
+def _either_case_spellings(spellings: dict[str, float]) -> dict[str, float]:
+    """Each spelling with its first letter lower and upper case, half of the time each."""
+    cased: dict[str, float] = {}
+    for text, share in spellings.items():
+        at = len(text) - len(text.lstrip())
+        firsts = {text[at : at + 1].lower(), text[at : at + 1].upper()}
+        for first in firsts:
+            variant = text[:at] + first + text[at + 1 :]
+            cased[variant] = cased.get(variant, 0.0) + share / len(firsts)
+    return cased
+
+
+def _first_name(line: _Line, pieces: list[Piece], loc: Location) -> list[str]:
+    """The value `= /` gives, as Chatette gives it: the name of the rule's first item, a
+    word or an alias (a choice has none: Chatette writes '<choice>')."""
+    first = pieces[0] if pieces else None
+    if first is not None and line.text.startswith("~[", first.start):
+        return line.unit_name(first.start + 2, declaration=False)[0].split()
+    if first is not None and isinstance(first.expr, g.Word):
+        return [first.expr.text]
+    raise GrammarError(
+        "'= /' names the value after the rule's first word or alias, and this rule starts "
+        "with neither (Chatette would write '<choice>'); write the value",
+        loc,
+    )
 
 
 def _sequence(items: list[g.Expr], loc: Location) -> g.Expr:
