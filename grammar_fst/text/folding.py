@@ -12,6 +12,7 @@ given, so that a record keeps the sentence as typed and its slots' offsets in it
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import NamedTuple
 
@@ -78,9 +79,13 @@ def _width_form(ch: str) -> bool:
     return ch == "\u3000" or "\uff00" <= ch <= "\uffef"
 
 
+# a width form or an invisible character: what folding changes in NFC text
+_CHANGED = re.compile("[\u3000\uff00-\uffef" + tokens.INVISIBLE.pattern[1:])
+
+
 def _changes(text: str) -> bool:
-    """Whether folding changes this NFC text: it holds a width form or an invisible."""
-    return any(_width_form(ch) for ch in text) or tokens.INVISIBLE.search(text) is not None
+    """Whether folding changes this NFC text."""
+    return _CHANGED.search(text) is not None
 
 
 def _starts_cluster(before: str, piece: str) -> bool:
