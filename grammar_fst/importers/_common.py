@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,7 +71,7 @@ class Definition:
     name: str
     loc: Location
     lines: list = field(default_factory=list)
-    weighted: bool = False  # Chatito's weighted distribution: *[N] are weights
+    args: dict[str, str] = field(default_factory=dict)  # Chatito's ('key': 'value')
 
 
 class TemplateReader:
@@ -180,15 +180,24 @@ def choice_spellings(
     return spellings
 
 
-def join(pieces: list[Piece], what: str) -> list[g.Expr]:
+Glued = Callable[[list[Piece], bool, bool], "list[g.Expr] | None"]
+
+
+def join(pieces: list[Piece], what: str, glued: Glued | None = None) -> list[g.Expr]:
     """The items of a line: pieces written against each other (`light[s?]`) become one
-    choice of whole words when they are plain text; else that is a located error."""
+    choice of whole words when they are plain text; else that is a located error.
+    `glued(run, first, last)`, given, says first what a run of touching pieces (the
+    first or last of the line, or not) is, or None for the above."""
     items: list[g.Expr] = []
-    for _, run in itertools.groupby(_runs(pieces), key=lambda pair: pair[0]):
-        group = [piece for _, piece in run]
+    runs = [[p for _, p in run] for _, run in itertools.groupby(_runs(pieces), lambda r: r[0])]
+    for number, group in enumerate(runs):
         if len(group) == 1:
             if group[0].expr is not None:
                 items.append(group[0].expr)
+            continue
+        said = glued(group, number == 0, number == len(runs) - 1) if glued else None
+        if said is not None:
+            items.extend(said)
             continue
         bad = next((p for p in group if p.spellings is None), None)
         if bad is not None:
