@@ -121,6 +121,11 @@ CHATETTE_SAYS = [
          "play music please", "I'd like it", "I like it", "I would like it", "we'd like it",
          "we like it", "we would like it"},
     ),
+    (  # a reference followed by a choice that starts with a closing mark
+        "%[a]\n    ~[hello][!?]\n    hi @[name][, nice to meet you?]\n~[hello]\n    hello\n"
+        "@[name]\n    John\n",
+        {"hello", "hello!", "hi John", "hi John, nice to meet you"},
+    ),
     (  # case generation of an intent, a choice and an alias
         "%[&greet]\n    ~[hi] there\n    [&i] want ~[&hi?]\n    [&i]['d| would] like\n"
         "~[hi]\n    hello\n    hey you\n",

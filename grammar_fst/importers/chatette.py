@@ -33,6 +33,7 @@ from pathlib import Path
 from ..errors import GrammarError, Location, read_text
 from ..grm import ast as g
 from ..grm.syntax import MAX_NESTING
+from ..text import scripts
 from ._common import (
     Definition,
     Piece,
@@ -124,7 +125,7 @@ class _File(TemplateReader):
         text = line.text
         end = line.find_unescaped("=", start) if in_slot else None
         pieces, at = self.contents(line, start, closers="" if end is None else "=")
-        expr = _sequence(join(pieces, "reference"), line.loc(start))
+        expr = _sequence(join(pieces, "reference", _glued), line.loc(start))
         if end is not None:
             value = line.unescape(text[end + 1 :]).split()
             if not value:
@@ -192,7 +193,7 @@ class _File(TemplateReader):
             raise GrammarError(
                 "a choice with an empty option; make the choice optional with ?", loc
             )
-        exprs = [_sequence(join(p, "reference"), loc) for p in options]
+        exprs = [_sequence(join(p, "reference", _glued), loc) for p in options]
         expr = weighted([(e, 1.0) for e in exprs], loc)
         if cased:
             expr = self.either_case(expr)
@@ -381,6 +382,31 @@ class _Line:
         if percent > 100:
             raise GrammarError(f"a percentage above 100: {percent:g}", self.loc(i))
         return percent / 100, match.end()
+
+
+def _glued(run: list[Piece], first: bool, last: bool) -> list[g.Expr] | None:
+    """Touching pieces with a reference among them, as Chatette writes them: a piece that
+    starts with a closing mark (`~[hello][!?]`, `@[name][, nice to meet you?]`) follows
+    the word before as sampled text attaches it, and one that ends with an opening mark
+    comes before the word after; anything else touching a reference is refused (None:
+    plain words, made whole words)."""
+    if all(p.spellings is not None for p in run):
+        return None
+    for before, after in zip(run, run[1:]):
+        if not (_edge_marks(after, 0, scripts.CLOSING) or _edge_marks(before, -1, scripts.OPENING)):
+            raise GrammarError(
+                "a reference is written against other text here; grammar-fst grammars work "
+                "on whole words: put a space between them, or write the whole words out",
+                (before if before.spellings is None else after).loc,
+            )
+    return [p.expr for p in run if p.expr is not None]
+
+
+def _edge_marks(piece: Piece, end: int, kind: int) -> bool:
+    """Whether every way of saying a piece of plain text has a mark of `kind` (closing,
+    opening) at that end (0: its start, -1: its end): an empty one says nothing there."""
+    said = [text.strip() for text in (piece.spellings or {})]
+    return bool(said) and all(not t or scripts.script(t[end]) == kind for t in said)
 
 
 def _recased(expr: g.Expr, upper: bool, ref: Callable[[g.RuleRef, bool], g.Expr]) -> g.Expr:
