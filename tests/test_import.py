@@ -126,6 +126,12 @@ CHATETTE_SAYS = [
         "@[name]\n    John\n",
         {"hello", "hello!", "hi John", "hi John, nice to meet you"},
     ),
+    (  # an alias's variations: one of them, or all of them together
+        "%[a]\n    ~[greet] there\n    ~[greet#formal], sir\n~[greet#formal]\n"
+        "    good morning\n    good evening\n~[greet#casual]\n    hi\n",
+        {"good evening there", "good evening, sir", "good morning there", "good morning, sir",
+         "hi there"},
+    ),
     (  # case generation of an intent, a choice and an alias
         "%[&greet]\n    ~[hi] there\n    [&i] want ~[&hi?]\n    [&i]['d| would] like\n"
         "~[hi]\n    hello\n    hey you\n",
@@ -165,7 +171,9 @@ CHATETTE_ERRORS = [
     ("%[&a]\n    @[x] y\n@[x]\n    y\n", (2, 5), "text that starts with a slot"),
     ("%[a]\n    hi @[x]\n@[x]\n    [y|z] w = /\n", (4, 13), "'= /' names the value"),
     ("%[a]\n    hi[ ] x\n", (2, 7), "this choice says nothing"),
-    ("%[a]\n    hi ~[x#v]\n~[x]\n    y\n", (2, 11), "variations (#name)"),
+    ("%[a]\n    hi ~[x#v]\n~[x]\n    y\n", (2, 8), "alias ~[x#v] is used but never declared"),
+    ("%[a]\n    hi @[x#v]\n@[x#v]\n    y\n", (2, 8), "variations of a slot (#name)"),
+    ("%[a#v]\n    hi\n", (1, 3), "variations of an intent (#name)"),
     ("%[a]\n    hi ~[x$p]\n~[x]\n    y\n", (2, 11), "arguments ($name)"),
     ("%[a]\n    hi ~[x?n]\n~[x]\n    y\n", (2, 11), "named or opposite random generation"),
     ("%[a]\n    hi ~[x]\n", (2, 8), "alias ~[x] is used but never declared"),

@@ -19,8 +19,9 @@ case generation (`&`: the first letter in either case; an alias is copied once p
 case). Intent annotations (`training`, `testing`) and other annotations do not change
 the sentences: they are left out with a warning (`sample -n`, `--partition
 train=...,test=...` do that work). Named or opposite random generation (`?name`,
-`?!name`), variations (`#v`), arguments (`$a`), intent references and case generation
-of a slot have no `.grm` form: each is an error at its place.
+`?!name`), arguments (`$a`), intent references, case generation of a slot and
+variations of a slot or intent have no `.grm` form: each is an error at its place. An alias's variations (`~[greet#formal]`) are rules of their own, and the alias
+without one says all their rules.
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ class _File(TemplateReader):
             )
         if line.cased:
             self.cased.add((kind, name))
+        if "#" in name and kind != "alias":
+            raise _no_variation(kind, line.loc(2))
         rest = text[end:].strip()
         if rest:
             match = _ANNOTATION.match(rest)
@@ -214,6 +217,8 @@ class _File(TemplateReader):
             raise GrammarError("a reference to an intent has no .grm form; use an alias", loc)
         name, end = line.unit_name(i + 2, declaration=False)
         presence, cased = line.presence, line.cased
+        if "#" in name and kind != "alias":
+            raise _no_variation(kind, loc)
         if kind == "alias":
             ref: g.Expr = self.alias_ref(name, loc)
         elif cased:
@@ -228,6 +233,18 @@ class _File(TemplateReader):
         ref = self.either_case(ref) if cased else ref
         expr = ref if presence is None else optional(ref, presence, loc)
         return Piece(expr, i, end, loc), end
+
+    def add_variations_together(self) -> None:
+        """An alias declared only in variations (`~[greet#formal]`, `~[greet#casual]`)
+        says, referred to without one (`~[greet]`), the rules of all of them, each as
+        likely as another, as in Chatette."""
+        for (kind, name), unit in list(self.definitions.items()):
+            base = name.split("#")[0]
+            if kind == "alias" and "#" in name and ("alias", base) not in self.definitions:
+                merged = self.define("alias", base, unit.loc)
+                for (k, other), variation in self.definitions.items():
+                    if k == "alias" and other.split("#")[0] == base and other != base:
+                        merged.lines += variation.lines
 
     def alias_ref(self, name: str, loc: Location) -> g.RuleRef:
         rule = self.rules(name)
@@ -252,6 +269,7 @@ class _File(TemplateReader):
     def grammar(self, path: Path) -> g.Grammar:
         self.top = path
         self.read(path)
+        self.add_variations_together()
         for kind, name, loc in self.used:
             if (kind, name) not in self.definitions:
                 sigil = "~" if kind == "alias" else "@"
@@ -276,9 +294,11 @@ class _File(TemplateReader):
         return g.Grammar(tuple(self.without_unsaid(statements)), str(path))
 
     def without_unsaid(self, statements: list[g.Statement]) -> list[g.Statement]:
-        """The statements but for an alias now said only through its copies in a case."""
+        """The statements but for an alias now said only through its copies in a case,
+        and a variation never referred to (its rules are in its alias's)."""
         used = {n.name for st in statements for n in g.walk(st.body) if isinstance(n, g.RuleRef)}
-        unsaid = {self.rules(alias) for alias, _ in self.recased} - used
+        variations = {self.rules(n) for k, n in self.definitions if k == "alias" and "#" in n}
+        unsaid = ({self.rules(alias) for alias, _ in self.recased} | variations) - used
         return [st for st in statements if not (isinstance(st, g.Rule) and st.name in unsaid)]
 
 
@@ -349,10 +369,14 @@ class _Line:
             chars.append(text[i])
             i += 1
         name = "".join(chars).strip()
-        if i < len(text) and text[i] == "#":
-            raise GrammarError(
-                "variations (#name) have no .grm form; declare another alias or slot", self.loc(i)
-            )
+        if i < len(text) and text[i] == "#":  # a variation: `name#variation`
+            end = i + 1
+            while end < len(text) and text[end] not in "]$?":
+                end += 1
+            variation = text[i + 1 : end].strip()
+            if not variation:
+                raise GrammarError("'#' needs a variation's name after it", self.loc(i))
+            name, i = f"{name}#{variation}", end
         if i < len(text) and text[i] == "$":
             raise GrammarError(
                 "arguments ($name) have no .grm form; write the words out", self.loc(i)
@@ -382,6 +406,15 @@ class _Line:
         if percent > 100:
             raise GrammarError(f"a percentage above 100: {percent:g}", self.loc(i))
         return percent / 100, match.end()
+
+
+def _no_variation(kind: str, loc: Location) -> GrammarError:
+    return GrammarError(
+        f"variations of {'an' if kind == 'intent' else 'a'} {kind} (#name) have no .grm "
+        "form: a slot is one set of values, "
+        "an intent one set of sentences; declare each variation as its own",
+        loc,
+    )
 
 
 def _glued(run: list[Piece], first: bool, last: bool) -> list[g.Expr] | None:
@@ -459,7 +492,7 @@ def _first_name(line: _Line, pieces: list[Piece], loc: Location) -> list[str]:
     word or an alias (a choice has none: Chatette writes '<choice>')."""
     first = pieces[0] if pieces else None
     if first is not None and line.text.startswith("~[", first.start):
-        return line.unit_name(first.start + 2, declaration=False)[0].split()
+        return line.unit_name(first.start + 2, declaration=False)[0].split("#")[0].split()
     if first is not None and isinstance(first.expr, g.Word):
         return [first.expr.text]
     raise GrammarError(
