@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import grammar_fst as gf
 from grammar_fst.data import resample
@@ -18,6 +20,7 @@ from grammar_fst.data.catalogue import (
     CatalogueError,
     Entry,
     catalogues_containing,
+    _txt_columns,
     read_catalogue,
 )
 from grammar_fst.data.records import SlotValue, Utterance
@@ -119,6 +122,17 @@ def line_by_line(text: str) -> tuple[list[Entry], list[tuple[int, int]]]:
         "เพลง ลูกทุ่ง\n周杰伦\nفيروز\nпесни\nเพลง  ลูกทุ่ง\n\n周杰伦\n",
         f"{CAFE_RAW} noir\ncafé noir\ncafé   noir\nrock\n{NNNA_RAW}\nrock\n\n\n",
         "a b\nab\na  b\nb a\n",  # words, not characters, tell values apart
+        # one value a line, words one space apart (read in whole-text steps), and near it
+        "new york\nparis\nsão paulo\n東京\n",
+        "rock \npop\n",
+        " rock\npop\n",
+        "\nrock\npop\n",
+        "rock\npop ",
+        "rock\npop\n\n",
+        "new\u00a0york\nparis\n",  # a no-break space is white space to split on
+        "new\x1cyork\nparis\n",
+        "rock\npop\nrock\n",
+        "c# major\nrock\n",
     ],
 )
 def test_txt_columns_are_those_of_the_lines_read_one_by_one(tmp_path, caplog, text):
@@ -126,18 +140,29 @@ def test_txt_columns_are_those_of_the_lines_read_one_by_one(tmp_path, caplog, te
     with caplog.at_level(logging.WARNING, logger="grammar_fst"):
         cat = read_catalogue(path)
     entries, repeats = line_by_line(text)
-    expected = Catalogue(str(path), entries).columns
-    columns = cat.columns
-    assert columns.vocabulary == expected.vocabulary
-    for name in ("tokens", "bounds", "lines"):
-        assert getattr(columns, name).tolist() == getattr(expected, name).tolist(), name
-        assert getattr(columns, name).dtype == getattr(expected, name).dtype, name
-    assert np.isnan(columns.weights).all() and len(columns.weights) == len(entries)
+    assert_columns_of(cat.columns, entries)
     assert cat.entries == tuple(entries)
     reported = [
         re.search(r" at line (\d+) \(first at line (\d+)\)", r.getMessage()) for r in caplog.records
     ]
     assert [(int(m[1]), int(m[2])) for m in reported] == repeats
+
+
+def assert_columns_of(columns, entries: list[Entry]) -> None:
+    expected = Catalogue("values.txt", entries).columns
+    assert columns.vocabulary == expected.vocabulary
+    for name in ("tokens", "bounds", "lines"):
+        assert getattr(columns, name).tolist() == getattr(expected, name).tolist(), name
+        assert getattr(columns, name).dtype == getattr(expected, name).dtype, name
+    assert np.isnan(columns.weights).all() and len(columns.weights) == len(entries)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab é#東 \n\t\u00a0\r", max_size=40))
+def test_txt_columns_of_any_text_are_those_of_its_lines(text):
+    entries = line_by_line(text)[0]
+    assume(entries)  # an empty catalogue is an error (tested with the errors)
+    assert_columns_of(_txt_columns(text, "values.txt"), entries)
 
 
 def test_suffix_is_case_insensitive(tmp_path):

@@ -13,6 +13,7 @@ import itertools
 import json
 import logging
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -278,26 +279,54 @@ def _txt_columns(text: str, file: str) -> Columns:
     value is reported and left out. Read straight into columns, a step for all lines at
     once: the file is normalized once (the same as line by line: a line break is a
     starter), each line split into words, the words numbered in the order they are met."""
-    lines = list(map(str.split, tokens.normalize(text).split("\n")))
-    if len(lines) > 1 and not lines[-1]:
-        lines.pop()  # what follows the last line break
-    if all(lines) and "#" not in text:  # every line a value, as in most files
-        values, numbers = lines, list(range(1, len(lines) + 1))
-    else:
-        numbers = [n for n, words in enumerate(lines, 1) if words and words[0][0] != "#"]
-        values = [lines[n - 1] for n in numbers]
-    values, numbers = _first_of_each(values, numbers, file)
-    said = list(itertools.chain.from_iterable(values))
+    normalized = tokens.normalize(text)
+    said, lengths, numbers = _plain_values(normalized) or _values(normalized, file)
     vocabulary = {word: k for k, word in enumerate(dict.fromkeys(said))}
-    lengths = np.fromiter(map(len, values), np.int64, len(values))
     return Columns(
         tuple(vocabulary),
         np.fromiter(map(vocabulary.__getitem__, said), np.int32, len(said)),
         np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
-        np.full(len(values), np.nan),
-        np.array(numbers, dtype=np.int64),
+        np.full(len(lengths), np.nan),
+        numbers,
         {},
     )
+
+
+# what makes a file other than one value on each line, its words one space apart
+_OTHER_SPACE = re.compile(r"[^\S \n]")
+_NOT_PLAIN = ("  ", " \n", "\n ", "\n\n", "#")
+
+Words = tuple[list[str], np.ndarray, np.ndarray]  # every value's words, how many, line numbers
+
+
+def _plain_values(normalized: str) -> Words | None:
+    """`_values` of a file whose every line is a value, written as most are (one space
+    between words, no comment, no repeat), in a few steps over the whole text instead of
+    one per line (a third of the time of a 40,000-line catalogue); else None."""
+    lines = normalized.removesuffix("\n").split("\n")
+    if (
+        not normalized or normalized[0] in " \n" or normalized[-1] == " "
+        or any(part in normalized for part in _NOT_PLAIN) or _OTHER_SPACE.search(normalized)
+        or len(set(lines)) < len(lines)
+    ):  # fmt: skip
+        return None
+    # a space and a line break are one byte each in UTF-8, never part of another character
+    data = np.frombuffer(normalized.encode("utf-8", "surrogatepass"), np.uint8)
+    ends = np.append(np.flatnonzero(data == 10), len(data))[: len(lines)]
+    spaces = np.searchsorted(np.flatnonzero(data == 32), ends)
+    lengths = np.diff(spaces, prepend=0) + 1
+    return normalized.split(), lengths, np.arange(1, len(lines) + 1, dtype=np.int64)
+
+
+def _values(normalized: str, file: str) -> Words:
+    """Every value's words, line by line, without blank lines, comments and repeats."""
+    lines = list(map(str.split, normalized.split("\n")))
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()  # what follows the last line break
+    numbers = [n for n, words in enumerate(lines, 1) if words and words[0][0] != "#"]
+    values, numbers = _first_of_each([lines[n - 1] for n in numbers], numbers, file)
+    lengths = np.fromiter(map(len, values), np.int64, len(values))
+    return list(itertools.chain.from_iterable(values)), lengths, np.array(numbers, np.int64)
 
 
 def _first_of_each(
