@@ -210,6 +210,15 @@ def test_patterns_and_complexity_by_hand():
     assert both.complexity == pytest.approx(0 + math.log2(5) + 1.0)
 
 
+def test_carriers_that_differ_in_case_or_spacing_are_one_carrier():
+    said = [utt("PlayMusic", "Play [genre : jazz]"), utt("PlayMusic", "play  [genre : rock]")]
+    assert dist.carrier(said[0]) == "Play {genre}"
+    assert dist.carrier(said[0], folded=True) == dist.carrier(said[1], folded=True)
+    assert dist.carrier(utt("PlayMusic", "PLAY [City : paris]"), folded=True) == "play {City}"
+    (stats,) = dist.pattern_stats(said, dist.slot_entropies(said))
+    assert stats.count == 2 and stats.carrier_entropy == 0.0  # one carrier said two ways
+
+
 # -- allocation ---------------------------------------------------------------------------
 
 

@@ -61,14 +61,17 @@ def word_pattern(utterance: Utterance) -> str:
     return " + ".join(parts)
 
 
-def carrier(utterance: Utterance) -> str:
-    """The utterance's text with each slot value replaced by `{slot}`."""
+def carrier(utterance: Utterance, folded: bool = False) -> str:
+    """The utterance's text with each slot value replaced by `{slot}`; `folded`, as
+    utterances are told apart (its words case-folded, single spaces; the slots' names as
+    they are)."""
+    said = str.casefold if folded else str
     parts, pos = [], 0
     for slot in utterance.slots:
-        parts += [utterance.text[pos : slot.start], "{", slot.slot, "}"]
+        parts += [said(utterance.text[pos : slot.start]), "{", slot.slot, "}"]
         pos = slot.end
-    parts.append(utterance.text[pos:])
-    return "".join(parts)
+    parts.append(said(utterance.text[pos:]))
+    return " ".join("".join(parts).split()) if folded else "".join(parts)
 
 
 def entropy(counts: Iterable[float]) -> float:
@@ -107,10 +110,11 @@ class PatternStats:
 def pattern_stats(
     utterances: Sequence[Utterance], slot_entropy: dict[str, float]
 ) -> list[PatternStats]:
-    """The patterns of `utterances`, sorted, with their counts and complexities."""
+    """The patterns of `utterances`, sorted, with their counts and complexities (carriers
+    told apart as utterances are: "Play {x}" and "play {x}" are one)."""
     carriers: dict[SemanticPattern, Counter] = {}
     for u in utterances:
-        carriers.setdefault(semantic_pattern(u), Counter())[carrier(u)] += 1
+        carriers.setdefault(semantic_pattern(u), Counter())[carrier(u, folded=True)] += 1
     stats = []
     for pattern in sorted(carriers):
         h = entropy(carriers[pattern].values())

@@ -340,9 +340,9 @@ class Plan:
 def capacity(sources: Iterable[Utterance], pools: Pools) -> float:
     """How many distinct utterances the sources can give at most: per distinct carrier
     phrase, the product of the numbers of values its slots may take (sources that differ
-    only in their values give the same utterances; carriers told apart as utterances are,
-    case-folded with single spaces)."""
-    carriers = {_norm(dist.carrier(u)): u for u in sources}
+    only in their values give the same utterances; carriers told apart as utterances
+    are)."""
+    carriers = {dist.carrier(u, folded=True): u for u in sources}
     return sum(_combinations(u, pools) for u in carriers.values())
 
 
