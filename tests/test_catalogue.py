@@ -19,12 +19,13 @@ from grammar_fst.data.catalogue import (
     Catalogue,
     CatalogueError,
     Entry,
-    catalogues_containing,
     _txt_columns,
+    catalogues_containing,
     read_catalogue,
 )
 from grammar_fst.data.records import SlotValue, Utterance
 from grammar_fst.errors import GrammarFstError, UsageError
+from grammar_fst.text import tokens
 
 # Input that NFC changes: Devanagari ऩ typed as न + nukta (NFC composes it), ज़िंदगी typed
 # with the precomposed ज़ (a composition exclusion: NFC decomposes it), and "café" with a
@@ -95,14 +96,14 @@ def test_txt_normalizes_decomposed_unicode_to_nfc(tmp_path):
 
 
 def line_by_line(text: str) -> tuple[list[Entry], list[tuple[int, int]]]:
-    """What a .txt catalogue says, read the plain way: each line normalized and split,
-    comments and blank lines skipped, a repeat dropped; with the (line, first line) of
-    each repeat."""
+    """What a .txt catalogue says, read the plain way: each line's words as a grammar's
+    and a sentence's (`tokens.words`), comments and blank lines skipped, a repeat dropped;
+    with the (line, first line) of each repeat."""
     entries: list[Entry] = []
     first: dict[tuple[str, ...], int] = {}
     repeats = []
     for number, line in enumerate(text.split("\n"), 1):
-        words = tuple(unicodedata.normalize("NFC", line).split())
+        words = tuple(tokens.words(line))
         if not words or words[0].startswith("#"):
             continue
         if words in first:
@@ -133,6 +134,8 @@ def line_by_line(text: str) -> tuple[list[Entry], list[tuple[int, int]]]:
         "new\x1cyork\nparis\n",
         "rock\npop\nrock\n",
         "c# major\nrock\n",
+        "st. louis\nst . louis\n(hello) world\nguns n' roses\nwhat?\n",  # punctuation apart
+        "เพลงลูกทุ่ง\nกรุงเทพ มหานคร\n",  # a script written without spaces, segmented
     ],
 )
 def test_txt_columns_are_those_of_the_lines_read_one_by_one(tmp_path, caplog, text):
@@ -158,7 +161,7 @@ def assert_columns_of(columns, entries: list[Entry]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab é#東 \n\t\u00a0\r", max_size=40))
+@given(st.text(alphabet="ab é#東.( \n\t\u00a0\r", max_size=40))
 def test_txt_columns_of_any_text_are_those_of_its_lines(text):
     entries = line_by_line(text)[0]
     assume(entries)  # an empty catalogue is an error (tested with the errors)
@@ -530,8 +533,8 @@ def test_every_catalogue_argument_takes_a_catalogue_a_file_or_values(tmp_path):
     with pytest.raises(UsageError, match="a Catalogue, a file or a list of values, not int"):
         grammar.with_catalogue("artist", 5)
     data = [Utterance("play abba", "Play", (SlotValue("artist", "abba", 5, 9),))] * 2
-    for given in (read, str(tmp_path / "artists.txt"), ["dua lipa", "queen"]):
-        out, _, _ = resample.resample(data, 3, catalogues={"artist": given})
+    for value in (read, str(tmp_path / "artists.txt"), ["dua lipa", "queen"]):
+        out, _, _ = resample.resample(data, 3, catalogues={"artist": value})
         assert sorted(g.utterance.text for g in out) == ["play abba", "play dua lipa", "play queen"]
     result = gf.induce(data, catalogues={"artist": read})
     assert 'slot artist from "' in result.text()

@@ -10,6 +10,7 @@ import pytest
 
 import grammar_fst as gf
 from grammar_fst.cli.main import main
+from grammar_fst.data import resample
 
 GRAMMARS = Path(__file__).parent.parent / "grammars"
 TRAVEL = GRAMMARS / "travel.grm"
@@ -282,3 +283,49 @@ def test_ambiguous_synonyms_show_their_canonical_values(tmp_path):
     assert "(springfield = springfield il)" in str(
         finding
     ) and "(springfield = springfield ma)" in str(finding)
+
+
+PUNCTUATED = "st. louis\nwinston-salem\ncatalina, delores and brandie mendoza\n(new) york\n"
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".tsv"])
+def test_values_with_punctuation_parse_back_as_sampled(tmp_path, suffix):
+    """A catalogue's words are a grammar's words: "st." is "st" and ".", as a sentence's
+    are read, so every sampled sentence parses back (a .txt file once kept "st.")."""
+    content = PUNCTUATED if suffix == ".txt" else "value\n" + PUNCTUATED
+    path = _grammar(
+        tmp_path,
+        f'intent W = weather in {{city}}\nslot city from "c{suffix}"\n',
+        **{f"c{suffix}": content},
+    )
+    grammar = gf.load(path)
+    sampled = [u.text for u in grammar.all()]
+    assert sorted(sampled) == sorted(f"weather in {v}" for v in PUNCTUATED.splitlines())
+    for text in sampled:
+        parsed = grammar.parse(text)
+        assert parsed is not None, text
+        (slot,) = parsed.slots
+        assert text[slot.start : slot.end] == slot.value == text.removeprefix("weather in ")
+
+
+def test_induce_knows_a_catalogue_value_written_with_punctuation(tmp_path, caplog):
+    (tmp_path / "people.txt").write_text(PUNCTUATED, encoding="utf-8")
+    text = "a table for catalina, delores and brandie mendoza"
+    value = "catalina, delores and brandie mendoza"
+    data = [gf.Utterance(text, "Book", (gf.SlotValue("party", value, 12, len(text)),))]
+    with caplog.at_level("WARNING", logger="grammar_fst"):
+        gf.induce(data, catalogues={"party": tmp_path / "people.txt"})
+    assert "not in" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "name, content", [("c.txt", "st. louis\n"), ("c.tsv", "value\nst. louis\n")]
+)
+def test_resample_writes_a_catalogue_value_as_it_is_written(tmp_path, name, content):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    data = [gf.Utterance("weather in paris", "W", (gf.SlotValue("city", "paris", 11, 16),))]
+    out, _, _ = resample.resample(data, 2, catalogues={"city": tmp_path / name})
+    made = {r.utterance.text: r.utterance.slots for r in out}
+    assert set(made) == {"weather in paris", "weather in st. louis"}
+    (slot,) = made["weather in st. louis"]
+    assert (slot.value, slot.start, slot.end) == ("st. louis", 11, 20)

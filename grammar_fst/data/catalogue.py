@@ -31,7 +31,7 @@ from ..errors import (
     read_text,
 )
 from ..grm.sources import split_spec
-from ..text import tokens
+from ..text import scripts, tokens
 
 log = logging.getLogger("grammar_fst")
 
@@ -237,7 +237,7 @@ def _words(said: object, name: str, where: str) -> list[str]:
         said = (said,)
     if not isinstance(said, (tuple, list)) or not all(isinstance(w, str) for w in said):
         raise UsageError(f"{name}: {where}'s words are a tuple of strings, not {said!r}")
-    return tokens.normalize(" ".join(said)).split()
+    return tokens.words(" ".join(said))
 
 
 def catalogues_containing(values: Iterable[str], catalogues: Mapping[str, Catalogue]) -> list[str]:
@@ -292,22 +292,25 @@ def _txt_columns(text: str, file: str) -> Columns:
     )
 
 
-# what makes a file other than one value on each line, its words one space apart
-_OTHER_SPACE = re.compile(r"[^\S \n]")
-_NOT_PLAIN = ("  ", " \n", "\n ", "\n\n", "#")
+# what makes a file other than one value on each line, its words one space apart: a
+# character other than a letter, a digit, a space and a line break (a comment's '#', white
+# space of another kind, punctuation that `tokens.words` splits off), or spaces out of place
+_NOT_A_WORD = re.compile(r"[^\w \n]")
+_NOT_PLAIN = ("  ", " \n", "\n ", "\n\n")
 
 Words = tuple[list[str], np.ndarray, np.ndarray]  # every value's words, how many, line numbers
 
 
 def _plain_values(normalized: str) -> Words | None:
-    """`_values` of a file whose every line is a value, written as most are (one space
-    between words, no comment, no repeat), in a few steps over the whole text instead of
-    one per line (a third of the time of a 40,000-line catalogue); else None."""
+    """`_values` of a file whose every line is a value, written as most are (words of
+    letters and digits one space apart, no comment, no repeat, no script written without
+    spaces), in a few steps over the whole text instead of one per line (a third of the
+    time of a 40,000-line catalogue); else None."""
     lines = normalized.removesuffix("\n").split("\n")
     if (
         not normalized or normalized[0] in " \n" or normalized[-1] == " "
-        or any(part in normalized for part in _NOT_PLAIN) or _OTHER_SPACE.search(normalized)
-        or len(set(lines)) < len(lines)
+        or any(part in normalized for part in _NOT_PLAIN) or _NOT_A_WORD.search(normalized)
+        or scripts.unspaced(normalized) or len(set(lines)) < len(lines)
     ):  # fmt: skip
         return None
     # a space and a line break are one byte each in UTF-8, never part of another character
@@ -319,8 +322,13 @@ def _plain_values(normalized: str) -> Words | None:
 
 
 def _values(normalized: str, file: str) -> Words:
-    """Every value's words, line by line, without blank lines, comments and repeats."""
-    lines = list(map(str.split, normalized.split("\n")))
+    """Every value's words (`tokens.words`, as a grammar's and a sentence's: `st. louis`
+    is `st`, `.`, `louis`), line by line, without blank lines, comments and repeats."""
+    unspaced = scripts.unspaced(normalized)  # a file of such a script: every line segmented
+    lines = [
+        tokens.words(line) if unspaced or _NOT_A_WORD.search(line) else line.split()
+        for line in normalized.split("\n")
+    ]
     if len(lines) > 1 and not lines[-1]:
         lines.pop()  # what follows the last line break
     numbers = [n for n, words in enumerate(lines, 1) if words and words[0][0] != "#"]

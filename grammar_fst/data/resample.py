@@ -49,6 +49,7 @@ from ..errors import (
     number_argument,
     whole_argument,
 )
+from ..text import tokens
 from . import context as ctx
 from . import distribution as dist
 from . import formats
@@ -310,8 +311,8 @@ def _add(pool: dict[str, Value], catalogue: Catalogue, intent: str | None = None
     """The catalogue's values that `pool` lacks (case-folded), with the catalogue as
     their source."""
     for entry in catalogue.entries:
-        text = " ".join(entry.words)
-        canonical = " ".join(entry.canonical) if entry.canonical else None
+        text = tokens.join(entry.words)
+        canonical = tokens.join(entry.canonical) if entry.canonical else None
         pool.setdefault(_norm(text), Value(text, catalogue.path, canonical, intent))
 
 
@@ -394,7 +395,7 @@ def plan(
     pairs = _pairs(utterances)
     for binding, catalogue in (catalogues or {}).items():
         extra.setdefault(scoped(binding, pairs)[1], []).extend(
-            " ".join(e.words) for e in catalogue.entries
+            tokens.join(e.words) for e in catalogue.entries
         )
     stats = dist.pattern_stats(utterances, dist.slot_entropies(utterances, extra))
     by_pattern: dict[dist.SemanticPattern, list[Utterance]] = {}

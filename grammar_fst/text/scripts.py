@@ -76,6 +76,7 @@ _LATIN_LATE = ((0x1D00, 0x1DBF), (0x1E00, 0x1EFF), (0x2C60, 0x2C7F), (0xA720, 0x
                (0xAB30, 0xAB6F))  # fmt: skip
 
 
+@functools.cache  # a text has few distinct characters, each asked for again and again
 def script(ch: str) -> int:
     """The spacing script of one character (SPACED or LETTERS for the scripts that use
     spaces)."""

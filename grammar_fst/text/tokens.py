@@ -59,6 +59,8 @@ def words(text: str) -> list[str]:
 def _unglued(chunk: str) -> list[str]:
     """A whitespace-free chunk as its words: opening punctuation at its start and closing
     punctuation at its end split off, unless the chunk is all punctuation."""
+    if chunk[0].isalnum() and chunk[-1].isalnum():  # no punctuation at either end
+        return [chunk]
     start, end = 0, len(chunk)
     while start < end and scripts.script(chunk[start]) == scripts.OPENING:
         start += 1
