@@ -133,7 +133,8 @@ def _language_findings(grammar: g.Grammar, budget: int) -> list[Diagnostic]:
         exact = counting.most_readings(fsts, name, budget)
         text, readings, how = (*exact, "") if exact else (*sampled.most_readings(name), sampled.how)
         if readings > 1:
-            shown = " | ".join(sorted(map(_reading, compiled.readings(text, limit=3)))[:3])
+            own = [r for r in compiled.readings(text, limit=READINGS) if r.intent == name]
+            shown = " | ".join(sorted(map(_reading, own))[:3])  # another intent's: below
             found.append(
                 Diagnostic(
                     "warning",

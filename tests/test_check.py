@@ -48,6 +48,16 @@ def test_ambiguity_is_found_with_its_readings():
     ]
 
 
+def test_an_ambiguous_sentence_shows_its_own_intents_readings_only():
+    """The readings shown are those counted: of the intent, not of another that says the
+    same sentence (that is its own finding)."""
+    found = findings("intent A = play {s} | play rock\nintent B = play rock\nslot s = rock\n")
+    assert found == [
+        "g.grm:1:1: warning: ambiguous: 'play rock' has 2 readings: play [s : rock] | play rock",
+        "g.grm:2:1: warning: 'play rock' is a sentence of both intent A and intent B",
+    ]
+
+
 def test_sentences_are_shown_as_the_script_writes_them():
     """Thai has no spaces between words, and a question mark follows its word: the
     sentence a finding quotes is one the grammar says, as sampling spells it."""
