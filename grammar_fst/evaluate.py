@@ -180,18 +180,20 @@ class _Recalled:
 
 
 def _recalled(grammar: CompiledGrammar, piece: list[Utterance]) -> _Recalled:
-    """How many of `piece` the grammar says with the right intent, with the right slots
-    too, and by their carrier phrase."""
+    """How many of `piece` the grammar says with the right intent (as `parse` reads the
+    text, or in its words as annotated), with the right slots too, and by their carrier
+    phrase."""
     parser = grammar._recognizer  # the grammar's own: its FSTs are indexed once
     said = right_slots = carried = 0
     for u in piece:
         if u.intent not in grammar.fsts.intents:
             continue
-        # its words as annotated: a slot edge is a word boundary, whatever the segmenter
-        if parser.derives(u.intent, delexicalized(u, ())):
+        own = [r for r in grammar.readings(u.text, limit=50) if r.intent == u.intent]
+        # as annotated, a slot edge is a word boundary, whatever the segmenter; as `parse`
+        # reads it, an edge inside a word the grammar has (`เมฆ|มาก` of `เมฆมาก`) is none
+        if own or parser.derives(u.intent, delexicalized(u, ())):
             said += 1
-            readings = grammar.readings(u.text, limit=50)
-            right_slots += any(r.intent == u.intent and r.slots == u.slots for r in readings)
+            right_slots += any(r.slots == u.slots for r in own)
         carried += parser.derives(u.intent, delexicalized(u, grammar.slots), carrier=True)
     return _Recalled(len(piece), said, right_slots, carried)
 

@@ -207,3 +207,17 @@ def test_originals_with_a_grammar_are_a_usage_error(tmp_path, capsys):
     assert main(["evaluate", str(grammar), "--heldout", str(held), "--originals", str(held)]) == 2
     assert capsys.readouterr().err == "grammar-fst: error: --originals is for annotated data " \
         "in place of GRAMMAR (made from them)\n"
+
+
+def test_recall_counts_what_parse_reads_when_a_slot_edge_falls_inside_a_word(tmp_path):
+    """The data's slot `เมฆ` ends inside `เมฆมาก`, a word of the grammar: `parse` reads the
+    sentence with its intent, so recall (right intent) counts it; the slots differ."""
+    path = tmp_path / "th.grm"
+    path.write_text("intent W = พรุ่งนี้ มี เมฆมาก ไหม\n", encoding="utf-8")
+    grammar = gf.load(path)
+    text = "พรุ่งนี้มีเมฆมากไหม"
+    at = text.index("เมฆ")
+    heldout = [Utterance(text, "W", (gf.SlotValue("attribute", "เมฆ", at, at + 3),))]
+    assert grammar.parse(text).intent == "W"
+    report = evaluate(grammar, heldout, samples=0)
+    assert (report.recall, report.slot_recall) == (1.0, 0.0)
