@@ -16,7 +16,7 @@ from grammar_fst.data.records import Utterance
 from grammar_fst.grm import ast as g
 from grammar_fst.grm import syntax
 from grammar_fst.induction import AUTO, chunking, crossval, induce, writer
-from grammar_fst.induction.incorporate import incorporate
+from grammar_fst.induction.incorporate import NAME_CHARS, incorporate
 from grammar_fst.text import tokens
 
 PUNCTUATED = [
@@ -229,6 +229,22 @@ def booking():
     golden = list(gf.from_text(BOOKING).sample(300, seed=7))
     assert len(golden) == 300
     return induce(golden, weight=2.0)
+
+
+def test_names_made_of_names_stay_short():
+    """A rule named after its first words, when those are names of long rules and slots
+    ("$restaurant_name_restaurant_type_modifiers_city_country_party_size_number_state...")
+    loses its last words past NAME_CHARS; a number still tells two such names apart."""
+    golden = list(gf.from_text(BOOKING).sample(300, seed=7))
+    renamed = [
+        u._replace(slots=tuple(s._replace(slot=f"{s.slot}_of_the_booking_said") for s in u.slots))
+        for u in golden
+    ]
+    result = induce(renamed, weight=2.0, reorder=True)
+    names = list(result.grammar.rules)
+    assert max(map(len, names)) > 30  # long names are made
+    assert all(len(name.rsplit("_", 1)[0]) <= NAME_CHARS for name in names)
+    assert max(len(line) for line in result.text().splitlines()) <= 100
 
 
 def test_300_utterances_give_lines_of_at_most_100_characters(booking):

@@ -103,6 +103,20 @@ def test_a_run_that_says_a_type_twice_stays_as_said():
     assert not any(t.count(" in ") > 2 for t in said)
 
 
+def test_a_type_said_outside_the_class_is_not_said_again_by_it():
+    """"for 4 people" apart from a run ("tonight" between), or in another run of the same
+    utterance: the class there says the other types only, so no slot comes twice."""
+    golden = [*BOOK, "book a table for [size : 4] people tonight at [time : 7 pm] in [city : rome]"]
+    golden += ["reserve a table in [city : paris] at [time : noon] please for [size : 2] people"]
+    for weight in (1.0, 3.0):
+        result = induce([utt(a) for a in golden], weight=weight, reorder=True)
+        said = list(gf.from_text(result.text()).all())
+        assert {utt(a).text for a in golden} <= {u.text for u in said}
+        for u in said:
+            names = [s.slot for s in u.slots]
+            assert len(names) == len(set(names)), u.text
+
+
 def test_no_reordered_types_no_class():
     golden = ["play [artist : adele] on [service : spotify]", "play [artist : sia]"]
     result = induce([utt(a, "Play") for a in golden], reorder=True)

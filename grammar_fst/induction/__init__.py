@@ -18,9 +18,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import log
 from pathlib import Path
+from textwrap import wrap
 
 from .. import parallel
 from ..data.catalogue import Catalogue, catalogue_of
@@ -29,7 +30,7 @@ from ..defaults import AUTO, DEFAULT_INTENT, DEFAULT_LAMBDA
 from ..errors import UsageError, catalogues_argument, flag_argument, whole_argument
 from ..grm import ast as g
 from ..grm.sources import split_spec
-from ..grm.syntax import LANGUAGE_TAG, format_grammar
+from ..grm.syntax import LANGUAGE_TAG, LINE_WIDTH, format_grammar
 from ..plurals import amount
 from .automaton import Automaton, Symbol
 from .chunking import chunk
@@ -156,7 +157,7 @@ def induce(
     for intent in (progress or iter)(list(paths)):
         models[intent], lambdas[intent], steps = next(learned)
         trace += steps
-    statements = _written(models, edges, trace, taken, phrases)
+    statements = [_fitted(s) for s in _written(models, edges, trace, taken, phrases)]
     statements += _slots(statements, golden, catalogues, known, Path(base))
     grammar = g.Grammar(tuple(statements), language=g.Language(language) if language else None)
     return Induction(
@@ -210,6 +211,16 @@ def _merge_within_budget(model: Automaton, intent: str, trace: list[Step]) -> No
 
 def _weight(how: Choice | float) -> float:
     return how.weight if isinstance(how, Choice) else how
+
+
+def _fitted(statement: g.Definition) -> g.Definition:
+    """The statement with its comment broken into lines that fit the grammar's width
+    (a class of long names was described on a line of 110 characters)."""
+    comment = statement.comment
+    if comment is None or all(len(line) + 2 <= LINE_WIDTH for line in comment.split("\n")):
+        return statement
+    lines = [kept for line in comment.split("\n") for kept in wrap(line, LINE_WIDTH - 2) or [""]]
+    return replace(statement, comment="\n".join(lines))
 
 
 def _reserver(taken: set[str]) -> Callable[[str], str]:

@@ -138,10 +138,18 @@ def _utterance(given: Utterance | str, number: int) -> Utterance:
     return given
 
 
+NAME_CHARS = 48  # the longest rule name made: names of names grew to 92, lines past 100
+
+
 def as_name(text: str, fallback: str = "x") -> str:
     """`text` as a bare grammar name, for the names of rules, which no record carries:
-    characters that cannot be in a name become '_', and a name must start with a letter."""
+    characters that cannot be in a name become '_', a name starts with a letter, and a
+    name of more than NAME_CHARS characters loses its last words."""
     name = "".join(ch if name_char(ch) else "_" for ch in text).strip("_")
     while "__" in name:
         name = name.replace("__", "_")
-    return name if is_name(name) else f"{fallback}_{name}" if name else fallback
+    name = name if is_name(name) else f"{fallback}_{name}" if name else fallback
+    if len(name) > NAME_CHARS:
+        cut = name.rfind("_", 0, NAME_CHARS + 1)
+        name = name[: cut if cut > 0 else NAME_CHARS].rstrip("_")
+    return name

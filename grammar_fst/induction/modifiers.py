@@ -21,6 +21,7 @@ allowed, so the language is finite and small: at most one rule per such set.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -111,17 +112,24 @@ def learn(paths: Sequence[Path]) -> Modifiers | None:
     return Modifiers(phrasings, meets, longest, orders, goes_on)
 
 
-def rewrite(paths: Sequence[Path], modifiers: Modifiers, symbol: Symbol) -> list[Path]:
-    """`paths` with every run of class units replaced by `symbol`."""
+def rewrite(
+    paths: Sequence[Path], modifiers: Modifiers, symbol_for: Callable[[frozenset[str]], Symbol]
+) -> list[Path]:
+    """`paths` with every run of class units replaced by the symbol of the types it may
+    say (`symbol_for`): its own, and for the first run of a path the types the path says
+    nowhere, so that a path says no type twice that its golden utterance says once ("for
+    {size} people at a restaurant $modifiers" would say "for 4 people at a restaurant for
+    2 people")."""
     clinging = _Clinging(paths)
-    kept = set(modifiers.phrasings)
+    kept = frozenset(modifiers.phrasings)
     rewritten = []
     for path in paths:
+        free = kept - {s.name for s in path if s.slot and not s.rule}
         out: list[Symbol] = []
         position = 0
         for run in _class_runs(clinging.units(path), kept, SHORTEST):
-            out += [*path[position : run[0].start], symbol]
-            position = run[-1].end
+            out += [*path[position : run[0].start], symbol_for(free | {u.slot for u in run})]
+            position, free = run[-1].end, frozenset()
         rewritten.append((*out, *path[position:]))
     return rewritten
 
@@ -143,9 +151,7 @@ def induce_modifiers(
             out[intent] = mine
             continue
         written = _Writer(modifiers, reserve)
-        symbol = Symbol(written.top, slot=True, rule=True)
-        holds[symbol] = list(modifiers.phrasings)
-        out[intent] = rewrite(mine, modifiers, symbol)
+        out[intent] = rewrite(mine, modifiers, functools.partial(_symbol, written, holds))
         rules += written.rules
         types = ", ".join(f"{{{slot}}}" for slot in modifiers.phrasings)
         trace(
@@ -156,6 +162,13 @@ def induce_modifiers(
             )
         )
     return out, rules
+
+
+def _symbol(written: _Writer, holds: dict[Symbol, list[str]], allowed: frozenset[str]) -> Symbol:
+    """The symbol of the rule that says a run of types of `allowed` (in `holds`)."""
+    symbol = Symbol(written.start(allowed), slot=True, rule=True)
+    holds[symbol] = sorted(allowed)
+    return symbol
 
 
 class _Clinging:
@@ -311,11 +324,16 @@ class _Writer:
             options.append((sequence(items), self._uses(slot)))
         return g.Rule(name, alternation(options), comment=comment)
 
+    def start(self, allowed: frozenset[str]) -> str:
+        """The rule that says a run of types of `allowed`: the top rule when that is every
+        type, else one of its own (for a place where the others are said already)."""
+        return self.top if allowed == set(self.modifiers.phrasings) else self._rest(allowed, 0)
+
     def _rest(self, allowed: frozenset[str], said: int) -> str:
         key = (allowed, said)
         if key not in self.rest:
             words = "_".join(sorted(s.casefold() for s in allowed))
-            name = self.rest[key] = self.reserve(as_name(f"then_{words}"))
+            name = self.rest[key] = self.reserve(as_name(f"{'then' if said else NAME}_{words}"))
             comment = f"{' or '.join(sorted(allowed))}, each once"
             self.rules.append(self._choice(name, allowed, said, comment))
         return self.rest[key]
