@@ -527,10 +527,62 @@ def test_alexa_a_custom_type_the_model_lacks_is_not_called_built_in(tmp_path, ca
     ({"intents": [{"name": "A", "slots": [{"name": "x", "type": "T"}], "samples": ["play {x}"]}],
       "types": [{"name": "T", "values": []}]}, "slot type 'T' is empty"),
     ({"intents": [{"name": "A", "samples": []}]},
-     "no intent of the model has sample utterances: nothing to import"),
+     "nothing to import: the model has no intent with a sentence"),
 ])  # fmt: skip
 def test_alexa_a_model_nothing_could_sample_is_refused_on_import(tmp_path, language, said):
     path = tmp_path / "model.json"
     path.write_text(json.dumps({"interactionModel": {"languageModel": language}}))
     with pytest.raises(gf.GrammarFstError, match=re.escape(said)):
         import_grammar(path)
+
+
+# -- what every import checks -------------------------------------------------------------
+
+EMPTY = [
+    ("t.chatette", ""),
+    ("t.chatette", "// only a comment\n\n   \n; and an old-style one\n"),
+    ("t.chatette", "~[hi]\n    hello\n@[name]\n    Janis\n"),  # no intent
+    ("t.chatito", "// a comment\n# another\n\n"),
+    ("t.chatito", "~[hi]\n    hello\n"),
+    ("model.json", json.dumps({"interactionModel": {"languageModel": {"intents": []}}})),
+]
+
+
+@pytest.mark.parametrize("name, text", EMPTY)
+def test_a_template_without_an_intent_is_refused(tmp_path, capsys, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    status, out, err = run(capsys, "import", path, "-o", tmp_path / "out.grm")
+    what = "model" if name.endswith(".json") else "template"
+    assert (status, out) == (2, "")
+    assert err == (
+        f"grammar-fst: error: {path}: nothing to import: the {what} has no intent with a "
+        "sentence\n"
+    )
+    assert not (tmp_path / "out.grm").exists()
+
+
+CONTROL = [
+    ("t.chatette", "%[a]\n    say he\x00llo\n", (2, 9), "U+0000 in 'he\\x00llo'"),
+    ("t.chatette", "%[a]\n    in @[room]\n@[room]\n    hall = big\x1bhall\n", (4, 10), "U+001B"),
+    ("t.chatito", "%[a]\n    say ~[hi\x07]\n", (2, 9), "U+0007 in 'hi\\x07'"),
+    ("t.chatito", "%[a]\n    say \x7f\n", (2, 9), "U+007F"),
+    ("model.json", json.dumps({"interactionModel": {"languageModel": {"intents": [
+        {"name": "A", "samples": ["say it", "say he\x00llo"]}]}}}), (1, 94), "U+0000"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, text, where, said", CONTROL)
+def test_a_control_character_in_a_word_is_refused_where_it_is(
+    tmp_path, capsys, name, text, where, said
+):
+    path = tmp_path / name
+    path.write_text(text)
+    status, out, err = run(capsys, "import", path, "-o", tmp_path / "out.grm")
+    assert (status, out) == (2, "")
+    assert err.startswith(
+        f"grammar-fst: error: {path}:{where[0]}:{where[1]}: a word cannot hold a control "
+        f"character (here {said}"
+    )
+    assert err.endswith("); remove it from the template\n") and err.count("\n") == 1
+    assert not (tmp_path / "out.grm").exists()

@@ -4,7 +4,9 @@ template files and Alexa interaction models (intents with sample utterances).
 Each importer reads its file into the grammar AST, with every node located in the source
 file, so that a construct `.grm` cannot express, and any meaning error of the result
 (recursion, a slot inside a slot, an empty sentence), is reported at FILE:LINE:COL of the
-source. `import_grammar` picks the importer by the file's suffix.
+source. `import_grammar` picks the importer by the file's suffix, and makes the checks
+every import shares: a template without an intent, or with a word holding a control
+character, is refused whatever its format.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ def import_grammar(
     path: str | Path, kind: str | None = None, output: str | None = None
 ) -> g.Grammar:
     """The grammar of a template file; `kind` defaults to the one its suffix names.
-    `output` is where the grammar will be written: catalogue paths are relative to it."""
+    `output` is where the grammar will be written: catalogue paths are relative to it.
+    Checked as every import is: an intent at least, words without control characters,
+    and no meaning error."""
     not_a_folder(path, "a template file", GrammarError)
     kind = kind or SUFFIXES.get(Path(path).suffix.lower())
     if kind is None:
@@ -36,7 +40,10 @@ def import_grammar(
     read = importlib.import_module(f"{__name__}.{kind}").read
     grammar = read(Path(path), Path(output).parent if output else Path())
     from ..grm.validate import errors
+    from ._common import refuse_control_characters, require_intents
 
+    require_intents(grammar, "model" if kind == "alexa" else "template")
+    refuse_control_characters(grammar)
     found = errors(grammar)
     if found:
         raise GrammarError(found[0].message, found[0].loc)

@@ -70,11 +70,6 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
             for slot_name in _SLOT.findall(sample):
                 slot_types.setdefault(slots(slot_name), (declared[slot_name], where.of(sample)))
         statements.append(g.Intent(intents(name, loc), weighted(options, loc), loc))
-    if not statements:
-        raise GrammarError(
-            "no intent of the model has sample utterances: nothing to import",
-            Location(str(path)),
-        )
     for slot, (type_name, loc) in slot_types.items():
         if type_name in types:
             file = f"{model_file}#{type_name}"

@@ -20,8 +20,9 @@ case). Intent annotations (`training`, `testing`) and other annotations do not c
 the sentences: they are left out with a warning (`sample -n`, `--partition
 train=...,test=...` do that work). Named or opposite random generation (`?name`,
 `?!name`), arguments (`$a`), intent references, case generation of a slot and
-variations of a slot or intent have no `.grm` form: each is an error at its place. An alias's variations (`~[greet#formal]`) are rules of their own, and the alias
-without one says all their rules.
+variations of a slot or intent have no `.grm` form: each is an error at its place. An
+alias's variations (`~[greet#formal]`) are rules of their own, and the alias without one
+says all their rules.
 """
 
 from __future__ import annotations
