@@ -451,6 +451,44 @@ def test_alexa_built_in_types_name_a_catalogue_to_write(tmp_path, caplog):
     assert gf.load(tmp_path / "w.grm").counts()[1] == 2
 
 
+def test_alexa_a_second_intent_of_one_name_is_refused_where_it_is(tmp_path, capsys):
+    path = alexa_model(tmp_path, {"intents": [
+        {"name": "Play", "samples": ["play"]}, {"name": "Stop", "samples": ["stop"]},
+        {"slots": [], "samples": ["play it"], "name": "Play"}]})  # fmt: skip
+    status, _, err = run(capsys, "import", path)
+    lines = path.read_text().split("\n")
+    first, second = (n for n, line in enumerate(lines, 1) if '"name": "Play"' in line)
+    col = lines[second - 1].index('"Play"') + 1
+    assert status == 2
+    assert err == (
+        f"grammar-fst: error: {path}:{second}:{col}: intent Play is already defined at "
+        f"{path}:{first}:{col}, and Alexa refuses two intents of one name: rename one\n"
+    )
+
+
+@pytest.mark.parametrize("intent, said", [
+    ({"name": "A", "slots": 5, "samples": ["x"]}, "intents[0].slots should be a list"),
+    ({"name": "A", "samples": "play it"}, "intents[0].samples should be a list"),
+    ({"name": "A", "slots": [{"name": "s", "type": "T", "samples": {}}], "samples": ["x"]},
+     "intents[0].slots[0].samples should be a list"),
+    ({"name": "A", "slots": [{"name": "s"}], "samples": ["play {s}"]},
+     "slot s has no type; Alexa requires one"),
+])  # fmt: skip
+def test_alexa_a_model_of_the_wrong_shape_is_a_located_error(tmp_path, capsys, intent, said):
+    path = alexa_model(tmp_path, {"intents": [intent]})
+    status, out, err = run(capsys, "import", path)
+    assert (status, out) == (2, "")
+    assert re.fullmatch(rf"grammar-fst: error: {re.escape(str(path))}:\d+:\d+: "
+                        rf"{re.escape(said)}\n", err)  # fmt: skip
+
+
+def test_alexa_a_slot_written_with_spaces_in_its_braces(tmp_path):
+    language = json.loads(json.dumps(COFFEE))
+    language["intents"][0]["samples"] = ["a { size } coffee"]
+    grammar = compiled(import_grammar(alexa_model(tmp_path, language)))
+    assert "a large coffee" in {u.text for u in grammar.all()}
+
+
 # -- the command -------------------------------------------------------------------------
 
 
@@ -513,14 +551,105 @@ def test_alexa_a_brace_without_its_pair_is_located(tmp_path, sample, said):
     assert caught.value.location.line == line
 
 
-def test_alexa_a_custom_type_the_model_lacks_is_not_called_built_in(tmp_path, caplog):
-    model = {"interactionModel": {"languageModel": {"intents": [
-        {"name": "A", "slots": [{"name": "x", "type": "Tune"}], "samples": ["play {x}"]}]}}}
-    path = tmp_path / "model.json"
-    path.write_text(json.dumps(model))
-    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+def alexa_model(tmp_path: Path, language: dict, name: str = "model.json") -> Path:
+    """An interaction model with this languageModel, written as Alexa's tools write it
+    (indented: each sample on a line of its own)."""
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"interactionModel": {"languageModel": language}}, indent=2))
+    return path
+
+
+def place_of(path: Path, text: str) -> tuple[int, int]:
+    """The line and column where `text` first is in the file."""
+    lines = path.read_text().split("\n")
+    line = next(n for n, line in enumerate(lines, 1) if text in line)
+    return line, lines[line - 1].index(text) + 1
+
+
+def test_alexa_a_custom_type_the_model_lacks_is_a_located_error(tmp_path, capsys):
+    path = alexa_model(tmp_path, {
+        "intents": [{"name": "A", "slots": [{"name": "x", "type": "Tune"}],
+                     "samples": ["play {x}"]}],
+        "types": [{"name": "Song", "values": [{"name": {"value": "yesterday"}}]}],
+    })  # fmt: skip
+    status, out, err = run(capsys, "import", path, "-o", tmp_path / "a.grm")
+    line, col = place_of(path, '"Tune"')
+    assert (status, out) == (2, "")
+    assert err == (
+        f"grammar-fst: error: {path}:{line}:{col}: slot x has the type Tune, which the model "
+        "does not define (its types: Song); define it in interactionModel.languageModel.types, "
+        "as Alexa requires\n"
+    )
+    assert not (tmp_path / "a.grm").exists()
+
+
+def test_alexa_a_built_in_type_the_model_extends_says_its_own_values_are_not_there(
+    tmp_path, capsys
+):
+    path = alexa_model(tmp_path, {
+        "intents": [{"name": "Weather", "slots": [{"name": "city", "type": "AMAZON.City"}],
+                     "samples": ["weather in {city}"]}],
+        "types": [{"name": "AMAZON.City", "values": [{"name": {"value": "springfield"}}]}],
+    })  # fmt: skip
+    status, _, err = run(capsys, "import", path, "-o", tmp_path / "w.grm")
+    line, col = place_of(path, '"weather in {city}"')
+    assert status == 0
+    assert (
+        f"grammar-fst: warning: {path}:{line}:{col}: slot city has the built-in type "
+        "AMAZON.City, which the model extends: only the model's values are imported, not the "
+        "built-in's own (Alexa's, not in the model); to have them, write a catalogue with "
+        "both and bind it with --catalogue city=FILE, or name it in the grammar's 'slot city "
+        "from' line\n"
+    ) in err
+    assert {u.text for u in gf.load(tmp_path / "w.grm").all()} == {"weather in springfield"}
+    (tmp_path / "cities.txt").write_text("springfield\nparis\n")
+    status, out, _ = run(capsys, "count", tmp_path / "w.grm", "--catalogue",
+                         f"city={tmp_path / 'cities.txt'}")  # fmt: skip
+    assert (status, out) == (0, "Weather\t2\ntotal\t2\n")
+
+
+COFFEE = {
+    "intents": [{
+        "name": "OrderCoffee",
+        "slots": [{"name": "size", "type": "SIZE", "samples": ["{size}", "make it {size}"]}],
+        "samples": ["order a coffee", "a {size} coffee please"],
+    }],
+    "types": [{"name": "SIZE", "values": [
+        {"name": {"value": "small"}}, {"name": {"value": "large", "synonyms": ["big"]}}]}],
+}  # fmt: skip
+
+
+def test_alexa_slot_samples_are_sentences_of_their_intent(tmp_path, capsys):
+    """What users answer when Alexa asks for a slot is the intent's, with that slot filled."""
+    path = alexa_model(tmp_path, COFFEE)
+    status, _, err = run(capsys, "import", path, "-o", tmp_path / "coffee.grm")
+    assert status == 0 and "warning" not in err
+    text = (tmp_path / "coffee.grm").read_text()
+    assert "| $OrderCoffee_size <2>\n" in text  # two samples: weighed as two
+    assert (
+        "# samples of slot size: what users answer when asked for it\n"
+        "$OrderCoffee_size = {size} | make it {size}\n"
+    ) in text
+    grammar = gf.load(tmp_path / "coffee.grm")
+    sizes = (("small", "small"), ("large", "large"), ("big", "large"))
+    assert language(grammar) == {("order a coffee", "OrderCoffee", ())} | {
+        (sentence.format(said), "OrderCoffee", (("size", meant),))
+        for sentence in ("a {} coffee please", "{}", "make it {}")
+        for said, meant in sizes
+    }
+    drawn = [u.text for u in grammar.sample(4000, seed=1)]
+    assert abs(drawn.count("order a coffee") / 4000 - 0.25) < 0.03  # each sample as likely
+
+
+def test_alexa_a_slot_sample_naming_an_undeclared_slot_is_located(tmp_path):
+    language = json.loads(json.dumps(COFFEE))
+    language["intents"][0]["slots"][0]["samples"].append("a {cup} one")
+    path = alexa_model(tmp_path, language)
+    with pytest.raises(GrammarError, match=re.escape("names slot {cup}, which the intent")) as e:
         import_grammar(path)
-    assert "slot x has the type Tune, whose values are not in the model" in caplog.text
+    line, col = place_of(path, '"a {cup} one"')
+    assert (e.value.location.line, e.value.location.col) == (line, col + 3)
 
 
 @pytest.mark.parametrize("language, said", [
