@@ -393,7 +393,7 @@ def test_alexa_intents_and_slot_types(tmp_path, capsys):
     out = tmp_path / "music.grm"
     status, _, err = run(capsys, "import", EXAMPLES / "music_model.json", "-o", out)
     assert status == 0 and "AMAZON.StopIntent has no sample utterances" in err
-    grammar = gf.load(out, allow=[EXAMPLES])  # its catalogues: the model, outside tmp_path
+    grammar = gf.load(out)  # the model is outside tmp_path: its values are written there
     assert language(grammar) == {
         ("how loud is it", "GetVolume", ()),
         ("what is the volume", "GetVolume", ()),
@@ -407,7 +407,11 @@ def test_alexa_intents_and_slot_types(tmp_path, capsys):
             )
         ),
     }
-    assert 'slot song from "' in out.read_text() and "music_model.json#SONG" in out.read_text()
+    assert 'slot song from "music.SONG.tsv"' in out.read_text()
+    assert (tmp_path / "music.SONG.tsv").read_text() == (
+        "value\tcanonical\nyesterday\t\nlet it be\t\nlet it be song\tlet it be\n"
+    )
+    assert f"wrote {tmp_path / 'music.SONG.tsv'}: 3 values" in err
 
 
 def test_alexa_unknown_slot_is_located(tmp_path):
@@ -650,6 +654,65 @@ def test_alexa_a_slot_sample_naming_an_undeclared_slot_is_located(tmp_path):
         import_grammar(path)
     line, col = place_of(path, '"a {cup} one"')
     assert (e.value.location.line, e.value.location.col) == (line, col + 3)
+
+
+def test_alexa_import_into_another_folder_compiles_there(tmp_path, monkeypatch, capsys):
+    """The grammar may read only its own folder tree (docs/security.md): a model outside
+    it has its types' values written beside the grammar, which compiles as written."""
+    monkeypatch.chdir(tmp_path)
+    alexa_model(tmp_path, COFFEE, "skill/model.json")
+    (tmp_path / "other" / "folder").mkdir(parents=True)
+    status, _, err = run(capsys, "import", "skill/model.json", "-o", "other/folder/out.grm")
+    assert status == 0
+    assert "wrote other/folder/out.SIZE.tsv: 3 values\nwrote other/folder/out.grm: " in err
+    assert 'slot size from "out.SIZE.tsv"' in Path("other/folder/out.grm").read_text()
+    status, _, err = run(capsys, "compile", "other/folder/out.grm", "-o", "out.far")
+    assert status == 0, err
+    status, out, _ = run(capsys, "parse", "out.far", "make it big")
+    assert status == 0 and '"canonical": "large"' in out
+    status, out, _ = run(capsys, "sample", "other/folder/out.grm", "--all")
+    assert (status, len(out.splitlines())) == (0, 10)
+
+
+def test_alexa_a_model_in_the_grammars_folder_tree_stays_the_catalogue(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    alexa_model(tmp_path, COFFEE, "skill/model.json")
+    status, _, _ = run(capsys, "import", "skill/model.json", "-o", "coffee.grm")
+    assert status == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["coffee.grm", "skill"]
+    assert 'slot size from "skill/model.json#SIZE"' in Path("coffee.grm").read_text()
+    assert run(capsys, "count", "coffee.grm")[:2] == (0, "OrderCoffee\t10\ntotal\t10\n")
+    monkeypatch.chdir(tmp_path / "skill")
+    status, out, err = run(capsys, "import", "model.json")
+    assert status == 0 and 'slot size from "model.json#SIZE"' in out and "warning" not in err
+
+
+def test_alexa_a_grammar_on_standard_output_says_when_it_cannot_read_the_model(
+    tmp_path, monkeypatch, capsys
+):
+    path = alexa_model(tmp_path, COFFEE, "skill/model.json")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    status, out, err = run(capsys, "import", path)
+    assert status == 0 and 'slot size from "../skill/model.json#SIZE"' in out
+    assert err.startswith(
+        f"grammar-fst: warning: {path}: the model is outside the current folder, which a "
+        "grammar written to standard output reads its catalogues from: give compile "
+        "--allow-path with the model's folder, or import with -o OUT.grm to write its slot "
+        "values beside the grammar\n"
+    )
+    assert list(Path().iterdir()) == []  # nothing written but the grammar
+
+
+def test_alexa_a_bad_value_of_a_type_to_write_leaves_nothing_written(tmp_path, capsys):
+    language = json.loads(json.dumps(COFFEE))
+    language["types"][0]["values"].append({"name": {"value": " "}})
+    path = alexa_model(tmp_path, language, "skill/model.json")
+    (tmp_path / "out").mkdir()
+    status, _, err = run(capsys, "import", path, "-o", tmp_path / "out" / "a.grm")
+    assert status == 2 and "types[0].values[2].name.value is empty" in err
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 @pytest.mark.parametrize("language, said", [

@@ -1,5 +1,6 @@
-"""What the importers share: the checks every import makes, grammar names for the
-source's names, located warnings, and pieces of text glued into whole words."""
+"""What the importers share: what an import gives, the checks every import makes,
+grammar names for the source's names, located warnings, and pieces of text glued into
+whole words."""
 
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ from ..induction.incorporate import as_name
 log = logging.getLogger("grammar_fst")
 
 MAX_GLUED = 100  # spellings one glued word may expand to
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A template's grammar, and the catalogues it reads that the import writes beside
+    it (a file name in the grammar's folder: its text)."""
+
+    grammar: g.Grammar
+    catalogues: dict[str, str] = field(default_factory=dict)
 
 
 def require_intents(grammar: g.Grammar, what: str) -> None:

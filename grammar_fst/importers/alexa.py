@@ -1,7 +1,8 @@
 """Alexa interaction models (`model.json`) as a grammar: each intent's sample utterances
 (`play {song} by {artist}`) become its alternatives, and each slot reads its values from
 the model's own slot type, as a catalogue (`slot song from "model.json#SongType"`), so the
-values and synonyms stay in one place.
+values and synonyms stay in one place. A model the grammar may not read (outside its
+folder tree) has its types' values written in catalogues beside the grammar instead.
 
 A slot's own samples (`intents[].slots[].samples`: what users answer when Alexa asks for
 the slot, `{size}`, `make it a {size}`) are sentences of its intent too, as Alexa reads
@@ -22,17 +23,19 @@ import re
 from pathlib import Path
 
 from .. import json_input
-from ..data.catalogue import ALEXA_PATH
+from ..data.catalogue import ALEXA_PATH, Catalogue, read_catalogue
 from ..errors import GrammarError, Location, read_text
 from ..grm import ast as g
-from ._common import Labels, Namer, Piece, join, text_pieces, warn, weighted
+from ..grm.folders import Folders
+from ._common import Imported, Labels, Namer, Piece, join, text_pieces, warn, weighted
 
 _SLOT = re.compile(r"\{([^{}]*)\}")
 _STRAY_BRACE = re.compile(r"[{}]")  # one left once every `{slot}` is taken out
 
 
-def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
-    """The grammar of the model at `path`; catalogue paths are relative to `output_folder`."""
+def read(path: Path, output: Path | None = None) -> Imported:
+    """The grammar of the model at `path`, and the catalogues to write beside `output`,
+    the grammar's file (None: standard output, read from the current folder)."""
     text = read_text(path)
     where = _Places(text, str(path))
     try:
@@ -49,10 +52,10 @@ def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
             "not an Alexa interaction model: expected interactionModel.languageModel.intents",
             Location(str(path)),
         )
-    reader = _Reader(path, where, language, output_folder or Path())
+    reader = _Reader(path, where, language, output)
     for number, intent in enumerate(language["intents"]):
         reader.intent(number, intent)
-    return reader.grammar()
+    return reader.imported()
 
 
 class _Reader:
@@ -60,9 +63,8 @@ class _Reader:
     the samples of each of its slots, and a slot for each slot they name, with its type
     and where it is first used."""
 
-    def __init__(self, path: Path, where: _Places, language: dict, output_folder: Path):
-        self.path, self.where = path, where
-        self.model_file = os.path.relpath(os.path.abspath(path), os.path.abspath(output_folder))
+    def __init__(self, path: Path, where: _Places, language: dict, output: Path | None):
+        self.path, self.where, self.output = path, where, output
         self.types = {
             t["name"]: t
             for t in _list(language, "types", "languageModel", where)
@@ -73,6 +75,9 @@ class _Reader:
         self.slot_types: dict[str, tuple[str, Location]] = {}
         self.named: dict[str, Location] = {}  # intent names, where each is first
         self.after = 0  # where the last intent's name is in the text: the next is further
+        self.catalogues: dict[str, str] = {}
+        self.files = Namer("type")  # the names of the catalogues written, after the types
+        self.outside_said = False  # the model is outside the grammar's folder: warned
 
     def intent(self, number: int, intent: object) -> None:
         """An intent's statements: its samples, and its slots' samples as a rule each."""
@@ -126,15 +131,15 @@ class _Reader:
                                            (declared[slot_name.strip()], loc))  # fmt: skip
         return options
 
-    def grammar(self) -> g.Grammar:
-        """The intents, then a slot reading its type's values for each slot the samples
-        name."""
+    def imported(self) -> Imported:
+        """The grammar: the intents, then a slot reading its type's values for each slot
+        the samples name."""
         for slot, (type_name, loc) in self.slot_types.items():
             file = self.catalogue(slot, type_name, loc)
             self.statements.append(
                 g.Slot(slot, g.CatalogueRef(file, loc), loc, f"values of {type_name}")
             )
-        return g.Grammar(tuple(self.statements), str(self.path))
+        return Imported(g.Grammar(tuple(self.statements), str(self.path)), self.catalogues)
 
     def catalogue(self, slot: str, type_name: object, loc: Location) -> str:
         """The catalogue a slot of `type_name`, first used at `loc`, reads: its type in the
@@ -157,7 +162,7 @@ class _Reader:
                 "in the model); to have them, write a catalogue with both and bind it with "
                 f"--catalogue {slot}=FILE, or name it in the grammar's 'slot {slot} from' line",
             )
-        return f"{self.model_file}#{type_name}"
+        return self.model_type(type_name)
 
     def built_in(self, slot: str, type_name: str, loc: Location) -> str:
         """The catalogue file of a built-in type the model does not extend, named after it
@@ -179,6 +184,29 @@ class _Reader:
         )
         return file
 
+    def model_type(self, type_name: str) -> str:
+        """The catalogue of a type of the model: the model itself when the grammar may read
+        it (in the grammar's folder tree, as docs/security.md says), else its values
+        written in a catalogue beside the grammar."""
+        grammar = self.output or Path("-")
+        written = os.path.relpath(os.path.abspath(self.path), os.path.abspath(grammar.parent))
+        if Folders.of(grammar).inside(Path(os.path.realpath(self.path))):
+            return f"{written}#{type_name}"
+        if self.output is None:
+            if not self.outside_said:
+                warn(
+                    Location(str(self.path)),
+                    "the model is outside the current folder, which a grammar written to "
+                    "standard output reads its catalogues from: give compile --allow-path "
+                    "with the model's folder, or import with -o OUT.grm to write its slot "
+                    "values beside the grammar",
+                )
+            self.outside_said = True
+            return f"{written}#{type_name}"
+        file = f"{self.output.stem}.{self.files(type_name)}.tsv"
+        self.catalogues[file] = _tsv(read_catalogue(f"{self.path}#{type_name}"))
+        return file
+
 
 def _list(obj: dict, key: str, where: str, places: _Places) -> list:
     """`obj[key]`, a list (an empty one when it is not there, or null)."""
@@ -188,6 +216,14 @@ def _list(obj: dict, key: str, where: str, places: _Places) -> list:
     if not isinstance(value, list):
         raise GrammarError(f"{where}.{key} should be a list", places.of(key))
     return value
+
+
+def _tsv(catalogue: Catalogue) -> str:
+    """A catalogue's entries as a .tsv catalogue reads them, synonyms meaning their value."""
+    rows = [
+        f"{' '.join(e.words)}\t{' '.join(e.canonical or ())}\n" for e in catalogue.entries
+    ]
+    return "".join(["value\tcanonical\n", *rows])
 
 
 def _sample(sample: str, declared: dict, slots: Labels, loc: Location, intent: str) -> g.Expr:
