@@ -393,7 +393,7 @@ def test_alexa_intents_and_slot_types(tmp_path, capsys):
     out = tmp_path / "music.grm"
     status, _, err = run(capsys, "import", EXAMPLES / "music_model.json", "-o", out)
     assert status == 0 and "AMAZON.StopIntent has no sample utterances" in err
-    grammar = gf.load(out, allow=[EXAMPLES])  # its catalogues: the model, outside tmp_path
+    grammar = gf.load(out)  # the model is outside tmp_path: its values are written there
     assert language(grammar) == {
         ("how loud is it", "GetVolume", ()),
         ("what is the volume", "GetVolume", ()),
@@ -407,7 +407,11 @@ def test_alexa_intents_and_slot_types(tmp_path, capsys):
             )
         ),
     }
-    assert 'slot song from "' in out.read_text() and "music_model.json#SONG" in out.read_text()
+    assert 'slot song from "music.SONG.tsv"' in out.read_text()
+    assert (tmp_path / "music.SONG.tsv").read_text() == (
+        "value\tcanonical\nyesterday\t\nlet it be\t\nlet it be song\tlet it be\n"
+    )
+    assert f"wrote {tmp_path / 'music.SONG.tsv'}: 3 values" in err
 
 
 def test_alexa_unknown_slot_is_located(tmp_path):
@@ -449,6 +453,44 @@ def test_alexa_built_in_types_name_a_catalogue_to_write(tmp_path, caplog):
     (tmp_path / "AMAZON.City.txt").write_text("paris\nlima\n")
     (tmp_path / "w.grm").write_text(syntax.format_grammar(grammar))
     assert gf.load(tmp_path / "w.grm").counts()[1] == 2
+
+
+def test_alexa_a_second_intent_of_one_name_is_refused_where_it_is(tmp_path, capsys):
+    path = alexa_model(tmp_path, {"intents": [
+        {"name": "Play", "samples": ["play"]}, {"name": "Stop", "samples": ["stop"]},
+        {"slots": [], "samples": ["play it"], "name": "Play"}]})  # fmt: skip
+    status, _, err = run(capsys, "import", path)
+    lines = path.read_text().split("\n")
+    first, second = (n for n, line in enumerate(lines, 1) if '"name": "Play"' in line)
+    col = lines[second - 1].index('"Play"') + 1
+    assert status == 2
+    assert err == (
+        f"grammar-fst: error: {path}:{second}:{col}: intent Play is already defined at "
+        f"{path}:{first}:{col}, and Alexa refuses two intents of one name: rename one\n"
+    )
+
+
+@pytest.mark.parametrize("intent, said", [
+    ({"name": "A", "slots": 5, "samples": ["x"]}, "intents[0].slots should be a list"),
+    ({"name": "A", "samples": "play it"}, "intents[0].samples should be a list"),
+    ({"name": "A", "slots": [{"name": "s", "type": "T", "samples": {}}], "samples": ["x"]},
+     "intents[0].slots[0].samples should be a list"),
+    ({"name": "A", "slots": [{"name": "s"}], "samples": ["play {s}"]},
+     "slot s has no type; Alexa requires one"),
+])  # fmt: skip
+def test_alexa_a_model_of_the_wrong_shape_is_a_located_error(tmp_path, capsys, intent, said):
+    path = alexa_model(tmp_path, {"intents": [intent]})
+    status, out, err = run(capsys, "import", path)
+    assert (status, out) == (2, "")
+    assert re.fullmatch(rf"grammar-fst: error: {re.escape(str(path))}:\d+:\d+: "
+                        rf"{re.escape(said)}\n", err)  # fmt: skip
+
+
+def test_alexa_a_slot_written_with_spaces_in_its_braces(tmp_path):
+    language = json.loads(json.dumps(COFFEE))
+    language["intents"][0]["samples"] = ["a { size } coffee"]
+    grammar = compiled(import_grammar(alexa_model(tmp_path, language)))
+    assert "a large coffee" in {u.text for u in grammar.all()}
 
 
 # -- the command -------------------------------------------------------------------------
@@ -513,24 +555,226 @@ def test_alexa_a_brace_without_its_pair_is_located(tmp_path, sample, said):
     assert caught.value.location.line == line
 
 
-def test_alexa_a_custom_type_the_model_lacks_is_not_called_built_in(tmp_path, caplog):
-    model = {"interactionModel": {"languageModel": {"intents": [
-        {"name": "A", "slots": [{"name": "x", "type": "Tune"}], "samples": ["play {x}"]}]}}}
-    path = tmp_path / "model.json"
-    path.write_text(json.dumps(model))
-    with caplog.at_level(logging.WARNING, logger="grammar_fst"):
+def alexa_model(tmp_path: Path, language: dict, name: str = "model.json") -> Path:
+    """An interaction model with this languageModel, written as Alexa's tools write it
+    (indented: each sample on a line of its own)."""
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"interactionModel": {"languageModel": language}}, indent=2))
+    return path
+
+
+def place_of(path: Path, text: str) -> tuple[int, int]:
+    """The line and column where `text` first is in the file."""
+    lines = path.read_text().split("\n")
+    line = next(n for n, line in enumerate(lines, 1) if text in line)
+    return line, lines[line - 1].index(text) + 1
+
+
+def test_alexa_a_custom_type_the_model_lacks_is_a_located_error(tmp_path, capsys):
+    path = alexa_model(tmp_path, {
+        "intents": [{"name": "A", "slots": [{"name": "x", "type": "Tune"}],
+                     "samples": ["play {x}"]}],
+        "types": [{"name": "Song", "values": [{"name": {"value": "yesterday"}}]}],
+    })  # fmt: skip
+    status, out, err = run(capsys, "import", path, "-o", tmp_path / "a.grm")
+    line, col = place_of(path, '"Tune"')
+    assert (status, out) == (2, "")
+    assert err == (
+        f"grammar-fst: error: {path}:{line}:{col}: slot x has the type Tune, which the model "
+        "does not define (its types: Song); define it in interactionModel.languageModel.types, "
+        "as Alexa requires\n"
+    )
+    assert not (tmp_path / "a.grm").exists()
+
+
+def test_alexa_a_built_in_type_the_model_extends_says_its_own_values_are_not_there(
+    tmp_path, capsys
+):
+    path = alexa_model(tmp_path, {
+        "intents": [{"name": "Weather", "slots": [{"name": "city", "type": "AMAZON.City"}],
+                     "samples": ["weather in {city}"]}],
+        "types": [{"name": "AMAZON.City", "values": [{"name": {"value": "springfield"}}]}],
+    })  # fmt: skip
+    status, _, err = run(capsys, "import", path, "-o", tmp_path / "w.grm")
+    line, col = place_of(path, '"weather in {city}"')
+    assert status == 0
+    assert (
+        f"grammar-fst: warning: {path}:{line}:{col}: slot city has the built-in type "
+        "AMAZON.City, which the model extends: only the model's values are imported, not the "
+        "built-in's own (Alexa's, not in the model); to have them, write a catalogue with "
+        "both and bind it with --catalogue city=FILE, or name it in the grammar's 'slot city "
+        "from' line\n"
+    ) in err
+    assert {u.text for u in gf.load(tmp_path / "w.grm").all()} == {"weather in springfield"}
+    (tmp_path / "cities.txt").write_text("springfield\nparis\n")
+    status, out, _ = run(capsys, "count", tmp_path / "w.grm", "--catalogue",
+                         f"city={tmp_path / 'cities.txt'}")  # fmt: skip
+    assert (status, out) == (0, "Weather\t2\ntotal\t2\n")
+
+
+COFFEE = {
+    "intents": [{
+        "name": "OrderCoffee",
+        "slots": [{"name": "size", "type": "SIZE", "samples": ["{size}", "make it {size}"]}],
+        "samples": ["order a coffee", "a {size} coffee please"],
+    }],
+    "types": [{"name": "SIZE", "values": [
+        {"name": {"value": "small"}}, {"name": {"value": "large", "synonyms": ["big"]}}]}],
+}  # fmt: skip
+
+
+def test_alexa_slot_samples_are_sentences_of_their_intent(tmp_path, capsys):
+    """What users answer when Alexa asks for a slot is the intent's, with that slot filled."""
+    path = alexa_model(tmp_path, COFFEE)
+    status, _, err = run(capsys, "import", path, "-o", tmp_path / "coffee.grm")
+    assert status == 0 and "warning" not in err
+    text = (tmp_path / "coffee.grm").read_text()
+    assert "| $OrderCoffee_size <2>\n" in text  # two samples: weighed as two
+    assert (
+        "# samples of slot size: what users answer when asked for it\n"
+        "$OrderCoffee_size = {size} | make it {size}\n"
+    ) in text
+    grammar = gf.load(tmp_path / "coffee.grm")
+    sizes = (("small", "small"), ("large", "large"), ("big", "large"))
+    assert language(grammar) == {("order a coffee", "OrderCoffee", ())} | {
+        (sentence.format(said), "OrderCoffee", (("size", meant),))
+        for sentence in ("a {} coffee please", "{}", "make it {}")
+        for said, meant in sizes
+    }
+    drawn = [u.text for u in grammar.sample(4000, seed=1)]
+    assert abs(drawn.count("order a coffee") / 4000 - 0.25) < 0.03  # each sample as likely
+
+
+def test_alexa_a_slot_sample_naming_an_undeclared_slot_is_located(tmp_path):
+    language = json.loads(json.dumps(COFFEE))
+    language["intents"][0]["slots"][0]["samples"].append("a {cup} one")
+    path = alexa_model(tmp_path, language)
+    with pytest.raises(GrammarError, match=re.escape("names slot {cup}, which the intent")) as e:
         import_grammar(path)
-    assert "slot x has the type Tune, whose values are not in the model" in caplog.text
+    line, col = place_of(path, '"a {cup} one"')
+    assert (e.value.location.line, e.value.location.col) == (line, col + 3)
+
+
+def test_alexa_import_into_another_folder_compiles_there(tmp_path, monkeypatch, capsys):
+    """The grammar may read only its own folder tree (docs/security.md): a model outside
+    it has its types' values written beside the grammar, which compiles as written."""
+    monkeypatch.chdir(tmp_path)
+    alexa_model(tmp_path, COFFEE, "skill/model.json")
+    (tmp_path / "other" / "folder").mkdir(parents=True)
+    status, _, err = run(capsys, "import", "skill/model.json", "-o", "other/folder/out.grm")
+    assert status == 0
+    assert "wrote other/folder/out.SIZE.tsv: 3 values\nwrote other/folder/out.grm: " in err
+    assert 'slot size from "out.SIZE.tsv"' in Path("other/folder/out.grm").read_text()
+    status, _, err = run(capsys, "compile", "other/folder/out.grm", "-o", "out.far")
+    assert status == 0, err
+    status, out, _ = run(capsys, "parse", "out.far", "make it big")
+    assert status == 0 and '"canonical": "large"' in out
+    status, out, _ = run(capsys, "sample", "other/folder/out.grm", "--all")
+    assert (status, len(out.splitlines())) == (0, 10)
+
+
+def test_alexa_a_model_in_the_grammars_folder_tree_stays_the_catalogue(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    alexa_model(tmp_path, COFFEE, "skill/model.json")
+    status, _, _ = run(capsys, "import", "skill/model.json", "-o", "coffee.grm")
+    assert status == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["coffee.grm", "skill"]
+    assert 'slot size from "skill/model.json#SIZE"' in Path("coffee.grm").read_text()
+    assert run(capsys, "count", "coffee.grm")[:2] == (0, "OrderCoffee\t10\ntotal\t10\n")
+    monkeypatch.chdir(tmp_path / "skill")
+    status, out, err = run(capsys, "import", "model.json")
+    assert status == 0 and 'slot size from "model.json#SIZE"' in out and "warning" not in err
+
+
+def test_alexa_a_grammar_on_standard_output_says_when_it_cannot_read_the_model(
+    tmp_path, monkeypatch, capsys
+):
+    path = alexa_model(tmp_path, COFFEE, "skill/model.json")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    status, out, err = run(capsys, "import", path)
+    assert status == 0 and 'slot size from "../skill/model.json#SIZE"' in out
+    assert err.startswith(
+        f"grammar-fst: warning: {path}: the model is outside the current folder, which a "
+        "grammar written to standard output reads its catalogues from: give compile "
+        "--allow-path with the model's folder, or import with -o OUT.grm to write its slot "
+        "values beside the grammar\n"
+    )
+    assert list(Path().iterdir()) == []  # nothing written but the grammar
+
+
+def test_alexa_a_bad_value_of_a_type_to_write_leaves_nothing_written(tmp_path, capsys):
+    language = json.loads(json.dumps(COFFEE))
+    language["types"][0]["values"].append({"name": {"value": " "}})
+    path = alexa_model(tmp_path, language, "skill/model.json")
+    (tmp_path / "out").mkdir()
+    status, _, err = run(capsys, "import", path, "-o", tmp_path / "out" / "a.grm")
+    assert status == 2 and "types[0].values[2].name.value is empty" in err
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 @pytest.mark.parametrize("language, said", [
     ({"intents": [{"name": "A", "slots": [{"name": "x", "type": "T"}], "samples": ["play {x}"]}],
       "types": [{"name": "T", "values": []}]}, "slot type 'T' is empty"),
     ({"intents": [{"name": "A", "samples": []}]},
-     "no intent of the model has sample utterances: nothing to import"),
+     "nothing to import: the model has no intent with a sentence"),
 ])  # fmt: skip
 def test_alexa_a_model_nothing_could_sample_is_refused_on_import(tmp_path, language, said):
     path = tmp_path / "model.json"
     path.write_text(json.dumps({"interactionModel": {"languageModel": language}}))
     with pytest.raises(gf.GrammarFstError, match=re.escape(said)):
         import_grammar(path)
+
+
+# -- what every import checks -------------------------------------------------------------
+
+EMPTY = [
+    ("t.chatette", ""),
+    ("t.chatette", "// only a comment\n\n   \n; and an old-style one\n"),
+    ("t.chatette", "~[hi]\n    hello\n@[name]\n    Janis\n"),  # no intent
+    ("t.chatito", "// a comment\n# another\n\n"),
+    ("t.chatito", "~[hi]\n    hello\n"),
+    ("model.json", json.dumps({"interactionModel": {"languageModel": {"intents": []}}})),
+]
+
+
+@pytest.mark.parametrize("name, text", EMPTY)
+def test_a_template_without_an_intent_is_refused(tmp_path, capsys, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    status, out, err = run(capsys, "import", path, "-o", tmp_path / "out.grm")
+    what = "model" if name.endswith(".json") else "template"
+    assert (status, out) == (2, "")
+    assert err == (
+        f"grammar-fst: error: {path}: nothing to import: the {what} has no intent with a "
+        "sentence\n"
+    )
+    assert not (tmp_path / "out.grm").exists()
+
+
+CONTROL = [
+    ("t.chatette", "%[a]\n    say he\x00llo\n", (2, 9), "U+0000 in 'he\\x00llo'"),
+    ("t.chatette", "%[a]\n    in @[room]\n@[room]\n    hall = big\x1bhall\n", (4, 10), "U+001B"),
+    ("t.chatito", "%[a]\n    say ~[hi\x07]\n", (2, 9), "U+0007 in 'hi\\x07'"),
+    ("t.chatito", "%[a]\n    say \x7f\n", (2, 9), "U+007F"),
+    ("model.json", json.dumps({"interactionModel": {"languageModel": {"intents": [
+        {"name": "A", "samples": ["say it", "say he\x00llo"]}]}}}), (1, 94), "U+0000"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, text, where, said", CONTROL)
+def test_a_control_character_in_a_word_is_refused_where_it_is(
+    tmp_path, capsys, name, text, where, said
+):
+    path = tmp_path / name
+    path.write_text(text)
+    status, out, err = run(capsys, "import", path, "-o", tmp_path / "out.grm")
+    assert (status, out) == (2, "")
+    assert err.startswith(
+        f"grammar-fst: error: {path}:{where[0]}:{where[1]}: a word cannot hold a control "
+        f"character (here {said}"
+    )
+    assert err.endswith("); remove it from the template\n") and err.count("\n") == 1
+    assert not (tmp_path / "out.grm").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -25,7 +26,9 @@ def _import_arguments(p: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="OUT.grm",
-        help="write the grammar to OUT.grm (atomically) instead of standard output",
+        help="write the grammar to OUT.grm (atomically) instead of standard output; an "
+        "Alexa model outside OUT.grm's folder, which the grammar may not read, has its slot "
+        "types written beside it as catalogues",
     )
     p.set_defaults(run=_import)
 
@@ -44,15 +47,24 @@ IMPORT = Command(
 
 def _import(args: argparse.Namespace) -> int:
     from ..grm.syntax import format_grammar
-    from ..importers import import_grammar
-    from ..output import refuse_inputs, write_text
+    from ..importers import import_template
+    from ..output import atomic_file, refuse_inputs, write_text
 
     output = None if args.output in (None, "-") else args.output
     source_output(output, "import")
     refuse_inputs(output, [args.source])
-    grammar = import_grammar(args.source, args.kind, output)
+    imported = import_template(args.source, args.kind, output)
+    grammar = imported.grammar
     header = f"# Imported by {PROG} from {Path(args.source).name}.\n\n"
-    write_text([header, format_grammar(grammar)], args.output)
+    folder = Path(output or ".").parent  # catalogues are written with -o only
+    catalogues = {folder / name: text for name, text in imported.catalogues.items()}
+    with contextlib.ExitStack() as written:  # put in place once the grammar is written
+        for path, text in catalogues.items():
+            refuse_inputs(path, [args.source])
+            written.enter_context(atomic_file(path, "w")).write(text)
+        write_text([header, format_grammar(grammar)], args.output)
+    for path, text in catalogues.items():
+        sys.stderr.write(f"wrote {path}: {amount(len(text.splitlines()) - 1, 'value')}\n")
     summary = (
         f"{amount(len(grammar.intents), 'intent')}, {amount(len(grammar.slots), 'slot')}, "
         f"{amount(len(grammar.rules), 'rule')}"

@@ -44,10 +44,16 @@ def name_problem(name: str) -> str | None:
         return "a quoted name holds at least one character that is not a space"
     if name != name.strip():
         return "a name cannot start or end with a space; write it without"
-    bad = next((c for c in name if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+    bad = control_character(name)
     if bad is not None:
         return f"a name cannot hold a control character (here U+{ord(bad):04X})"
     return None
+
+
+def control_character(text: str) -> str | None:
+    """The first control character of `text` (a NUL, an escape, a line separator), which
+    no name or imported word holds, or None."""
+    return next((c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
 
 
 def label(name: str, loc: Location | None = None) -> str:

@@ -1,5 +1,6 @@
-"""What the importers share: grammar names for the source's names, located
-warnings, and pieces of text glued into whole words."""
+"""What the importers share: what an import gives, the checks every import makes,
+grammar names for the source's names, located warnings, and pieces of text glued into
+whole words."""
 
 from __future__ import annotations
 
@@ -13,12 +14,46 @@ from pathlib import Path
 from ..errors import GrammarError, Location
 from ..grm import ast as g
 from ..grm.folders import Folders, printable
-from ..grm.syntax import label
+from ..grm.syntax import control_character, label
 from ..induction.incorporate import as_name
 
 log = logging.getLogger("grammar_fst")
 
 MAX_GLUED = 100  # spellings one glued word may expand to
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A template's grammar, and the catalogues it reads that the import writes beside
+    it (a file name in the grammar's folder: its text)."""
+
+    grammar: g.Grammar
+    catalogues: dict[str, str] = field(default_factory=dict)
+
+
+def require_intents(grammar: g.Grammar, what: str) -> None:
+    """A template (or model: `what`) without an intent imports as nothing at all, which
+    no one means: an error, whichever importer read it."""
+    if not grammar.intents:
+        raise GrammarError(
+            f"nothing to import: the {what} has no intent with a sentence", Location(grammar.path)
+        )
+
+
+def refuse_control_characters(grammar: g.Grammar) -> None:
+    """A word holding a control character (a NUL, an escape) would be written into every
+    sentence and record that says it, where no one sees it: an error at the word, as a
+    grammar's names refuse one (`syntax.name_problem`)."""
+    for statement in grammar.of_kind(g.Definition):
+        for node in g.walk(statement.body):
+            for word in g.written_words(node):
+                bad = control_character(word)
+                if bad is not None:
+                    raise GrammarError(
+                        f"a word cannot hold a control character (here U+{ord(bad):04X} in "
+                        f"'{printable(word)}'); remove it from the template",
+                        node.loc,
+                    )
 
 
 def warn(loc: Location, message: str) -> None:

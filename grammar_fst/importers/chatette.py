@@ -38,6 +38,7 @@ from ..grm.syntax import MAX_NESTING
 from ..text import scripts
 from ._common import (
     Definition,
+    Imported,
     Piece,
     TemplateReader,
     choice_spellings,
@@ -517,6 +518,6 @@ def _words(expr: g.Expr) -> list[str]:
     return [""]
 
 
-def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
+def read(path: Path, output: Path | None = None) -> Imported:
     """The grammar of a Chatette template file (and the files it includes)."""
-    return _File().grammar(path)
+    return Imported(_File().grammar(path))

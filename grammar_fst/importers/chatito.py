@@ -36,6 +36,7 @@ from ..grm import ast as g
 from ..text import scripts
 from ._common import (
     Definition,
+    Imported,
     Piece,
     TemplateReader,
     join,
@@ -325,6 +326,6 @@ def _words(text: str, loc: Location) -> g.Expr:
     return sequence([g.Word(w, loc) for w in text.split()], loc)
 
 
-def read(path: Path, output_folder: Path | None = None) -> g.Grammar:
+def read(path: Path, output: Path | None = None) -> Imported:
     """The grammar of a Chatito template file (and the files it imports)."""
-    return _Reader().grammar(path)
+    return Imported(_Reader().grammar(path))
