@@ -130,6 +130,26 @@ def test_widening_compares_words_with_the_catalogue_as_written(tmp_path):
     assert all(compiled.parse(t) is not None for t in SPORTS)
 
 
+def test_a_catalogue_the_written_grammar_may_not_read_is_said(tmp_path, capsys):
+    """`-o` into another folder than the catalogue's: the grammar names it, but compile
+    and sample refuse a path out of the grammar's folder tree without --allow-path."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "nba.txt").write_text("lakers\nceltics\n", encoding="utf-8")
+    data = tmp_path / "a" / "d.jsonl"
+    record = '{"text": "go lakers", "intent": "Cheer", "slots": [{"slot": "team", '
+    data.write_text(record + '"value": "lakers", "start": 3, "end": 9}]}\n', encoding="utf-8")
+    for folder, warned in (("b", True), ("a", False)):
+        out = tmp_path / folder / "g.grm"
+        argv = ["induce", str(data), "--catalogue", f"team={tmp_path / 'a' / 'nba.txt'}"]
+        assert main([*argv, "-o", str(out)]) == 0
+        err = capsys.readouterr().err
+        assert ("outside the folder the grammar is written in" in err) == warned, err
+        assert ("--allow-path" in err) == warned
+        allow = ["--allow-path", str(tmp_path / "a")] if warned else []
+        assert main(["sample", str(out), "-n", "1", *allow]) == 0
+
+
 def test_a_catalogue_lacking_values_seen_says_so(tmp_path, caplog):
     from grammar_fst.data.formats.massive import parse_annotation
 

@@ -27,6 +27,7 @@ from ..data.catalogue import ALEXA_PATH, Catalogue, read_catalogue
 from ..errors import GrammarError, Location, read_text
 from ..grm import ast as g
 from ..grm.folders import Folders
+from ..text import tokens
 from ._common import Imported, Labels, Namer, Piece, join, text_pieces, warn, weighted
 
 _SLOT = re.compile(r"\{([^{}]*)\}")
@@ -221,7 +222,7 @@ def _list(obj: dict, key: str, where: str, places: _Places) -> list:
 def _tsv(catalogue: Catalogue) -> str:
     """A catalogue's entries as a .tsv catalogue reads them, synonyms meaning their value."""
     rows = [
-        f"{' '.join(e.words)}\t{' '.join(e.canonical or ())}\n" for e in catalogue.entries
+        f"{tokens.join(e.words)}\t{tokens.join(e.canonical or ())}\n" for e in catalogue.entries
     ]
     return "".join(["value\tcanonical\n", *rows])
 

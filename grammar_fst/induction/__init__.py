@@ -29,6 +29,7 @@ from ..data.records import Utterance
 from ..defaults import AUTO, DEFAULT_INTENT, DEFAULT_LAMBDA
 from ..errors import UsageError, catalogues_argument, flag_argument, whole_argument
 from ..grm import ast as g
+from ..grm.folders import Folders
 from ..grm.sources import split_spec
 from ..grm.syntax import LANGUAGE_TAG, LINE_WIDTH, format_grammar
 from ..plurals import amount
@@ -311,6 +312,7 @@ def _slots(
                     them,
                     them,
                 )
+            _readable(name, catalogues[name], base)
             body: g.Expr = g.CatalogueRef(_relative(catalogues[name], base))
             slots.append(g.Slot(name, body, comment=f"{name}: from {catalogues[name]}"))
             continue
@@ -320,6 +322,22 @@ def _slots(
         comment = f"{name}: {amount(len(values), 'value')} seen, {amount(values.total(), 'use')}"
         slots.append(g.Slot(name, alternation(options), comment=comment))
     return slots
+
+
+def _readable(slot: str, spec: str, base: Path) -> None:
+    """Warn when the grammar written in `base` may not read the catalogue: outside its
+    folder tree, where compile and sample refuse it without --allow-path (docs/security.md)."""
+    file = Path(os.path.realpath(split_spec(spec)[0]))
+    if not Folders.of(base / "grammar.grm").inside(file):
+        logger.warning(
+            "slot %s: its catalogue %s is outside the folder the grammar is written in (%s), "
+            "which compile and sample read only with --allow-path %s; or keep the catalogue "
+            "in that folder",
+            slot,
+            spec,
+            base,
+            file.parent,
+        )
 
 
 def _relative(spec: str, base: Path) -> str:
