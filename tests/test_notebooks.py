@@ -33,12 +33,18 @@ def test_notebook_runs(path):
 
 
 def _printed(notebook) -> list[str]:
-    """What the code cells print and show as text, temporary folders aside."""
+    """What the code cells print and show as text, temporary folders aside. A cell's
+    printing is one text however the kernel cut it into stream outputs (it cuts where a
+    flush happened to fall, which differs from run to run)."""
     texts = []
     for cell in notebook.cells:
+        streamed = False
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if output.output_type == "stream":
+            if output.output_type == "stream" and streamed:
+                texts[-1] += output.text
+            elif output.output_type == "stream":
                 texts.append(output.text)
             elif output.output_type in ("execute_result", "display_data"):
                 texts.append(output.data.get("text/plain", ""))
+            streamed = output.output_type == "stream"
     return [re.sub(r"/tmp/[\w.-]+/", "/tmp/.../", text) for text in texts]
