@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from strategies import grammars
 
+from grammar_fst.errors import GrammarError
 from grammar_fst.grm import ast as g
 from grammar_fst.grm import sources, syntax
 
@@ -113,3 +114,12 @@ def test_from_text_refuses_imports():
 
     with pytest.raises(gf.GrammarError, match="use grammar_fst.load"):
         gf.from_text('import "x.grm"\nintent A = a\n')
+
+
+def test_a_word_of_invisible_characters_before_a_token_is_no_token():
+    """A line that starts with a zero-width space glued to a string (a fuzz case): the
+    invisible word is dropped, so nothing is glued to it, and no IndexError escapes."""
+    assert syntax.parse('intent A = \u200b"x"\n').statements[0].name == "A"
+    with pytest.raises(GrammarError):
+        syntax.parse('\u200b"x"\n')
+    assert len(syntax.parse('intent A = x\n\u200b"y"\n').statements) == 1

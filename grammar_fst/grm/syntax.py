@@ -108,8 +108,11 @@ def _tokenize_line(line: str, path: str, lineno: int, out: list[Token]) -> None:
             return
         # words of a script written without spaces may touch a slot or rule
         glued = i == previous_end and out[-1].kind in GLUABLE and not unspaced(line[i - 1 : i + 1])
-        i = previous_end = _token(line, i, loc, out)
-        if out and out[-1].loc is loc and out[-1].kind == "word" and out[-1].text in KEYWORDS:
+        i = _token(line, i, loc, out)
+        if not (out and out[-1].loc is loc):
+            continue  # a word of invisible characters only, which is no token
+        previous_end = i
+        if out[-1].kind == "word" and out[-1].text in KEYWORDS:
             _hidden_indent(line, out[-1], path, lineno)
         if glued and out[-1].kind in GLUABLE:
             raise GrammarError(_glued(out[-2], out[-1]), loc)
