@@ -69,6 +69,11 @@ class Folders:
             )
         return resolved
 
+    def reads(self, path: str | Path) -> bool:
+        """Whether the grammar may read the file at `path`, links followed, as `resolve`
+        lets it: a catalogue a grammar about to be written names (import, induce)."""
+        return self.inside(Path(os.path.realpath(path)))
+
     def inside(self, path: Path) -> bool:
         """Whether `path`, as written (`..` taken literally), lies in one of the folders."""
         path = Path(os.path.normpath(os.path.abspath(path)))

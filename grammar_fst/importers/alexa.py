@@ -191,7 +191,7 @@ class _Reader:
         written in a catalogue beside the grammar."""
         grammar = self.output or Path("-")
         written = os.path.relpath(os.path.abspath(self.path), os.path.abspath(grammar.parent))
-        if Folders.of(grammar).inside(Path(os.path.realpath(self.path))):
+        if Folders.of(grammar).reads(self.path):
             return f"{written}#{type_name}"
         if self.output is None:
             if not self.outside_said:

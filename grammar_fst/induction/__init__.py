@@ -327,8 +327,8 @@ def _slots(
 def _readable(slot: str, spec: str, base: Path) -> None:
     """Warn when the grammar written in `base` may not read the catalogue: outside its
     folder tree, where compile and sample refuse it without --allow-path (docs/security.md)."""
-    file = Path(os.path.realpath(split_spec(spec)[0]))
-    if not Folders.of(base / "grammar.grm").inside(file):
+    file = split_spec(spec)[0]
+    if not Folders.of(base / "induced.grm").reads(file):  # any grammar file in `base`
         logger.warning(
             "slot %s: its catalogue %s is outside the folder the grammar is written in (%s), "
             "which compile and sample read only with --allow-path %s; or keep the catalogue "
@@ -336,7 +336,7 @@ def _readable(slot: str, spec: str, base: Path) -> None:
             slot,
             spec,
             base,
-            file.parent,
+            Path(os.path.realpath(file)).parent,
         )
 
 
