@@ -88,6 +88,28 @@ def test_txt_values_comments_blank_lines_and_multi_word(tmp_path):
     assert cat.canonical_values() == cat.surface_values()
 
 
+@pytest.mark.parametrize(
+    "name, content, place",
+    [
+        ("c.txt", "jazz\nbe\x07bop\n", ":2:3:"),
+        ("c.txt", "jazz\n\x00\n", ":2:1:"),
+        ("c.tsv", "value\tweight\njazz\t1\nrock\x1b\t2\n", ":3:5:"),
+    ],
+)
+def test_a_control_character_in_a_file_is_an_error_at_it(tmp_path, name, content, place):
+    message = error(write(tmp_path, name, content))
+    assert place in message and "control character" in message
+
+
+def test_a_control_character_in_a_value_made_elsewhere_is_an_error(tmp_path):
+    with pytest.raises(CatalogueError, match=r"entry 1: .*control character \(here U\+0007\)"):
+        Catalogue.of_values(["jazz", "be\x07bop"])
+    model = write(tmp_path, "m.json", alexa(("Genre", [{"name": {"value": "be\x07bop"}}])))
+    assert "control character (here U+0007)" in error(model)  # escaped in the JSON
+    spaced = write(tmp_path, "s.txt", "new\x1cyork\n")  # white space of any kind parts words
+    assert read_catalogue(spaced).entries[0].words == ("new", "york")
+
+
 def test_txt_normalizes_decomposed_unicode_to_nfc(tmp_path):
     path = write(tmp_path, "words.txt", f"{HINDI_RAW}\n{CAFE_RAW} noir\n{NNNA_RAW}\n")
     cat = read_catalogue(str(path))

@@ -68,6 +68,27 @@ def test_quoted_words_and_escapes():
     assert words == ["what", "time", "is", "it", "?", "say", '"hi"', "a\\b"]
 
 
+@pytest.mark.parametrize(
+    "line, col, char",
+    [
+        ("intent A = play\x01 music", 16, "0001"),  # in a bare word
+        ('intent A = "play\x1b" music', 17, "001B"),  # in a quoted one
+        ("intent A = a | b\x00c", 17, "0000"),
+        ("intent A = x => y\x7f", 18, "007F"),  # on the output side
+    ],
+)
+def test_a_control_character_in_a_word_is_an_error_at_it(line, col, char):
+    with pytest.raises(GrammarError, match=f"control character \\(here U\\+{char}\\)") as err:
+        syntax.parse(line + "\n", "g.grm")
+    assert str(err.value).startswith(f"g.grm:1:{col}: ")
+
+
+def test_white_space_of_any_kind_in_a_quoted_word_parts_it():
+    grammar = syntax.parse('intent A = "living\troom" "a\x1cb"\n')
+    words = [w.text for w in g.walk(grammar.intents["A"].body) if isinstance(w, g.Word)]
+    assert words == ["living", "room", "a", "b"]
+
+
 def test_words_in_any_script_are_nfc():
     decomposed = "cafe\u0301"
     grammar = syntax.parse(f"intent Hi = नमस्ते {decomposed} สวัสดี\n")

@@ -167,6 +167,8 @@ def read_catalogue(spec: str | Path) -> Catalogue:
             Location(file),
         )
     text = read_text(file, CatalogueError)
+    if suffix != ".json":  # a JSON string writes its control characters escaped
+        _refuse_control_characters(text, file)
     # a million entries are millions of new tuples, and each collection walked them all
     # again (a third of the time)
     with collector.paused():
@@ -179,6 +181,25 @@ def read_catalogue(spec: str | Path) -> Catalogue:
         if not len(columns):
             raise CatalogueError("the catalogue is empty; add at least one value", Location(file))
         return Catalogue(str(spec), columns=columns)
+
+
+# the controls that are not white space (a NUL, an escape; white space of any kind parts
+# words): no word of a grammar or a template holds one (`syntax.name_problem`)
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def _refuse_control_characters(text: str, file: str) -> None:
+    """A value holding a control character would be written into every sentence that
+    says it, where no one sees it: an error at the character, as in a grammar."""
+    found = _CONTROL.search(text)
+    if found is not None:
+        at = found.start()
+        line_start = text.rfind("\n", 0, at) + 1
+        raise CatalogueError(
+            f"a value cannot hold a control character (here U+{ord(found.group()):04X}); "
+            "remove it",
+            Location(file, text.count("\n", 0, at) + 1, at - line_start + 1),
+        )
 
 
 def catalogue_of(value: object) -> Catalogue:
@@ -237,7 +258,21 @@ def _words(said: object, name: str, where: str) -> list[str]:
         said = (said,)
     if not isinstance(said, (tuple, list)) or not all(isinstance(w, str) for w in said):
         raise UsageError(f"{name}: {where}'s words are a tuple of strings, not {said!r}")
-    return tokens.words(" ".join(said))
+    return _clean_words(" ".join(said), where, name)
+
+
+def _clean_words(text: str, where: str, file: str) -> list[str]:
+    """The words of one value that is not a file's line (made in Python, or a JSON
+    string, whose control characters come escaped), refused as a line is when it holds
+    a control character (`_refuse_control_characters`)."""
+    found = _CONTROL.search(text)
+    if found is not None:
+        raise CatalogueError(
+            f"{where}: a value cannot hold a control character (here "
+            f"U+{ord(found.group()):04X}); remove it",
+            Location(file),
+        )
+    return tokens.words(text)
 
 
 def catalogues_containing(values: Iterable[str], catalogues: Mapping[str, Catalogue]) -> list[str]:
@@ -505,7 +540,7 @@ def _alexa_value(value: Any, where: str, file: str) -> list[Placed]:
 
 def _alexa_words(text: str, where: str, file: str) -> list[str]:
     """The words of a value or synonym; an empty one is an error, as Alexa rejects it too."""
-    words = tokens.words(text)
+    words = _clean_words(text, where, file)
     if not words:
         raise CatalogueError(f"{where} is empty; give it a value", Location(file))
     return words

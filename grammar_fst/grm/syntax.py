@@ -461,6 +461,7 @@ class _Parser:
                     'quote it: => "living room"',
                     tok.loc,
                 )
+            _refuse_control_character(tok)
             words += normalize(self.take().text).split()
         if not words:
             raise GrammarError(
@@ -584,9 +585,23 @@ def _quoted(tok: Token) -> g.Expr:
     return _words(tok, tok.text)
 
 
+def _refuse_control_character(tok: Token) -> None:
+    """A word or string holding a control character (a NUL, an escape) would be written
+    into every sentence and record that says it, where no one sees it: an error at the
+    character, as in a name (`name_problem`); white space of any kind parts words."""
+    bad = control_character("".join(tok.text.split()))
+    if bad is not None:
+        quote = 1 if tok.kind == "string" else 0
+        at = Location(tok.loc.file, tok.loc.line, tok.loc.col + quote + tok.text.index(bad))
+        raise GrammarError(
+            f"a word cannot hold a control character (here U+{ord(bad):04X}); remove it", at
+        )
+
+
 def _words(tok: Token, text: str) -> g.Expr:
     """The word or words of `text`, as `tokens.words` finds them: a Thai or Japanese phrase
     written without spaces becomes its words."""
+    _refuse_control_character(tok)
     try:
         words = tokens.words(text)
     except MissingSegmenter as err:
