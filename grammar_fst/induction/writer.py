@@ -157,11 +157,10 @@ def _marks(counts: Counter[Marks], book: RuleBook) -> list[g.Expr]:
 
 
 def _punctuated(name: str, body: g.Expr, edges: Edges, book: RuleBook) -> g.Expr:
-    """`body` between its punctuation. With one opening run (most often none), the closing
-    marks go into each option of a choice between phrasings, so that they stay one per
-    line (the same language and probabilities). With several, each is said with the
-    closing runs that followed it in the data (`¿` with its `?`), around the phrasings
-    made one rule."""
+    """`body` between its punctuation. With one opening run (most often none), the marks
+    are said once, around the choice between phrasings (written one per line, inside its
+    brackets). With several, each is said with the closing runs that followed it in the
+    data (`¿` with its `?`), around the phrasings made one rule."""
     leads = edges.leads()
     if len(leads) == 1:
         (lead,) = leads
@@ -180,17 +179,11 @@ def _punctuated(name: str, body: g.Expr, edges: Edges, book: RuleBook) -> g.Expr
 
 
 def _around(body: g.Expr, leads: list[g.Expr], trails: list[g.Expr]) -> g.Expr:
-    """`body` with `leads` before and `trails` after it, in each option of a choice."""
+    """`body` with `leads` before and `trails` after it."""
     if not leads and not trails:
         return body
-
-    def around(expr: g.Expr) -> g.Expr:
-        items = list(expr.items) if isinstance(expr, g.Sequence) else [expr]
-        return sequence([*leads, *items, *trails])
-
-    if isinstance(body, g.Alternation):
-        return g.Alternation(tuple(g.Option(around(o.expr), o.weight) for o in body.options))
-    return around(body)
+    items = list(body.items) if isinstance(body, g.Sequence) else [body]
+    return sequence([*leads, *items, *trails])
 
 
 def top_down(statements: list[g.Definition]) -> list[g.Definition]:
