@@ -18,6 +18,7 @@ from grammar_fst.cli.main import main
 from grammar_fst.data import formats
 from grammar_fst.errors import GrammarError
 from grammar_fst.evaluate import evaluate
+from grammar_fst.grm import ast as g
 from grammar_fst.grm import syntax
 from grammar_fst.induction import induce
 from grammar_fst.text import scripts, segmentation, tokens
@@ -331,7 +332,10 @@ def golden() -> list[gf.Utterance]:
 def test_thai_induce_compile_sample_parse_round_trip(tmp_path):
     induction = induce(golden())
     text = induction.text()
-    assert "ตั้ง ปลุก" in text or "ตั้ง" in text.split()  # words, not whole phrases
+    read = syntax.parse(text).of_kind(g.Definition)
+    said = {w.text for s in read for w in g.walk(s.body) if isinstance(w, g.Word)}
+    assert {"ตั้ง", "ปลุก"} <= said  # words, not whole phrases, read back from the text
+    assert not THAI_SPACE_THAI.search(text)  # which writes them as Thai is written
     path = tmp_path / "induced.grm"
     path.write_text(text, encoding="utf-8")
     far = tmp_path / "induced.far"

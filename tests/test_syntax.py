@@ -89,6 +89,30 @@ def test_white_space_of_any_kind_in_a_quoted_word_parts_it():
     assert words == ["living", "room", "a", "b"]
 
 
+@pytest.mark.parametrize(
+    "source, written",
+    [
+        # Thai words together, against a slot on either side, before a rule; a number and
+        # a Latin word apart, as the sentences are spelled; a rule's name would take a
+        # word after it in, so a space stays there
+        (
+            "ตั้ง นาฬิกา ปลุก {t} ครับ 5 โมง christie $r ปลุก",
+            "ตั้งนาฬิกาปลุก{t}ครับ 5 โมง christie $r ปลุก",
+        ),
+        ("{t} の {t} を 見る", "{t}の{t}を見る"),
+        # a space stays where the words together read as others: ยกเลิก, นาฬิกา, ตากลม
+        ("ยก เลิก นา ฬิกา", "ยก เลิกนา ฬิกา"),
+        ("ตา กลม ไป", "ตา กลมไป"),
+        ("στη {t} play", "στη {t} play"),  # scripts written with spaces keep them
+    ],
+)
+def test_words_are_written_together_where_their_script_writes_them_so(source, written):
+    grammar = syntax.parse(f"$r = x\nslot t = a\nintent A = {source}\n")
+    text = syntax.format_grammar(grammar)
+    assert f"intent A = {written}\n" in text
+    assert syntax.parse(text) == grammar  # the same words, read back
+
+
 def test_words_in_any_script_are_nfc():
     decomposed = "cafe\u0301"
     grammar = syntax.parse(f"intent Hi = नमस्ते {decomposed} สวัสดี\n")

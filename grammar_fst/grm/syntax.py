@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import GrammarError, Location, UsageError
 from ..text import tokens
-from ..text.scripts import unspaced
+from ..text.scripts import gap, unspaced
 from ..text.segmentation import MissingSegmenter
 from ..text.tokens import normalize
 from . import ast as g
@@ -773,7 +773,7 @@ def _formatted(expr: g.Expr) -> tuple[str, int]:
             count = f"{low}" if low == high else f"{low},{high}"
             return f"{_operand(inner, ATOM)}{{{count}}}", POSTFIX
         case g.Sequence(items=items):
-            return " ".join(_operand(i, POSTFIX) for i in items), SEQUENCE
+            return _sequence(items), SEQUENCE
         case g.Synonym(expr=inner, canonical=canonical):
             return f"{_operand(inner, SEQUENCE)} => {_quote(' '.join(canonical))}", SYNONYM
         case g.Alternation(options=options):
@@ -782,6 +782,40 @@ def _formatted(expr: g.Expr) -> tuple[str, int]:
             raise ValueError("a catalogue can only be the whole value of a slot")
         case _:
             g.assert_never(expr)
+
+
+def _sequence(items: tuple[g.Expr, ...]) -> str:
+    """Items one space apart, but for words written together as their script writes them
+    (Thai, Japanese: `ตั้งนาฬิกาปลุก{time}`), where reading the text back finds the same
+    words: the grammar reads as its speakers write, and parses to the same tree."""
+    text, run = _operand(items[0], POSTFIX), _words_of(items[0])
+    for left, right in zip(items, items[1:]):
+        joined = _joined(left, right, run)
+        text += ("" if joined else " ") + _operand(right, POSTFIX)
+        word = _words_of(right)
+        run = [*run, *word] if joined and run and word else word
+    return text
+
+
+def _words_of(expr: g.Expr) -> list[str]:
+    """A bare word as the start of a run of words written together, else none."""
+    return [expr.text] if isinstance(expr, g.Word) and _format_word(expr.text) == expr.text else []
+
+
+def _joined(left: g.Expr, right: g.Expr, run: list[str]) -> bool:
+    """Whether `right` is written against `left`: two words where their scripts put no
+    space between them and the run read back is the same words; a slot against a word of
+    such a script on either side, a rule after one (a rule's name would take a word after
+    it in)."""
+    word = _words_of(right)
+    if run and word:
+        together = [*run, *word]
+        return not gap(run[-1], word[0]) and tokens.words("".join(together)) == together
+    if run and isinstance(right, (g.SlotRef, g.RuleRef)):
+        return unspaced(run[-1][-1])
+    if word and isinstance(left, g.SlotRef):
+        return unspaced(word[0][0])
+    return False
 
 
 def _operand(expr: g.Expr, loosest: int) -> str:
