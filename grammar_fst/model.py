@@ -500,7 +500,9 @@ class CompiledGrammar:
         return self._recognizer.parse(_sentence(text))
 
     def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
-        """The distinct readings of `text`, at most `limit` of them when given."""
+        """The distinct readings of `text`, at most `limit` of them when given: the most
+        probable first (the one `parse` gives), then the others in a fixed order, the
+        same on every run."""
         if limit is not None:
             whole_argument(limit, "limit")
         return self._recognizer.readings(_sentence(text), limit)

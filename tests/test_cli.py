@@ -129,6 +129,135 @@ def test_parse_arguments_and_stdin(capsys, monkeypatch):
     assert status == 0 and json.loads(out)["annot_utt"] == "play [genre : pop] music"
 
 
+# "play jazz" is said three ways: by PlayRadio (probability 1), and by PlayMusic with jazz
+# a genre (2/3 times 1/2) or an artist (1/3 times 1/2)
+AMBIGUOUS = (
+    "intent PlayRadio = play jazz\n"
+    "intent PlayMusic = play ({artist} | {genre} <2>)\n"
+    "slot artist = jazz | queen\n"
+    "slot genre = jazz | rock\n"
+)
+
+
+def jazz_as(slot: str | None) -> dict:
+    """The record of "play jazz" read as PlayRadio (no slot) or with jazz as `slot`."""
+    if slot is None:
+        return {"text": "play jazz", "intent": "PlayRadio", "slots": [], "annot_utt": "play jazz"}
+    value = {"slot": slot, "value": "jazz", "start": 5, "end": 9}
+    return {
+        "text": "play jazz",
+        "intent": "PlayMusic",
+        "slots": [value],
+        "annot_utt": f"play [{slot} : jazz]",
+    }
+
+
+@pytest.fixture
+def ambiguous(tmp_path):
+    path = tmp_path / "ambiguous.grm"
+    path.write_text(AMBIGUOUS, encoding="utf-8")
+    return path
+
+
+def test_parse_all_gives_every_reading_the_most_probable_first(capsys, ambiguous):
+    status, out, err = run(capsys, "parse", ambiguous, "--all", "play jazz", "play queen")
+    jazz, queen = map(json.loads, out.splitlines())
+    assert status == 0 and err == ""
+    assert jazz[0] == jazz_as(None) and len(jazz) == 3
+    assert sorted(jazz[1:], key=json.dumps) == [jazz_as("artist"), jazz_as("genre")]
+    assert [r["annot_utt"] for r in queen] == ["play [artist : queen]"]
+    assert json.loads(run(capsys, "parse", ambiguous, "play jazz")[1]) == jazz[0]
+
+
+def test_parse_all_keeps_one_line_per_input_line(capsys, monkeypatch, ambiguous):
+    monkeypatch.setattr("sys.stdin", FakeStdin(b"play polka\nplay jazz\n\nplay rock\n"))
+    status, out, _ = run(capsys, "parse", ambiguous, "--all")
+    lines = out.splitlines()
+    assert status == 1 and len(lines) == 4
+    assert lines[0] == lines[2] == "[]"
+    assert [len(json.loads(line)) for line in lines] == [0, 3, 0, 1]
+    assert run(capsys, "parse", ambiguous, "--all", "play polka") == (1, "[]\n", "")
+
+
+def test_parse_all_offsets_are_each_readings_own(capsys, tmp_path):
+    """As written (case and spacing), "let it be" is a song, or "let it" is one and "be"
+    its artist: each reading's offsets are those of its own slots in the text given."""
+    grammar = tmp_path / "songs.grm"
+    grammar.write_text(
+        "intent Play = play {song} {artist}?\nslot song = let it be | let it\n"
+        "slot artist = be | queen\n",
+        encoding="utf-8",
+    )
+    text = "Play  Let it BE"
+    status, out, _ = run(capsys, "parse", grammar, "--all", text)
+    slots = [
+        [(s["slot"], s["value"], s["start"], s["end"]) for s in r["slots"]] for r in json.loads(out)
+    ]  # the whole song (1/2 times 1/2 for no artist) is likelier than 1/2 times 1/4
+    assert status == 0
+    assert slots == [
+        [("song", "Let it BE", 6, 15)],
+        [("song", "Let it", 6, 12), ("artist", "BE", 13, 15)],
+    ]
+
+
+@pytest.mark.parametrize("limit, count", [("1", 1), ("2", 2), ("3", 3), ("9", 3)])
+def test_parse_all_limit_caps_the_readings(capsys, ambiguous, limit, count):
+    status, out, _ = run(capsys, "parse", ambiguous, "--all", "--limit", limit, "play jazz")
+    found = json.loads(out)
+    every = [jazz_as(None), jazz_as("artist"), jazz_as("genre")]
+    assert status == 0 and len(found) == count and found[0] == jazz_as(None)
+    assert all(r in every for r in found) and len({json.dumps(r) for r in found}) == count
+
+
+def test_parse_limit_needs_all(capsys, ambiguous):
+    assert run(capsys, "parse", ambiguous, "--limit", "2", "play jazz") == (
+        2,
+        "",
+        "grammar-fst: error: --limit N caps the readings --all prints; give --all too\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        ("0", "'0' is less than 1"),
+        ("-1", "'-1' is negative"),
+        ("two", "'two' is not a whole number"),
+        ("1.5", "'1.5' is not a whole number"),
+    ],
+)
+def test_parse_limit_is_a_whole_number_of_at_least_one(capsys, ambiguous, given, said):
+    with pytest.raises(SystemExit) as stop:
+        main(["parse", str(ambiguous), "--all", "--limit", given, "play jazz"])
+    out = capsys.readouterr()
+    assert (stop.value.code, out.out) == (2, "")
+    said = f"argument --limit: {said} (see 'grammar-fst parse --help')"
+    assert out.err == f"grammar-fst: error: {said}\n"
+
+
+def test_parse_all_is_the_same_bytes_every_run(capsys, ambiguous, tmp_path):
+    """Whatever the hash seed, and from the source or its archive."""
+    import os
+    import subprocess
+    import sys
+
+    far = tmp_path / "ambiguous.far"
+    assert run(capsys, "compile", ambiguous, "-o", far)[0] == 0
+    sentences = ["play jazz", "play rock", "play queen", "play polka"]
+    outputs = set()
+    for seed, grammar in (("1", ambiguous), ("2", ambiguous), ("3", far)):
+        command = ["parse", str(grammar), "--all", *sentences]
+        done = subprocess.run(
+            [sys.executable, "-m", "grammar_fst.cli.main", *command],
+            capture_output=True,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+            check=False,
+        )
+        assert done.returncode == 1 and done.stderr == b""
+        outputs.add(done.stdout)
+    assert len(outputs) == 1 and len(outputs.pop().splitlines()) == 4
+
+
 def test_intent_selection(capsys, tmp_path):
     grammar = tmp_path / "two.grm"
     grammar.write_text("intent A = a | b\nintent B = c\n", encoding="utf-8")

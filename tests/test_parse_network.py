@@ -80,13 +80,16 @@ def _paths(fst: pynini.Fst):
 def agrees_with_flat(compiled: CompiledGrammar, text: str) -> None:
     flat = flat_readings(compiled, text)
     parsed = Recognizer(compiled.fsts).best(text)
+    readings = compiled.readings(text)
     assert (parsed is None) == (not flat)
-    assert set(compiled.readings(text)) == set(flat)
+    assert set(readings) == set(flat) and len(readings) == len(flat)
     if parsed is not None:
         reading, log_prob = parsed
         best = min(flat.values())
         assert -log_prob == pytest.approx(best, abs=1e-4)
         assert flat[reading] == pytest.approx(best, abs=1e-4)
+        assert readings[0] == reading  # the most probable first: `limit` 1 is `parse`
+        assert compiled.readings(text, limit=1) == [reading]
 
 
 @SETTINGS
@@ -167,6 +170,29 @@ def test_rules_that_derive_nothing():
     assert grammar.parse(" ".join(["go", *["maybe"] * 6, "x"])) is None
     for text in ("go maybe maybe x maybe", "go maybe maybe y maybe", "go maybe y"):
         agrees_with_flat(grammar, text)
+
+
+@pytest.mark.parametrize("likelier", ["artist", "genre"])
+def test_readings_start_with_the_most_probable_one(likelier):
+    """The others come by intent name, then by label path: the most probable one is put
+    first wherever that order has it."""
+    to_artist, to_genre = ("<3>", "") if likelier == "artist" else ("", "<3>")
+    grammar = gf.from_text(
+        f"intent A = play ({{artist}} {to_artist} | {{genre}} {to_genre})\n"
+        "slot artist = jazz\nslot genre = jazz\n"
+    )
+    readings = grammar.readings("play jazz")
+    assert len(readings) == 2 and readings[0].slots[0].slot == likelier
+    assert readings[0] == grammar.parse("play jazz")
+    assert grammar.readings("play jazz", limit=1) == [readings[0]]
+
+
+def test_readings_of_two_intents_start_with_the_likelier_intent():
+    """B says "play jazz" with probability 1, A with 1/2: B first, though A is first by
+    name."""
+    grammar = gf.from_text("intent B = play jazz\nintent A = play {g}\nslot g = jazz | rock\n")
+    assert [r.intent for r in grammar.readings("play jazz")] == ["B", "A"]
+    assert [r.intent for r in grammar.readings("play jazz", limit=1)] == ["B"]
 
 
 def test_a_rule_used_a_thousand_times():

@@ -12,7 +12,7 @@ from ..plurals import amount
 from . import parameters
 from .arguments import Command, budget_option, grammar_arguments, named_grammar
 from .io import progress_options, progress_shown
-from .values import text_argument
+from .values import at_least_one, text_argument
 
 
 def _compile_arguments(p: argparse.ArgumentParser) -> None:
@@ -72,6 +72,20 @@ def _parse_arguments(p: argparse.ArgumentParser) -> None:
         metavar="SENTENCE",
         help="sentences to parse (default: one per line from standard input)",
     )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="print every distinct reading of each sentence instead of the most probable "
+        "one: one line per input line still, a JSON array of records, the most probable "
+        "first (the one parse prints without --all), then the others in a fixed order; "
+        "[] when the sentence is not in the grammar",
+    )
+    p.add_argument(
+        "--limit",
+        type=at_least_one,
+        metavar="N",
+        help="with --all, at most N readings per sentence (the most probable among them)",
+    )
     progress_options(p, "; by default shown on a terminal over lines read from standard input")
 
 
@@ -79,7 +93,8 @@ PARSE = Command(
     "parse",
     help="find the intent and slots of sentences",
     description="Parse sentences with the grammar: one JSON record per "
-    "input line, or null when the sentence is not in the grammar. A word the grammar "
+    "input line, its most probable reading, or null when the sentence is not in the "
+    "grammar; with --all, a JSON array of every reading per input line. A word the grammar "
     "lacks as written is looked up case-folded (full-width and half-width forms "
     "folded too: ７時, ｼﾞｬｽﾞ), and punctuation of any script (?, 。, 「) and emoji "
     "it lacks are passed over, as are invisible characters (a zero-width space, a "
@@ -95,6 +110,8 @@ def _parse(args: argparse.Namespace) -> int:
 
     from .. import progress
 
+    if args.limit is not None and not args.all:
+        raise UsageError("--limit N caps the readings --all prints; give --all too")
     grammar = named_grammar(args)
     shown = progress_shown(args)
     if args.sentences:  # a few, typed on the command line: a bar only when asked
@@ -103,12 +120,21 @@ def _parse(args: argparse.Namespace) -> int:
         sentences, total = _stdin_lines(), None
     missed = 0
     for sentence in progress.counted(sentences, total, "sentences", shown, lambda _: 1):
-        utterance = grammar.parse(sentence)
-        missed += utterance is None
-        record = None if utterance is None else utterance.to_dict()
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        found = _records(grammar, sentence, args.all, args.limit)
+        missed += not found
+        sys.stdout.write(json.dumps(found, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     return 1 if missed else 0
+
+
+def _records(grammar, sentence: str, every: bool, limit: int | None) -> dict | list | None:
+    """What parse prints of a sentence: its most probable reading's record (None when
+    the grammar does not hold it), or with `every` (--all) the list of its readings'
+    records, at most `limit`, the most probable first ([] when it does not hold it)."""
+    if every:
+        return [u.to_dict() for u in grammar.readings(sentence, limit)]
+    utterance = grammar.parse(sentence)
+    return None if utterance is None else utterance.to_dict()
 
 
 def _stdin_lines():

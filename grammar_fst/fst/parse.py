@@ -200,28 +200,42 @@ class Recognizer:
         if not sentence.readable:
             return None
         chart = Chart(self, sentence.lattice)
-        end, winner = sentence.lattice.end, None
-        for k in self.intents:
-            cost = chart.spans(k, 0).get(end)
-            if cost is not None and (winner is None or cost[0] < winner[1]):
-                winner = (k, cost[0])
+        winner = self._winner(chart)
         if winner is None:
             return None
-        return sentence.record(chart.path(winner[0], 0, end), self.speller), -winner[1]
+        path = chart.path(winner[0], 0, chart.n)
+        return sentence.record(path, self.speller), -winner[1]
+
+    def _winner(self, chart: Chart) -> tuple[int, float] | None:
+        """The intent whose span over the whole sentence costs least (the first by name
+        on a tie) and that cost, or None when none spans it."""
+        winner = None
+        for k in self.intents:
+            cost = chart.spans(k, 0).get(chart.n)
+            if cost is not None and (winner is None or cost[0] < winner[1]):
+                winner = (k, cost[0])
+        return winner
 
     def readings(self, text: str, limit: int | None = None) -> list[Utterance]:
-        """The distinct readings of `text` (at most `limit`; empty when not in the grammar)."""
+        """The distinct readings of `text`: the most probable first (the one `parse`
+        gives, so that `limit` 1 is it), then the others by intent name and by label
+        path, an order the symbol table fixes; at most `limit`, and none when the
+        grammar does not hold it."""
         sentence = _Sentence(self, text)
-        if not sentence.readable:
+        if limit == 0 or not sentence.readable:
             return []
         chart = Chart(self, sentence.lattice, forest=True, limit=limit)
-        end, found = sentence.lattice.end, {}
+        winner = self._winner(chart)
+        if winner is None:
+            return []
+        end = chart.n
+        found = {sentence.record(chart.path(winner[0], 0, end), self.speller): None}
         for k in self.intents:
             if end in chart.spans(k, 0):
                 for path in sorted(chart.paths(k, 0, end)):
-                    found.setdefault(sentence.record(list(path), self.speller))
                     if limit is not None and len(found) >= limit:
                         return list(found)
+                    found.setdefault(sentence.record(list(path), self.speller))
         return list(found)
 
     def derives(self, intent: str, words: list[str], carrier: bool = False) -> bool:
