@@ -67,6 +67,21 @@ def test_sentences_are_shown_as_the_script_writes_them():
     assert found == ["g.grm:2:1: warning: 'is it on?' is a sentence of both intent A and intent B"]
 
 
+def test_a_word_said_twice_at_a_slot_edge_is_found_with_how_often():
+    found = findings(
+        "intent Find = find the {title} | play {genre} music\n"
+        "slot title = the patrician | dune\n"
+        "slot genre = jazz music | rock\n"
+    )
+    assert len(found) == 1 and found[0].startswith("g.grm:1:1: warning: 'the' is said twice")
+    assert "slot title in " in found[0] and "of 2,000 sampled sentences" in found[0]
+    assert "('find the the patrician')" in found[0]
+    after = findings("intent Play = play {genre} music\nslot genre = jazz music | rock\n")
+    assert len(after) == 1 and "'music' is said twice at an edge of slot genre" in after[0]
+    # a word said twice elsewhere, or in another case only as part of a word, is no finding
+    assert findings("intent A = the the {x}\nslot x = they | dune\n") == []
+
+
 def test_sentence_in_two_intents():
     found = findings("intent A = stop | halt\nintent B = stop now | stop\n")
     assert found == ["g.grm:2:1: warning: 'stop' is a sentence of both intent A and intent B"]

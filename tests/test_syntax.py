@@ -104,6 +104,7 @@ def test_white_space_of_any_kind_in_a_quoted_word_parts_it():
         ("ยก เลิก นา ฬิกา", "ยก เลิกนา ฬิกา"),
         ("ตา กลม ไป", "ตา กลมไป"),
         ("στη {t} play", "στη {t} play"),  # scripts written with spaces keep them
+        ("a , $r {t} . 5", "a , $r {t} . 5"),  # and so do punctuation and digits
     ],
 )
 def test_words_are_written_together_where_their_script_writes_them_so(source, written):

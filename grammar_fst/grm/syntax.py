@@ -803,14 +803,18 @@ def _words_of(expr: g.Expr) -> list[str]:
 
 
 def _joined(left: g.Expr, right: g.Expr, run: list[str]) -> bool:
-    """Whether `right` is written against `left`: two words where their scripts put no
-    space between them and the run read back is the same words; a slot against a word of
-    such a script on either side, a rule after one (a rule's name would take a word after
-    it in)."""
+    """Whether `right` is written against `left`: two words, one of a script written
+    without spaces, that the spelling puts no space between, where the run read back is
+    the same words; a slot against a word of such a script on either side, a rule after
+    one (a rule's name would take a word after it in)."""
     word = _words_of(right)
     if run and word:
         together = [*run, *word]
-        return not gap(run[-1], word[0]) and tokens.words("".join(together)) == together
+        return (
+            (unspaced(run[-1][-1]) or unspaced(word[0][0]))
+            and not gap(run[-1], word[0])
+            and tokens.words("".join(together)) == together
+        )
     if run and isinstance(right, (g.SlotRef, g.RuleRef)):
         return unspaced(run[-1][-1])
     if word and isinstance(left, g.SlotRef):
