@@ -1,5 +1,6 @@
 """The README's tour, docs/index.md, sampling.md, resampling.md, induction.md,
-evaluation.md, importing.md, security.md and scaling.md show what the tool does: their
+evaluation.md, importing.md, security.md, scaling.md and grammar-language.md's `check`
+session show what the tool does: their
 console sessions print what is shown, and their Python sessions run as shown.
 
 Unlike docs/catalogues.md, whose blocks stand alone, each of these documents is one
@@ -27,6 +28,7 @@ DOCS = [
             "importing.md",
             "security.md",
             "scaling.md",
+            "grammar-language.md",
         )
     ),
 ]
