@@ -148,6 +148,24 @@ def test_cover_reaches_every_alternative_of_nested_shared_rules():
     assert {u.intent for u in covering} == {"A", "B"}
 
 
+@pytest.mark.parametrize("bound", [False, True])
+def test_cover_fills_a_catalogue_slot_with_a_value_of_it(tmp_path, bound):
+    """A catalogue slot is walked in its class FST: it was walked from the intents'
+    beginnings, and said a whole sentence ("llueve en llueve en bogotá")."""
+    (tmp_path / "c.txt").write_text("madrid\nbogotá\n", encoding="utf-8")
+    slot = "slot location = x" if bound else 'slot location from "c.txt"'
+    (tmp_path / "g.grm").write_text(
+        f"{slot}\nintent A = llueve en {{location}}\nintent B = hola\n", encoding="utf-8"
+    )
+    catalogues = {"location": str(tmp_path / "c.txt")} if bound else None
+    grammar = gf.load(tmp_path / "g.grm", catalogues=catalogues)
+    for seed in range(5):
+        covering = list(grammar.sample(4, seed=seed, cover=True))
+        said = [u for u in covering if u.intent == "A"]
+        assert said and all(u.text in ("llueve en madrid", "llueve en bogotá") for u in said)
+        assert all([s.value for s in u.slots] == [u.text[10:]] for u in said)
+
+
 def chain(rules: int) -> str:
     """A chain of rules, each entering the next, the last with two alternatives."""
     lines = ["$r0 = a | b"] + [f"$r{i} = w{i % 7} $r{i - 1}" for i in range(1, rules)]

@@ -225,13 +225,14 @@ class Walker:
         return self.intent_log_mass[intent] > -math.inf
 
     def walk(self, starts: np.ndarray, rng: np.random.Generator) -> Walks:
-        """One random path from each start state (an intent's), nonterminals entered;
-        label-free arcs are left out. A step draws one number per walk still going and
-        takes its choice, then every sure choice after it (the only one a state can
-        take), drawing nothing for those: each draw is a real choice. On the network
-        unfolded when it can be (see `unfolded.py`), else with a return stack per walk:
-        the same paths. Without starts nothing is unfolded: a block's sentences may all
-        come from an enumeration."""
+        """One random path from each start state (an intent's, or a slot class's or a
+        rule's), nonterminals entered; label-free arcs are left out. A step draws one
+        number per walk still going and takes its choice, then every sure choice after it
+        (the only one a state can take), drawing nothing for those: each draw is a real
+        choice. On the network unfolded when it can be (see `unfolded.py`; it begins at
+        the intents' starts only), else with a return stack per walk: the same paths.
+        Without starts nothing is unfolded: a block's sentences may all come from an
+        enumeration."""
         if not len(starts):
             return self._taken(0, [], [], self._runs)
         if self._unfolded is None:
@@ -240,7 +241,7 @@ class Walker:
         walker = np.arange(n)  # the walks still going, in order
         state = np.asarray(starts, dtype=np.int64).copy()
         walkers: list[np.ndarray] = []  # per step, the walks still going
-        if self._unfolded:
+        if self._unfolded and (self._unfolded.begin[state] >= 0).all():
             taken = self._walk_unfolded(self._unfolded, walker, state, rng, walkers)
             return self._taken(n, walkers, taken, self._unfolded.runs)
         taken = self._walk_stacked(walker, state, rng, walkers)
