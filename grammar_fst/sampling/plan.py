@@ -393,7 +393,7 @@ def task_blocks(on_cluster: bool) -> int:
 
 
 def _shards(
-    job: Job, blocks: list[Block], seen: set[SentenceKey], jobs: int, client
+    job: Job, blocks: list[Block], seen: set[SentenceKey], jobs: int, client, pool
 ) -> Iterator[Shard | Chunk | Written | Piece]:
     """The blocks' shards in block order, from `jobs` processes, the workers of a Dask
     `client`, or this process. In this process a block runs only once the one before it
@@ -404,7 +404,7 @@ def _shards(
         return (run(job, block) for block in blocks)
     most = task_blocks(client is not None)
     per_task = min(most, max(1, len(blocks) // (4 * parallel.workers(jobs, client))))
-    shards = parallel.mapped(run_block, blocks, job, jobs, client, per_task)
+    shards = parallel.mapped(run_block, blocks, job, jobs, client, per_task, pool)
     if job.turns is not None:
         return _in_turn(job.turns, shards, blocks[-1].index + 1)
     return shards
@@ -444,15 +444,17 @@ def run(
     blocks = blocks_of(counts, job.seed, first=first)
     drawn = first + sum(counts)
     since_new = [0] * len(counts)
-    while blocks:
-        missing = [0] * len(counts)
-        for shard in _shards(job, blocks, seen, jobs, client):
-            if not job.unique:
-                yield shard.rendered if isinstance(shard, Shard) else shard  # or bytes
-                continue
-            yield _fresh(shard, job, seen, since_new, missing)
-        blocks = blocks_of(missing, job.seed, blocks[-1].index + 1, drawn) if any(missing) else []
-        drawn += sum(missing)
+    with parallel.kept_pool(job, jobs, client) as pool:  # the same job every round
+        while blocks:
+            missing = [0] * len(counts)
+            for shard in _shards(job, blocks, seen, jobs, client, pool):
+                if not job.unique:
+                    yield shard.rendered if isinstance(shard, Shard) else shard  # or bytes
+                    continue
+                yield _fresh(shard, job, seen, since_new, missing)
+            more = any(missing)
+            blocks = blocks_of(missing, job.seed, blocks[-1].index + 1, drawn) if more else []
+            drawn += sum(missing)
 
 
 def _fresh(
