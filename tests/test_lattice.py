@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -178,6 +179,34 @@ def test_marks_the_segmenter_keeps_together_are_the_grammar_s_marks_one_by_one()
     for utterance in grammar.sample(10, unique=True):
         assert grammar.parse(utterance.text) == utterance, utterance.text
     assert {u.text for u in grammar.sample(10, unique=True)} >= {"see you at one am..", "what?!"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"play jazz"', "“play jazz”", "«play jazz»", "‹play jazz›", "play «jazz»", "'play' jazz"],
+)
+def test_quotes_glued_to_the_grammar_s_words_are_passed_over(text):
+    grammar = gf.from_text("intent A = play {genre}\nslot genre = jazz | rock\n")
+    reading = grammar.parse(text)
+    assert reading is not None and reading.text == text
+    (slot,) = reading.slots
+    assert text[slot.start : slot.end] == slot.value == "jazz"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["qué hora es?!", "qué hora es??", "¿¿qué hora es?", "¡¿qué hora es?!", "qué hora es?."]
+    + ["qué hora es?", "¿qué hora es?"],
+)
+def test_a_mark_the_grammar_has_is_read_once_among_marks_it_lacks_or_repeats(text):
+    grammar = gf.from_text('intent Q = ¿? qué hora es "?"\nintent S = di algo .\n')
+    reading = grammar.parse(text)
+    assert reading is not None and reading.intent == "Q"
+
+
+def test_marks_around_a_word_the_grammar_lacks_are_no_reading():
+    grammar = gf.from_text("intent A = play jazz\n")
+    assert grammar.parse("«play polka»") is None and grammar.parse('"play" "jazz"') is not None
 
 
 TYPED = st.text(

@@ -9,7 +9,9 @@ such text every substring that is a word of the grammar is a word of the lattice
 the parser takes the reading the grammar derives.
 
 A word the grammar lacks is looked up case-folded, and punctuation it lacks (closing and
-opening marks, quotes) is passed over: its offsets and the next word's are one node.
+opening marks, quotes) is passed over, also glued to a word the grammar has (`«jazz»`):
+its offsets and the next word's are one node. In a run of marks (`?!`, `??`, `¡¿`), the
+one the grammar has next to the word is read, and the others it has may be passed over.
 """
 
 from __future__ import annotations
@@ -85,8 +87,7 @@ def lattice(text: str, find: Lookup, unspaced: Callable[[], Unspaced]) -> Lattic
         return _chain(text, find)
     words: dict[tuple[int, int], int] = {}  # (start, end) in text: label
     passed: list[tuple[int, int]] = []
-    for a, b in _spans(text, find):
-        label = word_label(text[a:b], find)
+    for a, b, label, _ in _labelled(text, find):  # a mark that may be passed over is read
         if label == PASSED:
             passed.append((a, b))
         elif label >= 0:
@@ -99,30 +100,82 @@ def lattice(text: str, find: Lookup, unspaced: Callable[[], Unspaced]) -> Lattic
 
 
 def _chain(text: str, find: Lookup) -> Lattice:
-    """The lattice of text whose words are the segmenter's: one reading, a chain (none,
-    when a word is not the grammar's)."""
+    """The lattice of text whose words are the segmenter's: one reading (none, when a
+    word is not the grammar's), but that a mark of a run that may be passed over
+    (`_unmarked`) may be read or not."""
     offsets: list[int] = []
     edges: list[tuple[tuple[int, int, int], ...]] = []
-    for a, b in _spans(text, find):
-        label = word_label(text[a:b], find)
+    optional: list[int] = []  # the nodes that may be passed over
+    for a, b, label, maybe in _labelled(text, find):
         if label >= 0:
+            if maybe:
+                optional.append(len(offsets))
             offsets.append(a)
             edges.append(((label, len(offsets), b),))
         elif label != PASSED:
             return Lattice(text, (0, len(text)), ((), ()))  # no path
+    if optional:
+        return _with_optional(text, offsets, edges, set(optional))
     return Lattice(text, (*offsets, len(text)), (*edges, ()))
 
 
-def _spans(text: str, find: Lookup) -> Iterator[tuple[int, int]]:
-    """The segmenter's words of `text`, but for a run of marks the grammar lacks whose
-    marks it has one by one: `am..` of `one am.` then `.` is `am`, `.`, `.` to the
-    grammar, and `..` to the segmenter."""
+def _with_optional(text: str, offsets: list[int], edges: list, optional: set[int]) -> Lattice:
+    """The chain of `offsets` and `edges` (one a node) where the marks at the nodes
+    `optional` may also be passed over: each node's word leads to the next node, and past
+    each optional one after it. The lattice starts at its first node, read: an optional
+    mark said again right after (`¿¿qué`) is passed over, another one read."""
+    while len(offsets) > 1 and 0 in optional and edges[0][0][0] == edges[1][0][0]:
+        offsets, edges = offsets[1:], [((w, k - 1, b),) for ((w, k, b),) in edges[1:]]
+        optional = {k - 1 for k in optional if k}
+    optional.discard(0)
+    linked = []
+    for (label, following, end), in edges:
+        ahead = [following]
+        while ahead[-1] in optional:
+            ahead.append(ahead[-1] + 1)
+        linked.append(tuple((label, k, end) for k in ahead))
+    return Lattice(text, (*offsets, len(text)), (*linked, ()))
+
+
+def _labelled(text: str, find: Lookup) -> Iterator[tuple[int, int, int, bool]]:
+    """The segmenter's words of `text` with their labels (`word_label`) and whether they
+    may be passed over, but for one the grammar lacks as written that is marks alone or
+    marks around a word of the grammar (`_unmarked`)."""
     for a, b in tokens.spans(text):
-        marks = text[a:b]
-        if b - a > 1 and find(marks) < 0 and all(passable(ch) and find(ch) >= 0 for ch in marks):
-            yield from ((k, k + 1) for k in range(a, b))
+        label = word_label(text[a:b], find)
+        pieces = _unmarked(text, a, b, find) if b - a > 1 and label < 0 else []
+        if pieces:
+            yield from pieces
         else:
-            yield a, b
+            yield a, b, label, False
+
+
+def _unmarked(text: str, a: int, b: int, find: Lookup) -> list[tuple[int, int, int, bool]]:
+    """The pieces of the word `text[a:b]` that the grammar lacks as written, when it is
+    marks alone (`?!`, `¡¿`; `..` after `one am.`, which the segmenter keeps together) or
+    marks around a word the grammar has (`«jazz»`, `"play`, which it keeps glued): the
+    word, and each mark alone. A mark the grammar lacks is passed over; of those it has,
+    the one nearest the word is read, and the others may be read or passed over
+    (`madrid??`, `¿¿qué`, `clima?.`). Else none."""
+    start, end = a, b
+    while start < end and passable(text[start]):
+        start += 1
+    while end > start and passable(text[end - 1]):
+        end -= 1
+    word = text[start:end]
+    if (start, end) == (a, b) or (word and find(word) < 0):
+        return []
+    opening = [(k, k + 1, word_label(text[k], find)) for k in range(a, start)]
+    closing = [(k, k + 1, word_label(text[k], find)) for k in range(end, b)]
+    if not word and not all(scripts.punctuation(text[k]) == scripts.OPENING for k in range(a, b)):
+        opening, closing = [], opening  # marks alone, not all opening: after a word
+    read = [piece for piece in opening if piece[2] >= 0][-1:] + [
+        piece for piece in closing if piece[2] >= 0
+    ][:1]
+    pieces = [(*piece, piece not in read) for piece in opening + closing]
+    if word:
+        pieces.append((start, end, find(word), False))
+    return sorted(pieces)
 
 
 def word_label(word: str, find: Lookup) -> int:
