@@ -177,11 +177,11 @@ def test_compiling_a_far_needs_a_catalogue(capsys, tmp_path):
     assert status == 2 and "--catalogue SLOT=FILE" in err
 
 
-def test_missing_catalogue_file_points_at_the_slot(tmp_path):
+def test_missing_catalogue_file_points_at_its_name_in_the_slot(tmp_path):
     path = _grammar(tmp_path, 'intent A = play {g}\nslot g from "nothere.txt"\n')
     with pytest.raises(gf.GrammarError) as caught:
         gf.load(path)
-    assert str(caught.value).startswith(f"{path}:2:8: catalogue file 'nothere.txt' not found")
+    assert str(caught.value).startswith(f"{path}:2:13: catalogue file 'nothere.txt' not found")
 
 
 def test_a_slot_from_one_type_of_an_alexa_model(tmp_path):
@@ -204,7 +204,7 @@ def test_a_slot_from_one_type_of_an_alexa_model(tmp_path):
     no_type = _grammar(tmp_path, 'intent A = fly to {c}\nslot c from "model.json#TOWN"\n')
     with pytest.raises(gf.GrammarError) as caught:
         gf.load(no_type)
-    assert str(caught.value).startswith(f"{no_type}:2:8: catalogue {tmp_path / 'model.json'}: ")
+    assert str(caught.value).startswith(f"{no_type}:2:13: catalogue {tmp_path / 'model.json'}: ")
     assert "no slot type 'TOWN'" in str(caught.value)
 
 

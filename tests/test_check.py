@@ -113,7 +113,7 @@ def test_catalogue_problems_are_findings(tmp_path, capsys):
     assert f"{tmp_path / 'g.tsv'}:2:6: error: bad weight 'lots'" in capsys.readouterr().out
     (tmp_path / "g.tsv").unlink()
     assert main(["check", str(grammar)]) == 1
-    assert f"{grammar}:2:8: error: catalogue file 'g.tsv' not found" in capsys.readouterr().out
+    assert f"{grammar}:2:13: error: catalogue file 'g.tsv' not found" in capsys.readouterr().out
 
 
 def test_check_stops_listing_readings_early():

@@ -83,6 +83,6 @@ def test_a_locale_the_output_cannot_hold_is_warned_of_with_how_to_induce(capsys,
     status, out, err = run(capsys, command, data, "--to", "jsonl", *more)
     assert status == 0 and out
     assert f"{data} is in locale th_TH, which jsonl has no field for" in err
-    assert "induce from it with --language th_TH" in err
+    assert "to induce a grammar from it, give --language th_TH" in err
     for kept in (["--to", "massive"], ["--to", "jsonl", "--locale", "th-TH"]):
         assert "has no field for" not in run(capsys, command, data, *kept, *more)[2]

@@ -142,7 +142,11 @@ def warn_locale_lost(args: argparse.Namespace, locale: str | None) -> None:
         return
     if locale_key(locale).split("-")[0] == "en":
         return
-    hint = f"; induce from it with --language {locale}" if LANGUAGE_TAG.fullmatch(locale) else ""
+    hint = (
+        f"; to induce a grammar from it, give --language {locale}"
+        if LANGUAGE_TAG.fullmatch(locale)
+        else ""
+    )
     keeping = formats.described(lambda f: "locale" in f.options, " or ")
     sys.stderr.write(
         printable(

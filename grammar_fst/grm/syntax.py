@@ -282,8 +282,8 @@ class _Parser:
         if tok is None:
             return "the end of the file"
         if tok.starts_line:
-            return f"the start of a new statement ('{tok.text}' at column 1)"
-        return f"'{tok.text}'"
+            return f"the start of a new statement ('{_written(tok)}' at column 1)"
+        return f"'{_written(tok)}'"
 
     # -- statements -----------------------------------------------------------------
     def grammar(self) -> g.Grammar:
@@ -366,7 +366,7 @@ class _Parser:
 
     def catalogue(self) -> g.CatalogueRef:
         """`from "file"` after a slot name: the slot's values come from a catalogue."""
-        keyword = self.take()
+        self.take()  # `from`
         path = self.peek()
         if path is None or path.starts_line or path.kind != "string":
             raise GrammarError(
@@ -375,7 +375,7 @@ class _Parser:
             )
         self.take()
         self.finish_statement()
-        return g.CatalogueRef(path.text, keyword.loc)
+        return g.CatalogueRef(path.text, path.loc)  # errors point at the file name
 
     def name(self, context: str) -> str:
         """An intent's or slot's name: bare (`GetWeather`) or quoted (`"weather/find"`)."""
