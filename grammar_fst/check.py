@@ -1,7 +1,7 @@
 """`grammar-fst check`: every error the compiler would stop at, plus warnings about
 things that are legal but probably not meant (unused or unreachable rules, repeated
 alternatives, empty languages, sentences with more than one reading, a word said twice
-at a slot's edge).
+at a slot's edge, a Spanish question whose last word `?` makes optional).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def check(grammar: g.Grammar, budget: int = counting.DEFAULT_BUDGET) -> list[Dia
     Ambiguity and sentences of two intents are looked for exactly in intents whose flat
     form fits `budget` states, and on a sample of sentences in the others."""
     found = errors(grammar)
-    found += _unused(grammar) + _duplicate_alternatives(grammar)
+    found += _unused(grammar) + _duplicate_alternatives(grammar) + _question_marks(grammar)
     if not grammar.intents:
         found.append(
             Diagnostic(
@@ -111,6 +111,35 @@ def _duplicate_alternatives(grammar: g.Grammar) -> list[Diagnostic]:
                         )
                     )
                 seen.add(option.expr)
+    return found
+
+
+def _question_marks(grammar: g.Grammar) -> list[Diagnostic]:
+    """A phrase opening with '¿' and ending in `word?`, which says the word or nothing
+    (`?` after a word makes it optional), where the writer most likely meant the
+    question mark: `¿va a llover hoy?` says "¿ va a llover" and "¿ va a llover hoy"."""
+    found = []
+    for stmt in grammar.statements:
+        if isinstance(stmt, g.Import) or not _own(grammar, stmt):
+            continue
+        for node in g.walk(stmt.body):
+            if not isinstance(node, g.Sequence) or node.items[0] != g.Word("¿"):
+                continue
+            last = node.items[-1]
+            if (
+                isinstance(last, g.OptionalPart) and last.probability is None
+                and isinstance(last.expr, g.Word) and g.Word("?") not in node.items
+            ):  # fmt: skip
+                word = last.expr.text
+                found.append(
+                    Diagnostic(
+                        "warning",
+                        f"'{word}?' says '{word}' or nothing ('?' after a word makes it "
+                        f"optional), and the phrase opens with '¿': to end it with a question "
+                        f'mark, quote it: {word} "?"',
+                        last.loc,
+                    )
+                )
     return found
 
 

@@ -82,6 +82,15 @@ def test_a_word_said_twice_at_a_slot_edge_is_found_with_how_often():
     assert findings("intent A = the the {x}\nslot x = they | dune\n") == []
 
 
+def test_a_spanish_question_ending_in_an_optional_word_is_found():
+    found = findings("intent W = ¿va a llover hoy? | ¿qué tiempo hace\n")
+    assert len(found) == 1 and found[0].startswith("g.grm:1:28: warning: 'hoy?' says 'hoy'")
+    assert 'quote it: hoy "?"' in found[0]
+    # a question mark said, no opening mark, or a weighted optional part: meant so
+    quiet = 'intent W = ¿va a llover hoy "?" | ¿quieres algo más? "?" | play please? | ¿y tú?<0.2>'
+    assert findings(quiet + "\n") == []
+
+
 def test_sentence_in_two_intents():
     found = findings("intent A = stop | halt\nintent B = stop now | stop\n")
     assert found == ["g.grm:2:1: warning: 'stop' is a sentence of both intent A and intent B"]
