@@ -411,7 +411,7 @@ def test_standard_output_named_as_a_file_is_written_into(tmp_path):
 
 
 @pytest.mark.parametrize("statement, said", [
-    ('slot s from "."\nintent A = a {s}\n', "1:8: catalogue file '.' is a folder, not a file"),
+    ('slot s from "."\nintent A = a {s}\n', "1:13: catalogue file '.' is a folder, not a file"),
     ('import "."\nintent A = a\n', "1:1: imported file '.' is a folder, not a file"),
 ])  # fmt: skip
 def test_a_folder_where_a_file_goes_is_said_so(capsys, tmp_path, statement, said):

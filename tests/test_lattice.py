@@ -209,6 +209,37 @@ def test_marks_around_a_word_the_grammar_lacks_are_no_reading():
     assert grammar.parse("«play polka»") is None and grammar.parse('"play" "jazz"') is not None
 
 
+@pytest.mark.parametrize(
+    "grammar_word, typed",
+    [("cómo", "como"), ("como", "cómo"), ("año", "ano"), ("καιρός", "καιρος"), ("ещё", "еще")]
+    + [("naïve", "NAIVE"), ("Ärger", "arger")],
+)
+def test_a_word_typed_without_its_accents_is_the_grammar_s(grammar_word, typed):
+    grammar = gf.from_text(f"intent A = di {{w}}\nslot w = {grammar_word} | otro\n")
+    reading = grammar.parse(f"di {typed}")
+    assert reading is not None and reading.slots[0].value == typed
+
+
+def test_a_word_the_grammar_has_may_be_read_as_its_accented_twin():
+    """Spanish has both `esta` (this) and `está` (is), `que` and `qué`: typed without
+    accents, the one the grammar says there is read."""
+    grammar = gf.from_text(
+        'intent W = ¿ cómo está el clima {when} "?"\nslot when = hoy | esta noche\n'
+        "intent Q = que {when} llueva\n"
+    )
+    reading = grammar.parse("¿como esta el clima esta noche?")
+    assert reading is not None and reading.intent == "W"
+    assert [(s.value, s.start) for s in reading.slots] == [("esta noche", 20)]
+    assert grammar.parse("qué hoy llueva").intent == "Q"
+
+
+def test_accents_are_folded_last_and_only_in_latin_greek_and_cyrillic():
+    grammar = gf.from_text("intent A = esta\nintent E = está\nintent B = कि\nintent C = ก้\n")
+    assert grammar.parse("esta").intent == "A" and grammar.parse("ESTÁ").intent == "E"
+    assert grammar.parse("ésta") is not None  # neither as written: the first alike
+    assert grammar.parse("क") is None and grammar.parse("ก") is None  # a vowel sign, a tone mark
+
+
 TYPED = st.text(
     alphabet=st.sampled_from(
         list("ジャズを流して") + ["\u3099", "\u0301", "ｼ", "ﾞ", "７", "Ｐ", "!", "。", " ", "\u3000"]

@@ -28,6 +28,7 @@ Lookup = Callable[[str], int]  # a word's label in the grammar (-1: none)
 PASSED = -2  # `word_label` of punctuation passed over
 _EMOJI_PARTS = "\u200d\ufe0e\ufe0f\u20e3"  # the joiner, the variation selectors, the keycap
 Unspaced = tuple[dict[str, int], list[str]]  # words written without spaces: labels, sorted
+Alike = Callable[[str, int], tuple[int, ...]]  # other labels a word may be read as
 
 
 @dataclass(frozen=True)
@@ -77,14 +78,17 @@ class Lattice:
         return None
 
 
-def lattice(text: str, find: Lookup, unspaced: Callable[[], Unspaced]) -> Lattice:
+def lattice(
+    text: str, find: Lookup, unspaced: Callable[[], Unspaced], alike: Alike | None = None
+) -> Lattice:
     """The lattice of `text` (NFC) over a grammar whose words `find` gives labels of
     (exact, case-folded, or -1); `unspaced()`, its words that hold a script written
     without spaces (by label, and sorted), is asked only when the text holds such a
-    script."""
+    script; `alike(word, label)`, the labels of other words of the grammar a word of a
+    spaced script may be read as too (the same but for accents; None: no other)."""
     chunks = _unspaced_chunks(text) if scripts.unspaced(text) else []
     if not chunks:
-        return _chain(text, find)
+        return _chain(text, find, alike)
     words: dict[tuple[int, int], int] = {}  # (start, end) in text: label
     passed: list[tuple[int, int]] = []
     for a, b, label, _ in _labelled(text, find):  # a mark that may be passed over is read
@@ -99,10 +103,10 @@ def lattice(text: str, find: Lookup, unspaced: Callable[[], Unspaced]) -> Lattic
     return _linked(text, words, passed)
 
 
-def _chain(text: str, find: Lookup) -> Lattice:
+def _chain(text: str, find: Lookup, alike: Alike | None) -> Lattice:
     """The lattice of text whose words are the segmenter's: one reading (none, when a
-    word is not the grammar's), but that a mark of a run that may be passed over
-    (`_unmarked`) may be read or not."""
+    word is not the grammar's), but that a word may be read as another `alike`, and a
+    mark of a run that may be passed over (`_unmarked`) read or not."""
     offsets: list[int] = []
     edges: list[tuple[tuple[int, int, int], ...]] = []
     optional: list[int] = []  # the nodes that may be passed over
@@ -111,7 +115,10 @@ def _chain(text: str, find: Lookup) -> Lattice:
             if maybe:
                 optional.append(len(offsets))
             offsets.append(a)
-            edges.append(((label, len(offsets), b),))
+            if alike is None or not (others := alike(text[a:b], label)):
+                edges.append(((label, len(offsets), b),))
+            else:
+                edges.append(tuple((k, len(offsets), b) for k in (label, *others)))
         elif label != PASSED:
             return Lattice(text, (0, len(text)), ((), ()))  # no path
     if optional:
@@ -125,15 +132,16 @@ def _with_optional(text: str, offsets: list[int], edges: list, optional: set[int
     each optional one after it. The lattice starts at its first node, read: an optional
     mark said again right after (`¿¿qué`) is passed over, another one read."""
     while len(offsets) > 1 and 0 in optional and edges[0][0][0] == edges[1][0][0]:
-        offsets, edges = offsets[1:], [((w, k - 1, b),) for ((w, k, b),) in edges[1:]]
+        offsets = offsets[1:]
+        edges = [tuple((w, k - 1, b) for w, k, b in node) for node in edges[1:]]
         optional = {k - 1 for k in optional if k}
     optional.discard(0)
     linked = []
-    for (label, following, end), in edges:
-        ahead = [following]
+    for node, words in enumerate(edges):
+        ahead = [node + 1]
         while ahead[-1] in optional:
             ahead.append(ahead[-1] + 1)
-        linked.append(tuple((label, k, end) for k in ahead))
+        linked.append(tuple((label, k, end) for label, _, end in words for k in ahead))
     return Lattice(text, (*offsets, len(text)), (*linked, ()))
 
 

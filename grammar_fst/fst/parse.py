@@ -163,6 +163,38 @@ class Recognizer:
         return folded
 
     @functools.cached_property
+    def _bare(self) -> dict[str, tuple[int, ...]]:
+        """Each word of the grammar without its accents (`folding.bare`), to the labels
+        of the words alike so (`esta`: `esta`, `está`); made when a sentence is first
+        read."""
+        bare: dict[str, tuple[int, ...]] = {}
+        for label, word in enumerate(self.speller.words):
+            if labels.parse_tag(word) is None:
+                key = folding.bare(word)
+                bare[key] = (*bare.get(key, ()), label)
+        return bare
+
+    @functools.cached_property
+    def alike(self) -> Callable[[str, int], tuple[int, ...]] | None:
+        """`alike(word, label)`: the labels of the grammar's words that are `word` but
+        for accents, other than `label` (its own): `está` for `esta` typed where the
+        grammar has both, so that the parser may read either (a word typed with accents
+        is read as typed). None for a grammar without
+        two such words (most), whose sentences need not be looked up so."""
+        variants = {key: group for key, group in self._bare.items() if len(group) > 1}
+        if not variants:
+            return None
+
+        def alike(word: str, label: int) -> tuple[int, ...]:
+            if word.isascii():
+                key = word.casefold()
+            elif (key := folding.bare(word)) != folding.loose(word):
+                return ()  # typed with its accents: read as typed
+            return tuple(other for other in variants.get(key, ()) if other != label)
+
+        return alike
+
+    @functools.cached_property
     def _unspaced(self) -> tuple[dict[str, int], list[str]]:
         """The grammar's words that hold a script written without spaces, by label and
         sorted (where words of a sentence may start and end); found when such text is
@@ -177,10 +209,15 @@ class Recognizer:
     def label(self, word: str) -> int:
         """The label of `word` as the grammar has it, read as `evaluate` reads held-out
         text: a word the grammar lacks is looked up case-folded (Unicode's folding, on
-        both sides, their width forms and joiners folded too: `folding.loose`); -1 when
-        it has it neither way."""
+        both sides, their width forms and joiners folded too: `folding.loose`), then
+        without the accents of Latin, Greek and Cyrillic letters (`folding.bare`); -1
+        when it has it no way."""
         label = self.symbols.find(word)
-        return self._folded.get(folding.loose(word), -1) if label < 0 else label
+        if label < 0:
+            label = self._folded.get(folding.loose(word), -1)
+        if label < 0:
+            label = self._bare.get(folding.bare(word), (-1,))[0]
+        return label
 
     def _kept(self, words: list[str]) -> list[int] | None:
         """The labels of `words` (see `label`), punctuation the grammar lacks (closing and
@@ -258,7 +295,9 @@ class _Sentence:
     def __init__(self, recognizer: Recognizer, text: str):
         self.given = text
         self.text, self._starts, self._ends = folding.folded(text)
-        self.lattice = lattice(self.text, recognizer.label, lambda: recognizer._unspaced)
+        self.lattice = lattice(
+            self.text, recognizer.label, lambda: recognizer._unspaced, recognizer.alike
+        )
         self.readable = self.lattice.end > 0 and self.lattice.connected()
 
     def record(self, path: LabelPath, speller: Speller) -> Utterance:

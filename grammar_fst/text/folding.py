@@ -46,6 +46,29 @@ def loose(word: str) -> str:
     return folded if folded.isascii() else folded.replace("\u200c", "").replace("\u200d", "")
 
 
+# letters below here (Latin, Greek, Cyrillic) lose their accents in `bare`; the marks of
+# the scripts after them (Devanagari's vowel signs, Thai's tone marks) spell other words
+_ACCENTED_BELOW = 0x0530
+
+
+def bare(word: str) -> str:
+    """`loose(word)` without the accents of its Latin, Greek and Cyrillic letters, as a
+    word the grammar lacks both as written and case-folded is looked up last: `como`
+    for `cómo`, `ano` for `año`, typed without them."""
+    folded = loose(word)
+    if folded.isascii():
+        return folded
+    kept, base = [], ""
+    for ch in unicodedata.normalize("NFD", folded):
+        if unicodedata.combining(ch):
+            if base and ord(base) < _ACCENTED_BELOW:
+                continue
+        else:
+            base = ch
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def folded(text: str) -> Folded:
     """The text the parser reads for `text` (see the module), with the offsets back."""
     identity = list(range(len(text) + 1))
