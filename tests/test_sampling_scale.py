@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from strategies import TooLarge, grammars, language
 
 import grammar_fst as gf
-from grammar_fst import model
+from grammar_fst import model, parallel
 from grammar_fst.data.formats import jsonl
 from grammar_fst.fst.compiler import compile_grammar
 from grammar_fst.grm import ast as g
@@ -69,6 +69,31 @@ def test_same_output_for_any_number_of_jobs(unique):
     assert one == two and len(one) == n
     if unique:
         assert len(set(one)) == n
+
+
+def test_rounds_of_repeats_drawn_here_or_by_workers_give_the_same_output(monkeypatch):
+    """With `unique`, the sentences that came back repeated are drawn again in rounds;
+    one pool of workers serves them all, and a round of one block, or one after a round
+    mostly repeated, runs in this process instead: the same sentences either way."""
+    grammar = gf.from_text("$w = w0 | w1 | w2 | rare <0.01>\nintent A = say ($w){1,12}\n")
+    ran, pools, shards = [], [], plan._shards
+    kept = parallel.kept_pool
+
+    def counted_pool(*args):
+        pools.append(args[1])
+        return kept(*args)
+
+    def recorded(job, blocks, seen, jobs, client, pool):
+        ran.append(jobs)
+        return shards(job, blocks, seen, jobs, client, pool)
+
+    monkeypatch.setattr(plan, "_shards", recorded)
+    monkeypatch.setattr(parallel, "kept_pool", counted_pool)
+    two = list(grammar.sample(3 * plan.BLOCK, seed=4, unique=True, jobs=2, render=jsonl.line))
+    assert pools == [2] and 2 in ran and 1 in ran  # rounds on the workers, and here
+    ran.clear()
+    one = list(grammar.sample(3 * plan.BLOCK, seed=4, unique=True, render=jsonl.line))
+    assert one == two and len(set(one)) == 3 * plan.BLOCK and set(ran) == {1}
 
 
 def test_jobs_with_intents_drawn_from_their_enumeration_are_the_same():
