@@ -1,7 +1,8 @@
 """`grammar-fst check`: every error the compiler would stop at, plus warnings about
 things that are legal but probably not meant (unused or unreachable rules, repeated
 alternatives, empty languages, sentences with more than one reading, a word said twice
-at a slot's edge, a Spanish question whose last word `?` makes optional).
+at a slot's edge, a Spanish question whose last word `?` makes optional, an indented
+import read as words).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def check(grammar: g.Grammar, budget: int = counting.DEFAULT_BUDGET) -> list[Dia
     form fits `budget` states, and on a sample of sentences in the others."""
     found = errors(grammar)
     found += _unused(grammar) + _duplicate_alternatives(grammar) + _question_marks(grammar)
+    found += _imports_as_words(grammar)
     if not grammar.intents:
         found.append(
             Diagnostic(
@@ -140,6 +142,31 @@ def _question_marks(grammar: g.Grammar) -> list[Diagnostic]:
                         last.loc,
                     )
                 )
+    return found
+
+
+def _imports_as_words(grammar: g.Grammar) -> list[Diagnostic]:
+    """`import "x.grm"` indented under a statement continues it: it is read as the words
+    "import x.grm", said in its sentences, and nothing is imported."""
+    found = []
+    for stmt in grammar.statements:
+        if isinstance(stmt, g.Import) or not _own(grammar, stmt):
+            continue
+        for node in g.walk(stmt.body):
+            if not isinstance(node, g.Sequence):
+                continue
+            for word, name in zip(node.items, node.items[1:]):
+                if word == g.Word("import") and isinstance(name, g.Word) and (
+                    name.text.lower().endswith(".grm")
+                ):
+                    found.append(
+                        Diagnostic(
+                            "warning",
+                            f"'import {name.text}' is read as two words of the sentence, and "
+                            "nothing is imported: an import starts at column 1",
+                            word.loc,
+                        )
+                    )
     return found
 
 

@@ -91,6 +91,15 @@ def test_a_spanish_question_ending_in_an_optional_word_is_found():
     assert findings(quiet + "\n") == []
 
 
+def test_an_indented_import_read_as_words_is_found():
+    found = findings('intent A = hola\n  import "common.grm"\n')
+    assert found == [
+        "g.grm:2:3: warning: 'import common.grm' is read as two words of the sentence, and "
+        "nothing is imported: an import starts at column 1"
+    ]
+    assert findings("intent A = please import the photos\n") == []
+
+
 def test_sentence_in_two_intents():
     found = findings("intent A = stop | halt\nintent B = stop now | stop\n")
     assert found == ["g.grm:2:1: warning: 'stop' is a sentence of both intent A and intent B"]
