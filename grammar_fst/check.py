@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
+from collections.abc import Iterator
+from typing import TypeVar
 
 import pynini
 
@@ -93,26 +95,31 @@ def _unused(grammar: g.Grammar) -> list[Diagnostic]:
     return found
 
 
+Node = TypeVar("Node", bound=g.Expr)
+
+
+def _own_nodes(grammar: g.Grammar, kind: type[Node]) -> Iterator[Node]:
+    """The expressions of type `kind` in the statements of the checked file itself."""
+    for stmt in grammar.statements:
+        if not isinstance(stmt, g.Import) and _own(grammar, stmt):
+            yield from (node for node in g.walk(stmt.body) if isinstance(node, kind))
+
+
 def _duplicate_alternatives(grammar: g.Grammar) -> list[Diagnostic]:
     found = []
-    for stmt in grammar.statements:
-        if isinstance(stmt, g.Import) or not _own(grammar, stmt):
-            continue
-        for node in g.walk(stmt.body):
-            if not isinstance(node, g.Alternation):
-                continue
-            seen = set()
-            for option in node.options:
-                if option.expr in seen:
-                    found.append(
-                        Diagnostic(
-                            "warning",
-                            "this alternative repeats an earlier one in the same choice; "
-                            "use a weight instead",
-                            getattr(option.expr, "loc", node.loc),
-                        )
+    for node in _own_nodes(grammar, g.Alternation):
+        seen = set()
+        for option in node.options:
+            if option.expr in seen:
+                found.append(
+                    Diagnostic(
+                        "warning",
+                        "this alternative repeats an earlier one in the same choice; "
+                        "use a weight instead",
+                        getattr(option.expr, "loc", node.loc),
                     )
-                seen.add(option.expr)
+                )
+            seen.add(option.expr)
     return found
 
 
@@ -121,53 +128,41 @@ def _question_marks(grammar: g.Grammar) -> list[Diagnostic]:
     (`?` after a word makes it optional), where the writer most likely meant the
     question mark: `¿va a llover hoy?` says "¿ va a llover" and "¿ va a llover hoy"."""
     found = []
-    for stmt in grammar.statements:
-        if isinstance(stmt, g.Import) or not _own(grammar, stmt):
-            continue
-        for node in g.walk(stmt.body):
-            if not isinstance(node, g.Sequence) or node.items[0] != g.Word("¿"):
-                continue
-            last = node.items[-1]
-            if (
-                isinstance(last, g.OptionalPart) and last.probability is None
-                and isinstance(last.expr, g.Word) and g.Word("?") not in node.items
-            ):  # fmt: skip
-                word = last.expr.text
-                found.append(
-                    Diagnostic(
-                        "warning",
-                        f"'{word}?' says '{word}' or nothing ('?' after a word makes it "
-                        f"optional), and the phrase opens with '¿': to end it with a question "
-                        f'mark, quote it: {word} "?"',
-                        last.loc,
-                    )
+    for node in _own_nodes(grammar, g.Sequence):
+        last = node.items[-1]
+        if (
+            node.items[0] == g.Word("¿") and isinstance(last, g.OptionalPart)
+            and last.probability is None and isinstance(last.expr, g.Word)
+            and g.Word("?") not in node.items
+        ):  # fmt: skip
+            word = last.expr.text
+            found.append(
+                Diagnostic(
+                    "warning",
+                    f"'{word}?' says '{word}' or nothing ('?' after a word makes it "
+                    f"optional), and the phrase opens with '¿': to end it with a question "
+                    f'mark, quote it: {word} "?"',
+                    last.loc,
                 )
+            )
     return found
 
 
 def _imports_as_words(grammar: g.Grammar) -> list[Diagnostic]:
     """`import "x.grm"` indented under a statement continues it: it is read as the words
     "import x.grm", said in its sentences, and nothing is imported."""
-    found = []
-    for stmt in grammar.statements:
-        if isinstance(stmt, g.Import) or not _own(grammar, stmt):
-            continue
-        for node in g.walk(stmt.body):
-            if not isinstance(node, g.Sequence):
-                continue
-            for word, name in zip(node.items, node.items[1:]):
-                if word == g.Word("import") and isinstance(name, g.Word) and (
-                    name.text.lower().endswith(".grm")
-                ):
-                    found.append(
-                        Diagnostic(
-                            "warning",
-                            f"'import {name.text}' is read as two words of the sentence, and "
-                            "nothing is imported: an import starts at column 1",
-                            word.loc,
-                        )
-                    )
-    return found
+    return [
+        Diagnostic(
+            "warning",
+            f"'import {name.text}' is read as two words of the sentence, and nothing is "
+            "imported: an import starts at column 1",
+            word.loc,
+        )
+        for node in _own_nodes(grammar, g.Sequence)
+        for word, name in zip(node.items, node.items[1:])
+        if word == g.Word("import") and isinstance(name, g.Word)
+        and name.text.lower().endswith(".grm")
+    ]
 
 
 def _language_findings(grammar: g.Grammar, budget: int) -> list[Diagnostic]:
