@@ -308,7 +308,13 @@ def end_with(parent: int) -> None:
     """Make this worker end when its parent does. A worker forked just as a signal
     stopped its parent never receives that signal (a child starts with no pending
     signal), and would otherwise wait for work forever, holding the parent's standard
-    error open."""
+    error open.
+
+    The SIGTERM the worker gets then ends it at once, by the kernel: the handler it
+    inherits (`signals`) cleans up the parent's run, and would never run when the
+    signal reaches another thread of the worker (the writer of `turns`) while its main
+    thread waits on a lock the dead parent held. That left a worker waiting forever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         import ctypes
 
