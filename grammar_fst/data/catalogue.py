@@ -183,15 +183,10 @@ def read_catalogue(spec: str | Path) -> Catalogue:
         return Catalogue(str(spec), columns=columns)
 
 
-# the controls that are not white space (a NUL, an escape; white space of any kind parts
-# words): no word of a grammar or a template holds one (`syntax.name_problem`)
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
-
-
 def _refuse_control_characters(text: str, file: str) -> None:
     """A value holding a control character would be written into every sentence that
     says it, where no one sees it: an error at the character, as in a grammar."""
-    found = _CONTROL.search(text)
+    found = tokens.control(text)
     if found is not None:
         at = found.start()
         line_start = text.rfind("\n", 0, at) + 1
@@ -265,7 +260,7 @@ def _clean_words(text: str, where: str, file: str) -> list[str]:
     """The words of one value that is not a file's line (made in Python, or a JSON
     string, whose control characters come escaped), refused as a line is when it holds
     a control character (`_refuse_control_characters`)."""
-    found = _CONTROL.search(text)
+    found = tokens.control(text)
     if found is not None:
         raise CatalogueError(
             f"{where}: a value cannot hold a control character (here "

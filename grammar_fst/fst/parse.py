@@ -152,14 +152,19 @@ class Recognizer:
             self.tags[fsts.symbols.find(labels.slot_close(name))] = ("close", name)
 
     @functools.cached_property
+    def _said(self) -> list[tuple[int, str]]:
+        """The grammar's words with their labels, but for the tags of intents and slots."""
+        words = enumerate(self.speller.words)
+        return [(label, word) for label, word in words if labels.parse_tag(word) is None]
+
+    @functools.cached_property
     def _folded(self) -> dict[str, int]:
         """Each word of the grammar case-folded (`folding.loose`), to its label (the
         first of words that fold alike); made when a sentence first has a word the
         grammar lacks as written."""
         folded: dict[str, int] = {}
-        for label, word in enumerate(self.speller.words):
-            if labels.parse_tag(word) is None:
-                folded.setdefault(folding.loose(word), label)
+        for label, word in self._said:
+            folded.setdefault(folding.loose(word), label)
         return folded
 
     @functools.cached_property
@@ -167,20 +172,18 @@ class Recognizer:
         """Each word of the grammar without its accents (`folding.bare`), to the labels
         of the words alike so (`esta`: `esta`, `está`); made when a sentence is first
         read."""
-        bare: dict[str, tuple[int, ...]] = {}
-        for label, word in enumerate(self.speller.words):
-            if labels.parse_tag(word) is None:
-                key = folding.bare(word)
-                bare[key] = (*bare.get(key, ()), label)
-        return bare
+        bare: dict[str, list[int]] = {}
+        for label, word in self._said:
+            bare.setdefault(folding.bare(word), []).append(label)
+        return {key: tuple(group) for key, group in bare.items()}
 
     @functools.cached_property
     def alike(self) -> Callable[[str, int], tuple[int, ...]] | None:
         """`alike(word, label)`: the labels of the grammar's words that are `word` but
         for accents, other than `label` (its own): `está` for `esta` typed where the
         grammar has both, so that the parser may read either (a word typed with accents
-        is read as typed). None for a grammar without
-        two such words (most), whose sentences need not be looked up so."""
+        is read as typed). None for a grammar without two such words (most), whose
+        sentences need not be looked up so."""
         variants = {key: group for key, group in self._bare.items() if len(group) > 1}
         if not variants:
             return None
@@ -199,11 +202,7 @@ class Recognizer:
         """The grammar's words that hold a script written without spaces, by label and
         sorted (where words of a sentence may start and end); found when such text is
         first met."""
-        words = {
-            folding.width(word): label
-            for label, word in enumerate(self.speller.words)
-            if scripts.unspaced(word) and labels.parse_tag(word) is None
-        }
+        words = {folding.width(word): label for label, word in self._said if scripts.unspaced(word)}
         return words, sorted(words)
 
     def label(self, word: str) -> int:

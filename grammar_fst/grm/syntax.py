@@ -589,12 +589,14 @@ def _refuse_control_character(tok: Token) -> None:
     """A word or string holding a control character (a NUL, an escape) would be written
     into every sentence and record that says it, where no one sees it: an error at the
     character, as in a name (`name_problem`); white space of any kind parts words."""
-    bad = control_character("".join(tok.text.split()))
+    bad = tokens.control(tok.text)
     if bad is not None:
         quote = 1 if tok.kind == "string" else 0
-        at = Location(tok.loc.file, tok.loc.line, tok.loc.col + quote + tok.text.index(bad))
+        at = Location(tok.loc.file, tok.loc.line, tok.loc.col + quote + bad.start())
         raise GrammarError(
-            f"a word cannot hold a control character (here U+{ord(bad):04X}); remove it", at
+            f"a word cannot hold a control character (here U+{ord(bad.group()):04X}); "
+            "remove it",
+            at,
         )
 
 

@@ -28,6 +28,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 INVISIBLE = re.compile("[\u200b\u200e\u200f\u061c\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
+# The control characters that are not white space (a NUL, an escape): no word holds one,
+# grammar's or catalogue's; a sentence saying it would carry it unseen (white space of
+# any kind, U+001C and U+0085 too, only parts words).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def control(text: str) -> re.Match | None:
+    """The first control character of `text` that no word may hold (`_CONTROL`), or
+    None."""
+    return _CONTROL.search(text)
+
+
 def surrogate(text: str) -> int:
     """Where `text` holds its first lone surrogate, or -1. No text holds one: Python
     makes them of bytes that are not UTF-8 (a file name, a command-line argument) or
